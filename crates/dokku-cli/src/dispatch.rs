@@ -1,0 +1,220 @@
+//! From argv to a finished command: global flags, user, environment, then
+//! core command, external subcommand or external `commands` script, in the
+//! order Dokku tries them.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use dokku_core::{Error, Paths, Result};
+use dokku_output::Output;
+use dokku_trigger::external::{self, Stdout};
+use dokku_trigger::triggers::UserAuth;
+use dokku_trigger::{Ctx, Flags};
+
+use crate::globals::Globals;
+use crate::{env, help, registry, user};
+
+/// Exit code external plugins use for "not mine".
+const NOT_IMPLEMENTED: i32 = 10;
+
+/// Run the program; returns the exit code.
+pub fn main(argv: Vec<String>) -> i32 {
+    let prog = argv.first().map(|a| Path::new(a).file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default()).unwrap_or_default();
+    let rest: Vec<String> = argv.iter().skip(1).cloned().collect();
+    let (args, plugn_mode) = if prog == "plugn" { (rest, true) } else { (rest, false) };
+
+    let globals = if plugn_mode { None } else { Some(Globals::parse_args(&args)) };
+    let vars = env::load();
+    let get = |k: &str| vars.get(k).map(|v| !v.is_empty()).unwrap_or(false);
+    let flags = match &globals {
+        Some(g) => Flags {
+            quiet: g.quiet || get("DOKKU_QUIET_OUTPUT"),
+            force: g.force || get("DOKKU_APPS_FORCE_DELETE"),
+            trace: g.trace || get("DOKKU_TRACE"),
+            app: g.app.clone().or_else(|| vars.get("DOKKU_APP_NAME").filter(|v| !v.is_empty()).cloned()),
+        },
+        None => Flags {
+            quiet: get("DOKKU_QUIET_OUTPUT"),
+            force: get("DOKKU_APPS_FORCE_DELETE"),
+            trace: get("DOKKU_TRACE"),
+            app: vars.get("DOKKU_APP_NAME").filter(|v| !v.is_empty()).cloned(),
+        },
+    };
+    if flags.trace {
+        let _ = tracing_subscriber::fmt().with_writer(std::io::stderr).with_max_level(tracing::Level::DEBUG).try_init();
+    }
+    let paths = Paths::from_map(&vars);
+    let out = Output::stdio(flags.quiet);
+    env::export(&paths, &vars, &flags);
+
+    let result = if plugn_mode {
+        let ctx = Ctx::new(paths, out.clone(), flags, Arc::new(registry::bus()));
+        plugn(&ctx, &args)
+    } else {
+        let g = globals.unwrap_or_else(|| Globals::parse_args(&[]));
+        run(paths, out.clone(), flags, &g)
+    };
+    match result {
+        Ok(()) => 0,
+        Err(e) => report_error(&out, e),
+    }
+}
+
+fn report_error(out: &Output, e: Error) -> i32 {
+    let code = e.exit_code();
+    let msg = e.to_string();
+    if !msg.is_empty() {
+        out.warn(&msg);
+    }
+    code
+}
+
+/// `plugn trigger <name> [args...]`, for external plugins that call it.
+fn plugn(ctx: &Ctx, args: &[String]) -> Result<()> {
+    match args.first().map(String::as_str) {
+        Some("trigger") => {
+            let name = args.get(1).ok_or_else(|| Error::fail("Please specify a trigger"))?;
+            ctx.bus.run_raw(ctx, name, &args[2..])
+        }
+        Some("version") => {
+            ctx.out.line(env!("CARGO_PKG_VERSION"));
+            Ok(())
+        }
+        Some("list") => dokku_plugin::list::print_plugn_list(ctx),
+        _ => Err(Error::fail("usage: plugn trigger <name> [args...]")),
+    }
+}
+
+fn version_line(paths: &Paths) -> String {
+    let v = std::fs::read_to_string(paths.lib_root.join("VERSION"))
+        .ok()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| env!("CARGO_PKG_VERSION").to_string());
+    let v = v.strip_prefix('v').unwrap_or(&v).to_string();
+    format!("dokku version {v}")
+}
+
+fn run(paths: Paths, out: Output, flags: Flags, g: &Globals) -> Result<()> {
+    if g.version {
+        out.line(&version_line(&paths));
+        return Ok(());
+    }
+    let cmd = g.command.first().cloned().unwrap_or_default();
+    if g.help || cmd.is_empty() || cmd == "help" || cmd == "-h" || cmd == "--help" {
+        let ctx = Ctx::new(paths, out, flags, Arc::new(registry::bus()));
+        let all = g.command.iter().any(|a| a == "--all");
+        ctx.out.write_out(&help::render(&ctx, all));
+        return Ok(());
+    }
+    if cmd == "version" || cmd == "-v" || cmd == "--version" {
+        out.line(&version_line(&paths));
+        return Ok(());
+    }
+    user::settle(&cmd, &paths.system_user)?;
+    let ctx = Ctx::new(paths, out, flags, Arc::new(registry::bus()));
+    authorize(&ctx, &g.command)?;
+    execute(&ctx, &g.command)
+}
+
+/// Run the `user-auth` trigger; a failing plugin denies the command.
+fn authorize(ctx: &Ctx, command: &[String]) -> Result<()> {
+    let t = UserAuth {
+        ssh_user: std::env::var("SSH_USER").unwrap_or_else(|_| dokku_core::system::current_user_name()),
+        ssh_name: std::env::var("SSH_NAME").ok().filter(|s| !s.is_empty()).unwrap_or_else(|| "default".into()),
+        command: command.to_vec(),
+    };
+    match ctx.bus.notify(ctx, &t) {
+        Ok(()) => Ok(()),
+        Err(Error::Exit { .. }) => Err(Error::fail("Access denied")),
+        Err(e) => Err(e),
+    }
+}
+
+/// Route one command (the first element of `command`).
+pub fn execute(ctx: &Ctx, command: &[String]) -> Result<()> {
+    let cmd = command[0].as_str();
+    let args = &command[1..];
+    let (ns, sub) = match cmd.split_once(':') {
+        Some((n, s)) => (n, Some(s)),
+        None => (cmd, None),
+    };
+    if let Some(plugin) = registry::by_namespace(ns) {
+        match sub {
+            None => {
+                if let (Some(run), false) = (plugin.default, args.is_empty() && ctx.flags.app.is_none()) {
+                    return run(ctx, &with_app(ctx, cmd, args, true));
+                }
+                ctx.out.write_out(&plugin.help_text());
+                return Ok(());
+            }
+            Some("help") => {
+                ctx.out.write_out(&plugin.help_text());
+                return Ok(());
+            }
+            Some(_) => {
+                let full = format!("{}:{}", plugin.ns(), sub.unwrap_or_default());
+                if let Some(c) = plugin.command(&full) {
+                    return (c.run)(ctx, &with_app(ctx, cmd, args, c.takes_app));
+                }
+            }
+        }
+    }
+    run_external(ctx, command)
+}
+
+/// Put `--app`'s value in front of the arguments, as Dokku does for core
+/// commands (not for `config` commands acting `--global`).
+fn with_app(ctx: &Ctx, cmd: &str, args: &[String], takes_app: bool) -> Vec<String> {
+    let mut v = Vec::with_capacity(args.len() + 1);
+    if let Some(app) = &ctx.flags.app {
+        let global_config = cmd.starts_with("config") && args.iter().any(|a| a == "--global");
+        if takes_app && !global_config {
+            v.push(app.clone());
+        }
+    }
+    v.extend(args.iter().cloned());
+    v
+}
+
+fn run_external(ctx: &Ctx, command: &[String]) -> Result<()> {
+    let cmd = command[0].as_str();
+    let ns = cmd.split(':').next().unwrap_or(cmd);
+    let enabled = &ctx.paths.plugin_enabled;
+    if dokku_core::fsutil::is_single_segment(cmd) {
+        let default = enabled.join(cmd).join("subcommands/default");
+        if !cmd.contains(':') && external::is_executable(&default) {
+            return exit_with(external::run(&default, command, Stdout::Inherit, false)?.0);
+        }
+        if let Some((_, sub)) = cmd.split_once(':') {
+            if dokku_core::fsutil::is_single_segment(ns) && dokku_core::fsutil::is_single_segment(sub) {
+                let exe = enabled.join(ns).join("subcommands").join(sub);
+                if external::is_executable(&exe) {
+                    return exit_with(external::run(&exe, command, Stdout::Inherit, false)?.0);
+                }
+            }
+        }
+    }
+    for p in external::enabled_community(&ctx.paths) {
+        let exe = p.path.join("commands");
+        if !external::is_executable(&exe) {
+            continue;
+        }
+        let (code, _) = external::run(&exe, command, Stdout::Inherit, false)?;
+        if code == NOT_IMPLEMENTED {
+            continue;
+        }
+        return exit_with(code);
+    }
+    ctx.out.warn(&format!("`{}` is not a dokku command.", command.join(" ")));
+    ctx.out.warn("See `dokku help` for a list of available commands.");
+    Err(Error::exit(1))
+}
+
+fn exit_with(code: i32) -> Result<()> {
+    if code == 0 {
+        Ok(())
+    } else {
+        Err(Error::exit(code))
+    }
+}

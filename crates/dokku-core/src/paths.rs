@@ -1,0 +1,131 @@
+//! Where Dokku keeps things on disk, resolved from the environment with
+//! Dokku's defaults, so an existing server's data is read where it lies and
+//! tests can point everything at temporary directories.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Every root directory a command may touch.
+#[derive(Debug, Clone)]
+pub struct Paths {
+    /// `DOKKU_ROOT`: the `dokku` user's home, one directory per app.
+    pub dokku_root: PathBuf,
+    /// `DOKKU_LIB_ROOT`: `/var/lib/dokku`, properties and plugin data.
+    pub lib_root: PathBuf,
+    /// `PLUGIN_PATH`: `$DOKKU_LIB_ROOT/plugins`.
+    pub plugin_path: PathBuf,
+    /// `PLUGIN_AVAILABLE_PATH`.
+    pub plugin_available: PathBuf,
+    /// `PLUGIN_ENABLED_PATH`.
+    pub plugin_enabled: PathBuf,
+    /// `PLUGIN_CORE_PATH`: `$DOKKU_LIB_ROOT/core-plugins`.
+    pub plugin_core_path: PathBuf,
+    /// `PLUGIN_CORE_AVAILABLE_PATH`.
+    pub plugin_core_available: PathBuf,
+    /// `PLUGIN_CORE_ENABLED_PATH`.
+    pub plugin_core_enabled: PathBuf,
+    /// `DOKKU_LOGS_DIR`.
+    pub logs_dir: PathBuf,
+    /// `DOKKU_SYSTEM_USER`.
+    pub system_user: String,
+    /// `DOKKU_SYSTEM_GROUP`.
+    pub system_group: String,
+}
+
+impl Paths {
+    /// Resolve from the process environment.
+    pub fn from_env() -> Self {
+        let vars: HashMap<String, String> = std::env::vars().collect();
+        Self::from_map(&vars)
+    }
+
+    /// Resolve from an explicit variable map (tests, and the CLI after it has
+    /// read `/etc/default/dokku` and `dokkurc`).
+    pub fn from_map(vars: &HashMap<String, String>) -> Self {
+        let get = |k: &str| vars.get(k).filter(|v| !v.is_empty()).cloned();
+        let system_user = get("DOKKU_SYSTEM_USER").unwrap_or_else(|| "dokku".into());
+        let system_group = get("DOKKU_SYSTEM_GROUP").unwrap_or_else(|| system_user.clone());
+        let dokku_root = get("DOKKU_ROOT").map(PathBuf::from).unwrap_or_else(|| {
+            crate::system::home_of("dokku").unwrap_or_else(|| PathBuf::from("/home/dokku"))
+        });
+        let lib_root = get("DOKKU_LIB_ROOT").map(PathBuf::from).unwrap_or_else(|| "/var/lib/dokku".into());
+        let plugin_path = get("PLUGIN_PATH").map(PathBuf::from).unwrap_or_else(|| lib_root.join("plugins"));
+        let plugin_available =
+            get("PLUGIN_AVAILABLE_PATH").map(PathBuf::from).unwrap_or_else(|| plugin_path.join("available"));
+        let plugin_enabled =
+            get("PLUGIN_ENABLED_PATH").map(PathBuf::from).unwrap_or_else(|| plugin_path.join("enabled"));
+        let plugin_core_path =
+            get("PLUGIN_CORE_PATH").map(PathBuf::from).unwrap_or_else(|| lib_root.join("core-plugins"));
+        let plugin_core_available = get("PLUGIN_CORE_AVAILABLE_PATH")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| plugin_core_path.join("available"));
+        let plugin_core_enabled = get("PLUGIN_CORE_ENABLED_PATH")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| plugin_core_path.join("enabled"));
+        let logs_dir = get("DOKKU_LOGS_DIR").map(PathBuf::from).unwrap_or_else(|| "/var/log/dokku".into());
+        Paths {
+            dokku_root,
+            lib_root,
+            plugin_path,
+            plugin_available,
+            plugin_enabled,
+            plugin_core_path,
+            plugin_core_available,
+            plugin_core_enabled,
+            logs_dir,
+            system_user,
+            system_group,
+        }
+    }
+
+    /// All paths rooted under two directories, for tests.
+    pub fn for_roots(dokku_root: &Path, lib_root: &Path) -> Self {
+        let mut m = HashMap::new();
+        m.insert("DOKKU_ROOT".to_string(), dokku_root.display().to_string());
+        m.insert("DOKKU_LIB_ROOT".to_string(), lib_root.display().to_string());
+        m.insert("DOKKU_LOGS_DIR".to_string(), lib_root.join("logs").display().to_string());
+        Self::from_map(&m)
+    }
+
+    /// The variables external plugins expect, as name/value pairs.
+    pub fn env_vars(&self) -> Vec<(&'static str, String)> {
+        vec![
+            ("DOKKU_ROOT", self.dokku_root.display().to_string()),
+            ("DOKKU_LIB_ROOT", self.lib_root.display().to_string()),
+            ("PLUGIN_PATH", self.plugin_path.display().to_string()),
+            ("PLUGIN_AVAILABLE_PATH", self.plugin_available.display().to_string()),
+            ("PLUGIN_ENABLED_PATH", self.plugin_enabled.display().to_string()),
+            ("PLUGIN_CORE_PATH", self.plugin_core_path.display().to_string()),
+            ("PLUGIN_CORE_AVAILABLE_PATH", self.plugin_core_available.display().to_string()),
+            ("PLUGIN_CORE_ENABLED_PATH", self.plugin_core_enabled.display().to_string()),
+            ("DOKKU_LOGS_DIR", self.logs_dir.display().to_string()),
+            ("DOKKU_SYSTEM_USER", self.system_user.clone()),
+            ("DOKKU_SYSTEM_GROUP", self.system_group.clone()),
+        ]
+    }
+
+    /// `$DOKKU_ROOT/<app>`.
+    pub fn app_dir(&self, app: &str) -> PathBuf {
+        self.dokku_root.join(app)
+    }
+
+    /// `$DOKKU_LIB_ROOT/config/<plugin>`: the property tree of one plugin.
+    pub fn plugin_config_dir(&self, plugin: &str) -> PathBuf {
+        self.lib_root.join("config").join(plugin)
+    }
+
+    /// `$DOKKU_LIB_ROOT/config/<plugin>/<app>`; `app` may be `--global`.
+    pub fn property_dir(&self, plugin: &str, app: &str) -> PathBuf {
+        self.plugin_config_dir(plugin).join(app)
+    }
+
+    /// `$DOKKU_LIB_ROOT/data/<plugin>`.
+    pub fn plugin_data_dir(&self, plugin: &str) -> PathBuf {
+        self.lib_root.join("data").join(plugin)
+    }
+
+    /// Directory holding the per-app state lock files.
+    pub fn lock_dir(&self) -> PathBuf {
+        self.lib_root.join("data").join(".locks")
+    }
+}

@@ -1,0 +1,295 @@
+//! The one path by which every command writes to the user, with Dokku's prefixes.
+//!
+//! Dokku marks its lines with fixed prefixes: `-----> ` for a step, `=====> `
+//! for a section header, seven spaces for a detail line, and ` !     ` (on
+//! stderr) for warnings and failures. Some of those lines are "quiet-able":
+//! `--quiet` (or `DOKKU_QUIET_OUTPUT`) hides them so scripts can parse the
+//! rest. Nothing else in the workspace prints directly; tests capture output
+//! by building an [`Output`] over in-memory buffers.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use std::io::{self, Write};
+use std::sync::{Arc, Mutex};
+
+/// Prefix of a step line (`dokku_log_info1`).
+pub const INFO1: &str = "-----> ";
+/// Prefix of a section header (`dokku_log_info2`).
+pub const INFO2: &str = "=====> ";
+/// Prefix of a detail line (`dokku_log_verbose`).
+pub const VERBOSE: &str = "       ";
+/// Prefix of a warning or failure line, written to stderr.
+pub const WARN: &str = " !     ";
+
+type Sink = Arc<Mutex<dyn Write + Send>>;
+
+/// Where output goes, and whether quiet-able lines are shown.
+#[derive(Clone)]
+pub struct Output {
+    quiet: bool,
+    stdout: Option<Sink>,
+    stderr: Option<Sink>,
+}
+
+impl std::fmt::Debug for Output {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Output").field("quiet", &self.quiet).finish()
+    }
+}
+
+/// Buffers an [`Output`] wrote to, for tests.
+#[derive(Clone, Default)]
+pub struct Captured {
+    out: Arc<Mutex<Vec<u8>>>,
+    err: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Captured {
+    /// Everything written to stdout so far.
+    pub fn stdout(&self) -> String {
+        self.out.lock().map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default()
+    }
+    /// Everything written to stderr so far.
+    pub fn stderr(&self) -> String {
+        self.err.lock().map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default()
+    }
+}
+
+struct BufSink(Arc<Mutex<Vec<u8>>>);
+impl Write for BufSink {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if let Ok(mut b) = self.0.lock() {
+            b.extend_from_slice(buf);
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Output {
+    /// Output to the process's stdout and stderr.
+    pub fn stdio(quiet: bool) -> Self {
+        Output { quiet, stdout: None, stderr: None }
+    }
+
+    /// Output into memory, for tests.
+    pub fn captured(quiet: bool) -> (Self, Captured) {
+        let cap = Captured::default();
+        let out = Output {
+            quiet,
+            stdout: Some(Arc::new(Mutex::new(BufSink(cap.out.clone())))),
+            stderr: Some(Arc::new(Mutex::new(BufSink(cap.err.clone())))),
+        };
+        (out, cap)
+    }
+
+    /// Whether quiet-able lines are hidden.
+    pub fn is_quiet(&self) -> bool {
+        self.quiet
+    }
+
+    /// Write raw text to stdout (no newline added).
+    pub fn write_out(&self, text: &str) {
+        match &self.stdout {
+            Some(s) => {
+                if let Ok(mut w) = s.lock() {
+                    let _ = w.write_all(text.as_bytes());
+                }
+            }
+            None => {
+                let mut w = io::stdout().lock();
+                let _ = w.write_all(text.as_bytes());
+                let _ = w.flush();
+            }
+        }
+    }
+
+    /// Write raw bytes to stdout.
+    pub fn write_out_bytes(&self, bytes: &[u8]) {
+        match &self.stdout {
+            Some(s) => {
+                if let Ok(mut w) = s.lock() {
+                    let _ = w.write_all(bytes);
+                }
+            }
+            None => {
+                let mut w = io::stdout().lock();
+                let _ = w.write_all(bytes);
+                let _ = w.flush();
+            }
+        }
+    }
+
+    /// Write raw text to stderr (no newline added).
+    pub fn write_err(&self, text: &str) {
+        match &self.stderr {
+            Some(s) => {
+                if let Ok(mut w) = s.lock() {
+                    let _ = w.write_all(text.as_bytes());
+                }
+            }
+            None => {
+                let mut w = io::stderr().lock();
+                let _ = w.write_all(text.as_bytes());
+                let _ = w.flush();
+            }
+        }
+    }
+
+    /// A plain line on stdout.
+    pub fn line(&self, text: &str) {
+        self.write_out(&format!("{text}\n"));
+    }
+
+    /// A plain line on stdout, hidden when quiet.
+    pub fn line_quiet(&self, text: &str) {
+        if !self.quiet {
+            self.line(text);
+        }
+    }
+
+    /// `-----> text`
+    pub fn info1(&self, text: &str) {
+        self.prefixed(INFO1, text);
+    }
+
+    /// `-----> text`, hidden when quiet.
+    pub fn info1_quiet(&self, text: &str) {
+        if !self.quiet {
+            self.info1(text);
+        }
+    }
+
+    /// `=====> text`
+    pub fn info2(&self, text: &str) {
+        self.prefixed(INFO2, text);
+    }
+
+    /// `=====> text`, hidden when quiet.
+    pub fn info2_quiet(&self, text: &str) {
+        if !self.quiet {
+            self.info2(text);
+        }
+    }
+
+    /// Seven spaces, then text.
+    pub fn verbose(&self, text: &str) {
+        self.prefixed(VERBOSE, text);
+    }
+
+    /// Seven spaces, then text; hidden when quiet.
+    pub fn verbose_quiet(&self, text: &str) {
+        if !self.quiet {
+            self.verbose(text);
+        }
+    }
+
+    /// ` !     text` on stderr; every line of a multi-line text gets the prefix.
+    pub fn warn(&self, text: &str) {
+        let mut s = String::new();
+        for l in text.split('\n') {
+            s.push_str(WARN);
+            s.push_str(l);
+            s.push('\n');
+        }
+        self.write_err(&s);
+    }
+
+    /// ` !     text` on stderr, hidden when quiet.
+    pub fn warn_quiet(&self, text: &str) {
+        if !self.quiet {
+            self.warn(text);
+        }
+    }
+
+    fn prefixed(&self, prefix: &str, text: &str) {
+        let mut s = String::new();
+        for l in text.split('\n') {
+            s.push_str(prefix);
+            s.push_str(l);
+            s.push('\n');
+        }
+        self.write_out(&s);
+    }
+}
+
+/// Lays out rows of cells in aligned columns, as Dokku's help and
+/// pretty-printers do (the `columnize` rules): every cell but the last is
+/// padded to the widest cell of its column and followed by `glue`.
+pub fn columnize(rows: &[Vec<String>], prefix: &str, glue: &str) -> String {
+    let mut widths: Vec<usize> = Vec::new();
+    for row in rows {
+        for (i, cell) in row.iter().enumerate() {
+            let w = cell.chars().count();
+            if widths.len() <= i {
+                widths.push(w);
+            } else if widths[i] < w {
+                widths[i] = w;
+            }
+        }
+    }
+    let mut out = String::new();
+    for row in rows {
+        out.push_str(prefix);
+        for (i, cell) in row.iter().enumerate() {
+            if i + 1 == row.len() {
+                out.push_str(cell);
+            } else {
+                out.push_str(cell);
+                let pad = widths[i] - cell.chars().count();
+                out.push_str(&" ".repeat(pad));
+                out.push_str(glue);
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Columnizes lines whose cells are separated by `delim`, trimming each cell,
+/// as Dokku does for help text written as `cmd args, description`.
+pub fn columnize_delimited(lines: &[&str], delim: char, prefix: &str) -> String {
+    let rows: Vec<Vec<String>> = lines
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.split(delim).map(|c| c.trim().to_string()).collect())
+        .collect();
+    columnize(&rows, prefix, "  ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_are_exact() {
+        let (out, cap) = Output::captured(false);
+        out.info1("Step");
+        out.info2("Header");
+        out.verbose("detail");
+        out.warn("careful");
+        insta::assert_snapshot!(cap.stdout(), @r"
+        -----> Step
+        =====> Header
+               detail
+        ");
+        assert_eq!(cap.stderr(), " !     careful\n");
+    }
+
+    #[test]
+    fn quiet_hides_quietable_lines_only() {
+        let (out, cap) = Output::captured(true);
+        out.info2_quiet("My Apps");
+        out.info1_quiet("step");
+        out.line("app");
+        out.info1("always");
+        assert_eq!(cap.stdout(), "app\n-----> always\n");
+    }
+
+    #[test]
+    fn columnize_pads_all_but_last() {
+        let s = columnize_delimited(&["a:b <x>, first", "a:longer, second"], ',', "    ");
+        assert_eq!(s, "    a:b <x>   first\n    a:longer  second\n");
+    }
+}

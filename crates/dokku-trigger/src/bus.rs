@@ -1,0 +1,259 @@
+//! The trigger bus.
+//!
+//! A trigger is a struct with typed arguments and a typed result. Core
+//! plugins register handlers with [`Bus::on`]; external plugins answer with
+//! an executable of the trigger's name. Both are run in plugin-name order,
+//! as plugn does, so an external plugin sorts among the core ones.
+
+use std::any::Any;
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use dokku_core::{Error, Result};
+
+use crate::context::Ctx;
+use crate::external::{self, PluginDir, Stdout};
+
+/// How a trigger is dispatched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dispatch {
+    /// Everyone is told; nothing comes back (`post-delete`).
+    Notify,
+    /// Everyone answers; the answers are gathered (`docker-args-deploy`).
+    Collect,
+    /// Only the configured plugin acts (`scheduler-deploy`). External
+    /// plugins receive the selector as an argument and filter themselves.
+    Select,
+}
+
+/// A trigger's result, and how an external plugin's stdout turns into it.
+pub trait TriggerOutput: Sized + 'static {
+    /// Whether an external plugin's stdout is captured (true) or passed
+    /// through to the user (false).
+    const CAPTURE: bool;
+    /// Parse an external plugin's stdout.
+    fn from_stdout(stdout: &str) -> Self;
+    /// Render for callers that read stdout (`plugin:trigger`, bash plugins).
+    fn to_stdout(&self) -> String;
+}
+
+impl TriggerOutput for () {
+    const CAPTURE: bool = false;
+    fn from_stdout(_: &str) -> Self {}
+    fn to_stdout(&self) -> String {
+        String::new()
+    }
+}
+
+impl TriggerOutput for String {
+    const CAPTURE: bool = true;
+    fn from_stdout(stdout: &str) -> Self {
+        stdout.trim_end_matches('\n').to_string()
+    }
+    fn to_stdout(&self) -> String {
+        if self.is_empty() {
+            String::new()
+        } else {
+            format!("{self}\n")
+        }
+    }
+}
+
+impl TriggerOutput for Vec<String> {
+    const CAPTURE: bool = true;
+    fn from_stdout(stdout: &str) -> Self {
+        stdout.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect()
+    }
+    fn to_stdout(&self) -> String {
+        self.iter().map(|l| format!("{l}\n")).collect()
+    }
+}
+
+/// A typed trigger.
+pub trait Trigger: Sized + 'static {
+    /// Dokku's trigger name (the executable name for external plugins).
+    const NAME: &'static str;
+    /// Dispatch kind.
+    const DISPATCH: Dispatch;
+    /// What each handler returns.
+    type Output: TriggerOutput;
+    /// Arguments in Dokku's order, for external plugins.
+    fn to_args(&self) -> Vec<String>;
+    /// Rebuild from arguments (for `plugin:trigger` and `plugn trigger`).
+    fn from_args(args: &[String]) -> Result<Self>;
+    /// For [`Dispatch::Select`]: the plugin that should act.
+    fn selector(&self) -> Option<&str> {
+        None
+    }
+}
+
+type Typed<T> = Box<dyn Fn(&Ctx, &T) -> Result<<T as Trigger>::Output> + Send + Sync>;
+type Raw = Box<dyn Fn(&Ctx, &[String]) -> Result<String> + Send + Sync>;
+
+struct Entry {
+    plugin: &'static str,
+    typed: Box<dyn Any + Send + Sync>,
+    raw: Raw,
+}
+
+/// Registered handlers plus the external plugins found on disk.
+#[derive(Default)]
+pub struct Bus {
+    handlers: HashMap<&'static str, Vec<Entry>>,
+    community: OnceLock<Vec<PluginDir>>,
+}
+
+impl std::fmt::Debug for Bus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Bus").field("triggers", &self.handlers.keys().collect::<Vec<_>>()).finish()
+    }
+}
+
+enum Step<'a> {
+    Internal(&'a Entry),
+    External(std::path::PathBuf),
+}
+
+impl Bus {
+    /// An empty bus.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Subscribe `plugin` to trigger `T`.
+    pub fn on<T, F>(&mut self, plugin: &'static str, f: F)
+    where
+        T: Trigger,
+        F: Fn(&Ctx, &T) -> Result<T::Output> + Send + Sync + Clone + 'static,
+    {
+        let typed: Typed<T> = Box::new(f.clone());
+        let raw: Raw = Box::new(move |ctx, args| {
+            let t = T::from_args(args)?;
+            if T::DISPATCH == Dispatch::Select {
+                if let Some(sel) = t.selector() {
+                    if sel != plugin {
+                        return Ok(String::new());
+                    }
+                }
+            }
+            Ok(f(ctx, &t)?.to_stdout())
+        });
+        self.handlers.entry(T::NAME).or_default().push(Entry { plugin, typed: Box::new(typed), raw });
+    }
+
+    /// Names of every trigger a core plugin subscribes to.
+    pub fn trigger_names(&self) -> Vec<&'static str> {
+        let mut v: Vec<_> = self.handlers.keys().copied().collect();
+        v.sort();
+        v
+    }
+
+    fn community(&self, ctx: &Ctx) -> &[PluginDir] {
+        self.community.get_or_init(|| external::enabled_community(&ctx.paths))
+    }
+
+    fn steps<'a>(&'a self, ctx: &Ctx, name: &str) -> Vec<Step<'a>> {
+        let mut steps: Vec<(String, Step<'a>)> = Vec::new();
+        if let Some(entries) = self.handlers.get(name) {
+            for e in entries {
+                steps.push((e.plugin.to_string(), Step::Internal(e)));
+            }
+        }
+        for p in self.community(ctx) {
+            let exe = p.path.join(name);
+            if external::is_executable(&exe) {
+                steps.push((p.name.clone(), Step::External(exe)));
+            }
+        }
+        steps.sort_by(|a, b| a.0.cmp(&b.0));
+        steps.into_iter().map(|(_, s)| s).collect()
+    }
+
+    fn run_external(exe: &std::path::Path, args: &[String], capture: bool) -> Result<String> {
+        let mode = if capture { Stdout::Capture } else { Stdout::Inherit };
+        let (code, out) = external::run(exe, args, mode, false)?;
+        if code != 0 {
+            return Err(Error::exit(code));
+        }
+        Ok(out)
+    }
+
+    fn call<T: Trigger>(ctx: &Ctx, e: &Entry, t: &T) -> Result<T::Output> {
+        match e.typed.downcast_ref::<Typed<T>>() {
+            Some(h) => h(ctx, t),
+            None => Err(Error::other("trigger", format!("handler type mismatch for {}", T::NAME))),
+        }
+    }
+
+    /// Tell every subscriber; stop at the first failure.
+    pub fn notify<T: Trigger<Output = ()>>(&self, ctx: &Ctx, t: &T) -> Result<()> {
+        let args = t.to_args();
+        for step in self.steps(ctx, T::NAME) {
+            match step {
+                Step::Internal(e) => Self::call(ctx, e, t)?,
+                Step::External(exe) => {
+                    Self::run_external(&exe, &args, false)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Ask every subscriber; gather the answers in plugin order.
+    pub fn collect<T: Trigger>(&self, ctx: &Ctx, t: &T) -> Result<Vec<T::Output>> {
+        let args = t.to_args();
+        let mut out = Vec::new();
+        for step in self.steps(ctx, T::NAME) {
+            match step {
+                Step::Internal(e) => out.push(Self::call(ctx, e, t)?),
+                Step::External(exe) => {
+                    let s = Self::run_external(&exe, &args, T::Output::CAPTURE)?;
+                    out.push(T::Output::from_stdout(&s));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Let the selected plugin act. In process only the plugin named by the
+    /// trigger's selector runs; external plugins all receive the call and
+    /// filter on the selector argument themselves, as with Dokku. Returns the
+    /// selected core plugin's answer, else the first external answer.
+    pub fn select<T: Trigger>(&self, ctx: &Ctx, t: &T) -> Result<Option<T::Output>> {
+        let sel = t.selector().unwrap_or("");
+        let args = t.to_args();
+        let mut answer = None;
+        for step in self.steps(ctx, T::NAME) {
+            match step {
+                Step::Internal(e) if e.plugin == sel => {
+                    answer = Some(Self::call(ctx, e, t)?);
+                }
+                Step::Internal(_) => {}
+                Step::External(exe) => {
+                    let s = Self::run_external(&exe, &args, T::Output::CAPTURE)?;
+                    if answer.is_none() && (!T::Output::CAPTURE || !s.trim().is_empty()) {
+                        answer = Some(T::Output::from_stdout(&s));
+                    }
+                }
+            }
+        }
+        Ok(answer)
+    }
+
+    /// Run a trigger by name with string arguments, printing what handlers
+    /// answer: `plugin:trigger` and `plugn trigger`.
+    pub fn run_raw(&self, ctx: &Ctx, name: &str, args: &[String]) -> Result<()> {
+        for step in self.steps(ctx, name) {
+            match step {
+                Step::Internal(e) => {
+                    let s = (e.raw)(ctx, args)?;
+                    ctx.out.write_out(&s);
+                }
+                Step::External(exe) => {
+                    Self::run_external(&exe, args, false)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}

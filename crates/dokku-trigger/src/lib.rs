@@ -1,0 +1,18 @@
+//! The typed trigger bus, the command context, and the descriptor every core
+//! plugin hands to the CLI.
+//!
+//! Core plugins subscribe in process to typed triggers; external (bash)
+//! plugins answer the same triggers as executables named after them in
+//! `$PLUGIN_ENABLED_PATH/<plugin>/`, called with Dokku's argument order.
+//! The dispatch kind is explicit per trigger: notify everyone, collect a
+//! value from everyone, or select the one configured plugin.
+
+pub mod bus;
+pub mod context;
+pub mod external;
+pub mod plugin;
+pub mod triggers;
+
+pub use bus::{Bus, Dispatch, Trigger, TriggerOutput};
+pub use context::{Ctx, Flags};
+pub use plugin::{Command, CorePlugin};
