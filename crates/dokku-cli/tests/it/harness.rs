@@ -1,0 +1,129 @@
+//! Shared test environment: temporary roots, running the binary, reading
+//! what it left on disk.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// A throwaway Dokku installation.
+pub struct Env {
+    /// Keeps the directory alive.
+    pub dir: tempfile::TempDir,
+}
+
+/// What one run produced.
+#[derive(Debug)]
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    /// Assert success and return stdout.
+    #[track_caller]
+    pub fn ok(&self) -> &str {
+        assert_eq!(self.code, 0, "command failed\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        &self.stdout
+    }
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Self {
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+impl Env {
+    /// Fresh roots with the plugin directories in place.
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let e = Env { dir };
+        for d in ["home", "lib/plugins/available", "lib/plugins/enabled", "lib/core-plugins/available", "lib/core-plugins/enabled"] {
+            std::fs::create_dir_all(e.dir.path().join(d)).expect("mkdir");
+        }
+        e
+    }
+
+    /// DOKKU_ROOT.
+    pub fn root(&self) -> PathBuf {
+        self.dir.path().join("home")
+    }
+
+    /// DOKKU_LIB_ROOT.
+    pub fn lib(&self) -> PathBuf {
+        self.dir.path().join("lib")
+    }
+
+    /// A command for the binary with this environment.
+    pub fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_dokku"));
+        c.args(args)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", self.dir.path())
+            .env("DOKKU_ROOT", self.root())
+            .env("DOKKU_LIB_ROOT", self.lib())
+            .env("DOKKU_LOGS_DIR", self.dir.path().join("logs"))
+            .env("DOKKU_SYSTEM_USER", "root")
+            .env("DOKKU_SYSTEM_GROUP", "root")
+            .env("DOKKU_DEFAULT_FILE", self.dir.path().join("no-default"))
+            .stdin(Stdio::null());
+        c
+    }
+
+    /// Run with no stdin.
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.cmd(args).output().expect("spawn dokku").into()
+    }
+
+    /// Run with bytes on stdin.
+    pub fn run_stdin(&self, args: &[&str], input: &[u8]) -> Run {
+        let mut c = self.cmd(args);
+        c.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut child = c.spawn().expect("spawn dokku");
+        child.stdin.take().expect("stdin").write_all(input).expect("write stdin");
+        child.wait_with_output().expect("wait").into()
+    }
+
+    /// Create an app, asserting success.
+    pub fn create_app(&self, app: &str) {
+        self.run(&["apps:create", app]).ok();
+    }
+
+    /// Replace temp paths in output by stable names, for snapshots.
+    pub fn filter(&self, s: &str) -> String {
+        s.replace(&self.root().display().to_string(), "$DOKKU_ROOT")
+            .replace(&self.lib().display().to_string(), "$DOKKU_LIB_ROOT")
+    }
+
+    /// Every file below a directory, relative, sorted (for "nothing changed").
+    pub fn tree(&self, base: &Path) -> Vec<(String, Vec<u8>)> {
+        let mut out = Vec::new();
+        fn walk(base: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
+            let Ok(rd) = std::fs::read_dir(dir) else { return };
+            for e in rd.flatten() {
+                let p = e.path();
+                let rel = p.strip_prefix(base).expect("prefix").display().to_string();
+                if p.is_dir() && !p.is_symlink() {
+                    out.push((format!("{rel}/"), Vec::new()));
+                    walk(base, &p, out);
+                } else {
+                    out.push((rel, std::fs::read(&p).unwrap_or_default()));
+                }
+            }
+        }
+        walk(base, base, &mut out);
+        out.sort();
+        out
+    }
+
+    /// Snapshot of both roots, ignoring state lock files.
+    pub fn state(&self) -> Vec<(String, Vec<u8>)> {
+        self.tree(self.dir.path()).into_iter().filter(|(p, _)| !p.contains("/.locks")).collect()
+    }
+}

@@ -1,0 +1,9 @@
+//! Integration tests of the `dokku` binary: each test gets fresh temporary
+//! DOKKU_ROOT and DOKKU_LIB_ROOT directories and runs the built binary.
+
+mod harness;
+
+mod apps;
+mod cli;
+mod config;
+mod plugin;
