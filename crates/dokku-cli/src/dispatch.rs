@@ -142,7 +142,8 @@ pub fn execute(ctx: &Ctx, command: &[String]) -> Result<()> {
     if let Some(plugin) = registry::by_namespace(ns) {
         match sub {
             None => {
-                if let (Some(run), false) = (plugin.default, args.is_empty() && ctx.flags.app.is_none()) {
+                let no_args = args.is_empty() && ctx.flags.app.is_none();
+                if let (Some(run), false) = (plugin.default, no_args && !plugin.summary.is_empty()) {
                     return run(ctx, &with_app(ctx, cmd, args, true));
                 }
                 ctx.out.write_out(&plugin.help_text());

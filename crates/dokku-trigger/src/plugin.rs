@@ -31,7 +31,9 @@ pub struct CorePlugin {
     pub name: &'static str,
     /// `plugin.toml` description (`dokku core apps plugin`).
     pub description: &'static str,
-    /// One line for `dokku help` (`Manage apps`).
+    /// One line for `dokku help` (`Manage apps`). A plugin with an empty
+    /// summary has no help page, and its default command runs even without
+    /// arguments (`dokku report`).
     pub summary: &'static str,
     /// The command namespace if it differs from the name (`nginx` for
     /// nginx-vhosts).

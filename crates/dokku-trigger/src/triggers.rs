@@ -92,7 +92,7 @@ trigger!(
 trigger!(
     /// Rebuild and deploy an app from its current source (answered by the
     /// deploy machinery).
-    PostAppRebuild = "app-rebuild", Notify -> () { app }
+    AppRebuild = "app-rebuild", Notify -> () { app }
 );
 trigger!(
     /// Export an app's (or the global) environment in a format.

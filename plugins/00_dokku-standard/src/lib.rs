@@ -1,7 +1,11 @@
-//! Dokku's standard plugin: host-wide commands such as `dokku report`.
+//! Dokku's standard plugin: host-wide commands, here `dokku report`.
 
+use std::process::Command as Proc;
+
+use dokku_core::{apps, args, Error, Result};
 use dokku_trigger::plugin::no_triggers;
-use dokku_trigger::CorePlugin;
+use dokku_trigger::triggers::Report;
+use dokku_trigger::{CorePlugin, Ctx};
 
 /// The plugin descriptor.
 pub static PLUGIN: CorePlugin = CorePlugin {
@@ -10,6 +14,72 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     summary: "",
     namespace: Some("report"),
     commands: &[],
-    default: None,
+    default: Some(report),
     register: no_triggers,
 };
+
+/// Output of a host tool, each line indented as a detail line.
+fn tool_lines(ctx: &Ctx, program: &str, argv: &[&str]) {
+    match Proc::new(program).args(argv).output() {
+        Ok(o) if o.status.success() => {
+            let text = String::from_utf8_lossy(&o.stdout);
+            for l in text.lines() {
+                ctx.out.verbose(l);
+            }
+        }
+        _ => ctx.out.verbose(&format!("{program} not available")),
+    }
+}
+
+fn first_line(program: &str, argv: &[&str]) -> String {
+    Proc::new(program)
+        .args(argv)
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or("").to_string())
+        .unwrap_or_else(|| "not available".into())
+}
+
+fn host_report(ctx: &Ctx) {
+    ctx.out.info1(&format!("uname: {}", first_line("uname", &["-a"])));
+    ctx.out.info1("memory: ");
+    tool_lines(ctx, "free", &["-m"]);
+    ctx.out.info1(&format!("git version: {}", first_line("git", &["--version"])));
+    ctx.out.info1(&format!("dokku version: dokku version {}", env!("CARGO_PKG_VERSION")));
+    ctx.out.info1("dokku plugins: ");
+    let mut listed = Vec::new();
+    for p in dokku_trigger::external::enabled(&ctx.paths) {
+        let meta = dokku_trigger::external::read_meta(&p.path);
+        listed.push(format!("{} {} enabled {}", p.name, meta.version, meta.description));
+    }
+    for l in listed {
+        ctx.out.verbose(&l);
+    }
+}
+
+/// `dokku report [<app>]`: the host, then every app (or one app), each
+/// plugin printing its own report through the `report` trigger.
+pub fn report(ctx: &Ctx, argv: &[String]) -> Result<()> {
+    let p = args::parse(argv, args::Spec { options: &["--format"], ..Default::default() })?;
+    match p.arg(0) {
+        Some(app) => {
+            apps::verify(&ctx.paths, app)?;
+            if p.value("--format").is_some() {
+                return Err(Error::fail("--format flag not supported on global report"));
+            }
+            ctx.bus.notify(ctx, &Report { app: app.to_string() })
+        }
+        None => {
+            if p.value("--format").is_some() {
+                return Err(Error::fail("--format flag not supported on global report"));
+            }
+            host_report(ctx);
+            for app in apps::list(&ctx.paths) {
+                ctx.bus.notify(ctx, &Report { app })?;
+            }
+            Ok(())
+        }
+    }
+}
+

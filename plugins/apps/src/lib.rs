@@ -1,8 +1,14 @@
 //! The apps plugin: creating, listing, renaming, cloning, locking and
 //! destroying apps.
 
-use dokku_trigger::plugin::no_triggers;
-use dokku_trigger::CorePlugin;
+pub mod commands;
+pub mod ops;
+pub mod report;
+
+use dokku_trigger::triggers::{AppIsLocked, Report};
+use dokku_trigger::{Bus, Command, CorePlugin};
+
+use commands as c;
 
 /// The plugin descriptor.
 pub static PLUGIN: CorePlugin = CorePlugin {
@@ -10,7 +16,36 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     description: "dokku core apps plugin",
     summary: "Manage apps",
     namespace: None,
-    commands: &[],
+    commands: &[
+        Command { name: "apps:clone", args: "<old-app> <new-app>", help: "Clones an app", takes_app: true, run: c::clone::run },
+        Command { name: "apps:create", args: "<app>", help: "Create a new app", takes_app: true, run: c::create::run },
+        Command { name: "apps:destroy", args: "<app>", help: "Permanently destroy an app", takes_app: true, run: c::destroy::run },
+        Command { name: "apps:exists", args: "<app>", help: "Checks if an app exists", takes_app: true, run: c::exists::run },
+        Command { name: "apps:list", args: "[--format stdout|json]", help: "List your apps", takes_app: false, run: c::list::run },
+        Command { name: "apps:lock", args: "<app>", help: "Locks an app for deployment", takes_app: true, run: c::lock::run },
+        Command { name: "apps:locked", args: "<app>", help: "Checks if an app is locked for deployment", takes_app: true, run: c::locked::run },
+        Command { name: "apps:rename", args: "<old-app> <new-app>", help: "Rename an app", takes_app: true, run: c::rename::run },
+        Command { name: "apps:report", args: "[<app>] [<flag>]", help: "Display report about an app", takes_app: true, run: c::report::run },
+        Command {
+            name: "apps:set",
+            args: "[--global] <app> <key> (<value>)",
+            help: "Set or clear an apps property for an app",
+            takes_app: true,
+            run: c::set::run,
+        },
+        Command { name: "apps:unlock", args: "<app>", help: "Unlocks an app for deployment", takes_app: true, run: c::unlock::run },
+    ],
     default: None,
-    register: no_triggers,
+    register,
 };
+
+fn register(bus: &mut Bus) {
+    bus.on::<Report, _>("apps", |ctx, t: &Report| {
+        let rows = report::rows(&ctx.paths, &t.app)?;
+        dokku_core::report::render_text(&report::SPEC, &t.app, &rows, &ctx.out);
+        Ok(())
+    });
+    bus.on::<AppIsLocked, _>("apps", |ctx, t: &AppIsLocked| {
+        Ok(ops::is_locked(&ctx.paths, &t.app).to_string())
+    });
+}

@@ -1,1 +1,214 @@
-//! Tests of the apps plugin.
+//! Tests of the apps plugin through the binary.
+
+use crate::harness::Env;
+
+#[test]
+fn create_list_exists_destroy() {
+    let e = Env::new();
+    let r = e.run(&["apps:list"]);
+    assert_eq!(r.code, 0);
+    assert_eq!(r.stderr, " !     You haven't deployed any applications yet\n");
+    assert_eq!(e.run(&["apps:list", "--format", "json"]).ok(), "[]\n");
+
+    assert_eq!(e.run(&["apps:create", "node-js-app"]).ok(), "Creating node-js-app... done\n");
+    e.create_app("python-app");
+    assert!(e.root().join("node-js-app").is_dir());
+    let created = std::fs::read_to_string(e.lib().join("config/apps/node-js-app/created-at")).expect("created-at");
+    assert!(created.parse::<u64>().is_ok(), "{created}");
+
+    insta::assert_snapshot!(e.run(&["apps:list"]).ok(), @r"
+    =====> My Apps
+    node-js-app
+    python-app
+    ");
+    assert_eq!(e.run(&["--quiet", "apps:list"]).ok(), "node-js-app\npython-app\n");
+    assert_eq!(e.run(&["apps:list", "--format", "json"]).ok(), "[\"node-js-app\",\"python-app\"]\n");
+
+    assert_eq!(e.run(&["apps:exists", "node-js-app"]).code, 0);
+    let r = e.run(&["apps:exists", "nope"]);
+    assert_eq!((r.code, r.stderr.as_str()), (1, " !     App does not exist\n"));
+
+    let r = e.run(&["--force", "apps:destroy", "node-js-app"]);
+    assert_eq!(r.ok(), "Destroying node-js-app (including all add-ons)\n");
+    assert!(!e.root().join("node-js-app").exists());
+    assert!(!e.lib().join("config/apps/node-js-app").exists());
+    assert_eq!(e.run(&["apps:destroy", "--force", "python-app"]).code, 0);
+    assert_eq!(e.run(&["--quiet", "apps:list"]).stdout, "");
+}
+
+#[test]
+fn destroy_asks_for_the_name() {
+    let e = Env::new();
+    e.create_app("web");
+    let before = e.state();
+    let r = e.run_stdin(&["apps:destroy", "web"], b"wrong\n");
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stderr,
+        " !     WARNING: Potentially Destructive Action\n !     This command will destroy web (including all add-ons).\n !     To proceed, type \"web\"\n>  !     Confirmation did not match web. Aborted.\n"
+    );
+    assert_eq!(before, e.state());
+    let r = e.run_stdin(&["apps:destroy", "web"], b"web\n");
+    assert_eq!(r.ok(), "\nDestroying web (including all add-ons)\n");
+    assert!(!e.root().join("web").exists());
+}
+
+#[test]
+fn bad_names_and_duplicates_change_nothing() {
+    let e = Env::new();
+    e.create_app("web");
+    let before = e.state();
+    for bad in ["Web", "web_1", "wEb", ".web", "a/b", "../x", "a b"] {
+        let r = e.run(&["apps:create", bad]);
+        assert_eq!(r.code, 1, "{bad}");
+        assert_eq!(
+            r.stderr,
+            " !     App name must begin with lowercase alphanumeric character, and may only contain lowercase alphanumerics, dots, and hyphens\n"
+        );
+    }
+    let r = e.run(&["apps:create", "web"]);
+    assert_eq!((r.code, r.stderr.as_str()), (1, " !     Name is already taken\n"));
+    let r = e.run(&["apps:create"]);
+    assert_eq!((r.code, r.stderr.as_str()), (1, " !     Please specify an app to run the command on\n"));
+    let r = e.run(&["apps:report", "missing"]);
+    assert_eq!((r.code, r.stderr.as_str()), (1, " !     App missing does not exist\n"));
+    let r = e.run(&["apps:list", "--bogus"]);
+    assert_eq!((r.code, r.stderr.as_str()), (1, " !     unknown flag: --bogus\n"));
+    assert_eq!(before, e.state());
+}
+
+#[test]
+fn locks() {
+    let e = Env::new();
+    e.create_app("web");
+    let r = e.run(&["apps:locked", "web"]);
+    assert_eq!((r.code, r.stderr.as_str()), (1, " !     Deploy lock does not exist\n"));
+    assert_eq!(e.run(&["apps:lock", "web"]).ok(), "-----> Deploy lock created\n");
+    assert!(e.root().join("web/.deploy.lock").is_file());
+    assert_eq!(e.run(&["apps:locked", "web"]).ok(), "Deploy lock exists\n");
+    assert_eq!(e.run(&["apps:report", "web", "--app-locked"]).ok(), "true\n");
+
+    let r = e.run(&["--force", "apps:destroy", "web"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stderr,
+        " !     web currently has a deploy lock in place. Exiting...\n !     Run 'apps:unlock' to release the existing deploy lock\n"
+    );
+    assert!(e.root().join("web").is_dir());
+
+    let r = e.run(&["apps:unlock", "web"]);
+    assert_eq!(r.ok(), "-----> Deploy lock removed.\n");
+    assert_eq!(r.stderr, " !     A deploy may be in progress.\n !     Removing the app lock will not stop in progress deploys.\n");
+    assert!(!e.root().join("web/.deploy.lock").exists());
+}
+
+#[test]
+fn report_layouts() {
+    let e = Env::new();
+    e.create_app("web");
+    let ts = std::fs::read_to_string(e.lib().join("config/apps/web/created-at")).expect("created-at");
+    let out = e.filter(e.run(&["apps:report", "web"]).ok()).replace(&ts, "<ts>");
+    insta::assert_snapshot!(out, @r"
+    =====> web app information
+           App created at:                  <ts>
+           App deploy source:               
+           App deploy source metadata:      
+           App dir:                         $DOKKU_ROOT/web
+           App global disable autocreation: false
+           App locked:                      false
+    ");
+    assert_eq!(e.filter(e.run(&["apps:report", "web", "--app-dir"]).ok()), "$DOKKU_ROOT/web\n");
+    let json: serde_json::Value = serde_json::from_str(e.run(&["apps:report", "web", "--format", "json"]).ok()).expect("json");
+    assert_eq!(json["locked"], "false");
+    assert_eq!(json["app-locked"], "false");
+    assert_eq!(json["global-disable-autocreation"], "false");
+    let r = e.run(&["apps:report", "web", "--nope"]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.starts_with(" !     Invalid flag passed, valid flags: --app-created-at, --app-deploy-source"), "{}", r.stderr);
+    let r = e.run(&["apps:report", "web", "--app-dir", "--format", "json"]);
+    assert_eq!(r.stderr, " !     --format flag cannot be specified when specifying an info flag\n");
+    // every app when none is named
+    e.create_app("api");
+    let all = e.run(&["apps:report"]).ok().to_string();
+    assert!(all.contains("=====> api app information") && all.contains("=====> web app information"));
+}
+
+#[test]
+fn set_global_property() {
+    let e = Env::new();
+    e.create_app("web");
+    let r = e.run(&["apps:set", "--global", "disable-autocreation", "true"]);
+    assert_eq!(r.ok(), "=====> Setting disable-autocreation to true\n");
+    assert_eq!(std::fs::read_to_string(e.lib().join("config/apps/--global/disable-autocreation")).expect("prop"), "true");
+    assert_eq!(e.run(&["apps:report", "web", "--app-global-disable-autocreation"]).ok(), "true\n");
+    let r = e.run(&["apps:set", "web", "disable-autocreation", "true"]);
+    assert_eq!((r.code, r.stderr.as_str()), (1, " !     Property can only be specified globally\n"));
+    let r = e.run(&["apps:set", "--global", "nope", "1"]);
+    assert_eq!((r.code, r.stderr.as_str()), (1, " !     Invalid property specified, valid properties include: disable-autocreation\n"));
+    let r = e.run(&["apps:set", "--global"]);
+    assert_eq!((r.code, r.stderr.as_str()), (1, " !     No property specified\n"));
+    assert_eq!(e.run(&["apps:set", "--global", "disable-autocreation"]).ok(), "=====> Unsetting disable-autocreation\n");
+    assert!(!e.lib().join("config/apps/--global/disable-autocreation").exists());
+}
+
+#[test]
+fn rename_and_clone_carry_state() {
+    let e = Env::new();
+    e.create_app("old");
+    std::fs::create_dir_all(e.lib().join("config/someplugin/old")).expect("mkdir");
+    std::fs::write(e.lib().join("config/someplugin/old/key"), "v").expect("write");
+    std::fs::write(e.root().join("old/marker"), "x").expect("write");
+
+    let r = e.run(&["apps:clone", "--skip-deploy", "old", "copy"]);
+    assert_eq!(r.ok(), "Cloning old to copy... done\n");
+    assert_eq!(std::fs::read_to_string(e.lib().join("config/someplugin/copy/key")).expect("prop"), "v");
+    assert!(e.root().join("copy/marker").is_file());
+    let r = e.run(&["apps:clone", "old", "copy"]);
+    assert_eq!((r.code, r.stderr.as_str()), (1, " !     Name is already taken\n"));
+    let r = e.run(&["apps:clone", "--ignore-existing", "old", "copy"]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, " !     Name is already taken\n"));
+
+    let r = e.run(&["apps:rename", "--skip-deploy", "old", "new"]);
+    assert_eq!(r.ok(), "Destroying old (including all add-ons)\nRenaming old to new... done\n");
+    assert!(!e.root().join("old").exists());
+    assert!(!e.lib().join("config/someplugin/old").exists());
+    assert_eq!(std::fs::read_to_string(e.lib().join("config/someplugin/new/key")).expect("prop"), "v");
+    let r = e.run(&["apps:rename", "new"]);
+    assert_eq!((r.code, r.stderr.as_str()), (1, " !     Please specify an new app name\n"));
+    let r = e.run(&["apps:rename", "new", "Bad"]);
+    assert_eq!(r.code, 1);
+}
+
+#[test]
+fn app_flag_and_env_supply_the_app() {
+    let e = Env::new();
+    e.run(&["--app", "web", "apps:create"]).ok();
+    assert!(e.root().join("web").is_dir());
+    let r = e.cmd(&["apps:exists"]).env("DOKKU_APP_NAME", "web").output().expect("run");
+    assert!(r.status.success());
+}
+
+#[test]
+fn help_text() {
+    let e = Env::new();
+    let help = e.run(&["apps:help"]).ok().to_string();
+    assert_eq!(help, e.run(&["apps"]).ok());
+    insta::assert_snapshot!(help, @r"
+    Usage: dokku apps[:COMMAND]
+
+    Manage apps
+
+    Additional commands:
+        apps:clone <old-app> <new-app>             Clones an app
+        apps:create <app>                          Create a new app
+        apps:destroy <app>                         Permanently destroy an app
+        apps:exists <app>                          Checks if an app exists
+        apps:list [--format stdout|json]           List your apps
+        apps:lock <app>                            Locks an app for deployment
+        apps:locked <app>                          Checks if an app is locked for deployment
+        apps:rename <old-app> <new-app>            Rename an app
+        apps:report [<app>] [<flag>]               Display report about an app
+        apps:set [--global] <app> <key> (<value>)  Set or clear an apps property for an app
+        apps:unlock <app>                          Unlocks an app for deployment
+    ");
+}
