@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Installs and starts what the test suite needs on a Debian/Ubuntu host:
+# a Docker engine (Debian's docker.io), busybox-static for locally built
+# test images, nginx, openssh-server, git and sudo. Idempotent.
+set -euo pipefail
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "tests/setup-host.sh must run as root" >&2
+  exit 1
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+need=()
+command -v dockerd >/dev/null || need+=(docker.io)
+dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
+command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || need+=(nginx)
+[[ -x /usr/sbin/sshd ]] || need+=(openssh-server)
+command -v sudo >/dev/null || need+=(sudo)
+command -v git >/dev/null || need+=(git)
+if ((${#need[@]})); then
+  echo "-----> installing ${need[*]}"
+  apt-get update -qq
+  apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+if ! docker info >/dev/null 2>&1; then
+  echo "-----> starting dockerd"
+  if command -v systemctl >/dev/null && systemctl start docker 2>/dev/null; then
+    :
+  else
+    (nohup dockerd >/var/log/dockerd-tests.log 2>&1 &)
+  fi
+  for _ in $(seq 1 60); do
+    docker info >/dev/null 2>&1 && break
+    sleep 1
+  done
+  if ! docker info >/dev/null 2>&1; then
+    cat /var/log/dockerd-tests.log 2>/dev/null || true
+    echo "dockerd did not start" >&2
+    exit 1
+  fi
+fi
+echo "-----> host ready: $(docker version --format 'docker engine {{.Server.Version}} (API {{.Server.APIVersion}})')"
