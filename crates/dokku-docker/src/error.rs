@@ -471,7 +471,10 @@ mod tests {
     #[test]
     fn other_statuses_keep_the_operation_and_the_engine_message() {
         let err = classify(
-            server_error(409, "Conflict. The container name \"/web.1\" is already in use"),
+            server_error(
+                409,
+                "Conflict. The container name \"/web.1\" is already in use",
+            ),
             "create container",
             "web.1",
             |source| EngineError::CreateContainer {

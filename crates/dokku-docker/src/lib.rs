@@ -1,1 +1,46 @@
-//! x
+//! Dokku's container engine: the [`ContainerEngine`] trait in Dokku's
+//! vocabulary and [`DockerEngine`], its implementation over the Docker Engine
+//! API.
+//!
+//! This is the only crate of the workspace that names bollard types; they
+//! never appear in its public API, so the client library's churn stays here.
+//! Everything is synchronous: [`DockerEngine`] owns a current-thread tokio
+//! runtime and blocks on it. Images are never pulled.
+//!
+//! ```no_run
+//! use dokku_docker::{ContainerEngine, ContainerSpec, DockerEngine};
+//!
+//! # fn main() -> Result<(), dokku_docker::EngineError> {
+//! let engine = DockerEngine::connect()?;
+//! let mut spec = ContainerSpec::new("dokku/app:latest");
+//! spec.cmd = Some(vec!["cat".into(), "/app/Procfile".into()]);
+//! let output = engine.run_to_completion(&spec, None)?;
+//! assert!(output.success());
+//! # Ok(())
+//! # }
+//! ```
+
+mod context;
+mod convert;
+mod docker;
+mod engine;
+mod error;
+mod info;
+mod lines;
+mod reference;
+mod spec;
+#[cfg(feature = "testing")]
+pub mod testing;
+
+pub use docker::DockerEngine;
+pub use engine::ContainerEngine;
+pub use error::{ApiError, EngineError};
+pub use info::{
+    BuiltImage, ContainerInfo, ContainerNetwork, ContainerSummary, EngineVersion, ExecOutput,
+    ImageInfo, ImageSummary, LogStream, PublishedPort, RunOutput,
+};
+pub use reference::split_reference;
+pub use spec::{
+    BuildContext, BuildSpec, CommitSpec, ContainerFilter, ContainerSpec, ExecSpec, ImageFilter,
+    LogOptions, Mount, MountSource, PortBinding, Protocol, RestartPolicy, VolumeSpec,
+};

@@ -1,0 +1,139 @@
+//! The `ContainerEngine` trait: every container, image and volume operation Dokku needs.
+
+use std::io::Read;
+use std::time::Duration;
+
+use crate::info::{
+    BuiltImage, ContainerInfo, ContainerSummary, EngineVersion, ExecOutput, ImageInfo,
+    ImageSummary, LogStream, RunOutput,
+};
+use crate::spec::{
+    BuildSpec, CommitSpec, ContainerFilter, ContainerSpec, ExecSpec, ImageFilter, LogOptions,
+    VolumeSpec,
+};
+use crate::EngineError;
+
+/// A container engine, in Dokku's vocabulary. Synchronous: each call
+/// returns when the engine has finished the operation.
+///
+/// Names of containers, images and volumes are accepted wherever ids are.
+/// Output streamed to a callback arrives one line at a time, without its
+/// trailing `\n` (or `\r\n`); a last line without a newline is delivered too.
+pub trait ContainerEngine: Send + Sync {
+    /// Checks that the engine answers.
+    fn ping(&self) -> Result<(), EngineError>;
+
+    /// The engine's version and the negotiated API version.
+    fn version(&self) -> Result<EngineVersion, EngineError>;
+
+    /// Whether an image with this reference or id exists locally.
+    fn image_exists(&self, image: &str) -> Result<bool, EngineError>;
+
+    /// Inspects an image; [`EngineError::NotFound`] if it does not exist.
+    fn image_inspect(&self, image: &str) -> Result<ImageInfo, EngineError>;
+
+    /// Builds an image, calling `on_line` with each line of build output.
+    /// Fails with [`EngineError::BuildFailed`] when a build step fails. Never
+    /// pulls: base images must already be present.
+    fn build_image(
+        &self,
+        spec: &BuildSpec,
+        on_line: &mut dyn FnMut(&str),
+    ) -> Result<BuiltImage, EngineError>;
+
+    /// Adds the reference `target` (`repo[:tag]`, tag `latest` when omitted)
+    /// to `image`.
+    fn tag_image(&self, image: &str, target: &str) -> Result<(), EngineError>;
+
+    /// Removes an image reference (and the image if that was its last one);
+    /// `force` also removes an image used by stopped containers.
+    fn remove_image(&self, image: &str, force: bool) -> Result<(), EngineError>;
+
+    /// Lists images matching `filter`.
+    fn list_images(&self, filter: &ImageFilter) -> Result<Vec<ImageSummary>, EngineError>;
+
+    /// Loads images from an uncompressed `docker save` tarball; returns the
+    /// engine's report lines, e.g. `Loaded image: dokku/app:latest`.
+    fn load_image(&self, tar: &mut dyn Read) -> Result<Vec<String>, EngineError>;
+
+    /// Commits a container's filesystem to a new image; returns its id.
+    fn commit_container(&self, container: &str, spec: &CommitSpec) -> Result<String, EngineError>;
+
+    /// Creates a container (not started); returns its id. A missing image is
+    /// [`EngineError::NotFound`]; a name in use is a conflict (409).
+    fn create_container(&self, spec: &ContainerSpec) -> Result<String, EngineError>;
+
+    /// Starts a created or stopped container.
+    fn start_container(&self, container: &str) -> Result<(), EngineError>;
+
+    /// Stops a container, killing it after `timeout` (the engine's default,
+    /// 10 seconds, when `None`). Stopping a stopped container succeeds.
+    fn stop_container(&self, container: &str, timeout: Option<Duration>)
+        -> Result<(), EngineError>;
+
+    /// Sends a signal (`SIGKILL` when `None`) to a running container.
+    fn kill_container(&self, container: &str, signal: Option<&str>) -> Result<(), EngineError>;
+
+    /// Removes a container; `force` kills it first if running.
+    fn remove_container(&self, container: &str, force: bool) -> Result<(), EngineError>;
+
+    /// Renames a container.
+    fn rename_container(&self, container: &str, new_name: &str) -> Result<(), EngineError>;
+
+    /// Inspects a container; [`EngineError::NotFound`] if it does not exist.
+    fn inspect_container(&self, container: &str) -> Result<ContainerInfo, EngineError>;
+
+    /// Lists containers matching `filter`.
+    fn list_containers(
+        &self,
+        filter: &ContainerFilter,
+    ) -> Result<Vec<ContainerSummary>, EngineError>;
+
+    /// Waits until a container is not running and returns its exit code
+    /// (at once if it already exited).
+    fn wait_container(&self, container: &str) -> Result<i64, EngineError>;
+
+    /// Streams a container's logs to `on_line`; with `follow`, until the
+    /// container stops. Known losses: the engine (20.10) may drop a last
+    /// line without a newline when following, and for a TTY container such
+    /// a last line is always dropped.
+    fn container_logs(
+        &self,
+        container: &str,
+        options: &LogOptions,
+        on_line: &mut dyn FnMut(LogStream, &str),
+    ) -> Result<(), EngineError>;
+
+    /// Runs a command in a running container and collects its output and
+    /// exit code. A non-zero exit is not an error.
+    fn exec(&self, container: &str, spec: &ExecSpec) -> Result<ExecOutput, EngineError>;
+
+    /// Creates a volume (succeeds if it already exists with the same driver).
+    fn create_volume(&self, spec: &VolumeSpec) -> Result<(), EngineError>;
+
+    /// Removes a volume; `force` ignores a missing volume engine-side.
+    fn remove_volume(&self, name: &str, force: bool) -> Result<(), EngineError>;
+
+    /// Whether a volume exists.
+    fn volume_exists(&self, name: &str) -> Result<bool, EngineError>;
+
+    /// Creates a container from `spec`, attaches to it, starts it, feeds it
+    /// `stdin` (then closes its standard input), streams its output to
+    /// `on_line`, waits for it to exit and removes it, even on failure.
+    /// Returns its exit code. `spec.auto_remove` is ignored; with `stdin`,
+    /// `spec.open_stdin` is implied.
+    fn run_streaming(
+        &self,
+        spec: &ContainerSpec,
+        stdin: Option<&[u8]>,
+        on_line: &mut dyn FnMut(LogStream, &str),
+    ) -> Result<i64, EngineError>;
+
+    /// Like [`ContainerEngine::run_streaming`], collecting the output bytes
+    /// instead of streaming lines: `docker run --rm -i` with captured output.
+    fn run_to_completion(
+        &self,
+        spec: &ContainerSpec,
+        stdin: Option<&[u8]>,
+    ) -> Result<RunOutput, EngineError>;
+}

@@ -1,0 +1,642 @@
+//! Integration tests of `DockerEngine` against the real docker engine of this machine.
+
+use std::collections::BTreeMap;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use dokku_docker::testing::{busybox_context, busybox_image, unique_name, Cleanup, TEST_LABEL};
+use dokku_docker::{
+    BuildContext, BuildSpec, CommitSpec, ContainerEngine, ContainerFilter, ContainerSpec,
+    DockerEngine, EngineError, ExecSpec, ImageFilter, LogOptions, LogStream, Mount, PortBinding,
+    Protocol, VolumeSpec,
+};
+
+type TestResult = Result<(), Box<dyn std::error::Error>>;
+
+fn engine() -> DockerEngine {
+    DockerEngine::connect().expect("the docker engine of this machine answers")
+}
+
+fn test_labels(name: &str) -> BTreeMap<String, String> {
+    BTreeMap::from([(TEST_LABEL.to_string(), name.to_string())])
+}
+
+/// A container spec running `script` with busybox's `sh`, labelled for the test.
+fn sh(image: &str, name: &str, script: &str) -> ContainerSpec {
+    let mut spec = ContainerSpec::new(image);
+    spec.name = Some(name.to_string());
+    spec.cmd = Some(vec!["sh".into(), "-c".into(), script.into()]);
+    spec.labels = test_labels(name);
+    spec
+}
+
+/// Polls `check` until it is true or `timeout` has passed.
+fn eventually(timeout: Duration, mut check: impl FnMut() -> bool) -> bool {
+    let start = Instant::now();
+    while start.elapsed() < timeout {
+        if check() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    check()
+}
+
+#[test]
+fn version_is_negotiated_with_the_engine() -> TestResult {
+    let engine = engine();
+    engine.ping()?;
+    let version = engine.version()?;
+    assert!(!version.server_version.is_empty());
+    assert!(version.api_version.starts_with("1."), "{version:?}");
+    // The client speaks the older of the engine's API and its own (1.45).
+    let server: Vec<u32> = version
+        .api_version
+        .split('.')
+        .map(str::parse)
+        .collect::<Result<_, _>>()?;
+    let expected = if server < vec![1, 45] {
+        version.api_version.clone()
+    } else {
+        "1.45".to_string()
+    };
+    assert_eq!(version.client_api_version, expected);
+    assert_eq!(engine.api_version(), expected);
+    Ok(())
+}
+
+#[test]
+fn build_streams_output_and_applies_labels_and_tags() -> TestResult {
+    let engine = engine();
+    let name = unique_name("build");
+    let mut cleanup = Cleanup::new(&engine);
+    let base = cleanup.image(format!("{name}-base"));
+    busybox_image(&engine, &base)?;
+
+    let dir = tempfile::tempdir()?;
+    std::fs::write(
+        dir.path().join("Dockerfile.dokku"),
+        format!(
+            "FROM {base}\n\
+             ARG GREETING\n\
+             ENV APP_GREETING=$GREETING\n\
+             LABEL from.dockerfile=yes\n\
+             EXPOSE 5000 53/udp\n\
+             WORKDIR /app\n\
+             COPY hello.txt /app/\n\
+             RUN echo built with $GREETING\n\
+             CMD [\"cat\", \"/app/hello.txt\"]\n"
+        ),
+    )?;
+    std::fs::write(dir.path().join("hello.txt"), "hello from the context\n")?;
+
+    let first = cleanup.image(format!("{name}:v1"));
+    let second = cleanup.image(format!("{name}:latest"));
+    let mut spec = BuildSpec::new(BuildContext::Directory(dir.path().to_path_buf()));
+    spec.dockerfile = Some("Dockerfile.dokku".into());
+    spec.tags = vec![first.clone(), second.clone()];
+    spec.build_args.insert("GREETING".into(), "howdy".into());
+    spec.labels = test_labels(&name);
+    spec.labels
+        .insert("com.dokku.app-name".into(), "app".into());
+    let mut lines = Vec::new();
+    let built = engine.build_image(&spec, &mut |line| lines.push(line.to_string()))?;
+
+    assert!(built.id.starts_with("sha256:"), "{built:?}");
+    assert!(lines.iter().any(|l| l.starts_with("Step 1/")), "{lines:#?}");
+    assert!(lines.iter().any(|l| l == "built with howdy"), "{lines:#?}");
+    assert!(lines.iter().all(|l| !l.contains('\n')), "{lines:#?}");
+
+    let info = engine.image_inspect(&first)?;
+    assert_eq!(info.id, built.id);
+    assert_eq!(info.labels.get(TEST_LABEL), Some(&name));
+    assert_eq!(
+        info.labels.get("com.dokku.app-name").map(String::as_str),
+        Some("app")
+    );
+    assert_eq!(
+        info.labels.get("from.dockerfile").map(String::as_str),
+        Some("yes")
+    );
+    assert_eq!(info.exposed_ports, ["5000/tcp", "53/udp"]);
+    assert!(
+        info.env.iter().any(|e| e == "APP_GREETING=howdy"),
+        "{:?}",
+        info.env
+    );
+    assert_eq!(info.working_dir.as_deref(), Some("/app"));
+    assert_eq!(
+        info.cmd,
+        Some(vec!["cat".to_string(), "/app/hello.txt".to_string()])
+    );
+    assert_eq!(engine.image_inspect(&second)?.id, built.id);
+    assert!(engine.image_exists(&second)?);
+
+    let listed = engine.list_images(&ImageFilter::label(format!("{TEST_LABEL}={name}")))?;
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0].id, built.id);
+    let mut tags = listed[0].repo_tags.clone();
+    tags.sort();
+    assert_eq!(tags, [second.clone(), first.clone()]);
+
+    let output =
+        engine.run_to_completion(&sh(&first, &format!("{name}-run"), "cat hello.txt"), None)?;
+    assert_eq!(output.stdout_lossy(), "hello from the context\n");
+
+    // A retag, then removing one tag keeps the image under the other.
+    let third = cleanup.image(format!("{name}:v3"));
+    engine.tag_image(&first, &third)?;
+    engine.remove_image(&first, false)?;
+    assert!(!engine.image_exists(&first)?);
+    assert!(engine.image_exists(&third)?);
+    Ok(())
+}
+
+#[test]
+fn a_failing_build_step_is_a_build_failure() -> TestResult {
+    let engine = engine();
+    let name = unique_name("build-fail");
+    let mut cleanup = Cleanup::new(&engine);
+    let base = cleanup.image(format!("{name}-base"));
+    busybox_image(&engine, &base)?;
+
+    let mut archive = tar::Builder::new(Vec::new());
+    let dockerfile = format!("FROM {base}\nRUN echo before failing && exit 3\n");
+    let mut header = tar::Header::new_gnu();
+    header.set_size(dockerfile.len() as u64);
+    header.set_mode(0o644);
+    header.set_cksum();
+    archive.append_data(&mut header, "Dockerfile", dockerfile.as_bytes())?;
+    let mut spec = BuildSpec::new(BuildContext::Tar(archive.into_inner()?));
+    spec.tags = vec![cleanup.image(name.clone())];
+    spec.labels = test_labels(&name);
+
+    let mut lines = Vec::new();
+    let err = engine
+        .build_image(&spec, &mut |line| lines.push(line.to_string()))
+        .expect_err("the RUN step fails");
+    match &err {
+        EngineError::BuildFailed { tag, message } => {
+            assert_eq!(tag, &name);
+            assert!(message.contains("returned a non-zero code: 3"), "{message}");
+        }
+        other => panic!("expected BuildFailed, got {other:?}"),
+    }
+    assert!(lines.iter().any(|l| l == "before failing"), "{lines:#?}");
+    assert!(!engine.image_exists(&name)?);
+    Ok(())
+}
+
+#[test]
+fn missing_objects_are_not_found() -> TestResult {
+    let engine = engine();
+    let name = unique_name("missing");
+    let mut cleanup = Cleanup::new(&engine);
+
+    assert!(!engine.image_exists(&name)?);
+    assert!(engine.image_inspect(&name).is_err_and(|e| e.is_not_found()));
+    assert!(engine
+        .inspect_container(&name)
+        .is_err_and(|e| e.is_not_found()));
+    assert!(engine
+        .remove_container(&name, true)
+        .is_err_and(|e| e.is_not_found()));
+    assert!(engine
+        .start_container(&name)
+        .is_err_and(|e| e.is_not_found()));
+    assert!(!engine.volume_exists(&name)?);
+
+    cleanup.container(name.clone());
+    let err = engine
+        .create_container(&sh(&format!("{name}-no-such-image"), &name, "true"))
+        .expect_err("the image does not exist");
+    assert!(err.is_not_found(), "{err:?}");
+    Ok(())
+}
+
+#[test]
+fn container_lifecycle_with_env_labels_mounts_logs_exec_and_rename() -> TestResult {
+    let engine = engine();
+    let name = unique_name("lifecycle");
+    let host_dir = tempfile::tempdir()?;
+    let mut cleanup = Cleanup::new(&engine);
+    let image = cleanup.image(name.clone());
+    busybox_image(&engine, &image)?;
+
+    let container = cleanup.container(name.clone());
+    let renamed = cleanup.container(format!("{name}-renamed"));
+    let mut spec = sh(
+        &image,
+        &container,
+        "echo hello stdout; echo hello stderr >&2; echo \"$GREETING\" > /data/out.txt; exec sleep 300",
+    );
+    spec.env = vec!["GREETING=hi there".into()];
+    spec.labels
+        .insert("com.dokku.app-name".into(), "lifecycle".into());
+    spec.mounts = vec![Mount::bind(host_dir.path(), "/data")];
+    spec.restart_policy = Some("on-failure:10".parse()?);
+    spec.ports = vec![PortBinding {
+        container_port: 5000,
+        protocol: Protocol::Tcp,
+        host_ip: Some("127.0.0.1".into()),
+        host_port: None,
+    }];
+    let id = engine.create_container(&spec)?;
+
+    let created = engine.inspect_container(&container)?;
+    assert_eq!(created.id, id);
+    assert_eq!(created.name, container);
+    assert_eq!(created.status, "created");
+    assert!(!created.running);
+
+    engine.start_container(&id)?;
+    let info = engine.inspect_container(&container)?;
+    assert!(info.running, "{info:?}");
+    assert_eq!(info.status, "running");
+    assert_eq!(info.image_id, engine.image_inspect(&image)?.id);
+    assert_eq!(
+        info.labels.get("com.dokku.app-name").map(String::as_str),
+        Some("lifecycle")
+    );
+    assert!(
+        info.env.iter().any(|e| e == "GREETING=hi there"),
+        "{:?}",
+        info.env
+    );
+    let ip = info
+        .ip_address("bridge")
+        .expect("an address on the bridge network");
+    assert!(ip.parse::<std::net::Ipv4Addr>().is_ok(), "{ip}");
+    assert_eq!(info.first_ip_address(), Some(ip));
+    assert_eq!(info.ports.len(), 1, "{:?}", info.ports);
+    assert_eq!(info.ports[0].container_port, 5000);
+    assert_eq!(info.ports[0].host_ip.as_deref(), Some("127.0.0.1"));
+    assert!(
+        info.ports[0].host_port.is_some_and(|p| p > 0),
+        "{:?}",
+        info.ports
+    );
+
+    // Logs arrive line by line, on the right stream.
+    let mut lines = Vec::new();
+    assert!(eventually(Duration::from_secs(10), || {
+        lines.clear();
+        engine
+            .container_logs(&container, &LogOptions::default(), &mut |stream, line| {
+                lines.push((stream, line.to_string()))
+            })
+            .is_ok()
+            && lines.len() == 2
+    }));
+    lines.sort_by_key(|(stream, _)| *stream == LogStream::Stderr);
+    assert_eq!(
+        lines,
+        [
+            (LogStream::Stdout, "hello stdout".to_string()),
+            (LogStream::Stderr, "hello stderr".to_string()),
+        ]
+    );
+    let mut stamped = Vec::new();
+    let options = LogOptions {
+        timestamps: true,
+        stderr: false,
+        // The engine counts the tail over both streams, then filters.
+        tail: Some(2),
+        ..LogOptions::default()
+    };
+    engine.container_logs(&container, &options, &mut |_, line| {
+        stamped.push(line.to_string())
+    })?;
+    assert_eq!(stamped.len(), 1, "{stamped:?}");
+    assert!(stamped[0].ends_with(" hello stdout"), "{stamped:?}");
+    assert!(stamped[0].starts_with("20"), "{stamped:?}");
+
+    // Exec: output, exit codes, stdin, env, user and working directory.
+    let out = engine.exec(&container, &ExecSpec::new(["cat", "/data/out.txt"]))?;
+    assert_eq!(
+        (out.exit_code, out.stdout_lossy().as_str()),
+        (0, "hi there\n")
+    );
+    let failed = engine.exec(
+        &container,
+        &ExecSpec::new(["sh", "-c", "echo nope >&2; exit 3"]),
+    )?;
+    assert_eq!(
+        (failed.exit_code, failed.stderr_lossy().as_str()),
+        (3, "nope\n")
+    );
+    let mut with_stdin = ExecSpec::new(["sh", "-c", "tr a-z A-Z; echo \"$EXTRA $(pwd) $(id -u)\""]);
+    with_stdin.stdin = Some(b"piped in\n".to_vec());
+    with_stdin.env = vec!["EXTRA=extra".into()];
+    with_stdin.working_dir = Some("/data".into());
+    with_stdin.user = Some("1000".into());
+    let piped = engine.exec(&container, &with_stdin)?;
+    assert_eq!(piped.stdout_lossy(), "PIPED IN\nextra /data 1000\n");
+    assert!(engine
+        .exec(&format!("{name}-absent"), &ExecSpec::new(["true"]))
+        .is_err_and(|e| e.is_not_found()));
+
+    // Listing by label, renaming.
+    let listed = engine.list_containers(&ContainerFilter::label(format!("{TEST_LABEL}={name}")))?;
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0].id, id);
+    assert_eq!(listed[0].name(), Some(container.as_str()));
+    assert_eq!(listed[0].state, "running");
+    engine.rename_container(&container, &renamed)?;
+    assert_eq!(engine.inspect_container(&id)?.name, renamed);
+    assert!(engine
+        .inspect_container(&container)
+        .is_err_and(|e| e.is_not_found()));
+
+    // Stop (sleep as PID 1 ignores SIGTERM: killed after the timeout).
+    engine.stop_container(&renamed, Some(Duration::from_secs(1)))?;
+    assert_eq!(engine.wait_container(&renamed)?, 137);
+    let stopped = engine.inspect_container(&renamed)?;
+    assert!(!stopped.running);
+    assert_eq!(
+        (stopped.status.as_str(), stopped.exit_code),
+        ("exited", 137)
+    );
+    assert!(engine
+        .list_containers(&ContainerFilter {
+            labels: vec![format!("{TEST_LABEL}={name}")],
+            ..ContainerFilter::default()
+        })?
+        .is_empty());
+
+    engine.remove_container(&renamed, false)?;
+    assert!(engine
+        .inspect_container(&id)
+        .is_err_and(|e| e.is_not_found()));
+    // What the container wrote through the bind mount outlives it.
+    assert_eq!(
+        std::fs::read_to_string(host_dir.path().join("out.txt"))?,
+        "hi there\n"
+    );
+    Ok(())
+}
+
+#[test]
+fn wait_returns_the_exit_code_and_follow_streams_until_exit() -> TestResult {
+    let engine = engine();
+    let name = unique_name("wait");
+    let mut cleanup = Cleanup::new(&engine);
+    let image = cleanup.image(name.clone());
+    busybox_image(&engine, &image)?;
+
+    let container = cleanup.container(name.clone());
+    engine.create_container(&sh(
+        &image,
+        &container,
+        "for i in 1 2 3; do echo line $i; sleep 0.2; done; printf partial; exit 4",
+    ))?;
+    engine.start_container(&container)?;
+    let mut lines = Vec::new();
+    let follow = LogOptions {
+        follow: true,
+        ..LogOptions::default()
+    };
+    engine.container_logs(&container, &follow, &mut |_, line| {
+        lines.push(line.to_string())
+    })?;
+    // The engine itself may drop a last partial line when following.
+    assert_eq!(lines[..3], ["line 1", "line 2", "line 3"]);
+    assert_eq!(engine.wait_container(&container)?, 4);
+    lines.clear();
+    engine.container_logs(&container, &LogOptions::default(), &mut |_, line| {
+        lines.push(line.to_string())
+    })?;
+    assert_eq!(lines, ["line 1", "line 2", "line 3", "partial"]);
+
+    // A TTY container's logs are a raw stream, not multiplexed frames.
+    let tty = cleanup.container(format!("{name}-tty"));
+    let mut spec = sh(&image, &tty, "echo first; printf 'second\\nlast'");
+    spec.tty = true;
+    engine.create_container(&spec)?;
+    engine.start_container(&tty)?;
+    assert_eq!(engine.wait_container(&tty)?, 0);
+    let mut tty_lines = Vec::new();
+    engine.container_logs(&tty, &LogOptions::default(), &mut |stream, line| {
+        tty_lines.push((stream, line.to_string()))
+    })?;
+    assert_eq!(
+        tty_lines,
+        [
+            (LogStream::Stdout, "first".to_string()),
+            (LogStream::Stdout, "second".to_string()),
+        ]
+    );
+    // A known loss: the unterminated last line of a TTY log ("last").
+
+    // Exec with a TTY: everything arrives as stdout.
+    let running = cleanup.container(format!("{name}-running"));
+    engine.create_container(&sh(&image, &running, "exec sleep 300"))?;
+    engine.start_container(&running)?;
+    let mut tty_exec = ExecSpec::new(["sh", "-c", "echo out; echo err >&2; printf tail"]);
+    tty_exec.tty = true;
+    let output = engine.exec(&running, &tty_exec)?;
+    assert_eq!(output.stdout_lossy(), "out\r\nerr\r\ntail");
+    assert!(output.stderr.is_empty());
+    // Waiting again on an exited container answers at once.
+    assert_eq!(engine.wait_container(&container)?, 4);
+
+    let killed = cleanup.container(format!("{name}-killed"));
+    engine.create_container(&sh(&image, &killed, "exec sleep 300"))?;
+    engine.start_container(&killed)?;
+    engine.kill_container(&killed, None)?;
+    assert_eq!(engine.wait_container(&killed)?, 137);
+    Ok(())
+}
+
+#[test]
+fn run_to_completion_feeds_stdin_collects_output_and_removes_the_container() -> TestResult {
+    let engine = engine();
+    let name = unique_name("run");
+    let mut cleanup = Cleanup::new(&engine);
+    let image = cleanup.image(name.clone());
+    busybox_image(&engine, &image)?;
+
+    let container = cleanup.container(name.clone());
+    let spec = sh(&image, &container, "cat; echo to stderr >&2; exit 7");
+    let output = engine.run_to_completion(&spec, Some(b"from stdin\nsecond line"))?;
+    assert_eq!(output.exit_code, 7);
+    assert_eq!(output.stdout_lossy(), "from stdin\nsecond line");
+    assert_eq!(output.stderr_lossy(), "to stderr\n");
+    assert!(engine
+        .inspect_container(&container)
+        .is_err_and(|e| e.is_not_found()));
+
+    // A large input, bigger than any pipe buffer, echoed back.
+    let big: Vec<u8> = (0..2_000_000u32).map(|i| b'a' + (i % 26) as u8).collect();
+    let echoed = engine.run_to_completion(&sh(&image, &container, "cat"), Some(&big))?;
+    assert_eq!(echoed.exit_code, 0);
+    assert!(echoed.stdout == big, "{} bytes back", echoed.stdout.len());
+
+    // Without stdin, streaming lines; a TTY merges everything into stdout.
+    let mut lines = Vec::new();
+    let mut tty = sh(&image, &container, "echo out; echo err >&2");
+    tty.tty = true;
+    let code = engine.run_streaming(&tty, None, &mut |stream, line| {
+        lines.push((stream, line.to_string()))
+    })?;
+    assert_eq!(code, 0);
+    assert_eq!(
+        lines,
+        [
+            (LogStream::Stdout, "out".to_string()),
+            (LogStream::Stdout, "err".to_string()),
+        ]
+    );
+
+    // A command that cannot start is an error, and the container is gone.
+    let mut broken = ContainerSpec::new(image.clone());
+    broken.name = Some(container.clone());
+    broken.cmd = Some(vec!["/no/such/binary".into()]);
+    let err = engine
+        .run_to_completion(&broken, None)
+        .expect_err("the command does not exist");
+    assert!(matches!(err, EngineError::StartContainer { .. }), "{err:?}");
+    assert!(engine
+        .inspect_container(&container)
+        .is_err_and(|e| e.is_not_found()));
+    Ok(())
+}
+
+#[test]
+fn create_container_refuses_a_name_in_use() -> TestResult {
+    let engine = engine();
+    let name = unique_name("conflict");
+    let mut cleanup = Cleanup::new(&engine);
+    let image = cleanup.image(name.clone());
+    busybox_image(&engine, &image)?;
+
+    let container = cleanup.container(name.clone());
+    engine.create_container(&sh(&image, &container, "true"))?;
+    let err = engine
+        .create_container(&sh(&image, &container, "true"))
+        .expect_err("the name is taken");
+    assert!(err.is_conflict(), "{err:?}");
+    assert!(
+        matches!(err, EngineError::CreateContainer { .. }),
+        "{err:?}"
+    );
+    Ok(())
+}
+
+#[test]
+fn named_volumes_persist_between_containers() -> TestResult {
+    let engine = engine();
+    let name = unique_name("volume");
+    let mut cleanup = Cleanup::new(&engine);
+    let image = cleanup.image(name.clone());
+    busybox_image(&engine, &image)?;
+    let volume = cleanup.volume(name.clone());
+    let container = cleanup.container(name.clone());
+
+    engine.create_volume(&VolumeSpec {
+        name: volume.clone(),
+        labels: test_labels(&name),
+        ..VolumeSpec::default()
+    })?;
+    assert!(engine.volume_exists(&volume)?);
+
+    let mut write = sh(&image, &container, "echo kept > /cache/file");
+    write.mounts = vec![Mount::volume(&volume, "/cache")];
+    assert_eq!(engine.run_to_completion(&write, None)?.exit_code, 0);
+
+    let mut read = sh(&image, &container, "cat /cache/file; echo x > /cache/other");
+    read.mounts = vec![Mount::volume(&volume, "/cache").read_only()];
+    let output = engine.run_to_completion(&read, None)?;
+    assert_eq!(output.stdout_lossy(), "kept\n");
+    assert_ne!(output.exit_code, 0, "the read-only mount refused the write");
+    assert!(
+        output.stderr_lossy().contains("Read-only file system"),
+        "{output:?}"
+    );
+
+    engine.remove_volume(&volume, false)?;
+    assert!(!engine.volume_exists(&volume)?);
+    Ok(())
+}
+
+#[test]
+fn commit_makes_an_image_of_a_container() -> TestResult {
+    let engine = engine();
+    let name = unique_name("commit");
+    let mut cleanup = Cleanup::new(&engine);
+    let image = cleanup.image(name.clone());
+    busybox_image(&engine, &image)?;
+    let committed = cleanup.image(format!("{name}-committed:v1"));
+    let container = cleanup.container(name.clone());
+
+    engine.create_container(&sh(&image, &container, "echo committed content > /hello"))?;
+    engine.start_container(&container)?;
+    assert_eq!(engine.wait_container(&container)?, 0);
+    let id = engine.commit_container(
+        &container,
+        &CommitSpec {
+            reference: committed.clone(),
+            changes: vec![
+                "CMD [\"cat\", \"/hello\"]".into(),
+                format!("LABEL {TEST_LABEL}={name}"),
+            ],
+            ..CommitSpec::default()
+        },
+    )?;
+    assert_eq!(engine.image_inspect(&committed)?.id, id);
+    assert_eq!(
+        engine.image_inspect(&committed)?.labels.get(TEST_LABEL),
+        Some(&name)
+    );
+    engine.remove_container(&container, false)?;
+
+    let mut run = ContainerSpec::new(committed.clone());
+    run.name = Some(container.clone());
+    run.labels = test_labels(&name);
+    let output = engine.run_to_completion(&run, None)?;
+    assert_eq!(output.stdout_lossy(), "committed content\n");
+    Ok(())
+}
+
+#[test]
+fn load_image_reads_a_docker_save_archive() -> TestResult {
+    let engine = engine();
+    let name = unique_name("load");
+    let mut cleanup = Cleanup::new(&engine);
+    let image = cleanup.image(format!("{name}:saved"));
+    let id = busybox_image(&engine, &image)?;
+
+    let dir = tempfile::tempdir()?;
+    let archive = dir.path().join("image.tar");
+    let status = Command::new("docker")
+        .args(["image", "save", "--output"])
+        .arg(&archive)
+        .arg(&image)
+        .status()?;
+    assert!(status.success(), "docker image save: {status}");
+    engine.remove_image(&image, false)?;
+    assert!(!engine.image_exists(&image)?);
+
+    let reports = engine.load_image(&mut std::fs::File::open(&archive)?)?;
+    assert_eq!(reports, [format!("Loaded image: {image}")]);
+    assert_eq!(engine.image_inspect(&image)?.id, id);
+
+    // Garbage is refused by the engine, as an error of the load.
+    let err = engine
+        .load_image(&mut &b"this is not a tar archive"[..])
+        .expect_err("not an image archive");
+    assert!(matches!(err, EngineError::LoadImage { .. }), "{err:?}");
+    Ok(())
+}
+
+#[test]
+fn the_busybox_test_context_is_self_contained() -> TestResult {
+    let context = busybox_context()?;
+    let mut archive = tar::Archive::new(context.as_slice());
+    let mut names = Vec::new();
+    for entry in archive.entries()? {
+        names.push(entry?.path()?.display().to_string());
+    }
+    assert_eq!(names, ["Dockerfile", "busybox"]);
+    Ok(())
+}
