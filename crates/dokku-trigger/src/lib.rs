@@ -9,6 +9,7 @@
 
 pub mod bus;
 pub mod context;
+pub mod deploy;
 pub mod external;
 pub mod plugin;
 pub mod triggers;

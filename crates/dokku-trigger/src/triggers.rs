@@ -6,7 +6,7 @@ use dokku_core::{Error, Result};
 
 use crate::bus::{Dispatch, Trigger};
 
-fn arg(args: &[String], i: usize, name: &str, trigger: &str) -> Result<String> {
+pub(crate) fn arg(args: &[String], i: usize, name: &str, trigger: &str) -> Result<String> {
     args.get(i).cloned().ok_or_else(|| Error::fail(format!("Invalid plugin trigger call: {trigger} (missing {name})")))
 }
 
@@ -49,8 +49,10 @@ macro_rules! trigger {
         }
     };
     (@sel $s:ident scheduler $($more:ident)*) => { Some($s.scheduler.as_str()) };
+    (@sel $s:ident builder_type $($more:ident)*) => { Some($s.builder_type.as_str()) };
     (@sel $s:ident $($any:ident)*) => { None };
 }
+pub(crate) use trigger;
 
 trigger!(
     /// After `apps:create` made the app.
@@ -136,6 +138,260 @@ trigger!(
     AppIsLocked = "apps-is-locked", Collect -> String { app }
 );
 
+trigger!(
+    /// Drain the pre-0.38 `ENV` files into the config plugin's property
+    /// path (answered by config; other plugins call it before reading
+    /// deprecated variables).
+    ConfigMigrateEnv = "config-migrate-env", Notify -> () {}
+);
+
+/// Set env vars of an app, or `--global` (answered by config): an optional
+/// leading `--no-restart`, the app, then `KEY=VALUE` pairs.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ConfigSet {
+    /// Skip the restart that follows the change.
+    pub no_restart: bool,
+    /// The app, or `--global`.
+    pub app: String,
+    /// `KEY=VALUE` pairs.
+    pub pairs: Vec<String>,
+}
+
+impl Trigger for ConfigSet {
+    const NAME: &'static str = "config-set";
+    const DISPATCH: Dispatch = Dispatch::Notify;
+    type Output = ();
+
+    fn to_args(&self) -> Vec<String> {
+        let mut v = Vec::with_capacity(self.pairs.len() + 2);
+        if self.no_restart {
+            v.push("--no-restart".to_string());
+        }
+        v.push(self.app.clone());
+        v.extend(self.pairs.iter().cloned());
+        v
+    }
+
+    fn from_args(args: &[String]) -> Result<Self> {
+        let (no_restart, rest) = match args.first().map(String::as_str) {
+            Some("--no-restart") => (true, &args[1..]),
+            _ => (false, args),
+        };
+        let app = arg(rest, 0, "app", Self::NAME)?;
+        Ok(ConfigSet { no_restart, app, pairs: rest[1..].to_vec() })
+    }
+}
+
+// ---- container arguments: mounts and docker options (storage, docker-options) ----
+
+/// The magic process type of options and mounts that apply to every process.
+pub const DEFAULT_PROCESS_TYPE: &str = "_default_";
+
+/// One `--volume source:target[:options]` a plugin contributes to a
+/// container: a host directory (absolute `source`) or a docker volume name.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct VolumeMount {
+    /// The storage entry it comes from; empty for a raw `-v` docker option.
+    pub entry_name: String,
+    /// Absolute host path, or docker volume name.
+    pub source: String,
+    /// Absolute path inside the container.
+    pub target: String,
+    /// Mounted read-only (`ro`).
+    pub readonly: bool,
+    /// Further mount options, comma-separated, verbatim (`Z`, `noexec,nosuid`).
+    pub options: String,
+    /// Sub-directory of the source to mount (schedulers that support it).
+    pub subpath: String,
+    /// Ownership the scheduler should give the source before use
+    /// (`herokuish`, `heroku`, `paketo`, `root`, a uid), empty for none.
+    pub chown: String,
+}
+
+impl VolumeMount {
+    /// Whether the source is a host path rather than a docker volume.
+    pub fn is_bind(&self) -> bool {
+        self.source.starts_with('/')
+    }
+
+    /// The mount options as docker takes them after the second colon:
+    /// `ro` first when read-only, then the verbatim options.
+    pub fn mount_options(&self) -> String {
+        match (self.readonly, self.options.is_empty()) {
+            (true, true) => "ro".to_string(),
+            (true, false) => format!("ro,{}", self.options),
+            (false, _) => self.options.clone(),
+        }
+    }
+
+    /// `source:target[:options]`, the value of a `-v` flag.
+    pub fn to_volume_arg(&self) -> String {
+        let opts = self.mount_options();
+        if opts.is_empty() {
+            format!("{}:{}", self.source, self.target)
+        } else {
+            format!("{}:{}:{opts}", self.source, self.target)
+        }
+    }
+}
+
+/// What the plugins contribute to the containers of one app, phase and
+/// process type: volume mounts, and the other docker options, each a group
+/// of shell words as stored by `docker-options:add` (`--ulimit nofile=12`).
+/// External plugins answer with a string of docker arguments, kept as one
+/// option.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ContainerArgs {
+    /// Volume mounts, in order.
+    pub mounts: Vec<VolumeMount>,
+    /// Other docker options, in order.
+    pub options: Vec<String>,
+}
+
+impl ContainerArgs {
+    /// All answers of a collect, in plugin order, as one.
+    pub fn merge(parts: Vec<ContainerArgs>) -> ContainerArgs {
+        let mut all = ContainerArgs::default();
+        for p in parts {
+            all.mounts.extend(p.mounts);
+            all.options.extend(p.options);
+        }
+        all
+    }
+
+    /// Docker's command-line form, as Dokku's `docker-args-*` triggers print
+    /// it: `-v a:b -v c:d --ulimit nofile=12`.
+    pub fn to_docker_args(&self) -> String {
+        let mut words: Vec<String> = self.mounts.iter().map(|m| format!("-v {}", m.to_volume_arg())).collect();
+        words.extend(self.options.iter().filter(|o| !o.trim().is_empty()).cloned());
+        words.join(" ")
+    }
+}
+
+impl crate::bus::TriggerOutput for ContainerArgs {
+    const CAPTURE: bool = true;
+    fn from_stdout(stdout: &str) -> Self {
+        let s = stdout.trim();
+        ContainerArgs { mounts: Vec::new(), options: if s.is_empty() { Vec::new() } else { vec![s.to_string()] } }
+    }
+    fn to_stdout(&self) -> String {
+        let s = self.to_docker_args();
+        if s.is_empty() {
+            String::new()
+        } else {
+            format!(" {s}")
+        }
+    }
+}
+
+trigger!(
+    /// Docker arguments for the build containers of an app (answered by
+    /// docker-options and storage).
+    DockerArgsProcessBuild = "docker-args-process-build", Collect -> ContainerArgs { app, image_source_type }
+);
+trigger!(
+    /// Docker arguments for one-off `run` and cron containers of an app
+    /// (answered by docker-options and storage).
+    DockerArgsProcessRun = "docker-args-process-run", Collect -> ContainerArgs { app, image_source_type, image_tag }
+);
+
+/// Docker arguments for the deployed containers of one process type of an
+/// app (answered by docker-options and storage). An empty `proc_type` or
+/// `_default_` asks for what applies to every process type only.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DockerArgsProcessDeploy {
+    /// The app.
+    pub app: String,
+    /// `herokuish`, `dockerfile`, `pack`, ...
+    pub image_source_type: String,
+    /// The image tag being deployed.
+    pub image_tag: String,
+    /// The process type (`web`), optional.
+    pub proc_type: String,
+    /// The container index (`1`), optional.
+    pub container_index: String,
+}
+
+impl Trigger for DockerArgsProcessDeploy {
+    const NAME: &'static str = "docker-args-process-deploy";
+    const DISPATCH: Dispatch = Dispatch::Collect;
+    type Output = ContainerArgs;
+
+    fn to_args(&self) -> Vec<String> {
+        let mut v = vec![self.app.clone(), self.image_source_type.clone(), self.image_tag.clone()];
+        if !self.proc_type.is_empty() || !self.container_index.is_empty() {
+            v.push(self.proc_type.clone());
+            v.push(self.container_index.clone());
+        }
+        v
+    }
+
+    fn from_args(args: &[String]) -> Result<Self> {
+        let opt = |i: usize| args.get(i).cloned().unwrap_or_default();
+        Ok(DockerArgsProcessDeploy {
+            app: arg(args, 0, "app", Self::NAME)?,
+            image_source_type: opt(1),
+            image_tag: opt(2),
+            proc_type: opt(3),
+            container_index: opt(4),
+        })
+    }
+}
+
+trigger!(
+    /// The storage entries an app mounts in a phase, as a JSON array of
+    /// `{"entry": ..., "attachment": ...}` objects (answered by storage).
+    StorageAppMounts = "storage-app-mounts", Collect -> String { app, phase }
+);
+trigger!(
+    /// Deprecated: an app's mounts for a phase, one `host:container` per
+    /// line, or JSON with format `json` (answered by storage).
+    StorageList = "storage-list", Collect -> String { app, phase, format }
+);
+
+/// One option stored by docker-options, with the scope it is stored in.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ScopedOption {
+    /// `build`, `deploy` or `run`.
+    pub phase: String,
+    /// A process type, or `_default_`.
+    pub process_type: String,
+    /// The option as stored (`-v /a:/b`).
+    pub option: String,
+}
+
+impl crate::bus::TriggerOutput for Vec<ScopedOption> {
+    const CAPTURE: bool = true;
+    fn from_stdout(stdout: &str) -> Self {
+        stdout
+            .lines()
+            .filter_map(|l| {
+                let mut it = l.splitn(3, '\t');
+                let phase = it.next()?.to_string();
+                let process_type = it.next()?.to_string();
+                let option = it.next()?.to_string();
+                Some(ScopedOption { phase, process_type, option })
+            })
+            .collect()
+    }
+    fn to_stdout(&self) -> String {
+        self.iter().map(|o| format!("{}\t{}\t{}\n", o.phase, o.process_type, o.option)).collect()
+    }
+}
+
+trigger!(
+    /// Every volume option (`-v`, `--volume`) docker-options stores for an
+    /// app, in every phase and process scope (answered by docker-options;
+    /// the storage migration reads it). One `phase<TAB>process<TAB>option`
+    /// line each for external callers.
+    DockerOptionsVolumes = "docker-options-volumes", Collect -> Vec<ScopedOption> { app }
+);
+trigger!(
+    /// Remove stored options, matched exactly, from one phase and process
+    /// scope of an app (answered by docker-options).
+    DockerOptionsRemove = "docker-options-remove", Notify -> () { app, phase, process_type; ..options }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -148,5 +404,39 @@ mod tests {
         assert_eq!(PostConfigUpdate::from_args(&args).expect("parse"), t);
         assert!(PostCreate::from_args(&[]).is_err());
         assert_eq!(Install::from_args(&[]).expect("no args"), Install {});
+        let set = ConfigSet { no_restart: true, app: "a".into(), pairs: vec!["K=V".into()] };
+        assert_eq!(set.to_args(), vec!["--no-restart", "a", "K=V"]);
+        assert_eq!(ConfigSet::from_args(&set.to_args()).expect("parse"), set);
+        assert!(ConfigSet::from_args(&["--no-restart".to_string()]).is_err());
+    }
+}
+
+#[cfg(test)]
+mod container_args_tests {
+    use super::*;
+    use crate::bus::TriggerOutput;
+
+    #[test]
+    fn mounts_render_as_docker_args() {
+        let mut m = VolumeMount { source: "/var/lib/dokku/data/storage/a".into(), target: "/app/storage".into(), ..Default::default() };
+        assert_eq!(m.to_volume_arg(), "/var/lib/dokku/data/storage/a:/app/storage");
+        m.options = "Z".into();
+        assert_eq!(m.to_volume_arg(), "/var/lib/dokku/data/storage/a:/app/storage:Z");
+        m.readonly = true;
+        m.options = "noexec,nosuid".into();
+        assert_eq!(m.to_volume_arg(), "/var/lib/dokku/data/storage/a:/app/storage:ro,noexec,nosuid");
+        let args = ContainerArgs { mounts: vec![m], options: vec!["--ulimit nofile=12".into()] };
+        assert_eq!(args.to_stdout(), " -v /var/lib/dokku/data/storage/a:/app/storage:ro,noexec,nosuid --ulimit nofile=12");
+        assert_eq!(ContainerArgs::from_stdout(" --build-arg X=1\n").options, vec!["--build-arg X=1"]);
+    }
+
+    #[test]
+    fn deploy_args_are_optional_after_the_tag() {
+        let t = DockerArgsProcessDeploy::from_args(&["app".to_string()]).expect("parse");
+        assert_eq!(t.to_args(), vec!["app", "", ""]);
+        let full: Vec<String> = ["app", "dockerfile", "latest", "web", "1"].iter().map(|s| s.to_string()).collect();
+        assert_eq!(DockerArgsProcessDeploy::from_args(&full).expect("parse").to_args(), full);
+        let opts = vec![ScopedOption { phase: "deploy".into(), process_type: "web".into(), option: "-v /a:/b".into() }];
+        assert_eq!(Vec::<ScopedOption>::from_stdout(&opts.to_stdout()), opts);
     }
 }
