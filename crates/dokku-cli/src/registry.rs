@@ -14,6 +14,7 @@ pub fn by_namespace(ns: &str) -> Option<&'static CorePlugin> {
 
 /// A bus with every core plugin's handlers registered.
 pub fn bus() -> Bus {
+    let _ = dokku_plugin::CORE_LIST.set(core_plugins().iter().map(|p| (p.name.to_string(), p.description.to_string())).collect());
     let mut bus = Bus::new();
     for p in core_plugins() {
         (p.register)(&mut bus);

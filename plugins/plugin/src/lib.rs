@@ -1,9 +1,41 @@
-//! The plugin plugin: listing, installing, enabling and disabling plugins.
+//! The plugin plugin: listing, installing, enabling, disabling, updating and
+//! removing plugins, firing triggers by name, and laying down the core
+//! plugin metadata and the shell library that bash plugins source.
+//!
+//! On disk it follows Dokku's layout: every plugin has a directory (or, for
+//! core plugins, a symlink into the core tree) under `PLUGIN_AVAILABLE_PATH`,
+//! and an enabled plugin also has `PLUGIN_ENABLED_PATH/<name>` pointing at
+//! it.
 
+pub mod archive;
+pub mod commands;
+pub mod core;
+pub mod fire;
+pub mod fsroot;
+pub mod git;
+pub mod install;
 pub mod list;
+pub mod manage;
+pub mod name;
+pub mod source;
+pub mod update;
+
+#[cfg(test)]
+mod shell_tests;
+
+use std::sync::OnceLock;
 
 use dokku_trigger::plugin::no_triggers;
 use dokku_trigger::CorePlugin;
+
+pub use crate::core::install_core_metadata;
+
+/// Name and `plugin.toml` description of every core plugin compiled into the
+/// binary. `dokku-cli` fills it at startup; `plugin:install --core` reads it.
+pub static CORE_LIST: OnceLock<Vec<(String, String)>> = OnceLock::new();
+
+/// The version written into core plugins' `plugin.toml`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The plugin descriptor.
 pub static PLUGIN: CorePlugin = CorePlugin {
@@ -11,7 +43,7 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     description: "dokku core plugin plugin",
     summary: "Manage installed plugins",
     namespace: None,
-    commands: &[],
+    commands: commands::COMMANDS,
     default: None,
     register: no_triggers,
 };

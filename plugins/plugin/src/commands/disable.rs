@@ -1,0 +1,17 @@
+//! `plugin:disable <name>`.
+
+use dokku_core::Result;
+use dokku_trigger::{Command, Ctx};
+
+/// The command.
+pub const COMMAND: Command = Command {
+    name: "plugin:disable",
+    args: "<name>",
+    help: "Turn off an installed third-party plugin",
+    takes_app: false,
+    run,
+};
+
+fn run(ctx: &Ctx, args: &[String]) -> Result<()> {
+    crate::manage::disable(ctx, args.first().map(String::as_str))
+}

@@ -1,0 +1,17 @@
+//! `plugin:enable <name>`.
+
+use dokku_core::Result;
+use dokku_trigger::{Command, Ctx};
+
+/// The command.
+pub const COMMAND: Command = Command {
+    name: "plugin:enable",
+    args: "<name>",
+    help: "Turn a disabled plugin back on",
+    takes_app: false,
+    run,
+};
+
+fn run(ctx: &Ctx, args: &[String]) -> Result<()> {
+    crate::manage::enable(ctx, args.first().map(String::as_str))
+}

@@ -1,0 +1,35 @@
+//! `plugin:install [--core|<url>] [--committish <c>] [--name <n>]
+//! [--skip-install-trigger]`.
+
+use dokku_core::args::{self, Spec};
+use dokku_core::Result;
+use dokku_trigger::{Command, Ctx};
+
+use crate::install::InstallRequest;
+
+/// The command.
+pub const COMMAND: Command = Command {
+    name: "plugin:install",
+    args: "[--core|git-url] [--committish branch|commit|tag] [--name custom-plugin-name] [--skip-install-trigger]",
+    help: "Fetch a plugin from a url, pinned if asked, then run the install trigger (alone, or for core plugins only)",
+    takes_app: false,
+    run,
+};
+
+const SPEC: Spec<'static> = Spec {
+    switches: &["--core", "--skip-install-trigger"],
+    options: &["--committish", "--name"],
+    allow_unknown: false,
+};
+
+fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
+    let p = args::parse(argv, SPEC)?;
+    let req = InstallRequest {
+        url: p.arg(0).map(str::to_string),
+        core: p.has("--core"),
+        committish: p.value("--committish").map(str::to_string),
+        name: p.value("--name").map(str::to_string),
+        skip_install_trigger: p.has("--skip-install-trigger"),
+    };
+    crate::install::install(ctx, &req)
+}

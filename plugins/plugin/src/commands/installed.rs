@@ -1,0 +1,17 @@
+//! `plugin:installed <name>`.
+
+use dokku_core::Result;
+use dokku_trigger::{Command, Ctx};
+
+/// The command.
+pub const COMMAND: Command = Command {
+    name: "plugin:installed",
+    args: "<name>",
+    help: "Exit zero when the named plugin is installed, non-zero otherwise",
+    takes_app: false,
+    run,
+};
+
+fn run(ctx: &Ctx, args: &[String]) -> Result<()> {
+    crate::manage::installed(ctx, args.first().map(String::as_str))
+}

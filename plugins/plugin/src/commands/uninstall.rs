@@ -1,0 +1,17 @@
+//! `plugin:uninstall <name>`.
+
+use dokku_core::Result;
+use dokku_trigger::{Command, Ctx};
+
+/// The command.
+pub const COMMAND: Command = Command {
+    name: "plugin:uninstall",
+    args: "<name>",
+    help: "Remove a third-party plugin from the server",
+    takes_app: false,
+    run,
+};
+
+fn run(ctx: &Ctx, args: &[String]) -> Result<()> {
+    crate::manage::uninstall(ctx, args.first().map(String::as_str))
+}

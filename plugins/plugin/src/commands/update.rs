@@ -1,0 +1,18 @@
+//! `plugin:update [name [committish]]`.
+
+use dokku_core::Result;
+use dokku_trigger::{Command, Ctx};
+
+/// The command.
+pub const COMMAND: Command = Command {
+    name: "plugin:update",
+    args: "[name [branch|commit|tag]]",
+    help: "Pull a git-backed plugin, pinned if asked, then run the update trigger",
+    takes_app: false,
+    run,
+};
+
+fn run(ctx: &Ctx, args: &[String]) -> Result<()> {
+    let arg = |i: usize| args.get(i).map(String::as_str);
+    crate::update::update(ctx, arg(0), arg(1))
+}

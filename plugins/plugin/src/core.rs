@@ -1,0 +1,180 @@
+//! Laying down the core plugins on disk, as Dokku's installer does: a
+//! directory with a `plugin.toml` per core plugin under
+//! `PLUGIN_CORE_AVAILABLE_PATH`, enabled in the core tree, linked into
+//! `PLUGIN_AVAILABLE_PATH` and enabled there; plus the shell library bash
+//! plugins source from `$PLUGIN_CORE_AVAILABLE_PATH/common/functions`.
+//! Everything is written owned by whoever runs the install (root), never
+//! handed to the system user: root sources and runs these files.
+
+use std::path::Path;
+
+use dokku_core::{Paths, Result};
+
+use crate::fsroot::{create_dir_all, write_file};
+use crate::manage::symlink_replace;
+use crate::name;
+
+/// Logging, app, image and config helpers for bash plugins.
+pub const COMMON_FUNCTIONS: &str = include_str!("../shell/common/functions");
+/// The property store helpers (`fn-plugin-property-*`), sourced by
+/// `common/functions`.
+pub const PROPERTY_FUNCTIONS: &str = include_str!("../shell/common/property-functions");
+/// `config/functions`, for plugins that source the config plugin's helpers.
+pub const CONFIG_FUNCTIONS: &str = include_str!("../shell/config/functions");
+
+/// The core plugin carrying the shell library.
+const COMMON: (&str, &str) = ("common", "dokku core common plugin");
+
+fn toml_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The `plugin.toml` of a core plugin.
+pub fn plugin_toml(description: &str, version: &str) -> String {
+    format!(
+        "[plugin]\ndescription = {}\nversion = {}\n[plugin.config]\n",
+        toml_string(description),
+        toml_string(version)
+    )
+}
+
+/// Link `link` to `target` unless a real directory of a community plugin
+/// already sits there (it is left alone).
+fn link_unless_real(target: &Path, link: &Path) -> Result<()> {
+    match std::fs::symlink_metadata(link) {
+        Ok(m) if !m.file_type().is_symlink() => Ok(()),
+        _ => symlink_replace(target, link),
+    }
+}
+
+/// Install the metadata of the core plugins `core` (name, description) at
+/// `version`, and the shell library. Safe to run again: files are rewritten
+/// and links repointed in place.
+pub fn install_core_metadata(paths: &Paths, core: &[(&str, &str)], version: &str) -> Result<()> {
+    let mut all: Vec<(&str, &str)> = core.to_vec();
+    if !all.iter().any(|(n, _)| *n == COMMON.0) {
+        all.push(COMMON);
+    }
+    for d in [
+        &paths.plugin_core_available,
+        &paths.plugin_core_enabled,
+        &paths.plugin_available,
+        &paths.plugin_enabled,
+    ] {
+        create_dir_all(d)?;
+    }
+    for (plugin, description) in all {
+        if !name::is_valid(plugin) {
+            continue;
+        }
+        let dir = paths.plugin_core_available.join(plugin);
+        create_dir_all(&dir)?;
+        write_file(
+            &dir.join("plugin.toml"),
+            plugin_toml(description, version).as_bytes(),
+            0o644,
+        )?;
+        link_unless_real(&dir, &paths.plugin_core_enabled.join(plugin))?;
+        let available = paths.plugin_available.join(plugin);
+        link_unless_real(&dir, &available)?;
+        link_unless_real(&available, &paths.plugin_enabled.join(plugin))?;
+        match plugin {
+            "common" => {
+                write_file(&dir.join("functions"), COMMON_FUNCTIONS.as_bytes(), 0o755)?;
+                write_file(
+                    &dir.join("property-functions"),
+                    PROPERTY_FUNCTIONS.as_bytes(),
+                    0o755,
+                )?;
+            }
+            "config" => write_file(&dir.join("functions"), CONFIG_FUNCTIONS.as_bytes(), 0o755)?,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    #[test]
+    fn layout_matches_dokku() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let paths = Paths::for_roots(&d.path().join("home"), &d.path().join("lib"));
+        let core = [
+            ("apps", "dokku core apps plugin"),
+            ("config", "dokku core config plugin"),
+            ("../bad", "x"),
+        ];
+        install_core_metadata(&paths, &core, "0.38.27").expect("install");
+        install_core_metadata(&paths, &core, "0.38.27").expect("again");
+        let lib = d.path().join("lib");
+        assert_eq!(
+            fs::read_to_string(lib.join("core-plugins/available/apps/plugin.toml")).expect("toml"),
+            "[plugin]\ndescription = \"dokku core apps plugin\"\nversion = \"0.38.27\"\n[plugin.config]\n"
+        );
+        assert_eq!(
+            fs::read_link(lib.join("plugins/available/apps")).expect("link"),
+            lib.join("core-plugins/available/apps")
+        );
+        assert_eq!(
+            fs::read_link(lib.join("plugins/enabled/apps")).expect("link"),
+            lib.join("plugins/available/apps")
+        );
+        assert_eq!(
+            fs::read_link(lib.join("core-plugins/enabled/apps")).expect("link"),
+            lib.join("core-plugins/available/apps")
+        );
+        assert_eq!(
+            fs::read_to_string(lib.join("core-plugins/available/common/functions")).expect("fn"),
+            COMMON_FUNCTIONS
+        );
+        assert!(lib
+            .join("core-plugins/available/config/functions")
+            .is_file());
+        assert!(!lib.join("bad").exists() && !lib.join("core-plugins/bad").exists());
+        let meta = dokku_trigger::external::read_meta(&lib.join("plugins/enabled/apps"));
+        assert_eq!(
+            (meta.description.as_str(), meta.version.as_str()),
+            ("dokku core apps plugin", "0.38.27")
+        );
+        assert!(crate::manage::is_core(&paths, "apps"));
+        assert!(crate::manage::is_core(&paths, "common"));
+    }
+
+    #[test]
+    fn community_directory_is_left_alone() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let paths = Paths::for_roots(&d.path().join("home"), &d.path().join("lib"));
+        let own = paths.plugin_available.join("apps");
+        fs::create_dir_all(&own).expect("mkdir");
+        fs::write(own.join("plugin.toml"), "mine").expect("write");
+        install_core_metadata(&paths, &[("apps", "dokku core apps plugin")], "1").expect("install");
+        assert_eq!(
+            fs::read_to_string(own.join("plugin.toml")).expect("read"),
+            "mine"
+        );
+    }
+
+    #[test]
+    fn toml_escapes() {
+        assert_eq!(
+            plugin_toml("a \"q\" \\", "1"),
+            "[plugin]\ndescription = \"a \\\"q\\\" \\\\\"\nversion = \"1\"\n[plugin.config]\n"
+        );
+    }
+}
