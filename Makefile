@@ -4,6 +4,8 @@
 #   make install    build the release binary and install it with the dokku
 #                   user, its directories and the core plugin metadata
 #   make uninstall  remove what install put in place, keeping app data
+#   make deb        build the release binary and package it as a .deb in
+#                   target/debian (debian/build-deb.sh; see debian/README.md)
 #   make demo       the README's main job: create an app and show its report
 #   make test       every test (needs a running Docker engine)
 #   make bench      command latency table (docs/benchmarks.md)
@@ -17,8 +19,10 @@ CARGO         ?= cargo
 VERSION       := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n1)
 BIN           := target/release/dokku
 DEMO_APP      ?= demo-app
+DEB_DIR       ?= target/debian
+SYSTEMD_DIR   ?= /etc/systemd/system
 
-.PHONY: all deps build install uninstall demo test lint bench clean
+.PHONY: all deps build install uninstall deb demo test lint bench clean
 
 all: build
 
@@ -41,17 +45,30 @@ install: build
 	ln -sfn dokku $(PREFIX)/bin/plugn
 	printf '%s\n' "$(VERSION)" > $(DOKKU_LIB_ROOT)/VERSION
 	printf '%s\n' "$(VERSION)" > $(DOKKU_LIB_ROOT)/STABLE_VERSION
+	printf '%s\n' "$(PREFIX)/bin/dokku" > $(DOKKU_ROOT)/.sshcommand
+	chown $(DOKKU_USER):$(DOKKU_USER) $(DOKKU_ROOT)/.sshcommand
+	install -d -m 0700 -o $(DOKKU_USER) -g $(DOKKU_USER) $(DOKKU_ROOT)/.ssh
+	test -e $(DOKKU_ROOT)/.ssh/authorized_keys || install -m 0600 -o $(DOKKU_USER) -g $(DOKKU_USER) /dev/null $(DOKKU_ROOT)/.ssh/authorized_keys
 	DOKKU_ROOT=$(DOKKU_ROOT) DOKKU_LIB_ROOT=$(DOKKU_LIB_ROOT) $(PREFIX)/bin/dokku plugin:install --core
+	install -d -m 0755 $(SYSTEMD_DIR)
+	sed "s|/usr/bin/dokku|$(PREFIX)/bin/dokku|; s|^User=dokku|User=$(DOKKU_USER)|" debian/dokku-redeploy.service > $(SYSTEMD_DIR)/dokku-redeploy.service
+	chmod 0644 $(SYSTEMD_DIR)/dokku-redeploy.service
+	if [ -d /run/systemd/system ]; then systemctl daemon-reload && systemctl enable dokku-redeploy.service; fi
 	@echo "dokku $(VERSION) installed: $(PREFIX)/bin/dokku"
 
 uninstall:
 	rm -f $(PREFIX)/bin/dokku $(PREFIX)/bin/plugn
+	if [ -d /run/systemd/system ]; then systemctl disable dokku-redeploy.service 2>/dev/null || true; fi
+	rm -f $(SYSTEMD_DIR)/dokku-redeploy.service
 	for p in $(DOKKU_LIB_ROOT)/plugins/enabled/* $(DOKKU_LIB_ROOT)/plugins/available/*; do \
 	  if [ -L "$$p" ] && readlink -f "$$p" | grep -q "^$(DOKKU_LIB_ROOT)/core-plugins/"; then rm -f "$$p"; fi; \
 	done
 	rm -rf $(DOKKU_LIB_ROOT)/core-plugins
 	rm -f $(DOKKU_LIB_ROOT)/VERSION $(DOKKU_LIB_ROOT)/STABLE_VERSION
 	@echo "dokku removed; app data kept in $(DOKKU_ROOT) and $(DOKKU_LIB_ROOT)"
+
+deb: build
+	bash debian/build-deb.sh $(BIN) $(DEB_DIR)
 
 demo: install
 	dokku apps:exists $(DEMO_APP) 2>/dev/null || dokku apps:create $(DEMO_APP)

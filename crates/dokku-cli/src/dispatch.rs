@@ -12,7 +12,7 @@ use dokku_trigger::triggers::UserAuth;
 use dokku_trigger::{Ctx, Flags};
 
 use crate::globals::Globals;
-use crate::{env, help, registry, user};
+use crate::{env, help, registry, ssh, user};
 
 /// Exit code external plugins use for "not mine".
 const NOT_IMPLEMENTED: i32 = 10;
@@ -22,6 +22,16 @@ pub fn main(argv: Vec<String>) -> i32 {
     let prog = argv.first().map(|a| Path::new(a).file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default()).unwrap_or_default();
     let rest: Vec<String> = argv.iter().skip(1).cloned().collect();
     let (args, plugn_mode) = if prog == "plugn" { (rest, true) } else { (rest, false) };
+    // Run as sshd's forced command, the command line is SSH_ORIGINAL_COMMAND,
+    // split without a shell; argv (the login shell's split) is ignored.
+    let args = match if plugn_mode { None } else { ssh::take_command() } {
+        None => args,
+        Some(Ok(words)) => words,
+        Some(Err(e)) => {
+            Output::stdio(false).warn(&e.to_string());
+            return 1;
+        }
+    };
 
     let globals = if plugn_mode { None } else { Some(Globals::parse_args(&args)) };
     let vars = env::load();
@@ -77,7 +87,8 @@ fn plugn(ctx: &Ctx, args: &[String]) -> Result<()> {
             ctx.bus.run_raw(ctx, name, &args[2..])
         }
         Some("version") => {
-            ctx.out.line(env!("CARGO_PKG_VERSION"));
+            // Matches the `plugn: dev` head line of `plugin:list`.
+            ctx.out.line("dev");
             Ok(())
         }
         Some("list") => dokku_plugin::list::print_plugn_list(ctx),
@@ -159,6 +170,12 @@ pub fn execute(ctx: &Ctx, command: &[String]) -> Result<()> {
                     return (c.run)(ctx, &with_app(ctx, cmd, args, c.takes_app));
                 }
             }
+        }
+    }
+    // A core command whose name has no namespace (`git-receive-pack`).
+    if sub.is_none() {
+        if let Some(c) = registry::command(cmd) {
+            return (c.run)(ctx, &with_app(ctx, cmd, args, c.takes_app));
         }
     }
     run_external(ctx, command)

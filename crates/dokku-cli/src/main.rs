@@ -7,6 +7,7 @@ mod env;
 mod globals;
 mod help;
 mod registry;
+mod ssh;
 mod user;
 
 use std::process::ExitCode;

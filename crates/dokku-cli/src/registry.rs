@@ -1,15 +1,38 @@
 //! The one list of core plugins compiled into the binary.
 
-use dokku_trigger::{Bus, CorePlugin};
+use dokku_trigger::{Bus, Command, CorePlugin};
 
 /// Every core plugin, in no particular order.
 pub fn core_plugins() -> Vec<&'static CorePlugin> {
-    vec![&dokku_standard::PLUGIN, &dokku_apps::PLUGIN, &dokku_config::PLUGIN, &dokku_plugin::PLUGIN]
+    vec![
+        &dokku_standard::PLUGIN,
+        &dokku_apps::PLUGIN,
+        &dokku_config::PLUGIN,
+        &dokku_plugin::PLUGIN,
+        &dokku_docker_options::PLUGIN,
+        &dokku_storage::PLUGIN,
+        &dokku_git::PLUGIN,
+        &dokku_builder::PLUGIN,
+        &dokku_builder_dockerfile::PLUGIN,
+        &dokku_builder_null::PLUGIN,
+        &dokku_app_json::PLUGIN,
+        &dokku_ssh_keys::PLUGIN,
+        &dokku_scheduler::PLUGIN,
+        &dokku_scheduler_docker_local::PLUGIN,
+        &dokku_ps::PLUGIN,
+        &dokku_checks::PLUGIN,
+    ]
 }
 
 /// Find the core plugin owning a command namespace.
 pub fn by_namespace(ns: &str) -> Option<&'static CorePlugin> {
     core_plugins().into_iter().find(|p| p.ns() == ns || p.name == ns)
+}
+
+/// Find a core command by its exact name, for commands outside any
+/// namespace (git's `git-receive-pack`, `git-upload-pack`).
+pub fn command(name: &str) -> Option<&'static Command> {
+    core_plugins().into_iter().find_map(|p| p.command(name))
 }
 
 /// A bus with every core plugin's handlers registered.

@@ -5,6 +5,7 @@
 
 pub mod apps;
 pub mod args;
+pub mod deploy_lock;
 pub mod error;
 pub mod fsutil;
 pub mod lock;

@@ -27,6 +27,7 @@ mod engine;
 mod error;
 mod info;
 mod lines;
+pub mod options;
 mod reference;
 mod spec;
 #[cfg(feature = "testing")]

@@ -87,6 +87,14 @@ pub trait Trigger: Sized + 'static {
     }
 }
 
+/// Whether a core plugin is the one a selector names: the plugin itself
+/// (`docker-local`) or the plugin of that kind, named `<kind>-<selector>`
+/// as Dokku names them (`scheduler-docker-local`, `builder-dockerfile`).
+pub fn selects(plugin: &str, selector: &str) -> bool {
+    !selector.is_empty()
+        && (plugin == selector || plugin.strip_suffix(selector).is_some_and(|head| head.ends_with('-') && !head[..head.len() - 1].contains('-')))
+}
+
 type Typed<T> = Box<dyn Fn(&Ctx, &T) -> Result<<T as Trigger>::Output> + Send + Sync>;
 type Raw = Box<dyn Fn(&Ctx, &[String]) -> Result<String> + Send + Sync>;
 
@@ -131,7 +139,7 @@ impl Bus {
             let t = T::from_args(args)?;
             if T::DISPATCH == Dispatch::Select {
                 if let Some(sel) = t.selector() {
-                    if sel != plugin {
+                    if !selects(plugin, sel) {
                         return Ok(String::new());
                     }
                 }
@@ -225,7 +233,7 @@ impl Bus {
         let mut answer = None;
         for step in self.steps(ctx, T::NAME) {
             match step {
-                Step::Internal(e) if e.plugin == sel => {
+                Step::Internal(e) if selects(e.plugin, sel) => {
                     answer = Some(Self::call(ctx, e, t)?);
                 }
                 Step::Internal(_) => {}
@@ -255,5 +263,20 @@ impl Bus {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod select_tests {
+    use super::selects;
+
+    #[test]
+    fn selectors_name_plugins_with_or_without_their_kind() {
+        assert!(selects("docker-local", "docker-local"));
+        assert!(selects("scheduler-docker-local", "docker-local"));
+        assert!(selects("builder-dockerfile", "dockerfile"));
+        assert!(!selects("scheduler-docker-local", "local"));
+        assert!(!selects("scheduler-docker-local", ""));
+        assert!(!selects("builder-pack", "dockerfile"));
     }
 }

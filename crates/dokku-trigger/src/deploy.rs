@@ -12,6 +12,9 @@ use crate::triggers::{arg, trigger};
 trigger!(
     /// The git plugin received a push of the deploy branch (or a rebuild
     /// asks for the current source): extract, build, release and deploy.
+    /// The git handler holds the app's deploy lock (`.deploy.lock`) from
+    /// extraction until `release-and-deploy` returns, so callers must not
+    /// hold it, and `release-and-deploy` handlers must not take it again.
     ReceiveApp = "receive-app", Notify -> () { app; ..rev }
 );
 trigger!(
@@ -135,6 +138,143 @@ trigger!(
 trigger!(
     /// After an app's containers stopped.
     PostStop = "post-stop", Notify -> () { app }
+);
+
+// ---- added for the deploy half: ps, checks, scheduler-docker-local ----
+
+trigger!(
+    /// Core plugins only: the source was extracted to a work directory,
+    /// before the builder is detected. ps copies the app's Procfile out of
+    /// it here (to `$DOKKU_LIB_ROOT/data/ps/<app>/Procfile`), app-json its
+    /// app.json, builder moves a `build-dir` into place.
+    CorePostExtract = "core-post-extract", Notify -> () { app, tmp_work_dir; ..rev }
+);
+trigger!(
+    /// The Procfile of a deploy comes from an image (`git:from-image`,
+    /// `git:load-image`): ps reads it from the image's working directory.
+    ProcfileExtractImage = "procfile-extract-image", Notify -> () { app, image }
+);
+trigger!(
+    /// Whether the app has a Procfile: `true` or `false` (answered by ps).
+    ProcfileExists = "procfile-exists", Collect -> String { app }
+);
+trigger!(
+    /// The content of the app's `app.json`, empty when it has none
+    /// (answered by app-json; jsonc allowed: parse it with
+    /// [`crate::appjson::AppJson::parse`]).
+    AppJsonGetContent = "app-json-get-content", Collect -> String { app }
+);
+trigger!(
+    /// How many containers of a process type may be deployed at once
+    /// (`formation.<proc>.max_parallel` of app.json); empty means 1.
+    AppJsonProcessDeployParallelism = "app-json-process-deploy-parallelism", Collect -> String { app, process_type }
+);
+trigger!(
+    /// Whether the app's repository has code on a branch (empty: the deploy
+    /// branch): `true` or `false` (answered by git).
+    GitHasCode = "git-has-code", Collect -> String { app, branch_name }
+);
+trigger!(
+    /// Whether `ps:scale` may change the app's scale: `true` or `false`
+    /// (answered by ps; app-json sets `false` when app.json has a formation).
+    PsCanScale = "ps-can-scale", Notify -> () { app, can_scale }
+);
+trigger!(
+    /// The app's scale, one `process-type=quantity` per line (answered by ps).
+    PsCurrentScale = "ps-current-scale", Collect -> String { app }
+);
+trigger!(
+    /// Set the app's scale from `process-type=quantity` tuples; types not
+    /// named are kept unless `clear_existing` is `true` (answered by ps).
+    PsSetScale = "ps-set-scale", Notify -> () { app, skip_deploy, clear_existing; ..process_tuples }
+);
+trigger!(
+    /// One ps property, computed (app value, else global, else default):
+    /// `restart-policy`, `stop-timeout-seconds`, `procfile-path`,
+    /// `start-cmd`, `dockerfile-start-cmd` (answered by ps).
+    PsGetProperty = "ps-get-property", Collect -> String { app, property }
+);
+trigger!(
+    /// One checks property, computed: `disabled` and `skipped` (a process
+    /// list, `_all_`, or empty), `wait-to-retire` (answered by checks).
+    ChecksGetProperty = "checks-get-property", Collect -> String { app, key }
+);
+trigger!(
+    /// The state of the app's deployed containers, one line each:
+    /// `<proc>.<index> <status> <container-id>`.
+    SchedulerAppStatus = "scheduler-app-status", Select -> String { scheduler, app }
+);
+trigger!(
+    /// Print a sanitized `docker inspect` of the app's containers.
+    SchedulerInspect = "scheduler-inspect", Select -> () { scheduler, app }
+);
+trigger!(
+    /// Remember a container to retire after `wait` seconds.
+    SchedulerRegisterRetired = "scheduler-register-retired", Notify -> () { app, container_id; ..wait }
+);
+trigger!(
+    /// Retiring old containers failed.
+    RetireContainerFailed = "retire-container-failed", Notify -> () { app }
+);
+trigger!(
+    /// Before `ps:restore` brings an app back.
+    SchedulerPreRestore = "scheduler-pre-restore", Select -> () { scheduler, app }
+);
+trigger!(
+    /// Write the IP address of one container of an app.
+    NetworkWriteIpaddr = "network-write-ipaddr", Notify -> () { app, proc_type, container_index, ip_address }
+);
+trigger!(
+    /// Write the port of one container of an app.
+    NetworkWritePort = "network-write-port", Notify -> () { app, proc_type, container_index, port }
+);
+
+trigger!(
+    /// The URLs an app answers on, one per line, replacing the detected
+    /// ones (`url_type` is `urls`); printed after a deploy.
+    AppUrls = "app-urls", Collect -> Vec<String> { app, url_type }
+);
+
+/// The first non-empty answer of a collect, trimmed.
+pub fn first_answer(answers: Vec<String>) -> Option<String> {
+    answers.into_iter().map(|a| a.trim().to_string()).find(|a| !a.is_empty())
+}
+
+/// The scheduler of an app: the first answer of `scheduler-detect`, else
+/// `docker-local`.
+pub fn scheduler_of(ctx: &crate::Ctx, app: &str) -> Result<String> {
+    let answers = ctx.bus.collect(ctx, &SchedulerDetect { app: app.to_string() })?;
+    Ok(first_answer(answers).unwrap_or_else(|| "docker-local".to_string()))
+}
+
+// ---- source and build phase (git, builders, app-json) ----
+
+trigger!(
+    /// A builder property of an app, with global and default values applied
+    /// (`selected`, `build-dir`, `skip-cleanup`; answered by builder).
+    BuilderGetProperty = "builder-get-property", Collect -> String { app, key }
+);
+trigger!(
+    /// A git property of an app, with global and default values applied
+    /// (`deploy-branch`, `rev-env-var`, `source-image`, ...; answered by git).
+    GitGetProperty = "git-get-property", Collect -> String { app, key }
+);
+trigger!(
+    /// The branch whose pushes deploy the app (answered by git).
+    GitDeployBranch = "git-deploy-branch", Collect -> String { app }
+);
+trigger!(
+    /// Before `git-upload-pack` serves a fetch or clone of the app's repo.
+    GitPrePull = "git-pre-pull", Notify -> () { app }
+);
+trigger!(
+    /// After `git-upload-pack` served a fetch or clone of the app's repo.
+    GitPostPull = "git-post-pull", Notify -> () { app }
+);
+trigger!(
+    /// The buildpack stack image configured for an app (answered by a
+    /// buildpacks plugin; empty for the builder's default).
+    BuildpackStackName = "buildpack-stack-name", Collect -> String { app }
 );
 
 #[cfg(test)]

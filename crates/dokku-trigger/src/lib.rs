@@ -7,6 +7,7 @@
 //! The dispatch kind is explicit per trigger: notify everyone, collect a
 //! value from everyone, or select the one configured plugin.
 
+pub mod appjson;
 pub mod bus;
 pub mod context;
 pub mod deploy;

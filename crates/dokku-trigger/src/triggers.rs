@@ -134,6 +134,13 @@ trigger!(
     UserAuthApp = "user-auth-app", Collect -> Vec<String> { ssh_user, ssh_name; ..apps }
 );
 trigger!(
+    /// Create the app unless it exists, as a first `git push` does; refused
+    /// when `apps:set --global disable-autocreation true` is set (answered
+    /// by apps). Must print nothing on stdout: during a push, stdout is the
+    /// git protocol stream.
+    AppMaybeCreate = "app-maybe-create", Notify -> () { app }
+);
+trigger!(
     /// Whether the app is locked for deploys (answered by apps).
     AppIsLocked = "apps-is-locked", Collect -> String { app }
 );

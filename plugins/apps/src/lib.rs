@@ -5,6 +5,7 @@ pub mod commands;
 pub mod ops;
 pub mod report;
 
+use dokku_trigger::deploy::DeploySourceSet;
 use dokku_trigger::triggers::{AppIsLocked, Report};
 use dokku_trigger::{Bus, Command, CorePlugin};
 
@@ -48,4 +49,5 @@ fn register(bus: &mut Bus) {
     bus.on::<AppIsLocked, _>("apps", |ctx, t: &AppIsLocked| {
         Ok(ops::is_locked(&ctx.paths, &t.app).to_string())
     });
+    bus.on::<DeploySourceSet, _>("apps", |ctx, t: &DeploySourceSet| ops::set_deploy_source(&ctx.paths, &t.app, &t.source_type, &t.metadata));
 }

@@ -205,3 +205,13 @@ pub fn unlock(ctx: &Ctx, app: &str) -> Result<()> {
     ctx.out.info1("Deploy lock removed.");
     Ok(())
 }
+
+/// Record how the app was last deployed (the `deploy-source-set` trigger):
+/// read back by `apps:report`.
+pub fn set_deploy_source(paths: &Paths, app: &str, source_type: &str, metadata: &str) -> Result<()> {
+    apps::verify(paths, app)?;
+    let _lock = StateLock::acquire(paths, app)?;
+    let props = Properties::new(paths, PLUGIN);
+    props.write(app, "deploy-source", source_type)?;
+    props.write(app, "deploy-source-metadata", metadata)
+}

@@ -212,3 +212,13 @@ fn help_text() {
         apps:unlock <app>                          Unlocks an app for deployment
     ");
 }
+
+#[test]
+fn deploy_source_is_recorded_through_the_trigger() {
+    let e = Env::new();
+    e.create_app("web");
+    let r = e.run(&["plugin:trigger", "deploy-source-set", "web", "git", "cd7b8afccb202f222e7dc7b427553e71ba5ddafd"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(e.run(&["apps:report", "web", "--app-deploy-source"]).ok(), "git\n");
+    assert_eq!(e.run(&["apps:report", "web", "--app-deploy-source-metadata"]).ok(), "cd7b8afccb202f222e7dc7b427553e71ba5ddafd\n");
+}

@@ -21,3 +21,95 @@ fn unknown_command_is_refused_with_dokku_lines() {
     assert_eq!(r.stderr, " !     `foo` is not a dokku command.\n !     See `dokku help` for a list of available commands.\n");
     assert_eq!(before, e.state());
 }
+
+#[test]
+fn help_lists_core_plugins_and_all_commands() {
+    let e = Env::new();
+    let help = e.run(&["help"]).ok().to_string();
+    assert!(help.starts_with(
+        "Usage: dokku [--quiet|--trace|--force] COMMAND <app> [command-specific-options]\n\nPrimary help options, type \"dokku COMMAND:help\" for more details, or dokku help --all to see all commands.\n\nCommands:\n\n"
+    ));
+    assert!(help.contains("\n    apps "), "{help}");
+    assert!(help.contains("Manage apps\n"), "{help}");
+    assert_eq!(e.run(&[]).ok(), help);
+    assert_eq!(e.run(&["--help"]).ok(), help);
+    let all = e.run(&["help", "--all"]).ok().to_string();
+    assert!(all.contains("    apps:create <app>"), "{all}");
+    assert!(all.contains("Create a new app\n"), "{all}");
+}
+
+#[test]
+fn plugin_help_equals_bare_namespace() {
+    let e = Env::new();
+    for ns in ["apps", "config", "plugin"] {
+        let a = e.run(&[ns]);
+        let b = e.run(&[&format!("{ns}:help")]);
+        assert_eq!(a.code, 0, "{ns}: {}", a.stderr);
+        assert!(a.stdout.starts_with(&format!("Usage: dokku {ns}[:COMMAND]\n\n")), "{}", a.stdout);
+        assert_eq!(a.stdout, b.stdout);
+    }
+}
+
+#[test]
+fn unknown_subcommand_of_core_plugin() {
+    let e = Env::new();
+    let r = e.run(&["apps:nope", "x"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(r.stderr, " !     `apps:nope x` is not a dokku command.\n !     See `dokku help` for a list of available commands.\n");
+}
+
+#[test]
+fn report_of_one_app_and_host() {
+    let e = Env::new();
+    e.create_app("web");
+    let r = e.run(&["report", "web"]);
+    assert!(r.ok().starts_with("=====> web app information\n"), "{}", r.stdout);
+    let host = e.run(&["report"]).ok().to_string();
+    assert!(host.starts_with("-----> uname: "), "{host}");
+    assert!(host.contains(&format!("-----> dokku version: dokku version {}\n", env!("CARGO_PKG_VERSION"))));
+    assert!(host.contains("=====> web app information"));
+    let r = e.run(&["report", "--format", "json"]);
+    assert_eq!((r.code, r.stderr.as_str()), (1, " !     --format flag not supported on global report\n"));
+}
+
+/// Started by root, commands run as the system user, so what they write
+/// belongs to it.
+#[test]
+fn root_drops_to_the_system_user() {
+    use std::os::unix::fs::MetadataExt;
+    use std::os::unix::fs::PermissionsExt;
+    if !nix_is_root() {
+        return;
+    }
+    let e = Env::new();
+    let user = format!("dkt{}", std::process::id());
+    let made =
+        std::process::Command::new("useradd").args(["--system", "--no-create-home", "--user-group", &user]).status().expect("useradd");
+    assert!(made.success());
+    struct Cleanup(String);
+    impl Drop for Cleanup {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("userdel").arg(&self.0).status();
+        }
+    }
+    let _cleanup = Cleanup(user.clone());
+    std::fs::set_permissions(e.dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    for d in ["home", "lib"] {
+        std::process::Command::new("chown")
+            .args(["-R", &format!("{user}:{user}"), &e.dir.path().join(d).display().to_string()])
+            .status()
+            .expect("chown");
+    }
+    let out = e.cmd(&["apps:create", "web"]).env("DOKKU_SYSTEM_USER", &user).env("DOKKU_SYSTEM_GROUP", &user).output().expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let uid = std::fs::metadata(e.root().join("web")).expect("app dir").uid();
+    let expected = String::from_utf8(std::process::Command::new("id").args(["-u", &user]).output().expect("id").stdout).expect("utf8");
+    assert_eq!(uid.to_string(), expected.trim());
+    // plugin commands other than list/help stay root
+    let out = e.cmd(&["plugin:list"]).env("DOKKU_SYSTEM_USER", &user).output().expect("run");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn nix_is_root() -> bool {
+    std::process::Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false)
+}

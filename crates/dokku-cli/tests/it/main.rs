@@ -7,3 +7,13 @@ mod apps;
 mod cli;
 mod config;
 mod plugin;
+
+mod docker_options;
+mod storage;
+
+mod packaging;
+mod ssh;
+mod ssh_keys;
+
+mod deploy;
+mod processes;

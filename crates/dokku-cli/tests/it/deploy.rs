@@ -1,0 +1,416 @@
+//! Deploys against the real Docker engine: a busybox `httpd` sample app is
+//! built straight with the engine (no builder plugin involved) as
+//! `dokku/<app>:latest`, then released and deployed through `ps:*`, with
+//! zero-downtime checks, retirement, scaling, restarts, a failing
+//! healthcheck and destruction. Every resource carries the test app's name
+//! and is removed even when a test fails.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use dokku_docker::testing::{busybox_image, unique_name, TEST_LABEL};
+use dokku_docker::{BuildContext, BuildSpec, ContainerEngine, ContainerFilter, DockerEngine, ImageFilter};
+
+use crate::harness::{Env, Run};
+
+/// One app under test and everything it may leave in the engine.
+struct App {
+    engine: DockerEngine,
+    env: Env,
+    name: String,
+    base: String,
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let label = format!("com.dokku.app-name={}", self.name);
+        if let Ok(list) = self.engine.list_containers(&ContainerFilter::label(label.clone())) {
+            for c in list {
+                let _ = self.engine.remove_container(&c.id, true);
+            }
+        }
+        for filter in [
+            ImageFilter { reference: Some(format!("dokku/{}", self.name)), ..ImageFilter::default() },
+            ImageFilter::label(label),
+        ] {
+            if let Ok(list) = self.engine.list_images(&filter) {
+                for i in list {
+                    let _ = self.engine.remove_image(&i.id, true);
+                }
+            }
+        }
+        let _ = self.engine.remove_image(&self.base, true);
+    }
+}
+
+impl App {
+    /// A created app with fast checks (1 s fallback wait, 2 s retirement,
+    /// 1 s stop timeout) and the busybox base image.
+    fn new(test: &str) -> App {
+        let engine = DockerEngine::connect().expect("docker engine");
+        let name = unique_name(test);
+        let base = format!("{name}-base:latest");
+        let app = App { engine, env: Env::new(), name, base };
+        busybox_image(&app.engine, &app.base).expect("busybox base image");
+        app.env.create_app(&app.name);
+        app.run(&["checks:set", "--global", "default-wait", "1"]).ok();
+        app.run(&["checks:set", "--global", "wait-to-retire", "2"]).ok();
+        app.run(&["ps:set", "--global", "stop-timeout-seconds", "1"]).ok();
+        app
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        self.env.run(args)
+    }
+
+    /// Build `dokku/<app>:latest` serving `body` at `/`; `extra` lines go
+    /// into the Dockerfile before `CMD`.
+    fn build(&self, body: &str, extra: &str) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let dockerfile = format!(
+            "FROM {base}\nLABEL com.dokku.app-name={app} {TEST_LABEL}={app}\nRUN mkdir -p /www && echo {body} > /www/index.html\n{extra}\nCMD [\"sh\", \"-c\", \"echo serving {body}; exec httpd -f -p $PORT -h /www\"]\n",
+            base = self.base,
+            app = self.name,
+        );
+        std::fs::write(dir.path().join("Dockerfile"), dockerfile).expect("dockerfile");
+        let mut spec = BuildSpec::new(BuildContext::Directory(dir.path().to_path_buf()));
+        spec.tags = vec![format!("dokku/{}:latest", self.name)];
+        self.engine.build_image(&spec, &mut |_| {}).expect("build app image");
+    }
+
+    fn file(&self, name: &str) -> PathBuf {
+        self.env.root().join(&self.name).join(name)
+    }
+
+    fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.file(name)).unwrap_or_default()
+    }
+
+    /// `http://<IP.web.N>:<PORT.web.N>/`, read from the deploy's records.
+    fn get(&self, index: u32) -> Result<String, String> {
+        http_get(&self.read(&format!("IP.web.{index}")), &self.read(&format!("PORT.web.{index}")))
+    }
+
+    /// The app's containers, by name, running or not.
+    fn containers(&self) -> Vec<(String, String, String)> {
+        let filter = ContainerFilter::label(format!("com.dokku.app-name={}", self.name));
+        let mut v: Vec<(String, String, String)> = self
+            .engine
+            .list_containers(&filter)
+            .expect("list")
+            .into_iter()
+            .map(|c| (c.name().unwrap_or("").to_string(), c.state.clone(), c.id.clone()))
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// Provide an app.json for the app through an external plugin
+    /// answering `app-json-get-content`.
+    fn app_json(&self, content: &str) {
+        let dir = self.env.lib().join("plugins/enabled/test-appjson");
+        std::fs::create_dir_all(&dir).expect("plugin dir");
+        let json = self.env.lib().join("test-app.json");
+        std::fs::write(&json, content).expect("app.json");
+        let script = dir.join("app-json-get-content");
+        std::fs::write(&script, format!("#!/bin/sh\ncat '{}'\n", json.display())).expect("script");
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+
+    /// Wait until `f` holds, for at most `secs` seconds.
+    fn eventually(&self, secs: u64, what: &str, f: impl Fn() -> bool) {
+        let until = Instant::now() + Duration::from_secs(secs);
+        while Instant::now() < until {
+            if f() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("timed out waiting for {what}; containers: {:?}", self.containers());
+    }
+}
+
+/// One HTTP/1.0 GET of `/` from `ip:port`, the body on success.
+fn http_get(ip: &str, port: &str) -> Result<String, String> {
+    let addr = format!("{}:{}", ip.trim(), port.trim());
+    let sock = addr.parse().map_err(|e| format!("{addr}: {e}"))?;
+    let mut s = TcpStream::connect_timeout(&sock, Duration::from_secs(2)).map_err(|e| format!("{addr}: {e}"))?;
+    s.set_read_timeout(Some(Duration::from_secs(2))).map_err(|e| e.to_string())?;
+    s.write_all(b"GET / HTTP/1.0\r\nHost: test\r\n\r\n").map_err(|e| e.to_string())?;
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).map_err(|e| e.to_string())?;
+    if !raw.starts_with("HTTP/1.") || !raw.contains(" 200 ") {
+        return Err(format!("bad answer: {raw:?}"));
+    }
+    Ok(raw.split_once("\r\n\r\n").map(|(_, b)| b.trim().to_string()).unwrap_or_default())
+}
+
+/// Replace what changes between runs (ids, addresses, names) in deploy
+/// output.
+fn stable(app: &App, s: &str) -> String {
+    let mut out = String::new();
+    for line in s.lines() {
+        let mut l = line.replace(&app.name, "APP");
+        for (i, w) in l.clone().split_whitespace().enumerate() {
+            let hexish = w.trim_matches(['(', ')']);
+            if hexish.len() >= 12 && hexish.chars().all(|c| c.is_ascii_hexdigit()) {
+                l = l.replace(hexish, "<id>");
+            }
+            if let Some(rest) = w.strip_prefix("APP.web.1.upcoming-").or_else(|| w.strip_prefix("APP.web.2.upcoming-")) {
+                l = l.replace(rest, "<n>");
+            }
+            if w.starts_with("http://") && i == 0 {
+                l = format!("{}http://<ip>:5000", " ".repeat(line.len() - line.trim_start().len()));
+            }
+        }
+        out.push_str(&l);
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn deploy_records_labels_env_and_answers_on_its_address() {
+    let app = App::new("deploy-basic");
+    app.build("v1", "");
+    let r = app.run(&["ps:rebuild", &app.name]);
+    insta::assert_snapshot!(stable(&app, r.ok()), @r#"
+        -----> Releasing APP...
+        -----> Deploying APP via the docker-local scheduler...
+        -----> Deploying web (count=1)
+               Attempting pre-flight checks (web.1)
+               For more efficient zero downtime deployments, create a file CHECKS.
+               See https://dokku.com/docs/deployment/zero-downtime-deploys/ for examples
+               CHECKS file not found in container: Running simple container check...
+        -----> Waiting for 1 seconds ...
+        -----> Default container check successful!
+        -----> Running post-deploy
+        -----> Renaming containers
+               Renaming container APP.web.1.upcoming-<n> (<id>) to APP.web.1
+        =====> Application deployed:
+               http://<ip>:5000
+        "#);
+    let id = app.read("CONTAINER.web.1");
+    assert_eq!(app.read("PORT.web.1"), "5000");
+    assert_eq!(app.get(1).expect("answers"), "v1");
+    let info = app.engine.inspect_container(&id).expect("inspect");
+    assert_eq!(info.name, format!("{}.web.1", app.name));
+    let labels: Vec<(String, String)> =
+        info.labels.iter().filter(|(k, _)| k.starts_with("com.dokku.") || k.starts_with("org.label-schema") || *k == "dokku").map(|(k, v)| (k.clone(), v.clone())).collect();
+    insta::assert_debug_snapshot!(labels.iter().map(|(k, v)| format!("{k}={}", v.replace(&app.name, "APP"))).collect::<Vec<_>>(), @r#"
+        [
+            "com.dokku.app-name=APP",
+            "com.dokku.container-type=deploy",
+            "com.dokku.dyno=web.1",
+            "com.dokku.process-type=web",
+            "com.dokku.test=APP",
+            "dokku=",
+            "org.label-schema.schema-version=1.0",
+            "org.label-schema.vendor=dokku",
+        ]
+        "#);
+    assert!(info.env.contains(&"PORT=5000".to_string()), "{:?}", info.env);
+    assert!(info.env.contains(&"DYNO=web.1".to_string()), "{:?}", info.env);
+    assert_eq!(info.ip_address("bridge"), Some(app.read("IP.web.1").as_str()));
+    let report = app.run(&["ps:report", &app.name, "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_str(report.ok()).expect("json");
+    assert_eq!((v["deployed"].as_str(), v["running"].as_str(), v["processes"].as_str()), (Some("true"), Some("true"), Some("1")));
+    assert_eq!(v["status-web-1"].as_str().map(|s| s.starts_with("running (CID: ")), Some(true));
+    assert_eq!(app.run(&["ps:report", &app.name, "--ps-computed-restart-policy"]).ok(), "on-failure:10\n");
+    let inspect = app.run(&["ps:inspect", &app.name]);
+    let v: serde_json::Value = serde_json::from_str(inspect.ok()).expect("inspect json");
+    assert_eq!(v[0]["Id"].as_str(), Some(id.as_str()));
+}
+
+#[test]
+fn redeploy_serves_every_request_and_retires_the_old_container() {
+    let app = App::new("deploy-zero-downtime");
+    app.build("v1", "");
+    app.run(&["ps:rebuild", &app.name]).ok();
+    let old = app.read("CONTAINER.web.1");
+    assert_eq!(app.get(1).expect("v1"), "v1");
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let (ok, failed) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let errors = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let root = app.env.root().join(&app.name);
+    let poller = {
+        let (stop, ok, failed, errors) = (stop.clone(), ok.clone(), failed.clone(), errors.clone());
+        std::thread::spawn(move || {
+            let until = Instant::now() + Duration::from_secs(120);
+            while !stop.load(Ordering::Relaxed) && Instant::now() < until {
+                let ip = std::fs::read_to_string(root.join("IP.web.1")).unwrap_or_default();
+                let port = std::fs::read_to_string(root.join("PORT.web.1")).unwrap_or_default();
+                match http_get(&ip, &port) {
+                    Ok(_) => ok.fetch_add(1, Ordering::Relaxed),
+                    Err(e) => {
+                        if let Ok(mut v) = errors.lock() {
+                            v.push(e);
+                        }
+                        failed.fetch_add(1, Ordering::Relaxed)
+                    }
+                };
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        })
+    };
+
+    app.build("v2", "");
+    let r = app.run(&["ps:rebuild", &app.name]);
+    r.ok();
+    assert!(r.stdout.contains("-----> Shutting down old containers in 2 seconds"), "{}", r.stdout);
+    assert_eq!(app.get(1).expect("v2"), "v2");
+    assert_ne!(app.read("CONTAINER.web.1"), old);
+    // The old container keeps running through the wait, then is retired.
+    assert!(app.engine.inspect_container(&old).map(|i| i.running).unwrap_or(false), "old container stopped too early");
+    app.eventually(20, "the old container to be retired", || app.engine.inspect_container(&old).is_err());
+    std::thread::sleep(Duration::from_millis(500));
+    stop.store(true, Ordering::Relaxed);
+    poller.join().expect("poller");
+    let errs = errors.lock().map(|v| v.clone()).unwrap_or_default();
+    assert_eq!(failed.load(Ordering::Relaxed), 0, "failed requests: {errs:?}");
+    assert!(ok.load(Ordering::Relaxed) > 20, "too few requests: {}", ok.load(Ordering::Relaxed));
+    assert_eq!(app.containers().len(), 1, "{:?}", app.containers());
+}
+
+#[test]
+fn scale_restart_stop_and_start() {
+    let app = App::new("deploy-scale");
+    app.build("v1", "");
+    app.run(&["ps:rebuild", &app.name]).ok();
+    app.run(&["checks:set", &app.name, "wait-to-retire", "0"]).ok();
+
+    let r = app.run(&["ps:scale", &app.name, "web=2"]);
+    assert!(r.ok().starts_with(&format!("-----> Scaling {} processes: web=2\n", app.name)), "{}", r.stdout);
+    assert_eq!((app.get(1).expect("web.1"), app.get(2).expect("web.2")), ("v1".to_string(), "v1".to_string()));
+    let names: Vec<String> = app.containers().into_iter().map(|(n, _, _)| n.replace(&app.name, "APP")).collect();
+    assert_eq!(names, vec!["APP.web.1", "APP.web.2"]);
+    insta::assert_snapshot!(app.run(&["ps:scale", &app.name]).ok().replace(&app.name, "APP"), @r#"
+        -----> Scaling for APP
+        proctype: qty
+        --------: ---
+        web:  2
+        "#);
+
+    let before = (app.read("CONTAINER.web.1"), app.read("CONTAINER.web.2"));
+    app.run(&["ps:restart", &app.name]).ok();
+    let after = (app.read("CONTAINER.web.1"), app.read("CONTAINER.web.2"));
+    assert_ne!(before.0, after.0);
+    assert_ne!(before.1, after.1);
+    assert_eq!(app.get(2).expect("web.2 after restart"), "v1");
+
+    let r = app.run(&["ps:stop", &app.name]);
+    assert_eq!(r.ok(), format!("-----> Stopping {}\n", app.name));
+    assert!(app.containers().iter().all(|(_, state, _)| state != "running"), "{:?}", app.containers());
+    assert_eq!(app.run(&["ps:report", &app.name, "--running"]).ok(), "false\n");
+    assert_eq!(app.run(&["ps:report", &app.name, "--restore"]).ok(), "false\n");
+    assert!(app.get(1).is_err());
+
+    app.run(&["ps:start", &app.name]).ok();
+    assert_eq!(app.get(1).expect("started"), "v1");
+    assert_eq!(app.run(&["ps:report", &app.name, "--running"]).ok(), "true\n");
+    let r = app.run(&["ps:start", &app.name]);
+    assert_eq!(r.stderr, format!(" !     App {} already running\n", app.name));
+
+    app.run(&["ps:scale", &app.name, "web=1"]).ok();
+    assert!(!app.file("CONTAINER.web.2").exists());
+    assert!(app.get(2).is_err());
+    assert_eq!(app.containers().len(), 1, "{:?}", app.containers());
+}
+
+#[test]
+fn failing_healthcheck_keeps_the_old_release_serving() {
+    let app = App::new("deploy-failing-check");
+    app.build("v1", "");
+    app.app_json(r#"{"healthchecks":{"web":[{"type":"startup","name":"ready","path":"/","content":"v1","attempts":2,"wait":1,"timeout":2}]}}"#);
+    let r = app.run(&["ps:rebuild", &app.name]);
+    assert!(r.ok().contains("Healthcheck succeeded name='ready'"), "{}", r.stdout);
+    let old = app.read("CONTAINER.web.1");
+
+    app.build("v2", "");
+    let r = app.run(&["ps:rebuild", &app.name]);
+    assert_eq!(r.code, 1, "{r:?}");
+    insta::assert_snapshot!(stable(&app, &r.stdout), @r#"
+        -----> Releasing APP...
+        -----> Deploying APP via the docker-local scheduler...
+        -----> Deploying web (count=1)
+               Attempting pre-flight checks (web.1)
+        -----> Executing 1 healthchecks (web.1)
+               Running healthcheck name='ready' attempts=2 path='/' port=5000 content='v1' timeout=2 type='startup' wait=1
+               Healthcheck failed name='ready' attempt=1/2: expected content "v1" not found in answer of /
+               Healthcheck failed name='ready' attempt=2/2: expected content "v1" not found in answer of /
+        =====> Start of APP container output (web.1)
+               serving v2
+        =====> End of APP container output (web.1)
+        "#);
+    insta::assert_snapshot!(stable(&app, &r.stderr), @r#"
+        !     Failure in name='ready': expected content "v1" not found in answer of /
+        !     Could not start due to 1 failed checks (web.1)
+        "#);
+    assert_eq!(app.read("CONTAINER.web.1"), old);
+    assert_eq!(app.get(1).expect("old release"), "v1");
+    assert_eq!(app.containers().len(), 1, "{:?}", app.containers());
+}
+
+#[test]
+fn http_healthcheck_goes_live_without_the_fixed_wait() {
+    let app = App::new("deploy-http-check");
+    app.run(&["checks:set", "--global", "default-wait", "30"]).ok();
+    app.build("v1", "");
+    app.app_json(r#"{"healthchecks":{"web":[{"type":"startup","path":"/","content":"v1"}]}}"#);
+    let started = Instant::now();
+    app.run(&["ps:rebuild", &app.name]).ok();
+    assert!(started.elapsed() < Duration::from_secs(15), "took {:?}", started.elapsed());
+    assert_eq!(app.get(1).expect("answers"), "v1");
+}
+
+#[test]
+fn config_changes_restart_a_deployed_app() {
+    let app = App::new("deploy-config");
+    app.build("v1", "");
+    let r = app.run(&["config:set", &app.name, "BEFORE=deploy"]);
+    assert!(!r.ok().contains("Restarting"), "an app never deployed is not restarted: {}", r.stdout);
+    app.run(&["ps:rebuild", &app.name]).ok();
+    let old = app.read("CONTAINER.web.1");
+    let r = app.run(&["config:set", &app.name, "FOO=bar"]);
+    assert!(r.ok().contains(&format!("-----> Restarting app {}", app.name)), "{}", r.stdout);
+    let id = app.read("CONTAINER.web.1");
+    assert_ne!(id, old);
+    let env = app.engine.inspect_container(&id).expect("inspect").env;
+    assert!(env.contains(&"FOO=bar".to_string()) && env.contains(&"BEFORE=deploy".to_string()), "{env:?}");
+}
+
+#[test]
+fn deploy_lock_refuses_and_destroy_leaves_nothing() {
+    let app = App::new("deploy-destroy");
+    app.build("v1", "");
+    app.run(&["apps:lock", &app.name]).ok();
+    let r = app.run(&["ps:rebuild", &app.name]);
+    assert_eq!(
+        (r.code, r.stderr.replace(&app.name, "APP")),
+        (
+            1,
+            " !     APP currently has a deploy lock in place. Exiting...\n !     Run 'apps:unlock' to release the existing deploy lock\n"
+                .to_string()
+        )
+    );
+    app.run(&["apps:unlock", &app.name]).ok();
+    app.run(&["ps:rebuild", &app.name]).ok();
+    app.build("v2", "");
+    app.run(&["ps:rebuild", &app.name]).ok();
+    assert!(!app.containers().is_empty());
+    assert!(!app.file(".deploy.lock").exists());
+
+    app.run(&["apps:destroy", "--force", &app.name]).ok();
+    assert_eq!(app.containers(), Vec::<(String, String, String)>::new());
+    let images = app.engine.list_images(&ImageFilter { reference: Some(format!("dokku/{}", app.name)), ..ImageFilter::default() });
+    assert_eq!(images.expect("images").len(), 0);
+    let labelled = app.engine.list_images(&ImageFilter::label(format!("com.dokku.app-name={}", app.name))).expect("images");
+    assert_eq!(labelled.len(), 0, "{labelled:?}");
+    assert!(!app.env.root().join(&app.name).exists());
+}

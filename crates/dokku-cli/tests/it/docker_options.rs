@@ -1,0 +1,407 @@
+//! Tests of the docker-options plugin through the binary.
+
+use crate::harness::Env;
+
+fn stored(e: &Env, app: &str, key: &str) -> String {
+    std::fs::read_to_string(e.lib().join("config/docker-options").join(app).join(key))
+        .unwrap_or_default()
+}
+
+#[test]
+fn add_list_report_remove_clear_as_documented() {
+    let e = Env::new();
+    e.create_app("node-js-app");
+    e.create_app("python-sample");
+    assert_eq!(
+        e.run(&[
+            "docker-options:add",
+            "node-js-app",
+            "deploy",
+            "--ulimit nofile=12"
+        ])
+        .ok(),
+        ""
+    );
+    e.run(&[
+        "docker-options:add",
+        "node-js-app",
+        "deploy,run",
+        "--ulimit nofile=12",
+    ])
+    .ok();
+    e.run(&[
+        "docker-options:add",
+        "node-js-app",
+        "deploy,run",
+        "--ulimit nofile=12",
+        "--shm-size 256m",
+    ])
+    .ok();
+    assert_eq!(
+        stored(&e, "node-js-app", "_default_.deploy"),
+        "--ulimit nofile=12\n--shm-size 256m\n"
+    );
+    assert_eq!(
+        stored(&e, "node-js-app", "_default_.run"),
+        "--ulimit nofile=12\n--shm-size 256m\n"
+    );
+    assert!(!e
+        .lib()
+        .join("config/docker-options/node-js-app/_default_.build")
+        .exists());
+
+    insta::assert_snapshot!(e.run(&["docker-options:report"]).ok(), @r"
+    =====> node-js-app docker options information
+           Docker options build:  
+           Docker options deploy: --ulimit nofile=12 --shm-size 256m
+           Docker options run:    --ulimit nofile=12 --shm-size 256m
+    =====> python-sample docker options information
+           Docker options build:  
+           Docker options deploy: 
+           Docker options run:    
+    ");
+    assert_eq!(
+        e.run(&[
+            "docker-options:report",
+            "node-js-app",
+            "--docker-options-deploy"
+        ])
+        .ok(),
+        "--ulimit nofile=12 --shm-size 256m\n"
+    );
+    assert_eq!(
+        e.run(&["docker-options:list", "node-js-app", "--phase", "deploy"])
+            .ok(),
+        "--ulimit nofile=12\n--shm-size 256m\n"
+    );
+
+    e.run(&[
+        "docker-options:remove",
+        "node-js-app",
+        "run",
+        "--ulimit nofile=12",
+    ])
+    .ok();
+    assert_eq!(
+        stored(&e, "node-js-app", "_default_.run"),
+        "--shm-size 256m\n"
+    );
+    e.run(&[
+        "docker-options:remove",
+        "node-js-app",
+        "deploy,run",
+        "--ulimit nofile=12",
+        "--shm-size 256m",
+    ])
+    .ok();
+    assert!(!e
+        .lib()
+        .join("config/docker-options/node-js-app/_default_.run")
+        .exists());
+    assert!(!e
+        .lib()
+        .join("config/docker-options/node-js-app/_default_.deploy")
+        .exists());
+
+    e.run(&[
+        "docker-options:add",
+        "node-js-app",
+        "build,deploy,run",
+        "-v /var/log/node-js-app:/app/logs",
+    ])
+    .ok();
+    assert_eq!(
+        e.run(&["docker-options:clear", "node-js-app", "run"]).ok(),
+        "-----> Clearing docker-options for node-js-app on phase run\n"
+    );
+    assert_eq!(
+        e.run(&["docker-options:clear", "node-js-app", "build,run"]).ok(),
+        "-----> Clearing docker-options for node-js-app on phase build\n-----> Clearing docker-options for node-js-app on phase run\n"
+    );
+    assert_eq!(
+        stored(&e, "node-js-app", "_default_.deploy"),
+        "-v /var/log/node-js-app:/app/logs\n"
+    );
+    assert_eq!(
+        e.run(&["docker-options:clear", "node-js-app"]).ok(),
+        "-----> Clearing docker-options for node-js-app on all phases\n"
+    );
+    assert_eq!(stored(&e, "node-js-app", "_default_.deploy"), "");
+}
+
+#[test]
+fn values_are_kept_verbatim_and_removed_by_words() {
+    let e = Env::new();
+    e.create_app("node-js-app");
+    let label = "--label \"traefik.http.routers.web.rule=Host(`node-js-app.example.com`) && PathPrefix(`/api`)\"";
+    e.run(&["docker-options:add", "node-js-app", "deploy", label])
+        .ok();
+    assert_eq!(
+        stored(&e, "node-js-app", "_default_.deploy"),
+        "--label 'traefik.http.routers.web.rule=Host(`node-js-app.example.com`) && PathPrefix(`/api`)'\n"
+    );
+    e.run(&[
+        "docker-options:add",
+        "node-js-app",
+        "deploy",
+        "--label 'com.example.owner=platform team'",
+    ])
+    .ok();
+    e.run(&[
+        "docker-options:add",
+        "node-js-app",
+        "deploy",
+        "--group-add $(getent group docker)",
+    ])
+    .ok();
+    e.run(&[
+        "docker-options:remove",
+        "node-js-app",
+        "deploy",
+        "--label \"com.example.owner=platform team\"",
+    ])
+    .ok();
+    e.run(&["docker-options:remove", "node-js-app", "deploy", label])
+        .ok();
+    assert_eq!(
+        stored(&e, "node-js-app", "_default_.deploy"),
+        "--group-add '$(getent' group 'docker)'\n"
+    );
+    // Adding the same option twice stores it once.
+    e.run(&[
+        "docker-options:add",
+        "node-js-app",
+        "deploy",
+        "--group-add '$(getent' group 'docker)'",
+    ])
+    .ok();
+    assert_eq!(
+        stored(&e, "node-js-app", "_default_.deploy"),
+        "--group-add '$(getent' group 'docker)'\n"
+    );
+}
+
+#[test]
+fn process_specific_options() {
+    let e = Env::new();
+    e.create_app("node-js-app");
+    e.run(&[
+        "docker-options:add",
+        "--process",
+        "web",
+        "node-js-app",
+        "deploy",
+        "-p 6789:5000",
+    ])
+    .ok();
+    e.run(&[
+        "docker-options:add",
+        "node-js-app",
+        "deploy",
+        "--ulimit nofile=12",
+        "--shm-size 256m",
+        "--process",
+        "web",
+    ])
+    .ok();
+    e.run(&[
+        "docker-options:add",
+        "--process",
+        "worker",
+        "node-js-app",
+        "deploy",
+        "--gpus all",
+    ])
+    .ok();
+    e.run(&[
+        "docker-options:add",
+        "--process",
+        "web",
+        "--process",
+        "api",
+        "node-js-app",
+        "deploy",
+        "-v /shared:/shared",
+    ])
+    .ok();
+    e.run(&[
+        "docker-options:add",
+        "node-js-app",
+        "deploy",
+        "--memory=512m",
+    ])
+    .ok();
+    assert_eq!(
+        stored(&e, "node-js-app", "web.deploy"),
+        "-p 6789:5000\n--ulimit nofile=12\n--shm-size 256m\n-v /shared:/shared\n"
+    );
+    assert_eq!(
+        stored(&e, "node-js-app", "api.deploy"),
+        "-v /shared:/shared\n"
+    );
+    assert_eq!(
+        e.run(&[
+            "docker-options:list",
+            "node-js-app",
+            "--process",
+            "web",
+            "--phase",
+            "deploy"
+        ])
+        .ok(),
+        stored(&e, "node-js-app", "web.deploy")
+    );
+    assert_eq!(
+        e.run(&["docker-options:list", "node-js-app", "--phase", "deploy"])
+            .ok(),
+        "--memory=512m\n"
+    );
+    assert_eq!(
+        e.run(&[
+            "docker-options:report",
+            "node-js-app",
+            "--docker-options-deploy.worker"
+        ])
+        .ok(),
+        "--gpus all\n"
+    );
+
+    let json: serde_json::Value = serde_json::from_str(
+        e.run(&["docker-options:report", "node-js-app", "--format", "json"])
+            .ok(),
+    )
+    .expect("json");
+    assert_eq!(json["deploy"], "--memory=512m");
+    assert_eq!(json["deploy-list"], serde_json::json!(["--memory=512m"]));
+    assert_eq!(json["build-list"], serde_json::json!([]));
+    assert_eq!(json["deploy.api"], "-v /shared:/shared");
+    assert_eq!(
+        json["deploy.web-list"],
+        serde_json::json!([
+            "-p 6789:5000",
+            "--ulimit nofile=12",
+            "--shm-size 256m",
+            "-v /shared:/shared"
+        ])
+    );
+    assert_eq!(json["docker-options-deploy.worker"], "--gpus all");
+    assert!(json.get("docker-options-deploy-list").is_none());
+
+    e.run(&[
+        "docker-options:remove",
+        "--process",
+        "web",
+        "node-js-app",
+        "deploy",
+        "-p 6789:5000",
+    ])
+    .ok();
+    assert_eq!(
+        stored(&e, "node-js-app", "web.deploy"),
+        "--ulimit nofile=12\n--shm-size 256m\n-v /shared:/shared\n"
+    );
+    e.run(&[
+        "docker-options:clear",
+        "--process",
+        "worker",
+        "node-js-app",
+        "deploy",
+    ])
+    .ok();
+    assert!(!e
+        .lib()
+        .join("config/docker-options/node-js-app/worker.deploy")
+        .exists());
+    // Without --process the per-process lists are left alone.
+    e.run(&["docker-options:clear", "node-js-app"]).ok();
+    assert!(e
+        .lib()
+        .join("config/docker-options/node-js-app/web.deploy")
+        .exists());
+}
+
+#[test]
+fn bad_input_is_refused_and_changes_nothing() {
+    let e = Env::new();
+    e.create_app("node-js-app");
+    e.run(&[
+        "docker-options:add",
+        "node-js-app",
+        "deploy",
+        "--ulimit nofile=12",
+    ])
+    .ok();
+    let before = e.state();
+    let cases: &[(&[&str], &str)] = &[
+        (&["docker-options:add", "node-js-app", "deploy,nope", "--x"], "Phase(s) must be one of [build deploy run]"),
+        (&["docker-options:add", "node-js-app", "deploy"], "Please specify docker options to add to the phase"),
+        (&["docker-options:add", "node-js-app"], "Please specify docker options to add to the phase"),
+        (&["docker-options:remove", "node-js-app", "deploy"], "Please specify docker options to remove from the phase"),
+        (&["docker-options:add", "--process", "web", "node-js-app", "run", "-p 1:2"], "--process is only supported for the deploy phase, got \"run\""),
+        (&["docker-options:add", "--process", "_default_", "node-js-app", "deploy", "-p 1:2"], "\"_default_\" is reserved and cannot be used as a --process value"),
+        (&["docker-options:add", "node-js-app", "deploy", "-p 1:2", "--process"], "--process requires a value"),
+        (&["docker-options:add", "node-js-app", "deploy", "--label 'unbalanced"], "Invalid docker option: unbalanced quotes in --label 'unbalanced"),
+        (&["docker-options:add", "missing", "deploy", "-p 1:2"], "App missing does not exist"),
+        (&["docker-options:add", "../etc", "deploy", "-p 1:2"], "App name must begin with lowercase alphanumeric character, and may only contain lowercase alphanumerics, dots, and hyphens"),
+        (&["docker-options:clear", "node-js-app", "bogus"], "Phase(s) must be one of [build deploy run]"),
+        (&["docker-options:list", "node-js-app", "--phase", "bogus"], "Phase must be one of [build deploy run]"),
+        (&["docker-options:list", "node-js-app", "--process", "web", "--phase", "run"], "--process is only supported for the deploy phase, got \"run\""),
+        (&["docker-options:report", "node-js-app", "--docker-options-bogus"], "Invalid flag passed, valid flags: --docker-options-build, --docker-options-deploy, --docker-options-run"),
+        (&["docker-options:report", "node-js-app", "--docker-options-build", "--format", "json"], "--format flag cannot be specified when specifying an info flag"),
+    ];
+    for (args, msg) in cases {
+        let r = e.run(args);
+        assert_eq!(
+            (r.code, r.stderr.as_str()),
+            (1, format!(" !     {msg}\n").as_str()),
+            "{args:?}"
+        );
+    }
+    assert_eq!(before, e.state());
+}
+
+#[test]
+fn legacy_files_are_drained_on_install() {
+    let e = Env::new();
+    e.create_app("node-js-app");
+    std::fs::write(
+        e.root().join("node-js-app/DOCKER_OPTIONS_DEPLOY"),
+        "--ulimit nofile=12 --shm-size 256m\n-v /a:/b\n",
+    )
+    .expect("write");
+    std::fs::write(e.root().join("node-js-app/DOCKER_OPTIONS_BUILD"), "").expect("write");
+    e.run(&["plugin:install"]).ok();
+    assert_eq!(
+        stored(&e, "node-js-app", "_default_.deploy"),
+        "--ulimit nofile=12\n--shm-size 256m\n"
+    );
+    assert_eq!(stored(&e, "node-js-app", "migrated-deploy"), "true");
+    assert!(!e
+        .lib()
+        .join("config/docker-options/node-js-app/migrated-build")
+        .exists());
+    assert_eq!(
+        std::fs::read_to_string(
+            e.lib()
+                .join("config/docker-options/--global/migrated-from-files")
+        )
+        .expect("sentinel"),
+        "true"
+    );
+    // The `-v` line went on to the storage plugin as a legacy entry.
+    let attachments =
+        std::fs::read_to_string(e.lib().join("config/storage/node-js-app/attachments"))
+            .expect("attachments");
+    assert!(
+        attachments.contains("\"container_path\":\"/b\""),
+        "{attachments}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(
+            e.lib()
+                .join("config/storage/node-js-app/legacy-mounts-migrated")
+        )
+        .expect("marker"),
+        "true"
+    );
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Build the dokku .deb from an already built binary.
+#
+#   debian/build-deb.sh <dokku-binary> <output-dir>
+#
+# Stages the package tree in a temporary directory (binary, plugn link,
+# copyright, systemd units found in the tree), fills in the control file
+# and maintainer scripts, and runs dpkg-deb. Prints the path of the .deb.
+# `make deb` calls it with the release binary; the package test calls it
+# with the binary under test.
+set -euo pipefail
+
+if [[ $# -ne 2 ]]; then
+  echo "usage: $0 <dokku-binary> <output-dir>" >&2
+  exit 2
+fi
+bin=$1
+outdir=$2
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(dirname "$here")
+
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' "$top/Cargo.toml" | head -n1)
+arch=$(dpkg --print-architecture)
+[[ -n "$version" ]] || { echo "no version in $top/Cargo.toml" >&2; exit 1; }
+[[ -x "$bin" ]] || { echo "not an executable: $bin" >&2; exit 1; }
+
+stage=$(mktemp -d "${TMPDIR:-/tmp}/dokku-deb.XXXXXX")
+trap 'rm -rf "$stage"' EXIT
+chmod 0755 "$stage"
+
+install -D -m 0755 "$bin" "$stage/usr/bin/dokku"
+if command -v strip >/dev/null; then
+  strip --strip-unneeded "$stage/usr/bin/dokku"
+fi
+ln -s dokku "$stage/usr/bin/plugn"
+install -D -m 0644 "$here/copyright" "$stage/usr/share/doc/dokku/copyright"
+
+# Systemd units (for example the ps:restore unit that brings apps back after
+# a reboot): any *.service file kept in debian/ or contrib/ is shipped in
+# /lib/systemd/system and enabled by the postinst.
+units=()
+while IFS= read -r -d '' unit; do
+  install -D -m 0644 "$unit" "$stage/lib/systemd/system/$(basename "$unit")"
+  units+=("$(basename "$unit")")
+done < <(find "$here" "$top/contrib" -name '*.service' -type f -print0 2>/dev/null | sort -z)
+
+install -d -m 0755 "$stage/DEBIAN"
+size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)
+sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@INSTALLED_SIZE@/$size/" \
+  "$here/control.in" >"$stage/DEBIAN/control"
+for script in postinst prerm postrm; do
+  sed -e "s/@VERSION@/$version/" -e "s/@SYSTEMD_UNITS@/${units[*]:-}/" \
+    "$here/$script" >"$stage/DEBIAN/$script"
+  chmod 0755 "$stage/DEBIAN/$script"
+done
+
+mkdir -p "$outdir"
+deb="$outdir/dokku_${version}_${arch}.deb"
+dpkg-deb --root-owner-group -Zgzip --build "$stage" "$deb" >/dev/null
+echo "$deb"

@@ -1,0 +1,110 @@
+//! Keeping the app.json of a build: copied out of the source work directory
+//! (or, for image deploys, out of the image's working directory) into
+//! `$DOKKU_LIB_ROOT/data/app-json/<app>/app.json`.
+
+use std::fs;
+use std::path::{Component, Path};
+
+use dokku_core::{fsutil, Error, Paths, Result};
+use dokku_docker::{ContainerEngine, ContainerSpec, DockerEngine};
+use dokku_trigger::appjson::{self, AppJson};
+use dokku_trigger::deploy::{first_answer, GitGetProperty, PsCanScale};
+use dokku_trigger::Ctx;
+
+use crate::props;
+
+/// The clean relative components of a user-given path, `None` if it would
+/// leave its base.
+pub fn relative_parts(rel: &str) -> Option<Vec<String>> {
+    let mut parts = Vec::new();
+    for c in Path::new(rel.trim_start_matches('/')).components() {
+        match c {
+            Component::Normal(p) => parts.push(p.to_string_lossy().into_owned()),
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    (!parts.is_empty()).then_some(parts)
+}
+
+/// Read `rel` below `dir` when it is a regular file reached without
+/// following any link (a pushed repo may hold `app.json -> /etc/shadow`).
+pub fn read_inside(dir: &Path, rel: &str) -> Option<String> {
+    let parts = relative_parts(rel)?;
+    let mut p = dir.to_path_buf();
+    for (i, part) in parts.iter().enumerate() {
+        p.push(part);
+        let meta = fs::symlink_metadata(&p).ok()?;
+        let last = i + 1 == parts.len();
+        if (last && !meta.is_file()) || (!last && !meta.is_dir()) {
+            return None;
+        }
+    }
+    fs::read_to_string(&p).ok()
+}
+
+/// Read `rel` from the working directory of `image`.
+fn read_from_image(image: &str, rel: &str) -> Option<String> {
+    let parts = relative_parts(rel)?;
+    let engine = DockerEngine::connect().ok()?;
+    let info = engine.image_inspect(image).ok()?;
+    let workdir = info.working_dir.unwrap_or_else(|| "/".to_string());
+    let path = format!("{}/{}", workdir.trim_end_matches('/'), parts.join("/"));
+    let mut spec = ContainerSpec::new(image);
+    spec.entrypoint = Some(Vec::new());
+    spec.cmd = Some(vec!["cat".to_string(), path]);
+    spec.labels.insert("dokku".into(), String::new());
+    let out = engine.run_to_completion(&spec, None).ok()?;
+    out.success().then(|| out.stdout_lossy())
+}
+
+/// The `core-post-extract` handler.
+pub fn core_post_extract(ctx: &Ctx, app: &str, work_dir: &str) -> Result<()> {
+    let kept = props::kept_file(&ctx.paths, app);
+    fsutil::remove_file(&kept)?;
+    let rel = props::appjson_path(&ctx.paths, app);
+    let source_image =
+        first_answer(ctx.bus.collect(ctx, &GitGetProperty { app: app.into(), key: "source-image".into() })?).unwrap_or_default();
+    let dir = Path::new(work_dir);
+    let text = if source_image.is_empty() { read_inside(dir, &rel) } else { read_from_image(&source_image, &rel) };
+    let Some(text) = text else {
+        ctx.bus.notify(ctx, &PsCanScale { app: app.into(), can_scale: "true".into() })?;
+        return Ok(());
+    };
+    let parsed = AppJson::parse(&text).map_err(Error::fail)?;
+    if source_image.is_empty() && relative_parts(&rel).map(|p| p.join("/")) != Some("app.json".to_string()) {
+        let default = dir.join("app.json");
+        if fs::symlink_metadata(&default).map(|m| m.is_file()).unwrap_or(true) {
+            fs::write(&default, &text).map_err(|e| Error::io("write", &default, e))?;
+        }
+    }
+    fsutil::write_atomic(&kept, text.as_bytes(), 0o644)?;
+    let can_scale = if parsed.formation.is_empty() { "true" } else { "false" };
+    ctx.bus.notify(ctx, &PsCanScale { app: app.into(), can_scale: can_scale.into() })
+}
+
+/// The kept app.json as plain JSON (comments and trailing commas removed),
+/// empty when the app has none.
+pub fn content(paths: &Paths, app: &str) -> Result<String> {
+    let text = fsutil::read_optional(&props::kept_file(paths, app))?.unwrap_or_default();
+    Ok(appjson::standardize(&text).unwrap_or(text))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_only_plain_files_inside() {
+        let d = tempfile::tempdir().expect("tempdir");
+        fs::create_dir_all(d.path().join(".dokku")).expect("mkdir");
+        fs::write(d.path().join("app.json"), "{}").expect("write");
+        fs::write(d.path().join(".dokku/app.json"), "{\"a\":1}").expect("write");
+        std::os::unix::fs::symlink("/etc/hostname", d.path().join("evil.json")).expect("symlink");
+        assert_eq!(read_inside(d.path(), "app.json").as_deref(), Some("{}"));
+        assert_eq!(read_inside(d.path(), "/.dokku/app.json").as_deref(), Some("{\"a\":1}"));
+        assert_eq!(read_inside(d.path(), "evil.json"), None);
+        assert_eq!(read_inside(d.path(), "../app.json"), None);
+        assert_eq!(read_inside(d.path(), "missing.json"), None);
+    }
+}

@@ -1,0 +1,98 @@
+//! The dockerfile builder: detects a Dockerfile, builds it through the
+//! engine's build API with Dokku's labels and build arguments, tags the
+//! result `dokku/<app>:latest`, and labels the release image.
+
+pub mod build;
+pub mod props;
+
+use dokku_core::property::GLOBAL;
+use dokku_core::report::{self, ReportSpec, Rows};
+use dokku_core::{Paths, Result};
+use dokku_trigger::deploy::{BuilderBuild, BuilderDetect, BuilderRelease};
+use dokku_trigger::plugin::Command;
+use dokku_trigger::triggers::Report;
+use dokku_trigger::{Bus, CorePlugin, Ctx};
+
+/// The builder type this plugin answers for.
+pub const BUILDER_TYPE: &str = "dockerfile";
+
+/// How the report is named and keyed.
+pub const SPEC: ReportSpec<'static> =
+    ReportSpec { title: "builder-dockerfile", prefix: "builder-dockerfile", legacy_json_keys: true };
+
+/// The plugin descriptor.
+pub static PLUGIN: CorePlugin = CorePlugin {
+    name: props::PLUGIN,
+    description: "dokku core builder-dockerfile plugin",
+    summary: "Build apps from a Dockerfile",
+    namespace: None,
+    commands: &[
+        Command {
+            name: "builder-dockerfile:report",
+            args: "[<app>] [<flag>]",
+            help: "Displays a builder-dockerfile report for one or more apps",
+            takes_app: true,
+            run: report_cmd,
+        },
+        Command {
+            name: "builder-dockerfile:set",
+            args: "[--global|<app>] <key> (<value>)",
+            help: "Set or clear a builder-dockerfile property for an app",
+            takes_app: true,
+            run: set_cmd,
+        },
+    ],
+    default: None,
+    register,
+};
+
+/// One app's report rows, in Dokku's order.
+pub fn rows(paths: &Paths, app: &str) -> Rows {
+    vec![
+        ("--builder-dockerfile-computed-dockerfile-path".into(), props::dockerfile_path(paths, app)),
+        ("--builder-dockerfile-global-dockerfile-path".into(), props::raw(paths, GLOBAL, "dockerfile-path")),
+        ("--builder-dockerfile-dockerfile-path".into(), props::raw(paths, app, "dockerfile-path")),
+    ]
+}
+
+fn report_cmd(ctx: &Ctx, argv: &[String]) -> Result<()> {
+    report::run_command(&ctx.paths, &ctx.out, &SPEC, argv, &|app| Ok(rows(&ctx.paths, app)))
+}
+
+fn set_cmd(ctx: &Ctx, argv: &[String]) -> Result<()> {
+    props::set(ctx, argv)
+}
+
+fn register(bus: &mut Bus) {
+    bus.on::<BuilderDetect, _>(props::PLUGIN, |ctx, t: &BuilderDetect| {
+        let found = build::dockerfile_in(std::path::Path::new(&t.source_work_dir), &props::dockerfile_path(&ctx.paths, &t.app)).is_some();
+        Ok(if found { BUILDER_TYPE.to_string() } else { String::new() })
+    });
+    bus.on::<BuilderBuild, _>(props::PLUGIN, |ctx, t: &BuilderBuild| build::build(ctx, &t.app, std::path::Path::new(&t.source_work_dir)));
+    bus.on::<BuilderRelease, _>(props::PLUGIN, |ctx, t: &BuilderRelease| build::release(ctx, &t.app, &t.image_tag));
+    bus.on::<Report, _>(props::PLUGIN, |ctx, t: &Report| {
+        report::render_text(&SPEC, &t.app, &rows(&ctx.paths, &t.app), &ctx.out);
+        Ok(())
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dokku_output::Output;
+
+    #[test]
+    fn report_layout() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let paths = Paths::for_roots(&d.path().join("home"), &d.path().join("lib"));
+        dokku_core::property::Properties::new(&paths, props::PLUGIN).write("app", "dockerfile-path", "Dockerfile2").expect("write");
+        let (out, cap) = Output::captured(false);
+        report::render_text(&SPEC, "app", &rows(&paths, "app"), &out);
+        insta::assert_snapshot!(cap.stdout(), @r"
+        =====> app builder-dockerfile information
+               Builder dockerfile computed dockerfile path: Dockerfile2
+               Builder dockerfile global dockerfile path:   
+               Builder dockerfile dockerfile path:          Dockerfile2
+        ");
+    }
+}

@@ -1,0 +1,35 @@
+//! One module per `checks:*` command.
+
+pub mod disable;
+pub mod enable;
+pub mod report;
+pub mod run;
+pub mod set;
+pub mod skip;
+
+use dokku_core::{apps, args, Result};
+use dokku_trigger::deploy::{first_answer, PsCurrentScale};
+use dokku_trigger::Ctx;
+
+/// `<app> [proc,proc...]`: the app and the listed process types (`None`
+/// for all).
+pub fn app_and_procs(ctx: &Ctx, argv: &[String]) -> Result<(String, Option<Vec<String>>)> {
+    let p = args::parse(argv, args::Spec::default())?;
+    let app = apps::require(&ctx.paths, p.arg(0))?;
+    let procs: Option<Vec<String>> = p.arg(1).map(|s| s.split(',').map(str::trim).filter(|x| !x.is_empty()).map(str::to_string).collect());
+    Ok((app, procs.filter(|v| !v.is_empty())))
+}
+
+/// The process types of the app's scale (for turning `_all_` into a list).
+pub fn known_procs(ctx: &Ctx, app: &str) -> Vec<String> {
+    let scale = ctx.bus.collect(ctx, &PsCurrentScale { app: app.to_string() }).ok().and_then(first_answer).unwrap_or_default();
+    scale.lines().filter_map(|l| l.split_once('=').map(|(p, _)| p.trim().to_string())).filter(|p| !p.is_empty()).collect()
+}
+
+/// Dokku's line for a change: the whole app, or some process types.
+pub fn announce(ctx: &Ctx, verb: &str, app: &str, procs: &Option<Vec<String>>) {
+    match procs {
+        None => ctx.out.info1(&format!("{verb} zero downtime for app ({app})")),
+        Some(p) => ctx.out.info1(&format!("{verb} zero downtime for app's ({app}) proctypes ({})", p.join(","))),
+    }
+}

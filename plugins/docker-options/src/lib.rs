@@ -1,0 +1,123 @@
+//! The docker-options plugin: extra `docker run` options per app, phase
+//! (build, deploy, run) and, for deploy, per process type. It answers the
+//! `docker-args-process-*` triggers with typed mounts and options, so
+//! schedulers never parse `-v` strings.
+
+pub mod cmdline;
+pub mod commands;
+pub mod migrate;
+pub mod ops;
+pub mod report;
+pub mod store;
+pub mod words;
+
+use dokku_trigger::plugin::{Command, RunFn};
+use dokku_trigger::triggers::{
+    DockerArgsProcessBuild, DockerArgsProcessDeploy, DockerArgsProcessRun, DockerOptionsRemove,
+    DockerOptionsVolumes, Install, Report,
+};
+use dokku_trigger::{Bus, CorePlugin};
+
+use commands as c;
+
+const fn cmd(name: &'static str, args: &'static str, help: &'static str, run: RunFn) -> Command {
+    Command {
+        name,
+        args,
+        help,
+        takes_app: true,
+        run,
+    }
+}
+
+/// The commands, in help order.
+const COMMANDS: &[Command] = &[
+    cmd(
+        "docker-options:add",
+        "[--process PROC...] <app> <phase(s)> OPTION",
+        "Add Docker option to app for phase",
+        c::add::run,
+    ),
+    cmd(
+        "docker-options:clear",
+        "[--process PROC...] <app> [<phase(s)>...]",
+        "Clear docker options from app",
+        c::clear::run,
+    ),
+    cmd(
+        "docker-options:list",
+        "<app> [--process PROC] --phase PHASE",
+        "List docker options for one process+phase pair",
+        c::list::run,
+    ),
+    cmd(
+        "docker-options:remove",
+        "[--process PROC...] <app> <phase(s)> OPTION",
+        "Remove Docker option from app for phase",
+        c::remove::run,
+    ),
+    cmd(
+        "docker-options:report",
+        "[<app>] [<flag>] [--format json|stdout]",
+        "Displays a docker options report for one or more apps",
+        c::report::run,
+    ),
+];
+
+/// The plugin descriptor.
+pub static PLUGIN: CorePlugin = CorePlugin {
+    name: store::PLUGIN,
+    description: "dokku core docker-options plugin",
+    summary: "Pass options to Docker the various stages of an app",
+    namespace: None,
+    commands: COMMANDS,
+    default: None,
+    register,
+};
+
+fn register(bus: &mut Bus) {
+    bus.on::<DockerArgsProcessBuild, _>(store::PLUGIN, |ctx, t: &DockerArgsProcessBuild| {
+        ops::container_args(&ctx.paths, &t.app, "build", "")
+    });
+    bus.on::<DockerArgsProcessDeploy, _>(store::PLUGIN, |ctx, t: &DockerArgsProcessDeploy| {
+        ops::container_args(&ctx.paths, &t.app, "deploy", &t.proc_type)
+    });
+    bus.on::<DockerArgsProcessRun, _>(store::PLUGIN, |ctx, t: &DockerArgsProcessRun| {
+        ops::container_args(&ctx.paths, &t.app, "run", "")
+    });
+    bus.on::<DockerOptionsVolumes, _>(store::PLUGIN, |ctx, t: &DockerOptionsVolumes| {
+        ops::volume_options(&ctx.paths, &t.app)
+    });
+    bus.on::<DockerOptionsRemove, _>(store::PLUGIN, |ctx, t: &DockerOptionsRemove| {
+        ops::remove_exact(&ctx.paths, &t.app, &t.phase, &t.process_type, &t.options)
+    });
+    bus.on::<Install, _>(store::PLUGIN, |ctx, _t: &Install| {
+        migrate::from_files(&ctx.paths)
+    });
+    bus.on::<Report, _>(store::PLUGIN, |ctx, t: &Report| {
+        let rows = report::rows(&ctx.paths, &t.app)?;
+        dokku_core::report::render_text(&report::SPEC, &t.app, &rows, &ctx.out);
+        Ok(())
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn help_lists_the_commands() {
+        insta::assert_snapshot!(PLUGIN.help_text(), @r"
+        Usage: dokku docker-options[:COMMAND]
+
+        Pass options to Docker the various stages of an app
+
+        Additional commands:
+            docker-options:add [--process PROC...] <app> <phase(s)> OPTION     Add Docker option to app for phase
+            docker-options:clear [--process PROC...] <app> [<phase(s)>...]     Clear docker options from app
+            docker-options:list <app> [--process PROC] --phase PHASE           List docker options for one process+phase pair
+            docker-options:remove [--process PROC...] <app> <phase(s)> OPTION  Remove Docker option from app for phase
+            docker-options:report [<app>] [<flag>] [--format json|stdout]      Displays a docker options report for one or more apps
+        ");
+    }
+}

@@ -1,0 +1,26 @@
+//! `git:from-image [--build-dir DIR] <app> <image> [<user> <email>]`.
+
+use dokku_core::{apps, args, Error, Result};
+use dokku_trigger::Ctx;
+
+use crate::directory::{DEFAULT_USER_EMAIL, DEFAULT_USER_NAME};
+use crate::image::ImageRequest;
+
+/// The request of `git:from-image` and `git:load-image`.
+pub fn request(argv: &[String]) -> Result<ImageRequest> {
+    let p = args::parse(argv, args::Spec { switches: &["--force"], options: &["--build-dir"], allow_unknown: false })?;
+    let app = p.arg(0).filter(|a| !a.is_empty()).ok_or_else(|| Error::fail(apps::MISSING_APP))?;
+    let text = |i: usize, default: &str| p.arg(i).filter(|s| !s.is_empty()).unwrap_or(default).to_string();
+    Ok(ImageRequest {
+        app: app.to_string(),
+        image: text(1, ""),
+        build_dir: p.value("--build-dir").map(str::to_string),
+        user: text(2, DEFAULT_USER_NAME),
+        email: text(3, DEFAULT_USER_EMAIL),
+    })
+}
+
+/// Run the command.
+pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
+    crate::image::from_image(ctx, &request(argv)?)
+}

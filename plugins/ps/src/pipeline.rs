@@ -1,0 +1,264 @@
+//! The release-and-deploy pipeline and the process lifecycle: what pushes,
+//! `ps:*` commands, config changes and renames end in. Containers are the
+//! scheduler's business; this module decides what to deploy and asks the
+//! app's scheduler through the `scheduler-*` triggers.
+
+use dokku_core::deploy_lock::DeployLock;
+use dokku_core::property::Properties;
+use dokku_core::{apps, Error, Result};
+use dokku_docker::{ContainerEngine, DockerEngine};
+use dokku_trigger::deploy::{
+    first_answer, scheduler_of, AppJsonGetContent, BuilderRelease, Deploy, GitHasCode, PreStart, PostStop, ReceiveApp,
+    ReleaseAndDeploy, SchedulerAppStatus, SchedulerDeploy, SchedulerIsDeployed, SchedulerPreRestore, SchedulerRetire,
+    SchedulerStop,
+};
+use dokku_trigger::Ctx;
+
+use crate::scale::{self, Scale};
+use crate::store;
+
+/// Label builders put on the images they make, naming themselves.
+pub const BUILDER_LABEL: &str = "com.dokku.builder-type";
+
+/// Connect to the container engine.
+pub fn engine() -> Result<DockerEngine> {
+    DockerEngine::connect().map_err(|e| Error::other("docker", e))
+}
+
+/// The app's image repository.
+pub fn image_repo(app: &str) -> String {
+    format!("dokku/{app}")
+}
+
+/// Whether the app's scheduler has it deployed.
+pub fn is_deployed(ctx: &Ctx, app: &str) -> Result<bool> {
+    let scheduler = scheduler_of(ctx, app)?;
+    let answer = ctx.bus.select(ctx, &SchedulerIsDeployed { scheduler, app: app.to_string() })?;
+    Ok(answer.map(|a| a.trim() == "true").unwrap_or(false))
+}
+
+/// The image tag the app was last deployed with, if recorded.
+pub fn deployed_tag(ctx: &Ctx, app: &str) -> String {
+    store::props(&ctx.paths).get_str(app, "deployed-image-tag")
+}
+
+/// The `formation` quantities of the app's app.json, if it sets any.
+pub fn formation(ctx: &Ctx, app: &str) -> Result<Option<Scale>> {
+    let content = first_answer(ctx.bus.collect(ctx, &AppJsonGetContent { app: app.to_string() })?).unwrap_or_default();
+    if content.trim().is_empty() {
+        return Ok(None);
+    }
+    let v: serde_json::Value = serde_json::from_str(&content).map_err(|e| Error::fail(format!("Cannot parse app.json: {e}")))?;
+    let Some(f) = v.get("formation").and_then(|f| f.as_object()) else { return Ok(None) };
+    let mut out: Scale = Vec::new();
+    for (name, entry) in f {
+        if let Some(q) = entry.get("quantity").and_then(|q| q.as_u64()) {
+            out.push((name.clone(), u32::try_from(q).unwrap_or(u32::MAX)));
+        }
+    }
+    Ok(if out.is_empty() { None } else { Some(out) })
+}
+
+/// Bring the stored scale in line with the app's process types and its
+/// app.json formation, and return it.
+pub fn ensure_scale(ctx: &Ctx, app: &str) -> Result<Scale> {
+    let types = store::defined_types(&ctx.paths, app)?;
+    let current = store::scale(&ctx.paths, app)?;
+    let props = store::props(&ctx.paths);
+    let next = match formation(ctx, app)? {
+        Some(f) => {
+            props.write(app, "can-scale", "false")?;
+            let mut s: Scale = types.iter().map(|t| (t.clone(), 0)).collect();
+            for (p, n) in f {
+                scale::set(&mut s, &p, n);
+            }
+            s
+        }
+        None => {
+            props.delete(app, "can-scale")?;
+            scale::with_types(current.clone(), &types)
+        }
+    };
+    if next != current {
+        store::write_scale(&ctx.paths, app, &next)?;
+    }
+    Ok(next)
+}
+
+/// Run `f` holding the app's deploy lock (`.deploy.lock`): a locked app,
+/// or one being deployed, is refused with Dokku's lines.
+pub fn locked<T>(ctx: &Ctx, app: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
+    let _lock = DeployLock::acquire(&ctx.paths, app, &ctx.out)?;
+    f()
+}
+
+/// `release-and-deploy APP TAG`: let the app's builder release the image,
+/// then deploy it (unless deploys are skipped).
+pub fn release_and_deploy(ctx: &Ctx, app: &str, tag: &str) -> Result<()> {
+    apps::verify(&ctx.paths, app)?;
+    let tag = if tag.is_empty() { "latest" } else { tag };
+    let image = format!("{}:{tag}", image_repo(app));
+    let engine = engine()?;
+    let info = match engine.image_inspect(&image) {
+        Ok(i) => i,
+        Err(e) if e.is_not_found() => return Err(Error::fail(format!("App image ({image}) not found"))),
+        Err(e) => return Err(Error::other("inspect image", e)),
+    };
+    let builder_type = info.labels.get(BUILDER_LABEL).cloned().unwrap_or_default();
+    ctx.out.info1(&format!("Releasing {app}..."));
+    ctx.bus.select(ctx, &BuilderRelease { builder_type, app: app.to_string(), image_tag: tag.to_string() })?;
+    if store::property(&ctx.paths, app, "skip-deploy") == "true" {
+        ctx.out.info1("Skipping deployment");
+        return Ok(());
+    }
+    ctx.bus.notify(ctx, &Deploy { app: app.to_string(), rest: vec![tag.to_string()] })
+}
+
+/// `deploy APP [TAG] [PROC_TYPE]`: deploy a released image with the app's
+/// scheduler. Like `release-and-deploy`, it runs under the deploy lock its
+/// caller holds (the git plugin for a push, [`locked`] for the rest).
+pub fn deploy(ctx: &Ctx, app: &str, tag: &str, proc_type: &str) -> Result<()> {
+    apps::verify(&ctx.paths, app)?;
+    let tag = if tag.is_empty() { "latest" } else { tag };
+    ensure_scale(ctx, app)?;
+    let scheduler = scheduler_of(ctx, app)?;
+    let t = SchedulerDeploy {
+        scheduler: scheduler.clone(),
+        app: app.to_string(),
+        image_tag: tag.to_string(),
+        process_type: if proc_type.is_empty() { Vec::new() } else { vec![proc_type.to_string()] },
+    };
+    ctx.bus.select(ctx, &t)?;
+    let props = store::props(&ctx.paths);
+    props.write(app, "deployed-image-tag", tag)?;
+    Properties::new(&ctx.paths, "common").write(app, "deployed", "true")?;
+    Ok(())
+}
+
+/// Restart a deployed app through the zero-downtime path; an app never
+/// deployed is left alone (with Dokku's warning when `warn`).
+pub fn restart(ctx: &Ctx, app: &str, proc_type: &str, warn: bool) -> Result<()> {
+    apps::verify(&ctx.paths, app)?;
+    if !is_deployed(ctx, app)? {
+        if warn {
+            ctx.out.warn(&format!("App {app} has not been deployed"));
+        }
+        return Ok(());
+    }
+    let tag = deployed_tag(ctx, app);
+    store::props(&ctx.paths).delete(app, "restore")?;
+    locked(ctx, app, || {
+        if tag.is_empty() {
+            ctx.out.warn("No deployed-image-tag property saved, falling back to full release-and-deploy");
+            return ctx.bus.notify(ctx, &ReleaseAndDeploy { app: app.to_string(), image_tag: String::new() });
+        }
+        ctx.bus.notify(ctx, &Deploy { app: app.to_string(), rest: vec![tag, proc_type.to_string()] })
+    })
+}
+
+/// Rebuild an app: from its source when the repository has code, else by
+/// releasing its current image again.
+pub fn rebuild(ctx: &Ctx, app: &str) -> Result<()> {
+    apps::verify(&ctx.paths, app)?;
+    let has_code = ctx
+        .bus
+        .collect(ctx, &GitHasCode { app: app.to_string(), branch_name: String::new() })?
+        .iter()
+        .any(|a| a.trim() == "true");
+    if has_code {
+        return ctx.bus.notify(ctx, &ReceiveApp { app: app.to_string(), rev: Vec::new() });
+    }
+    let tag = deployed_tag(ctx, app);
+    let tag = if tag.is_empty() { "latest".to_string() } else { tag };
+    let exists = engine()?.image_exists(&format!("{}:{tag}", image_repo(app))).map_err(|e| Error::other("inspect image", e))?;
+    if !exists {
+        ctx.out.warn(&format!("App {app} has not been deployed"));
+        return Ok(());
+    }
+    locked(ctx, app, || ctx.bus.notify(ctx, &ReleaseAndDeploy { app: app.to_string(), image_tag: tag }))
+}
+
+/// How many recorded containers run: `(running, total)`.
+pub fn running_state(ctx: &Ctx, app: &str) -> Result<(usize, usize)> {
+    let lines = app_status(ctx, app)?;
+    let running = lines.iter().filter(|(_, s, _)| s == "running").count();
+    Ok((running, lines.len()))
+}
+
+/// The scheduler's status lines: `(dyno, status, container id)`.
+pub fn app_status(ctx: &Ctx, app: &str) -> Result<Vec<(String, String, String)>> {
+    let scheduler = scheduler_of(ctx, app)?;
+    let s = ctx.bus.select(ctx, &SchedulerAppStatus { scheduler, app: app.to_string() })?.unwrap_or_default();
+    Ok(s.lines()
+        .filter_map(|l| {
+            let mut it = l.split_whitespace();
+            Some((it.next()?.to_string(), it.next()?.to_string(), it.next().unwrap_or("").to_string()))
+        })
+        .collect())
+}
+
+/// `ps:start`: deploy a stopped app again.
+pub fn start(ctx: &Ctx, app: &str) -> Result<()> {
+    apps::verify(&ctx.paths, app)?;
+    if !is_deployed(ctx, app)? {
+        ctx.out.warn(&format!("App {app} has not been deployed"));
+        return Ok(());
+    }
+    if let Err(e) = ctx.bus.notify(ctx, &PreStart { app: app.to_string() }) {
+        return Err(Error::fail(format!("Failure in pre-start hook: {e}")));
+    }
+    let (running, total) = running_state(ctx, app)?;
+    store::props(&ctx.paths).delete(app, "restore")?;
+    if total > 0 && running == total {
+        ctx.out.warn(&format!("App {app} already running"));
+        return Ok(());
+    }
+    if running > 0 {
+        ctx.out.warn("App is running in mixed mode, releasing");
+    }
+    let tag = deployed_tag(ctx, app);
+    locked(ctx, app, || ctx.bus.notify(ctx, &ReleaseAndDeploy { app: app.to_string(), image_tag: tag }))
+}
+
+/// `ps:stop`: stop the app's containers and keep it stopped across reboots.
+pub fn stop(ctx: &Ctx, app: &str) -> Result<()> {
+    apps::verify(&ctx.paths, app)?;
+    if !is_deployed(ctx, app)? {
+        ctx.out.warn(&format!("App {app} has not been deployed"));
+        return Ok(());
+    }
+    ctx.out.info1_quiet(&format!("Stopping {app}"));
+    let scheduler = scheduler_of(ctx, app)?;
+    ctx.bus.select(ctx, &SchedulerStop { scheduler, app: app.to_string(), remove_containers: "false".into() })?;
+    ctx.bus.notify(ctx, &PostStop { app: app.to_string() })?;
+    store::props(&ctx.paths).write(app, "restore", "false")
+}
+
+/// `ps:restore` of one app: start what was running before a reboot.
+pub fn restore(ctx: &Ctx, app: &str) -> Result<()> {
+    apps::verify(&ctx.paths, app)?;
+    if store::property(&ctx.paths, app, "restore") == "false" {
+        ctx.out.warn(&format!("Skipping ps:restore for {app} as restore property is false"));
+        return Ok(());
+    }
+    if !is_deployed(ctx, app)? {
+        return Ok(());
+    }
+    ctx.out.info1(&format!("Restoring app {app}"));
+    let scheduler = scheduler_of(ctx, app)?;
+    let lines = app_status(ctx, app)?;
+    if lines.is_empty() || lines.iter().any(|(_, s, _)| s == "missing") {
+        ctx.out.warn("App has been detected as not running, releasing");
+        let tag = deployed_tag(ctx, app);
+        return locked(ctx, app, || ctx.bus.notify(ctx, &ReleaseAndDeploy { app: app.to_string(), image_tag: tag }));
+    }
+    ctx.bus.select(ctx, &SchedulerPreRestore { scheduler, app: app.to_string() })?;
+    Ok(())
+}
+
+/// `ps:retire` of one app: retire old containers whose time has come.
+pub fn retire(ctx: &Ctx, app: &str) -> Result<()> {
+    let scheduler = scheduler_of(ctx, app)?;
+    ctx.bus.select(ctx, &SchedulerRetire { scheduler, app: app.to_string() })?;
+    Ok(())
+}

@@ -1,0 +1,84 @@
+//! Container naming, labels and the lookups every operation shares.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use dokku_core::{Error, Result};
+use dokku_docker::{ContainerEngine, ContainerFilter, ContainerSummary, DockerEngine, LogOptions};
+use dokku_output::Output;
+use dokku_trigger::deploy::{first_answer, PsGetProperty};
+use dokku_trigger::Ctx;
+
+/// Label with the app's name.
+pub const APP_LABEL: &str = "com.dokku.app-name";
+/// Label with the process type.
+pub const PROC_LABEL: &str = "com.dokku.process-type";
+/// Label with the container's role (`deploy` for app processes).
+pub const TYPE_LABEL: &str = "com.dokku.container-type";
+/// Label with `<proc>.<index>`.
+pub const DYNO_LABEL: &str = "com.dokku.dyno";
+
+/// Connect to the container engine.
+pub fn engine() -> Result<DockerEngine> {
+    DockerEngine::connect().map_err(|e| Error::other("docker", e))
+}
+
+/// An engine error as ours.
+pub fn docker_err(context: &str) -> impl Fn(dokku_docker::EngineError) -> Error + '_ {
+    move |e| Error::other(context, e)
+}
+
+/// The labels of a deployed container, Dokku's vendor labels included.
+pub fn deploy_labels(app: &str, proc_type: &str, index: u32) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        ("dokku".to_string(), String::new()),
+        ("org.label-schema.schema-version".to_string(), "1.0".to_string()),
+        ("org.label-schema.vendor".to_string(), "dokku".to_string()),
+        (APP_LABEL.to_string(), app.to_string()),
+        (PROC_LABEL.to_string(), proc_type.to_string()),
+        (TYPE_LABEL.to_string(), "deploy".to_string()),
+        (DYNO_LABEL.to_string(), format!("{proc_type}.{index}")),
+    ])
+}
+
+/// The final name of a container: `<app>.<proc>.<index>`.
+pub fn final_name(app: &str, proc_type: &str, index: u32) -> String {
+    format!("{app}.{proc_type}.{index}")
+}
+
+/// Every deploy container of the app, running or not.
+pub fn deploy_containers(engine: &dyn ContainerEngine, app: &str) -> Result<Vec<ContainerSummary>> {
+    let mut f = ContainerFilter::label(format!("{APP_LABEL}={app}"));
+    f.labels.push(format!("{TYPE_LABEL}=deploy"));
+    engine.list_containers(&f).map_err(docker_err("list containers"))
+}
+
+/// Every container of the app, whatever its role.
+pub fn all_containers(engine: &dyn ContainerEngine, app: &str) -> Result<Vec<ContainerSummary>> {
+    engine.list_containers(&ContainerFilter::label(format!("{APP_LABEL}={app}"))).map_err(docker_err("list containers"))
+}
+
+/// The grace period `docker stop` gives a container of the app.
+pub fn stop_timeout(ctx: &Ctx, app: &str) -> Duration {
+    let v = ctx
+        .bus
+        .collect(ctx, &PsGetProperty { app: app.to_string(), property: "stop-timeout-seconds".into() })
+        .ok()
+        .and_then(first_answer)
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(30);
+    Duration::from_secs(v)
+}
+
+/// Print a container's output between Dokku's markers.
+pub fn print_output(out: &Output, engine: &dyn ContainerEngine, app: &str, dyno: &str, container: &str) {
+    out.info2(&format!("Start of {app} container output ({dyno})"));
+    let opts = LogOptions { tail: Some(1000), ..LogOptions::default() };
+    let _ = engine.container_logs(container, &opts, &mut |_, line| out.verbose(line));
+    out.info2(&format!("End of {app} container output ({dyno})"));
+}
+
+/// The first twelve characters of an id, as docker shows it.
+pub fn short(id: &str) -> &str {
+    &id[..id.len().min(12)]
+}

@@ -1,0 +1,178 @@
+//! The docker-local scheduler: runs an app's processes as containers on
+//! this host. It answers the `scheduler-*` triggers selected for
+//! `docker-local`: zero-downtime deploys, stop, retire, status, inspect,
+//! restore and removal, and keeps Dokku's per-container records in the app
+//! directory.
+
+pub mod commands;
+pub mod containers;
+pub mod deploy;
+pub mod lifecycle;
+pub mod retire;
+pub mod store;
+
+use dokku_core::property::{Properties, GLOBAL};
+use dokku_core::report::{ReportSpec, Rows};
+use dokku_core::{Paths, Result};
+use dokku_trigger::deploy::{
+    DeployedAppImageRepo, DeployedAppImageTag, SchedulerAppStatus, SchedulerDeploy, SchedulerInspect,
+    SchedulerIsDeployed, SchedulerPostDelete, SchedulerPreRestore, SchedulerRegisterRetired, SchedulerRetire,
+    SchedulerStop,
+};
+use dokku_trigger::plugin::{Command, RunFn};
+use dokku_trigger::triggers::{PostAppCloneSetup, PostAppRenameSetup, Report};
+use dokku_trigger::{Bus, CorePlugin};
+
+use store::{PLUGIN as NAME, SCHEDULER};
+
+/// How the report is named and keyed.
+pub const SPEC: ReportSpec<'static> =
+    ReportSpec { title: "scheduler-docker-local", prefix: "scheduler-docker-local", legacy_json_keys: true };
+
+const fn cmd(name: &'static str, args: &'static str, help: &'static str, run: RunFn) -> Command {
+    Command { name, args, help, takes_app: true, run }
+}
+
+/// The plugin descriptor.
+pub static PLUGIN: CorePlugin = CorePlugin {
+    name: NAME,
+    description: "dokku core scheduler-docker-local plugin",
+    summary: "Manage the docker-local scheduler of an app",
+    namespace: None,
+    commands: &[
+        cmd(
+            "scheduler-docker-local:report",
+            "[<app>] [<flag>]",
+            "Shows the docker-local settings of one or every app",
+            commands::report::run,
+        ),
+        cmd(
+            "scheduler-docker-local:set",
+            "[<app>|--global] <key> (<value>)",
+            "Sets or clears a docker-local property",
+            commands::set::run,
+        ),
+    ],
+    default: None,
+    register,
+};
+
+fn register(bus: &mut Bus) {
+    bus.on::<SchedulerDeploy, _>(NAME, |ctx, t: &SchedulerDeploy| {
+        if t.scheduler != SCHEDULER {
+            return Ok(());
+        }
+        let only = t.process_type.first().map(String::as_str).filter(|p| !p.is_empty());
+        deploy::deploy(ctx, &t.app, &t.image_tag, only)
+    });
+    bus.on::<SchedulerStop, _>(NAME, |ctx, t: &SchedulerStop| {
+        if t.scheduler != SCHEDULER {
+            return Ok(());
+        }
+        lifecycle::stop(ctx, &t.app, t.remove_containers == "true")
+    });
+    bus.on::<SchedulerRetire, _>(NAME, |ctx, t: &SchedulerRetire| {
+        if t.scheduler != SCHEDULER {
+            return Ok(());
+        }
+        let engine = containers::engine()?;
+        retire::retire_due(ctx, &engine, &t.app)
+    });
+    bus.on::<SchedulerIsDeployed, _>(NAME, |ctx, t: &SchedulerIsDeployed| {
+        Ok(lifecycle::is_deployed(ctx, &t.app).to_string())
+    });
+    bus.on::<SchedulerAppStatus, _>(NAME, |ctx, t: &SchedulerAppStatus| lifecycle::status(ctx, &t.app));
+    bus.on::<SchedulerInspect, _>(NAME, |ctx, t: &SchedulerInspect| lifecycle::inspect(ctx, &t.app));
+    bus.on::<SchedulerPreRestore, _>(NAME, |ctx, t: &SchedulerPreRestore| lifecycle::pre_restore(ctx, &t.app));
+    bus.on::<SchedulerPostDelete, _>(NAME, |ctx, t: &SchedulerPostDelete| {
+        if t.scheduler != SCHEDULER {
+            return Ok(());
+        }
+        lifecycle::post_delete(ctx, &t.app)
+    });
+    bus.on::<SchedulerRegisterRetired, _>(NAME, |ctx, t: &SchedulerRegisterRetired| {
+        let wait = t.wait.first().and_then(|w| w.parse().ok()).unwrap_or(60);
+        retire::register(&ctx.paths, &t.app, &t.container_id, wait)
+    });
+    bus.on::<DeployedAppImageRepo, _>(NAME, |_, t: &DeployedAppImageRepo| Ok(format!("dokku/{}", t.app)));
+    bus.on::<DeployedAppImageTag, _>(NAME, |_, _: &DeployedAppImageTag| Ok(String::new()));
+    bus.on::<PostAppRenameSetup, _>(NAME, |ctx, t: &PostAppRenameSetup| {
+        lifecycle::copy_setup(ctx, &t.old_app, &t.new_app)
+    });
+    bus.on::<PostAppCloneSetup, _>(NAME, |ctx, t: &PostAppCloneSetup| {
+        lifecycle::copy_setup(ctx, &t.old_app, &t.new_app)
+    });
+    bus.on::<Report, _>(NAME, |ctx, t: &Report| {
+        let rows = rows(&ctx.paths, &t.app)?;
+        dokku_core::report::render_text(&SPEC, &t.app, &rows, &ctx.out);
+        Ok(())
+    });
+}
+
+/// The global rows of the report.
+pub fn global_rows(paths: &Paths) -> Rows {
+    let p = Properties::new(paths, NAME);
+    let mut rows: Rows = vec![
+        (
+            "--scheduler-docker-local-global-init-process".into(),
+            p.get_or(GLOBAL, "init-process", "true").unwrap_or_default(),
+        ),
+        (
+            "--scheduler-docker-local-global-parallel-schedule-count".into(),
+            p.get_or(GLOBAL, "parallel-schedule-count", "1").unwrap_or_default(),
+        ),
+    ];
+    rows.sort();
+    rows
+}
+
+/// One app's report rows, sorted by flag.
+pub fn rows(paths: &Paths, app: &str) -> Result<Rows> {
+    let p = Properties::new(paths, NAME);
+    let mut rows = global_rows(paths);
+    rows.push(("--scheduler-docker-local-init-process".into(), p.get_str(app, "init-process")));
+    rows.push((
+        "--scheduler-docker-local-computed-init-process".into(),
+        store::computed(paths, app, "init-process", "true"),
+    ));
+    rows.push(("--scheduler-docker-local-parallel-schedule-count".into(), p.get_str(app, "parallel-schedule-count")));
+    rows.push((
+        "--scheduler-docker-local-computed-parallel-schedule-count".into(),
+        store::parallel_schedule_count(paths, app).to_string(),
+    ));
+    rows.sort();
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dokku_output::Output;
+
+    #[test]
+    fn report_and_help_layout() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let paths = Paths::for_roots(&d.path().join("home"), &d.path().join("lib"));
+        Properties::new(&paths, NAME).write("app", "init-process", "false").expect("write");
+        let (out, cap) = Output::captured(false);
+        dokku_core::report::render_text(&SPEC, "app", &rows(&paths, "app").expect("rows"), &out);
+        insta::assert_snapshot!(cap.stdout(), @r#"
+            =====> app scheduler-docker-local information
+                   Scheduler docker local computed init process:            false
+                   Scheduler docker local computed parallel schedule count: 1
+                   Scheduler docker local global init process:              true
+                   Scheduler docker local global parallel schedule count:   1
+                   Scheduler docker local init process:                     false
+                   Scheduler docker local parallel schedule count:
+            "#);
+        insta::assert_snapshot!(PLUGIN.help_text(), @r#"
+            Usage: dokku scheduler-docker-local[:COMMAND]
+
+            Manage the docker-local scheduler of an app
+
+            Additional commands:
+                scheduler-docker-local:report [<app>] [<flag>]               Shows the docker-local settings of one or every app
+                scheduler-docker-local:set [<app>|--global] <key> (<value>)  Sets or clears a docker-local property
+            "#);
+    }
+}

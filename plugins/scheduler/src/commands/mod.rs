@@ -1,0 +1,4 @@
+//! One module per `scheduler:*` command.
+
+pub mod report;
+pub mod set;

@@ -1,0 +1,137 @@
+//! The scheduler plugin: which scheduler deploys an app (`selected`,
+//! default `docker-local`) and the shell `run`/`enter` use (`shell`).
+//! It answers `scheduler-detect` for every other plugin.
+
+pub mod commands;
+
+use dokku_core::property::{Properties, GLOBAL};
+use dokku_core::report::{ReportSpec, Rows};
+use dokku_core::{Paths, Result};
+use dokku_trigger::deploy::{SchedulerDetect, SchedulerPostDelete, SchedulerStop};
+use dokku_trigger::plugin::{Command, RunFn};
+use dokku_trigger::triggers::{PostDelete, PreDelete, Report};
+use dokku_trigger::{Bus, CorePlugin};
+
+/// The plugin's property namespace.
+pub const PLUGIN_NAME: &str = "scheduler";
+
+/// The scheduler used when none is set.
+pub const DEFAULT_SCHEDULER: &str = "docker-local";
+
+/// How the report is named and keyed.
+pub const SPEC: ReportSpec<'static> = ReportSpec { title: "scheduler", prefix: "scheduler", legacy_json_keys: true };
+
+const fn cmd(name: &'static str, args: &'static str, help: &'static str, run: RunFn) -> Command {
+    Command { name, args, help, takes_app: true, run }
+}
+
+/// The plugin descriptor.
+pub static PLUGIN: CorePlugin = CorePlugin {
+    name: PLUGIN_NAME,
+    description: "dokku core scheduler plugin",
+    summary: "Manage the scheduler integration for an app",
+    namespace: None,
+    commands: &[
+        cmd("scheduler:report", "[<app>] [<flag>]", "Shows the scheduler settings of one or every app", commands::report::run),
+        cmd("scheduler:set", "[--global|<app>] <key> (<value>)", "Sets or clears a scheduler property", commands::set::run),
+    ],
+    default: None,
+    register,
+};
+
+fn register(bus: &mut Bus) {
+    bus.on::<SchedulerDetect, _>(PLUGIN_NAME, |ctx, t: &SchedulerDetect| selected(&ctx.paths, &t.app));
+    // An app being destroyed: its scheduler stops and removes its
+    // containers first (honouring the stop timeout), then cleans up.
+    bus.on::<PreDelete, _>(PLUGIN_NAME, |ctx, t: &PreDelete| {
+        let scheduler = selected(&ctx.paths, &t.app)?;
+        let stop = SchedulerStop { scheduler, app: t.app.clone(), remove_containers: "true".into() };
+        ctx.bus.select(ctx, &stop).map(|_| ())
+    });
+    bus.on::<PostDelete, _>(PLUGIN_NAME, |ctx, t: &PostDelete| {
+        let scheduler = selected(&ctx.paths, &t.app)?;
+        let delete = SchedulerPostDelete { scheduler, app: t.app.clone(), image_tag: t.image_tag.clone() };
+        ctx.bus.select(ctx, &delete).map(|_| ())
+    });
+    bus.on::<Report, _>(PLUGIN_NAME, |ctx, t: &Report| {
+        let rows = rows(&ctx.paths, &t.app)?;
+        dokku_core::report::render_text(&SPEC, &t.app, &rows, &ctx.out);
+        Ok(())
+    });
+}
+
+/// A property of an app, else its global value, else `default`.
+fn computed(paths: &Paths, app: &str, key: &str, default: &str) -> Result<String> {
+    let props = Properties::new(paths, PLUGIN_NAME);
+    let v = props.get_or(app, key, "")?;
+    if !v.is_empty() {
+        return Ok(v);
+    }
+    props.get_or(GLOBAL, key, default)
+}
+
+/// The app's scheduler: its `selected` property, else the global one, else
+/// `docker-local`.
+pub fn selected(paths: &Paths, app: &str) -> Result<String> {
+    if app.is_empty() || dokku_core::apps::validate_name(app).is_err() {
+        return Properties::new(paths, PLUGIN_NAME).get_or(GLOBAL, "selected", DEFAULT_SCHEDULER);
+    }
+    computed(paths, app, "selected", DEFAULT_SCHEDULER)
+}
+
+/// One app's report rows, sorted by flag.
+pub fn rows(paths: &Paths, app: &str) -> Result<Rows> {
+    let props = Properties::new(paths, PLUGIN_NAME);
+    let mut rows: Rows = vec![
+        ("--scheduler-computed-selected".into(), selected(paths, app)?),
+        ("--scheduler-global-selected".into(), props.get_str(GLOBAL, "selected")),
+        ("--scheduler-selected".into(), props.get_str(app, "selected")),
+        ("--scheduler-computed-shell".into(), computed(paths, app, "shell", "")?),
+        ("--scheduler-global-shell".into(), props.get_str(GLOBAL, "shell")),
+        ("--scheduler-shell".into(), props.get_str(app, "shell")),
+    ];
+    rows.sort();
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dokku_output::Output;
+
+    #[test]
+    fn selection_falls_back_to_global_then_docker_local() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let paths = Paths::for_roots(&d.path().join("home"), &d.path().join("lib"));
+        assert_eq!(selected(&paths, "app").expect("sel"), "docker-local");
+        let props = Properties::new(&paths, PLUGIN_NAME);
+        props.write(GLOBAL, "selected", "null").expect("write");
+        assert_eq!(selected(&paths, "app").expect("sel"), "null");
+        props.write("app", "selected", "k3s").expect("write");
+        assert_eq!(selected(&paths, "app").expect("sel"), "k3s");
+        let (out, cap) = Output::captured(false);
+        dokku_core::report::render_text(&SPEC, "app", &rows(&paths, "app").expect("rows"), &out);
+        insta::assert_snapshot!(cap.stdout(), @r#"
+            =====> app scheduler information
+                   Scheduler computed selected: k3s
+                   Scheduler computed shell:    
+                   Scheduler global selected:   null
+                   Scheduler global shell:      
+                   Scheduler selected:          k3s
+                   Scheduler shell:
+            "#);
+    }
+
+    #[test]
+    fn help_layout() {
+        insta::assert_snapshot!(PLUGIN.help_text(), @r#"
+            Usage: dokku scheduler[:COMMAND]
+
+            Manage the scheduler integration for an app
+
+            Additional commands:
+                scheduler:report [<app>] [<flag>]               Shows the scheduler settings of one or every app
+                scheduler:set [--global|<app>] <key> (<value>)  Sets or clears a scheduler property
+            "#);
+    }
+}

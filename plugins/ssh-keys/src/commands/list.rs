@@ -1,0 +1,42 @@
+//! `ssh-keys:list [--format text|json] [<name>]`.
+
+use dokku_core::{args, Error, Result};
+use dokku_trigger::Ctx;
+
+use crate::ops;
+
+/// Run the command.
+pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
+    let p = args::parse(
+        argv,
+        args::Spec {
+            options: &["--format"],
+            ..Default::default()
+        },
+    )?;
+    let format = p.value("--format").unwrap_or("text");
+    if format != "text" && format != "json" {
+        return Err(Error::fail(
+            "Invalid output format specified, supported formats: json, text",
+        ));
+    }
+    let name = p.arg(0).filter(|n| !n.is_empty());
+    let entries: Vec<_> = ops::verified_entries(&ctx.paths)?
+        .into_iter()
+        .filter(|e| name.map(|n| e.name == n).unwrap_or(true))
+        .collect();
+    if format == "json" {
+        ctx.out.line(&ops::json(&entries));
+        return Ok(());
+    }
+    if entries.is_empty() {
+        return Err(Error::fail(ops::NO_KEYS));
+    }
+    let mut s = String::new();
+    for e in &entries {
+        s.push_str(&ops::text_line(e));
+        s.push('\n');
+    }
+    ctx.out.write_out(&s);
+    Ok(())
+}

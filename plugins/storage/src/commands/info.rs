@@ -1,0 +1,16 @@
+//! `storage:info <name> [--format text|json]`.
+
+use dokku_core::{args, Result};
+use dokku_trigger::Ctx;
+
+/// Run the command.
+pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
+    let p = args::parse(
+        argv,
+        args::Spec {
+            options: &["--format"],
+            ..Default::default()
+        },
+    )?;
+    crate::listing::info(ctx, p.arg(0).unwrap_or_default(), p.value("--format"))
+}

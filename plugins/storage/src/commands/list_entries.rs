@@ -1,0 +1,16 @@
+//! `storage:list-entries [--scheduler s] [--format text|json]`.
+
+use dokku_core::{args, Result};
+use dokku_trigger::Ctx;
+
+/// Run the command.
+pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
+    let p = args::parse(
+        argv,
+        args::Spec {
+            options: &["--format", "--scheduler"],
+            ..Default::default()
+        },
+    )?;
+    crate::listing::list_entries(ctx, p.value("--scheduler"), p.value("--format"))
+}

@@ -1,0 +1,9 @@
+//! `storage:report [<app>|--global] [<flag>] [--format stdout|json]`.
+
+use dokku_core::Result;
+use dokku_trigger::Ctx;
+
+/// Run the command.
+pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
+    crate::report::run(ctx, argv)
+}

@@ -1,0 +1,268 @@
+//! The storage plugin: named storage entries (a host directory or docker
+//! volume, registered once per host), their attachments to apps, and the
+//! legacy `host:container` mounts, which resolve to entries too.
+//!
+//! Containers receive the mounts through the typed `docker-args-process-*`
+//! triggers ([`mounts::volume_mounts`]); root-only work on storage
+//! directories goes through [`helpers`].
+
+pub mod attach;
+pub mod attachment;
+pub mod chown;
+pub mod commands;
+pub mod entries;
+pub mod entry;
+pub mod exec;
+pub mod helpers;
+pub mod listing;
+pub mod migrate;
+pub mod mounts;
+pub mod name;
+pub mod report;
+pub mod spec;
+
+use dokku_trigger::plugin::{Command, RunFn};
+use dokku_trigger::triggers::{
+    ContainerArgs, DockerArgsProcessBuild, DockerArgsProcessDeploy, DockerArgsProcessRun, Install,
+    PostDelete, Report, StorageAppMounts, StorageList,
+};
+use dokku_trigger::{Bus, CorePlugin, Ctx};
+
+use attachment::PLUGIN as NAME;
+use commands as c;
+
+const fn cmd(
+    name: &'static str,
+    args: &'static str,
+    help: &'static str,
+    takes_app: bool,
+    run: RunFn,
+) -> Command {
+    Command {
+        name,
+        args,
+        help,
+        takes_app,
+        run,
+    }
+}
+
+/// The commands, in help order. `storage:migrate` works but is not listed.
+const COMMANDS: &[Command] = &[
+    cmd(
+        "storage:annotations:report",
+        "[<name>] [<flag>]",
+        "Display annotations for one or more storage entries",
+        false,
+        c::annotations_report::run,
+    ),
+    cmd(
+        "storage:annotations:set",
+        "<name> <key> [<value>]",
+        "Set or clear a single annotation on a storage entry",
+        false,
+        c::annotations_set::run,
+    ),
+    cmd(
+        "storage:create",
+        "<name> [<path>] [flags]",
+        "Register a named storage entry",
+        false,
+        c::create::run,
+    ),
+    cmd(
+        "storage:destroy",
+        "<name> [--force] [--destroy-host-dir]",
+        "Remove a named storage entry (must be unmounted from every app first)",
+        false,
+        c::destroy::run,
+    ),
+    cmd(
+        "storage:ensure-directory",
+        "[--chown option] <directory>",
+        "[DEPRECATED] use storage:create instead",
+        false,
+        c::ensure_directory::run,
+    ),
+    cmd(
+        "storage:exec",
+        "<name> [-- <cmd>...]",
+        "Run a command (or shell) in a temporary container that mounts the entry",
+        false,
+        c::exec::run,
+    ),
+    cmd(
+        "storage:info",
+        "<name> [--format text|json]",
+        "Show details for one storage entry",
+        false,
+        c::info::run,
+    ),
+    cmd(
+        "storage:labels:report",
+        "[<name>] [<flag>]",
+        "Display labels for one or more storage entries",
+        false,
+        c::labels_report::run,
+    ),
+    cmd(
+        "storage:labels:set",
+        "<name> <key> [<value>]",
+        "Set or clear a single label on a storage entry",
+        false,
+        c::labels_set::run,
+    ),
+    cmd(
+        "storage:list",
+        "<app> [--format text|json]",
+        "List bind mounts for an app's container(s) (legacy host:container view)",
+        true,
+        c::list::run,
+    ),
+    cmd(
+        "storage:list-entries",
+        "[--scheduler s] [--format text|json]",
+        "List registered storage entries",
+        false,
+        c::list_entries::run,
+    ),
+    cmd(
+        "storage:mount",
+        "<app> <name> --container-dir <path> [flags]",
+        "Mount a named entry into an app",
+        true,
+        c::mount::run,
+    ),
+    cmd(
+        "storage:mount",
+        "<app> <host-dir:container-dir>",
+        "[LEGACY] colon-form mount, docker-local only",
+        true,
+        c::mount::run,
+    ),
+    cmd(
+        "storage:report",
+        "[<app>] [<flag>]",
+        "Display a storage report for one or more apps",
+        true,
+        c::report::run,
+    ),
+    cmd(
+        "storage:report",
+        "--global",
+        "Display a cluster-wide entry inventory",
+        true,
+        c::report::run,
+    ),
+    cmd(
+        "storage:set",
+        "<name> <property> [<value>]",
+        "Update a storage entry in place",
+        false,
+        c::set::run,
+    ),
+    cmd(
+        "storage:unmount",
+        "<app> <name> [--container-dir <path>]",
+        "Remove an attachment",
+        true,
+        c::unmount::run,
+    ),
+    cmd(
+        "storage:wait",
+        "<name>",
+        "Block until a k3s entry's PVC is bound",
+        false,
+        c::wait::run,
+    ),
+    cmd("storage:migrate", "", "", true, c::migrate::run),
+];
+
+/// The plugin descriptor.
+pub static PLUGIN: CorePlugin = CorePlugin {
+    name: NAME,
+    description: "dokku core storage plugin",
+    summary: "Manage mounted volumes",
+    namespace: None,
+    commands: COMMANDS,
+    default: None,
+    register,
+};
+
+fn args_for(ctx: &Ctx, app: &str, phase: &str, process: &str) -> dokku_core::Result<ContainerArgs> {
+    Ok(ContainerArgs {
+        mounts: mounts::volume_mounts(&ctx.paths, &ctx.out, app, phase, process)?,
+        options: Vec::new(),
+    })
+}
+
+fn register(bus: &mut Bus) {
+    bus.on::<DockerArgsProcessBuild, _>(NAME, |ctx, t: &DockerArgsProcessBuild| {
+        args_for(ctx, &t.app, "build", "")
+    });
+    bus.on::<DockerArgsProcessDeploy, _>(NAME, |ctx, t: &DockerArgsProcessDeploy| {
+        args_for(ctx, &t.app, "deploy", &t.proc_type)
+    });
+    bus.on::<DockerArgsProcessRun, _>(NAME, |ctx, t: &DockerArgsProcessRun| {
+        args_for(ctx, &t.app, "run", "")
+    });
+    bus.on::<StorageAppMounts, _>(NAME, |ctx, t: &StorageAppMounts| {
+        mounts::app_mounts_json(&ctx.paths, &ctx.out, &t.app, &t.phase)
+    });
+    bus.on::<StorageList, _>(NAME, |ctx, t: &StorageList| {
+        ctx.out.warn(
+            "Deprecated: please use the 'storage-app-mounts' plugn trigger or the storage Go package directly instead of 'storage-list'",
+        );
+        let items = mounts::list_items(&ctx.paths, &ctx.out, &t.app, Some(&t.phase))?;
+        if t.format == "json" {
+            return serde_json::to_string(&items).map_err(|e| dokku_core::Error::other("encode storage list", e));
+        }
+        Ok(items.iter().map(|i| format!("{}:{}", i.host_path, i.container_path)).collect::<Vec<_>>().join("\n"))
+    });
+    bus.on::<Install, _>(NAME, |ctx, _t: &Install| migrate::on_install(ctx));
+    bus.on::<PostDelete, _>(NAME, |ctx, t: &PostDelete| {
+        match migrate::flag_file(&ctx.paths, &t.app) {
+            Ok(f) => dokku_core::fsutil::remove_file(&f),
+            Err(_) => Ok(()),
+        }
+    });
+    bus.on::<Report, _>(NAME, |ctx, t: &Report| {
+        let rows = report::rows(ctx, &t.app)?;
+        dokku_core::report::render_text(&report::SPEC, &t.app, &rows, &ctx.out);
+        Ok(())
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn help_lists_the_commands() {
+        insta::assert_snapshot!(PLUGIN.help_text(), @r"
+        Usage: dokku storage[:COMMAND]
+
+        Manage mounted volumes
+
+        Additional commands:
+            storage:annotations:report [<name>] [<flag>]               Display annotations for one or more storage entries
+            storage:annotations:set <name> <key> [<value>]             Set or clear a single annotation on a storage entry
+            storage:create <name> [<path>] [flags]                     Register a named storage entry
+            storage:destroy <name> [--force] [--destroy-host-dir]      Remove a named storage entry (must be unmounted from every app first)
+            storage:ensure-directory [--chown option] <directory>      [DEPRECATED] use storage:create instead
+            storage:exec <name> [-- <cmd>...]                          Run a command (or shell) in a temporary container that mounts the entry
+            storage:info <name> [--format text|json]                   Show details for one storage entry
+            storage:labels:report [<name>] [<flag>]                    Display labels for one or more storage entries
+            storage:labels:set <name> <key> [<value>]                  Set or clear a single label on a storage entry
+            storage:list <app> [--format text|json]                    List bind mounts for an app's container(s) (legacy host:container view)
+            storage:list-entries [--scheduler s] [--format text|json]  List registered storage entries
+            storage:mount <app> <name> --container-dir <path> [flags]  Mount a named entry into an app
+            storage:mount <app> <host-dir:container-dir>               [LEGACY] colon-form mount, docker-local only
+            storage:report [<app>] [<flag>]                            Display a storage report for one or more apps
+            storage:report --global                                    Display a cluster-wide entry inventory
+            storage:set <name> <property> [<value>]                    Update a storage entry in place
+            storage:unmount <app> <name> [--container-dir <path>]      Remove an attachment
+            storage:wait <name>                                        Block until a k3s entry's PVC is bound
+        ");
+    }
+}

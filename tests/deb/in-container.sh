@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The package test, run as root inside a clean Debian container with the
+# package at /deb/ and the contrib scripts at /contrib/: install with the
+# bootstrap script (apt resolves the dependencies), use dokku, upgrade,
+# remove, reinstall and purge, checking what each step keeps.
+set -euo pipefail
+
+step() { echo "==> $*"; }
+fail() {
+  echo "FAILED: $*" >&2
+  exit 1
+}
+
+deb=$(find /deb -maxdepth 1 -name 'dokku_*.deb' | head -n1)
+[[ -n "$deb" ]] || fail "no package in /deb"
+
+step "bootstrap.sh installs the package"
+DOKKU_DEB="$deb" DOKKU_NO_INSTALL_RECOMMENDS=1 bash /contrib/bootstrap.sh
+
+step "dokku version"
+dokku version | tee /tmp/version
+grep -qx "dokku version $(dpkg-query -W -f='${Version}' dokku)" /tmp/version || fail "version line"
+
+step "layout"
+[[ "$(stat -c '%U:%G %a' /home/dokku)" == "dokku:dokku 755" ]] || fail "home"
+[[ "$(stat -c '%U:%G %a' /home/dokku/.ssh)" == "dokku:dokku 700" ]] || fail ".ssh"
+[[ "$(stat -c '%U:%G %a' /home/dokku/.ssh/authorized_keys)" == "dokku:dokku 600" ]] || fail "authorized_keys"
+[[ "$(cat /home/dokku/.sshcommand)" == "/usr/bin/dokku" ]] || fail ".sshcommand"
+[[ "$(getent passwd dokku | cut -d: -f6,7)" == "/home/dokku:/bin/bash" ]] || fail "dokku user"
+id -nG dokku | grep -qw docker || fail "dokku is not in the docker group"
+[[ "$(stat -c '%a' /etc/sudoers.d/dokku-nginx)" == "440" ]] || fail "sudoers mode"
+visudo -cf /etc/sudoers.d/dokku-nginx >/dev/null || fail "sudoers syntax"
+grep -qx 'include /home/dokku/\*/nginx.conf;' /etc/nginx/conf.d/dokku.conf || fail "nginx include"
+nginx -t 2>/dev/null || fail "nginx -t"
+[[ -L /usr/bin/plugn ]] || fail "plugn link"
+
+step "dokku apps:create x"
+dokku apps:create x
+dokku apps:list | grep -qx x || fail "app x not listed"
+[[ "$(stat -c '%U' /home/dokku/x)" == "dokku" ]] || fail "app dir owner"
+
+step "dokku plugin:list"
+dokku plugin:list | tee /tmp/plugins
+grep -q '^  apps .* enabled .*dokku core apps plugin' /tmp/plugins || fail "apps plugin"
+grep -q '^  ssh-keys .* enabled .*dokku core ssh-keys plugin' /tmp/plugins || fail "ssh-keys plugin"
+
+step "dokku ssh-keys:add"
+ssh-keygen -q -t ed25519 -N '' -C admin@test -f /tmp/admin_key
+fp=$(dokku ssh-keys:add admin /tmp/admin_key.pub)
+dokku ssh-keys:list | grep -qx "$fp NAME=\"admin\" SSHCOMMAND_ALLOWED_KEYS=\"no-agent-forwarding,no-user-rc,no-X11-forwarding,no-port-forwarding\"" || fail "key listed"
+# The backticks and $SSH_ORIGINAL_COMMAND are literal text of the file.
+# shellcheck disable=SC2016
+grep -qF 'command="FINGERPRINT='"$fp"' NAME=\"admin\" `cat /home/dokku/.sshcommand` $SSH_ORIGINAL_COMMAND",no-agent-forwarding' \
+  /home/dokku/.ssh/authorized_keys || fail "authorized_keys line"
+[[ "$(stat -c '%U:%G %a' /home/dokku/.ssh/authorized_keys)" == "dokku:dokku 600" ]] || fail "authorized_keys after add"
+
+step "upgrade (reinstall) keeps the app and the key"
+dpkg -i "$deb" >/dev/null
+dokku apps:exists x || fail "app lost on upgrade"
+dokku ssh-keys:list admin >/dev/null || fail "key lost on upgrade"
+
+step "remove keeps data"
+DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq dokku >/dev/null
+[[ ! -e /usr/bin/dokku && ! -e /usr/bin/plugn ]] || fail "binary still there"
+[[ -d /home/dokku/x ]] || fail "app removed with the package"
+grep -q "$fp" /home/dokku/.ssh/authorized_keys || fail "keys removed with the package"
+[[ -d /var/lib/dokku/config ]] || fail "config removed with the package"
+[[ ! -e /var/lib/dokku/core-plugins ]] || fail "core plugin metadata left"
+getent passwd dokku >/dev/null || fail "user removed on remove"
+
+step "reinstall finds the data"
+DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$deb" >/dev/null
+dokku apps:list | grep -qx x || fail "app not back after reinstall"
+
+step "purge deletes everything"
+DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq dokku >/dev/null
+for p in /home/dokku /var/lib/dokku /var/log/dokku /etc/sudoers.d/dokku-nginx /etc/nginx/conf.d/dokku.conf; do
+  [[ ! -e "$p" ]] || fail "$p left after purge"
+done
+! getent passwd dokku >/dev/null || fail "user left after purge"
+! getent group dokku >/dev/null || fail "group left after purge"
+
+echo "PACKAGE-TEST-OK"
