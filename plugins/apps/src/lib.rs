@@ -6,7 +6,7 @@ pub mod ops;
 pub mod report;
 
 use dokku_trigger::deploy::DeploySourceSet;
-use dokku_trigger::triggers::{AppIsLocked, Report};
+use dokku_trigger::triggers::{AppIsLocked, AppMaybeCreate, Report};
 use dokku_trigger::{Bus, Command, CorePlugin};
 
 use commands as c;
@@ -49,5 +49,6 @@ fn register(bus: &mut Bus) {
     bus.on::<AppIsLocked, _>("apps", |ctx, t: &AppIsLocked| {
         Ok(ops::is_locked(&ctx.paths, &t.app).to_string())
     });
+    bus.on::<AppMaybeCreate, _>("apps", |ctx, t: &AppMaybeCreate| ops::maybe_create(ctx, &t.app));
     bus.on::<DeploySourceSet, _>("apps", |ctx, t: &DeploySourceSet| ops::set_deploy_source(&ctx.paths, &t.app, &t.source_type, &t.metadata));
 }

@@ -49,6 +49,28 @@ pub fn create(ctx: &Ctx, app: &str) -> Result<()> {
     Ok(())
 }
 
+/// Create the app on first push unless `disable-autocreation` is set
+/// globally. Prints nothing on stdout: during a push it carries git's
+/// protocol.
+pub fn maybe_create(ctx: &Ctx, app: &str) -> Result<()> {
+    apps::validate_name(app)?;
+    if ctx.paths.app_dir(app).is_dir() {
+        return Ok(());
+    }
+    let disabled = Properties::new(&ctx.paths, PLUGIN).get_str(dokku_core::property::GLOBAL, "disable-autocreation");
+    if disabled == "true" {
+        ctx.out.warn("App auto-creation disabled.");
+        return Err(Error::fail(format!("Re-enable app auto-creation or create an app with 'dokku apps:create {app}'")));
+    }
+    match make_app(&ctx.paths, app) {
+        Ok(()) => {}
+        // Two pushes racing: the other one created it.
+        Err(Error::Fail(m)) if m == NAME_TAKEN => return Ok(()),
+        Err(e) => return Err(e),
+    }
+    ctx.bus.notify(ctx, &PostCreate { app: app.to_string() })
+}
+
 /// Whether the app's deploy lock file exists.
 pub fn is_locked(paths: &Paths, app: &str) -> bool {
     apps::deploy_lock_path(paths, app).exists()

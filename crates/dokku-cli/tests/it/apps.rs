@@ -222,3 +222,19 @@ fn deploy_source_is_recorded_through_the_trigger() {
     assert_eq!(e.run(&["apps:report", "web", "--app-deploy-source"]).ok(), "git\n");
     assert_eq!(e.run(&["apps:report", "web", "--app-deploy-source-metadata"]).ok(), "cd7b8afccb202f222e7dc7b427553e71ba5ddafd\n");
 }
+
+#[test]
+fn maybe_create_respects_disable_autocreation() {
+    let e = Env::new();
+    let r = e.run(&["plugin:trigger", "app-maybe-create", "pushed"]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, ""), "{}", r.stderr);
+    assert!(e.root().join("pushed").is_dir());
+    e.run(&["apps:set", "--global", "disable-autocreation", "true"]).ok();
+    let r = e.run(&["plugin:trigger", "app-maybe-create", "other"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stderr,
+        " !     App auto-creation disabled.\n !     Re-enable app auto-creation or create an app with 'dokku apps:create other'\n"
+    );
+    assert!(!e.root().join("other").exists());
+}

@@ -10,10 +10,8 @@ use dokku_config::envfile;
 
 use crate::harness::{Env, Run};
 
-/// Make an app the way `apps:create` fundamentally does: its directory
-/// under DOKKU_ROOT.
 fn mkapp(e: &Env, app: &str) {
-    std::fs::create_dir_all(e.root().join(app)).expect("app dir");
+    e.create_app(app);
 }
 
 fn env_file(e: &Env, name: &str) -> PathBuf {
