@@ -6,7 +6,8 @@
 #   make uninstall  remove what install put in place, keeping app data
 #   make deb        build the release binary and package it as a .deb in
 #                   target/debian (debian/build-deb.sh; see debian/README.md)
-#   make demo       the README's main job: create an app and show its report
+#   make demo       the README's main job: deploy the bundled sample app by
+#                   git push and show where it answers
 #   make test       every test (needs a running Docker engine)
 #   make bench      command latency table (docs/benchmarks.md)
 
@@ -30,11 +31,12 @@ deps:
 	bash tests/setup-host.sh
 
 build:
-	$(CARGO) build --release --locked -p dokku-cli
+	$(CARGO) build --release --locked -p dokku-cli -p dokku-storage
 
 install: build
 	getent group $(DOKKU_USER) >/dev/null || groupadd --system $(DOKKU_USER)
 	id -u $(DOKKU_USER) >/dev/null 2>&1 || useradd --system --gid $(DOKKU_USER) --home-dir $(DOKKU_ROOT) --create-home --shell /bin/bash $(DOKKU_USER)
+	if getent group docker >/dev/null; then usermod -aG docker $(DOKKU_USER); fi
 	install -d -m 0755 -o $(DOKKU_USER) -g $(DOKKU_USER) $(DOKKU_ROOT)
 	install -d -m 0755 $(DOKKU_LIB_ROOT)
 	install -d -m 0755 -o $(DOKKU_USER) -g $(DOKKU_USER) $(DOKKU_LIB_ROOT)/config $(DOKKU_LIB_ROOT)/data $(DOKKU_LOGS_DIR)
@@ -43,6 +45,7 @@ install: build
 	install -m 0755 $(BIN) $(PREFIX)/bin/dokku.new
 	mv -f $(PREFIX)/bin/dokku.new $(PREFIX)/bin/dokku
 	ln -sfn dokku $(PREFIX)/bin/plugn
+	install -m 0755 target/release/dokku-storage-helper $(PREFIX)/bin/dokku-storage-helper
 	printf '%s\n' "$(VERSION)" > $(DOKKU_LIB_ROOT)/VERSION
 	printf '%s\n' "$(VERSION)" > $(DOKKU_LIB_ROOT)/STABLE_VERSION
 	printf '%s\n' "$(PREFIX)/bin/dokku" > $(DOKKU_ROOT)/.sshcommand
@@ -57,7 +60,7 @@ install: build
 	@echo "dokku $(VERSION) installed: $(PREFIX)/bin/dokku"
 
 uninstall:
-	rm -f $(PREFIX)/bin/dokku $(PREFIX)/bin/plugn
+	rm -f $(PREFIX)/bin/dokku $(PREFIX)/bin/plugn $(PREFIX)/bin/dokku-storage-helper
 	if [ -d /run/systemd/system ]; then systemctl disable dokku-redeploy.service 2>/dev/null || true; fi
 	rm -f $(SYSTEMD_DIR)/dokku-redeploy.service
 	for p in $(DOKKU_LIB_ROOT)/plugins/enabled/* $(DOKKU_LIB_ROOT)/plugins/available/*; do \
@@ -71,8 +74,7 @@ deb: build
 	bash debian/build-deb.sh $(BIN) $(DEB_DIR)
 
 demo: install
-	dokku apps:exists $(DEMO_APP) 2>/dev/null || dokku apps:create $(DEMO_APP)
-	dokku apps:report $(DEMO_APP)
+	bash tests/apps/demo.sh $(DEMO_APP)
 
 test:
 	$(CARGO) test --workspace --locked

@@ -15,12 +15,20 @@ pub fn core_plugins() -> Vec<&'static CorePlugin> {
         &dokku_builder::PLUGIN,
         &dokku_builder_dockerfile::PLUGIN,
         &dokku_builder_null::PLUGIN,
+        &dokku_builder_herokuish::PLUGIN,
+        &dokku_builder_pack::PLUGIN,
         &dokku_app_json::PLUGIN,
         &dokku_ssh_keys::PLUGIN,
         &dokku_scheduler::PLUGIN,
         &dokku_scheduler_docker_local::PLUGIN,
         &dokku_ps::PLUGIN,
         &dokku_checks::PLUGIN,
+        &dokku_network::PLUGIN,
+        &dokku_proxy::PLUGIN,
+        &dokku_ports::PLUGIN,
+        &dokku_domains::PLUGIN,
+        &dokku_certs::PLUGIN,
+        &dokku_nginx_vhosts::PLUGIN,
     ]
 }
 

@@ -56,16 +56,28 @@ impl DeployLock {
         crate::apps::validate_name(app)?;
         let path = deploy_lock_path(paths, app);
         {
-            let mut map = held().lock().map_err(|_| Error::other("deploy lock", "poisoned"))?;
+            let mut map = held()
+                .lock()
+                .map_err(|_| Error::other("deploy lock", "poisoned"))?;
             if let Some(n) = map.get_mut(&path) {
                 *n += 1;
                 return Ok(DeployLock { path, inner: None });
             }
         }
-        let (file, fresh) = match OpenOptions::new().read(true).write(true).create_new(true).mode(0o644).open(&path) {
+        let (file, fresh) = match OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create_new(true)
+            .mode(0o644)
+            .open(&path)
+        {
             Ok(f) => (f, true),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                let f = OpenOptions::new().read(true).write(true).open(&path).map_err(|e| Error::io("open", &path, e))?;
+                let f = OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .open(&path)
+                    .map_err(|e| Error::io("open", &path, e))?;
                 (f, false)
             }
             Err(e) => return Err(Error::io("create", &path, e)),
@@ -91,8 +103,14 @@ impl DeployLock {
             Ok(f.metadata()?.ino())
         };
         let ino = write(&mut lock).map_err(|e| Error::io("write", &path, e))?;
-        held().lock().map_err(|_| Error::other("deploy lock", "poisoned"))?.insert(path.clone(), 1);
-        Ok(DeployLock { path, inner: Some((lock, ino)) })
+        held()
+            .lock()
+            .map_err(|_| Error::other("deploy lock", "poisoned"))?
+            .insert(path.clone(), 1);
+        Ok(DeployLock {
+            path,
+            inner: Some((lock, ino)),
+        })
     }
 
     /// Whether this guard is the outermost hold of the lock.
@@ -115,7 +133,10 @@ impl Drop for DeployLock {
         if let Some((_lock, ino)) = self.inner.take() {
             // Remove the file only if it is still ours (apps:lock may have
             // replaced it meanwhile); the flock goes with the descriptor.
-            if std::fs::metadata(&self.path).map(|m| m.ino() == ino).unwrap_or(false) {
+            if std::fs::metadata(&self.path)
+                .map(|m| m.ino() == ino)
+                .unwrap_or(false)
+            {
                 let _ = std::fs::remove_file(&self.path);
             }
         }
@@ -156,7 +177,10 @@ mod tests {
         std::fs::write(&file, "").expect("apps:lock");
         let e = DeployLock::acquire(&paths, "app", &out).expect_err("locked");
         assert_eq!(e.to_string(), UNLOCK_HINT);
-        assert_eq!(cap.stderr(), " !     app currently has a deploy lock in place. Exiting...\n");
+        assert_eq!(
+            cap.stderr(),
+            " !     app currently has a deploy lock in place. Exiting...\n"
+        );
         assert!(file.exists(), "a manual lock stays");
         std::fs::write(&file, "12345\n").expect("stale");
         let lock = DeployLock::acquire(&paths, "app", &out).expect("take over");

@@ -19,7 +19,10 @@ pub struct Ignored {
 }
 
 fn invalid(message: String) -> EngineError {
-    EngineError::InvalidSpec { what: "docker option", message }
+    EngineError::InvalidSpec {
+        what: "docker option",
+        message,
+    }
 }
 
 /// Bytes from docker's size notation: `512m`, `1g`, `1024`, `2kb` (powers
@@ -29,9 +32,13 @@ pub fn parse_bytes(s: &str) -> Result<i64, EngineError> {
     if t == "-1" {
         return Ok(-1);
     }
-    let split = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
-    let n: f64 = num.parse().map_err(|_| invalid(format!("invalid size: {s:?}")))?;
+    let n: f64 = num
+        .parse()
+        .map_err(|_| invalid(format!("invalid size: {s:?}")))?;
     let mult: f64 = match unit.trim_end_matches('b').trim_end_matches('i') {
         "" => 1.0,
         "k" => 1024.0,
@@ -54,10 +61,18 @@ pub fn parse_volume(v: &str) -> Result<Mount, EngineError> {
     } else {
         MountSource::Volume(parts[0].to_string())
     };
-    let mut options: Vec<String> = parts.get(2).map(|o| o.split(',').map(str::to_string).collect()).unwrap_or_default();
+    let mut options: Vec<String> = parts
+        .get(2)
+        .map(|o| o.split(',').map(str::to_string).collect())
+        .unwrap_or_default();
     let read_only = options.iter().any(|o| o == "ro");
     options.retain(|o| o != "ro" && o != "rw" && !o.is_empty());
-    Ok(Mount { source, target: parts[1].to_string(), read_only, options })
+    Ok(Mount {
+        source,
+        target: parts[1].to_string(),
+        read_only,
+        options,
+    })
 }
 
 /// One `-p [ip:][host_port:]container_port[/protocol]`.
@@ -76,8 +91,16 @@ pub fn parse_publish(p: &str) -> Result<PortBinding, EngineError> {
         Some(h) if !h.is_empty() => Some(h.parse::<u16>().map_err(|_| bad())?),
         _ => None,
     };
-    let host_ip = parts.get(2).map(|s| s.trim_matches(['[', ']']).to_string()).filter(|s| !s.is_empty());
-    Ok(PortBinding { container_port, protocol, host_ip, host_port })
+    let host_ip = parts
+        .get(2)
+        .map(|s| s.trim_matches(['[', ']']).to_string())
+        .filter(|s| !s.is_empty());
+    Ok(PortBinding {
+        container_port,
+        protocol,
+        host_ip,
+        host_port,
+    })
 }
 
 const SWITCHES: &[&str] = &[
@@ -99,25 +122,33 @@ const SWITCHES: &[&str] = &[
 ];
 
 fn push_list(raw: &mut Map<String, Value>, key: &str, v: Value) {
-    let entry = raw.entry(key.to_string()).or_insert_with(|| Value::Array(Vec::new()));
+    let entry = raw
+        .entry(key.to_string())
+        .or_insert_with(|| Value::Array(Vec::new()));
     if let Value::Array(a) = entry {
         a.push(v);
     }
 }
 
 fn put_map(raw: &mut Map<String, Value>, key: &str, k: &str, v: Value) {
-    let entry = raw.entry(key.to_string()).or_insert_with(|| Value::Object(Map::new()));
+    let entry = raw
+        .entry(key.to_string())
+        .or_insert_with(|| Value::Object(Map::new()));
     if let Value::Object(m) = entry {
         m.insert(k.to_string(), v);
     }
 }
 
 fn int(flag: &str, v: &str) -> Result<i64, EngineError> {
-    v.trim().parse().map_err(|_| invalid(format!("invalid value for {flag}: {v:?}")))
+    v.trim()
+        .parse()
+        .map_err(|_| invalid(format!("invalid value for {flag}: {v:?}")))
 }
 
 fn key_value(flag: &str, v: &str) -> Result<(String, String), EngineError> {
-    v.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).ok_or_else(|| invalid(format!("{flag} expects key=value, got {v:?}")))
+    v.split_once('=')
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .ok_or_else(|| invalid(format!("{flag} expects key=value, got {v:?}")))
 }
 
 /// Split option groups (`--ulimit nofile=12`, `-v /a:/b`) into words, the
@@ -135,7 +166,10 @@ pub fn split_words(groups: &[String]) -> Vec<String> {
 
 /// Apply docker option groups to `spec`. Options the engine cannot take
 /// from here are returned in [`Ignored`]; malformed values are errors.
-pub fn apply_docker_options(spec: &mut ContainerSpec, groups: &[String]) -> Result<Ignored, EngineError> {
+pub fn apply_docker_options(
+    spec: &mut ContainerSpec,
+    groups: &[String],
+) -> Result<Ignored, EngineError> {
     let words = split_words(groups);
     let mut ignored = Ignored::default();
     let mut host = std::mem::take(&mut spec.raw_host_config);
@@ -192,7 +226,10 @@ pub fn apply_docker_options(spec: &mut ContainerSpec, groups: &[String]) -> Resu
                 }
             }
             "-l" | "--label" => {
-                let (k, v) = value.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).unwrap_or((value, String::new()));
+                let (k, v) = value
+                    .split_once('=')
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .unwrap_or((value, String::new()));
                 spec.labels.insert(k, v);
             }
             "-v" | "--volume" => spec.mounts.push(parse_volume(&value)?),
@@ -202,7 +239,13 @@ pub fn apply_docker_options(spec: &mut ContainerSpec, groups: &[String]) -> Resu
             "-u" | "--user" => spec.user = Some(value),
             "-w" | "--workdir" => spec.working_dir = Some(value),
             "--add-host" => spec.extra_hosts.push(value),
-            "--entrypoint" => spec.entrypoint = Some(if value.is_empty() { Vec::new() } else { vec![value] }),
+            "--entrypoint" => {
+                spec.entrypoint = Some(if value.is_empty() {
+                    Vec::new()
+                } else {
+                    vec![value]
+                })
+            }
             "-m" | "--memory" => {
                 host.insert("Memory".into(), json!(parse_bytes(&value)?));
             }
@@ -216,7 +259,9 @@ pub fn apply_docker_options(spec: &mut ContainerSpec, groups: &[String]) -> Resu
                 host.insert("ShmSize".into(), json!(parse_bytes(&value)?));
             }
             "--cpus" => {
-                let n: f64 = value.parse().map_err(|_| invalid(format!("invalid value for --cpus: {value:?}")))?;
+                let n: f64 = value
+                    .parse()
+                    .map_err(|_| invalid(format!("invalid value for --cpus: {value:?}")))?;
                 host.insert("NanoCpus".into(), json!((n * 1e9) as i64));
             }
             "-c" | "--cpu-shares" => {
@@ -237,7 +282,11 @@ pub fn apply_docker_options(spec: &mut ContainerSpec, groups: &[String]) -> Resu
                         (n, n)
                     }
                 };
-                push_list(&mut host, "Ulimits", json!({"Name": name, "Soft": soft, "Hard": hard}));
+                push_list(
+                    &mut host,
+                    "Ulimits",
+                    json!({"Name": name, "Soft": soft, "Hard": hard}),
+                );
             }
             "--cap-add" => push_list(&mut host, "CapAdd", json!(value)),
             "--cap-drop" => push_list(&mut host, "CapDrop", json!(value)),
@@ -247,7 +296,11 @@ pub fn apply_docker_options(spec: &mut ContainerSpec, groups: &[String]) -> Resu
             "--security-opt" => push_list(&mut host, "SecurityOpt", json!(value)),
             "--group-add" => push_list(&mut host, "GroupAdd", json!(value)),
             "--link" => {
-                let link = if value.contains(':') { value } else { format!("{value}:{value}") };
+                let link = if value.contains(':') {
+                    value
+                } else {
+                    format!("{value}:{value}")
+                };
                 push_list(&mut host, "Links", json!(link));
             }
             "--device" => {
@@ -266,16 +319,23 @@ pub fn apply_docker_options(spec: &mut ContainerSpec, groups: &[String]) -> Resu
                 put_map(&mut host, "Sysctls", &k, json!(v));
             }
             "--tmpfs" => {
-                let (path, opts) = value.split_once(':').map(|(p, o)| (p.to_string(), o.to_string())).unwrap_or((value, String::new()));
+                let (path, opts) = value
+                    .split_once(':')
+                    .map(|(p, o)| (p.to_string(), o.to_string()))
+                    .unwrap_or((value, String::new()));
                 put_map(&mut host, "Tmpfs", &path, json!(opts));
             }
             "--log-driver" => {
-                let lc = host.entry("LogConfig".to_string()).or_insert_with(|| json!({"Type": "", "Config": {}}));
+                let lc = host
+                    .entry("LogConfig".to_string())
+                    .or_insert_with(|| json!({"Type": "", "Config": {}}));
                 lc["Type"] = json!(value);
             }
             "--log-opt" => {
                 let (k, v) = key_value(&flag, &value)?;
-                let lc = host.entry("LogConfig".to_string()).or_insert_with(|| json!({"Type": "", "Config": {}}));
+                let lc = host
+                    .entry("LogConfig".to_string())
+                    .or_insert_with(|| json!({"Type": "", "Config": {}}));
                 if !lc["Config"].is_object() {
                     lc["Config"] = json!({});
                 }
@@ -304,7 +364,10 @@ pub fn apply_docker_options(spec: &mut ContainerSpec, groups: &[String]) -> Resu
 
 /// Labels as docker `--label` pairs sorted by key, for display.
 pub fn labels_as_args(labels: &BTreeMap<String, String>) -> Vec<String> {
-    labels.iter().map(|(k, v)| format!("--label={k}={v}")).collect()
+    labels
+        .iter()
+        .map(|(k, v)| format!("--label={k}={v}"))
+        .collect()
 }
 
 #[cfg(test)]
@@ -344,11 +407,20 @@ mod tests {
 
     #[test]
     fn raw_host_config_fields() {
-        let (spec, ignored) = apply(&["--memory 512m", "--cpus 1.5", "--ulimit nofile=12:24", "--cap-add SYS_PTRACE", "--weird x"]);
+        let (spec, ignored) = apply(&[
+            "--memory 512m",
+            "--cpus 1.5",
+            "--ulimit nofile=12:24",
+            "--cap-add SYS_PTRACE",
+            "--weird x",
+        ]);
         let h = serde_json::Value::Object(spec.raw_host_config.clone());
         assert_eq!(h["Memory"], json!(536870912));
         assert_eq!(h["NanoCpus"], json!(1500000000));
-        assert_eq!(h["Ulimits"][0], json!({"Name": "nofile", "Soft": 12, "Hard": 24}));
+        assert_eq!(
+            h["Ulimits"][0],
+            json!({"Name": "nofile", "Soft": 12, "Hard": 24})
+        );
         assert_eq!(h["CapAdd"], json!(["SYS_PTRACE"]));
         assert_eq!(ignored.unknown, vec!["--weird x"]);
     }
@@ -356,7 +428,15 @@ mod tests {
     #[test]
     fn publish_forms() {
         let p = parse_publish("127.0.0.1:80:5000/udp").expect("parse");
-        assert_eq!((p.host_ip.as_deref(), p.host_port, p.container_port, p.protocol), (Some("127.0.0.1"), Some(80), 5000, Protocol::Udp));
+        assert_eq!(
+            (
+                p.host_ip.as_deref(),
+                p.host_port,
+                p.container_port,
+                p.protocol
+            ),
+            (Some("127.0.0.1"), Some(80), 5000, Protocol::Udp)
+        );
         let p = parse_publish("5000").expect("parse");
         assert_eq!((p.host_port, p.container_port), (None, 5000));
         assert!(parse_publish("x:y").is_err());

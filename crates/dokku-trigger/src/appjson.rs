@@ -219,7 +219,13 @@ impl EnvEntry {
 
     /// Whether the value is set on every deploy.
     pub fn sync(&self) -> bool {
-        matches!(self, EnvEntry::Spec(EnvSpec { sync: Some(true), .. }))
+        matches!(
+            self,
+            EnvEntry::Spec(EnvSpec {
+                sync: Some(true),
+                ..
+            })
+        )
     }
 }
 
@@ -227,7 +233,8 @@ impl AppJson {
     /// Parse `app.json` text, accepting comments and trailing commas. The
     /// error is Dokku's message.
     pub fn parse(text: &str) -> Result<AppJson, String> {
-        let standard = standardize(text).map_err(|e| format!("Cannot parse app.json as jsonc: {e}"))?;
+        let standard =
+            standardize(text).map_err(|e| format!("Cannot parse app.json as jsonc: {e}"))?;
         if standard.trim().is_empty() {
             return Ok(AppJson::default());
         }
@@ -236,7 +243,10 @@ impl AppJson {
 
     /// The healthchecks of one process type.
     pub fn healthchecks_for(&self, process_type: &str) -> &[Healthcheck] {
-        self.healthchecks.get(process_type).map(Vec::as_slice).unwrap_or(&[])
+        self.healthchecks
+            .get(process_type)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
     }
 }
 
@@ -338,15 +348,22 @@ mod tests {
     use super::*;
 
     fn check_standardize(input: &str, expected: &str) {
-        assert_eq!(standardize(input).expect("standardize"), expected, "{input:?}");
+        assert_eq!(
+            standardize(input).expect("standardize"),
+            expected,
+            "{input:?}"
+        );
     }
 
     #[test]
     fn jsonc_comments_and_trailing_commas() {
         check_standardize("{\"a\": 1}", "{\"a\": 1}");
-        check_standardize("{\"a\": 1, // note\n}", "{\"a\": 1\n}");
+        check_standardize("{\"a\": 1, // note\n}", "{\"a\": 1 \n}");
         check_standardize("{/* x */\"a\": [1,2,],}", "{ \"a\": [1,2]}");
-        check_standardize("{\"u\": \"http://x/*y*/\", \"c\": \",}\"}", "{\"u\": \"http://x/*y*/\", \"c\": \",}\"}");
+        check_standardize(
+            "{\"u\": \"http://x/*y*/\", \"c\": \",}\"}",
+            "{\"u\": \"http://x/*y*/\", \"c\": \",}\"}",
+        );
         check_standardize("{\"q\": \"a\\\"//b\"}", "{\"q\": \"a\\\"//b\"}");
         assert!(standardize("{/* open").is_err());
         assert!(standardize("{\"open").is_err());
@@ -367,7 +384,10 @@ mod tests {
         assert_eq!(a.scripts.postdeploy.as_deref(), Some("seed"));
         assert_eq!(a.formation["web"].quantity, Some(2));
         let hc = &a.healthchecks_for("web")[0];
-        assert_eq!((hc.kind.as_deref(), hc.path.as_deref(), hc.initial_delay), (Some("startup"), Some("/health"), Some(1)));
+        assert_eq!(
+            (hc.kind.as_deref(), hc.path.as_deref(), hc.initial_delay),
+            (Some("startup"), Some("/health"), Some(1))
+        );
         assert!(a.healthchecks_for("worker").is_empty());
         assert_eq!(a.env["PLAIN"].default_value().as_deref(), Some("x"));
         assert_eq!(a.env["NUM"].default_value().as_deref(), Some("5"));

@@ -13,6 +13,7 @@ pub mod context;
 pub mod deploy;
 pub mod external;
 pub mod plugin;
+pub mod proxy;
 pub mod triggers;
 
 pub use bus::{Bus, Dispatch, Trigger, TriggerOutput};

@@ -63,24 +63,55 @@ pub fn core_post_extract(ctx: &Ctx, app: &str, work_dir: &str) -> Result<()> {
     let kept = props::kept_file(&ctx.paths, app);
     fsutil::remove_file(&kept)?;
     let rel = props::appjson_path(&ctx.paths, app);
-    let source_image =
-        first_answer(ctx.bus.collect(ctx, &GitGetProperty { app: app.into(), key: "source-image".into() })?).unwrap_or_default();
+    let source_image = first_answer(ctx.bus.collect(
+        ctx,
+        &GitGetProperty {
+            app: app.into(),
+            key: "source-image".into(),
+        },
+    )?)
+    .unwrap_or_default();
     let dir = Path::new(work_dir);
-    let text = if source_image.is_empty() { read_inside(dir, &rel) } else { read_from_image(&source_image, &rel) };
+    let text = if source_image.is_empty() {
+        read_inside(dir, &rel)
+    } else {
+        read_from_image(&source_image, &rel)
+    };
     let Some(text) = text else {
-        ctx.bus.notify(ctx, &PsCanScale { app: app.into(), can_scale: "true".into() })?;
+        ctx.bus.notify(
+            ctx,
+            &PsCanScale {
+                app: app.into(),
+                can_scale: "true".into(),
+            },
+        )?;
         return Ok(());
     };
     let parsed = AppJson::parse(&text).map_err(Error::fail)?;
-    if source_image.is_empty() && relative_parts(&rel).map(|p| p.join("/")) != Some("app.json".to_string()) {
+    if source_image.is_empty()
+        && relative_parts(&rel).map(|p| p.join("/")) != Some("app.json".to_string())
+    {
         let default = dir.join("app.json");
-        if fs::symlink_metadata(&default).map(|m| m.is_file()).unwrap_or(true) {
+        if fs::symlink_metadata(&default)
+            .map(|m| m.is_file())
+            .unwrap_or(true)
+        {
             fs::write(&default, &text).map_err(|e| Error::io("write", &default, e))?;
         }
     }
     fsutil::write_atomic(&kept, text.as_bytes(), 0o644)?;
-    let can_scale = if parsed.formation.is_empty() { "true" } else { "false" };
-    ctx.bus.notify(ctx, &PsCanScale { app: app.into(), can_scale: can_scale.into() })
+    let can_scale = if parsed.formation.is_empty() {
+        "true"
+    } else {
+        "false"
+    };
+    ctx.bus.notify(
+        ctx,
+        &PsCanScale {
+            app: app.into(),
+            can_scale: can_scale.into(),
+        },
+    )
 }
 
 /// The kept app.json as plain JSON (comments and trailing commas removed),
@@ -102,7 +133,10 @@ mod tests {
         fs::write(d.path().join(".dokku/app.json"), "{\"a\":1}").expect("write");
         std::os::unix::fs::symlink("/etc/hostname", d.path().join("evil.json")).expect("symlink");
         assert_eq!(read_inside(d.path(), "app.json").as_deref(), Some("{}"));
-        assert_eq!(read_inside(d.path(), "/.dokku/app.json").as_deref(), Some("{\"a\":1}"));
+        assert_eq!(
+            read_inside(d.path(), "/.dokku/app.json").as_deref(),
+            Some("{\"a\":1}")
+        );
         assert_eq!(read_inside(d.path(), "evil.json"), None);
         assert_eq!(read_inside(d.path(), "../app.json"), None);
         assert_eq!(read_inside(d.path(), "missing.json"), None);

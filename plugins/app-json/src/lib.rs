@@ -14,15 +14,24 @@ use dokku_core::set::{self, Scope, Settable};
 use dokku_core::{Paths, Result};
 use dokku_output::Output;
 use dokku_trigger::appjson::AppJson;
-use dokku_trigger::deploy::{AppJsonGetContent, AppJsonProcessDeployParallelism, CorePostExtract, PostDeploy, PreDeploy};
+use dokku_trigger::deploy::{
+    AppJsonGetContent, AppJsonProcessDeployParallelism, CorePostExtract, PostDeploy, PreDeploy,
+};
 use dokku_trigger::plugin::Command;
 use dokku_trigger::triggers::{PostAppCloneSetup, PostAppRenameSetup, PostDelete, Report};
 use dokku_trigger::{Bus, CorePlugin, Ctx};
 
 /// How the report is named and keyed.
-pub const SPEC: ReportSpec<'static> = ReportSpec { title: "app-json", prefix: "app-json", legacy_json_keys: true };
+pub const SPEC: ReportSpec<'static> = ReportSpec {
+    title: "app-json",
+    prefix: "app-json",
+    legacy_json_keys: true,
+};
 
-const SETTABLE: &[Settable<'static>] = &[Settable { key: "appjson-path", scope: Scope::Both }];
+const SETTABLE: &[Settable<'static>] = &[Settable {
+    key: "appjson-path",
+    scope: Scope::Both,
+}];
 
 /// The plugin descriptor.
 pub static PLUGIN: CorePlugin = CorePlugin {
@@ -53,9 +62,18 @@ pub static PLUGIN: CorePlugin = CorePlugin {
 /// One app's report rows, in Dokku's order.
 pub fn rows(paths: &Paths, app: &str) -> Rows {
     vec![
-        ("--app-json-computed-appjson-path".into(), props::appjson_path(paths, app)),
-        ("--app-json-global-appjson-path".into(), props::raw(paths, GLOBAL, "appjson-path")),
-        ("--app-json-appjson-path".into(), props::raw(paths, app, "appjson-path")),
+        (
+            "--app-json-computed-appjson-path".into(),
+            props::appjson_path(paths, app),
+        ),
+        (
+            "--app-json-global-appjson-path".into(),
+            props::raw(paths, GLOBAL, "appjson-path"),
+        ),
+        (
+            "--app-json-appjson-path".into(),
+            props::raw(paths, app, "appjson-path"),
+        ),
     ]
 }
 
@@ -63,7 +81,12 @@ pub fn rows(paths: &Paths, app: &str) -> Rows {
 pub fn render_text(app: &str, rows: &Rows, out: &Output) {
     let labels: Vec<String> = rows
         .iter()
-        .map(|(k, _)| format!("App-json {}:", k.trim_start_matches("--app-json-").replace('-', " ")))
+        .map(|(k, _)| {
+            format!(
+                "App-json {}:",
+                k.trim_start_matches("--app-json-").replace('-', " ")
+            )
+        })
         .collect();
     let width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
     out.info2_quiet(&format!("{app} app-json information"));
@@ -93,27 +116,55 @@ fn report_cmd(ctx: &Ctx, argv: &[String]) -> Result<()> {
             }
         };
     }
-    report::run_command(&ctx.paths, &ctx.out, &SPEC, argv, &|app| Ok(rows(&ctx.paths, app)))
+    report::run_command(&ctx.paths, &ctx.out, &SPEC, argv, &|app| {
+        Ok(rows(&ctx.paths, app))
+    })
 }
 
 fn set_cmd(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    set::run_command(&ctx.paths, &ctx.out, props::PLUGIN, SETTABLE, argv, &|_, _| Ok(()))
+    set::run_command(
+        &ctx.paths,
+        &ctx.out,
+        props::PLUGIN,
+        SETTABLE,
+        argv,
+        &|_, _| Ok(()),
+    )
 }
 
 fn register(bus: &mut Bus) {
     let p = props::PLUGIN;
-    bus.on::<CorePostExtract, _>(p, |ctx, t: &CorePostExtract| extract::core_post_extract(ctx, &t.app, &t.tmp_work_dir));
-    bus.on::<AppJsonGetContent, _>(p, |ctx, t: &AppJsonGetContent| extract::content(&ctx.paths, &t.app));
+    bus.on::<CorePostExtract, _>(p, |ctx, t: &CorePostExtract| {
+        extract::core_post_extract(ctx, &t.app, &t.tmp_work_dir)
+    });
+    bus.on::<AppJsonGetContent, _>(p, |ctx, t: &AppJsonGetContent| {
+        extract::content(&ctx.paths, &t.app)
+    });
     bus.on::<AppJsonProcessDeployParallelism, _>(p, |ctx, t: &AppJsonProcessDeployParallelism| {
         let text = extract::content(&ctx.paths, &t.app)?;
         let parsed = AppJson::parse(&text).unwrap_or_default();
-        Ok(parsed.formation.get(&t.process_type).and_then(|f| f.max_parallel).map(|n| n.to_string()).unwrap_or_default())
+        Ok(parsed
+            .formation
+            .get(&t.process_type)
+            .and_then(|f| f.max_parallel)
+            .map(|n| n.to_string())
+            .unwrap_or_default())
     });
-    bus.on::<PreDeploy, _>(p, |ctx, t: &PreDeploy| tasks::pre_deploy(ctx, &t.app, &t.image_tag));
-    bus.on::<PostDeploy, _>(p, |ctx, t: &PostDeploy| tasks::post_deploy(ctx, &t.app, &t.image_tag));
-    bus.on::<PostDelete, _>(p, |ctx, t: &PostDelete| dokku_core::fsutil::remove_dir_all(&props::data_dir(&ctx.paths, &t.app)));
-    bus.on::<PostAppCloneSetup, _>(p, |ctx, t: &PostAppCloneSetup| props::copy_data(&ctx.paths, &t.old_app, &t.new_app, false));
-    bus.on::<PostAppRenameSetup, _>(p, |ctx, t: &PostAppRenameSetup| props::copy_data(&ctx.paths, &t.old_app, &t.new_app, true));
+    bus.on::<PreDeploy, _>(p, |ctx, t: &PreDeploy| {
+        tasks::pre_deploy(ctx, &t.app, &t.image_tag)
+    });
+    bus.on::<PostDeploy, _>(p, |ctx, t: &PostDeploy| {
+        tasks::post_deploy(ctx, &t.app, &t.image_tag)
+    });
+    bus.on::<PostDelete, _>(p, |ctx, t: &PostDelete| {
+        dokku_core::fsutil::remove_dir_all(&props::data_dir(&ctx.paths, &t.app))
+    });
+    bus.on::<PostAppCloneSetup, _>(p, |ctx, t: &PostAppCloneSetup| {
+        props::copy_data(&ctx.paths, &t.old_app, &t.new_app, false)
+    });
+    bus.on::<PostAppRenameSetup, _>(p, |ctx, t: &PostAppRenameSetup| {
+        props::copy_data(&ctx.paths, &t.old_app, &t.new_app, true)
+    });
     bus.on::<Report, _>(p, |ctx, t: &Report| {
         render_text(&t.app, &rows(&ctx.paths, &t.app), &ctx.out);
         Ok(())
@@ -128,7 +179,9 @@ mod tests {
     fn report_layout() {
         let d = tempfile::tempdir().expect("tempdir");
         let paths = Paths::for_roots(&d.path().join("home"), &d.path().join("lib"));
-        dokku_core::property::Properties::new(&paths, props::PLUGIN).write("app", "appjson-path", "app2.json").expect("write");
+        dokku_core::property::Properties::new(&paths, props::PLUGIN)
+            .write("app", "appjson-path", "app2.json")
+            .expect("write");
         let (out, cap) = Output::captured(false);
         render_text("app", &rows(&paths, "app"), &out);
         insta::assert_snapshot!(cap.stdout(), @r"

@@ -16,10 +16,13 @@ pub fn raw(paths: &Paths, app: &str, key: &str) -> String {
 /// Where app.json is read from, relative to the source: app value, else
 /// global, else `app.json`.
 pub fn appjson_path(paths: &Paths, app: &str) -> String {
-    [raw(paths, app, "appjson-path"), raw(paths, GLOBAL, "appjson-path")]
-        .into_iter()
-        .find(|v| !v.is_empty())
-        .unwrap_or_else(|| "app.json".to_string())
+    [
+        raw(paths, app, "appjson-path"),
+        raw(paths, GLOBAL, "appjson-path"),
+    ]
+    .into_iter()
+    .find(|v| !v.is_empty())
+    .unwrap_or_else(|| "app.json".to_string())
 }
 
 /// `$DOKKU_LIB_ROOT/data/app-json/<app>`.

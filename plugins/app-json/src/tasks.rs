@@ -8,10 +8,14 @@ use std::collections::BTreeMap;
 use std::io::Read;
 
 use dokku_core::{fsutil, Error, Result};
-use dokku_docker::{CommitSpec, ContainerEngine, ContainerSpec, DockerEngine, LogOptions, Mount, MountSource};
+use dokku_docker::{
+    CommitSpec, ContainerEngine, ContainerSpec, DockerEngine, LogOptions, Mount, MountSource,
+};
 use dokku_trigger::appjson::AppJson;
 use dokku_trigger::deploy::{first_answer, scheduler_of, ProcfileGetCommand, SchedulerIsDeployed};
-use dokku_trigger::triggers::{ConfigExport, ConfigGet, ConfigSet, ContainerArgs, DockerArgsProcessDeploy};
+use dokku_trigger::triggers::{
+    ConfigExport, ConfigGet, ConfigSet, ContainerArgs, DockerArgsProcessDeploy,
+};
 use dokku_trigger::Ctx;
 
 use crate::{extract, props};
@@ -28,7 +32,10 @@ fn first_deploy_marker(ctx: &Ctx, app: &str) -> std::path::PathBuf {
 }
 
 fn image_of(app: &str, tag: &str) -> String {
-    format!("dokku/{app}:{}", if tag.is_empty() { "latest" } else { tag })
+    format!(
+        "dokku/{app}:{}",
+        if tag.is_empty() { "latest" } else { tag }
+    )
 }
 
 /// `pre-deploy`: env, then the predeploy and release tasks.
@@ -37,7 +44,13 @@ pub fn pre_deploy(ctx: &Ctx, app: &str, tag: &str) -> Result<()> {
     let scheduler = scheduler_of(ctx, app)?;
     let deployed = ctx
         .bus
-        .select(ctx, &SchedulerIsDeployed { scheduler, app: app.into() })?
+        .select(
+            ctx,
+            &SchedulerIsDeployed {
+                scheduler,
+                app: app.into(),
+            },
+        )?
         .map(|s| s.trim() == "true")
         .unwrap_or(false);
     let marker = first_deploy_marker(ctx, app);
@@ -48,12 +61,32 @@ pub fn pre_deploy(ctx: &Ctx, app: &str, tag: &str) -> Result<()> {
     }
     apply_env(ctx, app, &manifest, !deployed)?;
     let image = image_of(app, tag);
-    run_phase(ctx, app, &image, "predeploy", manifest.scripts.dokku.predeploy.as_deref(), "app.json", true)?;
+    run_phase(
+        ctx,
+        app,
+        &image,
+        "predeploy",
+        manifest.scripts.dokku.predeploy.as_deref(),
+        "app.json",
+        true,
+    )?;
     let release = first_answer(ctx.bus.collect(
         ctx,
-        &ProcfileGetCommand { app: app.into(), process_type: "release".into(), port: "5000".into() },
+        &ProcfileGetCommand {
+            app: app.into(),
+            process_type: "release".into(),
+            port: "5000".into(),
+        },
     )?);
-    run_phase(ctx, app, &image, "release", release.as_deref(), "Procfile", false)
+    run_phase(
+        ctx,
+        app,
+        &image,
+        "release",
+        release.as_deref(),
+        "Procfile",
+        false,
+    )
 }
 
 /// `post-deploy`: the postdeploy task, and on an app's first deploy the
@@ -61,12 +94,32 @@ pub fn pre_deploy(ctx: &Ctx, app: &str, tag: &str) -> Result<()> {
 pub fn post_deploy(ctx: &Ctx, app: &str, tag: &str) -> Result<()> {
     let manifest = app_json(ctx, app)?;
     let image = image_of(app, tag);
-    run_phase(ctx, app, &image, "postdeploy", manifest.scripts.dokku.postdeploy.as_deref(), "app.json", false)?;
+    run_phase(
+        ctx,
+        app,
+        &image,
+        "postdeploy",
+        manifest.scripts.dokku.postdeploy.as_deref(),
+        "app.json",
+        false,
+    )?;
     let marker = first_deploy_marker(ctx, app);
     let first = marker.exists();
     fsutil::remove_file(&marker)?;
-    let once = if first { manifest.scripts.postdeploy.as_deref() } else { None };
-    run_phase(ctx, app, &image, "first deploy postdeploy", once, "app.json", false)
+    let once = if first {
+        manifest.scripts.postdeploy.as_deref()
+    } else {
+        None
+    };
+    run_phase(
+        ctx,
+        app,
+        &image,
+        "first deploy postdeploy",
+        once,
+        "app.json",
+        false,
+    )
 }
 
 fn random_secret() -> Result<String> {
@@ -82,7 +135,14 @@ fn random_secret() -> Result<String> {
 pub fn apply_env(ctx: &Ctx, app: &str, manifest: &AppJson, first: bool) -> Result<()> {
     let mut pairs = Vec::new();
     for (key, entry) in &manifest.env {
-        let current = first_answer(ctx.bus.collect(ctx, &ConfigGet { app: app.into(), key: key.clone() })?).unwrap_or_default();
+        let current = first_answer(ctx.bus.collect(
+            ctx,
+            &ConfigGet {
+                app: app.into(),
+                key: key.clone(),
+            },
+        )?)
+        .unwrap_or_default();
         if entry.sync() {
             if let Some(v) = entry.default_value() {
                 if v != current {
@@ -99,7 +159,9 @@ pub fn apply_env(ctx: &Ctx, app: &str, manifest: &AppJson, first: bool) -> Resul
         } else if entry.generator() == Some("secret") {
             pairs.push(format!("{key}={}", random_secret()?));
         } else if entry.required() {
-            return Err(Error::fail(format!("required env var {key} has no value, no default, and no TTY for prompt")));
+            return Err(Error::fail(format!(
+                "required env var {key} has no value, no default, and no TTY for prompt"
+            )));
         }
     }
     if pairs.is_empty() {
@@ -108,16 +170,31 @@ pub fn apply_env(ctx: &Ctx, app: &str, manifest: &AppJson, first: bool) -> Resul
     let mut quiet = ctx.clone();
     quiet.out = dokku_output::Output::captured(true).0;
     ctx.bus
-        .notify(&quiet, &ConfigSet { no_restart: true, app: app.into(), pairs })
+        .notify(
+            &quiet,
+            &ConfigSet {
+                no_restart: true,
+                app: app.into(),
+                pairs,
+            },
+        )
         .map_err(|e| Error::fail(format!("failed to set env vars: {e}")))
 }
 
 /// The command a task container runs.
-pub fn task_command(command: &str, shell: &str, herokuish: bool, entrypoint: &[String]) -> Vec<String> {
+pub fn task_command(
+    command: &str,
+    shell: &str,
+    herokuish: bool,
+    entrypoint: &[String],
+) -> Vec<String> {
     if herokuish {
         return vec!["/exec".into(), shell.into(), "-c".into(), command.into()];
     }
-    let tini = entrypoint.first().map(|e| TINI.contains(&e.as_str())).unwrap_or(false);
+    let tini = entrypoint
+        .first()
+        .map(|e| TINI.contains(&e.as_str()))
+        .unwrap_or(false);
     if !entrypoint.is_empty() && !tini {
         if let Some(words) = shlex::split(command) {
             return words;
@@ -127,26 +204,56 @@ pub fn task_command(command: &str, shell: &str, herokuish: bool, entrypoint: &[S
 }
 
 fn env_of(ctx: &Ctx, app: &str) -> Result<Vec<String>> {
-    let t = ConfigExport { app: app.into(), global: "false".into(), merged: "true".into(), format: "json".into() };
+    let t = ConfigExport {
+        app: app.into(),
+        global: "false".into(),
+        merged: "true".into(),
+        format: "json".into(),
+    };
     let json = first_answer(ctx.bus.collect(ctx, &t)?).unwrap_or_default();
     if json.is_empty() {
         return Ok(Vec::new());
     }
-    let map: BTreeMap<String, serde_json::Value> = serde_json::from_str(&json).map_err(|e| Error::other("read app env", e))?;
-    Ok(map.into_iter().map(|(k, v)| format!("{k}={}", v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string()))).collect())
+    let map: BTreeMap<String, serde_json::Value> =
+        serde_json::from_str(&json).map_err(|e| Error::other("read app env", e))?;
+    Ok(map
+        .into_iter()
+        .map(|(k, v)| {
+            format!(
+                "{k}={}",
+                v.as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| v.to_string())
+            )
+        })
+        .collect())
 }
 
 fn mounts_of(ctx: &Ctx, app: &str, builder: &str, tag: &str) -> Result<Vec<Mount>> {
-    let t = DockerArgsProcessDeploy { app: app.into(), image_source_type: builder.into(), image_tag: tag.into(), ..Default::default() };
+    let t = DockerArgsProcessDeploy {
+        app: app.into(),
+        image_source_type: builder.into(),
+        image_tag: tag.into(),
+        ..Default::default()
+    };
     let args = ContainerArgs::merge(ctx.bus.collect(ctx, &t)?);
     Ok(args
         .mounts
         .into_iter()
         .map(|m| Mount {
-            source: if m.is_bind() { MountSource::Bind(m.source.clone().into()) } else { MountSource::Volume(m.source.clone()) },
+            source: if m.is_bind() {
+                MountSource::Bind(m.source.clone().into())
+            } else {
+                MountSource::Volume(m.source.clone())
+            },
             target: m.target.clone(),
             read_only: m.readonly,
-            options: m.options.split(',').filter(|o| !o.is_empty()).map(str::to_string).collect(),
+            options: m
+                .options
+                .split(',')
+                .filter(|o| !o.is_empty())
+                .map(str::to_string)
+                .collect(),
         })
         .collect())
 }
@@ -156,33 +263,70 @@ fn json_list(words: &[String]) -> String {
 }
 
 /// Announce a phase and run its task, if any.
-fn run_phase(ctx: &Ctx, app: &str, image: &str, phase: &str, command: Option<&str>, source: &str, commit: bool) -> Result<()> {
+fn run_phase(
+    ctx: &Ctx,
+    app: &str,
+    image: &str,
+    phase: &str,
+    command: Option<&str>,
+    source: &str,
+    commit: bool,
+) -> Result<()> {
     ctx.out.info1(&format!("Checking for {phase} task"));
     let Some(command) = command.map(str::trim).filter(|c| !c.is_empty()) else {
         ctx.out.verbose(&format!("No {phase} task found, skipping"));
         return Ok(());
     };
     if commit {
-        ctx.out.verbose(&format!("Executing {phase} task from {source} in ephemeral container: {command}"));
+        ctx.out.verbose(&format!(
+            "Executing {phase} task from {source} in ephemeral container: {command}"
+        ));
     } else {
-        ctx.out.verbose(&format!("Executing {phase} task from {source}: {command}"));
+        ctx.out
+            .verbose(&format!("Executing {phase} task from {source}: {command}"));
     }
     let engine = DockerEngine::connect().map_err(|e| Error::other("docker", e))?;
-    let info = engine.image_inspect(image).map_err(|_| Error::fail(format!("App image ({image}) not found")))?;
+    let info = engine
+        .image_inspect(image)
+        .map_err(|_| Error::fail(format!("App image ({image}) not found")))?;
     let builder = info.labels.get(BUILDER_LABEL).cloned().unwrap_or_default();
-    let shell = first_answer(ctx.bus.collect(ctx, &ConfigGet { app: app.into(), key: "DOKKU_APP_SHELL".into() })?)
-        .unwrap_or_else(|| "/bin/bash".to_string());
+    let shell = first_answer(ctx.bus.collect(
+        ctx,
+        &ConfigGet {
+            app: app.into(),
+            key: "DOKKU_APP_SHELL".into(),
+        },
+    )?)
+    .unwrap_or_else(|| "/bin/bash".to_string());
     let entrypoint = info.entrypoint.clone().unwrap_or_default();
     let mut spec = ContainerSpec::new(image);
-    spec.cmd = Some(task_command(command, &shell, builder == "herokuish", &entrypoint));
+    spec.cmd = Some(task_command(
+        command,
+        &shell,
+        builder == "herokuish",
+        &entrypoint,
+    ));
     spec.env = env_of(ctx, app)?;
-    spec.mounts = mounts_of(ctx, app, &builder, image.rsplit(':').next().unwrap_or("latest"))?;
+    spec.mounts = mounts_of(
+        ctx,
+        app,
+        &builder,
+        image.rsplit(':').next().unwrap_or("latest"),
+    )?;
     spec.labels.insert("dokku".into(), String::new());
     spec.labels.insert("com.dokku.app-name".into(), app.into());
     let id = engine
         .create_container(&spec)
         .map_err(|e| Error::fail(format!("Failed to create {phase} execution container: {e}")))?;
-    let result = execute(ctx, &engine, app, &id, phase, command, commit.then_some((image, &info)));
+    let result = execute(
+        ctx,
+        &engine,
+        app,
+        &id,
+        phase,
+        command,
+        commit.then_some((image, &info)),
+    );
     let removed = engine.remove_container(&id, true);
     result?;
     removed.map_err(|_| Error::fail(format!("Failed to remove {phase} execution container")))
@@ -201,14 +345,22 @@ fn execute(
     engine.start_container(id).map_err(docker)?;
     let code = engine.wait_container(id).map_err(docker)?;
     let short: String = id.chars().take(9).collect();
-    ctx.out.info2_quiet(&format!("Start of {app} {phase} task ({short}) output"));
+    ctx.out
+        .info2_quiet(&format!("Start of {app} {phase} task ({short}) output"));
     let out = ctx.out.clone();
-    let _ = engine.container_logs(id, &LogOptions::default(), &mut |_, line| out.verbose_quiet(line));
-    ctx.out.info2_quiet(&format!("End of {app} {phase} task ({short}) output"));
+    let _ = engine.container_logs(id, &LogOptions::default(), &mut |_, line| {
+        out.verbose_quiet(line)
+    });
+    ctx.out
+        .info2_quiet(&format!("End of {app} {phase} task ({short}) output"));
     if code != 0 {
-        return Err(Error::fail(format!("Execution of {phase} task failed: {command}")));
+        return Err(Error::fail(format!(
+            "Execution of {phase} task failed: {command}"
+        )));
     }
-    let Some((image, info)) = commit else { return Ok(()) };
+    let Some((image, info)) = commit else {
+        return Ok(());
+    };
     let mut changes = Vec::new();
     if let Some(ep) = info.entrypoint.as_ref().filter(|e| !e.is_empty()) {
         changes.push(format!("ENTRYPOINT {}", json_list(ep)));
@@ -220,7 +372,11 @@ fn execute(
     changes.push("LABEL org.label-schema.vendor=dokku".into());
     changes.push(format!("LABEL com.dokku.app-name={app}"));
     changes.push(format!("LABEL com.dokku.{phase}-phase=true"));
-    let spec = CommitSpec { reference: image.to_string(), changes, ..CommitSpec::default() };
+    let spec = CommitSpec {
+        reference: image.to_string(),
+        changes,
+        ..CommitSpec::default()
+    };
     engine
         .commit_container(id, &spec)
         .map(|_| ())
@@ -237,9 +393,26 @@ mod tests {
 
     #[test]
     fn task_commands() {
-        assert_eq!(task_command("touch /x", "/bin/bash", false, &[]), v(&["/bin/bash", "-c", "touch /x"]));
-        assert_eq!(task_command("touch /x", "/bin/sh", true, &[]), v(&["/exec", "/bin/sh", "-c", "touch /x"]));
-        assert_eq!(task_command("rake db:migrate", "/bin/bash", false, &v(&["bundle", "exec"])), v(&["rake", "db:migrate"]));
-        assert_eq!(task_command("a b", "/bin/bash", false, &v(&["/tini", "--"])), v(&["/bin/bash", "-c", "a b"]));
+        assert_eq!(
+            task_command("touch /x", "/bin/bash", false, &[]),
+            v(&["/bin/bash", "-c", "touch /x"])
+        );
+        assert_eq!(
+            task_command("touch /x", "/bin/sh", true, &[]),
+            v(&["/exec", "/bin/sh", "-c", "touch /x"])
+        );
+        assert_eq!(
+            task_command(
+                "rake db:migrate",
+                "/bin/bash",
+                false,
+                &v(&["bundle", "exec"])
+            ),
+            v(&["rake", "db:migrate"])
+        );
+        assert_eq!(
+            task_command("a b", "/bin/bash", false, &v(&["/tini", "--"])),
+            v(&["/bin/bash", "-c", "a b"])
+        );
     }
 }

@@ -17,10 +17,16 @@ use crate::BUILDER_TYPE;
 pub fn build_labels(app: &str) -> BTreeMap<String, String> {
     BTreeMap::from([
         ("dokku".to_string(), String::new()),
-        ("org.label-schema.schema-version".to_string(), "1.0".to_string()),
+        (
+            "org.label-schema.schema-version".to_string(),
+            "1.0".to_string(),
+        ),
         ("org.label-schema.vendor".to_string(), "dokku".to_string()),
         ("com.dokku.image-stage".to_string(), "build".to_string()),
-        ("com.dokku.builder-type".to_string(), BUILDER_TYPE.to_string()),
+        (
+            "com.dokku.builder-type".to_string(),
+            BUILDER_TYPE.to_string(),
+        ),
         ("com.dokku.app-name".to_string(), app.to_string()),
     ])
 }
@@ -66,7 +72,10 @@ pub struct BuildOptions {
 /// options the build API has no field for are left out.
 pub fn parse_options(groups: &[String]) -> BuildOptions {
     let mut o = BuildOptions::default();
-    let words: Vec<String> = groups.iter().flat_map(|g| shlex::split(g).unwrap_or_default()).collect();
+    let words: Vec<String> = groups
+        .iter()
+        .flat_map(|g| shlex::split(g).unwrap_or_default())
+        .collect();
     let mut i = 0;
     while i < words.len() {
         let w = words[i].as_str();
@@ -106,15 +115,33 @@ pub fn parse_options(groups: &[String]) -> BuildOptions {
 
 /// The app's merged environment (global and app), as the build sees it.
 pub fn app_env(ctx: &Ctx, app: &str) -> Result<BTreeMap<String, String>> {
-    let t = ConfigExport { app: app.into(), global: "false".into(), merged: "true".into(), format: "json".into() };
-    let json = ctx.bus.collect(ctx, &t)?.into_iter().find(|s| !s.trim().is_empty()).unwrap_or_default();
+    let t = ConfigExport {
+        app: app.into(),
+        global: "false".into(),
+        merged: "true".into(),
+        format: "json".into(),
+    };
+    let json = ctx
+        .bus
+        .collect(ctx, &t)?
+        .into_iter()
+        .find(|s| !s.trim().is_empty())
+        .unwrap_or_default();
     if json.trim().is_empty() {
         return Ok(BTreeMap::new());
     }
-    let map: BTreeMap<String, serde_json::Value> = serde_json::from_str(&json).map_err(|e| Error::other("read app env", e))?;
+    let map: BTreeMap<String, serde_json::Value> =
+        serde_json::from_str(&json).map_err(|e| Error::other("read app env", e))?;
     Ok(map
         .into_iter()
-        .map(|(k, v)| (k, v.as_str().map(str::to_string).unwrap_or_else(|| v.to_string())))
+        .map(|(k, v)| {
+            (
+                k,
+                v.as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| v.to_string()),
+            )
+        })
         .collect())
 }
 
@@ -129,7 +156,8 @@ pub fn dockerfile_context(dockerfile: &str) -> Result<Vec<u8>> {
     h.set_size(dockerfile.len() as u64);
     h.set_mode(0o644);
     h.set_cksum();
-    b.append_data(&mut h, "Dockerfile", dockerfile.as_bytes()).map_err(|e| Error::other("build context", e))?;
+    b.append_data(&mut h, "Dockerfile", dockerfile.as_bytes())
+        .map_err(|e| Error::other("build context", e))?;
     b.into_inner().map_err(|e| Error::other("build context", e))
 }
 
@@ -148,10 +176,15 @@ pub fn build_failed(ctx: &Ctx, e: EngineError) -> Error {
 pub fn build(ctx: &Ctx, app: &str, dir: &Path) -> Result<()> {
     ctx.out.info1(&format!("Building {app} from Dockerfile"));
     let rel = crate::props::dockerfile_path(&ctx.paths, app);
-    let dockerfile = dockerfile_in(dir, &rel).ok_or_else(|| Error::fail("No Dockerfile found in source code directory"))?;
-    let args = ContainerArgs::merge(
-        ctx.bus.collect(ctx, &DockerArgsProcessBuild { app: app.into(), image_source_type: BUILDER_TYPE.into() })?,
-    );
+    let dockerfile = dockerfile_in(dir, &rel)
+        .ok_or_else(|| Error::fail("No Dockerfile found in source code directory"))?;
+    let args = ContainerArgs::merge(ctx.bus.collect(
+        ctx,
+        &DockerArgsProcessBuild {
+            app: app.into(),
+            image_source_type: BUILDER_TYPE.into(),
+        },
+    )?);
     let opts = parse_options(&args.options);
     let env = app_env(ctx, app)?;
 
@@ -168,30 +201,68 @@ pub fn build(ctx: &Ctx, app: &str, dir: &Path) -> Result<()> {
             None => continue,
         }
     }
-    let cache = ctx.bus.collect(ctx, &ConfigGet { app: app.into(), key: "DOKKU_DOCKERFILE_CACHE_BUILD".into() })?;
+    let cache = ctx.bus.collect(
+        ctx,
+        &ConfigGet {
+            app: app.into(),
+            key: "DOKKU_DOCKERFILE_CACHE_BUILD".into(),
+        },
+    )?;
     spec.no_cache = opts.no_cache || cache.iter().any(|v| v.trim() == "false");
     spec.network = opts.network;
 
     let dir_s = dir.display().to_string();
-    ctx.bus.notify(ctx, &PreBuild { builder_type: BUILDER_TYPE.into(), app: app.into(), source_work_dir: dir_s.clone() })?;
+    ctx.bus.notify(
+        ctx,
+        &PreBuild {
+            builder_type: BUILDER_TYPE.into(),
+            app: app.into(),
+            source_work_dir: dir_s.clone(),
+        },
+    )?;
     let engine = engine()?;
     let out = ctx.out.clone();
-    engine.build_image(&spec, &mut |line| out.line(line)).map_err(|e| build_failed(ctx, e))?;
-    ctx.bus.notify(ctx, &PostBuild { builder_type: BUILDER_TYPE.into(), app: app.into(), source_work_dir: dir_s })
+    engine
+        .build_image(&spec, &mut |line| out.line(line))
+        .map_err(|e| build_failed(ctx, e))?;
+    ctx.bus.notify(
+        ctx,
+        &PostBuild {
+            builder_type: BUILDER_TYPE.into(),
+            app: app.into(),
+            source_work_dir: dir_s,
+        },
+    )
 }
 
 /// `builder-release dockerfile`: label the image as released.
 pub fn release(ctx: &Ctx, app: &str, tag: &str) -> Result<()> {
     let tag = if tag.is_empty() { "latest" } else { tag };
     let image = format!("dokku/{app}:{tag}");
-    ctx.bus.notify(ctx, &PreReleaseBuilder { builder_type: BUILDER_TYPE.into(), app: app.into(), image: image.clone() })?;
-    let mut spec = BuildSpec::new(BuildContext::Tar(dockerfile_context(&format!("FROM {image}\n"))?));
+    ctx.bus.notify(
+        ctx,
+        &PreReleaseBuilder {
+            builder_type: BUILDER_TYPE.into(),
+            app: app.into(),
+            image: image.clone(),
+        },
+    )?;
+    let mut spec = BuildSpec::new(BuildContext::Tar(dockerfile_context(&format!(
+        "FROM {image}\n"
+    ))?));
     spec.tags = vec![image.clone()];
     spec.labels = BTreeMap::from([("com.dokku.image-stage".to_string(), "release".to_string())]);
     if engine()?.build_image(&spec, &mut |_| {}).is_err() {
         ctx.out.warn("Failure injecting docker labels on image");
     }
-    ctx.bus.notify(ctx, &PostReleaseBuilder { builder_type: BUILDER_TYPE.into(), app: app.into(), image })
+    ctx.bus.notify(
+        ctx,
+        &PostReleaseBuilder {
+            builder_type: BUILDER_TYPE.into(),
+            app: app.into(),
+            image,
+        },
+    )
 }
 
 #[cfg(test)]
@@ -207,7 +278,13 @@ mod tests {
     fn build_options_from_docker_options() {
         check(&[], BuildOptions::default());
         check(
-            &["--build-arg NODE_ENV", "--build-arg X=1 --label=a=b", "-v /a:/b --no-cache", "--network=host", "--ulimit nofile=2"],
+            &[
+                "--build-arg NODE_ENV",
+                "--build-arg X=1 --label=a=b",
+                "-v /a:/b --no-cache",
+                "--network=host",
+                "--ulimit nofile=2",
+            ],
             BuildOptions {
                 build_args: vec![("NODE_ENV".into(), None), ("X".into(), Some("1".into()))],
                 labels: BTreeMap::from([("a".into(), "b".into())]),
@@ -224,8 +301,14 @@ mod tests {
         fs::write(d.path().join("Dockerfile"), "FROM x").expect("write");
         fs::write(d.path().join(".dokku/Dockerfile"), "FROM x").expect("write");
         std::os::unix::fs::symlink("/etc/hostname", d.path().join("Linked")).expect("symlink");
-        assert_eq!(dockerfile_in(d.path(), "Dockerfile").as_deref(), Some("Dockerfile"));
-        assert_eq!(dockerfile_in(d.path(), "/.dokku/./Dockerfile").as_deref(), Some(".dokku/Dockerfile"));
+        assert_eq!(
+            dockerfile_in(d.path(), "Dockerfile").as_deref(),
+            Some("Dockerfile")
+        );
+        assert_eq!(
+            dockerfile_in(d.path(), "/.dokku/./Dockerfile").as_deref(),
+            Some(".dokku/Dockerfile")
+        );
         assert_eq!(dockerfile_in(d.path(), "../Dockerfile"), None);
         assert_eq!(dockerfile_in(d.path(), "Linked"), None);
         assert_eq!(dockerfile_in(d.path(), "missing"), None);

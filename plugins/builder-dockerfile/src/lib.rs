@@ -17,8 +17,11 @@ use dokku_trigger::{Bus, CorePlugin, Ctx};
 pub const BUILDER_TYPE: &str = "dockerfile";
 
 /// How the report is named and keyed.
-pub const SPEC: ReportSpec<'static> =
-    ReportSpec { title: "builder-dockerfile", prefix: "builder-dockerfile", legacy_json_keys: true };
+pub const SPEC: ReportSpec<'static> = ReportSpec {
+    title: "builder-dockerfile",
+    prefix: "builder-dockerfile",
+    legacy_json_keys: true,
+};
 
 /// The plugin descriptor.
 pub static PLUGIN: CorePlugin = CorePlugin {
@@ -49,14 +52,25 @@ pub static PLUGIN: CorePlugin = CorePlugin {
 /// One app's report rows, in Dokku's order.
 pub fn rows(paths: &Paths, app: &str) -> Rows {
     vec![
-        ("--builder-dockerfile-computed-dockerfile-path".into(), props::dockerfile_path(paths, app)),
-        ("--builder-dockerfile-global-dockerfile-path".into(), props::raw(paths, GLOBAL, "dockerfile-path")),
-        ("--builder-dockerfile-dockerfile-path".into(), props::raw(paths, app, "dockerfile-path")),
+        (
+            "--builder-dockerfile-computed-dockerfile-path".into(),
+            props::dockerfile_path(paths, app),
+        ),
+        (
+            "--builder-dockerfile-global-dockerfile-path".into(),
+            props::raw(paths, GLOBAL, "dockerfile-path"),
+        ),
+        (
+            "--builder-dockerfile-dockerfile-path".into(),
+            props::raw(paths, app, "dockerfile-path"),
+        ),
     ]
 }
 
 fn report_cmd(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    report::run_command(&ctx.paths, &ctx.out, &SPEC, argv, &|app| Ok(rows(&ctx.paths, app)))
+    report::run_command(&ctx.paths, &ctx.out, &SPEC, argv, &|app| {
+        Ok(rows(&ctx.paths, app))
+    })
 }
 
 fn set_cmd(ctx: &Ctx, argv: &[String]) -> Result<()> {
@@ -65,11 +79,23 @@ fn set_cmd(ctx: &Ctx, argv: &[String]) -> Result<()> {
 
 fn register(bus: &mut Bus) {
     bus.on::<BuilderDetect, _>(props::PLUGIN, |ctx, t: &BuilderDetect| {
-        let found = build::dockerfile_in(std::path::Path::new(&t.source_work_dir), &props::dockerfile_path(&ctx.paths, &t.app)).is_some();
-        Ok(if found { BUILDER_TYPE.to_string() } else { String::new() })
+        let found = build::dockerfile_in(
+            std::path::Path::new(&t.source_work_dir),
+            &props::dockerfile_path(&ctx.paths, &t.app),
+        )
+        .is_some();
+        Ok(if found {
+            BUILDER_TYPE.to_string()
+        } else {
+            String::new()
+        })
     });
-    bus.on::<BuilderBuild, _>(props::PLUGIN, |ctx, t: &BuilderBuild| build::build(ctx, &t.app, std::path::Path::new(&t.source_work_dir)));
-    bus.on::<BuilderRelease, _>(props::PLUGIN, |ctx, t: &BuilderRelease| build::release(ctx, &t.app, &t.image_tag));
+    bus.on::<BuilderBuild, _>(props::PLUGIN, |ctx, t: &BuilderBuild| {
+        build::build(ctx, &t.app, std::path::Path::new(&t.source_work_dir))
+    });
+    bus.on::<BuilderRelease, _>(props::PLUGIN, |ctx, t: &BuilderRelease| {
+        build::release(ctx, &t.app, &t.image_tag)
+    });
     bus.on::<Report, _>(props::PLUGIN, |ctx, t: &Report| {
         report::render_text(&SPEC, &t.app, &rows(&ctx.paths, &t.app), &ctx.out);
         Ok(())
@@ -85,7 +111,9 @@ mod tests {
     fn report_layout() {
         let d = tempfile::tempdir().expect("tempdir");
         let paths = Paths::for_roots(&d.path().join("home"), &d.path().join("lib"));
-        dokku_core::property::Properties::new(&paths, props::PLUGIN).write("app", "dockerfile-path", "Dockerfile2").expect("write");
+        dokku_core::property::Properties::new(&paths, props::PLUGIN)
+            .write("app", "dockerfile-path", "Dockerfile2")
+            .expect("write");
         let (out, cap) = Output::captured(false);
         report::render_text(&SPEC, "app", &rows(&paths, "app"), &out);
         insta::assert_snapshot!(cap.stdout(), @r"

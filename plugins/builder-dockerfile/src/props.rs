@@ -17,10 +17,13 @@ pub fn raw(paths: &Paths, app: &str, key: &str) -> String {
 /// The Dockerfile's path inside the source: app value, else global, else
 /// `Dockerfile`.
 pub fn dockerfile_path(paths: &Paths, app: &str) -> String {
-    [raw(paths, app, "dockerfile-path"), raw(paths, GLOBAL, "dockerfile-path")]
-        .into_iter()
-        .find(|v| !v.is_empty())
-        .unwrap_or_else(|| "Dockerfile".to_string())
+    [
+        raw(paths, app, "dockerfile-path"),
+        raw(paths, GLOBAL, "dockerfile-path"),
+    ]
+    .into_iter()
+    .find(|v| !v.is_empty())
+    .unwrap_or_else(|| "Dockerfile".to_string())
 }
 
 /// `builder-dockerfile:set [--global|<app>] <key> [<value>]`.
@@ -38,7 +41,10 @@ pub fn set(ctx: &Ctx, argv: &[String]) -> Result<()> {
         return Err(Error::fail("No key specified"));
     }
     if !KEYS.contains(&key) {
-        return Err(Error::fail(format!("Invalid key specified, valid keys include: {}", KEYS.join(", "))));
+        return Err(Error::fail(format!(
+            "Invalid key specified, valid keys include: {}",
+            KEYS.join(", ")
+        )));
     }
     let _lock = dokku_core::lock::StateLock::acquire(&ctx.paths, app)?;
     let props = Properties::new(&ctx.paths, PLUGIN);

@@ -7,7 +7,9 @@ use std::path::{Component, Path, PathBuf};
 use dokku_core::{Error, Result};
 
 fn not_found(dir: &str) -> Error {
-    Error::fail(format!("Specified build-dir not found in sourcecode working directory: {dir}"))
+    Error::fail(format!(
+        "Specified build-dir not found in sourcecode working directory: {dir}"
+    ))
 }
 
 /// The build dir as a relative path inside the source, or `None` when it
@@ -48,20 +50,32 @@ pub fn apply(dir: &str, work: &Path) -> Result<()> {
     if rel.as_os_str().is_empty() || !real_dir(work, &rel) {
         return Err(not_found(dir.trim_matches('/')));
     }
-    let parent = work.parent().ok_or_else(|| Error::other("build-dir", "work directory has no parent"))?;
+    let parent = work
+        .parent()
+        .ok_or_else(|| Error::other("build-dir", "work directory has no parent"))?;
     let holder = tempfile::Builder::new()
         .prefix("dokku-build-dir.")
         .tempdir_in(parent)
         .map_err(|e| Error::other("create a temporary directory", e))?;
     let kept = holder.path().join("kept");
     fs::rename(work.join(&rel), &kept).map_err(|e| Error::io("move", work.join(&rel), e))?;
-    for e in fs::read_dir(work).map_err(|e| Error::io("read directory", work, e))?.flatten() {
+    for e in fs::read_dir(work)
+        .map_err(|e| Error::io("read directory", work, e))?
+        .flatten()
+    {
         let p = e.path();
         let is_dir = e.file_type().map(|t| t.is_dir()).unwrap_or(false);
-        let r = if is_dir { fs::remove_dir_all(&p) } else { fs::remove_file(&p) };
+        let r = if is_dir {
+            fs::remove_dir_all(&p)
+        } else {
+            fs::remove_file(&p)
+        };
         r.map_err(|err| Error::io("remove", &p, err))?;
     }
-    for e in fs::read_dir(&kept).map_err(|e| Error::io("read directory", &kept, e))?.flatten() {
+    for e in fs::read_dir(&kept)
+        .map_err(|e| Error::io("read directory", &kept, e))?
+        .flatten()
+    {
         let to = work.join(e.file_name());
         fs::rename(e.path(), &to).map_err(|err| Error::io("move", &to, err))?;
     }
@@ -93,7 +107,11 @@ mod tests {
         std::os::unix::fs::symlink("/etc", work.join("link")).expect("symlink");
         for bad in ["missing", "../work", "link", "a/../.."] {
             let e = apply(bad, &work).expect_err(bad);
-            assert!(e.to_string().starts_with("Specified build-dir not found in sourcecode working directory: "), "{e}");
+            assert!(
+                e.to_string()
+                    .starts_with("Specified build-dir not found in sourcecode working directory: "),
+                "{e}"
+            );
         }
         apply("", &work).expect("empty is a no-op");
     }

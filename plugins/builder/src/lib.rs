@@ -15,12 +15,25 @@ use dokku_trigger::triggers::Report;
 use dokku_trigger::{Bus, CorePlugin, Ctx};
 
 /// How the builder report is named and keyed.
-pub const SPEC: ReportSpec<'static> = ReportSpec { title: "builder", prefix: "builder", legacy_json_keys: true };
+pub const SPEC: ReportSpec<'static> = ReportSpec {
+    title: "builder",
+    prefix: "builder",
+    legacy_json_keys: true,
+};
 
 const SETTABLE: &[Settable<'static>] = &[
-    Settable { key: "build-dir", scope: Scope::Both },
-    Settable { key: "selected", scope: Scope::Both },
-    Settable { key: "skip-cleanup", scope: Scope::Both },
+    Settable {
+        key: "build-dir",
+        scope: Scope::Both,
+    },
+    Settable {
+        key: "selected",
+        scope: Scope::Both,
+    },
+    Settable {
+        key: "skip-cleanup",
+        scope: Scope::Both,
+    },
 ];
 
 /// The plugin descriptor.
@@ -54,13 +67,28 @@ pub fn rows(paths: &Paths, app: &str) -> Rows {
     let raw = |a: &str, k: &str| props::raw(paths, a, k);
     let mut rows: Rows = vec![
         ("--builder-build-dir".into(), raw(app, "build-dir")),
-        ("--builder-computed-build-dir".into(), props::computed(paths, app, "build-dir")),
-        ("--builder-computed-selected".into(), props::computed(paths, app, "selected")),
-        ("--builder-computed-skip-cleanup".into(), props::computed(paths, app, "skip-cleanup")),
+        (
+            "--builder-computed-build-dir".into(),
+            props::computed(paths, app, "build-dir"),
+        ),
+        (
+            "--builder-computed-selected".into(),
+            props::computed(paths, app, "selected"),
+        ),
+        (
+            "--builder-computed-skip-cleanup".into(),
+            props::computed(paths, app, "skip-cleanup"),
+        ),
         ("--builder-detected".into(), raw(app, "detected")),
-        ("--builder-global-build-dir".into(), raw(GLOBAL, "build-dir")),
+        (
+            "--builder-global-build-dir".into(),
+            raw(GLOBAL, "build-dir"),
+        ),
         ("--builder-global-selected".into(), raw(GLOBAL, "selected")),
-        ("--builder-global-skip-cleanup".into(), raw(GLOBAL, "skip-cleanup")),
+        (
+            "--builder-global-skip-cleanup".into(),
+            raw(GLOBAL, "skip-cleanup"),
+        ),
         ("--builder-selected".into(), raw(app, "selected")),
         ("--builder-skip-cleanup".into(), raw(app, "skip-cleanup")),
     ];
@@ -69,7 +97,9 @@ pub fn rows(paths: &Paths, app: &str) -> Rows {
 }
 
 fn report_cmd(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    report::run_command(&ctx.paths, &ctx.out, &SPEC, argv, &|app| Ok(rows(&ctx.paths, app)))
+    report::run_command(&ctx.paths, &ctx.out, &SPEC, argv, &|app| {
+        Ok(rows(&ctx.paths, app))
+    })
 }
 
 fn set_cmd(ctx: &Ctx, argv: &[String]) -> Result<()> {
@@ -77,18 +107,32 @@ fn set_cmd(ctx: &Ctx, argv: &[String]) -> Result<()> {
         ctx.out.warn("detected is a read-only property");
         return Err(Error::exit(1));
     }
-    set::run_command(&ctx.paths, &ctx.out, props::PLUGIN, SETTABLE, argv, &|key, value| {
-        if key == "skip-cleanup" && value != "true" && value != "false" {
-            return Err(Error::fail(format!("Invalid value for {key}, must be true or false")));
-        }
-        Ok(())
-    })
+    set::run_command(
+        &ctx.paths,
+        &ctx.out,
+        props::PLUGIN,
+        SETTABLE,
+        argv,
+        &|key, value| {
+            if key == "skip-cleanup" && value != "true" && value != "false" {
+                return Err(Error::fail(format!(
+                    "Invalid value for {key}, must be true or false"
+                )));
+            }
+            Ok(())
+        },
+    )
 }
 
 fn register(bus: &mut Bus) {
-    bus.on::<BuilderGetProperty, _>(props::PLUGIN, |ctx, t: &BuilderGetProperty| Ok(props::computed(&ctx.paths, &t.app, &t.key)));
+    bus.on::<BuilderGetProperty, _>(props::PLUGIN, |ctx, t: &BuilderGetProperty| {
+        Ok(props::computed(&ctx.paths, &t.app, &t.key))
+    });
     bus.on::<CorePostExtract, _>(props::PLUGIN, |ctx, t: &CorePostExtract| {
-        builddir::apply(&props::computed(&ctx.paths, &t.app, "build-dir"), std::path::Path::new(&t.tmp_work_dir))
+        builddir::apply(
+            &props::computed(&ctx.paths, &t.app, "build-dir"),
+            std::path::Path::new(&t.tmp_work_dir),
+        )
     });
     bus.on::<PreReceiveApp, _>(props::PLUGIN, |ctx, t: &PreReceiveApp| {
         if props::computed(&ctx.paths, &t.app, "selected").is_empty() {

@@ -42,7 +42,8 @@ fn addr(host: &str, port: u16) -> Result<SocketAddr, Failure> {
 /// Open a TCP connection within `timeout`.
 pub fn connect(host: &str, port: u16, timeout: Duration) -> Result<TcpStream, Failure> {
     let a = addr(host, port)?;
-    TcpStream::connect_timeout(&a, timeout.max(Duration::from_millis(1))).map_err(|e| Failure::Connect(format!("{a}: {e}")))
+    TcpStream::connect_timeout(&a, timeout.max(Duration::from_millis(1)))
+        .map_err(|e| Failure::Connect(format!("{a}: {e}")))
 }
 
 /// Parse a raw HTTP answer.
@@ -56,25 +57,45 @@ pub fn parse_answer(raw: &[u8]) -> Result<Answer, Failure> {
     let mut parts = status_line.split_whitespace();
     let proto = parts.next().unwrap_or("");
     if !proto.starts_with("HTTP/") {
-        return Err(Failure::Answer(format!("not an HTTP answer: {status_line:?}")));
+        return Err(Failure::Answer(format!(
+            "not an HTTP answer: {status_line:?}"
+        )));
     }
-    let status = parts.next().and_then(|s| s.parse().ok()).ok_or_else(|| Failure::Answer(format!("bad status line: {status_line:?}")))?;
-    Ok(Answer { status, body: body.to_string() })
+    let status = parts
+        .next()
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| Failure::Answer(format!("bad status line: {status_line:?}")))?;
+    Ok(Answer {
+        status,
+        body: body.to_string(),
+    })
 }
 
 /// GET `path` from `host:port` with a `Host` header of `host_header`; the
 /// whole exchange must finish within `timeout`.
-pub fn get(host: &str, port: u16, path: &str, host_header: &str, headers: &[(String, String)], timeout: Duration) -> Result<Answer, Failure> {
+pub fn get(
+    host: &str,
+    port: u16,
+    path: &str,
+    host_header: &str,
+    headers: &[(String, String)],
+    timeout: Duration,
+) -> Result<Answer, Failure> {
     let deadline = Instant::now() + timeout;
     let mut stream = connect(host, port, timeout)?;
-    let left = |d: Instant| d.saturating_duration_since(Instant::now()).max(Duration::from_millis(1));
+    let left = |d: Instant| {
+        d.saturating_duration_since(Instant::now())
+            .max(Duration::from_millis(1))
+    };
     let _ = stream.set_write_timeout(Some(left(deadline)));
     let mut req = format!("GET {path} HTTP/1.0\r\nHost: {host_header}\r\nUser-Agent: dokku-checks\r\nAccept: */*\r\nConnection: close\r\n");
     for (k, v) in headers {
         req.push_str(&format!("{k}: {v}\r\n"));
     }
     req.push_str("\r\n");
-    stream.write_all(req.as_bytes()).map_err(|e| Failure::Answer(format!("sending request: {e}")))?;
+    stream
+        .write_all(req.as_bytes())
+        .map_err(|e| Failure::Answer(format!("sending request: {e}")))?;
     let mut raw = Vec::new();
     let mut buf = [0u8; 8192];
     loop {
@@ -104,8 +125,19 @@ mod tests {
 
     #[test]
     fn parses_answers() {
-        assert_eq!(parse_answer(b"HTTP/1.0 200 OK\r\nA: b\r\n\r\nhello").expect("ok"), Answer { status: 200, body: "hello".into() });
-        assert_eq!(parse_answer(b"HTTP/1.1 404 Not Found\n\n").expect("ok").status, 404);
+        assert_eq!(
+            parse_answer(b"HTTP/1.0 200 OK\r\nA: b\r\n\r\nhello").expect("ok"),
+            Answer {
+                status: 200,
+                body: "hello".into()
+            }
+        );
+        assert_eq!(
+            parse_answer(b"HTTP/1.1 404 Not Found\n\n")
+                .expect("ok")
+                .status,
+            404
+        );
         assert!(parse_answer(b"SSH-2.0").is_err());
     }
 
@@ -117,13 +149,22 @@ mod tests {
             let (mut s, _) = l.accept().expect("accept");
             let mut b = [0u8; 1024];
             let n = s.read(&mut b).expect("read");
-            assert!(String::from_utf8_lossy(&b[..n]).starts_with("GET /x HTTP/1.0\r\nHost: app\r\n"));
+            assert!(
+                String::from_utf8_lossy(&b[..n]).starts_with("GET /x HTTP/1.0\r\nHost: app\r\n")
+            );
             s.write_all(b"HTTP/1.0 200 OK\r\n\r\nready").expect("write");
         });
         let a = get("127.0.0.1", port, "/x", "app", &[], Duration::from_secs(5)).expect("get");
         assert_eq!(a.body, "ready");
         t.join().expect("server");
-        let closed = TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
-        assert!(matches!(get("127.0.0.1", closed, "/", "x", &[], Duration::from_secs(1)), Err(Failure::Connect(_))));
+        let closed = TcpListener::bind("127.0.0.1:0")
+            .expect("bind")
+            .local_addr()
+            .expect("addr")
+            .port();
+        assert!(matches!(
+            get("127.0.0.1", closed, "/", "x", &[], Duration::from_secs(1)),
+            Err(Failure::Connect(_))
+        ));
     }
 }

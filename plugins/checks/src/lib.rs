@@ -22,10 +22,20 @@ use dokku_trigger::{Bus, CorePlugin, Ctx};
 use commands as c;
 
 /// How the report is named and keyed.
-pub const SPEC: ReportSpec<'static> = ReportSpec { title: "checks", prefix: "checks", legacy_json_keys: true };
+pub const SPEC: ReportSpec<'static> = ReportSpec {
+    title: "checks",
+    prefix: "checks",
+    legacy_json_keys: true,
+};
 
 const fn cmd(name: &'static str, args: &'static str, help: &'static str, run: RunFn) -> Command {
-    Command { name, args, help, takes_app: true, run }
+    Command {
+        name,
+        args,
+        help,
+        takes_app: true,
+        run,
+    }
 }
 
 /// The plugin descriptor.
@@ -53,7 +63,9 @@ pub static PLUGIN: CorePlugin = CorePlugin {
 
 fn register(bus: &mut Bus) {
     bus.on::<CheckDeploy, _>(store::PLUGIN, check_deploy);
-    bus.on::<ChecksGetProperty, _>(store::PLUGIN, |ctx, t: &ChecksGetProperty| get_property(&ctx.paths, &t.app, &t.key));
+    bus.on::<ChecksGetProperty, _>(store::PLUGIN, |ctx, t: &ChecksGetProperty| {
+        get_property(&ctx.paths, &t.app, &t.key)
+    });
     bus.on::<Report, _>(store::PLUGIN, |ctx, t: &Report| {
         let rows = rows(&ctx.paths, &t.app)?;
         dokku_core::report::render_text(&SPEC, &t.app, &rows, &ctx.out);
@@ -91,7 +103,9 @@ pub fn get_property(paths: &Paths, app: &str, key: &str) -> Result<String> {
     Ok(match key {
         "disabled" => store::disabled(paths, app).to_value(),
         "skipped" => store::skipped(paths, app).to_value(),
-        "wait-to-retire" | "computed-wait-to-retire" => store::wait_to_retire(paths, app).to_string(),
+        "wait-to-retire" | "computed-wait-to-retire" => {
+            store::wait_to_retire(paths, app).to_string()
+        }
         "default-wait" => store::default_wait(paths).to_string(),
         other => Properties::new(paths, store::PLUGIN).get_str(app, other),
     })
@@ -101,11 +115,26 @@ pub fn get_property(paths: &Paths, app: &str, key: &str) -> Result<String> {
 pub fn rows(paths: &Paths, app: &str) -> Result<Rows> {
     let props = Properties::new(paths, store::PLUGIN);
     Ok(vec![
-        ("--checks-disabled-list".into(), store::disabled(paths, app).display()),
-        ("--checks-skipped-list".into(), store::skipped(paths, app).display()),
-        ("--checks-computed-wait-to-retire".into(), store::wait_to_retire(paths, app).to_string()),
-        ("--checks-global-wait-to-retire".into(), props.get_str(GLOBAL, "wait-to-retire")),
-        ("--checks-wait-to-retire".into(), props.get_str(app, "wait-to-retire")),
+        (
+            "--checks-disabled-list".into(),
+            store::disabled(paths, app).display(),
+        ),
+        (
+            "--checks-skipped-list".into(),
+            store::skipped(paths, app).display(),
+        ),
+        (
+            "--checks-computed-wait-to-retire".into(),
+            store::wait_to_retire(paths, app).to_string(),
+        ),
+        (
+            "--checks-global-wait-to-retire".into(),
+            props.get_str(GLOBAL, "wait-to-retire"),
+        ),
+        (
+            "--checks-wait-to-retire".into(),
+            props.get_str(app, "wait-to-retire"),
+        ),
     ])
 }
 

@@ -34,12 +34,22 @@ pub struct Target {
 /// The `checks:set` overrides of an app.
 pub fn overrides(ctx: &Ctx, app: &str) -> Overrides {
     let n = |k| store::computed_number(&ctx.paths, app, k);
-    Overrides { attempts: n("attempts").map(|v| v as u32), timeout: n("timeout"), wait: n("wait") }
+    Overrides {
+        attempts: n("attempts").map(|v| v as u32),
+        timeout: n("timeout"),
+        wait: n("wait"),
+    }
 }
 
 /// The app's app.json content, empty when none.
 pub fn app_json(ctx: &Ctx, app: &str) -> Result<String> {
-    Ok(first_answer(ctx.bus.collect(ctx, &AppJsonGetContent { app: app.to_string() })?).unwrap_or_default())
+    Ok(first_answer(ctx.bus.collect(
+        ctx,
+        &AppJsonGetContent {
+            app: app.to_string(),
+        },
+    )?)
+    .unwrap_or_default())
 }
 
 /// Run the checks that apply to the target; fails with Dokku's `Could not
@@ -56,7 +66,8 @@ pub fn run(ctx: &Ctx, engine: &dyn ContainerEngine, t: &Target) -> Result<()> {
         return Ok(());
     }
     let o = overrides(ctx, &t.app);
-    let mut checks = spec::from_app_json(&app_json(ctx, &t.app)?, &t.proc_type, o).map_err(Error::fail)?;
+    let mut checks =
+        spec::from_app_json(&app_json(ctx, &t.app)?, &t.proc_type, o).map_err(Error::fail)?;
     let mut fallback = false;
     if checks.is_empty() && t.proc_type == "web" {
         if let Some(content) = read_checks_file(engine, &t.container_id) {
@@ -70,9 +81,15 @@ pub fn run(ctx: &Ctx, engine: &dyn ContainerEngine, t: &Target) -> Result<()> {
         out.verbose("For more efficient zero downtime deployments, create a file CHECKS.");
         out.verbose("See https://dokku.com/docs/deployment/zero-downtime-deploys/ for examples");
         out.verbose("CHECKS file not found in container: Running simple container check...");
-        checks.push(spec::default_uptime(Duration::from_secs(store::default_wait(&ctx.paths))));
+        checks.push(spec::default_uptime(Duration::from_secs(
+            store::default_wait(&ctx.paths),
+        )));
     } else {
-        out.info1(&format!("Executing {} healthchecks ({})", checks.len(), t.dyno));
+        out.info1(&format!(
+            "Executing {} healthchecks ({})",
+            checks.len(),
+            t.dyno
+        ));
     }
     let mut failed = 0usize;
     for c in &checks {
@@ -81,7 +98,10 @@ pub fn run(ctx: &Ctx, engine: &dyn ContainerEngine, t: &Target) -> Result<()> {
         }
     }
     if failed > 0 {
-        return Err(Error::fail(format!("Could not start due to {failed} failed checks ({})", t.dyno)));
+        return Err(Error::fail(format!(
+            "Could not start due to {failed} failed checks ({})",
+            t.dyno
+        )));
     }
     if fallback {
         out.info1("Default container check successful!");
@@ -93,7 +113,9 @@ pub fn run(ctx: &Ctx, engine: &dyn ContainerEngine, t: &Target) -> Result<()> {
 
 /// The legacy CHECKS file from the container's working directory.
 fn read_checks_file(engine: &dyn ContainerEngine, container: &str) -> Option<String> {
-    let o = engine.exec(container, &ExecSpec::new(["cat", "CHECKS"])).ok()?;
+    let o = engine
+        .exec(container, &ExecSpec::new(["cat", "CHECKS"]))
+        .ok()?;
     if o.success() {
         Some(o.stdout_lossy())
     } else {
@@ -112,7 +134,13 @@ fn alive(engine: &dyn ContainerEngine, container: &str) -> std::result::Result<(
 }
 
 /// One check with its attempts; true when it passed.
-fn run_check(out: &Output, engine: &dyn ContainerEngine, t: &Target, c: &Check, fallback: bool) -> bool {
+fn run_check(
+    out: &Output,
+    engine: &dyn ContainerEngine,
+    t: &Target,
+    c: &Check,
+    fallback: bool,
+) -> bool {
     let port = c.port.unwrap_or(t.port);
     if !fallback {
         out.verbose(&format!("Running healthcheck {}", c.describe(port)));
@@ -132,7 +160,10 @@ fn run_check(out: &Output, engine: &dyn ContainerEngine, t: &Target, c: &Check, 
             Err(r) => {
                 reason = r;
                 if !fallback {
-                    out.verbose(&format!("Healthcheck failed name='{}' attempt={attempt}/{}: {reason}", c.name, c.attempts));
+                    out.verbose(&format!(
+                        "Healthcheck failed name='{}' attempt={attempt}/{}: {reason}",
+                        c.name, c.attempts
+                    ));
                 }
             }
         }
@@ -144,7 +175,10 @@ fn run_check(out: &Output, engine: &dyn ContainerEngine, t: &Target, c: &Check, 
         }
     }
     if fallback {
-        out.warn(&format!("App container failed to start ({}): {reason}", t.dyno));
+        out.warn(&format!(
+            "App container failed to start ({}): {reason}",
+            t.dyno
+        ));
     } else if c.warn_only {
         out.warn(&format!("Warning in name='{}': {reason}", c.name));
     } else {
@@ -153,7 +187,14 @@ fn run_check(out: &Output, engine: &dyn ContainerEngine, t: &Target, c: &Check, 
     false
 }
 
-fn probe(out: &Output, engine: &dyn ContainerEngine, t: &Target, c: &Check, port: u16, fallback: bool) -> std::result::Result<(), String> {
+fn probe(
+    out: &Output,
+    engine: &dyn ContainerEngine,
+    t: &Target,
+    c: &Check,
+    port: u16,
+    fallback: bool,
+) -> std::result::Result<(), String> {
     match &c.probe {
         Probe::Uptime(d) => {
             if fallback {
@@ -182,19 +223,28 @@ fn probe(out: &Output, engine: &dyn ContainerEngine, t: &Target, c: &Check, port
                 }
             }
         }
-        Probe::Http { scheme, path, content, headers } => {
+        Probe::Http {
+            scheme,
+            path,
+            content,
+            headers,
+        } => {
             if scheme != "http" {
                 return Err(format!("unsupported scheme {scheme}"));
             }
             let until = Instant::now() + c.timeout;
             loop {
-                let left = until.saturating_duration_since(Instant::now()).max(Duration::from_millis(100));
+                let left = until
+                    .saturating_duration_since(Instant::now())
+                    .max(Duration::from_millis(100));
                 match http::get(host(t), port, path, host(t), headers, left) {
                     Ok(a) if (200..400).contains(&a.status) => {
                         if content.is_empty() || a.body.contains(content.as_str()) {
                             return Ok(());
                         }
-                        return Err(format!("expected content {content:?} not found in answer of {path}"));
+                        return Err(format!(
+                            "expected content {content:?} not found in answer of {path}"
+                        ));
                     }
                     Ok(a) => return Err(format!("{path} answered with status {}", a.status)),
                     // Nothing listening yet: ask again at once, so the
@@ -211,13 +261,17 @@ fn probe(out: &Output, engine: &dyn ContainerEngine, t: &Target, c: &Check, port
             }
         }
         Probe::Command { cmd, content } => {
-            let o = engine.exec(&t.container_id, &ExecSpec::new(cmd.clone())).map_err(|e| e.to_string())?;
+            let o = engine
+                .exec(&t.container_id, &ExecSpec::new(cmd.clone()))
+                .map_err(|e| e.to_string())?;
             if !o.success() {
                 return Err(format!("command exited with code {}", o.exit_code));
             }
             let text = format!("{}{}", o.stdout_lossy(), o.stderr_lossy());
             if !content.is_empty() && !text.contains(content.as_str()) {
-                return Err(format!("expected content {content:?} not found in command output"));
+                return Err(format!(
+                    "expected content {content:?} not found in command output"
+                ));
             }
             Ok(())
         }

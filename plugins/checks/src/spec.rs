@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use serde::Deserialize;
+use dokku_trigger::appjson::AppJson;
 
 /// What a check looks at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,7 +61,10 @@ impl Check {
     /// How the check is described when it starts, in the healthchecker's
     /// `key=value` style.
     pub fn describe(&self, port: u16) -> String {
-        let mut parts = vec![format!("name='{}'", self.name), format!("attempts={}", self.attempts)];
+        let mut parts = vec![
+            format!("name='{}'", self.name),
+            format!("attempts={}", self.attempts),
+        ];
         match &self.probe {
             Probe::Http { path, content, .. } => {
                 parts.push(format!("path='{path}'"));
@@ -99,96 +102,78 @@ pub struct Overrides {
     pub wait: Option<u64>,
 }
 
-#[derive(Debug, Deserialize, Default)]
-#[serde(default)]
-struct RawHeader {
-    name: String,
-    value: String,
-}
-
-#[derive(Debug, Deserialize, Default)]
-#[serde(default, rename_all = "camelCase")]
-struct RawCheck {
-    attempts: Option<u32>,
-    command: Option<serde_json::Value>,
-    content: String,
-    http_headers: Vec<RawHeader>,
-    initial_delay: Option<u64>,
-    listening: bool,
-    name: String,
-    path: String,
-    port: Option<u16>,
-    scheme: String,
-    timeout: Option<u64>,
-    #[serde(rename = "type")]
-    kind: String,
-    uptime: Option<u64>,
-    wait: Option<u64>,
-    warn: bool,
-}
-
-#[derive(Debug, Deserialize, Default)]
-#[serde(default)]
-struct AppJson {
-    healthchecks: std::collections::BTreeMap<String, Vec<RawCheck>>,
-}
-
-fn command_words(v: &serde_json::Value) -> Vec<String> {
-    match v {
-        serde_json::Value::Array(a) => a.iter().map(|x| x.as_str().map(str::to_string).unwrap_or_else(|| x.to_string())).collect(),
-        serde_json::Value::String(s) if !s.is_empty() => vec!["/bin/sh".into(), "-c".into(), s.clone()],
-        _ => Vec::new(),
-    }
-}
-
 /// The healthchecks app.json defines for a process type. An unreadable
 /// app.json is an error (`Cannot parse app.json: ...`).
 pub fn from_app_json(content: &str, proc_type: &str, o: Overrides) -> Result<Vec<Check>, String> {
     if content.trim().is_empty() {
         return Ok(Vec::new());
     }
-    let parsed: AppJson = serde_json::from_str(content).map_err(|e| format!("Cannot parse app.json: {e}"))?;
-    let Some(raw) = parsed.healthchecks.get(proc_type) else { return Ok(Vec::new()) };
+    let parsed = AppJson::parse(content)?;
+    let secs = |v: Option<i64>| v.map(|n| u64::try_from(n).unwrap_or(0));
     let mut out = Vec::new();
-    for (i, r) in raw.iter().enumerate() {
-        let cmd = r.command.as_ref().map(command_words).unwrap_or_default();
+    for (i, r) in parsed.healthchecks_for(proc_type).iter().enumerate() {
+        let cmd = r.command.clone().unwrap_or_default();
+        let path = r.path.clone().unwrap_or_default();
+        let content = r.content.clone().unwrap_or_default();
         let probe = if !cmd.is_empty() {
-            Probe::Command { cmd, content: r.content.clone() }
-        } else if !r.path.is_empty() {
+            Probe::Command { cmd, content }
+        } else if !path.is_empty() {
             Probe::Http {
-                scheme: if r.scheme.is_empty() { "http".into() } else { r.scheme.clone() },
-                path: if r.path.starts_with('/') { r.path.clone() } else { format!("/{}", r.path) },
-                content: r.content.clone(),
-                headers: r.http_headers.iter().map(|h| (h.name.clone(), h.value.clone())).collect(),
+                scheme: r
+                    .scheme
+                    .clone()
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or_else(|| "http".into()),
+                path: if path.starts_with('/') {
+                    path
+                } else {
+                    format!("/{path}")
+                },
+                content,
+                headers: r
+                    .http_headers
+                    .iter()
+                    .map(|h| (h.name.clone(), h.value.clone()))
+                    .collect(),
             }
-        } else if let Some(u) = r.uptime.filter(|u| *u > 0) {
+        } else if let Some(u) = secs(r.uptime).filter(|u| *u > 0) {
             Probe::Uptime(Duration::from_secs(u))
-        } else if r.listening {
+        } else if r.listening == Some(true) {
             Probe::Listening
         } else {
-            Probe::Http { scheme: "http".into(), path: "/".into(), content: r.content.clone(), headers: Vec::new() }
+            Probe::Http {
+                scheme: "http".into(),
+                path: "/".into(),
+                content,
+                headers: Vec::new(),
+            }
         };
-        let name = if r.name.is_empty() {
-            match &probe {
+        let name = match r.name.clone().filter(|n| !n.is_empty()) {
+            Some(n) => n,
+            None => match &probe {
                 Probe::Http { path, .. } => format!("{proc_type} path check {path}"),
                 Probe::Command { .. } => format!("{proc_type} command check {}", i + 1),
                 Probe::Uptime(_) => format!("{proc_type} uptime check"),
                 Probe::Listening => format!("{proc_type} listening check"),
-            }
-        } else {
-            r.name.clone()
+            },
         };
         let uptime = matches!(probe, Probe::Uptime(_));
+        let attempts = r
+            .attempts
+            .map(|a| u32::try_from(a).unwrap_or(1))
+            .or(o.attempts)
+            .unwrap_or(3)
+            .max(1);
         out.push(Check {
             name,
-            kind: r.kind.clone(),
+            kind: r.kind.clone().unwrap_or_default(),
             probe,
-            attempts: if uptime { 1 } else { r.attempts.or(o.attempts).unwrap_or(3).max(1) },
-            timeout: Duration::from_secs(r.timeout.or(o.timeout).unwrap_or(5)),
-            wait: Duration::from_secs(r.wait.or(o.wait).unwrap_or(5)),
-            initial_delay: Duration::from_secs(r.initial_delay.unwrap_or(0)),
-            port: r.port,
-            warn_only: r.warn,
+            attempts: if uptime { 1 } else { attempts },
+            timeout: Duration::from_secs(secs(r.timeout).or(o.timeout).unwrap_or(5)),
+            wait: Duration::from_secs(secs(r.wait).or(o.wait).unwrap_or(5)),
+            initial_delay: Duration::from_secs(secs(r.initial_delay).unwrap_or(0)),
+            port: r.port.and_then(|p| u16::try_from(p).ok()),
+            warn_only: r.warn == Some(true),
         });
     }
     Ok(out)
@@ -233,7 +218,12 @@ pub fn from_checks_file(content: &str, o: Overrides) -> Vec<Check> {
             Check {
                 name: format!("CHECKS {target}"),
                 kind: "startup".into(),
-                probe: Probe::Http { scheme: "http".into(), path, content: expected, headers: Vec::new() },
+                probe: Probe::Http {
+                    scheme: "http".into(),
+                    path,
+                    content: expected,
+                    headers: Vec::new(),
+                },
                 attempts: attempts.max(1),
                 timeout: Duration::from_secs(timeout),
                 wait: Duration::from_secs(wait),
@@ -252,7 +242,11 @@ fn url_path(target: &str) -> String {
     } else if let Some(r) = target.strip_prefix("//") {
         r
     } else {
-        return if target.starts_with('/') { target.to_string() } else { format!("/{target}") };
+        return if target.starts_with('/') {
+            target.to_string()
+        } else {
+            format!("/{target}")
+        };
     };
     match rest.find('/') {
         Some(i) => rest[i..].to_string(),
@@ -282,7 +276,11 @@ mod tests {
 
     fn check(app_json: &str, proc_type: &str) -> String {
         match from_app_json(app_json, proc_type, Overrides::default()) {
-            Ok(v) => v.iter().map(|c| c.describe(5000)).collect::<Vec<_>>().join("\n"),
+            Ok(v) => v
+                .iter()
+                .map(|c| c.describe(5000))
+                .collect::<Vec<_>>()
+                .join("\n"),
             Err(e) => format!("error: {e}"),
         }
     }
@@ -306,25 +304,53 @@ mod tests {
         assert_eq!(check(j, "worker"), "");
         assert_eq!(check("", "web"), "");
         assert!(check("{", "web").starts_with("error: Cannot parse app.json:"));
-        let c = from_app_json(r#"{"healthchecks":{"web":[{"command":"test -f x","timeout":2}]}}"#, "web", Overrides::default()).expect("parse");
-        assert_eq!(c[0].probe, Probe::Command { cmd: vec!["/bin/sh".into(), "-c".into(), "test -f x".into()], content: String::new() });
+        let c = from_app_json(
+            "{\"healthchecks\":{\"web\":[{\"command\":[\"test\",\"-f\",\"x\"],\"timeout\":2}]} // jsonc\n}",
+            "web",
+            Overrides::default(),
+        )
+        .expect("parse");
+        assert_eq!(
+            c[0].probe,
+            Probe::Command {
+                cmd: vec!["test".into(), "-f".into(), "x".into()],
+                content: String::new()
+            }
+        );
         assert_eq!(c[0].timeout, Duration::from_secs(2));
     }
 
     #[test]
     fn overrides_apply_under_app_json_values() {
-        let o = Overrides { attempts: Some(7), timeout: Some(9), wait: Some(1) };
-        let c = from_app_json(r#"{"healthchecks":{"web":[{"path":"/","attempts":2}]}}"#, "web", o).expect("parse");
-        assert_eq!((c[0].attempts, c[0].timeout.as_secs(), c[0].wait.as_secs()), (2, 9, 1));
+        let o = Overrides {
+            attempts: Some(7),
+            timeout: Some(9),
+            wait: Some(1),
+        };
+        let c = from_app_json(
+            r#"{"healthchecks":{"web":[{"path":"/","attempts":2}]}}"#,
+            "web",
+            o,
+        )
+        .expect("parse");
+        assert_eq!(
+            (c[0].attempts, c[0].timeout.as_secs(), c[0].wait.as_secs()),
+            (2, 9, 1)
+        );
     }
 
     #[test]
     fn legacy_checks_file() {
-        let c = from_checks_file("WAIT=2\nATTEMPTS=3\n# comment\n/ Hello World\nhttp://example.com/status ok\n//x.y/z\n", Overrides::default());
+        let c = from_checks_file(
+            "WAIT=2\nATTEMPTS=3\n# comment\n/ Hello World\nhttp://example.com/status ok\n//x.y/z\n",
+            Overrides::default(),
+        );
         let got: Vec<(String, String, u32, u64)> = c
             .iter()
             .map(|c| match &c.probe {
-                Probe::Http { path, content, .. } => (path.clone(), content.clone(), c.attempts, c.wait.as_secs()),
+                Probe::Http { path, content, .. } => {
+                    (path.clone(), content.clone(), c.attempts, c.wait.as_secs())
+                }
                 _ => (String::new(), String::new(), 0, 0),
             })
             .collect();

@@ -96,7 +96,9 @@ impl ProcList {
     /// Remove process types (`None` meaning every one). Removing from
     /// `_all_` keeps the remaining `known` types.
     pub fn without(self, procs: Option<&[String]>, known: &[String]) -> Self {
-        let Some(p) = procs else { return ProcList::None };
+        let Some(p) = procs else {
+            return ProcList::None;
+        };
         let v: Vec<String> = match self {
             ProcList::None => return ProcList::None,
             ProcList::All => known.to_vec(),
@@ -122,7 +124,11 @@ pub fn skipped(paths: &Paths, app: &str) -> ProcList {
 }
 
 /// Rewrite both lists under the app's state lock.
-pub fn update(paths: &Paths, app: &str, f: impl FnOnce(ProcList, ProcList) -> (ProcList, ProcList)) -> Result<()> {
+pub fn update(
+    paths: &Paths,
+    app: &str,
+    f: impl FnOnce(ProcList, ProcList) -> (ProcList, ProcList),
+) -> Result<()> {
     let _lock = StateLock::acquire(paths, app)?;
     let (d, s) = f(disabled(paths, app), skipped(paths, app));
     let props = Properties::new(paths, PLUGIN);
@@ -138,8 +144,16 @@ pub fn update(paths: &Paths, app: &str, f: impl FnOnce(ProcList, ProcList) -> (P
 /// An app property, else the global one, as a number.
 pub fn computed_number(paths: &Paths, app: &str, key: &str) -> Option<u64> {
     let props = Properties::new(paths, PLUGIN);
-    let app_v = if app.is_empty() { String::new() } else { props.get_str(app, key) };
-    let v = if app_v.trim().is_empty() { props.get_str(GLOBAL, key) } else { app_v };
+    let app_v = if app.is_empty() {
+        String::new()
+    } else {
+        props.get_str(app, key)
+    };
+    let v = if app_v.trim().is_empty() {
+        props.get_str(GLOBAL, key)
+    } else {
+        app_v
+    };
     v.trim().parse().ok()
 }
 
@@ -151,7 +165,10 @@ pub fn wait_to_retire(paths: &Paths, app: &str) -> u64 {
 /// Seconds the fallback uptime check waits: `DOKKU_DEFAULT_CHECKS_WAIT`,
 /// else the global `default-wait` property, else 10.
 pub fn default_wait(paths: &Paths) -> u64 {
-    if let Some(v) = std::env::var("DOKKU_DEFAULT_CHECKS_WAIT").ok().and_then(|v| v.trim().parse().ok()) {
+    if let Some(v) = std::env::var("DOKKU_DEFAULT_CHECKS_WAIT")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+    {
         return v;
     }
     computed_number(paths, "", "default-wait").unwrap_or(DEFAULT_WAIT)
@@ -168,13 +185,29 @@ mod tests {
     #[test]
     fn lists() {
         assert_eq!(ProcList::parse(""), ProcList::None);
-        assert_eq!(ProcList::parse("web,worker,web"), ProcList::Some(v(&["web", "worker"])));
+        assert_eq!(
+            ProcList::parse("web,worker,web"),
+            ProcList::Some(v(&["web", "worker"]))
+        );
         assert_eq!(ProcList::parse("web,_all_"), ProcList::All);
         assert_eq!(ProcList::None.with(Some(&v(&["web"]))).to_value(), "web");
-        assert_eq!(ProcList::parse("web").with(Some(&v(&["worker"]))).to_value(), "web,worker");
+        assert_eq!(
+            ProcList::parse("web")
+                .with(Some(&v(&["worker"])))
+                .to_value(),
+            "web,worker"
+        );
         assert_eq!(ProcList::parse("web").with(None), ProcList::All);
-        assert_eq!(ProcList::All.without(Some(&v(&["web"])), &v(&["web", "worker"])).to_value(), "worker");
-        assert_eq!(ProcList::parse("web").without(Some(&v(&["web"])), &[]), ProcList::None);
+        assert_eq!(
+            ProcList::All
+                .without(Some(&v(&["web"])), &v(&["web", "worker"]))
+                .to_value(),
+            "worker"
+        );
+        assert_eq!(
+            ProcList::parse("web").without(Some(&v(&["web"])), &[]),
+            ProcList::None
+        );
         assert_eq!(ProcList::parse("web").without(None, &[]).display(), "none");
         assert!(ProcList::All.contains("x"));
     }

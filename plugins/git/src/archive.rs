@@ -25,7 +25,8 @@ pub enum ArchiveType {
 }
 
 /// Dokku's message for an unknown `--archive-type`.
-pub const INVALID_TYPE: &str = "Invalid archive type specified, valid archive types include: tar, tar.gz, zip";
+pub const INVALID_TYPE: &str =
+    "Invalid archive type specified, valid archive types include: tar, tar.gz, zip";
 
 impl ArchiveType {
     /// Parse `--archive-type`.
@@ -87,9 +88,13 @@ impl Violation {
     pub fn message(self) -> &'static str {
         match self {
             Violation::AbsolutePath => "Archive contains entries with absolute paths",
-            Violation::ParentTraversal => "Archive contains entries with parent directory traversal",
+            Violation::ParentTraversal => {
+                "Archive contains entries with parent directory traversal"
+            }
             Violation::AbsoluteSymlink => "Archive contains symlinks with absolute targets",
-            Violation::SymlinkOutside => "Archive contains symlinks pointing outside extraction directory",
+            Violation::SymlinkOutside => {
+                "Archive contains symlinks pointing outside extraction directory"
+            }
             Violation::UnsafePath => "Archive contains entries with unsafe paths",
         }
     }
@@ -167,7 +172,11 @@ pub fn check_entry(e: &Entry) -> std::result::Result<Vec<String>, Violation> {
 
 /// Check a listing against the limits and the path rules.
 pub fn validate(entries: &[Entry], archive_size: u64, max_files: u64, max_size: u64) -> Result<()> {
-    let too_big = || Error::fail(format!("Archive exceeds maximum allowed size of {max_size} bytes"));
+    let too_big = || {
+        Error::fail(format!(
+            "Archive exceeds maximum allowed size of {max_size} bytes"
+        ))
+    };
     if archive_size > max_size {
         return Err(too_big());
     }
@@ -177,7 +186,10 @@ pub fn validate(entries: &[Entry], archive_size: u64, max_files: u64, max_size: 
             entries.len()
         )));
     }
-    let total: u64 = entries.iter().map(|e| e.size).fold(0u64, u64::saturating_add);
+    let total: u64 = entries
+        .iter()
+        .map(|e| e.size)
+        .fold(0u64, u64::saturating_add);
     if total > max_size {
         return Err(too_big());
     }
@@ -204,7 +216,12 @@ fn tar_reader(kind: ArchiveType, file: File) -> Box<dyn Read> {
 
 fn tar_kind(entry: &tar::Entry<'_, Box<dyn Read>>) -> EntryKind {
     use tar::EntryType as T;
-    let link = || entry.link_name_bytes().map(|b| lossy(&b)).unwrap_or_default();
+    let link = || {
+        entry
+            .link_name_bytes()
+            .map(|b| lossy(&b))
+            .unwrap_or_default()
+    };
     match entry.header().entry_type() {
         T::Regular | T::Continuous => EntryKind::File,
         T::Directory => EntryKind::Dir,
@@ -252,7 +269,12 @@ pub fn list(kind: ArchiveType, path: &Path) -> Result<Vec<Entry>> {
                 } else {
                     EntryKind::File
                 };
-                out.push(Entry { path: name, kind, size: f.size(), mode });
+                out.push(Entry {
+                    path: name,
+                    kind,
+                    size: f.size(),
+                    mode,
+                });
             }
             Ok(out)
         }
@@ -285,13 +307,17 @@ fn make_parents(root: &Path, parts: &[String]) -> Result<()> {
 fn write_file(root: &Path, parts: &[String], data: &mut dyn Read, mode: Option<u32>) -> Result<()> {
     make_parents(root, parts)?;
     let target = join(root, parts);
-    if fs::symlink_metadata(&target).map(|m| !m.is_file()).unwrap_or(false) {
+    if fs::symlink_metadata(&target)
+        .map(|m| !m.is_file())
+        .unwrap_or(false)
+    {
         return Err(Violation::UnsafePath.fail());
     }
     let mut f = File::create(&target).map_err(|e| Error::io("create", &target, e))?;
     std::io::copy(data, &mut f).map_err(|e| Error::io("write", &target, e))?;
     let mode = mode.map(|m| m & 0o777).filter(|m| *m != 0).unwrap_or(0o644) | 0o600;
-    fs::set_permissions(&target, fs::Permissions::from_mode(mode)).map_err(|e| Error::io("chmod", &target, e))
+    fs::set_permissions(&target, fs::Permissions::from_mode(mode))
+        .map_err(|e| Error::io("chmod", &target, e))
 }
 
 fn make_dir(root: &Path, parts: &[String]) -> Result<()> {
@@ -317,7 +343,9 @@ struct Deferred {
 fn finish(root: &Path, deferred: Deferred) -> Result<()> {
     for (parts, source) in deferred.hardlinks {
         let src = join(root, &source);
-        let is_file = fs::symlink_metadata(&src).map(|m| m.is_file()).unwrap_or(false);
+        let is_file = fs::symlink_metadata(&src)
+            .map(|m| m.is_file())
+            .unwrap_or(false);
         if !is_file {
             return Err(Violation::UnsafePath.fail());
         }
@@ -366,7 +394,9 @@ pub fn extract(kind: ArchiveType, path: &Path, root: &Path) -> Result<()> {
                     EntryKind::Dir => make_dir(root, &parts)?,
                     EntryKind::File => write_file(root, &parts, &mut entry, e.mode)?,
                     EntryKind::Symlink(t) => deferred.symlinks.push((parts, t)),
-                    EntryKind::Hardlink(t) => deferred.hardlinks.push((parts, check_path(&t).map_err(Violation::fail)?)),
+                    EntryKind::Hardlink(t) => deferred
+                        .hardlinks
+                        .push((parts, check_path(&t).map_err(Violation::fail)?)),
                     EntryKind::Other => return Err(Violation::UnsafePath.fail()),
                 }
             }
@@ -383,16 +413,34 @@ fn extract_zip<R: Read + Seek>(file: R, root: &Path, deferred: &mut Deferred) ->
         let mode = f.unix_mode();
         let name = lossy(f.name_raw());
         if f.is_dir() {
-            let parts = check_entry(&Entry { path: name, kind: EntryKind::Dir, size: 0, mode }).map_err(Violation::fail)?;
+            let parts = check_entry(&Entry {
+                path: name,
+                kind: EntryKind::Dir,
+                size: 0,
+                mode,
+            })
+            .map_err(Violation::fail)?;
             make_dir(root, &parts)?;
         } else if zip_symlink(mode) {
             let mut target = String::new();
             f.read_to_string(&mut target).map_err(read_err)?;
             let kind = EntryKind::Symlink(target.clone());
-            let parts = check_entry(&Entry { path: name, kind, size: 0, mode }).map_err(Violation::fail)?;
+            let parts = check_entry(&Entry {
+                path: name,
+                kind,
+                size: 0,
+                mode,
+            })
+            .map_err(Violation::fail)?;
             deferred.symlinks.push((parts, target));
         } else {
-            let parts = check_entry(&Entry { path: name, kind: EntryKind::File, size: 0, mode }).map_err(Violation::fail)?;
+            let parts = check_entry(&Entry {
+                path: name,
+                kind: EntryKind::File,
+                size: 0,
+                mode,
+            })
+            .map_err(Violation::fail)?;
             write_file(root, &parts, &mut f, mode)?;
         }
     }
@@ -403,7 +451,9 @@ fn extract_zip<R: Read + Seek>(file: R, root: &Path, deferred: &mut Deferred) ->
 /// the extraction when there is exactly one entry and it is a directory
 /// (archives made from a folder, like GitHub's), else the root itself.
 pub fn source_root(root: &Path) -> PathBuf {
-    let entries: Vec<_> = fs::read_dir(root).map(|rd| rd.flatten().collect()).unwrap_or_default();
+    let entries: Vec<_> = fs::read_dir(root)
+        .map(|rd| rd.flatten().collect())
+        .unwrap_or_default();
     if let [only] = entries.as_slice() {
         if only.file_type().map(|t| t.is_dir()).unwrap_or(false) {
             return only.path();
@@ -418,7 +468,12 @@ mod tests {
     use proptest::prelude::*;
 
     fn entry(path: &str, kind: EntryKind) -> Entry {
-        Entry { path: path.into(), kind, size: 1, mode: None }
+        Entry {
+            path: path.into(),
+            kind,
+            size: 1,
+            mode: None,
+        }
     }
 
     fn check(e: Entry, expected: std::result::Result<(), Violation>) {
@@ -430,29 +485,61 @@ mod tests {
         check(entry("app/Dockerfile", EntryKind::File), Ok(()));
         check(entry("./app/./x", EntryKind::File), Ok(()));
         check(entry("./", EntryKind::Dir), Ok(()));
-        check(entry("/etc/passwd", EntryKind::File), Err(Violation::AbsolutePath));
-        check(entry("../x", EntryKind::File), Err(Violation::ParentTraversal));
-        check(entry("a/../../x", EntryKind::File), Err(Violation::ParentTraversal));
-        check(entry("a/l", EntryKind::Symlink("/etc".into())), Err(Violation::AbsoluteSymlink));
-        check(entry("a/l", EntryKind::Symlink("../../etc".into())), Err(Violation::SymlinkOutside));
+        check(
+            entry("/etc/passwd", EntryKind::File),
+            Err(Violation::AbsolutePath),
+        );
+        check(
+            entry("../x", EntryKind::File),
+            Err(Violation::ParentTraversal),
+        );
+        check(
+            entry("a/../../x", EntryKind::File),
+            Err(Violation::ParentTraversal),
+        );
+        check(
+            entry("a/l", EntryKind::Symlink("/etc".into())),
+            Err(Violation::AbsoluteSymlink),
+        );
+        check(
+            entry("a/l", EntryKind::Symlink("../../etc".into())),
+            Err(Violation::SymlinkOutside),
+        );
         check(entry("a/l", EntryKind::Symlink("../b".into())), Ok(()));
-        check(entry("l", EntryKind::Symlink("..".into())), Err(Violation::SymlinkOutside));
+        check(
+            entry("l", EntryKind::Symlink("..".into())),
+            Err(Violation::SymlinkOutside),
+        );
         check(entry("dev", EntryKind::Other), Err(Violation::UnsafePath));
-        check(entry("h", EntryKind::Hardlink("../x".into())), Err(Violation::ParentTraversal));
+        check(
+            entry("h", EntryKind::Hardlink("../x".into())),
+            Err(Violation::ParentTraversal),
+        );
         check(entry(".", EntryKind::File), Err(Violation::UnsafePath));
     }
 
     #[test]
     fn limits_use_dokku_words() {
         let es = vec![entry("a", EntryKind::File), entry("b", EntryKind::File)];
-        assert_eq!(validate(&es, 10, 1, 100).expect_err("count").to_string(), "Archive contains 2 entries which exceeds the maximum of 1");
-        assert_eq!(validate(&es, 101, 5, 100).expect_err("size").to_string(), "Archive exceeds maximum allowed size of 100 bytes");
-        assert_eq!(validate(&es, 10, 5, 1).expect_err("total").to_string(), "Archive exceeds maximum allowed size of 1 bytes");
+        assert_eq!(
+            validate(&es, 10, 1, 100).expect_err("count").to_string(),
+            "Archive contains 2 entries which exceeds the maximum of 1"
+        );
+        assert_eq!(
+            validate(&es, 101, 5, 100).expect_err("size").to_string(),
+            "Archive exceeds maximum allowed size of 100 bytes"
+        );
+        assert_eq!(
+            validate(&es, 10, 5, 1).expect_err("total").to_string(),
+            "Archive exceeds maximum allowed size of 1 bytes"
+        );
         validate(&es, 10, 5, 100).expect("ok");
     }
 
     fn lexically_inside(parts: &[String]) -> bool {
-        parts.iter().all(|p| !p.is_empty() && p != "." && p != ".." && !p.contains('/'))
+        parts
+            .iter()
+            .all(|p| !p.is_empty() && p != "." && p != ".." && !p.contains('/'))
     }
 
     proptest! {

@@ -43,7 +43,14 @@ fn copy_contents(src: &Path, dst: &Path) -> Result<()> {
 /// Commit the contents of `src` on top of the deploy branch and deploy the
 /// commit. Nothing changes (and nothing is deployed) when the tree is the
 /// same as the branch's.
-pub fn deploy_directory(ctx: &Ctx, app: &str, src: &Path, user: &str, email: &str, source: Source) -> Result<()> {
+pub fn deploy_directory(
+    ctx: &Ctx,
+    app: &str,
+    src: &Path,
+    user: &str,
+    email: &str,
+    source: Source,
+) -> Result<()> {
     repo::initialize(&ctx.paths, app)?;
     let repo_path = repo::path(&ctx.paths, app);
     let branch = props::deploy_branch(&ctx.paths, app);
@@ -51,40 +58,66 @@ pub fn deploy_directory(ctx: &Ctx, app: &str, src: &Path, user: &str, email: &st
 
     let work = receive::temp_dir("git_from_directory")?;
     let dir = work.path();
-    git::output(git::in_dir(dir), ["-c", "init.defaultBranch=master", "init", "--quiet"])?;
+    git::output(
+        git::in_dir(dir),
+        ["-c", "init.defaultBranch=master", "init", "--quiet"],
+    )?;
     if let Some(prev) = &previous {
         let mut fetch = git::in_dir(dir);
-        fetch.args(["fetch", "--quiet", "--no-tags", "--"]).arg(&repo_path).arg(prev.as_str());
+        fetch
+            .args(["fetch", "--quiet", "--no-tags", "--"])
+            .arg(&repo_path)
+            .arg(prev.as_str());
         git::output(fetch, std::iter::empty::<&str>())?;
         git::output(git::in_dir(dir), ["update-ref", "HEAD", prev.as_str()])?;
     }
     copy_contents(src, dir)?;
     git::output(git::in_dir(dir), ["add", "--all", "--force", "."])?;
-    let tree = git::output(git::in_dir(dir), ["write-tree"])?.trim().to_string();
+    let tree = git::output(git::in_dir(dir), ["write-tree"])?
+        .trim()
+        .to_string();
     if let Some(prev) = &previous {
-        let prev_tree = git::output(git::in_dir(dir), ["rev-parse", &format!("{prev}^{{tree}}")])?.trim().to_string();
+        let prev_tree = git::output(git::in_dir(dir), ["rev-parse", &format!("{prev}^{{tree}}")])?
+            .trim()
+            .to_string();
         if prev_tree == tree {
             ctx.out.warn("No changes detected, skipping git commit");
-            ctx.out.warn("Call 'ps:rebuild' on app to rebuild the app from existing source");
+            ctx.out
+                .warn("Call 'ps:rebuild' on app to rebuild the app from existing source");
             return Ok(());
         }
     }
-    let now = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     let mut commit = git::in_dir(dir);
     commit
         .arg("-c")
         .arg(format!("user.name={user}"))
         .arg("-c")
         .arg(format!("user.email={email}"))
-        .args(["-c", "commit.gpgsign=false", "commit", "--quiet", "--no-verify", "-m"])
+        .args([
+            "-c",
+            "commit.gpgsign=false",
+            "commit",
+            "--quiet",
+            "--no-verify",
+            "-m",
+        ])
         .arg(format!("Automated commit @ {now}"));
     git::output(commit, std::iter::empty::<&str>())?;
-    let rev = git::output(git::in_dir(dir), ["rev-parse", "HEAD"])?.trim().to_string();
+    let rev = git::output(git::in_dir(dir), ["rev-parse", "HEAD"])?
+        .trim()
+        .to_string();
 
     // Bring the objects over under a temporary ref (fetching runs no hooks).
     let pending = format!("refs/dokku/pending/{rev}");
     let mut fetch = git::bare(&repo_path);
-    fetch.args(["fetch", "--quiet", "--no-tags", "--"]).arg(dir).arg(format!("+HEAD:{pending}"));
+    fetch
+        .args(["fetch", "--quiet", "--no-tags", "--"])
+        .arg(dir)
+        .arg(format!("+HEAD:{pending}"));
     git::output(fetch, std::iter::empty::<&str>())?;
     drop(work);
 

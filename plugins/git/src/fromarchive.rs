@@ -52,13 +52,23 @@ fn fetch(url: &str, stdin: &mut dyn Read, dest: &Path) -> Result<()> {
     }
     if url.starts_with("http://") || url.starts_with("https://") {
         let status = Command::new("curl")
-            .args(["--fail", "--location", "--silent", "--show-error", "--proto", "=http,https", "--output"])
+            .args([
+                "--fail",
+                "--location",
+                "--silent",
+                "--show-error",
+                "--proto",
+                "=http,https",
+                "--output",
+            ])
             .arg(dest)
             .arg(url)
             .status()
             .map_err(|e| Error::other("run curl", e))?;
         if !status.success() {
-            return Err(Error::fail(format!("Unable to download archive from {url}")));
+            return Err(Error::fail(format!(
+                "Unable to download archive from {url}"
+            )));
         }
         return Ok(());
     }
@@ -76,10 +86,13 @@ pub fn from_archive(ctx: &Ctx, req: &ArchiveRequest, stdin: &mut dyn Read) -> Re
     if req.url == "--" {
         ctx.out.info1("Reading archive from stdin");
     } else {
-        ctx.out.info1(&format!("Downloading archive from {}", req.url));
+        ctx.out
+            .info1(&format!("Downloading archive from {}", req.url));
     }
     fetch(&req.url, stdin, &archive_path)?;
-    let size = std::fs::metadata(&archive_path).map(|m| m.len()).unwrap_or(0);
+    let size = std::fs::metadata(&archive_path)
+        .map(|m| m.len())
+        .unwrap_or(0);
     let (max_files, max_size) = props::archive_limits(&ctx.paths, &req.app);
     let entries = archive::list(req.kind, &archive_path)?;
     archive::validate(&entries, size, max_files, max_size)?;
@@ -93,6 +106,9 @@ pub fn from_archive(ctx: &Ctx, req: &ArchiveRequest, stdin: &mut dyn Read) -> Re
     }
     let source_root = archive::source_root(&root);
     props::delete(&ctx.paths, &req.app, "source-image")?;
-    let source = Source { kind: "archive", metadata: req.url.clone() };
+    let source = Source {
+        kind: "archive",
+        metadata: req.url.clone(),
+    };
     deploy_directory(ctx, &req.app, &source_root, &req.user, &req.email, source)
 }

@@ -33,7 +33,9 @@ pub fn receive_pack(ctx: &Ctx, raw_app: &str) -> Result<()> {
             let (out, cap) = dokku_output::Output::captured(ctx.out.is_quiet());
             let mut quiet_ctx = silent(ctx);
             quiet_ctx.out = out;
-            let created = ctx.bus.notify(&quiet_ctx, &AppMaybeCreate { app: app.clone() });
+            let created = ctx
+                .bus
+                .notify(&quiet_ctx, &AppMaybeCreate { app: app.clone() });
             ctx.out.write_err(&cap.stderr());
             created?;
             apps::verify(&ctx.paths, &app)?;
@@ -92,7 +94,11 @@ pub fn parse_refs(input: &str) -> Vec<PushedRef> {
         .filter_map(|l| {
             let mut it = l.split_whitespace();
             let (old, new, refname) = (it.next()?, it.next()?, it.next()?);
-            Some(PushedRef { old: old.into(), new: new.into(), refname: refname.into() })
+            Some(PushedRef {
+                old: old.into(),
+                new: new.into(),
+                refname: refname.into(),
+            })
         })
         .collect()
 }
@@ -112,7 +118,11 @@ fn first_push_branch(ctx: &Ctx, app: &str, refs: &[PushedRef]) -> Result<()> {
         .filter_map(|r| r.refname.strip_prefix("refs/heads/"))
         .filter(|b| names::is_valid_branch(b))
         .collect();
-    let branch = match pushed.iter().find(|b| **b == props::DEFAULT_BRANCH).or_else(|| pushed.first()) {
+    let branch = match pushed
+        .iter()
+        .find(|b| **b == props::DEFAULT_BRANCH)
+        .or_else(|| pushed.first())
+    {
         Some(b) => b.to_string(),
         None => return Ok(()),
     };
@@ -125,13 +135,18 @@ fn first_push_branch(ctx: &Ctx, app: &str, refs: &[PushedRef]) -> Result<()> {
 pub fn hook(ctx: &Ctx, app: &str, input: &mut dyn BufRead) -> Result<()> {
     apps::validate_name(app)?;
     let mut text = String::new();
-    input.read_to_string(&mut text).map_err(|e| Error::other("read pushed refs", e))?;
+    input
+        .read_to_string(&mut text)
+        .map_err(|e| Error::other("read pushed refs", e))?;
     let refs = parse_refs(&text);
     first_push_branch(ctx, app, &refs)?;
     let branch = props::deploy_branch(&ctx.paths, app);
     if !names::is_valid_branch(&branch) {
-        ctx.out.warn(&format!("Invalid branch name '{branch}' specified via deploy-branch setting."));
-        ctx.out.warn("For more details, please see the man page for 'git-check-ref-format.'");
+        ctx.out.warn(&format!(
+            "Invalid branch name '{branch}' specified via deploy-branch setting."
+        ));
+        ctx.out
+            .warn("For more details, please see the man page for 'git-check-ref-format.'");
         return Ok(());
     }
     let deploy_ref = format!("refs/heads/{branch}");
@@ -144,8 +159,12 @@ pub fn hook(ctx: &Ctx, app: &str, input: &mut dyn BufRead) -> Result<()> {
             receive::receive(ctx, app, Some(&r.new), None)?;
         } else {
             let short = r.refname.strip_prefix("refs/heads/").unwrap_or(&r.refname);
-            ctx.out.info1(&format!("WARNING: deploy did not complete, you must push to {branch}."));
-            ctx.out.info1(&format!("for example, try 'git push <dokku> {short}:{branch}'"));
+            ctx.out.info1(&format!(
+                "WARNING: deploy did not complete, you must push to {branch}."
+            ));
+            ctx.out.info1(&format!(
+                "for example, try 'git push <dokku> {short}:{branch}'"
+            ));
         }
     }
     Ok(())
@@ -168,7 +187,9 @@ mod tests {
 
     #[test]
     fn hook_input_lines() {
-        let refs = parse_refs("0000000000000000000000000000000000000000 abc refs/heads/main\nbad\n1 2 refs/tags/v1\n");
+        let refs = parse_refs(
+            "0000000000000000000000000000000000000000 abc refs/heads/main\nbad\n1 2 refs/tags/v1\n",
+        );
         assert_eq!(refs.len(), 2);
         assert_eq!(refs[0].refname, "refs/heads/main");
         assert_eq!((refs[1].old.as_str(), refs[1].new.as_str()), ("1", "2"));

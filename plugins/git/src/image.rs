@@ -41,10 +41,16 @@ pub fn from_image(ctx: &Ctx, req: &ImageRequest) -> Result<()> {
         return Err(Error::fail(MISSING_IMAGE));
     }
     if !names::is_image_reference(&req.image) {
-        return Err(Error::fail(format!("Invalid docker image specified: {}", req.image)));
+        return Err(Error::fail(format!(
+            "Invalid docker image specified: {}",
+            req.image
+        )));
     }
     let engine = engine()?;
-    if !engine.image_exists(&req.image).map_err(|e| Error::other("docker", e))? {
+    if !engine
+        .image_exists(&req.image)
+        .map_err(|e| Error::other("docker", e))?
+    {
         return Err(Error::fail(format!("Failed to pull image: {}", req.image)));
     }
     let work = receive::temp_dir("git_from_image")?;
@@ -52,7 +58,9 @@ pub fn from_image(ctx: &Ctx, req: &ImageRequest) -> Result<()> {
     if let Some(dir) = req.build_dir.as_deref().filter(|d| !d.is_empty()) {
         let dir = Path::new(dir);
         if !dir.is_dir() {
-            return Err(Error::fail("Invalid BUILD_DIR specified for docker build context"));
+            return Err(Error::fail(
+                "Invalid BUILD_DIR specified for docker build context",
+            ));
         }
         ctx.out.verbose("Syncing build directory context");
         dokku_core::fsutil::copy_dir_all(dir, work.path())?;
@@ -66,27 +74,42 @@ pub fn from_image(ctx: &Ctx, req: &ImageRequest) -> Result<()> {
     ));
     std::fs::write(&dockerfile, content).map_err(|e| Error::io("write", &dockerfile, e))?;
     props::write(&ctx.paths, &req.app, "source-image", &req.image)?;
-    let source = Source { kind: "docker-image", metadata: req.image.clone() };
+    let source = Source {
+        kind: "docker-image",
+        metadata: req.image.clone(),
+    };
     deploy_directory(ctx, &req.app, work.path(), &req.user, &req.email, source)
 }
 
 /// `git:load-image`: `docker load` the tarball on stdin, then deploy the
 /// named image from it.
-pub fn load_image(ctx: &Ctx, req: &ImageRequest, stdin: &mut dyn Read, stdin_is_tty: bool) -> Result<()> {
+pub fn load_image(
+    ctx: &Ctx,
+    req: &ImageRequest,
+    stdin: &mut dyn Read,
+    stdin_is_tty: bool,
+) -> Result<()> {
     dokku_core::apps::verify(&ctx.paths, &req.app)?;
     if req.image.is_empty() {
         return Err(Error::fail(MISSING_IMAGE));
     }
     if stdin_is_tty {
-        return Err(Error::fail("Expecting tar archive containing docker image on STDIN"));
+        return Err(Error::fail(
+            "Expecting tar archive containing docker image on STDIN",
+        ));
     }
     let engine = engine()?;
-    let lines = engine.load_image(stdin).map_err(|e| Error::other("docker load", e))?;
+    let lines = engine
+        .load_image(stdin)
+        .map_err(|e| Error::other("docker load", e))?;
     for l in lines {
         ctx.out.line(&l);
     }
     if !engine.image_exists(&req.image).unwrap_or(false) {
-        return Err(Error::fail(format!("Loaded image tarball but the specified docker image was not found: {}", req.image)));
+        return Err(Error::fail(format!(
+            "Loaded image tarball but the specified docker image was not found: {}",
+            req.image
+        )));
     }
     from_image(ctx, req)
 }

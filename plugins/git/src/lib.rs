@@ -27,11 +27,23 @@ use dokku_trigger::{Bus, CorePlugin};
 use commands as c;
 
 const fn cmd(name: &'static str, args: &'static str, help: &'static str, run: RunFn) -> Command {
-    Command { name, args, help, takes_app: true, run }
+    Command {
+        name,
+        args,
+        help,
+        takes_app: true,
+        run,
+    }
 }
 
 const fn hidden(name: &'static str, run: RunFn) -> Command {
-    Command { name, args: "", help: "", takes_app: false, run }
+    Command {
+        name,
+        args: "",
+        help: "",
+        takes_app: false,
+        run,
+    }
 }
 
 /// The commands, in help order; the ssh entries have no help line.
@@ -60,11 +72,36 @@ const COMMANDS: &[Command] = &[
         "Clone or fetch an app from remote git repo",
         c::sync::run,
     ),
-    cmd("git:initialize", "<app>", "Initialize a git repository for an app", c::initialize::run),
-    cmd("git:report", "[<app>] [<flag>|--format json]", "Displays a git report for one or more apps", c::report::run),
-    cmd("git:set", "<app> <key> (<value>)", "Set or clear a git property for an app", c::set::run),
-    cmd("git:status", "<app>", "Show the working tree status for an app", c::status::run),
-    cmd("git:unlock", "<app> [--force]", "Removes previous git clone folder for new deployment", c::unlock::run),
+    cmd(
+        "git:initialize",
+        "<app>",
+        "Initialize a git repository for an app",
+        c::initialize::run,
+    ),
+    cmd(
+        "git:report",
+        "[<app>] [<flag>|--format json]",
+        "Displays a git report for one or more apps",
+        c::report::run,
+    ),
+    cmd(
+        "git:set",
+        "<app> <key> (<value>)",
+        "Set or clear a git property for an app",
+        c::set::run,
+    ),
+    cmd(
+        "git:status",
+        "<app>",
+        "Show the working tree status for an app",
+        c::status::run,
+    ),
+    cmd(
+        "git:unlock",
+        "<app> [--force]",
+        "Removes previous git clone folder for new deployment",
+        c::unlock::run,
+    ),
     hidden("git-receive-pack", c::receive_pack::run),
     hidden("git-upload-pack", c::upload_pack::run),
     hidden("git-upload-archive", c::upload_pack::run_archive),
@@ -86,11 +123,21 @@ fn register(bus: &mut Bus) {
     bus.on::<ReceiveApp, _>(props::PLUGIN, |ctx, t: &ReceiveApp| {
         receive::receive(ctx, &t.app, t.rev.first().map(String::as_str), None)
     });
-    bus.on::<GitGetProperty, _>(props::PLUGIN, |ctx, t: &GitGetProperty| Ok(props::get(&ctx.paths, &t.app, &t.key)));
-    bus.on::<GitDeployBranch, _>(props::PLUGIN, |ctx, t: &GitDeployBranch| Ok(props::deploy_branch(&ctx.paths, &t.app)));
+    bus.on::<GitGetProperty, _>(props::PLUGIN, |ctx, t: &GitGetProperty| {
+        Ok(props::get(&ctx.paths, &t.app, &t.key))
+    });
+    bus.on::<GitDeployBranch, _>(props::PLUGIN, |ctx, t: &GitDeployBranch| {
+        Ok(props::deploy_branch(&ctx.paths, &t.app))
+    });
     bus.on::<GitHasCode, _>(props::PLUGIN, |ctx, t: &GitHasCode| {
-        let branch = if t.branch_name.is_empty() { props::deploy_branch(&ctx.paths, &t.app) } else { t.branch_name.clone() };
-        Ok(repo::branch_sha(&ctx.paths, &t.app, &branch).is_some().to_string())
+        let branch = if t.branch_name.is_empty() {
+            props::deploy_branch(&ctx.paths, &t.app)
+        } else {
+            t.branch_name.clone()
+        };
+        Ok(repo::branch_sha(&ctx.paths, &t.app, &branch)
+            .is_some()
+            .to_string())
     });
     bus.on::<Report, _>(props::PLUGIN, |ctx, t: &Report| {
         let rows = report::rows(&ctx.paths, &t.app)?;

@@ -29,16 +29,30 @@ pub fn unquote_app(raw: &str) -> Result<String> {
 /// Whether `name` is a usable branch name: what `git check-ref-format
 /// --branch` accepts, checked here without running git.
 pub fn is_valid_branch(name: &str) -> bool {
-    if name.is_empty() || name.starts_with('-') || name.starts_with('/') || name.ends_with('/') || name.ends_with('.') {
+    if name.is_empty()
+        || name.starts_with('-')
+        || name.starts_with('/')
+        || name.ends_with('/')
+        || name.ends_with('.')
+    {
         return false;
     }
-    if name == "@" || name.contains("..") || name.contains("@{") || name.contains("//") || name.ends_with(".lock") {
+    if name == "@"
+        || name.contains("..")
+        || name.contains("@{")
+        || name.contains("//")
+        || name.ends_with(".lock")
+    {
         return false;
     }
-    if name.chars().any(|c| c.is_ascii_control() || matches!(c, ' ' | '~' | '^' | ':' | '?' | '*' | '[' | '\\' | '\u{7f}')) {
+    if name.chars().any(|c| {
+        c.is_ascii_control()
+            || matches!(c, ' ' | '~' | '^' | ':' | '?' | '*' | '[' | '\\' | '\u{7f}')
+    }) {
         return false;
     }
-    name.split('/').all(|part| !part.is_empty() && !part.starts_with('.') && !part.ends_with(".lock"))
+    name.split('/')
+        .all(|part| !part.is_empty() && !part.starts_with('.') && !part.ends_with(".lock"))
 }
 
 /// Refuse an argument that git would read as an option.
@@ -54,7 +68,9 @@ pub fn not_an_option(what: &str, value: &str) -> Result<()> {
 pub fn is_image_reference(image: &str) -> bool {
     !image.is_empty()
         && !image.starts_with('-')
-        && image.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | ':' | '@' | '+'))
+        && image.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | ':' | '@' | '+')
+        })
 }
 
 #[cfg(test)]
@@ -82,7 +98,10 @@ mod tests {
         for good in ["master", "main", "feature/x", "release-1.2", "v1"] {
             assert!(is_valid_branch(good), "{good}");
         }
-        for bad in ["", "-x", "a..b", "a b", "a:b", "a/", "/a", ".a", "a.lock", "a//b", "@", "x@{y", "a\\b", "a~1", "a^", "a*"] {
+        for bad in [
+            "", "-x", "a..b", "a b", "a:b", "a/", "/a", ".a", "a.lock", "a//b", "@", "x@{y",
+            "a\\b", "a~1", "a^", "a*",
+        ] {
             assert!(!is_valid_branch(bad), "{bad}");
         }
     }

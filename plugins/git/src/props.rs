@@ -15,7 +15,14 @@ pub const DEFAULT_ARCHIVE_MAX_FILES: u64 = 10_000;
 pub const DEFAULT_ARCHIVE_MAX_SIZE: u64 = 1_073_741_824;
 
 /// Every settable key, in Dokku's order.
-pub const KEYS: &[&str] = &["archive-max-files", "archive-max-size", "deploy-branch", "keep-git-dir", "rev-env-var", "source-image"];
+pub const KEYS: &[&str] = &[
+    "archive-max-files",
+    "archive-max-size",
+    "deploy-branch",
+    "keep-git-dir",
+    "rev-env-var",
+    "source-image",
+];
 
 fn props(paths: &Paths) -> Properties<'_> {
     Properties::new(paths, PLUGIN)
@@ -72,8 +79,16 @@ pub fn source_image(paths: &Paths, app: &str) -> String {
 /// The archive limits: (max entries, max bytes). Unparsable values fall
 /// back to the defaults.
 pub fn archive_limits(paths: &Paths, app: &str) -> (u64, u64) {
-    let n = |key: &str, default: u64| computed(paths, app, key, "").trim().parse::<u64>().unwrap_or(default);
-    (n("archive-max-files", DEFAULT_ARCHIVE_MAX_FILES), n("archive-max-size", DEFAULT_ARCHIVE_MAX_SIZE))
+    let n = |key: &str, default: u64| {
+        computed(paths, app, key, "")
+            .trim()
+            .parse::<u64>()
+            .unwrap_or(default)
+    };
+    (
+        n("archive-max-files", DEFAULT_ARCHIVE_MAX_FILES),
+        n("archive-max-size", DEFAULT_ARCHIVE_MAX_SIZE),
+    )
 }
 
 /// Write a property.

@@ -9,14 +9,14 @@ use dokku_core::{apps, Error, Result};
 use dokku_docker::{ContainerEngine, ContainerFilter, DockerEngine, ImageFilter};
 use dokku_output::Output;
 use dokku_trigger::deploy::{
-    BuilderBuild, BuilderDetect, BuilderGetProperty, CorePostExtract, DeploySourceSet, PostExtract, PreReceiveApp,
-    ProcfileExtractImage, ReleaseAndDeploy,
+    BuilderBuild, BuilderDetect, BuilderGetProperty, CorePostExtract, DeploySourceSet, PostExtract,
+    PreReceiveApp, ProcfileExtractImage, ReleaseAndDeploy,
 };
 use dokku_trigger::triggers::ConfigSet;
 use dokku_trigger::Ctx;
 
-use dokku_core::deploy_lock::DeployLock;
 use crate::{props, repo, worktree};
+use dokku_core::deploy_lock::DeployLock;
 
 /// How the app's source arrived, recorded through `deploy-source-set`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,20 +53,36 @@ pub fn temp_dir(what: &str) -> Result<tempfile::TempDir> {
 
 /// The first non-empty answer of a collect.
 fn first(answers: Vec<String>) -> String {
-    answers.into_iter().map(|a| a.trim().to_string()).find(|a| !a.is_empty()).unwrap_or_default()
+    answers
+        .into_iter()
+        .map(|a| a.trim().to_string())
+        .find(|a| !a.is_empty())
+        .unwrap_or_default()
 }
 
 /// Which builder builds the source: the selected one, else the detected
 /// one (a Dockerfile counts only when nothing else is detected), else
 /// herokuish.
 pub fn builder_type(ctx: &Ctx, app: &str, dir: &str) -> Result<String> {
-    let selected = first(ctx.bus.collect(ctx, &BuilderGetProperty { app: app.into(), key: "selected".into() })?);
+    let selected = first(ctx.bus.collect(
+        ctx,
+        &BuilderGetProperty {
+            app: app.into(),
+            key: "selected".into(),
+        },
+    )?);
     if !selected.is_empty() {
         return Ok(selected);
     }
     let detected: Vec<String> = ctx
         .bus
-        .collect(ctx, &BuilderDetect { app: app.into(), source_work_dir: dir.into() })?
+        .collect(
+            ctx,
+            &BuilderDetect {
+                app: app.into(),
+                source_work_dir: dir.into(),
+            },
+        )?
         .into_iter()
         .map(|a| a.trim().to_string())
         .filter(|a| !a.is_empty())
@@ -82,7 +98,13 @@ pub fn builder_type(ctx: &Ctx, app: &str, dir: &str) -> Result<String> {
 /// Remove the app's exited containers and dangling images (`Cleaning up...`),
 /// unless the builder's `skip-cleanup` is set.
 fn cleanup(ctx: &Ctx, app: &str) -> Result<()> {
-    let skip = first(ctx.bus.collect(ctx, &BuilderGetProperty { app: app.into(), key: "skip-cleanup".into() })?);
+    let skip = first(ctx.bus.collect(
+        ctx,
+        &BuilderGetProperty {
+            app: app.into(),
+            key: "skip-cleanup".into(),
+        },
+    )?);
     if skip == "true" {
         return Ok(());
     }
@@ -98,7 +120,11 @@ fn cleanup(ctx: &Ctx, app: &str) -> Result<()> {
     for c in engine.list_containers(&filter).unwrap_or_default() {
         let _ = engine.remove_container(&c.id, false);
     }
-    let images = ImageFilter { labels: vec![label], dangling: Some(true), ..ImageFilter::default() };
+    let images = ImageFilter {
+        labels: vec![label],
+        dangling: Some(true),
+        ..ImageFilter::default()
+    };
     for i in engine.list_images(&images).unwrap_or_default() {
         let _ = engine.remove_image(&i.id, false);
     }
@@ -127,25 +153,77 @@ pub fn receive(ctx: &Ctx, app: &str, rev: Option<&str>, source: Option<Source>) 
 
     let var = props::rev_env_var(&ctx.paths, app);
     if !var.is_empty() {
-        let set = ConfigSet { no_restart: true, app: app.into(), pairs: vec![format!("{var}={rev}")] };
+        let set = ConfigSet {
+            no_restart: true,
+            app: app.into(),
+            pairs: vec![format!("{var}={rev}")],
+        };
         ctx.bus.notify(&silent(ctx), &set)?;
     }
     let revs = vec![rev.clone()];
-    ctx.bus.notify(ctx, &CorePostExtract { app: app.into(), tmp_work_dir: dir.clone(), rev: revs.clone() })?;
+    ctx.bus.notify(
+        ctx,
+        &CorePostExtract {
+            app: app.into(),
+            tmp_work_dir: dir.clone(),
+            rev: revs.clone(),
+        },
+    )?;
     let source_image = props::source_image(&ctx.paths, app);
     if !source_image.is_empty() {
-        ctx.bus.notify(ctx, &ProcfileExtractImage { app: app.into(), image: source_image })?;
+        ctx.bus.notify(
+            ctx,
+            &ProcfileExtractImage {
+                app: app.into(),
+                image: source_image,
+            },
+        )?;
     }
-    ctx.bus.notify(ctx, &PostExtract { app: app.into(), tmp_work_dir: dir.clone(), rev: revs })?;
+    ctx.bus.notify(
+        ctx,
+        &PostExtract {
+            app: app.into(),
+            tmp_work_dir: dir.clone(),
+            rev: revs,
+        },
+    )?;
 
     let builder = builder_type(ctx, app, &dir)?;
-    let pre = PreReceiveApp { app: app.into(), image_source_type: builder.clone(), tmp_work_dir: dir.clone(), rev: rev.clone() };
+    let pre = PreReceiveApp {
+        app: app.into(),
+        image_source_type: builder.clone(),
+        tmp_work_dir: dir.clone(),
+        rev: rev.clone(),
+    };
     ctx.bus.notify(ctx, &pre)?;
-    let source = source.unwrap_or(Source { kind: "git", metadata: rev.clone() });
-    ctx.bus.notify(ctx, &DeploySourceSet { app: app.into(), source_type: source.kind.into(), metadata: source.metadata })?;
+    let source = source.unwrap_or(Source {
+        kind: "git",
+        metadata: rev.clone(),
+    });
+    ctx.bus.notify(
+        ctx,
+        &DeploySourceSet {
+            app: app.into(),
+            source_type: source.kind.into(),
+            metadata: source.metadata,
+        },
+    )?;
 
     cleanup(ctx, app)?;
-    ctx.bus.select(ctx, &BuilderBuild { builder_type: builder, app: app.into(), source_work_dir: dir })?;
+    ctx.bus.select(
+        ctx,
+        &BuilderBuild {
+            builder_type: builder,
+            app: app.into(),
+            source_work_dir: dir,
+        },
+    )?;
     drop(work);
-    ctx.bus.notify(ctx, &ReleaseAndDeploy { app: app.into(), image_tag: "latest".into() })
+    ctx.bus.notify(
+        ctx,
+        &ReleaseAndDeploy {
+            app: app.into(),
+            image_tag: "latest".into(),
+        },
+    )
 }

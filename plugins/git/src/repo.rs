@@ -55,7 +55,14 @@ pub fn initialize(paths: &Paths, app: &str) -> Result<()> {
     if !exists(paths, app) {
         fsutil::ensure_dir(&dir)?;
         let mut c = git::command();
-        c.args(["-c", "init.defaultBranch=master", "init", "--quiet", "--bare"]).arg(&dir);
+        c.args([
+            "-c",
+            "init.defaultBranch=master",
+            "init",
+            "--quiet",
+            "--bare",
+        ])
+        .arg(&dir);
         git::output(c, std::iter::empty::<&str>())?;
         chown_tree(&dir);
     }
@@ -79,17 +86,28 @@ fn chown_tree(dir: &Path) {
 /// The sha a branch points to, if the branch exists.
 pub fn branch_sha(paths: &Paths, app: &str, branch: &str) -> Option<String> {
     let refname = format!("refs/heads/{branch}");
-    git::output(git::bare(&path(paths, app)), ["rev-parse", "--verify", "--quiet", refname.as_str()])
-        .ok()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
+    git::output(
+        git::bare(&path(paths, app)),
+        ["rev-parse", "--verify", "--quiet", refname.as_str()],
+    )
+    .ok()
+    .map(|s| s.trim().to_string())
+    .filter(|s| !s.is_empty())
 }
 
 /// Every branch of the repository.
 pub fn branches(paths: &Paths, app: &str) -> Vec<String> {
-    git::output(git::bare(&path(paths, app)), ["for-each-ref", "--format=%(refname:strip=2)", "refs/heads"])
-        .map(|s| s.lines().map(str::to_string).filter(|l| !l.is_empty()).collect())
-        .unwrap_or_default()
+    git::output(
+        git::bare(&path(paths, app)),
+        ["for-each-ref", "--format=%(refname:strip=2)", "refs/heads"],
+    )
+    .map(|s| {
+        s.lines()
+            .map(str::to_string)
+            .filter(|l| !l.is_empty())
+            .collect()
+    })
+    .unwrap_or_default()
 }
 
 /// Point a ref at a sha (no hooks run).
@@ -105,7 +123,11 @@ pub fn delete_ref(paths: &Paths, app: &str, refname: &str) {
 /// Point `HEAD` at a branch.
 pub fn set_head(paths: &Paths, app: &str, branch: &str) -> Result<()> {
     let refname = format!("refs/heads/{branch}");
-    git::output(git::bare(&path(paths, app)), ["symbolic-ref", "HEAD", refname.as_str()]).map(|_| ())
+    git::output(
+        git::bare(&path(paths, app)),
+        ["symbolic-ref", "HEAD", refname.as_str()],
+    )
+    .map(|_| ())
 }
 
 /// UNIX time of the last write of a branch ref, when it is a loose ref.
@@ -125,7 +147,11 @@ mod tests {
 
     #[test]
     fn hook_calls_this_binary_with_quoted_paths() {
-        let s = hook_script(Path::new("/home/dokku"), Path::new("/usr/bin/dokku"), "node-js-app");
+        let s = hook_script(
+            Path::new("/home/dokku"),
+            Path::new("/usr/bin/dokku"),
+            "node-js-app",
+        );
         insta::assert_snapshot!(s, @r"
         #!/usr/bin/env bash
         set -e
@@ -133,6 +159,7 @@ mod tests {
 
         cat | DOKKU_ROOT='/home/dokku' '/usr/bin/dokku' git-hook node-js-app
         ");
-        assert!(hook_script(Path::new("/it's"), Path::new("/x"), "a").contains("DOKKU_ROOT='/it'\\''s'"));
+        assert!(hook_script(Path::new("/it's"), Path::new("/x"), "a")
+            .contains("DOKKU_ROOT='/it'\\''s'"));
     }
 }

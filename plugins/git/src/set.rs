@@ -25,7 +25,10 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
         return Err(Error::fail("No key specified"));
     }
     if !props::KEYS.contains(&key) {
-        return Err(Error::fail(format!("Invalid key specified, valid keys include: {}", props::KEYS.join(", "))));
+        return Err(Error::fail(format!(
+            "Invalid key specified, valid keys include: {}",
+            props::KEYS.join(", ")
+        )));
     }
     let _lock = dokku_core::lock::StateLock::acquire(&ctx.paths, app)?;
     if !value.is_empty() {

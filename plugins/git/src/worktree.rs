@@ -23,7 +23,11 @@ fn quarantine_object_dirs() -> Vec<String> {
         }
     }
     if let Ok(list) = std::env::var("GIT_ALTERNATE_OBJECT_DIRECTORIES") {
-        dirs.extend(list.split(':').filter(|d| !d.is_empty()).map(str::to_string));
+        dirs.extend(
+            list.split(':')
+                .filter(|d| !d.is_empty())
+                .map(str::to_string),
+        );
     }
     dirs
 }
@@ -35,14 +39,34 @@ pub fn setup(paths: &Paths, app: &str, rev: &str, dir: &Path) -> Result<()> {
     let mut alternates = vec![repo_path.join("objects").display().to_string()];
     alternates.extend(quarantine_object_dirs());
     let alt_file = dir.join(".git/objects/info/alternates");
-    fs::write(&alt_file, alternates.join("\n") + "\n").map_err(|e| Error::io("write", &alt_file, e))?;
+    fs::write(&alt_file, alternates.join("\n") + "\n")
+        .map_err(|e| Error::io("write", &alt_file, e))?;
 
     let branch = props::deploy_branch(paths, app);
-    let branch = if crate::names::is_valid_branch(&branch) { branch } else { props::DEFAULT_BRANCH.to_string() };
-    git::output(git::in_dir(dir), ["-c", "advice.detachedHead=false", "checkout", "--quiet", "--force", "-B", branch.as_str(), rev])
-        .map_err(|e| Error::fail(format!("Unable to check out {rev}: {e}")))?;
+    let branch = if crate::names::is_valid_branch(&branch) {
+        branch
+    } else {
+        props::DEFAULT_BRANCH.to_string()
+    };
+    git::output(
+        git::in_dir(dir),
+        [
+            "-c",
+            "advice.detachedHead=false",
+            "checkout",
+            "--quiet",
+            "--force",
+            "-B",
+            branch.as_str(),
+            rev,
+        ],
+    )
+    .map_err(|e| Error::fail(format!("Unable to check out {rev}: {e}")))?;
     if dir.join(".gitmodules").is_file() {
-        git::output(git::in_dir(dir), ["submodule", "update", "--quiet", "--init", "--recursive"])?;
+        git::output(
+            git::in_dir(dir),
+            ["submodule", "update", "--quiet", "--init", "--recursive"],
+        )?;
     }
     if props::keep_git_dir(paths, app) {
         git::output(git::in_dir(dir), ["repack", "-a", "-d", "-q"])?;

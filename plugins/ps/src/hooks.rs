@@ -6,10 +6,12 @@ use dokku_core::property::Properties;
 use dokku_core::{fsutil, Error, Result};
 use dokku_docker::{ContainerEngine, ContainerSpec};
 use dokku_trigger::deploy::{
-    CorePostExtract, Deploy, ProcfileExists, ProcfileExtractImage, ProcfileGetCommand, PsCanScale, PsCurrentScale,
-    PsGetProperty, PsSetScale, ReleaseAndDeploy,
+    CorePostExtract, Deploy, ProcfileExists, ProcfileExtractImage, ProcfileGetCommand, PsCanScale,
+    PsCurrentScale, PsGetProperty, PsSetScale, ReleaseAndDeploy,
 };
-use dokku_trigger::triggers::{AppRebuild, AppRestart, PostAppCloneSetup, PostAppRenameSetup, PostDelete, Report};
+use dokku_trigger::triggers::{
+    AppRebuild, AppRestart, PostAppCloneSetup, PostAppRenameSetup, PostDelete, Report,
+};
 use dokku_trigger::{Bus, Ctx};
 
 use crate::{pipeline, procfile, report, scale, store};
@@ -17,17 +19,31 @@ use crate::{pipeline, procfile, report, scale, store};
 /// Subscribe every handler.
 pub fn register(bus: &mut Bus) {
     let p = store::PLUGIN;
-    bus.on::<ReleaseAndDeploy, _>(p, |ctx, t: &ReleaseAndDeploy| pipeline::release_and_deploy(ctx, &t.app, &t.image_tag));
+    bus.on::<ReleaseAndDeploy, _>(p, |ctx, t: &ReleaseAndDeploy| {
+        pipeline::release_and_deploy(ctx, &t.app, &t.image_tag)
+    });
     bus.on::<Deploy, _>(p, |ctx, t: &Deploy| {
         let arg = |i: usize| t.rest.get(i).map(String::as_str).unwrap_or("");
         pipeline::deploy(ctx, &t.app, arg(0), arg(1))
     });
-    bus.on::<AppRestart, _>(p, |ctx, t: &AppRestart| pipeline::restart(ctx, &t.app, "", false));
+    bus.on::<AppRestart, _>(p, |ctx, t: &AppRestart| {
+        pipeline::restart(ctx, &t.app, "", false)
+    });
     bus.on::<AppRebuild, _>(p, |ctx, t: &AppRebuild| pipeline::rebuild(ctx, &t.app));
-    bus.on::<ProcfileGetCommand, _>(p, |ctx, t: &ProcfileGetCommand| procfile_command(ctx, &t.app, &t.process_type, &t.port));
-    bus.on::<ProcfileExists, _>(p, |ctx, t: &ProcfileExists| Ok(store::procfile_path(&ctx.paths, &t.app).is_file().to_string()));
-    bus.on::<CorePostExtract, _>(p, |ctx, t: &CorePostExtract| extract_from_source(ctx, &t.app, Path::new(&t.tmp_work_dir)));
-    bus.on::<ProcfileExtractImage, _>(p, |ctx, t: &ProcfileExtractImage| extract_from_image(ctx, &t.app, &t.image));
+    bus.on::<ProcfileGetCommand, _>(p, |ctx, t: &ProcfileGetCommand| {
+        procfile_command(ctx, &t.app, &t.process_type, &t.port)
+    });
+    bus.on::<ProcfileExists, _>(p, |ctx, t: &ProcfileExists| {
+        Ok(store::procfile_path(&ctx.paths, &t.app)
+            .is_file()
+            .to_string())
+    });
+    bus.on::<CorePostExtract, _>(p, |ctx, t: &CorePostExtract| {
+        extract_from_source(ctx, &t.app, Path::new(&t.tmp_work_dir))
+    });
+    bus.on::<ProcfileExtractImage, _>(p, |ctx, t: &ProcfileExtractImage| {
+        extract_from_image(ctx, &t.app, &t.image)
+    });
     bus.on::<PsCanScale, _>(p, |ctx, t: &PsCanScale| {
         let props = store::props(&ctx.paths);
         if t.can_scale == "false" {
@@ -36,14 +52,31 @@ pub fn register(bus: &mut Bus) {
             props.delete(&t.app, "can-scale")
         }
     });
-    bus.on::<PsCurrentScale, _>(p, |ctx, t: &PsCurrentScale| Ok(scale::render(&store::scale(&ctx.paths, &t.app)?)));
-    bus.on::<PsSetScale, _>(p, |ctx, t: &PsSetScale| {
-        crate::commands::scale::set_scale(ctx, &t.app, &t.process_tuples, t.skip_deploy == "true", t.clear_existing == "true", false)
+    bus.on::<PsCurrentScale, _>(p, |ctx, t: &PsCurrentScale| {
+        Ok(scale::render(&store::scale(&ctx.paths, &t.app)?))
     });
-    bus.on::<PsGetProperty, _>(p, |ctx, t: &PsGetProperty| Ok(store::property(&ctx.paths, &t.app, &t.property)));
-    bus.on::<PostDelete, _>(p, |ctx, t: &PostDelete| fsutil::remove_dir_all(&store::data_dir(&ctx.paths, &t.app)));
-    bus.on::<PostAppRenameSetup, _>(p, |ctx, t: &PostAppRenameSetup| copy_data(ctx, &t.old_app, &t.new_app));
-    bus.on::<PostAppCloneSetup, _>(p, |ctx, t: &PostAppCloneSetup| copy_data(ctx, &t.old_app, &t.new_app));
+    bus.on::<PsSetScale, _>(p, |ctx, t: &PsSetScale| {
+        crate::commands::scale::set_scale(
+            ctx,
+            &t.app,
+            &t.process_tuples,
+            t.skip_deploy == "true",
+            t.clear_existing == "true",
+            false,
+        )
+    });
+    bus.on::<PsGetProperty, _>(p, |ctx, t: &PsGetProperty| {
+        Ok(store::property(&ctx.paths, &t.app, &t.property))
+    });
+    bus.on::<PostDelete, _>(p, |ctx, t: &PostDelete| {
+        fsutil::remove_dir_all(&store::data_dir(&ctx.paths, &t.app))
+    });
+    bus.on::<PostAppRenameSetup, _>(p, |ctx, t: &PostAppRenameSetup| {
+        copy_data(ctx, &t.old_app, &t.new_app)
+    });
+    bus.on::<PostAppCloneSetup, _>(p, |ctx, t: &PostAppCloneSetup| {
+        copy_data(ctx, &t.old_app, &t.new_app)
+    });
     bus.on::<Report, _>(p, |ctx, t: &Report| {
         let rows = report::rows(ctx, &t.app)?;
         dokku_core::report::render_text(&report::SPEC, &t.app, &rows, &ctx.out);
@@ -54,15 +87,25 @@ pub fn register(bus: &mut Bus) {
 /// The command of a process type, `$PORT` expanded; empty when the app has
 /// no Procfile or the Procfile does not name the type.
 fn procfile_command(ctx: &Ctx, app: &str, proc_type: &str, port: &str) -> Result<String> {
-    let Some(list) = store::processes(&ctx.paths, app)? else { return Ok(String::new()) };
-    Ok(list.iter().find(|p| p.name == proc_type).map(|p| procfile::expand_port(&p.command, port)).unwrap_or_default())
+    let Some(list) = store::processes(&ctx.paths, app)? else {
+        return Ok(String::new());
+    };
+    Ok(list
+        .iter()
+        .find(|p| p.name == proc_type)
+        .map(|p| procfile::expand_port(&p.command, port))
+        .unwrap_or_default())
 }
 
 /// A `procfile-path` value as a safe relative path: leading slashes
 /// dropped, `..` refused.
 pub fn relative_procfile_path(value: &str) -> Option<std::path::PathBuf> {
     let rel = Path::new(value.trim_start_matches('/'));
-    if rel.as_os_str().is_empty() || rel.components().any(|c| !matches!(c, Component::Normal(_) | Component::CurDir)) {
+    if rel.as_os_str().is_empty()
+        || rel
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+    {
         return None;
     }
     Some(rel.to_path_buf())
@@ -88,15 +131,20 @@ fn extract_from_source(ctx: &Ctx, app: &str, dir: &Path) -> Result<()> {
 /// directory.
 fn extract_from_image(ctx: &Ctx, app: &str, image: &str) -> Result<()> {
     let setting = store::property(&ctx.paths, app, "procfile-path");
-    let Some(rel) = relative_procfile_path(&setting) else { return store::write_procfile(&ctx.paths, app, None) };
+    let Some(rel) = relative_procfile_path(&setting) else {
+        return store::write_procfile(&ctx.paths, app, None);
+    };
     let engine = pipeline::engine()?;
-    let info = engine.image_inspect(image).map_err(|e| Error::other("inspect image", e))?;
+    let info = engine
+        .image_inspect(image)
+        .map_err(|e| Error::other("inspect image", e))?;
     let workdir = info.working_dir.clone().unwrap_or_else(|| "/".into());
     let path = Path::new(&workdir).join(rel);
     let mut spec = ContainerSpec::new(image);
     spec.entrypoint = Some(Vec::new());
     spec.cmd = Some(vec!["cat".into(), path.display().to_string()]);
-    spec.labels.insert("com.dokku.app-name".into(), app.to_string());
+    spec.labels
+        .insert("com.dokku.app-name".into(), app.to_string());
     let content = match engine.run_to_completion(&spec, None) {
         Ok(o) if o.success() => Some(o.stdout_lossy()),
         _ => None,
@@ -120,8 +168,14 @@ mod tests {
 
     #[test]
     fn procfile_paths_stay_relative() {
-        assert_eq!(relative_procfile_path("Procfile").as_deref(), Some(Path::new("Procfile")));
-        assert_eq!(relative_procfile_path("/.dokku/Procfile").as_deref(), Some(Path::new(".dokku/Procfile")));
+        assert_eq!(
+            relative_procfile_path("Procfile").as_deref(),
+            Some(Path::new("Procfile"))
+        );
+        assert_eq!(
+            relative_procfile_path("/.dokku/Procfile").as_deref(),
+            Some(Path::new(".dokku/Procfile"))
+        );
         assert_eq!(relative_procfile_path("../etc/passwd"), None);
         assert_eq!(relative_procfile_path(""), None);
     }

@@ -20,7 +20,13 @@ use dokku_trigger::CorePlugin;
 use commands as c;
 
 const fn cmd(name: &'static str, args: &'static str, help: &'static str, run: RunFn) -> Command {
-    Command { name, args, help, takes_app: true, run }
+    Command {
+        name,
+        args,
+        help,
+        takes_app: true,
+        run,
+    }
 }
 
 /// The plugin descriptor.
@@ -30,11 +36,36 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     summary: "Manage the processes of an app",
     namespace: None,
     commands: &[
-        cmd("ps:inspect", "<app>", "Shows docker inspect of the app's containers, secrets masked", c::inspect::run),
-        cmd("ps:rebuild", "[--parallel count] [--all|<app>]", "Builds and deploys an app again from its source", c::rebuild::run),
-        cmd("ps:report", "[<app>] [<flag>]", "Shows the process settings and state of one or every app", c::report::run),
-        cmd("ps:restart", "[--parallel count] [--all|<app>] [<process-name>]", "Replaces an app's containers with fresh ones", c::restart::run),
-        cmd("ps:restore", "[<app>]", "Brings back apps that ran before the server restarted", c::restore::run),
+        cmd(
+            "ps:inspect",
+            "<app>",
+            "Shows docker inspect of the app's containers, secrets masked",
+            c::inspect::run,
+        ),
+        cmd(
+            "ps:rebuild",
+            "[--parallel count] [--all|<app>]",
+            "Builds and deploys an app again from its source",
+            c::rebuild::run,
+        ),
+        cmd(
+            "ps:report",
+            "[<app>] [<flag>]",
+            "Shows the process settings and state of one or every app",
+            c::report::run,
+        ),
+        cmd(
+            "ps:restart",
+            "[--parallel count] [--all|<app>] [<process-name>]",
+            "Replaces an app's containers with fresh ones",
+            c::restart::run,
+        ),
+        cmd(
+            "ps:restore",
+            "[<app>]",
+            "Brings back apps that ran before the server restarted",
+            c::restore::run,
+        ),
         cmd("ps:retire", "[<app>]", "", c::retire::run),
         cmd(
             "ps:scale",
@@ -42,9 +73,24 @@ pub static PLUGIN: CorePlugin = CorePlugin {
             "Shows or changes how many containers each process type runs",
             c::scale::run,
         ),
-        cmd("ps:set", "[--global|<app>] <key> <value>", "Sets or clears a ps property", c::set::run),
-        cmd("ps:start", "[--parallel count] [--all|<app>]", "Starts a stopped app", c::start::run),
-        cmd("ps:stop", "[--parallel count] [--all|<app>]", "Stops an app's containers", c::stop::run),
+        cmd(
+            "ps:set",
+            "[--global|<app>] <key> <value>",
+            "Sets or clears a ps property",
+            c::set::run,
+        ),
+        cmd(
+            "ps:start",
+            "[--parallel count] [--all|<app>]",
+            "Starts a stopped app",
+            c::start::run,
+        ),
+        cmd(
+            "ps:stop",
+            "[--parallel count] [--all|<app>]",
+            "Stops an app's containers",
+            c::stop::run,
+        ),
     ],
     default: None,
     register: hooks::register,

@@ -23,36 +23,71 @@ pub struct Selection {
 /// The number of workers a `--parallel` value means; `-1` is the CPU count.
 pub fn workers(ctx: &Ctx, value: Option<&str>) -> Result<usize> {
     let Some(v) = value else { return Ok(1) };
-    let n: i64 = v.trim().parse().map_err(|_| Error::fail(format!("Invalid value {v} for --parallel flag")))?;
+    let n: i64 = v
+        .trim()
+        .parse()
+        .map_err(|_| Error::fail(format!("Invalid value {v} for --parallel flag")))?;
     match n {
         -1 => {
-            let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-            ctx.out.warn(&format!("Setting --parallel=-1 value to CPU count of {cpus}"));
+            let cpus = std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(1);
+            ctx.out.warn(&format!(
+                "Setting --parallel=-1 value to CPU count of {cpus}"
+            ));
             Ok(cpus)
         }
         n if n >= 1 => Ok(usize::try_from(n).unwrap_or(1)),
-        n => Err(Error::fail(format!("Invalid value {n} for --parallel flag"))),
+        n => Err(Error::fail(format!(
+            "Invalid value {n} for --parallel flag"
+        ))),
     }
 }
 
 /// Parse `[--parallel N] [--all|<app>] [rest...]`.
 pub fn select(ctx: &Ctx, argv: &[String]) -> Result<Selection> {
-    let p = args::parse(argv, args::Spec { switches: &["--all"], options: &["--parallel"], allow_unknown: false })?;
+    let p = args::parse(
+        argv,
+        args::Spec {
+            switches: &["--all"],
+            options: &["--parallel"],
+            allow_unknown: false,
+        },
+    )?;
     let workers = workers(ctx, p.value("--parallel"))?;
     if p.has("--all") {
         let list = apps::list(&ctx.paths);
         if list.is_empty() {
             return Err(Error::fail(apps::NO_APPS));
         }
-        return Ok(Selection { apps: list, all: true, workers, rest: p.positional.clone() });
+        return Ok(Selection {
+            apps: list,
+            all: true,
+            workers,
+            rest: p.positional.clone(),
+        });
     }
     let app = apps::require(&ctx.paths, p.arg(0))?;
-    Ok(Selection { apps: vec![app], all: false, workers, rest: p.positional.get(1..).map(<[String]>::to_vec).unwrap_or_default() })
+    Ok(Selection {
+        apps: vec![app],
+        all: false,
+        workers,
+        rest: p
+            .positional
+            .get(1..)
+            .map(<[String]>::to_vec)
+            .unwrap_or_default(),
+    })
 }
 
 /// Run `f` for every selected app; failures of single apps are reported
 /// and counted, and make the whole command fail.
-pub fn run(ctx: &Ctx, command: &str, sel: &Selection, f: &(dyn Fn(&Ctx, &str) -> Result<()> + Sync)) -> Result<()> {
+pub fn run(
+    ctx: &Ctx,
+    command: &str,
+    sel: &Selection,
+    f: &(dyn Fn(&Ctx, &str) -> Result<()> + Sync),
+) -> Result<()> {
     if !sel.all {
         return f(ctx, &sel.apps[0]);
     }
@@ -72,7 +107,9 @@ pub fn run(ctx: &Ctx, command: &str, sel: &Selection, f: &(dyn Fn(&Ctx, &str) ->
         }
         let n = errors.load(Ordering::Relaxed);
         if n > 0 {
-            return Err(Error::fail(format!("{command} command returned {n} errors")));
+            return Err(Error::fail(format!(
+                "{command} command returned {n} errors"
+            )));
         }
         return Ok(());
     }
@@ -91,7 +128,9 @@ pub fn run(ctx: &Ctx, command: &str, sel: &Selection, f: &(dyn Fn(&Ctx, &str) ->
     });
     let n = errors.load(Ordering::Relaxed);
     if n > 0 {
-        return Err(Error::fail(format!("Encountered {n} errors during parallel run")));
+        return Err(Error::fail(format!(
+            "Encountered {n} errors during parallel run"
+        )));
     }
     Ok(())
 }

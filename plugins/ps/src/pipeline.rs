@@ -8,9 +8,9 @@ use dokku_core::property::Properties;
 use dokku_core::{apps, Error, Result};
 use dokku_docker::{ContainerEngine, DockerEngine};
 use dokku_trigger::deploy::{
-    first_answer, scheduler_of, AppJsonGetContent, BuilderRelease, Deploy, GitHasCode, PreStart, PostStop, ReceiveApp,
-    ReleaseAndDeploy, SchedulerAppStatus, SchedulerDeploy, SchedulerIsDeployed, SchedulerPreRestore, SchedulerRetire,
-    SchedulerStop,
+    first_answer, scheduler_of, AppJsonGetContent, BuilderRelease, Deploy, GitHasCode, PostStop,
+    PreStart, ReceiveApp, ReleaseAndDeploy, SchedulerAppStatus, SchedulerDeploy,
+    SchedulerIsDeployed, SchedulerPreRestore, SchedulerRetire, SchedulerStop,
 };
 use dokku_trigger::Ctx;
 
@@ -33,7 +33,13 @@ pub fn image_repo(app: &str) -> String {
 /// Whether the app's scheduler has it deployed.
 pub fn is_deployed(ctx: &Ctx, app: &str) -> Result<bool> {
     let scheduler = scheduler_of(ctx, app)?;
-    let answer = ctx.bus.select(ctx, &SchedulerIsDeployed { scheduler, app: app.to_string() })?;
+    let answer = ctx.bus.select(
+        ctx,
+        &SchedulerIsDeployed {
+            scheduler,
+            app: app.to_string(),
+        },
+    )?;
     Ok(answer.map(|a| a.trim() == "true").unwrap_or(false))
 }
 
@@ -44,16 +50,21 @@ pub fn deployed_tag(ctx: &Ctx, app: &str) -> String {
 
 /// The `formation` quantities of the app's app.json, if it sets any.
 pub fn formation(ctx: &Ctx, app: &str) -> Result<Option<Scale>> {
-    let content = first_answer(ctx.bus.collect(ctx, &AppJsonGetContent { app: app.to_string() })?).unwrap_or_default();
+    let content = first_answer(ctx.bus.collect(
+        ctx,
+        &AppJsonGetContent {
+            app: app.to_string(),
+        },
+    )?)
+    .unwrap_or_default();
     if content.trim().is_empty() {
         return Ok(None);
     }
-    let v: serde_json::Value = serde_json::from_str(&content).map_err(|e| Error::fail(format!("Cannot parse app.json: {e}")))?;
-    let Some(f) = v.get("formation").and_then(|f| f.as_object()) else { return Ok(None) };
+    let parsed = dokku_trigger::appjson::AppJson::parse(&content).map_err(Error::fail)?;
     let mut out: Scale = Vec::new();
-    for (name, entry) in f {
-        if let Some(q) = entry.get("quantity").and_then(|q| q.as_u64()) {
-            out.push((name.clone(), u32::try_from(q).unwrap_or(u32::MAX)));
+    for (name, entry) in &parsed.formation {
+        if let Some(q) = entry.quantity {
+            out.push((name.clone(), u32::try_from(q.max(0)).unwrap_or(u32::MAX)));
         }
     }
     Ok(if out.is_empty() { None } else { Some(out) })
@@ -101,17 +112,32 @@ pub fn release_and_deploy(ctx: &Ctx, app: &str, tag: &str) -> Result<()> {
     let engine = engine()?;
     let info = match engine.image_inspect(&image) {
         Ok(i) => i,
-        Err(e) if e.is_not_found() => return Err(Error::fail(format!("App image ({image}) not found"))),
+        Err(e) if e.is_not_found() => {
+            return Err(Error::fail(format!("App image ({image}) not found")))
+        }
         Err(e) => return Err(Error::other("inspect image", e)),
     };
     let builder_type = info.labels.get(BUILDER_LABEL).cloned().unwrap_or_default();
     ctx.out.info1(&format!("Releasing {app}..."));
-    ctx.bus.select(ctx, &BuilderRelease { builder_type, app: app.to_string(), image_tag: tag.to_string() })?;
+    ctx.bus.select(
+        ctx,
+        &BuilderRelease {
+            builder_type,
+            app: app.to_string(),
+            image_tag: tag.to_string(),
+        },
+    )?;
     if store::property(&ctx.paths, app, "skip-deploy") == "true" {
         ctx.out.info1("Skipping deployment");
         return Ok(());
     }
-    ctx.bus.notify(ctx, &Deploy { app: app.to_string(), rest: vec![tag.to_string()] })
+    ctx.bus.notify(
+        ctx,
+        &Deploy {
+            app: app.to_string(),
+            rest: vec![tag.to_string()],
+        },
+    )
 }
 
 /// `deploy APP [TAG] [PROC_TYPE]`: deploy a released image with the app's
@@ -126,7 +152,11 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, proc_type: &str) -> Result<()> {
         scheduler: scheduler.clone(),
         app: app.to_string(),
         image_tag: tag.to_string(),
-        process_type: if proc_type.is_empty() { Vec::new() } else { vec![proc_type.to_string()] },
+        process_type: if proc_type.is_empty() {
+            Vec::new()
+        } else {
+            vec![proc_type.to_string()]
+        },
     };
     ctx.bus.select(ctx, &t)?;
     let props = store::props(&ctx.paths);
@@ -146,13 +176,42 @@ pub fn restart(ctx: &Ctx, app: &str, proc_type: &str, warn: bool) -> Result<()> 
         return Ok(());
     }
     let tag = deployed_tag(ctx, app);
+    if !warn {
+        // A restart asked for by a trigger (config changes) is a no-op
+        // when there is no image to restart from.
+        let image = format!(
+            "{}:{}",
+            image_repo(app),
+            if tag.is_empty() { "latest" } else { &tag }
+        );
+        if !engine()?
+            .image_exists(&image)
+            .map_err(|e| Error::other("inspect image", e))?
+        {
+            return Ok(());
+        }
+    }
     store::props(&ctx.paths).delete(app, "restore")?;
     locked(ctx, app, || {
         if tag.is_empty() {
-            ctx.out.warn("No deployed-image-tag property saved, falling back to full release-and-deploy");
-            return ctx.bus.notify(ctx, &ReleaseAndDeploy { app: app.to_string(), image_tag: String::new() });
+            ctx.out.warn(
+                "No deployed-image-tag property saved, falling back to full release-and-deploy",
+            );
+            return ctx.bus.notify(
+                ctx,
+                &ReleaseAndDeploy {
+                    app: app.to_string(),
+                    image_tag: String::new(),
+                },
+            );
         }
-        ctx.bus.notify(ctx, &Deploy { app: app.to_string(), rest: vec![tag, proc_type.to_string()] })
+        ctx.bus.notify(
+            ctx,
+            &Deploy {
+                app: app.to_string(),
+                rest: vec![tag, proc_type.to_string()],
+            },
+        )
     })
 }
 
@@ -162,20 +221,46 @@ pub fn rebuild(ctx: &Ctx, app: &str) -> Result<()> {
     apps::verify(&ctx.paths, app)?;
     let has_code = ctx
         .bus
-        .collect(ctx, &GitHasCode { app: app.to_string(), branch_name: String::new() })?
+        .collect(
+            ctx,
+            &GitHasCode {
+                app: app.to_string(),
+                branch_name: String::new(),
+            },
+        )?
         .iter()
         .any(|a| a.trim() == "true");
     if has_code {
-        return ctx.bus.notify(ctx, &ReceiveApp { app: app.to_string(), rev: Vec::new() });
+        return ctx.bus.notify(
+            ctx,
+            &ReceiveApp {
+                app: app.to_string(),
+                rev: Vec::new(),
+            },
+        );
     }
     let tag = deployed_tag(ctx, app);
-    let tag = if tag.is_empty() { "latest".to_string() } else { tag };
-    let exists = engine()?.image_exists(&format!("{}:{tag}", image_repo(app))).map_err(|e| Error::other("inspect image", e))?;
+    let tag = if tag.is_empty() {
+        "latest".to_string()
+    } else {
+        tag
+    };
+    let exists = engine()?
+        .image_exists(&format!("{}:{tag}", image_repo(app)))
+        .map_err(|e| Error::other("inspect image", e))?;
     if !exists {
         ctx.out.warn(&format!("App {app} has not been deployed"));
         return Ok(());
     }
-    locked(ctx, app, || ctx.bus.notify(ctx, &ReleaseAndDeploy { app: app.to_string(), image_tag: tag }))
+    locked(ctx, app, || {
+        ctx.bus.notify(
+            ctx,
+            &ReleaseAndDeploy {
+                app: app.to_string(),
+                image_tag: tag,
+            },
+        )
+    })
 }
 
 /// How many recorded containers run: `(running, total)`.
@@ -188,11 +273,24 @@ pub fn running_state(ctx: &Ctx, app: &str) -> Result<(usize, usize)> {
 /// The scheduler's status lines: `(dyno, status, container id)`.
 pub fn app_status(ctx: &Ctx, app: &str) -> Result<Vec<(String, String, String)>> {
     let scheduler = scheduler_of(ctx, app)?;
-    let s = ctx.bus.select(ctx, &SchedulerAppStatus { scheduler, app: app.to_string() })?.unwrap_or_default();
+    let s = ctx
+        .bus
+        .select(
+            ctx,
+            &SchedulerAppStatus {
+                scheduler,
+                app: app.to_string(),
+            },
+        )?
+        .unwrap_or_default();
     Ok(s.lines()
         .filter_map(|l| {
             let mut it = l.split_whitespace();
-            Some((it.next()?.to_string(), it.next()?.to_string(), it.next().unwrap_or("").to_string()))
+            Some((
+                it.next()?.to_string(),
+                it.next()?.to_string(),
+                it.next().unwrap_or("").to_string(),
+            ))
         })
         .collect())
 }
@@ -204,7 +302,12 @@ pub fn start(ctx: &Ctx, app: &str) -> Result<()> {
         ctx.out.warn(&format!("App {app} has not been deployed"));
         return Ok(());
     }
-    if let Err(e) = ctx.bus.notify(ctx, &PreStart { app: app.to_string() }) {
+    if let Err(e) = ctx.bus.notify(
+        ctx,
+        &PreStart {
+            app: app.to_string(),
+        },
+    ) {
         return Err(Error::fail(format!("Failure in pre-start hook: {e}")));
     }
     let (running, total) = running_state(ctx, app)?;
@@ -217,7 +320,15 @@ pub fn start(ctx: &Ctx, app: &str) -> Result<()> {
         ctx.out.warn("App is running in mixed mode, releasing");
     }
     let tag = deployed_tag(ctx, app);
-    locked(ctx, app, || ctx.bus.notify(ctx, &ReleaseAndDeploy { app: app.to_string(), image_tag: tag }))
+    locked(ctx, app, || {
+        ctx.bus.notify(
+            ctx,
+            &ReleaseAndDeploy {
+                app: app.to_string(),
+                image_tag: tag,
+            },
+        )
+    })
 }
 
 /// `ps:stop`: stop the app's containers and keep it stopped across reboots.
@@ -229,8 +340,20 @@ pub fn stop(ctx: &Ctx, app: &str) -> Result<()> {
     }
     ctx.out.info1_quiet(&format!("Stopping {app}"));
     let scheduler = scheduler_of(ctx, app)?;
-    ctx.bus.select(ctx, &SchedulerStop { scheduler, app: app.to_string(), remove_containers: "false".into() })?;
-    ctx.bus.notify(ctx, &PostStop { app: app.to_string() })?;
+    ctx.bus.select(
+        ctx,
+        &SchedulerStop {
+            scheduler,
+            app: app.to_string(),
+            remove_containers: "false".into(),
+        },
+    )?;
+    ctx.bus.notify(
+        ctx,
+        &PostStop {
+            app: app.to_string(),
+        },
+    )?;
     store::props(&ctx.paths).write(app, "restore", "false")
 }
 
@@ -238,7 +361,9 @@ pub fn stop(ctx: &Ctx, app: &str) -> Result<()> {
 pub fn restore(ctx: &Ctx, app: &str) -> Result<()> {
     apps::verify(&ctx.paths, app)?;
     if store::property(&ctx.paths, app, "restore") == "false" {
-        ctx.out.warn(&format!("Skipping ps:restore for {app} as restore property is false"));
+        ctx.out.warn(&format!(
+            "Skipping ps:restore for {app} as restore property is false"
+        ));
         return Ok(());
     }
     if !is_deployed(ctx, app)? {
@@ -248,17 +373,38 @@ pub fn restore(ctx: &Ctx, app: &str) -> Result<()> {
     let scheduler = scheduler_of(ctx, app)?;
     let lines = app_status(ctx, app)?;
     if lines.is_empty() || lines.iter().any(|(_, s, _)| s == "missing") {
-        ctx.out.warn("App has been detected as not running, releasing");
+        ctx.out
+            .warn("App has been detected as not running, releasing");
         let tag = deployed_tag(ctx, app);
-        return locked(ctx, app, || ctx.bus.notify(ctx, &ReleaseAndDeploy { app: app.to_string(), image_tag: tag }));
+        return locked(ctx, app, || {
+            ctx.bus.notify(
+                ctx,
+                &ReleaseAndDeploy {
+                    app: app.to_string(),
+                    image_tag: tag,
+                },
+            )
+        });
     }
-    ctx.bus.select(ctx, &SchedulerPreRestore { scheduler, app: app.to_string() })?;
+    ctx.bus.select(
+        ctx,
+        &SchedulerPreRestore {
+            scheduler,
+            app: app.to_string(),
+        },
+    )?;
     Ok(())
 }
 
 /// `ps:retire` of one app: retire old containers whose time has come.
 pub fn retire(ctx: &Ctx, app: &str) -> Result<()> {
     let scheduler = scheduler_of(ctx, app)?;
-    ctx.bus.select(ctx, &SchedulerRetire { scheduler, app: app.to_string() })?;
+    ctx.bus.select(
+        ctx,
+        &SchedulerRetire {
+            scheduler,
+            app: app.to_string(),
+        },
+    )?;
     Ok(())
 }

@@ -8,7 +8,11 @@ use dokku_trigger::Ctx;
 use crate::{pipeline, store};
 
 /// How the report is named and keyed.
-pub const SPEC: ReportSpec<'static> = ReportSpec { title: "ps", prefix: "ps", legacy_json_keys: true };
+pub const SPEC: ReportSpec<'static> = ReportSpec {
+    title: "ps",
+    prefix: "ps",
+    legacy_json_keys: true,
+};
 
 /// One app's report rows, sorted by flag.
 pub fn rows(ctx: &Ctx, app: &str) -> Result<Rows> {
@@ -17,10 +21,18 @@ pub fn rows(ctx: &Ctx, app: &str) -> Result<Rows> {
     let trio = |rows: &mut Rows, key: &str| {
         rows.push((format!("--ps-{key}"), p.get_str(app, key)));
         rows.push((format!("--ps-global-{key}"), p.get_str(GLOBAL, key)));
-        rows.push((format!("--ps-computed-{key}"), store::property(paths, app, key)));
+        rows.push((
+            format!("--ps-computed-{key}"),
+            store::property(paths, app, key),
+        ));
     };
     let mut rows: Rows = Vec::new();
-    for key in ["procfile-path", "restart-policy", "skip-deploy", "stop-timeout-seconds"] {
+    for key in [
+        "procfile-path",
+        "restart-policy",
+        "skip-deploy",
+        "stop-timeout-seconds",
+    ] {
         trio(&mut rows, key);
     }
     for key in ["dockerfile-start-cmd", "start-cmd"] {
@@ -35,14 +47,30 @@ pub fn rows(ctx: &Ctx, app: &str) -> Result<Rows> {
         (r, t) if r == t => "true",
         _ => "mixed",
     };
-    rows.push(("--deployed".into(), pipeline::is_deployed(ctx, app).unwrap_or(false).to_string()));
-    rows.push(("--processes".into(), scale.iter().map(|(_, n)| *n as u64).sum::<u64>().to_string()));
-    rows.push(("--ps-can-scale".into(), store::property(paths, app, "can-scale")));
+    rows.push((
+        "--deployed".into(),
+        pipeline::is_deployed(ctx, app).unwrap_or(false).to_string(),
+    ));
+    rows.push((
+        "--processes".into(),
+        scale
+            .iter()
+            .map(|(_, n)| *n as u64)
+            .sum::<u64>()
+            .to_string(),
+    ));
+    rows.push((
+        "--ps-can-scale".into(),
+        store::property(paths, app, "can-scale"),
+    ));
     rows.push(("--restore".into(), store::property(paths, app, "restore")));
     rows.push(("--running".into(), running.to_string()));
     for (dyno, st, cid) in status {
         let short: String = cid.chars().take(12).collect();
-        rows.push((format!("--status-{}", dyno.replace('.', "-")), format!("{st} (CID: {short})")));
+        rows.push((
+            format!("--status-{}", dyno.replace('.', "-")),
+            format!("{st} (CID: {short})"),
+        ));
     }
     rows.sort();
     Ok(rows)

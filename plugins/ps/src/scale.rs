@@ -17,12 +17,18 @@ pub fn parse_tuples(tuples: &[String]) -> Result<Scale> {
             None => (t.trim(), ""),
         };
         if !valid_process_type(name) {
-            return Err(Error::fail(format!("{name} is not a valid process name to scale up")));
+            return Err(Error::fail(format!(
+                "{name} is not a valid process name to scale up"
+            )));
         }
         if count.is_empty() {
-            return Err(Error::fail(format!("Missing count for process type {name}")));
+            return Err(Error::fail(format!(
+                "Missing count for process type {name}"
+            )));
         }
-        let n: u32 = count.parse().map_err(|_| Error::fail(format!("Invalid count for process type {name}")))?;
+        let n: u32 = count
+            .parse()
+            .map_err(|_| Error::fail(format!("Invalid count for process type {name}")))?;
         set(&mut out, name, n);
     }
     Ok(out)
@@ -30,8 +36,14 @@ pub fn parse_tuples(tuples: &[String]) -> Result<Scale> {
 
 /// Parse a stored scale; malformed lines are an error.
 pub fn parse_stored(s: &str) -> Result<Scale> {
-    let lines: Vec<String> = s.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect();
-    parse_tuples(&lines).map_err(|_| Error::fail(format!("invalid scale output stored by dokku: {s:?}")))
+    let lines: Vec<String> = s
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    parse_tuples(&lines)
+        .map_err(|_| Error::fail(format!("invalid scale output stored by dokku: {s:?}")))
 }
 
 /// The stored form.
@@ -68,8 +80,10 @@ pub fn deploy_order(scale: &Scale) -> Scale {
 
 /// The `ps:scale --format json` form.
 pub fn to_json(scale: &Scale) -> String {
-    let v: Vec<serde_json::Value> =
-        scale.iter().map(|(p, n)| serde_json::json!({"process_type": p, "quantity": n})).collect();
+    let v: Vec<serde_json::Value> = scale
+        .iter()
+        .map(|(p, n)| serde_json::json!({"process_type": p, "quantity": n}))
+        .collect();
     serde_json::Value::Array(v).to_string()
 }
 
@@ -91,11 +105,23 @@ mod tests {
     #[test]
     fn tuples() {
         assert_eq!(check(&["web=2", "worker=1", "web=3"]), "web=3\nworker=1\n");
-        assert_eq!(check(&["web="]), "error: Missing count for process type web");
+        assert_eq!(
+            check(&["web="]),
+            "error: Missing count for process type web"
+        );
         assert_eq!(check(&["web"]), "error: Missing count for process type web");
-        assert_eq!(check(&["web=-1"]), "error: Invalid count for process type web");
-        assert_eq!(check(&["web=x"]), "error: Invalid count for process type web");
-        assert_eq!(check(&["Web=1"]), "error: Web is not a valid process name to scale up");
+        assert_eq!(
+            check(&["web=-1"]),
+            "error: Invalid count for process type web"
+        );
+        assert_eq!(
+            check(&["web=x"]),
+            "error: Invalid count for process type web"
+        );
+        assert_eq!(
+            check(&["Web=1"]),
+            "error: Web is not a valid process name to scale up"
+        );
         assert!(parse_stored("web=1\nbad\n").is_err());
     }
 
@@ -104,7 +130,10 @@ mod tests {
         let s = with_types(vec![("worker".into(), 2)], &v(&["web", "worker", "clock"]));
         assert_eq!(render(&s), "worker=2\nweb=1\nclock=0\n");
         assert_eq!(render(&deploy_order(&s)), "web=1\nworker=2\nclock=0\n");
-        assert_eq!(to_json(&s), r#"[{"process_type":"worker","quantity":2},{"process_type":"web","quantity":1},{"process_type":"clock","quantity":0}]"#);
+        assert_eq!(
+            to_json(&s),
+            r#"[{"process_type":"worker","quantity":2},{"process_type":"web","quantity":1},{"process_type":"clock","quantity":0}]"#
+        );
         assert_eq!(to_json(&Vec::new()), "[]");
     }
 }

@@ -31,7 +31,11 @@ pub fn props(paths: &Paths) -> Properties<'_> {
 /// An app value, else the global value, else `default`.
 pub fn computed(paths: &Paths, app: &str, key: &str, default: &str) -> String {
     let p = props(paths);
-    let v = if app.is_empty() { String::new() } else { p.get_str(app, key) };
+    let v = if app.is_empty() {
+        String::new()
+    } else {
+        p.get_str(app, key)
+    };
     if !v.trim().is_empty() {
         return v;
     }
@@ -49,8 +53,12 @@ pub fn property(paths: &Paths, app: &str, key: &str) -> String {
         "stop-timeout-seconds" => computed(paths, app, key, DEFAULT_STOP_TIMEOUT),
         "procfile-path" => computed(paths, app, key, DEFAULT_PROCFILE_PATH),
         "skip-deploy" => computed(paths, app, key, "false"),
-        "restore" => props(paths).get_or(app, key, "true").unwrap_or_else(|_| "true".into()),
-        "can-scale" => props(paths).get_or(app, key, "true").unwrap_or_else(|_| "true".into()),
+        "restore" => props(paths)
+            .get_or(app, key, "true")
+            .unwrap_or_else(|_| "true".into()),
+        "can-scale" => props(paths)
+            .get_or(app, key, "true")
+            .unwrap_or_else(|_| "true".into()),
         other => props(paths).get_str(app, other),
     }
 }
@@ -75,7 +83,9 @@ pub fn procfile_content(paths: &Paths, app: &str) -> Result<Option<String>> {
 pub fn processes(paths: &Paths, app: &str) -> Result<Option<Vec<Process>>> {
     match procfile_content(paths, app)? {
         None => Ok(None),
-        Some(c) => procfile::parse(&c).map(Some).map_err(|e| dokku_core::Error::fail(format!("Invalid Procfile: {e}"))),
+        Some(c) => procfile::parse(&c)
+            .map(Some)
+            .map_err(|e| dokku_core::Error::fail(format!("Invalid Procfile: {e}"))),
     }
 }
 
@@ -102,7 +112,11 @@ pub fn write_scale(paths: &Paths, app: &str, s: &Scale) -> Result<()> {
 /// image's command) without one. The `release` type is never scaled.
 pub fn defined_types(paths: &Paths, app: &str) -> Result<Vec<String>> {
     Ok(match processes(paths, app)? {
-        Some(p) => p.into_iter().map(|p| p.name).filter(|n| n != "release").collect(),
+        Some(p) => p
+            .into_iter()
+            .map(|p| p.name)
+            .filter(|n| n != "release")
+            .collect(),
         None => vec!["web".to_string()],
     })
 }

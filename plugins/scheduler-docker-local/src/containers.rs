@@ -32,7 +32,10 @@ pub fn docker_err(context: &str) -> impl Fn(dokku_docker::EngineError) -> Error 
 pub fn deploy_labels(app: &str, proc_type: &str, index: u32) -> BTreeMap<String, String> {
     BTreeMap::from([
         ("dokku".to_string(), String::new()),
-        ("org.label-schema.schema-version".to_string(), "1.0".to_string()),
+        (
+            "org.label-schema.schema-version".to_string(),
+            "1.0".to_string(),
+        ),
         ("org.label-schema.vendor".to_string(), "dokku".to_string()),
         (APP_LABEL.to_string(), app.to_string()),
         (PROC_LABEL.to_string(), proc_type.to_string()),
@@ -50,19 +53,29 @@ pub fn final_name(app: &str, proc_type: &str, index: u32) -> String {
 pub fn deploy_containers(engine: &dyn ContainerEngine, app: &str) -> Result<Vec<ContainerSummary>> {
     let mut f = ContainerFilter::label(format!("{APP_LABEL}={app}"));
     f.labels.push(format!("{TYPE_LABEL}=deploy"));
-    engine.list_containers(&f).map_err(docker_err("list containers"))
+    engine
+        .list_containers(&f)
+        .map_err(docker_err("list containers"))
 }
 
 /// Every container of the app, whatever its role.
 pub fn all_containers(engine: &dyn ContainerEngine, app: &str) -> Result<Vec<ContainerSummary>> {
-    engine.list_containers(&ContainerFilter::label(format!("{APP_LABEL}={app}"))).map_err(docker_err("list containers"))
+    engine
+        .list_containers(&ContainerFilter::label(format!("{APP_LABEL}={app}")))
+        .map_err(docker_err("list containers"))
 }
 
 /// The grace period `docker stop` gives a container of the app.
 pub fn stop_timeout(ctx: &Ctx, app: &str) -> Duration {
     let v = ctx
         .bus
-        .collect(ctx, &PsGetProperty { app: app.to_string(), property: "stop-timeout-seconds".into() })
+        .collect(
+            ctx,
+            &PsGetProperty {
+                app: app.to_string(),
+                property: "stop-timeout-seconds".into(),
+            },
+        )
         .ok()
         .and_then(first_answer)
         .and_then(|v| v.parse::<u64>().ok())
@@ -71,9 +84,18 @@ pub fn stop_timeout(ctx: &Ctx, app: &str) -> Duration {
 }
 
 /// Print a container's output between Dokku's markers.
-pub fn print_output(out: &Output, engine: &dyn ContainerEngine, app: &str, dyno: &str, container: &str) {
+pub fn print_output(
+    out: &Output,
+    engine: &dyn ContainerEngine,
+    app: &str,
+    dyno: &str,
+    container: &str,
+) {
     out.info2(&format!("Start of {app} container output ({dyno})"));
-    let opts = LogOptions { tail: Some(1000), ..LogOptions::default() };
+    let opts = LogOptions {
+        tail: Some(1000),
+        ..LogOptions::default()
+    };
     let _ = engine.container_logs(container, &opts, &mut |_, line| out.verbose(line));
     out.info2(&format!("End of {app} container output ({dyno})"));
 }

@@ -7,11 +7,16 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use dokku_core::{Error, Result};
 use dokku_docker::options::apply_docker_options;
-use dokku_docker::{ContainerEngine, ContainerSpec, ContainerSummary, ImageInfo, Mount, MountSource, RestartPolicy};
-use dokku_trigger::deploy::{
-    first_answer, AppUrls, CheckDeploy, ChecksGetProperty, CorePostDeploy, DeployedAppImageRepo, DeployedAppImageTag,
-    PostDeploy, PreDeploy, ProcfileExists, ProcfileGetCommand, PsCurrentScale, PsGetProperty,
+use dokku_docker::{
+    ContainerEngine, ContainerSpec, ContainerSummary, ImageInfo, Mount, MountSource, RestartPolicy,
 };
+use dokku_trigger::deploy::{
+    first_answer, AppUrls, CheckDeploy, ChecksGetProperty, CorePostDeploy, DeployedAppImageRepo,
+    DeployedAppImageTag, PostDeploy, PreDeploy, ProcfileExists, ProcfileGetCommand, PsCurrentScale,
+    PsGetProperty,
+};
+use dokku_trigger::deploy::{NetworkWriteIpaddr, NetworkWritePort};
+use dokku_trigger::proxy::NetworkGetProperty;
 use dokku_trigger::triggers::{ConfigExport, ContainerArgs, DockerArgsProcessDeploy, VolumeMount};
 use dokku_trigger::Ctx;
 
@@ -39,10 +44,26 @@ struct Started {
 /// The image a deploy of `tag` uses: `dokku/<app>:<tag>` unless plugins
 /// answer `deployed-app-image-repo` / `deployed-app-image-tag`.
 pub fn image_name(ctx: &Ctx, app: &str, tag: &str) -> Result<(String, String)> {
-    let repo = first_answer(ctx.bus.collect(ctx, &DeployedAppImageRepo { app: app.to_string() })?)
-        .unwrap_or_else(|| format!("dokku/{app}"));
-    let over = first_answer(ctx.bus.collect(ctx, &DeployedAppImageTag { app: app.to_string() })?);
-    let tag = over.unwrap_or_else(|| if tag.is_empty() { "latest".to_string() } else { tag.to_string() });
+    let repo = first_answer(ctx.bus.collect(
+        ctx,
+        &DeployedAppImageRepo {
+            app: app.to_string(),
+        },
+    )?)
+    .unwrap_or_else(|| format!("dokku/{app}"));
+    let over = first_answer(ctx.bus.collect(
+        ctx,
+        &DeployedAppImageTag {
+            app: app.to_string(),
+        },
+    )?);
+    let tag = over.unwrap_or_else(|| {
+        if tag.is_empty() {
+            "latest".to_string()
+        } else {
+            tag.to_string()
+        }
+    });
     Ok((repo, tag))
 }
 
@@ -80,7 +101,13 @@ pub fn parse_scale(s: &str) -> Vec<(String, u32)> {
 
 fn ps_property(ctx: &Ctx, app: &str, property: &str) -> String {
     ctx.bus
-        .collect(ctx, &PsGetProperty { app: app.to_string(), property: property.to_string() })
+        .collect(
+            ctx,
+            &PsGetProperty {
+                app: app.to_string(),
+                property: property.to_string(),
+            },
+        )
         .ok()
         .and_then(first_answer)
         .unwrap_or_default()
@@ -88,8 +115,15 @@ fn ps_property(ctx: &Ctx, app: &str, property: &str) -> String {
 
 /// The app's environment, global values merged under the app's.
 fn app_env(ctx: &Ctx, app: &str) -> Result<Vec<String>> {
-    let t = ConfigExport { app: app.to_string(), global: "false".into(), merged: "true".into(), format: "json".into() };
-    let Some(json) = first_answer(ctx.bus.collect(ctx, &t)?) else { return Ok(Vec::new()) };
+    let t = ConfigExport {
+        app: app.to_string(),
+        global: "false".into(),
+        merged: "true".into(),
+        format: "json".into(),
+    };
+    let Some(json) = first_answer(ctx.bus.collect(ctx, &t)?) else {
+        return Ok(Vec::new());
+    };
     let map: BTreeMap<String, serde_json::Value> =
         serde_json::from_str(&json).map_err(|e| Error::other("config-export", e))?;
     Ok(map
@@ -103,12 +137,22 @@ fn app_env(ctx: &Ctx, app: &str) -> Result<Vec<String>> {
 
 /// A storage or docker-options mount as the engine takes it.
 pub fn to_mount(m: &VolumeMount) -> Mount {
-    let source = if m.is_bind() { MountSource::Bind(m.source.clone().into()) } else { MountSource::Volume(m.source.clone()) };
+    let source = if m.is_bind() {
+        MountSource::Bind(m.source.clone().into())
+    } else {
+        MountSource::Volume(m.source.clone())
+    };
     Mount {
         source,
         target: m.target.clone(),
         read_only: m.readonly,
-        options: m.options.split(',').map(str::trim).filter(|o| !o.is_empty() && *o != "ro").map(str::to_string).collect(),
+        options: m
+            .options
+            .split(',')
+            .map(str::trim)
+            .filter(|o| !o.is_empty() && *o != "ro")
+            .map(str::to_string)
+            .collect(),
     }
 }
 
@@ -126,9 +170,23 @@ struct Common {
 
 /// The command of a process type: `Ok(None)` keeps the image's command,
 /// `Err(())` means the type cannot run (missing from the Procfile).
-fn command(ctx: &Ctx, c: &Common, proc_type: &str, port: u16) -> std::result::Result<Option<Vec<String>>, ()> {
-    let t = ProcfileGetCommand { app: c.app.clone(), process_type: proc_type.to_string(), port: port.to_string() };
-    let from_procfile = ctx.bus.collect(ctx, &t).ok().and_then(first_answer).unwrap_or_default();
+fn command(
+    ctx: &Ctx,
+    c: &Common,
+    proc_type: &str,
+    port: u16,
+) -> std::result::Result<Option<Vec<String>>, ()> {
+    let t = ProcfileGetCommand {
+        app: c.app.clone(),
+        process_type: proc_type.to_string(),
+        port: port.to_string(),
+    };
+    let from_procfile = ctx
+        .bus
+        .collect(ctx, &t)
+        .ok()
+        .and_then(first_answer)
+        .unwrap_or_default();
     if c.builder == "herokuish" {
         if from_procfile.is_empty() && (c.has_procfile || proc_type != "web") {
             return Err(());
@@ -141,9 +199,17 @@ fn command(ctx: &Ctx, c: &Common, proc_type: &str, port: u16) -> std::result::Re
     if c.has_procfile || proc_type != "web" {
         return Err(());
     }
-    let key = if c.builder == "dockerfile" || c.builder.is_empty() { "dockerfile-start-cmd" } else { "start-cmd" };
+    let key = if c.builder == "dockerfile" || c.builder.is_empty() {
+        "dockerfile-start-cmd"
+    } else {
+        "start-cmd"
+    };
     let start = ps_property(ctx, &c.app, key);
-    Ok(if start.trim().is_empty() { None } else { Some(split(&start)) })
+    Ok(if start.trim().is_empty() {
+        None
+    } else {
+        Some(split(&start))
+    })
 }
 
 fn split(s: &str) -> Vec<String> {
@@ -151,14 +217,28 @@ fn split(s: &str) -> Vec<String> {
 }
 
 fn upcoming_suffix() -> u32 {
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
     (nanos ^ std::process::id()) % 32768
 }
 
 /// The container of one dyno.
-fn spec_for(ctx: &Ctx, c: &Common, proc_type: &str, index: u32, port: u16, cmd: Option<Vec<String>>) -> Result<ContainerSpec> {
+fn spec_for(
+    ctx: &Ctx,
+    c: &Common,
+    proc_type: &str,
+    index: u32,
+    port: u16,
+    cmd: Option<Vec<String>>,
+) -> Result<ContainerSpec> {
     let mut spec = ContainerSpec::new(c.image.clone());
-    spec.name = Some(format!("{}.{proc_type}.{index}.upcoming-{}", c.app, upcoming_suffix()));
+    spec.name = Some(format!(
+        "{}.{proc_type}.{index}.upcoming-{}",
+        c.app,
+        upcoming_suffix()
+    ));
     spec.cmd = cmd;
     spec.env = c.env.clone();
     spec.env.push(format!("DYNO={proc_type}.{index}"));
@@ -171,22 +251,43 @@ fn spec_for(ctx: &Ctx, c: &Common, proc_type: &str, index: u32, port: u16, cmd: 
     spec.init = c.init;
     let t = DockerArgsProcessDeploy {
         app: c.app.clone(),
-        image_source_type: if c.builder.is_empty() { "dockerfile".into() } else { c.builder.clone() },
+        image_source_type: if c.builder.is_empty() {
+            "dockerfile".into()
+        } else {
+            c.builder.clone()
+        },
         image_tag: c.tag.clone(),
         proc_type: proc_type.to_string(),
         container_index: index.to_string(),
     };
     let args = ContainerArgs::merge(ctx.bus.collect(ctx, &t)?);
     spec.mounts.extend(args.mounts.iter().map(to_mount));
-    let ignored = apply_docker_options(&mut spec, &args.options).map_err(|e| Error::fail(e.to_string()))?;
+    let ignored =
+        apply_docker_options(&mut spec, &args.options).map_err(|e| Error::fail(e.to_string()))?;
     for o in ignored.unknown {
-        ctx.out.warn(&format!("Ignoring unsupported docker option for {proc_type}: {o}"));
+        ctx.out.warn(&format!(
+            "Ignoring unsupported docker option for {proc_type}: {o}"
+        ));
+    }
+    if spec.network.is_none() {
+        let t = NetworkGetProperty {
+            app: c.app.clone(),
+            key: "initial-network".into(),
+        };
+        spec.network = ctx
+            .bus
+            .collect(ctx, &t)?
+            .into_iter()
+            .map(|n| n.trim().to_string())
+            .find(|n| !n.is_empty());
     }
     Ok(spec)
 }
 
 fn address(engine: &dyn ContainerEngine, id: &str, network: Option<&str>) -> Result<String> {
-    let info = engine.inspect_container(id).map_err(docker_err("inspect container"))?;
+    let info = engine
+        .inspect_container(id)
+        .map_err(docker_err("inspect container"))?;
     if network == Some("host") {
         return Ok("127.0.0.1".into());
     }
@@ -209,20 +310,50 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
     let engine = containers::engine()?;
     let (repo, tag) = image_name(ctx, app, tag)?;
     let image = format!("{repo}:{tag}");
-    if !engine.image_exists(&image).map_err(docker_err("inspect image"))? {
+    if !engine
+        .image_exists(&image)
+        .map_err(docker_err("inspect image"))?
+    {
         return Err(Error::fail(format!("App image ({image}) not found")));
     }
-    ctx.bus.notify(ctx, &PreDeploy { app: app.to_string(), image_tag: tag.clone() })?;
-    let info = engine.image_inspect(&image).map_err(docker_err("inspect image"))?;
-    ctx.out.info1(&format!("Deploying {app} via the docker-local scheduler..."));
+    ctx.bus.notify(
+        ctx,
+        &PreDeploy {
+            app: app.to_string(),
+            image_tag: tag.clone(),
+        },
+    )?;
+    let info = engine
+        .image_inspect(&image)
+        .map_err(docker_err("inspect image"))?;
+    ctx.out.info1(&format!(
+        "Deploying {app} via the docker-local scheduler..."
+    ));
 
-    let scale =
-        parse_scale(&first_answer(ctx.bus.collect(ctx, &PsCurrentScale { app: app.to_string() })?).unwrap_or_default());
-    let has_procfile =
-        first_answer(ctx.bus.collect(ctx, &ProcfileExists { app: app.to_string() })?).as_deref() == Some("true");
-    let restart =
-        ps_property(ctx, app, "restart-policy").parse::<RestartPolicy>().unwrap_or(RestartPolicy::OnFailure(Some(10)));
-    let vendor = info.labels.get("org.opencontainers.image.vendor").map(String::as_str);
+    let scale = parse_scale(
+        &first_answer(ctx.bus.collect(
+            ctx,
+            &PsCurrentScale {
+                app: app.to_string(),
+            },
+        )?)
+        .unwrap_or_default(),
+    );
+    let has_procfile = first_answer(ctx.bus.collect(
+        ctx,
+        &ProcfileExists {
+            app: app.to_string(),
+        },
+    )?)
+    .as_deref()
+        == Some("true");
+    let restart = ps_property(ctx, app, "restart-policy")
+        .parse::<RestartPolicy>()
+        .unwrap_or(RestartPolicy::OnFailure(Some(10)));
+    let vendor = info
+        .labels
+        .get("org.opencontainers.image.vendor")
+        .map(String::as_str);
     let common = Common {
         app: app.to_string(),
         image: image.clone(),
@@ -235,13 +366,23 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
     };
     let checks_get = |key: &str| {
         ctx.bus
-            .collect(ctx, &ChecksGetProperty { app: app.to_string(), key: key.to_string() })
+            .collect(
+                ctx,
+                &ChecksGetProperty {
+                    app: app.to_string(),
+                    key: key.to_string(),
+                },
+            )
             .ok()
             .and_then(first_answer)
             .unwrap_or_default()
     };
     let disabled = checks_get("disabled");
-    let disabled: Vec<&str> = disabled.split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+    let disabled: Vec<&str> = disabled
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
     let wait_to_retire: u64 = checks_get("wait-to-retire").parse().unwrap_or(60);
     let port = web_port(&info);
 
@@ -250,7 +391,10 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
         Some(p) => c.labels.get(containers::PROC_LABEL).map(String::as_str) == Some(p),
         None => true,
     };
-    let old: Vec<ContainerSummary> = containers::deploy_containers(&engine, app)?.into_iter().filter(|c| in_scope(c)).collect();
+    let old: Vec<ContainerSummary> = containers::deploy_containers(&engine, app)?
+        .into_iter()
+        .filter(|c| in_scope(c))
+        .collect();
 
     let mut created: Vec<String> = Vec::new();
     let mut started: Vec<Started> = Vec::new();
@@ -261,16 +405,22 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
         let cmd = match command(ctx, &common, proc_type, port) {
             Ok(c) => c,
             Err(()) => {
-                ctx.out.warn(&format!("Skipping {proc_type} as it is missing from the current Procfile"));
+                ctx.out.warn(&format!(
+                    "Skipping {proc_type} as it is missing from the current Procfile"
+                ));
                 continue;
             }
         };
-        ctx.out.info1(&format!("Deploying {proc_type} (count={count})"));
+        ctx.out
+            .info1(&format!("Deploying {proc_type} (count={count})"));
         for index in 1..=*count {
             let dyno = format!("{proc_type}.{index}");
             if disabled.iter().any(|d| *d == "_all_" || d == proc_type) {
                 let timeout = containers::stop_timeout(ctx, app);
-                for c in old.iter().filter(|c| c.labels.get(DYNO_LABEL) == Some(&dyno)) {
+                for c in old
+                    .iter()
+                    .filter(|c| c.labels.get(DYNO_LABEL) == Some(&dyno))
+                {
                     let _ = engine.stop_container(&c.id, Some(timeout));
                 }
             }
@@ -302,7 +452,8 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
                     return Err(e);
                 }
             };
-            ctx.out.verbose(&format!("Attempting pre-flight checks ({dyno})"));
+            ctx.out
+                .verbose(&format!("Attempting pre-flight checks ({dyno})"));
             let check = CheckDeploy {
                 app: app.to_string(),
                 container_id: id.clone(),
@@ -320,15 +471,44 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
                 remove_all(&engine, &created);
                 return Err(Error::exit(1));
             }
-            started.push(Started { dyno, id, upcoming, final_name: containers::final_name(app, proc_type, index), ip, port });
+            started.push(Started {
+                dyno,
+                id,
+                upcoming,
+                final_name: containers::final_name(app, proc_type, index),
+                ip,
+                port,
+            });
         }
     }
 
     // Record the new set; forget dynos that no longer run.
     let new_dynos: Vec<&str> = started.iter().map(|s| s.dyno.as_str()).collect();
     for s in &started {
-        let r = Record { container_id: s.id.clone(), ip: s.ip.clone(), port: s.port.to_string() };
+        let r = Record {
+            container_id: s.id.clone(),
+            ip: s.ip.clone(),
+            port: s.port.to_string(),
+        };
         store::record(&ctx.paths, app, &s.dyno, &r)?;
+        let (proc_type, index) = s.dyno.rsplit_once('.').unwrap_or((s.dyno.as_str(), "1"));
+        let (proc_type, index) = (proc_type.to_string(), index.to_string());
+        let ip = NetworkWriteIpaddr {
+            app: app.to_string(),
+            proc_type: proc_type.clone(),
+            container_index: index.clone(),
+            ip_address: s.ip.clone(),
+        };
+        ctx.bus.notify(ctx, &ip)?;
+        ctx.bus.notify(
+            ctx,
+            &NetworkWritePort {
+                app: app.to_string(),
+                proc_type,
+                container_index: index,
+                port: s.port.to_string(),
+            },
+        )?;
     }
     for dyno in store::records(&ctx.paths, app).keys() {
         let proc_type = dyno.rsplit_once('.').map(|(p, _)| p).unwrap_or("");
@@ -349,26 +529,54 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
     if !started.is_empty() {
         ctx.out.info1("Renaming containers");
     }
-    let stamp = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+    let stamp = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
     for s in &started {
-        for c in old.iter().filter(|c| c.name() == Some(s.final_name.as_str())) {
-            if engine.rename_container(&c.id, &format!("{}.{stamp}", s.final_name)).is_err() {
-                ctx.out.warn(&format!("Failed to rename container {} ({})", s.final_name, short(&c.id)));
+        for c in old
+            .iter()
+            .filter(|c| c.name() == Some(s.final_name.as_str()))
+        {
+            if engine
+                .rename_container(&c.id, &format!("{}.{stamp}", s.final_name))
+                .is_err()
+            {
+                ctx.out.warn(&format!(
+                    "Failed to rename container {} ({})",
+                    s.final_name,
+                    short(&c.id)
+                ));
             }
         }
         match engine.rename_container(&s.id, &s.final_name) {
-            Ok(()) => ctx.out.verbose(&format!("Renaming container {} ({}) to {}", s.upcoming, short(&s.id), s.final_name)),
-            Err(_) => ctx.out.warn(&format!("Failed to rename container {} ({})", s.upcoming, short(&s.id))),
+            Ok(()) => ctx.out.verbose(&format!(
+                "Renaming container {} ({}) to {}",
+                s.upcoming,
+                short(&s.id),
+                s.final_name
+            )),
+            Err(_) => ctx.out.warn(&format!(
+                "Failed to rename container {} ({})",
+                s.upcoming,
+                short(&s.id)
+            )),
         }
     }
 
-    let post =
-        PostDeploy { app: app.to_string(), internal_port: String::new(), internal_ip_address: String::new(), image_tag: tag };
+    let post = PostDeploy {
+        app: app.to_string(),
+        internal_port: String::new(),
+        internal_ip_address: String::new(),
+        image_tag: tag,
+    };
     ctx.bus.notify(ctx, &post)?;
 
     let old_ids: Vec<String> = old.iter().map(|c| c.id.clone()).collect();
     if !old_ids.is_empty() {
-        ctx.out.info1(&format!("Shutting down old containers in {wait_to_retire} seconds"));
+        ctx.out.info1(&format!(
+            "Shutting down old containers in {wait_to_retire} seconds"
+        ));
         for id in &old_ids {
             ctx.out.verbose_quiet(id);
         }
@@ -376,8 +584,18 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
     }
 
     ctx.out.info2("Application deployed:");
-    let mut urls: Vec<String> =
-        ctx.bus.collect(ctx, &AppUrls { app: app.to_string(), url_type: "urls".into() })?.into_iter().flatten().collect();
+    let mut urls: Vec<String> = ctx
+        .bus
+        .collect(
+            ctx,
+            &AppUrls {
+                app: app.to_string(),
+                url_type: "urls".into(),
+            },
+        )?
+        .into_iter()
+        .flatten()
+        .collect();
     if urls.is_empty() {
         urls = started
             .iter()
@@ -402,7 +620,14 @@ mod tests {
         info.exposed_ports = vec!["8080/tcp".into(), "53/udp".into(), "3000/tcp".into()];
         assert_eq!(web_port(&info), 3000);
         let s = parse_scale("worker=2\nweb=1\nbad\nclock=0\n");
-        assert_eq!(s, vec![("web".to_string(), 1), ("worker".to_string(), 2), ("clock".to_string(), 0)]);
+        assert_eq!(
+            s,
+            vec![
+                ("web".to_string(), 1),
+                ("worker".to_string(), 2),
+                ("clock".to_string(), 0)
+            ]
+        );
         let m = to_mount(&VolumeMount {
             source: "/var/lib/dokku/data/storage/x".into(),
             target: "/data".into(),
@@ -410,6 +635,9 @@ mod tests {
             options: "ro,z".into(),
             ..Default::default()
         });
-        assert_eq!(m.to_volume_arg(), "/var/lib/dokku/data/storage/x:/data:ro,z");
+        assert_eq!(
+            m.to_volume_arg(),
+            "/var/lib/dokku/data/storage/x:/data:ro,z"
+        );
     }
 }

@@ -15,9 +15,9 @@ use dokku_core::property::{Properties, GLOBAL};
 use dokku_core::report::{ReportSpec, Rows};
 use dokku_core::{Paths, Result};
 use dokku_trigger::deploy::{
-    DeployedAppImageRepo, DeployedAppImageTag, SchedulerAppStatus, SchedulerDeploy, SchedulerInspect,
-    SchedulerIsDeployed, SchedulerPostDelete, SchedulerPreRestore, SchedulerRegisterRetired, SchedulerRetire,
-    SchedulerStop,
+    DeployedAppImageRepo, DeployedAppImageTag, SchedulerAppStatus, SchedulerDeploy,
+    SchedulerInspect, SchedulerIsDeployed, SchedulerPostDelete, SchedulerPreRestore,
+    SchedulerRegisterRetired, SchedulerRetire, SchedulerStop,
 };
 use dokku_trigger::plugin::{Command, RunFn};
 use dokku_trigger::triggers::{PostAppCloneSetup, PostAppRenameSetup, Report};
@@ -26,11 +26,20 @@ use dokku_trigger::{Bus, CorePlugin};
 use store::{PLUGIN as NAME, SCHEDULER};
 
 /// How the report is named and keyed.
-pub const SPEC: ReportSpec<'static> =
-    ReportSpec { title: "scheduler-docker-local", prefix: "scheduler-docker-local", legacy_json_keys: true };
+pub const SPEC: ReportSpec<'static> = ReportSpec {
+    title: "scheduler-docker-local",
+    prefix: "scheduler-docker-local",
+    legacy_json_keys: true,
+};
 
 const fn cmd(name: &'static str, args: &'static str, help: &'static str, run: RunFn) -> Command {
-    Command { name, args, help, takes_app: true, run }
+    Command {
+        name,
+        args,
+        help,
+        takes_app: true,
+        run,
+    }
 }
 
 /// The plugin descriptor.
@@ -62,7 +71,11 @@ fn register(bus: &mut Bus) {
         if t.scheduler != SCHEDULER {
             return Ok(());
         }
-        let only = t.process_type.first().map(String::as_str).filter(|p| !p.is_empty());
+        let only = t
+            .process_type
+            .first()
+            .map(String::as_str)
+            .filter(|p| !p.is_empty());
         deploy::deploy(ctx, &t.app, &t.image_tag, only)
     });
     bus.on::<SchedulerStop, _>(NAME, |ctx, t: &SchedulerStop| {
@@ -81,9 +94,15 @@ fn register(bus: &mut Bus) {
     bus.on::<SchedulerIsDeployed, _>(NAME, |ctx, t: &SchedulerIsDeployed| {
         Ok(lifecycle::is_deployed(ctx, &t.app).to_string())
     });
-    bus.on::<SchedulerAppStatus, _>(NAME, |ctx, t: &SchedulerAppStatus| lifecycle::status(ctx, &t.app));
-    bus.on::<SchedulerInspect, _>(NAME, |ctx, t: &SchedulerInspect| lifecycle::inspect(ctx, &t.app));
-    bus.on::<SchedulerPreRestore, _>(NAME, |ctx, t: &SchedulerPreRestore| lifecycle::pre_restore(ctx, &t.app));
+    bus.on::<SchedulerAppStatus, _>(NAME, |ctx, t: &SchedulerAppStatus| {
+        lifecycle::status(ctx, &t.app)
+    });
+    bus.on::<SchedulerInspect, _>(NAME, |ctx, t: &SchedulerInspect| {
+        lifecycle::inspect(ctx, &t.app)
+    });
+    bus.on::<SchedulerPreRestore, _>(NAME, |ctx, t: &SchedulerPreRestore| {
+        lifecycle::pre_restore(ctx, &t.app)
+    });
     bus.on::<SchedulerPostDelete, _>(NAME, |ctx, t: &SchedulerPostDelete| {
         if t.scheduler != SCHEDULER {
             return Ok(());
@@ -94,7 +113,9 @@ fn register(bus: &mut Bus) {
         let wait = t.wait.first().and_then(|w| w.parse().ok()).unwrap_or(60);
         retire::register(&ctx.paths, &t.app, &t.container_id, wait)
     });
-    bus.on::<DeployedAppImageRepo, _>(NAME, |_, t: &DeployedAppImageRepo| Ok(format!("dokku/{}", t.app)));
+    bus.on::<DeployedAppImageRepo, _>(NAME, |_, t: &DeployedAppImageRepo| {
+        Ok(format!("dokku/{}", t.app))
+    });
     bus.on::<DeployedAppImageTag, _>(NAME, |_, _: &DeployedAppImageTag| Ok(String::new()));
     bus.on::<PostAppRenameSetup, _>(NAME, |ctx, t: &PostAppRenameSetup| {
         lifecycle::copy_setup(ctx, &t.old_app, &t.new_app)
@@ -119,7 +140,8 @@ pub fn global_rows(paths: &Paths) -> Rows {
         ),
         (
             "--scheduler-docker-local-global-parallel-schedule-count".into(),
-            p.get_or(GLOBAL, "parallel-schedule-count", "1").unwrap_or_default(),
+            p.get_or(GLOBAL, "parallel-schedule-count", "1")
+                .unwrap_or_default(),
         ),
     ];
     rows.sort();
@@ -130,12 +152,18 @@ pub fn global_rows(paths: &Paths) -> Rows {
 pub fn rows(paths: &Paths, app: &str) -> Result<Rows> {
     let p = Properties::new(paths, NAME);
     let mut rows = global_rows(paths);
-    rows.push(("--scheduler-docker-local-init-process".into(), p.get_str(app, "init-process")));
+    rows.push((
+        "--scheduler-docker-local-init-process".into(),
+        p.get_str(app, "init-process"),
+    ));
     rows.push((
         "--scheduler-docker-local-computed-init-process".into(),
         store::computed(paths, app, "init-process", "true"),
     ));
-    rows.push(("--scheduler-docker-local-parallel-schedule-count".into(), p.get_str(app, "parallel-schedule-count")));
+    rows.push((
+        "--scheduler-docker-local-parallel-schedule-count".into(),
+        p.get_str(app, "parallel-schedule-count"),
+    ));
     rows.push((
         "--scheduler-docker-local-computed-parallel-schedule-count".into(),
         store::parallel_schedule_count(paths, app).to_string(),
@@ -153,7 +181,9 @@ mod tests {
     fn report_and_help_layout() {
         let d = tempfile::tempdir().expect("tempdir");
         let paths = Paths::for_roots(&d.path().join("home"), &d.path().join("lib"));
-        Properties::new(&paths, NAME).write("app", "init-process", "false").expect("write");
+        Properties::new(&paths, NAME)
+            .write("app", "init-process", "false")
+            .expect("write");
         let (out, cap) = Output::captured(false);
         dokku_core::report::render_text(&SPEC, "app", &rows(&paths, "app").expect("rows"), &out);
         insta::assert_snapshot!(cap.stdout(), @r#"

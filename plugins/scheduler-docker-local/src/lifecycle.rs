@@ -13,14 +13,20 @@ use crate::{retire, store};
 /// `scheduler-stop`: stop the app's deployed containers, removing them
 /// (and their records) when `remove` is `true`.
 pub fn stop(ctx: &Ctx, app: &str, remove: bool) -> Result<()> {
-    let Some(engine) = engine_unless_idle(ctx, app)? else { return Ok(()) };
+    let Some(engine) = engine_unless_idle(ctx, app)? else {
+        return Ok(());
+    };
     let timeout = containers::stop_timeout(ctx, app);
     for c in containers::deploy_containers(&engine, app)? {
         if c.state == "running" || c.state == "restarting" || c.state == "paused" {
-            engine.stop_container(&c.id, Some(timeout)).map_err(docker_err("stop container"))?;
+            engine
+                .stop_container(&c.id, Some(timeout))
+                .map_err(docker_err("stop container"))?;
         }
         if remove {
-            engine.remove_container(&c.id, true).map_err(docker_err("remove container"))?;
+            engine
+                .remove_container(&c.id, true)
+                .map_err(docker_err("remove container"))?;
         }
     }
     if remove {
@@ -70,19 +76,28 @@ pub fn inspect(ctx: &Ctx, app: &str) -> Result<()> {
     let engine = containers::engine()?;
     let mut all = Vec::new();
     for c in containers::deploy_containers(&engine, app)? {
-        let i = engine.inspect_container(&c.id).map_err(docker_err("inspect container"))?;
+        let i = engine
+            .inspect_container(&c.id)
+            .map_err(docker_err("inspect container"))?;
         let env: Vec<String> = i
             .env
             .iter()
             .map(|e| match e.split_once('=') {
-                Some((k, _)) if !["PATH", "PORT", "DYNO", "HOME", "HOSTNAME"].contains(&k) => format!("{k}=XXXXXXXX"),
+                Some((k, _)) if !["PATH", "PORT", "DYNO", "HOME", "HOSTNAME"].contains(&k) => {
+                    format!("{k}=XXXXXXXX")
+                }
                 _ => e.clone(),
             })
             .collect();
         let networks: serde_json::Map<String, serde_json::Value> = i
             .networks
             .iter()
-            .map(|(n, net)| (n.clone(), serde_json::json!({"IPAddress": net.ip_address, "Aliases": net.aliases})))
+            .map(|(n, net)| {
+                (
+                    n.clone(),
+                    serde_json::json!({"IPAddress": net.ip_address, "Aliases": net.aliases}),
+                )
+            })
             .collect();
         all.push(serde_json::json!({
             "Id": i.id,
@@ -100,7 +115,8 @@ pub fn inspect(ctx: &Ctx, app: &str) -> Result<()> {
             "NetworkSettings": {"Networks": networks},
         }));
     }
-    let text = serde_json::to_string_pretty(&serde_json::Value::Array(all)).unwrap_or_else(|_| "[]".into());
+    let text = serde_json::to_string_pretty(&serde_json::Value::Array(all))
+        .unwrap_or_else(|_| "[]".into());
     ctx.out.line(&text);
     Ok(())
 }
@@ -110,12 +126,21 @@ pub fn inspect(ctx: &Ctx, app: &str) -> Result<()> {
 pub fn pre_restore(ctx: &Ctx, app: &str) -> Result<()> {
     let engine = containers::engine()?;
     for (dyno, mut r) in store::records(&ctx.paths, app) {
-        let Ok(info) = engine.inspect_container(&r.container_id) else { continue };
+        let Ok(info) = engine.inspect_container(&r.container_id) else {
+            continue;
+        };
         if !info.running {
-            engine.start_container(&r.container_id).map_err(docker_err("start container"))?;
+            engine
+                .start_container(&r.container_id)
+                .map_err(docker_err("start container"))?;
         }
-        let info = engine.inspect_container(&r.container_id).map_err(docker_err("inspect container"))?;
-        if let Some(ip) = info.ip_address("bridge").or_else(|| info.first_ip_address()) {
+        let info = engine
+            .inspect_container(&r.container_id)
+            .map_err(docker_err("inspect container"))?;
+        if let Some(ip) = info
+            .ip_address("bridge")
+            .or_else(|| info.first_ip_address())
+        {
             r.ip = ip.to_string();
             store::record(&ctx.paths, app, &dyno, &r)?;
         }
@@ -129,7 +154,11 @@ fn app_tags(engine: &dyn ContainerEngine, app: &str) -> Result<BTreeSet<String>>
     let head = format!("{repo}:");
     let mut tags = BTreeSet::new();
     for reference in [repo.clone(), format!("{repo}:*")] {
-        let f = ImageFilter { labels: Vec::new(), reference: Some(reference), dangling: None };
+        let f = ImageFilter {
+            labels: Vec::new(),
+            reference: Some(reference),
+            dangling: None,
+        };
         for i in engine.list_images(&f).map_err(docker_err("list images"))? {
             tags.extend(i.repo_tags.into_iter().filter(|t| t.starts_with(&head)));
         }
@@ -143,7 +172,9 @@ pub fn post_delete(ctx: &Ctx, app: &str) -> Result<()> {
         return fsutil::remove_dir_all(&store::data_dir(&ctx.paths, app));
     };
     for c in containers::all_containers(&engine, app)? {
-        engine.remove_container(&c.id, true).map_err(docker_err("remove container"))?;
+        engine
+            .remove_container(&c.id, true)
+            .map_err(docker_err("remove container"))?;
     }
     for tag in app_tags(&engine, app)? {
         let _ = engine.remove_image(&tag, false);
@@ -159,8 +190,12 @@ pub fn copy_setup(ctx: &Ctx, old: &str, new: &str) -> Result<()> {
     store::forget_all(&ctx.paths, new)?;
     let engine = containers::engine()?;
     for tag in app_tags(&engine, old)? {
-        let Some((_, t)) = tag.rsplit_once(':') else { continue };
-        engine.tag_image(&tag, &format!("dokku/{new}:{t}")).map_err(docker_err("tag image"))?;
+        let Some((_, t)) = tag.rsplit_once(':') else {
+            continue;
+        };
+        engine
+            .tag_image(&tag, &format!("dokku/{new}:{t}"))
+            .map_err(docker_err("tag image"))?;
     }
     Ok(())
 }

@@ -19,7 +19,10 @@ use crate::containers::{self, short, APP_LABEL};
 use crate::store;
 
 fn now() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 /// The app's list of containers to retire.
@@ -41,7 +44,10 @@ fn read(paths: &Paths, app: &str) -> Vec<(String, u64)> {
 }
 
 fn write(paths: &Paths, app: &str, entries: &[(String, u64)]) -> Result<()> {
-    let text: String = entries.iter().map(|(id, due)| format!("{id} {due}\n")).collect();
+    let text: String = entries
+        .iter()
+        .map(|(id, due)| format!("{id} {due}\n"))
+        .collect();
     fsutil::write_atomic(&list_path(paths, app), text.as_bytes(), 0o644)
 }
 
@@ -56,7 +62,13 @@ pub fn register(paths: &Paths, app: &str, id: &str, wait: u64) -> Result<()> {
 
 /// Retire `ids` after `wait` seconds: at once when `wait` is 0, else from
 /// a background `dokku ps:retire`.
-pub fn schedule(ctx: &Ctx, engine: &dyn ContainerEngine, app: &str, ids: &[String], wait: u64) -> Result<()> {
+pub fn schedule(
+    ctx: &Ctx,
+    engine: &dyn ContainerEngine,
+    app: &str,
+    ids: &[String],
+    wait: u64,
+) -> Result<()> {
     for id in ids {
         register(&ctx.paths, app, id, wait)?;
     }
@@ -71,7 +83,9 @@ pub fn schedule(ctx: &Ctx, engine: &dyn ContainerEngine, app: &str, ids: &[Strin
 /// `wait` seconds. Only the `dokku` binary does this.
 fn spawn_background(app: &str, wait: u64) {
     use std::os::unix::process::CommandExt;
-    let Ok(exe) = std::env::current_exe() else { return };
+    let Ok(exe) = std::env::current_exe() else {
+        return;
+    };
     if exe.file_name().and_then(|n| n.to_str()) != Some("dokku") {
         return;
     }
@@ -91,7 +105,9 @@ pub fn retire_due(ctx: &Ctx, engine: &dyn ContainerEngine, app: &str) -> Result<
     let due_by = now() + 1;
     let due: Vec<(String, u64)> = {
         let _lock = StateLock::acquire(&ctx.paths, app)?;
-        let (due, later): (Vec<_>, Vec<_>) = read(&ctx.paths, app).into_iter().partition(|(_, d)| *d <= due_by);
+        let (due, later): (Vec<_>, Vec<_>) = read(&ctx.paths, app)
+            .into_iter()
+            .partition(|(_, d)| *d <= due_by);
         if !due.is_empty() {
             write(&ctx.paths, app, &later)?;
         }
@@ -103,8 +119,11 @@ pub fn retire_due(ctx: &Ctx, engine: &dyn ContainerEngine, app: &str) -> Result<
         if matches!(engine.inspect_container(&id), Err(e) if e.is_not_found()) {
             continue;
         }
-        if engine.stop_container(&id, Some(timeout)).is_err() && engine.kill_container(&id, None).is_err() {
-            ctx.out.warn(&format!("Container {} still running", short(&id)));
+        if engine.stop_container(&id, Some(timeout)).is_err()
+            && engine.kill_container(&id, None).is_err()
+        {
+            ctx.out
+                .warn(&format!("Container {} still running", short(&id)));
             failed = true;
         }
         if engine.remove_container(&id, true).is_err() {
@@ -112,7 +131,12 @@ pub fn retire_due(ctx: &Ctx, engine: &dyn ContainerEngine, app: &str) -> Result<
         }
     }
     if failed {
-        ctx.bus.notify(ctx, &RetireContainerFailed { app: app.to_string() })?;
+        ctx.bus.notify(
+            ctx,
+            &RetireContainerFailed {
+                app: app.to_string(),
+            },
+        )?;
     }
     remove_dangling_images(engine, app);
     Ok(())
@@ -120,7 +144,11 @@ pub fn retire_due(ctx: &Ctx, engine: &dyn ContainerEngine, app: &str) -> Result<
 
 /// Remove the app's untagged images no container uses any more.
 pub fn remove_dangling_images(engine: &dyn ContainerEngine, app: &str) {
-    let filter = ImageFilter { labels: vec![format!("{APP_LABEL}={app}")], reference: None, dangling: Some(true) };
+    let filter = ImageFilter {
+        labels: vec![format!("{APP_LABEL}={app}")],
+        reference: None,
+        dangling: Some(true),
+    };
     if let Ok(images) = engine.list_images(&filter) {
         for i in images {
             let _ = engine.remove_image(&i.id, false);

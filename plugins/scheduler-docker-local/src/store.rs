@@ -28,11 +28,16 @@ pub struct Record {
 /// An app property, else the global one, else `default`.
 pub fn computed(paths: &Paths, app: &str, key: &str, default: &str) -> String {
     let p = Properties::new(paths, PLUGIN);
-    let v = if app.is_empty() { String::new() } else { p.get_str(app, key) };
+    let v = if app.is_empty() {
+        String::new()
+    } else {
+        p.get_str(app, key)
+    };
     if !v.trim().is_empty() {
         return v;
     }
-    p.get_or(GLOBAL, key, default).unwrap_or_else(|_| default.to_string())
+    p.get_or(GLOBAL, key, default)
+        .unwrap_or_else(|_| default.to_string())
 }
 
 /// Whether containers get an init process; an image of linuxserver.io
@@ -47,7 +52,11 @@ pub fn init_process(paths: &Paths, app: &str, image_vendor: Option<&str>) -> boo
 
 /// How many process types deploy at once.
 pub fn parallel_schedule_count(paths: &Paths, app: &str) -> usize {
-    computed(paths, app, "parallel-schedule-count", "1").trim().parse::<usize>().unwrap_or(1).max(1)
+    computed(paths, app, "parallel-schedule-count", "1")
+        .trim()
+        .parse::<usize>()
+        .unwrap_or(1)
+        .max(1)
 }
 
 fn file(paths: &Paths, app: &str, kind: &str, dyno: &str) -> PathBuf {
@@ -56,7 +65,11 @@ fn file(paths: &Paths, app: &str, kind: &str, dyno: &str) -> PathBuf {
 
 /// Record a container of `dyno` (`web.1`).
 pub fn record(paths: &Paths, app: &str, dyno: &str, r: &Record) -> Result<()> {
-    fsutil::write_atomic(&file(paths, app, "CONTAINER", dyno), r.container_id.as_bytes(), 0o644)?;
+    fsutil::write_atomic(
+        &file(paths, app, "CONTAINER", dyno),
+        r.container_id.as_bytes(),
+        0o644,
+    )?;
     fsutil::write_atomic(&file(paths, app, "IP", dyno), r.ip.as_bytes(), 0o644)?;
     fsutil::write_atomic(&file(paths, app, "PORT", dyno), r.port.as_bytes(), 0o644)
 }
@@ -82,26 +95,49 @@ pub fn dyno_of(file_name: &str, kind: &str) -> Option<String> {
 /// Every recorded container of an app, by dyno.
 pub fn records(paths: &Paths, app: &str) -> BTreeMap<String, Record> {
     let mut out = BTreeMap::new();
-    let Ok(rd) = std::fs::read_dir(paths.app_dir(app)) else { return out };
+    let Ok(rd) = std::fs::read_dir(paths.app_dir(app)) else {
+        return out;
+    };
     for e in rd.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        let Some(dyno) = dyno_of(&name, "CONTAINER") else { continue };
-        let read = |kind: &str| fsutil::read_optional(&file(paths, app, kind, &dyno)).ok().flatten().unwrap_or_default().trim().to_string();
+        let Some(dyno) = dyno_of(&name, "CONTAINER") else {
+            continue;
+        };
+        let read = |kind: &str| {
+            fsutil::read_optional(&file(paths, app, kind, &dyno))
+                .ok()
+                .flatten()
+                .unwrap_or_default()
+                .trim()
+                .to_string()
+        };
         let container_id = read("CONTAINER");
         if container_id.is_empty() {
             continue;
         }
-        out.insert(dyno.clone(), Record { container_id, ip: read("IP"), port: read("PORT") });
+        out.insert(
+            dyno.clone(),
+            Record {
+                container_id,
+                ip: read("IP"),
+                port: read("PORT"),
+            },
+        );
     }
     out
 }
 
 /// Forget every recorded container (and stray IP/PORT files) of an app.
 pub fn forget_all(paths: &Paths, app: &str) -> Result<()> {
-    let Ok(rd) = std::fs::read_dir(paths.app_dir(app)) else { return Ok(()) };
+    let Ok(rd) = std::fs::read_dir(paths.app_dir(app)) else {
+        return Ok(());
+    };
     for e in rd.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        if ["CONTAINER", "IP", "PORT"].iter().any(|k| dyno_of(&name, k).is_some()) {
+        if ["CONTAINER", "IP", "PORT"]
+            .iter()
+            .any(|k| dyno_of(&name, k).is_some())
+        {
             fsutil::remove_file(&e.path())?;
         }
     }
@@ -122,19 +158,44 @@ mod tests {
         let d = tempfile::tempdir().expect("tempdir");
         let paths = Paths::for_roots(&d.path().join("home"), &d.path().join("lib"));
         std::fs::create_dir_all(paths.app_dir("a")).expect("mkdir");
-        let r = Record { container_id: "abc".into(), ip: "172.17.0.2".into(), port: "5000".into() };
+        let r = Record {
+            container_id: "abc".into(),
+            ip: "172.17.0.2".into(),
+            port: "5000".into(),
+        };
         record(&paths, "a", "web.1", &r).expect("record");
-        record(&paths, "a", "worker.2", &Record { container_id: "def".into(), ..Default::default() }).expect("record");
-        assert_eq!(std::fs::read_to_string(paths.app_dir("a").join("CONTAINER.web.1")).expect("read"), "abc");
-        assert_eq!(std::fs::read_to_string(paths.app_dir("a").join("IP.web.1")).expect("read"), "172.17.0.2");
+        record(
+            &paths,
+            "a",
+            "worker.2",
+            &Record {
+                container_id: "def".into(),
+                ..Default::default()
+            },
+        )
+        .expect("record");
+        assert_eq!(
+            std::fs::read_to_string(paths.app_dir("a").join("CONTAINER.web.1")).expect("read"),
+            "abc"
+        );
+        assert_eq!(
+            std::fs::read_to_string(paths.app_dir("a").join("IP.web.1")).expect("read"),
+            "172.17.0.2"
+        );
         let all = records(&paths, "a");
-        assert_eq!(all.keys().cloned().collect::<Vec<_>>(), vec!["web.1", "worker.2"]);
+        assert_eq!(
+            all.keys().cloned().collect::<Vec<_>>(),
+            vec!["web.1", "worker.2"]
+        );
         assert_eq!(all["web.1"], r);
         forget(&paths, "a", "web.1").expect("forget");
         assert_eq!(records(&paths, "a").len(), 1);
         forget_all(&paths, "a").expect("forget all");
         assert!(records(&paths, "a").is_empty());
-        assert_eq!(dyno_of("CONTAINER.web.1", "CONTAINER").as_deref(), Some("web.1"));
+        assert_eq!(
+            dyno_of("CONTAINER.web.1", "CONTAINER").as_deref(),
+            Some("web.1")
+        );
         assert_eq!(dyno_of("CONTAINER", "CONTAINER"), None);
         assert_eq!(dyno_of("CONTAINER.web.x", "CONTAINER"), None);
     }

@@ -19,10 +19,20 @@ pub const PLUGIN_NAME: &str = "scheduler";
 pub const DEFAULT_SCHEDULER: &str = "docker-local";
 
 /// How the report is named and keyed.
-pub const SPEC: ReportSpec<'static> = ReportSpec { title: "scheduler", prefix: "scheduler", legacy_json_keys: true };
+pub const SPEC: ReportSpec<'static> = ReportSpec {
+    title: "scheduler",
+    prefix: "scheduler",
+    legacy_json_keys: true,
+};
 
 const fn cmd(name: &'static str, args: &'static str, help: &'static str, run: RunFn) -> Command {
-    Command { name, args, help, takes_app: true, run }
+    Command {
+        name,
+        args,
+        help,
+        takes_app: true,
+        run,
+    }
 }
 
 /// The plugin descriptor.
@@ -32,25 +42,45 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     summary: "Manage the scheduler integration for an app",
     namespace: None,
     commands: &[
-        cmd("scheduler:report", "[<app>] [<flag>]", "Shows the scheduler settings of one or every app", commands::report::run),
-        cmd("scheduler:set", "[--global|<app>] <key> (<value>)", "Sets or clears a scheduler property", commands::set::run),
+        cmd(
+            "scheduler:report",
+            "[<app>] [<flag>]",
+            "Shows the scheduler settings of one or every app",
+            commands::report::run,
+        ),
+        cmd(
+            "scheduler:set",
+            "[--global|<app>] <key> (<value>)",
+            "Sets or clears a scheduler property",
+            commands::set::run,
+        ),
     ],
     default: None,
     register,
 };
 
 fn register(bus: &mut Bus) {
-    bus.on::<SchedulerDetect, _>(PLUGIN_NAME, |ctx, t: &SchedulerDetect| selected(&ctx.paths, &t.app));
+    bus.on::<SchedulerDetect, _>(PLUGIN_NAME, |ctx, t: &SchedulerDetect| {
+        selected(&ctx.paths, &t.app)
+    });
     // An app being destroyed: its scheduler stops and removes its
     // containers first (honouring the stop timeout), then cleans up.
     bus.on::<PreDelete, _>(PLUGIN_NAME, |ctx, t: &PreDelete| {
         let scheduler = selected(&ctx.paths, &t.app)?;
-        let stop = SchedulerStop { scheduler, app: t.app.clone(), remove_containers: "true".into() };
+        let stop = SchedulerStop {
+            scheduler,
+            app: t.app.clone(),
+            remove_containers: "true".into(),
+        };
         ctx.bus.select(ctx, &stop).map(|_| ())
     });
     bus.on::<PostDelete, _>(PLUGIN_NAME, |ctx, t: &PostDelete| {
         let scheduler = selected(&ctx.paths, &t.app)?;
-        let delete = SchedulerPostDelete { scheduler, app: t.app.clone(), image_tag: t.image_tag.clone() };
+        let delete = SchedulerPostDelete {
+            scheduler,
+            app: t.app.clone(),
+            image_tag: t.image_tag.clone(),
+        };
         ctx.bus.select(ctx, &delete).map(|_| ())
     });
     bus.on::<Report, _>(PLUGIN_NAME, |ctx, t: &Report| {
@@ -83,11 +113,26 @@ pub fn selected(paths: &Paths, app: &str) -> Result<String> {
 pub fn rows(paths: &Paths, app: &str) -> Result<Rows> {
     let props = Properties::new(paths, PLUGIN_NAME);
     let mut rows: Rows = vec![
-        ("--scheduler-computed-selected".into(), selected(paths, app)?),
-        ("--scheduler-global-selected".into(), props.get_str(GLOBAL, "selected")),
-        ("--scheduler-selected".into(), props.get_str(app, "selected")),
-        ("--scheduler-computed-shell".into(), computed(paths, app, "shell", "")?),
-        ("--scheduler-global-shell".into(), props.get_str(GLOBAL, "shell")),
+        (
+            "--scheduler-computed-selected".into(),
+            selected(paths, app)?,
+        ),
+        (
+            "--scheduler-global-selected".into(),
+            props.get_str(GLOBAL, "selected"),
+        ),
+        (
+            "--scheduler-selected".into(),
+            props.get_str(app, "selected"),
+        ),
+        (
+            "--scheduler-computed-shell".into(),
+            computed(paths, app, "shell", "")?,
+        ),
+        (
+            "--scheduler-global-shell".into(),
+            props.get_str(GLOBAL, "shell"),
+        ),
         ("--scheduler-shell".into(), props.get_str(app, "shell")),
     ];
     rows.sort();

@@ -13,7 +13,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use dokku_docker::testing::{busybox_image, unique_name, TEST_LABEL};
-use dokku_docker::{BuildContext, BuildSpec, ContainerEngine, ContainerFilter, DockerEngine, ImageFilter};
+use dokku_docker::{
+    BuildContext, BuildSpec, ContainerEngine, ContainerFilter, DockerEngine, ImageFilter,
+};
 
 use crate::harness::{Env, Run};
 
@@ -28,13 +30,19 @@ struct App {
 impl Drop for App {
     fn drop(&mut self) {
         let label = format!("com.dokku.app-name={}", self.name);
-        if let Ok(list) = self.engine.list_containers(&ContainerFilter::label(label.clone())) {
+        if let Ok(list) = self
+            .engine
+            .list_containers(&ContainerFilter::label(label.clone()))
+        {
             for c in list {
                 let _ = self.engine.remove_container(&c.id, true);
             }
         }
         for filter in [
-            ImageFilter { reference: Some(format!("dokku/{}", self.name)), ..ImageFilter::default() },
+            ImageFilter {
+                reference: Some(format!("dokku/{}", self.name)),
+                ..ImageFilter::default()
+            },
             ImageFilter::label(label),
         ] {
             if let Ok(list) = self.engine.list_images(&filter) {
@@ -54,12 +62,20 @@ impl App {
         let engine = DockerEngine::connect().expect("docker engine");
         let name = unique_name(test);
         let base = format!("{name}-base:latest");
-        let app = App { engine, env: Env::new(), name, base };
+        let app = App {
+            engine,
+            env: Env::new(),
+            name,
+            base,
+        };
         busybox_image(&app.engine, &app.base).expect("busybox base image");
         app.env.create_app(&app.name);
-        app.run(&["checks:set", "--global", "default-wait", "1"]).ok();
-        app.run(&["checks:set", "--global", "wait-to-retire", "2"]).ok();
-        app.run(&["ps:set", "--global", "stop-timeout-seconds", "1"]).ok();
+        app.run(&["checks:set", "--global", "default-wait", "1"])
+            .ok();
+        app.run(&["checks:set", "--global", "wait-to-retire", "2"])
+            .ok();
+        app.run(&["ps:set", "--global", "stop-timeout-seconds", "1"])
+            .ok();
         app
     }
 
@@ -72,14 +88,16 @@ impl App {
     fn build(&self, body: &str, extra: &str) {
         let dir = tempfile::tempdir().expect("tempdir");
         let dockerfile = format!(
-            "FROM {base}\nLABEL com.dokku.app-name={app} {TEST_LABEL}={app}\nRUN mkdir -p /www && echo {body} > /www/index.html\n{extra}\nCMD [\"sh\", \"-c\", \"echo serving {body}; exec httpd -f -p $PORT -h /www\"]\n",
+            "FROM {base}\nLABEL com.dokku.app-name={app} {TEST_LABEL}={app}\nRUN mkdir -p /www && echo {body} {app} > /www/index.html\n{extra}\nCMD [\"sh\", \"-c\", \"echo serving {body}; exec httpd -f -p $PORT -h /www\"]\n",
             base = self.base,
             app = self.name,
         );
         std::fs::write(dir.path().join("Dockerfile"), dockerfile).expect("dockerfile");
         let mut spec = BuildSpec::new(BuildContext::Directory(dir.path().to_path_buf()));
         spec.tags = vec![format!("dokku/{}:latest", self.name)];
-        self.engine.build_image(&spec, &mut |_| {}).expect("build app image");
+        self.engine
+            .build_image(&spec, &mut |_| {})
+            .expect("build app image");
     }
 
     fn file(&self, name: &str) -> PathBuf {
@@ -92,7 +110,14 @@ impl App {
 
     /// `http://<IP.web.N>:<PORT.web.N>/`, read from the deploy's records.
     fn get(&self, index: u32) -> Result<String, String> {
-        http_get(&self.read(&format!("IP.web.{index}")), &self.read(&format!("PORT.web.{index}")))
+        let body = http_get(
+            &self.read(&format!("IP.web.{index}")),
+            &self.read(&format!("PORT.web.{index}")),
+        )?;
+        // Addresses are reused: only an answer naming this app counts.
+        body.strip_suffix(&format!(" {}", self.name))
+            .map(str::to_string)
+            .ok_or_else(|| format!("answer from another container: {body:?}"))
     }
 
     /// The app's containers, by name, running or not.
@@ -103,7 +128,13 @@ impl App {
             .list_containers(&filter)
             .expect("list")
             .into_iter()
-            .map(|c| (c.name().unwrap_or("").to_string(), c.state.clone(), c.id.clone()))
+            .map(|c| {
+                (
+                    c.name().unwrap_or("").to_string(),
+                    c.state.clone(),
+                    c.id.clone(),
+                )
+            })
             .collect();
         v.sort();
         v
@@ -131,7 +162,17 @@ impl App {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        panic!("timed out waiting for {what}; containers: {:?}", self.containers());
+        let retire = std::fs::read_to_string(
+            self.env
+                .lib()
+                .join("data/scheduler-docker-local")
+                .join(&self.name)
+                .join("retired-containers"),
+        );
+        panic!(
+            "timed out waiting for {what}; containers: {:?}; retire list: {retire:?}",
+            self.containers()
+        );
     }
 }
 
@@ -139,15 +180,21 @@ impl App {
 fn http_get(ip: &str, port: &str) -> Result<String, String> {
     let addr = format!("{}:{}", ip.trim(), port.trim());
     let sock = addr.parse().map_err(|e| format!("{addr}: {e}"))?;
-    let mut s = TcpStream::connect_timeout(&sock, Duration::from_secs(2)).map_err(|e| format!("{addr}: {e}"))?;
-    s.set_read_timeout(Some(Duration::from_secs(2))).map_err(|e| e.to_string())?;
-    s.write_all(b"GET / HTTP/1.0\r\nHost: test\r\n\r\n").map_err(|e| e.to_string())?;
+    let mut s = TcpStream::connect_timeout(&sock, Duration::from_secs(2))
+        .map_err(|e| format!("{addr}: {e}"))?;
+    s.set_read_timeout(Some(Duration::from_secs(2)))
+        .map_err(|e| e.to_string())?;
+    s.write_all(b"GET / HTTP/1.0\r\nHost: test\r\n\r\n")
+        .map_err(|e| e.to_string())?;
     let mut raw = String::new();
     s.read_to_string(&mut raw).map_err(|e| e.to_string())?;
     if !raw.starts_with("HTTP/1.") || !raw.contains(" 200 ") {
         return Err(format!("bad answer: {raw:?}"));
     }
-    Ok(raw.split_once("\r\n\r\n").map(|(_, b)| b.trim().to_string()).unwrap_or_default())
+    Ok(raw
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.trim().to_string())
+        .unwrap_or_default())
 }
 
 /// Replace what changes between runs (ids, addresses, names) in deploy
@@ -161,11 +208,17 @@ fn stable(app: &App, s: &str) -> String {
             if hexish.len() >= 12 && hexish.chars().all(|c| c.is_ascii_hexdigit()) {
                 l = l.replace(hexish, "<id>");
             }
-            if let Some(rest) = w.strip_prefix("APP.web.1.upcoming-").or_else(|| w.strip_prefix("APP.web.2.upcoming-")) {
+            if let Some(rest) = w
+                .strip_prefix("APP.web.1.upcoming-")
+                .or_else(|| w.strip_prefix("APP.web.2.upcoming-"))
+            {
                 l = l.replace(rest, "<n>");
             }
             if w.starts_with("http://") && i == 0 {
-                l = format!("{}http://<ip>:5000", " ".repeat(line.len() - line.trim_start().len()));
+                l = format!(
+                    "{}http://<ip>:5000",
+                    " ".repeat(line.len() - line.trim_start().len())
+                );
             }
         }
         out.push_str(&l);
@@ -181,6 +234,10 @@ fn deploy_records_labels_env_and_answers_on_its_address() {
     let r = app.run(&["ps:rebuild", &app.name]);
     insta::assert_snapshot!(stable(&app, r.ok()), @r#"
         -----> Releasing APP...
+        -----> Checking for predeploy task
+               No predeploy task found, skipping
+        -----> Checking for release task
+               No release task found, skipping
         -----> Deploying APP via the docker-local scheduler...
         -----> Deploying web (count=1)
                Attempting pre-flight checks (web.1)
@@ -192,6 +249,10 @@ fn deploy_records_labels_env_and_answers_on_its_address() {
         -----> Running post-deploy
         -----> Renaming containers
                Renaming container APP.web.1.upcoming-<n> (<id>) to APP.web.1
+        -----> Checking for postdeploy task
+               No postdeploy task found, skipping
+        -----> Checking for first deploy postdeploy task
+               No first deploy postdeploy task found, skipping
         =====> Application deployed:
                http://<ip>:5000
         "#);
@@ -200,8 +261,14 @@ fn deploy_records_labels_env_and_answers_on_its_address() {
     assert_eq!(app.get(1).expect("answers"), "v1");
     let info = app.engine.inspect_container(&id).expect("inspect");
     assert_eq!(info.name, format!("{}.web.1", app.name));
-    let labels: Vec<(String, String)> =
-        info.labels.iter().filter(|(k, _)| k.starts_with("com.dokku.") || k.starts_with("org.label-schema") || *k == "dokku").map(|(k, v)| (k.clone(), v.clone())).collect();
+    let labels: Vec<(String, String)> = info
+        .labels
+        .iter()
+        .filter(|(k, _)| {
+            k.starts_with("com.dokku.") || k.starts_with("org.label-schema") || *k == "dokku"
+        })
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     insta::assert_debug_snapshot!(labels.iter().map(|(k, v)| format!("{k}={}", v.replace(&app.name, "APP"))).collect::<Vec<_>>(), @r#"
         [
             "com.dokku.app-name=APP",
@@ -214,14 +281,41 @@ fn deploy_records_labels_env_and_answers_on_its_address() {
             "org.label-schema.vendor=dokku",
         ]
         "#);
-    assert!(info.env.contains(&"PORT=5000".to_string()), "{:?}", info.env);
-    assert!(info.env.contains(&"DYNO=web.1".to_string()), "{:?}", info.env);
-    assert_eq!(info.ip_address("bridge"), Some(app.read("IP.web.1").as_str()));
+    assert!(
+        info.env.contains(&"PORT=5000".to_string()),
+        "{:?}",
+        info.env
+    );
+    assert!(
+        info.env.contains(&"DYNO=web.1".to_string()),
+        "{:?}",
+        info.env
+    );
+    assert_eq!(
+        info.ip_address("bridge"),
+        Some(app.read("IP.web.1").as_str())
+    );
     let report = app.run(&["ps:report", &app.name, "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(report.ok()).expect("json");
-    assert_eq!((v["deployed"].as_str(), v["running"].as_str(), v["processes"].as_str()), (Some("true"), Some("true"), Some("1")));
-    assert_eq!(v["status-web-1"].as_str().map(|s| s.starts_with("running (CID: ")), Some(true));
-    assert_eq!(app.run(&["ps:report", &app.name, "--ps-computed-restart-policy"]).ok(), "on-failure:10\n");
+    assert_eq!(
+        (
+            v["deployed"].as_str(),
+            v["running"].as_str(),
+            v["processes"].as_str()
+        ),
+        (Some("true"), Some("true"), Some("1"))
+    );
+    assert_eq!(
+        v["status-web-1"]
+            .as_str()
+            .map(|s| s.starts_with("running (CID: ")),
+        Some(true)
+    );
+    assert_eq!(
+        app.run(&["ps:report", &app.name, "--ps-computed-restart-policy"])
+            .ok(),
+        "on-failure:10\n"
+    );
     let inspect = app.run(&["ps:inspect", &app.name]);
     let v: serde_json::Value = serde_json::from_str(inspect.ok()).expect("inspect json");
     assert_eq!(v[0]["Id"].as_str(), Some(id.as_str()));
@@ -263,18 +357,39 @@ fn redeploy_serves_every_request_and_retires_the_old_container() {
     app.build("v2", "");
     let r = app.run(&["ps:rebuild", &app.name]);
     r.ok();
-    assert!(r.stdout.contains("-----> Shutting down old containers in 2 seconds"), "{}", r.stdout);
+    assert!(
+        r.stdout
+            .contains("-----> Shutting down old containers in 2 seconds"),
+        "{}",
+        r.stdout
+    );
     assert_eq!(app.get(1).expect("v2"), "v2");
     assert_ne!(app.read("CONTAINER.web.1"), old);
     // The old container keeps running through the wait, then is retired.
-    assert!(app.engine.inspect_container(&old).map(|i| i.running).unwrap_or(false), "old container stopped too early");
-    app.eventually(20, "the old container to be retired", || app.engine.inspect_container(&old).is_err());
+    assert!(
+        app.engine
+            .inspect_container(&old)
+            .map(|i| i.running)
+            .unwrap_or(false),
+        "old container stopped too early"
+    );
+    app.eventually(30, "the old container to be retired", || {
+        app.engine.inspect_container(&old).is_err()
+    });
     std::thread::sleep(Duration::from_millis(500));
     stop.store(true, Ordering::Relaxed);
     poller.join().expect("poller");
     let errs = errors.lock().map(|v| v.clone()).unwrap_or_default();
-    assert_eq!(failed.load(Ordering::Relaxed), 0, "failed requests: {errs:?}");
-    assert!(ok.load(Ordering::Relaxed) > 20, "too few requests: {}", ok.load(Ordering::Relaxed));
+    assert_eq!(
+        failed.load(Ordering::Relaxed),
+        0,
+        "failed requests: {errs:?}"
+    );
+    assert!(
+        ok.load(Ordering::Relaxed) > 20,
+        "too few requests: {}",
+        ok.load(Ordering::Relaxed)
+    );
     assert_eq!(app.containers().len(), 1, "{:?}", app.containers());
 }
 
@@ -283,12 +398,25 @@ fn scale_restart_stop_and_start() {
     let app = App::new("deploy-scale");
     app.build("v1", "");
     app.run(&["ps:rebuild", &app.name]).ok();
-    app.run(&["checks:set", &app.name, "wait-to-retire", "0"]).ok();
+    app.run(&["checks:set", &app.name, "wait-to-retire", "0"])
+        .ok();
 
     let r = app.run(&["ps:scale", &app.name, "web=2"]);
-    assert!(r.ok().starts_with(&format!("-----> Scaling {} processes: web=2\n", app.name)), "{}", r.stdout);
-    assert_eq!((app.get(1).expect("web.1"), app.get(2).expect("web.2")), ("v1".to_string(), "v1".to_string()));
-    let names: Vec<String> = app.containers().into_iter().map(|(n, _, _)| n.replace(&app.name, "APP")).collect();
+    assert!(
+        r.ok()
+            .starts_with(&format!("-----> Scaling {} processes: web=2\n", app.name)),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        (app.get(1).expect("web.1"), app.get(2).expect("web.2")),
+        ("v1".to_string(), "v1".to_string())
+    );
+    let names: Vec<String> = app
+        .containers()
+        .into_iter()
+        .map(|(n, _, _)| n.replace(&app.name, "APP"))
+        .collect();
     assert_eq!(names, vec!["APP.web.1", "APP.web.2"]);
     insta::assert_snapshot!(app.run(&["ps:scale", &app.name]).ok().replace(&app.name, "APP"), @r#"
         -----> Scaling for APP
@@ -306,16 +434,34 @@ fn scale_restart_stop_and_start() {
 
     let r = app.run(&["ps:stop", &app.name]);
     assert_eq!(r.ok(), format!("-----> Stopping {}\n", app.name));
-    assert!(app.containers().iter().all(|(_, state, _)| state != "running"), "{:?}", app.containers());
-    assert_eq!(app.run(&["ps:report", &app.name, "--running"]).ok(), "false\n");
-    assert_eq!(app.run(&["ps:report", &app.name, "--restore"]).ok(), "false\n");
+    assert!(
+        app.containers()
+            .iter()
+            .all(|(_, state, _)| state != "running"),
+        "{:?}",
+        app.containers()
+    );
+    assert_eq!(
+        app.run(&["ps:report", &app.name, "--running"]).ok(),
+        "false\n"
+    );
+    assert_eq!(
+        app.run(&["ps:report", &app.name, "--restore"]).ok(),
+        "false\n"
+    );
     assert!(app.get(1).is_err());
 
     app.run(&["ps:start", &app.name]).ok();
     assert_eq!(app.get(1).expect("started"), "v1");
-    assert_eq!(app.run(&["ps:report", &app.name, "--running"]).ok(), "true\n");
+    assert_eq!(
+        app.run(&["ps:report", &app.name, "--running"]).ok(),
+        "true\n"
+    );
     let r = app.run(&["ps:start", &app.name]);
-    assert_eq!(r.stderr, format!(" !     App {} already running\n", app.name));
+    assert_eq!(
+        r.stderr,
+        format!(" !     App {} already running\n", app.name)
+    );
 
     app.run(&["ps:scale", &app.name, "web=1"]).ok();
     assert!(!app.file("CONTAINER.web.2").exists());
@@ -329,7 +475,11 @@ fn failing_healthcheck_keeps_the_old_release_serving() {
     app.build("v1", "");
     app.app_json(r#"{"healthchecks":{"web":[{"type":"startup","name":"ready","path":"/","content":"v1","attempts":2,"wait":1,"timeout":2}]}}"#);
     let r = app.run(&["ps:rebuild", &app.name]);
-    assert!(r.ok().contains("Healthcheck succeeded name='ready'"), "{}", r.stdout);
+    assert!(
+        r.ok().contains("Healthcheck succeeded name='ready'"),
+        "{}",
+        r.stdout
+    );
     let old = app.read("CONTAINER.web.1");
 
     app.build("v2", "");
@@ -337,6 +487,10 @@ fn failing_healthcheck_keeps_the_old_release_serving() {
     assert_eq!(r.code, 1, "{r:?}");
     insta::assert_snapshot!(stable(&app, &r.stdout), @r#"
         -----> Releasing APP...
+        -----> Checking for predeploy task
+               No predeploy task found, skipping
+        -----> Checking for release task
+               No release task found, skipping
         -----> Deploying APP via the docker-local scheduler...
         -----> Deploying web (count=1)
                Attempting pre-flight checks (web.1)
@@ -360,12 +514,17 @@ fn failing_healthcheck_keeps_the_old_release_serving() {
 #[test]
 fn http_healthcheck_goes_live_without_the_fixed_wait() {
     let app = App::new("deploy-http-check");
-    app.run(&["checks:set", "--global", "default-wait", "30"]).ok();
+    app.run(&["checks:set", "--global", "default-wait", "30"])
+        .ok();
     app.build("v1", "");
     app.app_json(r#"{"healthchecks":{"web":[{"type":"startup","path":"/","content":"v1"}]}}"#);
     let started = Instant::now();
     app.run(&["ps:rebuild", &app.name]).ok();
-    assert!(started.elapsed() < Duration::from_secs(15), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(15),
+        "took {:?}",
+        started.elapsed()
+    );
     assert_eq!(app.get(1).expect("answers"), "v1");
 }
 
@@ -374,15 +533,27 @@ fn config_changes_restart_a_deployed_app() {
     let app = App::new("deploy-config");
     app.build("v1", "");
     let r = app.run(&["config:set", &app.name, "BEFORE=deploy"]);
-    assert!(!r.ok().contains("Restarting"), "an app never deployed is not restarted: {}", r.stdout);
+    assert!(
+        !r.ok().contains("Restarting"),
+        "an app never deployed is not restarted: {}",
+        r.stdout
+    );
     app.run(&["ps:rebuild", &app.name]).ok();
     let old = app.read("CONTAINER.web.1");
     let r = app.run(&["config:set", &app.name, "FOO=bar"]);
-    assert!(r.ok().contains(&format!("-----> Restarting app {}", app.name)), "{}", r.stdout);
+    assert!(
+        r.ok()
+            .contains(&format!("-----> Restarting app {}", app.name)),
+        "{}",
+        r.stdout
+    );
     let id = app.read("CONTAINER.web.1");
     assert_ne!(id, old);
     let env = app.engine.inspect_container(&id).expect("inspect").env;
-    assert!(env.contains(&"FOO=bar".to_string()) && env.contains(&"BEFORE=deploy".to_string()), "{env:?}");
+    assert!(
+        env.contains(&"FOO=bar".to_string()) && env.contains(&"BEFORE=deploy".to_string()),
+        "{env:?}"
+    );
 }
 
 #[test]
@@ -408,9 +579,18 @@ fn deploy_lock_refuses_and_destroy_leaves_nothing() {
 
     app.run(&["apps:destroy", "--force", &app.name]).ok();
     assert_eq!(app.containers(), Vec::<(String, String, String)>::new());
-    let images = app.engine.list_images(&ImageFilter { reference: Some(format!("dokku/{}", app.name)), ..ImageFilter::default() });
+    let images = app.engine.list_images(&ImageFilter {
+        reference: Some(format!("dokku/{}", app.name)),
+        ..ImageFilter::default()
+    });
     assert_eq!(images.expect("images").len(), 0);
-    let labelled = app.engine.list_images(&ImageFilter::label(format!("com.dokku.app-name={}", app.name))).expect("images");
+    let labelled = app
+        .engine
+        .list_images(&ImageFilter::label(format!(
+            "com.dokku.app-name={}",
+            app.name
+        )))
+        .expect("images");
     assert_eq!(labelled.len(), 0, "{labelled:?}");
     assert!(!app.env.root().join(&app.name).exists());
 }

@@ -17,3 +17,7 @@ mod ssh_keys;
 
 mod deploy;
 mod processes;
+mod git;
+
+mod nginx;
+mod traffic;

@@ -13,11 +13,18 @@ fn ps_scale_keeps_the_formation_and_checks_tuples() {
         proctype: qty
         --------: ---
         "#);
-    assert_eq!(e.run(&["ps:scale", "node-js-app", "--format", "json"]).ok(), "[]\n");
-    let r = e.run(&["ps:scale", "node-js-app", "web=2", "worker=1"]);
-    assert_eq!(r.ok(), "-----> Scaling node-js-app processes: web=2 worker=1\n");
     assert_eq!(
-        std::fs::read_to_string(e.lib().join("config/ps/node-js-app/scale")).expect("scale property"),
+        e.run(&["ps:scale", "node-js-app", "--format", "json"]).ok(),
+        "[]\n"
+    );
+    let r = e.run(&["ps:scale", "node-js-app", "web=2", "worker=1"]);
+    assert_eq!(
+        r.ok(),
+        "-----> Scaling node-js-app processes: web=2 worker=1\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(e.lib().join("config/ps/node-js-app/scale"))
+            .expect("scale property"),
         "web=2\nworker=1\n"
     );
     insta::assert_snapshot!(e.run(&["ps:scale", "node-js-app"]).ok(), @r#"
@@ -37,7 +44,11 @@ fn ps_scale_keeps_the_formation_and_checks_tuples() {
         ("Web_1=2", "Web_1 is not a valid process name to scale up"),
     ] {
         let r = e.run(&["ps:scale", "node-js-app", arg]);
-        assert_eq!((r.code, r.stderr.as_str()), (1, format!(" !     {msg}\n").as_str()), "{arg}");
+        assert_eq!(
+            (r.code, r.stderr.as_str()),
+            (1, format!(" !     {msg}\n").as_str()),
+            "{arg}"
+        );
     }
     std::fs::write(e.lib().join("config/ps/node-js-app/can-scale"), "false").expect("can-scale");
     let r = e.run(&["ps:scale", "node-js-app", "web=1"]);
@@ -51,10 +62,21 @@ fn ps_scale_keeps_the_formation_and_checks_tuples() {
 fn ps_set_and_report() {
     let e = Env::new();
     e.create_app("node-js-app");
-    assert_eq!(e.run(&["ps:set", "node-js-app", "restart-policy", "always"]).ok(), "=====> Setting restart-policy to always\n");
-    assert_eq!(e.run(&["ps:set", "--global", "procfile-path", "global-Procfile"]).ok(), "=====> Setting procfile-path to global-Procfile\n");
+    assert_eq!(
+        e.run(&["ps:set", "node-js-app", "restart-policy", "always"])
+            .ok(),
+        "=====> Setting restart-policy to always\n"
+    );
+    assert_eq!(
+        e.run(&["ps:set", "--global", "procfile-path", "global-Procfile"])
+            .ok(),
+        "=====> Setting procfile-path to global-Procfile\n"
+    );
     let r = e.run(&["ps:set", "node-js-app", "restart-policy", "sometimes"]);
-    assert_eq!((r.code, r.stderr.as_str()), (1, " !     Invalid restart-policy specified\n"));
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (1, " !     Invalid restart-policy specified\n")
+    );
     let r = e.run(&["ps:set", "node-js-app", "nope", "x"]);
     assert_eq!(r.stderr, " !     Invalid ps property specified: nope\n");
     let r = e.run(&["ps:set", "--global", "restore", "false"]);
@@ -83,11 +105,25 @@ fn ps_set_and_report() {
                Restore:                          true
                Running:                          false
         "#);
-    assert_eq!(e.run(&["ps:report", "node-js-app", "--ps-computed-procfile-path"]).ok(), "global-Procfile\n");
-    assert_eq!(e.run(&["ps:set", "node-js-app", "restart-policy"]).ok(), "=====> Unsetting restart-policy\n");
-    assert_eq!(e.run(&["ps:report", "node-js-app", "--ps-computed-restart-policy"]).ok(), "on-failure:10\n");
-    let json: serde_json::Value =
-        serde_json::from_str(e.run(&["ps:report", "node-js-app", "--format", "json"]).ok()).expect("json");
+    assert_eq!(
+        e.run(&["ps:report", "node-js-app", "--ps-computed-procfile-path"])
+            .ok(),
+        "global-Procfile\n"
+    );
+    assert_eq!(
+        e.run(&["ps:set", "node-js-app", "restart-policy"]).ok(),
+        "=====> Unsetting restart-policy\n"
+    );
+    assert_eq!(
+        e.run(&["ps:report", "node-js-app", "--ps-computed-restart-policy"])
+            .ok(),
+        "on-failure:10\n"
+    );
+    let json: serde_json::Value = serde_json::from_str(
+        e.run(&["ps:report", "node-js-app", "--format", "json"])
+            .ok(),
+    )
+    .expect("json");
     assert_eq!(json["computed-procfile-path"], "global-Procfile");
     assert_eq!(json["ps-computed-procfile-path"], "global-Procfile");
 }
@@ -98,12 +134,19 @@ fn lifecycle_of_an_app_never_deployed() {
     e.create_app("node-js-app");
     for cmd in ["ps:stop", "ps:start", "ps:restart"] {
         let r = e.run(&[cmd, "node-js-app"]);
-        assert_eq!((r.code, r.stderr.as_str()), (0, " !     App node-js-app has not been deployed\n"), "{cmd}");
+        assert_eq!(
+            (r.code, r.stderr.as_str()),
+            (0, " !     App node-js-app has not been deployed\n"),
+            "{cmd}"
+        );
     }
     let r = e.run(&["ps:stop", "--parallel", "0", "--all"]);
     assert_eq!(r.stderr, " !     Invalid value 0 for --parallel flag\n");
     let r = e.run(&["ps:restore"]);
-    assert_eq!((r.code, r.stderr.as_str()), (0, " !     Restore specified without app, assuming --all\n"));
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (0, " !     Restore specified without app, assuming --all\n")
+    );
     let r = e.run(&["checks:run", "node-js-app"]);
     assert_eq!(r.stderr, " !     App node-js-app has not been deployed\n");
 }
@@ -112,7 +155,14 @@ fn lifecycle_of_an_app_never_deployed() {
 fn checks_lists_and_settings() {
     let e = Env::new();
     e.create_app("node-js-app");
-    e.run(&["ps:scale", "--skip-deploy", "node-js-app", "web=1", "worker=1"]).ok();
+    e.run(&[
+        "ps:scale",
+        "--skip-deploy",
+        "node-js-app",
+        "web=1",
+        "worker=1",
+    ])
+    .ok();
     assert_eq!(
         e.run(&["checks:skip", "node-js-app", "worker,web"]).ok(),
         "-----> Skipping zero downtime for app's (node-js-app) proctypes (worker,web)\n"
@@ -121,12 +171,31 @@ fn checks_lists_and_settings() {
         e.run(&["checks:disable", "node-js-app", "worker"]).ok(),
         "-----> Disabling zero downtime for app's (node-js-app) proctypes (worker)\n"
     );
-    assert_eq!(e.run(&["checks:report", "node-js-app", "--checks-skipped-list"]).ok(), "web\n");
-    assert_eq!(e.run(&["checks:report", "node-js-app", "--checks-disabled-list"]).ok(), "worker\n");
-    assert_eq!(e.run(&["checks:disable", "node-js-app"]).ok(), "-----> Disabling zero downtime for app (node-js-app)\n");
-    assert_eq!(e.run(&["checks:enable", "node-js-app", "web"]).ok(), "-----> Enabling zero downtime for app's (node-js-app) proctypes (web)\n");
-    assert_eq!(e.run(&["checks:report", "node-js-app", "--checks-disabled-list"]).ok(), "worker\n");
-    e.run(&["checks:set", "node-js-app", "wait-to-retire", "30"]).ok();
+    assert_eq!(
+        e.run(&["checks:report", "node-js-app", "--checks-skipped-list"])
+            .ok(),
+        "web\n"
+    );
+    assert_eq!(
+        e.run(&["checks:report", "node-js-app", "--checks-disabled-list"])
+            .ok(),
+        "worker\n"
+    );
+    assert_eq!(
+        e.run(&["checks:disable", "node-js-app"]).ok(),
+        "-----> Disabling zero downtime for app (node-js-app)\n"
+    );
+    assert_eq!(
+        e.run(&["checks:enable", "node-js-app", "web"]).ok(),
+        "-----> Enabling zero downtime for app's (node-js-app) proctypes (web)\n"
+    );
+    assert_eq!(
+        e.run(&["checks:report", "node-js-app", "--checks-disabled-list"])
+            .ok(),
+        "worker\n"
+    );
+    e.run(&["checks:set", "node-js-app", "wait-to-retire", "30"])
+        .ok();
     insta::assert_snapshot!(e.run(&["checks:report", "node-js-app"]).ok(), @r#"
         =====> node-js-app checks information
                Checks disabled list:           worker
@@ -136,20 +205,45 @@ fn checks_lists_and_settings() {
                Checks wait to retire:          30
         "#);
     let r = e.run(&["checks:set", "node-js-app", "wait-to-retire", "soon"]);
-    assert_eq!(r.stderr, " !     Invalid value for wait-to-retire, must be a non-negative integer\n");
+    assert_eq!(
+        r.stderr,
+        " !     Invalid value for wait-to-retire, must be a non-negative integer\n"
+    );
     let r = e.run(&["checks:set", "node-js-app", "default-wait", "1"]);
     assert_eq!(r.stderr, " !     Property can only be specified globally\n");
-    assert_eq!(std::fs::read_to_string(e.lib().join("config/checks/node-js-app/disabled")).expect("disabled"), "worker");
+    assert_eq!(
+        std::fs::read_to_string(e.lib().join("config/checks/node-js-app/disabled"))
+            .expect("disabled"),
+        "worker"
+    );
 }
 
 #[test]
 fn scheduler_selection_and_docker_local_settings() {
     let e = Env::new();
     e.create_app("node-js-app");
-    assert_eq!(e.run(&["scheduler:report", "node-js-app", "--scheduler-computed-selected"]).ok(), "docker-local\n");
-    e.run(&["scheduler:set", "--global", "selected", "null"]).ok();
-    assert_eq!(e.run(&["scheduler:report", "node-js-app", "--scheduler-computed-selected"]).ok(), "null\n");
-    e.run(&["scheduler:set", "node-js-app", "selected", "docker-local"]).ok();
+    assert_eq!(
+        e.run(&[
+            "scheduler:report",
+            "node-js-app",
+            "--scheduler-computed-selected"
+        ])
+        .ok(),
+        "docker-local\n"
+    );
+    e.run(&["scheduler:set", "--global", "selected", "null"])
+        .ok();
+    assert_eq!(
+        e.run(&[
+            "scheduler:report",
+            "node-js-app",
+            "--scheduler-computed-selected"
+        ])
+        .ok(),
+        "null\n"
+    );
+    e.run(&["scheduler:set", "node-js-app", "selected", "docker-local"])
+        .ok();
     insta::assert_snapshot!(e.run(&["scheduler:report", "node-js-app"]).ok(), @r#"
         =====> node-js-app scheduler information
                Scheduler computed selected: docker-local
@@ -159,10 +253,30 @@ fn scheduler_selection_and_docker_local_settings() {
                Scheduler selected:          docker-local
                Scheduler shell:
         "#);
-    e.run(&["scheduler-docker-local:set", "--global", "parallel-schedule-count", "4"]).ok();
-    e.run(&["scheduler-docker-local:set", "node-js-app", "init-process", "false"]).ok();
-    let r = e.run(&["scheduler-docker-local:set", "node-js-app", "init-process", "maybe"]);
-    assert_eq!(r.stderr, " !     Invalid value for init-process, must be true or false\n");
+    e.run(&[
+        "scheduler-docker-local:set",
+        "--global",
+        "parallel-schedule-count",
+        "4",
+    ])
+    .ok();
+    e.run(&[
+        "scheduler-docker-local:set",
+        "node-js-app",
+        "init-process",
+        "false",
+    ])
+    .ok();
+    let r = e.run(&[
+        "scheduler-docker-local:set",
+        "node-js-app",
+        "init-process",
+        "maybe",
+    ]);
+    assert_eq!(
+        r.stderr,
+        " !     Invalid value for init-process, must be true or false\n"
+    );
     insta::assert_snapshot!(e.run(&["scheduler-docker-local:report", "node-js-app"]).ok(), @r#"
         =====> node-js-app scheduler-docker-local information
                Scheduler docker local computed init process:            false
@@ -172,7 +286,15 @@ fn scheduler_selection_and_docker_local_settings() {
                Scheduler docker local init process:                     false
                Scheduler docker local parallel schedule count:
         "#);
-    assert_eq!(e.run(&["scheduler-docker-local:report", "--global", "--scheduler-docker-local-global-parallel-schedule-count"]).ok(), "4\n");
+    assert_eq!(
+        e.run(&[
+            "scheduler-docker-local:report",
+            "--global",
+            "--scheduler-docker-local-global-parallel-schedule-count"
+        ])
+        .ok(),
+        "4\n"
+    );
 }
 
 #[test]
@@ -180,6 +302,11 @@ fn help_pages() {
     let e = Env::new();
     for ns in ["ps", "checks", "scheduler", "scheduler-docker-local"] {
         let r = e.run(&[&format!("{ns}:help")]);
-        assert!(r.ok().starts_with(&format!("Usage: dokku {ns}[:COMMAND]\n")), "{ns}: {}", r.stdout);
+        assert!(
+            r.ok()
+                .starts_with(&format!("Usage: dokku {ns}[:COMMAND]\n")),
+            "{ns}: {}",
+            r.stdout
+        );
     }
 }

@@ -16,20 +16,45 @@ use dokku_trigger::Ctx;
 pub fn app_and_procs(ctx: &Ctx, argv: &[String]) -> Result<(String, Option<Vec<String>>)> {
     let p = args::parse(argv, args::Spec::default())?;
     let app = apps::require(&ctx.paths, p.arg(0))?;
-    let procs: Option<Vec<String>> = p.arg(1).map(|s| s.split(',').map(str::trim).filter(|x| !x.is_empty()).map(str::to_string).collect());
+    let procs: Option<Vec<String>> = p.arg(1).map(|s| {
+        s.split(',')
+            .map(str::trim)
+            .filter(|x| !x.is_empty())
+            .map(str::to_string)
+            .collect()
+    });
     Ok((app, procs.filter(|v| !v.is_empty())))
 }
 
 /// The process types of the app's scale (for turning `_all_` into a list).
 pub fn known_procs(ctx: &Ctx, app: &str) -> Vec<String> {
-    let scale = ctx.bus.collect(ctx, &PsCurrentScale { app: app.to_string() }).ok().and_then(first_answer).unwrap_or_default();
-    scale.lines().filter_map(|l| l.split_once('=').map(|(p, _)| p.trim().to_string())).filter(|p| !p.is_empty()).collect()
+    let scale = ctx
+        .bus
+        .collect(
+            ctx,
+            &PsCurrentScale {
+                app: app.to_string(),
+            },
+        )
+        .ok()
+        .and_then(first_answer)
+        .unwrap_or_default();
+    scale
+        .lines()
+        .filter_map(|l| l.split_once('=').map(|(p, _)| p.trim().to_string()))
+        .filter(|p| !p.is_empty())
+        .collect()
 }
 
 /// Dokku's line for a change: the whole app, or some process types.
 pub fn announce(ctx: &Ctx, verb: &str, app: &str, procs: &Option<Vec<String>>) {
     match procs {
-        None => ctx.out.info1(&format!("{verb} zero downtime for app ({app})")),
-        Some(p) => ctx.out.info1(&format!("{verb} zero downtime for app's ({app}) proctypes ({})", p.join(","))),
+        None => ctx
+            .out
+            .info1(&format!("{verb} zero downtime for app ({app})")),
+        Some(p) => ctx.out.info1(&format!(
+            "{verb} zero downtime for app's ({app}) proctypes ({})",
+            p.join(",")
+        )),
     }
 }

@@ -6,19 +6,43 @@ use dokku_core::{Error, Result};
 use dokku_trigger::Ctx;
 
 const SETTABLE: &[Settable<'static>] = &[
-    Settable { key: "attempts", scope: Scope::Both },
-    Settable { key: "default-wait", scope: Scope::Global },
-    Settable { key: "timeout", scope: Scope::Both },
-    Settable { key: "wait", scope: Scope::Both },
-    Settable { key: "wait-to-retire", scope: Scope::Both },
+    Settable {
+        key: "attempts",
+        scope: Scope::Both,
+    },
+    Settable {
+        key: "default-wait",
+        scope: Scope::Global,
+    },
+    Settable {
+        key: "timeout",
+        scope: Scope::Both,
+    },
+    Settable {
+        key: "wait",
+        scope: Scope::Both,
+    },
+    Settable {
+        key: "wait-to-retire",
+        scope: Scope::Both,
+    },
 ];
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    set::run_command(&ctx.paths, &ctx.out, crate::store::PLUGIN, SETTABLE, argv, &|key, value| {
-        if value.parse::<u64>().is_err() {
-            return Err(Error::fail(format!("Invalid value for {key}, must be a non-negative integer")));
-        }
-        Ok(())
-    })
+    set::run_command(
+        &ctx.paths,
+        &ctx.out,
+        crate::store::PLUGIN,
+        SETTABLE,
+        argv,
+        &|key, value| {
+            if value.parse::<u64>().is_err() {
+                return Err(Error::fail(format!(
+                    "Invalid value for {key}, must be a non-negative integer"
+                )));
+            }
+            Ok(())
+        },
+    )
 }

@@ -11,17 +11,47 @@ use crate::fromarchive::ArchiveRequest;
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
     // A bare `--` is the url meaning stdin, not the end of the flags.
     const STDIN: &str = "\u{0}stdin";
-    let argv: Vec<String> = argv.iter().map(|a| if a == "--" { STDIN.to_string() } else { a.clone() }).collect();
-    let p = args::parse(&argv, args::Spec { switches: &[], options: &["--archive-type"], allow_unknown: false })?;
+    let argv: Vec<String> = argv
+        .iter()
+        .map(|a| {
+            if a == "--" {
+                STDIN.to_string()
+            } else {
+                a.clone()
+            }
+        })
+        .collect();
+    let p = args::parse(
+        &argv,
+        args::Spec {
+            switches: &[],
+            options: &["--archive-type"],
+            allow_unknown: false,
+        },
+    )?;
     let kind = ArchiveType::parse(p.value("--archive-type").unwrap_or("tar"))?;
-    let app = p.arg(0).filter(|a| !a.is_empty()).ok_or_else(|| Error::fail(apps::MISSING_APP))?;
+    let app = p
+        .arg(0)
+        .filter(|a| !a.is_empty())
+        .ok_or_else(|| Error::fail(apps::MISSING_APP))?;
     let url = match p.arg(1) {
         Some(STDIN) => "--".to_string(),
         Some(u) => u.to_string(),
         None => String::new(),
     };
-    let text = |i: usize, default: &str| p.arg(i).filter(|s| !s.is_empty()).unwrap_or(default).to_string();
-    let req = ArchiveRequest { app: app.to_string(), url, kind, user: text(2, DEFAULT_USER_NAME), email: text(3, DEFAULT_USER_EMAIL) };
+    let text = |i: usize, default: &str| {
+        p.arg(i)
+            .filter(|s| !s.is_empty())
+            .unwrap_or(default)
+            .to_string()
+    };
+    let req = ArchiveRequest {
+        app: app.to_string(),
+        url,
+        kind,
+        user: text(2, DEFAULT_USER_NAME),
+        email: text(3, DEFAULT_USER_EMAIL),
+    };
     let stdin = std::io::stdin();
     let mut lock = stdin.lock();
     crate::fromarchive::from_archive(ctx, &req, &mut lock)

@@ -8,9 +8,24 @@ use crate::image::ImageRequest;
 
 /// The request of `git:from-image` and `git:load-image`.
 pub fn request(argv: &[String]) -> Result<ImageRequest> {
-    let p = args::parse(argv, args::Spec { switches: &["--force"], options: &["--build-dir"], allow_unknown: false })?;
-    let app = p.arg(0).filter(|a| !a.is_empty()).ok_or_else(|| Error::fail(apps::MISSING_APP))?;
-    let text = |i: usize, default: &str| p.arg(i).filter(|s| !s.is_empty()).unwrap_or(default).to_string();
+    let p = args::parse(
+        argv,
+        args::Spec {
+            switches: &["--force"],
+            options: &["--build-dir"],
+            allow_unknown: false,
+        },
+    )?;
+    let app = p
+        .arg(0)
+        .filter(|a| !a.is_empty())
+        .ok_or_else(|| Error::fail(apps::MISSING_APP))?;
+    let text = |i: usize, default: &str| {
+        p.arg(i)
+            .filter(|s| !s.is_empty())
+            .unwrap_or(default)
+            .to_string()
+    };
     Ok(ImageRequest {
         app: app.to_string(),
         image: text(1, ""),

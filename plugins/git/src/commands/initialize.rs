@@ -8,6 +8,7 @@ use dokku_trigger::Ctx;
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
     let p = args::parse(argv, args::Spec::default())?;
     let app = apps::require(&ctx.paths, p.arg(0))?;
-    ctx.out.info1_quiet(&format!("Initializing git repository for {app}"));
+    ctx.out
+        .info1_quiet(&format!("Initializing git repository for {app}"));
     crate::repo::initialize(&ctx.paths, &app)
 }

@@ -7,7 +7,14 @@ use dokku_trigger::Ctx;
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
     if argv.iter().any(|a| a == "--global") {
         let rest: Vec<String> = argv.iter().filter(|a| *a != "--global").cloned().collect();
-        let parsed = dokku_core::args::parse(&rest, dokku_core::args::Spec { switches: &[], options: &["--format"], allow_unknown: true })?;
+        let parsed = dokku_core::args::parse(
+            &rest,
+            dokku_core::args::Spec {
+                switches: &[],
+                options: &["--format"],
+                allow_unknown: true,
+            },
+        )?;
         let format = report::Format::parse(parsed.value("--format"))?;
         let rows = crate::report::global_rows(&ctx.paths);
         if parsed.unknown.is_empty() && format == report::Format::Stdout {
@@ -19,9 +26,18 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
             }
             return Ok(());
         }
-        return report::render(&crate::report::SPEC, "--global", &rows, parsed.unknown.first().map(String::as_str), format, &ctx.out);
+        return report::render(
+            &crate::report::SPEC,
+            "--global",
+            &rows,
+            parsed.unknown.first().map(String::as_str),
+            format,
+            &ctx.out,
+        );
     }
-    report::run_command(&ctx.paths, &ctx.out, &crate::report::SPEC, argv, &|app| crate::report::rows(&ctx.paths, app))
+    report::run_command(&ctx.paths, &ctx.out, &crate::report::SPEC, argv, &|app| {
+        crate::report::rows(&ctx.paths, app)
+    })
 }
 
 fn label(flag: &str) -> String {

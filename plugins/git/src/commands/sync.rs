@@ -7,9 +7,16 @@ use crate::sync::SyncRequest;
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let spec = args::Spec { switches: &["--build", "--build-if-changes", "--skip-deploy-branch"], options: &[], allow_unknown: false };
+    let spec = args::Spec {
+        switches: &["--build", "--build-if-changes", "--skip-deploy-branch"],
+        options: &[],
+        allow_unknown: false,
+    };
     let p = args::parse(argv, spec)?;
-    let app = p.arg(0).filter(|a| !a.is_empty()).ok_or_else(|| Error::fail(apps::MISSING_APP))?;
+    let app = p
+        .arg(0)
+        .filter(|a| !a.is_empty())
+        .ok_or_else(|| Error::fail(apps::MISSING_APP))?;
     let req = SyncRequest {
         app: app.to_string(),
         remote: p.arg(1).unwrap_or("").to_string(),

@@ -8,7 +8,13 @@ use dokku_trigger::Ctx;
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let p = args::parse(argv, args::Spec { switches: &["--force"], ..Default::default() })?;
+    let p = args::parse(
+        argv,
+        args::Spec {
+            switches: &["--force"],
+            ..Default::default()
+        },
+    )?;
     let app = apps::require(&ctx.paths, p.arg(0))?;
     let dir = ctx.paths.plugin_data_dir("git").join(&app);
     if !dir.is_dir() {
@@ -16,7 +22,8 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
         return Ok(());
     }
     if !p.has("--force") {
-        ctx.out.write_out("Are you sure that want to delete clone folder (y/n)?");
+        ctx.out
+            .write_out("Are you sure that want to delete clone folder (y/n)?");
         let mut answer = String::new();
         let _ = std::io::stdin().lock().read_line(&mut answer);
         match answer.trim() {
@@ -33,6 +40,7 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
     }
     ctx.out.info1(&format!("About to delete {}", dir.display()));
     fsutil::remove_dir_all(&dir)?;
-    ctx.out.info1(&format!("Successfully deleted {}", dir.display()));
+    ctx.out
+        .info1(&format!("Successfully deleted {}", dir.display()));
     Ok(())
 }

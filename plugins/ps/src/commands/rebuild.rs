@@ -8,5 +8,7 @@ use crate::{parallel, pipeline};
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
     let sel = parallel::select(ctx, argv)?;
-    parallel::run(ctx, "ps:rebuild", &sel, &|ctx, app| pipeline::rebuild(ctx, app))
+    parallel::run(ctx, "ps:rebuild", &sel, &|ctx, app| {
+        pipeline::rebuild(ctx, app)
+    })
 }

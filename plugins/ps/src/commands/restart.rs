@@ -11,11 +11,15 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
     let proc_type = sel.rest.first().cloned().unwrap_or_default();
     if !proc_type.is_empty() {
         if sel.all {
-            return Err(Error::fail("Specifying a process type is not supported with --all"));
+            return Err(Error::fail(
+                "Specifying a process type is not supported with --all",
+            ));
         }
         if !procfile::valid_process_type(&proc_type) {
             return Err(Error::fail(format!("Invalid process type {proc_type}")));
         }
     }
-    parallel::run(ctx, "ps:restart", &sel, &|ctx, app| pipeline::restart(ctx, app, &proc_type, true))
+    parallel::run(ctx, "ps:restart", &sel, &|ctx, app| {
+        pipeline::restart(ctx, app, &proc_type, true)
+    })
 }

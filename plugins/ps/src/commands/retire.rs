@@ -13,7 +13,10 @@ use crate::pipeline;
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
     let p = args::parse(argv, args::Spec::default())?;
-    if let Some(secs) = std::env::var("DOKKU_RETIRE_DELAY").ok().and_then(|v| v.trim().parse::<u64>().ok()) {
+    if let Some(secs) = std::env::var("DOKKU_RETIRE_DELAY")
+        .ok()
+        .and_then(|v| v.trim().parse::<u64>().ok())
+    {
         std::thread::sleep(Duration::from_secs(secs));
     }
     let list = match p.arg(0) {

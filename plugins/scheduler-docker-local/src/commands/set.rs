@@ -6,23 +6,36 @@ use dokku_core::{Error, Result};
 use dokku_trigger::Ctx;
 
 const SETTABLE: &[Settable<'static>] = &[
-    Settable { key: "init-process", scope: Scope::Both },
-    Settable { key: "parallel-schedule-count", scope: Scope::Both },
+    Settable {
+        key: "init-process",
+        scope: Scope::Both,
+    },
+    Settable {
+        key: "parallel-schedule-count",
+        scope: Scope::Both,
+    },
 ];
 
 fn validate(key: &str, value: &str) -> Result<()> {
     match key {
-        "init-process" if value != "true" && value != "false" => {
-            Err(Error::fail("Invalid value for init-process, must be true or false"))
-        }
-        "parallel-schedule-count" if value.parse::<usize>().map(|n| n == 0).unwrap_or(true) => {
-            Err(Error::fail("Invalid value for parallel-schedule-count, must be a positive integer"))
-        }
+        "init-process" if value != "true" && value != "false" => Err(Error::fail(
+            "Invalid value for init-process, must be true or false",
+        )),
+        "parallel-schedule-count" if value.parse::<usize>().map(|n| n == 0).unwrap_or(true) => Err(
+            Error::fail("Invalid value for parallel-schedule-count, must be a positive integer"),
+        ),
         _ => Ok(()),
     }
 }
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    set::run_command(&ctx.paths, &ctx.out, crate::store::PLUGIN, SETTABLE, argv, &validate)
+    set::run_command(
+        &ctx.paths,
+        &ctx.out,
+        crate::store::PLUGIN,
+        SETTABLE,
+        argv,
+        &validate,
+    )
 }

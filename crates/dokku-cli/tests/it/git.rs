@@ -1,0 +1,893 @@
+//! The source half of deploys, against real git and the real Docker engine:
+//! `git push` through the ssh entry (`git-receive-pack` run by a stand-in
+//! for ssh), `git:from-image`, `git:from-archive` (including malicious
+//! archives), `git:load-image` and `git:sync`. Every app, image and
+//! temporary repository is named per test and removed even on failure.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use dokku_docker::testing::{busybox_image, unique_name};
+use dokku_docker::{ContainerEngine, ContainerFilter, DockerEngine, ImageFilter};
+
+use crate::harness::{Env, Run};
+
+/// The bundled sample app.
+fn sample_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/apps/dockerfile-sample")
+}
+
+/// One app under test, its base image, and what it leaves in the engine.
+struct App {
+    engine: DockerEngine,
+    env: Env,
+    name: String,
+    base: String,
+    extra_images: Vec<String>,
+    /// A directory put first on PATH for pushes (stand-in tools).
+    path_prefix: Option<PathBuf>,
+}
+
+impl Drop for App {
+    fn drop(&mut self) {
+        let label = format!("com.dokku.app-name={}", self.name);
+        if let Ok(list) = self
+            .engine
+            .list_containers(&ContainerFilter::label(label.clone()))
+        {
+            for c in list {
+                let _ = self.engine.remove_container(&c.id, true);
+            }
+        }
+        for filter in [
+            ImageFilter {
+                reference: Some(format!("dokku/{}", self.name)),
+                ..ImageFilter::default()
+            },
+            ImageFilter::label(label),
+        ] {
+            if let Ok(list) = self.engine.list_images(&filter) {
+                for i in list {
+                    let _ = self.engine.remove_image(&i.id, true);
+                }
+            }
+        }
+        for i in &self.extra_images {
+            let _ = self.engine.remove_image(i, true);
+        }
+        let _ = self.engine.remove_image(&self.base, true);
+    }
+}
+
+impl App {
+    /// A created app (deploys skipped unless `deploy`) and a busybox base.
+    fn new(test: &str, deploy: bool) -> App {
+        let engine = DockerEngine::connect().expect("docker engine");
+        let name = unique_name(test);
+        let base = format!("{name}-base:latest");
+        let app = App {
+            engine,
+            env: Env::new(),
+            name,
+            base,
+            extra_images: Vec::new(),
+            path_prefix: None,
+        };
+        busybox_image(&app.engine, &app.base).expect("busybox base image");
+        app.env.create_app(&app.name);
+        if deploy {
+            app.run(&["checks:set", "--global", "wait-to-retire", "1"]);
+            app.run(&["ps:set", "--global", "stop-timeout-seconds", "1"]);
+        } else {
+            app.run(&["ps:set", &app.name, "skip-deploy", "true"]).ok();
+        }
+        app
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        self.env.run(args)
+    }
+
+    fn image_labels(&self) -> std::collections::BTreeMap<String, String> {
+        self.engine
+            .image_inspect(&format!("dokku/{}:latest", self.name))
+            .expect("app image")
+            .labels
+    }
+
+    /// A git repository holding the sample app built FROM this app's base.
+    fn sample_repo(&self, dir: &Path) {
+        copy_tree(&sample_dir(), dir);
+        let dockerfile = dir.join("Dockerfile");
+        let text = std::fs::read_to_string(&dockerfile).expect("Dockerfile");
+        let text = text.replace(
+            "FROM dokku-sample-base:busybox",
+            &format!("FROM {}", self.base),
+        );
+        std::fs::write(&dockerfile, text).expect("write Dockerfile");
+        git(dir, &["init", "-q", "-b", "master"]);
+        commit_all(dir, "sample");
+    }
+
+    /// `git push` through a stand-in for ssh that runs the binary as
+    /// sshd's forced command does.
+    fn push(&self, repo: &Path, refspec: &str) -> Run {
+        let wrapper = self.env.dir.path().join("ssh");
+        let script = format!(
+            "#!/bin/sh\nfor last; do :; done\nexec env SSH_ORIGINAL_COMMAND=\"$last\" '{}'\n",
+            env!("CARGO_BIN_EXE_dokku")
+        );
+        std::fs::write(&wrapper, script).expect("ssh wrapper");
+        std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let mut c = self.git_env();
+        c.current_dir(repo).env("GIT_SSH_COMMAND", &wrapper).args([
+            "push",
+            &format!("dokku@dokku.test:{}", self.name),
+            refspec,
+        ]);
+        c.output().expect("git push").into()
+    }
+
+    /// A git command with the test installation's environment.
+    fn git_env(&self) -> Command {
+        let base = self.env.cmd(&[]);
+        let mut c = Command::new("git");
+        c.env_clear();
+        for (k, v) in base.get_envs() {
+            if let Some(v) = v {
+                c.env(k, v);
+            }
+        }
+        c.env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com");
+        c.env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com");
+        if let Some(prefix) = &self.path_prefix {
+            c.env(
+                "PATH",
+                format!(
+                    "{}:{}",
+                    prefix.display(),
+                    std::env::var("PATH").unwrap_or_default()
+                ),
+            );
+        }
+        c.stdin(Stdio::null());
+        c
+    }
+
+    fn branch_sha(&self, branch: &str) -> Option<String> {
+        let o = Command::new("git")
+            .arg("--git-dir")
+            .arg(self.env.root().join(&self.name))
+            .args([
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                &format!("refs/heads/{branch}"),
+            ])
+            .output()
+            .expect("git rev-parse");
+        o.status
+            .success()
+            .then(|| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    }
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read sample").flatten() {
+        let dst = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_tree(&e.path(), &dst);
+        } else {
+            std::fs::copy(e.path(), dst).expect("copy");
+        }
+    }
+}
+
+fn git(dir: &Path, args: &[&str]) -> String {
+    let o = Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .output()
+        .expect("git");
+    assert!(
+        o.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
+fn commit_all(dir: &Path, msg: &str) -> String {
+    git(dir, &["add", "-A"]);
+    git(
+        dir,
+        &["-c", "commit.gpgsign=false", "commit", "-q", "-m", msg],
+    );
+    git(dir, &["rev-parse", "HEAD"])
+}
+
+/// GET / from an address until it answers with `want`, or time out.
+fn wait_for(addr: &str, want: &str) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut last = String::new();
+    while Instant::now() < deadline {
+        if let Ok(mut s) =
+            TcpStream::connect_timeout(&addr.parse().expect("addr"), Duration::from_secs(2))
+        {
+            let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+            let _ = s.write_all(b"GET / HTTP/1.0\r\nHost: x\r\n\r\n");
+            let mut body = String::new();
+            let _ = s.read_to_string(&mut body);
+            if body.contains(want) {
+                return body;
+            }
+            last = body;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    panic!("{addr} never answered with {want:?}; last answer: {last:?}");
+}
+
+#[test]
+fn push_builds_labelled_image_and_deploys_it() {
+    let app = App::new("git-push", true);
+    let repo = tempfile::tempdir().expect("tempdir");
+    app.sample_repo(repo.path());
+    let sha = git(repo.path(), &["rev-parse", "HEAD"]);
+
+    let r = app.push(repo.path(), "master");
+    assert_eq!(
+        r.code, 0,
+        "push failed\nstdout:\n{}\nstderr:\n{}",
+        r.stdout, r.stderr
+    );
+    let name = &app.name;
+    for line in [
+        "remote: -----> Cleaning up...",
+        &format!("remote: -----> Building {name} from Dockerfile"),
+        "remote: Step 1/",
+    ] {
+        assert!(
+            r.stderr.contains(line),
+            "missing {line:?} in:\n{}",
+            r.stderr
+        );
+    }
+    assert_eq!(app.branch_sha("master").as_deref(), Some(sha.as_str()));
+    let labels = app.image_labels();
+    for (k, v) in [
+        ("com.dokku.app-name", name.as_str()),
+        ("com.dokku.builder-type", "dockerfile"),
+        ("com.dokku.image-stage", "release"),
+        ("org.label-schema.vendor", "dokku"),
+        ("dokku", ""),
+    ] {
+        assert_eq!(
+            labels.get(k).map(String::as_str),
+            Some(v),
+            "label {k} in {labels:?}"
+        );
+    }
+    assert_eq!(app.run(&["config:get", name, "GIT_REV"]).ok().trim(), sha);
+    assert_eq!(
+        app.run(&["apps:report", name, "--app-deploy-source"])
+            .ok()
+            .trim(),
+        "git"
+    );
+    assert_eq!(
+        app.run(&["apps:report", name, "--app-deploy-source-metadata"])
+            .ok()
+            .trim(),
+        sha
+    );
+    assert_eq!(
+        app.run(&["git:report", name, "--git-sha"]).ok().trim(),
+        &sha[..7]
+    );
+    assert_eq!(
+        app.run(&["builder:report", name, "--builder-detected"])
+            .ok()
+            .trim(),
+        "dockerfile"
+    );
+    assert!(app
+        .env
+        .lib()
+        .join(format!("data/app-json/{name}/app.json"))
+        .is_file());
+    assert!(!app.env.root().join(name).join(".deploy.lock").exists());
+
+    // The deploy half answers on the container's address.
+    let running = app
+        .engine
+        .list_containers(&ContainerFilter {
+            labels: vec![format!("com.dokku.app-name={name}")],
+            statuses: vec!["running".into()],
+            ..ContainerFilter::default()
+        })
+        .expect("list containers");
+    let c = running
+        .first()
+        .unwrap_or_else(|| panic!("no running container after push:\n{}", r.stderr));
+    let info = app.engine.inspect_container(&c.id).expect("inspect");
+    let ip = info.first_ip_address().expect("container ip").to_string();
+    wait_for(&format!("{ip}:5000"), "Hello from the dokku sample app");
+
+    // Another branch is accepted without a deploy.
+    git(repo.path(), &["checkout", "-q", "-b", "feature"]);
+    std::fs::write(repo.path().join("public/extra.txt"), "x").expect("write");
+    commit_all(repo.path(), "feature");
+    let r = app.push(repo.path(), "feature");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("remote: -----> WARNING: deploy did not complete, you must push to master."),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("remote: -----> for example, try 'git push <dokku> feature:master'"),
+        "{}",
+        r.stderr
+    );
+    assert!(app.branch_sha("feature").is_some());
+    assert_eq!(app.branch_sha("master").as_deref(), Some(sha.as_str()));
+}
+
+#[test]
+fn failed_build_rejects_the_push_and_first_branch_becomes_deploy_branch() {
+    let app = App::new("git-fail", false);
+    let repo = tempfile::tempdir().expect("tempdir");
+    app.sample_repo(repo.path());
+    git(repo.path(), &["branch", "-m", "main"]);
+    let dockerfile = repo.path().join("Dockerfile");
+    let text = std::fs::read_to_string(&dockerfile).expect("read") + "RUN exit 3\n";
+    std::fs::write(&dockerfile, text).expect("write");
+    commit_all(repo.path(), "broken");
+
+    let r = app.push(repo.path(), "main");
+    assert_ne!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("remote:  !     App build failed"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("pre-receive hook declined"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(app.branch_sha("main"), None);
+    assert_eq!(
+        app.run(&["git:report", &app.name, "--git-deploy-branch"])
+            .ok()
+            .trim(),
+        "main"
+    );
+    assert!(!app.env.root().join(&app.name).join(".deploy.lock").exists());
+
+    // A deploy lock refuses the push with Dokku's lines.
+    let text = std::fs::read_to_string(&dockerfile)
+        .expect("read")
+        .replace("RUN exit 3\n", "");
+    std::fs::write(&dockerfile, text).expect("write");
+    commit_all(repo.path(), "fixed");
+    app.run(&["apps:lock", &app.name]).ok();
+    let r = app.push(repo.path(), "main");
+    assert_ne!(r.code, 0);
+    assert!(
+        r.stderr.contains(&format!(
+            "remote:  !     {} currently has a deploy lock in place. Exiting...",
+            app.name
+        )),
+        "{}",
+        r.stderr
+    );
+    app.run(&["apps:unlock", &app.name]).ok();
+    let r = app.push(repo.path(), "main");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        app.image_labels()
+            .get("com.dokku.builder-type")
+            .map(String::as_str),
+        Some("dockerfile")
+    );
+}
+
+#[test]
+fn from_image_and_load_image() {
+    let mut app = App::new("git-image", false);
+    let name = app.name.clone();
+    let r = app.run(&["git:from-image", &name, &app.base]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .contains("-----> Generating build context\n       Setting Dockerfile\n"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains(&format!("-----> Building {name} from Dockerfile")),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        app.run(&["git:report", &name, "--git-source-image"])
+            .ok()
+            .trim(),
+        app.base
+    );
+    assert_eq!(
+        app.run(&["apps:report", &name, "--app-deploy-source"])
+            .ok()
+            .trim(),
+        "docker-image"
+    );
+    assert_eq!(
+        app.image_labels()
+            .get("com.dokku.image-stage")
+            .map(String::as_str),
+        Some("release")
+    );
+    let sha = app.branch_sha("master").expect("deploy branch");
+
+    let r = app.run(&["git:from-image", &name, &app.base]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains(" !     No changes detected, skipping git commit\n"),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(app.branch_sha("master").as_deref(), Some(sha.as_str()));
+
+    let r = app.run(&["git:from-image", &name, "dokku-test-missing-image:nope"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (
+            1,
+            " !     Failed to pull image: dokku-test-missing-image:nope\n"
+        )
+    );
+    let r = app.run(&["git:from-image", &name]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (1, " !     Please specify a docker image\n")
+    );
+
+    // load-image: save a tagged copy, drop the tag, load it back from stdin.
+    let tag = format!("{name}-loaded:v1");
+    app.extra_images.push(tag.clone());
+    app.engine.tag_image(&app.base, &tag).expect("tag");
+    let saved = Command::new("docker")
+        .args(["image", "save", &tag])
+        .output()
+        .expect("docker save");
+    assert!(
+        saved.status.success(),
+        "{}",
+        String::from_utf8_lossy(&saved.stderr)
+    );
+    app.engine.remove_image(&tag, false).expect("untag");
+    let r = app
+        .env
+        .run_stdin(&["git:load-image", &name, &tag], &saved.stdout);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains(&format!("Loaded image: {tag}")),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        app.run(&["git:report", &name, "--git-source-image"])
+            .ok()
+            .trim(),
+        tag
+    );
+    assert_ne!(app.branch_sha("master").as_deref(), Some(sha.as_str()));
+    let r = app.env.run_stdin(
+        &["git:load-image", &name, "dokku-test-not-in-tar:x"],
+        &saved.stdout,
+    );
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains("Loaded image tarball but the specified docker image was not found: dokku-test-not-in-tar:x"), "{}", r.stderr);
+}
+
+/// A tar archive from `(path, kind)` entries written raw, so names like
+/// `../x` survive.
+fn raw_tar(entries: &[(&str, &str)]) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    for (path, kind) in entries {
+        let mut h = tar::Header::new_gnu();
+        let name = h.as_old_mut().name.as_mut();
+        name[..path.len()].copy_from_slice(path.as_bytes());
+        h.set_mode(0o644);
+        match kind.strip_prefix("link:") {
+            Some(target) => {
+                h.set_entry_type(tar::EntryType::Symlink);
+                h.set_link_name(target).expect("link name");
+                h.set_size(0);
+                h.set_cksum();
+                b.append(&h, std::io::empty()).expect("append");
+            }
+            None => {
+                h.set_size(kind.len() as u64);
+                h.set_cksum();
+                b.append(&h, kind.as_bytes()).expect("append");
+            }
+        }
+    }
+    b.into_inner().expect("tar")
+}
+
+#[test]
+fn from_archive_refuses_malicious_archives() {
+    let e = Env::new();
+    e.create_app("web");
+    let outside = e.dir.path().join("outside");
+    let cases: &[(&[(&str, &str)], &str)] = &[
+        (
+            &[("ok", "x"), ("../escape", "x")],
+            "Archive contains entries with parent directory traversal",
+        ),
+        (
+            &[("/abs", "x")],
+            "Archive contains entries with absolute paths",
+        ),
+        (
+            &[("l", "link:/etc/passwd")],
+            "Archive contains symlinks with absolute targets",
+        ),
+        (
+            &[("a/l", "link:../../outside")],
+            "Archive contains symlinks pointing outside extraction directory",
+        ),
+    ];
+    for (entries, message) in cases {
+        let r = e.run_stdin(&["git:from-archive", "web", "--"], &raw_tar(entries));
+        assert_eq!(r.code, 1, "{entries:?}: {}", r.stderr);
+        assert!(
+            r.stderr.ends_with(&format!(" !     {message}\n")),
+            "{entries:?}: {}",
+            r.stderr
+        );
+        assert!(
+            !e.root().join("web/refs/heads/master").exists(),
+            "{entries:?} deployed"
+        );
+        assert!(!outside.exists());
+    }
+    e.run(&["git:set", "web", "archive-max-files", "1"]).ok();
+    let r = e.run_stdin(
+        &["git:from-archive", "web", "--"],
+        &raw_tar(&[("a", "1"), ("b", "2")]),
+    );
+    assert_eq!(
+        r.stderr,
+        " !     Archive contains 2 entries which exceeds the maximum of 1\n"
+    );
+    let r = e.run(&["git:from-archive", "--archive-type", "rar", "web", "--"]);
+    assert_eq!(
+        r.stderr,
+        " !     Invalid archive type specified, valid archive types include: tar, tar.gz, zip\n"
+    );
+    let r = e.run(&["git:from-archive", "web"]);
+    assert_eq!(
+        r.stderr,
+        " !     Please specify an archive url or -- to fetch the archive from stdin\n"
+    );
+}
+
+#[test]
+fn from_archive_and_sync_deploy() {
+    let app = App::new("git-archive", false);
+    let name = app.name.clone();
+    let src = tempfile::tempdir().expect("tempdir");
+    app.sample_repo(src.path());
+
+    // A tar.gz made from a folder: its single top directory is the source.
+    let archive = app.env.dir.path().join("sample.tar.gz");
+    let gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(&archive).expect("create"),
+        flate2::Compression::fast(),
+    );
+    let mut b = tar::Builder::new(gz);
+    for f in ["Dockerfile", "app.json", "public/index.html"] {
+        b.append_path_with_name(src.path().join(f), format!("sample-1.0/{f}"))
+            .expect("append");
+    }
+    b.into_inner().expect("tar").finish().expect("gzip");
+    let url = format!("file://{}", archive.display());
+    let r = app.run(&[
+        "git:from-archive",
+        "--archive-type",
+        "tar.gz",
+        &name,
+        &url,
+        "Camila",
+        "camila@example.com",
+    ]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("-----> Extracting archive\n"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        app.run(&["apps:report", &name, "--app-deploy-source"])
+            .ok()
+            .trim(),
+        "archive"
+    );
+    assert_eq!(
+        app.run(&["apps:report", &name, "--app-deploy-source-metadata"])
+            .ok()
+            .trim(),
+        url
+    );
+    let author = Command::new("git")
+        .arg("--git-dir")
+        .arg(app.env.root().join(&name))
+        .args(["log", "-1", "--format=%an <%ae>", "master"])
+        .output()
+        .expect("git log");
+    assert_eq!(
+        String::from_utf8_lossy(&author.stdout).trim(),
+        "Camila <camila@example.com>"
+    );
+    assert!(app.image_labels().contains_key("com.dokku.builder-type"));
+
+    // git:sync a branch of a local repository, then a tag with --build.
+    git(src.path(), &["checkout", "-q", "-b", "release"]);
+    std::fs::write(src.path().join("public/v2.txt"), "2").expect("write");
+    let v2 = commit_all(src.path(), "v2");
+    git(src.path(), &["tag", "v2"]);
+    let remote = src.path().display().to_string();
+    let r = app.run(&["git:sync", &name, &remote, "release"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        format!("-----> Fetching {name} from {remote}#release\n")
+    );
+    assert_eq!(
+        app.run(&["git:report", &name, "--git-deploy-branch"])
+            .ok()
+            .trim(),
+        "release"
+    );
+    assert_eq!(app.branch_sha("release").as_deref(), Some(v2.as_str()));
+    let r = app.run(&[
+        "git:sync",
+        "--build",
+        &name,
+        &format!("file://{remote}"),
+        "v2",
+    ]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .contains(&format!("-----> Building {name} from Dockerfile")),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(
+        app.run(&["apps:report", &name, "--app-deploy-source"])
+            .ok()
+            .trim(),
+        "git-sync"
+    );
+    assert_eq!(app.run(&["config:get", &name, "GIT_REV"]).ok().trim(), v2);
+    let r = app.run(&["git:sync", &name, &remote, "no-such-ref"]);
+    assert_eq!(r.code, 1);
+    let r = app.run(&["git:sync", &name]);
+    assert_eq!(r.stderr, " !     Missing GIT_REMOTE parameter\n");
+}
+
+#[test]
+fn git_set_and_report() {
+    let e = Env::new();
+    e.create_app("web");
+    assert_eq!(
+        e.run(&["git:set", "web", "deploy-branch", "main"]).ok(),
+        "=====> Setting deploy-branch to main\n"
+    );
+    e.run(&["git:set", "--global", "keep-git-dir", "true"]).ok();
+    assert_eq!(
+        e.run(&["git:set", "web", "rev-env-var", ""]).ok(),
+        "=====> Unsetting rev-env-var\n"
+    );
+    assert!(e.lib().join("config/git/web/rev-env-var").is_file());
+    let r = e.run(&["git:set", "web", "nope", "x"]);
+    assert_eq!(
+        r.stderr,
+        " !     Invalid key specified, valid keys include: archive-max-files, archive-max-size, deploy-branch, keep-git-dir, rev-env-var, source-image\n"
+    );
+    assert_eq!(
+        e.run(&["git:set", "web"]).stderr,
+        " !     No key specified\n"
+    );
+    insta::assert_snapshot!(e.run(&["git:report", "web"]).ok(), @r"
+    =====> web git information
+           Git computed archive max files: 10000
+           Git computed archive max size:  1073741824
+           Git computed deploy branch:     main
+           Git computed keep git dir:      true
+           Git deploy branch:              main
+           Git global archive max files:   
+           Git global archive max size:    
+           Git global deploy branch:       
+           Git global keep git dir:        true
+           Git keep git dir:               
+           Git rev env var:                
+           Git sha:                        
+           Git source image:               
+           Git last updated at:
+    ");
+    assert_eq!(
+        e.run(&["git:report", "web", "--git-computed-deploy-branch"])
+            .ok(),
+        "main\n"
+    );
+    let r = e.run(&["git:initialize", "web"]);
+    assert_eq!(r.ok(), "-----> Initializing git repository for web\n");
+    let hook = std::fs::read_to_string(e.root().join("web/hooks/pre-receive")).expect("hook");
+    assert!(hook.contains("git-hook web"), "{hook}");
+    assert_eq!(
+        e.run(&["git:unlock", "web"]).ok(),
+        "-----> No clone folder exists app already unlocked\n"
+    );
+    let r = e.run(&["git-upload-pack", "'missing'"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (1, " !     App missing does not exist\n")
+    );
+}
+
+#[test]
+fn herokuish_builds_with_a_stand_in_stack_image() {
+    let mut app = App::new("git-herokuish", false);
+    let name = app.name.clone();
+    // A stand-in for gliderlabs/herokuish: bash, and a /build that compiles.
+    let stack = format!("{name}-stack:latest");
+    app.extra_images.push(stack.clone());
+    let dockerfile = format!(
+        "FROM {}\nRUN ln -s /bin/sh /bin/bash && printf '#!/bin/sh\\necho \"-----> Stand-in buildpack compiling $APP_GREETING\"\\necho built > /app/.built\\n' > /build && chmod +x /build\n",
+        app.base
+    );
+    let mut b = tar::Builder::new(Vec::new());
+    let mut h = tar::Header::new_gnu();
+    h.set_size(dockerfile.len() as u64);
+    h.set_mode(0o644);
+    h.set_cksum();
+    b.append_data(&mut h, "Dockerfile", dockerfile.as_bytes())
+        .expect("append");
+    let mut spec = dokku_docker::BuildSpec::new(dokku_docker::BuildContext::Tar(
+        b.into_inner().expect("tar"),
+    ));
+    spec.tags = vec![stack.clone()];
+    app.engine
+        .build_image(&spec, &mut |_| {})
+        .expect("stand-in stack");
+    app.run(&[
+        "config:set",
+        "--no-restart",
+        &name,
+        &format!("DOKKU_IMAGE={stack}"),
+        "APP_GREETING=hi",
+    ])
+    .ok();
+
+    let repo = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        repo.path().join(".buildpacks"),
+        "https://example.invalid/buildpack.git\n",
+    )
+    .expect("write");
+    std::fs::write(repo.path().join("Dockerfile"), "FROM scratch\n").expect("write");
+    git(repo.path(), &["init", "-q", "-b", "master"]);
+    commit_all(repo.path(), "herokuish app");
+    let r = app.push(repo.path(), "master");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains(&format!("remote: -----> Building {name} from herokuish")),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("remote: -----> Stand-in buildpack compiling hi"),
+        "{}",
+        r.stderr
+    );
+    let labels = app.image_labels();
+    assert_eq!(
+        labels.get("com.dokku.builder-type").map(String::as_str),
+        Some("herokuish")
+    );
+    assert_eq!(
+        labels.get("com.dokku.image-stage").map(String::as_str),
+        Some("release")
+    );
+    let mut check = dokku_docker::ContainerSpec::new(format!("dokku/{name}:latest"));
+    check.cmd = Some(vec![
+        "sh".into(),
+        "-c".into(),
+        "cat /app/.built /app/.profile.d/01-app-env.sh".into(),
+    ]);
+    check
+        .labels
+        .insert("com.dokku.app-name".into(), name.clone());
+    let out = app.engine.run_to_completion(&check, None).expect("run");
+    let text = out.stdout_lossy();
+    assert!(
+        text.starts_with("built\n") && text.contains("APP_GREETING='hi'"),
+        "{text}"
+    );
+}
+
+#[test]
+fn pack_builds_with_a_stand_in_pack_cli() {
+    let mut app = App::new("git-pack", false);
+    let name = app.name.clone();
+    let bin = app.env.dir.path().join("bin");
+    std::fs::create_dir_all(&bin).expect("mkdir");
+    let stub = "#!/bin/sh\nimage=\"$2\"; shift 2\nwhile [ $# -gt 0 ]; do case \"$1\" in --path) dir=\"$2\"; shift 2;; *) shift;; esac; done\necho \"===> BUILDING with stand-in pack\"\nexec docker build -q -t \"$image\" \"$dir\" >/dev/null\n";
+    std::fs::write(bin.join("pack"), stub).expect("stub");
+    std::fs::set_permissions(bin.join("pack"), std::fs::Permissions::from_mode(0o755))
+        .expect("chmod");
+    app.path_prefix = Some(bin);
+
+    let repo = tempfile::tempdir().expect("tempdir");
+    app.sample_repo(repo.path());
+    std::fs::write(
+        repo.path().join("project.toml"),
+        "[_]\nschema-version = \"0.2\"\n",
+    )
+    .expect("write");
+    commit_all(repo.path(), "cnb app");
+    let r = app.push(repo.path(), "master");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "remote: -----> Building {name} from heroku/builder:24"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("remote: ===> BUILDING with stand-in pack"),
+        "{}",
+        r.stderr
+    );
+    let labels = app.image_labels();
+    assert_eq!(
+        labels.get("com.dokku.builder-type").map(String::as_str),
+        Some("pack")
+    );
+    assert_eq!(
+        labels.get("com.dokku.image-stage").map(String::as_str),
+        Some("release")
+    );
+    assert_eq!(
+        app.run(&["builder:report", &name, "--builder-detected"])
+            .ok()
+            .trim(),
+        "pack"
+    );
+}

@@ -1,0 +1,421 @@
+//! The proxy against real nginx and the real Docker engine: every test
+//! runs its own nginx instance (own config, pid and logs in the test's
+//! temporary directory, listening on 127.0.0.1 and ::1 high ports, with
+//! a catch-all default site as Dokku installs one) and deploys a busybox
+//! `httpd` app through `ps:rebuild`. Requests go to 127.0.0.1 with the
+//! app's name in the Host header or through curl's `--resolve`. Nginx,
+//! containers and images are removed even when a test fails.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use dokku_docker::testing::{busybox_image, unique_name, TEST_LABEL};
+use dokku_docker::{BuildContext, BuildSpec, ContainerEngine, ContainerFilter, DockerEngine, ImageFilter};
+
+use crate::harness::{Env, Run};
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
+}
+
+/// A test's nginx instance and app.
+struct Site {
+    engine: DockerEngine,
+    env: Env,
+    app: String,
+    base: String,
+    http: u16,
+    https: u16,
+}
+
+impl Drop for Site {
+    fn drop(&mut self) {
+        let conf = self.nginx_dir().join("nginx.conf");
+        let _ = Command::new(nginx_bin()).args(["-c", &conf.display().to_string(), "-s", "stop"]).output();
+        if let Ok(pid) = std::fs::read_to_string(self.nginx_dir().join("nginx.pid")) {
+            if let Ok(pid) = pid.trim().parse::<i32>() {
+                let _ = Command::new("kill").args(["-9", &pid.to_string()]).output();
+            }
+        }
+        let label = format!("com.dokku.app-name={}", self.app);
+        if let Ok(list) = self.engine.list_containers(&ContainerFilter::label(label.clone())) {
+            for c in list {
+                let _ = self.engine.remove_container(&c.id, true);
+            }
+        }
+        for filter in [
+            ImageFilter { reference: Some(format!("dokku/{}", self.app)), ..ImageFilter::default() },
+            ImageFilter::label(label),
+        ] {
+            if let Ok(list) = self.engine.list_images(&filter) {
+                for i in list {
+                    let _ = self.engine.remove_image(&i.id, true);
+                }
+            }
+        }
+        let _ = self.engine.remove_image(&self.base, true);
+    }
+}
+
+fn nginx_bin() -> String {
+    if std::path::Path::new("/usr/sbin/nginx").is_file() {
+        "/usr/sbin/nginx".into()
+    } else {
+        "nginx".into()
+    }
+}
+
+impl Site {
+    /// A running nginx instance serving a fresh installation, the global
+    /// domain `dokku.me`, fast checks, and one created app.
+    fn new(test: &str) -> Site {
+        let engine = DockerEngine::connect().expect("docker engine");
+        let app = unique_name(test);
+        let base = format!("{app}-base:latest");
+        let site = Site { engine, env: Env::new(), app, base, http: free_port(), https: free_port() };
+        let n = site.nginx_dir();
+        for d in ["conf.d", "logs", "tmp"] {
+            std::fs::create_dir_all(n.join(d)).expect("nginx dirs");
+        }
+        let user = if nix::unistd::Uid::effective().is_root() { "user root;\n" } else { "" };
+        let main = format!(
+            "{user}daemon on;\npid {n}/nginx.pid;\nerror_log {n}/error.log;\nevents {{ worker_connections 256; }}\nhttp {{\n  access_log off;\n  client_body_temp_path {n}/tmp/body;\n  proxy_temp_path {n}/tmp/proxy;\n  fastcgi_temp_path {n}/tmp/fastcgi;\n  uwsgi_temp_path {n}/tmp/uwsgi;\n  scgi_temp_path {n}/tmp/scgi;\n  include {n}/conf.d/*.conf;\n}}\n",
+            n = n.display()
+        );
+        std::fs::write(n.join("nginx.conf"), main).expect("nginx.conf");
+        let default_site = format!(
+            "server {{\n  listen 127.0.0.1:{h} default_server;\n  listen [::1]:{h} default_server;\n  listen 127.0.0.1:{s} ssl default_server;\n  listen [::1]:{s} ssl default_server;\n  server_name _;\n  access_log off;\n  ssl_reject_handshake on;\n  return 444;\n}}\n",
+            h = site.http,
+            s = site.https
+        );
+        std::fs::write(n.join("conf.d/00-default-vhost.conf"), default_site).expect("default site");
+        site.run(&["plugin:trigger", "install"]).ok();
+        let dokku_conf = std::fs::read_to_string(n.join("conf.d/dokku.conf")).expect("dokku.conf written by install");
+        assert!(dokku_conf.contains(&format!("include {}/*/nginx.conf;", site.env.root().display())), "{dokku_conf}");
+        assert_eq!(site.run(&["nginx:start"]).ok(), "-----> Starting nginx\n");
+        for args in [
+            vec!["domains:set-global", "dokku.me"],
+            vec!["nginx:set", "--global", "bind-address-ipv4", "127.0.0.1"],
+            vec!["nginx:set", "--global", "bind-address-ipv6", "::1"],
+            vec!["checks:set", "--global", "default-wait", "1"],
+            vec!["checks:set", "--global", "wait-to-retire", "2"],
+            vec!["ps:set", "--global", "stop-timeout-seconds", "1"],
+        ] {
+            site.run(&args).ok();
+        }
+        let (http, https) = (site.http.to_string(), site.https.to_string());
+        site.run(&["proxy:set", "--global", "proxy-port", &http]).ok();
+        site.run(&["proxy:set", "--global", "proxy-ssl-port", &https]).ok();
+        busybox_image(&site.engine, &site.base).expect("busybox base image");
+        site.env.create_app(&site.app);
+        site
+    }
+
+    fn nginx_dir(&self) -> PathBuf {
+        self.env.dir.path().join("nginx")
+    }
+
+    fn run(&self, args: &[&str]) -> Run {
+        let n = self.nginx_dir();
+        self.env
+            .cmd(args)
+            .env("DOKKU_NGINX_BIN", nginx_bin())
+            .env("DOKKU_NGINX_CONF", n.join("nginx.conf"))
+            .env("DOKKU_NGINX_CONF_DIR", n.join("conf.d"))
+            .env("DOKKU_NGINX_PID_FILE", n.join("nginx.pid"))
+            .env("DOKKU_NGINX_LOG_ROOT", n.join("logs"))
+            .output()
+            .expect("spawn dokku")
+            .into()
+    }
+
+    /// Build `dokku/<app>:latest` serving `body` at `/` on `$PORT`.
+    fn build(&self, body: &str) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let dockerfile = format!(
+            "FROM {base}\nLABEL com.dokku.app-name={app} {TEST_LABEL}={app}\nRUN mkdir -p /www && echo {body} > /www/index.html\nCMD [\"sh\", \"-c\", \"exec httpd -f -p $PORT -h /www\"]\n",
+            base = self.base,
+            app = self.app,
+        );
+        std::fs::write(dir.path().join("Dockerfile"), dockerfile).expect("dockerfile");
+        let mut spec = BuildSpec::new(BuildContext::Directory(dir.path().to_path_buf()));
+        spec.tags = vec![format!("dokku/{}:latest", self.app)];
+        self.engine.build_image(&spec, &mut |_| {}).expect("build app image");
+    }
+
+    fn deploy(&self, body: &str) -> Run {
+        self.build(body);
+        let r = self.run(&["ps:rebuild", &self.app]);
+        r.ok();
+        r
+    }
+
+    fn host(&self) -> String {
+        format!("{}.dokku.me", self.app)
+    }
+
+    /// `curl` of `url` with `host` resolved to 127.0.0.1: status, headers
+    /// and body, or curl's exit code when no answer came.
+    fn curl(&self, scheme: &str, host: &str, path: &str) -> Result<(u16, String, String), i32> {
+        let port = if scheme == "https" { self.https } else { self.http };
+        let out = Command::new("curl")
+            .args(["-s", "-k", "--max-time", "5", "-D", "-", "--resolve", &format!("{host}:{port}:127.0.0.1")])
+            .arg(format!("{scheme}://{host}:{port}{path}"))
+            .output()
+            .expect("run curl");
+        if !out.status.success() {
+            return Err(out.status.code().unwrap_or(-1));
+        }
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+        let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        Ok((status, head.to_lowercase(), body.trim().to_string()))
+    }
+
+    /// The body of a 200 answer for `host` over `scheme`.
+    #[track_caller]
+    fn body(&self, scheme: &str, host: &str) -> String {
+        match self.curl(scheme, host, "/") {
+            Ok((200, _, body)) => body,
+            other => panic!("{scheme}://{host}: {other:?}\nnginx error log:\n{}", self.error_log()),
+        }
+    }
+
+    fn error_log(&self) -> String {
+        std::fs::read_to_string(self.nginx_dir().join("error.log")).unwrap_or_default()
+    }
+
+    fn conf(&self) -> String {
+        std::fs::read_to_string(self.env.root().join(&self.app).join("nginx.conf")).unwrap_or_default()
+    }
+
+    fn stable(&self, s: &str) -> String {
+        self.env.filter(s).replace(&self.app, "APP").replace(&self.https.to_string(), "HTTPS").replace(&self.http.to_string(), "HTTP")
+    }
+}
+
+/// One HTTP/1.0 GET of `/` through nginx with `host` in the Host header.
+fn get_via_nginx(port: u16, host: &str) -> Result<String, String> {
+    let mut s = TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_secs(2)).map_err(|e| e.to_string())?;
+    s.set_read_timeout(Some(Duration::from_secs(5))).map_err(|e| e.to_string())?;
+    s.write_all(format!("GET / HTTP/1.0\r\nHost: {host}\r\n\r\n").as_bytes()).map_err(|e| e.to_string())?;
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).map_err(|e| e.to_string())?;
+    if !raw.starts_with("HTTP/1.1 200 ") {
+        return Err(format!("bad answer: {}", raw.lines().next().unwrap_or("")));
+    }
+    Ok(raw.split_once("\r\n\r\n").map(|(_, b)| b.trim().to_string()).unwrap_or_default())
+}
+
+#[test]
+fn app_answers_by_name_on_added_domains_and_over_tls() {
+    let site = Site::new("nginx-serve");
+    // Before the first deploy the app's name answers with a 502 page.
+    let r = site.run(&["proxy:build-config", &site.app]);
+    insta::assert_snapshot!(site.stable(r.ok()), @r"
+    -----> Configuring APP.dokku.me...(using built-in template)
+    -----> Creating http nginx.conf
+           Reloading nginx
+    ");
+    assert!(matches!(site.curl("http", &site.host(), "/"), Ok((502, _, _))), "{:?}", site.curl("http", &site.host(), "/"));
+
+    let r = site.deploy("v1");
+    assert!(
+        site.stable(&r.stdout).contains(
+            "-----> Running post-deploy\n-----> Configuring APP.dokku.me...(using built-in template)\n-----> Creating http nginx.conf\n       Reloading nginx\n-----> Renaming containers\n"
+        ),
+        "{}",
+        r.stdout
+    );
+    assert!(site.stable(&r.stdout).ends_with("=====> Application deployed:\n       http://APP.dokku.me:HTTP\n"), "{}", r.stdout);
+    assert_eq!(site.body("http", &site.host()), "v1");
+    let ip = std::fs::read_to_string(site.env.root().join(&site.app).join("IP.web.1")).expect("IP.web.1");
+    assert!(site.conf().contains(&format!("  server {ip}:5000;")), "{}", site.conf());
+    assert_eq!(site.run(&["plugin:trigger", "network-get-listeners", &site.app, "web"]).ok(), format!("{ip}:5000\n"));
+
+    // An added domain answers; once removed it falls to the catch-all.
+    let r = site.run(&["domains:add", &site.app, "www.example.test"]);
+    insta::assert_snapshot!(site.stable(r.ok()), @r"
+    -----> Added www.example.test to APP
+    -----> Configuring APP.dokku.me...(using built-in template)
+    -----> Configuring www.example.test...(using built-in template)
+    -----> Creating http nginx.conf
+           Reloading nginx
+    ");
+    assert_eq!(site.body("http", "www.example.test"), "v1");
+    site.run(&["domains:remove", &site.app, "www.example.test"]).ok();
+    assert_eq!(site.curl("http", "www.example.test", "/"), Err(52), "the catch-all closes the connection");
+    assert_eq!(site.body("http", &site.host()), "v1");
+
+    // A generated certificate: https answers, http redirects, HSTS is sent.
+    let host = site.host();
+    let r = site.run(&["certs:generate", &site.app, &host]);
+    assert!(site.stable(r.ok()).contains("-----> Creating https nginx.conf\n"), "{}", r.stdout);
+    assert_eq!(site.body("https", &host), "v1");
+    let (status, head, _) = site.curl("https", &host, "/").expect("https");
+    assert_eq!(status, 200);
+    assert!(head.contains("strict-transport-security: max-age=15724800; includesubdomains"), "{head}");
+    let (status, head, _) = site.curl("http", &host, "/some/path?x=1").expect("http");
+    assert_eq!(status, 301, "{head}");
+    assert!(head.contains(&format!("location: https://{host}:{}/some/path?x=1", site.https)), "{head}");
+    assert_eq!(site.run(&["ports:report", &site.app, "--ports-map-detected"]).ok(), format!("http:{}:5000\n", site.http));
+    let listed = site.run(&["ports:list", &site.app]);
+    insta::assert_snapshot!(site.stable(listed.ok()), @r"
+    -----> Port mappings for APP
+    -----> scheme             host port                 container port
+    http                      HTTP                     5000
+    https                     HTTPS                     5000
+    ");
+    let report = site.run(&["certs:report", &site.app, "--ssl-hostnames"]);
+    assert_eq!(report.ok(), format!("{host}\n"));
+    let crt = site.run(&["certs:show", &site.app, "crt"]);
+    assert!(crt.ok().starts_with("-----BEGIN CERTIFICATE-----"), "{}", crt.stdout);
+
+    // HSTS follows nginx:set after a rebuild.
+    site.run(&["nginx:set", &site.app, "hsts", "false"]).ok();
+    site.run(&["proxy:build-config", &site.app]).ok();
+    let (_, head, _) = site.curl("https", &host, "/").expect("https");
+    assert!(!head.contains("strict-transport-security"), "{head}");
+
+    // Without the certificate, plain http serves again.
+    site.run(&["certs:remove", &site.app]).ok();
+    assert_eq!(site.body("http", &host), "v1");
+    assert_eq!(site.curl("https", &host, "/").map(|r| r.0), Err(35), "the catch-all refuses the handshake");
+
+    // A disabled proxy stops answering; enabling it brings it back.
+    let r = site.run(&["proxy:disable", &site.app]);
+    assert_eq!(r.ok().lines().next(), Some("-----> Disabling proxy for app"));
+    assert!(!site.env.root().join(&site.app).join("nginx.conf").exists());
+    assert_eq!(site.curl("http", &host, "/"), Err(52));
+    site.run(&["proxy:enable", &site.app]).ok();
+    assert_eq!(site.body("http", &host), "v1");
+    let show = site.run(&["nginx:show-config", &site.app]);
+    assert_eq!(show.ok(), site.conf());
+    site.run(&["nginx:validate-config", &site.app]).ok();
+    let logs = site.run(&["nginx:access-logs", &site.app]);
+    assert!(logs.ok().contains("\"GET / HTTP/1.1\" 200"), "{}", logs.stdout);
+}
+
+const GOOD_TEMPLATE_HEAD: &str = "add_header X-Custom-Template yes;\n";
+
+#[test]
+fn broken_templates_and_settings_are_refused_while_the_old_config_serves() {
+    let site = Site::new("nginx-templates");
+    site.deploy("v1");
+    let host = site.host();
+    let src = tempfile::tempdir().expect("source dir");
+    let built_in = dokku_nginx_vhosts::template::NGINX_CONF;
+    let custom = built_in.replacen("  location    / {\n", &format!("  {GOOD_TEMPLATE_HEAD}  location    / {{\n"), 1);
+    std::fs::write(src.path().join("nginx.conf.sigil"), &custom).expect("template");
+    let dir = src.path().display().to_string();
+    site.run(&["plugin:trigger", "core-post-extract", &site.app, &dir]).ok();
+    let r = site.run(&["proxy:build-config", &site.app]);
+    insta::assert_snapshot!(site.stable(r.ok()), @r"
+    -----> Overriding default nginx.conf with detected nginx.conf.sigil
+    -----> Configuring APP.dokku.me...(using app-supplied template)
+    -----> Creating http nginx.conf
+           Reloading nginx
+    ");
+    let (status, head, _) = site.curl("http", &host, "/").expect("http");
+    assert_eq!(status, 200);
+    assert!(head.contains("x-custom-template: yes"), "{head}");
+    let good = site.conf();
+
+    // A template nginx refuses stops the deploy before it starts.
+    let broken = custom.replace(GOOD_TEMPLATE_HEAD, "no_such_directive on;\n");
+    std::fs::write(src.path().join("nginx.conf.sigil"), broken).expect("template");
+    let r = site.run(&["plugin:trigger", "core-post-extract", &site.app, &dir]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stderr.contains(" !     Failed to validate custom nginx.conf.sigil. Rendered output below...\n"), "{}", r.stderr);
+    assert!(r.stderr.contains("unknown directive \"no_such_directive\""), "{}", r.stderr);
+    assert!(r.stderr.ends_with(" !     Custom nginx.conf.sigil failed nginx -t validation\n"), "{}", r.stderr);
+
+    // A template that does not render either.
+    std::fs::write(src.path().join("nginx.conf.sigil"), "{{ if .APP }}\nserver {}\n").expect("template");
+    let r = site.run(&["plugin:trigger", "core-post-extract", &site.app, &dir]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stderr.starts_with(" !     Failed to render custom nginx.conf.sigil. Contents below...\n"), "{}", r.stderr);
+    assert!(r.stderr.ends_with(" !     Custom nginx.conf.sigil failed to render via sigil\n"), "{}", r.stderr);
+
+    // The accepted template still applies and still serves.
+    site.run(&["proxy:build-config", &site.app]).ok();
+    assert_eq!(site.conf(), good);
+    assert_eq!(site.body("http", &host), "v1");
+
+    // A setting nginx refuses leaves the working config in place.
+    site.run(&["nginx:set", &site.app, "client-max-body-size", "lots"]).ok();
+    let r = site.run(&["proxy:build-config", &site.app]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stderr.contains(" !     Failed to validate custom nginx.conf.sigil. Rendered output below...\n"), "{}", r.stderr);
+    assert_eq!(site.conf(), good);
+    assert_eq!(site.body("http", &host), "v1");
+    site.run(&["nginx:set", &site.app, "client-max-body-size"]).ok();
+    site.run(&["nginx:set", &site.app, "disable-custom-config", "true"]).ok();
+    site.run(&["nginx:set", &site.app, "proxy-read-timeout", "1x"]).ok();
+    let r = site.run(&["proxy:build-config", &site.app]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stderr.ends_with(&format!(" !     Failed to validate nginx config for {}\n", site.app)), "{}", r.stderr);
+    assert_eq!(site.conf(), good);
+    assert_eq!(site.body("http", &host), "v1");
+}
+
+#[test]
+fn no_request_fails_across_a_redeploy_and_scaling() {
+    let site = Site::new("nginx-switch");
+    site.deploy("v1");
+    let host = site.host();
+    assert_eq!(site.body("http", &host), "v1");
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let (ok, failed) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let seen = Arc::new(Mutex::new(Vec::<String>::new()));
+    let errors = Arc::new(Mutex::new(Vec::<String>::new()));
+    let poller = {
+        let (stop, ok, failed, seen, errors, host, port) =
+            (stop.clone(), ok.clone(), failed.clone(), seen.clone(), errors.clone(), host.clone(), site.http);
+        std::thread::spawn(move || {
+            let until = Instant::now() + Duration::from_secs(180);
+            while !stop.load(Ordering::Relaxed) && Instant::now() < until {
+                match get_via_nginx(port, &host) {
+                    Ok(body) => {
+                        ok.fetch_add(1, Ordering::Relaxed);
+                        if let Ok(mut v) = seen.lock() {
+                            if v.last() != Some(&body) {
+                                v.push(body);
+                            }
+                        }
+                    }
+                    Err(e) => {
+                        failed.fetch_add(1, Ordering::Relaxed);
+                        if let Ok(mut v) = errors.lock() {
+                            v.push(e);
+                        }
+                    }
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        })
+    };
+
+    site.deploy("v2");
+    assert_eq!(site.body("http", &host), "v2");
+    site.run(&["ps:scale", &site.app, "web=3"]).ok();
+    let conf = site.conf();
+    assert_eq!(conf.matches(":5000;").count(), 3, "{conf}");
+    site.run(&["ps:scale", &site.app, "web=1"]).ok();
+    assert_eq!(site.conf().matches(":5000;").count(), 1, "{}", site.conf());
+    // Let the retired containers go while requests keep flowing.
+    std::thread::sleep(Duration::from_secs(4));
+    stop.store(true, Ordering::Relaxed);
+    poller.join().expect("poller");
+    let errs = errors.lock().map(|v| v.clone()).unwrap_or_default();
+    assert_eq!(failed.load(Ordering::Relaxed), 0, "failed requests: {errs:?}");
+    assert!(ok.load(Ordering::Relaxed) > 50, "too few requests: {}", ok.load(Ordering::Relaxed));
+    assert_eq!(seen.lock().map(|v| v.clone()).unwrap_or_default(), vec!["v1".to_string(), "v2".to_string()]);
+    assert_eq!(site.body("http", &host), "v2");
+}

@@ -1,0 +1,95 @@
+//! The herokuish builder: runs the source through a herokuish stack image
+//! (`/build`, with the app's env and a build cache) and commits the result
+//! as `dokku/<app>:latest`; the release step writes the app's env into
+//! `/app/.profile.d`. Detected by a `.buildpacks` file or `BUILDPACK_URL`.
+
+pub mod build;
+pub mod props;
+
+use dokku_core::property::GLOBAL;
+use dokku_core::report::{self, ReportSpec, Rows};
+use dokku_core::{Paths, Result};
+use dokku_trigger::deploy::{BuilderBuild, BuilderDetect, BuilderRelease};
+use dokku_trigger::plugin::Command;
+use dokku_trigger::triggers::Report;
+use dokku_trigger::{Bus, CorePlugin, Ctx};
+
+/// The builder type this plugin answers for.
+pub const BUILDER_TYPE: &str = "herokuish";
+
+/// How the report is named and keyed.
+pub const SPEC: ReportSpec<'static> = ReportSpec {
+    title: "builder-herokuish",
+    prefix: "builder-herokuish",
+    legacy_json_keys: true,
+};
+
+/// The plugin descriptor.
+pub static PLUGIN: CorePlugin = CorePlugin {
+    name: props::PLUGIN,
+    description: "dokku core builder-herokuish plugin",
+    summary: "Build apps with Heroku buildpacks through herokuish",
+    namespace: None,
+    commands: &[
+        Command {
+            name: "builder-herokuish:report",
+            args: "[<app>] [<flag>]",
+            help: "Displays a builder-herokuish report for one or more apps",
+            takes_app: true,
+            run: report_cmd,
+        },
+        Command {
+            name: "builder-herokuish:set",
+            args: "[--global|<app>] <key> (<value>)",
+            help: "Set or clear a builder-herokuish property for an app",
+            takes_app: true,
+            run: set_cmd,
+        },
+    ],
+    default: None,
+    register,
+};
+
+/// One app's report rows, in Dokku's order.
+pub fn rows(paths: &Paths, app: &str) -> Rows {
+    vec![
+        (
+            "--builder-herokuish-computed-allowed".into(),
+            props::allowed(paths, app).to_string(),
+        ),
+        (
+            "--builder-herokuish-global-allowed".into(),
+            props::raw(paths, GLOBAL, "allowed"),
+        ),
+        (
+            "--builder-herokuish-allowed".into(),
+            props::raw(paths, app, "allowed"),
+        ),
+    ]
+}
+
+fn report_cmd(ctx: &Ctx, argv: &[String]) -> Result<()> {
+    report::run_command(&ctx.paths, &ctx.out, &SPEC, argv, &|app| {
+        Ok(rows(&ctx.paths, app))
+    })
+}
+
+fn set_cmd(ctx: &Ctx, argv: &[String]) -> Result<()> {
+    props::set(ctx, argv)
+}
+
+fn register(bus: &mut Bus) {
+    bus.on::<BuilderDetect, _>(props::PLUGIN, |ctx, t: &BuilderDetect| {
+        build::detect(ctx, &t.app, std::path::Path::new(&t.source_work_dir))
+    });
+    bus.on::<BuilderBuild, _>(props::PLUGIN, |ctx, t: &BuilderBuild| {
+        build::build(ctx, &t.app, std::path::Path::new(&t.source_work_dir))
+    });
+    bus.on::<BuilderRelease, _>(props::PLUGIN, |ctx, t: &BuilderRelease| {
+        build::release(ctx, &t.app, &t.image_tag)
+    });
+    bus.on::<Report, _>(props::PLUGIN, |ctx, t: &Report| {
+        report::render_text(&SPEC, &t.app, &rows(&ctx.paths, &t.app), &ctx.out);
+        Ok(())
+    });
+}

@@ -1,0 +1,42 @@
+//! `certs:add|update <app> [CRT KEY]`: install a certificate and key from
+//! two files, or from a tar archive on stdin.
+
+use std::io::{IsTerminal, Read};
+
+use dokku_core::{apps, Error, Result};
+use dokku_trigger::proxy::PostCertsUpdate;
+use dokku_trigger::Ctx;
+
+use crate::{archive, store};
+
+fn read_file(path: &str, missing: &str) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|_| Error::fail(missing))
+}
+
+/// Run the command.
+pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
+    let app = apps::require(&ctx.paths, argv.first().map(String::as_str))?;
+    let (crt, key) = match (argv.get(1), argv.get(2)) {
+        (Some(c), Some(k)) => (
+            read_file(c, "CRT file specified not found, please check file paths")?,
+            read_file(k, "KEY file specified not found, please check file paths")?,
+        ),
+        (Some(_), None) => return Err(Error::fail("Both CRT and KEY file paths are required")),
+        _ => {
+            let stdin = std::io::stdin();
+            if stdin.is_terminal() {
+                return Err(Error::fail("Tar archive containing server.crt and server.key expected on stdin"));
+            }
+            let mut data = Vec::new();
+            stdin
+                .lock()
+                .take(archive::MAX_SIZE + 1)
+                .read_to_end(&mut data)
+                .map_err(|e| Error::other("read stdin", e))?;
+            let pair = archive::read_pair(&data)?;
+            (pair.crt, pair.key)
+        }
+    };
+    store::install(&ctx.paths, &app, &crt, &key, None)?;
+    ctx.bus.notify(ctx, &PostCertsUpdate { app })
+}

@@ -1,0 +1,77 @@
+//! The certs plugin: an app's TLS certificate and key, kept where Dokku
+//! keeps them (`$DOKKU_ROOT/<app>/tls/server.crt` and `server.key`),
+//! imported from files or a tarball on stdin, or generated self-signed.
+//!
+//! Certificates are read and generated with the `openssl` command, run
+//! with argument vectors; its output formats are the ones Dokku's reports
+//! show.
+
+pub mod archive;
+pub mod commands;
+pub mod openssl;
+pub mod store;
+
+use dokku_trigger::proxy::CertsExists;
+use dokku_trigger::triggers::{PostAppCloneSetup, Report};
+use dokku_trigger::{Bus, Command, CorePlugin};
+
+use commands as c;
+
+/// The plugin descriptor.
+pub static PLUGIN: CorePlugin = CorePlugin {
+    name: store::PLUGIN,
+    description: "dokku core certificate management plugin",
+    summary: "Manage Dokku apps SSL (TLS) certs",
+    namespace: None,
+    commands: &[
+        Command {
+            name: "certs:add",
+            args: "<app> CRT KEY",
+            help: "Add an ssl endpoint to an app. Can also import from a tarball on stdin",
+            takes_app: true,
+            run: c::add::run,
+        },
+        Command {
+            name: "certs:generate",
+            args: "<app> DOMAIN",
+            help: "Generate a key and certificate signing request (and self-signed certificate)",
+            takes_app: true,
+            run: c::generate::run,
+        },
+        Command { name: "certs:remove", args: "<app>", help: "Remove an SSL Endpoint from an app", takes_app: true, run: c::remove::run },
+        Command {
+            name: "certs:report",
+            args: "[<app>] [<flag>]",
+            help: "Displays an ssl report for one or more apps",
+            takes_app: true,
+            run: c::report::run,
+        },
+        Command {
+            name: "certs:show",
+            args: "<app> <crt|key>",
+            help: "Show the server.crt or server.key on stdout",
+            takes_app: true,
+            run: c::show::run,
+        },
+        Command {
+            name: "certs:update",
+            args: "<app> CRT KEY",
+            help: "Update an SSL Endpoint on an app. Can also import from a tarball on stdin",
+            takes_app: true,
+            run: c::add::run,
+        },
+    ],
+    default: None,
+    register,
+};
+
+fn register(bus: &mut Bus) {
+    let p = store::PLUGIN;
+    bus.on::<CertsExists, _>(p, |ctx, t: &CertsExists| Ok(store::exists(&ctx.paths, &t.app).to_string()));
+    bus.on::<PostAppCloneSetup, _>(p, |ctx, t: &PostAppCloneSetup| store::remove(&ctx.paths, &t.new_app));
+    bus.on::<Report, _>(p, |ctx, t: &Report| {
+        let rows = commands::report::rows(&ctx.paths, &t.app);
+        dokku_core::report::render_text(&commands::report::SPEC, &t.app, &rows, &ctx.out);
+        Ok(())
+    });
+}

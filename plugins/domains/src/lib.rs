@@ -1,0 +1,131 @@
+//! The domains plugin: the names an app answers on (`domains:*`), the
+//! global domains new apps get `<app>.<domain>` under, and whether vhosts
+//! are used at all for an app.
+
+pub mod commands;
+pub mod store;
+pub mod urls;
+pub mod validate;
+
+use dokku_core::Result;
+use dokku_trigger::deploy::AppUrls;
+use dokku_trigger::proxy::{DomainsAdd, DomainsList, DomainsUrls, DomainsVhostEnabled};
+use dokku_trigger::triggers::{PostAppCloneSetup, PostAppRename, PostCreate, Report};
+use dokku_trigger::{Bus, Command, Ctx, CorePlugin};
+
+use commands as c;
+
+/// The plugin descriptor.
+pub static PLUGIN: CorePlugin = CorePlugin {
+    name: store::PLUGIN,
+    description: "dokku core domains plugin",
+    summary: "Manage vhost domains used by the Dokku proxy",
+    namespace: None,
+    commands: &[
+        Command { name: "domains:add", args: "<app> <domain> [<domain> ...]", help: "Add domains to app", takes_app: true, run: c::add::run },
+        Command {
+            name: "domains:add-global",
+            args: "<domain> [<domain> ...]",
+            help: "Add global domain names",
+            takes_app: false,
+            run: c::add::run_global,
+        },
+        Command { name: "domains:clear", args: "<app>", help: "Clear all domains for app", takes_app: true, run: c::clear::run },
+        Command { name: "domains:clear-global", args: "", help: "Clear global domain names", takes_app: false, run: c::clear::run_global },
+        Command { name: "domains:disable", args: "<app>", help: "Disable VHOST support", takes_app: true, run: c::toggle::disable },
+        Command { name: "domains:enable", args: "<app>", help: "Enable VHOST support", takes_app: true, run: c::toggle::enable },
+        Command {
+            name: "domains:remove",
+            args: "<app> <domain> [<domain> ...]",
+            help: "Remove domains from app",
+            takes_app: true,
+            run: c::remove::run,
+        },
+        Command {
+            name: "domains:remove-global",
+            args: "<domain> [<domain> ...]",
+            help: "Remove global domain names",
+            takes_app: false,
+            run: c::remove::run_global,
+        },
+        Command {
+            name: "domains:report",
+            args: "[<app>|--global] [<flag>]",
+            help: "Displays a domains report for one or more apps",
+            takes_app: true,
+            run: c::report::run,
+        },
+        Command {
+            name: "domains:reset",
+            args: "<app>",
+            help: "Reset app domains to global-configured domains",
+            takes_app: true,
+            run: c::set::reset,
+        },
+        Command { name: "domains:set", args: "<app> <domain> [<domain> ...]", help: "Set domains for app", takes_app: true, run: c::set::run },
+        Command {
+            name: "domains:set-global",
+            args: "<domain> [<domain> ...]",
+            help: "Set global domain names",
+            takes_app: false,
+            run: c::set::run_global,
+        },
+    ],
+    default: None,
+    register,
+};
+
+/// Write the default domains of a new app, as Dokku does on creation.
+fn setup(ctx: &Ctx, app: &str) -> Result<()> {
+    let defaults = store::defaults(ctx, app);
+    if defaults.is_empty() {
+        return Ok(());
+    }
+    store::set_app(&ctx.paths, app, &defaults)
+}
+
+fn register(bus: &mut Bus) {
+    let p = store::PLUGIN;
+    bus.on::<DomainsList, _>(p, |ctx, t: &DomainsList| Ok(store::served(ctx, &t.app)));
+    bus.on::<DomainsVhostEnabled, _>(p, |ctx, t: &DomainsVhostEnabled| Ok(store::vhost_enabled(ctx, &t.app).to_string()));
+    bus.on::<DomainsUrls, _>(p, |ctx, t: &DomainsUrls| {
+        let mut urls = urls::urls(ctx, &t.app);
+        if t.url_type == "url" {
+            urls.truncate(1);
+        }
+        Ok(urls)
+    });
+    bus.on::<AppUrls, _>(p, |ctx, t: &AppUrls| {
+        if store::served(ctx, &t.app).is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut urls = urls::urls(ctx, &t.app);
+        if t.url_type == "url" {
+            urls.truncate(1);
+        }
+        Ok(urls)
+    });
+    bus.on::<DomainsAdd, _>(p, |ctx, t: &DomainsAdd| commands::add::add(ctx, &t.app, &[t.domain.clone()]));
+    bus.on::<PostCreate, _>(p, |ctx, t: &PostCreate| setup(ctx, &t.app));
+    bus.on::<PostAppCloneSetup, _>(p, |ctx, t: &PostAppCloneSetup| {
+        store::remove_app_file(&ctx.paths, &t.new_app)?;
+        setup(ctx, &t.new_app)
+    });
+    bus.on::<PostAppRename, _>(p, |ctx, t: &PostAppRename| {
+        let Some(list) = store::stored(&ctx.paths, &t.new_app) else { return Ok(()) };
+        let head = format!("{}.", t.old_app);
+        let renamed: Vec<String> = list
+            .into_iter()
+            .map(|d| match d.strip_prefix(&head) {
+                Some(rest) if store::global(&ctx.paths).iter().any(|g| g == rest) => format!("{}.{rest}", t.new_app),
+                _ => d,
+            })
+            .collect();
+        store::set_app(&ctx.paths, &t.new_app, &renamed)
+    });
+    bus.on::<Report, _>(p, |ctx, t: &Report| {
+        let rows = commands::report::rows(ctx, &t.app);
+        dokku_core::report::render_text(&commands::report::SPEC, &t.app, &rows, &ctx.out);
+        Ok(())
+    });
+}

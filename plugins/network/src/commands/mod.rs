@@ -1,0 +1,4 @@
+//! One module per `network:*` command.
+
+pub mod report;
+pub mod set;

@@ -1,0 +1,67 @@
+//! The network plugin, as far as the proxy needs it: where an app's
+//! containers listen (`network-get-listeners`, read from the records the
+//! scheduler keeps in the app directory), the network properties with
+//! `network:set` and `network:report`.
+//!
+//! Creating and attaching docker networks is not implemented yet.
+
+pub mod commands;
+pub mod store;
+
+use dokku_trigger::deploy::{NetworkWriteIpaddr, NetworkWritePort};
+use dokku_trigger::proxy::{NetworkGetListeners, NetworkGetProperty};
+use dokku_trigger::triggers::Report;
+use dokku_trigger::{Bus, Command, CorePlugin};
+
+use commands as c;
+
+/// The plugin descriptor.
+pub static PLUGIN: CorePlugin = CorePlugin {
+    name: store::PLUGIN,
+    description: "dokku core network plugin",
+    summary: "Manage network settings for an app",
+    namespace: None,
+    commands: &[
+        Command {
+            name: "network:report",
+            args: "[<app>] [<flag>]",
+            help: "Displays a network report for one or more apps",
+            takes_app: true,
+            run: c::report::run,
+        },
+        Command {
+            name: "network:set",
+            args: "<app> <key> (<value>)",
+            help: "Set or clear a network property for an app",
+            takes_app: true,
+            run: c::set::run,
+        },
+    ],
+    default: None,
+    register,
+};
+
+fn register(bus: &mut Bus) {
+    let p = store::PLUGIN;
+    bus.on::<NetworkGetListeners, _>(p, |ctx, t: &NetworkGetListeners| {
+        let proc_type = if t.process_type.is_empty() {
+            ctx.out.warn("Deprecated: Please specify a processType argument for the network-get-listeners plugin trigger");
+            "web"
+        } else {
+            t.process_type.as_str()
+        };
+        Ok(store::listeners(&ctx.paths, &t.app, proc_type))
+    });
+    bus.on::<NetworkGetProperty, _>(p, |ctx, t: &NetworkGetProperty| Ok(store::computed(&ctx.paths, &t.app, &t.key)));
+    bus.on::<NetworkWriteIpaddr, _>(p, |ctx, t: &NetworkWriteIpaddr| {
+        store::write_record(&ctx.paths, &t.app, "IP", &t.proc_type, &t.container_index, &t.ip_address)
+    });
+    bus.on::<NetworkWritePort, _>(p, |ctx, t: &NetworkWritePort| {
+        store::write_record(&ctx.paths, &t.app, "PORT", &t.proc_type, &t.container_index, &t.port)
+    });
+    bus.on::<Report, _>(p, |ctx, t: &Report| {
+        let rows = commands::report::rows(&ctx.paths, &t.app);
+        dokku_core::report::render_text(&commands::report::SPEC, &t.app, &rows, &ctx.out);
+        Ok(())
+    });
+}

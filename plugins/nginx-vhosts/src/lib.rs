@@ -1,0 +1,164 @@
+//! The nginx-vhosts plugin (commands under `nginx:`): nginx in front of
+//! every app, as Dokku runs it. A global `dokku.conf` in nginx's config
+//! directory includes each app's `$DOKKU_ROOT/<app>/nginx.conf`; each app
+//! config includes `$DOKKU_ROOT/<app>/nginx.conf.d/*.conf`.
+//!
+//! An app's config is rendered from Dokku's `nginx.conf.sigil` semantics
+//! (or the app's own template) whenever what it depends on changes: a
+//! deploy switching to new containers (`core-post-deploy`, fired after the
+//! new containers pass their checks and before the old ones retire, so
+//! nginx moves traffic without dropping a request; scaling web redeploys
+//! and fires it again), domains, ports, certificates, proxy settings.
+//! Every candidate config is checked with `nginx -t` before it replaces
+//! the working one, and nginx is reloaded, never restarted. See
+//! [`server`] for where nginx is and how tests run their own instance,
+//! and [`template`] for the template engine.
+
+pub mod build;
+pub mod commands;
+pub mod custom;
+pub mod pages;
+pub mod props;
+pub mod server;
+pub mod template;
+
+use std::collections::BTreeMap;
+
+use dokku_core::{fsutil, Result};
+use dokku_trigger::deploy::{first_answer, CorePostDeploy, CorePostExtract};
+use dokku_trigger::proxy::{
+    NginxDokkuTemplateSource, PostCertsRemove, PostCertsUpdate, PostDomainsUpdate, PostProxyPortsUpdate, ProxyBuildConfig,
+    ProxyClearConfig, ProxyDisable, ProxyEnable,
+};
+use dokku_trigger::triggers::{Install, PostAppCloneSetup, PostAppRename, PostDelete, Report};
+use dokku_trigger::{Bus, Command, Ctx, CorePlugin};
+
+use commands as c;
+
+/// The plugin descriptor.
+pub static PLUGIN: CorePlugin = CorePlugin {
+    name: props::PLUGIN,
+    description: "dokku core nginx-vhosts plugin",
+    summary: "Manage the nginx proxy",
+    namespace: Some("nginx"),
+    commands: &[
+        Command {
+            name: "nginx:access-logs",
+            args: "<app> [-t]",
+            help: "Show the nginx access logs for an application (-t follows)",
+            takes_app: true,
+            run: c::logs::access,
+        },
+        Command {
+            name: "nginx:error-logs",
+            args: "<app> [-t]",
+            help: "Show the nginx error logs for an application (-t follows)",
+            takes_app: true,
+            run: c::logs::error,
+        },
+        Command { name: "nginx:reload", args: "", help: "Reloads the nginx server config", takes_app: false, run: c::service::reload },
+        Command {
+            name: "nginx:report",
+            args: "[<app>] [<flag>|--format json]",
+            help: "Displays a nginx report for one or more apps",
+            takes_app: true,
+            run: c::report::run,
+        },
+        Command {
+            name: "nginx:set",
+            args: "<app> <property> (<value>)",
+            help: "Set or clear an nginx property for an app",
+            takes_app: true,
+            run: c::set::run,
+        },
+        Command { name: "nginx:show-config", args: "<app>", help: "Display app nginx config", takes_app: true, run: c::show_config::run },
+        Command { name: "nginx:start", args: "", help: "Starts the nginx server", takes_app: false, run: c::service::start },
+        Command { name: "nginx:stop", args: "", help: "Stops the nginx server", takes_app: false, run: c::service::stop },
+        Command {
+            name: "nginx:validate-config",
+            args: "[<app>] [--clean]",
+            help: "Validates and optionally cleans up invalid nginx configurations",
+            takes_app: true,
+            run: c::validate::run,
+        },
+    ],
+    default: None,
+    register,
+};
+
+/// Write the global `dokku.conf` (and the error pages), then reload when
+/// nginx runs.
+pub fn install(ctx: &Ctx) -> Result<()> {
+    let srv = build::server(ctx);
+    build::ensure_error_pages(ctx)?;
+    if !srv.conf_dir.is_dir() {
+        match srv.conf_dir.parent() {
+            Some(parent) if parent.is_dir() => fsutil::ensure_dir(&srv.conf_dir)?,
+            _ => return Ok(()),
+        }
+    }
+    let custom = first_answer(ctx.bus.collect(ctx, &NginxDokkuTemplateSource {})?).filter(|p| std::path::Path::new(p).is_file());
+    let source = match custom {
+        Some(p) => std::fs::read_to_string(&p).map_err(|e| dokku_core::Error::io("read", &p, e))?,
+        None => template::DOKKU_CONF.to_string(),
+    };
+    let nginx_root = srv.conf_dir.parent().map(|p| p.display().to_string()).unwrap_or_default();
+    let dhparam = format!("{nginx_root}/dhparam.pem");
+    let vars = BTreeMap::from([
+        ("DOKKU_ROOT".to_string(), ctx.paths.dokku_root.display().to_string()),
+        ("NGINX_ROOT".to_string(), nginx_root),
+        ("DHPARAM".to_string(), if std::path::Path::new(&dhparam).is_file() { dhparam } else { String::new() }),
+    ]);
+    let body = template::render(&source, &vars, &BTreeMap::new()).map_err(|e| dokku_core::Error::other("render dokku.conf.sigil", e))?;
+    fsutil::write_atomic(&srv.dokku_conf(), body.as_bytes(), 0o644)?;
+    if srv.bin.is_file() && srv.is_running() {
+        build::reload_if_serving(ctx)?;
+    }
+    Ok(())
+}
+
+fn rebuild(ctx: &Ctx, app: &str) -> Result<()> {
+    build::build_config(ctx, app, ("", ""))
+}
+
+fn register(bus: &mut Bus) {
+    let p = props::PLUGIN;
+    bus.on::<CorePostDeploy, _>(p, |ctx, t: &CorePostDeploy| {
+        build::build_config(ctx, &t.app, (&t.internal_port, &t.internal_ip_address))
+    });
+    bus.on::<ProxyBuildConfig, _>(p, |ctx, t: &ProxyBuildConfig| rebuild(ctx, &t.app));
+    bus.on::<ProxyEnable, _>(p, |ctx, t: &ProxyEnable| rebuild(ctx, &t.app));
+    bus.on::<PostDomainsUpdate, _>(p, |ctx, t: &PostDomainsUpdate| rebuild(ctx, &t.app));
+    bus.on::<PostProxyPortsUpdate, _>(p, |ctx, t: &PostProxyPortsUpdate| rebuild(ctx, &t.app));
+    bus.on::<PostCertsUpdate, _>(p, |ctx, t: &PostCertsUpdate| rebuild(ctx, &t.app));
+    bus.on::<PostCertsRemove, _>(p, |ctx, t: &PostCertsRemove| rebuild(ctx, &t.app));
+    bus.on::<ProxyDisable, _>(p, |ctx, t: &ProxyDisable| build::clear_config(ctx, &t.app));
+    bus.on::<ProxyClearConfig, _>(p, |ctx, t: &ProxyClearConfig| build::clear_config(ctx, &t.app));
+    bus.on::<CorePostExtract, _>(p, |ctx, t: &CorePostExtract| custom::extract(ctx, &t.app, std::path::Path::new(&t.tmp_work_dir)));
+    bus.on::<PostDelete, _>(p, |ctx, t: &PostDelete| {
+        let data = build::custom_template_path(ctx, &t.app);
+        if let Some(dir) = data.parent() {
+            fsutil::remove_dir_all(dir)?;
+        }
+        build::reload_if_serving(ctx)
+    });
+    bus.on::<PostAppCloneSetup, _>(p, |ctx, t: &PostAppCloneSetup| fsutil::remove_file(&build::conf_path(ctx, &t.new_app)));
+    bus.on::<PostAppRename, _>(p, |ctx, t: &PostAppRename| {
+        let old = build::custom_template_path(ctx, &t.old_app);
+        if old.is_file() {
+            let text = std::fs::read(&old).map_err(|e| dokku_core::Error::io("read", &old, e))?;
+            fsutil::write_atomic(&build::custom_template_path(ctx, &t.new_app), &text, 0o644)?;
+            if let Some(dir) = old.parent() {
+                fsutil::remove_dir_all(dir)?;
+            }
+        }
+        fsutil::remove_file(&build::conf_path(ctx, &t.new_app))?;
+        rebuild(ctx, &t.new_app)
+    });
+    bus.on::<Install, _>(p, |ctx, _t: &Install| install(ctx));
+    bus.on::<Report, _>(p, |ctx, t: &Report| {
+        let rows = commands::report::rows(ctx, &t.app);
+        dokku_core::report::render_text(&commands::report::SPEC, &t.app, &rows, &ctx.out);
+        Ok(())
+    });
+}

@@ -1,0 +1,82 @@
+//! The proxy plugin: which proxy implementation serves an app (`nginx`
+//! unless set), whether it is enabled, and the commands that ask the
+//! implementation to build, clear, enable or disable an app's config.
+//!
+//! The implementation itself (nginx-vhosts) listens on the `proxy-*`
+//! triggers this plugin fires; it asks `proxy-type` and `proxy-is-enabled`
+//! before acting.
+
+pub mod commands;
+pub mod store;
+
+use dokku_trigger::proxy::{ProxyGetProperty, ProxyIsEnabled, ProxyType};
+use dokku_trigger::triggers::Report;
+use dokku_trigger::{Bus, Command, CorePlugin};
+
+use commands as c;
+
+/// The plugin descriptor.
+pub static PLUGIN: CorePlugin = CorePlugin {
+    name: store::PLUGIN,
+    description: "dokku core proxy plugin",
+    summary: "Manage the proxy integration for an app",
+    namespace: None,
+    commands: &[
+        Command {
+            name: "proxy:build-config",
+            args: "[--parallel count] [--all|<app>]",
+            help: "(Re)builds config for a given app",
+            takes_app: true,
+            run: c::build_config::run,
+        },
+        Command {
+            name: "proxy:clear-config",
+            args: "[--all|<app>]",
+            help: "Clears config for a given app",
+            takes_app: true,
+            run: c::clear_config::run,
+        },
+        Command {
+            name: "proxy:disable",
+            args: "[--parallel count] [--all|<app>]",
+            help: "Disable proxy for app",
+            takes_app: true,
+            run: c::disable::run,
+        },
+        Command {
+            name: "proxy:enable",
+            args: "[--parallel count] [--all|<app>]",
+            help: "Enable proxy for app",
+            takes_app: true,
+            run: c::enable::run,
+        },
+        Command {
+            name: "proxy:report",
+            args: "[<app>] [<flag>]",
+            help: "Displays a proxy report for one or more apps",
+            takes_app: true,
+            run: c::report::run,
+        },
+        Command {
+            name: "proxy:set",
+            args: "[<app>|--global] <key> (<value>)",
+            help: "Set or clear a proxy property for an app",
+            takes_app: true,
+            run: c::set::run,
+        },
+    ],
+    default: None,
+    register,
+};
+
+fn register(bus: &mut Bus) {
+    let p = store::PLUGIN;
+    bus.on::<ProxyIsEnabled, _>(p, |ctx, t: &ProxyIsEnabled| Ok(store::is_enabled(&ctx.paths, &t.app).to_string()));
+    bus.on::<ProxyType, _>(p, |ctx, t: &ProxyType| Ok(store::computed(&ctx.paths, &t.app, "type")));
+    bus.on::<ProxyGetProperty, _>(p, |ctx, t: &ProxyGetProperty| Ok(store::computed(&ctx.paths, &t.app, &t.key)));
+    bus.on::<Report, _>(p, |ctx, t: &Report| {
+        let rows = commands::report::rows(&ctx.paths, &t.app);
+        dokku_core::report::render_text(&commands::report::SPEC, &t.app, &rows, &ctx.out);
+        Ok(())
+    });
+}

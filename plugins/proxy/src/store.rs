@@ -1,0 +1,62 @@
+//! Proxy properties: `disabled` (per app), `type`, `proxy-port` and
+//! `proxy-ssl-port` (per app or global).
+
+use dokku_core::property::{Properties, GLOBAL};
+use dokku_core::{apps, Error, Paths, Result};
+
+/// The plugin's name and property namespace.
+pub const PLUGIN: &str = "proxy";
+
+/// The proxy used when none is set.
+pub const DEFAULT_TYPE: &str = "nginx";
+
+/// Proxy implementations Dokku knows about; only nginx ships here.
+pub const KNOWN_TYPES: &[&str] = &["caddy", "haproxy", "nginx", "openresty", "traefik"];
+
+/// An app value, else the global one, else the default (`nginx` for
+/// `type`, empty otherwise).
+pub fn computed(paths: &Paths, app: &str, key: &str) -> String {
+    let props = Properties::new(paths, PLUGIN);
+    let own = if app.is_empty() { String::new() } else { props.get_str(app, key) };
+    if !own.trim().is_empty() {
+        return own.trim().to_string();
+    }
+    let global = props.get_str(GLOBAL, key);
+    if !global.trim().is_empty() {
+        return global.trim().to_string();
+    }
+    if key == "type" {
+        DEFAULT_TYPE.to_string()
+    } else {
+        String::new()
+    }
+}
+
+/// Whether the proxy of an app is enabled (its `disabled` property is not
+/// `true`).
+pub fn is_enabled(paths: &Paths, app: &str) -> bool {
+    Properties::new(paths, PLUGIN).get_str(app, "disabled").trim() != "true"
+}
+
+/// Record whether the proxy of an app is enabled.
+pub fn set_enabled(paths: &Paths, app: &str, enabled: bool) -> Result<()> {
+    let props = Properties::new(paths, PLUGIN);
+    let _lock = dokku_core::lock::StateLock::acquire(paths, app)?;
+    if enabled {
+        props.delete(app, "disabled")
+    } else {
+        props.write(app, "disabled", "true")
+    }
+}
+
+/// The apps a command acts on: every app with `--all`, else the named one.
+pub fn target_apps(paths: &Paths, all: bool, app: Option<&str>) -> Result<Vec<String>> {
+    if all {
+        let list = apps::list(paths);
+        if list.is_empty() {
+            return Err(Error::fail(apps::NO_APPS));
+        }
+        return Ok(list);
+    }
+    Ok(vec![apps::require(paths, app)?])
+}
