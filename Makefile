@@ -22,6 +22,8 @@ BIN           := target/release/dokku
 DEMO_APP      ?= demo-app
 DEB_DIR       ?= target/debian
 SYSTEMD_DIR   ?= /etc/systemd/system
+NGINX_CONF_DIR ?= /etc/nginx/conf.d
+NGINX_BIN     ?= /usr/sbin/nginx
 
 .PHONY: all deps build install uninstall deb demo test lint bench clean
 
@@ -52,7 +54,20 @@ install: build
 	chown $(DOKKU_USER):$(DOKKU_USER) $(DOKKU_ROOT)/.sshcommand
 	install -d -m 0700 -o $(DOKKU_USER) -g $(DOKKU_USER) $(DOKKU_ROOT)/.ssh
 	test -e $(DOKKU_ROOT)/.ssh/authorized_keys || install -m 0600 -o $(DOKKU_USER) -g $(DOKKU_USER) /dev/null $(DOKKU_ROOT)/.ssh/authorized_keys
+	command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx)
+	command -v openssl >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl)
+	install -d -m 0755 $(NGINX_CONF_DIR)
+	for f in /etc/nginx/sites-enabled/default /etc/nginx/sites-available/default $(NGINX_CONF_DIR)/default.conf; do \
+	  if [ -e "$$f" ] || [ -L "$$f" ]; then mv -f "$$f" "$$f.dokku-disabled"; fi; \
+	done
+	test -e $(NGINX_CONF_DIR)/00-default-vhost.conf || install -m 0644 plugins/nginx-vhosts/templates/default-site.conf $(NGINX_CONF_DIR)/00-default-vhost.conf
+	install -d -m 0750 /etc/sudoers.d
+	printf '%%%s ALL=(ALL) NOPASSWD:%s -t, %s -t -c *, %s -s reload, %s -s quit, %s "", /usr/bin/systemctl reload nginx, /usr/bin/systemctl start nginx, /usr/bin/systemctl stop nginx\n' $(DOKKU_USER) $(NGINX_BIN) $(NGINX_BIN) $(NGINX_BIN) $(NGINX_BIN) $(NGINX_BIN) > /etc/sudoers.d/dokku-nginx
+	chmod 0440 /etc/sudoers.d/dokku-nginx
 	DOKKU_ROOT=$(DOKKU_ROOT) DOKKU_LIB_ROOT=$(DOKKU_LIB_ROOT) $(PREFIX)/bin/dokku plugin:install --core
+	if [ -d /run/systemd/system ]; then systemctl enable --now nginx && systemctl reload nginx; \
+	elif [ -s /run/nginx.pid ] && kill -0 "$$(cat /run/nginx.pid)" 2>/dev/null; then $(NGINX_BIN) -s reload; \
+	else $(NGINX_BIN); fi
 	install -d -m 0755 $(SYSTEMD_DIR)
 	sed "s|/usr/bin/dokku|$(PREFIX)/bin/dokku|; s|^User=dokku|User=$(DOKKU_USER)|" debian/dokku-redeploy.service > $(SYSTEMD_DIR)/dokku-redeploy.service
 	chmod 0644 $(SYSTEMD_DIR)/dokku-redeploy.service
@@ -68,6 +83,8 @@ uninstall:
 	done
 	rm -rf $(DOKKU_LIB_ROOT)/core-plugins
 	rm -f $(DOKKU_LIB_ROOT)/VERSION $(DOKKU_LIB_ROOT)/STABLE_VERSION
+	rm -f $(NGINX_CONF_DIR)/dokku.conf $(NGINX_CONF_DIR)/00-default-vhost.conf /etc/sudoers.d/dokku-nginx
+	if [ -s /run/nginx.pid ] && kill -0 "$$(cat /run/nginx.pid)" 2>/dev/null; then $(NGINX_BIN) -t && $(NGINX_BIN) -s reload; fi
 	@echo "dokku removed; app data kept in $(DOKKU_ROOT) and $(DOKKU_LIB_ROOT)"
 
 deb: build

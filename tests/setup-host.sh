@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs and starts what the test suite needs on a Debian/Ubuntu host:
 # a Docker engine (Debian's docker.io), busybox-static for locally built
-# test images, nginx, openssh-server, git and sudo. Idempotent.
+# test images, nginx, openssh-server, git, sudo, and curl and openssl for
+# the proxy tests. Idempotent.
 set -euo pipefail
 
 if [[ $(id -u) -ne 0 ]]; then
@@ -17,6 +18,8 @@ command -v nginx >/dev/null || [[ -x /usr/sbin/nginx ]] || need+=(nginx)
 [[ -x /usr/sbin/sshd ]] || need+=(openssh-server)
 command -v sudo >/dev/null || need+=(sudo)
 command -v git >/dev/null || need+=(git)
+command -v curl >/dev/null || need+=(curl)
+command -v openssl >/dev/null || need+=(openssl)
 if ((${#need[@]})); then
   echo "-----> installing ${need[*]}"
   apt-get update -qq

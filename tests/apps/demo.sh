@@ -26,6 +26,8 @@ chmod +x "$tools/ssh"
 git -C "$work" init -q -b main
 git -C "$work" add -A
 git -C "$work" -c user.name=demo -c user.email=demo@localhost commit -qm "sample app"
+# Apps answer by name through nginx, under the global domain.
+[[ -n "$("$DOKKU" domains:report --global --domains-global-vhosts 2>/dev/null)" ]] || "$DOKKU" domains:set-global dokku.me
 "$DOKKU" apps:exists "$APP" 2>/dev/null || "$DOKKU" apps:create "$APP"
 echo "-----> git push dokku main"
 GIT_SSH_COMMAND="$tools/ssh" git -C "$work" push --force "dokku@localhost:$APP" main:main
@@ -37,4 +39,13 @@ if [[ -f "$ip_file" ]]; then
   url="http://$(cat "$ip_file"):$(cat "$port_file" 2>/dev/null || echo 5000)/"
   echo "=====> $APP answers at $url"
   curl -fsS --max-time 5 "$url" | head -n 5
+fi
+url="$("$DOKKU" plugin:trigger domains-urls "$APP" url 2>/dev/null | head -n 1)"
+if [[ "$url" == http://* ]]; then
+  hostport="${url#http://}"
+  host="${hostport%%:*}"
+  port=80
+  [[ "$hostport" == *:* ]] && port="${hostport##*:}"
+  echo "=====> $APP answers through nginx at $url/"
+  curl -fsS --max-time 5 --resolve "$host:$port:127.0.0.1" "$url/" | head -n 5
 fi

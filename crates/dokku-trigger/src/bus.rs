@@ -62,7 +62,12 @@ impl TriggerOutput for String {
 impl TriggerOutput for Vec<String> {
     const CAPTURE: bool = true;
     fn from_stdout(stdout: &str) -> Self {
-        stdout.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect()
+        stdout
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect()
     }
     fn to_stdout(&self) -> String {
         self.iter().map(|l| format!("{l}\n")).collect()
@@ -92,7 +97,10 @@ pub trait Trigger: Sized + 'static {
 /// as Dokku names them (`scheduler-docker-local`, `builder-dockerfile`).
 pub fn selects(plugin: &str, selector: &str) -> bool {
     !selector.is_empty()
-        && (plugin == selector || plugin.strip_suffix(selector).is_some_and(|head| head.ends_with('-') && !head[..head.len() - 1].contains('-')))
+        && (plugin == selector
+            || plugin
+                .strip_suffix(selector)
+                .is_some_and(|head| head.ends_with('-') && !head[..head.len() - 1].contains('-')))
 }
 
 type Typed<T> = Box<dyn Fn(&Ctx, &T) -> Result<<T as Trigger>::Output> + Send + Sync>;
@@ -113,7 +121,9 @@ pub struct Bus {
 
 impl std::fmt::Debug for Bus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Bus").field("triggers", &self.handlers.keys().collect::<Vec<_>>()).finish()
+        f.debug_struct("Bus")
+            .field("triggers", &self.handlers.keys().collect::<Vec<_>>())
+            .finish()
     }
 }
 
@@ -146,7 +156,11 @@ impl Bus {
             }
             Ok(f(ctx, &t)?.to_stdout())
         });
-        self.handlers.entry(T::NAME).or_default().push(Entry { plugin, typed: Box::new(typed), raw });
+        self.handlers.entry(T::NAME).or_default().push(Entry {
+            plugin,
+            typed: Box::new(typed),
+            raw,
+        });
     }
 
     /// Names of every trigger a core plugin subscribes to.
@@ -157,7 +171,8 @@ impl Bus {
     }
 
     fn community(&self, ctx: &Ctx) -> &[PluginDir] {
-        self.community.get_or_init(|| external::enabled_community(&ctx.paths))
+        self.community
+            .get_or_init(|| external::enabled_community(&ctx.paths))
     }
 
     fn steps<'a>(&'a self, ctx: &Ctx, name: &str) -> Vec<Step<'a>> {
@@ -178,7 +193,11 @@ impl Bus {
     }
 
     fn run_external(exe: &std::path::Path, args: &[String], capture: bool) -> Result<String> {
-        let mode = if capture { Stdout::Capture } else { Stdout::Inherit };
+        let mode = if capture {
+            Stdout::Capture
+        } else {
+            Stdout::Inherit
+        };
         let (code, out) = external::run(exe, args, mode, false)?;
         if code != 0 {
             return Err(Error::exit(code));
@@ -189,7 +208,10 @@ impl Bus {
     fn call<T: Trigger>(ctx: &Ctx, e: &Entry, t: &T) -> Result<T::Output> {
         match e.typed.downcast_ref::<Typed<T>>() {
             Some(h) => h(ctx, t),
-            None => Err(Error::other("trigger", format!("handler type mismatch for {}", T::NAME))),
+            None => Err(Error::other(
+                "trigger",
+                format!("handler type mismatch for {}", T::NAME),
+            )),
         }
     }
 

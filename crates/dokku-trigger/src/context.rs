@@ -35,13 +35,21 @@ pub struct Ctx {
 
 impl std::fmt::Debug for Ctx {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Ctx").field("paths", &self.paths).field("flags", &self.flags).finish()
+        f.debug_struct("Ctx")
+            .field("paths", &self.paths)
+            .field("flags", &self.flags)
+            .finish()
     }
 }
 
 impl Ctx {
     /// A context over the given pieces.
     pub fn new(paths: Paths, out: Output, flags: Flags, bus: Arc<Bus>) -> Self {
-        Ctx { paths, out, flags, bus }
+        Ctx {
+            paths,
+            out,
+            flags,
+            bus,
+        }
     }
 }

@@ -237,13 +237,21 @@ trigger!(
 
 /// The first non-empty answer of a collect, trimmed.
 pub fn first_answer(answers: Vec<String>) -> Option<String> {
-    answers.into_iter().map(|a| a.trim().to_string()).find(|a| !a.is_empty())
+    answers
+        .into_iter()
+        .map(|a| a.trim().to_string())
+        .find(|a| !a.is_empty())
 }
 
 /// The scheduler of an app: the first answer of `scheduler-detect`, else
 /// `docker-local`.
 pub fn scheduler_of(ctx: &crate::Ctx, app: &str) -> Result<String> {
-    let answers = ctx.bus.collect(ctx, &SchedulerDetect { app: app.to_string() })?;
+    let answers = ctx.bus.collect(
+        ctx,
+        &SchedulerDetect {
+            app: app.to_string(),
+        },
+    )?;
     Ok(first_answer(answers).unwrap_or_else(|| "docker-local".to_string()))
 }
 
@@ -283,11 +291,25 @@ mod tests {
 
     #[test]
     fn select_triggers_name_their_selector() {
-        let t = SchedulerDeploy { scheduler: "docker-local".into(), app: "a".into(), image_tag: "latest".into(), process_type: vec![] };
+        let t = SchedulerDeploy {
+            scheduler: "docker-local".into(),
+            app: "a".into(),
+            image_tag: "latest".into(),
+            process_type: vec![],
+        };
         assert_eq!(t.selector(), Some("docker-local"));
         assert_eq!(t.to_args(), vec!["docker-local", "a", "latest"]);
-        let b = BuilderBuild { builder_type: "dockerfile".into(), app: "a".into(), source_work_dir: "/tmp/x".into() };
+        let b = BuilderBuild {
+            builder_type: "dockerfile".into(),
+            app: "a".into(),
+            source_work_dir: "/tmp/x".into(),
+        };
         assert_eq!(b.selector(), Some("dockerfile"));
-        assert_eq!(ReceiveApp::from_args(&["a".to_string()]).expect("parse").rev, Vec::<String>::new());
+        assert_eq!(
+            ReceiveApp::from_args(&["a".to_string()])
+                .expect("parse")
+                .rev,
+            Vec::<String>::new()
+        );
     }
 }

@@ -21,13 +21,18 @@ pub struct PluginDir {
 
 /// Whether `path` is an executable regular file.
 pub fn is_executable(path: &Path) -> bool {
-    fs::metadata(path).map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0).unwrap_or(false)
+    fs::metadata(path)
+        .map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        .unwrap_or(false)
 }
 
 /// Whether `dir` (an enabled or available plugin path) belongs to core.
 pub fn is_core_dir(paths: &Paths, dir: &Path) -> bool {
-    let core = fs::canonicalize(&paths.plugin_core_path).unwrap_or_else(|_| paths.plugin_core_path.clone());
-    fs::canonicalize(dir).map(|r| r.starts_with(&core)).unwrap_or(false)
+    let core = fs::canonicalize(&paths.plugin_core_path)
+        .unwrap_or_else(|_| paths.plugin_core_path.clone());
+    fs::canonicalize(dir)
+        .map(|r| r.starts_with(&core))
+        .unwrap_or(false)
 }
 
 /// Enabled plugins, sorted by name (plugn's order).
@@ -38,7 +43,11 @@ pub fn enabled(paths: &Paths) -> Vec<PluginDir> {
             .filter(|e| e.path().is_dir())
             .map(|e| {
                 let path = e.path();
-                PluginDir { name: e.file_name().to_string_lossy().into_owned(), core: is_core_dir(paths, &path), path }
+                PluginDir {
+                    name: e.file_name().to_string_lossy().into_owned(),
+                    core: is_core_dir(paths, &path),
+                    path,
+                }
             })
             .collect(),
         Err(_) => Vec::new(),
@@ -77,14 +86,19 @@ pub fn run(exe: &Path, args: &[String], stdout: Stdout, stdin_null: bool) -> Res
         Stdout::Capture => {
             cmd.stdout(Stdio::piped());
             let o = cmd.output().map_err(|e| Error::io("run", exe, e))?;
-            Ok((exit_code(o.status), String::from_utf8_lossy(&o.stdout).into_owned()))
+            Ok((
+                exit_code(o.status),
+                String::from_utf8_lossy(&o.stdout).into_owned(),
+            ))
         }
     }
 }
 
 fn exit_code(status: std::process::ExitStatus) -> i32 {
     use std::os::unix::process::ExitStatusExt;
-    status.code().unwrap_or_else(|| 128 + status.signal().unwrap_or(0))
+    status
+        .code()
+        .unwrap_or_else(|| 128 + status.signal().unwrap_or(0))
 }
 
 /// `description` and `version` of a `plugin.toml`.
@@ -104,6 +118,15 @@ pub fn read_meta(dir: &Path) -> Meta {
         Err(_) => return Meta::default(),
     };
     let plugin = value.get("plugin");
-    let field = |k: &str| plugin.and_then(|p| p.get(k)).and_then(|v| v.as_str()).unwrap_or("").to_string();
-    Meta { description: field("description"), version: field("version") }
+    let field = |k: &str| {
+        plugin
+            .and_then(|p| p.get(k))
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string()
+    };
+    Meta {
+        description: field("description"),
+        version: field("version"),
+    }
 }

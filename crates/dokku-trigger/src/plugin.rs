@@ -55,7 +55,11 @@ impl CorePlugin {
 
     /// The help text of `dokku <ns>:help`.
     pub fn help_text(&self) -> String {
-        let mut s = format!("Usage: dokku {}[:COMMAND]\n\n{}\n\nAdditional commands:\n", self.ns(), self.summary);
+        let mut s = format!(
+            "Usage: dokku {}[:COMMAND]\n\n{}\n\nAdditional commands:\n",
+            self.ns(),
+            self.summary
+        );
         s.push_str(&self.command_list());
         s
     }
@@ -67,7 +71,11 @@ impl CorePlugin {
             .iter()
             .filter(|c| !c.help.is_empty())
             .map(|c| {
-                let head = if c.args.is_empty() { c.name.to_string() } else { format!("{} {}", c.name, c.args) };
+                let head = if c.args.is_empty() {
+                    c.name.to_string()
+                } else {
+                    format!("{} {}", c.name, c.args)
+                };
                 vec![head, c.help.to_string()]
             })
             .collect();

@@ -179,10 +179,18 @@ mod tests {
 
     #[test]
     fn args_in_dokku_order() {
-        let t = PostDomainsUpdate { app: "a".into(), action: "add".into(), domains: vec!["x.io".into(), "y.io".into()] };
+        let t = PostDomainsUpdate {
+            app: "a".into(),
+            action: "add".into(),
+            domains: vec!["x.io".into(), "y.io".into()],
+        };
         assert_eq!(t.to_args(), vec!["a", "add", "x.io", "y.io"]);
-        assert_eq!(PostDomainsUpdate::from_args(&t.to_args()).expect("parse"), t);
-        let l = NetworkGetListeners::from_args(&["a".to_string(), "web".to_string()]).expect("parse");
+        assert_eq!(
+            PostDomainsUpdate::from_args(&t.to_args()).expect("parse"),
+            t
+        );
+        let l =
+            NetworkGetListeners::from_args(&["a".to_string(), "web".to_string()]).expect("parse");
         assert_eq!(l.process_type, "web");
         assert!(answer_is_true(vec![String::new(), "true".into()], false));
         assert!(!answer_is_true(vec!["false".into()], true));

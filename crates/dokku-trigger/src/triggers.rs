@@ -7,7 +7,11 @@ use dokku_core::{Error, Result};
 use crate::bus::{Dispatch, Trigger};
 
 pub(crate) fn arg(args: &[String], i: usize, name: &str, trigger: &str) -> Result<String> {
-    args.get(i).cloned().ok_or_else(|| Error::fail(format!("Invalid plugin trigger call: {trigger} (missing {name})")))
+    args.get(i).cloned().ok_or_else(|| {
+        Error::fail(format!(
+            "Invalid plugin trigger call: {trigger} (missing {name})"
+        ))
+    })
 }
 
 /// Declares a trigger struct whose fields are all strings, optionally ending
@@ -185,7 +189,11 @@ impl Trigger for ConfigSet {
             _ => (false, args),
         };
         let app = arg(rest, 0, "app", Self::NAME)?;
-        Ok(ConfigSet { no_restart, app, pairs: rest[1..].to_vec() })
+        Ok(ConfigSet {
+            no_restart,
+            app,
+            pairs: rest[1..].to_vec(),
+        })
     }
 }
 
@@ -269,8 +277,17 @@ impl ContainerArgs {
     /// Docker's command-line form, as Dokku's `docker-args-*` triggers print
     /// it: `-v a:b -v c:d --ulimit nofile=12`.
     pub fn to_docker_args(&self) -> String {
-        let mut words: Vec<String> = self.mounts.iter().map(|m| format!("-v {}", m.to_volume_arg())).collect();
-        words.extend(self.options.iter().filter(|o| !o.trim().is_empty()).cloned());
+        let mut words: Vec<String> = self
+            .mounts
+            .iter()
+            .map(|m| format!("-v {}", m.to_volume_arg()))
+            .collect();
+        words.extend(
+            self.options
+                .iter()
+                .filter(|o| !o.trim().is_empty())
+                .cloned(),
+        );
         words.join(" ")
     }
 }
@@ -279,7 +296,14 @@ impl crate::bus::TriggerOutput for ContainerArgs {
     const CAPTURE: bool = true;
     fn from_stdout(stdout: &str) -> Self {
         let s = stdout.trim();
-        ContainerArgs { mounts: Vec::new(), options: if s.is_empty() { Vec::new() } else { vec![s.to_string()] } }
+        ContainerArgs {
+            mounts: Vec::new(),
+            options: if s.is_empty() {
+                Vec::new()
+            } else {
+                vec![s.to_string()]
+            },
+        }
     }
     fn to_stdout(&self) -> String {
         let s = self.to_docker_args();
@@ -325,7 +349,11 @@ impl Trigger for DockerArgsProcessDeploy {
     type Output = ContainerArgs;
 
     fn to_args(&self) -> Vec<String> {
-        let mut v = vec![self.app.clone(), self.image_source_type.clone(), self.image_tag.clone()];
+        let mut v = vec![
+            self.app.clone(),
+            self.image_source_type.clone(),
+            self.image_tag.clone(),
+        ];
         if !self.proc_type.is_empty() || !self.container_index.is_empty() {
             v.push(self.proc_type.clone());
             v.push(self.container_index.clone());
@@ -377,12 +405,18 @@ impl crate::bus::TriggerOutput for Vec<ScopedOption> {
                 let phase = it.next()?.to_string();
                 let process_type = it.next()?.to_string();
                 let option = it.next()?.to_string();
-                Some(ScopedOption { phase, process_type, option })
+                Some(ScopedOption {
+                    phase,
+                    process_type,
+                    option,
+                })
             })
             .collect()
     }
     fn to_stdout(&self) -> String {
-        self.iter().map(|o| format!("{}\t{}\t{}\n", o.phase, o.process_type, o.option)).collect()
+        self.iter()
+            .map(|o| format!("{}\t{}\t{}\n", o.phase, o.process_type, o.option))
+            .collect()
     }
 }
 
@@ -405,13 +439,21 @@ mod tests {
 
     #[test]
     fn args_round_trip_in_dokku_order() {
-        let t = PostConfigUpdate { app: "a".into(), action: "set".into(), items: vec!["K=V".into(), "X=Y".into()] };
+        let t = PostConfigUpdate {
+            app: "a".into(),
+            action: "set".into(),
+            items: vec!["K=V".into(), "X=Y".into()],
+        };
         let args = t.to_args();
         assert_eq!(args, vec!["a", "set", "K=V", "X=Y"]);
         assert_eq!(PostConfigUpdate::from_args(&args).expect("parse"), t);
         assert!(PostCreate::from_args(&[]).is_err());
         assert_eq!(Install::from_args(&[]).expect("no args"), Install {});
-        let set = ConfigSet { no_restart: true, app: "a".into(), pairs: vec!["K=V".into()] };
+        let set = ConfigSet {
+            no_restart: true,
+            app: "a".into(),
+            pairs: vec!["K=V".into()],
+        };
         assert_eq!(set.to_args(), vec!["--no-restart", "a", "K=V"]);
         assert_eq!(ConfigSet::from_args(&set.to_args()).expect("parse"), set);
         assert!(ConfigSet::from_args(&["--no-restart".to_string()]).is_err());
@@ -425,25 +467,59 @@ mod container_args_tests {
 
     #[test]
     fn mounts_render_as_docker_args() {
-        let mut m = VolumeMount { source: "/var/lib/dokku/data/storage/a".into(), target: "/app/storage".into(), ..Default::default() };
-        assert_eq!(m.to_volume_arg(), "/var/lib/dokku/data/storage/a:/app/storage");
+        let mut m = VolumeMount {
+            source: "/var/lib/dokku/data/storage/a".into(),
+            target: "/app/storage".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            m.to_volume_arg(),
+            "/var/lib/dokku/data/storage/a:/app/storage"
+        );
         m.options = "Z".into();
-        assert_eq!(m.to_volume_arg(), "/var/lib/dokku/data/storage/a:/app/storage:Z");
+        assert_eq!(
+            m.to_volume_arg(),
+            "/var/lib/dokku/data/storage/a:/app/storage:Z"
+        );
         m.readonly = true;
         m.options = "noexec,nosuid".into();
-        assert_eq!(m.to_volume_arg(), "/var/lib/dokku/data/storage/a:/app/storage:ro,noexec,nosuid");
-        let args = ContainerArgs { mounts: vec![m], options: vec!["--ulimit nofile=12".into()] };
-        assert_eq!(args.to_stdout(), " -v /var/lib/dokku/data/storage/a:/app/storage:ro,noexec,nosuid --ulimit nofile=12");
-        assert_eq!(ContainerArgs::from_stdout(" --build-arg X=1\n").options, vec!["--build-arg X=1"]);
+        assert_eq!(
+            m.to_volume_arg(),
+            "/var/lib/dokku/data/storage/a:/app/storage:ro,noexec,nosuid"
+        );
+        let args = ContainerArgs {
+            mounts: vec![m],
+            options: vec!["--ulimit nofile=12".into()],
+        };
+        assert_eq!(
+            args.to_stdout(),
+            " -v /var/lib/dokku/data/storage/a:/app/storage:ro,noexec,nosuid --ulimit nofile=12"
+        );
+        assert_eq!(
+            ContainerArgs::from_stdout(" --build-arg X=1\n").options,
+            vec!["--build-arg X=1"]
+        );
     }
 
     #[test]
     fn deploy_args_are_optional_after_the_tag() {
         let t = DockerArgsProcessDeploy::from_args(&["app".to_string()]).expect("parse");
         assert_eq!(t.to_args(), vec!["app", "", ""]);
-        let full: Vec<String> = ["app", "dockerfile", "latest", "web", "1"].iter().map(|s| s.to_string()).collect();
-        assert_eq!(DockerArgsProcessDeploy::from_args(&full).expect("parse").to_args(), full);
-        let opts = vec![ScopedOption { phase: "deploy".into(), process_type: "web".into(), option: "-v /a:/b".into() }];
+        let full: Vec<String> = ["app", "dockerfile", "latest", "web", "1"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        assert_eq!(
+            DockerArgsProcessDeploy::from_args(&full)
+                .expect("parse")
+                .to_args(),
+            full
+        );
+        let opts = vec![ScopedOption {
+            phase: "deploy".into(),
+            process_type: "web".into(),
+            option: "-v /a:/b".into(),
+        }];
         assert_eq!(Vec::<ScopedOption>::from_stdout(&opts.to_stdout()), opts);
     }
 }

@@ -38,7 +38,13 @@ pub static PLUGIN: CorePlugin = CorePlugin {
             takes_app: true,
             run: c::generate::run,
         },
-        Command { name: "certs:remove", args: "<app>", help: "Remove an SSL Endpoint from an app", takes_app: true, run: c::remove::run },
+        Command {
+            name: "certs:remove",
+            args: "<app>",
+            help: "Remove an SSL Endpoint from an app",
+            takes_app: true,
+            run: c::remove::run,
+        },
         Command {
             name: "certs:report",
             args: "[<app>] [<flag>]",
@@ -67,8 +73,12 @@ pub static PLUGIN: CorePlugin = CorePlugin {
 
 fn register(bus: &mut Bus) {
     let p = store::PLUGIN;
-    bus.on::<CertsExists, _>(p, |ctx, t: &CertsExists| Ok(store::exists(&ctx.paths, &t.app).to_string()));
-    bus.on::<PostAppCloneSetup, _>(p, |ctx, t: &PostAppCloneSetup| store::remove(&ctx.paths, &t.new_app));
+    bus.on::<CertsExists, _>(p, |ctx, t: &CertsExists| {
+        Ok(store::exists(&ctx.paths, &t.app).to_string())
+    });
+    bus.on::<PostAppCloneSetup, _>(p, |ctx, t: &PostAppCloneSetup| {
+        store::remove(&ctx.paths, &t.new_app)
+    });
     bus.on::<Report, _>(p, |ctx, t: &Report| {
         let rows = commands::report::rows(&ctx.paths, &t.app);
         dokku_core::report::render_text(&commands::report::SPEC, &t.app, &rows, &ctx.out);

@@ -12,7 +12,10 @@ fn run(args: &[&str]) -> Result<(bool, String)> {
         .stdin(Stdio::null())
         .output()
         .map_err(|e| Error::other("openssl", format!("cannot run openssl: {e}")))?;
-    Ok((out.status.success(), String::from_utf8_lossy(&out.stdout).into_owned()))
+    Ok((
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    ))
 }
 
 fn x509_field(crt: &Path, args: &[&str], prefix: &str) -> String {
@@ -20,7 +23,12 @@ fn x509_field(crt: &Path, args: &[&str], prefix: &str) -> String {
     let mut all = vec!["x509", "-in", path.as_str(), "-noout"];
     all.extend_from_slice(args);
     match run(&all) {
-        Ok((true, out)) => out.trim().strip_prefix(prefix).unwrap_or(out.trim()).trim().to_string(),
+        Ok((true, out)) => out
+            .trim()
+            .strip_prefix(prefix)
+            .unwrap_or(out.trim())
+            .trim()
+            .to_string(),
         _ => String::new(),
     }
 }
@@ -63,7 +71,11 @@ pub fn hostnames(subject: &str, san: &str) -> Vec<String> {
 
 /// Read a certificate's details.
 pub fn inspect(crt: &Path) -> CertInfo {
-    let subject = x509_field(crt, &["-subject", "-nameopt", "sep_semi_plus_space,esc_2253,utf8"], "subject=");
+    let subject = x509_field(
+        crt,
+        &["-subject", "-nameopt", "sep_semi_plus_space,esc_2253,utf8"],
+        "subject=",
+    );
     let san = x509_field(crt, &["-ext", "subjectAltName"], "");
     let path = crt.display().to_string();
     let verified = match run(&["verify", "-purpose", "sslserver", path.as_str()]) {
@@ -73,7 +85,11 @@ pub fn inspect(crt: &Path) -> CertInfo {
     CertInfo {
         expires_at: x509_field(crt, &["-enddate"], "notAfter="),
         starts_at: x509_field(crt, &["-startdate"], "notBefore="),
-        issuer: x509_field(crt, &["-issuer", "-nameopt", "sep_comma_plus_space,esc_2253,utf8"], "issuer="),
+        issuer: x509_field(
+            crt,
+            &["-issuer", "-nameopt", "sep_comma_plus_space,esc_2253,utf8"],
+            "issuer=",
+        ),
         hostnames: hostnames(&subject, &san).join(" "),
         subject,
         verified: verified.to_string(),
@@ -91,9 +107,30 @@ pub fn generate(dir: &Path, domain: &str) -> Result<()> {
     let san = format!("subjectAltName=DNS:{domain}");
     let steps: [Vec<&str>; 3] = [
         vec!["genrsa", "-out", key.as_str(), "2048"],
-        vec!["req", "-new", "-key", key.as_str(), "-out", csr.as_str(), "-subj", subj.as_str(), "-addext", san.as_str()],
         vec![
-            "x509", "-req", "-days", "365", "-in", csr.as_str(), "-signkey", key.as_str(), "-out", crt.as_str(), "-copy_extensions",
+            "req",
+            "-new",
+            "-key",
+            key.as_str(),
+            "-out",
+            csr.as_str(),
+            "-subj",
+            subj.as_str(),
+            "-addext",
+            san.as_str(),
+        ],
+        vec![
+            "x509",
+            "-req",
+            "-days",
+            "365",
+            "-in",
+            csr.as_str(),
+            "-signkey",
+            key.as_str(),
+            "-out",
+            crt.as_str(),
+            "-copy_extensions",
             "copyall",
         ],
     ];
@@ -106,7 +143,10 @@ pub fn generate(dir: &Path, domain: &str) -> Result<()> {
             .output()
             .map_err(|e| Error::other("openssl", format!("cannot run openssl: {e}")))?;
         if !out.status.success() {
-            return Err(Error::other(format!("openssl {}", args[0]), String::from_utf8_lossy(&out.stderr).trim()));
+            return Err(Error::other(
+                format!("openssl {}", args[0]),
+                String::from_utf8_lossy(&out.stderr).trim(),
+            ));
         }
     }
     Ok(())
@@ -118,7 +158,10 @@ mod tests {
 
     #[test]
     fn names_from_subject_and_alternatives() {
-        let got = hostnames("OU=Domain Control Validated; CN=*.dokku.org", "X509v3 Subject Alternative Name: \n    DNS:*.dokku.org, DNS:dokku.org");
+        let got = hostnames(
+            "OU=Domain Control Validated; CN=*.dokku.org",
+            "X509v3 Subject Alternative Name: \n    DNS:*.dokku.org, DNS:dokku.org",
+        );
         assert_eq!(got, vec!["*.dokku.org", "dokku.org"]);
         assert!(hostnames("O=x", "").is_empty());
     }

@@ -28,13 +28,20 @@ pub fn exists(paths: &Paths, app: &str) -> bool {
 }
 
 /// Install a certificate and key (and optionally a signing request).
-pub fn install(paths: &Paths, app: &str, crt_pem: &[u8], key_pem: &[u8], csr: Option<&[u8]>) -> Result<()> {
+pub fn install(
+    paths: &Paths,
+    app: &str,
+    crt_pem: &[u8],
+    key_pem: &[u8],
+    csr: Option<&[u8]>,
+) -> Result<()> {
     let d = dir(paths, app);
     let _lock = dokku_core::lock::StateLock::acquire(paths, app)?;
     fsutil::ensure_dir(&d)?;
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o750)).map_err(|e| dokku_core::Error::io("chmod", &d, e))?;
+        std::fs::set_permissions(&d, std::fs::Permissions::from_mode(0o750))
+            .map_err(|e| dokku_core::Error::io("chmod", &d, e))?;
     }
     fsutil::write_atomic(&d.join("server.crt"), crt_pem, 0o640)?;
     fsutil::write_atomic(&d.join("server.key"), key_pem, 0o640)?;

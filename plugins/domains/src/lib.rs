@@ -11,7 +11,7 @@ use dokku_core::Result;
 use dokku_trigger::deploy::AppUrls;
 use dokku_trigger::proxy::{DomainsAdd, DomainsList, DomainsUrls, DomainsVhostEnabled};
 use dokku_trigger::triggers::{PostAppCloneSetup, PostAppRename, PostCreate, Report};
-use dokku_trigger::{Bus, Command, Ctx, CorePlugin};
+use dokku_trigger::{Bus, Command, CorePlugin, Ctx};
 
 use commands as c;
 
@@ -22,7 +22,13 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     summary: "Manage vhost domains used by the Dokku proxy",
     namespace: None,
     commands: &[
-        Command { name: "domains:add", args: "<app> <domain> [<domain> ...]", help: "Add domains to app", takes_app: true, run: c::add::run },
+        Command {
+            name: "domains:add",
+            args: "<app> <domain> [<domain> ...]",
+            help: "Add domains to app",
+            takes_app: true,
+            run: c::add::run,
+        },
         Command {
             name: "domains:add-global",
             args: "<domain> [<domain> ...]",
@@ -30,10 +36,34 @@ pub static PLUGIN: CorePlugin = CorePlugin {
             takes_app: false,
             run: c::add::run_global,
         },
-        Command { name: "domains:clear", args: "<app>", help: "Clear all domains for app", takes_app: true, run: c::clear::run },
-        Command { name: "domains:clear-global", args: "", help: "Clear global domain names", takes_app: false, run: c::clear::run_global },
-        Command { name: "domains:disable", args: "<app>", help: "Disable VHOST support", takes_app: true, run: c::toggle::disable },
-        Command { name: "domains:enable", args: "<app>", help: "Enable VHOST support", takes_app: true, run: c::toggle::enable },
+        Command {
+            name: "domains:clear",
+            args: "<app>",
+            help: "Clear all domains for app",
+            takes_app: true,
+            run: c::clear::run,
+        },
+        Command {
+            name: "domains:clear-global",
+            args: "",
+            help: "Clear global domain names",
+            takes_app: false,
+            run: c::clear::run_global,
+        },
+        Command {
+            name: "domains:disable",
+            args: "<app>",
+            help: "Disable VHOST support",
+            takes_app: true,
+            run: c::toggle::disable,
+        },
+        Command {
+            name: "domains:enable",
+            args: "<app>",
+            help: "Enable VHOST support",
+            takes_app: true,
+            run: c::toggle::enable,
+        },
         Command {
             name: "domains:remove",
             args: "<app> <domain> [<domain> ...]",
@@ -62,7 +92,13 @@ pub static PLUGIN: CorePlugin = CorePlugin {
             takes_app: true,
             run: c::set::reset,
         },
-        Command { name: "domains:set", args: "<app> <domain> [<domain> ...]", help: "Set domains for app", takes_app: true, run: c::set::run },
+        Command {
+            name: "domains:set",
+            args: "<app> <domain> [<domain> ...]",
+            help: "Set domains for app",
+            takes_app: true,
+            run: c::set::run,
+        },
         Command {
             name: "domains:set-global",
             args: "<domain> [<domain> ...]",
@@ -87,7 +123,9 @@ fn setup(ctx: &Ctx, app: &str) -> Result<()> {
 fn register(bus: &mut Bus) {
     let p = store::PLUGIN;
     bus.on::<DomainsList, _>(p, |ctx, t: &DomainsList| Ok(store::served(ctx, &t.app)));
-    bus.on::<DomainsVhostEnabled, _>(p, |ctx, t: &DomainsVhostEnabled| Ok(store::vhost_enabled(ctx, &t.app).to_string()));
+    bus.on::<DomainsVhostEnabled, _>(p, |ctx, t: &DomainsVhostEnabled| {
+        Ok(store::vhost_enabled(ctx, &t.app).to_string())
+    });
     bus.on::<DomainsUrls, _>(p, |ctx, t: &DomainsUrls| {
         let mut urls = urls::urls(ctx, &t.app);
         if t.url_type == "url" {
@@ -105,19 +143,25 @@ fn register(bus: &mut Bus) {
         }
         Ok(urls)
     });
-    bus.on::<DomainsAdd, _>(p, |ctx, t: &DomainsAdd| commands::add::add(ctx, &t.app, &[t.domain.clone()]));
+    bus.on::<DomainsAdd, _>(p, |ctx, t: &DomainsAdd| {
+        commands::add::add(ctx, &t.app, std::slice::from_ref(&t.domain))
+    });
     bus.on::<PostCreate, _>(p, |ctx, t: &PostCreate| setup(ctx, &t.app));
     bus.on::<PostAppCloneSetup, _>(p, |ctx, t: &PostAppCloneSetup| {
         store::remove_app_file(&ctx.paths, &t.new_app)?;
         setup(ctx, &t.new_app)
     });
     bus.on::<PostAppRename, _>(p, |ctx, t: &PostAppRename| {
-        let Some(list) = store::stored(&ctx.paths, &t.new_app) else { return Ok(()) };
+        let Some(list) = store::stored(&ctx.paths, &t.new_app) else {
+            return Ok(());
+        };
         let head = format!("{}.", t.old_app);
         let renamed: Vec<String> = list
             .into_iter()
             .map(|d| match d.strip_prefix(&head) {
-                Some(rest) if store::global(&ctx.paths).iter().any(|g| g == rest) => format!("{}.{rest}", t.new_app),
+                Some(rest) if store::global(&ctx.paths).iter().any(|g| g == rest) => {
+                    format!("{}.{rest}", t.new_app)
+                }
                 _ => d,
             })
             .collect();

@@ -28,7 +28,13 @@ fn global_file(paths: &Paths) -> PathBuf {
 
 fn read_list(path: &std::path::Path) -> Option<Vec<String>> {
     let text = fsutil::read_optional(path).ok().flatten()?;
-    Some(text.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect())
+    Some(
+        text.lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect(),
+    )
 }
 
 fn write_list(path: &std::path::Path, items: &[String]) -> Result<()> {
@@ -74,7 +80,11 @@ pub fn remove_app_file(paths: &Paths, app: &str) -> Result<()> {
 /// `nginx-hostname`, else the app name itself when it looks like a full
 /// domain, else `<app>.<global>`.
 pub fn default_vhost(ctx: &Ctx, app: &str, global: &str) -> String {
-    let t = NginxHostname { app: app.to_string(), subdomain: app.to_string(), vhost: global.to_string() };
+    let t = NginxHostname {
+        app: app.to_string(),
+        subdomain: app.to_string(),
+        vhost: global.to_string(),
+    };
     if let Some(h) = ctx.bus.collect(ctx, &t).ok().and_then(first_answer) {
         return h;
     }
@@ -106,10 +116,24 @@ pub fn app_domains(ctx: &Ctx, app: &str) -> Vec<String> {
 
 /// Whether vhosts are enabled for an app.
 pub fn vhost_enabled(ctx: &Ctx, app: &str) -> bool {
-    if Properties::new(&ctx.paths, PLUGIN).get_str(app, "disabled").trim() == "true" {
+    if Properties::new(&ctx.paths, PLUGIN)
+        .get_str(app, "disabled")
+        .trim()
+        == "true"
+    {
         return false;
     }
-    let no_vhost = ctx.bus.collect(ctx, &ConfigGet { app: app.to_string(), key: "NO_VHOST".into() }).ok().and_then(first_answer);
+    let no_vhost = ctx
+        .bus
+        .collect(
+            ctx,
+            &ConfigGet {
+                app: app.to_string(),
+                key: "NO_VHOST".into(),
+            },
+        )
+        .ok()
+        .and_then(first_answer);
     no_vhost.as_deref() != Some("1")
 }
 

@@ -28,7 +28,10 @@ pub fn kind(domain: &str) -> Option<Kind> {
         return Some(Kind::Ipv4);
     }
     if domain.contains(':') {
-        let bare = domain.strip_prefix('[').and_then(|d| d.strip_suffix(']')).unwrap_or(domain);
+        let bare = domain
+            .strip_prefix('[')
+            .and_then(|d| d.strip_suffix(']'))
+            .unwrap_or(domain);
         return bare.parse::<Ipv6Addr>().ok().map(|_| Kind::Ipv6);
     }
     let name = domain.strip_prefix("*.").unwrap_or(domain);
@@ -36,7 +39,10 @@ pub fn kind(domain: &str) -> Option<Kind> {
         return None;
     }
     // All-numeric dotted names that are not addresses (`1.2.3`) are refused.
-    if name.split('.').all(|l| l.chars().all(|c| c.is_ascii_digit())) {
+    if name
+        .split('.')
+        .all(|l| l.chars().all(|c| c.is_ascii_digit()))
+    {
         return None;
     }
     Some(Kind::Name)

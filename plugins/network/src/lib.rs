@@ -52,12 +52,28 @@ fn register(bus: &mut Bus) {
         };
         Ok(store::listeners(&ctx.paths, &t.app, proc_type))
     });
-    bus.on::<NetworkGetProperty, _>(p, |ctx, t: &NetworkGetProperty| Ok(store::computed(&ctx.paths, &t.app, &t.key)));
+    bus.on::<NetworkGetProperty, _>(p, |ctx, t: &NetworkGetProperty| {
+        Ok(store::computed(&ctx.paths, &t.app, &t.key))
+    });
     bus.on::<NetworkWriteIpaddr, _>(p, |ctx, t: &NetworkWriteIpaddr| {
-        store::write_record(&ctx.paths, &t.app, "IP", &t.proc_type, &t.container_index, &t.ip_address)
+        store::write_record(
+            &ctx.paths,
+            &t.app,
+            "IP",
+            &t.proc_type,
+            &t.container_index,
+            &t.ip_address,
+        )
     });
     bus.on::<NetworkWritePort, _>(p, |ctx, t: &NetworkWritePort| {
-        store::write_record(&ctx.paths, &t.app, "PORT", &t.proc_type, &t.container_index, &t.port)
+        store::write_record(
+            &ctx.paths,
+            &t.app,
+            "PORT",
+            &t.proc_type,
+            &t.container_index,
+            &t.port,
+        )
     });
     bus.on::<Report, _>(p, |ctx, t: &Report| {
         let rows = commands::report::rows(&ctx.paths, &t.app);

@@ -34,20 +34,36 @@ pub fn computed(paths: &Paths, app: &str, key: &str) -> String {
     if !global.is_empty() {
         return global;
     }
-    PROPERTIES.iter().find(|(k, _)| *k == key).map(|(_, d)| d.to_string()).unwrap_or_default()
+    PROPERTIES
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map(|(_, d)| d.to_string())
+        .unwrap_or_default()
 }
 
 fn read(paths: &Paths, app: &str, name: &str) -> String {
-    fsutil::read_optional(&paths.app_dir(app).join(name)).ok().flatten().unwrap_or_default().trim().to_string()
+    fsutil::read_optional(&paths.app_dir(app).join(name))
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+        .trim()
+        .to_string()
 }
 
 /// The indexes of the recorded containers of a process type, ascending.
 pub fn indexes(paths: &Paths, app: &str, proc_type: &str) -> Vec<u32> {
-    let Ok(rd) = std::fs::read_dir(paths.app_dir(app)) else { return Vec::new() };
+    let Ok(rd) = std::fs::read_dir(paths.app_dir(app)) else {
+        return Vec::new();
+    };
     let head = format!("CONTAINER.{proc_type}.");
     let mut v: Vec<u32> = rd
         .flatten()
-        .filter_map(|e| e.file_name().to_str().and_then(|n| n.strip_prefix(&head)).and_then(|i| i.parse().ok()))
+        .filter_map(|e| {
+            e.file_name()
+                .to_str()
+                .and_then(|n| n.strip_prefix(&head))
+                .and_then(|i| i.parse().ok())
+        })
         .collect();
     v.sort_unstable();
     v
@@ -77,7 +93,14 @@ pub fn listeners(paths: &Paths, app: &str, proc_type: &str) -> Vec<String> {
 }
 
 /// Write `IP.<proc>.<index>` or `PORT.<proc>.<index>` of an app.
-pub fn write_record(paths: &Paths, app: &str, kind: &str, proc_type: &str, index: &str, value: &str) -> Result<()> {
+pub fn write_record(
+    paths: &Paths,
+    app: &str,
+    kind: &str,
+    proc_type: &str,
+    index: &str,
+    value: &str,
+) -> Result<()> {
     dokku_core::apps::validate_name(app)?;
     let name = format!("{kind}.{proc_type}.{index}");
     if !fsutil::is_single_segment(&name) || index.parse::<u32>().is_err() {
@@ -102,9 +125,14 @@ mod tests {
             std::fs::write(dir.join(format!("PORT.web.{i}")), "5000\n").expect("write");
         }
         std::fs::write(dir.join("CONTAINER.worker.1"), "id").expect("write");
-        assert_eq!(listeners(&paths, "a", "web"), vec!["172.17.0.2:5000", "172.17.0.3:5000", "172.17.0.4:5000"]);
+        assert_eq!(
+            listeners(&paths, "a", "web"),
+            vec!["172.17.0.2:5000", "172.17.0.3:5000", "172.17.0.4:5000"]
+        );
         assert!(listeners(&paths, "a", "worker").is_empty());
-        Properties::new(&paths, PLUGIN).write("a", STATIC_WEB_LISTENER, "10.0.0.1:80").expect("write");
+        Properties::new(&paths, PLUGIN)
+            .write("a", STATIC_WEB_LISTENER, "10.0.0.1:80")
+            .expect("write");
         assert_eq!(listeners(&paths, "a", "web"), vec!["10.0.0.1:80"]);
         assert_eq!(computed(&paths, "a", "bind-all-interfaces"), "false");
         assert!(write_record(&paths, "a", "IP", "web", "x", "1").is_err());

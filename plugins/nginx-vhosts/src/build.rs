@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 use dokku_core::{fsutil, Error, Result};
 use dokku_trigger::deploy::{first_answer, PsCurrentScale};
 use dokku_trigger::proxy::{
-    answer_is_true, CertsExists, CertsForce, DomainsList, NetworkGetListeners, NginxAppTemplateSource, NginxPreReload,
-    PortsConfigure, PortsGet, ProxyGetProperty, ProxyIsEnabled, ProxyType,
+    answer_is_true, CertsExists, CertsForce, DomainsList, NetworkGetListeners,
+    NginxAppTemplateSource, NginxPreReload, PortsConfigure, PortsGet, ProxyGetProperty,
+    ProxyIsEnabled, ProxyType,
 };
 use dokku_trigger::triggers::ConfigExport;
 use dokku_trigger::Ctx;
@@ -44,12 +45,17 @@ pub fn conf_d(ctx: &Ctx, app: &str) -> PathBuf {
 /// Where an app's own `nginx.conf.sigil` is kept after a deploy extracted
 /// it.
 pub fn custom_template_path(ctx: &Ctx, app: &str) -> PathBuf {
-    ctx.paths.plugin_data_dir(crate::props::PLUGIN).join(format!("app-{app}")).join("nginx.conf.sigil")
+    ctx.paths
+        .plugin_data_dir(crate::props::PLUGIN)
+        .join(format!("app-{app}"))
+        .join("nginx.conf.sigil")
 }
 
 /// The error pages every app config points at.
 pub fn errors_dir(ctx: &Ctx) -> PathBuf {
-    ctx.paths.plugin_data_dir(crate::props::PLUGIN).join("dokku-errors")
+    ctx.paths
+        .plugin_data_dir(crate::props::PLUGIN)
+        .join("dokku-errors")
 }
 
 fn collect_one(ctx: &Ctx, answers: Result<Vec<String>>) -> String {
@@ -59,9 +65,26 @@ fn collect_one(ctx: &Ctx, answers: Result<Vec<String>>) -> String {
 
 /// Whether nginx is the proxy of an app and the proxy is enabled.
 pub fn nginx_enabled(ctx: &Ctx, app: &str) -> (bool, bool) {
-    let kind = collect_one(ctx, ctx.bus.collect(ctx, &ProxyType { app: app.to_string() }));
+    let kind = collect_one(
+        ctx,
+        ctx.bus.collect(
+            ctx,
+            &ProxyType {
+                app: app.to_string(),
+            },
+        ),
+    );
     let is_nginx = kind.is_empty() || kind == "nginx";
-    let enabled = ctx.bus.collect(ctx, &ProxyIsEnabled { app: app.to_string() }).map(|a| answer_is_true(a, true)).unwrap_or(true);
+    let enabled = ctx
+        .bus
+        .collect(
+            ctx,
+            &ProxyIsEnabled {
+                app: app.to_string(),
+            },
+        )
+        .map(|a| answer_is_true(a, true))
+        .unwrap_or(true);
     (is_nginx, enabled)
 }
 
@@ -89,7 +112,9 @@ impl Source {
     fn text(&self) -> Result<String> {
         match self {
             Source::BuiltIn => Ok(template::NGINX_CONF.to_string()),
-            Source::AppSupplied(p) | Source::Plugin(p) => std::fs::read_to_string(p).map_err(|e| Error::io("read", p, e)),
+            Source::AppSupplied(p) | Source::Plugin(p) => {
+                std::fs::read_to_string(p).map_err(|e| Error::io("read", p, e))
+            }
         }
     }
 }
@@ -123,15 +148,26 @@ pub fn feature_vars(version: Option<Version>) -> Vec<(&'static str, String)> {
     vec![
         ("SPDY_SUPPORTED", bool_str(version.is_some() && !http2)),
         ("HTTP2_SUPPORTED", bool_str(http2)),
-        ("HTTP2_DIRECTIVE_SUPPORTED", bool_str(at_least(version, (1, 25, 1)))),
-        ("HTTP2_PUSH_SUPPORTED", bool_str(at_least(version, (1, 13, 9)) && !at_least(version, (1, 25, 1)))),
+        (
+            "HTTP2_DIRECTIVE_SUPPORTED",
+            bool_str(at_least(version, (1, 25, 1))),
+        ),
+        (
+            "HTTP2_PUSH_SUPPORTED",
+            bool_str(at_least(version, (1, 13, 9)) && !at_least(version, (1, 25, 1))),
+        ),
         ("TLS13_SUPPORTED", bool_str(at_least(version, (1, 13, 0)))),
         ("GRPC_SUPPORTED", bool_str(at_least(version, (1, 13, 10)))),
     ]
 }
 
 fn app_env(ctx: &Ctx, app: &str) -> BTreeMap<String, String> {
-    let t = ConfigExport { app: app.to_string(), global: "false".into(), merged: "true".into(), format: "json".into() };
+    let t = ConfigExport {
+        app: app.to_string(),
+        global: "false".into(),
+        merged: "true".into(),
+        format: "json".into(),
+    };
     let json = collect_one(ctx, ctx.bus.collect(ctx, &t));
     let map: BTreeMap<String, serde_json::Value> = serde_json::from_str(&json).unwrap_or_default();
     map.into_iter()
@@ -153,7 +189,10 @@ pub fn pick_source(ctx: &Ctx, app: &str, props: &Props<'_>, has_listeners: bool)
     if props.computed(app, "disable-custom-config") != "true" && custom.is_file() {
         return Source::AppSupplied(custom);
     }
-    let t = NginxAppTemplateSource { app: app.to_string(), template_type: "app-config".into() };
+    let t = NginxAppTemplateSource {
+        app: app.to_string(),
+        template_type: "app-config".into(),
+    };
     match collect_one(ctx, ctx.bus.collect(ctx, &t)) {
         p if !p.is_empty() && Path::new(&p).is_file() => Source::Plugin(PathBuf::from(p)),
         _ => Source::BuiltIn,
@@ -166,13 +205,45 @@ pub fn gather(ctx: &Ctx, srv: &Server, app: &str, passed: (&str, &str)) -> Resul
     let a = app.to_string();
     let props = Props::new(&ctx.paths, &srv.log_root);
     ctx.bus.notify(ctx, &PortsConfigure { app: a.clone() })?;
-    let listeners: Vec<String> = ctx.bus.collect(ctx, &NetworkGetListeners { app: a.clone(), process_type: "web".into() })?.concat();
-    let ssl = answer_is_true(ctx.bus.collect(ctx, &CertsExists { app: a.clone() })?, false)
-        || answer_is_true(ctx.bus.collect(ctx, &CertsForce { app: a.clone() })?, false);
-    let vhosts: Vec<String> = ctx.bus.collect(ctx, &DomainsList { app: a.clone() })?.concat();
-    let port_maps: Vec<String> = ctx.bus.collect(ctx, &PortsGet { app: a.clone(), format: String::new() })?.concat();
+    let listeners: Vec<String> = ctx
+        .bus
+        .collect(
+            ctx,
+            &NetworkGetListeners {
+                app: a.clone(),
+                process_type: "web".into(),
+            },
+        )?
+        .concat();
+    let ssl = answer_is_true(
+        ctx.bus.collect(ctx, &CertsExists { app: a.clone() })?,
+        false,
+    ) || answer_is_true(ctx.bus.collect(ctx, &CertsForce { app: a.clone() })?, false);
+    let vhosts: Vec<String> = ctx
+        .bus
+        .collect(ctx, &DomainsList { app: a.clone() })?
+        .concat();
+    let port_maps: Vec<String> = ctx
+        .bus
+        .collect(
+            ctx,
+            &PortsGet {
+                app: a.clone(),
+                format: String::new(),
+            },
+        )?
+        .concat();
     let proxy_prop = |key: &str, default: &str| {
-        let v = collect_one(ctx, ctx.bus.collect(ctx, &ProxyGetProperty { app: a.clone(), key: key.into() }));
+        let v = collect_one(
+            ctx,
+            ctx.bus.collect(
+                ctx,
+                &ProxyGetProperty {
+                    app: a.clone(),
+                    key: key.into(),
+                },
+            ),
+        );
         if v.is_empty() {
             default.to_string()
         } else {
@@ -204,7 +275,10 @@ pub fn gather(ctx: &Ctx, srv: &Server, app: &str, passed: (&str, &str)) -> Resul
     upstream_ports.dedup();
 
     let proxy_port = proxy_prop("proxy-port", "80");
-    let proxy_ssl_port = proxy_prop("proxy-ssl-port", &first_https.unwrap_or_else(|| "443".into()));
+    let proxy_ssl_port = proxy_prop(
+        "proxy-ssl-port",
+        &first_https.unwrap_or_else(|| "443".into()),
+    );
     let source = pick_source(ctx, app, &props, !listeners.is_empty());
     let server_names = vhosts.join(" ");
 
@@ -213,24 +287,40 @@ pub fn gather(ctx: &Ctx, srv: &Server, app: &str, passed: (&str, &str)) -> Resul
         vars.insert(k.to_string(), v);
     };
     set("APP", a.clone());
-    set("APP_SSL_PATH", ctx.paths.app_dir(app).join("tls").display().to_string());
+    set(
+        "APP_SSL_PATH",
+        ctx.paths.app_dir(app).join("tls").display().to_string(),
+    );
     set("DOKKU_ROOT", ctx.paths.dokku_root.display().to_string());
     set("DOKKU_LIB_ROOT", ctx.paths.lib_root.display().to_string());
     set("NOSSL_SERVER_NAME", server_names.clone());
-    set("SSL_SERVER_NAME", if ssl { server_names } else { String::new() });
+    set(
+        "SSL_SERVER_NAME",
+        if ssl { server_names } else { String::new() },
+    );
     set("SSL_INUSE", if ssl { "true".into() } else { String::new() });
     set("PROXY_PORT", proxy_port.clone());
     set("PROXY_SSL_PORT", proxy_ssl_port.clone());
     set("NGINX_PORT", proxy_port);
     set("NGINX_SSL_PORT", proxy_ssl_port);
     set("PROXY_PORT_MAP", kept.join(" "));
-    set("PROXY_UPSTREAM_PORTS", upstream_ports.iter().map(ToString::to_string).collect::<Vec<_>>().join(" "));
+    set(
+        "PROXY_UPSTREAM_PORTS",
+        upstream_ports
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(" "),
+    );
     set("RAW_TCP_PORTS", String::new());
     set("DOKKU_APP_LISTENERS", listeners.join(" "));
     set("DOKKU_APP_WEB_LISTENERS", listeners.join(" "));
     set("DOKKU_APP_LISTEN_PORT", passed.0.to_string());
     set("DOKKU_APP_LISTEN_IP", passed.1.to_string());
-    set("PASSED_LISTEN_IP_PORT", bool_str(!passed.0.is_empty() && !passed.1.is_empty()));
+    set(
+        "PASSED_LISTEN_IP_PORT",
+        bool_str(!passed.0.is_empty() && !passed.1.is_empty()),
+    );
     for (k, v) in feature_vars(srv.version()) {
         set(k, v);
     }
@@ -263,18 +353,43 @@ pub fn gather(ctx: &Ctx, srv: &Server, app: &str, passed: (&str, &str)) -> Resul
     ] {
         set(var, props.computed(app, key));
     }
-    let scale = collect_one(ctx, ctx.bus.collect(ctx, &PsCurrentScale { app: a.clone() }));
+    let scale = collect_one(
+        ctx,
+        ctx.bus.collect(ctx, &PsCurrentScale { app: a.clone() }),
+    );
     for line in scale.lines() {
-        let Some((proc_type, _)) = line.trim().split_once('=') else { continue };
+        let Some((proc_type, _)) = line.trim().split_once('=') else {
+            continue;
+        };
         if proc_type.is_empty() || proc_type.starts_with('#') {
             continue;
         }
-        let l: Vec<String> =
-            ctx.bus.collect(ctx, &NetworkGetListeners { app: a.clone(), process_type: proc_type.to_string() })?.concat();
-        set(&format!("DOKKU_APP_{}_LISTENERS", proc_type.to_uppercase().replace('-', "_")), l.join(" "));
+        let l: Vec<String> = ctx
+            .bus
+            .collect(
+                ctx,
+                &NetworkGetListeners {
+                    app: a.clone(),
+                    process_type: proc_type.to_string(),
+                },
+            )?
+            .concat();
+        set(
+            &format!(
+                "DOKKU_APP_{}_LISTENERS",
+                proc_type.to_uppercase().replace('-', "_")
+            ),
+            l.join(" "),
+        );
     }
     let env = app_env(ctx, app);
-    Ok(Inputs { vars, env, vhosts, ssl, source })
+    Ok(Inputs {
+        vars,
+        env,
+        vhosts,
+        ssl,
+        source,
+    })
 }
 
 /// Warnings Dokku prints for outdated constructs in a custom template.
@@ -289,7 +404,11 @@ pub fn deprecation_warnings(text: &str, http2_directive: bool) -> Vec<&'static s
     if text.contains("NGINX_SSL_PORT") {
         out.push("Deprecated: Usage of NGINX_SSL_PORT within nginx.conf.sigil templates is deprecated in favor of PROXY_SSL_PORT");
     }
-    if http2_directive && text.lines().any(|l| l.trim_start().starts_with("listen") && l.contains("http2")) {
+    if http2_directive
+        && text
+            .lines()
+            .any(|l| l.trim_start().starts_with("listen") && l.contains("http2"))
+    {
         out.push("Deprecated: Usage of 'listen ... http2' within nginx.conf.sigil templates is deprecated since nginx 1.25.1 in favor of the standalone 'http2 on;' directive");
     }
     out
@@ -297,7 +416,10 @@ pub fn deprecation_warnings(text: &str, http2_directive: bool) -> Vec<&'static s
 
 /// The `validate-config` wrapper around a config file.
 pub fn wrapper(ctx: &Ctx, app: &str, conf: &Path) -> Result<String> {
-    let t = NginxAppTemplateSource { app: app.to_string(), template_type: "validate-config".into() };
+    let t = NginxAppTemplateSource {
+        app: app.to_string(),
+        template_type: "validate-config".into(),
+    };
     let custom = collect_one(ctx, ctx.bus.collect(ctx, &t));
     let source = if !custom.is_empty() && Path::new(&custom).is_file() {
         std::fs::read_to_string(&custom).map_err(|e| Error::io("read", &custom, e))?
@@ -305,16 +427,26 @@ pub fn wrapper(ctx: &Ctx, app: &str, conf: &Path) -> Result<String> {
         template::VALIDATE_CONF.to_string()
     };
     let vars = BTreeMap::from([("NGINX_CONF".to_string(), conf.display().to_string())]);
-    template::render(&source, &vars, &BTreeMap::new()).map_err(|e| Error::other("render validate.conf.sigil", e))
+    template::render(&source, &vars, &BTreeMap::new())
+        .map_err(|e| Error::other("render validate.conf.sigil", e))
 }
 
 /// `nginx -t` of a config on its own, inside the validation wrapper.
-pub fn validate_standalone(ctx: &Ctx, srv: &Server, app: &str, conf_text: &str) -> Result<crate::server::Outcome> {
-    let dir = tempfile::Builder::new().prefix("dokku-nginx-").tempdir().map_err(|e| Error::other("create temporary directory", e))?;
+pub fn validate_standalone(
+    ctx: &Ctx,
+    srv: &Server,
+    app: &str,
+    conf_text: &str,
+) -> Result<crate::server::Outcome> {
+    let dir = tempfile::Builder::new()
+        .prefix("dokku-nginx-")
+        .tempdir()
+        .map_err(|e| Error::other("create temporary directory", e))?;
     let conf = dir.path().join("nginx.conf");
     std::fs::write(&conf, conf_text).map_err(|e| Error::io("write", &conf, e))?;
     let wrapped = dir.path().join("validate.conf");
-    std::fs::write(&wrapped, wrapper(ctx, app, &conf)?).map_err(|e| Error::io("write", &wrapped, e))?;
+    std::fs::write(&wrapped, wrapper(ctx, app, &conf)?)
+        .map_err(|e| Error::io("write", &wrapped, e))?;
     srv.test_file(&wrapped)
 }
 
@@ -384,7 +516,10 @@ pub fn ensure_error_pages(ctx: &Ctx) -> Result<()> {
 
 /// Check the whole server config and reload when nginx runs. On a failed
 /// check nothing is reloaded and the check's output is returned.
-pub fn test_and_reload(ctx: &Ctx, srv: &Server) -> Result<std::result::Result<(), crate::server::Outcome>> {
+pub fn test_and_reload(
+    ctx: &Ctx,
+    srv: &Server,
+) -> Result<std::result::Result<(), crate::server::Outcome>> {
     let outcome = srv.test()?;
     if !outcome.ok {
         return Ok(Err(outcome));
@@ -397,7 +532,8 @@ pub fn test_and_reload(ctx: &Ctx, srv: &Server) -> Result<std::result::Result<()
             return Err(Error::fail("Failed to reload nginx"));
         }
         if !switched {
-            ctx.out.warn("nginx did not start workers with the new configuration; see its error log");
+            ctx.out
+                .warn("nginx did not start workers with the new configuration; see its error log");
         }
     }
     Ok(Ok(()))
@@ -421,8 +557,12 @@ pub fn build_config(ctx: &Ctx, app: &str, passed: (&str, &str)) -> Result<()> {
     let custom = inputs.source != Source::BuiltIn;
     let text = inputs.source.text()?;
     if let Source::AppSupplied(_) = inputs.source {
-        ctx.out.info1("Overriding default nginx.conf with detected nginx.conf.sigil");
-        let http2_directive = inputs.vars.get("HTTP2_DIRECTIVE_SUPPORTED").is_some_and(|v| v == "true");
+        ctx.out
+            .info1("Overriding default nginx.conf with detected nginx.conf.sigil");
+        let http2_directive = inputs
+            .vars
+            .get("HTTP2_DIRECTIVE_SUPPORTED")
+            .is_some_and(|v| v == "true");
         for w in deprecation_warnings(&text, http2_directive) {
             ctx.out.warn(w);
         }
@@ -430,10 +570,13 @@ pub fn build_config(ctx: &Ctx, app: &str, passed: (&str, &str)) -> Result<()> {
     let rendered = match template::render(&text, &inputs.vars, &inputs.env) {
         Ok(r) => r,
         Err(e) if custom => {
-            ctx.out.warn("Failed to render custom nginx.conf.sigil. Contents below...");
+            ctx.out
+                .warn("Failed to render custom nginx.conf.sigil. Contents below...");
             print_contents(ctx, &text);
             ctx.out.write_err(&format!("{e}\n"));
-            return Err(Error::fail("Custom nginx.conf.sigil failed to render via sigil"));
+            return Err(Error::fail(
+                "Custom nginx.conf.sigil failed to render via sigil",
+            ));
         }
         Err(e) => return Err(Error::other("render nginx.conf.sigil", e)),
     };
@@ -441,7 +584,10 @@ pub fn build_config(ctx: &Ctx, app: &str, passed: (&str, &str)) -> Result<()> {
     names.sort();
     names.dedup();
     for v in names {
-        ctx.out.info1(&format!("Configuring {v}...(using {} template)", inputs.source.label()));
+        ctx.out.info1(&format!(
+            "Configuring {v}...(using {} template)",
+            inputs.source.label()
+        ));
     }
 
     ensure_error_pages(ctx)?;
@@ -452,7 +598,8 @@ pub fn build_config(ctx: &Ctx, app: &str, passed: (&str, &str)) -> Result<()> {
     match hsts_header(&props, app, inputs.ssl) {
         Some(h) => {
             let vars = BTreeMap::from([("HSTS_HEADERS".to_string(), h)]);
-            let body = template::render(template::HSTS_CONF, &vars, &BTreeMap::new()).map_err(|e| Error::other("render hsts.conf.sigil", e))?;
+            let body = template::render(template::HSTS_CONF, &vars, &BTreeMap::new())
+                .map_err(|e| Error::other("render hsts.conf.sigil", e))?;
             fsutil::write_atomic(&hsts_path, body.as_bytes(), 0o644)?;
         }
         None => fsutil::remove_file(&hsts_path)?,
@@ -462,31 +609,52 @@ pub fn build_config(ctx: &Ctx, app: &str, passed: (&str, &str)) -> Result<()> {
     if !check.ok {
         saved_hsts.restore();
         if custom {
-            ctx.out.warn("Failed to validate custom nginx.conf.sigil. Rendered output below...");
+            ctx.out
+                .warn("Failed to validate custom nginx.conf.sigil. Rendered output below...");
             print_contents(ctx, &rendered);
             print_nginx_errors(ctx, &check);
-            return Err(Error::fail("Custom nginx.conf.sigil failed nginx -t validation"));
+            return Err(Error::fail(
+                "Custom nginx.conf.sigil failed nginx -t validation",
+            ));
         }
-        ctx.out.warn(&format!("Failed to validate nginx config for {app}. Contents below..."));
+        ctx.out.warn(&format!(
+            "Failed to validate nginx config for {app}. Contents below..."
+        ));
         print_contents(ctx, &rendered);
         print_nginx_errors(ctx, &check);
-        return Err(Error::fail(format!("Failed to validate nginx config for {app}")));
+        return Err(Error::fail(format!(
+            "Failed to validate nginx config for {app}"
+        )));
     }
 
     let path = conf_path(ctx, app);
     let saved = Saved::take(path.clone());
-    ctx.out.info1(&format!("Creating {} nginx.conf", if inputs.ssl { "https" } else { "http" }));
+    ctx.out.info1(&format!(
+        "Creating {} nginx.conf",
+        if inputs.ssl { "https" } else { "http" }
+    ));
     fsutil::write_atomic(&path, rendered.as_bytes(), 0o644)?;
     drop(_lock);
-    ctx.bus.notify(ctx, &NginxPreReload { app: app.to_string(), internal_port: passed.0.into(), internal_ip_address: passed.1.into() })?;
+    ctx.bus.notify(
+        ctx,
+        &NginxPreReload {
+            app: app.to_string(),
+            internal_port: passed.0.into(),
+            internal_ip_address: passed.1.into(),
+        },
+    )?;
     let _lock = dokku_core::lock::StateLock::acquire(&ctx.paths, LOCK)?;
     if let Err(outcome) = test_and_reload(ctx, &srv)? {
         saved.restore();
         saved_hsts.restore();
-        ctx.out.warn(&format!("Failed to validate nginx config for {app}. Contents below..."));
+        ctx.out.warn(&format!(
+            "Failed to validate nginx config for {app}. Contents below..."
+        ));
         print_contents(ctx, &rendered);
         print_nginx_errors(ctx, &outcome);
-        return Err(Error::fail(format!("Failed to validate nginx config for {app}")));
+        return Err(Error::fail(format!(
+            "Failed to validate nginx config for {app}"
+        )));
     }
     Ok(())
 }
@@ -542,6 +710,9 @@ mod tests {
     fn deprecations() {
         assert_eq!(deprecation_warnings("listen 443 ssl http2;", true).len(), 1);
         assert!(deprecation_warnings("listen 443 ssl http2;", false).is_empty());
-        assert_eq!(deprecation_warnings("{{ .DOKKU_APP_LISTENERS }} {{ .NGINX_SSL_PORT }}", false).len(), 2);
+        assert_eq!(
+            deprecation_warnings("{{ .DOKKU_APP_LISTENERS }} {{ .NGINX_SSL_PORT }}", false).len(),
+            2
+        );
     }
 }

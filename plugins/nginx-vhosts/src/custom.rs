@@ -19,7 +19,9 @@ pub const PLACEHOLDER_LISTENER: &str = "127.0.0.1:5000";
 /// the tree.
 pub fn relative_path(value: &str) -> Option<&Path> {
     let p = Path::new(value.trim_start_matches('/'));
-    let ok = !value.trim().is_empty() && p.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
+    let ok = !value.trim().is_empty()
+        && p.components()
+            .all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
     ok.then_some(p)
 }
 
@@ -33,26 +35,34 @@ pub fn prevalidate(ctx: &Ctx, app: &str, text: &str) -> Result<()> {
     let mut inputs = build::gather(ctx, &srv, app, ("", ""))?;
     for key in ["DOKKU_APP_WEB_LISTENERS", "DOKKU_APP_LISTENERS"] {
         if inputs.vars.get(key).is_none_or(|v| v.is_empty()) {
-            inputs.vars.insert(key.to_string(), PLACEHOLDER_LISTENER.to_string());
+            inputs
+                .vars
+                .insert(key.to_string(), PLACEHOLDER_LISTENER.to_string());
         }
     }
     let rendered = match template::render(text, &inputs.vars, &inputs.env) {
         Ok(r) => r,
         Err(e) => {
-            ctx.out.warn("Failed to render custom nginx.conf.sigil. Contents below...");
+            ctx.out
+                .warn("Failed to render custom nginx.conf.sigil. Contents below...");
             ctx.out.write_out(text);
             ctx.out.write_err(&format!("{e}\n"));
-            return Err(Error::fail("Custom nginx.conf.sigil failed to render via sigil"));
+            return Err(Error::fail(
+                "Custom nginx.conf.sigil failed to render via sigil",
+            ));
         }
     };
     let check = build::validate_standalone(ctx, &srv, app, &rendered)?;
     if !check.ok {
-        ctx.out.warn("Failed to validate custom nginx.conf.sigil. Rendered output below...");
+        ctx.out
+            .warn("Failed to validate custom nginx.conf.sigil. Rendered output below...");
         ctx.out.write_out(&rendered);
         for line in check.stderr.lines().filter(|l| !l.trim().is_empty()) {
             ctx.out.write_err(&format!("{line}\n"));
         }
-        return Err(Error::fail("Custom nginx.conf.sigil failed nginx -t validation"));
+        return Err(Error::fail(
+            "Custom nginx.conf.sigil failed nginx -t validation",
+        ));
     }
     Ok(())
 }
@@ -67,7 +77,9 @@ pub fn extract(ctx: &Ctx, app: &str, work_dir: &Path) -> Result<()> {
     if props.computed(app, "disable-custom-config") == "true" {
         return fsutil::remove_file(&stored);
     }
-    let Some(rel) = relative_path(&props.computed(app, "nginx-conf-sigil-path")).map(Path::to_path_buf) else {
+    let Some(rel) =
+        relative_path(&props.computed(app, "nginx-conf-sigil-path")).map(Path::to_path_buf)
+    else {
         return fsutil::remove_file(&stored);
     };
     let src = work_dir.join(rel);
@@ -87,8 +99,14 @@ mod tests {
 
     #[test]
     fn template_paths_stay_inside_the_tree() {
-        assert_eq!(relative_path("nginx.conf.sigil"), Some(Path::new("nginx.conf.sigil")));
-        assert_eq!(relative_path(".dokku/nginx.conf.sigil"), Some(Path::new(".dokku/nginx.conf.sigil")));
+        assert_eq!(
+            relative_path("nginx.conf.sigil"),
+            Some(Path::new("nginx.conf.sigil"))
+        );
+        assert_eq!(
+            relative_path(".dokku/nginx.conf.sigil"),
+            Some(Path::new(".dokku/nginx.conf.sigil"))
+        );
         assert_eq!(relative_path("/etc/passwd"), Some(Path::new("etc/passwd")));
         assert_eq!(relative_path("../x"), None);
         assert_eq!(relative_path("a/../../x"), None);

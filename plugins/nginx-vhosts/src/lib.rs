@@ -27,11 +27,11 @@ use std::collections::BTreeMap;
 use dokku_core::{fsutil, Result};
 use dokku_trigger::deploy::{first_answer, CorePostDeploy, CorePostExtract};
 use dokku_trigger::proxy::{
-    NginxDokkuTemplateSource, PostCertsRemove, PostCertsUpdate, PostDomainsUpdate, PostProxyPortsUpdate, ProxyBuildConfig,
-    ProxyClearConfig, ProxyDisable, ProxyEnable,
+    NginxDokkuTemplateSource, PostCertsRemove, PostCertsUpdate, PostDomainsUpdate,
+    PostProxyPortsUpdate, ProxyBuildConfig, ProxyClearConfig, ProxyDisable, ProxyEnable,
 };
 use dokku_trigger::triggers::{Install, PostAppCloneSetup, PostAppRename, PostDelete, Report};
-use dokku_trigger::{Bus, Command, Ctx, CorePlugin};
+use dokku_trigger::{Bus, Command, CorePlugin, Ctx};
 
 use commands as c;
 
@@ -56,7 +56,13 @@ pub static PLUGIN: CorePlugin = CorePlugin {
             takes_app: true,
             run: c::logs::error,
         },
-        Command { name: "nginx:reload", args: "", help: "Reloads the nginx server config", takes_app: false, run: c::service::reload },
+        Command {
+            name: "nginx:reload",
+            args: "",
+            help: "Reloads the nginx server config",
+            takes_app: false,
+            run: c::service::reload,
+        },
         Command {
             name: "nginx:report",
             args: "[<app>] [<flag>|--format json]",
@@ -71,9 +77,27 @@ pub static PLUGIN: CorePlugin = CorePlugin {
             takes_app: true,
             run: c::set::run,
         },
-        Command { name: "nginx:show-config", args: "<app>", help: "Display app nginx config", takes_app: true, run: c::show_config::run },
-        Command { name: "nginx:start", args: "", help: "Starts the nginx server", takes_app: false, run: c::service::start },
-        Command { name: "nginx:stop", args: "", help: "Stops the nginx server", takes_app: false, run: c::service::stop },
+        Command {
+            name: "nginx:show-config",
+            args: "<app>",
+            help: "Display app nginx config",
+            takes_app: true,
+            run: c::show_config::run,
+        },
+        Command {
+            name: "nginx:start",
+            args: "",
+            help: "Starts the nginx server",
+            takes_app: false,
+            run: c::service::start,
+        },
+        Command {
+            name: "nginx:stop",
+            args: "",
+            help: "Stops the nginx server",
+            takes_app: false,
+            run: c::service::stop,
+        },
         Command {
             name: "nginx:validate-config",
             args: "[<app>] [--clean]",
@@ -86,30 +110,58 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     register,
 };
 
+/// Whether `install` may write `dokku.conf`: the config directory was
+/// named explicitly (`DOKKU_NGINX_CONF_DIR`), or this is the installation
+/// of the system user (its home is `DOKKU_ROOT`). Scratch installations
+/// never take over the host's nginx.
+fn owns_global_config(ctx: &Ctx) -> bool {
+    let explicit = std::env::var_os("DOKKU_NGINX_CONF_DIR").is_some_and(|v| !v.is_empty());
+    explicit || dokku_core::system::home_of(&ctx.paths.system_user).is_some_and(|h| h == ctx.paths.dokku_root)
+}
+
 /// Write the global `dokku.conf` (and the error pages), then reload when
 /// nginx runs.
 pub fn install(ctx: &Ctx) -> Result<()> {
     let srv = build::server(ctx);
     build::ensure_error_pages(ctx)?;
+    if !owns_global_config(ctx) {
+        return Ok(());
+    }
     if !srv.conf_dir.is_dir() {
         match srv.conf_dir.parent() {
             Some(parent) if parent.is_dir() => fsutil::ensure_dir(&srv.conf_dir)?,
             _ => return Ok(()),
         }
     }
-    let custom = first_answer(ctx.bus.collect(ctx, &NginxDokkuTemplateSource {})?).filter(|p| std::path::Path::new(p).is_file());
+    let custom = first_answer(ctx.bus.collect(ctx, &NginxDokkuTemplateSource {})?)
+        .filter(|p| std::path::Path::new(p).is_file());
     let source = match custom {
         Some(p) => std::fs::read_to_string(&p).map_err(|e| dokku_core::Error::io("read", &p, e))?,
         None => template::DOKKU_CONF.to_string(),
     };
-    let nginx_root = srv.conf_dir.parent().map(|p| p.display().to_string()).unwrap_or_default();
+    let nginx_root = srv
+        .conf_dir
+        .parent()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
     let dhparam = format!("{nginx_root}/dhparam.pem");
     let vars = BTreeMap::from([
-        ("DOKKU_ROOT".to_string(), ctx.paths.dokku_root.display().to_string()),
+        (
+            "DOKKU_ROOT".to_string(),
+            ctx.paths.dokku_root.display().to_string(),
+        ),
         ("NGINX_ROOT".to_string(), nginx_root),
-        ("DHPARAM".to_string(), if std::path::Path::new(&dhparam).is_file() { dhparam } else { String::new() }),
+        (
+            "DHPARAM".to_string(),
+            if std::path::Path::new(&dhparam).is_file() {
+                dhparam
+            } else {
+                String::new()
+            },
+        ),
     ]);
-    let body = template::render(&source, &vars, &BTreeMap::new()).map_err(|e| dokku_core::Error::other("render dokku.conf.sigil", e))?;
+    let body = template::render(&source, &vars, &BTreeMap::new())
+        .map_err(|e| dokku_core::Error::other("render dokku.conf.sigil", e))?;
     fsutil::write_atomic(&srv.dokku_conf(), body.as_bytes(), 0o644)?;
     if srv.bin.is_file() && srv.is_running() {
         build::reload_if_serving(ctx)?;
@@ -133,8 +185,12 @@ fn register(bus: &mut Bus) {
     bus.on::<PostCertsUpdate, _>(p, |ctx, t: &PostCertsUpdate| rebuild(ctx, &t.app));
     bus.on::<PostCertsRemove, _>(p, |ctx, t: &PostCertsRemove| rebuild(ctx, &t.app));
     bus.on::<ProxyDisable, _>(p, |ctx, t: &ProxyDisable| build::clear_config(ctx, &t.app));
-    bus.on::<ProxyClearConfig, _>(p, |ctx, t: &ProxyClearConfig| build::clear_config(ctx, &t.app));
-    bus.on::<CorePostExtract, _>(p, |ctx, t: &CorePostExtract| custom::extract(ctx, &t.app, std::path::Path::new(&t.tmp_work_dir)));
+    bus.on::<ProxyClearConfig, _>(p, |ctx, t: &ProxyClearConfig| {
+        build::clear_config(ctx, &t.app)
+    });
+    bus.on::<CorePostExtract, _>(p, |ctx, t: &CorePostExtract| {
+        custom::extract(ctx, &t.app, std::path::Path::new(&t.tmp_work_dir))
+    });
     bus.on::<PostDelete, _>(p, |ctx, t: &PostDelete| {
         let data = build::custom_template_path(ctx, &t.app);
         if let Some(dir) = data.parent() {
@@ -142,7 +198,9 @@ fn register(bus: &mut Bus) {
         }
         build::reload_if_serving(ctx)
     });
-    bus.on::<PostAppCloneSetup, _>(p, |ctx, t: &PostAppCloneSetup| fsutil::remove_file(&build::conf_path(ctx, &t.new_app)));
+    bus.on::<PostAppCloneSetup, _>(p, |ctx, t: &PostAppCloneSetup| {
+        fsutil::remove_file(&build::conf_path(ctx, &t.new_app))
+    });
     bus.on::<PostAppRename, _>(p, |ctx, t: &PostAppRename| {
         let old = build::custom_template_path(ctx, &t.old_app);
         if old.is_file() {

@@ -14,11 +14,36 @@ fn page(title: &str, text: &str, extra: &str) -> String {
 const RETRY: &str = "<script>setTimeout(function(){window.location.reload()},5000)</script>\n";
 
 /// `(file name, content)` of every page.
-pub static PAGES: std::sync::LazyLock<Vec<(&'static str, String)>> = std::sync::LazyLock::new(|| {
-    vec![
-        ("400-error.html", page("Bad request", "The request could not be served.", "")),
-        ("404-error.html", page("Page not found", "The page you were looking for does not exist.", "")),
-        ("500-error.html", page("Something went wrong", "The app could not answer this request.", "")),
-        ("502-error.html", page("App not available", "The app is not running yet; this page reloads until it answers.", RETRY)),
-    ]
-});
+pub static PAGES: std::sync::LazyLock<Vec<(&'static str, String)>> =
+    std::sync::LazyLock::new(|| {
+        vec![
+            (
+                "400-error.html",
+                page("Bad request", "The request could not be served.", ""),
+            ),
+            (
+                "404-error.html",
+                page(
+                    "Page not found",
+                    "The page you were looking for does not exist.",
+                    "",
+                ),
+            ),
+            (
+                "500-error.html",
+                page(
+                    "Something went wrong",
+                    "The app could not answer this request.",
+                    "",
+                ),
+            ),
+            (
+                "502-error.html",
+                page(
+                    "App not available",
+                    "The app is not running yet; this page reloads until it answers.",
+                    RETRY,
+                ),
+            ),
+        ]
+    });

@@ -57,8 +57,12 @@ pub fn default(key: &str, app: &str, log_root: &str) -> String {
         "access-log-path" => format!("{log_root}/{app}-access.log"),
         "error-log-path" => format!("{log_root}/{app}-error.log"),
         "bind-address-ipv6" => "::".into(),
-        "client-body-timeout" | "client-header-timeout" | "proxy-connect-timeout" | "proxy-read-timeout"
-        | "proxy-send-timeout" | "send-timeout" => "60s".into(),
+        "client-body-timeout"
+        | "client-header-timeout"
+        | "proxy-connect-timeout"
+        | "proxy-read-timeout"
+        | "proxy-send-timeout"
+        | "send-timeout" => "60s".into(),
         "client-max-body-size" => "1m".into(),
         "disable-custom-config" | "hsts-preload" => "false".into(),
         "hsts" | "hsts-include-subdomains" => "true".into(),
@@ -88,7 +92,10 @@ pub struct Props<'a> {
 impl<'a> Props<'a> {
     /// Properties read from `paths`, app logs defaulting under `log_root`.
     pub fn new(paths: &'a Paths, log_root: &std::path::Path) -> Self {
-        Props { paths, log_root: log_root.display().to_string() }
+        Props {
+            paths,
+            log_root: log_root.display().to_string(),
+        }
     }
 
     fn store(&self) -> Properties<'a> {
@@ -107,7 +114,11 @@ impl<'a> Props<'a> {
 
     /// The value in effect.
     pub fn computed(&self, app: &str, key: &str) -> String {
-        let own = if app.is_empty() { String::new() } else { self.app(app, key) };
+        let own = if app.is_empty() {
+            String::new()
+        } else {
+            self.app(app, key)
+        };
         if !own.is_empty() {
             return own;
         }
@@ -129,10 +140,17 @@ mod tests {
         let paths = Paths::for_roots(&d.path().join("home"), &d.path().join("lib"));
         let props = Props::new(&paths, std::path::Path::new("/var/log/nginx"));
         assert_eq!(props.computed("a", "client-max-body-size"), "1m");
-        assert_eq!(props.computed("a", "access-log-path"), "/var/log/nginx/a-access.log");
-        Properties::new(&paths, PLUGIN).write(GLOBAL, "client-max-body-size", "5m").expect("write");
+        assert_eq!(
+            props.computed("a", "access-log-path"),
+            "/var/log/nginx/a-access.log"
+        );
+        Properties::new(&paths, PLUGIN)
+            .write(GLOBAL, "client-max-body-size", "5m")
+            .expect("write");
         assert_eq!(props.computed("a", "client-max-body-size"), "5m");
-        Properties::new(&paths, PLUGIN).write("a", "client-max-body-size", "9m").expect("write");
+        Properties::new(&paths, PLUGIN)
+            .write("a", "client-max-body-size", "9m")
+            .expect("write");
         assert_eq!(props.computed("a", "client-max-body-size"), "9m");
         assert_eq!(props.computed("a", "bind-address-ipv4"), "");
         assert!(KEYS.windows(2).all(|w| w[0] < w[1]));

@@ -52,7 +52,9 @@ pub struct Server {
 }
 
 fn env_path(name: &str) -> Option<PathBuf> {
-    std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from)
+    std::env::var_os(name)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
 }
 
 fn find_bin() -> PathBuf {
@@ -96,7 +98,8 @@ impl Server {
             bin: find_bin(),
             conf: env_path("DOKKU_NGINX_CONF"),
             prefix: env_path("DOKKU_NGINX_PREFIX"),
-            conf_dir: env_path("DOKKU_NGINX_CONF_DIR").unwrap_or_else(|| "/etc/nginx/conf.d".into()),
+            conf_dir: env_path("DOKKU_NGINX_CONF_DIR")
+                .unwrap_or_else(|| "/etc/nginx/conf.d".into()),
             pid_file: env_path("DOKKU_NGINX_PID_FILE").unwrap_or_else(|| "/run/nginx.pid".into()),
             log_root: env_path("DOKKU_NGINX_LOG_ROOT").unwrap_or_else(|| "/var/log/nginx".into()),
             service_command: service_command.filter(|c| !c.trim().is_empty()),
@@ -116,7 +119,9 @@ impl Server {
     /// Whether nginx serves this installation (see the module docs).
     pub fn serves(&self, paths: &Paths) -> bool {
         let line = Self::include_line(paths);
-        std::fs::read_to_string(self.dokku_conf()).map(|t| t.lines().any(|l| l.trim() == line)).unwrap_or(false)
+        std::fs::read_to_string(self.dokku_conf())
+            .map(|t| t.lines().any(|l| l.trim() == line))
+            .unwrap_or(false)
     }
 
     /// Fail with Dokku's message when the binary is missing.
@@ -124,7 +129,10 @@ impl Server {
         if self.bin.is_file() {
             return Ok(());
         }
-        Err(Error::fail(format!("Could not find nginx binary in $PATH or at '{}'.", self.bin.display())))
+        Err(Error::fail(format!(
+            "Could not find nginx binary in $PATH or at '{}'.",
+            self.bin.display()
+        )))
     }
 
     /// Whether this is a Dokku-controlled instance (`DOKKU_NGINX_CONF`).
@@ -168,13 +176,21 @@ impl Server {
             .map_err(|e| Error::other("run nginx", e))?;
         let mut stderr = String::from_utf8_lossy(&out.stderr).into_owned();
         stderr.push_str(&String::from_utf8_lossy(&out.stdout));
-        Ok(Outcome { ok: out.status.success(), stderr })
+        Ok(Outcome {
+            ok: out.status.success(),
+            stderr,
+        })
     }
 
     /// The version of the binary.
     pub fn version(&self) -> Option<Version> {
-        let out = Command::new(&self.bin).arg("-v").stdin(Stdio::null()).output().ok()?;
-        parse_version(&String::from_utf8_lossy(&out.stderr)).or_else(|| parse_version(&String::from_utf8_lossy(&out.stdout)))
+        let out = Command::new(&self.bin)
+            .arg("-v")
+            .stdin(Stdio::null())
+            .output()
+            .ok()?;
+        parse_version(&String::from_utf8_lossy(&out.stderr))
+            .or_else(|| parse_version(&String::from_utf8_lossy(&out.stdout)))
     }
 
     /// `nginx -t` of the server's whole configuration.
@@ -193,7 +209,11 @@ impl Server {
             args.push("-p".to_string());
             args.push(p.display().to_string());
         }
-        args.extend(["-t".to_string(), "-c".to_string(), conf.display().to_string()]);
+        args.extend([
+            "-t".to_string(),
+            "-c".to_string(),
+            conf.display().to_string(),
+        ]);
         Self::run(self.command(&self.bin, &args))
     }
 
@@ -204,7 +224,7 @@ impl Server {
         let pid = text.trim().parse::<i32>().ok().filter(|p| *p > 0)?;
         match nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), None) {
             Ok(()) => Some(pid),
-            Err(e) if e == nix::errno::Errno::EPERM => Some(pid),
+            Err(nix::errno::Errno::EPERM) => Some(pid),
             Err(_) => None,
         }
     }
@@ -223,12 +243,16 @@ impl Server {
         let master = self.master_pid();
         let before = master.map(children).unwrap_or_default();
         let outcome = self.reload()?;
-        let Some(master) = master.filter(|_| outcome.ok) else { return Ok((outcome, true)) };
+        let Some(master) = master.filter(|_| outcome.ok) else {
+            return Ok((outcome, true));
+        };
         let until = Instant::now() + timeout;
         while Instant::now() < until {
             let now = children(master);
             let fresh = now.iter().any(|p| !before.contains(p));
-            let old_retired = before.iter().all(|p| !now.contains(p) || is_shutting_down(*p));
+            let old_retired = before
+                .iter()
+                .all(|p| !now.contains(p) || is_shutting_down(*p));
             if fresh && old_retired {
                 return Ok((outcome, true));
             }
@@ -247,7 +271,10 @@ impl Server {
         let mut args = self.base_args();
         let systemd = !self.is_instance() && Path::new("/run/systemd/system").is_dir();
         if systemd {
-            return Self::run(self.command(Path::new("systemctl"), &[action.to_string(), "nginx".to_string()]));
+            return Self::run(self.command(
+                Path::new("systemctl"),
+                &[action.to_string(), "nginx".to_string()],
+            ));
         }
         match action {
             "reload" => args.extend(["-s".to_string(), "reload".to_string()]),
@@ -275,7 +302,9 @@ impl Server {
 
 /// The pids of the children of a process, from `/proc`.
 pub fn children(parent: i32) -> Vec<i32> {
-    let Ok(rd) = std::fs::read_dir("/proc") else { return Vec::new() };
+    let Ok(rd) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
     rd.flatten()
         .filter_map(|e| e.file_name().to_str().and_then(|n| n.parse::<i32>().ok()))
         .filter(|pid| {
@@ -307,10 +336,19 @@ mod tests {
 
     #[test]
     fn versions() {
-        assert_eq!(parse_version("nginx version: nginx/1.22.1\n"), Some((1, 22, 1)));
-        assert_eq!(parse_version("nginx version: nginx/1.25.1 (Ubuntu)"), Some((1, 25, 1)));
+        assert_eq!(
+            parse_version("nginx version: nginx/1.22.1\n"),
+            Some((1, 22, 1))
+        );
+        assert_eq!(
+            parse_version("nginx version: nginx/1.25.1 (Ubuntu)"),
+            Some((1, 25, 1))
+        );
         assert_eq!(parse_version("nope"), None);
-        assert_eq!(parent_of("123 (nginx: worker (x)) S 99 123 123 0"), Some(99));
+        assert_eq!(
+            parent_of("123 (nginx: worker (x)) S 99 123 123 0"),
+            Some(99)
+        );
         assert!(children(std::process::id() as i32).is_empty());
     }
 }

@@ -11,7 +11,7 @@ use dokku_docker::{ContainerEngine, DockerEngine};
 use dokku_trigger::deploy::{first_answer, DeployedAppImageRepo, DeployedAppImageTag, PreDeploy};
 use dokku_trigger::proxy::{PortsClear, PortsConfigure, PortsGet, PortsSetDetected};
 use dokku_trigger::triggers::Report;
-use dokku_trigger::{Bus, Command, Ctx, CorePlugin};
+use dokku_trigger::{Bus, Command, CorePlugin, Ctx};
 
 use commands as c;
 
@@ -59,13 +59,37 @@ pub static PLUGIN: CorePlugin = CorePlugin {
 
 /// Record the mappings the image about to be deployed calls for.
 fn detect_from_image(ctx: &Ctx, app: &str, tag: &str) -> Result<()> {
-    let repo = first_answer(ctx.bus.collect(ctx, &DeployedAppImageRepo { app: app.to_string() })?)
-        .unwrap_or_else(|| format!("dokku/{app}"));
-    let tag = first_answer(ctx.bus.collect(ctx, &DeployedAppImageTag { app: app.to_string() })?)
-        .unwrap_or_else(|| if tag.is_empty() { "latest".to_string() } else { tag.to_string() });
-    let Ok(engine) = DockerEngine::connect() else { return Ok(()) };
-    let Ok(info) = engine.image_inspect(&format!("{repo}:{tag}")) else { return Ok(()) };
-    let builder = info.labels.get("com.dokku.builder-type").map(String::as_str).unwrap_or("");
+    let repo = first_answer(ctx.bus.collect(
+        ctx,
+        &DeployedAppImageRepo {
+            app: app.to_string(),
+        },
+    )?)
+    .unwrap_or_else(|| format!("dokku/{app}"));
+    let tag = first_answer(ctx.bus.collect(
+        ctx,
+        &DeployedAppImageTag {
+            app: app.to_string(),
+        },
+    )?)
+    .unwrap_or_else(|| {
+        if tag.is_empty() {
+            "latest".to_string()
+        } else {
+            tag.to_string()
+        }
+    });
+    let Ok(engine) = DockerEngine::connect() else {
+        return Ok(());
+    };
+    let Ok(info) = engine.image_inspect(&format!("{repo}:{tag}")) else {
+        return Ok(());
+    };
+    let builder = info
+        .labels
+        .get("com.dokku.builder-type")
+        .map(String::as_str)
+        .unwrap_or("");
     let maps = store::from_image(&info.exposed_ports, builder);
     if maps != store::stored_detected(&ctx.paths, app) {
         store::set_detected(&ctx.paths, app, &maps)?;
@@ -77,15 +101,23 @@ fn register(bus: &mut Bus) {
     let p = store::PLUGIN;
     bus.on::<PortsGet, _>(p, |ctx, t: &PortsGet| {
         let maps = store::effective(ctx, &t.app);
-        Ok(if t.format == "json" { vec![portmap::to_json(&maps)] } else { maps.iter().map(ToString::to_string).collect() })
+        Ok(if t.format == "json" {
+            vec![portmap::to_json(&maps)]
+        } else {
+            maps.iter().map(ToString::to_string).collect()
+        })
     });
-    bus.on::<PortsClear, _>(p, |ctx, t: &PortsClear| store::set_configured(&ctx.paths, &t.app, &[]));
+    bus.on::<PortsClear, _>(p, |ctx, t: &PortsClear| {
+        store::set_configured(&ctx.paths, &t.app, &[])
+    });
     bus.on::<PortsConfigure, _>(p, |_ctx, _t: &PortsConfigure| Ok(()));
     bus.on::<PortsSetDetected, _>(p, |ctx, t: &PortsSetDetected| {
         let maps = portmap::unique(portmap::parse_all(&t.port_maps)?)?;
         store::set_detected(&ctx.paths, &t.app, &maps)
     });
-    bus.on::<PreDeploy, _>(p, |ctx, t: &PreDeploy| detect_from_image(ctx, &t.app, &t.image_tag));
+    bus.on::<PreDeploy, _>(p, |ctx, t: &PreDeploy| {
+        detect_from_image(ctx, &t.app, &t.image_tag)
+    });
     bus.on::<Report, _>(p, |ctx, t: &Report| {
         let rows = commands::report::rows(ctx, &t.app);
         dokku_core::report::render_text(&commands::report::SPEC, &t.app, &rows, &ctx.out);

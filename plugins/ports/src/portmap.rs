@@ -18,14 +18,22 @@ pub struct PortMap {
 
 impl fmt::Display for PortMap {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}:{}", self.scheme, self.host_port, self.container_port)
+        write!(
+            f,
+            "{}:{}:{}",
+            self.scheme, self.host_port, self.container_port
+        )
     }
 }
 
 impl PortMap {
     /// A mapping.
     pub fn new(scheme: &str, host_port: u16, container_port: u16) -> Self {
-        PortMap { scheme: scheme.to_string(), host_port, container_port }
+        PortMap {
+            scheme: scheme.to_string(),
+            host_port,
+            container_port,
+        }
     }
 
     /// `scheme:host-port`, the key a proxy listens on.
@@ -37,37 +45,66 @@ impl PortMap {
     /// Dokku's order.
     pub fn to_json(&self) -> String {
         let scheme = serde_json::Value::String(self.scheme.clone());
-        format!(r#"{{"scheme":{scheme},"host_port":{},"container_port":{}}}"#, self.host_port, self.container_port)
+        format!(
+            r#"{{"scheme":{scheme},"host_port":{},"container_port":{}}}"#,
+            self.host_port, self.container_port
+        )
     }
 }
 
 fn atoi(s: &str) -> std::result::Result<i64, String> {
-    s.parse::<i64>().map_err(|_| format!("strconv.Atoi: parsing {s:?}: invalid syntax"))
+    s.parse::<i64>()
+        .map_err(|_| format!("strconv.Atoi: parsing {s:?}: invalid syntax"))
 }
 
 /// Parse one `scheme:host-port:container-port`.
 pub fn parse(s: &str) -> Result<PortMap> {
     let parts: Vec<&str> = s.split(':').collect();
     if parts.len() != 3 {
-        return Err(Error::fail(format!("Invalid port map {s} [len={}]", parts.len())));
+        return Err(Error::fail(format!(
+            "Invalid port map {s} [len={}]",
+            parts.len()
+        )));
     }
-    if parts[0].is_empty() || !parts[0].chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '+' || c == '.') {
-        return Err(Error::fail(format!("Invalid port map {s} [err=invalid scheme {:?}]", parts[0])));
+    if parts[0].is_empty()
+        || !parts[0]
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '+' || c == '.')
+    {
+        return Err(Error::fail(format!(
+            "Invalid port map {s} [err=invalid scheme {:?}]",
+            parts[0]
+        )));
     }
-    let host = atoi(parts[1]).map_err(|e| Error::fail(format!("Invalid port map {s} [err={e}]")))?;
+    let host =
+        atoi(parts[1]).map_err(|e| Error::fail(format!("Invalid port map {s} [err={e}]")))?;
     if !(1..=65535).contains(&host) {
-        return Err(Error::fail(format!("Invalid port map {s} [hostPort={host}]")));
+        return Err(Error::fail(format!(
+            "Invalid port map {s} [hostPort={host}]"
+        )));
     }
-    let container = atoi(parts[2]).map_err(|e| Error::fail(format!("Invalid port map {s} [err={e}]")))?;
+    let container =
+        atoi(parts[2]).map_err(|e| Error::fail(format!("Invalid port map {s} [err={e}]")))?;
     if !(1..=65535).contains(&container) {
-        return Err(Error::fail(format!("Invalid port map {s} [containerPort={container}]")));
+        return Err(Error::fail(format!(
+            "Invalid port map {s} [containerPort={container}]"
+        )));
     }
     Ok(PortMap::new(parts[0], host as u16, container as u16))
 }
 
 /// Parse a list of mappings, space or newline separated items allowed.
 pub fn parse_all<S: AsRef<str>>(items: &[S]) -> Result<Vec<PortMap>> {
-    items.iter().flat_map(|i| i.as_ref().split_whitespace().map(str::to_string).collect::<Vec<_>>()).map(|s| parse(&s)).collect()
+    items
+        .iter()
+        .flat_map(|i| {
+            i.as_ref()
+                .split_whitespace()
+                .map(str::to_string)
+                .collect::<Vec<_>>()
+        })
+        .map(|s| parse(&s))
+        .collect()
 }
 
 /// Drop exact duplicates (keeping the first) and refuse two mappings of
@@ -79,7 +116,10 @@ pub fn unique(maps: Vec<PortMap>) -> Result<Vec<PortMap>> {
             continue;
         }
         if out.iter().any(|o| o.listen_key() == m.listen_key()) {
-            return Err(Error::fail(format!("The same scheme:host-port is being reused: {}", m.listen_key())));
+            return Err(Error::fail(format!(
+                "The same scheme:host-port is being reused: {}",
+                m.listen_key()
+            )));
         }
         out.push(m);
     }
@@ -104,7 +144,10 @@ impl Removal {
         let parts: Vec<&str> = s.split(':').collect();
         let port = |p: &str| -> Result<u16> {
             let v = atoi(p).map_err(|e| Error::fail(format!("Invalid port map {s} [err={e}]")))?;
-            u16::try_from(v).ok().filter(|v| *v > 0).ok_or_else(|| Error::fail(format!("Invalid port map {s} [hostPort={v}]")))
+            u16::try_from(v)
+                .ok()
+                .filter(|v| *v > 0)
+                .ok_or_else(|| Error::fail(format!("Invalid port map {s} [hostPort={v}]")))
         };
         match parts.len() {
             1 => Ok(Removal::HostPort(port(parts[0])?)),
@@ -125,12 +168,21 @@ impl Removal {
 
 /// Space-separated mappings, as reports print them.
 pub fn join(maps: &[PortMap]) -> String {
-    maps.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ")
+    maps.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// The JSON array of mappings.
 pub fn to_json(maps: &[PortMap]) -> String {
-    format!("[{}]", maps.iter().map(PortMap::to_json).collect::<Vec<_>>().join(","))
+    format!(
+        "[{}]",
+        maps.iter()
+            .map(PortMap::to_json)
+            .collect::<Vec<_>>()
+            .join(",")
+    )
 }
 
 #[cfg(test)]
@@ -149,19 +201,40 @@ mod tests {
         assert_eq!(check("http:80:5000"), "http:80:5000");
         assert_eq!(check("grpcs:443:50051"), "grpcs:443:50051");
         assert_eq!(check("http:80"), "Invalid port map http:80 [len=2]");
-        assert_eq!(check("http:x:5000"), "Invalid port map http:x:5000 [err=strconv.Atoi: parsing \"x\": invalid syntax]");
-        assert_eq!(check("http:0:5000"), "Invalid port map http:0:5000 [hostPort=0]");
-        assert_eq!(check("http:80:70000"), "Invalid port map http:80:70000 [containerPort=70000]");
-        assert_eq!(check(":80:5000"), "Invalid port map :80:5000 [err=invalid scheme \"\"]");
-        assert_eq!(check("http:80:5000:1"), "Invalid port map http:80:5000:1 [len=4]");
+        assert_eq!(
+            check("http:x:5000"),
+            "Invalid port map http:x:5000 [err=strconv.Atoi: parsing \"x\": invalid syntax]"
+        );
+        assert_eq!(
+            check("http:0:5000"),
+            "Invalid port map http:0:5000 [hostPort=0]"
+        );
+        assert_eq!(
+            check("http:80:70000"),
+            "Invalid port map http:80:70000 [containerPort=70000]"
+        );
+        assert_eq!(
+            check(":80:5000"),
+            "Invalid port map :80:5000 [err=invalid scheme \"\"]"
+        );
+        assert_eq!(
+            check("http:80:5000:1"),
+            "Invalid port map http:80:5000:1 [len=4]"
+        );
     }
 
     #[test]
     fn uniqueness_and_removal() {
         let maps = parse_all(&["http:80:5000 https:443:5000", "http:80:5000"]).expect("parse");
-        assert_eq!(join(&unique(maps).expect("unique")), "http:80:5000 https:443:5000");
+        assert_eq!(
+            join(&unique(maps).expect("unique")),
+            "http:80:5000 https:443:5000"
+        );
         let clash = parse_all(&["http:80:5000", "http:80:3000"]).expect("parse");
-        assert_eq!(unique(clash).expect_err("clash").to_string(), "The same scheme:host-port is being reused: http:80");
+        assert_eq!(
+            unique(clash).expect_err("clash").to_string(),
+            "The same scheme:host-port is being reused: http:80"
+        );
         let m = PortMap::new("http", 80, 5000);
         assert!(Removal::parse("80").expect("p").matches(&m));
         assert!(Removal::parse("http:80").expect("p").matches(&m));

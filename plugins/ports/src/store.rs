@@ -17,8 +17,14 @@ pub const PLUGIN: &str = "ports";
 pub const DEFAULT_CONTAINER_PORT: u16 = 5000;
 
 fn read_list(paths: &Paths, app: &str, key: &str) -> Vec<PortMap> {
-    let items = Properties::new(paths, PLUGIN).list_get(app, key).unwrap_or_default();
-    items.iter().flat_map(|l| l.split_whitespace()).filter_map(|s| portmap::parse(s).ok()).collect()
+    let items = Properties::new(paths, PLUGIN)
+        .list_get(app, key)
+        .unwrap_or_default();
+    items
+        .iter()
+        .flat_map(|l| l.split_whitespace())
+        .filter_map(|s| portmap::parse(s).ok())
+        .collect()
 }
 
 fn write_list(paths: &Paths, app: &str, key: &str, maps: &[PortMap]) -> Result<()> {
@@ -28,7 +34,11 @@ fn write_list(paths: &Paths, app: &str, key: &str, maps: &[PortMap]) -> Result<(
         return props.delete(app, key);
     }
     dokku_core::fsutil::ensure_dir(&props.app_dir(app))?;
-    props.list_write(app, key, &maps.iter().map(ToString::to_string).collect::<Vec<_>>())
+    props.list_write(
+        app,
+        key,
+        &maps.iter().map(ToString::to_string).collect::<Vec<_>>(),
+    )
 }
 
 /// The configured mappings (`ports:set|add|remove|clear`).
@@ -52,8 +62,16 @@ pub fn set_detected(paths: &Paths, app: &str, maps: &[PortMap]) -> Result<()> {
 }
 
 fn proxy_port(ctx: &Ctx, app: &str, key: &str, default: u16) -> u16 {
-    let t = ProxyGetProperty { app: app.to_string(), key: key.to_string() };
-    ctx.bus.collect(ctx, &t).ok().and_then(first_answer).and_then(|v| v.parse().ok()).unwrap_or(default)
+    let t = ProxyGetProperty {
+        app: app.to_string(),
+        key: key.to_string(),
+    };
+    ctx.bus
+        .collect(ctx, &t)
+        .ok()
+        .and_then(first_answer)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
 }
 
 /// The detected mappings: what the last deployed image exposed, else
@@ -63,13 +81,36 @@ pub fn detected(ctx: &Ctx, app: &str) -> Vec<PortMap> {
     if !stored.is_empty() {
         return stored;
     }
-    vec![PortMap::new("http", proxy_port(ctx, app, "proxy-port", 80), DEFAULT_CONTAINER_PORT)]
+    vec![PortMap::new(
+        "http",
+        proxy_port(ctx, app, "proxy-port", 80),
+        DEFAULT_CONTAINER_PORT,
+    )]
 }
 
 /// Whether the app has (or is told to assume) a TLS certificate.
 pub fn has_certificate(ctx: &Ctx, app: &str) -> bool {
-    let exists = ctx.bus.collect(ctx, &CertsExists { app: app.to_string() }).map(|a| answer_is_true(a, false)).unwrap_or(false);
-    exists || ctx.bus.collect(ctx, &CertsForce { app: app.to_string() }).map(|a| answer_is_true(a, false)).unwrap_or(false)
+    let exists = ctx
+        .bus
+        .collect(
+            ctx,
+            &CertsExists {
+                app: app.to_string(),
+            },
+        )
+        .map(|a| answer_is_true(a, false))
+        .unwrap_or(false);
+    exists
+        || ctx
+            .bus
+            .collect(
+                ctx,
+                &CertsForce {
+                    app: app.to_string(),
+                },
+            )
+            .map(|a| answer_is_true(a, false))
+            .unwrap_or(false)
 }
 
 /// The mappings in effect: the configured ones, else the detected ones;
@@ -113,7 +154,10 @@ pub fn from_image(exposed_ports: &[String], builder: &str) -> Vec<PortMap> {
         .collect();
     ports.sort_unstable();
     ports.dedup();
-    ports.into_iter().map(|p| PortMap::new("http", p, p)).collect()
+    ports
+        .into_iter()
+        .map(|p| PortMap::new("http", p, p))
+        .collect()
 }
 
 #[cfg(test)]
@@ -122,9 +166,19 @@ mod tests {
 
     #[test]
     fn image_ports() {
-        let exposed = vec!["8080/tcp".to_string(), "53/udp".to_string(), "3000/tcp".to_string()];
-        assert_eq!(portmap::join(&from_image(&exposed, "dockerfile")), "http:3000:3000 http:8080:8080");
-        assert_eq!(portmap::join(&from_image(&exposed, "")), "http:3000:3000 http:8080:8080");
+        let exposed = vec![
+            "8080/tcp".to_string(),
+            "53/udp".to_string(),
+            "3000/tcp".to_string(),
+        ];
+        assert_eq!(
+            portmap::join(&from_image(&exposed, "dockerfile")),
+            "http:3000:3000 http:8080:8080"
+        );
+        assert_eq!(
+            portmap::join(&from_image(&exposed, "")),
+            "http:3000:3000 http:8080:8080"
+        );
         assert!(from_image(&exposed, "herokuish").is_empty());
         assert!(from_image(&[], "dockerfile").is_empty());
     }

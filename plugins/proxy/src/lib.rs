@@ -71,9 +71,15 @@ pub static PLUGIN: CorePlugin = CorePlugin {
 
 fn register(bus: &mut Bus) {
     let p = store::PLUGIN;
-    bus.on::<ProxyIsEnabled, _>(p, |ctx, t: &ProxyIsEnabled| Ok(store::is_enabled(&ctx.paths, &t.app).to_string()));
-    bus.on::<ProxyType, _>(p, |ctx, t: &ProxyType| Ok(store::computed(&ctx.paths, &t.app, "type")));
-    bus.on::<ProxyGetProperty, _>(p, |ctx, t: &ProxyGetProperty| Ok(store::computed(&ctx.paths, &t.app, &t.key)));
+    bus.on::<ProxyIsEnabled, _>(p, |ctx, t: &ProxyIsEnabled| {
+        Ok(store::is_enabled(&ctx.paths, &t.app).to_string())
+    });
+    bus.on::<ProxyType, _>(p, |ctx, t: &ProxyType| {
+        Ok(store::computed(&ctx.paths, &t.app, "type"))
+    });
+    bus.on::<ProxyGetProperty, _>(p, |ctx, t: &ProxyGetProperty| {
+        Ok(store::computed(&ctx.paths, &t.app, &t.key))
+    });
     bus.on::<Report, _>(p, |ctx, t: &Report| {
         let rows = commands::report::rows(&ctx.paths, &t.app);
         dokku_core::report::render_text(&commands::report::SPEC, &t.app, &rows, &ctx.out);

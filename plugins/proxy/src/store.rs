@@ -17,7 +17,11 @@ pub const KNOWN_TYPES: &[&str] = &["caddy", "haproxy", "nginx", "openresty", "tr
 /// `type`, empty otherwise).
 pub fn computed(paths: &Paths, app: &str, key: &str) -> String {
     let props = Properties::new(paths, PLUGIN);
-    let own = if app.is_empty() { String::new() } else { props.get_str(app, key) };
+    let own = if app.is_empty() {
+        String::new()
+    } else {
+        props.get_str(app, key)
+    };
     if !own.trim().is_empty() {
         return own.trim().to_string();
     }
@@ -35,7 +39,10 @@ pub fn computed(paths: &Paths, app: &str, key: &str) -> String {
 /// Whether the proxy of an app is enabled (its `disabled` property is not
 /// `true`).
 pub fn is_enabled(paths: &Paths, app: &str) -> bool {
-    Properties::new(paths, PLUGIN).get_str(app, "disabled").trim() != "true"
+    Properties::new(paths, PLUGIN)
+        .get_str(app, "disabled")
+        .trim()
+        != "true"
 }
 
 /// Record whether the proxy of an app is enabled.

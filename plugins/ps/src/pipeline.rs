@@ -12,6 +12,7 @@ use dokku_trigger::deploy::{
     PreStart, ReceiveApp, ReleaseAndDeploy, SchedulerAppStatus, SchedulerDeploy,
     SchedulerIsDeployed, SchedulerPreRestore, SchedulerRetire, SchedulerStop,
 };
+use dokku_trigger::proxy::ProxyBuildConfig;
 use dokku_trigger::Ctx;
 
 use crate::scale::{self, Scale};
@@ -393,7 +394,12 @@ pub fn restore(ctx: &Ctx, app: &str) -> Result<()> {
             app: app.to_string(),
         },
     )?;
-    Ok(())
+    ctx.bus.notify(
+        ctx,
+        &ProxyBuildConfig {
+            app: app.to_string(),
+        },
+    )
 }
 
 /// `ps:retire` of one app: retire old containers whose time has come.

@@ -3,6 +3,7 @@
 //! rename them to their final names and retire the old ones.
 
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use dokku_core::{Error, Result};
@@ -11,9 +12,9 @@ use dokku_docker::{
     ContainerEngine, ContainerSpec, ContainerSummary, ImageInfo, Mount, MountSource, RestartPolicy,
 };
 use dokku_trigger::deploy::{
-    first_answer, AppUrls, CheckDeploy, ChecksGetProperty, CorePostDeploy, DeployedAppImageRepo,
-    DeployedAppImageTag, PostDeploy, PreDeploy, ProcfileExists, ProcfileGetCommand, PsCurrentScale,
-    PsGetProperty,
+    first_answer, AppJsonProcessDeployParallelism, AppUrls, CheckDeploy, ChecksGetProperty,
+    CorePostDeploy, DeployedAppImageRepo, DeployedAppImageTag, PostDeploy, PreDeploy,
+    ProcfileExists, ProcfileGetCommand, PsCurrentScale, PsGetProperty,
 };
 use dokku_trigger::deploy::{NetworkWriteIpaddr, NetworkWritePort};
 use dokku_trigger::proxy::NetworkGetProperty;
@@ -304,6 +305,162 @@ fn remove_all(engine: &dyn ContainerEngine, ids: &[String]) {
     }
 }
 
+/// Sort key of a dyno: web first, then by type and index.
+fn dyno_order(dyno: &str) -> (bool, String, u32) {
+    let (p, i) = dyno.rsplit_once('.').unwrap_or((dyno, "0"));
+    (p != "web", p.to_string(), i.parse().unwrap_or(0))
+}
+
+/// The containers of one deploy being started, possibly from several
+/// threads: what was created (to remove on failure), what passed its
+/// checks, and the first failure.
+struct Run<'a> {
+    ctx: &'a Ctx,
+    common: &'a Common,
+    port: u16,
+    old: &'a [ContainerSummary],
+    disabled: Vec<String>,
+    created: Mutex<Vec<String>>,
+    started: Mutex<Vec<Started>>,
+    failure: Mutex<Option<Error>>,
+}
+
+impl Run<'_> {
+    fn failed(&self) -> bool {
+        self.failure.lock().map(|f| f.is_some()).unwrap_or(true)
+    }
+
+    fn fail(&self, e: Error) {
+        if let Ok(mut f) = self.failure.lock() {
+            if f.is_none() {
+                *f = Some(e);
+            }
+        }
+    }
+
+    /// Start every index of a process type, `max_parallel` at a time (the
+    /// app.json formation's, 1 by default).
+    fn process_type(
+        &self,
+        engine: &dyn ContainerEngine,
+        proc_type: &str,
+        count: u32,
+        cmd: &Option<Vec<String>>,
+    ) {
+        let ctx = self.ctx;
+        ctx.out
+            .info1(&format!("Deploying {proc_type} (count={count})"));
+        let t = AppJsonProcessDeployParallelism {
+            app: self.common.app.clone(),
+            process_type: proc_type.to_string(),
+        };
+        let parallel = ctx
+            .bus
+            .collect(ctx, &t)
+            .ok()
+            .and_then(first_answer)
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(1)
+            .max(1);
+        let indexes: Vec<u32> = (1..=count).collect();
+        for chunk in indexes.chunks(parallel) {
+            if self.failed() {
+                return;
+            }
+            if chunk.len() == 1 {
+                self.dyno(engine, proc_type, chunk[0], cmd);
+                continue;
+            }
+            std::thread::scope(|scope| {
+                for index in chunk {
+                    scope.spawn(move || match containers::engine() {
+                        Ok(engine) => self.dyno(&engine, proc_type, *index, cmd),
+                        Err(e) => self.fail(e),
+                    });
+                }
+            });
+        }
+    }
+
+    /// Start one container and check it.
+    fn dyno(
+        &self,
+        engine: &dyn ContainerEngine,
+        proc_type: &str,
+        index: u32,
+        cmd: &Option<Vec<String>>,
+    ) {
+        match self.start(engine, proc_type, index, cmd) {
+            Ok(s) => {
+                if let Ok(mut v) = self.started.lock() {
+                    v.push(s);
+                }
+            }
+            Err(e) => self.fail(e),
+        }
+    }
+
+    fn start(
+        &self,
+        engine: &dyn ContainerEngine,
+        proc_type: &str,
+        index: u32,
+        cmd: &Option<Vec<String>>,
+    ) -> Result<Started> {
+        let (ctx, app) = (self.ctx, self.common.app.as_str());
+        let dyno = format!("{proc_type}.{index}");
+        if self.disabled.iter().any(|d| d == "_all_" || d == proc_type) {
+            let timeout = containers::stop_timeout(ctx, app);
+            for c in self
+                .old
+                .iter()
+                .filter(|c| c.labels.get(DYNO_LABEL) == Some(&dyno))
+            {
+                let _ = engine.stop_container(&c.id, Some(timeout));
+            }
+        }
+        let spec = spec_for(ctx, self.common, proc_type, index, self.port, cmd.clone())?;
+        let upcoming = spec.name.clone().unwrap_or_default();
+        let id = engine
+            .create_container(&spec)
+            .map_err(|e| Error::other("create container", e))?;
+        if let Ok(mut v) = self.created.lock() {
+            v.push(id.clone());
+        }
+        if let Err(e) = engine.start_container(&id) {
+            containers::print_output(&ctx.out, engine, app, &dyno, &id);
+            return Err(Error::other("start container", e));
+        }
+        let ip = address(engine, &id, spec.network.as_deref())?;
+        ctx.out
+            .verbose(&format!("Attempting pre-flight checks ({dyno})"));
+        let check = CheckDeploy {
+            app: app.to_string(),
+            container_id: id.clone(),
+            proc_type: proc_type.to_string(),
+            port: self.port.to_string(),
+            ip: ip.clone(),
+        };
+        if let Err(e) = ctx.bus.notify(ctx, &check) {
+            containers::print_output(&ctx.out, engine, app, &dyno, &id);
+            let msg = match e {
+                Error::Fail(m) => m,
+                _ => format!("Could not start due to 1 failed checks ({dyno})"),
+            };
+            ctx.out.warn(&msg);
+            return Err(Error::exit(1));
+        }
+        Ok(Started {
+            dyno,
+            id,
+            upcoming,
+            final_name: containers::final_name(app, proc_type, index),
+            ip,
+            port: self.port,
+        })
+    }
+}
+
 /// Deploy `tag` of `app`; `only` restricts the deploy to one process type
 /// (the others keep running untouched).
 pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()> {
@@ -396,91 +553,62 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
         .filter(|c| in_scope(c))
         .collect();
 
-    let mut created: Vec<String> = Vec::new();
-    let mut started: Vec<Started> = Vec::new();
+    // What each process type runs; types that cannot run are skipped.
+    let mut procs: Vec<(String, u32, Option<Vec<String>>)> = Vec::new();
     for (proc_type, count) in &scale {
         if only.is_some_and(|o| o != proc_type) || *count == 0 {
             continue;
         }
-        let cmd = match command(ctx, &common, proc_type, port) {
-            Ok(c) => c,
-            Err(()) => {
-                ctx.out.warn(&format!(
-                    "Skipping {proc_type} as it is missing from the current Procfile"
-                ));
-                continue;
-            }
-        };
-        ctx.out
-            .info1(&format!("Deploying {proc_type} (count={count})"));
-        for index in 1..=*count {
-            let dyno = format!("{proc_type}.{index}");
-            if disabled.iter().any(|d| *d == "_all_" || d == proc_type) {
-                let timeout = containers::stop_timeout(ctx, app);
-                for c in old
-                    .iter()
-                    .filter(|c| c.labels.get(DYNO_LABEL) == Some(&dyno))
-                {
-                    let _ = engine.stop_container(&c.id, Some(timeout));
-                }
-            }
-            let spec = match spec_for(ctx, &common, proc_type, index, port, cmd.clone()) {
-                Ok(s) => s,
-                Err(e) => {
-                    remove_all(&engine, &created);
-                    return Err(e);
-                }
-            };
-            let upcoming = spec.name.clone().unwrap_or_default();
-            let id = match engine.create_container(&spec) {
-                Ok(id) => id,
-                Err(e) => {
-                    remove_all(&engine, &created);
-                    return Err(Error::other("create container", e));
-                }
-            };
-            created.push(id.clone());
-            if let Err(e) = engine.start_container(&id) {
-                containers::print_output(&ctx.out, &engine, app, &dyno, &id);
-                remove_all(&engine, &created);
-                return Err(Error::other("start container", e));
-            }
-            let ip = match address(&engine, &id, spec.network.as_deref()) {
-                Ok(ip) => ip,
-                Err(e) => {
-                    remove_all(&engine, &created);
-                    return Err(e);
-                }
-            };
-            ctx.out
-                .verbose(&format!("Attempting pre-flight checks ({dyno})"));
-            let check = CheckDeploy {
-                app: app.to_string(),
-                container_id: id.clone(),
-                proc_type: proc_type.clone(),
-                port: port.to_string(),
-                ip: ip.clone(),
-            };
-            if let Err(e) = ctx.bus.notify(ctx, &check) {
-                containers::print_output(&ctx.out, &engine, app, &dyno, &id);
-                let msg = match e {
-                    Error::Fail(m) => m,
-                    _ => format!("Could not start due to 1 failed checks ({dyno})"),
-                };
-                ctx.out.warn(&msg);
-                remove_all(&engine, &created);
-                return Err(Error::exit(1));
-            }
-            started.push(Started {
-                dyno,
-                id,
-                upcoming,
-                final_name: containers::final_name(app, proc_type, index),
-                ip,
-                port,
-            });
+        match command(ctx, &common, proc_type, port) {
+            Ok(cmd) => procs.push((proc_type.clone(), *count, cmd)),
+            Err(()) => ctx.out.warn(&format!(
+                "Skipping {proc_type} as it is missing from the current Procfile"
+            )),
         }
     }
+    let run = Run {
+        ctx,
+        common: &common,
+        port,
+        old: &old,
+        disabled: disabled.iter().map(|d| d.to_string()).collect(),
+        created: Mutex::new(Vec::new()),
+        started: Mutex::new(Vec::new()),
+        failure: Mutex::new(None),
+    };
+    // web first on its own, then the other types `parallel-schedule-count`
+    // at a time.
+    let (web, rest): (Vec<_>, Vec<_>) = procs.into_iter().partition(|(p, _, _)| p == "web");
+    for (proc_type, count, cmd) in &web {
+        run.process_type(&engine, proc_type, *count, cmd);
+    }
+    let per_batch = store::parallel_schedule_count(&ctx.paths, app);
+    for batch in rest.chunks(per_batch) {
+        if run.failed() {
+            break;
+        }
+        if batch.len() == 1 {
+            let (proc_type, count, cmd) = &batch[0];
+            run.process_type(&engine, proc_type, *count, cmd);
+            continue;
+        }
+        std::thread::scope(|scope| {
+            for (proc_type, count, cmd) in batch {
+                let run = &run;
+                scope.spawn(move || match containers::engine() {
+                    Ok(engine) => run.process_type(&engine, proc_type, *count, cmd),
+                    Err(e) => run.fail(e),
+                });
+            }
+        });
+    }
+    let created = run.created.into_inner().unwrap_or_default();
+    if let Some(e) = run.failure.into_inner().unwrap_or_default() {
+        remove_all(&engine, &created);
+        return Err(e);
+    }
+    let mut started = run.started.into_inner().unwrap_or_default();
+    started.sort_by_key(|s| dyno_order(&s.dyno));
 
     // Record the new set; forget dynos that no longer run.
     let new_dynos: Vec<&str> = started.iter().map(|s| s.dyno.as_str()).collect();

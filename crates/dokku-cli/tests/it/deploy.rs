@@ -143,6 +143,12 @@ impl App {
     /// Provide an app.json for the app through an external plugin
     /// answering `app-json-get-content`.
     fn app_json(&self, content: &str) {
+        self.app_json_with_parallelism(content, "");
+    }
+
+    /// Like [`App::app_json`], also answering
+    /// `app-json-process-deploy-parallelism` with `parallel`.
+    fn app_json_with_parallelism(&self, content: &str, parallel: &str) {
         let dir = self.env.lib().join("plugins/enabled/test-appjson");
         std::fs::create_dir_all(&dir).expect("plugin dir");
         let json = self.env.lib().join("test-app.json");
@@ -150,6 +156,9 @@ impl App {
         let script = dir.join("app-json-get-content");
         std::fs::write(&script, format!("#!/bin/sh\ncat '{}'\n", json.display())).expect("script");
         use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let script = dir.join("app-json-process-deploy-parallelism");
+        std::fs::write(&script, format!("#!/bin/sh\necho '{parallel}'\n")).expect("script");
         std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     }
 
@@ -593,4 +602,122 @@ fn deploy_lock_refuses_and_destroy_leaves_nothing() {
         .expect("images");
     assert_eq!(labelled.len(), 0, "{labelled:?}");
     assert!(!app.env.root().join(&app.name).exists());
+}
+
+#[test]
+fn procfile_formation_and_parallel_deploys() {
+    let app = App::new("deploy-procfile");
+    app.build("v1", "");
+    let procfile = app
+        .env
+        .lib()
+        .join("data/ps")
+        .join(&app.name)
+        .join("Procfile");
+    std::fs::create_dir_all(procfile.parent().expect("parent")).expect("mkdir");
+    std::fs::write(
+        &procfile,
+        "web: httpd -f -p $PORT -h /www\nworker: sh -c 'echo working; exec sleep 600'\n",
+    )
+    .expect("Procfile");
+    app.app_json_with_parallelism(
+        r#"{"formation": {"web": {"quantity": 2, "max_parallel": 2}, "worker": {"quantity": 1}}}"#,
+        "2",
+    );
+    app.run(&[
+        "scheduler-docker-local:set",
+        &app.name,
+        "parallel-schedule-count",
+        "2",
+    ])
+    .ok();
+    let r = app.run(&["ps:rebuild", &app.name]);
+    assert!(
+        r.ok().contains("-----> Deploying web (count=2)"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("-----> Deploying worker (count=1)"),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(app.get(1).expect("web.1"), "v1");
+    assert_eq!(app.get(2).expect("web.2"), "v1");
+    let worker = app
+        .engine
+        .inspect_container(&app.read("CONTAINER.worker.1"))
+        .expect("worker");
+    assert_eq!(worker.name, format!("{}.worker.1", app.name));
+    assert!(
+        worker.env.contains(&"DYNO=worker.1".to_string()),
+        "{:?}",
+        worker.env
+    );
+    assert!(
+        !worker.env.iter().any(|e| e.starts_with("PORT=")),
+        "{:?}",
+        worker.env
+    );
+    assert_eq!(
+        app.run(&["ps:scale", &app.name, "--format", "json"]).ok(),
+        "[{\"process_type\":\"web\",\"quantity\":2},{\"process_type\":\"worker\",\"quantity\":1}]\n"
+    );
+    let r = app.run(&["ps:scale", &app.name, "web=3"]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        app.run(&["ps:report", &app.name, "--ps-can-scale"]).ok(),
+        "false\n"
+    );
+}
+
+#[test]
+fn restore_starts_what_ran_before_a_reboot() {
+    let app = App::new("deploy-restore");
+    app.build("v1", "");
+    app.run(&["ps:rebuild", &app.name]).ok();
+    let id = app.read("CONTAINER.web.1");
+    // A reboot: the engine stopped the container behind dokku's back.
+    app.engine
+        .stop_container(&id, Some(Duration::from_secs(1)))
+        .expect("stop");
+    assert!(app.get(1).is_err());
+    let r = app.run(&["ps:restore"]);
+    assert_eq!(
+        r.stderr,
+        " !     Restore specified without app, assuming --all\n"
+    );
+    assert_eq!(
+        app.read("CONTAINER.web.1"),
+        id,
+        "existing containers are started, not replaced"
+    );
+    app.eventually(10, "the restored container to answer", || {
+        app.get(1).is_ok()
+    });
+
+    // A stopped app stays stopped.
+    app.run(&["ps:stop", &app.name]).ok();
+    let r = app.run(&["ps:restore", &app.name]);
+    assert_eq!(
+        r.stderr,
+        format!(
+            " !     Skipping ps:restore for {} as restore property is false\n",
+            app.name
+        )
+    );
+    assert!(app.get(1).is_err());
+
+    // Missing containers mean a fresh release.
+    app.run(&["ps:set", &app.name, "restore", "true"]).ok();
+    app.engine.remove_container(&id, true).expect("remove");
+    let r = app.run(&["ps:restore", &app.name]);
+    assert!(
+        r.stderr
+            .contains("App has been detected as not running, releasing"),
+        "{}",
+        r.stderr
+    );
+    assert_ne!(app.read("CONTAINER.web.1"), id);
+    assert_eq!(app.get(1).expect("released again"), "v1");
 }

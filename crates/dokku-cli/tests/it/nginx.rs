@@ -15,12 +15,17 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use dokku_docker::testing::{busybox_image, unique_name, TEST_LABEL};
-use dokku_docker::{BuildContext, BuildSpec, ContainerEngine, ContainerFilter, DockerEngine, ImageFilter};
+use dokku_docker::{
+    BuildContext, BuildSpec, ContainerEngine, ContainerFilter, DockerEngine, ImageFilter,
+};
 
 use crate::harness::{Env, Run};
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("free port")
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
 }
 
 /// A test's nginx instance and app.
@@ -36,20 +41,28 @@ struct Site {
 impl Drop for Site {
     fn drop(&mut self) {
         let conf = self.nginx_dir().join("nginx.conf");
-        let _ = Command::new(nginx_bin()).args(["-c", &conf.display().to_string(), "-s", "stop"]).output();
+        let _ = Command::new(nginx_bin())
+            .args(["-c", &conf.display().to_string(), "-s", "stop"])
+            .output();
         if let Ok(pid) = std::fs::read_to_string(self.nginx_dir().join("nginx.pid")) {
             if let Ok(pid) = pid.trim().parse::<i32>() {
                 let _ = Command::new("kill").args(["-9", &pid.to_string()]).output();
             }
         }
         let label = format!("com.dokku.app-name={}", self.app);
-        if let Ok(list) = self.engine.list_containers(&ContainerFilter::label(label.clone())) {
+        if let Ok(list) = self
+            .engine
+            .list_containers(&ContainerFilter::label(label.clone()))
+        {
             for c in list {
                 let _ = self.engine.remove_container(&c.id, true);
             }
         }
         for filter in [
-            ImageFilter { reference: Some(format!("dokku/{}", self.app)), ..ImageFilter::default() },
+            ImageFilter {
+                reference: Some(format!("dokku/{}", self.app)),
+                ..ImageFilter::default()
+            },
             ImageFilter::label(label),
         ] {
             if let Ok(list) = self.engine.list_images(&filter) {
@@ -77,12 +90,23 @@ impl Site {
         let engine = DockerEngine::connect().expect("docker engine");
         let app = unique_name(test);
         let base = format!("{app}-base:latest");
-        let site = Site { engine, env: Env::new(), app, base, http: free_port(), https: free_port() };
+        let site = Site {
+            engine,
+            env: Env::new(),
+            app,
+            base,
+            http: free_port(),
+            https: free_port(),
+        };
         let n = site.nginx_dir();
         for d in ["conf.d", "logs", "tmp"] {
             std::fs::create_dir_all(n.join(d)).expect("nginx dirs");
         }
-        let user = if nix::unistd::Uid::effective().is_root() { "user root;\n" } else { "" };
+        let user = if nix::unistd::Uid::effective().is_root() {
+            "user root;\n"
+        } else {
+            ""
+        };
         let main = format!(
             "{user}daemon on;\npid {n}/nginx.pid;\nerror_log {n}/error.log;\nevents {{ worker_connections 256; }}\nhttp {{\n  access_log off;\n  client_body_temp_path {n}/tmp/body;\n  proxy_temp_path {n}/tmp/proxy;\n  fastcgi_temp_path {n}/tmp/fastcgi;\n  uwsgi_temp_path {n}/tmp/uwsgi;\n  scgi_temp_path {n}/tmp/scgi;\n  include {n}/conf.d/*.conf;\n}}\n",
             n = n.display()
@@ -95,8 +119,15 @@ impl Site {
         );
         std::fs::write(n.join("conf.d/00-default-vhost.conf"), default_site).expect("default site");
         site.run(&["plugin:trigger", "install"]).ok();
-        let dokku_conf = std::fs::read_to_string(n.join("conf.d/dokku.conf")).expect("dokku.conf written by install");
-        assert!(dokku_conf.contains(&format!("include {}/*/nginx.conf;", site.env.root().display())), "{dokku_conf}");
+        let dokku_conf = std::fs::read_to_string(n.join("conf.d/dokku.conf"))
+            .expect("dokku.conf written by install");
+        assert!(
+            dokku_conf.contains(&format!(
+                "include {}/*/nginx.conf;",
+                site.env.root().display()
+            )),
+            "{dokku_conf}"
+        );
         assert_eq!(site.run(&["nginx:start"]).ok(), "-----> Starting nginx\n");
         for args in [
             vec!["domains:set-global", "dokku.me"],
@@ -109,8 +140,10 @@ impl Site {
             site.run(&args).ok();
         }
         let (http, https) = (site.http.to_string(), site.https.to_string());
-        site.run(&["proxy:set", "--global", "proxy-port", &http]).ok();
-        site.run(&["proxy:set", "--global", "proxy-ssl-port", &https]).ok();
+        site.run(&["proxy:set", "--global", "proxy-port", &http])
+            .ok();
+        site.run(&["proxy:set", "--global", "proxy-ssl-port", &https])
+            .ok();
         busybox_image(&site.engine, &site.base).expect("busybox base image");
         site.env.create_app(&site.app);
         site
@@ -145,7 +178,9 @@ impl Site {
         std::fs::write(dir.path().join("Dockerfile"), dockerfile).expect("dockerfile");
         let mut spec = BuildSpec::new(BuildContext::Directory(dir.path().to_path_buf()));
         spec.tags = vec![format!("dokku/{}:latest", self.app)];
-        self.engine.build_image(&spec, &mut |_| {}).expect("build app image");
+        self.engine
+            .build_image(&spec, &mut |_| {})
+            .expect("build app image");
     }
 
     fn deploy(&self, body: &str) -> Run {
@@ -162,9 +197,22 @@ impl Site {
     /// `curl` of `url` with `host` resolved to 127.0.0.1: status, headers
     /// and body, or curl's exit code when no answer came.
     fn curl(&self, scheme: &str, host: &str, path: &str) -> Result<(u16, String, String), i32> {
-        let port = if scheme == "https" { self.https } else { self.http };
+        let port = if scheme == "https" {
+            self.https
+        } else {
+            self.http
+        };
         let out = Command::new("curl")
-            .args(["-s", "-k", "--max-time", "5", "-D", "-", "--resolve", &format!("{host}:{port}:127.0.0.1")])
+            .args([
+                "-s",
+                "-k",
+                "--max-time",
+                "5",
+                "-D",
+                "-",
+                "--resolve",
+                &format!("{host}:{port}:127.0.0.1"),
+            ])
             .arg(format!("{scheme}://{host}:{port}{path}"))
             .output()
             .expect("run curl");
@@ -173,7 +221,11 @@ impl Site {
         }
         let text = String::from_utf8_lossy(&out.stdout).into_owned();
         let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-        let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+        let status = head
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
         Ok((status, head.to_lowercase(), body.trim().to_string()))
     }
 
@@ -182,7 +234,10 @@ impl Site {
     fn body(&self, scheme: &str, host: &str) -> String {
         match self.curl(scheme, host, "/") {
             Ok((200, _, body)) => body,
-            other => panic!("{scheme}://{host}: {other:?}\nnginx error log:\n{}", self.error_log()),
+            other => panic!(
+                "{scheme}://{host}: {other:?}\nnginx error log:\n{}",
+                self.error_log()
+            ),
         }
     }
 
@@ -191,25 +246,36 @@ impl Site {
     }
 
     fn conf(&self) -> String {
-        std::fs::read_to_string(self.env.root().join(&self.app).join("nginx.conf")).unwrap_or_default()
+        std::fs::read_to_string(self.env.root().join(&self.app).join("nginx.conf"))
+            .unwrap_or_default()
     }
 
     fn stable(&self, s: &str) -> String {
-        self.env.filter(s).replace(&self.app, "APP").replace(&self.https.to_string(), "HTTPS").replace(&self.http.to_string(), "HTTP")
+        self.env
+            .filter(s)
+            .replace(&self.app, "APP")
+            .replace(&self.https.to_string(), "HTTPS")
+            .replace(&self.http.to_string(), "HTTP")
     }
 }
 
 /// One HTTP/1.0 GET of `/` through nginx with `host` in the Host header.
 fn get_via_nginx(port: u16, host: &str) -> Result<String, String> {
-    let mut s = TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_secs(2)).map_err(|e| e.to_string())?;
-    s.set_read_timeout(Some(Duration::from_secs(5))).map_err(|e| e.to_string())?;
-    s.write_all(format!("GET / HTTP/1.0\r\nHost: {host}\r\n\r\n").as_bytes()).map_err(|e| e.to_string())?;
+    let mut s = TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_secs(2))
+        .map_err(|e| e.to_string())?;
+    s.set_read_timeout(Some(Duration::from_secs(5)))
+        .map_err(|e| e.to_string())?;
+    s.write_all(format!("GET / HTTP/1.0\r\nHost: {host}\r\n\r\n").as_bytes())
+        .map_err(|e| e.to_string())?;
     let mut raw = String::new();
     s.read_to_string(&mut raw).map_err(|e| e.to_string())?;
     if !raw.starts_with("HTTP/1.1 200 ") {
         return Err(format!("bad answer: {}", raw.lines().next().unwrap_or("")));
     }
-    Ok(raw.split_once("\r\n\r\n").map(|(_, b)| b.trim().to_string()).unwrap_or_default())
+    Ok(raw
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.trim().to_string())
+        .unwrap_or_default())
 }
 
 #[test]
@@ -222,7 +288,11 @@ fn app_answers_by_name_on_added_domains_and_over_tls() {
     -----> Creating http nginx.conf
            Reloading nginx
     ");
-    assert!(matches!(site.curl("http", &site.host(), "/"), Ok((502, _, _))), "{:?}", site.curl("http", &site.host(), "/"));
+    assert!(
+        matches!(site.curl("http", &site.host(), "/"), Ok((502, _, _))),
+        "{:?}",
+        site.curl("http", &site.host(), "/")
+    );
 
     let r = site.deploy("v1");
     assert!(
@@ -232,11 +302,25 @@ fn app_answers_by_name_on_added_domains_and_over_tls() {
         "{}",
         r.stdout
     );
-    assert!(site.stable(&r.stdout).ends_with("=====> Application deployed:\n       http://APP.dokku.me:HTTP\n"), "{}", r.stdout);
+    assert!(
+        site.stable(&r.stdout)
+            .ends_with("=====> Application deployed:\n       http://APP.dokku.me:HTTP\n"),
+        "{}",
+        r.stdout
+    );
     assert_eq!(site.body("http", &site.host()), "v1");
-    let ip = std::fs::read_to_string(site.env.root().join(&site.app).join("IP.web.1")).expect("IP.web.1");
-    assert!(site.conf().contains(&format!("  server {ip}:5000;")), "{}", site.conf());
-    assert_eq!(site.run(&["plugin:trigger", "network-get-listeners", &site.app, "web"]).ok(), format!("{ip}:5000\n"));
+    let ip = std::fs::read_to_string(site.env.root().join(&site.app).join("IP.web.1"))
+        .expect("IP.web.1");
+    assert!(
+        site.conf().contains(&format!("  server {ip}:5000;")),
+        "{}",
+        site.conf()
+    );
+    assert_eq!(
+        site.run(&["plugin:trigger", "network-get-listeners", &site.app, "web"])
+            .ok(),
+        format!("{ip}:5000\n")
+    );
 
     // An added domain answers; once removed it falls to the catch-all.
     let r = site.run(&["domains:add", &site.app, "www.example.test"]);
@@ -248,22 +332,45 @@ fn app_answers_by_name_on_added_domains_and_over_tls() {
            Reloading nginx
     ");
     assert_eq!(site.body("http", "www.example.test"), "v1");
-    site.run(&["domains:remove", &site.app, "www.example.test"]).ok();
-    assert_eq!(site.curl("http", "www.example.test", "/"), Err(52), "the catch-all closes the connection");
+    site.run(&["domains:remove", &site.app, "www.example.test"])
+        .ok();
+    assert_eq!(
+        site.curl("http", "www.example.test", "/"),
+        Err(52),
+        "the catch-all closes the connection"
+    );
     assert_eq!(site.body("http", &site.host()), "v1");
 
     // A generated certificate: https answers, http redirects, HSTS is sent.
     let host = site.host();
     let r = site.run(&["certs:generate", &site.app, &host]);
-    assert!(site.stable(r.ok()).contains("-----> Creating https nginx.conf\n"), "{}", r.stdout);
+    assert!(
+        site.stable(r.ok())
+            .contains("-----> Creating https nginx.conf\n"),
+        "{}",
+        r.stdout
+    );
     assert_eq!(site.body("https", &host), "v1");
     let (status, head, _) = site.curl("https", &host, "/").expect("https");
     assert_eq!(status, 200);
-    assert!(head.contains("strict-transport-security: max-age=15724800; includesubdomains"), "{head}");
+    assert!(
+        head.contains("strict-transport-security: max-age=15724800; includesubdomains"),
+        "{head}"
+    );
     let (status, head, _) = site.curl("http", &host, "/some/path?x=1").expect("http");
     assert_eq!(status, 301, "{head}");
-    assert!(head.contains(&format!("location: https://{host}:{}/some/path?x=1", site.https)), "{head}");
-    assert_eq!(site.run(&["ports:report", &site.app, "--ports-map-detected"]).ok(), format!("http:{}:5000\n", site.http));
+    assert!(
+        head.contains(&format!(
+            "location: https://{host}:{}/some/path?x=1",
+            site.https
+        )),
+        "{head}"
+    );
+    assert_eq!(
+        site.run(&["ports:report", &site.app, "--ports-map-detected"])
+            .ok(),
+        format!("http:{}:5000\n", site.http)
+    );
     let listed = site.run(&["ports:list", &site.app]);
     insta::assert_snapshot!(site.stable(listed.ok()), @r"
     -----> Port mappings for APP
@@ -274,7 +381,11 @@ fn app_answers_by_name_on_added_domains_and_over_tls() {
     let report = site.run(&["certs:report", &site.app, "--ssl-hostnames"]);
     assert_eq!(report.ok(), format!("{host}\n"));
     let crt = site.run(&["certs:show", &site.app, "crt"]);
-    assert!(crt.ok().starts_with("-----BEGIN CERTIFICATE-----"), "{}", crt.stdout);
+    assert!(
+        crt.ok().starts_with("-----BEGIN CERTIFICATE-----"),
+        "{}",
+        crt.stdout
+    );
 
     // HSTS follows nginx:set after a rebuild.
     site.run(&["nginx:set", &site.app, "hsts", "false"]).ok();
@@ -285,11 +396,18 @@ fn app_answers_by_name_on_added_domains_and_over_tls() {
     // Without the certificate, plain http serves again.
     site.run(&["certs:remove", &site.app]).ok();
     assert_eq!(site.body("http", &host), "v1");
-    assert_eq!(site.curl("https", &host, "/").map(|r| r.0), Err(35), "the catch-all refuses the handshake");
+    assert_eq!(
+        site.curl("https", &host, "/").map(|r| r.0),
+        Err(35),
+        "the catch-all refuses the handshake"
+    );
 
     // A disabled proxy stops answering; enabling it brings it back.
     let r = site.run(&["proxy:disable", &site.app]);
-    assert_eq!(r.ok().lines().next(), Some("-----> Disabling proxy for app"));
+    assert_eq!(
+        r.ok().lines().next(),
+        Some("-----> Disabling proxy for app")
+    );
     assert!(!site.env.root().join(&site.app).join("nginx.conf").exists());
     assert_eq!(site.curl("http", &host, "/"), Err(52));
     site.run(&["proxy:enable", &site.app]).ok();
@@ -298,7 +416,11 @@ fn app_answers_by_name_on_added_domains_and_over_tls() {
     assert_eq!(show.ok(), site.conf());
     site.run(&["nginx:validate-config", &site.app]).ok();
     let logs = site.run(&["nginx:access-logs", &site.app]);
-    assert!(logs.ok().contains("\"GET / HTTP/1.1\" 200"), "{}", logs.stdout);
+    assert!(
+        logs.ok().contains("\"GET / HTTP/1.1\" 200"),
+        "{}",
+        logs.stdout
+    );
 }
 
 const GOOD_TEMPLATE_HEAD: &str = "add_header X-Custom-Template yes;\n";
@@ -310,10 +432,12 @@ fn broken_templates_and_settings_are_refused_while_the_old_config_serves() {
     let host = site.host();
     let src = tempfile::tempdir().expect("source dir");
     let built_in = dokku_nginx_vhosts::template::NGINX_CONF;
-    let custom = built_in.replacen("  location    / {\n", &format!("  {GOOD_TEMPLATE_HEAD}  location    / {{\n"), 1);
+    let anchor = "  underscores_in_headers {{ $.UNDERSCORE_IN_HEADERS }};\n";
+    let custom = built_in.replacen(anchor, &format!("{anchor}  {GOOD_TEMPLATE_HEAD}"), 1);
     std::fs::write(src.path().join("nginx.conf.sigil"), &custom).expect("template");
     let dir = src.path().display().to_string();
-    site.run(&["plugin:trigger", "core-post-extract", &site.app, &dir]).ok();
+    site.run(&["plugin:trigger", "core-post-extract", &site.app, &dir])
+        .ok();
     let r = site.run(&["proxy:build-config", &site.app]);
     insta::assert_snapshot!(site.stable(r.ok()), @r"
     -----> Overriding default nginx.conf with detected nginx.conf.sigil
@@ -331,16 +455,45 @@ fn broken_templates_and_settings_are_refused_while_the_old_config_serves() {
     std::fs::write(src.path().join("nginx.conf.sigil"), broken).expect("template");
     let r = site.run(&["plugin:trigger", "core-post-extract", &site.app, &dir]);
     assert_eq!(r.code, 1, "{r:?}");
-    assert!(r.stderr.contains(" !     Failed to validate custom nginx.conf.sigil. Rendered output below...\n"), "{}", r.stderr);
-    assert!(r.stderr.contains("unknown directive \"no_such_directive\""), "{}", r.stderr);
-    assert!(r.stderr.ends_with(" !     Custom nginx.conf.sigil failed nginx -t validation\n"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            " !     Failed to validate custom nginx.conf.sigil. Rendered output below...\n"
+        ),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("unknown directive \"no_such_directive\""),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .ends_with(" !     Custom nginx.conf.sigil failed nginx -t validation\n"),
+        "{}",
+        r.stderr
+    );
 
     // A template that does not render either.
-    std::fs::write(src.path().join("nginx.conf.sigil"), "{{ if .APP }}\nserver {}\n").expect("template");
+    std::fs::write(
+        src.path().join("nginx.conf.sigil"),
+        "{{ if .APP }}\nserver {}\n",
+    )
+    .expect("template");
     let r = site.run(&["plugin:trigger", "core-post-extract", &site.app, &dir]);
     assert_eq!(r.code, 1, "{r:?}");
-    assert!(r.stderr.starts_with(" !     Failed to render custom nginx.conf.sigil. Contents below...\n"), "{}", r.stderr);
-    assert!(r.stderr.ends_with(" !     Custom nginx.conf.sigil failed to render via sigil\n"), "{}", r.stderr);
+    assert!(
+        r.stderr
+            .starts_with(" !     Failed to render custom nginx.conf.sigil. Contents below...\n"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .ends_with(" !     Custom nginx.conf.sigil failed to render via sigil\n"),
+        "{}",
+        r.stderr
+    );
 
     // The accepted template still applies and still serves.
     site.run(&["proxy:build-config", &site.app]).ok();
@@ -348,18 +501,35 @@ fn broken_templates_and_settings_are_refused_while_the_old_config_serves() {
     assert_eq!(site.body("http", &host), "v1");
 
     // A setting nginx refuses leaves the working config in place.
-    site.run(&["nginx:set", &site.app, "client-max-body-size", "lots"]).ok();
+    site.run(&["nginx:set", &site.app, "client-max-body-size", "lots"])
+        .ok();
     let r = site.run(&["proxy:build-config", &site.app]);
     assert_eq!(r.code, 1, "{r:?}");
-    assert!(r.stderr.contains(" !     Failed to validate custom nginx.conf.sigil. Rendered output below...\n"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains(
+            " !     Failed to validate custom nginx.conf.sigil. Rendered output below...\n"
+        ),
+        "{}",
+        r.stderr
+    );
     assert_eq!(site.conf(), good);
     assert_eq!(site.body("http", &host), "v1");
-    site.run(&["nginx:set", &site.app, "client-max-body-size"]).ok();
-    site.run(&["nginx:set", &site.app, "disable-custom-config", "true"]).ok();
-    site.run(&["nginx:set", &site.app, "proxy-read-timeout", "1x"]).ok();
+    site.run(&["nginx:set", &site.app, "client-max-body-size"])
+        .ok();
+    site.run(&["nginx:set", &site.app, "disable-custom-config", "true"])
+        .ok();
+    site.run(&["nginx:set", &site.app, "proxy-read-timeout", "1x"])
+        .ok();
     let r = site.run(&["proxy:build-config", &site.app]);
     assert_eq!(r.code, 1, "{r:?}");
-    assert!(r.stderr.ends_with(&format!(" !     Failed to validate nginx config for {}\n", site.app)), "{}", r.stderr);
+    assert!(
+        r.stderr.ends_with(&format!(
+            " !     Failed to validate nginx config for {}\n",
+            site.app
+        )),
+        "{}",
+        r.stderr
+    );
     assert_eq!(site.conf(), good);
     assert_eq!(site.body("http", &host), "v1");
 }
@@ -376,8 +546,15 @@ fn no_request_fails_across_a_redeploy_and_scaling() {
     let seen = Arc::new(Mutex::new(Vec::<String>::new()));
     let errors = Arc::new(Mutex::new(Vec::<String>::new()));
     let poller = {
-        let (stop, ok, failed, seen, errors, host, port) =
-            (stop.clone(), ok.clone(), failed.clone(), seen.clone(), errors.clone(), host.clone(), site.http);
+        let (stop, ok, failed, seen, errors, host, port) = (
+            stop.clone(),
+            ok.clone(),
+            failed.clone(),
+            seen.clone(),
+            errors.clone(),
+            host.clone(),
+            site.http,
+        );
         std::thread::spawn(move || {
             let until = Instant::now() + Duration::from_secs(180);
             while !stop.load(Ordering::Relaxed) && Instant::now() < until {
@@ -414,8 +591,19 @@ fn no_request_fails_across_a_redeploy_and_scaling() {
     stop.store(true, Ordering::Relaxed);
     poller.join().expect("poller");
     let errs = errors.lock().map(|v| v.clone()).unwrap_or_default();
-    assert_eq!(failed.load(Ordering::Relaxed), 0, "failed requests: {errs:?}");
-    assert!(ok.load(Ordering::Relaxed) > 50, "too few requests: {}", ok.load(Ordering::Relaxed));
-    assert_eq!(seen.lock().map(|v| v.clone()).unwrap_or_default(), vec!["v1".to_string(), "v2".to_string()]);
+    assert_eq!(
+        failed.load(Ordering::Relaxed),
+        0,
+        "failed requests: {errs:?}"
+    );
+    assert!(
+        ok.load(Ordering::Relaxed) > 50,
+        "too few requests: {}",
+        ok.load(Ordering::Relaxed)
+    );
+    assert_eq!(
+        seen.lock().map(|v| v.clone()).unwrap_or_default(),
+        vec!["v1".to_string(), "v2".to_string()]
+    );
     assert_eq!(site.body("http", &host), "v2");
 }

@@ -25,7 +25,9 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
         _ => {
             let stdin = std::io::stdin();
             if stdin.is_terminal() {
-                return Err(Error::fail("Tar archive containing server.crt and server.key expected on stdin"));
+                return Err(Error::fail(
+                    "Tar archive containing server.crt and server.key expected on stdin",
+                ));
             }
             let mut data = Vec::new();
             stdin

@@ -14,7 +14,9 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
         _ => return Err(Error::fail("specify either 'key' or 'crt'")),
     };
     if !store::exists(&ctx.paths, &app) {
-        return Err(Error::fail(format!("{app} doesn't have an SSL endpoint defined")));
+        return Err(Error::fail(format!(
+            "{app} doesn't have an SSL endpoint defined"
+        )));
     }
     let data = std::fs::read(&path).map_err(|e| Error::io("read", &path, e))?;
     ctx.out.write_out_bytes(&data);

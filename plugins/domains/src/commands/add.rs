@@ -16,7 +16,8 @@ pub fn add(ctx: &Ctx, app: &str, domains: &[String]) -> Result<()> {
         }
     }
     store::set_app(&ctx.paths, app, &all)?;
-    ctx.out.info1(&format!("Added {} to {app}", domains.join(" ")));
+    ctx.out
+        .info1(&format!("Added {} to {app}", domains.join(" ")));
     super::changed(ctx, app, "add", &domains)
 }
 
@@ -36,6 +37,7 @@ pub fn run_global(ctx: &Ctx, argv: &[String]) -> Result<()> {
         }
     }
     store::set_global(&ctx.paths, &all)?;
-    ctx.out.info1(&format!("Added {} to global domains", domains.join(" ")));
+    ctx.out
+        .info1(&format!("Added {} to global domains", domains.join(" ")));
     super::changed_global(ctx, "add", &domains)
 }

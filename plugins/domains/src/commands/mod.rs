@@ -27,7 +27,9 @@ pub fn domains(cmd: &str, app: Option<&str>, args: &[String]) -> Result<Vec<Stri
             Some(app) => format!("{cmd} {app}"),
             None => cmd.to_string(),
         };
-        return Err(Error::fail(format!("Please specify a domain name. Usage: dokku {head} <domain> [<domain> ...]")));
+        return Err(Error::fail(format!(
+            "Please specify a domain name. Usage: dokku {head} <domain> [<domain> ...]"
+        )));
     }
     let mut out: Vec<String> = Vec::new();
     for d in args {
@@ -45,17 +47,29 @@ pub fn domains(cmd: &str, app: Option<&str>, args: &[String]) -> Result<Vec<Stri
 pub fn warn_ips(ctx: &Ctx, domains: &[String]) {
     for d in domains {
         match validate::kind(d) {
-            Some(validate::Kind::Ipv4) => ctx.out.warn("Detected IPv4 domain name with nginx proxy enabled."),
-            Some(validate::Kind::Ipv6) => ctx.out.warn("Detected IPv6 domain name with nginx proxy enabled."),
+            Some(validate::Kind::Ipv4) => ctx
+                .out
+                .warn("Detected IPv4 domain name with nginx proxy enabled."),
+            Some(validate::Kind::Ipv6) => ctx
+                .out
+                .warn("Detected IPv6 domain name with nginx proxy enabled."),
             _ => continue,
         }
-        ctx.out.warn("Ensure the default nginx site is removed before continuing.");
+        ctx.out
+            .warn("Ensure the default nginx site is removed before continuing.");
     }
 }
 
 /// Tell the proxy an app's domains changed.
 pub fn changed(ctx: &Ctx, app: &str, action: &str, domains: &[String]) -> Result<()> {
-    ctx.bus.notify(ctx, &PostDomainsUpdate { app: app.to_string(), action: action.to_string(), domains: domains.to_vec() })
+    ctx.bus.notify(
+        ctx,
+        &PostDomainsUpdate {
+            app: app.to_string(),
+            action: action.to_string(),
+            domains: domains.to_vec(),
+        },
+    )
 }
 
 /// Tell the proxy of every app that the global domains changed: apps

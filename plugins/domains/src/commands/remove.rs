@@ -20,7 +20,8 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
     let mut all = store::app_domains(ctx, &app);
     all.retain(|d| !domains.contains(d));
     store::set_app(&ctx.paths, &app, &all)?;
-    ctx.out.info1(&format!("Removed {} from {app}", domains.join(" ")));
+    ctx.out
+        .info1(&format!("Removed {} from {app}", domains.join(" ")));
     super::changed(ctx, &app, "remove", &domains)
 }
 
@@ -33,6 +34,9 @@ pub fn run_global(ctx: &Ctx, argv: &[String]) -> Result<()> {
     let mut all = store::global(&ctx.paths);
     all.retain(|d| !domains.contains(d));
     store::set_global(&ctx.paths, &all)?;
-    ctx.out.info1(&format!("Removed {} from global domains", domains.join(" ")));
+    ctx.out.info1(&format!(
+        "Removed {} from global domains",
+        domains.join(" ")
+    ));
     super::changed_global(ctx, "remove", &domains)
 }

@@ -11,7 +11,8 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
     let (app, domains) = super::app_and_domains(ctx, "domains:set", argv)?;
     super::warn_ips(ctx, &domains);
     store::set_app(&ctx.paths, &app, &domains)?;
-    ctx.out.info1(&format!("Set {} for {app}", domains.join(" ")));
+    ctx.out
+        .info1(&format!("Set {} for {app}", domains.join(" ")));
     super::changed(ctx, &app, "set", &domains)
 }
 
@@ -19,7 +20,8 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
 pub fn run_global(ctx: &Ctx, argv: &[String]) -> Result<()> {
     let domains = super::domains("domains:set-global", None, argv)?;
     store::set_global(&ctx.paths, &domains)?;
-    ctx.out.info1(&format!("Set {} as global domains", domains.join(" ")));
+    ctx.out
+        .info1(&format!("Set {} as global domains", domains.join(" ")));
     super::changed_global(ctx, "set", &domains)
 }
 

@@ -10,7 +10,14 @@ use dokku_trigger::Ctx;
 use crate::store;
 
 fn targets(ctx: &Ctx, argv: &[String]) -> Result<Vec<String>> {
-    let parsed = args::parse(argv, Spec { switches: &["--all"], options: &[], allow_unknown: false })?;
+    let parsed = args::parse(
+        argv,
+        Spec {
+            switches: &["--all"],
+            options: &[],
+            allow_unknown: false,
+        },
+    )?;
     if parsed.has("--all") {
         let list = apps::list(&ctx.paths);
         if list.is_empty() {
@@ -25,7 +32,8 @@ fn targets(ctx: &Ctx, argv: &[String]) -> Result<Vec<String>> {
 pub fn enable(ctx: &Ctx, argv: &[String]) -> Result<()> {
     for app in targets(ctx, argv)? {
         if store::vhost_enabled(ctx, &app) {
-            ctx.out.info1(&format!("Domains (VHOST) already enabled for app ({app})"));
+            ctx.out
+                .info1(&format!("Domains (VHOST) already enabled for app ({app})"));
             continue;
         }
         ctx.bus.notify(ctx, &PreEnableVhost { app: app.clone() })?;
@@ -43,7 +51,8 @@ pub fn enable(ctx: &Ctx, argv: &[String]) -> Result<()> {
 pub fn disable(ctx: &Ctx, argv: &[String]) -> Result<()> {
     for app in targets(ctx, argv)? {
         if !store::vhost_enabled(ctx, &app) {
-            ctx.out.info1(&format!("Domains (VHOST) already disabled for app ({app})"));
+            ctx.out
+                .info1(&format!("Domains (VHOST) already disabled for app ({app})"));
             continue;
         }
         ctx.bus.notify(ctx, &PreDisableVhost { app: app.clone() })?;

@@ -11,19 +11,40 @@ use crate::build;
 use crate::props::Props;
 
 fn show(ctx: &Ctx, argv: &[String], kind: &str) -> Result<()> {
-    let parsed = args::parse(argv, Spec { switches: &["-t"], options: &[], allow_unknown: false })?;
+    let parsed = args::parse(
+        argv,
+        Spec {
+            switches: &["-t"],
+            options: &[],
+            allow_unknown: false,
+        },
+    )?;
     let app = apps::require(&ctx.paths, parsed.arg(0))?;
     super::require_nginx(ctx, &app)?;
     let srv = build::server(ctx);
     let path = Props::new(&ctx.paths, &srv.log_root).computed(&app, &format!("{kind}-log-path"));
     if path == "off" {
-        return Err(Error::fail(format!("{kind} logs are disabled for this app")));
+        return Err(Error::fail(format!(
+            "{kind} logs are disabled for this app"
+        )));
     }
     if parsed.has("-t") {
-        let status = Command::new("tail").args(["-F", path.as_str()]).stdin(Stdio::null()).status().map_err(|e| Error::other("run tail", e))?;
-        return if status.success() { Ok(()) } else { Err(Error::exit(status.code().unwrap_or(1))) };
+        let status = Command::new("tail")
+            .args(["-F", path.as_str()])
+            .stdin(Stdio::null())
+            .status()
+            .map_err(|e| Error::other("run tail", e))?;
+        return if status.success() {
+            Ok(())
+        } else {
+            Err(Error::exit(status.code().unwrap_or(1)))
+        };
     }
-    let out = Command::new("tail").arg(&path).stdin(Stdio::null()).output().map_err(|e| Error::other("run tail", e))?;
+    let out = Command::new("tail")
+        .arg(&path)
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| Error::other("run tail", e))?;
     ctx.out.write_out_bytes(&out.stdout);
     if !out.status.success() {
         ctx.out.write_err(&String::from_utf8_lossy(&out.stderr));

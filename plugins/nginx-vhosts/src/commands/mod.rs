@@ -15,6 +15,8 @@ pub fn require_nginx(ctx: &Ctx, app: &str) -> Result<()> {
     if crate::build::nginx_enabled(ctx, app).0 {
         Ok(())
     } else {
-        Err(Error::fail("This command is only available for apps with the nginx proxy type"))
+        Err(Error::fail(
+            "This command is only available for apps with the nginx proxy type",
+        ))
     }
 }

@@ -8,7 +8,11 @@ use crate::build;
 use crate::props::{Props, KEYS};
 
 /// How the nginx report is named and keyed.
-pub const SPEC: ReportSpec<'static> = ReportSpec { title: "nginx", prefix: "nginx", legacy_json_keys: true };
+pub const SPEC: ReportSpec<'static> = ReportSpec {
+    title: "nginx",
+    prefix: "nginx",
+    legacy_json_keys: true,
+};
 
 /// One app's rows, sorted by flag.
 pub fn rows(ctx: &Ctx, app: &str) -> Rows {
@@ -20,7 +24,10 @@ pub fn rows(ctx: &Ctx, app: &str) -> Rows {
         rows.push((format!("--nginx-global-{key}"), props.global(key)));
         rows.push((format!("--nginx-computed-{key}"), props.computed(app, key)));
     }
-    rows.push(("--nginx-last-visited-at".into(), props.app(app, "last-visited-at")));
+    rows.push((
+        "--nginx-last-visited-at".into(),
+        props.app(app, "last-visited-at"),
+    ));
     rows.sort();
     rows
 }

@@ -10,14 +10,22 @@ use crate::props::{KEYS, PLUGIN};
 
 fn validate(key: &str, value: &str) -> Result<()> {
     match key {
-        "proxy-keepalive" if value.parse::<u32>().is_err() => {
-            Err(Error::fail("Invalid value for proxy-keepalive: must be an integer"))
+        "proxy-keepalive" if value.parse::<u32>().is_err() => Err(Error::fail(
+            "Invalid value for proxy-keepalive: must be an integer",
+        )),
+        "hsts-max-age" if value.parse::<u64>().is_err() => Err(Error::fail(
+            "Invalid value for hsts-max-age: must be an integer",
+        )),
+        "hsts" | "hsts-include-subdomains" | "hsts-preload" | "disable-custom-config"
+            if value != "true" && value != "false" =>
+        {
+            Err(Error::fail(format!(
+                "Invalid value for {key}: must be true or false"
+            )))
         }
-        "hsts-max-age" if value.parse::<u64>().is_err() => Err(Error::fail("Invalid value for hsts-max-age: must be an integer")),
-        "hsts" | "hsts-include-subdomains" | "hsts-preload" | "disable-custom-config" if value != "true" && value != "false" => {
-            Err(Error::fail(format!("Invalid value for {key}: must be true or false")))
-        }
-        _ if value.contains(['\n', '\r']) => Err(Error::fail(format!("Invalid value for {key}: must be a single line"))),
+        _ if value.contains(['\n', '\r']) => Err(Error::fail(format!(
+            "Invalid value for {key}: must be a single line"
+        ))),
         _ => Ok(()),
     }
 }
@@ -35,6 +43,12 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
     } else if rest.is_empty() {
         return Err(Error::fail("No key specified"));
     }
-    let settable: Vec<Settable<'_>> = KEYS.iter().map(|k| Settable { key: k, scope: Scope::Both }).collect();
+    let settable: Vec<Settable<'_>> = KEYS
+        .iter()
+        .map(|k| Settable {
+            key: k,
+            scope: Scope::Both,
+        })
+        .collect();
     set::run_command(&ctx.paths, &ctx.out, PLUGIN, &settable, argv, &validate)
 }

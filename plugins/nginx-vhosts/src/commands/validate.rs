@@ -10,7 +10,14 @@ use crate::build;
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let parsed = args::parse(argv, Spec { switches: &["--clean"], options: &[], allow_unknown: false })?;
+    let parsed = args::parse(
+        argv,
+        Spec {
+            switches: &["--clean"],
+            options: &[],
+            allow_unknown: false,
+        },
+    )?;
     let clean = parsed.has("--clean");
     let targets = match parsed.arg(0) {
         Some(app) => vec![apps::require(&ctx.paths, Some(app))?],
@@ -21,12 +28,16 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
     let mut removed = false;
     for app in &targets {
         let path = build::conf_path(ctx, app);
-        let Ok(text) = std::fs::read_to_string(&path) else { continue };
+        let Ok(text) = std::fs::read_to_string(&path) else {
+            continue;
+        };
         let check = build::validate_standalone(ctx, &srv, app, &text)?;
         if check.ok {
             continue;
         }
-        ctx.out.warn(&format!("Failed to validate nginx config for {app}. Contents below..."));
+        ctx.out.warn(&format!(
+            "Failed to validate nginx config for {app}. Contents below..."
+        ));
         ctx.out.write_out(&text);
         for line in check.stderr.lines().filter(|l| !l.trim().is_empty()) {
             ctx.out.write_err(&format!("{line}\n"));

@@ -8,7 +8,14 @@ use crate::{portmap, store};
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let parsed = args::parse(argv, Spec { switches: &[], options: &["--format"], allow_unknown: false })?;
+    let parsed = args::parse(
+        argv,
+        Spec {
+            switches: &[],
+            options: &["--format"],
+            allow_unknown: false,
+        },
+    )?;
     let app = apps::require(&ctx.paths, parsed.arg(0))?;
     let format = parsed.value("--format").unwrap_or("stdout");
     if format != "stdout" && format != "json" {
@@ -23,9 +30,15 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
         return Err(Error::fail("No port mappings configured for app"));
     }
     ctx.out.info1_quiet(&format!("Port mappings for {app}"));
-    ctx.out.info1_quiet(&format!("{:<18} {:<25} {}", "scheme", "host port", "container port"));
+    ctx.out.info1_quiet(&format!(
+        "{:<18} {:<25} {}",
+        "scheme", "host port", "container port"
+    ));
     for m in &maps {
-        ctx.out.line(&format!("{:<25} {:<25} {}", m.scheme, m.host_port, m.container_port));
+        ctx.out.line(&format!(
+            "{:<25} {:<25} {}",
+            m.scheme, m.host_port, m.container_port
+        ));
     }
     Ok(())
 }

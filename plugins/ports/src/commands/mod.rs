@@ -23,5 +23,11 @@ pub fn app_and_maps(ctx: &Ctx, argv: &[String]) -> Result<(String, Vec<String>)>
 
 /// Tell the proxy the mappings changed.
 pub fn changed(ctx: &Ctx, app: &str, action: &str) -> Result<()> {
-    ctx.bus.notify(ctx, &PostProxyPortsUpdate { app: app.to_string(), action: action.to_string() })
+    ctx.bus.notify(
+        ctx,
+        &PostProxyPortsUpdate {
+            app: app.to_string(),
+            action: action.to_string(),
+        },
+    )
 }

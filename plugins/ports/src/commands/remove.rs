@@ -9,7 +9,11 @@ use crate::store;
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
     let (app, items) = super::app_and_maps(ctx, argv)?;
-    let removals = items.iter().flat_map(|i| i.split_whitespace()).map(Removal::parse).collect::<Result<Vec<_>>>()?;
+    let removals = items
+        .iter()
+        .flat_map(|i| i.split_whitespace())
+        .map(Removal::parse)
+        .collect::<Result<Vec<_>>>()?;
     let mut all = store::configured(&ctx.paths, &app);
     if all.is_empty() {
         all = store::detected(ctx, &app);

@@ -12,11 +12,22 @@ use dokku_core::{Error, Result};
 
 /// `[--parallel count] [--all|<app>]`: the parsed arguments.
 pub fn parse_targets(argv: &[String]) -> Result<Parsed> {
-    let parsed = args::parse(argv, Spec { switches: &["--all"], options: &["--parallel"], allow_unknown: false })?;
+    let parsed = args::parse(
+        argv,
+        Spec {
+            switches: &["--all"],
+            options: &["--parallel"],
+            allow_unknown: false,
+        },
+    )?;
     if let Some(n) = parsed.value("--parallel") {
         match n.parse::<i64>() {
             Ok(v) if v == -1 || v >= 1 => {}
-            _ => return Err(Error::fail(format!("Invalid value {n} for --parallel flag"))),
+            _ => {
+                return Err(Error::fail(format!(
+                    "Invalid value {n} for --parallel flag"
+                )))
+            }
         }
     }
     Ok(parsed)

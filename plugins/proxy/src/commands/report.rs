@@ -8,16 +8,26 @@ use dokku_trigger::Ctx;
 use crate::store::{self, PLUGIN};
 
 /// How the proxy report is named and keyed.
-pub const SPEC: ReportSpec<'static> = ReportSpec { title: "proxy", prefix: "proxy", legacy_json_keys: true };
+pub const SPEC: ReportSpec<'static> = ReportSpec {
+    title: "proxy",
+    prefix: "proxy",
+    legacy_json_keys: true,
+};
 
 /// One app's rows, sorted by flag.
 pub fn rows(paths: &Paths, app: &str) -> Rows {
     let props = Properties::new(paths, PLUGIN);
-    let mut rows: Rows = vec![("--proxy-enabled".into(), store::is_enabled(paths, app).to_string())];
+    let mut rows: Rows = vec![(
+        "--proxy-enabled".into(),
+        store::is_enabled(paths, app).to_string(),
+    )];
     for key in ["type", "proxy-port", "proxy-ssl-port"] {
         rows.push((format!("--proxy-{key}"), props.get_str(app, key)));
         rows.push((format!("--proxy-global-{key}"), props.get_str(GLOBAL, key)));
-        rows.push((format!("--proxy-computed-{key}"), store::computed(paths, app, key)));
+        rows.push((
+            format!("--proxy-computed-{key}"),
+            store::computed(paths, app, key),
+        ));
     }
     rows.sort();
     rows
@@ -25,5 +35,7 @@ pub fn rows(paths: &Paths, app: &str) -> Rows {
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    report::run_command(&ctx.paths, &ctx.out, &SPEC, argv, &|app| Ok(rows(&ctx.paths, app)))
+    report::run_command(&ctx.paths, &ctx.out, &SPEC, argv, &|app| {
+        Ok(rows(&ctx.paths, app))
+    })
 }
