@@ -56,6 +56,15 @@ pub fn main(argv: Vec<String>) -> i32 {
     let paths = Paths::from_map(&vars);
     let out = Output::stdio(flags.quiet);
     env::export(&paths, &vars, &flags);
+    if let Some(g) = &globals {
+        // Dokku exports these for `run`, as its main script does.
+        if g.rm || g.rm_container {
+            std::env::set_var("DOKKU_RM_CONTAINER", "1");
+        }
+        if g.detach {
+            std::env::set_var("DOKKU_DETACH_CONTAINER", "1");
+        }
+    }
 
     let result = if plugn_mode {
         let ctx = Ctx::new(paths, out.clone(), flags, Arc::new(registry::bus()));

@@ -29,6 +29,9 @@ pub fn core_plugins() -> Vec<&'static CorePlugin> {
         &dokku_domains::PLUGIN,
         &dokku_certs::PLUGIN,
         &dokku_nginx_vhosts::PLUGIN,
+        &dokku_run::PLUGIN,
+        &dokku_enter::PLUGIN,
+        &dokku_logs::PLUGIN,
     ]
 }
 

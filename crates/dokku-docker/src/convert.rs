@@ -293,6 +293,8 @@ pub(crate) fn container_summary(
         labels: sorted(summary.labels),
         state: summary.state.unwrap_or_default(),
         status: summary.status.unwrap_or_default(),
+        command: summary.command.unwrap_or_default(),
+        created: summary.created.unwrap_or_default(),
     })
 }
 

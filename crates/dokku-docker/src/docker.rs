@@ -8,10 +8,10 @@ use std::time::Duration;
 
 use bollard::container::{
     AttachContainerOptions, CreateContainerOptions, KillContainerOptions, ListContainersOptions,
-    LogOutput, LogsOptions, RemoveContainerOptions, RenameContainerOptions, StopContainerOptions,
-    WaitContainerOptions,
+    LogOutput, LogsOptions, RemoveContainerOptions, RenameContainerOptions,
+    ResizeContainerTtyOptions, StopContainerOptions, WaitContainerOptions,
 };
-use bollard::exec::{CreateExecOptions, StartExecOptions, StartExecResults};
+use bollard::exec::{CreateExecOptions, ResizeExecOptions, StartExecOptions, StartExecResults};
 use bollard::image::{
     BuildImageOptions, CommitContainerOptions, ImportImageOptions, ListImagesOptions,
     RemoveImageOptions, TagImageOptions,
@@ -26,7 +26,7 @@ use crate::context::tar_directory;
 use crate::convert;
 use crate::error::{classify, ApiError};
 use crate::info::{
-    BuiltImage, ContainerInfo, ContainerSummary, EngineVersion, ExecOutput, ImageInfo,
+    AttachIo, BuiltImage, ContainerInfo, ContainerSummary, EngineVersion, ExecOutput, ImageInfo,
     ImageSummary, LogStream, RunOutput,
 };
 use crate::lines::LineBuffer;
@@ -420,6 +420,139 @@ impl DockerEngine {
         }
     }
 
+    /// The body of `run_attached`: create with standard input attached,
+    /// attach, start, stream, wait, remove.
+    async fn run_attached_async(
+        &self,
+        spec: &ContainerSpec,
+        io: AttachIo,
+        sink: &mut dyn FnMut(LogStream, &[u8]),
+    ) -> Result<i64, EngineError> {
+        let mut spec = spec.clone();
+        spec.auto_remove = false;
+        let id = self.create_async(&spec, io.stdin.is_some()).await?;
+        let result = self.attach_live(&id, io, sink).await;
+        let removed = self.remove_async(&id, true).await;
+        let code = result?;
+        match removed {
+            Err(e) if !e.is_not_found() => Err(e),
+            _ => Ok(code),
+        }
+    }
+
+    async fn attach_live(
+        &self,
+        container: &str,
+        io: AttachIo,
+        sink: &mut dyn FnMut(LogStream, &[u8]),
+    ) -> Result<i64, EngineError> {
+        let options = AttachContainerOptions::<String> {
+            stdin: Some(io.stdin.is_some()),
+            stdout: Some(true),
+            stderr: Some(true),
+            stream: Some(true),
+            logs: Some(false),
+            detach_keys: None,
+        };
+        let attached = self
+            .docker
+            .attach_container(container, Some(options))
+            .await
+            .map_err(|e| {
+                classify(e, "attach to container", container, |source| {
+                    EngineError::AttachContainer {
+                        container: container.to_string(),
+                        source,
+                    }
+                })
+            })?;
+        self.start_async(container).await?;
+        if let Some((height, width)) = io.tty_size {
+            let size = ResizeContainerTtyOptions { width, height };
+            // A terminal of the wrong size is no reason to fail the run.
+            let _ = self.docker.resize_container_tty(container, size).await;
+        }
+        pump_live(attached.output, attached.input, io.stdin, sink)
+            .await
+            .map_err(|e| e.into_engine_error(container, "attach to container"))?;
+        self.wait_async(container).await
+    }
+
+    async fn exec_attached_async(
+        &self,
+        container: &str,
+        spec: &ExecSpec,
+        io: AttachIo,
+        sink: &mut dyn FnMut(LogStream, &[u8]),
+    ) -> Result<i64, EngineError> {
+        let wrap = |e| {
+            classify(e, "exec in container", container, |source| {
+                EngineError::Exec {
+                    container: container.to_string(),
+                    source,
+                }
+            })
+        };
+        let options = CreateExecOptions::<String> {
+            attach_stdin: Some(io.stdin.is_some()),
+            attach_stdout: Some(true),
+            attach_stderr: Some(true),
+            tty: Some(spec.tty),
+            env: (!spec.env.is_empty()).then(|| spec.env.clone()),
+            cmd: Some(spec.cmd.clone()),
+            privileged: Some(spec.privileged),
+            user: spec.user.clone(),
+            working_dir: spec.working_dir.clone(),
+            detach_keys: None,
+        };
+        let exec = self
+            .docker
+            .create_exec(container, options)
+            .await
+            .map_err(wrap)?;
+        let start = StartExecOptions {
+            detach: false,
+            tty: spec.tty,
+            output_capacity: None,
+        };
+        match self
+            .docker
+            .start_exec(&exec.id, Some(start))
+            .await
+            .map_err(wrap)?
+        {
+            StartExecResults::Attached { output, input } => {
+                if let Some((height, width)) = io.tty_size {
+                    let size = ResizeExecOptions { height, width };
+                    let _ = self.docker.resize_exec(&exec.id, size).await;
+                }
+                pump_live(output, input, io.stdin, sink)
+                    .await
+                    .map_err(|e| e.into_engine_error(container, "exec in container"))?;
+            }
+            StartExecResults::Detached => {
+                return Err(EngineError::MissingField {
+                    operation: "exec in container",
+                    field: "attached streams",
+                })
+            }
+        }
+        let deadline = tokio::time::Instant::now() + EXEC_EXIT_WAIT;
+        loop {
+            let inspect = self.docker.inspect_exec(&exec.id).await.map_err(wrap)?;
+            match (inspect.running, inspect.exit_code) {
+                (Some(false) | None, Some(code)) => return Ok(code),
+                _ if tokio::time::Instant::now() >= deadline => {
+                    return Err(EngineError::MissingField {
+                        operation: "exec in container",
+                        field: "ExitCode",
+                    })
+                }
+                _ => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+    }
+
     async fn exec_async(
         &self,
         container: &str,
@@ -626,6 +759,83 @@ async fn pump(
         }
         Err(e) => Err(PumpError::Write(e)),
         Ok(()) => Ok(()),
+    }
+}
+
+/// Like [`pump`], for a live session: standard input is read on a thread of
+/// its own and forwarded as it comes (the write side closed at its end of
+/// file), and the session ends when the engine closes the output, whether
+/// or not the input has ended.
+async fn pump_live(
+    mut output: OutputStream,
+    mut input: InputSink,
+    stdin: Option<Box<dyn Read + Send>>,
+    sink: &mut dyn FnMut(LogStream, &[u8]),
+) -> Result<(), PumpError> {
+    let write = async {
+        let Some(mut reader) = stdin else {
+            return Ok::<(), std::io::Error>(());
+        };
+        let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<u8>>(4);
+        // Blocking reads of a terminal or pipe; the thread ends with the
+        // input or when nobody listens any more.
+        std::thread::spawn(move || {
+            let mut buf = vec![0u8; 8192];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => {
+                        if sender.blocking_send(buf[..n].to_vec()).is_err() {
+                            break;
+                        }
+                    }
+                    Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+                    Err(_) => break,
+                }
+            }
+        });
+        while let Some(chunk) = receiver.recv().await {
+            input.write_all(&chunk).await?;
+            input.flush().await?;
+        }
+        input.shutdown().await
+    };
+    let read = async {
+        while let Some(item) = output.next().await {
+            let item = match item {
+                Ok(item) => item,
+                // A TTY's last bytes without a newline (see `logs_async`).
+                Err(bollard::errors::Error::IOError { err }) if is_unterminated_tail(&err) => break,
+                Err(e) => return Err(PumpError::Read(e)),
+            };
+            match item {
+                LogOutput::StdOut { message } | LogOutput::Console { message } => {
+                    sink(LogStream::Stdout, &message)
+                }
+                LogOutput::StdErr { message } => sink(LogStream::Stderr, &message),
+                LogOutput::StdIn { .. } => {}
+            }
+        }
+        Ok::<(), PumpError>(())
+    };
+    match future::select(pin!(read), pin!(write)).await {
+        Either::Left((read, _)) => read,
+        Either::Right((written, read)) => {
+            read.await?;
+            match written {
+                Err(e)
+                    if !matches!(
+                        e.kind(),
+                        std::io::ErrorKind::BrokenPipe
+                            | std::io::ErrorKind::ConnectionReset
+                            | std::io::ErrorKind::NotConnected
+                    ) =>
+                {
+                    Err(PumpError::Write(e))
+                }
+                _ => Ok(()),
+            }
+        }
     }
 }
 
@@ -956,5 +1166,24 @@ impl ContainerEngine for DockerEngine {
         let code = self.block(self.run_async(spec, stdin, &mut sink))?;
         output.exit_code = code;
         Ok(output)
+    }
+
+    fn run_attached(
+        &self,
+        spec: &ContainerSpec,
+        io: AttachIo,
+        on_output: &mut dyn FnMut(LogStream, &[u8]),
+    ) -> Result<i64, EngineError> {
+        self.block(self.run_attached_async(spec, io, on_output))
+    }
+
+    fn exec_attached(
+        &self,
+        container: &str,
+        spec: &ExecSpec,
+        io: AttachIo,
+        on_output: &mut dyn FnMut(LogStream, &[u8]),
+    ) -> Result<i64, EngineError> {
+        self.block(self.exec_attached_async(container, spec, io, on_output))
     }
 }

@@ -4,7 +4,7 @@ use std::io::Read;
 use std::time::Duration;
 
 use crate::info::{
-    BuiltImage, ContainerInfo, ContainerSummary, EngineVersion, ExecOutput, ImageInfo,
+    AttachIo, BuiltImage, ContainerInfo, ContainerSummary, EngineVersion, ExecOutput, ImageInfo,
     ImageSummary, LogStream, RunOutput,
 };
 use crate::spec::{
@@ -136,4 +136,28 @@ pub trait ContainerEngine: Send + Sync {
         spec: &ContainerSpec,
         stdin: Option<&[u8]>,
     ) -> Result<RunOutput, EngineError>;
+
+    /// `docker run -i [-t]` without `--detach`: creates a container from
+    /// `spec`, attaches to it, starts it, streams `io.stdin` to it (closing
+    /// its standard input at end of file) and hands every chunk of output to
+    /// `on_output` as it arrives (a TTY's output all as stdout), waits for
+    /// it to exit and removes it, even on failure. Returns its exit code.
+    /// `spec.auto_remove` is ignored; a name in use is a conflict (409).
+    fn run_attached(
+        &self,
+        spec: &ContainerSpec,
+        io: AttachIo,
+        on_output: &mut dyn FnMut(LogStream, &[u8]),
+    ) -> Result<i64, EngineError>;
+
+    /// `docker exec -i [-t]`: runs `spec` in a running container, streaming
+    /// `io.stdin` to it and its output to `on_output` as it arrives. Returns
+    /// the command's exit code. `spec.stdin` is ignored.
+    fn exec_attached(
+        &self,
+        container: &str,
+        spec: &ExecSpec,
+        io: AttachIo,
+        on_output: &mut dyn FnMut(LogStream, &[u8]),
+    ) -> Result<i64, EngineError>;
 }

@@ -156,6 +156,10 @@ pub struct ContainerSummary {
     pub state: String,
     /// Docker's human status, e.g. `Up 3 minutes`.
     pub status: String,
+    /// The command it runs, as docker lists it (`/start web`).
+    pub command: String,
+    /// Creation time, UNIX seconds.
+    pub created: i64,
 }
 
 impl ContainerSummary {
@@ -172,6 +176,26 @@ pub enum LogStream {
     Stdout,
     /// Standard error.
     Stderr,
+}
+
+/// The standard input and terminal of an interactive run or exec
+/// ([`crate::ContainerEngine::run_attached`], [`crate::ContainerEngine::exec_attached`]).
+#[derive(Default)]
+pub struct AttachIo {
+    /// Read until end of file and streamed to the command's standard input,
+    /// which is then closed. `None` leaves standard input unattached.
+    pub stdin: Option<Box<dyn std::io::Read + Send>>,
+    /// With a pseudo-TTY: its size as `(rows, columns)`, set once started.
+    pub tty_size: Option<(u16, u16)>,
+}
+
+impl std::fmt::Debug for AttachIo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AttachIo")
+            .field("stdin", &self.stdin.is_some())
+            .field("tty_size", &self.tty_size)
+            .finish()
+    }
 }
 
 /// The result of [`crate::ContainerEngine::exec`].

@@ -37,7 +37,7 @@ pub use docker::DockerEngine;
 pub use engine::ContainerEngine;
 pub use error::{ApiError, EngineError};
 pub use info::{
-    BuiltImage, ContainerInfo, ContainerNetwork, ContainerSummary, EngineVersion, ExecOutput,
+    AttachIo, BuiltImage, ContainerInfo, ContainerNetwork, ContainerSummary, EngineVersion, ExecOutput,
     ImageInfo, ImageSummary, LogStream, PublishedPort, RunOutput,
 };
 pub use reference::split_reference;

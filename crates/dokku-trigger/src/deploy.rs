@@ -255,6 +255,63 @@ pub fn scheduler_of(ctx: &crate::Ctx, app: &str) -> Result<String> {
     Ok(first_answer(answers).unwrap_or_else(|| "docker-local".to_string()))
 }
 
+// ---- one-off containers, entering containers and logs (run, enter, logs) ----
+
+/// How `run` hands its options to the scheduler, as Dokku does: exported
+/// environment variables, read by the `scheduler-run` handler.
+pub mod run_env {
+    /// `--no-tty`: `true` runs without a pseudo-TTY.
+    pub const DISABLE_TTY: &str = "DOKKU_DISABLE_TTY";
+    /// `--force-tty`: `true` allocates a pseudo-TTY even when detached.
+    pub const FORCE_TTY: &str = "DOKKU_FORCE_TTY";
+    /// `run:detached` / global `--detach`: `1` starts the container and
+    /// returns its name at once.
+    pub const DETACH: &str = "DOKKU_DETACH_CONTAINER";
+    /// Global `--rm` / `--rm-container`: remove the container at exit (the
+    /// default since 0.25.0).
+    pub const RM: &str = "DOKKU_RM_CONTAINER";
+    /// `--cron-id`: the cron task the container runs for.
+    pub const CRON_ID: &str = "DOKKU_CRON_ID";
+    /// `--ttl-seconds`: how long the container may run before
+    /// `run:retire` reaps it.
+    pub const TTL_SECONDS: &str = "DOKKU_RUN_TTL_SECONDS";
+}
+
+trigger!(
+    /// After a one-off container of `run` exited (or, detached, started).
+    SchedulerPostRun = "scheduler-post-run", Select -> () { scheduler, app, container_id }
+);
+trigger!(
+    /// List the app's one-off containers; `format` is `stdout` or `json`.
+    SchedulerRunList = "scheduler-run-list", Select -> () { scheduler, app, format }
+);
+trigger!(
+    /// Print the logs of the app's one-off containers, or of one of them
+    /// (`container` empty for all); `tail` and `pretty_print` are `true` or
+    /// `false` (`pretty_print` is `--quiet`: raw lines), `num` a line count.
+    SchedulerRunLogs = "scheduler-run-logs", Select -> () { scheduler, app, container, tail, pretty_print, num }
+);
+trigger!(
+    /// Stop the app's one-off containers, or the named one, printing each
+    /// name stopped.
+    SchedulerRunStop = "scheduler-run-stop", Select -> () { scheduler, app, container_name }
+);
+trigger!(
+    /// Stop and remove the app's one-off containers that outlived their
+    /// ttl.
+    SchedulerRunRetire = "scheduler-run-retire", Select -> () { scheduler, app }
+);
+trigger!(
+    /// Print the logs of the app's containers from failed deploys.
+    SchedulerLogsFailed = "scheduler-logs-failed", Select -> () { scheduler, app }
+);
+trigger!(
+    /// One logs property of an app, computed (app value, else global, else
+    /// default): `max-size`, `vector-sink`, `app-label-alias`, ... (answered
+    /// by logs).
+    LogsGetProperty = "logs-get-property", Collect -> String { app, key }
+);
+
 // ---- source and build phase (git, builders, app-json) ----
 
 trigger!(

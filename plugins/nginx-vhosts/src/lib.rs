@@ -116,7 +116,9 @@ pub static PLUGIN: CorePlugin = CorePlugin {
 /// never take over the host's nginx.
 fn owns_global_config(ctx: &Ctx) -> bool {
     let explicit = std::env::var_os("DOKKU_NGINX_CONF_DIR").is_some_and(|v| !v.is_empty());
-    explicit || dokku_core::system::home_of(&ctx.paths.system_user).is_some_and(|h| h == ctx.paths.dokku_root)
+    explicit
+        || dokku_core::system::home_of(&ctx.paths.system_user)
+            .is_some_and(|h| h == ctx.paths.dokku_root)
 }
 
 /// Write the global `dokku.conf` (and the error pages), then reload when

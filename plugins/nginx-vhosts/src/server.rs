@@ -24,7 +24,9 @@
 //! Nginx serves this Dokku installation only when `dokku.conf` in the
 //! config directory includes this `DOKKU_ROOT`; otherwise the proxy is
 //! not set up here (another root's nginx, or none) and app configs are
-//! neither built nor reloaded.
+//! neither built nor reloaded. The `install` trigger writes `dokku.conf`
+//! only for the system user's own root or an explicitly named config
+//! directory, so scratch installations never take over the host's nginx.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

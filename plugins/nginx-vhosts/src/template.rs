@@ -265,11 +265,24 @@ mod tests {
             ("PROXY_PORT_MAP", "http:80:5000 https:443:5000"),
             ("PROXY_UPSTREAM_PORTS", "5000"),
             ("DOKKU_APP_WEB_LISTENERS", "172.17.0.2:5000 172.17.0.3:5000"),
-            ("NGINX_ACCESS_LOG_PATH", "/var/log/nginx/node-js-app-access.log"),
-            ("NGINX_ERROR_LOG_PATH", "/var/log/nginx/node-js-app-error.log"),
+            (
+                "NGINX_ACCESS_LOG_PATH",
+                "/var/log/nginx/node-js-app-access.log",
+            ),
+            (
+                "NGINX_ERROR_LOG_PATH",
+                "/var/log/nginx/node-js-app-error.log",
+            ),
             ("NGINX_BIND_ADDRESS_IP6", "::"),
         ]);
-        for key in ["CLIENT_BODY_TIMEOUT", "CLIENT_HEADER_TIMEOUT", "PROXY_CONNECT_TIMEOUT", "PROXY_READ_TIMEOUT", "PROXY_SEND_TIMEOUT", "SEND_TIMEOUT"] {
+        for key in [
+            "CLIENT_BODY_TIMEOUT",
+            "CLIENT_HEADER_TIMEOUT",
+            "PROXY_CONNECT_TIMEOUT",
+            "PROXY_READ_TIMEOUT",
+            "PROXY_SEND_TIMEOUT",
+            "SEND_TIMEOUT",
+        ] {
             v.insert(key.into(), "60s".into());
         }
         for (k, val) in [
@@ -312,4 +325,3 @@ mod tests {
         assert!(!out.contains("listen      [::]:443"), "{out}");
     }
 }
-

@@ -115,7 +115,7 @@ fn ps_property(ctx: &Ctx, app: &str, property: &str) -> String {
 }
 
 /// The app's environment, global values merged under the app's.
-fn app_env(ctx: &Ctx, app: &str) -> Result<Vec<String>> {
+pub fn app_env(ctx: &Ctx, app: &str) -> Result<Vec<String>> {
     let t = ConfigExport {
         app: app.to_string(),
         global: "false".into(),

@@ -7,9 +7,13 @@
 pub mod commands;
 pub mod containers;
 pub mod deploy;
+pub mod enter;
 pub mod lifecycle;
+pub mod logs;
 pub mod retire;
+pub mod run;
 pub mod store;
+pub mod tty;
 
 use dokku_core::property::{Properties, GLOBAL};
 use dokku_core::report::{ReportSpec, Rows};
@@ -67,6 +71,9 @@ pub static PLUGIN: CorePlugin = CorePlugin {
 };
 
 fn register(bus: &mut Bus) {
+    run::register(bus);
+    enter::register(bus);
+    logs::register(bus);
     bus.on::<SchedulerDeploy, _>(NAME, |ctx, t: &SchedulerDeploy| {
         if t.scheduler != SCHEDULER {
             return Ok(());

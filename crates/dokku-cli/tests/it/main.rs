@@ -16,6 +16,7 @@ mod ssh;
 mod ssh_keys;
 
 mod deploy;
+mod run_logs;
 mod processes;
 mod git;
 

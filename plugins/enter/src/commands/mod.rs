@@ -1,0 +1,3 @@
+//! The `enter` command.
+
+pub mod enter;

@@ -1,0 +1,42 @@
+//! The enter plugin: run a command, or a shell, in one of an app's running
+//! containers. The container belongs to the app's scheduler, reached
+//! through the `scheduler-enter` trigger.
+
+pub mod commands;
+
+use dokku_trigger::plugin::{no_triggers, Command};
+use dokku_trigger::CorePlugin;
+
+/// The plugin descriptor.
+pub static PLUGIN: CorePlugin = CorePlugin {
+    name: "enter",
+    description: "dokku core enter plugin",
+    summary: "Run a command in a running container of an app",
+    namespace: None,
+    commands: &[Command {
+        name: "enter",
+        args: "<app> [<container-type>|--container-id <container-id>] [<cmd>...]",
+        help: "Runs a command (a shell by default) in a running container of the app",
+        takes_app: true,
+        run: commands::enter::run,
+    }],
+    default: Some(commands::enter::run),
+    register: no_triggers,
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn help_layout() {
+        insta::assert_snapshot!(PLUGIN.help_text(), @r#"
+        Usage: dokku enter[:COMMAND]
+
+        Run a command in a running container of an app
+
+        Additional commands:
+            enter <app> [<container-type>|--container-id <container-id>] [<cmd>...]  Runs a command (a shell by default) in a running container of the app
+        "#);
+    }
+}

@@ -1,0 +1,135 @@
+//! `logs:set [--global|<app>] <key> [<value>]`: `max-size`, `vector-sink`,
+//! `vector-cron-sink`, `app-label-alias`, and the global-only
+//! `vector-image` and `vector-networks`. Values are checked as Dokku checks
+//! them; the vector container is not reloaded (it is not managed here).
+
+use dokku_core::property::GLOBAL;
+use dokku_core::set::{self, Scope, Settable};
+use dokku_core::{Error, Result};
+use dokku_trigger::Ctx;
+
+use crate::store::{GLOBAL_ONLY, PLUGIN};
+
+const SETTABLE: &[Settable<'static>] = &[
+    Settable {
+        key: "app-label-alias",
+        scope: Scope::Both,
+    },
+    Settable {
+        key: "max-size",
+        scope: Scope::Both,
+    },
+    Settable {
+        key: "vector-cron-sink",
+        scope: Scope::Both,
+    },
+    Settable {
+        key: "vector-image",
+        scope: Scope::Global,
+    },
+    Settable {
+        key: "vector-networks",
+        scope: Scope::Global,
+    },
+    Settable {
+        key: "vector-sink",
+        scope: Scope::Both,
+    },
+];
+
+/// Check a value the way Dokku does before it is stored.
+pub fn validate(key: &str, value: &str) -> Result<()> {
+    match key {
+        "max-size" => {
+            if value == "unlimited" {
+                return Ok(());
+            }
+            let Some(unit) = value.chars().last() else {
+                return Ok(());
+            };
+            if !matches!(unit, 'k' | 'm' | 'g') {
+                return Err(Error::fail(
+                    "Invalid max-size unit measure, value must end in any of [k, m, g]",
+                ));
+            }
+            let number = &value[..value.len() - 1];
+            if number.is_empty() || number.parse::<u64>().is_err() {
+                return Err(Error::fail(
+                    "Invalid max-size value, must be a number followed by a unit of measure [k, m, g]",
+                ));
+            }
+            Ok(())
+        }
+        "app-label-alias" => {
+            let mut chars = value.chars();
+            let first = chars.next().is_some_and(|c| c.is_ascii_alphanumeric());
+            let rest = chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+            if first && rest {
+                Ok(())
+            } else {
+                Err(Error::fail("Invalid app-label-alias value, must start with a letter or number and contain only letters, numbers, and any of [_, ., -]"))
+            }
+        }
+        "vector-networks" => {
+            if value.split(',').any(|n| n.trim().is_empty()) {
+                return Err(Error::fail(
+                    "Invalid vector-networks value, empty entry in comma-separated list",
+                ));
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Run the command.
+pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
+    let global = argv.iter().any(|a| a == GLOBAL);
+    if !global {
+        if let Some(key) = argv.get(1).map(String::as_str) {
+            if GLOBAL_ONLY.contains(&key) {
+                return Err(Error::fail(format!(
+                    "{key} may only be set globally with --global"
+                )));
+            }
+        }
+    }
+    set::run_command(&ctx.paths, &ctx.out, PLUGIN, SETTABLE, argv, &validate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(key: &str, value: &str, expected: &str) {
+        let got = match validate(key, value) {
+            Ok(()) => "ok".to_string(),
+            Err(e) => e.to_string(),
+        };
+        assert_eq!(got, expected, "{key} {value}");
+    }
+
+    #[test]
+    fn values_checked_as_dokku_does() {
+        check("max-size", "20m", "ok");
+        check("max-size", "unlimited", "ok");
+        check(
+            "max-size",
+            "20",
+            "Invalid max-size unit measure, value must end in any of [k, m, g]",
+        );
+        check(
+            "max-size",
+            "xm",
+            "Invalid max-size value, must be a number followed by a unit of measure [k, m, g]",
+        );
+        check("app-label-alias", "app_name", "ok");
+        check("app-label-alias", "_bad", "Invalid app-label-alias value, must start with a letter or number and contain only letters, numbers, and any of [_, ., -]");
+        check("vector-networks", "a,b", "ok");
+        check(
+            "vector-networks",
+            "a,,b",
+            "Invalid vector-networks value, empty entry in comma-separated list",
+        );
+    }
+}

@@ -1,0 +1,105 @@
+//! The logs properties: where they are stored, their defaults, the
+//! computed values and the report rows.
+
+use dokku_core::property::{Properties, GLOBAL};
+use dokku_core::report::Rows;
+use dokku_core::Paths;
+
+/// The plugin's name and property namespace.
+pub const PLUGIN: &str = "logs";
+
+/// The vector image used when none is set.
+pub const DEFAULT_VECTOR_IMAGE: &str = "timberio/vector:0.49.0-debian";
+
+/// The default of a property.
+pub fn default(key: &str) -> &'static str {
+    match key {
+        "app-label-alias" => "com.dokku.app-name",
+        "max-size" => "10m",
+        "vector-image" => DEFAULT_VECTOR_IMAGE,
+        _ => "",
+    }
+}
+
+/// Properties settable only with `--global`.
+pub const GLOBAL_ONLY: &[&str] = &["vector-image", "vector-networks"];
+
+/// The app's value, else the global one, else the default. Global-only
+/// properties ignore the app.
+pub fn computed(paths: &Paths, app: &str, key: &str) -> String {
+    let p = Properties::new(paths, PLUGIN);
+    if !app.is_empty() && app != GLOBAL && !GLOBAL_ONLY.contains(&key) {
+        let v = p.get_str(app, key);
+        if !v.trim().is_empty() {
+            return v;
+        }
+    }
+    let v = p.get_str(GLOBAL, key);
+    if !v.trim().is_empty() {
+        return v;
+    }
+    default(key).to_string()
+}
+
+/// One app's report rows, sorted by flag.
+pub fn rows(paths: &Paths, app: &str) -> Rows {
+    let p = Properties::new(paths, PLUGIN);
+    let mut rows: Rows = Vec::new();
+    for key in [
+        "app-label-alias",
+        "max-size",
+        "vector-cron-sink",
+        "vector-sink",
+    ] {
+        rows.push((format!("--logs-{key}"), p.get_str(app, key)));
+        rows.push((format!("--logs-global-{key}"), p.get_str(GLOBAL, key)));
+        rows.push((format!("--logs-computed-{key}"), computed(paths, app, key)));
+    }
+    for key in GLOBAL_ONLY {
+        rows.push((format!("--logs-global-{key}"), p.get_str(GLOBAL, key)));
+        rows.push((format!("--logs-computed-{key}"), computed(paths, app, key)));
+    }
+    rows.sort();
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dokku_output::Output;
+
+    #[test]
+    fn computed_values_and_report() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let paths = Paths::for_roots(&d.path().join("home"), &d.path().join("lib"));
+        let p = Properties::new(&paths, PLUGIN);
+        assert_eq!(computed(&paths, "app", "max-size"), "10m");
+        p.write(GLOBAL, "max-size", "20m").expect("write");
+        assert_eq!(computed(&paths, "app", "max-size"), "20m");
+        p.write("app", "max-size", "unlimited").expect("write");
+        assert_eq!(computed(&paths, "app", "max-size"), "unlimited");
+        p.write("app", "vector-sink", "console://?encoding[codec]=json")
+            .expect("write");
+        let (out, cap) = Output::captured(false);
+        dokku_core::report::render_text(&crate::SPEC, "app", &rows(&paths, "app"), &out);
+        insta::assert_snapshot!(cap.stdout(), @r#"
+        =====> app logs information
+               Logs app label alias:           
+               Logs computed app label alias:  com.dokku.app-name
+               Logs computed max size:         unlimited
+               Logs computed vector cron sink: 
+               Logs computed vector image:     timberio/vector:0.49.0-debian
+               Logs computed vector networks:  
+               Logs computed vector sink:      console://?encoding[codec]=json
+               Logs global app label alias:    
+               Logs global max size:           20m
+               Logs global vector cron sink:   
+               Logs global vector image:       
+               Logs global vector networks:    
+               Logs global vector sink:        
+               Logs max size:                  unlimited
+               Logs vector cron sink:          
+               Logs vector sink:               console://?encoding[codec]=json
+        "#);
+    }
+}

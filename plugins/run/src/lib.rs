@@ -1,0 +1,86 @@
+//! The run plugin: one-off containers of an app. `run` and `run:detached`
+//! start them, `run:list`, `run:logs`, `run:stop` and `run:retire` look
+//! after them. The containers themselves belong to the app's scheduler,
+//! reached through the `scheduler-run*` triggers.
+
+pub mod commands;
+pub mod container;
+
+use dokku_trigger::plugin::{no_triggers, Command, RunFn};
+use dokku_trigger::CorePlugin;
+
+use commands as c;
+
+const fn cmd(name: &'static str, args: &'static str, help: &'static str, run: RunFn) -> Command {
+    Command {
+        name,
+        args,
+        help,
+        takes_app: true,
+        run,
+    }
+}
+
+/// The plugin descriptor.
+pub static PLUGIN: CorePlugin = CorePlugin {
+    name: "run",
+    description: "dokku core run plugin",
+    summary: "Run one-off commands in new containers of an app",
+    namespace: None,
+    commands: &[
+        cmd(
+            "run",
+            "[-e|--env KEY=VALUE] [--no-tty] [--ttl-seconds SECONDS] <app> <cmd>",
+            "Runs a command in a new container from the app's current image",
+            c::run::run,
+        ),
+        cmd(
+            "run:detached",
+            "[-e|--env KEY=VALUE] [--force-tty] [--ttl-seconds SECONDS] <app> <cmd>",
+            "Starts a command in a new background container and prints its name",
+            c::detached::run,
+        ),
+        cmd(
+            "run:list",
+            "[--format json|stdout] <app>",
+            "Lists the app's running one-off containers",
+            c::list::run,
+        ),
+        cmd(
+            "run:logs",
+            "<app|--container CONTAINER> [-h] [-t] [-n num] [-q]",
+            "Shows the output of the app's one-off containers",
+            c::logs::run,
+        ),
+        cmd("run:retire", "[<app>]", "", c::retire::run),
+        cmd(
+            "run:stop",
+            "<app|--container CONTAINER>",
+            "Stops every one-off container of the app, or the one named",
+            c::stop::run,
+        ),
+    ],
+    default: Some(c::run::run),
+    register: no_triggers,
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn help_layout() {
+        insta::assert_snapshot!(PLUGIN.help_text(), @r#"
+        Usage: dokku run[:COMMAND]
+
+        Run one-off commands in new containers of an app
+
+        Additional commands:
+            run [-e|--env KEY=VALUE] [--no-tty] [--ttl-seconds SECONDS] <app> <cmd>              Runs a command in a new container from the app's current image
+            run:detached [-e|--env KEY=VALUE] [--force-tty] [--ttl-seconds SECONDS] <app> <cmd>  Starts a command in a new background container and prints its name
+            run:list [--format json|stdout] <app>                                                Lists the app's running one-off containers
+            run:logs <app|--container CONTAINER> [-h] [-t] [-n num] [-q]                         Shows the output of the app's one-off containers
+            run:stop <app|--container CONTAINER>                                                 Stops every one-off container of the app, or the one named
+        "#);
+    }
+}

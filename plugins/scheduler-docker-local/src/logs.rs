@@ -1,0 +1,237 @@
+//! Container logs for docker-local: `scheduler-logs` (the app's deployed
+//! containers, merged, each line prefixed with its timestamp and
+//! `app[<dyno>]:` unless quiet), `scheduler-logs-failed`, and the printer
+//! `scheduler-run-logs` shares.
+
+use dokku_core::{Error, Result};
+use dokku_docker::{ContainerEngine, ContainerFilter, LogOptions};
+use dokku_trigger::Ctx;
+
+use crate::containers::{self, docker_err, APP_LABEL, DYNO_LABEL, TYPE_LABEL};
+use crate::store;
+
+/// The colours Dokku cycles through for the prefixes of each container.
+const COLORS: [u8; 5] = [36, 33, 32, 35, 31];
+
+/// How logs are read and shown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Options {
+    /// Keep streaming (`--tail`).
+    pub follow: bool,
+    /// Raw lines without timestamps and names (`--quiet`).
+    pub quiet: bool,
+    /// Lines per container; all when `None`.
+    pub num: Option<u64>,
+}
+
+impl Options {
+    /// From the trigger's `tail`, `pretty_print` (the quiet flag) and
+    /// `num` arguments; a negative or missing count means all lines.
+    pub fn from_trigger(tail: &str, pretty_print: &str, num: &str) -> Options {
+        Options {
+            follow: tail == "true",
+            quiet: pretty_print == "true",
+            num: num
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .and_then(|n| u64::try_from(n).ok()),
+        }
+    }
+}
+
+/// One container whose logs are shown, and the name its lines carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// `web.1`, `run.1234`.
+    pub dyno: String,
+    /// Container id or name.
+    pub container: String,
+}
+
+/// One line as shown: `\x1b[<c>m<timestamp> app[<dyno>]:\x1b[0m <text>`,
+/// or the bare text when quiet.
+pub fn format_line(color: u8, dyno: &str, raw: &str, quiet: bool) -> String {
+    if quiet {
+        return raw.to_string();
+    }
+    let (ts, text) = raw.split_once(' ').unwrap_or((raw, ""));
+    format!("\x1b[{color}m{ts} app[{dyno}]:\x1b[0m {text}")
+}
+
+/// The timestamp docker put in front of a line.
+fn timestamp(raw: &str) -> &str {
+    raw.split_once(' ').map(|(t, _)| t).unwrap_or(raw)
+}
+
+/// Print the logs of `sources`. Without `follow`, the lines of every
+/// container are merged in time order; with it, each container streams as
+/// its lines come.
+pub fn print(ctx: &Ctx, sources: &[Source], opts: &Options) -> Result<()> {
+    let log_opts = LogOptions {
+        tail: opts.num,
+        follow: opts.follow,
+        timestamps: true,
+        ..LogOptions::default()
+    };
+    let strip = |raw: &str| -> String {
+        raw.split_once(' ')
+            .map(|(_, t)| t)
+            .unwrap_or("")
+            .to_string()
+    };
+    if !opts.follow {
+        let engine = containers::engine()?;
+        let mut lines: Vec<(String, usize, String)> = Vec::new();
+        for (i, s) in sources.iter().enumerate() {
+            let color = COLORS[i % COLORS.len()];
+            let mut mine: Vec<String> = Vec::new();
+            match engine.container_logs(&s.container, &log_opts, &mut |_, l| {
+                mine.push(l.to_string())
+            }) {
+                Err(e) if e.is_not_found() => continue,
+                other => other.map_err(docker_err("read container logs"))?,
+            }
+            for raw in mine {
+                let shown = if opts.quiet {
+                    strip(&raw)
+                } else {
+                    format_line(color, &s.dyno, &raw, false)
+                };
+                lines.push((timestamp(&raw).to_string(), i, shown));
+            }
+        }
+        // Docker's timestamps have a fixed width: text order is time order.
+        lines.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+        let mut text = String::new();
+        for (_, _, l) in lines {
+            text.push_str(&l);
+            text.push('\n');
+        }
+        ctx.out.write_out(&text);
+        return Ok(());
+    }
+    let failure: std::sync::Mutex<Option<Error>> = std::sync::Mutex::new(None);
+    std::thread::scope(|scope| {
+        for (i, s) in sources.iter().enumerate() {
+            let (failure, out, log_opts) = (&failure, ctx.out.clone(), &log_opts);
+            scope.spawn(move || {
+                let color = COLORS[i % COLORS.len()];
+                let result = containers::engine().and_then(|engine| {
+                    engine
+                        .container_logs(&s.container, log_opts, &mut |_, raw| {
+                            let shown = if opts.quiet {
+                                strip(raw)
+                            } else {
+                                format_line(color, &s.dyno, raw, false)
+                            };
+                            out.line(&shown);
+                        })
+                        .map_err(docker_err("read container logs"))
+                });
+                if let (Err(e), Ok(mut f)) = (result, failure.lock()) {
+                    f.get_or_insert(e);
+                }
+            });
+        }
+    });
+    match failure.into_inner().ok().flatten() {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// The recorded containers of a process type (`web`), of one dyno
+/// (`web.1`), or of every type when `process_type` is empty.
+pub fn sources(ctx: &Ctx, app: &str, process_type: &str) -> Vec<Source> {
+    store::records(&ctx.paths, app)
+        .into_iter()
+        .filter(|(dyno, _)| {
+            process_type.is_empty()
+                || dyno == process_type
+                || dyno.rsplit_once('.').map(|(p, _)| p) == Some(process_type)
+        })
+        .map(|(dyno, r)| Source {
+            dyno,
+            container: r.container_id,
+        })
+        .collect()
+}
+
+/// `scheduler-logs`: the logs of the app's deployed containers.
+pub fn logs(ctx: &Ctx, app: &str, process_type: &str, opts: &Options) -> Result<()> {
+    let sources = sources(ctx, app, process_type);
+    if sources.is_empty() {
+        return Err(Error::fail("No containers found for app"));
+    }
+    print(ctx, &sources, opts)
+}
+
+/// `scheduler-logs-failed`: the output of the app's deploy containers that
+/// are no longer running.
+pub fn failed(ctx: &Ctx, app: &str) -> Result<()> {
+    let engine = containers::engine()?;
+    let mut f = ContainerFilter::label(format!("{APP_LABEL}={app}"));
+    f.labels.push(format!("{TYPE_LABEL}=deploy"));
+    f.statuses = vec!["exited".into(), "dead".into(), "created".into()];
+    let mut failed = engine
+        .list_containers(&f)
+        .map_err(docker_err("list containers"))?;
+    if failed.is_empty() {
+        ctx.out.warn("No failed containers found");
+        return Ok(());
+    }
+    failed.sort_by_key(|c| c.created);
+    let sources: Vec<Source> = failed
+        .into_iter()
+        .map(|c| Source {
+            dyno: c
+                .labels
+                .get(DYNO_LABEL)
+                .cloned()
+                .unwrap_or_else(|| c.name().unwrap_or_default().to_string()),
+            container: c.id,
+        })
+        .collect();
+    print(ctx, &sources, &Options::default())
+}
+
+/// Subscribe the `scheduler-logs` and `scheduler-logs-failed` handlers.
+pub fn register(bus: &mut dokku_trigger::Bus) {
+    use dokku_trigger::deploy::{SchedulerLogs, SchedulerLogsFailed};
+    bus.on::<SchedulerLogs, _>(store::PLUGIN, |ctx, t: &SchedulerLogs| {
+        let opts = Options::from_trigger(&t.tail, &t.pretty_print, &t.num);
+        logs(ctx, &t.app, &t.process_type, &opts)
+    });
+    bus.on::<SchedulerLogsFailed, _>(store::PLUGIN, |ctx, t: &SchedulerLogsFailed| {
+        failed(ctx, &t.app)
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_and_options() {
+        assert_eq!(
+            format_line(
+                36,
+                "web.1",
+                "2024-01-02T03:04:05.000000000Z hello world",
+                false
+            ),
+            "\x1b[36m2024-01-02T03:04:05.000000000Z app[web.1]:\x1b[0m hello world"
+        );
+        assert_eq!(format_line(36, "web.1", "hello", true), "hello");
+        assert_eq!(
+            Options::from_trigger("false", "true", "100"),
+            Options {
+                follow: false,
+                quiet: true,
+                num: Some(100)
+            }
+        );
+        assert_eq!(Options::from_trigger("true", "false", "-1").num, None);
+    }
+}

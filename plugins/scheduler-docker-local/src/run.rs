@@ -1,0 +1,606 @@
+//! One-off containers for docker-local: `scheduler-run` (attached or
+//! detached `<app>.run.<N>` containers from the deployed image),
+//! `scheduler-run-list`, `scheduler-run-stop`, `scheduler-run-retire` and
+//! `scheduler-run-logs`.
+
+use std::collections::BTreeMap;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use dokku_core::{Error, Result};
+use dokku_docker::options::apply_docker_options;
+use dokku_docker::{
+    AttachIo, ContainerEngine, ContainerFilter, ContainerSpec, ContainerSummary, LogStream,
+};
+use dokku_trigger::deploy::{
+    first_answer, run_env, scheduler_of, ProcfileGetCommand, SchedulerPostRun,
+};
+use dokku_trigger::proxy::NetworkGetProperty;
+use dokku_trigger::triggers::{ContainerArgs, DockerArgsProcessRun};
+use dokku_trigger::Ctx;
+
+use crate::containers::{self, docker_err, APP_LABEL, DYNO_LABEL, TYPE_LABEL};
+use crate::deploy::{self, BUILDER_LABEL};
+use crate::{lifecycle, logs, store, tty};
+
+/// Label with the cron task a one-off container runs for.
+pub const CRON_ID_LABEL: &str = "com.dokku.cron-id";
+/// Label with the seconds a one-off container may run before
+/// `run:retire` reaps it.
+pub const TTL_LABEL: &str = "com.dokku.active-deadline-seconds";
+/// How long a one-off container may run by default: a day.
+pub const DEFAULT_TTL_SECONDS: u64 = 86_400;
+
+fn env_flag(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+        .unwrap_or(0)
+}
+
+/// A container number in Dokku's range (bash's `$RANDOM`).
+fn dyno_number(attempt: u32) -> u32 {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    (nanos ^ std::process::id() ^ attempt.wrapping_mul(7919)) % 32768
+}
+
+/// The image one-off containers run: the image of the app's running
+/// containers, else the app's current release image.
+fn run_image(ctx: &Ctx, engine: &dyn ContainerEngine, app: &str) -> Result<(String, String)> {
+    for r in store::records(&ctx.paths, app).values() {
+        if let Ok(info) = engine.inspect_container(&r.container_id) {
+            if let Some(image) = info.image.filter(|i| !i.is_empty()) {
+                let tag = image
+                    .rsplit_once(':')
+                    .filter(|(_, t)| !t.contains('/'))
+                    .map(|(_, t)| t.to_string())
+                    .unwrap_or_else(|| "latest".to_string());
+                return Ok((image, tag));
+            }
+        }
+    }
+    let (repo, tag) = deploy::image_name(ctx, app, "")?;
+    Ok((format!("{repo}:{tag}"), tag))
+}
+
+/// What `scheduler-run` received: the `-e` values and the command.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RunArgs {
+    /// `KEY=VALUE` pairs.
+    pub env: Vec<String>,
+    /// The command and its arguments (may be empty: the image's command).
+    pub cmd: Vec<String>,
+}
+
+impl RunArgs {
+    /// Parse `ENV_COUNT ENV... CMD...`, the arguments after the app.
+    pub fn parse(args: &[String]) -> RunArgs {
+        let Some(count) = args.first().and_then(|c| c.parse::<usize>().ok()) else {
+            return RunArgs {
+                env: Vec::new(),
+                cmd: args.to_vec(),
+            };
+        };
+        let end = (1 + count).min(args.len());
+        RunArgs {
+            env: args[1..end].to_vec(),
+            cmd: args[end..].to_vec(),
+        }
+    }
+
+    /// The trigger arguments in Dokku's order.
+    pub fn to_args(&self) -> Vec<String> {
+        let mut v = vec![self.env.len().to_string()];
+        v.extend(self.env.iter().cloned());
+        v.extend(self.cmd.iter().cloned());
+        v
+    }
+}
+
+/// The labels of a one-off container.
+pub fn run_labels(
+    app: &str,
+    number: u32,
+    ttl: u64,
+    cron_id: Option<&str>,
+) -> BTreeMap<String, String> {
+    let mut labels = BTreeMap::from([
+        ("dokku".to_string(), String::new()),
+        (
+            "org.label-schema.schema-version".to_string(),
+            "1.0".to_string(),
+        ),
+        ("org.label-schema.vendor".to_string(), "dokku".to_string()),
+        (APP_LABEL.to_string(), app.to_string()),
+        (TYPE_LABEL.to_string(), "run".to_string()),
+        (DYNO_LABEL.to_string(), format!("run.{number}")),
+        (TTL_LABEL.to_string(), ttl.to_string()),
+    ]);
+    if let Some(id) = cron_id {
+        labels.insert(CRON_ID_LABEL.to_string(), id.to_string());
+    }
+    labels
+}
+
+/// `scheduler-run`: run a command in a new `<app>.run.<N>` container.
+/// Attached, the command's exit code becomes ours; detached, the
+/// container's name is printed.
+pub fn run(ctx: &Ctx, app: &str, args: &[String]) -> Result<()> {
+    let RunArgs { env, mut cmd } = RunArgs::parse(args);
+    if !lifecycle::is_deployed(ctx, app) {
+        return Err(Error::fail(format!("App {app} has not been deployed")));
+    }
+    let engine = containers::engine()?;
+    let (image, tag) = run_image(ctx, &engine, app)?;
+    let info = match engine.image_inspect(&image) {
+        Ok(i) => i,
+        Err(e) if e.is_not_found() => {
+            return Err(Error::fail(format!("App image ({image}) not found")))
+        }
+        Err(e) => return Err(docker_err("inspect image")(e)),
+    };
+    let builder = info.labels.get(BUILDER_LABEL).cloned().unwrap_or_default();
+
+    if let Some(first) = cmd.first().cloned() {
+        let t = ProcfileGetCommand {
+            app: app.to_string(),
+            process_type: first.clone(),
+            port: "5000".into(),
+        };
+        if let Some(found) = ctx.bus.collect(ctx, &t).ok().and_then(first_answer) {
+            ctx.out.info1_quiet(&format!(
+                "Found '{first}' in Procfile, running that command"
+            ));
+            let mut words = shlex::split(&found)
+                .unwrap_or_else(|| found.split_whitespace().map(str::to_string).collect());
+            words.extend(cmd.drain(1..));
+            cmd = words;
+        }
+    }
+    if builder == "herokuish" {
+        cmd.insert(0, "/exec".to_string());
+    }
+
+    let detach = env_flag(run_env::DETACH).is_some_and(|v| v != "0" && v != "false");
+    let force_tty = env_flag(run_env::FORCE_TTY).as_deref() == Some("true");
+    let no_tty = env_flag(run_env::DISABLE_TTY).as_deref() == Some("true");
+    let tty = force_tty || (!detach && !no_tty && tty::stdin_is_terminal());
+    let ttl = env_flag(run_env::TTL_SECONDS)
+        .and_then(|v| v.parse::<u64>().ok())
+        .unwrap_or(DEFAULT_TTL_SECONDS);
+    let cron_id = env_flag(run_env::CRON_ID);
+
+    let mut base = ContainerSpec::new(image.clone());
+    base.cmd = (!cmd.is_empty()).then_some(cmd);
+    base.env = deploy::app_env(ctx, app)?;
+    base.init = store::init_process(
+        &ctx.paths,
+        app,
+        info.labels
+            .get("org.opencontainers.image.vendor")
+            .map(String::as_str),
+    );
+    base.tty = tty;
+    base.open_stdin = !detach || tty;
+    let t = DockerArgsProcessRun {
+        app: app.to_string(),
+        image_source_type: if builder.is_empty() {
+            "dockerfile".into()
+        } else {
+            builder.clone()
+        },
+        image_tag: tag,
+    };
+    let extra = ContainerArgs::merge(ctx.bus.collect(ctx, &t)?);
+    base.mounts
+        .extend(extra.mounts.iter().map(deploy::to_mount));
+    let ignored =
+        apply_docker_options(&mut base, &extra.options).map_err(|e| Error::fail(e.to_string()))?;
+    for o in ignored.unknown {
+        ctx.out
+            .warn(&format!("Ignoring unsupported docker option for run: {o}"));
+    }
+    if base.network.is_none() {
+        let t = NetworkGetProperty {
+            app: app.to_string(),
+            key: "initial-network".into(),
+        };
+        base.network = ctx
+            .bus
+            .collect(ctx, &t)?
+            .into_iter()
+            .map(|n| n.trim().to_string())
+            .find(|n| !n.is_empty());
+    }
+
+    for attempt in 0..20 {
+        let number = dyno_number(attempt);
+        let name = format!("{app}.run.{number}");
+        let mut spec = base.clone();
+        spec.name = Some(name.clone());
+        spec.env.push(format!("DYNO=run.{number}"));
+        spec.env.extend(env.iter().cloned());
+        spec.labels = run_labels(app, number, ttl, cron_id.as_deref());
+
+        if detach {
+            spec.auto_remove = true;
+            let id = match engine.create_container(&spec) {
+                Err(e) if e.is_conflict() => continue,
+                other => other.map_err(docker_err("create container"))?,
+            };
+            if let Err(e) = engine.start_container(&id) {
+                let _ = engine.remove_container(&id, true);
+                return Err(docker_err("start container")(e));
+            }
+            ctx.out.line(&name);
+            post_run(ctx, app, &id)?;
+            return Ok(());
+        }
+
+        let io = AttachIo {
+            stdin: Some(Box::new(std::io::stdin())),
+            tty_size: if tty { tty::size() } else { None },
+        };
+        let raw = (tty && tty::stdin_is_terminal()).then(tty::RawMode::enter);
+        let out = ctx.out.clone();
+        let result = engine.run_attached(&spec, io, &mut |stream, bytes| match stream {
+            LogStream::Stdout => out.write_out_bytes(bytes),
+            LogStream::Stderr => out.write_err(&String::from_utf8_lossy(bytes)),
+        });
+        drop(raw);
+        let code = match result {
+            Err(e) if e.is_conflict() => continue,
+            other => other.map_err(docker_err("run container"))?,
+        };
+        post_run(ctx, app, &name)?;
+        return if code == 0 {
+            Ok(())
+        } else {
+            Err(Error::exit(i32::try_from(code).unwrap_or(1)))
+        };
+    }
+    Err(Error::other(
+        "run",
+        "no free one-off container name after 20 attempts",
+    ))
+}
+
+fn post_run(ctx: &Ctx, app: &str, container: &str) -> Result<()> {
+    let t = SchedulerPostRun {
+        scheduler: scheduler_of(ctx, app)?,
+        app: app.to_string(),
+        container_id: container.to_string(),
+    };
+    ctx.bus.select(ctx, &t)?;
+    Ok(())
+}
+
+/// The app's one-off containers; only running ones unless `all`.
+pub fn run_containers(
+    engine: &dyn ContainerEngine,
+    app: &str,
+    all: bool,
+) -> Result<Vec<ContainerSummary>> {
+    let f = ContainerFilter {
+        all,
+        labels: vec![format!("{APP_LABEL}={app}"), format!("{TYPE_LABEL}=run")],
+        ..ContainerFilter::default()
+    };
+    let mut v = engine
+        .list_containers(&f)
+        .map_err(docker_err("list containers"))?;
+    v.sort_by(|a, b| b.created.cmp(&a.created).then(a.names.cmp(&b.names)));
+    Ok(v)
+}
+
+/// docker's `HumanDuration`, as `docker ps` shows "created ... ago".
+pub fn human_duration(seconds: i64) -> String {
+    let s = seconds;
+    if s < 1 {
+        return "Less than a second".into();
+    }
+    if s == 1 {
+        return "1 second".into();
+    }
+    if s < 60 {
+        return format!("{s} seconds");
+    }
+    let minutes = s / 60;
+    if minutes == 1 {
+        return "About a minute".into();
+    }
+    if minutes < 60 {
+        return format!("{minutes} minutes");
+    }
+    let hours = (s + 1800) / 3600;
+    if hours == 1 {
+        return "About an hour".into();
+    }
+    if hours < 48 {
+        return format!("{hours} hours");
+    }
+    if hours < 24 * 7 * 2 {
+        return format!("{} days", hours / 24);
+    }
+    if hours < 24 * 30 * 2 {
+        return format!("{} weeks", hours / 24 / 7);
+    }
+    if hours < 24 * 365 * 2 {
+        return format!("{} months", hours / 24 / 30);
+    }
+    format!("{} years", s / 3600 / 24 / 365)
+}
+
+/// A unix time as Go prints a `time.Time` in UTC:
+/// `2022-08-03 05:47:44 +0000 UTC`.
+pub fn go_time_utc(unix: i64) -> String {
+    let days = unix.div_euclid(86_400);
+    let secs = unix.rem_euclid(86_400);
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} +0000 UTC",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+/// docker's `Ellipsis`: at most `max` characters, the last one `…` when cut.
+fn ellipsis(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_string();
+    }
+    let mut t: String = s.chars().take(max - 1).collect();
+    t.push('…');
+    t
+}
+
+/// Lay out rows as docker's `table` format does (a tabwriter with minimum
+/// width 10 and padding 3; the last column unpadded).
+pub fn docker_table(rows: &[Vec<String>]) -> String {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..cols)
+        .map(|i| {
+            rows.iter()
+                .filter_map(|r| r.get(i))
+                .map(|c| c.chars().count() + 3)
+                .max()
+                .unwrap_or(0)
+                .max(10)
+        })
+        .collect();
+    let mut out = String::new();
+    for r in rows {
+        for (i, c) in r.iter().enumerate() {
+            out.push_str(c);
+            if i + 1 < r.len() {
+                out.push_str(&" ".repeat(widths[i] - c.chars().count()));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// `scheduler-run-list`: the app's running one-off containers.
+pub fn list(ctx: &Ctx, app: &str, format: &str) -> Result<()> {
+    let engine = containers::engine()?;
+    let list = run_containers(&engine, app, false)?;
+    let quote = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    if format == "json" {
+        let items: Vec<serde_json::Value> = list
+            .iter()
+            .map(|c| {
+                serde_json::json!({
+                    "name": c.name().unwrap_or_default(),
+                    "state": c.state,
+                    "command": quote(&c.command),
+                    "created_at": go_time_utc(c.created),
+                })
+            })
+            .collect();
+        let text = serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".into());
+        ctx.out.line(&text);
+        return Ok(());
+    }
+    ctx.out.info2_quiet(&format!("{app} run containers"));
+    let mut rows = vec![vec![
+        "NAMES".to_string(),
+        "COMMAND".to_string(),
+        "CREATED".to_string(),
+    ]];
+    let now = now();
+    for c in &list {
+        rows.push(vec![
+            c.name().unwrap_or_default().to_string(),
+            quote(&ellipsis(&c.command, 20)),
+            format!("{} ago", human_duration(now - c.created)),
+        ]);
+    }
+    ctx.out.write_out(&docker_table(&rows));
+    Ok(())
+}
+
+/// Whether a container is a one-off container of `app`.
+fn is_run_of(c: &dokku_docker::ContainerInfo, app: &str) -> bool {
+    c.labels.get(APP_LABEL).map(String::as_str) == Some(app)
+        && c.labels.get(TYPE_LABEL).map(String::as_str) == Some("run")
+}
+
+/// `scheduler-run-stop`: stop the named one-off container, or every running
+/// one of the app, printing each name.
+pub fn stop(ctx: &Ctx, app: &str, container: &str) -> Result<()> {
+    let engine = containers::engine()?;
+    let names: Vec<String> = if container.is_empty() {
+        run_containers(&engine, app, false)?
+            .iter()
+            .filter_map(|c| c.name().map(str::to_string))
+            .collect()
+    } else {
+        match engine.inspect_container(container) {
+            Ok(i) if is_run_of(&i, app) => vec![i.name],
+            Ok(_) => return Err(Error::fail("Specified container must be a run container")),
+            Err(e) if e.is_not_found() => {
+                return Err(Error::fail("Specified container does not exist"))
+            }
+            Err(e) => return Err(docker_err("inspect container")(e)),
+        }
+    };
+    let timeout = containers::stop_timeout(ctx, app);
+    for name in names {
+        match engine.stop_container(&name, Some(timeout)) {
+            Ok(()) => ctx.out.line(&name),
+            Err(e) if e.is_not_found() => ctx.out.line(&name),
+            Err(e) => return Err(docker_err("stop container")(e)),
+        }
+    }
+    Ok(())
+}
+
+/// `scheduler-run-retire`: stop and remove the app's one-off containers
+/// that ran longer than their ttl.
+pub fn retire(ctx: &Ctx, app: &str) -> Result<()> {
+    let engine = containers::engine()?;
+    let now = now();
+    for c in run_containers(&engine, app, true)? {
+        let ttl = c
+            .labels
+            .get(TTL_LABEL)
+            .and_then(|v| v.parse::<i64>().ok())
+            .unwrap_or(DEFAULT_TTL_SECONDS as i64);
+        if c.created + ttl > now {
+            continue;
+        }
+        let name = c.name().unwrap_or(&c.id).to_string();
+        ctx.out
+            .verbose_quiet(&format!("Retiring run container {name}"));
+        let _ = engine.stop_container(&c.id, Some(containers::stop_timeout(ctx, app)));
+        match engine.remove_container(&c.id, true) {
+            Err(e) if !e.is_not_found() => return Err(docker_err("remove container")(e)),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// `scheduler-run-logs`: the logs of one one-off container, or of every
+/// running one of the app.
+pub fn run_logs(ctx: &Ctx, app: &str, container: &str, opts: &logs::Options) -> Result<()> {
+    let engine = containers::engine()?;
+    let sources: Vec<logs::Source> = if container.is_empty() {
+        run_containers(&engine, app, false)?
+            .into_iter()
+            .rev()
+            .map(|c| logs::Source {
+                dyno: c
+                    .labels
+                    .get(DYNO_LABEL)
+                    .cloned()
+                    .unwrap_or_else(|| c.name().unwrap_or_default().to_string()),
+                container: c.id,
+            })
+            .collect()
+    } else {
+        match engine.inspect_container(container) {
+            Ok(i) if is_run_of(&i, app) => vec![logs::Source {
+                dyno: i.labels.get(DYNO_LABEL).cloned().unwrap_or(i.name),
+                container: i.id,
+            }],
+            Ok(_) => return Err(Error::fail("Specified container must be a run container")),
+            Err(e) if e.is_not_found() => {
+                return Err(Error::fail("Specified container does not exist"))
+            }
+            Err(e) => return Err(docker_err("inspect container")(e)),
+        }
+    };
+    logs::print(ctx, &sources, opts)
+}
+
+/// Subscribe the one-off container handlers.
+pub fn register(bus: &mut dokku_trigger::Bus) {
+    use dokku_trigger::deploy::{
+        SchedulerRun, SchedulerRunList, SchedulerRunLogs, SchedulerRunRetire, SchedulerRunStop,
+    };
+    use store::{PLUGIN as NAME, SCHEDULER};
+    bus.on::<SchedulerRun, _>(NAME, |ctx, t: &SchedulerRun| {
+        if t.scheduler != SCHEDULER {
+            return Ok(());
+        }
+        run(ctx, &t.app, &t.args)
+    });
+    bus.on::<SchedulerRunList, _>(NAME, |ctx, t: &SchedulerRunList| {
+        list(ctx, &t.app, &t.format)
+    });
+    bus.on::<SchedulerRunStop, _>(NAME, |ctx, t: &SchedulerRunStop| {
+        stop(ctx, &t.app, &t.container_name)
+    });
+    bus.on::<SchedulerRunRetire, _>(NAME, |ctx, t: &SchedulerRunRetire| retire(ctx, &t.app));
+    bus.on::<SchedulerRunLogs, _>(NAME, |ctx, t: &SchedulerRunLogs| {
+        let opts = logs::Options::from_trigger(&t.tail, &t.pretty_print, &t.num);
+        run_logs(ctx, &t.app, &t.container, &opts)
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn args_durations_times_and_tables() {
+        let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let a = RunArgs::parse(&v(&["2", "A=1", "B=2", "env", "-x"]));
+        assert_eq!(a.env, v(&["A=1", "B=2"]));
+        assert_eq!(a.cmd, v(&["env", "-x"]));
+        assert_eq!(RunArgs::parse(&a.to_args()), a);
+        assert_eq!(RunArgs::parse(&v(&["0"])), RunArgs::default());
+        assert_eq!(RunArgs::parse(&v(&["ls"])).cmd, v(&["ls"]));
+        for (s, want) in [
+            (0, "Less than a second"),
+            (1, "1 second"),
+            (2, "2 seconds"),
+            (61, "About a minute"),
+            (600, "10 minutes"),
+            (3600, "About an hour"),
+            (3 * 3600, "3 hours"),
+            (3 * 86400, "3 days"),
+            (20 * 86400, "2 weeks"),
+            (90 * 86400, "3 months"),
+            (800 * 86400, "2 years"),
+        ] {
+            assert_eq!(human_duration(s), want, "{s}");
+        }
+        assert_eq!(go_time_utc(1_659_505_664), "2022-08-03 05:47:44 +0000 UTC");
+        assert_eq!(go_time_utc(0), "1970-01-01 00:00:00 +0000 UTC");
+        assert_eq!(
+            ellipsis("/bin/sh -c 'sleep 300; echo done'", 20),
+            "/bin/sh -c 'sleep 3…"
+        );
+        let rows = vec![
+            v(&["NAMES", "COMMAND", "CREATED"]),
+            v(&[
+                "node-js-app.run.28689",
+                "\"/exec sleep 15\"",
+                "2 seconds ago",
+            ]),
+        ];
+        insta::assert_snapshot!(docker_table(&rows), @r#"
+        NAMES                   COMMAND            CREATED
+        node-js-app.run.28689   "/exec sleep 15"   2 seconds ago
+        "#);
+    }
+}
