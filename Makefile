@@ -57,9 +57,9 @@ install: build
 	command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx)
 	command -v openssl >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl)
 	install -d -m 0755 $(NGINX_CONF_DIR)
-	for f in /etc/nginx/sites-enabled/default /etc/nginx/sites-available/default $(NGINX_CONF_DIR)/default.conf; do \
-	  if [ -e "$$f" ] || [ -L "$$f" ]; then mv -f "$$f" "$$f.dokku-disabled"; fi; \
-	done
+	if [ -L /etc/nginx/sites-enabled/default ]; then rm -f /etc/nginx/sites-enabled/default; \
+	elif [ -e /etc/nginx/sites-enabled/default ]; then mv -f /etc/nginx/sites-enabled/default /etc/nginx/sites-available/default.dokku-disabled; fi
+	if [ -e $(NGINX_CONF_DIR)/default.conf ]; then mv -f $(NGINX_CONF_DIR)/default.conf $(NGINX_CONF_DIR)/default.conf.dokku-disabled; fi
 	test -e $(NGINX_CONF_DIR)/00-default-vhost.conf || install -m 0644 plugins/nginx-vhosts/templates/default-site.conf $(NGINX_CONF_DIR)/00-default-vhost.conf
 	install -d -m 0750 /etc/sudoers.d
 	printf '%%%s ALL=(ALL) NOPASSWD:%s -t, %s -t -c *, %s -s reload, %s -s quit, %s "", /usr/bin/systemctl reload nginx, /usr/bin/systemctl start nginx, /usr/bin/systemctl stop nginx\n' $(DOKKU_USER) $(NGINX_BIN) $(NGINX_BIN) $(NGINX_BIN) $(NGINX_BIN) $(NGINX_BIN) > /etc/sudoers.d/dokku-nginx

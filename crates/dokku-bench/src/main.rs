@@ -3,7 +3,12 @@
 //!
 //! Each command runs as a fresh process, as a user would run it, against
 //! temporary DOKKU_ROOT and DOKKU_LIB_ROOT directories.
+//!
+//! A second table (`deploy`, skipped with `--no-deploy`) measures the
+//! deploy overhead of the bundled sample app against the Docker engine.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod deploy;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -56,13 +61,26 @@ impl Bench {
 fn machine() -> String {
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
-        .and_then(|t| t.lines().find(|l| l.starts_with("model name")).and_then(|l| l.split(':').nth(1)).map(|s| s.trim().to_string()))
+        .and_then(|t| {
+            t.lines()
+                .find(|l| l.starts_with("model name"))
+                .and_then(|l| l.split(':').nth(1))
+                .map(|s| s.trim().to_string())
+        })
         .unwrap_or_else(|| "unknown cpu".into());
-    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
-    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").map(|s| s.trim().to_string()).unwrap_or_default();
+    let cores = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
+    let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default();
     let mem = std::fs::read_to_string("/proc/meminfo")
         .ok()
-        .and_then(|t| t.lines().next().map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string()))
+        .and_then(|t| {
+            t.lines()
+                .next()
+                .map(|l| l.split_whitespace().nth(1).unwrap_or("0").to_string())
+        })
         .and_then(|kb| kb.parse::<u64>().ok())
         .map(|kb| format!("{} GiB", kb / 1024 / 1024))
         .unwrap_or_default();
@@ -84,25 +102,68 @@ fn real_main() -> Result<(), String> {
     let mut args = std::env::args().skip(1);
     let mut bin = PathBuf::from("target/release/dokku");
     let mut output: Option<PathBuf> = None;
+    let mut with_deploy = true;
+    let mut with_latency = true;
+    let mut sample =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/apps/dockerfile-sample");
     while let Some(a) = args.next() {
         match a.as_str() {
-            "--binary" => bin = args.next().map(PathBuf::from).ok_or("--binary needs a path")?,
+            "--binary" => {
+                bin = args
+                    .next()
+                    .map(PathBuf::from)
+                    .ok_or("--binary needs a path")?
+            }
             "--output" => output = args.next().map(PathBuf::from),
+            "--no-deploy" => with_deploy = false,
+            "--deploy-only" => with_latency = false,
+            "--sample" => {
+                sample = args
+                    .next()
+                    .map(PathBuf::from)
+                    .ok_or("--sample needs a path")?
+            }
             other => return Err(format!("unknown argument {other}")),
         }
     }
     let bin = std::fs::canonicalize(&bin).map_err(|e| format!("{}: {e}", bin.display()))?;
+    let machine = machine();
+    let mut md = String::new();
+    md.push_str("# Benchmarks\n\n");
+    if with_latency {
+        md.push_str(&latency(&bin, &machine)?);
+    }
+    if with_deploy {
+        let report = deploy::run(&bin, &sample)?;
+        md.push_str(&deploy::markdown(&report, &machine));
+    }
+    print!("{md}");
+    if let Some(path) = output {
+        std::fs::write(&path, &md).map_err(|e| format!("{}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// The command latency table.
+fn latency(bin: &Path, machine: &str) -> Result<String, String> {
     let commands: Vec<(&str, Vec<&str>)> = vec![
         ("apps:list", vec!["apps:list"]),
         ("apps:exists", vec!["apps:exists", "app-0"]),
         ("config:get", vec!["config:get", "app-0", "KEY"]),
         ("apps:report <app>", vec!["apps:report", "app-0"]),
-        ("config:set --no-restart", vec!["config:set", "--no-restart", "app-0", "KEY=value"]),
+        (
+            "config:set --no-restart",
+            vec!["config:set", "--no-restart", "app-0", "KEY=value"],
+        ),
     ];
     let mut table: Vec<Vec<Duration>> = vec![Vec::new(); commands.len()];
     for &n in &SIZES {
         let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-        let b = Bench { bin: bin.clone(), root: dir.path().join("home"), lib: dir.path().join("lib") };
+        let b = Bench {
+            bin: bin.to_path_buf(),
+            root: dir.path().join("home"),
+            lib: dir.path().join("lib"),
+        };
         populate(&b, n, dir.path())?;
         for (i, (_, argv)) in commands.iter().enumerate() {
             table[i].push(b.median(argv)?);
@@ -110,23 +171,24 @@ fn real_main() -> Result<(), String> {
         eprintln!("measured {n} apps");
     }
     let mut md = String::new();
-    md.push_str("# Benchmarks\n\n");
     md.push_str("Median wall time of one `dokku` process per command (");
     md.push_str(&RUNS.to_string());
     md.push_str(" runs each), `make bench`.\n\n");
-    md.push_str(&format!("Machine: {}.\n\n", machine()));
+    md.push_str(&format!("Machine: {machine}.\n\n"));
     md.push_str("| command | 1 app (ms) | 100 apps (ms) | 1000 apps (ms) | 1000 / 1 |\n|---|---:|---:|---:|---:|\n");
     for (i, (name, _)) in commands.iter().enumerate() {
         let row = &table[i];
         let ratio = row[2].as_secs_f64() / row[0].as_secs_f64().max(1e-9);
-        md.push_str(&format!("| `{name}` | {} | {} | {} | {:.2}x |\n", ms(row[0]), ms(row[1]), ms(row[2]), ratio));
+        md.push_str(&format!(
+            "| `{name}` | {} | {} | {} | {:.2}x |\n",
+            ms(row[0]),
+            ms(row[1]),
+            ms(row[2]),
+            ratio
+        ));
     }
     md.push_str("\nTarget: every read under 5 ms median at 1000 apps, and no command growing faster than linearly with the number of apps.\n");
-    print!("{md}");
-    if let Some(path) = output {
-        std::fs::write(&path, &md).map_err(|e| format!("{}: {e}", path.display()))?;
-    }
-    Ok(())
+    Ok(md)
 }
 
 /// Create `n` apps, each with one env var, the way a user would.
