@@ -33,6 +33,11 @@ if command -v strip >/dev/null; then
   strip --strip-unneeded "$stage/usr/bin/dokku"
 fi
 ln -s dokku "$stage/usr/bin/plugn"
+# The storage plugin's root helper sits beside the main binary.
+helper="$(dirname "$bin")/dokku-storage-helper"
+if [[ -x "$helper" ]]; then
+  install -D -m 0755 "$helper" "$stage/usr/bin/dokku-storage-helper"
+fi
 install -D -m 0644 "$here/copyright" "$stage/usr/share/doc/dokku/copyright"
 
 # Systemd units (for example the ps:restore unit that brings apps back after
