@@ -19,12 +19,28 @@ const NOT_IMPLEMENTED: i32 = 10;
 
 /// Run the program; returns the exit code.
 pub fn main(argv: Vec<String>) -> i32 {
-    let prog = argv.first().map(|a| Path::new(a).file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default()).unwrap_or_default();
+    let prog = argv
+        .first()
+        .map(|a| {
+            Path::new(a)
+                .file_name()
+                .map(|f| f.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        })
+        .unwrap_or_default();
     let rest: Vec<String> = argv.iter().skip(1).cloned().collect();
-    let (args, plugn_mode) = if prog == "plugn" { (rest, true) } else { (rest, false) };
+    let (args, plugn_mode) = if prog == "plugn" {
+        (rest, true)
+    } else {
+        (rest, false)
+    };
     // Run as sshd's forced command, the command line is SSH_ORIGINAL_COMMAND,
     // split without a shell; argv (the login shell's split) is ignored.
-    let args = match if plugn_mode { None } else { ssh::take_command() } {
+    let args = match if plugn_mode {
+        None
+    } else {
+        ssh::take_command()
+    } {
         None => args,
         Some(Ok(words)) => words,
         Some(Err(e)) => {
@@ -33,7 +49,11 @@ pub fn main(argv: Vec<String>) -> i32 {
         }
     };
 
-    let globals = if plugn_mode { None } else { Some(Globals::parse_args(&args)) };
+    let globals = if plugn_mode {
+        None
+    } else {
+        Some(Globals::parse_args(&args))
+    };
     let vars = env::load();
     let get = |k: &str| vars.get(k).map(|v| !v.is_empty()).unwrap_or(false);
     let flags = match &globals {
@@ -41,17 +61,27 @@ pub fn main(argv: Vec<String>) -> i32 {
             quiet: g.quiet || get("DOKKU_QUIET_OUTPUT"),
             force: g.force || get("DOKKU_APPS_FORCE_DELETE"),
             trace: g.trace || get("DOKKU_TRACE"),
-            app: g.app.clone().or_else(|| vars.get("DOKKU_APP_NAME").filter(|v| !v.is_empty()).cloned()),
+            app: g.app.clone().or_else(|| {
+                vars.get("DOKKU_APP_NAME")
+                    .filter(|v| !v.is_empty())
+                    .cloned()
+            }),
         },
         None => Flags {
             quiet: get("DOKKU_QUIET_OUTPUT"),
             force: get("DOKKU_APPS_FORCE_DELETE"),
             trace: get("DOKKU_TRACE"),
-            app: vars.get("DOKKU_APP_NAME").filter(|v| !v.is_empty()).cloned(),
+            app: vars
+                .get("DOKKU_APP_NAME")
+                .filter(|v| !v.is_empty())
+                .cloned(),
         },
     };
     if flags.trace {
-        let _ = tracing_subscriber::fmt().with_writer(std::io::stderr).with_max_level(tracing::Level::DEBUG).try_init();
+        let _ = tracing_subscriber::fmt()
+            .with_writer(std::io::stderr)
+            .with_max_level(tracing::Level::DEBUG)
+            .try_init();
     }
     let paths = Paths::from_map(&vars);
     let out = Output::stdio(flags.quiet);
@@ -92,7 +122,9 @@ fn report_error(out: &Output, e: Error) -> i32 {
 fn plugn(ctx: &Ctx, args: &[String]) -> Result<()> {
     match args.first().map(String::as_str) {
         Some("trigger") => {
-            let name = args.get(1).ok_or_else(|| Error::fail("Please specify a trigger"))?;
+            let name = args
+                .get(1)
+                .ok_or_else(|| Error::fail("Please specify a trigger"))?;
             ctx.bus.run_raw(ctx, name, &args[2..])
         }
         Some("version") => {
@@ -140,8 +172,12 @@ fn run(paths: Paths, out: Output, flags: Flags, g: &Globals) -> Result<()> {
 /// Run the `user-auth` trigger; a failing plugin denies the command.
 fn authorize(ctx: &Ctx, command: &[String]) -> Result<()> {
     let t = UserAuth {
-        ssh_user: std::env::var("SSH_USER").unwrap_or_else(|_| dokku_core::system::current_user_name()),
-        ssh_name: std::env::var("SSH_NAME").ok().filter(|s| !s.is_empty()).unwrap_or_else(|| "default".into()),
+        ssh_user: std::env::var("SSH_USER")
+            .unwrap_or_else(|_| dokku_core::system::current_user_name()),
+        ssh_name: std::env::var("SSH_NAME")
+            .ok()
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| "default".into()),
         command: command.to_vec(),
     };
     match ctx.bus.notify(ctx, &t) {
@@ -163,7 +199,8 @@ pub fn execute(ctx: &Ctx, command: &[String]) -> Result<()> {
         match sub {
             None => {
                 let no_args = args.is_empty() && ctx.flags.app.is_none();
-                if let (Some(run), false) = (plugin.default, no_args && !plugin.summary.is_empty()) {
+                if let (Some(run), false) = (plugin.default, no_args && !plugin.summary.is_empty())
+                {
                     return run(ctx, &with_app(ctx, cmd, args, true));
                 }
                 ctx.out.write_out(&plugin.help_text());
@@ -214,7 +251,9 @@ fn run_external(ctx: &Ctx, command: &[String]) -> Result<()> {
             return exit_with(external::run(&default, command, Stdout::Inherit, false)?.0);
         }
         if let Some((_, sub)) = cmd.split_once(':') {
-            if dokku_core::fsutil::is_single_segment(ns) && dokku_core::fsutil::is_single_segment(sub) {
+            if dokku_core::fsutil::is_single_segment(ns)
+                && dokku_core::fsutil::is_single_segment(sub)
+            {
                 let exe = enabled.join(ns).join("subcommands").join(sub);
                 if external::is_executable(&exe) {
                     return exit_with(external::run(&exe, command, Stdout::Inherit, false)?.0);
@@ -233,8 +272,10 @@ fn run_external(ctx: &Ctx, command: &[String]) -> Result<()> {
         }
         return exit_with(code);
     }
-    ctx.out.warn(&format!("`{}` is not a dokku command.", command.join(" ")));
-    ctx.out.warn("See `dokku help` for a list of available commands.");
+    ctx.out
+        .warn(&format!("`{}` is not a dokku command.", command.join(" ")));
+    ctx.out
+        .warn("See `dokku help` for a list of available commands.");
     Err(Error::exit(1))
 }
 

@@ -17,12 +17,17 @@ pub fn parse_rc(text: &str) -> Vec<(String, String)> {
             continue;
         }
         let line = line.strip_prefix("export ").unwrap_or(line).trim();
-        let Some((k, v)) = line.split_once('=') else { continue };
+        let Some((k, v)) = line.split_once('=') else {
+            continue;
+        };
         if k.is_empty() || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             continue;
         }
         let v = v.trim();
-        let v = if v.len() >= 2 && ((v.starts_with('"') && v.ends_with('"')) || (v.starts_with('\'') && v.ends_with('\''))) {
+        let v = if v.len() >= 2
+            && ((v.starts_with('"') && v.ends_with('"'))
+                || (v.starts_with('\'') && v.ends_with('\'')))
+        {
             &v[1..v.len() - 1]
         } else {
             v
@@ -48,7 +53,10 @@ fn load_file(path: &Path, vars: &mut HashMap<String, String>, explicit: &HashMap
 pub fn load() -> HashMap<String, String> {
     let explicit: HashMap<String, String> = std::env::vars().collect();
     let mut vars = explicit.clone();
-    let rc_default = explicit.get("DOKKU_DEFAULT_FILE").cloned().unwrap_or_else(|| "/etc/default/dokku".into());
+    let rc_default = explicit
+        .get("DOKKU_DEFAULT_FILE")
+        .cloned()
+        .unwrap_or_else(|| "/etc/default/dokku".into());
     load_file(Path::new(&rc_default), &mut vars, &explicit);
     let root = Paths::from_map(&vars).dokku_root;
     load_file(&root.join("dokkurc"), &mut vars, &explicit);
@@ -81,7 +89,12 @@ pub fn export(paths: &Paths, vars: &HashMap<String, String>, flags: &Flags) {
     if std::env::var_os("DOKKU_DISTRO").is_none() {
         let distro = std::fs::read_to_string("/etc/os-release")
             .ok()
-            .and_then(|t| parse_rc(&t).into_iter().find(|(k, _)| k == "ID").map(|(_, v)| v))
+            .and_then(|t| {
+                parse_rc(&t)
+                    .into_iter()
+                    .find(|(k, _)| k == "ID")
+                    .map(|(_, v)| v)
+            })
             .unwrap_or_else(|| "debian".into());
         std::env::set_var("DOKKU_DISTRO", distro);
     }
@@ -116,10 +129,15 @@ mod tests {
 
     #[test]
     fn rc_assignments() {
-        let got = parse_rc("# c\nexport DOKKU_ROOT=\"/srv/dokku\"\nFOO='bar baz'\nnot a line\nexport BAD-KEY=1\n");
+        let got = parse_rc(
+            "# c\nexport DOKKU_ROOT=\"/srv/dokku\"\nFOO='bar baz'\nnot a line\nexport BAD-KEY=1\n",
+        );
         assert_eq!(
             got,
-            vec![("DOKKU_ROOT".into(), "/srv/dokku".into()), ("FOO".into(), "bar baz".into())]
+            vec![
+                ("DOKKU_ROOT".into(), "/srv/dokku".into()),
+                ("FOO".into(), "bar baz".into())
+            ]
         );
     }
 }

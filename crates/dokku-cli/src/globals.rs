@@ -5,7 +5,12 @@ use clap::Parser;
 
 /// What stands before the command.
 #[derive(Debug, Parser)]
-#[command(name = "dokku", disable_help_flag = true, disable_version_flag = true, disable_help_subcommand = true)]
+#[command(
+    name = "dokku",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true
+)]
 pub struct Globals {
     /// Hide headers so output can be parsed.
     #[arg(long)]
@@ -55,7 +60,12 @@ impl Globals {
                     .position(|a| {
                         !matches!(
                             a.as_str(),
-                            "--quiet" | "--trace" | "--force" | "--rm" | "--rm-container" | "--detach"
+                            "--quiet"
+                                | "--trace"
+                                | "--force"
+                                | "--rm"
+                                | "--rm-container"
+                                | "--detach"
                         ) && !a.starts_with("--app")
                     })
                     .unwrap_or(0);
@@ -88,7 +98,14 @@ mod tests {
 
     #[test]
     fn leading_flags_then_command() {
-        let g = Globals::parse_args(&v(&["--quiet", "--app", "web", "config:set", "--no-restart", "A=1"]));
+        let g = Globals::parse_args(&v(&[
+            "--quiet",
+            "--app",
+            "web",
+            "config:set",
+            "--no-restart",
+            "A=1",
+        ]));
         assert!(g.quiet);
         assert_eq!(g.app.as_deref(), Some("web"));
         assert_eq!(g.command, v(&["config:set", "--no-restart", "A=1"]));

@@ -6,7 +6,8 @@ use dokku_trigger::Ctx;
 
 use crate::registry::core_plugins;
 
-const USAGE: &str = "Usage: dokku [--quiet|--trace|--force] COMMAND <app> [command-specific-options]";
+const USAGE: &str =
+    "Usage: dokku [--quiet|--trace|--force] COMMAND <app> [command-specific-options]";
 
 /// Help lines an external plugin prints for `commands help`, one command a
 /// line with a comma before the description.
@@ -18,7 +19,11 @@ fn community_lines(ctx: &Ctx) -> Vec<String> {
             continue;
         }
         if let Ok((0, out)) = external::run(&exe, &["help".to_string()], Stdout::Capture, true) {
-            lines.extend(out.lines().filter(|l| !l.trim().is_empty()).map(str::to_string));
+            lines.extend(
+                out.lines()
+                    .filter(|l| !l.trim().is_empty())
+                    .map(str::to_string),
+            );
         }
     }
     lines
@@ -34,7 +39,11 @@ pub fn render(ctx: &Ctx, all: bool) -> String {
         let mut rows: Vec<Vec<String>> = Vec::new();
         for p in &plugins {
             for c in p.commands.iter().filter(|c| !c.help.is_empty()) {
-                let head = if c.args.is_empty() { c.name.to_string() } else { format!("{} {}", c.name, c.args) };
+                let head = if c.args.is_empty() {
+                    c.name.to_string()
+                } else {
+                    format!("{} {}", c.name, c.args)
+                };
                 rows.push(vec![head, c.help.to_string()]);
             }
         }

@@ -37,7 +37,9 @@ pub fn core_plugins() -> Vec<&'static CorePlugin> {
 
 /// Find the core plugin owning a command namespace.
 pub fn by_namespace(ns: &str) -> Option<&'static CorePlugin> {
-    core_plugins().into_iter().find(|p| p.ns() == ns || p.name == ns)
+    core_plugins()
+        .into_iter()
+        .find(|p| p.ns() == ns || p.name == ns)
 }
 
 /// Find a core command by its exact name, for commands outside any
@@ -48,7 +50,12 @@ pub fn command(name: &str) -> Option<&'static Command> {
 
 /// A bus with every core plugin's handlers registered.
 pub fn bus() -> Bus {
-    let _ = dokku_plugin::CORE_LIST.set(core_plugins().iter().map(|p| (p.name.to_string(), p.description.to_string())).collect());
+    let _ = dokku_plugin::CORE_LIST.set(
+        core_plugins()
+            .iter()
+            .map(|p| (p.name.to_string(), p.description.to_string()))
+            .collect(),
+    );
     let mut bus = Bus::new();
     for p in core_plugins() {
         (p.register)(&mut bus);

@@ -19,8 +19,12 @@ pub fn validate_name(app: &str) -> Result<()> {
         return Err(Error::fail(MISSING_APP));
     }
     let mut chars = app.chars();
-    let first_ok = chars.next().map(|c| c.is_ascii_lowercase() || c.is_ascii_digit()).unwrap_or(false);
-    let rest_ok = chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-');
+    let first_ok = chars
+        .next()
+        .map(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        .unwrap_or(false);
+    let rest_ok =
+        chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-');
     if first_ok && rest_ok {
         Ok(())
     } else {
@@ -44,7 +48,9 @@ pub fn verify(paths: &Paths, app: &str) -> Result<()> {
 
 /// The app argument of a command: present, valid and existing.
 pub fn require(paths: &Paths, app: Option<&str>) -> Result<String> {
-    let app = app.filter(|a| !a.is_empty()).ok_or_else(|| Error::fail(MISSING_APP))?;
+    let app = app
+        .filter(|a| !a.is_empty())
+        .ok_or_else(|| Error::fail(MISSING_APP))?;
     verify(paths, app)?;
     Ok(app.to_string())
 }
@@ -78,11 +84,16 @@ mod tests {
         for good in ["a", "node-js-app", "app.v2", "0day", "a-b.c-d"] {
             assert!(validate_name(good).is_ok(), "{good}");
         }
-        for bad in ["-a", ".a", "App", "a_b", "a/b", "a b", "a:b", "ä", "..", "a\nb"] {
+        for bad in [
+            "-a", ".a", "App", "a_b", "a/b", "a b", "a:b", "ä", "..", "a\nb",
+        ] {
             let e = validate_name(bad).expect_err(bad);
             assert_eq!(e.to_string(), INVALID_NAME);
         }
-        assert_eq!(validate_name("").expect_err("empty").to_string(), MISSING_APP);
+        assert_eq!(
+            validate_name("").expect_err("empty").to_string(),
+            MISSING_APP
+        );
     }
 
     proptest::proptest! {

@@ -36,7 +36,10 @@ impl Parsed {
 
     /// The last value of an option.
     pub fn value(&self, name: &str) -> Option<&str> {
-        self.options.get(name).and_then(|v| v.last()).map(String::as_str)
+        self.options
+            .get(name)
+            .and_then(|v| v.last())
+            .map(String::as_str)
     }
 
     /// Every value of a repeatable option.
@@ -73,14 +76,18 @@ pub fn parse(args: &[String], spec: Spec<'_>) -> Result<Parsed> {
                 match inline.as_deref() {
                     None | Some("true") => p.switches.push(name),
                     Some("false") => {}
-                    Some(_) => return Err(Error::fail(format!("invalid argument for flag {name}"))),
+                    Some(_) => {
+                        return Err(Error::fail(format!("invalid argument for flag {name}")))
+                    }
                 }
             } else if spec.options.contains(&name.as_str()) {
                 let v = match inline {
                     Some(v) => v,
                     None => {
                         i += 1;
-                        args.get(i).cloned().ok_or_else(|| Error::fail(format!("flag needs an argument: {name}")))?
+                        args.get(i)
+                            .cloned()
+                            .ok_or_else(|| Error::fail(format!("flag needs an argument: {name}")))?
                     }
                 };
                 p.options.entry(name).or_default().push(v);
@@ -107,7 +114,11 @@ mod tests {
 
     #[test]
     fn flags_anywhere_and_inline_values() {
-        let spec = Spec { switches: &["--global"], options: &["--format"], allow_unknown: false };
+        let spec = Spec {
+            switches: &["--global"],
+            options: &["--format"],
+            allow_unknown: false,
+        };
         let p = parse(&v(&["app", "--format=json", "x", "--global"]), spec).expect("parse");
         assert_eq!(p.positional, v(&["app", "x"]));
         assert_eq!(p.value("--format"), Some("json"));
@@ -119,11 +130,31 @@ mod tests {
     #[test]
     fn unknown_flag_is_an_error_unless_allowed() {
         let spec = Spec::default();
-        assert_eq!(parse(&v(&["--nope"]), spec).expect_err("unknown").to_string(), "unknown flag: --nope");
-        let p = parse(&v(&["app", "--app-dir"]), Spec { allow_unknown: true, ..spec }).expect("parse");
+        assert_eq!(
+            parse(&v(&["--nope"]), spec)
+                .expect_err("unknown")
+                .to_string(),
+            "unknown flag: --nope"
+        );
+        let p = parse(
+            &v(&["app", "--app-dir"]),
+            Spec {
+                allow_unknown: true,
+                ..spec
+            },
+        )
+        .expect("parse");
         assert_eq!(p.unknown, v(&["--app-dir"]));
         assert_eq!(
-            parse(&v(&["--format"]), Spec { options: &["--format"], ..spec }).expect_err("missing").to_string(),
+            parse(
+                &v(&["--format"]),
+                Spec {
+                    options: &["--format"],
+                    ..spec
+                }
+            )
+            .expect_err("missing")
+            .to_string(),
             "flag needs an argument: --format"
         );
     }

@@ -37,17 +37,27 @@ impl Error {
 
     /// A silent exit with the given code.
     pub fn exit(code: i32) -> Self {
-        Error::Exit { code, message: String::new() }
+        Error::Exit {
+            code,
+            message: String::new(),
+        }
     }
 
     /// An I/O error on a path.
     pub fn io(op: &'static str, path: impl Into<PathBuf>, source: std::io::Error) -> Self {
-        Error::Io { op, path: path.into(), source }
+        Error::Io {
+            op,
+            path: path.into(),
+            source,
+        }
     }
 
     /// Any other error, with context.
     pub fn other(context: impl Into<String>, message: impl std::fmt::Display) -> Self {
-        Error::Other { context: context.into(), message: message.to_string() }
+        Error::Other {
+            context: context.into(),
+            message: message.to_string(),
+        }
     }
 
     /// The process exit code this error maps to.

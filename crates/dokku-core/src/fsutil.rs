@@ -38,14 +38,19 @@ pub fn ensure_dir(dir: &Path) -> Result<()> {
 fn temp_name(target: &Path) -> PathBuf {
     static SEQ: AtomicU64 = AtomicU64::new(0);
     let n = SEQ.fetch_add(1, Ordering::Relaxed);
-    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     target.with_file_name(format!(".{name}.tmp-{}-{n}", std::process::id()))
 }
 
 /// Replace `path` with `data` atomically (temp file, fsync, rename, fsync of
 /// the directory), creating parent directories. `mode` sets the permissions.
 pub fn write_atomic(path: &Path, data: &[u8], mode: u32) -> Result<()> {
-    let parent = path.parent().ok_or_else(|| Error::other("write", format!("{} has no parent", path.display())))?;
+    let parent = path
+        .parent()
+        .ok_or_else(|| Error::other("write", format!("{} has no parent", path.display())))?;
     ensure_dir(parent)?;
     let tmp = temp_name(path);
     let result = (|| -> Result<()> {
@@ -56,7 +61,8 @@ pub fn write_atomic(path: &Path, data: &[u8], mode: u32) -> Result<()> {
             .open(&tmp)
             .map_err(|e| Error::io("create", &tmp, e))?;
         f.write_all(data).map_err(|e| Error::io("write", &tmp, e))?;
-        f.set_permissions(fs::Permissions::from_mode(mode)).map_err(|e| Error::io("chmod", &tmp, e))?;
+        f.set_permissions(fs::Permissions::from_mode(mode))
+            .map_err(|e| Error::io("chmod", &tmp, e))?;
         f.sync_all().map_err(|e| Error::io("sync", &tmp, e))?;
         drop(f);
         chown_to_system(&tmp);

@@ -48,21 +48,30 @@ impl Paths {
         let dokku_root = get("DOKKU_ROOT").map(PathBuf::from).unwrap_or_else(|| {
             crate::system::home_of("dokku").unwrap_or_else(|| PathBuf::from("/home/dokku"))
         });
-        let lib_root = get("DOKKU_LIB_ROOT").map(PathBuf::from).unwrap_or_else(|| "/var/lib/dokku".into());
-        let plugin_path = get("PLUGIN_PATH").map(PathBuf::from).unwrap_or_else(|| lib_root.join("plugins"));
-        let plugin_available =
-            get("PLUGIN_AVAILABLE_PATH").map(PathBuf::from).unwrap_or_else(|| plugin_path.join("available"));
-        let plugin_enabled =
-            get("PLUGIN_ENABLED_PATH").map(PathBuf::from).unwrap_or_else(|| plugin_path.join("enabled"));
-        let plugin_core_path =
-            get("PLUGIN_CORE_PATH").map(PathBuf::from).unwrap_or_else(|| lib_root.join("core-plugins"));
+        let lib_root = get("DOKKU_LIB_ROOT")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| "/var/lib/dokku".into());
+        let plugin_path = get("PLUGIN_PATH")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| lib_root.join("plugins"));
+        let plugin_available = get("PLUGIN_AVAILABLE_PATH")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| plugin_path.join("available"));
+        let plugin_enabled = get("PLUGIN_ENABLED_PATH")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| plugin_path.join("enabled"));
+        let plugin_core_path = get("PLUGIN_CORE_PATH")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| lib_root.join("core-plugins"));
         let plugin_core_available = get("PLUGIN_CORE_AVAILABLE_PATH")
             .map(PathBuf::from)
             .unwrap_or_else(|| plugin_core_path.join("available"));
         let plugin_core_enabled = get("PLUGIN_CORE_ENABLED_PATH")
             .map(PathBuf::from)
             .unwrap_or_else(|| plugin_core_path.join("enabled"));
-        let logs_dir = get("DOKKU_LOGS_DIR").map(PathBuf::from).unwrap_or_else(|| "/var/log/dokku".into());
+        let logs_dir = get("DOKKU_LOGS_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| "/var/log/dokku".into());
         Paths {
             dokku_root,
             lib_root,
@@ -83,7 +92,10 @@ impl Paths {
         let mut m = HashMap::new();
         m.insert("DOKKU_ROOT".to_string(), dokku_root.display().to_string());
         m.insert("DOKKU_LIB_ROOT".to_string(), lib_root.display().to_string());
-        m.insert("DOKKU_LOGS_DIR".to_string(), lib_root.join("logs").display().to_string());
+        m.insert(
+            "DOKKU_LOGS_DIR".to_string(),
+            lib_root.join("logs").display().to_string(),
+        );
         Self::from_map(&m)
     }
 
@@ -93,11 +105,26 @@ impl Paths {
             ("DOKKU_ROOT", self.dokku_root.display().to_string()),
             ("DOKKU_LIB_ROOT", self.lib_root.display().to_string()),
             ("PLUGIN_PATH", self.plugin_path.display().to_string()),
-            ("PLUGIN_AVAILABLE_PATH", self.plugin_available.display().to_string()),
-            ("PLUGIN_ENABLED_PATH", self.plugin_enabled.display().to_string()),
-            ("PLUGIN_CORE_PATH", self.plugin_core_path.display().to_string()),
-            ("PLUGIN_CORE_AVAILABLE_PATH", self.plugin_core_available.display().to_string()),
-            ("PLUGIN_CORE_ENABLED_PATH", self.plugin_core_enabled.display().to_string()),
+            (
+                "PLUGIN_AVAILABLE_PATH",
+                self.plugin_available.display().to_string(),
+            ),
+            (
+                "PLUGIN_ENABLED_PATH",
+                self.plugin_enabled.display().to_string(),
+            ),
+            (
+                "PLUGIN_CORE_PATH",
+                self.plugin_core_path.display().to_string(),
+            ),
+            (
+                "PLUGIN_CORE_AVAILABLE_PATH",
+                self.plugin_core_available.display().to_string(),
+            ),
+            (
+                "PLUGIN_CORE_ENABLED_PATH",
+                self.plugin_core_enabled.display().to_string(),
+            ),
             ("DOKKU_LOGS_DIR", self.logs_dir.display().to_string()),
             ("DOKKU_SYSTEM_USER", self.system_user.clone()),
             ("DOKKU_SYSTEM_GROUP", self.system_group.clone()),

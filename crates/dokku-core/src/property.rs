@@ -89,7 +89,12 @@ impl<'a> Properties<'a> {
     pub fn list_get(&self, app: &str, key: &str) -> Result<Vec<String>> {
         let p = self.path(app, key)?;
         Ok(read_optional(&p)?
-            .map(|s| s.lines().filter(|l| !l.is_empty()).map(str::to_string).collect())
+            .map(|s| {
+                s.lines()
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            })
             .unwrap_or_default())
     }
 
@@ -163,9 +168,15 @@ mod tests {
         p.write("app", "deploy-branch", "main").expect("write");
         let on_disk = d.path().join("lib/config/git/app/deploy-branch");
         assert_eq!(fs::read_to_string(on_disk).expect("read"), "main");
-        assert_eq!(p.get_or("app", "deploy-branch", "master").expect("get"), "main");
+        assert_eq!(
+            p.get_or("app", "deploy-branch", "master").expect("get"),
+            "main"
+        );
         p.delete("app", "deploy-branch").expect("delete");
-        assert_eq!(p.get_or("app", "deploy-branch", "master").expect("get"), "master");
+        assert_eq!(
+            p.get_or("app", "deploy-branch", "master").expect("get"),
+            "master"
+        );
     }
 
     #[test]

@@ -45,7 +45,9 @@ impl Format {
         match v {
             None | Some("") | Some("stdout") => Ok(Format::Stdout),
             Some("json") => Ok(Format::Json),
-            Some(other) => Err(Error::fail(format!("Invalid --format value specified: {other}"))),
+            Some(other) => Err(Error::fail(format!(
+                "Invalid --format value specified: {other}"
+            ))),
         }
     }
 }
@@ -61,7 +63,11 @@ fn display_key(flag: &str) -> String {
 
 /// The text report of one app.
 pub fn render_text(spec: &ReportSpec<'_>, app: &str, rows: &Rows, out: &Output) {
-    let width = rows.iter().map(|(k, _)| k.chars().count()).max().unwrap_or(0);
+    let width = rows
+        .iter()
+        .map(|(k, _)| k.chars().count())
+        .max()
+        .unwrap_or(0);
     out.info2_quiet(&format!("{app} {} information", spec.title));
     for (k, v) in rows {
         let label = format!("{}:", display_key(k));
@@ -75,7 +81,9 @@ pub fn render_json(spec: &ReportSpec<'_>, rows: &Rows) -> String {
     let head = format!("--{}-", spec.prefix);
     let mut map = BTreeMap::new();
     for (k, v) in rows {
-        let trimmed = k.strip_prefix(&head).unwrap_or_else(|| k.trim_start_matches("--"));
+        let trimmed = k
+            .strip_prefix(&head)
+            .unwrap_or_else(|| k.trim_start_matches("--"));
         map.insert(trimmed.to_string(), v.clone());
         if spec.legacy_json_keys {
             map.insert(k.trim_start_matches("--").to_string(), v.clone());
@@ -85,10 +93,19 @@ pub fn render_json(spec: &ReportSpec<'_>, rows: &Rows) -> String {
 }
 
 /// Render one app's report for the requested flag or format.
-pub fn render(spec: &ReportSpec<'_>, app: &str, rows: &Rows, info_flag: Option<&str>, format: Format, out: &Output) -> Result<()> {
+pub fn render(
+    spec: &ReportSpec<'_>,
+    app: &str,
+    rows: &Rows,
+    info_flag: Option<&str>,
+    format: Format,
+    out: &Output,
+) -> Result<()> {
     if let Some(flag) = info_flag {
         if format != Format::Stdout {
-            return Err(Error::fail("--format flag cannot be specified when specifying an info flag"));
+            return Err(Error::fail(
+                "--format flag cannot be specified when specifying an info flag",
+            ));
         }
         return match rows.iter().find(|(k, _)| k == flag) {
             Some((_, v)) => {
@@ -98,7 +115,10 @@ pub fn render(spec: &ReportSpec<'_>, app: &str, rows: &Rows, info_flag: Option<&
             None => {
                 let mut keys: Vec<&str> = rows.iter().map(|(k, _)| k.as_str()).collect();
                 keys.sort();
-                Err(Error::fail(format!("Invalid flag passed, valid flags: {}", keys.join(", "))))
+                Err(Error::fail(format!(
+                    "Invalid flag passed, valid flags: {}",
+                    keys.join(", ")
+                )))
             }
         };
     }
@@ -118,10 +138,20 @@ pub fn run_command(
     argv: &[String],
     collect: &dyn Fn(&str) -> Result<Rows>,
 ) -> Result<()> {
-    let parsed = args::parse(argv, Spec { switches: &[], options: &["--format"], allow_unknown: true })?;
+    let parsed = args::parse(
+        argv,
+        Spec {
+            switches: &[],
+            options: &["--format"],
+            allow_unknown: true,
+        },
+    )?;
     let format = Format::parse(parsed.value("--format"))?;
     if parsed.unknown.len() > 1 {
-        return Err(Error::fail(format!("{}:report command allows only a single flag", spec.prefix)));
+        return Err(Error::fail(format!(
+            "{}:report command allows only a single flag",
+            spec.prefix
+        )));
     }
     let info_flag = parsed.unknown.first().map(String::as_str);
     match parsed.arg(0) {
@@ -156,7 +186,11 @@ mod tests {
         ]
     }
 
-    const SPEC: ReportSpec<'static> = ReportSpec { title: "app", prefix: "app", legacy_json_keys: true };
+    const SPEC: ReportSpec<'static> = ReportSpec {
+        title: "app",
+        prefix: "app",
+        legacy_json_keys: true,
+    };
 
     #[test]
     fn text_layout() {
@@ -173,13 +207,25 @@ mod tests {
     #[test]
     fn single_flag_and_json() {
         let (out, cap) = Output::captured(false);
-        render(&SPEC, "a", &rows(), Some("--app-locked"), Format::Stdout, &out).expect("render");
+        render(
+            &SPEC,
+            "a",
+            &rows(),
+            Some("--app-locked"),
+            Format::Stdout,
+            &out,
+        )
+        .expect("render");
         assert_eq!(cap.stdout(), "false\n");
         assert_eq!(
             render_json(&SPEC, &rows()),
             r#"{"app-deploy-source":"git","app-dir":"/home/dokku/node-js-app","app-locked":"false","deploy-source":"git","dir":"/home/dokku/node-js-app","locked":"false"}"#
         );
-        let e = render(&SPEC, "a", &rows(), Some("--nope"), Format::Stdout, &out).expect_err("bad flag");
-        assert_eq!(e.to_string(), "Invalid flag passed, valid flags: --app-deploy-source, --app-dir, --app-locked");
+        let e = render(&SPEC, "a", &rows(), Some("--nope"), Format::Stdout, &out)
+            .expect_err("bad flag");
+        assert_eq!(
+            e.to_string(),
+            "Invalid flag passed, valid flags: --app-deploy-source, --app-dir, --app-locked"
+        );
     }
 }

@@ -46,11 +46,19 @@ pub fn run_command(
         false
     };
     let (app, key, value) = if global {
-        (GLOBAL.to_string(), rest.first().copied().unwrap_or(""), rest.get(1..).map(|v| v.join(" ")).unwrap_or_default())
+        (
+            GLOBAL.to_string(),
+            rest.first().copied().unwrap_or(""),
+            rest.get(1..).map(|v| v.join(" ")).unwrap_or_default(),
+        )
     } else {
         let app = rest.first().copied().unwrap_or("");
         crate::apps::verify(paths, app)?;
-        (app.to_string(), rest.get(1).copied().unwrap_or(""), rest.get(2..).map(|v| v.join(" ")).unwrap_or_default())
+        (
+            app.to_string(),
+            rest.get(1).copied().unwrap_or(""),
+            rest.get(2..).map(|v| v.join(" ")).unwrap_or_default(),
+        )
     };
     if key.is_empty() {
         return Err(Error::fail("No property specified"));
@@ -58,11 +66,16 @@ pub fn run_command(
     let Some(prop) = settable.iter().find(|s| s.key == key) else {
         let mut keys: Vec<&str> = settable.iter().map(|s| s.key).collect();
         keys.sort();
-        return Err(Error::fail(format!("Invalid property specified, valid properties include: {}", keys.join(", "))));
+        return Err(Error::fail(format!(
+            "Invalid property specified, valid properties include: {}",
+            keys.join(", ")
+        )));
     };
     match (global, prop.scope) {
         (true, Scope::App) => return Err(Error::fail("Property cannot be specified globally")),
-        (false, Scope::Global) => return Err(Error::fail("Property can only be specified globally")),
+        (false, Scope::Global) => {
+            return Err(Error::fail("Property can only be specified globally"))
+        }
         _ => {}
     }
     if !value.is_empty() {

@@ -12,7 +12,11 @@ pub fn system_ids() -> Option<(u32, u32)> {
         let user = std::env::var("DOKKU_SYSTEM_USER").unwrap_or_else(|_| "dokku".into());
         let group = std::env::var("DOKKU_SYSTEM_GROUP").unwrap_or_else(|_| user.clone());
         let u = User::from_name(&user).ok().flatten()?;
-        let gid = Group::from_name(&group).ok().flatten().map(|g| g.gid).unwrap_or(u.gid);
+        let gid = Group::from_name(&group)
+            .ok()
+            .flatten()
+            .map(|g| g.gid)
+            .unwrap_or(u.gid);
         Some((u.uid.as_raw(), gid.as_raw()))
     })
 }

@@ -37,8 +37,8 @@ pub use docker::DockerEngine;
 pub use engine::ContainerEngine;
 pub use error::{ApiError, EngineError};
 pub use info::{
-    AttachIo, BuiltImage, ContainerInfo, ContainerNetwork, ContainerSummary, EngineVersion, ExecOutput,
-    ImageInfo, ImageSummary, LogStream, PublishedPort, RunOutput,
+    AttachIo, BuiltImage, ContainerInfo, ContainerNetwork, ContainerSummary, EngineVersion,
+    ExecOutput, ImageInfo, ImageSummary, LogStream, PublishedPort, RunOutput,
 };
 pub use reference::split_reference;
 pub use spec::{

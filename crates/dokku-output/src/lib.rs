@@ -32,7 +32,9 @@ pub struct Output {
 
 impl std::fmt::Debug for Output {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Output").field("quiet", &self.quiet).finish()
+        f.debug_struct("Output")
+            .field("quiet", &self.quiet)
+            .finish()
     }
 }
 
@@ -46,11 +48,17 @@ pub struct Captured {
 impl Captured {
     /// Everything written to stdout so far.
     pub fn stdout(&self) -> String {
-        self.out.lock().map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default()
+        self.out
+            .lock()
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default()
     }
     /// Everything written to stderr so far.
     pub fn stderr(&self) -> String {
-        self.err.lock().map(|b| String::from_utf8_lossy(&b).into_owned()).unwrap_or_default()
+        self.err
+            .lock()
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+            .unwrap_or_default()
     }
 }
 
@@ -70,7 +78,11 @@ impl Write for BufSink {
 impl Output {
     /// Output to the process's stdout and stderr.
     pub fn stdio(quiet: bool) -> Self {
-        Output { quiet, stdout: None, stderr: None }
+        Output {
+            quiet,
+            stdout: None,
+            stderr: None,
+        }
     }
 
     /// Output into memory, for tests.

@@ -37,21 +37,37 @@ fn first_line(program: &str, argv: &[&str]) -> String {
         .output()
         .ok()
         .filter(|o| o.status.success())
-        .map(|o| String::from_utf8_lossy(&o.stdout).lines().next().unwrap_or("").to_string())
+        .map(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .next()
+                .unwrap_or("")
+                .to_string()
+        })
         .unwrap_or_else(|| "not available".into())
 }
 
 fn host_report(ctx: &Ctx) {
-    ctx.out.info1(&format!("uname: {}", first_line("uname", &["-a"])));
+    ctx.out
+        .info1(&format!("uname: {}", first_line("uname", &["-a"])));
     ctx.out.info1("memory: ");
     tool_lines(ctx, "free", &["-m"]);
-    ctx.out.info1(&format!("git version: {}", first_line("git", &["--version"])));
-    ctx.out.info1(&format!("dokku version: dokku version {}", env!("CARGO_PKG_VERSION")));
+    ctx.out.info1(&format!(
+        "git version: {}",
+        first_line("git", &["--version"])
+    ));
+    ctx.out.info1(&format!(
+        "dokku version: dokku version {}",
+        env!("CARGO_PKG_VERSION")
+    ));
     ctx.out.info1("dokku plugins: ");
     let mut listed = Vec::new();
     for p in dokku_trigger::external::enabled(&ctx.paths) {
         let meta = dokku_trigger::external::read_meta(&p.path);
-        listed.push(format!("{} {} enabled {}", p.name, meta.version, meta.description));
+        listed.push(format!(
+            "{} {} enabled {}",
+            p.name, meta.version, meta.description
+        ));
     }
     for l in listed {
         ctx.out.verbose(&l);
@@ -61,14 +77,25 @@ fn host_report(ctx: &Ctx) {
 /// `dokku report [<app>]`: the host, then every app (or one app), each
 /// plugin printing its own report through the `report` trigger.
 pub fn report(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let p = args::parse(argv, args::Spec { options: &["--format"], ..Default::default() })?;
+    let p = args::parse(
+        argv,
+        args::Spec {
+            options: &["--format"],
+            ..Default::default()
+        },
+    )?;
     match p.arg(0) {
         Some(app) => {
             apps::verify(&ctx.paths, app)?;
             if p.value("--format").is_some() {
                 return Err(Error::fail("--format flag not supported on global report"));
             }
-            ctx.bus.notify(ctx, &Report { app: app.to_string() })
+            ctx.bus.notify(
+                ctx,
+                &Report {
+                    app: app.to_string(),
+                },
+            )
         }
         None => {
             if p.value("--format").is_some() {
@@ -82,4 +109,3 @@ pub fn report(ctx: &Ctx, argv: &[String]) -> Result<()> {
         }
     }
 }
-

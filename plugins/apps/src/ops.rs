@@ -8,7 +8,8 @@ use dokku_core::lock::StateLock;
 use dokku_core::property::Properties;
 use dokku_core::{apps, fsutil, Error, Paths, Result};
 use dokku_trigger::triggers::{
-    AppRebuild, PostAppClone, PostAppCloneSetup, PostAppRename, PostAppRenameSetup, PostCreate, PostDelete, PreDelete,
+    AppRebuild, PostAppClone, PostAppCloneSetup, PostAppRename, PostAppRenameSetup, PostCreate,
+    PostDelete, PreDelete,
 };
 use dokku_trigger::Ctx;
 
@@ -19,7 +20,11 @@ pub const PLUGIN: &str = "apps";
 pub const NAME_TAKEN: &str = "Name is already taken";
 
 fn now() -> String {
-    SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0).to_string()
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+        .to_string()
 }
 
 /// Make the app's directory and record when; no output, no trigger.
@@ -30,7 +35,9 @@ fn make_app(paths: &Paths, app: &str) -> Result<()> {
     fsutil::ensure_dir(&paths.dokku_root)?;
     match fs::create_dir(&dir) {
         Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Err(Error::fail(NAME_TAKEN)),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(Error::fail(NAME_TAKEN))
+        }
         Err(e) => return Err(Error::io("create app directory", &dir, e)),
     }
     dokku_core::system::chown_to_system(&dir);
@@ -44,7 +51,12 @@ pub fn create(ctx: &Ctx, app: &str) -> Result<()> {
         return Err(Error::fail(NAME_TAKEN));
     }
     make_app(&ctx.paths, app)?;
-    ctx.bus.notify(ctx, &PostCreate { app: app.to_string() })?;
+    ctx.bus.notify(
+        ctx,
+        &PostCreate {
+            app: app.to_string(),
+        },
+    )?;
     ctx.out.line(&format!("Creating {app}... done"));
     Ok(())
 }
@@ -57,10 +69,13 @@ pub fn maybe_create(ctx: &Ctx, app: &str) -> Result<()> {
     if ctx.paths.app_dir(app).is_dir() {
         return Ok(());
     }
-    let disabled = Properties::new(&ctx.paths, PLUGIN).get_str(dokku_core::property::GLOBAL, "disable-autocreation");
+    let disabled = Properties::new(&ctx.paths, PLUGIN)
+        .get_str(dokku_core::property::GLOBAL, "disable-autocreation");
     if disabled == "true" {
         ctx.out.warn("App auto-creation disabled.");
-        return Err(Error::fail(format!("Re-enable app auto-creation or create an app with 'dokku apps:create {app}'")));
+        return Err(Error::fail(format!(
+            "Re-enable app auto-creation or create an app with 'dokku apps:create {app}'"
+        )));
     }
     match make_app(&ctx.paths, app) {
         Ok(()) => {}
@@ -68,7 +83,12 @@ pub fn maybe_create(ctx: &Ctx, app: &str) -> Result<()> {
         Err(Error::Fail(m)) if m == NAME_TAKEN => return Ok(()),
         Err(e) => return Err(e),
     }
-    ctx.bus.notify(ctx, &PostCreate { app: app.to_string() })
+    ctx.bus.notify(
+        ctx,
+        &PostCreate {
+            app: app.to_string(),
+        },
+    )
 }
 
 /// Whether the app's deploy lock file exists.
@@ -79,8 +99,12 @@ pub fn is_locked(paths: &Paths, app: &str) -> bool {
 /// Fail the way Dokku does when an app holds a deploy lock.
 pub fn refuse_locked(ctx: &Ctx, app: &str) -> Result<()> {
     if is_locked(&ctx.paths, app) {
-        ctx.out.warn(&format!("{app} currently has a deploy lock in place. Exiting..."));
-        return Err(Error::fail("Run 'apps:unlock' to release the existing deploy lock"));
+        ctx.out.warn(&format!(
+            "{app} currently has a deploy lock in place. Exiting..."
+        ));
+        return Err(Error::fail(
+            "Run 'apps:unlock' to release the existing deploy lock",
+        ));
     }
     Ok(())
 }
@@ -88,14 +112,20 @@ pub fn refuse_locked(ctx: &Ctx, app: &str) -> Result<()> {
 /// Ask the user to type the app's name; anything else aborts.
 pub fn confirm_destroy(ctx: &Ctx, app: &str, input: &mut dyn BufRead) -> Result<()> {
     ctx.out.warn("WARNING: Potentially Destructive Action");
-    ctx.out.warn(&format!("This command will destroy {app} (including all add-ons)."));
+    ctx.out.warn(&format!(
+        "This command will destroy {app} (including all add-ons)."
+    ));
     ctx.out.warn(&format!("To proceed, type \"{app}\""));
     ctx.out.line("");
     ctx.out.write_err("> ");
     let mut answer = String::new();
-    input.read_line(&mut answer).map_err(|e| Error::other("read confirmation", e))?;
+    input
+        .read_line(&mut answer)
+        .map_err(|e| Error::other("read confirmation", e))?;
     if answer.trim_end_matches(['\n', '\r']) != app {
-        return Err(Error::fail(format!("Confirmation did not match {app}. Aborted.")));
+        return Err(Error::fail(format!(
+            "Confirmation did not match {app}. Aborted."
+        )));
     }
     Ok(())
 }
@@ -103,7 +133,12 @@ pub fn confirm_destroy(ctx: &Ctx, app: &str, input: &mut dyn BufRead) -> Result<
 /// Every plugin directory of the property tree (`$DOKKU_LIB_ROOT/config/*`).
 fn property_plugins(paths: &Paths) -> Vec<String> {
     let mut v: Vec<String> = fs::read_dir(paths.lib_root.join("config"))
-        .map(|rd| rd.flatten().filter(|e| e.path().is_dir()).map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .map(|rd| {
+            rd.flatten()
+                .filter(|e| e.path().is_dir())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
         .unwrap_or_default();
     v.sort();
     v
@@ -112,10 +147,23 @@ fn property_plugins(paths: &Paths) -> Vec<String> {
 /// Remove the app: triggers, properties of every plugin, its directory.
 /// The caller has confirmed and checked the lock.
 pub fn destroy(ctx: &Ctx, app: &str) -> Result<()> {
-    ctx.out.line(&format!("Destroying {app} (including all add-ons)"));
+    ctx.out
+        .line(&format!("Destroying {app} (including all add-ons)"));
     let image_tag = String::new();
-    ctx.bus.notify(ctx, &PreDelete { app: app.to_string(), image_tag: image_tag.clone() })?;
-    ctx.bus.notify(ctx, &PostDelete { app: app.to_string(), image_tag })?;
+    ctx.bus.notify(
+        ctx,
+        &PreDelete {
+            app: app.to_string(),
+            image_tag: image_tag.clone(),
+        },
+    )?;
+    ctx.bus.notify(
+        ctx,
+        &PostDelete {
+            app: app.to_string(),
+            image_tag,
+        },
+    )?;
     let _lock = StateLock::acquire(&ctx.paths, app)?;
     for plugin in property_plugins(&ctx.paths) {
         Properties::new(&ctx.paths, &plugin).destroy(app)?;
@@ -138,8 +186,10 @@ fn copy_state(paths: &Paths, from: &str, to: &str) -> Result<()> {
             if e.path().is_dir() && !e.path().is_symlink() {
                 fsutil::copy_dir_all(&e.path(), &target)?;
             } else if e.path().is_symlink() {
-                let link = fs::read_link(e.path()).map_err(|err| Error::io("readlink", e.path(), err))?;
-                std::os::unix::fs::symlink(link, &target).map_err(|err| Error::io("symlink", &target, err))?;
+                let link =
+                    fs::read_link(e.path()).map_err(|err| Error::io("readlink", e.path(), err))?;
+                std::os::unix::fs::symlink(link, &target)
+                    .map_err(|err| Error::io("symlink", &target, err))?;
             } else {
                 fs::copy(e.path(), &target).map_err(|err| Error::io("copy", e.path(), err))?;
                 dokku_core::system::chown_to_system(&target);
@@ -153,8 +203,12 @@ fn copy_state(paths: &Paths, from: &str, to: &str) -> Result<()> {
 }
 
 fn check_pair(paths: &Paths, old: Option<&str>, new: Option<&str>) -> Result<(String, String)> {
-    let old = old.filter(|s| !s.is_empty()).ok_or_else(|| Error::fail(apps::MISSING_APP))?;
-    let new = new.filter(|s| !s.is_empty()).ok_or_else(|| Error::fail("Please specify an new app name"))?;
+    let old = old
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| Error::fail(apps::MISSING_APP))?;
+    let new = new
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| Error::fail("Please specify an new app name"))?;
     apps::verify(paths, old)?;
     apps::validate_name(new)?;
     Ok((old.to_string(), new.to_string()))
@@ -173,18 +227,36 @@ pub fn rename(ctx: &Ctx, old: Option<&str>, new: Option<&str>, skip_deploy: bool
     if !created.is_empty() {
         Properties::new(&ctx.paths, PLUGIN).write(&new, "created-at", &created)?;
     }
-    ctx.bus.notify(ctx, &PostAppRenameSetup { old_app: old.clone(), new_app: new.clone() })?;
+    ctx.bus.notify(
+        ctx,
+        &PostAppRenameSetup {
+            old_app: old.clone(),
+            new_app: new.clone(),
+        },
+    )?;
     destroy(ctx, &old)?;
     if !skip_deploy {
         ctx.bus.notify(ctx, &AppRebuild { app: new.clone() })?;
     }
-    ctx.bus.notify(ctx, &PostAppRename { old_app: old.clone(), new_app: new.clone() })?;
+    ctx.bus.notify(
+        ctx,
+        &PostAppRename {
+            old_app: old.clone(),
+            new_app: new.clone(),
+        },
+    )?;
     ctx.out.line(&format!("Renaming {old} to {new}... done"));
     Ok(())
 }
 
 /// `apps:clone`.
-pub fn clone(ctx: &Ctx, old: Option<&str>, new: Option<&str>, skip_deploy: bool, ignore_existing: bool) -> Result<()> {
+pub fn clone(
+    ctx: &Ctx,
+    old: Option<&str>,
+    new: Option<&str>,
+    skip_deploy: bool,
+    ignore_existing: bool,
+) -> Result<()> {
     let (old, new) = check_pair(&ctx.paths, old, new)?;
     if ctx.paths.app_dir(&new).exists() {
         if ignore_existing {
@@ -200,11 +272,23 @@ pub fn clone(ctx: &Ctx, old: Option<&str>, new: Option<&str>, skip_deploy: bool,
     props.write(&new, "created-at", &created)?;
     props.delete(&new, "deploy-source")?;
     props.delete(&new, "deploy-source-metadata")?;
-    ctx.bus.notify(ctx, &PostAppCloneSetup { old_app: old.clone(), new_app: new.clone() })?;
+    ctx.bus.notify(
+        ctx,
+        &PostAppCloneSetup {
+            old_app: old.clone(),
+            new_app: new.clone(),
+        },
+    )?;
     if !skip_deploy {
         ctx.bus.notify(ctx, &AppRebuild { app: new.clone() })?;
     }
-    ctx.bus.notify(ctx, &PostAppClone { old_app: old.clone(), new_app: new.clone() })?;
+    ctx.bus.notify(
+        ctx,
+        &PostAppClone {
+            old_app: old.clone(),
+            new_app: new.clone(),
+        },
+    )?;
     ctx.out.line(&format!("Cloning {old} to {new}... done"));
     Ok(())
 }
@@ -221,7 +305,8 @@ pub fn unlock(ctx: &Ctx, app: &str) -> Result<()> {
     let path = apps::deploy_lock_path(&ctx.paths, app);
     if path.exists() {
         ctx.out.warn("A deploy may be in progress.");
-        ctx.out.warn("Removing the app lock will not stop in progress deploys.");
+        ctx.out
+            .warn("Removing the app lock will not stop in progress deploys.");
     }
     fsutil::remove_file(&path)?;
     ctx.out.info1("Deploy lock removed.");
@@ -230,7 +315,12 @@ pub fn unlock(ctx: &Ctx, app: &str) -> Result<()> {
 
 /// Record how the app was last deployed (the `deploy-source-set` trigger):
 /// read back by `apps:report`.
-pub fn set_deploy_source(paths: &Paths, app: &str, source_type: &str, metadata: &str) -> Result<()> {
+pub fn set_deploy_source(
+    paths: &Paths,
+    app: &str,
+    source_type: &str,
+    metadata: &str,
+) -> Result<()> {
     apps::verify(paths, app)?;
     let _lock = StateLock::acquire(paths, app)?;
     let props = Properties::new(paths, PLUGIN);

@@ -7,13 +7,20 @@ fn create_list_exists_destroy() {
     let e = Env::new();
     let r = e.run(&["apps:list"]);
     assert_eq!(r.code, 0);
-    assert_eq!(r.stderr, " !     You haven't deployed any applications yet\n");
+    assert_eq!(
+        r.stderr,
+        " !     You haven't deployed any applications yet\n"
+    );
     assert_eq!(e.run(&["apps:list", "--format", "json"]).ok(), "[]\n");
 
-    assert_eq!(e.run(&["apps:create", "node-js-app"]).ok(), "Creating node-js-app... done\n");
+    assert_eq!(
+        e.run(&["apps:create", "node-js-app"]).ok(),
+        "Creating node-js-app... done\n"
+    );
     e.create_app("python-app");
     assert!(e.root().join("node-js-app").is_dir());
-    let created = std::fs::read_to_string(e.lib().join("config/apps/node-js-app/created-at")).expect("created-at");
+    let created = std::fs::read_to_string(e.lib().join("config/apps/node-js-app/created-at"))
+        .expect("created-at");
     assert!(created.parse::<u64>().is_ok(), "{created}");
 
     insta::assert_snapshot!(e.run(&["apps:list"]).ok(), @r"
@@ -21,12 +28,21 @@ fn create_list_exists_destroy() {
     node-js-app
     python-app
     ");
-    assert_eq!(e.run(&["--quiet", "apps:list"]).ok(), "node-js-app\npython-app\n");
-    assert_eq!(e.run(&["apps:list", "--format", "json"]).ok(), "[\"node-js-app\",\"python-app\"]\n");
+    assert_eq!(
+        e.run(&["--quiet", "apps:list"]).ok(),
+        "node-js-app\npython-app\n"
+    );
+    assert_eq!(
+        e.run(&["apps:list", "--format", "json"]).ok(),
+        "[\"node-js-app\",\"python-app\"]\n"
+    );
 
     assert_eq!(e.run(&["apps:exists", "node-js-app"]).code, 0);
     let r = e.run(&["apps:exists", "nope"]);
-    assert_eq!((r.code, r.stderr.as_str()), (1, " !     App does not exist\n"));
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (1, " !     App does not exist\n")
+    );
 
     let r = e.run(&["--force", "apps:destroy", "node-js-app"]);
     assert_eq!(r.ok(), "Destroying node-js-app (including all add-ons)\n");
@@ -67,13 +83,25 @@ fn bad_names_and_duplicates_change_nothing() {
         );
     }
     let r = e.run(&["apps:create", "web"]);
-    assert_eq!((r.code, r.stderr.as_str()), (1, " !     Name is already taken\n"));
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (1, " !     Name is already taken\n")
+    );
     let r = e.run(&["apps:create"]);
-    assert_eq!((r.code, r.stderr.as_str()), (1, " !     Please specify an app to run the command on\n"));
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (1, " !     Please specify an app to run the command on\n")
+    );
     let r = e.run(&["apps:report", "missing"]);
-    assert_eq!((r.code, r.stderr.as_str()), (1, " !     App missing does not exist\n"));
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (1, " !     App missing does not exist\n")
+    );
     let r = e.run(&["apps:list", "--bogus"]);
-    assert_eq!((r.code, r.stderr.as_str()), (1, " !     unknown flag: --bogus\n"));
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (1, " !     unknown flag: --bogus\n")
+    );
     assert_eq!(before, e.state());
 }
 
@@ -82,11 +110,20 @@ fn locks() {
     let e = Env::new();
     e.create_app("web");
     let r = e.run(&["apps:locked", "web"]);
-    assert_eq!((r.code, r.stderr.as_str()), (1, " !     Deploy lock does not exist\n"));
-    assert_eq!(e.run(&["apps:lock", "web"]).ok(), "-----> Deploy lock created\n");
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (1, " !     Deploy lock does not exist\n")
+    );
+    assert_eq!(
+        e.run(&["apps:lock", "web"]).ok(),
+        "-----> Deploy lock created\n"
+    );
     assert!(e.root().join("web/.deploy.lock").is_file());
     assert_eq!(e.run(&["apps:locked", "web"]).ok(), "Deploy lock exists\n");
-    assert_eq!(e.run(&["apps:report", "web", "--app-locked"]).ok(), "true\n");
+    assert_eq!(
+        e.run(&["apps:report", "web", "--app-locked"]).ok(),
+        "true\n"
+    );
 
     let r = e.run(&["--force", "apps:destroy", "web"]);
     assert_eq!(r.code, 1);
@@ -106,8 +143,11 @@ fn locks() {
 fn report_layouts() {
     let e = Env::new();
     e.create_app("web");
-    let ts = std::fs::read_to_string(e.lib().join("config/apps/web/created-at")).expect("created-at");
-    let out = e.filter(e.run(&["apps:report", "web"]).ok()).replace(&ts, "<ts>");
+    let ts =
+        std::fs::read_to_string(e.lib().join("config/apps/web/created-at")).expect("created-at");
+    let out = e
+        .filter(e.run(&["apps:report", "web"]).ok())
+        .replace(&ts, "<ts>");
     insta::assert_snapshot!(out, @r"
     =====> web app information
            App created at:                  <ts>
@@ -117,20 +157,36 @@ fn report_layouts() {
            App global disable autocreation: false
            App locked:                      false
     ");
-    assert_eq!(e.filter(e.run(&["apps:report", "web", "--app-dir"]).ok()), "$DOKKU_ROOT/web\n");
-    let json: serde_json::Value = serde_json::from_str(e.run(&["apps:report", "web", "--format", "json"]).ok()).expect("json");
+    assert_eq!(
+        e.filter(e.run(&["apps:report", "web", "--app-dir"]).ok()),
+        "$DOKKU_ROOT/web\n"
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(e.run(&["apps:report", "web", "--format", "json"]).ok())
+            .expect("json");
     assert_eq!(json["locked"], "false");
     assert_eq!(json["app-locked"], "false");
     assert_eq!(json["global-disable-autocreation"], "false");
     let r = e.run(&["apps:report", "web", "--nope"]);
     assert_eq!(r.code, 1);
-    assert!(r.stderr.starts_with(" !     Invalid flag passed, valid flags: --app-created-at, --app-deploy-source"), "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with(
+            " !     Invalid flag passed, valid flags: --app-created-at, --app-deploy-source"
+        ),
+        "{}",
+        r.stderr
+    );
     let r = e.run(&["apps:report", "web", "--app-dir", "--format", "json"]);
-    assert_eq!(r.stderr, " !     --format flag cannot be specified when specifying an info flag\n");
+    assert_eq!(
+        r.stderr,
+        " !     --format flag cannot be specified when specifying an info flag\n"
+    );
     // every app when none is named
     e.create_app("api");
     let all = e.run(&["apps:report"]).ok().to_string();
-    assert!(all.contains("=====> api app information") && all.contains("=====> web app information"));
+    assert!(
+        all.contains("=====> api app information") && all.contains("=====> web app information")
+    );
 }
 
 #[test]
@@ -139,16 +195,43 @@ fn set_global_property() {
     e.create_app("web");
     let r = e.run(&["apps:set", "--global", "disable-autocreation", "true"]);
     assert_eq!(r.ok(), "=====> Setting disable-autocreation to true\n");
-    assert_eq!(std::fs::read_to_string(e.lib().join("config/apps/--global/disable-autocreation")).expect("prop"), "true");
-    assert_eq!(e.run(&["apps:report", "web", "--app-global-disable-autocreation"]).ok(), "true\n");
+    assert_eq!(
+        std::fs::read_to_string(e.lib().join("config/apps/--global/disable-autocreation"))
+            .expect("prop"),
+        "true"
+    );
+    assert_eq!(
+        e.run(&["apps:report", "web", "--app-global-disable-autocreation"])
+            .ok(),
+        "true\n"
+    );
     let r = e.run(&["apps:set", "web", "disable-autocreation", "true"]);
-    assert_eq!((r.code, r.stderr.as_str()), (1, " !     Property can only be specified globally\n"));
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (1, " !     Property can only be specified globally\n")
+    );
     let r = e.run(&["apps:set", "--global", "nope", "1"]);
-    assert_eq!((r.code, r.stderr.as_str()), (1, " !     Invalid property specified, valid properties include: disable-autocreation\n"));
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (
+            1,
+            " !     Invalid property specified, valid properties include: disable-autocreation\n"
+        )
+    );
     let r = e.run(&["apps:set", "--global"]);
-    assert_eq!((r.code, r.stderr.as_str()), (1, " !     No property specified\n"));
-    assert_eq!(e.run(&["apps:set", "--global", "disable-autocreation"]).ok(), "=====> Unsetting disable-autocreation\n");
-    assert!(!e.lib().join("config/apps/--global/disable-autocreation").exists());
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (1, " !     No property specified\n")
+    );
+    assert_eq!(
+        e.run(&["apps:set", "--global", "disable-autocreation"])
+            .ok(),
+        "=====> Unsetting disable-autocreation\n"
+    );
+    assert!(!e
+        .lib()
+        .join("config/apps/--global/disable-autocreation")
+        .exists());
 }
 
 #[test]
@@ -161,20 +244,38 @@ fn rename_and_clone_carry_state() {
 
     let r = e.run(&["apps:clone", "--skip-deploy", "old", "copy"]);
     assert_eq!(r.ok(), "Cloning old to copy... done\n");
-    assert_eq!(std::fs::read_to_string(e.lib().join("config/someplugin/copy/key")).expect("prop"), "v");
+    assert_eq!(
+        std::fs::read_to_string(e.lib().join("config/someplugin/copy/key")).expect("prop"),
+        "v"
+    );
     assert!(e.root().join("copy/marker").is_file());
     let r = e.run(&["apps:clone", "old", "copy"]);
-    assert_eq!((r.code, r.stderr.as_str()), (1, " !     Name is already taken\n"));
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (1, " !     Name is already taken\n")
+    );
     let r = e.run(&["apps:clone", "--ignore-existing", "old", "copy"]);
-    assert_eq!((r.code, r.stderr.as_str()), (0, " !     Name is already taken\n"));
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (0, " !     Name is already taken\n")
+    );
 
     let r = e.run(&["apps:rename", "--skip-deploy", "old", "new"]);
-    assert_eq!(r.ok(), "Destroying old (including all add-ons)\nRenaming old to new... done\n");
+    assert_eq!(
+        r.ok(),
+        "Destroying old (including all add-ons)\nRenaming old to new... done\n"
+    );
     assert!(!e.root().join("old").exists());
     assert!(!e.lib().join("config/someplugin/old").exists());
-    assert_eq!(std::fs::read_to_string(e.lib().join("config/someplugin/new/key")).expect("prop"), "v");
+    assert_eq!(
+        std::fs::read_to_string(e.lib().join("config/someplugin/new/key")).expect("prop"),
+        "v"
+    );
     let r = e.run(&["apps:rename", "new"]);
-    assert_eq!((r.code, r.stderr.as_str()), (1, " !     Please specify an new app name\n"));
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (1, " !     Please specify an new app name\n")
+    );
     let r = e.run(&["apps:rename", "new", "Bad"]);
     assert_eq!(r.code, 1);
 }
@@ -184,7 +285,11 @@ fn app_flag_and_env_supply_the_app() {
     let e = Env::new();
     e.run(&["--app", "web", "apps:create"]).ok();
     assert!(e.root().join("web").is_dir());
-    let r = e.cmd(&["apps:exists"]).env("DOKKU_APP_NAME", "web").output().expect("run");
+    let r = e
+        .cmd(&["apps:exists"])
+        .env("DOKKU_APP_NAME", "web")
+        .output()
+        .expect("run");
     assert!(r.status.success());
 }
 
@@ -217,10 +322,23 @@ fn help_text() {
 fn deploy_source_is_recorded_through_the_trigger() {
     let e = Env::new();
     e.create_app("web");
-    let r = e.run(&["plugin:trigger", "deploy-source-set", "web", "git", "cd7b8afccb202f222e7dc7b427553e71ba5ddafd"]);
+    let r = e.run(&[
+        "plugin:trigger",
+        "deploy-source-set",
+        "web",
+        "git",
+        "cd7b8afccb202f222e7dc7b427553e71ba5ddafd",
+    ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(e.run(&["apps:report", "web", "--app-deploy-source"]).ok(), "git\n");
-    assert_eq!(e.run(&["apps:report", "web", "--app-deploy-source-metadata"]).ok(), "cd7b8afccb202f222e7dc7b427553e71ba5ddafd\n");
+    assert_eq!(
+        e.run(&["apps:report", "web", "--app-deploy-source"]).ok(),
+        "git\n"
+    );
+    assert_eq!(
+        e.run(&["apps:report", "web", "--app-deploy-source-metadata"])
+            .ok(),
+        "cd7b8afccb202f222e7dc7b427553e71ba5ddafd\n"
+    );
 }
 
 #[test]
@@ -229,7 +347,8 @@ fn maybe_create_respects_disable_autocreation() {
     let r = e.run(&["plugin:trigger", "app-maybe-create", "pushed"]);
     assert_eq!((r.code, r.stdout.as_str()), (0, ""), "{}", r.stderr);
     assert!(e.root().join("pushed").is_dir());
-    e.run(&["apps:set", "--global", "disable-autocreation", "true"]).ok();
+    e.run(&["apps:set", "--global", "disable-autocreation", "true"])
+        .ok();
     let r = e.run(&["plugin:trigger", "app-maybe-create", "other"]);
     assert_eq!(r.code, 1);
     assert_eq!(

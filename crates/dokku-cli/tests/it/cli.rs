@@ -7,7 +7,10 @@ fn version_forms() {
     let e = Env::new();
     for f in ["version", "-v", "--version"] {
         let r = e.run(&[f]);
-        assert_eq!(r.ok(), format!("dokku version {}\n", env!("CARGO_PKG_VERSION")));
+        assert_eq!(
+            r.ok(),
+            format!("dokku version {}\n", env!("CARGO_PKG_VERSION"))
+        );
     }
 }
 
@@ -45,7 +48,12 @@ fn plugin_help_equals_bare_namespace() {
         let a = e.run(&[ns]);
         let b = e.run(&[&format!("{ns}:help")]);
         assert_eq!(a.code, 0, "{ns}: {}", a.stderr);
-        assert!(a.stdout.starts_with(&format!("Usage: dokku {ns}[:COMMAND]\n\n")), "{}", a.stdout);
+        assert!(
+            a.stdout
+                .starts_with(&format!("Usage: dokku {ns}[:COMMAND]\n\n")),
+            "{}",
+            a.stdout
+        );
         assert_eq!(a.stdout, b.stdout);
     }
 }
@@ -63,13 +71,23 @@ fn report_of_one_app_and_host() {
     let e = Env::new();
     e.create_app("web");
     let r = e.run(&["report", "web"]);
-    assert!(r.ok().contains("=====> web app information\n"), "{}", r.stdout);
+    assert!(
+        r.ok().contains("=====> web app information\n"),
+        "{}",
+        r.stdout
+    );
     let host = e.run(&["report"]).ok().to_string();
     assert!(host.starts_with("-----> uname: "), "{host}");
-    assert!(host.contains(&format!("-----> dokku version: dokku version {}\n", env!("CARGO_PKG_VERSION"))));
+    assert!(host.contains(&format!(
+        "-----> dokku version: dokku version {}\n",
+        env!("CARGO_PKG_VERSION")
+    )));
     assert!(host.contains("=====> web app information"));
     let r = e.run(&["report", "--format", "json"]);
-    assert_eq!((r.code, r.stderr.as_str()), (1, " !     --format flag not supported on global report\n"));
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (1, " !     --format flag not supported on global report\n")
+    );
 }
 
 /// Started by root, commands run as the system user, so what they write
@@ -83,8 +101,10 @@ fn root_drops_to_the_system_user() {
     }
     let e = Env::new();
     let user = format!("dkt{}", std::process::id());
-    let made =
-        std::process::Command::new("useradd").args(["--system", "--no-create-home", "--user-group", &user]).status().expect("useradd");
+    let made = std::process::Command::new("useradd")
+        .args(["--system", "--no-create-home", "--user-group", &user])
+        .status()
+        .expect("useradd");
     assert!(made.success());
     struct Cleanup(String);
     impl Drop for Cleanup {
@@ -96,20 +116,54 @@ fn root_drops_to_the_system_user() {
     std::fs::set_permissions(e.dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
     for d in ["home", "lib"] {
         std::process::Command::new("chown")
-            .args(["-R", &format!("{user}:{user}"), &e.dir.path().join(d).display().to_string()])
+            .args([
+                "-R",
+                &format!("{user}:{user}"),
+                &e.dir.path().join(d).display().to_string(),
+            ])
             .status()
             .expect("chown");
     }
-    let out = e.cmd(&["apps:create", "web"]).env("DOKKU_SYSTEM_USER", &user).env("DOKKU_SYSTEM_GROUP", &user).output().expect("run");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let uid = std::fs::metadata(e.root().join("web")).expect("app dir").uid();
-    let expected = String::from_utf8(std::process::Command::new("id").args(["-u", &user]).output().expect("id").stdout).expect("utf8");
+    let out = e
+        .cmd(&["apps:create", "web"])
+        .env("DOKKU_SYSTEM_USER", &user)
+        .env("DOKKU_SYSTEM_GROUP", &user)
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let uid = std::fs::metadata(e.root().join("web"))
+        .expect("app dir")
+        .uid();
+    let expected = String::from_utf8(
+        std::process::Command::new("id")
+            .args(["-u", &user])
+            .output()
+            .expect("id")
+            .stdout,
+    )
+    .expect("utf8");
     assert_eq!(uid.to_string(), expected.trim());
     // plugin commands other than list/help stay root
-    let out = e.cmd(&["plugin:list"]).env("DOKKU_SYSTEM_USER", &user).output().expect("run");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = e
+        .cmd(&["plugin:list"])
+        .env("DOKKU_SYSTEM_USER", &user)
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn nix_is_root() -> bool {
-    std::process::Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false)
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout == b"0\n")
+        .unwrap_or(false)
 }

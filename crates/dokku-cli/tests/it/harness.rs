@@ -23,7 +23,11 @@ impl Run {
     /// Assert success and return stdout.
     #[track_caller]
     pub fn ok(&self) -> &str {
-        assert_eq!(self.code, 0, "command failed\nstdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "command failed\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         &self.stdout
     }
 }
@@ -43,7 +47,13 @@ impl Env {
     pub fn new() -> Self {
         let dir = tempfile::tempdir().expect("tempdir");
         let e = Env { dir };
-        for d in ["home", "lib/plugins/available", "lib/plugins/enabled", "lib/core-plugins/available", "lib/core-plugins/enabled"] {
+        for d in [
+            "home",
+            "lib/plugins/available",
+            "lib/plugins/enabled",
+            "lib/core-plugins/available",
+            "lib/core-plugins/enabled",
+        ] {
             std::fs::create_dir_all(e.dir.path().join(d)).expect("mkdir");
         }
         e
@@ -84,11 +94,17 @@ impl Env {
     /// Run with bytes on stdin.
     pub fn run_stdin(&self, args: &[&str], input: &[u8]) -> Run {
         let mut c = self.cmd(args);
-        c.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        c.stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
         let mut child = c.spawn().expect("spawn dokku");
         if let Err(err) = child.stdin.take().expect("stdin").write_all(input) {
             // The command may exit before reading all of its input.
-            assert_eq!(err.kind(), std::io::ErrorKind::BrokenPipe, "write stdin: {err}");
+            assert_eq!(
+                err.kind(),
+                std::io::ErrorKind::BrokenPipe,
+                "write stdin: {err}"
+            );
         }
         child.wait_with_output().expect("wait").into()
     }
@@ -108,7 +124,9 @@ impl Env {
     pub fn tree(&self, base: &Path) -> Vec<(String, Vec<u8>)> {
         let mut out = Vec::new();
         fn walk(base: &Path, dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
-            let Ok(rd) = std::fs::read_dir(dir) else { return };
+            let Ok(rd) = std::fs::read_dir(dir) else {
+                return;
+            };
             for e in rd.flatten() {
                 let p = e.path();
                 let rel = p.strip_prefix(base).expect("prefix").display().to_string();
@@ -127,6 +145,9 @@ impl Env {
 
     /// Snapshot of both roots, ignoring state lock files.
     pub fn state(&self) -> Vec<(String, Vec<u8>)> {
-        self.tree(self.dir.path()).into_iter().filter(|(p, _)| !p.contains("/.locks")).collect()
+        self.tree(self.dir.path())
+            .into_iter()
+            .filter(|(p, _)| !p.contains("/.locks"))
+            .collect()
     }
 }

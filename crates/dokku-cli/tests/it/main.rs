@@ -16,9 +16,9 @@ mod ssh;
 mod ssh_keys;
 
 mod deploy;
-mod run_logs;
-mod processes;
 mod git;
+mod processes;
+mod run_logs;
 
 mod nginx;
 mod traffic;

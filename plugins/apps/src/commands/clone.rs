@@ -5,6 +5,18 @@ use dokku_trigger::Ctx;
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let p = args::parse(argv, args::Spec { switches: &["--skip-deploy", "--ignore-existing"], ..Default::default() })?;
-    crate::ops::clone(ctx, p.arg(0), p.arg(1), p.has("--skip-deploy"), p.has("--ignore-existing"))
+    let p = args::parse(
+        argv,
+        args::Spec {
+            switches: &["--skip-deploy", "--ignore-existing"],
+            ..Default::default()
+        },
+    )?;
+    crate::ops::clone(
+        ctx,
+        p.arg(0),
+        p.arg(1),
+        p.has("--skip-deploy"),
+        p.has("--ignore-existing"),
+    )
 }

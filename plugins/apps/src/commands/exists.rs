@@ -6,7 +6,10 @@ use dokku_trigger::Ctx;
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
     let p = args::parse(argv, args::Spec::default())?;
-    let app = p.arg(0).filter(|a| !a.is_empty()).ok_or_else(|| Error::fail(apps::MISSING_APP))?;
+    let app = p
+        .arg(0)
+        .filter(|a| !a.is_empty())
+        .ok_or_else(|| Error::fail(apps::MISSING_APP))?;
     if apps::exists(&ctx.paths, app) {
         Ok(())
     } else {

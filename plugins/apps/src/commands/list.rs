@@ -5,14 +5,23 @@ use dokku_trigger::Ctx;
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let p = args::parse(argv, args::Spec { options: &["--format"], ..Default::default() })?;
+    let p = args::parse(
+        argv,
+        args::Spec {
+            options: &["--format"],
+            ..Default::default()
+        },
+    )?;
     let format = p.value("--format").unwrap_or("stdout");
     if format != "stdout" && format != "json" {
-        return Err(Error::fail("Invalid format specified, supported formats: json, stdout"));
+        return Err(Error::fail(
+            "Invalid format specified, supported formats: json, stdout",
+        ));
     }
     let list = apps::list(&ctx.paths);
     if format == "json" {
-        ctx.out.line(&serde_json::to_string(&list).unwrap_or_else(|_| "[]".into()));
+        ctx.out
+            .line(&serde_json::to_string(&list).unwrap_or_else(|_| "[]".into()));
         return Ok(());
     }
     if list.is_empty() {
