@@ -216,6 +216,15 @@ impl Server {
             "-c".to_string(),
             conf.display().to_string(),
         ]);
+        // `nginx -t` opens the pid file, by default the system's, which
+        // only root may. An instance driven by another user (no sudo) gets
+        // one next to the file under test.
+        if self.is_instance() && !dokku_core::system::is_root() {
+            if let Some(dir) = conf.parent() {
+                args.push("-g".to_string());
+                args.push(format!("pid {}/nginx.pid;", dir.display()));
+            }
+        }
         Self::run(self.command(&self.bin, &args))
     }
 

@@ -12,9 +12,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use dokku_docker::testing::{busybox_image, unique_name};
-use dokku_docker::{ContainerEngine, ContainerFilter, DockerEngine, ImageFilter};
+use dokku_docker::{ContainerEngine, ContainerFilter, DockerEngine};
 
-use crate::harness::{Env, Run};
+use crate::harness::{remove_app_resources, Env, Run};
 
 /// The bundled sample app.
 fn sample_dir() -> PathBuf {
@@ -34,28 +34,7 @@ struct App {
 
 impl Drop for App {
     fn drop(&mut self) {
-        let label = format!("com.dokku.app-name={}", self.name);
-        if let Ok(list) = self
-            .engine
-            .list_containers(&ContainerFilter::label(label.clone()))
-        {
-            for c in list {
-                let _ = self.engine.remove_container(&c.id, true);
-            }
-        }
-        for filter in [
-            ImageFilter {
-                reference: Some(format!("dokku/{}", self.name)),
-                ..ImageFilter::default()
-            },
-            ImageFilter::label(label),
-        ] {
-            if let Ok(list) = self.engine.list_images(&filter) {
-                for i in list {
-                    let _ = self.engine.remove_image(&i.id, true);
-                }
-            }
-        }
+        remove_app_resources(&self.engine, &self.name);
         for i in &self.extra_images {
             let _ = self.engine.remove_image(i, true);
         }
@@ -101,16 +80,7 @@ impl App {
 
     /// A git repository holding the sample app built FROM this app's base.
     fn sample_repo(&self, dir: &Path) {
-        copy_tree(&sample_dir(), dir);
-        let dockerfile = dir.join("Dockerfile");
-        let text = std::fs::read_to_string(&dockerfile).expect("Dockerfile");
-        let text = text.replace(
-            "FROM dokku-sample-base:busybox",
-            &format!("FROM {}", self.base),
-        );
-        std::fs::write(&dockerfile, text).expect("write Dockerfile");
-        git(dir, &["init", "-q", "-b", "master"]);
-        commit_all(dir, "sample");
+        sample_repo(dir, &self.base);
     }
 
     /// `git push` through a stand-in for ssh that runs the binary as
@@ -178,6 +148,18 @@ impl App {
     }
 }
 
+/// A git repository in `dir` holding the sample app, built FROM `base`,
+/// committed on `master`.
+pub(crate) fn sample_repo(dir: &Path, base: &str) {
+    copy_tree(&sample_dir(), dir);
+    let dockerfile = dir.join("Dockerfile");
+    let text = std::fs::read_to_string(&dockerfile).expect("Dockerfile");
+    let text = text.replace("FROM dokku-sample-base:busybox", &format!("FROM {base}"));
+    std::fs::write(&dockerfile, text).expect("write Dockerfile");
+    git(dir, &["init", "-q", "-b", "master"]);
+    commit_all(dir, "sample");
+}
+
 fn copy_tree(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("mkdir");
     for e in std::fs::read_dir(from).expect("read sample").flatten() {
@@ -190,7 +172,7 @@ fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
-fn git(dir: &Path, args: &[&str]) -> String {
+pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
     let o = Command::new("git")
         .current_dir(dir)
         .args(args)
@@ -208,7 +190,7 @@ fn git(dir: &Path, args: &[&str]) -> String {
     String::from_utf8_lossy(&o.stdout).trim().to_string()
 }
 
-fn commit_all(dir: &Path, msg: &str) -> String {
+pub(crate) fn commit_all(dir: &Path, msg: &str) -> String {
     git(dir, &["add", "-A"]);
     git(
         dir,

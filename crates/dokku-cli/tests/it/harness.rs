@@ -5,6 +5,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
+use dokku_docker::{ContainerEngine, ContainerFilter, ImageFilter};
+
 /// A throwaway Dokku installation.
 pub struct Env {
     /// Keeps the directory alive.
@@ -149,5 +151,30 @@ impl Env {
             .into_iter()
             .filter(|(p, _)| !p.contains("/.locks"))
             .collect()
+    }
+}
+
+/// Remove what an app left in the engine: its containers (forced), then
+/// the images named `dokku/<app>` or labelled with the app. Errors are
+/// ignored: a test may fail before anything was created.
+pub fn remove_app_resources(engine: &dyn ContainerEngine, app: &str) {
+    let label = format!("com.dokku.app-name={app}");
+    if let Ok(list) = engine.list_containers(&ContainerFilter::label(label.clone())) {
+        for c in list {
+            let _ = engine.remove_container(&c.id, true);
+        }
+    }
+    for filter in [
+        ImageFilter {
+            reference: Some(format!("dokku/{app}")),
+            ..ImageFilter::default()
+        },
+        ImageFilter::label(label),
+    ] {
+        if let Ok(list) = engine.list_images(&filter) {
+            for i in list {
+                let _ = engine.remove_image(&i.id, true);
+            }
+        }
     }
 }

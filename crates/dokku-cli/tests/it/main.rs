@@ -14,6 +14,7 @@ mod storage;
 mod packaging;
 mod ssh;
 mod ssh_keys;
+mod ssh_push;
 
 mod deploy;
 mod git;

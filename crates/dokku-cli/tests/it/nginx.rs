@@ -8,18 +8,16 @@
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use dokku_docker::testing::{busybox_image, unique_name, TEST_LABEL};
-use dokku_docker::{
-    BuildContext, BuildSpec, ContainerEngine, ContainerFilter, DockerEngine, ImageFilter,
-};
+use dokku_docker::{BuildContext, BuildSpec, ContainerEngine, DockerEngine};
 
-use crate::harness::{Env, Run};
+use crate::harness::{remove_app_resources, Env, Run};
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -28,9 +26,88 @@ fn free_port() -> u16 {
         .expect("free port")
 }
 
-/// A test's nginx instance and app.
+/// A test's own nginx instance: main config, pid, logs and temporary
+/// files in a directory the caller owns, listening on 127.0.0.1 and ::1
+/// high ports, with a catch-all default site as Dokku installs one. The
+/// binary drives it through the `DOKKU_NGINX_*` variables of [`Nginx::env`];
+/// it is stopped when dropped.
+pub(crate) struct Nginx {
+    dir: PathBuf,
+    pub(crate) http: u16,
+    pub(crate) https: u16,
+}
+
+impl Nginx {
+    /// Write the instance's configuration in `dir`. `as_root`: the master
+    /// will be started by root, and its workers run as root too.
+    pub(crate) fn new(dir: PathBuf, as_root: bool) -> Nginx {
+        let nginx = Nginx {
+            dir,
+            http: free_port(),
+            https: free_port(),
+        };
+        let n = &nginx.dir;
+        for d in ["conf.d", "logs", "tmp"] {
+            std::fs::create_dir_all(n.join(d)).expect("nginx dirs");
+        }
+        let user = if as_root { "user root;\n" } else { "" };
+        let main = format!(
+            "{user}daemon on;\npid {n}/nginx.pid;\nerror_log {n}/error.log;\nevents {{ worker_connections 256; }}\nhttp {{\n  access_log off;\n  client_body_temp_path {n}/tmp/body;\n  proxy_temp_path {n}/tmp/proxy;\n  fastcgi_temp_path {n}/tmp/fastcgi;\n  uwsgi_temp_path {n}/tmp/uwsgi;\n  scgi_temp_path {n}/tmp/scgi;\n  include {n}/conf.d/*.conf;\n}}\n",
+            n = n.display()
+        );
+        std::fs::write(n.join("nginx.conf"), main).expect("nginx.conf");
+        let default_site = format!(
+            "server {{\n  listen 127.0.0.1:{h} default_server;\n  listen [::1]:{h} default_server;\n  listen 127.0.0.1:{s} ssl default_server;\n  listen [::1]:{s} ssl default_server;\n  server_name _;\n  access_log off;\n  ssl_reject_handshake on;\n  return 444;\n}}\n",
+            h = nginx.http,
+            s = nginx.https
+        );
+        std::fs::write(n.join("conf.d/00-default-vhost.conf"), default_site).expect("default site");
+        nginx
+    }
+
+    pub(crate) fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The variables that point the binary at this instance.
+    pub(crate) fn env(&self) -> Vec<(String, String)> {
+        let n = &self.dir;
+        [
+            ("DOKKU_NGINX_BIN", PathBuf::from(nginx_bin())),
+            ("DOKKU_NGINX_CONF", n.join("nginx.conf")),
+            ("DOKKU_NGINX_CONF_DIR", n.join("conf.d")),
+            ("DOKKU_NGINX_PID_FILE", n.join("nginx.pid")),
+            ("DOKKU_NGINX_LOG_ROOT", n.join("logs")),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.display().to_string()))
+        .collect()
+    }
+
+    pub(crate) fn error_log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("error.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let conf = self.dir.join("nginx.conf");
+        let _ = Command::new(nginx_bin())
+            .args(["-c", &conf.display().to_string(), "-s", "stop"])
+            .output();
+        if let Ok(pid) = std::fs::read_to_string(self.dir.join("nginx.pid")) {
+            if let Ok(pid) = pid.trim().parse::<i32>() {
+                let _ = Command::new("kill").args(["-9", &pid.to_string()]).output();
+            }
+        }
+    }
+}
+
+/// A test's nginx instance and app. Fields drop in order: the instance
+/// (inside the installation's directory), then the installation.
 struct Site {
     engine: DockerEngine,
+    nginx: Nginx,
     env: Env,
     app: String,
     base: String,
@@ -40,37 +117,7 @@ struct Site {
 
 impl Drop for Site {
     fn drop(&mut self) {
-        let conf = self.nginx_dir().join("nginx.conf");
-        let _ = Command::new(nginx_bin())
-            .args(["-c", &conf.display().to_string(), "-s", "stop"])
-            .output();
-        if let Ok(pid) = std::fs::read_to_string(self.nginx_dir().join("nginx.pid")) {
-            if let Ok(pid) = pid.trim().parse::<i32>() {
-                let _ = Command::new("kill").args(["-9", &pid.to_string()]).output();
-            }
-        }
-        let label = format!("com.dokku.app-name={}", self.app);
-        if let Ok(list) = self
-            .engine
-            .list_containers(&ContainerFilter::label(label.clone()))
-        {
-            for c in list {
-                let _ = self.engine.remove_container(&c.id, true);
-            }
-        }
-        for filter in [
-            ImageFilter {
-                reference: Some(format!("dokku/{}", self.app)),
-                ..ImageFilter::default()
-            },
-            ImageFilter::label(label),
-        ] {
-            if let Ok(list) = self.engine.list_images(&filter) {
-                for i in list {
-                    let _ = self.engine.remove_image(&i.id, true);
-                }
-            }
-        }
+        remove_app_resources(&self.engine, &self.app);
         let _ = self.engine.remove_image(&self.base, true);
     }
 }
@@ -90,34 +137,21 @@ impl Site {
         let engine = DockerEngine::connect().expect("docker engine");
         let app = unique_name(test);
         let base = format!("{app}-base:latest");
+        let env = Env::new();
+        let nginx = Nginx::new(
+            env.dir.path().join("nginx"),
+            nix::unistd::Uid::effective().is_root(),
+        );
         let site = Site {
             engine,
-            env: Env::new(),
+            http: nginx.http,
+            https: nginx.https,
+            nginx,
+            env,
             app,
             base,
-            http: free_port(),
-            https: free_port(),
         };
         let n = site.nginx_dir();
-        for d in ["conf.d", "logs", "tmp"] {
-            std::fs::create_dir_all(n.join(d)).expect("nginx dirs");
-        }
-        let user = if nix::unistd::Uid::effective().is_root() {
-            "user root;\n"
-        } else {
-            ""
-        };
-        let main = format!(
-            "{user}daemon on;\npid {n}/nginx.pid;\nerror_log {n}/error.log;\nevents {{ worker_connections 256; }}\nhttp {{\n  access_log off;\n  client_body_temp_path {n}/tmp/body;\n  proxy_temp_path {n}/tmp/proxy;\n  fastcgi_temp_path {n}/tmp/fastcgi;\n  uwsgi_temp_path {n}/tmp/uwsgi;\n  scgi_temp_path {n}/tmp/scgi;\n  include {n}/conf.d/*.conf;\n}}\n",
-            n = n.display()
-        );
-        std::fs::write(n.join("nginx.conf"), main).expect("nginx.conf");
-        let default_site = format!(
-            "server {{\n  listen 127.0.0.1:{h} default_server;\n  listen [::1]:{h} default_server;\n  listen 127.0.0.1:{s} ssl default_server;\n  listen [::1]:{s} ssl default_server;\n  server_name _;\n  access_log off;\n  ssl_reject_handshake on;\n  return 444;\n}}\n",
-            h = site.http,
-            s = site.https
-        );
-        std::fs::write(n.join("conf.d/00-default-vhost.conf"), default_site).expect("default site");
         site.run(&["plugin:trigger", "install"]).ok();
         let dokku_conf = std::fs::read_to_string(n.join("conf.d/dokku.conf"))
             .expect("dokku.conf written by install");
@@ -150,18 +184,13 @@ impl Site {
     }
 
     fn nginx_dir(&self) -> PathBuf {
-        self.env.dir.path().join("nginx")
+        self.nginx.dir().to_path_buf()
     }
 
     fn run(&self, args: &[&str]) -> Run {
-        let n = self.nginx_dir();
         self.env
             .cmd(args)
-            .env("DOKKU_NGINX_BIN", nginx_bin())
-            .env("DOKKU_NGINX_CONF", n.join("nginx.conf"))
-            .env("DOKKU_NGINX_CONF_DIR", n.join("conf.d"))
-            .env("DOKKU_NGINX_PID_FILE", n.join("nginx.pid"))
-            .env("DOKKU_NGINX_LOG_ROOT", n.join("logs"))
+            .envs(self.nginx.env())
             .output()
             .expect("spawn dokku")
             .into()
@@ -242,7 +271,7 @@ impl Site {
     }
 
     fn error_log(&self) -> String {
-        std::fs::read_to_string(self.nginx_dir().join("error.log")).unwrap_or_default()
+        self.nginx.error_log()
     }
 
     fn conf(&self) -> String {
@@ -260,7 +289,7 @@ impl Site {
 }
 
 /// One HTTP/1.0 GET of `/` through nginx with `host` in the Host header.
-fn get_via_nginx(port: u16, host: &str) -> Result<String, String> {
+pub(crate) fn get_via_nginx(port: u16, host: &str) -> Result<String, String> {
     let mut s = TcpStream::connect_timeout(&([127, 0, 0, 1], port).into(), Duration::from_secs(2))
         .map_err(|e| e.to_string())?;
     s.set_read_timeout(Some(Duration::from_secs(5)))

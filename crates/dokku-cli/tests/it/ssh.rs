@@ -52,12 +52,13 @@ fn owner(path: &Path) -> String {
 }
 
 /// A system user that exists for one test.
-struct Account {
-    name: String,
+pub(crate) struct Account {
+    pub(crate) name: String,
 }
 
 impl Account {
-    fn create(home: &Path) -> Account {
+    /// A user whose home is `home`, also in the supplementary `groups`.
+    fn create(home: &Path, groups: &[&str]) -> Account {
         let name = format!(
             "dkssh{}x{}",
             std::process::id(),
@@ -78,6 +79,11 @@ impl Account {
                 // so sshd lets keys in without PAM.
                 .args(["--password", "*", "--home-dir"])
                 .arg(home)
+                .args(if groups.is_empty() {
+                    Vec::new()
+                } else {
+                    vec!["--groups".to_string(), groups.join(",")]
+                })
                 .arg(&name));
             if r.code == 0 {
                 return Account { name };
@@ -118,12 +124,15 @@ impl Drop for Sshd {
 
 /// A dokku server reached over ssh. Fields drop in order: sshd, then the
 /// account, then the directory.
-struct Server {
+pub(crate) struct Server {
     _sshd: Sshd,
-    user: Account,
+    pub(crate) user: Account,
     dir: tempfile::TempDir,
-    port: u16,
+    pub(crate) port: u16,
     sshd_log: PathBuf,
+    /// Extra environment of every command, over ssh (sshd's `SetEnv`) and
+    /// run locally as root.
+    env: Vec<(String, String)>,
 }
 
 fn free_port() -> u16 {
@@ -143,6 +152,12 @@ fn keygen(path: &Path, comment: &str) {
 
 impl Server {
     fn start() -> Server {
+        Server::start_with(&[], Vec::new())
+    }
+
+    /// A server whose user is also in `groups` (`docker`, for deploys) and
+    /// whose commands all get `env` (an nginx instance's variables, say).
+    pub(crate) fn start_with(groups: &[&str], env: Vec<(String, String)>) -> Server {
         assert!(
             nix::unistd::Uid::effective().is_root(),
             "the ssh tests run as root (useradd, sshd)"
@@ -163,7 +178,7 @@ impl Server {
         ] {
             fs::create_dir_all(d.join(sub)).expect("mkdir");
         }
-        let user = Account::create(&d.join("home"));
+        let user = Account::create(&d.join("home"), groups);
         let u = user.name.clone();
 
         // A user-auth plugin that logs what it is told and keeps the key
@@ -210,6 +225,7 @@ impl Server {
             format!("DOKKU_SYSTEM_USER={u}"),
             format!("DOKKU_SYSTEM_GROUP={u}"),
         ])
+        .chain(env.iter().map(|(k, v)| format!("{k}={v}")))
         .collect::<Vec<_>>()
         .join(" ");
         let config = format!(
@@ -272,14 +288,15 @@ impl Server {
             dir,
             port,
             sshd_log,
+            env,
         }
     }
 
-    fn path(&self, p: &str) -> PathBuf {
+    pub(crate) fn path(&self, p: &str) -> PathBuf {
         self.dir.path().join(p)
     }
 
-    fn root(&self) -> PathBuf {
+    pub(crate) fn root(&self) -> PathBuf {
         self.path("home")
     }
 
@@ -296,17 +313,18 @@ impl Server {
             .env("DOKKU_SYSTEM_USER", &self.user.name)
             .env("DOKKU_SYSTEM_GROUP", &self.user.name)
             .env("DOKKU_DEFAULT_FILE", self.path("no-default"))
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .stdin(Stdio::null());
         c
     }
 
-    fn run(&self, args: &[&str]) -> Run {
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
         self.dokku(args).output().expect("spawn dokku").into()
     }
 
     /// Make a key pair `name` and add it with `ssh-keys:add name <file>`;
     /// returns the private key path and the fingerprint printed.
-    fn add_key(&self, name: &str) -> (PathBuf, String) {
+    pub(crate) fn add_key(&self, name: &str) -> (PathBuf, String) {
         let key = self.new_key(name);
         let r = self.run(&["ssh-keys:add", name, &format!("{}.pub", key.display())]);
         let fp = r.ok().trim().to_string();
@@ -315,7 +333,7 @@ impl Server {
     }
 
     /// A key pair the server does not know.
-    fn new_key(&self, name: &str) -> PathBuf {
+    pub(crate) fn new_key(&self, name: &str) -> PathBuf {
         let key = self.path(&format!("keys/{name}"));
         keygen(&key, &format!("{name}@test"));
         key
@@ -323,7 +341,7 @@ impl Server {
 
     /// `ssh user@127.0.0.1 <remote>` with a key; `remote` is the command
     /// line sshd puts in SSH_ORIGINAL_COMMAND.
-    fn ssh(&self, key: &Path, remote: &str) -> Run {
+    pub(crate) fn ssh(&self, key: &Path, remote: &str) -> Run {
         let r = sh(Command::new("ssh")
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
@@ -343,7 +361,12 @@ impl Server {
         r
     }
 
-    fn auth_log(&self) -> String {
+    /// What sshd logged, for failure messages.
+    pub(crate) fn sshd_log(&self) -> String {
+        fs::read_to_string(&self.sshd_log).unwrap_or_default()
+    }
+
+    pub(crate) fn auth_log(&self) -> String {
         fs::read_to_string(self.path("authlog")).expect("auth log")
     }
 
@@ -358,7 +381,7 @@ impl Server {
     }
 }
 
-fn ssh_options(key: &Path) -> Vec<String> {
+pub(crate) fn ssh_options(key: &Path) -> Vec<String> {
     let mut v: Vec<String> = vec![
         "-F".into(),
         "/dev/null".into(),
