@@ -9,7 +9,7 @@
 #   make demo       the README's main job: deploy the bundled sample app by
 #                   git push and show where it answers
 #   make test       every test (needs a running Docker engine)
-#   make bench      command latency table (docs/benchmarks.md)
+#   make bench      command latency and deploy overhead (docs/benchmarks.md)
 
 PREFIX        ?= /usr
 DOKKU_USER    ?= dokku

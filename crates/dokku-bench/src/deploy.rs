@@ -25,6 +25,8 @@ use dokku_docker::{
     BuildContext, BuildSpec, ContainerEngine, ContainerFilter, DockerEngine, ImageFilter,
 };
 
+/// Print every push's output, timestamped, on stderr (`--verbose`).
+pub static VERBOSE: AtomicBool = AtomicBool::new(false);
 /// Measured pushes (and restarts) per variant; the median is reported.
 pub const RUNS: usize = 5;
 /// The label on the images the bench builds itself.
@@ -375,8 +377,8 @@ fn build_span(lines: &[(Duration, String)], app: &str) -> Option<Duration> {
     let begin = lines.iter().position(|(_, l)| l.contains(&begin_line))?;
     let end = lines[begin..]
         .iter()
-        .filter(|(_, l)| l.contains("Successfully tagged") || l.contains("Successfully built"))
-        .last()?;
+        .rev()
+        .find(|(_, l)| l.contains("Successfully tagged") || l.contains("Successfully built"))?;
     Some(end.0.saturating_sub(lines[begin].0))
 }
 
@@ -473,6 +475,9 @@ fn deploy_variant(
     let mut samples = Vec::new();
     for i in 1..=RUNS {
         let (sample, lines) = s.timed_push(&format!("{} run {i}", s.app))?;
+        if VERBOSE.load(Ordering::Relaxed) {
+            eprint!("{}", joined(&lines));
+        }
         if let Some(w) = fallback_wait(&lines) {
             wait = w;
         }

@@ -4,8 +4,13 @@
 //! Each command runs as a fresh process, as a user would run it, against
 //! temporary DOKKU_ROOT and DOKKU_LIB_ROOT directories.
 //!
-//! A second table (`deploy`, skipped with `--no-deploy`) measures the
-//! deploy overhead of the bundled sample app against the Docker engine.
+//! A second table measures the deploy overhead of the bundled sample app
+//! against the Docker engine (src/deploy.rs).
+//!
+//! Options: `--binary PATH` (default target/release/dokku), `--output
+//! FILE`, `--sample DIR` (default tests/apps/dockerfile-sample),
+//! `--no-deploy` (latency table only), `--deploy-only`, `--verbose`
+//! (every measured push's output, timestamped, on stderr).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod deploy;
@@ -117,6 +122,7 @@ fn real_main() -> Result<(), String> {
             "--output" => output = args.next().map(PathBuf::from),
             "--no-deploy" => with_deploy = false,
             "--deploy-only" => with_latency = false,
+            "--verbose" => deploy::VERBOSE.store(true, std::sync::atomic::Ordering::Relaxed),
             "--sample" => {
                 sample = args
                     .next()
