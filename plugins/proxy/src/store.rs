@@ -10,9 +10,6 @@ pub const PLUGIN: &str = "proxy";
 /// The proxy used when none is set.
 pub const DEFAULT_TYPE: &str = "nginx";
 
-/// Proxy implementations Dokku knows about; only nginx ships here.
-pub const KNOWN_TYPES: &[&str] = &["caddy", "haproxy", "nginx", "openresty", "traefik"];
-
 /// An app value, else the global one, else the default (`nginx` for
 /// `type`, empty otherwise).
 pub fn computed(paths: &Paths, app: &str, key: &str) -> String {

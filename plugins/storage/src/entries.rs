@@ -334,7 +334,6 @@ pub fn confirm(ctx: &Ctx, name: &str, input: &mut dyn BufRead) -> Result<()> {
     ctx.out
         .warn(&format!("This command will destroy storage entry {name}."));
     ctx.out.warn(&format!("To proceed, type \"{name}\""));
-    ctx.out.line("");
     ctx.out.write_err("> ");
     let mut answer = String::new();
     input

@@ -405,3 +405,37 @@ fn legacy_files_are_drained_on_install() {
         "true"
     );
 }
+
+#[test]
+fn process_not_in_procfile_warns_but_is_stored() {
+    let e = Env::new();
+    e.create_app("node-js-app");
+    let add = |p: &str| {
+        e.run(&[
+            "docker-options:add",
+            "--process",
+            p,
+            "node-js-app",
+            "deploy",
+            "--gpus all",
+        ])
+    };
+    // No Procfile yet: nothing is declared, nothing to warn about.
+    let r = add("worker");
+    assert_eq!(r.ok(), "");
+    assert_eq!(r.stderr, "");
+
+    let ps = e.lib().join("data/ps/node-js-app");
+    std::fs::create_dir_all(&ps).expect("ps dir");
+    std::fs::write(ps.join("Procfile"), "web: npm start\nworker: node w.js\n").expect("Procfile");
+    let r = add("worker");
+    assert_eq!(r.ok(), "");
+    assert_eq!(r.stderr, "");
+    let r = add("api");
+    assert_eq!(r.ok(), "");
+    assert_eq!(
+        r.stderr,
+        " !     Process type \"api\" is not declared in the Procfile for node-js-app\n"
+    );
+    assert_eq!(stored(&e, "node-js-app", "api.deploy"), "--gpus all\n");
+}

@@ -211,6 +211,20 @@ fn checks_lists_and_settings() {
     );
     let r = e.run(&["checks:set", "node-js-app", "default-wait", "1"]);
     assert_eq!(r.stderr, " !     Property can only be specified globally\n");
+    // Dokku's bash checks:set words its key errors this way.
+    let r = e.run(&["checks:set", "node-js-app", "bogus", "1"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (
+            1,
+            " !     Invalid key specified, valid keys include: wait-to-retire\n"
+        )
+    );
+    let r = e.run(&["checks:set", "node-js-app"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (1, " !     No key specified\n")
+    );
     assert_eq!(
         std::fs::read_to_string(e.lib().join("config/checks/node-js-app/disabled"))
             .expect("disabled"),
@@ -276,6 +290,19 @@ fn scheduler_selection_and_docker_local_settings() {
     assert_eq!(
         r.stderr,
         " !     Invalid value for init-process, must be true or false\n"
+    );
+    let r = e.run(&["scheduler-docker-local:set", "node-js-app", "bogus", "1"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (
+            1,
+            " !     Invalid key specified, valid keys include: init-process, parallel-schedule-count\n"
+        )
+    );
+    let r = e.run(&["scheduler-docker-local:set", "--global"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (1, " !     No key specified\n")
     );
     insta::assert_snapshot!(e.run(&["scheduler-docker-local:report", "node-js-app"]).ok(), @r#"
         =====> node-js-app scheduler-docker-local information

@@ -479,6 +479,12 @@ fn logs_properties_are_set_and_reported() {
         ok(&["logs:report", "node-js-app", "--logs-computed-max-size"]),
         "20m\n"
     );
+    // The default bridge is restored by clearing the property, not named.
+    let r = env.run(&["logs:set", "--global", "vector-networks", "bridge"]);
+    assert_eq!(r.code, 1);
+    assert!(r
+        .stderr
+        .starts_with(" !     Invalid vector-networks value, \"bridge\""));
     let v: serde_json::Value =
         serde_json::from_str(&ok(&["logs:report", "node-js-app", "--format", "json"]))
             .expect("json");

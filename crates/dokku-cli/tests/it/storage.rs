@@ -895,7 +895,8 @@ fn destroy_as_documented() {
     );
     assert_eq!(before, e.state());
     let r = e.run_stdin(&["storage:destroy", "rdmtest-entry"], b"rdmtest-entry\n");
-    assert_eq!(r.ok(), "\n-----> Storage entry rdmtest-entry destroyed\n");
+    // The doc shows no blank line between the prompt and the result.
+    assert_eq!(r.ok(), "-----> Storage entry rdmtest-entry destroyed\n");
     assert!(!e
         .lib()
         .join("data/storage-registry/entries/rdmtest-entry.json")

@@ -204,14 +204,16 @@ fn domains_follow_the_global_domain_and_refuse_invalid_names() {
 }
 
 #[test]
-fn proxy_settings_and_unimplemented_types() {
+fn proxy_settings_and_types() {
     let e = Env::new();
     e.create_app("app");
     insta::assert_snapshot!(trimmed(e.run(&["proxy:report", "app"]).ok()), @r"
     =====> app proxy information
+           Proxy computed disabled:       false
            Proxy computed proxy port:
            Proxy computed proxy ssl port:
            Proxy computed type:           nginx
+           Proxy disabled:
            Proxy enabled:                 true
            Proxy global proxy port:
            Proxy global proxy ssl port:
@@ -220,10 +222,19 @@ fn proxy_settings_and_unimplemented_types() {
            Proxy proxy ssl port:
            Proxy type:
     ");
-    let r = e.run(&["proxy:set", "app", "type", "caddy"]);
+    // Dokku performs no validation of the proxy implementation.
     assert_eq!(
-        err(&r),
-        (1, " !     The caddy proxy is not implemented yet, and no caddy-vhosts plugin is enabled; valid types: nginx\n".into())
+        e.run(&["proxy:set", "app", "type", "caddy"]).ok(),
+        "=====> Setting type to caddy\n"
+    );
+    assert_eq!(
+        e.run(&["proxy:report", "app", "--proxy-computed-type"])
+            .ok(),
+        "caddy\n"
+    );
+    assert_eq!(
+        e.run(&["proxy:set", "app", "type"]).ok(),
+        "=====> Unsetting type\n"
     );
     let r = e.run(&["proxy:set", "app", "type", "http:80:5000"]);
     assert_eq!(

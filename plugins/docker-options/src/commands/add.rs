@@ -1,6 +1,7 @@
 //! `docker-options:add [--process PROC...] <app> <phase(s)> OPTION...`.
 
 use dokku_core::{apps, Error, Result};
+use dokku_trigger::deploy::{first_answer, ProcfileExists, ProcfileGetCommand};
 use dokku_trigger::Ctx;
 
 use crate::{cmdline, ops, store};
@@ -28,5 +29,32 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
         argv,
         "Please specify docker options to add to the phase",
     )?;
-    ops::add(&ctx.paths, &c)
+    ops::add(&ctx.paths, &c)?;
+    warn_undeclared(ctx, &c.app, &c.processes)
+}
+
+/// Warn about `--process` values the app's Procfile does not declare; the
+/// options are kept, for a deploy that adds the process type later. An app
+/// without a Procfile declares nothing yet and gets no warning.
+fn warn_undeclared(ctx: &Ctx, app: &str, processes: &[String]) -> Result<()> {
+    if processes.is_empty() {
+        return Ok(());
+    }
+    let exists = ctx.bus.collect(ctx, &ProcfileExists { app: app.into() })?;
+    if first_answer(exists).as_deref() != Some("true") {
+        return Ok(());
+    }
+    for p in processes {
+        let t = ProcfileGetCommand {
+            app: app.into(),
+            process_type: p.clone(),
+            port: "5000".into(),
+        };
+        if first_answer(ctx.bus.collect(ctx, &t)?).is_none() {
+            ctx.out.warn(&format!(
+                "Process type {p:?} is not declared in the Procfile for {app}"
+            ));
+        }
+    }
+    Ok(())
 }

@@ -76,6 +76,12 @@ pub fn validate(key: &str, value: &str) -> Result<()> {
                     "Invalid vector-networks value, empty entry in comma-separated list",
                 ));
             }
+            // Clearing the property is how the default bridge is restored.
+            if value.split(',').any(|n| n.trim() == "bridge") {
+                return Err(Error::fail(
+                    "Invalid vector-networks value, \"bridge\" is reserved; unset the property to use the default bridge network",
+                ));
+            }
             Ok(())
         }
         _ => Ok(()),
@@ -130,6 +136,11 @@ mod tests {
             "vector-networks",
             "a,,b",
             "Invalid vector-networks value, empty entry in comma-separated list",
+        );
+        check(
+            "vector-networks",
+            "a,bridge",
+            "Invalid vector-networks value, \"bridge\" is reserved; unset the property to use the default bridge network",
         );
     }
 }

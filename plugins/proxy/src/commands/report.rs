@@ -21,6 +21,15 @@ pub fn rows(paths: &Paths, app: &str) -> Rows {
         "--proxy-enabled".into(),
         store::is_enabled(paths, app).to_string(),
     )];
+    // `disabled` is per app only; `proxy:disable` writes `true`.
+    let disabled = props.get_str(app, "disabled").trim().to_string();
+    let computed_disabled = if disabled.is_empty() {
+        "false".to_string()
+    } else {
+        disabled.clone()
+    };
+    rows.push(("--proxy-disabled".into(), disabled));
+    rows.push(("--proxy-computed-disabled".into(), computed_disabled));
     for key in ["type", "proxy-port", "proxy-ssl-port"] {
         rows.push((format!("--proxy-{key}"), props.get_str(app, key)));
         rows.push((format!("--proxy-global-{key}"), props.get_str(GLOBAL, key)));

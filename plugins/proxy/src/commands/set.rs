@@ -5,7 +5,7 @@ use dokku_core::set::{self, Scope, Settable};
 use dokku_core::{Error, Result};
 use dokku_trigger::Ctx;
 
-use crate::store::{DEFAULT_TYPE, KNOWN_TYPES, PLUGIN};
+use crate::store::PLUGIN;
 
 const SETTABLE: &[Settable<'static>] = &[
     Settable {
@@ -22,8 +22,8 @@ const SETTABLE: &[Settable<'static>] = &[
     },
 ];
 
-/// Whether a proxy type can serve apps here: nginx ships in the binary; any
-/// other type needs an enabled `<type>-vhosts` plugin.
+/// Dokku validates nothing about the type but refuses what looks like a
+/// port mapping; any other value is stored as given.
 fn check_type(ctx: &Ctx, value: &str) -> Result<()> {
     if value.contains(':') {
         ctx.out
@@ -32,23 +32,7 @@ fn check_type(ctx: &Ctx, value: &str) -> Result<()> {
             "Consider using ports:set command or specifying a valid proxy",
         ));
     }
-    if value == DEFAULT_TYPE
-        || ctx
-            .paths
-            .plugin_enabled
-            .join(format!("{value}-vhosts"))
-            .is_dir()
-    {
-        return Ok(());
-    }
-    if KNOWN_TYPES.contains(&value) {
-        return Err(Error::fail(format!(
-            "The {value} proxy is not implemented yet, and no {value}-vhosts plugin is enabled; valid types: {DEFAULT_TYPE}"
-        )));
-    }
-    Err(Error::fail(format!(
-        "No {value}-vhosts plugin is enabled for proxy type {value}; valid types: {DEFAULT_TYPE}"
-    )))
+    Ok(())
 }
 
 /// Run the command.
