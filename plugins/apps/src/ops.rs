@@ -117,7 +117,10 @@ pub fn confirm_destroy(ctx: &Ctx, app: &str, input: &mut dyn BufRead) -> Result<
     ));
     ctx.out.warn(&format!("To proceed, type \"{app}\""));
     ctx.out.line("");
-    ctx.out.write_err("> ");
+    // Like bash's `read -p`, the prompt shows only when a person types.
+    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        ctx.out.write_err("> ");
+    }
     let mut answer = String::new();
     input
         .read_line(&mut answer)

@@ -334,7 +334,10 @@ pub fn confirm(ctx: &Ctx, name: &str, input: &mut dyn BufRead) -> Result<()> {
     ctx.out
         .warn(&format!("This command will destroy storage entry {name}."));
     ctx.out.warn(&format!("To proceed, type \"{name}\""));
-    ctx.out.write_err("> ");
+    // Like bash's `read -p`, the prompt shows only when a person types.
+    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        ctx.out.write_err("> ");
+    }
     let mut answer = String::new();
     input
         .read_line(&mut answer)

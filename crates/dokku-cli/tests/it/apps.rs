@@ -61,7 +61,7 @@ fn destroy_asks_for_the_name() {
     assert_eq!(r.code, 1);
     assert_eq!(
         r.stderr,
-        " !     WARNING: Potentially Destructive Action\n !     This command will destroy web (including all add-ons).\n !     To proceed, type \"web\"\n>  !     Confirmation did not match web. Aborted.\n"
+        " !     WARNING: Potentially Destructive Action\n !     This command will destroy web (including all add-ons).\n !     To proceed, type \"web\"\n !     Confirmation did not match web. Aborted.\n"
     );
     assert_eq!(before, e.state());
     let r = e.run_stdin(&["apps:destroy", "web"], b"web\n");

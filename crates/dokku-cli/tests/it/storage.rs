@@ -891,7 +891,7 @@ fn destroy_as_documented() {
     assert_eq!(r.code, 1);
     assert_eq!(
         r.stderr,
-        " !     WARNING: Potentially Destructive Action\n !     This command will destroy storage entry rdmtest-entry.\n !     To proceed, type \"rdmtest-entry\"\n>  !     Confirmation did not match rdmtest-entry. Aborted.\n"
+        " !     WARNING: Potentially Destructive Action\n !     This command will destroy storage entry rdmtest-entry.\n !     To proceed, type \"rdmtest-entry\"\n !     Confirmation did not match rdmtest-entry. Aborted.\n"
     );
     assert_eq!(before, e.state());
     let r = e.run_stdin(&["storage:destroy", "rdmtest-entry"], b"rdmtest-entry\n");
