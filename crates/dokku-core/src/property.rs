@@ -68,6 +68,15 @@ impl<'a> Properties<'a> {
         self.get(app, key).ok().flatten().unwrap_or_default()
     }
 
+    /// The app's value, else the global one, else `default`: the
+    /// "computed" value of an app-and-global property.
+    pub fn computed(&self, app: &str, key: &str, default: &str) -> String {
+        [self.get_str(app, key), self.get_str(GLOBAL, key)]
+            .into_iter()
+            .find(|v| !v.is_empty())
+            .unwrap_or_else(|| default.to_string())
+    }
+
     /// Whether the property file exists.
     pub fn exists(&self, app: &str, key: &str) -> bool {
         self.path(app, key).map(|p| p.is_file()).unwrap_or(false)

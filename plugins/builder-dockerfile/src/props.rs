@@ -1,13 +1,17 @@
 //! The builder-dockerfile properties, and `builder-dockerfile:set` with
 //! the messages of Dokku's shell plugins.
 
-use dokku_core::property::{Properties, GLOBAL};
-use dokku_core::{apps, Error, Paths, Result};
+use dokku_core::property::Properties;
+use dokku_core::set::{self, Scope, Settable, Wording};
+use dokku_core::{Paths, Result};
 use dokku_trigger::Ctx;
 
 /// The plugin's property namespace.
 pub const PLUGIN: &str = "builder-dockerfile";
-const KEYS: &[&str] = &["dockerfile-path"];
+const SETTABLE: &[Settable<'static>] = &[Settable {
+    key: "dockerfile-path",
+    scope: Scope::Both,
+}];
 
 /// The raw value (empty when unset).
 pub fn raw(paths: &Paths, app: &str, key: &str) -> String {
@@ -17,42 +21,19 @@ pub fn raw(paths: &Paths, app: &str, key: &str) -> String {
 /// The Dockerfile's path inside the source: app value, else global, else
 /// `Dockerfile`.
 pub fn dockerfile_path(paths: &Paths, app: &str) -> String {
-    [
-        raw(paths, app, "dockerfile-path"),
-        raw(paths, GLOBAL, "dockerfile-path"),
-    ]
-    .into_iter()
-    .find(|v| !v.is_empty())
-    .unwrap_or_else(|| "Dockerfile".to_string())
+    Properties::new(paths, PLUGIN).computed(app, "dockerfile-path", "Dockerfile")
 }
 
-/// `builder-dockerfile:set [--global|<app>] <key> [<value>]`.
+/// `builder-dockerfile:set [--global|<app>] <key> [<value>]`, worded as Dokku's bash
+/// plugins word it.
 pub fn set(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let app = argv.first().map(String::as_str).unwrap_or("");
-    if app != GLOBAL {
-        if app.is_empty() {
-            return Err(Error::fail(apps::MISSING_APP));
-        }
-        apps::verify(&ctx.paths, app)?;
-    }
-    let key = argv.get(1).map(String::as_str).unwrap_or("");
-    let value = argv.get(2).map(String::as_str).unwrap_or("");
-    if key.is_empty() {
-        return Err(Error::fail("No key specified"));
-    }
-    if !KEYS.contains(&key) {
-        return Err(Error::fail(format!(
-            "Invalid key specified, valid keys include: {}",
-            KEYS.join(", ")
-        )));
-    }
-    let _lock = dokku_core::lock::StateLock::acquire(&ctx.paths, app)?;
-    let props = Properties::new(&ctx.paths, PLUGIN);
-    if value.is_empty() {
-        ctx.out.info2_quiet(&format!("Unsetting {key}"));
-        props.delete(app, key)
-    } else {
-        ctx.out.info2_quiet(&format!("Setting {key} to {value}"));
-        props.write(app, key, value)
-    }
+    set::run_command_worded(
+        &ctx.paths,
+        &ctx.out,
+        PLUGIN,
+        SETTABLE,
+        argv,
+        &|_, _| Ok(()),
+        Wording::Shell { keys: None },
+    )
 }

@@ -1,8 +1,7 @@
 //! `checks:set [--global|<app>] <key> [<value>]`: `wait-to-retire`,
 //! `attempts`, `timeout`, `wait`, and (global only) `default-wait`.
 
-use dokku_core::property::GLOBAL;
-use dokku_core::set::{self, Scope, Settable};
+use dokku_core::set::{self, Scope, Settable, Wording};
 use dokku_core::{Error, Result};
 use dokku_trigger::Ctx;
 
@@ -29,31 +28,9 @@ const SETTABLE: &[Settable<'static>] = &[
     },
 ];
 
-/// Run the command.
+/// Run the command; key errors are worded as Dokku's bash plugin words them.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    // Dokku's bash `set` subcommand words its key errors differently from
-    // the Go property framework.
-    let rest: Vec<&str> = argv
-        .iter()
-        .map(String::as_str)
-        .filter(|a| *a != GLOBAL)
-        .collect();
-    let key_at = if argv.iter().any(|a| a == GLOBAL) {
-        0
-    } else {
-        dokku_core::apps::verify(&ctx.paths, rest.first().copied().unwrap_or(""))?;
-        1
-    };
-    match rest.get(key_at) {
-        None | Some(&"") => return Err(Error::fail("No key specified")),
-        Some(key) if !SETTABLE.iter().any(|s| s.key == *key) => {
-            return Err(Error::fail(
-                "Invalid key specified, valid keys include: wait-to-retire",
-            ))
-        }
-        _ => {}
-    }
-    set::run_command(
+    set::run_command_worded(
         &ctx.paths,
         &ctx.out,
         crate::store::PLUGIN,
@@ -66,6 +43,9 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
                 )));
             }
             Ok(())
+        },
+        Wording::Shell {
+            keys: Some("wait-to-retire"),
         },
     )
 }
