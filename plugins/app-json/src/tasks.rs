@@ -342,7 +342,13 @@ fn execute(
     commit: Option<(&str, &dokku_docker::ImageInfo)>,
 ) -> Result<()> {
     let docker = |e: dokku_docker::EngineError| Error::other("docker", e);
-    engine.start_container(id).map_err(docker)?;
+    // Dokku attaches to the task container; a command that cannot start
+    // (a missing shell, say) fails the task like a non-zero exit does.
+    if engine.start_container(id).is_err() {
+        return Err(Error::fail(format!(
+            "Execution of {phase} task failed: {command}"
+        )));
+    }
     let code = engine.wait_container(id).map_err(docker)?;
     let short: String = id.chars().take(9).collect();
     ctx.out

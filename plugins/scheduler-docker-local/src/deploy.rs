@@ -31,6 +31,10 @@ pub const BUILDER_LABEL: &str = "com.dokku.builder-type";
 /// The port a web process listens on when its image exposes none.
 pub const DEFAULT_PORT: u16 = 5000;
 
+/// How many `<name>.<stamp>` names an old container tries when it is
+/// renamed out of the way.
+const RENAME_ATTEMPTS: u64 = 100;
+
 /// A container started by this deploy.
 #[derive(Debug, Clone)]
 struct Started {
@@ -666,10 +670,15 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
             .iter()
             .filter(|c| c.name() == Some(s.final_name.as_str()))
         {
-            if engine
-                .rename_container(&c.id, &format!("{}.{stamp}", s.final_name))
-                .is_err()
-            {
+            // A deploy within the same second as the previous one finds
+            // `<name>.<stamp>` taken by the container it retired: move on
+            // to the next free stamp instead of leaving the name in use.
+            let renamed = (0..RENAME_ATTEMPTS).any(|n| {
+                engine
+                    .rename_container(&c.id, &format!("{}.{}", s.final_name, stamp + n))
+                    .is_ok()
+            });
+            if !renamed {
                 ctx.out.warn(&format!(
                     "Failed to rename container {} ({})",
                     s.final_name,

@@ -397,25 +397,35 @@ pub fn docker_table(rows: &[Vec<String>]) -> String {
     out
 }
 
+/// `run:list --format json`: Dokku's keys in its order (name, state,
+/// command, created_at), which a JSON map would sort.
+fn run_list_json(list: &[ContainerSummary]) -> String {
+    if list.is_empty() {
+        return "[]".to_string();
+    }
+    let quote = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let items: Vec<String> = list
+        .iter()
+        .map(|c| {
+            format!(
+                "  {{\n    \"name\": {},\n    \"state\": {},\n    \"command\": {},\n    \"created_at\": {}\n  }}",
+                quote(c.name().unwrap_or_default()),
+                quote(&c.state),
+                quote(&quote(&c.command)),
+                quote(&go_time_utc(c.created)),
+            )
+        })
+        .collect();
+    format!("[\n{}\n]", items.join(",\n"))
+}
+
 /// `scheduler-run-list`: the app's running one-off containers.
 pub fn list(ctx: &Ctx, app: &str, format: &str) -> Result<()> {
     let engine = containers::engine()?;
     let list = run_containers(&engine, app, false)?;
     let quote = |s: &str| serde_json::to_string(s).unwrap_or_default();
     if format == "json" {
-        let items: Vec<serde_json::Value> = list
-            .iter()
-            .map(|c| {
-                serde_json::json!({
-                    "name": c.name().unwrap_or_default(),
-                    "state": c.state,
-                    "command": quote(&c.command),
-                    "created_at": go_time_utc(c.created),
-                })
-            })
-            .collect();
-        let text = serde_json::to_string_pretty(&items).unwrap_or_else(|_| "[]".into());
-        ctx.out.line(&text);
+        ctx.out.line(&run_list_json(&list));
         return Ok(());
     }
     ctx.out.info2_quiet(&format!("{app} run containers"));
@@ -559,6 +569,33 @@ pub fn register(bus: &mut dokku_trigger::Bus) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn run_list_json_keeps_dokkus_key_order() {
+        assert_eq!(run_list_json(&[]), "[]");
+        let c = ContainerSummary {
+            id: "abc".into(),
+            names: vec!["node-js-app.run.28689".into()],
+            image: String::new(),
+            image_id: String::new(),
+            labels: BTreeMap::new(),
+            state: "running".into(),
+            status: String::new(),
+            command: "/exec 'sleep 15'".into(),
+            created: 1_659_505_664,
+        };
+        assert_eq!(
+            run_list_json(&[c]),
+            r#"[
+  {
+    "name": "node-js-app.run.28689",
+    "state": "running",
+    "command": "\"/exec 'sleep 15'\"",
+    "created_at": "2022-08-03 05:47:44 +0000 UTC"
+  }
+]"#
+        );
+    }
 
     #[test]
     fn args_durations_times_and_tables() {

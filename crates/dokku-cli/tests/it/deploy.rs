@@ -479,6 +479,96 @@ fn scale_restart_stop_and_start() {
 }
 
 #[test]
+fn restart_within_the_same_second_still_renames_the_old_container() {
+    let app = App::new("deploy-rename");
+    app.build("v1", "");
+    app.run(&["ps:rebuild", &app.name]).ok();
+    let old = app.read("CONTAINER.web.1");
+    // The old container is renamed `<app>.web.1.<unix time>`; a deploy
+    // in the same second as the previous one finds that name taken.
+    // Squat on the names of the next minute to force the clash.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    for n in 0..60 {
+        let mut spec = dokku_docker::ContainerSpec::new(&app.base);
+        spec.cmd = Some(vec!["true".into()]);
+        spec.name = Some(format!("{}.web.1.{}", app.name, now + n));
+        spec.labels
+            .insert("com.dokku.app-name".into(), app.name.clone());
+        app.engine.create_container(&spec).expect("squatter");
+    }
+    let r = app.run(&["ps:restart", &app.name]);
+    r.ok();
+    assert!(!r.stderr.contains("Failed to rename"), "{}", r.stderr);
+    let new = app.read("CONTAINER.web.1");
+    assert_ne!(new, old);
+    let names: std::collections::BTreeMap<String, String> = app
+        .containers()
+        .into_iter()
+        .map(|(n, _, id)| (id, n))
+        .collect();
+    assert_eq!(names[new.trim()], format!("{}.web.1", app.name));
+    assert!(
+        names[old.trim()].starts_with(&format!("{}.web.1.", app.name)),
+        "{names:?}"
+    );
+    assert_eq!(app.get(1).expect("web.1 after restart"), "v1");
+}
+
+#[test]
+fn predeploy_task_that_cannot_start_fails_the_deploy() {
+    let app = App::new("deploy-predeploy");
+    app.build("v1", "");
+    // The app.json extracted at the last build.
+    let dir = app.env.lib().join("data/app-json").join(&app.name);
+    std::fs::create_dir_all(&dir).expect("app-json dir");
+    std::fs::write(
+        dir.join("app.json"),
+        r#"{"scripts":{"dokku":{"predeploy":"echo prepared"}}}"#,
+    )
+    .expect("app.json");
+    // busybox has no /bin/bash, Dokku's default DOKKU_APP_SHELL.
+    let r = app.run(&["ps:rebuild", &app.name]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_eq!(
+        r.stderr,
+        " !     Execution of predeploy task failed: echo prepared\n"
+    );
+    assert!(!app.file("CONTAINER.web.1").exists());
+
+    app.run(&[
+        "config:set",
+        "--no-restart",
+        &app.name,
+        "DOKKU_APP_SHELL=/bin/sh",
+    ])
+    .ok();
+    let r = app.run(&["ps:rebuild", &app.name]);
+    let out = stable(&app, r.ok());
+    let start = out
+        .find("-----> Checking for predeploy task")
+        .expect("predeploy");
+    let lines: Vec<&str> = out[start..].lines().take(5).collect();
+    assert_eq!(lines[0], "-----> Checking for predeploy task");
+    assert_eq!(
+        lines[1],
+        "       Executing predeploy task from app.json in ephemeral container: echo prepared"
+    );
+    assert!(
+        lines[2].starts_with("=====> Start of APP predeploy task (")
+            && lines[2].ends_with(") output"),
+        "{out}"
+    );
+    assert_eq!(lines[3], "       prepared");
+    assert!(
+        lines[4].starts_with("=====> End of APP predeploy task ("),
+        "{out}"
+    );
+}
+
+#[test]
 fn failing_healthcheck_keeps_the_old_release_serving() {
     let app = App::new("deploy-failing-check");
     app.build("v1", "");

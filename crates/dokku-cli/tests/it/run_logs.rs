@@ -245,6 +245,18 @@ fn detached_runs_are_listed_logged_and_stopped() {
     assert!(lines[2].ends_with(" ago"), "{lines:?}");
     let json = app.run(&["run:list", a, "--format", "json"]);
     let v: serde_json::Value = serde_json::from_str(json.ok()).expect("json");
+    // Dokku's key order, as its docs show it.
+    let keys: Vec<&str> = json
+        .stdout
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix('"')?.split('"').next())
+        .collect();
+    assert_eq!(
+        keys,
+        ["name", "state", "command", "created_at"],
+        "{}",
+        json.stdout
+    );
     assert_eq!(v[0]["name"].as_str(), Some(name.as_str()));
     assert_eq!(v[0]["state"].as_str(), Some("running"));
     assert!(
