@@ -192,13 +192,17 @@ impl Bus {
         steps.into_iter().map(|(_, s)| s).collect()
     }
 
+    /// Run one external trigger executable. Callers that read an answer
+    /// (collect and select) give it an empty stdin, as Dokku's
+    /// `: | plugn trigger ...` does, so a plugin reading stdin never waits
+    /// on the user's terminal; notify triggers share ours.
     fn run_external(exe: &std::path::Path, args: &[String], capture: bool) -> Result<String> {
         let mode = if capture {
             Stdout::Capture
         } else {
             Stdout::Inherit
         };
-        let (code, out) = external::run(exe, args, mode, false)?;
+        let (code, out) = external::run(exe, args, mode, capture)?;
         if code != 0 {
             return Err(Error::exit(code));
         }

@@ -374,6 +374,69 @@ impl Trigger for DockerArgsProcessDeploy {
 }
 
 trigger!(
+    /// Deprecated form of `docker-args-process-build` that community
+    /// plugins may still answer: extra `docker build`/`run` arguments.
+    DockerArgsBuild = "docker-args-build", Collect -> ContainerArgs { app, image_source_type }
+);
+trigger!(
+    /// Deprecated form of `docker-args-process-deploy`: extra arguments for
+    /// deploy containers (process type and index may follow).
+    DockerArgsDeploy = "docker-args-deploy", Collect -> ContainerArgs { app, image_tag; ..process }
+);
+trigger!(
+    /// Deprecated form of `docker-args-process-run`: extra arguments for
+    /// one-off containers.
+    DockerArgsRun = "docker-args-run", Collect -> ContainerArgs { app, image_tag }
+);
+
+impl DockerArgsProcessBuild {
+    /// Everything every plugin adds to a build, from this trigger and its
+    /// deprecated `docker-args-build` form.
+    pub fn collect_all(&self, ctx: &crate::Ctx) -> Result<ContainerArgs> {
+        let mut parts = ctx.bus.collect(ctx, self)?;
+        let old = DockerArgsBuild {
+            app: self.app.clone(),
+            image_source_type: self.image_source_type.clone(),
+        };
+        parts.extend(ctx.bus.collect(ctx, &old)?);
+        Ok(ContainerArgs::merge(parts))
+    }
+}
+
+impl DockerArgsProcessDeploy {
+    /// Everything every plugin adds to a deploy container, from this trigger
+    /// and its deprecated `docker-args-deploy` form.
+    pub fn collect_all(&self, ctx: &crate::Ctx) -> Result<ContainerArgs> {
+        let mut parts = ctx.bus.collect(ctx, self)?;
+        let mut process = Vec::new();
+        if !self.proc_type.is_empty() || !self.container_index.is_empty() {
+            process = vec![self.proc_type.clone(), self.container_index.clone()];
+        }
+        let old = DockerArgsDeploy {
+            app: self.app.clone(),
+            image_tag: self.image_tag.clone(),
+            process,
+        };
+        parts.extend(ctx.bus.collect(ctx, &old)?);
+        Ok(ContainerArgs::merge(parts))
+    }
+}
+
+impl DockerArgsProcessRun {
+    /// Everything every plugin adds to a one-off container, from this
+    /// trigger and its deprecated `docker-args-run` form.
+    pub fn collect_all(&self, ctx: &crate::Ctx) -> Result<ContainerArgs> {
+        let mut parts = ctx.bus.collect(ctx, self)?;
+        let old = DockerArgsRun {
+            app: self.app.clone(),
+            image_tag: self.image_tag.clone(),
+        };
+        parts.extend(ctx.bus.collect(ctx, &old)?);
+        Ok(ContainerArgs::merge(parts))
+    }
+}
+
+trigger!(
     /// The storage entries an app mounts in a phase, as a JSON array of
     /// `{"entry": ..., "attachment": ...}` objects (answered by storage).
     StorageAppMounts = "storage-app-mounts", Collect -> String { app, phase }

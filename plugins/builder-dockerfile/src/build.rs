@@ -8,7 +8,7 @@ use std::path::{Component, Path};
 use dokku_core::{Error, Result};
 use dokku_docker::{BuildContext, BuildSpec, ContainerEngine, DockerEngine, EngineError};
 use dokku_trigger::deploy::{PostBuild, PostReleaseBuilder, PreBuild, PreReleaseBuilder};
-use dokku_trigger::triggers::{ConfigExport, ConfigGet, ContainerArgs, DockerArgsProcessBuild};
+use dokku_trigger::triggers::{ConfigExport, ConfigGet, DockerArgsProcessBuild};
 use dokku_trigger::Ctx;
 
 use crate::BUILDER_TYPE;
@@ -178,13 +178,11 @@ pub fn build(ctx: &Ctx, app: &str, dir: &Path) -> Result<()> {
     let rel = crate::props::dockerfile_path(&ctx.paths, app);
     let dockerfile = dockerfile_in(dir, &rel)
         .ok_or_else(|| Error::fail("No Dockerfile found in source code directory"))?;
-    let args = ContainerArgs::merge(ctx.bus.collect(
-        ctx,
-        &DockerArgsProcessBuild {
-            app: app.into(),
-            image_source_type: BUILDER_TYPE.into(),
-        },
-    )?);
+    let args = (&DockerArgsProcessBuild {
+        app: app.into(),
+        image_source_type: BUILDER_TYPE.into(),
+    })
+        .collect_all(ctx)?;
     let opts = parse_options(&args.options);
     let env = app_env(ctx, app)?;
 

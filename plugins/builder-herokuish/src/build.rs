@@ -11,7 +11,7 @@ use dokku_docker::{
 use dokku_trigger::deploy::{
     first_answer, BuildpackStackName, PostBuild, PostReleaseBuilder, PreBuild, PreReleaseBuilder,
 };
-use dokku_trigger::triggers::{ConfigExport, ConfigGet, ContainerArgs, DockerArgsProcessBuild};
+use dokku_trigger::triggers::{ConfigExport, ConfigGet, DockerArgsProcessBuild};
 use dokku_trigger::Ctx;
 
 use crate::{props, BUILDER_TYPE};
@@ -164,13 +164,11 @@ pub fn build(ctx: &Ctx, app: &str, dir: &Path) -> Result<()> {
         },
     )?;
     ctx.out.info1("Adding BUILD_ENV to build environment...");
-    let args = ContainerArgs::merge(ctx.bus.collect(
-        ctx,
-        &DockerArgsProcessBuild {
-            app: app.into(),
-            image_source_type: BUILDER_TYPE.into(),
-        },
-    )?);
+    let args = (&DockerArgsProcessBuild {
+        app: app.into(),
+        image_source_type: BUILDER_TYPE.into(),
+    })
+        .collect_all(ctx)?;
     let cache = ctx.paths.app_dir(app).join("cache");
     dokku_core::fsutil::ensure_dir(&cache)?;
     let mut run = ContainerSpec::new(image.clone());

@@ -18,7 +18,7 @@ use dokku_trigger::deploy::{
 };
 use dokku_trigger::deploy::{NetworkWriteIpaddr, NetworkWritePort};
 use dokku_trigger::proxy::NetworkGetProperty;
-use dokku_trigger::triggers::{ConfigExport, ContainerArgs, DockerArgsProcessDeploy, VolumeMount};
+use dokku_trigger::triggers::{ConfigExport, DockerArgsProcessDeploy, VolumeMount};
 use dokku_trigger::Ctx;
 
 use crate::containers::{self, docker_err, short, DYNO_LABEL};
@@ -265,7 +265,7 @@ fn spec_for(
         proc_type: proc_type.to_string(),
         container_index: index.to_string(),
     };
-    let args = ContainerArgs::merge(ctx.bus.collect(ctx, &t)?);
+    let args = t.collect_all(ctx)?;
     spec.mounts.extend(args.mounts.iter().map(to_mount));
     let ignored =
         apply_docker_options(&mut spec, &args.options).map_err(|e| Error::fail(e.to_string()))?;

@@ -15,7 +15,7 @@ use dokku_trigger::deploy::{
     first_answer, run_env, scheduler_of, ProcfileGetCommand, SchedulerPostRun,
 };
 use dokku_trigger::proxy::NetworkGetProperty;
-use dokku_trigger::triggers::{ContainerArgs, DockerArgsProcessRun};
+use dokku_trigger::triggers::DockerArgsProcessRun;
 use dokku_trigger::Ctx;
 
 use crate::containers::{self, docker_err, APP_LABEL, DYNO_LABEL, TYPE_LABEL};
@@ -197,7 +197,7 @@ pub fn run(ctx: &Ctx, app: &str, args: &[String]) -> Result<()> {
         },
         image_tag: tag,
     };
-    let extra = ContainerArgs::merge(ctx.bus.collect(ctx, &t)?);
+    let extra = t.collect_all(ctx)?;
     base.mounts
         .extend(extra.mounts.iter().map(deploy::to_mount));
     let ignored =

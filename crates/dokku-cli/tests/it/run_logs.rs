@@ -511,3 +511,43 @@ fn logs_properties_are_set_and_reported() {
         "10m\n"
     );
 }
+
+/// Community plugins that still answer the deprecated `docker-args-run`
+/// and `docker-args-deploy` triggers reach the containers, and reading
+/// stdin (as Dokku's own plugins do) never blocks.
+#[test]
+fn deprecated_docker_args_triggers_reach_containers() {
+    use std::os::unix::fs::PermissionsExt;
+    let app = App::new("run-old-args");
+    let a = app.name.as_str();
+    let plugin = app.env.lib().join("plugins/available/old-args");
+    std::fs::create_dir_all(&plugin).expect("mkdir");
+    std::fs::write(
+        plugin.join("plugin.toml"),
+        "[plugin]\ndescription = \"old args\"\nversion = \"0.1.0\"\n",
+    )
+    .expect("toml");
+    for (trigger, var) in [
+        ("docker-args-run", "OLD_RUN_ARG=yes"),
+        ("docker-args-deploy", "OLD_DEPLOY_ARG=yes"),
+    ] {
+        let exe = plugin.join(trigger);
+        std::fs::write(
+            &exe,
+            format!("#!/usr/bin/env bash\nSTDIN=$(cat)\necho \"$STDIN -e {var}\"\n"),
+        )
+        .expect("trigger");
+        std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    std::os::unix::fs::symlink(&plugin, app.env.lib().join("plugins/enabled/old-args"))
+        .expect("enable");
+    app.deploy();
+    let env = app.run(&["run", a, "env"]).ok().to_string();
+    assert!(env.lines().any(|l| l == "OLD_RUN_ARG=yes"), "{env}");
+    let r = app.run(&["enter", a, "web", "env"]);
+    assert!(
+        r.ok().lines().any(|l| l == "OLD_DEPLOY_ARG=yes"),
+        "{}",
+        r.stdout
+    );
+}
