@@ -178,11 +178,11 @@ pub fn build(ctx: &Ctx, app: &str, dir: &Path) -> Result<()> {
     let rel = crate::props::dockerfile_path(&ctx.paths, app);
     let dockerfile = dockerfile_in(dir, &rel)
         .ok_or_else(|| Error::fail("No Dockerfile found in source code directory"))?;
-    let args = (&DockerArgsProcessBuild {
+    let args = DockerArgsProcessBuild {
         app: app.into(),
         image_source_type: BUILDER_TYPE.into(),
-    })
-        .collect_all(ctx)?;
+    }
+    .collect_all(ctx)?;
     let opts = parse_options(&args.options);
     let env = app_env(ctx, app)?;
 

@@ -164,11 +164,11 @@ pub fn build(ctx: &Ctx, app: &str, dir: &Path) -> Result<()> {
         },
     )?;
     ctx.out.info1("Adding BUILD_ENV to build environment...");
-    let args = (&DockerArgsProcessBuild {
+    let args = DockerArgsProcessBuild {
         app: app.into(),
         image_source_type: BUILDER_TYPE.into(),
-    })
-        .collect_all(ctx)?;
+    }
+    .collect_all(ctx)?;
     let cache = ctx.paths.app_dir(app).join("cache");
     dokku_core::fsutil::ensure_dir(&cache)?;
     let mut run = ContainerSpec::new(image.clone());
