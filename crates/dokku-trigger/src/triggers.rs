@@ -104,6 +104,49 @@ trigger!(
     /// Export an app's (or the global) environment in a format.
     ConfigExport = "config-export", Collect -> String { app, global, merged, format }
 );
+impl ConfigExport {
+    /// An app's environment with the global values merged under the app's,
+    /// as the config plugin answers `config-export <app> false true json`.
+    pub fn merged_env(
+        ctx: &crate::Ctx,
+        app: &str,
+    ) -> Result<std::collections::BTreeMap<String, String>> {
+        let t = ConfigExport {
+            app: app.into(),
+            global: "false".into(),
+            merged: "true".into(),
+            format: "json".into(),
+        };
+        let answer = ctx
+            .bus
+            .collect(ctx, &t)?
+            .into_iter()
+            .map(|a| a.trim().to_string())
+            .find(|a| !a.is_empty());
+        let Some(json) = answer else {
+            return Ok(Default::default());
+        };
+        let map: std::collections::BTreeMap<String, serde_json::Value> =
+            serde_json::from_str(&json)
+                .map_err(|e| Error::other("read app env from config-export", e))?;
+        Ok(map
+            .into_iter()
+            .map(|(k, v)| match v {
+                serde_json::Value::String(s) => (k, s),
+                other => (k, other.to_string()),
+            })
+            .collect())
+    }
+
+    /// [`ConfigExport::merged_env`] as `KEY=VALUE` strings, for containers.
+    pub fn merged_env_pairs(ctx: &crate::Ctx, app: &str) -> Result<Vec<String>> {
+        Ok(Self::merged_env(ctx, app)?
+            .into_iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect())
+    }
+}
+
 trigger!(
     /// One app env value.
     ConfigGet = "config-get", Collect -> String { app, key }

@@ -4,7 +4,6 @@
 //! a one-off container of the release image; a failing task fails the
 //! deploy.
 
-use std::collections::BTreeMap;
 use std::io::Read;
 
 use dokku_core::{fsutil, Error, Result};
@@ -204,29 +203,7 @@ pub fn task_command(
 }
 
 fn env_of(ctx: &Ctx, app: &str) -> Result<Vec<String>> {
-    let t = ConfigExport {
-        app: app.into(),
-        global: "false".into(),
-        merged: "true".into(),
-        format: "json".into(),
-    };
-    let json = first_answer(ctx.bus.collect(ctx, &t)?).unwrap_or_default();
-    if json.is_empty() {
-        return Ok(Vec::new());
-    }
-    let map: BTreeMap<String, serde_json::Value> =
-        serde_json::from_str(&json).map_err(|e| Error::other("read app env", e))?;
-    Ok(map
-        .into_iter()
-        .map(|(k, v)| {
-            format!(
-                "{k}={}",
-                v.as_str()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| v.to_string())
-            )
-        })
-        .collect())
+    ConfigExport::merged_env_pairs(ctx, app)
 }
 
 fn mounts_of(ctx: &Ctx, app: &str, builder: &str, tag: &str) -> Result<Vec<Mount>> {

@@ -115,34 +115,7 @@ pub fn parse_options(groups: &[String]) -> BuildOptions {
 
 /// The app's merged environment (global and app), as the build sees it.
 pub fn app_env(ctx: &Ctx, app: &str) -> Result<BTreeMap<String, String>> {
-    let t = ConfigExport {
-        app: app.into(),
-        global: "false".into(),
-        merged: "true".into(),
-        format: "json".into(),
-    };
-    let json = ctx
-        .bus
-        .collect(ctx, &t)?
-        .into_iter()
-        .find(|s| !s.trim().is_empty())
-        .unwrap_or_default();
-    if json.trim().is_empty() {
-        return Ok(BTreeMap::new());
-    }
-    let map: BTreeMap<String, serde_json::Value> =
-        serde_json::from_str(&json).map_err(|e| Error::other("read app env", e))?;
-    Ok(map
-        .into_iter()
-        .map(|(k, v)| {
-            (
-                k,
-                v.as_str()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| v.to_string()),
-            )
-        })
-        .collect())
+    ConfigExport::merged_env(ctx, app)
 }
 
 fn engine() -> Result<DockerEngine> {

@@ -113,29 +113,7 @@ fn source_context(stack: &str, dir: &Path) -> Result<Vec<u8>> {
 }
 
 fn env_pairs(ctx: &Ctx, app: &str) -> Result<Vec<String>> {
-    let t = ConfigExport {
-        app: app.into(),
-        global: "false".into(),
-        merged: "true".into(),
-        format: "json".into(),
-    };
-    let json = first_answer(ctx.bus.collect(ctx, &t)?).unwrap_or_default();
-    if json.is_empty() {
-        return Ok(Vec::new());
-    }
-    let map: BTreeMap<String, serde_json::Value> =
-        serde_json::from_str(&json).map_err(|e| Error::other("read app env", e))?;
-    Ok(map
-        .into_iter()
-        .map(|(k, v)| {
-            format!(
-                "{k}={}",
-                v.as_str()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| v.to_string())
-            )
-        })
-        .collect())
+    ConfigExport::merged_env_pairs(ctx, app)
 }
 
 /// `builder-build herokuish`.

@@ -109,28 +109,8 @@ fn stack(ctx: &Ctx, app: &str) -> Result<String> {
 /// The app's merged env as `KEY=VALUE` lines for `--env-file` (values
 /// spanning lines cannot be expressed there and are left out).
 fn env_file(ctx: &Ctx, app: &str) -> Result<String> {
-    let t = ConfigExport {
-        app: app.into(),
-        global: "false".into(),
-        merged: "true".into(),
-        format: "json".into(),
-    };
-    let json = first_answer(ctx.bus.collect(ctx, &t)?).unwrap_or_default();
-    if json.is_empty() {
-        return Ok(String::new());
-    }
-    let map: BTreeMap<String, serde_json::Value> =
-        serde_json::from_str(&json).map_err(|e| Error::other("read app env", e))?;
-    Ok(map
+    Ok(ConfigExport::merged_env(ctx, app)?
         .into_iter()
-        .map(|(k, v)| {
-            (
-                k,
-                v.as_str()
-                    .map(str::to_string)
-                    .unwrap_or_else(|| v.to_string()),
-            )
-        })
         .filter(|(_, v)| !v.contains('\n'))
         .map(|(k, v)| format!("{k}={v}\n"))
         .collect())

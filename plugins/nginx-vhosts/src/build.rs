@@ -162,20 +162,7 @@ pub fn feature_vars(version: Option<Version>) -> Vec<(&'static str, String)> {
 }
 
 fn app_env(ctx: &Ctx, app: &str) -> BTreeMap<String, String> {
-    let t = ConfigExport {
-        app: app.to_string(),
-        global: "false".into(),
-        merged: "true".into(),
-        format: "json".into(),
-    };
-    let json = collect_one(ctx, ctx.bus.collect(ctx, &t));
-    let map: BTreeMap<String, serde_json::Value> = serde_json::from_str(&json).unwrap_or_default();
-    map.into_iter()
-        .map(|(k, v)| match v {
-            serde_json::Value::String(s) => (k, s),
-            other => (k, other.to_string()),
-        })
-        .collect()
+    ConfigExport::merged_env(ctx, app).unwrap_or_default()
 }
 
 /// The template for an app: the app's own (unless disabled), else one a

@@ -2,7 +2,6 @@
 //! next to the running ones, check each, then switch (core-post-deploy),
 //! rename them to their final names and retire the old ones.
 
-use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -120,24 +119,7 @@ fn ps_property(ctx: &Ctx, app: &str, property: &str) -> String {
 
 /// The app's environment, global values merged under the app's.
 pub fn app_env(ctx: &Ctx, app: &str) -> Result<Vec<String>> {
-    let t = ConfigExport {
-        app: app.to_string(),
-        global: "false".into(),
-        merged: "true".into(),
-        format: "json".into(),
-    };
-    let Some(json) = first_answer(ctx.bus.collect(ctx, &t)?) else {
-        return Ok(Vec::new());
-    };
-    let map: BTreeMap<String, serde_json::Value> =
-        serde_json::from_str(&json).map_err(|e| Error::other("config-export", e))?;
-    Ok(map
-        .into_iter()
-        .map(|(k, v)| match v {
-            serde_json::Value::String(s) => format!("{k}={s}"),
-            other => format!("{k}={other}"),
-        })
-        .collect())
+    ConfigExport::merged_env_pairs(ctx, app)
 }
 
 /// A storage or docker-options mount as the engine takes it.
