@@ -15,20 +15,7 @@ use crate::BUILDER_TYPE;
 
 /// The labels every Dockerfile build carries.
 pub fn build_labels(app: &str) -> BTreeMap<String, String> {
-    BTreeMap::from([
-        ("dokku".to_string(), String::new()),
-        (
-            "org.label-schema.schema-version".to_string(),
-            "1.0".to_string(),
-        ),
-        ("org.label-schema.vendor".to_string(), "dokku".to_string()),
-        ("com.dokku.image-stage".to_string(), "build".to_string()),
-        (
-            "com.dokku.builder-type".to_string(),
-            BUILDER_TYPE.to_string(),
-        ),
-        ("com.dokku.app-name".to_string(), app.to_string()),
-    ])
+    dokku_trigger::deploy::image_labels(app, BUILDER_TYPE, "build")
 }
 
 /// The Dockerfile at `rel` inside `dir`, as a clean relative path, when it

@@ -73,20 +73,7 @@ pub fn stack_image(ctx: &Ctx, app: &str) -> Result<String> {
 
 /// The labels of a herokuish build.
 pub fn build_labels(app: &str) -> BTreeMap<String, String> {
-    BTreeMap::from([
-        ("dokku".to_string(), String::new()),
-        (
-            "org.label-schema.schema-version".to_string(),
-            "1.0".to_string(),
-        ),
-        ("org.label-schema.vendor".to_string(), "dokku".to_string()),
-        ("com.dokku.image-stage".to_string(), "build".to_string()),
-        (
-            "com.dokku.builder-type".to_string(),
-            BUILDER_TYPE.to_string(),
-        ),
-        ("com.dokku.app-name".to_string(), app.to_string()),
-    ])
+    dokku_trigger::deploy::image_labels(app, BUILDER_TYPE, "build")
 }
 
 fn add_file(b: &mut tar::Builder<Vec<u8>>, name: &str, data: &[u8]) -> Result<()> {

@@ -46,20 +46,7 @@ pub fn file_inside(dir: &Path, rel: &str) -> bool {
 }
 
 fn labels(app: &str, stage: &str) -> BTreeMap<String, String> {
-    BTreeMap::from([
-        ("dokku".to_string(), String::new()),
-        (
-            "org.label-schema.schema-version".to_string(),
-            "1.0".to_string(),
-        ),
-        ("org.label-schema.vendor".to_string(), "dokku".to_string()),
-        ("com.dokku.image-stage".to_string(), stage.to_string()),
-        (
-            "com.dokku.builder-type".to_string(),
-            BUILDER_TYPE.to_string(),
-        ),
-        ("com.dokku.app-name".to_string(), app.to_string()),
-    ])
+    dokku_trigger::deploy::image_labels(app, BUILDER_TYPE, stage)
 }
 
 fn label_image(image: &str, labels: BTreeMap<String, String>) -> Result<()> {

@@ -30,18 +30,12 @@ pub fn docker_err(context: &str) -> impl Fn(dokku_docker::EngineError) -> Error 
 
 /// The labels of a deployed container, Dokku's vendor labels included.
 pub fn deploy_labels(app: &str, proc_type: &str, index: u32) -> BTreeMap<String, String> {
-    BTreeMap::from([
-        ("dokku".to_string(), String::new()),
-        (
-            "org.label-schema.schema-version".to_string(),
-            "1.0".to_string(),
-        ),
-        ("org.label-schema.vendor".to_string(), "dokku".to_string()),
-        (APP_LABEL.to_string(), app.to_string()),
-        (PROC_LABEL.to_string(), proc_type.to_string()),
-        (TYPE_LABEL.to_string(), "deploy".to_string()),
-        (DYNO_LABEL.to_string(), format!("{proc_type}.{index}")),
-    ])
+    let mut labels = dokku_trigger::deploy::vendor_labels();
+    labels.insert(APP_LABEL.to_string(), app.to_string());
+    labels.insert(PROC_LABEL.to_string(), proc_type.to_string());
+    labels.insert(TYPE_LABEL.to_string(), "deploy".to_string());
+    labels.insert(DYNO_LABEL.to_string(), format!("{proc_type}.{index}"));
+    labels
 }
 
 /// The final name of a container: `<app>.<proc>.<index>`.

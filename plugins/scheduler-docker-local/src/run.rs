@@ -110,18 +110,11 @@ pub fn run_labels(
     ttl: u64,
     cron_id: Option<&str>,
 ) -> BTreeMap<String, String> {
-    let mut labels = BTreeMap::from([
-        ("dokku".to_string(), String::new()),
-        (
-            "org.label-schema.schema-version".to_string(),
-            "1.0".to_string(),
-        ),
-        ("org.label-schema.vendor".to_string(), "dokku".to_string()),
-        (APP_LABEL.to_string(), app.to_string()),
-        (TYPE_LABEL.to_string(), "run".to_string()),
-        (DYNO_LABEL.to_string(), format!("run.{number}")),
-        (TTL_LABEL.to_string(), ttl.to_string()),
-    ]);
+    let mut labels = dokku_trigger::deploy::vendor_labels();
+    labels.insert(APP_LABEL.to_string(), app.to_string());
+    labels.insert(TYPE_LABEL.to_string(), "run".to_string());
+    labels.insert(DYNO_LABEL.to_string(), format!("run.{number}"));
+    labels.insert(TTL_LABEL.to_string(), ttl.to_string());
     if let Some(id) = cron_id {
         labels.insert(CRON_ID_LABEL.to_string(), id.to_string());
     }
