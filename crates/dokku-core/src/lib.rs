@@ -12,6 +12,7 @@ pub mod lock;
 pub mod paths;
 pub mod property;
 pub mod report;
+pub mod schema;
 pub mod set;
 pub mod system;
 

@@ -1,205 +1,267 @@
-//! The `<plugin>:set <app>|--global <key> [<value>]` framework: validates the
-//! key against the plugin's settable properties, writes or (with no value)
-//! removes the property, and prints Dokku's lines.
+//! The `<plugin>:set <app>|--global <key> [<value>]` framework: checks the
+//! key against the plugin's [`Schema`] in Dokku's order, validates the
+//! value, writes or (with no value) removes the property, and prints
+//! Dokku's lines.
 
 use dokku_output::Output;
 
 use crate::error::{Error, Result};
 use crate::paths::Paths;
-use crate::property::{Properties, GLOBAL};
-
-/// Where a property may be set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    /// Per app only.
-    App,
-    /// Per app or `--global`.
-    Both,
-    /// `--global` only.
-    Global,
-}
-
-/// One settable property of a plugin.
-#[derive(Debug, Clone, Copy)]
-pub struct Settable<'a> {
-    /// Property name as typed by the user and stored on disk.
-    pub key: &'a str,
-    /// Where it may be set.
-    pub scope: Scope,
-}
+use crate::property::GLOBAL;
+use crate::schema::Schema;
+pub use crate::schema::Scope;
 
 /// How key errors are worded: Dokku's Go plugins and its bash plugins say
-/// the same things in different words.
+/// the same things in different words and check them in different orders.
 #[derive(Debug, Clone, Copy)]
 pub enum Wording<'a> {
-    /// `No property specified` / `Invalid property specified, valid
-    /// properties include: ...` (Go plugins).
+    /// Go plugins: `No property specified`, then `Property cannot be
+    /// specified globally` for a key that is not global (known or not),
+    /// then `Invalid property specified, valid properties include: ...`.
     Go,
-    /// `No key specified` / `Invalid key specified, valid keys include:
-    /// ...` (bash plugins). `keys` replaces the list of keys where Dokku's
-    /// message names fewer than the plugin accepts.
+    /// Bash plugins: `No key specified`, then `Invalid key specified, valid
+    /// keys include: ...`, then `not_global` for a known key that cannot be
+    /// set globally.
     Shell {
-        /// The list printed after `valid keys include: `, when not all keys.
+        /// The list printed after `valid keys include: `, where Dokku's
+        /// message names fewer keys than the plugin accepts.
         keys: Option<&'a str>,
+        /// The refusal of `--global` for an app-only key; `{key}` is
+        /// replaced by the key.
+        not_global: &'a str,
     },
 }
 
-/// Run `<plugin>:set` with Go wording. `argv` is everything after the
-/// command name. `validate` may refuse a value before anything is written.
-pub fn run_command(
-    paths: &Paths,
-    out: &Output,
-    plugin: &str,
-    settable: &[Settable<'_>],
-    argv: &[String],
-    validate: &dyn Fn(&str, &str) -> Result<()>,
-) -> Result<()> {
-    run_command_worded(paths, out, plugin, settable, argv, validate, Wording::Go)
+impl Wording<'static> {
+    /// Go wording.
+    pub const GO: Wording<'static> = Wording::Go;
+    /// Bash wording with every key listed.
+    pub const SHELL: Wording<'static> = Wording::Shell {
+        keys: None,
+        not_global: "Property cannot be specified globally",
+    };
 }
 
-/// Run `<plugin>:set` with the given wording of key errors.
-pub fn run_command_worded(
-    paths: &Paths,
-    out: &Output,
-    plugin: &str,
-    settable: &[Settable<'_>],
-    argv: &[String],
-    validate: &dyn Fn(&str, &str) -> Result<()>,
-    wording: Wording<'_>,
-) -> Result<()> {
+/// A parsed `:set` request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Request {
+    /// The app, or `--global`.
+    pub app: String,
+    /// The property.
+    pub key: String,
+    /// The value; empty means unset.
+    pub value: String,
+}
+
+impl Request {
+    /// Whether the request is for `--global`.
+    pub fn is_global(&self) -> bool {
+        self.app == GLOBAL
+    }
+}
+
+/// Split `[--global|<app>] <key> [<value>...]` (value words joined by a
+/// space). The app is checked to exist.
+pub fn parse(paths: &Paths, argv: &[String]) -> Result<Request> {
     let mut rest: Vec<&str> = argv.iter().map(String::as_str).collect();
-    let global = if let Some(pos) = rest.iter().position(|a| *a == GLOBAL) {
-        rest.remove(pos);
-        true
-    } else {
-        false
+    let global = match rest.iter().position(|a| *a == GLOBAL) {
+        Some(pos) => {
+            rest.remove(pos);
+            true
+        }
+        None => false,
     };
-    let (app, key, value) = if global {
-        (
-            GLOBAL.to_string(),
-            rest.first().copied().unwrap_or(""),
-            rest.get(1..).map(|v| v.join(" ")).unwrap_or_default(),
-        )
+    let app = if global {
+        GLOBAL.to_string()
     } else {
         let app = rest.first().copied().unwrap_or("");
         crate::apps::verify(paths, app)?;
-        (
-            app.to_string(),
-            rest.get(1).copied().unwrap_or(""),
-            rest.get(2..).map(|v| v.join(" ")).unwrap_or_default(),
-        )
-    };
-    if key.is_empty() {
-        return Err(Error::fail(match wording {
-            Wording::Go => "No property specified",
-            Wording::Shell { .. } => "No key specified",
-        }));
-    }
-    let Some(prop) = settable.iter().find(|s| s.key == key) else {
-        let mut keys: Vec<&str> = settable.iter().map(|s| s.key).collect();
-        keys.sort();
-        let all = keys.join(", ");
-        return Err(Error::fail(match wording {
-            Wording::Go => format!("Invalid property specified, valid properties include: {all}"),
-            Wording::Shell { keys } => {
-                format!(
-                    "Invalid key specified, valid keys include: {}",
-                    keys.unwrap_or(&all)
-                )
-            }
-        }));
-    };
-    match (global, prop.scope) {
-        (true, Scope::App) => return Err(Error::fail("Property cannot be specified globally")),
-        (false, Scope::Global) => {
-            return Err(Error::fail("Property can only be specified globally"))
+        if !rest.is_empty() {
+            rest.remove(0);
         }
-        _ => {}
+        app.to_string()
+    };
+    Ok(Request {
+        app,
+        key: rest.first().copied().unwrap_or("").to_string(),
+        value: rest.get(1..).map(|v| v.join(" ")).unwrap_or_default(),
+    })
+}
+
+/// Check a request's key and value against the schema, in the order and
+/// words of the schema's wording. Nothing is written.
+pub fn check(schema: &Schema, req: &Request) -> Result<()> {
+    let key = req.key.as_str();
+    let prop = schema.prop(key);
+    let sorted_keys = || {
+        let mut keys: Vec<&str> = schema.props.iter().map(|p| p.key).collect();
+        keys.sort();
+        keys.join(", ")
+    };
+    match schema.wording {
+        Wording::Go => {
+            if key.is_empty() {
+                return Err(Error::fail("No property specified"));
+            }
+            if req.is_global() && prop.is_none_or(|p| p.scope == Scope::App) {
+                return Err(Error::fail("Property cannot be specified globally"));
+            }
+            if prop.is_none() {
+                return Err(Error::fail(format!(
+                    "Invalid property specified, valid properties include: {}",
+                    sorted_keys()
+                )));
+            }
+        }
+        Wording::Shell { keys, not_global } => {
+            if key.is_empty() {
+                return Err(Error::fail("No key specified"));
+            }
+            if prop.is_none() {
+                return Err(Error::fail(format!(
+                    "Invalid key specified, valid keys include: {}",
+                    keys.map(str::to_string).unwrap_or_else(sorted_keys)
+                )));
+            }
+            if req.is_global() && prop.is_some_and(|p| p.scope == Scope::App) {
+                return Err(Error::fail(not_global.replace("{key}", key)));
+            }
+        }
     }
-    if !value.is_empty() {
-        validate(key, &value)?;
+    if let Some(p) = prop {
+        if !req.is_global() && p.scope == Scope::Global {
+            return Err(Error::fail("Property can only be specified globally"));
+        }
+        if let (false, Some(validate)) = (req.value.is_empty(), p.validate) {
+            validate(key, &req.value)?;
+        }
     }
-    let props = Properties::new(paths, plugin);
-    let _lock = crate::lock::StateLock::acquire(paths, &app)?;
-    if value.is_empty() {
-        out.info2_quiet(&format!("Unsetting {key}"));
-        props.delete(&app, key)
+    Ok(())
+}
+
+/// Write (or, with an empty value, remove) a checked request under the
+/// app's lock, printing Dokku's line.
+pub fn apply(paths: &Paths, out: &Output, schema: &Schema, req: &Request) -> Result<()> {
+    let props = schema.store(paths);
+    let _lock = crate::lock::StateLock::acquire(paths, &req.app)?;
+    if req.value.is_empty() {
+        out.info2_quiet(&format!("Unsetting {}", req.key));
+        props.delete(&req.app, &req.key)
     } else {
-        out.info2_quiet(&format!("Setting {key} to {value}"));
-        props.write(&app, key, &value)
+        out.info2_quiet(&format!("Setting {} to {}", req.key, req.value));
+        props.write(&req.app, &req.key, &req.value)
     }
+}
+
+/// The whole command: parse, check, apply.
+pub fn run(paths: &Paths, out: &Output, schema: &Schema, argv: &[String]) -> Result<Request> {
+    let req = parse(paths, argv)?;
+    check(schema, &req)?;
+    apply(paths, out, schema, &req)?;
+    Ok(req)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::ReportSpec;
+    use crate::schema::Prop;
 
-    fn run(wording: Wording<'_>, argv: &[&str]) -> Result<String> {
+    fn schema(wording: Wording<'static>) -> Schema {
+        Schema {
+            store: "builder-dockerfile",
+            command: "builder-dockerfile",
+            report: ReportSpec {
+                title: "builder-dockerfile",
+                prefix: "builder-dockerfile",
+                legacy_json_keys: false,
+            },
+            wording,
+            props: PROPS,
+        }
+    }
+
+    const PROPS: &[Prop] = &[
+        Prop::both("dockerfile-path", "Dockerfile"),
+        Prop::app("alpha"),
+        Prop::global("gamma", ""),
+    ];
+
+    fn run_with(wording: Wording<'static>, argv: &[&str]) -> Result<String> {
         let d = tempfile::tempdir().expect("tempdir");
         let paths = Paths::for_roots(&d.path().join("home"), &d.path().join("lib"));
         std::fs::create_dir_all(paths.app_dir("web")).expect("app dir");
         let (out, cap) = Output::captured(false);
-        let settable = [
-            Settable {
-                key: "dockerfile-path",
-                scope: Scope::Both,
-            },
-            Settable {
-                key: "alpha",
-                scope: Scope::App,
-            },
-        ];
         let argv: Vec<String> = argv.iter().map(|s| s.to_string()).collect();
-        run_command_worded(
-            &paths,
-            &out,
-            "builder-dockerfile",
-            &settable,
-            &argv,
-            &|_, _| Ok(()),
-            wording,
-        )?;
+        run(&paths, &out, &schema(wording), &argv)?;
         Ok(cap.stdout())
     }
 
+    fn err(wording: Wording<'static>, argv: &[&str]) -> String {
+        run_with(wording, argv).expect_err("refused").to_string()
+    }
+
     #[test]
-    fn go_and_shell_wording_of_key_errors() {
-        let e = run(Wording::Go, &["web"]).expect_err("no key");
-        assert_eq!(e.to_string(), "No property specified");
-        let e = run(Wording::Go, &["web", "nope", "x"]).expect_err("bad key");
+    fn go_wording_checks_globalness_before_the_key() {
+        let go = Wording::GO;
+        assert_eq!(err(go, &["web"]), "No property specified");
         assert_eq!(
-            e.to_string(),
-            "Invalid property specified, valid properties include: alpha, dockerfile-path"
-        );
-        let shell = Wording::Shell { keys: None };
-        assert_eq!(
-            run(shell, &["web"]).expect_err("no key").to_string(),
-            "No key specified"
+            err(go, &["web", "nope", "x"]),
+            "Invalid property specified, valid properties include: alpha, dockerfile-path, gamma"
         );
         assert_eq!(
-            run(shell, &["web", "nope", "x"])
-                .expect_err("bad key")
-                .to_string(),
-            "Invalid key specified, valid keys include: alpha, dockerfile-path"
+            err(go, &["--global", "nope", "x"]),
+            "Property cannot be specified globally"
+        );
+        assert_eq!(
+            err(go, &["--global", "alpha", "1"]),
+            "Property cannot be specified globally"
+        );
+        assert_eq!(
+            err(go, &["web", "gamma", "1"]),
+            "Property can only be specified globally"
+        );
+        assert_eq!(
+            err(go, &["nosuchapp", "alpha", "1"]),
+            "App nosuchapp does not exist"
+        );
+    }
+
+    #[test]
+    fn shell_wording_checks_the_key_first() {
+        let sh = Wording::SHELL;
+        assert_eq!(err(sh, &["web"]), "No key specified");
+        assert_eq!(
+            err(sh, &["--global", "nope", "x"]),
+            "Invalid key specified, valid keys include: alpha, dockerfile-path, gamma"
         );
         let hinted = Wording::Shell {
             keys: Some("dockerfile-path"),
+            not_global: "The key '{key}' cannot be set globally",
         };
         assert_eq!(
-            run(hinted, &["web", "nope"])
-                .expect_err("bad key")
-                .to_string(),
+            err(hinted, &["web", "nope"]),
             "Invalid key specified, valid keys include: dockerfile-path"
         );
         assert_eq!(
-            run(shell, &["web", "dockerfile-path", "Dockerfile.web"]).expect("set"),
+            err(hinted, &["--global", "alpha", "1"]),
+            "The key 'alpha' cannot be set globally"
+        );
+    }
+
+    #[test]
+    fn set_and_unset_print_dokkus_lines() {
+        assert_eq!(
+            run_with(
+                Wording::SHELL,
+                &["web", "dockerfile-path", "Dockerfile.web"]
+            )
+            .expect("set"),
             "=====> Setting dockerfile-path to Dockerfile.web\n"
         );
         assert_eq!(
-            run(shell, &["--global", "alpha", "1"])
-                .expect_err("app only")
-                .to_string(),
-            "Property cannot be specified globally"
+            run_with(Wording::SHELL, &["--global", "dockerfile-path"]).expect("unset"),
+            "=====> Unsetting dockerfile-path\n"
         );
     }
 }

@@ -43,6 +43,12 @@ impl std::fmt::Debug for Ctx {
 }
 
 impl Ctx {
+    /// A context with no trigger handlers and default flags: for unit tests
+    /// of code that needs a context but fires no triggers.
+    pub fn bare(paths: Paths, out: Output) -> Self {
+        Ctx::new(paths, out, Flags::default(), Arc::new(Bus::default()))
+    }
+
     /// A context over the given pieces.
     pub fn new(paths: Paths, out: Output, flags: Flags, bus: Arc<Bus>) -> Self {
         Ctx {

@@ -14,8 +14,10 @@ pub mod deploy;
 pub mod external;
 pub mod plugin;
 pub mod proxy;
+pub mod report;
 pub mod triggers;
 
 pub use bus::{Bus, Dispatch, Trigger, TriggerOutput};
 pub use context::{Ctx, Flags};
 pub use plugin::{Command, CorePlugin};
+pub use report::ReportDef;

@@ -8,30 +8,14 @@ pub mod extract;
 pub mod props;
 pub mod tasks;
 
-use dokku_core::property::GLOBAL;
-use dokku_core::report::{self, ReportSpec, Rows};
-use dokku_core::set::{self, Scope, Settable};
-use dokku_core::{Paths, Result};
-use dokku_output::Output;
+use dokku_core::Result;
 use dokku_trigger::appjson::AppJson;
 use dokku_trigger::deploy::{
     AppJsonGetContent, AppJsonProcessDeployParallelism, CorePostExtract, PostDeploy, PreDeploy,
 };
 use dokku_trigger::plugin::Command;
-use dokku_trigger::triggers::{PostAppCloneSetup, PostAppRenameSetup, PostDelete, Report};
+use dokku_trigger::triggers::{PostAppCloneSetup, PostAppRenameSetup, PostDelete};
 use dokku_trigger::{Bus, CorePlugin, Ctx};
-
-/// How the report is named and keyed.
-pub const SPEC: ReportSpec<'static> = ReportSpec {
-    title: "app-json",
-    prefix: "app-json",
-    legacy_json_keys: true,
-};
-
-const SETTABLE: &[Settable<'static>] = &[Settable {
-    key: "appjson-path",
-    scope: Scope::Both,
-}];
 
 /// The plugin descriptor.
 pub static PLUGIN: CorePlugin = CorePlugin {
@@ -59,77 +43,12 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     register,
 };
 
-/// One app's report rows, in Dokku's order.
-pub fn rows(paths: &Paths, app: &str) -> Rows {
-    vec![
-        (
-            "--app-json-computed-appjson-path".into(),
-            props::appjson_path(paths, app),
-        ),
-        (
-            "--app-json-global-appjson-path".into(),
-            props::raw(paths, GLOBAL, "appjson-path"),
-        ),
-        (
-            "--app-json-appjson-path".into(),
-            props::raw(paths, app, "appjson-path"),
-        ),
-    ]
-}
-
-/// The text report: like the shared layout, with Dokku's `App-json` label.
-pub fn render_text(app: &str, rows: &Rows, out: &Output) {
-    let labels: Vec<String> = rows
-        .iter()
-        .map(|(k, _)| {
-            format!(
-                "App-json {}:",
-                k.trim_start_matches("--app-json-").replace('-', " ")
-            )
-        })
-        .collect();
-    let width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
-    out.info2_quiet(&format!("{app} app-json information"));
-    for (label, (_, v)) in labels.iter().zip(rows) {
-        out.verbose(&format!("{label:<w$} {v}", w = width));
-    }
-}
-
 fn report_cmd(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let wants_text = !argv.iter().any(|a| a.starts_with("--"));
-    if wants_text {
-        let run = |app: &str| -> Result<()> {
-            render_text(app, &rows(&ctx.paths, app), &ctx.out);
-            Ok(())
-        };
-        return match argv.first() {
-            Some(app) => {
-                dokku_core::apps::verify(&ctx.paths, app)?;
-                run(app)
-            }
-            None => {
-                let apps = dokku_core::apps::list(&ctx.paths);
-                if apps.is_empty() {
-                    return Err(dokku_core::Error::fail(dokku_core::apps::NO_APPS));
-                }
-                apps.iter().try_for_each(|a| run(a))
-            }
-        };
-    }
-    report::run_command(&ctx.paths, &ctx.out, &SPEC, argv, &|app| {
-        Ok(rows(&ctx.paths, app))
-    })
+    props::REPORT.command(ctx, argv)
 }
 
 fn set_cmd(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    set::run_command(
-        &ctx.paths,
-        &ctx.out,
-        props::PLUGIN,
-        SETTABLE,
-        argv,
-        &|_, _| Ok(()),
-    )
+    props::REPORT.set_command(ctx, argv).map(drop)
 }
 
 fn register(bus: &mut Bus) {
@@ -165,15 +84,14 @@ fn register(bus: &mut Bus) {
     bus.on::<PostAppRenameSetup, _>(p, |ctx, t: &PostAppRenameSetup| {
         props::copy_data(&ctx.paths, &t.old_app, &t.new_app, true)
     });
-    bus.on::<Report, _>(p, |ctx, t: &Report| {
-        render_text(&t.app, &rows(&ctx.paths, &t.app), &ctx.out);
-        Ok(())
-    });
+    props::REPORT.register(bus, p);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dokku_core::Paths;
+    use dokku_output::Output;
 
     #[test]
     fn report_layout() {
@@ -183,12 +101,14 @@ mod tests {
             .write("app", "appjson-path", "app2.json")
             .expect("write");
         let (out, cap) = Output::captured(false);
-        render_text("app", &rows(&paths, "app"), &out);
+        props::REPORT
+            .render_app(&Ctx::bare(paths, out), "app")
+            .expect("report");
         insta::assert_snapshot!(cap.stdout(), @r"
         =====> app app-json information
-               App-json computed appjson path: app2.json
-               App-json global appjson path:   
-               App-json appjson path:          app2.json
+               App json appjson path:          app2.json
+               App json computed appjson path: app2.json
+               App json global appjson path:   
         ");
     }
 }

@@ -1,28 +1,36 @@
-//! app-json properties and where the kept app.json lives.
+//! app-json properties, declared once, and where the kept app.json lives.
 
 use std::path::PathBuf;
 
-use dokku_core::property::{Properties, GLOBAL};
+use dokku_core::report::ReportSpec;
+use dokku_core::schema::{Prop, Schema};
+use dokku_core::set::Wording;
 use dokku_core::{fsutil, Paths, Result};
+use dokku_trigger::ReportDef;
 
 /// The plugin's property namespace.
 pub const PLUGIN: &str = "app-json";
 
-/// The raw value (empty when unset).
-pub fn raw(paths: &Paths, app: &str, key: &str) -> String {
-    Properties::new(paths, PLUGIN).get_str(app, key)
-}
+/// The properties.
+pub static SCHEMA: Schema = Schema {
+    store: PLUGIN,
+    command: PLUGIN,
+    report: ReportSpec {
+        title: PLUGIN,
+        prefix: PLUGIN,
+        legacy_json_keys: true,
+    },
+    wording: Wording::GO,
+    props: &[Prop::both("appjson-path", "app.json")],
+};
+
+/// The report.
+pub static REPORT: ReportDef = ReportDef::new(&SCHEMA);
 
 /// Where app.json is read from, relative to the source: app value, else
 /// global, else `app.json`.
 pub fn appjson_path(paths: &Paths, app: &str) -> String {
-    [
-        raw(paths, app, "appjson-path"),
-        raw(paths, GLOBAL, "appjson-path"),
-    ]
-    .into_iter()
-    .find(|v| !v.is_empty())
-    .unwrap_or_else(|| "app.json".to_string())
+    SCHEMA.computed(paths, app, "appjson-path")
 }
 
 /// `$DOKKU_LIB_ROOT/data/app-json/<app>`.

@@ -6,7 +6,7 @@ pub mod ops;
 pub mod report;
 
 use dokku_trigger::deploy::DeploySourceSet;
-use dokku_trigger::triggers::{AppIsLocked, AppMaybeCreate, Report};
+use dokku_trigger::triggers::{AppIsLocked, AppMaybeCreate};
 use dokku_trigger::{Bus, Command, CorePlugin};
 
 use commands as c;
@@ -101,11 +101,7 @@ pub static PLUGIN: CorePlugin = CorePlugin {
 };
 
 fn register(bus: &mut Bus) {
-    bus.on::<Report, _>("apps", |ctx, t: &Report| {
-        let rows = report::rows(&ctx.paths, &t.app)?;
-        dokku_core::report::render_text(&report::SPEC, &t.app, &rows, &ctx.out);
-        Ok(())
-    });
+    report::REPORT.register(bus, "apps");
     bus.on::<AppIsLocked, _>("apps", |ctx, t: &AppIsLocked| {
         Ok(ops::is_locked(&ctx.paths, &t.app).to_string())
     });

@@ -1,20 +1,40 @@
-//! The rows of `apps:report`.
+//! The apps plugin's properties, declared once, and the rows of
+//! `apps:report` that are not properties.
 
-use dokku_core::property::{Properties, GLOBAL};
 use dokku_core::report::{ReportSpec, Rows};
-use dokku_core::{Paths, Result};
+use dokku_core::schema::{Prop, Schema};
+use dokku_core::set::Wording;
+use dokku_core::{Error, Result};
+use dokku_trigger::{Ctx, ReportDef};
 
-/// How the apps report is named and keyed.
-pub const SPEC: ReportSpec<'static> = ReportSpec {
-    title: "app",
-    prefix: "app",
-    legacy_json_keys: true,
+fn true_or_false(key: &str, value: &str) -> Result<()> {
+    if value == "true" || value == "false" {
+        Ok(())
+    } else {
+        Err(Error::fail(format!(
+            "Invalid value for {key}, must be true or false"
+        )))
+    }
+}
+
+/// The properties: only `disable-autocreation` is settable.
+pub static SCHEMA: Schema = Schema {
+    store: crate::ops::PLUGIN,
+    command: "apps",
+    report: ReportSpec {
+        title: "app",
+        prefix: "app",
+        legacy_json_keys: true,
+    },
+    wording: Wording::GO,
+    props: &[Prop::global("disable-autocreation", "false").check(true_or_false)],
 };
 
-/// One app's report rows, sorted by flag as Dokku's Go reports are.
-pub fn rows(paths: &Paths, app: &str) -> Result<Rows> {
-    let props = Properties::new(paths, crate::ops::PLUGIN);
-    let mut rows: Rows = vec![
+/// Where the app lives, how it was deployed and whether it is locked.
+fn app_rows(ctx: &Ctx, app: &str) -> Result<Rows> {
+    let paths = &ctx.paths;
+    let props = SCHEMA.store(paths);
+    Ok(vec![
         ("--app-created-at".into(), props.get_str(app, "created-at")),
         (
             "--app-deploy-source".into(),
@@ -26,14 +46,11 @@ pub fn rows(paths: &Paths, app: &str) -> Result<Rows> {
         ),
         ("--app-dir".into(), paths.app_dir(app).display().to_string()),
         (
-            "--app-global-disable-autocreation".into(),
-            props.get_or(GLOBAL, "disable-autocreation", "false")?,
-        ),
-        (
             "--app-locked".into(),
             crate::ops::is_locked(paths, app).to_string(),
         ),
-    ];
-    rows.sort();
-    Ok(rows)
+    ])
 }
+
+/// The report.
+pub static REPORT: ReportDef = ReportDef::new(&SCHEMA).extra(app_rows);

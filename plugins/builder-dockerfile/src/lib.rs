@@ -5,23 +5,13 @@
 pub mod build;
 pub mod props;
 
-use dokku_core::property::GLOBAL;
-use dokku_core::report::{self, ReportSpec, Rows};
-use dokku_core::{Paths, Result};
+use dokku_core::Result;
 use dokku_trigger::deploy::{BuilderBuild, BuilderDetect, BuilderRelease};
 use dokku_trigger::plugin::Command;
-use dokku_trigger::triggers::Report;
 use dokku_trigger::{Bus, CorePlugin, Ctx};
 
 /// The builder type this plugin answers for.
 pub const BUILDER_TYPE: &str = "dockerfile";
-
-/// How the report is named and keyed.
-pub const SPEC: ReportSpec<'static> = ReportSpec {
-    title: "builder-dockerfile",
-    prefix: "builder-dockerfile",
-    legacy_json_keys: true,
-};
 
 /// The plugin descriptor.
 pub static PLUGIN: CorePlugin = CorePlugin {
@@ -49,32 +39,12 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     register,
 };
 
-/// One app's report rows, in Dokku's order.
-pub fn rows(paths: &Paths, app: &str) -> Rows {
-    vec![
-        (
-            "--builder-dockerfile-computed-dockerfile-path".into(),
-            props::dockerfile_path(paths, app),
-        ),
-        (
-            "--builder-dockerfile-global-dockerfile-path".into(),
-            props::raw(paths, GLOBAL, "dockerfile-path"),
-        ),
-        (
-            "--builder-dockerfile-dockerfile-path".into(),
-            props::raw(paths, app, "dockerfile-path"),
-        ),
-    ]
-}
-
 fn report_cmd(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    report::run_command(&ctx.paths, &ctx.out, &SPEC, argv, &|app| {
-        Ok(rows(&ctx.paths, app))
-    })
+    props::REPORT.command(ctx, argv)
 }
 
 fn set_cmd(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    props::set(ctx, argv)
+    props::REPORT.set_command(ctx, argv).map(drop)
 }
 
 fn register(bus: &mut Bus) {
@@ -96,15 +66,13 @@ fn register(bus: &mut Bus) {
     bus.on::<BuilderRelease, _>(props::PLUGIN, |ctx, t: &BuilderRelease| {
         build::release(ctx, &t.app, &t.image_tag)
     });
-    bus.on::<Report, _>(props::PLUGIN, |ctx, t: &Report| {
-        report::render_text(&SPEC, &t.app, &rows(&ctx.paths, &t.app), &ctx.out);
-        Ok(())
-    });
+    props::REPORT.register(bus, props::PLUGIN);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dokku_core::Paths;
     use dokku_output::Output;
 
     #[test]
@@ -115,12 +83,17 @@ mod tests {
             .write("app", "dockerfile-path", "Dockerfile2")
             .expect("write");
         let (out, cap) = Output::captured(false);
-        report::render_text(&SPEC, "app", &rows(&paths, "app"), &out);
+        dokku_core::report::render_text(
+            &props::SCHEMA.report,
+            "app",
+            &props::SCHEMA.app_rows(&paths, "app"),
+            &out,
+        );
         insta::assert_snapshot!(cap.stdout(), @r"
         =====> app builder-dockerfile information
                Builder dockerfile computed dockerfile path: Dockerfile2
-               Builder dockerfile global dockerfile path:   
                Builder dockerfile dockerfile path:          Dockerfile2
+               Builder dockerfile global dockerfile path:   
         ");
     }
 }

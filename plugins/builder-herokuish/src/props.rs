@@ -1,44 +1,40 @@
-//! builder-herokuish properties, and `builder-herokuish:set` with the
-//! messages of Dokku's shell plugins.
+//! The builder-herokuish properties, declared once: `:set`, `:report` and
+//! the `report` trigger come from this table.
 
-use dokku_core::property::Properties;
-use dokku_core::set::{self, Scope, Settable, Wording};
-use dokku_core::{Paths, Result};
-use dokku_trigger::Ctx;
+use dokku_core::report::ReportSpec;
+use dokku_core::schema::{Prop, Schema};
+use dokku_core::set::Wording;
+use dokku_core::Paths;
+use dokku_trigger::ReportDef;
 
 /// The plugin's property namespace.
 pub const PLUGIN: &str = "builder-herokuish";
-const SETTABLE: &[Settable<'static>] = &[Settable {
-    key: "allowed",
-    scope: Scope::Both,
-}];
 
-/// The raw value (empty when unset).
-pub fn raw(paths: &Paths, app: &str, key: &str) -> String {
-    Properties::new(paths, PLUGIN).get_str(app, key)
-}
+/// herokuish runs on amd64 hosts only, unless allowed explicitly.
+const HOST_DEFAULT: &str = if cfg!(target_arch = "x86_64") {
+    "true"
+} else {
+    "false"
+};
+
+/// The properties.
+pub static SCHEMA: Schema = Schema {
+    store: PLUGIN,
+    command: PLUGIN,
+    report: ReportSpec {
+        title: PLUGIN,
+        prefix: PLUGIN,
+        legacy_json_keys: false,
+    },
+    wording: Wording::SHELL,
+    props: &[Prop::both("allowed", HOST_DEFAULT)],
+};
+
+/// The report.
+pub static REPORT: ReportDef = ReportDef::new(&SCHEMA);
 
 /// Whether herokuish may build the app: app value, else global, else
 /// whether the host is amd64.
 pub fn allowed(paths: &Paths, app: &str) -> bool {
-    let host_default = if std::env::consts::ARCH == "x86_64" {
-        "true"
-    } else {
-        "false"
-    };
-    Properties::new(paths, PLUGIN).computed(app, "allowed", host_default) == "true"
-}
-
-/// `builder-herokuish:set [--global|<app>] <key> [<value>]`, worded as
-/// Dokku's bash plugins word it.
-pub fn set(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    set::run_command_worded(
-        &ctx.paths,
-        &ctx.out,
-        PLUGIN,
-        SETTABLE,
-        argv,
-        &|_, _| Ok(()),
-        Wording::Shell { keys: None },
-    )
+    SCHEMA.enabled(paths, app, "allowed")
 }

@@ -5,23 +5,13 @@
 pub mod build;
 pub mod props;
 
-use dokku_core::property::GLOBAL;
-use dokku_core::report::{self, ReportSpec, Rows};
-use dokku_core::{Paths, Result};
+use dokku_core::Result;
 use dokku_trigger::deploy::{BuilderBuild, BuilderDetect, BuilderRelease};
 use dokku_trigger::plugin::Command;
-use dokku_trigger::triggers::Report;
 use dokku_trigger::{Bus, CorePlugin, Ctx};
 
 /// The builder type this plugin answers for.
 pub const BUILDER_TYPE: &str = "pack";
-
-/// How the report is named and keyed.
-pub const SPEC: ReportSpec<'static> = ReportSpec {
-    title: "builder-pack",
-    prefix: "builder-pack",
-    legacy_json_keys: true,
-};
 
 /// The plugin descriptor.
 pub static PLUGIN: CorePlugin = CorePlugin {
@@ -49,32 +39,12 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     register,
 };
 
-/// One app's report rows, in Dokku's order.
-pub fn rows(paths: &Paths, app: &str) -> Rows {
-    vec![
-        (
-            "--builder-pack-computed-projecttoml-path".into(),
-            props::projecttoml_path(paths, app),
-        ),
-        (
-            "--builder-pack-global-projecttoml-path".into(),
-            props::raw(paths, GLOBAL, "projecttoml-path"),
-        ),
-        (
-            "--builder-pack-projecttoml-path".into(),
-            props::raw(paths, app, "projecttoml-path"),
-        ),
-    ]
-}
-
 fn report_cmd(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    report::run_command(&ctx.paths, &ctx.out, &SPEC, argv, &|app| {
-        Ok(rows(&ctx.paths, app))
-    })
+    props::REPORT.command(ctx, argv)
 }
 
 fn set_cmd(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    props::set(ctx, argv)
+    props::REPORT.set_command(ctx, argv).map(drop)
 }
 
 fn register(bus: &mut Bus) {
@@ -95,8 +65,5 @@ fn register(bus: &mut Bus) {
     bus.on::<BuilderRelease, _>(props::PLUGIN, |ctx, t: &BuilderRelease| {
         build::release(ctx, &t.app, &t.image_tag)
     });
-    bus.on::<Report, _>(props::PLUGIN, |ctx, t: &Report| {
-        report::render_text(&SPEC, &t.app, &rows(&ctx.paths, &t.app), &ctx.out);
-        Ok(())
-    });
+    props::REPORT.register(bus, props::PLUGIN);
 }

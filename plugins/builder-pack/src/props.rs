@@ -1,39 +1,33 @@
-//! builder-pack properties, and `builder-pack:set` with the
-//! messages of Dokku's shell plugins.
+//! The builder-pack properties, declared once: `:set`, `:report` and the
+//! `report` trigger come from this table.
 
-use dokku_core::property::Properties;
-use dokku_core::set::{self, Scope, Settable, Wording};
-use dokku_core::{Paths, Result};
-use dokku_trigger::Ctx;
+use dokku_core::report::ReportSpec;
+use dokku_core::schema::{Prop, Schema};
+use dokku_core::set::Wording;
+use dokku_core::Paths;
+use dokku_trigger::ReportDef;
 
 /// The plugin's property namespace.
 pub const PLUGIN: &str = "builder-pack";
-const SETTABLE: &[Settable<'static>] = &[Settable {
-    key: "projecttoml-path",
-    scope: Scope::Both,
-}];
 
-/// The raw value (empty when unset).
-pub fn raw(paths: &Paths, app: &str, key: &str) -> String {
-    Properties::new(paths, PLUGIN).get_str(app, key)
-}
+/// The properties.
+pub static SCHEMA: Schema = Schema {
+    store: PLUGIN,
+    command: PLUGIN,
+    report: ReportSpec {
+        title: PLUGIN,
+        prefix: PLUGIN,
+        legacy_json_keys: false,
+    },
+    wording: Wording::SHELL,
+    props: &[Prop::both("projecttoml-path", "project.toml")],
+};
+
+/// The report.
+pub static REPORT: ReportDef = ReportDef::new(&SCHEMA);
 
 /// The project.toml path inside the source: app value, else global, else
 /// `project.toml`.
 pub fn projecttoml_path(paths: &Paths, app: &str) -> String {
-    Properties::new(paths, PLUGIN).computed(app, "projecttoml-path", "project.toml")
-}
-
-/// `builder-pack:set [--global|<app>] <key> [<value>]`, worded as Dokku's bash
-/// plugins word it.
-pub fn set(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    set::run_command_worded(
-        &ctx.paths,
-        &ctx.out,
-        PLUGIN,
-        SETTABLE,
-        argv,
-        &|_, _| Ok(()),
-        Wording::Shell { keys: None },
-    )
+    SCHEMA.computed(paths, app, "projecttoml-path")
 }

@@ -5,36 +5,10 @@
 pub mod builddir;
 pub mod props;
 
-use dokku_core::property::GLOBAL;
-use dokku_core::report::{self, ReportSpec, Rows};
-use dokku_core::set::{self, Scope, Settable};
-use dokku_core::{Error, Paths, Result};
+use dokku_core::{Error, Result};
 use dokku_trigger::deploy::{BuilderGetProperty, CorePostExtract, PreReceiveApp};
 use dokku_trigger::plugin::Command;
-use dokku_trigger::triggers::Report;
 use dokku_trigger::{Bus, CorePlugin, Ctx};
-
-/// How the builder report is named and keyed.
-pub const SPEC: ReportSpec<'static> = ReportSpec {
-    title: "builder",
-    prefix: "builder",
-    legacy_json_keys: true,
-};
-
-const SETTABLE: &[Settable<'static>] = &[
-    Settable {
-        key: "build-dir",
-        scope: Scope::Both,
-    },
-    Settable {
-        key: "selected",
-        scope: Scope::Both,
-    },
-    Settable {
-        key: "skip-cleanup",
-        scope: Scope::Both,
-    },
-];
 
 /// The plugin descriptor.
 pub static PLUGIN: CorePlugin = CorePlugin {
@@ -62,44 +36,8 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     register,
 };
 
-/// One app's report rows, sorted by flag.
-pub fn rows(paths: &Paths, app: &str) -> Rows {
-    let raw = |a: &str, k: &str| props::raw(paths, a, k);
-    let mut rows: Rows = vec![
-        ("--builder-build-dir".into(), raw(app, "build-dir")),
-        (
-            "--builder-computed-build-dir".into(),
-            props::computed(paths, app, "build-dir"),
-        ),
-        (
-            "--builder-computed-selected".into(),
-            props::computed(paths, app, "selected"),
-        ),
-        (
-            "--builder-computed-skip-cleanup".into(),
-            props::computed(paths, app, "skip-cleanup"),
-        ),
-        ("--builder-detected".into(), raw(app, "detected")),
-        (
-            "--builder-global-build-dir".into(),
-            raw(GLOBAL, "build-dir"),
-        ),
-        ("--builder-global-selected".into(), raw(GLOBAL, "selected")),
-        (
-            "--builder-global-skip-cleanup".into(),
-            raw(GLOBAL, "skip-cleanup"),
-        ),
-        ("--builder-selected".into(), raw(app, "selected")),
-        ("--builder-skip-cleanup".into(), raw(app, "skip-cleanup")),
-    ];
-    rows.sort();
-    rows
-}
-
 fn report_cmd(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    report::run_command(&ctx.paths, &ctx.out, &SPEC, argv, &|app| {
-        Ok(rows(&ctx.paths, app))
-    })
+    props::REPORT.command(ctx, argv)
 }
 
 fn set_cmd(ctx: &Ctx, argv: &[String]) -> Result<()> {
@@ -107,21 +45,7 @@ fn set_cmd(ctx: &Ctx, argv: &[String]) -> Result<()> {
         ctx.out.warn("detected is a read-only property");
         return Err(Error::exit(1));
     }
-    set::run_command(
-        &ctx.paths,
-        &ctx.out,
-        props::PLUGIN,
-        SETTABLE,
-        argv,
-        &|key, value| {
-            if key == "skip-cleanup" && value != "true" && value != "false" {
-                return Err(Error::fail(format!(
-                    "Invalid value for {key}, must be true or false"
-                )));
-            }
-            Ok(())
-        },
-    )
+    props::REPORT.set_command(ctx, argv).map(drop)
 }
 
 fn register(bus: &mut Bus) {
@@ -140,15 +64,14 @@ fn register(bus: &mut Bus) {
         }
         Ok(())
     });
-    bus.on::<Report, _>(props::PLUGIN, |ctx, t: &Report| {
-        report::render_text(&SPEC, &t.app, &rows(&ctx.paths, &t.app), &ctx.out);
-        Ok(())
-    });
+    props::REPORT.register(bus, props::PLUGIN);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dokku_core::property::GLOBAL;
+    use dokku_core::Paths;
     use dokku_output::Output;
 
     #[test]
@@ -158,7 +81,8 @@ mod tests {
         props::write(&paths, "app", "selected", "dockerfile").expect("write");
         props::write(&paths, GLOBAL, "build-dir", "sub").expect("write");
         let (out, cap) = Output::captured(false);
-        report::render_text(&SPEC, "app", &rows(&paths, "app"), &out);
+        let ctx = Ctx::bare(paths, out);
+        props::REPORT.render_app(&ctx, "app").expect("report");
         insta::assert_snapshot!(cap.stdout(), @r"
         =====> app builder information
                Builder build dir:             

@@ -1,37 +1,74 @@
-//! The builder plugin's properties and their computed values.
+//! The builder plugin's properties, declared once: `:set`, `:report` and
+//! the `report` trigger come from this table.
 
-use dokku_core::property::{Properties, GLOBAL};
-use dokku_core::{Paths, Result};
+use dokku_core::report::{ReportSpec, Rows};
+use dokku_core::schema::{Keys, Prop, Schema};
+use dokku_core::set::Wording;
+use dokku_core::{Error, Paths, Result};
+use dokku_trigger::{Ctx, ReportDef};
 
 /// The plugin's property namespace.
 pub const PLUGIN: &str = "builder";
 
-/// The raw value (empty when unset).
-pub fn raw(paths: &Paths, app: &str, key: &str) -> String {
-    Properties::new(paths, PLUGIN).get_str(app, key)
+fn true_or_false(key: &str, value: &str) -> Result<()> {
+    if value == "true" || value == "false" {
+        Ok(())
+    } else {
+        Err(Error::fail(format!(
+            "Invalid value for {key}, must be true or false"
+        )))
+    }
 }
 
-/// The app's value, else the global one, else the default (`skip-cleanup`
-/// falls back to `DOKKU_SKIP_CLEANUP`, then `false`).
+/// `skip-cleanup` defaults to `DOKKU_SKIP_CLEANUP`, then `false`.
+fn skip_cleanup_default() -> String {
+    match std::env::var("DOKKU_SKIP_CLEANUP").as_deref() {
+        Ok("true") => "true".into(),
+        _ => "false".into(),
+    }
+}
+
+/// The properties. `selected` and `build-dir` have no computed key in the
+/// global report.
+pub static SCHEMA: Schema = Schema {
+    store: PLUGIN,
+    command: PLUGIN,
+    report: ReportSpec {
+        title: PLUGIN,
+        prefix: PLUGIN,
+        legacy_json_keys: true,
+    },
+    wording: Wording::GO,
+    props: &[
+        Prop::both("build-dir", "").keys(Keys::ALL.without(Keys::COMPUTED_REPORT)),
+        Prop::both("selected", "").keys(Keys::ALL.without(Keys::COMPUTED_REPORT)),
+        Prop::both("skip-cleanup", "")
+            .default_with(skip_cleanup_default)
+            .check(true_or_false),
+    ],
+};
+
+fn detected(ctx: &Ctx, app: &str) -> Result<Rows> {
+    Ok(vec![(
+        "--builder-detected".into(),
+        raw(&ctx.paths, app, "detected"),
+    )])
+}
+
+/// The report: the properties plus the detected builder.
+pub static REPORT: ReportDef = ReportDef::new(&SCHEMA).extra(detected);
+
+/// The raw value (empty when unset).
+pub fn raw(paths: &Paths, app: &str, key: &str) -> String {
+    SCHEMA.raw(paths, app, key)
+}
+
+/// The app's value, else the global one, else the default.
 pub fn computed(paths: &Paths, app: &str, key: &str) -> String {
-    let own = raw(paths, app, key);
-    if !own.is_empty() {
-        return own;
-    }
-    let global = raw(paths, GLOBAL, key);
-    if !global.is_empty() {
-        return global;
-    }
-    match key {
-        "skip-cleanup" => match std::env::var("DOKKU_SKIP_CLEANUP").as_deref() {
-            Ok("true") => "true".into(),
-            _ => "false".into(),
-        },
-        _ => String::new(),
-    }
+    SCHEMA.computed(paths, app, key)
 }
 
 /// Write a property.
 pub fn write(paths: &Paths, app: &str, key: &str, value: &str) -> Result<()> {
-    Properties::new(paths, PLUGIN).write(app, key, value)
+    SCHEMA.store(paths).write(app, key, value)
 }

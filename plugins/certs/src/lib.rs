@@ -12,7 +12,7 @@ pub mod openssl;
 pub mod store;
 
 use dokku_trigger::proxy::CertsExists;
-use dokku_trigger::triggers::{PostAppCloneSetup, Report};
+use dokku_trigger::triggers::PostAppCloneSetup;
 use dokku_trigger::{Bus, Command, CorePlugin};
 
 use commands as c;
@@ -79,9 +79,5 @@ fn register(bus: &mut Bus) {
     bus.on::<PostAppCloneSetup, _>(p, |ctx, t: &PostAppCloneSetup| {
         store::remove(&ctx.paths, &t.new_app)
     });
-    bus.on::<Report, _>(p, |ctx, t: &Report| {
-        let rows = commands::report::rows(&ctx.paths, &t.app);
-        dokku_core::report::render_text(&commands::report::SPEC, &t.app, &rows, &ctx.out);
-        Ok(())
-    });
+    commands::report::REPORT.register(bus, p);
 }

@@ -10,23 +10,54 @@ pub mod runner;
 pub mod spec;
 pub mod store;
 
-use dokku_core::property::{Properties, GLOBAL};
+use dokku_core::property::Properties;
 use dokku_core::report::{ReportSpec, Rows};
+use dokku_core::schema::{Prop, Schema};
+use dokku_core::set::Wording;
 use dokku_core::{Error, Paths, Result};
 use dokku_docker::{ContainerEngine, DockerEngine};
 use dokku_trigger::deploy::{CheckDeploy, ChecksGetProperty};
 use dokku_trigger::plugin::{Command, RunFn};
-use dokku_trigger::triggers::Report;
-use dokku_trigger::{Bus, CorePlugin, Ctx};
+use dokku_trigger::{Bus, CorePlugin, Ctx, ReportDef};
 
 use commands as c;
 
-/// How the report is named and keyed.
-pub const SPEC: ReportSpec<'static> = ReportSpec {
-    title: "checks",
-    prefix: "checks",
-    legacy_json_keys: true,
+fn non_negative(key: &str, value: &str) -> Result<()> {
+    match value.parse::<u64>() {
+        Ok(_) => Ok(()),
+        Err(_) => Err(Error::fail(format!(
+            "Invalid value for {key}, must be a non-negative integer"
+        ))),
+    }
+}
+
+/// The properties: only `wait-to-retire` is reported; the timing ones are
+/// settable per app or globally, `default-wait` globally.
+pub static SCHEMA: Schema = Schema {
+    store: store::PLUGIN,
+    command: "checks",
+    report: ReportSpec {
+        title: "checks",
+        prefix: "checks",
+        legacy_json_keys: false,
+    },
+    wording: Wording::Shell {
+        keys: Some("wait-to-retire"),
+        not_global: "Property cannot be specified globally",
+    },
+    props: &[
+        Prop::both("attempts", "").hidden().check(non_negative),
+        Prop::global("default-wait", "")
+            .hidden()
+            .check(non_negative),
+        Prop::both("timeout", "").hidden().check(non_negative),
+        Prop::both("wait", "").hidden().check(non_negative),
+        Prop::both("wait-to-retire", "60").check(non_negative),
+    ],
 };
+
+/// The report: the properties plus the disabled and skipped lists.
+pub static REPORT: ReportDef = ReportDef::new(&SCHEMA).extra(lists);
 
 const fn cmd(name: &'static str, args: &'static str, help: &'static str, run: RunFn) -> Command {
     Command {
@@ -66,11 +97,7 @@ fn register(bus: &mut Bus) {
     bus.on::<ChecksGetProperty, _>(store::PLUGIN, |ctx, t: &ChecksGetProperty| {
         get_property(&ctx.paths, &t.app, &t.key)
     });
-    bus.on::<Report, _>(store::PLUGIN, |ctx, t: &Report| {
-        let rows = rows(&ctx.paths, &t.app)?;
-        dokku_core::report::render_text(&SPEC, &t.app, &rows, &ctx.out);
-        Ok(())
-    });
+    REPORT.register(bus, store::PLUGIN);
 }
 
 /// Connect to the container engine.
@@ -111,29 +138,16 @@ pub fn get_property(paths: &Paths, app: &str, key: &str) -> Result<String> {
     })
 }
 
-/// One app's report rows, in Dokku's order.
-pub fn rows(paths: &Paths, app: &str) -> Result<Rows> {
-    let props = Properties::new(paths, store::PLUGIN);
+/// The process types whose checks are disabled or skipped.
+fn lists(ctx: &Ctx, app: &str) -> Result<Rows> {
     Ok(vec![
         (
             "--checks-disabled-list".into(),
-            store::disabled(paths, app).display(),
+            store::disabled(&ctx.paths, app).display(),
         ),
         (
             "--checks-skipped-list".into(),
-            store::skipped(paths, app).display(),
-        ),
-        (
-            "--checks-computed-wait-to-retire".into(),
-            store::wait_to_retire(paths, app).to_string(),
-        ),
-        (
-            "--checks-global-wait-to-retire".into(),
-            props.get_str(GLOBAL, "wait-to-retire"),
-        ),
-        (
-            "--checks-wait-to-retire".into(),
-            props.get_str(app, "wait-to-retire"),
+            store::skipped(&ctx.paths, app).display(),
         ),
     ])
 }
@@ -149,13 +163,15 @@ mod tests {
         let paths = Paths::for_roots(&d.path().join("home"), &d.path().join("lib"));
         store::update(&paths, "app", |d, s| (d.with(None), s)).expect("update");
         let (out, cap) = Output::captured(false);
-        dokku_core::report::render_text(&SPEC, "app", &rows(&paths, "app").expect("rows"), &out);
+        REPORT
+            .render_app(&Ctx::bare(paths, out), "app")
+            .expect("report");
         insta::assert_snapshot!(cap.stdout(), @r#"
             =====> app checks information
-                   Checks disabled list:           _all_
-                   Checks skipped list:            none
                    Checks computed wait to retire: 60
+                   Checks disabled list:           _all_
                    Checks global wait to retire:   
+                   Checks skipped list:            none
                    Checks wait to retire:
             "#);
     }

@@ -14,7 +14,7 @@ pub mod words;
 use dokku_trigger::plugin::{Command, RunFn};
 use dokku_trigger::triggers::{
     DockerArgsProcessBuild, DockerArgsProcessDeploy, DockerArgsProcessRun, DockerOptionsRemove,
-    DockerOptionsVolumes, Install, Report,
+    DockerOptionsVolumes, Install,
 };
 use dokku_trigger::{Bus, CorePlugin};
 
@@ -94,11 +94,7 @@ fn register(bus: &mut Bus) {
     bus.on::<Install, _>(store::PLUGIN, |ctx, _t: &Install| {
         migrate::from_files(&ctx.paths)
     });
-    bus.on::<Report, _>(store::PLUGIN, |ctx, t: &Report| {
-        let rows = report::rows(&ctx.paths, &t.app)?;
-        dokku_core::report::render_text(&report::SPEC, &t.app, &rows, &ctx.out);
-        Ok(())
-    });
+    report::REPORT.register(bus, store::PLUGIN);
 }
 
 #[cfg(test)]

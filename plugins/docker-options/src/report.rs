@@ -3,18 +3,55 @@
 
 use std::collections::BTreeMap;
 
-use dokku_core::report::{self, Format, ReportSpec, Rows};
-use dokku_core::{apps, args, Error, Paths, Result};
-use dokku_output::Output;
+use dokku_core::property::GLOBAL;
+use dokku_core::report::{ReportSpec, Rows};
+use dokku_core::schema::Schema;
+use dokku_core::set::Wording;
+use dokku_core::{Error, Paths, Result};
+use dokku_trigger::{Ctx, ReportDef};
 
 use crate::store;
 
-/// How the report is named and keyed.
-pub const SPEC: ReportSpec<'static> = ReportSpec {
-    title: "docker options",
-    prefix: "docker-options",
-    legacy_json_keys: true,
+/// The report's names; options are managed by `docker-options:add` and
+/// friends, not `:set`.
+pub static SCHEMA: Schema = Schema {
+    store: store::PLUGIN,
+    command: "docker-options",
+    report: ReportSpec {
+        title: "docker options",
+        prefix: "docker-options",
+        legacy_json_keys: true,
+    },
+    wording: Wording::GO,
+    props: &[],
 };
+
+/// The report: text rows per phase and process scope, JSON with lists.
+pub static REPORT: ReportDef = ReportDef::new(&SCHEMA)
+    .extra(app_rows)
+    .global_extra(global_rows)
+    .app_json(app_json)
+    .strict_flags();
+
+fn app_rows(ctx: &Ctx, app: &str) -> Result<Rows> {
+    rows(&ctx.paths, app)
+}
+
+fn app_json(ctx: &Ctx, app: &str) -> Result<String> {
+    json(&ctx.paths, app)
+}
+
+/// Process-scoped options kept with `--global`.
+fn global_rows(ctx: &Ctx) -> Result<Rows> {
+    let mut rows = Rows::new();
+    for p in store::process_scopes(&ctx.paths, GLOBAL)? {
+        rows.push((
+            format!("--docker-options-deploy.{p}"),
+            store::get(&ctx.paths, GLOBAL, Some(&p), "deploy")?.join(" "),
+        ));
+    }
+    Ok(rows)
+}
 
 /// Each row with the options it joins.
 pub fn lists(paths: &Paths, app: &str) -> Result<Vec<(String, Vec<String>)>> {
@@ -59,44 +96,4 @@ pub fn json(paths: &Paths, app: &str) -> Result<String> {
         );
     }
     serde_json::to_string(&map).map_err(|e| Error::other("docker-options report", e))
-}
-
-/// The command: one app or every app, text, a single flag, or JSON.
-pub fn run(paths: &Paths, out: &Output, argv: &[String]) -> Result<()> {
-    let p = args::parse(
-        argv,
-        args::Spec {
-            switches: &[],
-            options: &["--format"],
-            allow_unknown: true,
-        },
-    )?;
-    let format = Format::parse(p.value("--format"))?;
-    if p.unknown.len() > 1 {
-        return Err(Error::fail(
-            "docker-options:report command allows only a single flag",
-        ));
-    }
-    let flag = p.unknown.first().map(String::as_str);
-    let targets = match p.arg(0) {
-        Some(app) => {
-            apps::verify(paths, app)?;
-            vec![app.to_string()]
-        }
-        None => {
-            let all = apps::list(paths);
-            if all.is_empty() {
-                return Err(Error::fail(apps::NO_APPS));
-            }
-            all
-        }
-    };
-    for app in targets {
-        if format == Format::Json && flag.is_none() {
-            out.line(&json(paths, &app)?);
-        } else {
-            report::render(&SPEC, &app, &rows(paths, &app)?, flag, format, out)?;
-        }
-    }
-    Ok(())
 }

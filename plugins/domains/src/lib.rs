@@ -10,7 +10,7 @@ pub mod validate;
 use dokku_core::Result;
 use dokku_trigger::deploy::AppUrls;
 use dokku_trigger::proxy::{DomainsAdd, DomainsList, DomainsUrls, DomainsVhostEnabled};
-use dokku_trigger::triggers::{PostAppCloneSetup, PostAppRename, PostCreate, Report};
+use dokku_trigger::triggers::{PostAppCloneSetup, PostAppRename, PostCreate};
 use dokku_trigger::{Bus, Command, CorePlugin, Ctx};
 
 use commands as c;
@@ -167,9 +167,5 @@ fn register(bus: &mut Bus) {
             .collect();
         store::set_app(&ctx.paths, &t.new_app, &renamed)
     });
-    bus.on::<Report, _>(p, |ctx, t: &Report| {
-        let rows = commands::report::rows(ctx, &t.app);
-        dokku_core::report::render_text(&commands::report::SPEC, &t.app, &rows, &ctx.out);
-        Ok(())
-    });
+    commands::report::REPORT.register(bus, p);
 }

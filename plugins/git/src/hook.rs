@@ -107,8 +107,12 @@ pub fn parse_refs(input: &str) -> Vec<PushedRef> {
 /// pushed branch becomes the deploy branch (the default branch wins when
 /// it is among the pushed ones).
 fn first_push_branch(ctx: &Ctx, app: &str, refs: &[PushedRef]) -> Result<()> {
-    let configured = !props::raw(&ctx.paths, app, "deploy-branch").is_empty()
-        || !props::raw(&ctx.paths, dokku_core::property::GLOBAL, "deploy-branch").is_empty();
+    let configured = !props::SCHEMA
+        .raw(&ctx.paths, app, "deploy-branch")
+        .is_empty()
+        || !props::SCHEMA
+            .raw(&ctx.paths, dokku_core::property::GLOBAL, "deploy-branch")
+            .is_empty();
     if configured || !repo::branches(&ctx.paths, app).is_empty() {
         return Ok(());
     }

@@ -21,7 +21,6 @@ pub mod worktree;
 
 use dokku_trigger::deploy::{GitDeployBranch, GitGetProperty, GitHasCode, ReceiveApp};
 use dokku_trigger::plugin::{Command, RunFn};
-use dokku_trigger::triggers::Report;
 use dokku_trigger::{Bus, CorePlugin};
 
 use commands as c;
@@ -139,9 +138,5 @@ fn register(bus: &mut Bus) {
             .is_some()
             .to_string())
     });
-    bus.on::<Report, _>(props::PLUGIN, |ctx, t: &Report| {
-        let rows = report::rows(&ctx.paths, &t.app)?;
-        dokku_core::report::render_text(&report::SPEC, &t.app, &rows, &ctx.out);
-        Ok(())
-    });
+    report::REPORT.register(bus, props::PLUGIN);
 }

@@ -1,6 +1,9 @@
-//! The git plugin's properties and their computed values.
+//! The git plugin's properties, declared once, and their computed values.
 
 use dokku_core::property::{Properties, GLOBAL};
+use dokku_core::report::ReportSpec;
+use dokku_core::schema::{Keys, Prop, Schema};
+use dokku_core::set::Wording;
 use dokku_core::Paths;
 
 /// The plugin's property namespace.
@@ -14,48 +17,42 @@ pub const DEFAULT_ARCHIVE_MAX_FILES: u64 = 10_000;
 /// Bytes an archive may have when no limit is set (1 GiB).
 pub const DEFAULT_ARCHIVE_MAX_SIZE: u64 = 1_073_741_824;
 
-/// Every settable key, in Dokku's order.
-pub const KEYS: &[&str] = &[
-    "archive-max-files",
-    "archive-max-size",
-    "deploy-branch",
-    "keep-git-dir",
-    "rev-env-var",
-    "source-image",
-];
+/// Host-wide limits: reported as global and computed values only.
+const LIMIT: Keys = Keys::ALL.without(Keys::RAW);
+
+/// The properties. `rev-env-var` is reported through its own rule (an
+/// empty stored value counts), `source-image` as the raw app value.
+pub static SCHEMA: Schema = Schema {
+    store: PLUGIN,
+    command: PLUGIN,
+    report: ReportSpec {
+        title: PLUGIN,
+        prefix: PLUGIN,
+        legacy_json_keys: false,
+    },
+    wording: Wording::SHELL,
+    props: &[
+        Prop::both("archive-max-files", "10000").keys(LIMIT),
+        Prop::both("archive-max-size", "1073741824").keys(LIMIT),
+        Prop::both("deploy-branch", DEFAULT_BRANCH),
+        Prop::both("keep-git-dir", "false"),
+        Prop::both("rev-env-var", DEFAULT_REV_ENV_VAR).hidden(),
+        Prop::both("source-image", "").keys(Keys::RAW),
+    ],
+};
 
 fn props(paths: &Paths) -> Properties<'_> {
     Properties::new(paths, PLUGIN)
 }
 
-/// The app's value, else the global one, else `default` (empty values
-/// count as unset).
-pub fn computed(paths: &Paths, app: &str, key: &str, default: &str) -> String {
-    let p = props(paths);
-    let own = p.get_str(app, key);
-    if !own.is_empty() {
-        return own;
-    }
-    let global = p.get_str(GLOBAL, key);
-    if !global.is_empty() {
-        return global;
-    }
-    default.to_string()
-}
-
-/// The raw value (empty when unset).
-pub fn raw(paths: &Paths, app: &str, key: &str) -> String {
-    props(paths).get_str(app, key)
-}
-
 /// The branch whose pushes deploy the app.
 pub fn deploy_branch(paths: &Paths, app: &str) -> String {
-    computed(paths, app, "deploy-branch", DEFAULT_BRANCH)
+    SCHEMA.computed(paths, app, "deploy-branch")
 }
 
 /// Whether `.git` stays in the build context.
 pub fn keep_git_dir(paths: &Paths, app: &str) -> bool {
-    computed(paths, app, "keep-git-dir", "false") == "true"
+    SCHEMA.enabled(paths, app, "keep-git-dir")
 }
 
 /// The env var receiving the deployed sha; empty disables it. A property
@@ -73,17 +70,23 @@ pub fn rev_env_var(paths: &Paths, app: &str) -> String {
 
 /// The image the app was last deployed from with `git:from-image`.
 pub fn source_image(paths: &Paths, app: &str) -> String {
-    computed(paths, app, "source-image", "")
+    SCHEMA.computed(paths, app, "source-image")
 }
 
 /// The archive limits: (max entries, max bytes). Unparsable values fall
 /// back to the defaults.
 pub fn archive_limits(paths: &Paths, app: &str) -> (u64, u64) {
     let n = |key: &str, default: u64| {
-        computed(paths, app, key, "")
-            .trim()
-            .parse::<u64>()
-            .unwrap_or(default)
+        [
+            props(paths).get_str(app, key),
+            props(paths).get_str(GLOBAL, key),
+        ]
+        .into_iter()
+        .find(|v| !v.is_empty())
+        .unwrap_or_default()
+        .trim()
+        .parse::<u64>()
+        .unwrap_or(default)
     };
     (
         n("archive-max-files", DEFAULT_ARCHIVE_MAX_FILES),

@@ -7,20 +7,11 @@
 pub mod commands;
 pub mod store;
 
-use dokku_core::report::ReportSpec;
 use dokku_trigger::deploy::LogsGetProperty;
 use dokku_trigger::plugin::{Command, RunFn};
-use dokku_trigger::triggers::Report;
 use dokku_trigger::{Bus, CorePlugin};
 
 use commands as c;
-
-/// How the report is named and keyed.
-pub const SPEC: ReportSpec<'static> = ReportSpec {
-    title: "logs",
-    prefix: "logs",
-    legacy_json_keys: true,
-};
 
 const fn cmd(name: &'static str, args: &'static str, help: &'static str, run: RunFn) -> Command {
     Command {
@@ -72,11 +63,7 @@ fn register(bus: &mut Bus) {
     bus.on::<LogsGetProperty, _>(store::PLUGIN, |ctx, t: &LogsGetProperty| {
         Ok(store::computed(&ctx.paths, &t.app, &t.key))
     });
-    bus.on::<Report, _>(store::PLUGIN, |ctx, t: &Report| {
-        let rows = store::rows(&ctx.paths, &t.app);
-        dokku_core::report::render_text(&SPEC, &t.app, &rows, &ctx.out);
-        Ok(())
-    });
+    store::REPORT.register(bus, store::PLUGIN);
 }
 
 #[cfg(test)]

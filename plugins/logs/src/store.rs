@@ -2,8 +2,13 @@
 //! computed values and the report rows.
 
 use dokku_core::property::{Properties, GLOBAL};
-use dokku_core::report::Rows;
+use dokku_core::report::ReportSpec;
+use dokku_core::schema::{Keys, Prop, Schema};
+use dokku_core::set::Wording;
 use dokku_core::Paths;
+use dokku_trigger::ReportDef;
+
+use crate::commands::set::validate;
 
 /// The plugin's name and property namespace.
 pub const PLUGIN: &str = "logs";
@@ -41,27 +46,33 @@ pub fn computed(paths: &Paths, app: &str, key: &str) -> String {
     default(key).to_string()
 }
 
-/// One app's report rows, sorted by flag.
-pub fn rows(paths: &Paths, app: &str) -> Rows {
-    let p = Properties::new(paths, PLUGIN);
-    let mut rows: Rows = Vec::new();
-    for key in [
-        "app-label-alias",
-        "max-size",
-        "vector-cron-sink",
-        "vector-sink",
-    ] {
-        rows.push((format!("--logs-{key}"), p.get_str(app, key)));
-        rows.push((format!("--logs-global-{key}"), p.get_str(GLOBAL, key)));
-        rows.push((format!("--logs-computed-{key}"), computed(paths, app, key)));
-    }
-    for key in GLOBAL_ONLY {
-        rows.push((format!("--logs-global-{key}"), p.get_str(GLOBAL, key)));
-        rows.push((format!("--logs-computed-{key}"), computed(paths, app, key)));
-    }
-    rows.sort();
-    rows
-}
+/// Host-wide properties: reported as global and computed values only.
+const HOST: Keys = Keys::ALL.without(Keys::RAW);
+
+/// The properties.
+pub static SCHEMA: Schema = Schema {
+    store: PLUGIN,
+    command: PLUGIN,
+    report: ReportSpec {
+        title: PLUGIN,
+        prefix: PLUGIN,
+        legacy_json_keys: true,
+    },
+    wording: Wording::GO,
+    props: &[
+        Prop::both("app-label-alias", "com.dokku.app-name").check(validate),
+        Prop::both("max-size", "10m").check(validate),
+        Prop::both("vector-cron-sink", ""),
+        Prop::global("vector-image", DEFAULT_VECTOR_IMAGE).keys(HOST),
+        Prop::global("vector-networks", "")
+            .keys(HOST)
+            .check(validate),
+        Prop::both("vector-sink", ""),
+    ],
+};
+
+/// The report.
+pub static REPORT: ReportDef = ReportDef::new(&SCHEMA);
 
 #[cfg(test)]
 mod tests {
@@ -81,7 +92,9 @@ mod tests {
         p.write("app", "vector-sink", "console://?encoding[codec]=json")
             .expect("write");
         let (out, cap) = Output::captured(false);
-        dokku_core::report::render_text(&crate::SPEC, "app", &rows(&paths, "app"), &out);
+        REPORT
+            .render_app(&dokku_trigger::Ctx::bare(paths, out), "app")
+            .expect("report");
         insta::assert_snapshot!(cap.stdout(), @r#"
         =====> app logs information
                Logs app label alias:           

@@ -10,7 +10,6 @@ pub mod store;
 
 use dokku_trigger::deploy::{NetworkWriteIpaddr, NetworkWritePort};
 use dokku_trigger::proxy::{NetworkGetListeners, NetworkGetProperty};
-use dokku_trigger::triggers::Report;
 use dokku_trigger::{Bus, Command, CorePlugin};
 
 use commands as c;
@@ -75,9 +74,5 @@ fn register(bus: &mut Bus) {
             &t.port,
         )
     });
-    bus.on::<Report, _>(p, |ctx, t: &Report| {
-        let rows = commands::report::rows(&ctx.paths, &t.app);
-        dokku_core::report::render_text(&commands::report::SPEC, &t.app, &rows, &ctx.out);
-        Ok(())
-    });
+    commands::report::REPORT.register(bus, p);
 }

@@ -5,40 +5,46 @@
 //! `IP.<proc>.<index>` and its port in `PORT.<proc>.<index>`; a listener is
 //! `ip:port` of one such container.
 
-use dokku_core::property::{Properties, GLOBAL};
+use dokku_core::report::ReportSpec;
+use dokku_core::schema::{Prop, Schema};
+use dokku_core::set::Wording;
 use dokku_core::{fsutil, Error, Paths, Result};
 
 /// The plugin's name and property namespace.
 pub const PLUGIN: &str = "network";
 
-/// Properties settable per app and globally, with their defaults.
-pub const PROPERTIES: &[(&str, &str)] = &[
-    ("attach-post-create", ""),
-    ("attach-post-deploy", ""),
-    ("bind-all-interfaces", "false"),
-    ("initial-network", ""),
-    ("tld", ""),
-];
+fn true_or_false(key: &str, value: &str) -> Result<()> {
+    match value {
+        "true" | "false" => Ok(()),
+        _ => Err(Error::fail(format!(
+            "Invalid value for {key}, must be true or false"
+        ))),
+    }
+}
 
-/// The property settable per app only.
-pub const STATIC_WEB_LISTENER: &str = "static-web-listener";
+/// The properties.
+pub static SCHEMA: Schema = Schema {
+    store: PLUGIN,
+    command: PLUGIN,
+    report: ReportSpec {
+        title: PLUGIN,
+        prefix: PLUGIN,
+        legacy_json_keys: true,
+    },
+    wording: Wording::GO,
+    props: &[
+        Prop::both("attach-post-create", ""),
+        Prop::both("attach-post-deploy", ""),
+        Prop::both("bind-all-interfaces", "false").check(true_or_false),
+        Prop::both("initial-network", ""),
+        Prop::app("static-web-listener"),
+        Prop::both("tld", ""),
+    ],
+};
 
 /// An app value, else the global one, else the default.
 pub fn computed(paths: &Paths, app: &str, key: &str) -> String {
-    let props = Properties::new(paths, PLUGIN);
-    let own = props.get_str(app, key);
-    if !own.is_empty() || key == STATIC_WEB_LISTENER {
-        return own;
-    }
-    let global = props.get_str(GLOBAL, key);
-    if !global.is_empty() {
-        return global;
-    }
-    PROPERTIES
-        .iter()
-        .find(|(k, _)| *k == key)
-        .map(|(_, d)| d.to_string())
-        .unwrap_or_default()
+    SCHEMA.computed(paths, app, key)
 }
 
 fn read(paths: &Paths, app: &str, name: &str) -> String {
@@ -73,7 +79,7 @@ pub fn indexes(paths: &Paths, app: &str, proc_type: &str) -> Vec<u32> {
 /// app's `static-web-listener` when set.
 pub fn listeners(paths: &Paths, app: &str, proc_type: &str) -> Vec<String> {
     if proc_type == "web" {
-        let fixed = Properties::new(paths, PLUGIN).get_str(app, STATIC_WEB_LISTENER);
+        let fixed = SCHEMA.raw(paths, app, "static-web-listener");
         if !fixed.trim().is_empty() {
             return vec![fixed.trim().to_string()];
         }
@@ -130,8 +136,9 @@ mod tests {
             vec!["172.17.0.2:5000", "172.17.0.3:5000", "172.17.0.4:5000"]
         );
         assert!(listeners(&paths, "a", "worker").is_empty());
-        Properties::new(&paths, PLUGIN)
-            .write("a", STATIC_WEB_LISTENER, "10.0.0.1:80")
+        SCHEMA
+            .store(&paths)
+            .write("a", "static-web-listener", "10.0.0.1:80")
             .expect("write");
         assert_eq!(listeners(&paths, "a", "web"), vec!["10.0.0.1:80"]);
         assert_eq!(computed(&paths, "a", "bind-all-interfaces"), "false");

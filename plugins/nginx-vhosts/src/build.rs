@@ -27,7 +27,7 @@ const LOCK: &str = ".nginx-vhosts";
 
 /// The server as configured for this installation.
 pub fn server(ctx: &Ctx) -> Server {
-    let cmd = dokku_core::property::Properties::new(&ctx.paths, crate::props::PLUGIN)
+    let cmd = dokku_core::property::Properties::new(&ctx.paths, crate::props::STORE)
         .get_str(dokku_core::property::GLOBAL, "nginx-service-command");
     Server::from_env(Some(cmd))
 }

@@ -30,7 +30,7 @@ use dokku_trigger::proxy::{
     NginxDokkuTemplateSource, PostCertsRemove, PostCertsUpdate, PostDomainsUpdate,
     PostProxyPortsUpdate, ProxyBuildConfig, ProxyClearConfig, ProxyDisable, ProxyEnable,
 };
-use dokku_trigger::triggers::{Install, PostAppCloneSetup, PostAppRename, PostDelete, Report};
+use dokku_trigger::triggers::{Install, PostAppCloneSetup, PostAppRename, PostDelete};
 use dokku_trigger::{Bus, Command, CorePlugin, Ctx};
 
 use commands as c;
@@ -216,9 +216,5 @@ fn register(bus: &mut Bus) {
         rebuild(ctx, &t.new_app)
     });
     bus.on::<Install, _>(p, |ctx, _t: &Install| install(ctx));
-    bus.on::<Report, _>(p, |ctx, t: &Report| {
-        let rows = commands::report::rows(ctx, &t.app);
-        dokku_core::report::render_text(&commands::report::SPEC, &t.app, &rows, &ctx.out);
-        Ok(())
-    });
+    commands::report::REPORT.register(bus, p);
 }

@@ -4,8 +4,10 @@
 use dokku_core::property::{Properties, GLOBAL};
 use dokku_core::Paths;
 
-/// The plugin's name and property namespace.
+/// The plugin's name (and its data directory).
 pub const PLUGIN: &str = "nginx-vhosts";
+/// The property namespace: `config/nginx/<app|--global>/<key>`.
+pub const STORE: &str = "nginx";
 
 /// Every settable property, sorted.
 pub const KEYS: &[&str] = &[
@@ -99,7 +101,7 @@ impl<'a> Props<'a> {
     }
 
     fn store(&self) -> Properties<'a> {
-        Properties::new(self.paths, PLUGIN)
+        Properties::new(self.paths, STORE)
     }
 
     /// The app's own value.
@@ -144,11 +146,11 @@ mod tests {
             props.computed("a", "access-log-path"),
             "/var/log/nginx/a-access.log"
         );
-        Properties::new(&paths, PLUGIN)
+        Properties::new(&paths, STORE)
             .write(GLOBAL, "client-max-body-size", "5m")
             .expect("write");
         assert_eq!(props.computed("a", "client-max-body-size"), "5m");
-        Properties::new(&paths, PLUGIN)
+        Properties::new(&paths, STORE)
             .write("a", "client-max-body-size", "9m")
             .expect("write");
         assert_eq!(props.computed("a", "client-max-body-size"), "9m");

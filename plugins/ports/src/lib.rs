@@ -10,7 +10,6 @@ use dokku_core::Result;
 use dokku_docker::{ContainerEngine, DockerEngine};
 use dokku_trigger::deploy::{first_answer, DeployedAppImageRepo, DeployedAppImageTag, PreDeploy};
 use dokku_trigger::proxy::{PortsClear, PortsConfigure, PortsGet, PortsSetDetected};
-use dokku_trigger::triggers::Report;
 use dokku_trigger::{Bus, Command, CorePlugin, Ctx};
 
 use commands as c;
@@ -118,9 +117,5 @@ fn register(bus: &mut Bus) {
     bus.on::<PreDeploy, _>(p, |ctx, t: &PreDeploy| {
         detect_from_image(ctx, &t.app, &t.image_tag)
     });
-    bus.on::<Report, _>(p, |ctx, t: &Report| {
-        let rows = commands::report::rows(ctx, &t.app);
-        dokku_core::report::render_text(&commands::report::SPEC, &t.app, &rows, &ctx.out);
-        Ok(())
-    });
+    commands::report::REPORT.register(bus, p);
 }

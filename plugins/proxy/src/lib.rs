@@ -10,7 +10,6 @@ pub mod commands;
 pub mod store;
 
 use dokku_trigger::proxy::{ProxyGetProperty, ProxyIsEnabled, ProxyType};
-use dokku_trigger::triggers::Report;
 use dokku_trigger::{Bus, Command, CorePlugin};
 
 use commands as c;
@@ -80,9 +79,5 @@ fn register(bus: &mut Bus) {
     bus.on::<ProxyGetProperty, _>(p, |ctx, t: &ProxyGetProperty| {
         Ok(store::computed(&ctx.paths, &t.app, &t.key))
     });
-    bus.on::<Report, _>(p, |ctx, t: &Report| {
-        let rows = commands::report::rows(&ctx.paths, &t.app);
-        dokku_core::report::render_text(&commands::report::SPEC, &t.app, &rows, &ctx.out);
-        Ok(())
-    });
+    commands::report::REPORT.register(bus, p);
 }

@@ -13,24 +13,11 @@ pub const DEFAULT_TYPE: &str = "nginx";
 /// An app value, else the global one, else the default (`nginx` for
 /// `type`, empty otherwise).
 pub fn computed(paths: &Paths, app: &str, key: &str) -> String {
-    let props = Properties::new(paths, PLUGIN);
-    let own = if app.is_empty() {
-        String::new()
-    } else {
-        props.get_str(app, key)
-    };
-    if !own.trim().is_empty() {
-        return own.trim().to_string();
-    }
-    let global = props.get_str(GLOBAL, key);
-    if !global.trim().is_empty() {
-        return global.trim().to_string();
-    }
-    if key == "type" {
-        DEFAULT_TYPE.to_string()
-    } else {
-        String::new()
-    }
+    let app = if app.is_empty() { GLOBAL } else { app };
+    crate::commands::report::SCHEMA
+        .computed(paths, app, key)
+        .trim()
+        .to_string()
 }
 
 /// Whether the proxy of an app is enabled (its `disabled` property is not

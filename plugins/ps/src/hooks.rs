@@ -10,7 +10,7 @@ use dokku_trigger::deploy::{
     PsCurrentScale, PsGetProperty, PsSetScale, ReleaseAndDeploy,
 };
 use dokku_trigger::triggers::{
-    AppRebuild, AppRestart, PostAppCloneSetup, PostAppRenameSetup, PostDelete, Report,
+    AppRebuild, AppRestart, PostAppCloneSetup, PostAppRenameSetup, PostDelete,
 };
 use dokku_trigger::{Bus, Ctx};
 
@@ -77,11 +77,7 @@ pub fn register(bus: &mut Bus) {
     bus.on::<PostAppCloneSetup, _>(p, |ctx, t: &PostAppCloneSetup| {
         copy_data(ctx, &t.old_app, &t.new_app)
     });
-    bus.on::<Report, _>(p, |ctx, t: &Report| {
-        let rows = report::rows(ctx, &t.app)?;
-        dokku_core::report::render_text(&report::SPEC, &t.app, &rows, &ctx.out);
-        Ok(())
-    });
+    report::REPORT.register(bus, p);
 }
 
 /// The command of a process type, `$PORT` expanded; empty when the app has

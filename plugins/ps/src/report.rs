@@ -1,70 +1,98 @@
-//! The rows of `ps:report`.
+//! The ps properties, declared once, and the rows of `ps:report` that come
+//! from the app's containers.
 
-use dokku_core::property::GLOBAL;
 use dokku_core::report::{ReportSpec, Rows};
-use dokku_core::Result;
-use dokku_trigger::Ctx;
+use dokku_core::schema::{Keys, Prop, Schema};
+use dokku_core::set::Wording;
+use dokku_core::{Error, Result};
+use dokku_docker::RestartPolicy;
+use dokku_trigger::{Ctx, ReportDef};
 
-use crate::{pipeline, store};
+use crate::store::{self, DEFAULT_PROCFILE_PATH, DEFAULT_RESTART_POLICY, DEFAULT_STOP_TIMEOUT};
 
-/// How the report is named and keyed.
-pub const SPEC: ReportSpec<'static> = ReportSpec {
-    title: "ps",
-    prefix: "ps",
-    legacy_json_keys: true,
+fn restart_policy(_: &str, value: &str) -> Result<()> {
+    value
+        .parse::<RestartPolicy>()
+        .map(drop)
+        .map_err(|_| Error::fail("Invalid restart-policy specified"))
+}
+
+fn non_negative(key: &str, value: &str) -> Result<()> {
+    value.parse::<u64>().map(drop).map_err(|_| {
+        Error::fail(format!(
+            "Invalid value for {key}, must be a non-negative integer"
+        ))
+    })
+}
+
+fn true_or_false(key: &str, value: &str) -> Result<()> {
+    match value {
+        "true" | "false" => Ok(()),
+        _ => Err(Error::fail(format!(
+            "Invalid value for {key}, must be true or false"
+        ))),
+    }
+}
+
+/// Per-app start commands are reported raw and "computed" (the same).
+const START_CMD: Keys = Keys::RAW.with(Keys::COMPUTED);
+
+/// The properties. `restore` is reported as `--restore`, with the rows
+/// from the containers.
+pub static SCHEMA: Schema = Schema {
+    store: store::PLUGIN,
+    command: "ps",
+    report: ReportSpec {
+        title: "ps",
+        prefix: "ps",
+        legacy_json_keys: true,
+    },
+    wording: Wording::GO,
+    props: &[
+        Prop::app("dockerfile-start-cmd").keys(START_CMD),
+        Prop::both("procfile-path", DEFAULT_PROCFILE_PATH),
+        Prop::both("restart-policy", DEFAULT_RESTART_POLICY).check(restart_policy),
+        Prop::app("restore").hidden().check(true_or_false),
+        Prop::both("skip-deploy", "false").check(true_or_false),
+        Prop::app("start-cmd").keys(START_CMD),
+        Prop::both("stop-timeout-seconds", DEFAULT_STOP_TIMEOUT).check(non_negative),
+    ],
 };
 
-/// One app's report rows, sorted by flag.
-pub fn rows(ctx: &Ctx, app: &str) -> Result<Rows> {
+/// Whether the app is deployed and running, its process count and the
+/// status of each container.
+fn containers(ctx: &Ctx, app: &str) -> Result<Rows> {
     let paths = &ctx.paths;
-    let p = store::props(paths);
-    let trio = |rows: &mut Rows, key: &str| {
-        rows.push((format!("--ps-{key}"), p.get_str(app, key)));
-        rows.push((format!("--ps-global-{key}"), p.get_str(GLOBAL, key)));
-        rows.push((
-            format!("--ps-computed-{key}"),
-            store::property(paths, app, key),
-        ));
-    };
-    let mut rows: Rows = Vec::new();
-    for key in [
-        "procfile-path",
-        "restart-policy",
-        "skip-deploy",
-        "stop-timeout-seconds",
-    ] {
-        trio(&mut rows, key);
-    }
-    for key in ["dockerfile-start-cmd", "start-cmd"] {
-        rows.push((format!("--ps-{key}"), p.get_str(app, key)));
-        rows.push((format!("--ps-computed-{key}"), p.get_str(app, key)));
-    }
     let scale = store::scale(paths, app).unwrap_or_default();
-    let status = pipeline::app_status(ctx, app).unwrap_or_default();
+    let status = crate::pipeline::app_status(ctx, app).unwrap_or_default();
     let running = status.iter().filter(|(_, s, _)| s == "running").count();
     let running = match (running, status.len()) {
         (0, _) => "false",
         (r, t) if r == t => "true",
         _ => "mixed",
     };
-    rows.push((
-        "--deployed".into(),
-        pipeline::is_deployed(ctx, app).unwrap_or(false).to_string(),
-    ));
-    rows.push((
-        "--processes".into(),
-        scale
-            .iter()
-            .map(|(_, n)| *n as u64)
-            .sum::<u64>()
-            .to_string(),
-    ));
-    rows.push((
-        "--ps-can-scale".into(),
-        store::property(paths, app, "can-scale"),
-    ));
-    rows.push(("--restore".into(), store::property(paths, app, "restore")));
-    rows.push(("--running".into(), running.to_string()));
+    let mut rows: Rows = vec![
+        (
+            "--deployed".into(),
+            crate::pipeline::is_deployed(ctx, app)
+                .unwrap_or(false)
+                .to_string(),
+        ),
+        (
+            "--processes".into(),
+            scale
+                .iter()
+                .map(|(_, n)| *n as u64)
+                .sum::<u64>()
+                .to_string(),
+        ),
+        (
+            "--ps-can-scale".into(),
+            store::property(paths, app, "can-scale"),
+        ),
+        ("--restore".into(), store::property(paths, app, "restore")),
+        ("--running".into(), running.to_string()),
+    ];
     for (dyno, st, cid) in status {
         let short: String = cid.chars().take(12).collect();
         rows.push((
@@ -72,6 +100,8 @@ pub fn rows(ctx: &Ctx, app: &str) -> Result<Rows> {
             format!("{st} (CID: {short})"),
         ));
     }
-    rows.sort();
     Ok(rows)
 }
+
+/// The report.
+pub static REPORT: ReportDef = ReportDef::new(&SCHEMA).extra(containers);

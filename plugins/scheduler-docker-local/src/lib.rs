@@ -15,26 +15,57 @@ pub mod run;
 pub mod store;
 pub mod tty;
 
-use dokku_core::property::{Properties, GLOBAL};
-use dokku_core::report::{ReportSpec, Rows};
-use dokku_core::{Paths, Result};
+use dokku_core::report::ReportSpec;
+use dokku_core::schema::{Prop, Schema};
+use dokku_core::set::Wording;
+use dokku_core::{Error, Result};
 use dokku_trigger::deploy::{
     DeployedAppImageRepo, DeployedAppImageTag, SchedulerAppStatus, SchedulerDeploy,
     SchedulerInspect, SchedulerIsDeployed, SchedulerPostDelete, SchedulerPreRestore,
     SchedulerRegisterRetired, SchedulerRetire, SchedulerStop,
 };
 use dokku_trigger::plugin::{Command, RunFn};
-use dokku_trigger::triggers::{PostAppCloneSetup, PostAppRenameSetup, Report};
-use dokku_trigger::{Bus, CorePlugin};
+use dokku_trigger::triggers::{PostAppCloneSetup, PostAppRenameSetup};
+use dokku_trigger::{Bus, CorePlugin, ReportDef};
 
 use store::{PLUGIN as NAME, SCHEDULER};
 
-/// How the report is named and keyed.
-pub const SPEC: ReportSpec<'static> = ReportSpec {
-    title: "scheduler-docker-local",
-    prefix: "scheduler-docker-local",
-    legacy_json_keys: true,
+fn true_or_false(key: &str, value: &str) -> Result<()> {
+    match value {
+        "true" | "false" => Ok(()),
+        _ => Err(Error::fail(format!(
+            "Invalid value for {key}, must be true or false"
+        ))),
+    }
+}
+
+fn positive(key: &str, value: &str) -> Result<()> {
+    match value.parse::<usize>() {
+        Ok(n) if n > 0 => Ok(()),
+        _ => Err(Error::fail(format!(
+            "Invalid value for {key}, must be a positive integer"
+        ))),
+    }
+}
+
+/// The properties.
+pub static SCHEMA: Schema = Schema {
+    store: NAME,
+    command: NAME,
+    report: ReportSpec {
+        title: NAME,
+        prefix: NAME,
+        legacy_json_keys: false,
+    },
+    wording: Wording::SHELL,
+    props: &[
+        Prop::both("init-process", "true").check(true_or_false),
+        Prop::both("parallel-schedule-count", "1").check(positive),
+    ],
 };
+
+/// The report.
+pub static REPORT: ReportDef = ReportDef::new(&SCHEMA);
 
 const fn cmd(name: &'static str, args: &'static str, help: &'static str, run: RunFn) -> Command {
     Command {
@@ -130,58 +161,14 @@ fn register(bus: &mut Bus) {
     bus.on::<PostAppCloneSetup, _>(NAME, |ctx, t: &PostAppCloneSetup| {
         lifecycle::copy_setup(ctx, &t.old_app, &t.new_app)
     });
-    bus.on::<Report, _>(NAME, |ctx, t: &Report| {
-        let rows = rows(&ctx.paths, &t.app)?;
-        dokku_core::report::render_text(&SPEC, &t.app, &rows, &ctx.out);
-        Ok(())
-    });
-}
-
-/// The global rows of the report.
-pub fn global_rows(paths: &Paths) -> Rows {
-    let p = Properties::new(paths, NAME);
-    let mut rows: Rows = vec![
-        (
-            "--scheduler-docker-local-global-init-process".into(),
-            p.get_or(GLOBAL, "init-process", "true").unwrap_or_default(),
-        ),
-        (
-            "--scheduler-docker-local-global-parallel-schedule-count".into(),
-            p.get_or(GLOBAL, "parallel-schedule-count", "1")
-                .unwrap_or_default(),
-        ),
-    ];
-    rows.sort();
-    rows
-}
-
-/// One app's report rows, sorted by flag.
-pub fn rows(paths: &Paths, app: &str) -> Result<Rows> {
-    let p = Properties::new(paths, NAME);
-    let mut rows = global_rows(paths);
-    rows.push((
-        "--scheduler-docker-local-init-process".into(),
-        p.get_str(app, "init-process"),
-    ));
-    rows.push((
-        "--scheduler-docker-local-computed-init-process".into(),
-        store::computed(paths, app, "init-process", "true"),
-    ));
-    rows.push((
-        "--scheduler-docker-local-parallel-schedule-count".into(),
-        p.get_str(app, "parallel-schedule-count"),
-    ));
-    rows.push((
-        "--scheduler-docker-local-computed-parallel-schedule-count".into(),
-        store::parallel_schedule_count(paths, app).to_string(),
-    ));
-    rows.sort();
-    Ok(rows)
+    REPORT.register(bus, NAME);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dokku_core::property::Properties;
+    use dokku_core::Paths;
     use dokku_output::Output;
 
     #[test]
@@ -192,13 +179,15 @@ mod tests {
             .write("app", "init-process", "false")
             .expect("write");
         let (out, cap) = Output::captured(false);
-        dokku_core::report::render_text(&SPEC, "app", &rows(&paths, "app").expect("rows"), &out);
+        REPORT
+            .render_app(&dokku_trigger::Ctx::bare(paths, out), "app")
+            .expect("report");
         insta::assert_snapshot!(cap.stdout(), @r#"
             =====> app scheduler-docker-local information
                    Scheduler docker local computed init process:            false
                    Scheduler docker local computed parallel schedule count: 1
-                   Scheduler docker local global init process:              true
-                   Scheduler docker local global parallel schedule count:   1
+                   Scheduler docker local global init process:              
+                   Scheduler docker local global parallel schedule count:   
                    Scheduler docker local init process:                     false
                    Scheduler docker local parallel schedule count:
             "#);

@@ -4,13 +4,15 @@
 
 pub mod commands;
 
-use dokku_core::property::{Properties, GLOBAL};
-use dokku_core::report::{ReportSpec, Rows};
+use dokku_core::property::GLOBAL;
+use dokku_core::report::ReportSpec;
+use dokku_core::schema::{Prop, Schema};
+use dokku_core::set::Wording;
 use dokku_core::{Paths, Result};
 use dokku_trigger::deploy::{SchedulerDetect, SchedulerPostDelete, SchedulerStop};
 use dokku_trigger::plugin::{Command, RunFn};
-use dokku_trigger::triggers::{PostDelete, PreDelete, Report};
-use dokku_trigger::{Bus, CorePlugin};
+use dokku_trigger::triggers::{PostDelete, PreDelete};
+use dokku_trigger::{Bus, CorePlugin, ReportDef};
 
 /// The plugin's property namespace.
 pub const PLUGIN_NAME: &str = "scheduler";
@@ -18,12 +20,24 @@ pub const PLUGIN_NAME: &str = "scheduler";
 /// The scheduler used when none is set.
 pub const DEFAULT_SCHEDULER: &str = "docker-local";
 
-/// How the report is named and keyed.
-pub const SPEC: ReportSpec<'static> = ReportSpec {
-    title: "scheduler",
-    prefix: "scheduler",
-    legacy_json_keys: true,
+/// The properties.
+pub static SCHEMA: Schema = Schema {
+    store: PLUGIN_NAME,
+    command: PLUGIN_NAME,
+    report: ReportSpec {
+        title: PLUGIN_NAME,
+        prefix: PLUGIN_NAME,
+        legacy_json_keys: true,
+    },
+    wording: Wording::GO,
+    props: &[
+        Prop::both("selected", DEFAULT_SCHEDULER),
+        Prop::both("shell", ""),
+    ],
 };
+
+/// The report.
+pub static REPORT: ReportDef = ReportDef::new(&SCHEMA);
 
 const fn cmd(name: &'static str, args: &'static str, help: &'static str, run: RunFn) -> Command {
     Command {
@@ -83,65 +97,22 @@ fn register(bus: &mut Bus) {
         };
         ctx.bus.select(ctx, &delete).map(|_| ())
     });
-    bus.on::<Report, _>(PLUGIN_NAME, |ctx, t: &Report| {
-        let rows = rows(&ctx.paths, &t.app)?;
-        dokku_core::report::render_text(&SPEC, &t.app, &rows, &ctx.out);
-        Ok(())
-    });
-}
-
-/// A property of an app, else its global value, else `default`.
-fn computed(paths: &Paths, app: &str, key: &str, default: &str) -> Result<String> {
-    let props = Properties::new(paths, PLUGIN_NAME);
-    let v = props.get_or(app, key, "")?;
-    if !v.is_empty() {
-        return Ok(v);
-    }
-    props.get_or(GLOBAL, key, default)
+    REPORT.register(bus, PLUGIN_NAME);
 }
 
 /// The app's scheduler: its `selected` property, else the global one, else
 /// `docker-local`.
 pub fn selected(paths: &Paths, app: &str) -> Result<String> {
     if app.is_empty() || dokku_core::apps::validate_name(app).is_err() {
-        return Properties::new(paths, PLUGIN_NAME).get_or(GLOBAL, "selected", DEFAULT_SCHEDULER);
+        return Ok(SCHEMA.computed(paths, GLOBAL, "selected"));
     }
-    computed(paths, app, "selected", DEFAULT_SCHEDULER)
-}
-
-/// One app's report rows, sorted by flag.
-pub fn rows(paths: &Paths, app: &str) -> Result<Rows> {
-    let props = Properties::new(paths, PLUGIN_NAME);
-    let mut rows: Rows = vec![
-        (
-            "--scheduler-computed-selected".into(),
-            selected(paths, app)?,
-        ),
-        (
-            "--scheduler-global-selected".into(),
-            props.get_str(GLOBAL, "selected"),
-        ),
-        (
-            "--scheduler-selected".into(),
-            props.get_str(app, "selected"),
-        ),
-        (
-            "--scheduler-computed-shell".into(),
-            computed(paths, app, "shell", "")?,
-        ),
-        (
-            "--scheduler-global-shell".into(),
-            props.get_str(GLOBAL, "shell"),
-        ),
-        ("--scheduler-shell".into(), props.get_str(app, "shell")),
-    ];
-    rows.sort();
-    Ok(rows)
+    Ok(SCHEMA.computed(paths, app, "selected"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dokku_core::property::Properties;
     use dokku_output::Output;
 
     #[test]
@@ -155,14 +126,16 @@ mod tests {
         props.write("app", "selected", "k3s").expect("write");
         assert_eq!(selected(&paths, "app").expect("sel"), "k3s");
         let (out, cap) = Output::captured(false);
-        dokku_core::report::render_text(&SPEC, "app", &rows(&paths, "app").expect("rows"), &out);
+        REPORT
+            .render_app(&dokku_trigger::Ctx::bare(paths, out), "app")
+            .expect("report");
         insta::assert_snapshot!(cap.stdout(), @r#"
             =====> app scheduler information
-                   Scheduler computed selected: k3s
-                   Scheduler computed shell:    
-                   Scheduler global selected:   null
-                   Scheduler global shell:      
-                   Scheduler selected:          k3s
+                   Scheduler computed selected:   k3s
+                   Scheduler computed shell:      
+                   Scheduler global selected:     null
+                   Scheduler global shell:        
+                   Scheduler selected:            k3s
                    Scheduler shell:
             "#);
     }

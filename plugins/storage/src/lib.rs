@@ -24,7 +24,7 @@ pub mod spec;
 use dokku_trigger::plugin::{Command, RunFn};
 use dokku_trigger::triggers::{
     ContainerArgs, DockerArgsProcessBuild, DockerArgsProcessDeploy, DockerArgsProcessRun, Install,
-    PostDelete, Report, StorageAppMounts, StorageList,
+    PostDelete, StorageAppMounts, StorageList,
 };
 use dokku_trigger::{Bus, CorePlugin, Ctx};
 
@@ -226,11 +226,7 @@ fn register(bus: &mut Bus) {
             Err(_) => Ok(()),
         }
     });
-    bus.on::<Report, _>(NAME, |ctx, t: &Report| {
-        let rows = report::rows(ctx, &t.app)?;
-        dokku_core::report::render_text(&report::SPEC, &t.app, &rows, &ctx.out);
-        Ok(())
-    });
+    report::REPORT.register(bus, NAME);
 }
 
 #[cfg(test)]

@@ -2,22 +2,36 @@
 //! plus volume options kept in docker-options) and one key per attachment
 //! field; with `--global`, an inventory of every entry.
 
-use dokku_core::report::{self, Format, ReportSpec, Rows};
-use dokku_core::{apps, args, Error, Result};
+use dokku_core::report::{ReportSpec, Rows};
+use dokku_core::schema::Schema;
+use dokku_core::set::Wording;
+use dokku_core::Result;
 use dokku_trigger::triggers::{DockerOptionsVolumes, DEFAULT_PROCESS_TYPE};
-use dokku_trigger::Ctx;
+use dokku_trigger::{Ctx, ReportDef};
 
 use crate::attachment;
 use crate::entry;
 use crate::mounts;
 use crate::spec;
 
-/// How the report is named and keyed.
-pub const SPEC: ReportSpec<'static> = ReportSpec {
-    title: "storage",
-    prefix: "storage",
-    legacy_json_keys: true,
+/// The report's names; storage has no settable properties.
+pub static SCHEMA: Schema = Schema {
+    store: "storage",
+    command: "storage",
+    report: ReportSpec {
+        title: "storage",
+        prefix: "storage",
+        legacy_json_keys: true,
+    },
+    wording: Wording::GO,
+    props: &[],
 };
+
+/// The report: per app its mounts and attachments, with `--global` the
+/// inventory of entries.
+pub static REPORT: ReportDef = ReportDef::new(&SCHEMA)
+    .extra(rows)
+    .global_extra(global_rows);
 
 /// One app's rows, sorted by flag as Dokku's Go reports are.
 pub fn rows(ctx: &Ctx, app: &str) -> Result<Rows> {
@@ -78,7 +92,6 @@ pub fn rows(ctx: &Ctx, app: &str) -> Result<Rows> {
             rows.push((format!("--storage-attachment.{n}.{k}"), v));
         }
     }
-    rows.sort();
     Ok(rows)
 }
 
@@ -108,47 +121,10 @@ pub fn global_rows(ctx: &Ctx) -> Result<Rows> {
             mounted.join(","),
         ));
     }
-    rows.sort();
     Ok(rows)
 }
 
 /// The command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let p = args::parse(
-        argv,
-        args::Spec {
-            switches: &["--global"],
-            options: &["--format"],
-            allow_unknown: true,
-        },
-    )?;
-    let format = Format::parse(p.value("--format"))?;
-    if p.unknown.len() > 1 {
-        return Err(Error::fail(
-            "storage:report command allows only a single flag",
-        ));
-    }
-    let flag = p.unknown.first().map(String::as_str);
-    if p.has("--global") {
-        let rows = global_rows(ctx)?;
-        return report::render(&SPEC, "global", &rows, flag, format, &ctx.out);
-    }
-    let targets = match p.arg(0) {
-        Some(app) => {
-            apps::verify(&ctx.paths, app)?;
-            vec![app.to_string()]
-        }
-        None => {
-            let all = apps::list(&ctx.paths);
-            if all.is_empty() {
-                return Err(Error::fail(apps::NO_APPS));
-            }
-            all
-        }
-    };
-    for app in targets {
-        let rows = rows(ctx, &app)?;
-        report::render(&SPEC, &app, &rows, flag, format, &ctx.out)?;
-    }
-    Ok(())
+    REPORT.command(ctx, argv)
 }

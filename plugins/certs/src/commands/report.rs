@@ -1,27 +1,36 @@
 //! `certs:report [<app>] [--format stdout|json] [--<flag>]`.
 
-use dokku_core::report::{self, ReportSpec, Rows};
-use dokku_core::{Paths, Result};
-use dokku_trigger::Ctx;
+use dokku_core::report::{ReportSpec, Rows};
+use dokku_core::schema::Schema;
+use dokku_core::set::Wording;
+use dokku_core::Result;
+use dokku_trigger::{Ctx, ReportDef};
 
 use crate::{openssl, store};
 
-/// How the certs report is named and keyed.
-pub const SPEC: ReportSpec<'static> = ReportSpec {
-    title: "ssl",
-    prefix: "ssl",
-    legacy_json_keys: true,
+/// The report's names; it has no settable properties.
+pub static SCHEMA: Schema = Schema {
+    store: "certs",
+    command: "certs",
+    report: ReportSpec {
+        title: "ssl",
+        prefix: "ssl",
+        legacy_json_keys: false,
+    },
+    wording: Wording::GO,
+    props: &[],
 };
 
-/// One app's rows, in Dokku's order.
-pub fn rows(paths: &Paths, app: &str) -> Rows {
+/// One app's rows.
+fn rows(ctx: &Ctx, app: &str) -> Result<Rows> {
+    let paths = &ctx.paths;
     let enabled = store::exists(paths, app);
     let info = if enabled {
         openssl::inspect(&store::crt(paths, app))
     } else {
         openssl::CertInfo::default()
     };
-    vec![
+    Ok(vec![
         (
             "--ssl-dir".into(),
             store::dir(paths, app).display().to_string(),
@@ -33,12 +42,13 @@ pub fn rows(paths: &Paths, app: &str) -> Rows {
         ("--ssl-starts-at".into(), info.starts_at),
         ("--ssl-subject".into(), info.subject),
         ("--ssl-verified".into(), info.verified),
-    ]
+    ])
 }
+
+/// The report.
+pub static REPORT: ReportDef = ReportDef::new(&SCHEMA).extra(rows);
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    report::run_command(&ctx.paths, &ctx.out, &SPEC, argv, &|app| {
-        Ok(rows(&ctx.paths, app))
-    })
+    REPORT.command(ctx, argv)
 }

@@ -1,9 +1,9 @@
-//! `docker-options:report [<app>] [<flag>] [--format stdout|json]`.
+//! `docker-options:report [<app>|--global] [<flag>] [--format stdout|json]`.
 
 use dokku_core::Result;
 use dokku_trigger::Ctx;
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    crate::report::run(&ctx.paths, &ctx.out, argv)
+    crate::report::REPORT.command(ctx, argv)
 }

@@ -4,38 +4,10 @@
 //! them; the vector container is not reloaded (it is not managed here).
 
 use dokku_core::property::GLOBAL;
-use dokku_core::set::{self, Scope, Settable};
 use dokku_core::{Error, Result};
 use dokku_trigger::Ctx;
 
-use crate::store::{GLOBAL_ONLY, PLUGIN};
-
-const SETTABLE: &[Settable<'static>] = &[
-    Settable {
-        key: "app-label-alias",
-        scope: Scope::Both,
-    },
-    Settable {
-        key: "max-size",
-        scope: Scope::Both,
-    },
-    Settable {
-        key: "vector-cron-sink",
-        scope: Scope::Both,
-    },
-    Settable {
-        key: "vector-image",
-        scope: Scope::Global,
-    },
-    Settable {
-        key: "vector-networks",
-        scope: Scope::Global,
-    },
-    Settable {
-        key: "vector-sink",
-        scope: Scope::Both,
-    },
-];
+use crate::store::GLOBAL_ONLY;
 
 /// Check a value the way Dokku does before it is stored.
 pub fn validate(key: &str, value: &str) -> Result<()> {
@@ -100,7 +72,7 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
             }
         }
     }
-    set::run_command(&ctx.paths, &ctx.out, PLUGIN, SETTABLE, argv, &validate)
+    crate::store::REPORT.set_command(ctx, argv).map(drop)
 }
 
 #[cfg(test)]

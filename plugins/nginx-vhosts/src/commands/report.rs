@@ -1,38 +1,144 @@
-//! `nginx:report [<app>] [--format stdout|json] [--<flag>]`.
+//! `nginx:report [<app>|--global] [--format stdout|json] [--<flag>]`, and
+//! the nginx properties, declared once.
 
-use dokku_core::report::{self, ReportSpec, Rows};
-use dokku_core::Result;
-use dokku_trigger::Ctx;
+use dokku_core::report::{ReportSpec, Rows};
+use dokku_core::schema::{Keys, Prop, Schema};
+use dokku_core::set::Wording;
+use dokku_core::{Error, Result};
+use dokku_trigger::{Ctx, ReportDef};
 
 use crate::build;
-use crate::props::{Props, KEYS};
+use crate::props::{Props, KEYS, STORE};
 
-/// How the nginx report is named and keyed.
-pub const SPEC: ReportSpec<'static> = ReportSpec {
-    title: "nginx",
-    prefix: "nginx",
-    legacy_json_keys: true,
+/// Values end up inside nginx.conf: anything that could end a directive
+/// or open a block is refused, so a property cannot inject configuration.
+fn validate(key: &str, value: &str) -> Result<()> {
+    if value.contains(['\n', '\r']) {
+        return Err(Error::fail(format!(
+            "Invalid value for {key}: must be a single line"
+        )));
+    }
+    if value.contains([';', '{', '}']) {
+        return Err(Error::fail(format!(
+            "Invalid value for {key}: must not contain ';', '{{' or '}}'"
+        )));
+    }
+    match key {
+        "proxy-keepalive" if value.parse::<u32>().is_err() => Err(Error::fail(
+            "Invalid value for proxy-keepalive: must be an integer",
+        )),
+        "hsts-max-age" if value.parse::<u64>().is_err() => Err(Error::fail(
+            "Invalid value for hsts-max-age: must be an integer",
+        )),
+        "hsts" | "hsts-include-subdomains" | "hsts-preload" | "disable-custom-config"
+            if value != "true" && value != "false" =>
+        {
+            Err(Error::fail(format!(
+                "Invalid value for {key}: must be true or false"
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Raw app and global values come from the table; computed values depend
+/// on the server's log directory and are added by [`computed`].
+const KEYS_SHOWN: Keys = Keys::RAW.with(Keys::GLOBAL).with(Keys::GLOBAL_REPORT);
+
+macro_rules! nginx_props {
+    ($($key:literal),* $(,)?) => {
+        &[$(Prop::both($key, "").keys(KEYS_SHOWN).check(validate)),*]
+    };
+}
+
+/// The properties: every key of [`KEYS`].
+pub static SCHEMA: Schema = Schema {
+    store: STORE,
+    command: "nginx",
+    report: ReportSpec {
+        title: "nginx",
+        prefix: "nginx",
+        legacy_json_keys: false,
+    },
+    wording: Wording::Shell {
+        keys: None,
+        not_global: "The key '{key}' cannot be set globally",
+    },
+    props: nginx_props![
+        "access-log-format",
+        "access-log-path",
+        "bind-address-ipv4",
+        "bind-address-ipv6",
+        "client-body-timeout",
+        "client-header-timeout",
+        "client-max-body-size",
+        "disable-custom-config",
+        "error-log-path",
+        "hsts",
+        "hsts-include-subdomains",
+        "hsts-max-age",
+        "hsts-preload",
+        "keepalive-timeout",
+        "lingering-timeout",
+        "nginx-conf-sigil-path",
+        "nginx-service-command",
+        "proxy-buffer-size",
+        "proxy-buffering",
+        "proxy-buffers",
+        "proxy-busy-buffers-size",
+        "proxy-connect-timeout",
+        "proxy-keepalive",
+        "proxy-read-timeout",
+        "proxy-send-timeout",
+        "send-timeout",
+        "underscore-in-headers",
+        "x-forwarded-for-value",
+        "x-forwarded-port-value",
+        "x-forwarded-proto-value",
+        "x-forwarded-ssl",
+    ],
 };
 
-/// One app's rows, sorted by flag.
-pub fn rows(ctx: &Ctx, app: &str) -> Rows {
+/// The computed values and the last visit.
+fn computed(ctx: &Ctx, app: &str) -> Result<Rows> {
     let srv = build::server(ctx);
     let props = Props::new(&ctx.paths, &srv.log_root);
-    let mut rows: Rows = Vec::new();
-    for key in KEYS {
-        rows.push((format!("--nginx-{key}"), props.app(app, key)));
-        rows.push((format!("--nginx-global-{key}"), props.global(key)));
-        rows.push((format!("--nginx-computed-{key}"), props.computed(app, key)));
-    }
+    let mut rows: Rows = KEYS
+        .iter()
+        .map(|key| (format!("--nginx-computed-{key}"), props.computed(app, key)))
+        .collect();
     rows.push((
         "--nginx-last-visited-at".into(),
         props.app(app, "last-visited-at"),
     ));
-    rows.sort();
-    rows
+    Ok(rows)
 }
+
+/// The report.
+pub static REPORT: ReportDef = ReportDef::new(&SCHEMA).extra(computed);
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    report::run_command(&ctx.paths, &ctx.out, &SPEC, argv, &|app| Ok(rows(ctx, app)))
+    REPORT.command(ctx, argv)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_is_declared_and_injection_is_refused() {
+        let declared: Vec<&str> = SCHEMA.props.iter().map(|p| p.key).collect();
+        assert_eq!(declared, KEYS);
+        for bad in ["1m; root /", "x { }", "a\nb", "}"] {
+            assert!(validate("client-max-body-size", bad).is_err(), "{bad}");
+        }
+        assert!(validate("client-max-body-size", "10m").is_ok());
+        assert_eq!(
+            validate("proxy-keepalive", "x")
+                .expect_err("int")
+                .to_string(),
+            "Invalid value for proxy-keepalive: must be an integer"
+        );
+    }
 }

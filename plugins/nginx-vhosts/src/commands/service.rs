@@ -6,7 +6,7 @@ use dokku_core::{Error, Result};
 use dokku_trigger::Ctx;
 
 use crate::build;
-use crate::props::PLUGIN;
+use crate::props::STORE;
 use crate::server::Outcome;
 
 fn finish(ctx: &Ctx, outcome: Outcome, what: &str) -> Result<()> {
@@ -27,7 +27,7 @@ pub fn start(ctx: &Ctx, _argv: &[String]) -> Result<()> {
         return Ok(());
     }
     finish(ctx, srv.start()?, "start")?;
-    Properties::new(&ctx.paths, PLUGIN).write(GLOBAL, "proxy-status", "started")
+    Properties::new(&ctx.paths, STORE).write(GLOBAL, "proxy-status", "started")
 }
 
 /// Run `nginx:stop`.
@@ -38,7 +38,7 @@ pub fn stop(ctx: &Ctx, _argv: &[String]) -> Result<()> {
         return Ok(());
     }
     finish(ctx, srv.stop()?, "stop")?;
-    Properties::new(&ctx.paths, PLUGIN).write(GLOBAL, "proxy-status", "stopped")
+    Properties::new(&ctx.paths, STORE).write(GLOBAL, "proxy-status", "stopped")
 }
 
 /// Run `nginx:reload`.

@@ -2,22 +2,30 @@
 //! `--ports-map-json` and `--ports-map-detected-json` flags print the
 //! mappings as a JSON array.
 
-use dokku_core::report::{self, ReportSpec, Rows};
+use dokku_core::report::{ReportSpec, Rows};
+use dokku_core::schema::Schema;
+use dokku_core::set::Wording;
 use dokku_core::{apps, Error, Result};
-use dokku_trigger::Ctx;
+use dokku_trigger::{Ctx, ReportDef};
 
 use crate::{portmap, store};
 
-/// How the ports report is named and keyed.
-pub const SPEC: ReportSpec<'static> = ReportSpec {
-    title: "ports",
-    prefix: "ports",
-    legacy_json_keys: true,
+/// The report's names; it has no settable properties.
+pub static SCHEMA: Schema = Schema {
+    store: "ports",
+    command: "ports",
+    report: ReportSpec {
+        title: "ports",
+        prefix: "ports",
+        legacy_json_keys: true,
+    },
+    wording: Wording::GO,
+    props: &[],
 };
 
-/// One app's rows, in Dokku's order.
-pub fn rows(ctx: &Ctx, app: &str) -> Rows {
-    vec![
+/// One app's rows.
+fn rows(ctx: &Ctx, app: &str) -> Result<Rows> {
+    Ok(vec![
         (
             "--ports-map-detected".into(),
             portmap::join(&store::detected(ctx, app)),
@@ -26,8 +34,11 @@ pub fn rows(ctx: &Ctx, app: &str) -> Rows {
             "--ports-map".into(),
             portmap::join(&store::configured(&ctx.paths, app)),
         ),
-    ]
+    ])
 }
+
+/// The report.
+pub static REPORT: ReportDef = ReportDef::new(&SCHEMA).extra(rows);
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
@@ -54,5 +65,5 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
         ctx.out.line(&portmap::to_json(&maps));
         return Ok(());
     }
-    report::run_command(&ctx.paths, &ctx.out, &SPEC, argv, &|app| Ok(rows(ctx, app)))
+    REPORT.command(ctx, argv)
 }

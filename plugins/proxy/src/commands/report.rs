@@ -1,50 +1,63 @@
-//! `proxy:report [<app>] [--format stdout|json] [--<flag>]`.
+//! `proxy:report [<app>|--global] [--format stdout|json] [--<flag>]`, and
+//! the proxy properties, declared once.
 
-use dokku_core::property::{Properties, GLOBAL};
-use dokku_core::report::{self, ReportSpec, Rows};
-use dokku_core::{Paths, Result};
-use dokku_trigger::Ctx;
+use dokku_core::report::{ReportSpec, Rows};
+use dokku_core::schema::{Prop, Schema};
+use dokku_core::set::Wording;
+use dokku_core::{Error, Result};
+use dokku_trigger::{Ctx, ReportDef};
 
-use crate::store::{self, PLUGIN};
+use crate::store::{self, DEFAULT_TYPE, PLUGIN};
 
-/// How the proxy report is named and keyed.
-pub const SPEC: ReportSpec<'static> = ReportSpec {
-    title: "proxy",
-    prefix: "proxy",
-    legacy_json_keys: true,
+fn port(key: &str, value: &str) -> Result<()> {
+    match value.parse::<u16>() {
+        Ok(p) if p > 0 => Ok(()),
+        _ => Err(Error::fail(format!(
+            "Invalid value for {key}, must be a port number"
+        ))),
+    }
+}
+
+/// The properties. `disabled` is written by `proxy:disable|enable`.
+pub static SCHEMA: Schema = Schema {
+    store: PLUGIN,
+    command: PLUGIN,
+    report: ReportSpec {
+        title: PLUGIN,
+        prefix: PLUGIN,
+        legacy_json_keys: true,
+    },
+    wording: Wording::GO,
+    props: &[
+        Prop::both("proxy-port", "").check(port),
+        Prop::both("proxy-ssl-port", "").check(port),
+        Prop::both("type", DEFAULT_TYPE),
+    ],
 };
 
-/// One app's rows, sorted by flag.
-pub fn rows(paths: &Paths, app: &str) -> Rows {
-    let props = Properties::new(paths, PLUGIN);
-    let mut rows: Rows = vec![(
-        "--proxy-enabled".into(),
-        store::is_enabled(paths, app).to_string(),
-    )];
-    // `disabled` is per app only; `proxy:disable` writes `true`.
-    let disabled = props.get_str(app, "disabled").trim().to_string();
+/// Whether the proxy is enabled, and the `disabled` property.
+fn state(ctx: &Ctx, app: &str) -> Result<Rows> {
+    let paths = &ctx.paths;
+    let disabled = SCHEMA.raw(paths, app, "disabled").trim().to_string();
     let computed_disabled = if disabled.is_empty() {
         "false".to_string()
     } else {
         disabled.clone()
     };
-    rows.push(("--proxy-disabled".into(), disabled));
-    rows.push(("--proxy-computed-disabled".into(), computed_disabled));
-    for key in ["type", "proxy-port", "proxy-ssl-port"] {
-        rows.push((format!("--proxy-{key}"), props.get_str(app, key)));
-        rows.push((format!("--proxy-global-{key}"), props.get_str(GLOBAL, key)));
-        rows.push((
-            format!("--proxy-computed-{key}"),
-            store::computed(paths, app, key),
-        ));
-    }
-    rows.sort();
-    rows
+    Ok(vec![
+        (
+            "--proxy-enabled".into(),
+            store::is_enabled(paths, app).to_string(),
+        ),
+        ("--proxy-disabled".into(), disabled),
+        ("--proxy-computed-disabled".into(), computed_disabled),
+    ])
 }
+
+/// The report.
+pub static REPORT: ReportDef = ReportDef::new(&SCHEMA).extra(state);
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    report::run_command(&ctx.paths, &ctx.out, &SPEC, argv, &|app| {
-        Ok(rows(&ctx.paths, app))
-    })
+    REPORT.command(ctx, argv)
 }

@@ -1,11 +1,9 @@
-//! `ps:report [<app>] [--format stdout|json] [--<flag>]`.
+//! `ps:report [<app>|--global] [--format stdout|json] [--<flag>]`.
 
-use dokku_core::{report, Result};
+use dokku_core::Result;
 use dokku_trigger::Ctx;
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    report::run_command(&ctx.paths, &ctx.out, &crate::report::SPEC, argv, &|app| {
-        crate::report::rows(ctx, app)
-    })
+    crate::report::REPORT.command(ctx, argv)
 }

@@ -1,11 +1,9 @@
-//! `scheduler:report [<app>] [--format stdout|json] [--<flag>]`.
+//! `scheduler:report [<app>|--global] [--format stdout|json] [--<flag>]`.
 
-use dokku_core::{report, Result};
+use dokku_core::Result;
 use dokku_trigger::Ctx;
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    report::run_command(&ctx.paths, &ctx.out, &crate::SPEC, argv, &|app| {
-        crate::rows(&ctx.paths, app)
-    })
+    crate::REPORT.command(ctx, argv)
 }
