@@ -9,40 +9,11 @@ pub const PLUGIN: &str = "nginx-vhosts";
 /// The property namespace: `config/nginx/<app|--global>/<key>`.
 pub const STORE: &str = "nginx";
 
-/// Every settable property, sorted.
-pub const KEYS: &[&str] = &[
-    "access-log-format",
-    "access-log-path",
-    "bind-address-ipv4",
-    "bind-address-ipv6",
-    "client-body-timeout",
-    "client-header-timeout",
-    "client-max-body-size",
-    "disable-custom-config",
-    "error-log-path",
-    "hsts",
-    "hsts-include-subdomains",
-    "hsts-max-age",
-    "hsts-preload",
-    "keepalive-timeout",
-    "lingering-timeout",
-    "nginx-conf-sigil-path",
-    "nginx-service-command",
-    "proxy-buffer-size",
-    "proxy-buffering",
-    "proxy-buffers",
-    "proxy-busy-buffers-size",
-    "proxy-connect-timeout",
-    "proxy-keepalive",
-    "proxy-read-timeout",
-    "proxy-send-timeout",
-    "send-timeout",
-    "underscore-in-headers",
-    "x-forwarded-for-value",
-    "x-forwarded-port-value",
-    "x-forwarded-proto-value",
-    "x-forwarded-ssl",
-];
+/// Every settable property, in the order the schema declares them
+/// (sorted).
+pub fn keys() -> impl Iterator<Item = &'static str> {
+    crate::commands::report::SCHEMA.props.iter().map(|p| p.key)
+}
 
 /// The memory page size, for the proxy buffer defaults.
 fn page_kib() -> u64 {
@@ -155,6 +126,8 @@ mod tests {
             .expect("write");
         assert_eq!(props.computed("a", "client-max-body-size"), "9m");
         assert_eq!(props.computed("a", "bind-address-ipv4"), "");
-        assert!(KEYS.windows(2).all(|w| w[0] < w[1]));
+        let keys: Vec<&str> = keys().collect();
+        assert_eq!(keys.len(), 31);
+        assert!(keys.windows(2).all(|w| w[0] < w[1]));
     }
 }

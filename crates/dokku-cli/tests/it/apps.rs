@@ -148,13 +148,13 @@ fn report_layouts() {
     let out = e
         .filter(e.run(&["apps:report", "web"]).ok())
         .replace(&ts, "<ts>");
-    insta::assert_snapshot!(out, @r"
+    insta::assert_snapshot!(out, @"
     =====> web app information
            App created at:                  <ts>
            App deploy source:               
            App deploy source metadata:      
            App dir:                         $DOKKU_ROOT/web
-           App global disable autocreation: false
+           App global disable autocreation: 
            App locked:                      false
     ");
     assert_eq!(
@@ -166,7 +166,7 @@ fn report_layouts() {
             .expect("json");
     assert_eq!(json["locked"], "false");
     assert_eq!(json["app-locked"], "false");
-    assert_eq!(json["global-disable-autocreation"], "false");
+    assert_eq!(json["global-disable-autocreation"], "");
     let r = e.run(&["apps:report", "web", "--nope"]);
     assert_eq!(r.code, 1);
     assert!(
@@ -210,7 +210,13 @@ fn set_global_property() {
         (r.code, r.stderr.as_str()),
         (1, " !     Property can only be specified globally\n")
     );
+    // Go plugins refuse a key that cannot be global before looking it up.
     let r = e.run(&["apps:set", "--global", "nope", "1"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (1, " !     Property cannot be specified globally\n")
+    );
+    let r = e.run(&["apps:set", "web", "nope", "1"]);
     assert_eq!(
         (r.code, r.stderr.as_str()),
         (

@@ -50,15 +50,15 @@ fn add_list_report_remove_clear_as_documented() {
         .join("config/docker-options/node-js-app/_default_.build")
         .exists());
 
-    insta::assert_snapshot!(e.run(&["docker-options:report"]).ok(), @r"
+    insta::assert_snapshot!(e.run(&["docker-options:report"]).ok(), @"
     =====> node-js-app docker options information
-           Docker options build:  
-           Docker options deploy: --ulimit nofile=12 --shm-size 256m
-           Docker options run:    --ulimit nofile=12 --shm-size 256m
+           Docker options build:          
+           Docker options deploy:         --ulimit nofile=12 --shm-size 256m
+           Docker options run:            --ulimit nofile=12 --shm-size 256m
     =====> python-sample docker options information
-           Docker options build:  
-           Docker options deploy: 
-           Docker options run:    
+           Docker options build:          
+           Docker options deploy:         
+           Docker options run:
     ");
     assert_eq!(
         e.run(&[

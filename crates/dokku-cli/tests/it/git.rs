@@ -702,7 +702,7 @@ fn git_set_and_report() {
         e.run(&["git:set", "web"]).stderr,
         " !     No key specified\n"
     );
-    insta::assert_snapshot!(e.run(&["git:report", "web"]).ok(), @r"
+    insta::assert_snapshot!(e.run(&["git:report", "web"]).ok(), @"
     =====> web git information
            Git computed archive max files: 10000
            Git computed archive max size:  1073741824
@@ -714,10 +714,10 @@ fn git_set_and_report() {
            Git global deploy branch:       
            Git global keep git dir:        true
            Git keep git dir:               
+           Git last updated at:            
            Git rev env var:                
            Git sha:                        
-           Git source image:               
-           Git last updated at:
+           Git source image:
     ");
     assert_eq!(
         e.run(&["git:report", "web", "--git-computed-deploy-branch"])

@@ -7,6 +7,7 @@ mod apps;
 mod cli;
 mod config;
 mod plugin;
+mod reports;
 
 mod docker_options;
 mod storage;

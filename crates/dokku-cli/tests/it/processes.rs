@@ -196,14 +196,14 @@ fn checks_lists_and_settings() {
     );
     e.run(&["checks:set", "node-js-app", "wait-to-retire", "30"])
         .ok();
-    insta::assert_snapshot!(e.run(&["checks:report", "node-js-app"]).ok(), @r#"
-        =====> node-js-app checks information
-               Checks disabled list:           worker
-               Checks skipped list:            none
-               Checks computed wait to retire: 30
-               Checks global wait to retire:   
-               Checks wait to retire:          30
-        "#);
+    insta::assert_snapshot!(e.run(&["checks:report", "node-js-app"]).ok(), @"
+    =====> node-js-app checks information
+           Checks computed wait to retire: 30
+           Checks disabled list:           worker
+           Checks global wait to retire:   
+           Checks skipped list:            none
+           Checks wait to retire:          30
+    ");
     let r = e.run(&["checks:set", "node-js-app", "wait-to-retire", "soon"]);
     assert_eq!(
         r.stderr,
@@ -258,15 +258,15 @@ fn scheduler_selection_and_docker_local_settings() {
     );
     e.run(&["scheduler:set", "node-js-app", "selected", "docker-local"])
         .ok();
-    insta::assert_snapshot!(e.run(&["scheduler:report", "node-js-app"]).ok(), @r#"
-        =====> node-js-app scheduler information
-               Scheduler computed selected: docker-local
-               Scheduler computed shell:    
-               Scheduler global selected:   null
-               Scheduler global shell:      
-               Scheduler selected:          docker-local
-               Scheduler shell:
-        "#);
+    insta::assert_snapshot!(e.run(&["scheduler:report", "node-js-app"]).ok(), @"
+    =====> node-js-app scheduler information
+           Scheduler computed selected:   docker-local
+           Scheduler computed shell:      
+           Scheduler global selected:     null
+           Scheduler global shell:        
+           Scheduler selected:            docker-local
+           Scheduler shell:
+    ");
     e.run(&[
         "scheduler-docker-local:set",
         "--global",
@@ -304,15 +304,15 @@ fn scheduler_selection_and_docker_local_settings() {
         (r.code, r.stderr.as_str()),
         (1, " !     No key specified\n")
     );
-    insta::assert_snapshot!(e.run(&["scheduler-docker-local:report", "node-js-app"]).ok(), @r#"
-        =====> node-js-app scheduler-docker-local information
-               Scheduler docker local computed init process:            false
-               Scheduler docker local computed parallel schedule count: 4
-               Scheduler docker local global init process:              true
-               Scheduler docker local global parallel schedule count:   4
-               Scheduler docker local init process:                     false
-               Scheduler docker local parallel schedule count:
-        "#);
+    insta::assert_snapshot!(e.run(&["scheduler-docker-local:report", "node-js-app"]).ok(), @"
+    =====> node-js-app scheduler-docker-local information
+           Scheduler docker local computed init process:            false
+           Scheduler docker local computed parallel schedule count: 4
+           Scheduler docker local global init process:              
+           Scheduler docker local global parallel schedule count:   4
+           Scheduler docker local init process:                     false
+           Scheduler docker local parallel schedule count:
+    ");
     assert_eq!(
         e.run(&[
             "scheduler-docker-local:report",

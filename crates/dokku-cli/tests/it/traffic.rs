@@ -62,10 +62,10 @@ fn port_mappings_are_parsed_stored_and_reported() {
         "http:80:5000\nhttp:8080:5000\ngrpc:50051:50051\n"
     );
     e.run(&["ports:remove", "app", "80", "grpc:50051"]).ok();
-    insta::assert_snapshot!(e.run(&["ports:report", "app"]).ok(), @r"
+    insta::assert_snapshot!(e.run(&["ports:report", "app"]).ok(), @"
     =====> app ports information
-           Ports map detected: http:80:5000
-           Ports map:          http:8080:5000
+           Ports map:                     http:8080:5000
+           Ports map detected:            http:80:5000
     ");
     assert_eq!(
         e.run(&["ports:report", "app", "--ports-map-json"]).ok(),
@@ -143,12 +143,12 @@ fn domains_follow_the_global_domain_and_refuse_invalid_names() {
         r.stderr,
         " !     Detected IPv4 domain name with nginx proxy enabled.\n !     Ensure the default nginx site is removed before continuing.\n"
     );
-    insta::assert_snapshot!(e.run(&["domains:report", "app"]).ok(), @r"
+    insta::assert_snapshot!(e.run(&["domains:report", "app"]).ok(), @"
     =====> app domains information
-           Domains app enabled:    true
-           Domains app vhosts:     app.dokku.me www.example.com *.example.net 10.0.0.1
-           Domains global enabled: true
-           Domains global vhosts:  dokku.me
+           Domains app enabled:           true
+           Domains app vhosts:            app.dokku.me www.example.com *.example.net 10.0.0.1
+           Domains global enabled:        true
+           Domains global vhosts:         dokku.me
     ");
     e.run(&["domains:remove", "app", "10.0.0.1", "*.example.net"])
         .ok();
@@ -361,14 +361,24 @@ fn certificates_from_files_and_tarballs() {
     let text = e.filter(report.ok());
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], "=====> app ssl information");
-    assert_eq!(lines[1], "       Ssl dir:        $DOKKU_ROOT/app/tls");
-    assert_eq!(lines[2], "       Ssl enabled:    true");
     assert_eq!(
-        lines[3],
-        "       Ssl hostnames:  app.example.com www.example.com"
+        lines[1],
+        "       Ssl dir:                       $DOKKU_ROOT/app/tls"
     );
-    assert_eq!(lines[5], "       Ssl issuer:     CN=app.example.com");
-    assert_eq!(lines[8], "       Ssl verified:   self signed.");
+    assert_eq!(lines[2], "       Ssl enabled:                   true");
+    assert!(lines[3].starts_with("       Ssl expires at:                "));
+    assert_eq!(
+        lines[4],
+        "       Ssl hostnames:                 app.example.com www.example.com"
+    );
+    assert_eq!(
+        lines[5],
+        "       Ssl issuer:                    CN=app.example.com"
+    );
+    assert_eq!(
+        lines[8],
+        "       Ssl verified:                  self signed."
+    );
     assert_eq!(
         e.run(&["plugin:trigger", "certs-exists", "app"]).ok(),
         "true\n"
