@@ -92,6 +92,13 @@ pub trait Trigger: Sized + 'static {
     }
 }
 
+/// A trigger every subscriber is told of ([`Bus::notify`]).
+pub trait NotifyTrigger: Trigger<Output = ()> {}
+/// A trigger every subscriber answers ([`Bus::collect`]).
+pub trait CollectTrigger: Trigger {}
+/// A trigger only the selected plugin acts on ([`Bus::select`]).
+pub trait SelectTrigger: Trigger {}
+
 /// Whether a core plugin is the one a selector names: the plugin itself
 /// (`docker-local`) or the plugin of that kind, named `<kind>-<selector>`
 /// as Dokku names them (`scheduler-docker-local`, `builder-dockerfile`).
@@ -220,7 +227,7 @@ impl Bus {
     }
 
     /// Tell every subscriber; stop at the first failure.
-    pub fn notify<T: Trigger<Output = ()>>(&self, ctx: &Ctx, t: &T) -> Result<()> {
+    pub fn notify<T: NotifyTrigger>(&self, ctx: &Ctx, t: &T) -> Result<()> {
         let args = t.to_args();
         for step in self.steps(ctx, T::NAME) {
             match step {
@@ -234,7 +241,7 @@ impl Bus {
     }
 
     /// Ask every subscriber; gather the answers in plugin order.
-    pub fn collect<T: Trigger>(&self, ctx: &Ctx, t: &T) -> Result<Vec<T::Output>> {
+    pub fn collect<T: CollectTrigger>(&self, ctx: &Ctx, t: &T) -> Result<Vec<T::Output>> {
         let args = t.to_args();
         let mut out = Vec::new();
         for step in self.steps(ctx, T::NAME) {
@@ -253,7 +260,7 @@ impl Bus {
     /// trigger's selector runs; external plugins all receive the call and
     /// filter on the selector argument themselves, as with Dokku. Returns the
     /// selected core plugin's answer, else the first external answer.
-    pub fn select<T: Trigger>(&self, ctx: &Ctx, t: &T) -> Result<Option<T::Output>> {
+    pub fn select<T: SelectTrigger>(&self, ctx: &Ctx, t: &T) -> Result<Option<T::Output>> {
         let sel = t.selector().unwrap_or("");
         let args = t.to_args();
         let mut answer = None;

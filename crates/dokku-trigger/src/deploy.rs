@@ -125,7 +125,7 @@ trigger!(
 );
 trigger!(
     /// The command of a process type from the app's Procfile.
-    ProcfileGetCommand = "procfile-get-command", Collect -> String { app, process_type, port }
+    ProcfileGetCommand = "procfile-get-command", Collect -> String { app, process_type, port = "5000" }
 );
 trigger!(
     /// The app's scheduler (`docker-local` unless set).
@@ -177,7 +177,7 @@ trigger!(
 trigger!(
     /// Whether `ps:scale` may change the app's scale: `true` or `false`
     /// (answered by ps; app-json sets `false` when app.json has a formation).
-    PsCanScale = "ps-can-scale", Notify -> () { app, can_scale }
+    PsCanScale = "ps-can-scale", Notify -> () { app, can_scale = "false" }
 );
 trigger!(
     /// The app's scale, one `process-type=quantity` per line (answered by ps).
@@ -186,7 +186,7 @@ trigger!(
 trigger!(
     /// Set the app's scale from `process-type=quantity` tuples; types not
     /// named are kept unless `clear_existing` is `true` (answered by ps).
-    PsSetScale = "ps-set-scale", Notify -> () { app, skip_deploy, clear_existing; ..process_tuples }
+    PsSetScale = "ps-set-scale", Notify -> () { app, skip_deploy = "false", clear_existing = "false"; ..process_tuples }
 );
 trigger!(
     /// One ps property, computed (app value, else global, else default):

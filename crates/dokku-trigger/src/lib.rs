@@ -17,7 +17,9 @@ pub mod proxy;
 pub mod report;
 pub mod triggers;
 
-pub use bus::{Bus, Dispatch, Trigger, TriggerOutput};
+pub use bus::{
+    Bus, CollectTrigger, Dispatch, NotifyTrigger, SelectTrigger, Trigger, TriggerOutput,
+};
 pub use context::{Ctx, Flags};
 pub use plugin::{Command, CorePlugin};
 pub use report::ReportDef;

@@ -52,7 +52,7 @@ trigger!(
 trigger!(
     /// Where the containers of a process type listen, one `ip:port` per
     /// line (answered by network from the scheduler's records).
-    NetworkGetListeners = "network-get-listeners", Collect -> Vec<String> { app, process_type }
+    NetworkGetListeners = "network-get-listeners", Collect -> Vec<String> { app, process_type = "web" }
 );
 trigger!(
     /// One computed network property of an app (answered by network).
@@ -65,7 +65,7 @@ trigger!(
     /// The port mappings of an app in effect, one `scheme:host:container`
     /// per line: the configured ones, else the detected ones (answered by
     /// ports). `format` is empty or `json`.
-    PortsGet = "ports-get", Collect -> Vec<String> { app, format }
+    PortsGet = "ports-get", Collect -> Vec<String> { app, format = "stdout" }
 );
 trigger!(
     /// Make sure an app has the proxy ports it needs before its proxy

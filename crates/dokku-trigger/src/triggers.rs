@@ -6,18 +6,18 @@ use dokku_core::{Error, Result};
 
 use crate::bus::{Dispatch, Trigger};
 
-pub(crate) fn arg(args: &[String], i: usize, name: &str, trigger: &str) -> Result<String> {
-    args.get(i).cloned().ok_or_else(|| {
-        Error::fail(format!(
-            "Invalid plugin trigger call: {trigger} (missing {name})"
-        ))
-    })
+/// Argument `i` of an external call. A missing trailing argument is the
+/// empty string, as Go's `flag.Arg` and bash's `"$N"` make it.
+pub(crate) fn arg(args: &[String], i: usize, _name: &str, _trigger: &str) -> Result<String> {
+    Ok(args.get(i).cloned().unwrap_or_default())
 }
 
 /// Declares a trigger struct whose fields are all strings, optionally ending
-/// in a variadic `Vec<String>`.
+/// in a variadic `Vec<String>`. `field = "x"` gives a missing or empty
+/// argument of an external call the default `x`. The dispatch kind becomes
+/// a marker trait, so the bus only lets the trigger be called its way.
 macro_rules! trigger {
-    ($(#[$m:meta])* $ty:ident = $name:literal, $kind:ident -> $out:ty { $($field:ident),* $(; ..$rest:ident)? }) => {
+    ($(#[$m:meta])* $ty:ident = $name:literal, $kind:ident -> $out:ty { $($field:ident $(= $def:literal)?),* $(; ..$rest:ident)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, PartialEq, Eq, Default)]
         pub struct $ty {
@@ -40,7 +40,14 @@ macro_rules! trigger {
             #[allow(unused_assignments, unused_mut, unused_variables)]
             fn from_args(args: &[String]) -> Result<Self> {
                 let mut i = 0usize;
-                $(let $field = arg(args, i, stringify!($field), $name)?; i += 1;)*
+                $(
+                    let $field = {
+                        let v = arg(args, i, stringify!($field), $name)?;
+                        $(let v = if v.is_empty() { $def.to_string() } else { v };)?
+                        v
+                    };
+                    i += 1;
+                )*
                 Ok($ty {
                     $($field,)*
                     $($rest: args.get(i..).map(<[String]>::to_vec).unwrap_or_default(),)?
@@ -51,7 +58,12 @@ macro_rules! trigger {
                 trigger!(@sel self $($field)*)
             }
         }
+
+        trigger!(@kind $ty $kind);
     };
+    (@kind $ty:ident Notify) => { impl crate::bus::NotifyTrigger for $ty {} };
+    (@kind $ty:ident Collect) => { impl crate::bus::CollectTrigger for $ty {} };
+    (@kind $ty:ident Select) => { impl crate::bus::SelectTrigger for $ty {} };
     (@sel $s:ident scheduler $($more:ident)*) => { Some($s.scheduler.as_str()) };
     (@sel $s:ident builder_type $($more:ident)*) => { Some($s.builder_type.as_str()) };
     (@sel $s:ident $($any:ident)*) => { None };
@@ -211,6 +223,8 @@ pub struct ConfigSet {
     pub pairs: Vec<String>,
 }
 
+impl crate::bus::NotifyTrigger for ConfigSet {}
+
 impl Trigger for ConfigSet {
     const NAME: &'static str = "config-set";
     const DISPATCH: Dispatch = Dispatch::Notify;
@@ -235,7 +249,7 @@ impl Trigger for ConfigSet {
         Ok(ConfigSet {
             no_restart,
             app,
-            pairs: rest[1..].to_vec(),
+            pairs: rest.get(1..).map(<[String]>::to_vec).unwrap_or_default(),
         })
     }
 }
@@ -386,6 +400,8 @@ pub struct DockerArgsProcessDeploy {
     pub container_index: String,
 }
 
+impl crate::bus::CollectTrigger for DockerArgsProcessDeploy {}
+
 impl Trigger for DockerArgsProcessDeploy {
     const NAME: &'static str = "docker-args-process-deploy";
     const DISPATCH: Dispatch = Dispatch::Collect;
@@ -482,12 +498,12 @@ impl DockerArgsProcessRun {
 trigger!(
     /// The storage entries an app mounts in a phase, as a JSON array of
     /// `{"entry": ..., "attachment": ...}` objects (answered by storage).
-    StorageAppMounts = "storage-app-mounts", Collect -> String { app, phase }
+    StorageAppMounts = "storage-app-mounts", Collect -> String { app, phase = "deploy" }
 );
 trigger!(
     /// Deprecated: an app's mounts for a phase, one `host:container` per
     /// line, or JSON with format `json` (answered by storage).
-    StorageList = "storage-list", Collect -> String { app, phase, format }
+    StorageList = "storage-list", Collect -> String { app, phase = "deploy", format }
 );
 
 /// One option stored by docker-options, with the scope it is stored in.
@@ -553,7 +569,20 @@ mod tests {
         let args = t.to_args();
         assert_eq!(args, vec!["a", "set", "K=V", "X=Y"]);
         assert_eq!(PostConfigUpdate::from_args(&args).expect("parse"), t);
-        assert!(PostCreate::from_args(&[]).is_err());
+        // Missing trailing arguments are empty, as for Dokku's triggers,
+        // or take the trigger's default.
+        assert_eq!(
+            PostCreate::from_args(&[]).expect("empty"),
+            PostCreate::default()
+        );
+        assert_eq!(
+            StorageAppMounts::from_args(&["a".into()]).expect("default phase"),
+            StorageAppMounts {
+                app: "a".into(),
+                phase: "deploy".into()
+            }
+        );
+        assert!(ConfigSet::from_args(&[]).is_ok());
         assert_eq!(Install::from_args(&[]).expect("no args"), Install {});
         let set = ConfigSet {
             no_restart: true,
@@ -562,7 +591,7 @@ mod tests {
         };
         assert_eq!(set.to_args(), vec!["--no-restart", "a", "K=V"]);
         assert_eq!(ConfigSet::from_args(&set.to_args()).expect("parse"), set);
-        assert!(ConfigSet::from_args(&["--no-restart".to_string()]).is_err());
+        assert!(ConfigSet::from_args(&["--no-restart".to_string()]).is_ok());
     }
 }
 
