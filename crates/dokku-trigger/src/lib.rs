@@ -19,5 +19,5 @@ pub mod triggers;
 
 pub use bus::{Bus, Dispatch, Trigger, TriggerOutput};
 pub use context::{Ctx, Flags};
-pub use plugin::{Command, CorePlugin};
+pub use plugin::{Bare, Command, CorePlugin, HelpStyle};
 pub use report::ReportDef;
