@@ -261,16 +261,37 @@ pub fn columnize(rows: &[Vec<String>], prefix: &str, glue: &str) -> String {
 
 /// Aligns lines the way util-linux `column -t -s <delim>` does, which is how
 /// Dokku's bash plugins lay out their help lists: cells are split at every
-/// `delim` and kept as they are (not trimmed), every cell but the last is
-/// padded to its column's width and followed by two spaces, and empty lines
-/// are dropped.
+/// `delim` and kept as they are (not trimmed), and every cell outside the
+/// table's last column is padded to its column's width and followed by two
+/// spaces, even at the end of a short row. Empty lines are dropped.
 pub fn column_table(lines: &[&str], delim: char) -> String {
-    let rows: Vec<Vec<String>> = lines
+    let rows: Vec<Vec<&str>> = lines
         .iter()
         .filter(|l| !l.is_empty())
-        .map(|l| l.split(delim).map(str::to_string).collect())
+        .map(|l| l.split(delim).collect())
         .collect();
-    columnize(&rows, "", "  ")
+    let mut widths: Vec<usize> = Vec::new();
+    for row in &rows {
+        for (i, cell) in row.iter().enumerate() {
+            let w = cell.chars().count();
+            match widths.get_mut(i) {
+                Some(max) => *max = (*max).max(w),
+                None => widths.push(w),
+            }
+        }
+    }
+    let last = widths.len().saturating_sub(1);
+    let mut out = String::new();
+    for row in &rows {
+        for (i, cell) in row.iter().enumerate() {
+            out.push_str(cell);
+            if i < last {
+                out.push_str(&" ".repeat(widths[i] - cell.chars().count() + 2));
+            }
+        }
+        out.push('\n');
+    }
+    out
 }
 
 #[cfg(test)]
@@ -320,6 +341,9 @@ mod tests {
             &["    a:b <x>, first", "", "    a:longer, second, third"],
             ',',
         );
-        assert_eq!(s, "    a:b <x>    first\n    a:longer   second   third\n");
+        assert_eq!(
+            s,
+            "    a:b <x>    first   \n    a:longer   second   third\n"
+        );
     }
 }

@@ -183,17 +183,17 @@ mod tests {
     #[test]
     fn help_layout() {
         insta::assert_snapshot!(PLUGIN.help_text(), @r#"
-            Usage: dokku checks[:COMMAND]
+        Usage: dokku checks[:COMMAND]
 
-            Manage zero-downtime checks of an app
+        Manage zero-downtime settings
 
-            Additional commands:
-                checks:disable <app> [process-type(s)]     Turns zero-downtime off for every (or the listed) process type; deploys stop old containers first
-                checks:enable <app> [process-type(s)]      Turns zero-downtime back on for every (or the listed) process type
-                checks:report [<app>] [<flag>]             Shows the checks settings of one or every app
-                checks:run <app> [process-type(s)]         Runs the checks against the app's running containers
-                checks:set [--global|<app>] <key> <value>  Sets or clears a checks property
-                checks:skip <app> [process-type(s)]        Keeps zero-downtime but skips the checks of every (or the listed) process type
+        Additional commands:
+            checks:disable <app> [process-type(s)]      Disable zero-downtime deployment for all processes (or comma-separated process-type list) ***WARNING: this will cause downtime during deployments***
+            checks:enable <app> [process-type(s)]       Enable zero-downtime deployment for all processes (or comma-separated process-type list)
+            checks:report [<app>] [<flag>]              Displays a checks report for one or more apps
+            checks:run <app> [process-type(s)]          Runs zero-downtime checks for all processes (or comma-separated process-type list)
+            checks:set [--global|<app>] <key> <value>   Set or clear a logs property for an app
+            checks:skip <app> [process-type(s)]         Skip zero-downtime checks for all processes (or comma-separated process-type list)
             "#);
     }
 }

@@ -87,14 +87,13 @@ mod tests {
         insta::assert_snapshot!(PLUGIN.help_text(), @r"
         Usage: dokku docker-options[:COMMAND]
 
-        Pass options to Docker the various stages of an app
+        Manage docker options for an app
 
         Additional commands:
-            docker-options:add [--process PROC...] <app> <phase(s)> OPTION     Add Docker option to app for phase
-            docker-options:clear [--process PROC...] <app> [<phase(s)>...]     Clear docker options from app
-            docker-options:list <app> [--process PROC] --phase PHASE           List docker options for one process+phase pair
-            docker-options:remove [--process PROC...] <app> <phase(s)> OPTION  Remove Docker option from app for phase
-            docker-options:report [<app>] [<flag>] [--format json|stdout]      Displays a docker options report for one or more apps
+            docker-options:add <app> <phase(s)> OPTION     Add Docker option to app for phase (comma separated phase list)
+            docker-options:clear <app> [phase(s)]          Clear a docker options from application with an optional phase (comma separated phase list)
+            docker-options:remove <app> <phase(s)> OPTION  Remove Docker option from app for phase (comma separated phase list)
+            docker-options:report [<app>] [<flag>]         Displays a docker options report for one or more apps
         ");
     }
 }

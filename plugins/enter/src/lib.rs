@@ -39,10 +39,10 @@ mod tests {
         insta::assert_snapshot!(PLUGIN.help_text(), @r#"
         Usage: dokku enter[:COMMAND]
 
-        Run a command in a running container of an app
+        Enter running app containers
 
         Additional commands:
-            enter <app> [<container-type>|--container-id <container-id>] [<cmd>...]  Runs a command (a shell by default) in a running container of the app
+            enter <app> [<container-type> || --container-id <container-id>]   Connect to a specific app container
         "#);
     }
 }

@@ -71,13 +71,16 @@ mod tests {
         insta::assert_snapshot!(PLUGIN.help_text(), @r#"
         Usage: dokku logs[:COMMAND]
 
-        Show the output of an app's containers
+        Manage log integration for an app
 
         Additional commands:
-            logs <app> [-h|--help] [-t|--tail] [-n|--num num] [-q|--quiet] [-p|--ps process]  Shows recent output of the app's containers
-            logs:failed --all|<app>                                                           Shows the output of containers from failed deploys
-            logs:report [<app>] [<flag>]                                                      Shows the logs settings of one or every app
-            logs:set [--global|<app>] <key> <value>                                           Sets or clears a logs property
+            logs [-h|--help] [-t|--tail] [-n|--num num] [-q|--quiet] [-p|--ps process] <app>  Display recent log output
+            logs:failed [--all|<app>]                                                         Shows the last failed deploy logs
+            logs:report [<app>] [<flag>]                                                      Displays a logs report for one or more apps
+            logs:set [--global|<app>] <key> <value>                                           Set or clear a logs property for an app
+            logs:vector-logs [--num num] [--tail]                                             Display vector log output
+            logs:vector-start                                                                 Start the vector logging container
+            logs:vector-stop                                                                  Stop the vector logging container
         "#);
     }
 }

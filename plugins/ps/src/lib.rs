@@ -79,20 +79,21 @@ mod tests {
     #[test]
     fn help_layout() {
         insta::assert_snapshot!(PLUGIN.help_text(), @r#"
-            Usage: dokku ps[:COMMAND]
+        Usage: dokku ps[:COMMAND]
 
-            Manage the processes of an app
+        Manage app processes
 
-            Additional commands:
-                ps:inspect <app>                                                           Shows docker inspect of the app's containers, secrets masked
-                ps:rebuild [--parallel count] [--all|<app>]                                Builds and deploys an app again from its source
-                ps:report [<app>] [<flag>]                                                 Shows the process settings and state of one or every app
-                ps:restart [--parallel count] [--all|<app>] [<process-name>]               Replaces an app's containers with fresh ones
-                ps:restore [<app>]                                                         Brings back apps that ran before the server restarted
-                ps:scale [--skip-deploy] [--format stdout|json] <app> [<proc>=<count>...]  Shows or changes how many containers each process type runs
-                ps:set [--global|<app>] <key> <value>                                      Sets or clears a ps property
-                ps:start [--parallel count] [--all|<app>]                                  Starts a stopped app
-                ps:stop [--parallel count] [--all|<app>]                                   Stops an app's containers
+        Additional commands:
+            ps:inspect <app>                                                           Displays a sanitized version of docker inspect for an app
+            ps:rebuild [--parallel count] [--all|<app>]                                Rebuilds an app from source
+            ps:report [<app>] [<flag>]                                                 Displays a process report for one or more apps
+            ps:restart [--parallel count] [--all|<app>] [<process-name>]               Restart an app
+            ps:restore [<app>]                                                         Start previously running apps e.g. after reboot
+            ps:scale [--skip-deploy] [--format stdout|json] <app> [<proc>=<count>...]  Get/Set how many instances of a given process to run
+            ps:set <app> <key> <value>                                                 Set or clear a ps property for an app
+            ps:start [--parallel count] [--all|<app>]                                  Start an app
+            ps:stop [--parallel count] [--all|<app>]                                   Stop an app
+            
             "#);
     }
 }

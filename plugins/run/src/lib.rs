@@ -64,14 +64,15 @@ mod tests {
         insta::assert_snapshot!(PLUGIN.help_text(), @r#"
         Usage: dokku run[:COMMAND]
 
-        Run one-off commands in new containers of an app
+        Run a one-off process inside a container
 
         Additional commands:
-            run [-e|--env KEY=VALUE] [--no-tty] [--ttl-seconds SECONDS] <app> <cmd>              Runs a command in a new container from the app's current image
-            run:detached [-e|--env KEY=VALUE] [--force-tty] [--ttl-seconds SECONDS] <app> <cmd>  Starts a command in a new background container and prints its name
-            run:list [--format json|stdout] <app>                                                Lists the app's running one-off containers
-            run:logs <app|--container CONTAINER> [-h] [-t] [-n num] [-q]                         Shows the output of the app's one-off containers
-            run:stop <app|--container CONTAINER>                                                 Stops every one-off container of the app, or the one named
+            run [-e|--env KEY=VALUE] [--no-tty] [--ttl-seconds SECONDS] <app> <cmd>              Run a command in a new container using the current app image
+            run:detached [-e|-env KEY=VALUE] [--force-tty] [--ttl-seconds SECONDS] <app> <cmd>   Run a command in a new detached container using the current app image
+            run:list [--format json|stdout] <app>                                                List all run containers for an app
+            run:logs <app|--container CONTAINER> [-h] [-t] [-n num] [-q]                         Display recent log output for run containers
+            run:retire [<app>]                                                                   Stop all run containers for an app that have exceeded their active deadline
+            run:stop <app|--container CONTAINER>                                                 Stops all run containers for an app or a specified run container
         "#);
     }
 }

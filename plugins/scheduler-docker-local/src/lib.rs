@@ -188,13 +188,13 @@ mod tests {
                    Scheduler docker local parallel schedule count:
             "#);
         insta::assert_snapshot!(PLUGIN.help_text(), @r#"
-            Usage: dokku scheduler-docker-local[:COMMAND]
+        Usage: dokku scheduler-docker-local[:COMMAND]
 
-            Manage the docker-local scheduler of an app
+        Manage the docker-local scheduler integration for an app
 
-            Additional commands:
-                scheduler-docker-local:report [<app>] [<flag>]               Shows the docker-local settings of one or every app
-                scheduler-docker-local:set [<app>|--global] <key> (<value>)  Sets or clears a docker-local property
+        Additional commands:
+            scheduler-docker-local:report [<app>] [<flag>]                     Displays a scheduler-docker-local report for one or more apps
+            scheduler-docker-local:set [<app>|--global] <property> (<value>)   Set or clear a scheduler-docker-local property for an app or globally
             "#);
     }
 }

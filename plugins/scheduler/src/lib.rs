@@ -137,13 +137,13 @@ mod tests {
     #[test]
     fn help_layout() {
         insta::assert_snapshot!(PLUGIN.help_text(), @r#"
-            Usage: dokku scheduler[:COMMAND]
+        Usage: dokku scheduler[:COMMAND]
 
-            Manage the scheduler integration for an app
+        Manage scheduler settings for an app
 
-            Additional commands:
-                scheduler:report [<app>] [<flag>]               Shows the scheduler settings of one or every app
-                scheduler:set [--global|<app>] <key> (<value>)  Sets or clears a scheduler property
+        Additional commands:
+            scheduler:report [<app>] [<flag>]         Displays a scheduler report for one or more apps
+            scheduler:set <app> <property> (<value>)  Set or clear a scheduler property for an app
             "#);
     }
 }

@@ -148,24 +148,23 @@ mod tests {
         Manage mounted volumes
 
         Additional commands:
-            storage:annotations:report [<name>] [<flag>]               Display annotations for one or more storage entries
-            storage:annotations:set <name> <key> [<value>]             Set or clear a single annotation on a storage entry
+            storage:annotations:report [<name>] [<flag>]               Displays annotations for one or more storage entries
+            storage:annotations:set <name> <key> [<value>]             Set or clear an annotation on a storage entry
             storage:create <name> [<path>] [flags]                     Register a named storage entry
             storage:destroy <name> [--force] [--destroy-host-dir]      Remove a named storage entry (must be unmounted from every app first)
             storage:ensure-directory [--chown option] <directory>      [DEPRECATED] use storage:create instead
             storage:exec <name> [-- <cmd>...]                          Run a command (or shell) in a temporary container that mounts the entry
             storage:info <name> [--format text|json]                   Show details for one storage entry
-            storage:labels:report [<name>] [<flag>]                    Display labels for one or more storage entries
-            storage:labels:set <name> <key> [<value>]                  Set or clear a single label on a storage entry
-            storage:list <app> [--format text|json]                    List bind mounts for an app's container(s) (legacy host:container view)
+            storage:labels:report [<name>] [<flag>]                    Displays labels for one or more storage entries
+            storage:labels:set <name> <key> [<value>]                  Set or clear a label on a storage entry
+            storage:list <app> [--format text|json]                    List bind mounts for app's container(s) (host:container)
             storage:list-entries [--scheduler s] [--format text|json]  List registered storage entries
-            storage:mount <app> <name> --container-dir <path> [flags]  Mount a named entry into an app
-            storage:mount <app> <host-dir:container-dir>               [LEGACY] colon-form mount, docker-local only
-            storage:report [<app>] [<flag>]                            Display a storage report for one or more apps
-            storage:report --global                                    Display a cluster-wide entry inventory
+            storage:migrate [<app>|--all]                              Re-run the legacy -v to attachment migration for an app
+            storage:mount <app> <host-dir:container-dir>               Create a new bind mount
+            storage:report [<app>] [<flag>]                            Displays a storage report for one or more apps
             storage:set <name> <property> [<value>]                    Update a storage entry in place
-            storage:unmount <app> <name> [--container-dir <path>]      Remove an attachment
-            storage:wait <name>                                        Block until a k3s entry's PVC is bound
+            storage:unmount <app> <host-dir:container-dir>             Remove an existing bind mount
+            storage:wait <name>                                        Wait for a storage entry's PVC to be bound (k3s)
         ");
     }
 }
