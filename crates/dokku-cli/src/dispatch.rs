@@ -338,3 +338,47 @@ fn exit_with(code: i32) -> Result<()> {
         Err(Error::exit(code))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &[&str]) -> Vec<String> {
+        s.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn aliases_rewrite_the_topic_of_the_first_word_only() {
+        for (given, expected) in [
+            (
+                &["dockerfile:set", "web"][..],
+                &["builder-dockerfile:set", "web"][..],
+            ),
+            (&["pack"], &["builder-pack"]),
+            (&["docker-local:help"], &["scheduler-docker-local:help"]),
+            (
+                &["herokuish:report", "pack"],
+                &["builder-herokuish:report", "pack"],
+            ),
+            (&["apps:list", "pack"], &["apps:list", "pack"]),
+            (&["packs"], &["packs"]),
+            (&[], &[]),
+        ] {
+            assert_eq!(expand_alias(&v(given)), v(expected), "{given:?}");
+        }
+    }
+
+    #[test]
+    fn help_flag_counts_among_leading_flags_only() {
+        for (args, expected) in [
+            (&["--help"][..], true),
+            (&["-h"], true),
+            (&["--global", "-help"], true),
+            (&["web", "--help"], false),
+            (&["--", "--help"], false),
+            (&[], false),
+        ] {
+            assert_eq!(asks_for_help(&v(args)), expected, "{args:?}");
+        }
+    }
+}
