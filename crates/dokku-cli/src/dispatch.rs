@@ -2,6 +2,7 @@
 //! core command, external subcommand or external `commands` script, in the
 //! order Dokku tries them.
 
+use std::io::IsTerminal;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -9,7 +10,7 @@ use dokku_core::{Error, Paths, Result};
 use dokku_output::Output;
 use dokku_trigger::external::{self, Stdout};
 use dokku_trigger::triggers::UserAuth;
-use dokku_trigger::{Ctx, Flags};
+use dokku_trigger::{Bare, Ctx, Flags, HelpStyle};
 
 use crate::globals::Globals;
 use crate::{env, help, registry, ssh, user};
@@ -152,11 +153,13 @@ fn run(paths: Paths, out: Output, flags: Flags, g: &Globals) -> Result<()> {
         out.line(&version_line(&paths));
         return Ok(());
     }
-    let cmd = g.command.first().cloned().unwrap_or_default();
+    let command = expand_alias(&g.command);
+    let cmd = command.first().cloned().unwrap_or_default();
     if g.help || cmd.is_empty() || cmd == "help" || cmd == "-h" || cmd == "--help" {
         let ctx = Ctx::new(paths, out, flags, Arc::new(registry::bus()));
-        let all = g.command.iter().any(|a| a == "--all");
-        ctx.out.write_out(&help::render(&ctx, all));
+        let all = command.iter().any(|a| a == "--all");
+        let header = !ctx.flags.quiet && std::io::stdin().is_terminal();
+        ctx.out.write_out(&help::render(&ctx, all, header));
         return Ok(());
     }
     if cmd == "version" || cmd == "-v" || cmd == "--version" {
@@ -165,8 +168,35 @@ fn run(paths: Paths, out: Output, flags: Flags, g: &Globals) -> Result<()> {
     }
     user::settle(&cmd, &paths.system_user)?;
     let ctx = Ctx::new(paths, out, flags, Arc::new(registry::bus()));
-    authorize(&ctx, &g.command)?;
-    execute(&ctx, &g.command)
+    authorize(&ctx, &command)?;
+    execute(&ctx, &command)
+}
+
+/// Short topic names Dokku's entry script rewrites to the plugin they stand
+/// for, in the command word (`dockerfile:set` is `builder-dockerfile:set`).
+const ALIASES: &[(&str, &str)] = &[
+    ("docker-local", "scheduler-docker-local"),
+    ("dockerfile", "builder-dockerfile"),
+    ("herokuish", "builder-herokuish"),
+    ("pack", "builder-pack"),
+];
+
+/// The command with an aliased topic in its first word replaced.
+fn expand_alias(command: &[String]) -> Vec<String> {
+    let mut out = command.to_vec();
+    if let Some(first) = out.first_mut() {
+        let (topic, rest) = match first.split_once(':') {
+            Some((t, r)) => (t, Some(r)),
+            None => (first.as_str(), None),
+        };
+        if let Some((_, target)) = ALIASES.iter().find(|(a, _)| *a == topic) {
+            *first = match rest {
+                Some(r) => format!("{target}:{r}"),
+                None => (*target).to_string(),
+            };
+        }
+    }
+    out
 }
 
 /// Run the `user-auth` trigger; a failing plugin denies the command.
@@ -197,25 +227,38 @@ pub fn execute(ctx: &Ctx, command: &[String]) -> Result<()> {
     };
     if let Some(plugin) = registry::by_namespace(ns) {
         match sub {
-            None => {
-                let no_args = args.is_empty() && ctx.flags.app.is_none();
-                if let (Some(run), false) = (plugin.default, no_args && !plugin.summary.is_empty())
-                {
+            None => match plugin.bare {
+                Bare::Help => {
+                    ctx.out.write_out(&plugin.help_text());
+                    return Ok(());
+                }
+                Bare::Run { run, help_flag } => {
+                    if help_flag && asks_for_help(args) {
+                        ctx.out.write_out(&plugin.help_text());
+                        return Ok(());
+                    }
                     return run(ctx, &with_app(ctx, cmd, args, true));
                 }
+                Bare::Unknown => {}
+            },
+            Some("help") if plugin.help_style != HelpStyle::Standard => {
                 ctx.out.write_out(&plugin.help_text());
                 return Ok(());
             }
-            Some("help") => {
-                ctx.out.write_out(&plugin.help_text());
-                return Ok(());
-            }
+            Some("help") => {}
             Some(_) => {
                 let full = format!("{}:{}", plugin.ns(), sub.unwrap_or_default());
                 if let Some(c) = plugin.command(&full) {
                     return (c.run)(ctx, &with_app(ctx, cmd, args, c.takes_app));
                 }
             }
+        }
+    }
+    // `<command>:help` of one of the standard plugin's commands.
+    if sub == Some("help") {
+        if let Some(text) = registry::topic_help(ns) {
+            ctx.out.write_out(&text);
+            return Ok(());
         }
     }
     // A core command whose name has no namespace (`git-receive-pack`).
@@ -225,6 +268,15 @@ pub fn execute(ctx: &Ctx, command: &[String]) -> Result<()> {
         }
     }
     run_external(ctx, command)
+}
+
+/// Whether a help flag stands among the leading flags, where Go's flag
+/// parsing (which apps, config and logs use) would take it as a usage
+/// request.
+fn asks_for_help(args: &[String]) -> bool {
+    args.iter()
+        .take_while(|a| a.starts_with('-') && a.as_str() != "--")
+        .any(|a| matches!(a.as_str(), "-h" | "-help" | "--help"))
 }
 
 /// Put `--app`'s value in front of the arguments, as Dokku does for core
@@ -284,5 +336,49 @@ fn exit_with(code: i32) -> Result<()> {
         Ok(())
     } else {
         Err(Error::exit(code))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(s: &[&str]) -> Vec<String> {
+        s.iter().map(|x| x.to_string()).collect()
+    }
+
+    #[test]
+    fn aliases_rewrite_the_topic_of_the_first_word_only() {
+        for (given, expected) in [
+            (
+                &["dockerfile:set", "web"][..],
+                &["builder-dockerfile:set", "web"][..],
+            ),
+            (&["pack"], &["builder-pack"]),
+            (&["docker-local:help"], &["scheduler-docker-local:help"]),
+            (
+                &["herokuish:report", "pack"],
+                &["builder-herokuish:report", "pack"],
+            ),
+            (&["apps:list", "pack"], &["apps:list", "pack"]),
+            (&["packs"], &["packs"]),
+            (&[], &[]),
+        ] {
+            assert_eq!(expand_alias(&v(given)), v(expected), "{given:?}");
+        }
+    }
+
+    #[test]
+    fn help_flag_counts_among_leading_flags_only() {
+        for (args, expected) in [
+            (&["--help"][..], true),
+            (&["-h"], true),
+            (&["--global", "-help"], true),
+            (&["web", "--help"], false),
+            (&["--", "--help"], false),
+            (&[], false),
+        ] {
+            assert_eq!(asks_for_help(&v(args)), expected, "{args:?}");
+        }
     }
 }

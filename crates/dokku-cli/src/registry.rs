@@ -35,11 +35,17 @@ pub fn core_plugins() -> Vec<&'static CorePlugin> {
     ]
 }
 
-/// Find the core plugin owning a command namespace.
+/// Find the core plugin owning a command namespace. A plugin whose
+/// namespace differs from its name answers to the namespace only
+/// (`nginx:help`, not `nginx-vhosts:help`), as in Dokku.
 pub fn by_namespace(ns: &str) -> Option<&'static CorePlugin> {
-    core_plugins()
-        .into_iter()
-        .find(|p| p.ns() == ns || p.name == ns)
+    core_plugins().into_iter().find(|p| p.ns() == ns)
+}
+
+/// The help of a host-wide command of the standard plugin
+/// (`dokku version:help`).
+pub fn topic_help(topic: &str) -> Option<String> {
+    core_plugins().into_iter().find_map(|p| p.topic_help(topic))
 }
 
 /// Find a core command by its exact name, for commands outside any

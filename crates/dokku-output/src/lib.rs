@@ -259,15 +259,39 @@ pub fn columnize(rows: &[Vec<String>], prefix: &str, glue: &str) -> String {
     out
 }
 
-/// Columnizes lines whose cells are separated by `delim`, trimming each cell,
-/// as Dokku does for help text written as `cmd args, description`.
-pub fn columnize_delimited(lines: &[&str], delim: char, prefix: &str) -> String {
-    let rows: Vec<Vec<String>> = lines
+/// Aligns lines the way util-linux `column -t -s <delim>` does, which is how
+/// Dokku's bash plugins lay out their help lists: cells are split at every
+/// `delim` and kept as they are (not trimmed), and every cell outside the
+/// table's last column is padded to its column's width and followed by two
+/// spaces, even at the end of a short row. Empty lines are dropped.
+pub fn column_table(lines: &[&str], delim: char) -> String {
+    let rows: Vec<Vec<&str>> = lines
         .iter()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| l.split(delim).map(|c| c.trim().to_string()).collect())
+        .filter(|l| !l.is_empty())
+        .map(|l| l.split(delim).collect())
         .collect();
-    columnize(&rows, prefix, "  ")
+    let mut widths: Vec<usize> = Vec::new();
+    for row in &rows {
+        for (i, cell) in row.iter().enumerate() {
+            let w = cell.chars().count();
+            match widths.get_mut(i) {
+                Some(max) => *max = (*max).max(w),
+                None => widths.push(w),
+            }
+        }
+    }
+    let last = widths.len().saturating_sub(1);
+    let mut out = String::new();
+    for row in &rows {
+        for (i, cell) in row.iter().enumerate() {
+            out.push_str(cell);
+            if i < last {
+                out.push_str(&" ".repeat(widths[i] - cell.chars().count() + 2));
+            }
+        }
+        out.push('\n');
+    }
+    out
 }
 
 #[cfg(test)]
@@ -301,7 +325,25 @@ mod tests {
 
     #[test]
     fn columnize_pads_all_but_last() {
-        let s = columnize_delimited(&["a:b <x>, first", "a:longer, second"], ',', "    ");
-        assert_eq!(s, "    a:b <x>   first\n    a:longer  second\n");
+        let rows = vec![
+            vec!["a:b <x>".to_string(), "first".to_string()],
+            vec!["a:longer".to_string(), "second".to_string()],
+        ];
+        assert_eq!(
+            columnize(&rows, "    ", "  "),
+            "    a:b <x>   first\n    a:longer  second\n"
+        );
+    }
+
+    #[test]
+    fn column_table_keeps_cell_spaces_and_drops_empty_lines() {
+        let s = column_table(
+            &["    a:b <x>, first", "", "    a:longer, second, third"],
+            ',',
+        );
+        assert_eq!(
+            s,
+            "    a:b <x>    first   \n    a:longer   second   third\n"
+        );
     }
 }

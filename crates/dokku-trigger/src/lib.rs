@@ -21,5 +21,5 @@ pub use bus::{
     Bus, CollectTrigger, Dispatch, NotifyTrigger, SelectTrigger, Trigger, TriggerOutput,
 };
 pub use context::{Ctx, Flags};
-pub use plugin::{Command, CorePlugin};
+pub use plugin::{Bare, Command, CorePlugin, HelpStyle};
 pub use report::ReportDef;

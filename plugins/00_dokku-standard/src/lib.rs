@@ -3,7 +3,7 @@
 use std::process::Command as Proc;
 
 use dokku_core::{apps, args, Error, Result};
-use dokku_trigger::plugin::no_triggers;
+use dokku_trigger::plugin::{no_triggers, Bare, HelpStyle};
 use dokku_trigger::triggers::Report;
 use dokku_trigger::{CorePlugin, Ctx};
 
@@ -14,7 +14,17 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     summary: "",
     namespace: Some("report"),
     commands: &[],
-    default: Some(report),
+    // Dokku's list also has `cleanup`, `url` and `urls`; they join it when
+    // they are implemented here.
+    help_style: HelpStyle::Standard,
+    help: &[
+        "help, Print the list of commands",
+        "version , Print dokku's version",
+    ],
+    bare: Bare::Run {
+        run: report,
+        help_flag: false,
+    },
     register: no_triggers,
 };
 

@@ -14,6 +14,7 @@ use dokku_trigger::deploy::{
     AppJsonGetContent, AppJsonProcessDeployParallelism, CorePostExtract, PostDeploy, PreDeploy,
 };
 use dokku_trigger::plugin::Command;
+use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::triggers::{PostAppCloneSetup, PostAppRenameSetup, PostDelete};
 use dokku_trigger::{Bus, CorePlugin, Ctx};
 
@@ -21,25 +22,26 @@ use dokku_trigger::{Bus, CorePlugin, Ctx};
 pub static PLUGIN: CorePlugin = CorePlugin {
     name: props::PLUGIN,
     description: "dokku core app-json plugin",
-    summary: "Configure where an app's app.json is read from",
+    summary: "Manage app-json settings for an app",
     namespace: None,
     commands: &[
         Command {
             name: "app-json:report",
-            args: "[<app>] [<flag>]",
-            help: "Displays an app-json report for one or more apps",
             takes_app: true,
             run: report_cmd,
         },
         Command {
             name: "app-json:set",
-            args: "[--global|<app>] <key> (<value>)",
-            help: "Set or clear an app-json property for an app",
             takes_app: true,
             run: set_cmd,
         },
     ],
-    default: None,
+    help_style: HelpStyle::Go,
+    help: &[
+        "app-json:report [<app>] [<flag>], Displays a app-json report for one or more apps",
+        "app-json:set <app> <property> (<value>), Set or clear a app-json property for an app",
+    ],
+    bare: Bare::Help,
     register,
 };
 

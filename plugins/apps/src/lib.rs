@@ -6,6 +6,7 @@ pub mod ops;
 pub mod report;
 
 use dokku_trigger::deploy::DeploySourceSet;
+use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::triggers::{AppIsLocked, AppMaybeCreate};
 use dokku_trigger::{Bus, Command, CorePlugin};
 
@@ -20,83 +21,78 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     commands: &[
         Command {
             name: "apps:clone",
-            args: "<old-app> <new-app>",
-            help: "Clones an app",
             takes_app: true,
             run: c::clone::run,
         },
         Command {
             name: "apps:create",
-            args: "<app>",
-            help: "Create a new app",
             takes_app: true,
             run: c::create::run,
         },
         Command {
             name: "apps:destroy",
-            args: "<app>",
-            help: "Permanently destroy an app",
             takes_app: true,
             run: c::destroy::run,
         },
         Command {
             name: "apps:exists",
-            args: "<app>",
-            help: "Checks if an app exists",
             takes_app: true,
             run: c::exists::run,
         },
         Command {
             name: "apps:list",
-            args: "[--format stdout|json]",
-            help: "List your apps",
             takes_app: false,
             run: c::list::run,
         },
         Command {
             name: "apps:lock",
-            args: "<app>",
-            help: "Locks an app for deployment",
             takes_app: true,
             run: c::lock::run,
         },
         Command {
             name: "apps:locked",
-            args: "<app>",
-            help: "Checks if an app is locked for deployment",
             takes_app: true,
             run: c::locked::run,
         },
         Command {
             name: "apps:rename",
-            args: "<old-app> <new-app>",
-            help: "Rename an app",
             takes_app: true,
             run: c::rename::run,
         },
         Command {
             name: "apps:report",
-            args: "[<app>] [<flag>]",
-            help: "Display report about an app",
             takes_app: true,
             run: c::report::run,
         },
         Command {
             name: "apps:set",
-            args: "[--global] <app> <key> (<value>)",
-            help: "Set or clear an apps property for an app",
             takes_app: true,
             run: c::set::run,
         },
         Command {
             name: "apps:unlock",
-            args: "<app>",
-            help: "Unlocks an app for deployment",
             takes_app: true,
             run: c::unlock::run,
         },
     ],
-    default: None,
+    help_style: HelpStyle::Go,
+    help: &[
+        "apps:clone <old-app> <new-app>, Clones an app",
+        "apps:create <app>, Create a new app",
+        "apps:destroy <app>, Permanently destroy an app",
+        "apps:exists <app>, Checks if an app exists",
+        "apps:list [--format stdout|json], List your apps",
+        "apps:lock <app>, Locks an app for deployment",
+        "apps:locked <app>, Checks if an app is locked for deployment",
+        "apps:rename <old-app> <new-app>, Rename an app",
+        "apps:report [<app>] [<flag>], Display report about an app",
+        "apps:set <app>|--global <key> <value>, Set or clear an apps property",
+        "apps:unlock <app>, Unlocks an app for deployment",
+    ],
+    bare: Bare::Run {
+        run: commands::list::run,
+        help_flag: true,
+    },
     register,
 };
 

@@ -9,6 +9,7 @@ pub mod props;
 use dokku_core::Result;
 use dokku_trigger::deploy::{BuilderBuild, BuilderDetect, BuilderRelease};
 use dokku_trigger::plugin::Command;
+use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::{Bus, CorePlugin, Ctx};
 
 /// The builder type this plugin answers for.
@@ -18,25 +19,26 @@ pub const BUILDER_TYPE: &str = "herokuish";
 pub static PLUGIN: CorePlugin = CorePlugin {
     name: props::PLUGIN,
     description: "dokku core builder-herokuish plugin",
-    summary: "Build apps with Heroku buildpacks through herokuish",
+    summary: "Manage the herokuish builder integration for an app",
     namespace: None,
     commands: &[
         Command {
             name: "builder-herokuish:report",
-            args: "[<app>] [<flag>]",
-            help: "Displays a builder-herokuish report for one or more apps",
             takes_app: true,
             run: report_cmd,
         },
         Command {
             name: "builder-herokuish:set",
-            args: "[--global|<app>] <key> (<value>)",
-            help: "Set or clear a builder-herokuish property for an app",
             takes_app: true,
             run: set_cmd,
         },
     ],
-    default: None,
+    help_style: HelpStyle::Bash,
+    help: &[
+        "builder-herokuish:report [<app>] [<flag>], Displays a builder-herokuish report for one or more apps",
+        "builder-herokuish:set <app> <property> (<value>), Set or clear a builder-herokuish property for an app",
+    ],
+    bare: Bare::Help,
     register,
 };
 

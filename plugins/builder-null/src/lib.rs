@@ -3,6 +3,7 @@
 //! not run; never detected.
 
 use dokku_trigger::deploy::{BuilderBuild, BuilderRelease};
+use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::{Bus, CorePlugin};
 
 /// The builder type this plugin answers for.
@@ -12,10 +13,12 @@ pub const BUILDER_TYPE: &str = "null";
 pub static PLUGIN: CorePlugin = CorePlugin {
     name: "builder-null",
     description: "dokku core builder-null plugin",
-    summary: "",
+    summary: "No-op builder plugin",
     namespace: None,
     commands: &[],
-    default: None,
+    help_style: HelpStyle::Bash,
+    help: &[],
+    bare: Bare::Unknown,
     register,
 };
 

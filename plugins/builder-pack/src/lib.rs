@@ -8,6 +8,7 @@ pub mod props;
 use dokku_core::Result;
 use dokku_trigger::deploy::{BuilderBuild, BuilderDetect, BuilderRelease};
 use dokku_trigger::plugin::Command;
+use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::{Bus, CorePlugin, Ctx};
 
 /// The builder type this plugin answers for.
@@ -17,25 +18,26 @@ pub const BUILDER_TYPE: &str = "pack";
 pub static PLUGIN: CorePlugin = CorePlugin {
     name: props::PLUGIN,
     description: "dokku core builder-pack plugin",
-    summary: "Build apps with Cloud Native Buildpacks through pack",
+    summary: "Manage the pack builder integration for an app",
     namespace: None,
     commands: &[
         Command {
             name: "builder-pack:report",
-            args: "[<app>] [<flag>]",
-            help: "Displays a builder-pack report for one or more apps",
             takes_app: true,
             run: report_cmd,
         },
         Command {
             name: "builder-pack:set",
-            args: "[--global|<app>] <key> (<value>)",
-            help: "Set or clear a builder-pack property for an app",
             takes_app: true,
             run: set_cmd,
         },
     ],
-    default: None,
+    help_style: HelpStyle::Bash,
+    help: &[
+        "builder-pack:report [<app>] [<flag>], Displays a builder-pack report for one or more apps",
+        "builder-pack:set <app> <property> (<value>), Set or clear a builder-pack property for an app",
+    ],
+    bare: Bare::Help,
     register,
 };
 

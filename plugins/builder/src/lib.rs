@@ -8,31 +8,33 @@ pub mod props;
 use dokku_core::{Error, Result};
 use dokku_trigger::deploy::{BuilderGetProperty, CorePostExtract, PreReceiveApp};
 use dokku_trigger::plugin::Command;
+use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::{Bus, CorePlugin, Ctx};
 
 /// The plugin descriptor.
 pub static PLUGIN: CorePlugin = CorePlugin {
     name: props::PLUGIN,
     description: "dokku core builder plugin",
-    summary: "Choose how apps are built",
+    summary: "Manage builder settings for an app",
     namespace: None,
     commands: &[
         Command {
             name: "builder:report",
-            args: "[<app>] [<flag>]",
-            help: "Displays a builder report for one or more apps",
             takes_app: true,
             run: report_cmd,
         },
         Command {
             name: "builder:set",
-            args: "[--global|<app>] <key> (<value>)",
-            help: "Set or clear a builder property for an app",
             takes_app: true,
             run: set_cmd,
         },
     ],
-    default: None,
+    help_style: HelpStyle::Go,
+    help: &[
+        "builder:report [<app>] [<flag>], Displays a builder report for one or more apps",
+        "builder:set <app> <property> (<value>), Set or clear a builder property for an app",
+    ],
+    bare: Bare::Help,
     register,
 };
 

@@ -11,6 +11,7 @@ pub mod commands;
 pub mod openssl;
 pub mod store;
 
+use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::proxy::CertsExists;
 use dokku_trigger::triggers::PostAppCloneSetup;
 use dokku_trigger::{Bus, Command, CorePlugin};
@@ -21,53 +22,53 @@ use commands as c;
 pub static PLUGIN: CorePlugin = CorePlugin {
     name: store::PLUGIN,
     description: "dokku core certificate management plugin",
-    summary: "Manage Dokku apps SSL (TLS) certs",
+    summary: "Manage SSL (TLS) certs",
     namespace: None,
     commands: &[
         Command {
             name: "certs:add",
-            args: "<app> CRT KEY",
-            help: "Add an ssl endpoint to an app. Can also import from a tarball on stdin",
             takes_app: true,
             run: c::add::run,
         },
         Command {
             name: "certs:generate",
-            args: "<app> DOMAIN",
-            help: "Generate a key and certificate signing request (and self-signed certificate)",
             takes_app: true,
             run: c::generate::run,
         },
         Command {
             name: "certs:remove",
-            args: "<app>",
-            help: "Remove an SSL Endpoint from an app",
             takes_app: true,
             run: c::remove::run,
         },
         Command {
             name: "certs:report",
-            args: "[<app>] [<flag>]",
-            help: "Displays an ssl report for one or more apps",
             takes_app: true,
             run: c::report::run,
         },
         Command {
             name: "certs:show",
-            args: "<app> <crt|key>",
-            help: "Show the server.crt or server.key on stdout",
             takes_app: true,
             run: c::show::run,
         },
         Command {
             name: "certs:update",
-            args: "<app> CRT KEY",
-            help: "Update an SSL Endpoint on an app. Can also import from a tarball on stdin",
             takes_app: true,
             run: c::add::run,
         },
     ],
-    default: None,
+    help_style: HelpStyle::Bash,
+    help: &[
+        "certs:add <app> CRT KEY, Add an ssl endpoint to an app. Can also import from a tarball on stdin",
+        "certs:chain CRT [CRT ...], [NOT IMPLEMENTED] Print the ordered and complete chain for the given certificate",
+        "certs:generate <app> DOMAIN, Generate a key and certificate signing request (and self-signed certificate)",
+        "certs:key <app> CRT KEY [KEY ...], [NOT IMPLEMENTED] Print the correct key for the given certificate",
+        "certs:remove <app>, Remove an SSL Endpoint from an app",
+        "certs:report [<app>] [<flag>], Displays an ssl report for one or more apps",
+        "certs:rollback <app>, [NOT IMPLEMENTED] Rollback an SSL Endpoint for an app",
+        "certs:show <app> <crt|key>, Show the server.crt or server.key on stdout",
+        "certs:update <app> CRT KEY, Update an SSL Endpoint on an app. Can also import from a tarball on stdin",
+    ],
+    bare: Bare::Help,
     register,
 };
 

@@ -17,6 +17,7 @@ use dokku_core::set::Wording;
 use dokku_core::{Error, Paths, Result};
 use dokku_docker::{ContainerEngine, DockerEngine};
 use dokku_trigger::deploy::{CheckDeploy, ChecksGetProperty};
+use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::plugin::{Command, RunFn};
 use dokku_trigger::{Bus, CorePlugin, Ctx, ReportDef};
 
@@ -59,11 +60,9 @@ pub static SCHEMA: Schema = Schema {
 /// The report: the properties plus the disabled and skipped lists.
 pub static REPORT: ReportDef = ReportDef::new(&SCHEMA).extra(lists);
 
-const fn cmd(name: &'static str, args: &'static str, help: &'static str, run: RunFn) -> Command {
+const fn cmd(name: &'static str, run: RunFn) -> Command {
     Command {
         name,
-        args,
-        help,
         takes_app: true,
         run,
     }
@@ -73,22 +72,27 @@ const fn cmd(name: &'static str, args: &'static str, help: &'static str, run: Ru
 pub static PLUGIN: CorePlugin = CorePlugin {
     name: store::PLUGIN,
     description: "dokku core checks plugin",
-    summary: "Manage zero-downtime checks of an app",
+    summary: "Manage zero-downtime settings",
     namespace: None,
     commands: &[
-        cmd(
-            "checks:disable",
-            "<app> [process-type(s)]",
-            "Turns zero-downtime off for every (or the listed) process type; deploys stop old containers first",
-            c::disable::run,
+        cmd("checks:disable", c::disable::run,
         ),
-        cmd("checks:enable", "<app> [process-type(s)]", "Turns zero-downtime back on for every (or the listed) process type", c::enable::run),
-        cmd("checks:report", "[<app>] [<flag>]", "Shows the checks settings of one or every app", c::report::run),
-        cmd("checks:run", "<app> [process-type(s)]", "Runs the checks against the app's running containers", c::run::run),
-        cmd("checks:set", "[--global|<app>] <key> <value>", "Sets or clears a checks property", c::set::run),
-        cmd("checks:skip", "<app> [process-type(s)]", "Keeps zero-downtime but skips the checks of every (or the listed) process type", c::skip::run),
+        cmd("checks:enable", c::enable::run),
+        cmd("checks:report", c::report::run),
+        cmd("checks:run", c::run::run),
+        cmd("checks:set", c::set::run),
+        cmd("checks:skip", c::skip::run),
     ],
-    default: None,
+    help_style: HelpStyle::Bash,
+    help: &[
+        "checks:disable <app> [process-type(s)], Disable zero-downtime deployment for all processes (or comma-separated process-type list) ***WARNING: this will cause downtime during deployments***",
+        "checks:enable <app> [process-type(s)], Enable zero-downtime deployment for all processes (or comma-separated process-type list)",
+        "checks:report [<app>] [<flag>], Displays a checks report for one or more apps",
+        "checks:run <app> [process-type(s)], Runs zero-downtime checks for all processes (or comma-separated process-type list)",
+        "checks:set [--global|<app>] <key> <value>, Set or clear a logs property for an app",
+        "checks:skip <app> [process-type(s)], Skip zero-downtime checks for all processes (or comma-separated process-type list)",
+    ],
+    bare: Bare::Help,
     register,
 };
 
@@ -179,17 +183,17 @@ mod tests {
     #[test]
     fn help_layout() {
         insta::assert_snapshot!(PLUGIN.help_text(), @r#"
-            Usage: dokku checks[:COMMAND]
+        Usage: dokku checks[:COMMAND]
 
-            Manage zero-downtime checks of an app
+        Manage zero-downtime settings
 
-            Additional commands:
-                checks:disable <app> [process-type(s)]     Turns zero-downtime off for every (or the listed) process type; deploys stop old containers first
-                checks:enable <app> [process-type(s)]      Turns zero-downtime back on for every (or the listed) process type
-                checks:report [<app>] [<flag>]             Shows the checks settings of one or every app
-                checks:run <app> [process-type(s)]         Runs the checks against the app's running containers
-                checks:set [--global|<app>] <key> <value>  Sets or clears a checks property
-                checks:skip <app> [process-type(s)]        Keeps zero-downtime but skips the checks of every (or the listed) process type
+        Additional commands:
+            checks:disable <app> [process-type(s)]      Disable zero-downtime deployment for all processes (or comma-separated process-type list) ***WARNING: this will cause downtime during deployments***
+            checks:enable <app> [process-type(s)]       Enable zero-downtime deployment for all processes (or comma-separated process-type list)
+            checks:report [<app>] [<flag>]              Displays a checks report for one or more apps
+            checks:run <app> [process-type(s)]          Runs zero-downtime checks for all processes (or comma-separated process-type list)
+            checks:set [--global|<app>] <key> <value>   Set or clear a logs property for an app
+            checks:skip <app> [process-type(s)]         Skip zero-downtime checks for all processes (or comma-separated process-type list)
             "#);
     }
 }

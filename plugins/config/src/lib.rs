@@ -16,75 +16,28 @@ pub mod restart;
 pub mod store;
 
 use dokku_trigger::plugin::Command;
+use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::CorePlugin;
 
-const fn cmd(
-    name: &'static str,
-    args: &'static str,
-    help: &'static str,
-    run: dokku_trigger::plugin::RunFn,
-) -> Command {
+const fn cmd(name: &'static str, run: dokku_trigger::plugin::RunFn) -> Command {
     Command {
         name,
-        args,
-        help,
         takes_app: true,
         run,
     }
 }
 
-/// The commands, in help order. `config:import` works but, as in Dokku's
-/// command table, is not listed.
+/// The commands.
 const COMMANDS: &[Command] = &[
-    cmd(
-        "config:show",
-        "(<app>|--global)",
-        "Pretty-print an app or global environment",
-        commands::show::run,
-    ),
-    cmd(
-        "config:bundle",
-        "(<app>|--global) [--merged]",
-        "Bundle environment into tarfile",
-        commands::bundle::run,
-    ),
-    cmd(
-        "config:clear",
-        "(<app>|--global)",
-        "Clears environment variables",
-        commands::clear::run,
-    ),
-    cmd(
-        "config:export",
-        "(<app>|--global) [--format <format>]",
-        "Export a global or app environment",
-        commands::export::run,
-    ),
-    cmd(
-        "config:get",
-        "(<app>|--global) KEY",
-        "Display a global or app-specific config value",
-        commands::get::run,
-    ),
-    cmd(
-        "config:keys",
-        "(<app>|--global) [--merged]",
-        "Show keys set in environment",
-        commands::keys::run,
-    ),
-    cmd(
-        "config:set",
-        "[--encoded] [--no-restart] (<app>|--global) KEY1=VALUE1 [KEY2=VALUE2 ...]",
-        "Set one or more config vars",
-        commands::set::run,
-    ),
-    cmd(
-        "config:unset",
-        "[--no-restart] (<app>|--global) KEY1 [KEY2 ...]",
-        "Unset one or more config vars",
-        commands::unset::run,
-    ),
-    cmd("config:import", "", "", commands::import::run),
+    cmd("config:show", commands::show::run),
+    cmd("config:bundle", commands::bundle::run),
+    cmd("config:clear", commands::clear::run),
+    cmd("config:export", commands::export::run),
+    cmd("config:get", commands::get::run),
+    cmd("config:keys", commands::keys::run),
+    cmd("config:set", commands::set::run),
+    cmd("config:unset", commands::unset::run),
+    cmd("config:import", commands::import::run),
 ];
 
 /// The plugin descriptor.
@@ -94,7 +47,23 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     summary: "Manage global and app-specific config vars",
     namespace: None,
     commands: COMMANDS,
-    default: Some(commands::show::run),
+    help_style: HelpStyle::Go,
+    help: &[
+        "config (<app>|--global), Pretty-print an app or global environment",
+        "config:bundle [--merged] (<app>|--global), Bundle environment into tarfile",
+        "config:clear [--no-restart] (<app>|--global), Clears environment variables",
+        "config:export [--format=FORMAT] [--merged] (<app>|--global), Export a global or app environment",
+        "config:get [--quoted] (<app>|--global) KEY, Display a global or app-specific config value",
+        "config:import [--no-restart] [--replace] (<app>|--global) [FILE|-], Import environment from file",
+        "config:keys [--merged] (<app>|--global), Show keys set in environment",
+        "config:show [--merged] (<app>|--global), Show keys set in environment",
+        "config:set [--encoded] [--no-restart] (<app>|--global) KEY1=VALUE1 [KEY2=VALUE2 ...], Set one or more config vars",
+        "config:unset [--no-restart] (<app>|--global) KEY1 [KEY2 ...], Unset one or more config vars",
+    ],
+    bare: Bare::Run {
+        run: commands::show::run,
+        help_flag: true,
+    },
     register: hooks::register,
 };
 
@@ -110,12 +79,14 @@ mod tests {
         Manage global and app-specific config vars
 
         Additional commands:
-            config:show (<app>|--global)                                                          Pretty-print an app or global environment
-            config:bundle (<app>|--global) [--merged]                                             Bundle environment into tarfile
-            config:clear (<app>|--global)                                                         Clears environment variables
-            config:export (<app>|--global) [--format <format>]                                    Export a global or app environment
-            config:get (<app>|--global) KEY                                                       Display a global or app-specific config value
-            config:keys (<app>|--global) [--merged]                                               Show keys set in environment
+            config (<app>|--global)                                                               Pretty-print an app or global environment
+            config:bundle [--merged] (<app>|--global)                                             Bundle environment into tarfile
+            config:clear [--no-restart] (<app>|--global)                                          Clears environment variables
+            config:export [--format=FORMAT] [--merged] (<app>|--global)                           Export a global or app environment
+            config:get [--quoted] (<app>|--global) KEY                                            Display a global or app-specific config value
+            config:import [--no-restart] [--replace] (<app>|--global) [FILE|-]                    Import environment from file
+            config:keys [--merged] (<app>|--global)                                               Show keys set in environment
+            config:show [--merged] (<app>|--global)                                               Show keys set in environment
             config:set [--encoded] [--no-restart] (<app>|--global) KEY1=VALUE1 [KEY2=VALUE2 ...]  Set one or more config vars
             config:unset [--no-restart] (<app>|--global) KEY1 [KEY2 ...]                          Unset one or more config vars
         ");

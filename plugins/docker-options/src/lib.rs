@@ -11,6 +11,7 @@ pub mod report;
 pub mod store;
 pub mod words;
 
+use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::plugin::{Command, RunFn};
 use dokku_trigger::triggers::{
     DockerArgsProcessBuild, DockerArgsProcessDeploy, DockerArgsProcessRun, DockerOptionsRemove,
@@ -20,58 +21,38 @@ use dokku_trigger::{Bus, CorePlugin};
 
 use commands as c;
 
-const fn cmd(name: &'static str, args: &'static str, help: &'static str, run: RunFn) -> Command {
+const fn cmd(name: &'static str, run: RunFn) -> Command {
     Command {
         name,
-        args,
-        help,
         takes_app: true,
         run,
     }
 }
 
-/// The commands, in help order.
+/// The commands.
 const COMMANDS: &[Command] = &[
-    cmd(
-        "docker-options:add",
-        "[--process PROC...] <app> <phase(s)> OPTION",
-        "Add Docker option to app for phase",
-        c::add::run,
-    ),
-    cmd(
-        "docker-options:clear",
-        "[--process PROC...] <app> [<phase(s)>...]",
-        "Clear docker options from app",
-        c::clear::run,
-    ),
-    cmd(
-        "docker-options:list",
-        "<app> [--process PROC] --phase PHASE",
-        "List docker options for one process+phase pair",
-        c::list::run,
-    ),
-    cmd(
-        "docker-options:remove",
-        "[--process PROC...] <app> <phase(s)> OPTION",
-        "Remove Docker option from app for phase",
-        c::remove::run,
-    ),
-    cmd(
-        "docker-options:report",
-        "[<app>] [<flag>] [--format json|stdout]",
-        "Displays a docker options report for one or more apps",
-        c::report::run,
-    ),
+    cmd("docker-options:add", c::add::run),
+    cmd("docker-options:clear", c::clear::run),
+    cmd("docker-options:list", c::list::run),
+    cmd("docker-options:remove", c::remove::run),
+    cmd("docker-options:report", c::report::run),
 ];
 
 /// The plugin descriptor.
 pub static PLUGIN: CorePlugin = CorePlugin {
     name: store::PLUGIN,
     description: "dokku core docker-options plugin",
-    summary: "Pass options to Docker the various stages of an app",
+    summary: "Manage docker options for an app",
     namespace: None,
     commands: COMMANDS,
-    default: None,
+    help_style: HelpStyle::Go,
+    help: &[
+        "docker-options:add <app> <phase(s)> OPTION, Add Docker option to app for phase (comma separated phase list)",
+        "docker-options:clear <app> [phase(s)], Clear a docker options from application with an optional phase (comma separated phase list)",
+        "docker-options:remove <app> <phase(s)> OPTION, Remove Docker option from app for phase (comma separated phase list)",
+        "docker-options:report [<app>] [<flag>], Displays a docker options report for one or more apps",
+    ],
+    bare: Bare::Help,
     register,
 };
 
@@ -106,14 +87,13 @@ mod tests {
         insta::assert_snapshot!(PLUGIN.help_text(), @r"
         Usage: dokku docker-options[:COMMAND]
 
-        Pass options to Docker the various stages of an app
+        Manage docker options for an app
 
         Additional commands:
-            docker-options:add [--process PROC...] <app> <phase(s)> OPTION     Add Docker option to app for phase
-            docker-options:clear [--process PROC...] <app> [<phase(s)>...]     Clear docker options from app
-            docker-options:list <app> [--process PROC] --phase PHASE           List docker options for one process+phase pair
-            docker-options:remove [--process PROC...] <app> <phase(s)> OPTION  Remove Docker option from app for phase
-            docker-options:report [<app>] [<flag>] [--format json|stdout]      Displays a docker options report for one or more apps
+            docker-options:add <app> <phase(s)> OPTION     Add Docker option to app for phase (comma separated phase list)
+            docker-options:clear <app> [phase(s)]          Clear a docker options from application with an optional phase (comma separated phase list)
+            docker-options:remove <app> <phase(s)> OPTION  Remove Docker option from app for phase (comma separated phase list)
+            docker-options:report [<app>] [<flag>]         Displays a docker options report for one or more apps
         ");
     }
 }

@@ -9,6 +9,7 @@ pub mod validate;
 
 use dokku_core::Result;
 use dokku_trigger::deploy::AppUrls;
+use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::proxy::{DomainsAdd, DomainsList, DomainsUrls, DomainsVhostEnabled};
 use dokku_trigger::triggers::{PostAppCloneSetup, PostAppRename, PostCreate};
 use dokku_trigger::{Bus, Command, CorePlugin, Ctx};
@@ -19,95 +20,86 @@ use commands as c;
 pub static PLUGIN: CorePlugin = CorePlugin {
     name: store::PLUGIN,
     description: "dokku core domains plugin",
-    summary: "Manage vhost domains used by the Dokku proxy",
+    summary: "Manage domains used by the proxy",
     namespace: None,
     commands: &[
         Command {
             name: "domains:add",
-            args: "<app> <domain> [<domain> ...]",
-            help: "Add domains to app",
             takes_app: true,
             run: c::add::run,
         },
         Command {
             name: "domains:add-global",
-            args: "<domain> [<domain> ...]",
-            help: "Add global domain names",
             takes_app: false,
             run: c::add::run_global,
         },
         Command {
             name: "domains:clear",
-            args: "<app>",
-            help: "Clear all domains for app",
             takes_app: true,
             run: c::clear::run,
         },
         Command {
             name: "domains:clear-global",
-            args: "",
-            help: "Clear global domain names",
             takes_app: false,
             run: c::clear::run_global,
         },
         Command {
             name: "domains:disable",
-            args: "<app>",
-            help: "Disable VHOST support",
             takes_app: true,
             run: c::toggle::disable,
         },
         Command {
             name: "domains:enable",
-            args: "<app>",
-            help: "Enable VHOST support",
             takes_app: true,
             run: c::toggle::enable,
         },
         Command {
             name: "domains:remove",
-            args: "<app> <domain> [<domain> ...]",
-            help: "Remove domains from app",
             takes_app: true,
             run: c::remove::run,
         },
         Command {
             name: "domains:remove-global",
-            args: "<domain> [<domain> ...]",
-            help: "Remove global domain names",
             takes_app: false,
             run: c::remove::run_global,
         },
         Command {
             name: "domains:report",
-            args: "[<app>|--global] [<flag>]",
-            help: "Displays a domains report for one or more apps",
             takes_app: true,
             run: c::report::run,
         },
         Command {
             name: "domains:reset",
-            args: "<app>",
-            help: "Reset app domains to global-configured domains",
             takes_app: true,
             run: c::set::reset,
         },
         Command {
             name: "domains:set",
-            args: "<app> <domain> [<domain> ...]",
-            help: "Set domains for app",
             takes_app: true,
             run: c::set::run,
         },
         Command {
             name: "domains:set-global",
-            args: "<domain> [<domain> ...]",
-            help: "Set global domain names",
             takes_app: false,
             run: c::set::run_global,
         },
     ],
-    default: None,
+    help_style: HelpStyle::Bash,
+    help: &[
+        "domains:add <app> <domain> [<domain> ...], Add domains to app",
+        "domains:add-global <domain> [<domain> ...], Add global domain names",
+        "domains:clear <app>, Clear all domains for app",
+        "domains:clear-global, Clear global domain names",
+        "domains:disable <app>, Disable VHOST support",
+        "domains:enable <app>, Enable VHOST support",
+        "domains:remove <app> <domain> [<domain> ...], Remove domains from app",
+        "domains:remove-global <domain> [<domain> ...], Remove global domain names",
+        "domains:report [<app>|--global] [<flag>], Displays a domains report for one or more apps",
+        "domains:reset <app>, Reset app domains to global-configured domains",
+        "domains:set <app> <domain> [<domain> ...], Set domains for app",
+        "domains:set-global <domain> [<domain> ...], Set global domain names",
+    ],
+    bare: Bare::Help,
     register,
 };
 

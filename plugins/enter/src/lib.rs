@@ -5,22 +5,28 @@
 pub mod commands;
 
 use dokku_trigger::plugin::{no_triggers, Command};
+use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::CorePlugin;
 
 /// The plugin descriptor.
 pub static PLUGIN: CorePlugin = CorePlugin {
     name: "enter",
     description: "dokku core enter plugin",
-    summary: "Run a command in a running container of an app",
+    summary: "Enter running app containers",
     namespace: None,
     commands: &[Command {
         name: "enter",
-        args: "<app> [<container-type>|--container-id <container-id>] [<cmd>...]",
-        help: "Runs a command (a shell by default) in a running container of the app",
         takes_app: true,
         run: commands::enter::run,
     }],
-    default: Some(commands::enter::run),
+    help_style: HelpStyle::Bash,
+    help: &[
+        "enter <app> [<container-type> || --container-id <container-id>], Connect to a specific app container",
+    ],
+    bare: Bare::Run {
+        run: commands::enter::run,
+        help_flag: false,
+    },
     register: no_triggers,
 };
 
@@ -33,10 +39,10 @@ mod tests {
         insta::assert_snapshot!(PLUGIN.help_text(), @r#"
         Usage: dokku enter[:COMMAND]
 
-        Run a command in a running container of an app
+        Enter running app containers
 
         Additional commands:
-            enter <app> [<container-type>|--container-id <container-id>] [<cmd>...]  Runs a command (a shell by default) in a running container of the app
+            enter <app> [<container-type> || --container-id <container-id>]   Connect to a specific app container
         "#);
     }
 }

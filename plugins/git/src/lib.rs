@@ -20,16 +20,15 @@ pub mod sync;
 pub mod worktree;
 
 use dokku_trigger::deploy::{GitDeployBranch, GitGetProperty, GitHasCode, ReceiveApp};
+use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::plugin::{Command, RunFn};
 use dokku_trigger::{Bus, CorePlugin};
 
 use commands as c;
 
-const fn cmd(name: &'static str, args: &'static str, help: &'static str, run: RunFn) -> Command {
+const fn cmd(name: &'static str, run: RunFn) -> Command {
     Command {
         name,
-        args,
-        help,
         takes_app: true,
         run,
     }
@@ -38,69 +37,22 @@ const fn cmd(name: &'static str, args: &'static str, help: &'static str, run: Ru
 const fn hidden(name: &'static str, run: RunFn) -> Command {
     Command {
         name,
-        args: "",
-        help: "",
         takes_app: false,
         run,
     }
 }
 
-/// The commands, in help order; the ssh entries have no help line.
+/// The commands; the ssh entries are reached by their bare names.
 const COMMANDS: &[Command] = &[
-    cmd(
-        "git:from-archive",
-        "[--archive-type ARCHIVE_TYPE] <app> <archive-url> [<git-username> <git-email>]",
-        "Updates an app's git repository with a given archive file",
-        c::from_archive::run,
-    ),
-    cmd(
-        "git:from-image",
-        "[--build-dir DIRECTORY] <app> <docker-image> [<git-username> <git-email>]",
-        "Updates an app's git repository with a given docker image",
-        c::from_image::run,
-    ),
-    cmd(
-        "git:load-image",
-        "[--build-dir DIRECTORY] <app> <docker-image> [<git-username> <git-email>]",
-        "Updates an app's git repository with a docker image loaded from stdin",
-        c::load_image::run,
-    ),
-    cmd(
-        "git:sync",
-        "[--build|--build-if-changes] [--skip-deploy-branch] <app> <repository> [<git-ref>]",
-        "Clone or fetch an app from remote git repo",
-        c::sync::run,
-    ),
-    cmd(
-        "git:initialize",
-        "<app>",
-        "Initialize a git repository for an app",
-        c::initialize::run,
-    ),
-    cmd(
-        "git:report",
-        "[<app>] [<flag>|--format json]",
-        "Displays a git report for one or more apps",
-        c::report::run,
-    ),
-    cmd(
-        "git:set",
-        "<app> <key> (<value>)",
-        "Set or clear a git property for an app",
-        c::set::run,
-    ),
-    cmd(
-        "git:status",
-        "<app>",
-        "Show the working tree status for an app",
-        c::status::run,
-    ),
-    cmd(
-        "git:unlock",
-        "<app> [--force]",
-        "Removes previous git clone folder for new deployment",
-        c::unlock::run,
-    ),
+    cmd("git:from-archive", c::from_archive::run),
+    cmd("git:from-image", c::from_image::run),
+    cmd("git:load-image", c::load_image::run),
+    cmd("git:sync", c::sync::run),
+    cmd("git:initialize", c::initialize::run),
+    cmd("git:report", c::report::run),
+    cmd("git:set", c::set::run),
+    cmd("git:status", c::status::run),
+    cmd("git:unlock", c::unlock::run),
     hidden("git-receive-pack", c::receive_pack::run),
     hidden("git-upload-pack", c::upload_pack::run),
     hidden("git-upload-archive", c::upload_pack::run_archive),
@@ -111,10 +63,26 @@ const COMMANDS: &[Command] = &[
 pub static PLUGIN: CorePlugin = CorePlugin {
     name: props::PLUGIN,
     description: "dokku core git plugin",
-    summary: "Deploy apps with git push, from images, archives or remote repositories",
+    summary: "Manage app deploys via git",
     namespace: None,
     commands: COMMANDS,
-    default: None,
+    help_style: HelpStyle::Bash,
+    help: &[
+        "git:allow-host <host>, Adds a host to known_hosts",
+        "git:auth <host> [<username> <password>], Configures netrc authentication for a given git server",
+        "git:auth-status <host> [<username> <password>], Reports whether the netrc entry matches the requested state (exit 0 if matches)",
+        "git:from-archive <app> <archive-url> [<git-username> <git-email>], Updates an app's git repository with a given archive file",
+        "git:from-image <app> <docker-image> [<git-username> <git-email>], Updates an app's git repository with a given docker image",
+        "git:generate-deploy-key, Generates a deploy ssh key",
+        "git:initialize <app>, Initialize a git repository for an app",
+        "git:load-image <app> <docker-image> [<git-username> <git-email>], Updates an app's git repository with a docker image loaded from stdin",
+        "git:public-key, Outputs the dokku public deploy key",
+        "git:report [<app>] [<flag>], Displays a git report for one or more apps",
+        "git:set <app> <property> (<value>), Set or clear a git property for an app",
+        "git:status <app>, show the working tree status for an app",
+        "git:sync [--build|--build-if-changes] [--skip-deploy-branch] <app> <repository> [<git-ref>], Clone or fetch an app from remote git repo",
+    ],
+    bare: Bare::Help,
     register,
 };
 

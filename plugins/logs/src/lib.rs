@@ -8,16 +8,15 @@ pub mod commands;
 pub mod store;
 
 use dokku_trigger::deploy::LogsGetProperty;
+use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::plugin::{Command, RunFn};
 use dokku_trigger::{Bus, CorePlugin};
 
 use commands as c;
 
-const fn cmd(name: &'static str, args: &'static str, help: &'static str, run: RunFn) -> Command {
+const fn cmd(name: &'static str, run: RunFn) -> Command {
     Command {
         name,
-        args,
-        help,
         takes_app: true,
         run,
     }
@@ -27,35 +26,32 @@ const fn cmd(name: &'static str, args: &'static str, help: &'static str, run: Ru
 pub static PLUGIN: CorePlugin = CorePlugin {
     name: store::PLUGIN,
     description: "dokku core logs plugin",
-    summary: "Show the output of an app's containers",
+    summary: "Manage log integration for an app",
     namespace: None,
     commands: &[
-        cmd(
-            "logs",
-            "<app> [-h|--help] [-t|--tail] [-n|--num num] [-q|--quiet] [-p|--ps process]",
-            "Shows recent output of the app's containers",
-            c::logs::run,
+        cmd("logs", c::logs::run,
         ),
-        cmd(
-            "logs:failed",
-            "--all|<app>",
-            "Shows the output of containers from failed deploys",
-            c::failed::run,
+        cmd("logs:failed", c::failed::run,
         ),
-        cmd(
-            "logs:report",
-            "[<app>] [<flag>]",
-            "Shows the logs settings of one or every app",
-            c::report::run,
+        cmd("logs:report", c::report::run,
         ),
-        cmd(
-            "logs:set",
-            "[--global|<app>] <key> <value>",
-            "Sets or clears a logs property",
-            c::set::run,
+        cmd("logs:set", c::set::run,
         ),
     ],
-    default: Some(c::logs::run),
+    help_style: HelpStyle::Go,
+    help: &[
+        "logs [-h|--help] [-t|--tail] [-n|--num num] [-q|--quiet] [-p|--ps process] <app>, Display recent log output",
+        "logs:failed [--all|<app>], Shows the last failed deploy logs",
+        "logs:report [<app>] [<flag>], Displays a logs report for one or more apps",
+        "logs:set [--global|<app>] <key> <value>, Set or clear a logs property for an app",
+        "logs:vector-logs [--num num] [--tail], Display vector log output",
+        "logs:vector-start, Start the vector logging container",
+        "logs:vector-stop, Stop the vector logging container",
+    ],
+    bare: Bare::Run {
+        run: c::logs::run,
+        help_flag: true,
+    },
     register,
 };
 
@@ -75,13 +71,16 @@ mod tests {
         insta::assert_snapshot!(PLUGIN.help_text(), @r#"
         Usage: dokku logs[:COMMAND]
 
-        Show the output of an app's containers
+        Manage log integration for an app
 
         Additional commands:
-            logs <app> [-h|--help] [-t|--tail] [-n|--num num] [-q|--quiet] [-p|--ps process]  Shows recent output of the app's containers
-            logs:failed --all|<app>                                                           Shows the output of containers from failed deploys
-            logs:report [<app>] [<flag>]                                                      Shows the logs settings of one or every app
-            logs:set [--global|<app>] <key> <value>                                           Sets or clears a logs property
+            logs [-h|--help] [-t|--tail] [-n|--num num] [-q|--quiet] [-p|--ps process] <app>  Display recent log output
+            logs:failed [--all|<app>]                                                         Shows the last failed deploy logs
+            logs:report [<app>] [<flag>]                                                      Displays a logs report for one or more apps
+            logs:set [--global|<app>] <key> <value>                                           Set or clear a logs property for an app
+            logs:vector-logs [--num num] [--tail]                                             Display vector log output
+            logs:vector-start                                                                 Start the vector logging container
+            logs:vector-stop                                                                  Stop the vector logging container
         "#);
     }
 }

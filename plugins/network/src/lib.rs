@@ -9,6 +9,7 @@ pub mod commands;
 pub mod store;
 
 use dokku_trigger::deploy::{NetworkWriteIpaddr, NetworkWritePort};
+use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::proxy::{NetworkGetListeners, NetworkGetProperty};
 use dokku_trigger::{Bus, Command, CorePlugin};
 
@@ -23,20 +24,28 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     commands: &[
         Command {
             name: "network:report",
-            args: "[<app>] [<flag>]",
-            help: "Displays a network report for one or more apps",
             takes_app: true,
             run: c::report::run,
         },
         Command {
             name: "network:set",
-            args: "<app> <key> (<value>)",
-            help: "Set or clear a network property for an app",
             takes_app: true,
             run: c::set::run,
         },
     ],
-    default: None,
+    help_style: HelpStyle::Go,
+    help: &[
+        "network:create <network>, Creates an attachable docker network",
+        "network:destroy <network>, Destroys a docker network",
+        "network:exists <network>, Checks if a docker network exists",
+        "network:info <network> [--format text|json], Outputs information about a docker network",
+        "network:list [--format text|json] [--dokku-managed], Lists all docker networks",
+        "network:rebuild <app>, Rebuilds network settings for an app",
+        "network:rebuildall, Rebuild network settings for all apps",
+        "network:report [<app>] [<flag>], Displays a network report for one or more apps",
+        "network:set <app> <property> (<value>...), Set or clear a network property for an app",
+    ],
+    bare: Bare::Help,
     register,
 };
 

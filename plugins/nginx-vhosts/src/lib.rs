@@ -26,6 +26,7 @@ use std::collections::BTreeMap;
 
 use dokku_core::{fsutil, Result};
 use dokku_trigger::deploy::{first_answer, CorePostDeploy, CorePostExtract};
+use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::proxy::{
     NginxDokkuTemplateSource, PostCertsRemove, PostCertsUpdate, PostDomainsUpdate,
     PostProxyPortsUpdate, ProxyBuildConfig, ProxyClearConfig, ProxyDisable, ProxyEnable,
@@ -44,69 +45,63 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     commands: &[
         Command {
             name: "nginx:access-logs",
-            args: "<app> [-t]",
-            help: "Show the nginx access logs for an application (-t follows)",
             takes_app: true,
             run: c::logs::access,
         },
         Command {
             name: "nginx:error-logs",
-            args: "<app> [-t]",
-            help: "Show the nginx error logs for an application (-t follows)",
             takes_app: true,
             run: c::logs::error,
         },
         Command {
             name: "nginx:reload",
-            args: "",
-            help: "Reloads the nginx server config",
             takes_app: false,
             run: c::service::reload,
         },
         Command {
             name: "nginx:report",
-            args: "[<app>] [<flag>|--format json]",
-            help: "Displays a nginx report for one or more apps",
             takes_app: true,
             run: c::report::run,
         },
         Command {
             name: "nginx:set",
-            args: "<app> <property> (<value>)",
-            help: "Set or clear an nginx property for an app",
             takes_app: true,
             run: c::set::run,
         },
         Command {
             name: "nginx:show-config",
-            args: "<app>",
-            help: "Display app nginx config",
             takes_app: true,
             run: c::show_config::run,
         },
         Command {
             name: "nginx:start",
-            args: "",
-            help: "Starts the nginx server",
             takes_app: false,
             run: c::service::start,
         },
         Command {
             name: "nginx:stop",
-            args: "",
-            help: "Stops the nginx server",
             takes_app: false,
             run: c::service::stop,
         },
         Command {
             name: "nginx:validate-config",
-            args: "[<app>] [--clean]",
-            help: "Validates and optionally cleans up invalid nginx configurations",
             takes_app: true,
             run: c::validate::run,
         },
     ],
-    default: None,
+    help_style: HelpStyle::Bash,
+    help: &[
+        "nginx:access-logs <app> [-t], Show the nginx access logs for an application (-t follows)",
+        "nginx:error-logs <app> [-t], Show the nginx error logs for an application (-t follows)",
+        "nginx:reload, Reloads the nginx server config",
+        "nginx:report [<app>] [<flag>], Displays an nginx report for one or more apps",
+        "nginx:set <app> <property> (<value>), Set or clear an nginx property for an app",
+        "nginx:show-config <app>, Display app nginx config",
+        "nginx:start, Starts the nginx server",
+        "nginx:stop, Stops the nginx server",
+        "nginx:validate-config [<app>] [--clean], Validates and optionally cleans up invalid nginx configurations",
+    ],
+    bare: Bare::Help,
     register,
 };
 

@@ -26,6 +26,7 @@ mod shell_tests;
 use std::sync::OnceLock;
 
 use dokku_trigger::plugin::no_triggers;
+use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::CorePlugin;
 
 pub use crate::core::install_core_metadata;
@@ -44,6 +45,17 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     summary: "Manage installed plugins",
     namespace: None,
     commands: commands::COMMANDS,
-    default: None,
+    help_style: HelpStyle::Bash,
+    help: &[
+        "plugin:disable <name>, Disable an installed plugin (third-party only)",
+        "plugin:enable <name>, Enable a previously disabled plugin",
+        "plugin:install [--core|--git-url] [--committish branch|commit|commit] [--name custom-plugin-name] [--skip-install-trigger], Optionally download git-url (and pin to the specified branch/commit/tag) & run install trigger for active plugins (or only core ones)",
+        "plugin:install-dependencies [--core], Run install-dependencies trigger for active plugins (or only core ones)",
+        "plugin:list [--format stdout|json], Print active plugins",
+        "plugin:trigger <args...>, Trigger an arbitrary plugin hook",
+        "plugin:uninstall <name>, Uninstall a plugin (third-party only)",
+        "plugin:update [name [branch|commit|tag]], Optionally update named plugin from git (and pin to the specified branch/commit/tag) & run update trigger for active plugins",
+    ],
+    bare: Bare::Help,
     register: no_triggers,
 };

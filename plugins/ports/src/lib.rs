@@ -9,6 +9,7 @@ pub mod store;
 use dokku_core::Result;
 use dokku_docker::{ContainerEngine, DockerEngine};
 use dokku_trigger::deploy::{first_answer, DeployedAppImageRepo, DeployedAppImageTag, PreDeploy};
+use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::proxy::{PortsClear, PortsConfigure, PortsGet, PortsSetDetected};
 use dokku_trigger::{Bus, Command, CorePlugin, Ctx};
 
@@ -23,36 +24,37 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     commands: &[
         Command {
             name: "ports:add",
-            args: "<app> <scheme>:<host-port>:<container-port> [<scheme>:<host-port>:<container-port>...]",
-            help: "Add port mappings to an app",
             takes_app: true,
             run: c::add::run,
         },
-        Command { name: "ports:clear", args: "<app>", help: "Clear all port mappings for an app", takes_app: true, run: c::clear::run },
-        Command { name: "ports:list", args: "<app>", help: "List port mappings for an app", takes_app: true, run: c::list::run },
+        Command { name: "ports:clear", takes_app: true, run: c::clear::run },
+        Command { name: "ports:list", takes_app: true, run: c::list::run },
         Command {
             name: "ports:remove",
-            args: "<app> <host-port> [<host-port>|<scheme>:<host-port>:<container-port>...]",
-            help: "Remove specific port mappings from an app",
             takes_app: true,
             run: c::remove::run,
         },
         Command {
             name: "ports:report",
-            args: "[<app>] [<flag>]",
-            help: "Displays a ports report for one or more apps",
             takes_app: true,
             run: c::report::run,
         },
         Command {
             name: "ports:set",
-            args: "<app> <scheme>:<host-port>:<container-port> [<scheme>:<host-port>:<container-port>...]",
-            help: "Set port mappings for an app",
             takes_app: true,
             run: c::set::run,
         },
     ],
-    default: None,
+    help_style: HelpStyle::Go,
+    help: &[
+        "ports:list <app>, List port mappings for app",
+        "ports:add <app> [<scheme>:<host-port>:<container-port>...], Add port mappings to an app",
+        "ports:clear <app>, Clear all port mappings for an app",
+        "ports:remove <app> [<host-port>|<scheme>:<host-port>:<container-port>...], Remove specific port mappings from an app",
+        "ports:set <app> [<scheme>:<host-port>:<container-port>...], Set port mappings for an app",
+        "ports:report [<app>] [<flag>], Displays a ports report for one or more apps",
+    ],
+    bare: Bare::Help,
     register,
 };
 

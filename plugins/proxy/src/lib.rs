@@ -9,6 +9,7 @@
 pub mod commands;
 pub mod store;
 
+use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::proxy::{ProxyGetProperty, ProxyIsEnabled, ProxyType};
 use dokku_trigger::{Bus, Command, CorePlugin};
 
@@ -23,48 +24,45 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     commands: &[
         Command {
             name: "proxy:build-config",
-            args: "[--parallel count] [--all|<app>]",
-            help: "(Re)builds config for a given app",
             takes_app: true,
             run: c::build_config::run,
         },
         Command {
             name: "proxy:clear-config",
-            args: "[--all|<app>]",
-            help: "Clears config for a given app",
             takes_app: true,
             run: c::clear_config::run,
         },
         Command {
             name: "proxy:disable",
-            args: "[--parallel count] [--all|<app>]",
-            help: "Disable proxy for app",
             takes_app: true,
             run: c::disable::run,
         },
         Command {
             name: "proxy:enable",
-            args: "[--parallel count] [--all|<app>]",
-            help: "Enable proxy for app",
             takes_app: true,
             run: c::enable::run,
         },
         Command {
             name: "proxy:report",
-            args: "[<app>] [<flag>]",
-            help: "Displays a proxy report for one or more apps",
             takes_app: true,
             run: c::report::run,
         },
         Command {
             name: "proxy:set",
-            args: "[<app>|--global] <key> (<value>)",
-            help: "Set or clear a proxy property for an app",
             takes_app: true,
             run: c::set::run,
         },
     ],
-    default: None,
+    help_style: HelpStyle::Go,
+    help: &[
+        "proxy:build-config [--parallel count] [--all|<app>], (Re)builds config for a given app",
+        "proxy:clear-config [--all|<app>], Clears config for a given app",
+        "proxy:disable <app>, Disable proxy for app",
+        "proxy:enable <app>, Enable proxy for app",
+        "proxy:report [<app>] [<flag>], Displays a proxy report for one or more apps",
+        "proxy:set <app> <proxy-type>, Set proxy type for app",
+    ],
+    bare: Bare::Help,
     register,
 };
 

@@ -14,16 +14,15 @@ pub mod report;
 pub mod scale;
 pub mod store;
 
+use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::plugin::{Command, RunFn};
 use dokku_trigger::CorePlugin;
 
 use commands as c;
 
-const fn cmd(name: &'static str, args: &'static str, help: &'static str, run: RunFn) -> Command {
+const fn cmd(name: &'static str, run: RunFn) -> Command {
     Command {
         name,
-        args,
-        help,
         takes_app: true,
         run,
     }
@@ -33,66 +32,43 @@ const fn cmd(name: &'static str, args: &'static str, help: &'static str, run: Ru
 pub static PLUGIN: CorePlugin = CorePlugin {
     name: store::PLUGIN,
     description: "dokku core ps plugin",
-    summary: "Manage the processes of an app",
+    summary: "Manage app processes",
     namespace: None,
     commands: &[
-        cmd(
-            "ps:inspect",
-            "<app>",
-            "Shows docker inspect of the app's containers, secrets masked",
-            c::inspect::run,
+        cmd("ps:inspect", c::inspect::run,
         ),
-        cmd(
-            "ps:rebuild",
-            "[--parallel count] [--all|<app>]",
-            "Builds and deploys an app again from its source",
-            c::rebuild::run,
+        cmd("ps:rebuild", c::rebuild::run,
         ),
-        cmd(
-            "ps:report",
-            "[<app>] [<flag>]",
-            "Shows the process settings and state of one or every app",
-            c::report::run,
+        cmd("ps:report", c::report::run,
         ),
-        cmd(
-            "ps:restart",
-            "[--parallel count] [--all|<app>] [<process-name>]",
-            "Replaces an app's containers with fresh ones",
-            c::restart::run,
+        cmd("ps:restart", c::restart::run,
         ),
-        cmd(
-            "ps:restore",
-            "[<app>]",
-            "Brings back apps that ran before the server restarted",
-            c::restore::run,
+        cmd("ps:restore", c::restore::run,
         ),
-        cmd("ps:retire", "[<app>]", "", c::retire::run),
-        cmd(
-            "ps:scale",
-            "[--skip-deploy] [--format stdout|json] <app> [<proc>=<count>...]",
-            "Shows or changes how many containers each process type runs",
-            c::scale::run,
+        cmd("ps:retire", c::retire::run),
+        cmd("ps:scale", c::scale::run,
         ),
-        cmd(
-            "ps:set",
-            "[--global|<app>] <key> <value>",
-            "Sets or clears a ps property",
-            c::set::run,
+        cmd("ps:set", c::set::run,
         ),
-        cmd(
-            "ps:start",
-            "[--parallel count] [--all|<app>]",
-            "Starts a stopped app",
-            c::start::run,
+        cmd("ps:start", c::start::run,
         ),
-        cmd(
-            "ps:stop",
-            "[--parallel count] [--all|<app>]",
-            "Stops an app's containers",
-            c::stop::run,
+        cmd("ps:stop", c::stop::run,
         ),
     ],
-    default: None,
+    help_style: HelpStyle::Go,
+    help: &[
+        "ps:inspect <app>, Displays a sanitized version of docker inspect for an app",
+        "ps:rebuild [--parallel count] [--all|<app>], Rebuilds an app from source",
+        "ps:report [<app>] [<flag>], Displays a process report for one or more apps",
+        "ps:restart [--parallel count] [--all|<app>] [<process-name>], Restart an app",
+        "ps:restore [<app>], Start previously running apps e.g. after reboot",
+        "ps:scale [--skip-deploy] [--format stdout|json] <app> [<proc>=<count>...], Get/Set how many instances of a given process to run",
+        "ps:set <app> <key> <value>, Set or clear a ps property for an app",
+        "ps:start [--parallel count] [--all|<app>], Start an app",
+        "ps:stop [--parallel count] [--all|<app>], Stop an app",
+        "",
+    ],
+    bare: Bare::Help,
     register: hooks::register,
 };
 
@@ -103,20 +79,21 @@ mod tests {
     #[test]
     fn help_layout() {
         insta::assert_snapshot!(PLUGIN.help_text(), @r#"
-            Usage: dokku ps[:COMMAND]
+        Usage: dokku ps[:COMMAND]
 
-            Manage the processes of an app
+        Manage app processes
 
-            Additional commands:
-                ps:inspect <app>                                                           Shows docker inspect of the app's containers, secrets masked
-                ps:rebuild [--parallel count] [--all|<app>]                                Builds and deploys an app again from its source
-                ps:report [<app>] [<flag>]                                                 Shows the process settings and state of one or every app
-                ps:restart [--parallel count] [--all|<app>] [<process-name>]               Replaces an app's containers with fresh ones
-                ps:restore [<app>]                                                         Brings back apps that ran before the server restarted
-                ps:scale [--skip-deploy] [--format stdout|json] <app> [<proc>=<count>...]  Shows or changes how many containers each process type runs
-                ps:set [--global|<app>] <key> <value>                                      Sets or clears a ps property
-                ps:start [--parallel count] [--all|<app>]                                  Starts a stopped app
-                ps:stop [--parallel count] [--all|<app>]                                   Stops an app's containers
+        Additional commands:
+            ps:inspect <app>                                                           Displays a sanitized version of docker inspect for an app
+            ps:rebuild [--parallel count] [--all|<app>]                                Rebuilds an app from source
+            ps:report [<app>] [<flag>]                                                 Displays a process report for one or more apps
+            ps:restart [--parallel count] [--all|<app>] [<process-name>]               Restart an app
+            ps:restore [<app>]                                                         Start previously running apps e.g. after reboot
+            ps:scale [--skip-deploy] [--format stdout|json] <app> [<proc>=<count>...]  Get/Set how many instances of a given process to run
+            ps:set <app> <key> <value>                                                 Set or clear a ps property for an app
+            ps:start [--parallel count] [--all|<app>]                                  Start an app
+            ps:stop [--parallel count] [--all|<app>]                                   Stop an app
+            
             "#);
     }
 }

@@ -7,15 +7,14 @@ pub mod commands;
 pub mod container;
 
 use dokku_trigger::plugin::{no_triggers, Command, RunFn};
+use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::CorePlugin;
 
 use commands as c;
 
-const fn cmd(name: &'static str, args: &'static str, help: &'static str, run: RunFn) -> Command {
+const fn cmd(name: &'static str, run: RunFn) -> Command {
     Command {
         name,
-        args,
-        help,
         takes_app: true,
         run,
     }
@@ -25,42 +24,34 @@ const fn cmd(name: &'static str, args: &'static str, help: &'static str, run: Ru
 pub static PLUGIN: CorePlugin = CorePlugin {
     name: "run",
     description: "dokku core run plugin",
-    summary: "Run one-off commands in new containers of an app",
+    summary: "Run a one-off process inside a container",
     namespace: None,
     commands: &[
-        cmd(
-            "run",
-            "[-e|--env KEY=VALUE] [--no-tty] [--ttl-seconds SECONDS] <app> <cmd>",
-            "Runs a command in a new container from the app's current image",
-            c::run::run,
+        cmd("run", c::run::run,
         ),
-        cmd(
-            "run:detached",
-            "[-e|--env KEY=VALUE] [--force-tty] [--ttl-seconds SECONDS] <app> <cmd>",
-            "Starts a command in a new background container and prints its name",
-            c::detached::run,
+        cmd("run:detached", c::detached::run,
         ),
-        cmd(
-            "run:list",
-            "[--format json|stdout] <app>",
-            "Lists the app's running one-off containers",
-            c::list::run,
+        cmd("run:list", c::list::run,
         ),
-        cmd(
-            "run:logs",
-            "<app|--container CONTAINER> [-h] [-t] [-n num] [-q]",
-            "Shows the output of the app's one-off containers",
-            c::logs::run,
+        cmd("run:logs", c::logs::run,
         ),
-        cmd("run:retire", "[<app>]", "", c::retire::run),
-        cmd(
-            "run:stop",
-            "<app|--container CONTAINER>",
-            "Stops every one-off container of the app, or the one named",
-            c::stop::run,
+        cmd("run:retire", c::retire::run),
+        cmd("run:stop", c::stop::run,
         ),
     ],
-    default: Some(c::run::run),
+    help_style: HelpStyle::Bash,
+    help: &[
+        "run [-e|--env KEY=VALUE] [--no-tty] [--ttl-seconds SECONDS] <app> <cmd>, Run a command in a new container using the current app image",
+        "run:detached [-e|-env KEY=VALUE] [--force-tty] [--ttl-seconds SECONDS] <app> <cmd>, Run a command in a new detached container using the current app image",
+        "run:list [--format json|stdout] <app>, List all run containers for an app",
+        "run:logs <app|--container CONTAINER> [-h] [-t] [-n num] [-q], Display recent log output for run containers",
+        "run:retire [<app>], Stop all run containers for an app that have exceeded their active deadline",
+        "run:stop <app|--container CONTAINER>, Stops all run containers for an app or a specified run container",
+    ],
+    bare: Bare::Run {
+        run: c::run::run,
+        help_flag: false,
+    },
     register: no_triggers,
 };
 
@@ -73,14 +64,15 @@ mod tests {
         insta::assert_snapshot!(PLUGIN.help_text(), @r#"
         Usage: dokku run[:COMMAND]
 
-        Run one-off commands in new containers of an app
+        Run a one-off process inside a container
 
         Additional commands:
-            run [-e|--env KEY=VALUE] [--no-tty] [--ttl-seconds SECONDS] <app> <cmd>              Runs a command in a new container from the app's current image
-            run:detached [-e|--env KEY=VALUE] [--force-tty] [--ttl-seconds SECONDS] <app> <cmd>  Starts a command in a new background container and prints its name
-            run:list [--format json|stdout] <app>                                                Lists the app's running one-off containers
-            run:logs <app|--container CONTAINER> [-h] [-t] [-n num] [-q]                         Shows the output of the app's one-off containers
-            run:stop <app|--container CONTAINER>                                                 Stops every one-off container of the app, or the one named
+            run [-e|--env KEY=VALUE] [--no-tty] [--ttl-seconds SECONDS] <app> <cmd>              Run a command in a new container using the current app image
+            run:detached [-e|-env KEY=VALUE] [--force-tty] [--ttl-seconds SECONDS] <app> <cmd>   Run a command in a new detached container using the current app image
+            run:list [--format json|stdout] <app>                                                List all run containers for an app
+            run:logs <app|--container CONTAINER> [-h] [-t] [-n num] [-q]                         Display recent log output for run containers
+            run:retire [<app>]                                                                   Stop all run containers for an app that have exceeded their active deadline
+            run:stop <app|--container CONTAINER>                                                 Stops all run containers for an app or a specified run container
         "#);
     }
 }

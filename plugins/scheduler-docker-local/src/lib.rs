@@ -24,6 +24,7 @@ use dokku_trigger::deploy::{
     SchedulerInspect, SchedulerIsDeployed, SchedulerPostDelete, SchedulerPreRestore,
     SchedulerRegisterRetired, SchedulerRetire, SchedulerStop,
 };
+use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::plugin::{Command, RunFn};
 use dokku_trigger::triggers::{PostAppCloneSetup, PostAppRenameSetup};
 use dokku_trigger::{Bus, CorePlugin, ReportDef};
@@ -67,11 +68,9 @@ pub static SCHEMA: Schema = Schema {
 /// The report.
 pub static REPORT: ReportDef = ReportDef::new(&SCHEMA);
 
-const fn cmd(name: &'static str, args: &'static str, help: &'static str, run: RunFn) -> Command {
+const fn cmd(name: &'static str, run: RunFn) -> Command {
     Command {
         name,
-        args,
-        help,
         takes_app: true,
         run,
     }
@@ -81,23 +80,20 @@ const fn cmd(name: &'static str, args: &'static str, help: &'static str, run: Ru
 pub static PLUGIN: CorePlugin = CorePlugin {
     name: NAME,
     description: "dokku core scheduler-docker-local plugin",
-    summary: "Manage the docker-local scheduler of an app",
+    summary: "Manage the docker-local scheduler integration for an app",
     namespace: None,
     commands: &[
-        cmd(
-            "scheduler-docker-local:report",
-            "[<app>] [<flag>]",
-            "Shows the docker-local settings of one or every app",
-            commands::report::run,
+        cmd("scheduler-docker-local:report", commands::report::run,
         ),
-        cmd(
-            "scheduler-docker-local:set",
-            "[<app>|--global] <key> (<value>)",
-            "Sets or clears a docker-local property",
-            commands::set::run,
+        cmd("scheduler-docker-local:set", commands::set::run,
         ),
     ],
-    default: None,
+    help_style: HelpStyle::Bash,
+    help: &[
+        "scheduler-docker-local:report [<app>] [<flag>], Displays a scheduler-docker-local report for one or more apps",
+        "scheduler-docker-local:set [<app>|--global] <property> (<value>), Set or clear a scheduler-docker-local property for an app or globally",
+    ],
+    bare: Bare::Help,
     register,
 };
 
@@ -192,13 +188,13 @@ mod tests {
                    Scheduler docker local parallel schedule count:
             "#);
         insta::assert_snapshot!(PLUGIN.help_text(), @r#"
-            Usage: dokku scheduler-docker-local[:COMMAND]
+        Usage: dokku scheduler-docker-local[:COMMAND]
 
-            Manage the docker-local scheduler of an app
+        Manage the docker-local scheduler integration for an app
 
-            Additional commands:
-                scheduler-docker-local:report [<app>] [<flag>]               Shows the docker-local settings of one or every app
-                scheduler-docker-local:set [<app>|--global] <key> (<value>)  Sets or clears a docker-local property
+        Additional commands:
+            scheduler-docker-local:report [<app>] [<flag>]                     Displays a scheduler-docker-local report for one or more apps
+            scheduler-docker-local:set [<app>|--global] <property> (<value>)   Set or clear a scheduler-docker-local property for an app or globally
             "#);
     }
 }

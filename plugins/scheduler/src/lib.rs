@@ -10,6 +10,7 @@ use dokku_core::schema::{Prop, Schema};
 use dokku_core::set::Wording;
 use dokku_core::{Paths, Result};
 use dokku_trigger::deploy::{SchedulerDetect, SchedulerPostDelete, SchedulerStop};
+use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::plugin::{Command, RunFn};
 use dokku_trigger::triggers::{PostDelete, PreDelete};
 use dokku_trigger::{Bus, CorePlugin, ReportDef};
@@ -39,11 +40,9 @@ pub static SCHEMA: Schema = Schema {
 /// The report.
 pub static REPORT: ReportDef = ReportDef::new(&SCHEMA);
 
-const fn cmd(name: &'static str, args: &'static str, help: &'static str, run: RunFn) -> Command {
+const fn cmd(name: &'static str, run: RunFn) -> Command {
     Command {
         name,
-        args,
-        help,
         takes_app: true,
         run,
     }
@@ -53,23 +52,18 @@ const fn cmd(name: &'static str, args: &'static str, help: &'static str, run: Ru
 pub static PLUGIN: CorePlugin = CorePlugin {
     name: PLUGIN_NAME,
     description: "dokku core scheduler plugin",
-    summary: "Manage the scheduler integration for an app",
+    summary: "Manage scheduler settings for an app",
     namespace: None,
     commands: &[
-        cmd(
-            "scheduler:report",
-            "[<app>] [<flag>]",
-            "Shows the scheduler settings of one or every app",
-            commands::report::run,
-        ),
-        cmd(
-            "scheduler:set",
-            "[--global|<app>] <key> (<value>)",
-            "Sets or clears a scheduler property",
-            commands::set::run,
-        ),
+        cmd("scheduler:report", commands::report::run),
+        cmd("scheduler:set", commands::set::run),
     ],
-    default: None,
+    help_style: HelpStyle::Go,
+    help: &[
+        "scheduler:report [<app>] [<flag>], Displays a scheduler report for one or more apps",
+        "scheduler:set <app> <property> (<value>), Set or clear a scheduler property for an app",
+    ],
+    bare: Bare::Help,
     register,
 };
 
@@ -143,13 +137,13 @@ mod tests {
     #[test]
     fn help_layout() {
         insta::assert_snapshot!(PLUGIN.help_text(), @r#"
-            Usage: dokku scheduler[:COMMAND]
+        Usage: dokku scheduler[:COMMAND]
 
-            Manage the scheduler integration for an app
+        Manage scheduler settings for an app
 
-            Additional commands:
-                scheduler:report [<app>] [<flag>]               Shows the scheduler settings of one or every app
-                scheduler:set [--global|<app>] <key> (<value>)  Sets or clears a scheduler property
+        Additional commands:
+            scheduler:report [<app>] [<flag>]         Displays a scheduler report for one or more apps
+            scheduler:set <app> <property> (<value>)  Set or clear a scheduler property for an app
             "#);
     }
 }

@@ -8,6 +8,7 @@ pub mod keygen;
 pub mod ops;
 
 use dokku_trigger::plugin::no_triggers;
+use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::{Command, CorePlugin};
 
 use commands as c;
@@ -16,31 +17,31 @@ use commands as c;
 pub static PLUGIN: CorePlugin = CorePlugin {
     name: "ssh-keys",
     description: "dokku core ssh-keys plugin",
-    summary: "Manage which public ssh keys can reach Dokku",
+    summary: "Manage public ssh keys used for deployment",
     namespace: None,
     commands: &[
         Command {
             name: "ssh-keys:add",
-            args: "<name> [<key-file>]",
-            help: "Allow a public key in, read from a file or from stdin",
             takes_app: false,
             run: c::add::run,
         },
         Command {
             name: "ssh-keys:list",
-            args: "[--format text|json] [<name>]",
-            help: "Show the allowed keys, all or one name's",
             takes_app: false,
             run: c::list::run,
         },
         Command {
             name: "ssh-keys:remove",
-            args: "<name>|--fingerprint <fingerprint>",
-            help: "Revoke keys by name or by fingerprint",
             takes_app: false,
             run: c::remove::run,
         },
     ],
-    default: None,
+    help_style: HelpStyle::Bash,
+    help: &[
+        "ssh-keys:add <name> [/path/to/key], Add a new public key by pipe or path",
+        "ssh-keys:list [--format text|json] [<name>], List of all authorized dokku public ssh keys",
+        "ssh-keys:remove [--fingerprint fingerprint|<name>], Remove SSH public key by name",
+    ],
+    bare: Bare::Help,
     register: no_triggers,
 };

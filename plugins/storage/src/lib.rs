@@ -21,6 +21,7 @@ pub mod name;
 pub mod report;
 pub mod spec;
 
+use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::plugin::{Command, RunFn};
 use dokku_trigger::triggers::{
     ContainerArgs, DockerArgsProcessBuild, DockerArgsProcessDeploy, DockerArgsProcessRun, Install,
@@ -31,151 +32,37 @@ use dokku_trigger::{Bus, CorePlugin, Ctx};
 use attachment::PLUGIN as NAME;
 use commands as c;
 
-const fn cmd(
-    name: &'static str,
-    args: &'static str,
-    help: &'static str,
-    takes_app: bool,
-    run: RunFn,
-) -> Command {
+const fn cmd(name: &'static str, takes_app: bool, run: RunFn) -> Command {
     Command {
         name,
-        args,
-        help,
         takes_app,
         run,
     }
 }
 
-/// The commands, in help order. `storage:migrate` works but is not listed.
+/// The commands.
 const COMMANDS: &[Command] = &[
     cmd(
         "storage:annotations:report",
-        "[<name>] [<flag>]",
-        "Display annotations for one or more storage entries",
         false,
         c::annotations_report::run,
     ),
-    cmd(
-        "storage:annotations:set",
-        "<name> <key> [<value>]",
-        "Set or clear a single annotation on a storage entry",
-        false,
-        c::annotations_set::run,
-    ),
-    cmd(
-        "storage:create",
-        "<name> [<path>] [flags]",
-        "Register a named storage entry",
-        false,
-        c::create::run,
-    ),
-    cmd(
-        "storage:destroy",
-        "<name> [--force] [--destroy-host-dir]",
-        "Remove a named storage entry (must be unmounted from every app first)",
-        false,
-        c::destroy::run,
-    ),
-    cmd(
-        "storage:ensure-directory",
-        "[--chown option] <directory>",
-        "[DEPRECATED] use storage:create instead",
-        false,
-        c::ensure_directory::run,
-    ),
-    cmd(
-        "storage:exec",
-        "<name> [-- <cmd>...]",
-        "Run a command (or shell) in a temporary container that mounts the entry",
-        false,
-        c::exec::run,
-    ),
-    cmd(
-        "storage:info",
-        "<name> [--format text|json]",
-        "Show details for one storage entry",
-        false,
-        c::info::run,
-    ),
-    cmd(
-        "storage:labels:report",
-        "[<name>] [<flag>]",
-        "Display labels for one or more storage entries",
-        false,
-        c::labels_report::run,
-    ),
-    cmd(
-        "storage:labels:set",
-        "<name> <key> [<value>]",
-        "Set or clear a single label on a storage entry",
-        false,
-        c::labels_set::run,
-    ),
-    cmd(
-        "storage:list",
-        "<app> [--format text|json]",
-        "List bind mounts for an app's container(s) (legacy host:container view)",
-        true,
-        c::list::run,
-    ),
-    cmd(
-        "storage:list-entries",
-        "[--scheduler s] [--format text|json]",
-        "List registered storage entries",
-        false,
-        c::list_entries::run,
-    ),
-    cmd(
-        "storage:mount",
-        "<app> <name> --container-dir <path> [flags]",
-        "Mount a named entry into an app",
-        true,
-        c::mount::run,
-    ),
-    cmd(
-        "storage:mount",
-        "<app> <host-dir:container-dir>",
-        "[LEGACY] colon-form mount, docker-local only",
-        true,
-        c::mount::run,
-    ),
-    cmd(
-        "storage:report",
-        "[<app>] [<flag>]",
-        "Display a storage report for one or more apps",
-        true,
-        c::report::run,
-    ),
-    cmd(
-        "storage:report",
-        "--global",
-        "Display a cluster-wide entry inventory",
-        true,
-        c::report::run,
-    ),
-    cmd(
-        "storage:set",
-        "<name> <property> [<value>]",
-        "Update a storage entry in place",
-        false,
-        c::set::run,
-    ),
-    cmd(
-        "storage:unmount",
-        "<app> <name> [--container-dir <path>]",
-        "Remove an attachment",
-        true,
-        c::unmount::run,
-    ),
-    cmd(
-        "storage:wait",
-        "<name>",
-        "Block until a k3s entry's PVC is bound",
-        false,
-        c::wait::run,
-    ),
-    cmd("storage:migrate", "", "", true, c::migrate::run),
+    cmd("storage:annotations:set", false, c::annotations_set::run),
+    cmd("storage:create", false, c::create::run),
+    cmd("storage:destroy", false, c::destroy::run),
+    cmd("storage:ensure-directory", false, c::ensure_directory::run),
+    cmd("storage:exec", false, c::exec::run),
+    cmd("storage:info", false, c::info::run),
+    cmd("storage:labels:report", false, c::labels_report::run),
+    cmd("storage:labels:set", false, c::labels_set::run),
+    cmd("storage:list", true, c::list::run),
+    cmd("storage:list-entries", false, c::list_entries::run),
+    cmd("storage:mount", true, c::mount::run),
+    cmd("storage:report", true, c::report::run),
+    cmd("storage:set", false, c::set::run),
+    cmd("storage:unmount", true, c::unmount::run),
+    cmd("storage:wait", false, c::wait::run),
+    cmd("storage:migrate", true, c::migrate::run),
 ];
 
 /// The plugin descriptor.
@@ -185,7 +72,27 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     summary: "Manage mounted volumes",
     namespace: None,
     commands: COMMANDS,
-    default: None,
+    help_style: HelpStyle::Go,
+    help: &[
+        "storage:annotations:report [<name>] [<flag>], Displays annotations for one or more storage entries",
+        "storage:annotations:set <name> <key> [<value>], Set or clear an annotation on a storage entry",
+        "storage:create <name> [<path>] [flags], Register a named storage entry",
+        "storage:destroy <name> [--force] [--destroy-host-dir], Remove a named storage entry (must be unmounted from every app first)",
+        "storage:ensure-directory [--chown option] <directory>, [DEPRECATED] use storage:create instead",
+        "storage:exec <name> [-- <cmd>...], Run a command (or shell) in a temporary container that mounts the entry",
+        "storage:info <name> [--format text|json], Show details for one storage entry",
+        "storage:labels:report [<name>] [<flag>], Displays labels for one or more storage entries",
+        "storage:labels:set <name> <key> [<value>], Set or clear a label on a storage entry",
+        "storage:list <app> [--format text|json], List bind mounts for app's container(s) (host:container)",
+        "storage:list-entries [--scheduler s] [--format text|json], List registered storage entries",
+        "storage:migrate [<app>|--all], Re-run the legacy -v to attachment migration for an app",
+        "storage:mount <app> <host-dir:container-dir>, Create a new bind mount",
+        "storage:report [<app>] [<flag>], Displays a storage report for one or more apps",
+        "storage:set <name> <property> [<value>], Update a storage entry in place",
+        "storage:unmount <app> <host-dir:container-dir>, Remove an existing bind mount",
+        "storage:wait <name>, Wait for a storage entry's PVC to be bound (k3s)",
+    ],
+    bare: Bare::Help,
     register,
 };
 
@@ -241,24 +148,23 @@ mod tests {
         Manage mounted volumes
 
         Additional commands:
-            storage:annotations:report [<name>] [<flag>]               Display annotations for one or more storage entries
-            storage:annotations:set <name> <key> [<value>]             Set or clear a single annotation on a storage entry
+            storage:annotations:report [<name>] [<flag>]               Displays annotations for one or more storage entries
+            storage:annotations:set <name> <key> [<value>]             Set or clear an annotation on a storage entry
             storage:create <name> [<path>] [flags]                     Register a named storage entry
             storage:destroy <name> [--force] [--destroy-host-dir]      Remove a named storage entry (must be unmounted from every app first)
             storage:ensure-directory [--chown option] <directory>      [DEPRECATED] use storage:create instead
             storage:exec <name> [-- <cmd>...]                          Run a command (or shell) in a temporary container that mounts the entry
             storage:info <name> [--format text|json]                   Show details for one storage entry
-            storage:labels:report [<name>] [<flag>]                    Display labels for one or more storage entries
-            storage:labels:set <name> <key> [<value>]                  Set or clear a single label on a storage entry
-            storage:list <app> [--format text|json]                    List bind mounts for an app's container(s) (legacy host:container view)
+            storage:labels:report [<name>] [<flag>]                    Displays labels for one or more storage entries
+            storage:labels:set <name> <key> [<value>]                  Set or clear a label on a storage entry
+            storage:list <app> [--format text|json]                    List bind mounts for app's container(s) (host:container)
             storage:list-entries [--scheduler s] [--format text|json]  List registered storage entries
-            storage:mount <app> <name> --container-dir <path> [flags]  Mount a named entry into an app
-            storage:mount <app> <host-dir:container-dir>               [LEGACY] colon-form mount, docker-local only
-            storage:report [<app>] [<flag>]                            Display a storage report for one or more apps
-            storage:report --global                                    Display a cluster-wide entry inventory
+            storage:migrate [<app>|--all]                              Re-run the legacy -v to attachment migration for an app
+            storage:mount <app> <host-dir:container-dir>               Create a new bind mount
+            storage:report [<app>] [<flag>]                            Displays a storage report for one or more apps
             storage:set <name> <property> [<value>]                    Update a storage entry in place
-            storage:unmount <app> <name> [--container-dir <path>]      Remove an attachment
-            storage:wait <name>                                        Block until a k3s entry's PVC is bound
+            storage:unmount <app> <host-dir:container-dir>             Remove an existing bind mount
+            storage:wait <name>                                        Wait for a storage entry's PVC to be bound (k3s)
         ");
     }
 }

@@ -303,24 +303,24 @@ fn app_flag_and_env_supply_the_app() {
 fn help_text() {
     let e = Env::new();
     let help = e.run(&["apps:help"]).ok().to_string();
-    assert_eq!(help, e.run(&["apps"]).ok());
+    assert_eq!(help, e.run(&["apps", "--help"]).ok());
     insta::assert_snapshot!(help, @r"
     Usage: dokku apps[:COMMAND]
 
     Manage apps
 
     Additional commands:
-        apps:clone <old-app> <new-app>             Clones an app
-        apps:create <app>                          Create a new app
-        apps:destroy <app>                         Permanently destroy an app
-        apps:exists <app>                          Checks if an app exists
-        apps:list [--format stdout|json]           List your apps
-        apps:lock <app>                            Locks an app for deployment
-        apps:locked <app>                          Checks if an app is locked for deployment
-        apps:rename <old-app> <new-app>            Rename an app
-        apps:report [<app>] [<flag>]               Display report about an app
-        apps:set [--global] <app> <key> (<value>)  Set or clear an apps property for an app
-        apps:unlock <app>                          Unlocks an app for deployment
+        apps:clone <old-app> <new-app>         Clones an app
+        apps:create <app>                      Create a new app
+        apps:destroy <app>                     Permanently destroy an app
+        apps:exists <app>                      Checks if an app exists
+        apps:list [--format stdout|json]       List your apps
+        apps:lock <app>                        Locks an app for deployment
+        apps:locked <app>                      Checks if an app is locked for deployment
+        apps:rename <old-app> <new-app>        Rename an app
+        apps:report [<app>] [<flag>]           Display report about an app
+        apps:set <app>|--global <key> <value>  Set or clear an apps property
+        apps:unlock <app>                      Unlocks an app for deployment
     ");
 }
 

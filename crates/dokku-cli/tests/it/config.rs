@@ -531,16 +531,18 @@ fn help_lists_the_commands() {
     Manage global and app-specific config vars
 
     Additional commands:
-        config:show (<app>|--global)                                                          Pretty-print an app or global environment
-        config:bundle (<app>|--global) [--merged]                                             Bundle environment into tarfile
-        config:clear (<app>|--global)                                                         Clears environment variables
-        config:export (<app>|--global) [--format <format>]                                    Export a global or app environment
-        config:get (<app>|--global) KEY                                                       Display a global or app-specific config value
-        config:keys (<app>|--global) [--merged]                                               Show keys set in environment
+        config (<app>|--global)                                                               Pretty-print an app or global environment
+        config:bundle [--merged] (<app>|--global)                                             Bundle environment into tarfile
+        config:clear [--no-restart] (<app>|--global)                                          Clears environment variables
+        config:export [--format=FORMAT] [--merged] (<app>|--global)                           Export a global or app environment
+        config:get [--quoted] (<app>|--global) KEY                                            Display a global or app-specific config value
+        config:import [--no-restart] [--replace] (<app>|--global) [FILE|-]                    Import environment from file
+        config:keys [--merged] (<app>|--global)                                               Show keys set in environment
+        config:show [--merged] (<app>|--global)                                               Show keys set in environment
         config:set [--encoded] [--no-restart] (<app>|--global) KEY1=VALUE1 [KEY2=VALUE2 ...]  Set one or more config vars
         config:unset [--no-restart] (<app>|--global) KEY1 [KEY2 ...]                          Unset one or more config vars
     ");
-    assert_eq!(e.run(&["config"]).ok(), help.stdout);
+    assert_eq!(e.run(&["config", "--help"]).ok(), help.stdout);
     assert!(
         e.run(&["help"]).ok().contains("    config "),
         "dokku help lists the config plugin"

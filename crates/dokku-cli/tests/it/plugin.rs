@@ -431,7 +431,7 @@ fn hello_sample_plugin_verbatim() {
         "{help}"
     );
     let all = e.run(&["help"]).ok().to_string();
-    assert!(all.contains("Community plugin commands:\n\n    hello <app>  Says \"Hello <app>\"\n    hello:world  Says \"Hello world\"\n"), "{all}");
+    assert!(all.contains("Community plugin commands:\n\n    hello <app>   Says \"Hello <app>\"\n    hello:world   Says \"Hello world\"\n"), "{all}");
     // The sample puts the command name back in front of the arguments before
     // reading `$1`, so it greets `hello` whatever app is given.
     fail(&e.run(&["hello", "myapp"]), "App hello does not exist");

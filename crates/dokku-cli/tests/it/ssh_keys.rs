@@ -228,9 +228,9 @@ fn help_and_no_keys() {
     let h = e.run(&["ssh-keys:help"]).ok().to_string();
     assert!(h.starts_with("Usage: dokku ssh-keys[:COMMAND]\n"), "{h}");
     for c in [
-        "ssh-keys:add <name> [<key-file>]",
+        "ssh-keys:add <name> [/path/to/key]",
         "ssh-keys:list [--format text|json] [<name>]",
-        "ssh-keys:remove",
+        "ssh-keys:remove [--fingerprint fingerprint|<name>]",
     ] {
         assert!(h.contains(c), "{h}");
     }

@@ -1206,7 +1206,7 @@ fn help_lists_storage_commands() {
         help.contains("storage:mount <app> <host-dir:container-dir>"),
         "{help}"
     );
-    assert!(!help.contains("storage:migrate"), "{help}");
+    assert!(help.contains("storage:migrate [<app>|--all]"), "{help}");
 }
 
 mod real_docker {

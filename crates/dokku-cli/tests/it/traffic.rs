@@ -450,15 +450,15 @@ fn nginx_settings_and_help() {
     Manage the nginx proxy
 
     Additional commands:
-        nginx:access-logs <app> [-t]                 Show the nginx access logs for an application (-t follows)
-        nginx:error-logs <app> [-t]                  Show the nginx error logs for an application (-t follows)
-        nginx:reload                                 Reloads the nginx server config
-        nginx:report [<app>] [<flag>|--format json]  Displays a nginx report for one or more apps
-        nginx:set <app> <property> (<value>)         Set or clear an nginx property for an app
-        nginx:show-config <app>                      Display app nginx config
-        nginx:start                                  Starts the nginx server
-        nginx:stop                                   Stops the nginx server
-        nginx:validate-config [<app>] [--clean]      Validates and optionally cleans up invalid nginx configurations
+        nginx:access-logs <app> [-t]              Show the nginx access logs for an application (-t follows)
+        nginx:error-logs <app> [-t]               Show the nginx error logs for an application (-t follows)
+        nginx:reload                              Reloads the nginx server config
+        nginx:report [<app>] [<flag>]             Displays an nginx report for one or more apps
+        nginx:set <app> <property> (<value>)      Set or clear an nginx property for an app
+        nginx:show-config <app>                   Display app nginx config
+        nginx:start                               Starts the nginx server
+        nginx:stop                                Stops the nginx server
+        nginx:validate-config [<app>] [--clean]   Validates and optionally cleans up invalid nginx configurations
     ");
     assert_eq!(
         err(&e.run(&["nginx:set", "app"])),

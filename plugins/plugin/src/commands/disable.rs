@@ -6,8 +6,6 @@ use dokku_trigger::{Command, Ctx};
 /// The command.
 pub const COMMAND: Command = Command {
     name: "plugin:disable",
-    args: "<name>",
-    help: "Turn off an installed third-party plugin",
     takes_app: false,
     run,
 };

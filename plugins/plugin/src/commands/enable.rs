@@ -6,8 +6,6 @@ use dokku_trigger::{Command, Ctx};
 /// The command.
 pub const COMMAND: Command = Command {
     name: "plugin:enable",
-    args: "<name>",
-    help: "Turn a disabled plugin back on",
     takes_app: false,
     run,
 };

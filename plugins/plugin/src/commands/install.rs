@@ -10,8 +10,6 @@ use crate::install::InstallRequest;
 /// The command.
 pub const COMMAND: Command = Command {
     name: "plugin:install",
-    args: "[--core|git-url] [--committish branch|commit|tag] [--name custom-plugin-name] [--skip-install-trigger]",
-    help: "Fetch a plugin from a url, pinned if asked, then run the install trigger (alone, or for core plugins only)",
     takes_app: false,
     run,
 };

@@ -9,8 +9,6 @@ use crate::fire::{fire, Scope};
 /// The command.
 pub const COMMAND: Command = Command {
     name: "plugin:install-dependencies",
-    args: "[--core]",
-    help: "Run the dependencies trigger of enabled plugins (or of core plugins only)",
     takes_app: false,
     run,
 };

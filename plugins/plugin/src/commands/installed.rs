@@ -6,8 +6,6 @@ use dokku_trigger::{Command, Ctx};
 /// The command.
 pub const COMMAND: Command = Command {
     name: "plugin:installed",
-    args: "<name>",
-    help: "Exit zero when the named plugin is installed, non-zero otherwise",
     takes_app: false,
     run,
 };

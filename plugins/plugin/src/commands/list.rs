@@ -9,8 +9,6 @@ use crate::list::Format;
 /// The command.
 pub const COMMAND: Command = Command {
     name: "plugin:list",
-    args: "[--format stdout|json]",
-    help: "Show installed plugins with their version and state",
     takes_app: false,
     run,
 };

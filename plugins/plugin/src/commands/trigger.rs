@@ -7,8 +7,6 @@ use dokku_trigger::{Command, Ctx};
 /// The command.
 pub const COMMAND: Command = Command {
     name: "plugin:trigger",
-    args: "<args...>",
-    help: "Fire a plugin trigger by name with the given arguments",
     takes_app: false,
     run,
 };

@@ -6,8 +6,6 @@ use dokku_trigger::{Command, Ctx};
 /// The command.
 pub const COMMAND: Command = Command {
     name: "plugin:uninstall",
-    args: "<name>",
-    help: "Remove a third-party plugin from the server",
     takes_app: false,
     run,
 };

@@ -6,8 +6,6 @@ use dokku_trigger::{Command, Ctx};
 /// The command.
 pub const COMMAND: Command = Command {
     name: "plugin:update",
-    args: "[name [branch|commit|tag]]",
-    help: "Pull a git-backed plugin, pinned if asked, then run the update trigger",
     takes_app: false,
     run,
 };

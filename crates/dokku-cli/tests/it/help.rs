@@ -1,0 +1,271 @@
+//! Help output, compared byte for byte with what Dokku 0.38 prints: every
+//! shipped plugin's `<topic>:help`, `<topic> --help` and bare `<topic>`,
+//! the topic aliases, and `dokku help [--all]`.
+//!
+//! The expected texts under `help/` are Dokku's help pages (its interface
+//! text); `help-all.txt` was laid out with `LC_ALL=C sort` and util-linux
+//! `column -t -s,` from those pages' lists.
+
+use std::process::Command;
+
+use crate::harness::{Env, Run};
+
+/// Every shipped topic with Dokku's `<topic>:help` output.
+const PAGES: &[(&str, &str)] = &[
+    ("app-json", include_str!("help/app-json.txt")),
+    ("apps", include_str!("help/apps.txt")),
+    ("builder", include_str!("help/builder.txt")),
+    (
+        "builder-dockerfile",
+        include_str!("help/builder-dockerfile.txt"),
+    ),
+    (
+        "builder-herokuish",
+        include_str!("help/builder-herokuish.txt"),
+    ),
+    ("builder-null", include_str!("help/builder-null.txt")),
+    ("builder-pack", include_str!("help/builder-pack.txt")),
+    ("certs", include_str!("help/certs.txt")),
+    ("checks", include_str!("help/checks.txt")),
+    ("config", include_str!("help/config.txt")),
+    ("docker-options", include_str!("help/docker-options.txt")),
+    ("domains", include_str!("help/domains.txt")),
+    ("enter", include_str!("help/enter.txt")),
+    ("git", include_str!("help/git.txt")),
+    ("logs", include_str!("help/logs.txt")),
+    ("network", include_str!("help/network.txt")),
+    ("nginx", include_str!("help/nginx.txt")),
+    ("plugin", include_str!("help/plugin.txt")),
+    ("ports", include_str!("help/ports.txt")),
+    ("proxy", include_str!("help/proxy.txt")),
+    ("ps", include_str!("help/ps.txt")),
+    ("run", include_str!("help/run.txt")),
+    ("scheduler", include_str!("help/scheduler.txt")),
+    (
+        "scheduler-docker-local",
+        include_str!("help/scheduler-docker-local.txt"),
+    ),
+    ("ssh-keys", include_str!("help/ssh-keys.txt")),
+    ("storage", include_str!("help/storage.txt")),
+];
+
+/// Topics whose bare `dokku <topic>` runs a command instead of printing help.
+const RUN_BARE: &[&str] = &["apps", "config", "logs", "enter", "run"];
+
+/// Topics where `--help` is handed to the command rather than shown as help.
+const NO_HELP_FLAG: &[&str] = &["enter", "run", "builder-null"];
+
+/// `dokku help` with no terminal: the list alone.
+const LIST: &str = include_str!("help/help.txt");
+const LIST_ALL: &str = include_str!("help/help-all.txt");
+const HEADER: &str = "Usage: dokku [--quiet|--trace|--force] COMMAND <app> [command-specific-options]\n\nPrimary help options, type \"dokku COMMAND:help\" for more details, or dokku help --all to see all commands.\n\nCommands:\n\n";
+
+fn page(topic: &str) -> &'static str {
+    PAGES
+        .iter()
+        .find(|(t, _)| *t == topic)
+        .map(|(_, p)| *p)
+        .unwrap_or_else(|| panic!("no page for {topic}"))
+}
+
+#[track_caller]
+fn assert_help(r: &Run, expected: &str, what: &str) {
+    assert_eq!(r.code, 0, "{what}: {}", r.stderr);
+    assert_eq!(r.stderr, "", "{what}");
+    assert_eq!(r.stdout, expected, "{what}");
+}
+
+#[track_caller]
+fn assert_not_a_command(r: &Run, words: &str) {
+    assert_eq!(r.code, 1, "{words}: {}", r.stdout);
+    assert_eq!(r.stdout, "", "{words}");
+    assert_eq!(
+        r.stderr,
+        format!(" !     `{words}` is not a dokku command.\n !     See `dokku help` for a list of available commands.\n")
+    );
+}
+
+#[test]
+fn every_topic_help_matches_dokku() {
+    let e = Env::new();
+    for (topic, expected) in PAGES {
+        assert_help(&e.run(&[&format!("{topic}:help")]), expected, topic);
+    }
+}
+
+#[test]
+fn quiet_does_not_hide_help() {
+    let e = Env::new();
+    for topic in ["apps", "ps", "git", "storage"] {
+        assert_help(
+            &e.run(&["--quiet", &format!("{topic}:help")]),
+            page(topic),
+            topic,
+        );
+    }
+}
+
+#[test]
+fn help_flag_prints_the_page() {
+    let e = Env::new();
+    for (topic, expected) in PAGES {
+        if NO_HELP_FLAG.contains(topic) {
+            continue;
+        }
+        assert_help(&e.run(&[topic, "--help"]), expected, topic);
+    }
+    // Go flag parsing takes `-h` too, and only among the leading flags.
+    assert_help(&e.run(&["apps", "-h"]), page("apps"), "apps -h");
+    let r = e.run(&["config", "nosuchapp", "--help"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert_eq!(r.stdout, "");
+}
+
+#[test]
+fn bare_topic_prints_the_page() {
+    let e = Env::new();
+    for (topic, expected) in PAGES {
+        if RUN_BARE.contains(topic) || *topic == "builder-null" {
+            continue;
+        }
+        assert_help(&e.run(&[topic]), expected, topic);
+        // Whatever follows, the page is printed.
+        assert_help(&e.run(&[topic, "anything"]), expected, topic);
+    }
+}
+
+#[test]
+fn bare_topics_that_run_a_command() {
+    let e = Env::new();
+    e.create_app("web");
+    assert_eq!(e.run(&["apps"]).ok(), e.run(&["apps:list"]).ok());
+    assert!(e.run(&["apps"]).ok().contains("web\n"));
+    for topic in ["config", "logs", "enter", "run"] {
+        let r = e.run(&[topic]);
+        assert_ne!(r.code, 0, "{topic}: {}", r.stdout);
+        assert!(!r.stdout.starts_with("Usage:"), "{topic}: {}", r.stdout);
+    }
+    let r = e.run(&["config", "web"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.starts_with("Usage:"), "{}", r.stdout);
+}
+
+#[test]
+fn builder_null_has_a_page_but_no_command() {
+    let e = Env::new();
+    assert_help(
+        &e.run(&["builder-null:help"]),
+        "Usage: dokku builder-null[:COMMAND]\n\nNo-op builder plugin\n\n",
+        "builder-null:help",
+    );
+    assert_not_a_command(&e.run(&["builder-null"]), "builder-null");
+}
+
+#[test]
+fn aliases_reach_their_plugin() {
+    let e = Env::new();
+    for (alias, topic) in [
+        ("dockerfile", "builder-dockerfile"),
+        ("herokuish", "builder-herokuish"),
+        ("pack", "builder-pack"),
+        ("docker-local", "scheduler-docker-local"),
+    ] {
+        assert_help(&e.run(&[&format!("{alias}:help")]), page(topic), alias);
+        assert_help(&e.run(&[alias]), page(topic), alias);
+    }
+    e.create_app("web");
+    e.run(&[
+        "dockerfile:set",
+        "web",
+        "dockerfile-path",
+        "Other.dockerfile",
+    ])
+    .ok();
+    let r = e.run(&[
+        "builder-dockerfile:report",
+        "web",
+        "--builder-dockerfile-dockerfile-path",
+    ]);
+    assert_eq!(r.ok(), "Other.dockerfile\n");
+}
+
+#[test]
+fn plugin_directory_name_is_not_a_topic() {
+    let e = Env::new();
+    assert_not_a_command(&e.run(&["nginx-vhosts:help"]), "nginx-vhosts:help");
+    assert_not_a_command(&e.run(&["report:help"]), "report:help");
+}
+
+#[test]
+fn standard_commands_print_their_line() {
+    let e = Env::new();
+    assert_help(
+        &e.run(&["version:help"]),
+        "    version    Print dokku's version\n",
+        "version:help",
+    );
+}
+
+#[test]
+fn help_without_a_terminal_is_the_list_alone() {
+    let e = Env::new();
+    assert_help(&e.run(&["help"]), LIST, "help");
+    assert_help(&e.run(&[]), LIST, "no command");
+    assert_help(&e.run(&["--help"]), LIST, "--help");
+    assert_help(&e.run(&["help", "--all"]), LIST_ALL, "help --all");
+}
+
+/// Run the binary on a pseudo-terminal (util-linux `script`), which turns
+/// the line ends into CRLF.
+fn run_on_tty(e: &Env, args: &str) -> Run {
+    let template = e.cmd(&[]);
+    let mut c = Command::new("script");
+    c.env_clear();
+    for (k, v) in template.get_envs() {
+        if let Some(v) = v {
+            c.env(k, v);
+        }
+    }
+    let line = format!("{} {args}", env!("CARGO_BIN_EXE_dokku"));
+    let mut r: Run = c
+        .args(["-qec", &line, "/dev/null"])
+        .output()
+        .expect("spawn script")
+        .into();
+    r.stdout = r.stdout.replace("\r\n", "\n");
+    r
+}
+
+#[test]
+fn help_on_a_terminal_has_the_header() {
+    let e = Env::new();
+    assert_help(&run_on_tty(&e, "help"), &format!("{HEADER}{LIST}"), "help");
+    assert_help(
+        &run_on_tty(&e, "help --all"),
+        &format!("{HEADER}{LIST_ALL}"),
+        "help --all",
+    );
+    assert_help(&run_on_tty(&e, "--quiet help"), LIST, "--quiet help");
+}
+
+#[test]
+fn community_commands_follow_under_their_heading() {
+    let e = Env::new();
+    let dir = e.lib().join("plugins/available/hello");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(
+        dir.join("plugin.toml"),
+        "[plugin]\ndescription = \"hello\"\nversion = \"0.1.0\"\n[plugin.config]\n",
+    )
+    .expect("toml");
+    let script = "#!/usr/bin/env bash\ncase \"$1\" in\n  help)\n    echo \"    hello:world <app>, Say hello, loudly\"\n    echo \"    hello, Say hello\"\n    ;;\n  *) exit 10 ;;\nesac\n";
+    std::fs::write(dir.join("commands"), script).expect("commands");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(dir.join("commands"), std::fs::Permissions::from_mode(0o755))
+        .expect("chmod");
+    std::os::unix::fs::symlink(&dir, e.lib().join("plugins/enabled/hello")).expect("enable");
+    let expected = format!(
+        "{LIST}\nCommunity plugin commands:\n\n    hello               Say hello  \n    hello:world <app>   Say hello   loudly\n"
+    );
+    assert_help(&e.run(&["help"]), &expected, "help");
+}
