@@ -1,4 +1,5 @@
-//! The per-app deploy lock: Dokku's visible `$DOKKU_ROOT/<app>/.deploy.lock`.
+//! The per-app deploy lock: Dokku's visible
+//! `$DOKKU_LIB_ROOT/data/apps/<app>/.deploy.lock`.
 //!
 //! `apps:lock` creates the file empty to refuse deploys until `apps:unlock`.
 //! A deploy creates it too, writes its pid into it and holds an `flock` on
@@ -63,6 +64,9 @@ impl DeployLock {
                 *n += 1;
                 return Ok(DeployLock { path, inner: None });
             }
+        }
+        if let Some(dir) = path.parent() {
+            crate::fsutil::ensure_dir(dir)?;
         }
         let (file, fresh) = match OpenOptions::new()
             .read(true)

@@ -15,7 +15,7 @@ fn mkapp(e: &Env, app: &str) {
 }
 
 fn env_file(e: &Env, name: &str) -> PathBuf {
-    e.lib().join("config/config").join(name).join("ENV")
+    e.lib().join("config").join(name).join("ENV")
 }
 
 fn read_env(e: &Env, name: &str) -> BTreeMap<String, String> {

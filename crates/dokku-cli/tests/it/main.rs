@@ -6,6 +6,7 @@ mod harness;
 mod apps;
 mod cli;
 mod config;
+mod layout;
 mod plugin;
 mod reports;
 
