@@ -154,3 +154,21 @@ pub fn ensure_app_data_dirs(ctx: &Ctx, plugin: &str) -> Result<()> {
     }
     Ok(())
 }
+
+/// Hand a property tree to the system user with Dokku's modes: directories
+/// 0755, property files 0600 (for trees an older version left root-owned).
+pub fn reown_property_tree(dir: &std::path::Path) -> Result<()> {
+    dokku_core::fsutil::set_permissions(dir, 0o755)?;
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    for e in entries.flatten() {
+        let path = e.path();
+        match e.file_type() {
+            Ok(t) if t.is_dir() => reown_property_tree(&path)?,
+            Ok(t) if t.is_file() => dokku_core::fsutil::set_permissions(&path, 0o600)?,
+            _ => {}
+        }
+    }
+    Ok(())
+}

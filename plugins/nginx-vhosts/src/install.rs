@@ -87,7 +87,7 @@ pub fn move_property_root(ctx: &Ctx) -> Result<()> {
     let new = ctx.paths.plugin_config_dir(crate::props::STORE);
     if !new.exists() {
         std::fs::rename(&old, &new).map_err(|e| dokku_core::Error::io("rename", &old, e))?;
-        return Ok(());
+        return migrate::reown_property_tree(&new);
     }
     let scopes =
         std::fs::read_dir(&old).map_err(|e| dokku_core::Error::io("read directory", &old, e))?;
@@ -104,5 +104,6 @@ pub fn move_property_root(ctx: &Ctx) -> Result<()> {
             }
         }
     }
-    fsutil::remove_dir_all(&old)
+    fsutil::remove_dir_all(&old)?;
+    migrate::reown_property_tree(&new)
 }

@@ -22,7 +22,7 @@ fn sh(cmd: &mut Command) -> Run {
     cmd.stdin(Stdio::null()).output().expect("spawn").into()
 }
 
-/// A system user for one test. Its home is not DOKKU_ROOT, so the install
+/// A system user for one test, in the `docker` group. Its home is not DOKKU_ROOT, so the install
 /// step treats the roots as a scratch installation and leaves /etc alone.
 struct Account {
     name: String,
@@ -38,6 +38,8 @@ impl Account {
             let r = sh(Command::new("useradd")
                 .args(["--system", "--user-group", "--no-create-home"])
                 .args(["--home-dir", "/nonexistent", "--shell", "/bin/bash"])
+                // As the package does: the system user may use the engine.
+                .args(["--groups", "docker"])
                 .arg(&name));
             if r.code == 0 {
                 let uid = sh(Command::new("id").args(["-u", &name]))
@@ -235,7 +237,7 @@ fn install_moves_old_state_to_dokku_paths_owners_and_modes() {
             &["config:export", "--format", "envfile", "--merged", "web"]
         )
         .ok(),
-        "A=1\nG=g\nGX=3\nX=1 2\n"
+        "A=1\nG=\"g\"\nGX=3\nX=\"1 2\"\n"
     );
     // The deploy reads the merged env through the config-export trigger.
     assert_eq!(
@@ -252,7 +254,7 @@ fn install_moves_old_state_to_dokku_paths_owners_and_modes() {
             ]
         )
         .ok(),
-        "A=1\nG=g\nGX=3\nX=1 2\n"
+        "A=1\nG=\"g\"\nGX=3\nX=\"1 2\"\n"
     );
 
     // apps:clone and apps:rename carry the env, apps:destroy removes it.
