@@ -178,6 +178,8 @@ mod tests {
         let (_d, paths) = setup();
         let (out, cap) = Output::captured(false);
         let file = deploy_lock_path(&paths, "app");
+        assert!(file.ends_with("lib/data/apps/app/.deploy.lock"));
+        std::fs::create_dir_all(file.parent().expect("dir")).expect("data dir");
         std::fs::write(&file, "").expect("apps:lock");
         let e = DeployLock::acquire(&paths, "app", &out).expect_err("locked");
         assert_eq!(e.to_string(), UNLOCK_HINT);
