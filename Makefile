@@ -53,14 +53,19 @@ install: build
 	printf '%s\n' "$(PREFIX)/bin/dokku" > $(DOKKU_ROOT)/.sshcommand
 	chown $(DOKKU_USER):$(DOKKU_USER) $(DOKKU_ROOT)/.sshcommand
 	install -d -m 0700 -o $(DOKKU_USER) -g $(DOKKU_USER) $(DOKKU_ROOT)/.ssh
+	install -d -m 0755 -o $(DOKKU_USER) -g $(DOKKU_USER) $(DOKKU_ROOT)/.dokkurc
+	chown -R $(DOKKU_USER):$(DOKKU_USER) $(DOKKU_ROOT)/.dokkurc
 	test -e $(DOKKU_ROOT)/.ssh/authorized_keys || install -m 0600 -o $(DOKKU_USER) -g $(DOKKU_USER) /dev/null $(DOKKU_ROOT)/.ssh/authorized_keys
 	command -v nginx >/dev/null 2>&1 || test -x /usr/sbin/nginx || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx)
 	command -v openssl >/dev/null 2>&1 || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl)
 	install -d -m 0755 $(NGINX_CONF_DIR)
-	if [ -L /etc/nginx/sites-enabled/default ]; then rm -f /etc/nginx/sites-enabled/default; \
-	elif [ -e /etc/nginx/sites-enabled/default ]; then mv -f /etc/nginx/sites-enabled/default /etc/nginx/sites-available/default.dokku-disabled; fi
-	if [ -e $(NGINX_CONF_DIR)/default.conf ]; then mv -f $(NGINX_CONF_DIR)/default.conf $(NGINX_CONF_DIR)/default.conf.dokku-disabled; fi
-	test -e $(NGINX_CONF_DIR)/00-default-vhost.conf || install -m 0644 plugins/nginx-vhosts/templates/default-site.conf $(NGINX_CONF_DIR)/00-default-vhost.conf
+	if [ ! -e $(NGINX_CONF_DIR)/00-default-vhost.conf ]; then \
+	  rm -f /etc/nginx/sites-enabled/default; \
+	  for f in /etc/nginx/sites-available/default $(NGINX_CONF_DIR)/default.conf; do \
+	    if [ -e "$$f" ] && [ ! -L "$$f" ]; then mv -f "$$f" "$$f.dokku-disabled"; fi; \
+	  done; \
+	  install -m 0644 -o root -g root plugins/nginx-vhosts/templates/default-site.conf $(NGINX_CONF_DIR)/00-default-vhost.conf; \
+	fi
 	install -d -m 0750 /etc/sudoers.d
 	printf '%%%s ALL=(ALL) NOPASSWD:%s -t, %s -t -c *, %s -s reload, %s -s quit, %s "", /usr/bin/systemctl reload nginx, /usr/bin/systemctl start nginx, /usr/bin/systemctl stop nginx\n' $(DOKKU_USER) $(NGINX_BIN) $(NGINX_BIN) $(NGINX_BIN) $(NGINX_BIN) $(NGINX_BIN) > /etc/sudoers.d/dokku-nginx
 	chmod 0440 /etc/sudoers.d/dokku-nginx

@@ -70,8 +70,15 @@ pub fn list(paths: &Paths) -> Vec<String> {
     apps
 }
 
-/// Path of the deploy lock file Dokku uses (`$DOKKU_ROOT/<app>/.deploy.lock`).
+/// Path of the deploy lock file Dokku uses
+/// (`$DOKKU_LIB_ROOT/data/apps/<app>/.deploy.lock`).
 pub fn deploy_lock_path(paths: &Paths, app: &str) -> std::path::PathBuf {
+    paths.plugin_data_dir("apps").join(app).join(".deploy.lock")
+}
+
+/// Where versions before the layout change kept the deploy lock
+/// (`$DOKKU_ROOT/<app>/.deploy.lock`); moved at install.
+pub fn legacy_deploy_lock_path(paths: &Paths, app: &str) -> std::path::PathBuf {
     paths.app_dir(app).join(".deploy.lock")
 }
 

@@ -1,4 +1,5 @@
-//! The per-app deploy lock: Dokku's visible `$DOKKU_ROOT/<app>/.deploy.lock`.
+//! The per-app deploy lock: Dokku's visible
+//! `$DOKKU_LIB_ROOT/data/apps/<app>/.deploy.lock`.
 //!
 //! `apps:lock` creates the file empty to refuse deploys until `apps:unlock`.
 //! A deploy creates it too, writes its pid into it and holds an `flock` on
@@ -63,6 +64,9 @@ impl DeployLock {
                 *n += 1;
                 return Ok(DeployLock { path, inner: None });
             }
+        }
+        if let Some(dir) = path.parent() {
+            crate::fsutil::ensure_dir(dir)?;
         }
         let (file, fresh) = match OpenOptions::new()
             .read(true)
@@ -174,6 +178,8 @@ mod tests {
         let (_d, paths) = setup();
         let (out, cap) = Output::captured(false);
         let file = deploy_lock_path(&paths, "app");
+        assert!(file.ends_with("lib/data/apps/app/.deploy.lock"));
+        std::fs::create_dir_all(file.parent().expect("dir")).expect("data dir");
         std::fs::write(&file, "").expect("apps:lock");
         let e = DeployLock::acquire(&paths, "app", &out).expect_err("locked");
         assert_eq!(e.to_string(), UNLOCK_HINT);

@@ -78,6 +78,16 @@ pub fn write_atomic(path: &Path, data: &[u8], mode: u32) -> Result<()> {
     result
 }
 
+/// Dokku's `SetPermissions`: chmod `path` to `mode` and, when running as
+/// root, hand it to the system user. Used at install to re-own what an
+/// older version (or a root shell) left behind.
+pub fn set_permissions(path: &Path, mode: u32) -> Result<()> {
+    fs::set_permissions(path, fs::Permissions::from_mode(mode))
+        .map_err(|e| Error::io("chmod", path, e))?;
+    chown_to_system(path);
+    Ok(())
+}
+
 /// Read a file to a string; `None` when it does not exist.
 pub fn read_optional(path: &Path) -> Result<Option<String>> {
     match fs::read(path) {

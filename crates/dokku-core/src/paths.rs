@@ -146,6 +146,13 @@ impl Paths {
         self.plugin_config_dir(plugin).join(app)
     }
 
+    /// `$DOKKU_LIB_ROOT/config/<app>`: the app's own config directory
+    /// (its `ENV`); `app` may be `--global`. It shares `config/` with the
+    /// plugin property roots, as in Dokku.
+    pub fn app_config_dir(&self, app: &str) -> PathBuf {
+        self.lib_root.join("config").join(app)
+    }
+
     /// `$DOKKU_LIB_ROOT/data/<plugin>`.
     pub fn plugin_data_dir(&self, plugin: &str) -> PathBuf {
         self.lib_root.join("data").join(plugin)

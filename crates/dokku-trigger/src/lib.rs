@@ -12,6 +12,7 @@ pub mod bus;
 pub mod context;
 pub mod deploy;
 pub mod external;
+pub mod migrate;
 pub mod plugin;
 pub mod proxy;
 pub mod report;

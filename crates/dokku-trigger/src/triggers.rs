@@ -254,6 +254,60 @@ impl Trigger for ConfigSet {
     }
 }
 
+/// Unset one env var of an app, or the global one (answered by config):
+/// `APP KEY [RESTART]` or `--global KEY [RESTART]`. No restart unless
+/// `RESTART` is given and non-empty.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ConfigUnset {
+    /// The global environment instead of an app's.
+    pub global: bool,
+    /// The app (ignored with `global`).
+    pub app: String,
+    /// The variable.
+    pub key: String,
+    /// Restart the app afterwards when non-empty.
+    pub restart: String,
+}
+
+impl crate::bus::NotifyTrigger for ConfigUnset {}
+
+impl Trigger for ConfigUnset {
+    const NAME: &'static str = "config-unset";
+    const DISPATCH: Dispatch = Dispatch::Notify;
+    type Output = ();
+
+    fn to_args(&self) -> Vec<String> {
+        let mut v = Vec::with_capacity(4);
+        if self.global {
+            v.push("--global".to_string());
+        } else {
+            v.push(self.app.clone());
+        }
+        v.push(self.key.clone());
+        if !self.restart.is_empty() {
+            v.push(self.restart.clone());
+        }
+        v
+    }
+
+    fn from_args(args: &[String]) -> Result<Self> {
+        let global = args.first().map(String::as_str) == Some("--global");
+        let rest = if global { &args[1..] } else { args };
+        // As with config-get, `--global` takes the place of the app.
+        let (app, rest) = if global {
+            (String::new(), rest)
+        } else {
+            (arg(rest, 0, "app", Self::NAME)?, &rest[1..])
+        };
+        Ok(ConfigUnset {
+            global,
+            app,
+            key: arg(rest, 0, "key", Self::NAME)?,
+            restart: rest.get(1).cloned().unwrap_or_default(),
+        })
+    }
+}
+
 // ---- container arguments: mounts and docker options (storage, docker-options) ----
 
 /// The magic process type of options and mounts that apply to every process.
@@ -584,6 +638,15 @@ mod tests {
         );
         assert!(ConfigSet::from_args(&[]).is_ok());
         assert_eq!(Install::from_args(&[]).expect("no args"), Install {});
+        let args = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let u = ConfigUnset::from_args(&args(&["--global", "K"])).expect("global");
+        assert!(u.global && u.key == "K" && u.restart.is_empty());
+        assert_eq!(ConfigUnset::from_args(&u.to_args()).expect("round trip"), u);
+        let u = ConfigUnset::from_args(&args(&["app", "K", "true"])).expect("app");
+        assert_eq!(
+            (u.app.as_str(), u.key.as_str(), u.restart.as_str()),
+            ("app", "K", "true")
+        );
         let set = ConfigSet {
             no_restart: true,
             app: "a".into(),

@@ -3,9 +3,9 @@
 use std::process::Command as Proc;
 
 use dokku_core::{apps, args, Error, Result};
-use dokku_trigger::plugin::{no_triggers, Bare, HelpStyle};
-use dokku_trigger::triggers::Report;
-use dokku_trigger::{CorePlugin, Ctx};
+use dokku_trigger::plugin::{Bare, HelpStyle};
+use dokku_trigger::triggers::{Install, Report};
+use dokku_trigger::{Bus, CorePlugin, Ctx};
 
 /// The plugin descriptor.
 pub static PLUGIN: CorePlugin = CorePlugin {
@@ -25,8 +25,27 @@ pub static PLUGIN: CorePlugin = CorePlugin {
         run: report,
         help_flag: false,
     },
-    register: no_triggers,
+    register,
 };
+
+fn register(bus: &mut Bus) {
+    bus.on::<Install, _>("00_dokku-standard", |ctx, _t: &Install| install(ctx));
+}
+
+/// The install step: `$DOKKU_ROOT/.dokkurc/`, the directory of rc files
+/// every run reads (`trace:on` and `events:on` write there), exists and
+/// belongs to the system user with everything in it.
+fn install(ctx: &Ctx) -> Result<()> {
+    let dir = ctx.paths.dokku_root.join(".dokkurc");
+    dokku_core::fsutil::ensure_dir(&dir)?;
+    dokku_core::system::chown_to_system(&dir);
+    if let Ok(rd) = std::fs::read_dir(&dir) {
+        for e in rd.flatten() {
+            dokku_core::system::chown_to_system(&e.path());
+        }
+    }
+    Ok(())
+}
 
 /// Output of a host tool, each line indented as a detail line.
 fn tool_lines(ctx: &Ctx, program: &str, argv: &[&str]) {

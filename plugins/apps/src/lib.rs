@@ -2,12 +2,13 @@
 //! destroying apps.
 
 pub mod commands;
+pub mod install;
 pub mod ops;
 pub mod report;
 
 use dokku_trigger::deploy::DeploySourceSet;
 use dokku_trigger::plugin::{Bare, HelpStyle};
-use dokku_trigger::triggers::{AppIsLocked, AppMaybeCreate};
+use dokku_trigger::triggers::{AppIsLocked, AppMaybeCreate, Install};
 use dokku_trigger::{Bus, Command, CorePlugin};
 
 use commands as c;
@@ -98,6 +99,7 @@ pub static PLUGIN: CorePlugin = CorePlugin {
 
 fn register(bus: &mut Bus) {
     report::REPORT.register(bus, "apps");
+    bus.on::<Install, _>("apps", |ctx, _t: &Install| install::install(ctx));
     bus.on::<AppIsLocked, _>("apps", |ctx, t: &AppIsLocked| {
         Ok(ops::is_locked(&ctx.paths, &t.app).to_string())
     });

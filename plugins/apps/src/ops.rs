@@ -41,6 +41,7 @@ fn make_app(paths: &Paths, app: &str) -> Result<()> {
         Err(e) => return Err(Error::io("create app directory", &dir, e)),
     }
     dokku_core::system::chown_to_system(&dir);
+    fsutil::ensure_dir(&paths.plugin_data_dir(PLUGIN).join(app))?;
     Properties::new(paths, PLUGIN).write(app, "created-at", &now())
 }
 
@@ -171,6 +172,7 @@ pub fn destroy(ctx: &Ctx, app: &str) -> Result<()> {
     for plugin in property_plugins(&ctx.paths) {
         Properties::new(&ctx.paths, &plugin).destroy(app)?;
     }
+    fsutil::remove_dir_all(&ctx.paths.plugin_data_dir(PLUGIN).join(app))?;
     fsutil::remove_dir_all(&ctx.paths.app_dir(app))
 }
 

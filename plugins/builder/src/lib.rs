@@ -3,6 +3,7 @@
 //! old containers and images are cleaned up before a build.
 
 pub mod builddir;
+pub mod install;
 pub mod props;
 
 use dokku_core::{Error, Result};
@@ -51,6 +52,10 @@ fn set_cmd(ctx: &Ctx, argv: &[String]) -> Result<()> {
 }
 
 fn register(bus: &mut Bus) {
+    bus.on::<dokku_trigger::triggers::Install, _>(
+        props::PLUGIN,
+        |ctx, _t: &dokku_trigger::triggers::Install| install::install(ctx),
+    );
     bus.on::<BuilderGetProperty, _>(props::PLUGIN, |ctx, t: &BuilderGetProperty| {
         Ok(props::computed(&ctx.paths, &t.app, &t.key))
     });

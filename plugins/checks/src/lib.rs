@@ -6,6 +6,7 @@
 
 pub mod commands;
 pub mod http;
+pub mod install;
 pub mod runner;
 pub mod spec;
 pub mod store;
@@ -19,6 +20,7 @@ use dokku_docker::{ContainerEngine, DockerEngine};
 use dokku_trigger::deploy::{CheckDeploy, ChecksGetProperty};
 use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::plugin::{Command, RunFn};
+use dokku_trigger::triggers::Install;
 use dokku_trigger::{Bus, CorePlugin, Ctx, ReportDef};
 
 use commands as c;
@@ -98,6 +100,7 @@ pub static PLUGIN: CorePlugin = CorePlugin {
 
 fn register(bus: &mut Bus) {
     bus.on::<CheckDeploy, _>(store::PLUGIN, check_deploy);
+    bus.on::<Install, _>(store::PLUGIN, |ctx, _t: &Install| install::install(ctx));
     bus.on::<ChecksGetProperty, _>(store::PLUGIN, |ctx, t: &ChecksGetProperty| {
         get_property(&ctx.paths, &t.app, &t.key)
     });

@@ -1,11 +1,13 @@
 //! The triggers the config plugin answers. Other plugins (and external
 //! ones through `plugn trigger`) read and change environments only through
-//! these. Deleting, renaming and cloning an app need no handler here: the
-//! apps plugin moves every plugin's property directory, `ENV` included.
+//! these. The app's `ENV` lives in its own config directory, beside the
+//! plugin property roots, so deleting, renaming and cloning an app are
+//! handled here (the apps plugin only moves property directories).
 
 use dokku_core::Result;
 use dokku_trigger::triggers::{
-    ConfigExport, ConfigGet, ConfigGetGlobal, ConfigMigrateEnv, ConfigSet, Install,
+    ConfigExport, ConfigGet, ConfigGetGlobal, ConfigMigrateEnv, ConfigSet, ConfigUnset, Install,
+    PostAppCloneSetup, PostAppRenameSetup, PostDelete,
 };
 use dokku_trigger::{Bus, Ctx};
 
@@ -22,9 +24,38 @@ pub fn register(bus: &mut Bus) {
     bus.on::<ConfigMigrateEnv, _>(PLUGIN, |ctx: &Ctx, _: &ConfigMigrateEnv| {
         store::migrate_all(&ctx.paths, &ctx.out)
     });
+    bus.on::<ConfigUnset, _>(PLUGIN, config_unset);
     bus.on::<Install, _>(PLUGIN, |ctx: &Ctx, _: &Install| {
-        store::migrate_all(&ctx.paths, &ctx.out)
+        store::install(&ctx.paths, &ctx.out)
     });
+    bus.on::<PostDelete, _>(PLUGIN, |ctx: &Ctx, t: &PostDelete| {
+        store::remove_app(&ctx.paths, &t.app)
+    });
+    bus.on::<PostAppRenameSetup, _>(PLUGIN, |ctx: &Ctx, t: &PostAppRenameSetup| {
+        store::copy_app(&ctx.paths, &ctx.out, &t.old_app, &t.new_app)
+    });
+    bus.on::<PostAppCloneSetup, _>(PLUGIN, |ctx: &Ctx, t: &PostAppCloneSetup| {
+        store::copy_app(&ctx.paths, &ctx.out, &t.old_app, &t.new_app)
+    });
+}
+
+/// `config-unset [--global] APP KEY [restart]`: no restart unless the last
+/// argument is given (non-empty).
+fn config_unset(ctx: &Ctx, t: &ConfigUnset) -> Result<()> {
+    let scope = if t.global {
+        Scope::Global
+    } else {
+        dokku_core::apps::verify(&ctx.paths, &t.app)?;
+        Scope::App(t.app.clone())
+    };
+    ops::unset(
+        ctx,
+        ops::UnsetRequest {
+            scope,
+            keys: vec![t.key.clone()],
+            no_restart: t.restart.is_empty(),
+        },
+    )
 }
 
 /// `config-export APP GLOBAL MERGED FORMAT`.

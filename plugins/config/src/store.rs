@@ -1,12 +1,15 @@
-//! Where environments live and how they change: the `ENV` property file of
-//! the config plugin (`$DOKKU_LIB_ROOT/config/config/<app>/ENV`, `--global`
-//! for the host-wide one), read-modify-write under the app's state lock, and
-//! the one-time drain of the pre-0.38 files at `$DOKKU_ROOT/<app>/ENV` and
-//! `$DOKKU_ROOT/ENV`.
+//! Where environments live and how they change: the app's `ENV` file in its
+//! own config directory (`$DOKKU_LIB_ROOT/config/<app>/ENV`, `--global` for
+//! the host-wide one), read-modify-write under the app's state lock, and
+//! the one-time drain of older files: the pre-0.38 ones at
+//! `$DOKKU_ROOT/<app>/ENV` and `$DOKKU_ROOT/ENV`, and the ones earlier
+//! builds of this program kept in the plugin's property tree
+//! (`config/config/<app>/ENV`). The `env-migrated` marker stays a property
+//! of the config plugin (`config/config/<app>/env-migrated`).
 
 use std::path::{Path, PathBuf};
 
-use dokku_core::fsutil::{read_optional, remove_file, write_atomic};
+use dokku_core::fsutil::{self, read_optional, remove_file, write_atomic};
 use dokku_core::lock::StateLock;
 use dokku_core::property::{Properties, GLOBAL};
 use dokku_core::{Error, Paths, Result};
@@ -58,8 +61,14 @@ impl Scope {
     }
 }
 
-/// `$DOKKU_LIB_ROOT/config/config/<app|--global>/ENV`.
+/// `$DOKKU_LIB_ROOT/config/<app|--global>/ENV`.
 pub fn env_path(paths: &Paths, scope: &Scope) -> PathBuf {
+    paths.app_config_dir(scope.name()).join(ENV_FILE)
+}
+
+/// Where earlier builds of this program kept the file:
+/// `$DOKKU_LIB_ROOT/config/config/<app|--global>/ENV`.
+pub fn interim_path(paths: &Paths, scope: &Scope) -> PathBuf {
     paths.property_dir(PLUGIN, scope.name()).join(ENV_FILE)
 }
 
@@ -91,33 +100,50 @@ fn migrate_lock(scope: &Scope) -> String {
     format!("_config-env-migrate.{}", scope.name())
 }
 
-/// Drain the pre-0.38 file of `scope`, if there is one.
-///
-/// Not yet drained and no file at the new path: the old file becomes the
-/// config, the migration is recorded and the old file removed. Otherwise
-/// the current config wins: the old file is removed when every variable in
-/// it has the same value now, and moved aside to `ENV.migrated` with a
-/// warning naming the variables that differ when not.
+/// Drain the older files of `scope`, if there are any: first the one an
+/// earlier build of this program kept in the property tree, then the
+/// pre-0.38 one.
 pub fn migrate(paths: &Paths, out: &Output, scope: &Scope) -> Result<()> {
+    let interim = interim_path(paths, scope);
     let legacy = legacy_path(paths, scope);
-    if !legacy.is_file() {
+    if !interim.is_file() && !legacy.is_file() {
         return Ok(());
     }
     let _lock = StateLock::acquire(paths, &migrate_lock(scope))?;
+    let current_path = env_path(paths, scope);
+    if interim.is_file() {
+        // That file was the live config of the earlier build: it moves over
+        // unless the new location already holds one, which then wins.
+        if current_path.exists() {
+            drain_superseded(out, &interim, &read_file(&current_path)?)?;
+        } else {
+            write_file(&current_path, &read_file(&interim)?)?;
+            remove_file(&interim)?;
+        }
+    }
     if !legacy.is_file() {
         return Ok(());
     }
     let props = Properties::new(paths, PLUGIN);
     let recorded = props.get(scope.name(), MIGRATED_PROPERTY)?.as_deref() == Some("true");
-    let current_path = env_path(paths, scope);
     if !recorded && !current_path.exists() {
         let old = read_file(&legacy)?;
         write_file(&current_path, &old)?;
         props.write(scope.name(), MIGRATED_PROPERTY, "true")?;
         return remove_file(&legacy);
     }
-    let current = read_file(&current_path)?;
-    let differing = match read_file(&legacy) {
+    drain_superseded(out, &legacy, &read_file(&current_path)?)?;
+    if !recorded {
+        props.write(scope.name(), MIGRATED_PROPERTY, "true")?;
+    }
+    Ok(())
+}
+
+/// An old file whose scope already has a current config: removed when every
+/// variable in it has the same value now, otherwise moved aside to
+/// `ENV.migrated` with a warning naming the variables that differ.
+fn drain_superseded(out: &Output, old_path: &Path, current: &Env) -> Result<()> {
+    let differing = match read_file(old_path) {
         Ok(old) => old
             .iter()
             .filter(|(k, v)| current.get(*k) != Some(*v))
@@ -129,23 +155,19 @@ pub fn migrate(paths: &Paths, out: &Output, scope: &Scope) -> Result<()> {
         }
     };
     if differing.is_empty() {
-        remove_file(&legacy)?;
-    } else {
-        out.warn(&format!(
-            "Not importing already-migrated ENV file {}: the current config takes precedence for {}",
-            legacy.display(),
-            differing.join(", ")
-        ));
-        let preserved = legacy.with_file_name(PRESERVED_FILE);
-        std::fs::rename(&legacy, &preserved).map_err(|e| Error::io("rename", &legacy, e))?;
-        out.warn(&format!(
-            "Preserved at {}: re-apply anything still needed with dokku config:set, then delete it - dokku does not read it and it may hold values that were unset on purpose",
-            preserved.display()
-        ));
+        return remove_file(old_path);
     }
-    if !recorded {
-        props.write(scope.name(), MIGRATED_PROPERTY, "true")?;
-    }
+    out.warn(&format!(
+        "Not importing already-migrated ENV file {}: the current config takes precedence for {}",
+        old_path.display(),
+        differing.join(", ")
+    ));
+    let preserved = old_path.with_file_name(PRESERVED_FILE);
+    std::fs::rename(old_path, &preserved).map_err(|e| Error::io("rename", old_path, e))?;
+    out.warn(&format!(
+        "Preserved at {}: re-apply anything still needed with dokku config:set, then delete it - dokku does not read it and it may hold values that were unset on purpose",
+        preserved.display()
+    ));
     Ok(())
 }
 
@@ -154,6 +176,71 @@ pub fn migrate_all(paths: &Paths, out: &Output) -> Result<()> {
     migrate(paths, out, &Scope::Global)?;
     for app in dokku_core::apps::list(paths) {
         migrate(paths, out, &Scope::App(app))?;
+    }
+    Ok(())
+}
+
+/// The install step: drain every old file, then make sure the directories
+/// and files are where Dokku keeps them and belong to the system user
+/// (`config/` and `config/config/` 0755, `config/<app|--global>/` 0755,
+/// `ENV` 0600), whoever created them before.
+pub fn install(paths: &Paths, out: &Output) -> Result<()> {
+    let root = paths.lib_root.join("config");
+    fsutil::ensure_dir(&root)?;
+    if !root.is_symlink() {
+        fsutil::set_permissions(&root, 0o755)?;
+    }
+    let props_root = paths.plugin_config_dir(PLUGIN);
+    fsutil::ensure_dir(&props_root)?;
+    fsutil::set_permissions(&props_root, 0o755)?;
+    migrate_all(paths, out)?;
+    let mut scopes = vec![Scope::Global];
+    scopes.extend(dokku_core::apps::list(paths).into_iter().map(Scope::App));
+    for scope in scopes {
+        let dir = paths.app_config_dir(scope.name());
+        fsutil::ensure_dir(&dir)?;
+        fsutil::set_permissions(&dir, 0o755)?;
+        let env = env_path(paths, &scope);
+        if env.is_file() {
+            fsutil::set_permissions(&env, 0o600)?;
+        }
+        let marker_dir = paths.property_dir(PLUGIN, scope.name());
+        if marker_dir.is_dir() {
+            fsutil::set_permissions(&marker_dir, 0o755)?;
+            let marker = marker_dir.join(MIGRATED_PROPERTY);
+            if marker.is_file() {
+                fsutil::set_permissions(&marker, 0o600)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// After an app is deleted: its `ENV`, and its config directory once empty.
+/// (Dokku removes the whole directory; an app named like a plugin shares
+/// it with that plugin's properties, which are left alone here.)
+pub fn remove_app(paths: &Paths, app: &str) -> Result<()> {
+    let scope = Scope::App(app.to_string());
+    remove_file(&env_path(paths, &scope))?;
+    remove_file(&env_path(paths, &scope).with_file_name(PRESERVED_FILE))?;
+    let _ = std::fs::remove_dir(paths.app_config_dir(app));
+    Ok(())
+}
+
+/// Copy the environment of `from` to `to` (rename and clone).
+pub fn copy_app(paths: &Paths, out: &Output, from: &str, to: &str) -> Result<()> {
+    let env = load(paths, out, &Scope::App(from.to_string()))?;
+    if env.is_empty() && !env_path(paths, &Scope::App(from.to_string())).exists() {
+        return Ok(());
+    }
+    update(paths, out, &Scope::App(to.to_string()), |e| {
+        *e = env;
+        Ok(())
+    })?;
+    // The new file may equal an empty default and not have been written.
+    let path = env_path(paths, &Scope::App(to.to_string()));
+    if !path.exists() {
+        write_file(&path, &Env::new())?;
     }
     Ok(())
 }
@@ -227,8 +314,9 @@ mod tests {
     #[test]
     fn files_live_in_the_config_property_tree() {
         let t = setup();
-        assert!(env_path(&t.paths, &app()).ends_with("lib/config/config/app/ENV"));
-        assert!(env_path(&t.paths, &Scope::Global).ends_with("lib/config/config/--global/ENV"));
+        assert!(env_path(&t.paths, &app()).ends_with("lib/config/app/ENV"));
+        assert!(env_path(&t.paths, &Scope::Global).ends_with("lib/config/--global/ENV"));
+        assert!(interim_path(&t.paths, &app()).ends_with("lib/config/config/app/ENV"));
         assert!(legacy_path(&t.paths, &app()).ends_with("home/app/ENV"));
         assert!(legacy_path(&t.paths, &Scope::Global).ends_with("home/ENV"));
     }

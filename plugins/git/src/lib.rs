@@ -10,6 +10,7 @@ pub mod fromarchive;
 pub mod git;
 pub mod hook;
 pub mod image;
+pub mod install;
 pub mod names;
 pub mod props;
 pub mod receive;
@@ -87,6 +88,10 @@ pub static PLUGIN: CorePlugin = CorePlugin {
 };
 
 fn register(bus: &mut Bus) {
+    bus.on::<dokku_trigger::triggers::Install, _>(
+        props::PLUGIN,
+        |ctx, _t: &dokku_trigger::triggers::Install| install::install(ctx),
+    );
     bus.on::<ReceiveApp, _>(props::PLUGIN, |ctx, t: &ReceiveApp| {
         receive::receive(ctx, &t.app, t.rev.first().map(String::as_str), None)
     });

@@ -17,6 +17,7 @@
 pub mod build;
 pub mod commands;
 pub mod custom;
+pub mod install;
 pub mod pages;
 pub mod props;
 pub mod server;
@@ -120,7 +121,11 @@ fn owns_global_config(ctx: &Ctx) -> bool {
 /// nginx runs.
 pub fn install(ctx: &Ctx) -> Result<()> {
     let srv = build::server(ctx);
+    install::move_property_root(ctx)?;
+    dokku_trigger::migrate::ensure_property_root(ctx, props::STORE)?;
+    install::write_templates(ctx)?;
     build::ensure_error_pages(ctx)?;
+    install::migrate_ports(ctx)?;
     if !owns_global_config(ctx) {
         return Ok(());
     }
@@ -160,6 +165,7 @@ pub fn install(ctx: &Ctx) -> Result<()> {
     let body = template::render(&source, &vars, &BTreeMap::new())
         .map_err(|e| dokku_core::Error::other("render dokku.conf.sigil", e))?;
     fsutil::write_atomic(&srv.dokku_conf(), body.as_bytes(), 0o644)?;
+    install::write_hash_bucket_include(&srv.conf_dir)?;
     if srv.bin.is_file() && srv.is_running() {
         build::reload_if_serving(ctx)?;
     }

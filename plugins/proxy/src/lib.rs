@@ -7,6 +7,7 @@
 //! before acting.
 
 pub mod commands;
+pub mod install;
 pub mod store;
 
 use dokku_trigger::plugin::{Bare, HelpStyle};
@@ -67,6 +68,10 @@ pub static PLUGIN: CorePlugin = CorePlugin {
 };
 
 fn register(bus: &mut Bus) {
+    bus.on::<dokku_trigger::triggers::Install, _>(
+        store::PLUGIN,
+        |ctx, _t: &dokku_trigger::triggers::Install| install::install(ctx),
+    );
     let p = store::PLUGIN;
     bus.on::<ProxyIsEnabled, _>(p, |ctx, t: &ProxyIsEnabled| {
         Ok(store::is_enabled(&ctx.paths, &t.app).to_string())

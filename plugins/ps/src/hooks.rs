@@ -18,6 +18,10 @@ use crate::{pipeline, procfile, report, scale, store};
 
 /// Subscribe every handler.
 pub fn register(bus: &mut Bus) {
+    bus.on::<dokku_trigger::triggers::Install, _>(
+        crate::store::PLUGIN,
+        |ctx, _t: &dokku_trigger::triggers::Install| crate::install::install(ctx),
+    );
     let p = store::PLUGIN;
     bus.on::<ReleaseAndDeploy, _>(p, |ctx, t: &ReleaseAndDeploy| {
         pipeline::release_and_deploy(ctx, &t.app, &t.image_tag)

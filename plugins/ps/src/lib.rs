@@ -7,6 +7,7 @@
 
 pub mod commands;
 pub mod hooks;
+pub mod install;
 pub mod parallel;
 pub mod pipeline;
 pub mod procfile;

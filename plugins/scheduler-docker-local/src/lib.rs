@@ -8,6 +8,7 @@ pub mod commands;
 pub mod containers;
 pub mod deploy;
 pub mod enter;
+pub mod install;
 pub mod lifecycle;
 pub mod logs;
 pub mod retire;
@@ -98,6 +99,10 @@ pub static PLUGIN: CorePlugin = CorePlugin {
 };
 
 fn register(bus: &mut Bus) {
+    bus.on::<dokku_trigger::triggers::Install, _>(
+        NAME,
+        |ctx, _t: &dokku_trigger::triggers::Install| install::install(ctx),
+    );
     run::register(bus);
     enter::register(bus);
     logs::register(bus);

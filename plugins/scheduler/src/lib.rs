@@ -3,6 +3,7 @@
 //! It answers `scheduler-detect` for every other plugin.
 
 pub mod commands;
+pub mod install;
 
 use dokku_core::property::GLOBAL;
 use dokku_core::report::ReportSpec;
@@ -68,6 +69,10 @@ pub static PLUGIN: CorePlugin = CorePlugin {
 };
 
 fn register(bus: &mut Bus) {
+    bus.on::<dokku_trigger::triggers::Install, _>(
+        PLUGIN_NAME,
+        |ctx, _t: &dokku_trigger::triggers::Install| install::install(ctx),
+    );
     bus.on::<SchedulerDetect, _>(PLUGIN_NAME, |ctx, t: &SchedulerDetect| {
         selected(&ctx.paths, &t.app)
     });

@@ -118,7 +118,7 @@ fn locks() {
         e.run(&["apps:lock", "web"]).ok(),
         "-----> Deploy lock created\n"
     );
-    assert!(e.root().join("web/.deploy.lock").is_file());
+    assert!(e.lib().join("data/apps/web/.deploy.lock").is_file());
     assert_eq!(e.run(&["apps:locked", "web"]).ok(), "Deploy lock exists\n");
     assert_eq!(
         e.run(&["apps:report", "web", "--app-locked"]).ok(),
@@ -136,7 +136,7 @@ fn locks() {
     let r = e.run(&["apps:unlock", "web"]);
     assert_eq!(r.ok(), "-----> Deploy lock removed.\n");
     assert_eq!(r.stderr, " !     A deploy may be in progress.\n !     Removing the app lock will not stop in progress deploys.\n");
-    assert!(!e.root().join("web/.deploy.lock").exists());
+    assert!(!e.lib().join("data/apps/web/.deploy.lock").exists());
 }
 
 #[test]

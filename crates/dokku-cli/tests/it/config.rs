@@ -15,7 +15,7 @@ fn mkapp(e: &Env, app: &str) {
 }
 
 fn env_file(e: &Env, name: &str) -> PathBuf {
-    e.lib().join("config/config").join(name).join("ENV")
+    e.lib().join("config").join(name).join("ENV")
 }
 
 fn read_env(e: &Env, name: &str) -> BTreeMap<String, String> {
@@ -671,6 +671,7 @@ fn leftover_file_after_migration_is_removed_or_preserved() {
     let e = Env::new();
     mkapp(&e, "app");
     e.run(&["config:set", "app", "A=current", "B=same"]).ok();
+    std::fs::create_dir_all(e.lib().join("config/config/app")).expect("marker dir");
     std::fs::write(e.lib().join("config/config/app/env-migrated"), "true").expect("record");
     let old = e.root().join("app/ENV");
     std::fs::write(&old, "B=\"same\"\n").expect("write");

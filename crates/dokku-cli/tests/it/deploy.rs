@@ -674,7 +674,13 @@ fn deploy_lock_refuses_and_destroy_leaves_nothing() {
     app.build("v2", "");
     app.run(&["ps:rebuild", &app.name]).ok();
     assert!(!app.containers().is_empty());
-    assert!(!app.file(".deploy.lock").exists());
+    let lock = app
+        .env
+        .lib()
+        .join("data/apps")
+        .join(&app.name)
+        .join(".deploy.lock");
+    assert!(!lock.exists());
 
     app.run(&["apps:destroy", "--force", &app.name]).ok();
     assert_eq!(app.containers(), Vec::<(String, String, String)>::new());

@@ -289,7 +289,13 @@ fn push_builds_labelled_image_and_deploys_it() {
         .lib()
         .join(format!("data/app-json/{name}/app.json"))
         .is_file());
-    assert!(!app.env.root().join(name).join(".deploy.lock").exists());
+    assert!(!app
+        .env
+        .lib()
+        .join("data/apps")
+        .join(name)
+        .join(".deploy.lock")
+        .exists());
 
     // The deploy half answers on the container's address.
     let running = app
@@ -359,7 +365,13 @@ fn failed_build_rejects_the_push_and_first_branch_becomes_deploy_branch() {
             .trim(),
         "main"
     );
-    assert!(!app.env.root().join(&app.name).join(".deploy.lock").exists());
+    assert!(!app
+        .env
+        .lib()
+        .join("data/apps")
+        .join(&app.name)
+        .join(".deploy.lock")
+        .exists());
 
     // A deploy lock refuses the push with Dokku's lines.
     let text = std::fs::read_to_string(&dockerfile)

@@ -7,6 +7,7 @@ mod apps;
 mod cli;
 mod config;
 mod help;
+mod layout;
 mod plugin;
 mod reports;
 
