@@ -59,6 +59,17 @@ impl TriggerOutput for String {
     }
 }
 
+/// A yes/no answer; external plugins print `true` (anything else is no).
+impl TriggerOutput for bool {
+    const CAPTURE: bool = true;
+    fn from_stdout(stdout: &str) -> Self {
+        stdout.trim() == "true"
+    }
+    fn to_stdout(&self) -> String {
+        format!("{self}\n")
+    }
+}
+
 impl TriggerOutput for Vec<String> {
     const CAPTURE: bool = true;
     fn from_stdout(stdout: &str) -> Self {

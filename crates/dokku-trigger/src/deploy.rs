@@ -85,11 +85,11 @@ trigger!(
 );
 trigger!(
     /// Whether the app has running containers: `true` or `false`.
-    SchedulerIsDeployed = "scheduler-is-deployed", Select -> String { scheduler, app }
+    SchedulerIsDeployed = "scheduler-is-deployed", Select -> bool { scheduler, app }
 );
 trigger!(
     /// Stop an app's containers; `remove_containers` is `true` or `false`.
-    SchedulerStop = "scheduler-stop", Select -> () { scheduler, app, remove_containers }
+    SchedulerStop = "scheduler-stop", Select -> () { scheduler, app, remove_containers: bool }
 );
 trigger!(
     /// Remove containers and images left from earlier releases.
@@ -156,7 +156,7 @@ trigger!(
 );
 trigger!(
     /// Whether the app has a Procfile: `true` or `false` (answered by ps).
-    ProcfileExists = "procfile-exists", Collect -> String { app }
+    ProcfileExists = "procfile-exists", Collect -> bool { app }
 );
 trigger!(
     /// The content of the app's `app.json`, empty when it has none
@@ -172,21 +172,66 @@ trigger!(
 trigger!(
     /// Whether the app's repository has code on a branch (empty: the deploy
     /// branch): `true` or `false` (answered by git).
-    GitHasCode = "git-has-code", Collect -> String { app, branch_name }
+    GitHasCode = "git-has-code", Collect -> bool { app, branch_name }
 );
 trigger!(
     /// Whether `ps:scale` may change the app's scale: `true` or `false`
     /// (answered by ps; app-json sets `false` when app.json has a formation).
-    PsCanScale = "ps-can-scale", Notify -> () { app, can_scale = "false" }
+    PsCanScale = "ps-can-scale", Notify -> () { app, can_scale: bool }
 );
+/// How many containers of each process type an app runs, in the order ps
+/// keeps them. External plugins see one `process-type=quantity` per line.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Scale(pub Vec<(String, u32)>);
+
+impl Scale {
+    /// The process types, in order.
+    pub fn process_types(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(p, _)| p.as_str())
+    }
+
+    /// The total number of containers.
+    pub fn total(&self) -> u64 {
+        self.0.iter().map(|(_, n)| u64::from(*n)).sum()
+    }
+
+    /// The same scale with `web` first (the order deploys start in).
+    pub fn web_first(mut self) -> Self {
+        self.0.sort_by_key(|(p, _)| p != "web");
+        self
+    }
+}
+
+impl crate::bus::TriggerOutput for Scale {
+    const CAPTURE: bool = true;
+    fn from_stdout(stdout: &str) -> Self {
+        Scale(
+            stdout
+                .lines()
+                .filter_map(|l| {
+                    let (p, n) = l.trim().split_once('=')?;
+                    let p = p.trim();
+                    if p.is_empty() || p.starts_with('#') {
+                        return None;
+                    }
+                    Some((p.to_string(), n.trim().parse().ok()?))
+                })
+                .collect(),
+        )
+    }
+    fn to_stdout(&self) -> String {
+        self.0.iter().map(|(p, n)| format!("{p}={n}\n")).collect()
+    }
+}
+
 trigger!(
-    /// The app's scale, one `process-type=quantity` per line (answered by ps).
-    PsCurrentScale = "ps-current-scale", Collect -> String { app }
+    /// The app's scale (answered by ps).
+    PsCurrentScale = "ps-current-scale", Collect -> Scale { app }
 );
 trigger!(
     /// Set the app's scale from `process-type=quantity` tuples; types not
     /// named are kept unless `clear_existing` is `true` (answered by ps).
-    PsSetScale = "ps-set-scale", Notify -> () { app, skip_deploy = "false", clear_existing = "false"; ..process_tuples }
+    PsSetScale = "ps-set-scale", Notify -> () { app, skip_deploy: bool, clear_existing: bool; ..process_tuples }
 );
 trigger!(
     /// One ps property, computed (app value, else global, else default):
@@ -374,6 +419,15 @@ trigger!(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scale_crosses_the_boundary_as_lines() {
+        use crate::bus::TriggerOutput;
+        let s = Scale::from_stdout("worker=2\n# note\nweb=1\nbad\n");
+        assert_eq!(s.0, vec![("worker".into(), 2), ("web".into(), 1)]);
+        assert_eq!(s.total(), 3);
+        assert_eq!(s.clone().web_first().to_stdout(), "web=1\nworker=2\n");
+    }
 
     #[test]
     fn select_triggers_name_their_selector() {

@@ -34,7 +34,7 @@ trigger!(
 trigger!(
     /// Whether the proxy of an app is enabled: `true` or `false` (answered
     /// by proxy).
-    ProxyIsEnabled = "proxy-is-enabled", Collect -> String { app }
+    ProxyIsEnabled = "proxy-is-enabled", Collect -> bool { app }
 );
 trigger!(
     /// The proxy type of an app, computed (answered by proxy; `nginx`
@@ -97,7 +97,7 @@ trigger!(
 trigger!(
     /// Whether vhosts are enabled for an app: `true` or `false` (answered by
     /// domains).
-    DomainsVhostEnabled = "domains-vhost-enabled", Collect -> String { app }
+    DomainsVhostEnabled = "domains-vhost-enabled", Collect -> bool { app }
 );
 trigger!(
     /// The URLs of an app, one per line; `url_type` is `url` for the first
@@ -127,12 +127,12 @@ trigger!(
 trigger!(
     /// Whether an app has a TLS certificate: `true` or `false` (answered by
     /// certs).
-    CertsExists = "certs-exists", Collect -> String { app }
+    CertsExists = "certs-exists", Collect -> bool { app }
 );
 trigger!(
     /// `true` when a certificate should be assumed for an app (plugins that
     /// terminate TLS elsewhere); empty otherwise.
-    CertsForce = "certs-force", Collect -> String { app }
+    CertsForce = "certs-force", Collect -> bool { app }
 );
 trigger!(
     /// After a certificate was added or updated.
@@ -164,12 +164,13 @@ trigger!(
     NginxPreReload = "nginx-pre-reload", Notify -> () { app, internal_port, internal_ip_address }
 );
 
-/// Whether a collect's first non-empty answer is `true`; `default` when
+/// Whether a yes/no collect says yes: any answer `true`; `default` when
 /// nobody answered.
-pub fn answer_is_true(answers: Vec<String>, default: bool) -> bool {
-    match crate::deploy::first_answer(answers) {
-        Some(a) => a == "true",
-        None => default,
+pub fn answer_is_true(answers: Vec<bool>, default: bool) -> bool {
+    if answers.is_empty() {
+        default
+    } else {
+        answers.into_iter().any(|a| a)
     }
 }
 
@@ -192,8 +193,11 @@ mod tests {
         let l =
             NetworkGetListeners::from_args(&["a".to_string(), "web".to_string()]).expect("parse");
         assert_eq!(l.process_type, "web");
-        assert!(answer_is_true(vec![String::new(), "true".into()], false));
-        assert!(!answer_is_true(vec!["false".into()], true));
+        assert!(answer_is_true(vec![false, true], false));
+        assert!(!answer_is_true(vec![false], true));
         assert!(answer_is_true(vec![], true));
+        assert!(<bool as crate::TriggerOutput>::from_stdout("true\n"));
+        assert!(!<bool as crate::TriggerOutput>::from_stdout(""));
+        assert_eq!(crate::TriggerOutput::to_stdout(&false), "false\n");
     }
 }

@@ -12,16 +12,45 @@ pub(crate) fn arg(args: &[String], i: usize, _name: &str, _trigger: &str) -> Res
     Ok(args.get(i).cloned().unwrap_or_default())
 }
 
-/// Declares a trigger struct whose fields are all strings, optionally ending
-/// in a variadic `Vec<String>`. `field = "x"` gives a missing or empty
-/// argument of an external call the default `x`. The dispatch kind becomes
+/// One positional argument of a trigger, as external plugins see it.
+pub trait TriggerArg: Sized {
+    /// The argument as passed to an executable.
+    fn to_arg(&self) -> String;
+    /// The value of an argument given by an external caller.
+    fn from_arg(s: String) -> Self;
+}
+
+impl TriggerArg for String {
+    fn to_arg(&self) -> String {
+        self.clone()
+    }
+    fn from_arg(s: String) -> Self {
+        s
+    }
+}
+
+/// Flags travel as `true`/`false`; anything Go's `strconv.ParseBool` takes
+/// for true counts as true, everything else (empty included) as false.
+impl TriggerArg for bool {
+    fn to_arg(&self) -> String {
+        self.to_string()
+    }
+    fn from_arg(s: String) -> Self {
+        matches!(s.as_str(), "true" | "1" | "t" | "T" | "TRUE" | "True")
+    }
+}
+
+/// Declares a trigger struct whose fields are strings unless typed
+/// (`flag: bool`), optionally ending in a variadic `Vec<String>`.
+/// `field = "x"` gives a missing or empty argument of an external call the
+/// default `x`. The dispatch kind becomes
 /// a marker trait, so the bus only lets the trigger be called its way.
 macro_rules! trigger {
-    ($(#[$m:meta])* $ty:ident = $name:literal, $kind:ident -> $out:ty { $($field:ident $(= $def:literal)?),* $(; ..$rest:ident)? }) => {
+    ($(#[$m:meta])* $ty:ident = $name:literal, $kind:ident -> $out:ty { $($field:ident $(: $fty:ty)? $(= $def:literal)?),* $(; ..$rest:ident)? }) => {
         $(#[$m])*
         #[derive(Debug, Clone, PartialEq, Eq, Default)]
         pub struct $ty {
-            $(#[allow(missing_docs)] pub $field: String,)*
+            $(#[allow(missing_docs)] pub $field: trigger!(@ty $($fty)?),)*
             $(#[allow(missing_docs)] pub $rest: Vec<String>,)?
         }
 
@@ -32,7 +61,8 @@ macro_rules! trigger {
 
             fn to_args(&self) -> Vec<String> {
                 #[allow(unused_mut)]
-                let mut v: Vec<String> = vec![$(self.$field.clone()),*];
+                let mut v: Vec<String> =
+                    vec![$($crate::triggers::TriggerArg::to_arg(&self.$field)),*];
                 $(v.extend(self.$rest.iter().cloned());)?
                 v
             }
@@ -44,7 +74,7 @@ macro_rules! trigger {
                     let $field = {
                         let v = arg(args, i, stringify!($field), $name)?;
                         $(let v = if v.is_empty() { $def.to_string() } else { v };)?
-                        v
+                        $crate::triggers::TriggerArg::from_arg(v)
                     };
                     i += 1;
                 )*
@@ -61,6 +91,8 @@ macro_rules! trigger {
 
         trigger!(@kind $ty $kind);
     };
+    (@ty) => { String };
+    (@ty $t:ty) => { $t };
     (@kind $ty:ident Notify) => { impl crate::bus::NotifyTrigger for $ty {} };
     (@kind $ty:ident Collect) => { impl crate::bus::CollectTrigger for $ty {} };
     (@kind $ty:ident Select) => { impl crate::bus::SelectTrigger for $ty {} };
@@ -201,7 +233,7 @@ trigger!(
 );
 trigger!(
     /// Whether the app is locked for deploys (answered by apps).
-    AppIsLocked = "apps-is-locked", Collect -> String { app }
+    AppIsLocked = "apps-is-locked", Collect -> bool { app }
 );
 
 trigger!(

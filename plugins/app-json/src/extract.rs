@@ -82,7 +82,7 @@ pub fn core_post_extract(ctx: &Ctx, app: &str, work_dir: &str) -> Result<()> {
             ctx,
             &PsCanScale {
                 app: app.into(),
-                can_scale: "true".into(),
+                can_scale: true,
             },
         )?;
         return Ok(());
@@ -100,16 +100,12 @@ pub fn core_post_extract(ctx: &Ctx, app: &str, work_dir: &str) -> Result<()> {
         }
     }
     fsutil::write_atomic(&kept, text.as_bytes(), 0o644)?;
-    let can_scale = if parsed.formation.is_empty() {
-        "true"
-    } else {
-        "false"
-    };
+    // An app.json with formations owns the scale.
     ctx.bus.notify(
         ctx,
         &PsCanScale {
             app: app.into(),
-            can_scale: can_scale.into(),
+            can_scale: parsed.formation.is_empty(),
         },
     )
 }

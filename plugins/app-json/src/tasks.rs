@@ -50,7 +50,6 @@ pub fn pre_deploy(ctx: &Ctx, app: &str, tag: &str) -> Result<()> {
                 app: app.into(),
             },
         )?
-        .map(|s| s.trim() == "true")
         .unwrap_or(false);
     let marker = first_deploy_marker(ctx, app);
     if deployed {

@@ -101,7 +101,7 @@ fn register(bus: &mut Bus) {
     report::REPORT.register(bus, "apps");
     bus.on::<Install, _>("apps", |ctx, _t: &Install| install::install(ctx));
     bus.on::<AppIsLocked, _>("apps", |ctx, t: &AppIsLocked| {
-        Ok(ops::is_locked(&ctx.paths, &t.app).to_string())
+        Ok(ops::is_locked(&ctx.paths, &t.app))
     });
     bus.on::<AppMaybeCreate, _>("apps", |ctx, t: &AppMaybeCreate| {
         ops::maybe_create(ctx, &t.app)

@@ -75,7 +75,7 @@ pub static PLUGIN: CorePlugin = CorePlugin {
 fn register(bus: &mut Bus) {
     let p = store::PLUGIN;
     bus.on::<CertsExists, _>(p, |ctx, t: &CertsExists| {
-        Ok(store::exists(&ctx.paths, &t.app).to_string())
+        Ok(store::exists(&ctx.paths, &t.app))
     });
     bus.on::<PostAppCloneSetup, _>(p, |ctx, t: &PostAppCloneSetup| {
         store::remove(&ctx.paths, &t.new_app)

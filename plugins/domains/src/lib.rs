@@ -116,7 +116,7 @@ fn register(bus: &mut Bus) {
     let p = store::PLUGIN;
     bus.on::<DomainsList, _>(p, |ctx, t: &DomainsList| Ok(store::served(ctx, &t.app)));
     bus.on::<DomainsVhostEnabled, _>(p, |ctx, t: &DomainsVhostEnabled| {
-        Ok(store::vhost_enabled(ctx, &t.app).to_string())
+        Ok(store::vhost_enabled(ctx, &t.app))
     });
     bus.on::<DomainsUrls, _>(p, |ctx, t: &DomainsUrls| {
         let mut urls = urls::urls(ctx, &t.app);

@@ -107,9 +107,7 @@ fn register(bus: &mut Bus) {
         } else {
             t.branch_name.clone()
         };
-        Ok(repo::branch_sha(&ctx.paths, &t.app, &branch)
-            .is_some()
-            .to_string())
+        Ok(repo::branch_sha(&ctx.paths, &t.app, &branch).is_some())
     });
     report::REPORT.register(bus, props::PLUGIN);
 }

@@ -340,17 +340,13 @@ pub fn gather(ctx: &Ctx, srv: &Server, app: &str, passed: (&str, &str)) -> Resul
     ] {
         set(var, props.computed(app, key));
     }
-    let scale = collect_one(
-        ctx,
-        ctx.bus.collect(ctx, &PsCurrentScale { app: a.clone() }),
-    );
-    for line in scale.lines() {
-        let Some((proc_type, _)) = line.trim().split_once('=') else {
-            continue;
-        };
-        if proc_type.is_empty() || proc_type.starts_with('#') {
-            continue;
-        }
+    let scale = ctx
+        .bus
+        .collect(ctx, &PsCurrentScale { app: a.clone() })
+        .ok()
+        .and_then(|answers| answers.into_iter().next())
+        .unwrap_or_default();
+    for proc_type in scale.process_types() {
         let l: Vec<String> = ctx
             .bus
             .collect(

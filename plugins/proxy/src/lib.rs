@@ -74,7 +74,7 @@ fn register(bus: &mut Bus) {
     );
     let p = store::PLUGIN;
     bus.on::<ProxyIsEnabled, _>(p, |ctx, t: &ProxyIsEnabled| {
-        Ok(store::is_enabled(&ctx.paths, &t.app).to_string())
+        Ok(store::is_enabled(&ctx.paths, &t.app))
     });
     bus.on::<ProxyType, _>(p, |ctx, t: &ProxyType| {
         Ok(store::computed(&ctx.paths, &t.app, "type"))

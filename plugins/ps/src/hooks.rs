@@ -7,14 +7,14 @@ use dokku_core::{fsutil, Error, Result};
 use dokku_docker::{ContainerEngine, ContainerSpec};
 use dokku_trigger::deploy::{
     CorePostExtract, Deploy, ProcfileExists, ProcfileExtractImage, ProcfileGetCommand, PsCanScale,
-    PsCurrentScale, PsGetProperty, PsSetScale, ReleaseAndDeploy,
+    PsCurrentScale, PsGetProperty, PsSetScale, ReleaseAndDeploy, Scale,
 };
 use dokku_trigger::triggers::{
     AppRebuild, AppRestart, PostAppCloneSetup, PostAppRenameSetup, PostDelete,
 };
 use dokku_trigger::{Bus, Ctx};
 
-use crate::{pipeline, procfile, report, scale, store};
+use crate::{pipeline, procfile, report, store};
 
 /// Subscribe every handler.
 pub fn register(bus: &mut Bus) {
@@ -38,9 +38,7 @@ pub fn register(bus: &mut Bus) {
         procfile_command(ctx, &t.app, &t.process_type, &t.port)
     });
     bus.on::<ProcfileExists, _>(p, |ctx, t: &ProcfileExists| {
-        Ok(store::procfile_path(&ctx.paths, &t.app)
-            .is_file()
-            .to_string())
+        Ok(store::procfile_path(&ctx.paths, &t.app).is_file())
     });
     bus.on::<CorePostExtract, _>(p, |ctx, t: &CorePostExtract| {
         extract_from_source(ctx, &t.app, Path::new(&t.tmp_work_dir))
@@ -50,22 +48,22 @@ pub fn register(bus: &mut Bus) {
     });
     bus.on::<PsCanScale, _>(p, |ctx, t: &PsCanScale| {
         let props = store::props(&ctx.paths);
-        if t.can_scale == "false" {
+        if !t.can_scale {
             props.write(&t.app, "can-scale", "false")
         } else {
             props.delete(&t.app, "can-scale")
         }
     });
     bus.on::<PsCurrentScale, _>(p, |ctx, t: &PsCurrentScale| {
-        Ok(scale::render(&store::scale(&ctx.paths, &t.app)?))
+        Ok(Scale(store::scale(&ctx.paths, &t.app)?))
     });
     bus.on::<PsSetScale, _>(p, |ctx, t: &PsSetScale| {
         crate::commands::scale::set_scale(
             ctx,
             &t.app,
             &t.process_tuples,
-            t.skip_deploy == "true",
-            t.clear_existing == "true",
+            t.skip_deploy,
+            t.clear_existing,
             false,
         )
     });

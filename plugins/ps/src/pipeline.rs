@@ -41,7 +41,7 @@ pub fn is_deployed(ctx: &Ctx, app: &str) -> Result<bool> {
             app: app.to_string(),
         },
     )?;
-    Ok(answer.map(|a| a.trim() == "true").unwrap_or(false))
+    Ok(answer.unwrap_or(false))
 }
 
 /// The image tag the app was last deployed with, if recorded.
@@ -229,8 +229,8 @@ pub fn rebuild(ctx: &Ctx, app: &str) -> Result<()> {
                 branch_name: String::new(),
             },
         )?
-        .iter()
-        .any(|a| a.trim() == "true");
+        .into_iter()
+        .any(|a| a);
     if has_code {
         return ctx.bus.notify(
             ctx,
@@ -346,7 +346,7 @@ pub fn stop(ctx: &Ctx, app: &str) -> Result<()> {
         &SchedulerStop {
             scheduler,
             app: app.to_string(),
-            remove_containers: "false".into(),
+            remove_containers: false,
         },
     )?;
     ctx.bus.notify(

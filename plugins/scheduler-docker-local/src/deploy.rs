@@ -90,19 +90,6 @@ pub fn web_port(info: &ImageInfo) -> u16 {
     ports.first().copied().unwrap_or(DEFAULT_PORT)
 }
 
-/// A scale as `ps-current-scale` prints it, web first.
-pub fn parse_scale(s: &str) -> Vec<(String, u32)> {
-    let mut v: Vec<(String, u32)> = s
-        .lines()
-        .filter_map(|l| {
-            let (p, n) = l.trim().split_once('=')?;
-            Some((p.trim().to_string(), n.trim().parse().ok()?))
-        })
-        .collect();
-    v.sort_by_key(|(p, _)| p != "web");
-    v
-}
-
 fn ps_property(ctx: &Ctx, app: &str, property: &str) -> String {
     ctx.bus
         .collect(
@@ -473,23 +460,29 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
         "Deploying {app} via the docker-local scheduler..."
     ));
 
-    let scale = parse_scale(
-        &first_answer(ctx.bus.collect(
+    let scale = ctx
+        .bus
+        .collect(
             ctx,
             &PsCurrentScale {
                 app: app.to_string(),
             },
-        )?)
-        .unwrap_or_default(),
-    );
-    let has_procfile = first_answer(ctx.bus.collect(
-        ctx,
-        &ProcfileExists {
-            app: app.to_string(),
-        },
-    )?)
-    .as_deref()
-        == Some("true");
+        )?
+        .into_iter()
+        .next()
+        .unwrap_or_default()
+        .web_first()
+        .0;
+    let has_procfile = ctx
+        .bus
+        .collect(
+            ctx,
+            &ProcfileExists {
+                app: app.to_string(),
+            },
+        )?
+        .into_iter()
+        .any(|e| e);
     let restart = ps_property(ctx, app, "restart-policy")
         .parse::<RestartPolicy>()
         .unwrap_or(RestartPolicy::OnFailure(Some(10)));
@@ -738,9 +731,12 @@ mod tests {
         assert_eq!(web_port(&info), 5000);
         info.exposed_ports = vec!["8080/tcp".into(), "53/udp".into(), "3000/tcp".into()];
         assert_eq!(web_port(&info), 3000);
-        let s = parse_scale("worker=2\nweb=1\nbad\nclock=0\n");
+        let s = <dokku_trigger::deploy::Scale as dokku_trigger::TriggerOutput>::from_stdout(
+            "worker=2\nweb=1\nbad\nclock=0\n",
+        )
+        .web_first();
         assert_eq!(
-            s,
+            s.0,
             vec![
                 ("web".to_string(), 1),
                 ("worker".to_string(), 2),

@@ -121,7 +121,7 @@ fn register(bus: &mut Bus) {
         if t.scheduler != SCHEDULER {
             return Ok(());
         }
-        lifecycle::stop(ctx, &t.app, t.remove_containers == "true")
+        lifecycle::stop(ctx, &t.app, t.remove_containers)
     });
     bus.on::<SchedulerRetire, _>(NAME, |ctx, t: &SchedulerRetire| {
         if t.scheduler != SCHEDULER {
@@ -131,7 +131,7 @@ fn register(bus: &mut Bus) {
         retire::retire_due(ctx, &engine, &t.app)
     });
     bus.on::<SchedulerIsDeployed, _>(NAME, |ctx, t: &SchedulerIsDeployed| {
-        Ok(lifecycle::is_deployed(ctx, &t.app).to_string())
+        Ok(lifecycle::is_deployed(ctx, &t.app))
     });
     bus.on::<SchedulerAppStatus, _>(NAME, |ctx, t: &SchedulerAppStatus| {
         lifecycle::status(ctx, &t.app)

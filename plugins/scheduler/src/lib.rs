@@ -83,7 +83,7 @@ fn register(bus: &mut Bus) {
         let stop = SchedulerStop {
             scheduler,
             app: t.app.clone(),
-            remove_containers: "true".into(),
+            remove_containers: true,
         };
         ctx.bus.select(ctx, &stop).map(|_| ())
     });

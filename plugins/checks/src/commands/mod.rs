@@ -8,7 +8,7 @@ pub mod set;
 pub mod skip;
 
 use dokku_core::{apps, args, Result};
-use dokku_trigger::deploy::{first_answer, PsCurrentScale};
+use dokku_trigger::deploy::PsCurrentScale;
 use dokku_trigger::Ctx;
 
 /// `<app> [proc,proc...]`: the app and the listed process types (`None`
@@ -28,8 +28,7 @@ pub fn app_and_procs(ctx: &Ctx, argv: &[String]) -> Result<(String, Option<Vec<S
 
 /// The process types of the app's scale (for turning `_all_` into a list).
 pub fn known_procs(ctx: &Ctx, app: &str) -> Vec<String> {
-    let scale = ctx
-        .bus
+    ctx.bus
         .collect(
             ctx,
             &PsCurrentScale {
@@ -37,13 +36,9 @@ pub fn known_procs(ctx: &Ctx, app: &str) -> Vec<String> {
             },
         )
         .ok()
-        .and_then(first_answer)
-        .unwrap_or_default();
-    scale
-        .lines()
-        .filter_map(|l| l.split_once('=').map(|(p, _)| p.trim().to_string()))
-        .filter(|p| !p.is_empty())
-        .collect()
+        .and_then(|answers| answers.into_iter().next())
+        .map(|s| s.process_types().map(str::to_string).collect())
+        .unwrap_or_default()
 }
 
 /// Dokku's line for a change: the whole app, or some process types.

@@ -41,7 +41,7 @@ fn warn_undeclared(ctx: &Ctx, app: &str, processes: &[String]) -> Result<()> {
         return Ok(());
     }
     let exists = ctx.bus.collect(ctx, &ProcfileExists { app: app.into() })?;
-    if first_answer(exists).as_deref() != Some("true") {
+    if !exists.into_iter().any(|e| e) {
         return Ok(());
     }
     for p in processes {

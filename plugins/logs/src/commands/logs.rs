@@ -73,7 +73,7 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
                 app: app.clone(),
             },
         )?
-        .is_some_and(|a| a.trim() == "true");
+        .unwrap_or(false);
     if !deployed {
         return Err(Error::fail(format!("App {app} has not been deployed")));
     }
