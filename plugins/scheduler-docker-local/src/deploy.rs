@@ -359,10 +359,7 @@ impl Run<'_> {
             }
             std::thread::scope(|scope| {
                 for index in chunk {
-                    scope.spawn(move || match containers::engine() {
-                        Ok(engine) => self.dyno(&engine, proc_type, *index, cmd),
-                        Err(e) => self.fail(e),
-                    });
+                    scope.spawn(move || self.dyno(engine, proc_type, *index, cmd));
                 }
             });
         }
@@ -450,7 +447,7 @@ impl Run<'_> {
 /// Deploy `tag` of `app`; `only` restricts the deploy to one process type
 /// (the others keep running untouched).
 pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()> {
-    let engine = containers::engine()?;
+    let engine = ctx.engine()?;
     let (repo, tag) = image_name(ctx, app, tag)?;
     let image = format!("{repo}:{tag}");
     if !engine
@@ -534,7 +531,7 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
         Some(p) => c.labels.get(containers::PROC_LABEL).map(String::as_str) == Some(p),
         None => true,
     };
-    let old: Vec<ContainerSummary> = containers::deploy_containers(&engine, app)?
+    let old: Vec<ContainerSummary> = containers::deploy_containers(engine, app)?
         .into_iter()
         .filter(|c| in_scope(c))
         .collect();
@@ -566,7 +563,7 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
     // at a time.
     let (web, rest): (Vec<_>, Vec<_>) = procs.into_iter().partition(|(p, _, _)| p == "web");
     for (proc_type, count, cmd) in &web {
-        run.process_type(&engine, proc_type, *count, cmd);
+        run.process_type(engine, proc_type, *count, cmd);
     }
     let per_batch = store::parallel_schedule_count(&ctx.paths, app);
     for batch in rest.chunks(per_batch) {
@@ -575,22 +572,19 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
         }
         if batch.len() == 1 {
             let (proc_type, count, cmd) = &batch[0];
-            run.process_type(&engine, proc_type, *count, cmd);
+            run.process_type(engine, proc_type, *count, cmd);
             continue;
         }
         std::thread::scope(|scope| {
             for (proc_type, count, cmd) in batch {
                 let run = &run;
-                scope.spawn(move || match containers::engine() {
-                    Ok(engine) => run.process_type(&engine, proc_type, *count, cmd),
-                    Err(e) => run.fail(e),
-                });
+                scope.spawn(move || run.process_type(engine, proc_type, *count, cmd));
             }
         });
     }
     let created = run.created.into_inner().unwrap_or_default();
     if let Some(e) = run.failure.into_inner().unwrap_or_default() {
-        remove_all(&engine, &created);
+        remove_all(engine, &created);
         return Err(e);
     }
     let mut started = run.started.into_inner().unwrap_or_default();
@@ -699,7 +693,7 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
         for id in &old_ids {
             ctx.out.verbose_quiet(id);
         }
-        retire::schedule(ctx, &engine, app, &old_ids, wait_to_retire)?;
+        retire::schedule(ctx, engine, app, &old_ids, wait_to_retire)?;
     }
 
     ctx.out.info2("Application deployed:");
