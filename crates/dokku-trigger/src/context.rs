@@ -134,3 +134,37 @@ impl Ctx {
             .map_err(|e| Error::other("docker", e))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dokku_docker::fake::FakeEngine;
+    use dokku_docker::ImageInfo;
+
+    #[test]
+    fn clones_share_the_one_engine() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let paths = Paths::for_roots(&d.path().join("h"), &d.path().join("l"));
+        let fake = Arc::new(FakeEngine::new());
+        let ctx = Ctx::with_engine(
+            paths,
+            Output::captured(false).0,
+            Flags::default(),
+            Arc::new(Bus::new()),
+            fake.clone(),
+        );
+        let mut quiet = ctx.clone();
+        quiet.out = Output::captured(true).0;
+        fake.add_image("dokku/app:latest", ImageInfo::default());
+        let seen = |c: &Ctx| c.engine().expect("engine").image_exists("dokku/app");
+        assert!(seen(&ctx).expect("exists"));
+        assert!(seen(&quiet).expect("exists"));
+        let (a, b) = (
+            ctx.engine_handle().expect("a"),
+            quiet.engine_handle().expect("b"),
+        );
+        assert!(Arc::ptr_eq(&a, &b));
+        assert_eq!(fake.calls().len(), 2);
+        assert!(format!("{ctx:?}").contains("engine_connected: true"));
+    }
+}
