@@ -302,7 +302,8 @@ impl State {
             )
         })?;
         let n = self.next();
-        let id = format!("{:064x}", u64::MAX - n);
+        // Distinct in their first twelve characters, as short ids are shown.
+        let id = format!("{n:012x}{:052x}", u64::MAX - n);
         let name = spec.name.clone().unwrap_or_else(|| format!("fake_{n}"));
         if self.container(&name).is_some() {
             return Err(api(
