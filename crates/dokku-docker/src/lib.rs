@@ -25,6 +25,8 @@ mod convert;
 mod docker;
 mod engine;
 mod error;
+#[cfg(feature = "fake")]
+pub mod fake;
 mod info;
 mod lines;
 pub mod options;

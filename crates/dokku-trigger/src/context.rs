@@ -1,8 +1,9 @@
 //! What every command and trigger handler receives.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
-use dokku_core::Paths;
+use dokku_core::{Error, Paths, Result};
+use dokku_docker::{ContainerEngine, DockerEngine, EngineError};
 use dokku_output::Output;
 
 use crate::bus::Bus;
@@ -20,6 +21,38 @@ pub struct Flags {
     pub app: Option<String>,
 }
 
+/// The one container engine of a command run: empty until something needs
+/// it, then connected once and shared by every clone of the context.
+#[derive(Default)]
+struct EngineSlot {
+    engine: OnceLock<Arc<dyn ContainerEngine>>,
+    /// Held while connecting, so concurrent first uses connect once.
+    connecting: Mutex<()>,
+}
+
+impl EngineSlot {
+    fn with(engine: Arc<dyn ContainerEngine>) -> Self {
+        let slot = EngineSlot::default();
+        let _ = slot.engine.set(engine);
+        slot
+    }
+
+    fn get(&self) -> std::result::Result<&Arc<dyn ContainerEngine>, EngineError> {
+        if let Some(engine) = self.engine.get() {
+            return Ok(engine);
+        }
+        let _connecting = self
+            .connecting
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(engine) = self.engine.get() {
+            return Ok(engine);
+        }
+        let engine: Arc<dyn ContainerEngine> = Arc::new(DockerEngine::connect()?);
+        Ok(self.engine.get_or_init(|| engine))
+    }
+}
+
 /// The context of one command run.
 #[derive(Clone)]
 pub struct Ctx {
@@ -31,6 +64,8 @@ pub struct Ctx {
     pub flags: Flags,
     /// The trigger bus.
     pub bus: Arc<Bus>,
+    /// The container engine, shared by clones.
+    engine: Arc<EngineSlot>,
 }
 
 impl std::fmt::Debug for Ctx {
@@ -38,6 +73,7 @@ impl std::fmt::Debug for Ctx {
         f.debug_struct("Ctx")
             .field("paths", &self.paths)
             .field("flags", &self.flags)
+            .field("engine_connected", &self.engine.engine.get().is_some())
             .finish()
     }
 }
@@ -49,13 +85,86 @@ impl Ctx {
         Ctx::new(paths, out, Flags::default(), Arc::new(Bus::default()))
     }
 
-    /// A context over the given pieces.
+    /// A context over the given pieces; the container engine is connected
+    /// on first use.
     pub fn new(paths: Paths, out: Output, flags: Flags, bus: Arc<Bus>) -> Self {
         Ctx {
             paths,
             out,
             flags,
             bus,
+            engine: Arc::new(EngineSlot::default()),
         }
+    }
+
+    /// A context that uses `engine` instead of connecting to the local one
+    /// (for tests, with a fake engine).
+    pub fn with_engine(
+        paths: Paths,
+        out: Output,
+        flags: Flags,
+        bus: Arc<Bus>,
+        engine: Arc<dyn ContainerEngine>,
+    ) -> Self {
+        Ctx {
+            engine: Arc::new(EngineSlot::with(engine)),
+            ..Ctx::new(paths, out, flags, bus)
+        }
+    }
+
+    /// The command's container engine, connected on first use and then
+    /// shared by this context and all its clones. A failed connection is
+    /// not remembered: the next call tries again.
+    pub fn engine(&self) -> Result<&dyn ContainerEngine> {
+        self.try_engine().map_err(|e| Error::other("docker", e))
+    }
+
+    /// Like [`Ctx::engine`], with the engine's own error, for callers that
+    /// word a failure to connect themselves.
+    pub fn try_engine(&self) -> std::result::Result<&dyn ContainerEngine, EngineError> {
+        self.engine.get().map(|e| e.as_ref())
+    }
+
+    /// The engine as a shared handle, for work that outlives a borrow of
+    /// the context.
+    pub fn engine_handle(&self) -> Result<Arc<dyn ContainerEngine>> {
+        self.engine
+            .get()
+            .cloned()
+            .map_err(|e| Error::other("docker", e))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use dokku_docker::fake::FakeEngine;
+    use dokku_docker::ImageInfo;
+
+    #[test]
+    fn clones_share_the_one_engine() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let paths = Paths::for_roots(&d.path().join("h"), &d.path().join("l"));
+        let fake = Arc::new(FakeEngine::new());
+        let ctx = Ctx::with_engine(
+            paths,
+            Output::captured(false).0,
+            Flags::default(),
+            Arc::new(Bus::new()),
+            fake.clone(),
+        );
+        let mut quiet = ctx.clone();
+        quiet.out = Output::captured(true).0;
+        fake.add_image("dokku/app:latest", ImageInfo::default());
+        let seen = |c: &Ctx| c.engine().expect("engine").image_exists("dokku/app");
+        assert!(seen(&ctx).expect("exists"));
+        assert!(seen(&quiet).expect("exists"));
+        let (a, b) = (
+            ctx.engine_handle().expect("a"),
+            quiet.engine_handle().expect("b"),
+        );
+        assert!(Arc::ptr_eq(&a, &b));
+        assert_eq!(fake.calls().len(), 2);
+        assert!(format!("{ctx:?}").contains("engine_connected: true"));
     }
 }

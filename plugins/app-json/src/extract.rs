@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Component, Path};
 
 use dokku_core::{fsutil, Error, Paths, Result};
-use dokku_docker::{ContainerEngine, ContainerSpec, DockerEngine};
+use dokku_docker::ContainerSpec;
 use dokku_trigger::appjson::{self, AppJson};
 use dokku_trigger::deploy::{first_answer, GitGetProperty, PsCanScale};
 use dokku_trigger::Ctx;
@@ -44,9 +44,9 @@ pub fn read_inside(dir: &Path, rel: &str) -> Option<String> {
 }
 
 /// Read `rel` from the working directory of `image`.
-fn read_from_image(image: &str, rel: &str) -> Option<String> {
+fn read_from_image(ctx: &Ctx, image: &str, rel: &str) -> Option<String> {
     let parts = relative_parts(rel)?;
-    let engine = DockerEngine::connect().ok()?;
+    let engine = ctx.try_engine().ok()?;
     let info = engine.image_inspect(image).ok()?;
     let workdir = info.working_dir.unwrap_or_else(|| "/".to_string());
     let path = format!("{}/{}", workdir.trim_end_matches('/'), parts.join("/"));
@@ -75,7 +75,7 @@ pub fn core_post_extract(ctx: &Ctx, app: &str, work_dir: &str) -> Result<()> {
     let text = if source_image.is_empty() {
         read_inside(dir, &rel)
     } else {
-        read_from_image(&source_image, &rel)
+        read_from_image(ctx, &source_image, &rel)
     };
     let Some(text) = text else {
         ctx.bus.notify(

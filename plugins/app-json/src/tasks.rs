@@ -7,9 +7,7 @@
 use std::io::Read;
 
 use dokku_core::{fsutil, Error, Result};
-use dokku_docker::{
-    CommitSpec, ContainerEngine, ContainerSpec, DockerEngine, LogOptions, Mount, MountSource,
-};
+use dokku_docker::{CommitSpec, ContainerEngine, ContainerSpec, LogOptions, Mount, MountSource};
 use dokku_trigger::appjson::AppJson;
 use dokku_trigger::deploy::{first_answer, scheduler_of, ProcfileGetCommand, SchedulerIsDeployed};
 use dokku_trigger::triggers::{
@@ -261,7 +259,7 @@ fn run_phase(
         ctx.out
             .verbose(&format!("Executing {phase} task from {source}: {command}"));
     }
-    let engine = DockerEngine::connect().map_err(|e| Error::other("docker", e))?;
+    let engine = ctx.engine()?;
     let info = engine
         .image_inspect(image)
         .map_err(|_| Error::fail(format!("App image ({image}) not found")))?;
@@ -296,7 +294,7 @@ fn run_phase(
         .map_err(|e| Error::fail(format!("Failed to create {phase} execution container: {e}")))?;
     let result = execute(
         ctx,
-        &engine,
+        engine,
         app,
         &id,
         phase,
@@ -310,7 +308,7 @@ fn run_phase(
 
 fn execute(
     ctx: &Ctx,
-    engine: &DockerEngine,
+    engine: &dyn ContainerEngine,
     app: &str,
     id: &str,
     phase: &str,

@@ -6,7 +6,7 @@ use std::fs;
 use std::path::{Component, Path};
 
 use dokku_core::{Error, Result};
-use dokku_docker::{BuildContext, BuildSpec, ContainerEngine, DockerEngine, EngineError};
+use dokku_docker::{BuildContext, BuildSpec, EngineError};
 use dokku_trigger::deploy::{PostBuild, PostReleaseBuilder, PreBuild, PreReleaseBuilder};
 use dokku_trigger::triggers::{ConfigExport, ConfigGet, DockerArgsProcessBuild};
 use dokku_trigger::Ctx;
@@ -105,10 +105,6 @@ pub fn app_env(ctx: &Ctx, app: &str) -> Result<BTreeMap<String, String>> {
     ConfigExport::merged_env(ctx, app)
 }
 
-fn engine() -> Result<DockerEngine> {
-    DockerEngine::connect().map_err(|e| Error::other("docker", e))
-}
-
 /// An in-memory build context holding only a Dockerfile.
 pub fn dockerfile_context(dockerfile: &str) -> Result<Vec<u8>> {
     let mut b = tar::Builder::new(Vec::new());
@@ -178,7 +174,7 @@ pub fn build(ctx: &Ctx, app: &str, dir: &Path) -> Result<()> {
             source_work_dir: dir_s.clone(),
         },
     )?;
-    let engine = engine()?;
+    let engine = ctx.engine()?;
     let out = ctx.out.clone();
     engine
         .build_image(&spec, &mut |line| out.line(line))
@@ -210,7 +206,7 @@ pub fn release(ctx: &Ctx, app: &str, tag: &str) -> Result<()> {
     ))?));
     spec.tags = vec![image.clone()];
     spec.labels = BTreeMap::from([("com.dokku.image-stage".to_string(), "release".to_string())]);
-    if engine()?.build_image(&spec, &mut |_| {}).is_err() {
+    if ctx.engine()?.build_image(&spec, &mut |_| {}).is_err() {
         ctx.out.warn("Failure injecting docker labels on image");
     }
     ctx.bus.notify(

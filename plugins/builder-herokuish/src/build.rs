@@ -5,8 +5,7 @@ use std::path::Path;
 
 use dokku_core::{Error, Result};
 use dokku_docker::{
-    BuildContext, BuildSpec, CommitSpec, ContainerEngine, ContainerSpec, DockerEngine, EngineError,
-    LogOptions, Mount, MountSource,
+    BuildContext, BuildSpec, CommitSpec, ContainerSpec, EngineError, LogOptions, Mount, MountSource,
 };
 use dokku_trigger::deploy::{
     first_answer, BuildpackStackName, PostBuild, PostReleaseBuilder, PreBuild, PreReleaseBuilder,
@@ -107,7 +106,7 @@ fn env_pairs(ctx: &Ctx, app: &str) -> Result<Vec<String>> {
 pub fn build(ctx: &Ctx, app: &str, dir: &Path) -> Result<()> {
     ctx.out.info1(&format!("Building {app} from herokuish"));
     let stack = stack_image(ctx, app)?;
-    let engine = DockerEngine::connect().map_err(docker)?;
+    let engine = ctx.try_engine().map_err(docker)?;
     if !engine.image_exists(&stack).map_err(docker)? {
         return Err(Error::fail(format!(
             "Herokuish image {stack} is not available"
@@ -244,8 +243,8 @@ pub fn release(ctx: &Ctx, app: &str, tag: &str) -> Result<()> {
     let mut spec = BuildSpec::new(BuildContext::Tar(context));
     spec.tags = vec![image.clone()];
     spec.labels = BTreeMap::from([("com.dokku.image-stage".to_string(), "release".to_string())]);
-    let engine = DockerEngine::connect().map_err(docker)?;
-    engine
+    ctx.try_engine()
+        .map_err(docker)?
         .build_image(&spec, &mut |_| {})
         .map_err(|e| Error::fail(format!("Unable to release {image}: {e}")))?;
     ctx.bus.notify(

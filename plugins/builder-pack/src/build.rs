@@ -7,7 +7,7 @@ use std::path::{Component, Path};
 use std::process::{Command, Stdio};
 
 use dokku_core::{Error, Result};
-use dokku_docker::{BuildContext, BuildSpec, ContainerEngine, DockerEngine};
+use dokku_docker::{BuildContext, BuildSpec};
 use dokku_trigger::deploy::{
     first_answer, BuildpackStackName, PostBuild, PostReleaseBuilder, PreBuild, PreReleaseBuilder,
 };
@@ -49,7 +49,7 @@ fn labels(app: &str, stage: &str) -> BTreeMap<String, String> {
     dokku_trigger::deploy::image_labels(app, BUILDER_TYPE, stage)
 }
 
-fn label_image(image: &str, labels: BTreeMap<String, String>) -> Result<()> {
+fn label_image(ctx: &Ctx, image: &str, labels: BTreeMap<String, String>) -> Result<()> {
     let dockerfile = format!("FROM {image}\n");
     let mut b = tar::Builder::new(Vec::new());
     let mut h = tar::Header::new_gnu();
@@ -64,8 +64,7 @@ fn label_image(image: &str, labels: BTreeMap<String, String>) -> Result<()> {
     ));
     spec.tags = vec![image.to_string()];
     spec.labels = labels;
-    let engine = DockerEngine::connect().map_err(|e| Error::other("docker", e))?;
-    engine
+    ctx.engine()?
         .build_image(&spec, &mut |_| {})
         .map(|_| ())
         .map_err(|e| Error::other("label image", e))
@@ -151,7 +150,7 @@ pub fn build(ctx: &Ctx, app: &str, dir: &Path) -> Result<()> {
     if !status.success() {
         return Err(Error::fail("App build failed"));
     }
-    label_image(&image, labels(app, "build"))?;
+    label_image(ctx, &image, labels(app, "build"))?;
     ctx.bus.notify(
         ctx,
         &PostBuild {
@@ -175,6 +174,7 @@ pub fn release(ctx: &Ctx, app: &str, tag: &str) -> Result<()> {
         },
     )?;
     if label_image(
+        ctx,
         &image,
         BTreeMap::from([("com.dokku.image-stage".to_string(), "release".to_string())]),
     )

@@ -121,6 +121,7 @@ pub fn get(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use socket2::{Domain, Protocol, Socket, Type};
     use std::net::TcpListener;
 
     #[test]
@@ -157,14 +158,22 @@ mod tests {
         let a = get("127.0.0.1", port, "/x", "app", &[], Duration::from_secs(5)).expect("get");
         assert_eq!(a.body, "ready");
         t.join().expect("server");
-        let closed = TcpListener::bind("127.0.0.1:0")
-            .expect("bind")
+        // A port this test keeps bound without listening: the kernel
+        // refuses connections to it, and no other socket can take it
+        // until the test ends (a released port could be reused at once).
+        let held = Socket::new(Domain::IPV4, Type::STREAM, Some(Protocol::TCP)).expect("socket");
+        held.bind(&SocketAddr::from(([127, 0, 0, 1], 0)).into())
+            .expect("bind");
+        let closed = held
             .local_addr()
             .expect("addr")
+            .as_socket()
+            .expect("inet")
             .port();
-        assert!(matches!(
-            get("127.0.0.1", closed, "/", "x", &[], Duration::from_secs(1)),
-            Err(Failure::Connect(_))
-        ));
+        match get("127.0.0.1", closed, "/", "x", &[], Duration::from_secs(1)) {
+            Err(Failure::Connect(m)) => assert!(m.contains("refused"), "{m}"),
+            other => panic!("expected a refused connection, got {other:?}"),
+        }
+        drop(held);
     }
 }

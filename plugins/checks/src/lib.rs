@@ -16,7 +16,6 @@ use dokku_core::report::{ReportSpec, Rows};
 use dokku_core::schema::{Prop, Schema};
 use dokku_core::set::Wording;
 use dokku_core::{Error, Paths, Result};
-use dokku_docker::{ContainerEngine, DockerEngine};
 use dokku_trigger::deploy::{CheckDeploy, ChecksGetProperty};
 use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::plugin::{Command, RunFn};
@@ -107,14 +106,9 @@ fn register(bus: &mut Bus) {
     REPORT.register(bus, store::PLUGIN);
 }
 
-/// Connect to the container engine.
-pub fn engine() -> Result<DockerEngine> {
-    DockerEngine::connect().map_err(|e| Error::other("docker", e))
-}
-
 /// `check-deploy APP CONTAINER_ID PROC_TYPE PORT IP`.
 fn check_deploy(ctx: &Ctx, t: &CheckDeploy) -> Result<()> {
-    let engine = engine()?;
+    let engine = ctx.engine()?;
     let dyno = engine
         .inspect_container(&t.container_id)
         .ok()
@@ -128,7 +122,7 @@ fn check_deploy(ctx: &Ctx, t: &CheckDeploy) -> Result<()> {
         ip: t.ip.clone(),
         port: t.port.trim().parse().unwrap_or(5000),
     };
-    runner::run(ctx, &engine, &target)
+    runner::run(ctx, engine, &target)
 }
 
 /// `checks-get-property APP KEY`: `disabled`, `skipped` (as stored),

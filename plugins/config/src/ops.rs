@@ -458,10 +458,8 @@ mod tests {
         .expect("global");
         set(&t.ctx, set_req(&["SHARED=app", "B=it's"])).expect("app");
         let (out, cap) = Output::captured(false);
-        let ctx = Ctx {
-            out,
-            ..t.ctx.clone()
-        };
+        let mut ctx = t.ctx.clone();
+        ctx.out = out;
         show(&ctx, &app(), false, ShowStyle::Pretty).expect("show");
         show(&ctx, &app(), true, ShowStyle::Pretty).expect("merged");
         show(&ctx, &Scope::Global, false, ShowStyle::Pretty).expect("global");

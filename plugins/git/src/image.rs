@@ -5,7 +5,6 @@ use std::io::Read;
 use std::path::Path;
 
 use dokku_core::{Error, Result};
-use dokku_docker::{ContainerEngine, DockerEngine};
 use dokku_trigger::Ctx;
 
 use crate::directory::deploy_directory;
@@ -30,10 +29,6 @@ pub struct ImageRequest {
 /// Dokku's message when no image is given.
 pub const MISSING_IMAGE: &str = "Please specify a docker image";
 
-fn engine() -> Result<DockerEngine> {
-    DockerEngine::connect().map_err(|e| Error::other("docker", e))
-}
-
 /// `git:from-image`: the image must exist locally (nothing is pulled).
 pub fn from_image(ctx: &Ctx, req: &ImageRequest) -> Result<()> {
     dokku_core::apps::verify(&ctx.paths, &req.app)?;
@@ -46,7 +41,7 @@ pub fn from_image(ctx: &Ctx, req: &ImageRequest) -> Result<()> {
             req.image
         )));
     }
-    let engine = engine()?;
+    let engine = ctx.engine()?;
     if !engine
         .image_exists(&req.image)
         .map_err(|e| Error::other("docker", e))?
@@ -98,7 +93,7 @@ pub fn load_image(
             "Expecting tar archive containing docker image on STDIN",
         ));
     }
-    let engine = engine()?;
+    let engine = ctx.engine()?;
     let lines = engine
         .load_image(stdin)
         .map_err(|e| Error::other("docker load", e))?;

@@ -6,7 +6,7 @@
 use std::os::unix::fs::PermissionsExt;
 
 use dokku_core::{apps, Error, Result};
-use dokku_docker::{ContainerEngine, ContainerFilter, DockerEngine, ImageFilter};
+use dokku_docker::{ContainerFilter, ImageFilter};
 use dokku_output::Output;
 use dokku_trigger::deploy::{
     BuilderBuild, BuilderDetect, BuilderGetProperty, CorePostExtract, DeploySourceSet, PostExtract,
@@ -109,7 +109,7 @@ fn cleanup(ctx: &Ctx, app: &str) -> Result<()> {
         return Ok(());
     }
     ctx.out.info1("Cleaning up...");
-    let engine = DockerEngine::connect().map_err(|e| Error::other("docker", e))?;
+    let engine = ctx.engine()?;
     let label = format!("com.dokku.app-name={app}");
     let filter = ContainerFilter {
         all: true,

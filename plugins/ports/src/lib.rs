@@ -7,7 +7,6 @@ pub mod portmap;
 pub mod store;
 
 use dokku_core::Result;
-use dokku_docker::{ContainerEngine, DockerEngine};
 use dokku_trigger::deploy::{first_answer, DeployedAppImageRepo, DeployedAppImageTag, PreDeploy};
 use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::proxy::{PortsClear, PortsConfigure, PortsGet, PortsSetDetected};
@@ -80,7 +79,7 @@ fn detect_from_image(ctx: &Ctx, app: &str, tag: &str) -> Result<()> {
             tag.to_string()
         }
     });
-    let Ok(engine) = DockerEngine::connect() else {
+    let Ok(engine) = ctx.try_engine() else {
         return Ok(());
     };
     let Ok(info) = engine.image_inspect(&format!("{repo}:{tag}")) else {

@@ -4,7 +4,7 @@ use std::path::{Component, Path};
 
 use dokku_core::property::Properties;
 use dokku_core::{fsutil, Error, Result};
-use dokku_docker::{ContainerEngine, ContainerSpec};
+use dokku_docker::ContainerSpec;
 use dokku_trigger::deploy::{
     CorePostExtract, Deploy, ProcfileExists, ProcfileExtractImage, ProcfileGetCommand, PsCanScale,
     PsCurrentScale, PsGetProperty, PsSetScale, ReleaseAndDeploy, Scale,
@@ -132,7 +132,7 @@ fn extract_from_image(ctx: &Ctx, app: &str, image: &str) -> Result<()> {
     let Some(rel) = relative_procfile_path(&setting) else {
         return store::write_procfile(&ctx.paths, app, None);
     };
-    let engine = pipeline::engine()?;
+    let engine = ctx.engine()?;
     let info = engine
         .image_inspect(image)
         .map_err(|e| Error::other("inspect image", e))?;

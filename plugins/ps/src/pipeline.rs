@@ -6,7 +6,6 @@
 use dokku_core::deploy_lock::DeployLock;
 use dokku_core::property::Properties;
 use dokku_core::{apps, Error, Result};
-use dokku_docker::{ContainerEngine, DockerEngine};
 use dokku_trigger::deploy::{
     first_answer, scheduler_of, AppJsonGetContent, BuilderRelease, Deploy, GitHasCode, PostStop,
     PreStart, ReceiveApp, ReleaseAndDeploy, SchedulerAppStatus, SchedulerDeploy,
@@ -20,11 +19,6 @@ use crate::store;
 
 /// Label builders put on the images they make, naming themselves.
 pub const BUILDER_LABEL: &str = "com.dokku.builder-type";
-
-/// Connect to the container engine.
-pub fn engine() -> Result<DockerEngine> {
-    DockerEngine::connect().map_err(|e| Error::other("docker", e))
-}
 
 /// The app's image repository.
 pub fn image_repo(app: &str) -> String {
@@ -110,7 +104,7 @@ pub fn release_and_deploy(ctx: &Ctx, app: &str, tag: &str) -> Result<()> {
     apps::verify(&ctx.paths, app)?;
     let tag = if tag.is_empty() { "latest" } else { tag };
     let image = format!("{}:{tag}", image_repo(app));
-    let engine = engine()?;
+    let engine = ctx.engine()?;
     let info = match engine.image_inspect(&image) {
         Ok(i) => i,
         Err(e) if e.is_not_found() => {
@@ -185,7 +179,8 @@ pub fn restart(ctx: &Ctx, app: &str, proc_type: &str, warn: bool) -> Result<()> 
             image_repo(app),
             if tag.is_empty() { "latest" } else { &tag }
         );
-        if !engine()?
+        if !ctx
+            .engine()?
             .image_exists(&image)
             .map_err(|e| Error::other("inspect image", e))?
         {
@@ -246,7 +241,8 @@ pub fn rebuild(ctx: &Ctx, app: &str) -> Result<()> {
     } else {
         tag
     };
-    let exists = engine()?
+    let exists = ctx
+        .engine()?
         .image_exists(&format!("{}:{tag}", image_repo(app)))
         .map_err(|e| Error::other("inspect image", e))?;
     if !exists {

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use dokku_core::{Error, Result};
-use dokku_docker::{ContainerEngine, ContainerFilter, ContainerSummary, DockerEngine, LogOptions};
+use dokku_docker::{ContainerEngine, ContainerFilter, ContainerSummary, LogOptions};
 use dokku_output::Output;
 use dokku_trigger::deploy::{first_answer, PsGetProperty};
 use dokku_trigger::Ctx;
@@ -17,11 +17,6 @@ pub const PROC_LABEL: &str = "com.dokku.process-type";
 pub const TYPE_LABEL: &str = "com.dokku.container-type";
 /// Label with `<proc>.<index>`.
 pub const DYNO_LABEL: &str = "com.dokku.dyno";
-
-/// Connect to the container engine.
-pub fn engine() -> Result<DockerEngine> {
-    DockerEngine::connect().map_err(|e| Error::other("docker", e))
-}
 
 /// An engine error as ours.
 pub fn docker_err(context: &str) -> impl Fn(dokku_docker::EngineError) -> Error + '_ {

@@ -20,9 +20,13 @@ use dokku_trigger::proxy::NetworkGetProperty;
 use dokku_trigger::triggers::{ConfigExport, DockerArgsProcessDeploy, VolumeMount};
 use dokku_trigger::Ctx;
 
-use crate::containers::{self, docker_err, short, DYNO_LABEL};
+use crate::containers::{self, docker_err, short};
 use crate::retire;
 use crate::store::{self, Record};
+
+pub mod plan;
+
+use plan::{Dyno, Plan, ProcessType, TypePlan};
 
 /// Label builders put on images, naming themselves.
 pub const BUILDER_LABEL: &str = "com.dokku.builder-type";
@@ -41,6 +45,8 @@ struct Started {
     id: String,
     upcoming: String,
     final_name: String,
+    /// Old containers holding `final_name`, to move out of its way.
+    displaced: Vec<String>,
     ip: String,
     port: u16,
 }
@@ -291,8 +297,6 @@ struct Run<'a> {
     ctx: &'a Ctx,
     common: &'a Common,
     port: u16,
-    old: &'a [ContainerSummary],
-    disabled: Vec<String>,
     created: Mutex<Vec<String>>,
     started: Mutex<Vec<Started>>,
     failure: Mutex<Option<Error>>,
@@ -311,59 +315,45 @@ impl Run<'_> {
         }
     }
 
-    /// Start every index of a process type, `max_parallel` at a time (the
+    /// Start every dyno of a process type, `max_parallel` at a time (the
     /// app.json formation's, 1 by default).
-    fn process_type(
-        &self,
-        engine: &dyn ContainerEngine,
-        proc_type: &str,
-        count: u32,
-        cmd: &Option<Vec<String>>,
-    ) {
+    fn process_type(&self, engine: &dyn ContainerEngine, t: &TypePlan) {
         let ctx = self.ctx;
+        let (proc_type, count) = (t.process.name.as_str(), t.process.count);
         ctx.out
             .info1(&format!("Deploying {proc_type} (count={count})"));
-        let t = AppJsonProcessDeployParallelism {
+        let q = AppJsonProcessDeployParallelism {
             app: self.common.app.clone(),
             process_type: proc_type.to_string(),
         };
         let parallel = ctx
             .bus
-            .collect(ctx, &t)
+            .collect(ctx, &q)
             .ok()
             .and_then(first_answer)
             .and_then(|v| v.parse::<usize>().ok())
             .unwrap_or(1)
             .max(1);
-        let indexes: Vec<u32> = (1..=count).collect();
-        for chunk in indexes.chunks(parallel) {
+        let cmd = &t.process.cmd;
+        for chunk in t.dynos.chunks(parallel) {
             if self.failed() {
                 return;
             }
-            if chunk.len() == 1 {
-                self.dyno(engine, proc_type, chunk[0], cmd);
+            if let [d] = chunk {
+                self.dyno(engine, d, cmd);
                 continue;
             }
             std::thread::scope(|scope| {
-                for index in chunk {
-                    scope.spawn(move || match containers::engine() {
-                        Ok(engine) => self.dyno(&engine, proc_type, *index, cmd),
-                        Err(e) => self.fail(e),
-                    });
+                for d in chunk {
+                    scope.spawn(move || self.dyno(engine, d, cmd));
                 }
             });
         }
     }
 
     /// Start one container and check it.
-    fn dyno(
-        &self,
-        engine: &dyn ContainerEngine,
-        proc_type: &str,
-        index: u32,
-        cmd: &Option<Vec<String>>,
-    ) {
-        match self.start(engine, proc_type, index, cmd) {
+    fn dyno(&self, engine: &dyn ContainerEngine, d: &Dyno, cmd: &Option<Vec<String>>) {
+        match self.start(engine, d, cmd) {
             Ok(s) => {
                 if let Ok(mut v) = self.started.lock() {
                     v.push(s);
@@ -376,23 +366,25 @@ impl Run<'_> {
     fn start(
         &self,
         engine: &dyn ContainerEngine,
-        proc_type: &str,
-        index: u32,
+        d: &Dyno,
         cmd: &Option<Vec<String>>,
     ) -> Result<Started> {
         let (ctx, app) = (self.ctx, self.common.app.as_str());
-        let dyno = format!("{proc_type}.{index}");
-        if self.disabled.iter().any(|d| d == "_all_" || d == proc_type) {
+        let dyno = d.dyno.clone();
+        if !d.stop_first.is_empty() {
             let timeout = containers::stop_timeout(ctx, app);
-            for c in self
-                .old
-                .iter()
-                .filter(|c| c.labels.get(DYNO_LABEL) == Some(&dyno))
-            {
-                let _ = engine.stop_container(&c.id, Some(timeout));
+            for id in &d.stop_first {
+                let _ = engine.stop_container(id, Some(timeout));
             }
         }
-        let spec = spec_for(ctx, self.common, proc_type, index, self.port, cmd.clone())?;
+        let spec = spec_for(
+            ctx,
+            self.common,
+            &d.proc_type,
+            d.index,
+            self.port,
+            cmd.clone(),
+        )?;
         let upcoming = spec.name.clone().unwrap_or_default();
         let id = engine
             .create_container(&spec)
@@ -410,7 +402,7 @@ impl Run<'_> {
         let check = CheckDeploy {
             app: app.to_string(),
             container_id: id.clone(),
-            proc_type: proc_type.to_string(),
+            proc_type: d.proc_type.clone(),
             port: self.port.to_string(),
             ip: ip.clone(),
         };
@@ -427,17 +419,64 @@ impl Run<'_> {
             dyno,
             id,
             upcoming,
-            final_name: containers::final_name(app, proc_type, index),
+            final_name: d.final_name.clone(),
+            displaced: d.displaced.clone(),
             ip,
             port: self.port,
         })
     }
 }
 
+/// Start and check every dyno of `plan`, batch after batch (the types of a
+/// batch side by side). Old containers are left alone, but for those a
+/// dyno with disabled checks stops first. On the first failure nothing
+/// more starts, every container this deploy created is removed and the
+/// failure is returned. The started containers come back web first, then
+/// by type and index.
+fn start_all(
+    ctx: &Ctx,
+    engine: &dyn ContainerEngine,
+    common: &Common,
+    port: u16,
+    plan: &Plan,
+) -> Result<Vec<Started>> {
+    let run = Run {
+        ctx,
+        common,
+        port,
+        created: Mutex::new(Vec::new()),
+        started: Mutex::new(Vec::new()),
+        failure: Mutex::new(None),
+    };
+    for batch in &plan.batches {
+        if run.failed() {
+            break;
+        }
+        if let [t] = batch.as_slice() {
+            run.process_type(engine, t);
+            continue;
+        }
+        std::thread::scope(|scope| {
+            for t in batch {
+                let run = &run;
+                scope.spawn(move || run.process_type(engine, t));
+            }
+        });
+    }
+    let created = run.created.into_inner().unwrap_or_default();
+    if let Some(e) = run.failure.into_inner().unwrap_or_default() {
+        remove_all(engine, &created);
+        return Err(e);
+    }
+    let mut started = run.started.into_inner().unwrap_or_default();
+    started.sort_by_key(|s| dyno_order(&s.dyno));
+    Ok(started)
+}
+
 /// Deploy `tag` of `app`; `only` restricts the deploy to one process type
 /// (the others keep running untouched).
 pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()> {
-    let engine = containers::engine()?;
+    let engine = ctx.engine()?;
     let (repo, tag) = image_name(ctx, app, tag)?;
     let image = format!("{repo}:{tag}");
     if !engine
@@ -513,85 +552,69 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
             .and_then(first_answer)
             .unwrap_or_default()
     };
-    let disabled = checks_get("disabled");
-    let disabled: Vec<&str> = disabled
+    let disabled: Vec<String> = checks_get("disabled")
         .split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
+        .map(str::to_string)
         .collect();
     let wait_to_retire: u64 = checks_get("wait-to-retire").parse().unwrap_or(60);
     let port = web_port(&info);
 
-    // Old containers in the scope of this deploy.
-    let in_scope = |c: &ContainerSummary| match only {
-        Some(p) => c.labels.get(containers::PROC_LABEL).map(String::as_str) == Some(p),
-        None => true,
-    };
-    let old: Vec<ContainerSummary> = containers::deploy_containers(&engine, app)?
+    let old: Vec<ContainerSummary> = containers::deploy_containers(engine, app)?
         .into_iter()
-        .filter(|c| in_scope(c))
+        .filter(|c| plan::in_scope(c, only))
         .collect();
-
     // What each process type runs; types that cannot run are skipped.
-    let mut procs: Vec<(String, u32, Option<Vec<String>>)> = Vec::new();
-    for (proc_type, count) in &scale {
-        if only.is_some_and(|o| o != proc_type) || *count == 0 {
-            continue;
-        }
-        match command(ctx, &common, proc_type, port) {
-            Ok(cmd) => procs.push((proc_type.clone(), *count, cmd)),
+    let mut types = Vec::new();
+    for (proc_type, count) in plan::types_in_scope(&scale, only) {
+        match command(ctx, &common, &proc_type, port) {
+            Ok(cmd) => types.push(ProcessType {
+                name: proc_type,
+                count,
+                cmd,
+            }),
             Err(()) => ctx.out.warn(&format!(
                 "Skipping {proc_type} as it is missing from the current Procfile"
             )),
         }
     }
-    let run = Run {
-        ctx,
-        common: &common,
-        port,
+    let plan = plan::plan(&plan::Input {
+        app,
+        types: &types,
         old: &old,
-        disabled: disabled.iter().map(|d| d.to_string()).collect(),
-        created: Mutex::new(Vec::new()),
-        started: Mutex::new(Vec::new()),
-        failure: Mutex::new(None),
-    };
-    // web first on its own, then the other types `parallel-schedule-count`
-    // at a time.
-    let (web, rest): (Vec<_>, Vec<_>) = procs.into_iter().partition(|(p, _, _)| p == "web");
-    for (proc_type, count, cmd) in &web {
-        run.process_type(&engine, proc_type, *count, cmd);
-    }
-    let per_batch = store::parallel_schedule_count(&ctx.paths, app);
-    for batch in rest.chunks(per_batch) {
-        if run.failed() {
-            break;
-        }
-        if batch.len() == 1 {
-            let (proc_type, count, cmd) = &batch[0];
-            run.process_type(&engine, proc_type, *count, cmd);
-            continue;
-        }
-        std::thread::scope(|scope| {
-            for (proc_type, count, cmd) in batch {
-                let run = &run;
-                scope.spawn(move || match containers::engine() {
-                    Ok(engine) => run.process_type(&engine, proc_type, *count, cmd),
-                    Err(e) => run.fail(e),
-                });
-            }
-        });
-    }
-    let created = run.created.into_inner().unwrap_or_default();
-    if let Some(e) = run.failure.into_inner().unwrap_or_default() {
-        remove_all(&engine, &created);
-        return Err(e);
-    }
-    let mut started = run.started.into_inner().unwrap_or_default();
-    started.sort_by_key(|s| dyno_order(&s.dyno));
+        checks_disabled: &disabled,
+        per_batch: store::parallel_schedule_count(&ctx.paths, app),
+    });
+    let started = start_all(ctx, engine, &common, port, &plan)?;
+    finish(
+        ctx,
+        engine,
+        app,
+        only,
+        &tag,
+        &plan,
+        &started,
+        wait_to_retire,
+    )
+}
 
+/// After every new container passed its checks: record them, switch
+/// traffic (core-post-deploy), give them their final names, and retire the
+/// old containers.
+#[allow(clippy::too_many_arguments)]
+fn finish(
+    ctx: &Ctx,
+    engine: &dyn ContainerEngine,
+    app: &str,
+    only: Option<&str>,
+    tag: &str,
+    plan: &Plan,
+    started: &[Started],
+    wait_to_retire: u64,
+) -> Result<()> {
     // Record the new set; forget dynos that no longer run.
-    let new_dynos: Vec<&str> = started.iter().map(|s| s.dyno.as_str()).collect();
-    for s in &started {
+    for s in started {
         let r = Record {
             container_id: s.id.clone(),
             ip: s.ip.clone(),
@@ -617,11 +640,8 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
             },
         )?;
     }
-    for dyno in store::records(&ctx.paths, app).keys() {
-        let proc_type = dyno.rsplit_once('.').map(|(p, _)| p).unwrap_or("");
-        if !new_dynos.contains(&dyno.as_str()) && only.is_none_or(|o| o == proc_type) {
-            store::forget(&ctx.paths, app, dyno)?;
-        }
+    for dyno in plan::stale_records(store::records(&ctx.paths, app).keys(), plan, only) {
+        store::forget(&ctx.paths, app, &dyno)?;
     }
 
     ctx.out.info1("Running post-deploy");
@@ -629,7 +649,7 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
         app: app.to_string(),
         internal_port: String::new(),
         internal_ip_address: String::new(),
-        image_tag: tag.clone(),
+        image_tag: tag.to_string(),
     };
     ctx.bus.notify(ctx, &post)?;
 
@@ -640,24 +660,16 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    for s in &started {
-        for c in old
-            .iter()
-            .filter(|c| c.name() == Some(s.final_name.as_str()))
-        {
-            // A deploy within the same second as the previous one finds
-            // `<name>.<stamp>` taken by the container it retired: move on
-            // to the next free stamp instead of leaving the name in use.
-            let renamed = (0..RENAME_ATTEMPTS).any(|n| {
-                engine
-                    .rename_container(&c.id, &format!("{}.{}", s.final_name, stamp + n))
-                    .is_ok()
-            });
+    for s in started {
+        for old in &s.displaced {
+            let renamed = plan::retired_names(&s.final_name, stamp, RENAME_ATTEMPTS)
+                .iter()
+                .any(|name| engine.rename_container(old, name).is_ok());
             if !renamed {
                 ctx.out.warn(&format!(
                     "Failed to rename container {} ({})",
                     s.final_name,
-                    short(&c.id)
+                    short(old)
                 ));
             }
         }
@@ -680,19 +692,18 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
         app: app.to_string(),
         internal_port: String::new(),
         internal_ip_address: String::new(),
-        image_tag: tag,
+        image_tag: tag.to_string(),
     };
     ctx.bus.notify(ctx, &post)?;
 
-    let old_ids: Vec<String> = old.iter().map(|c| c.id.clone()).collect();
-    if !old_ids.is_empty() {
+    if !plan.retire.is_empty() {
         ctx.out.info1(&format!(
             "Shutting down old containers in {wait_to_retire} seconds"
         ));
-        for id in &old_ids {
+        for id in &plan.retire {
             ctx.out.verbose_quiet(id);
         }
-        retire::schedule(ctx, &engine, app, &old_ids, wait_to_retire)?;
+        retire::schedule(ctx, engine, app, &plan.retire, wait_to_retire)?;
     }
 
     ctx.out.info2("Application deployed:");
@@ -724,6 +735,320 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
+
+    use dokku_docker::fake::{FakeEngine, Op};
+    use dokku_output::{Captured, Output};
+    use dokku_trigger::{Bus, Flags};
+
+    /// A deploy of app `app` against a fake engine, with the triggers the
+    /// other plugins would answer stubbed on the bus.
+    struct Fixture {
+        _dir: tempfile::TempDir,
+        ctx: Ctx,
+        fake: Arc<FakeEngine>,
+        cap: Captured,
+    }
+
+    type Check = fn(&FakeEngine, &CheckDeploy) -> Result<()>;
+
+    /// `scale` as `ps-current-scale` prints it; `disabled` the checks
+    /// plugin's list; `check` plays the checks plugin.
+    fn fixture(scale: &'static str, disabled: &'static str, check: Check) -> Fixture {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let paths = dokku_core::Paths::for_roots(&dir.path().join("h"), &dir.path().join("l"));
+        std::fs::create_dir_all(paths.app_dir("app")).expect("app dir");
+        let fake = Arc::new(FakeEngine::new());
+        fake.add_image("dokku/app:latest", ImageInfo::default());
+        let mut bus = Bus::new();
+        bus.on::<PsCurrentScale, _>("ps", move |_, _| Ok(scale.to_string()));
+        bus.on::<ProcfileExists, _>("ps", |_, _| Ok("true".to_string()));
+        bus.on::<ProcfileGetCommand, _>("ps", |_, t: &ProcfileGetCommand| {
+            Ok(format!("run-{}", t.process_type))
+        });
+        bus.on::<ChecksGetProperty, _>("checks", move |_, t: &ChecksGetProperty| {
+            Ok(match t.key.as_str() {
+                "disabled" => disabled.to_string(),
+                "wait-to-retire" => "0".to_string(),
+                _ => String::new(),
+            })
+        });
+        let seen = fake.clone();
+        bus.on::<CheckDeploy, _>("checks", move |_, t: &CheckDeploy| check(&seen, t));
+        let (out, cap) = Output::captured(false);
+        let ctx = Ctx::with_engine(paths, out, Flags::default(), Arc::new(bus), fake.clone());
+        Fixture {
+            _dir: dir,
+            ctx,
+            fake,
+            cap,
+        }
+    }
+
+    fn pass(_: &FakeEngine, _: &CheckDeploy) -> Result<()> {
+        Ok(())
+    }
+
+    /// A running container of the last release.
+    fn running(fake: &FakeEngine, proc_type: &str, index: u32) -> String {
+        let mut spec = ContainerSpec::new("dokku/app:latest");
+        spec.name = Some(containers::final_name("app", proc_type, index));
+        spec.labels = containers::deploy_labels("app", proc_type, index);
+        let id = fake.create_container(&spec).expect("create");
+        fake.start_container(&id).expect("start");
+        fake.clear_calls();
+        id
+    }
+
+    /// Random and time-dependent parts of names made stable.
+    fn stable(s: &str) -> String {
+        s.split(' ')
+            .map(|w| {
+                if let Some((head, n)) = w.rsplit_once("upcoming-") {
+                    if n.chars().all(|c| c.is_ascii_digit()) {
+                        return format!("{head}upcoming-N");
+                    }
+                }
+                match w.rsplit_once('.') {
+                    Some((head, n)) if n.len() == 10 && n.chars().all(|c| c.is_ascii_digit()) => {
+                        format!("{head}.STAMP")
+                    }
+                    _ => w.to_string(),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The calls that change containers, made stable.
+    fn changes(fake: &FakeEngine) -> Vec<String> {
+        fake.calls()
+            .iter()
+            .filter(|c| {
+                ["create ", "start ", "stop ", "kill ", "remove ", "rename "]
+                    .iter()
+                    .any(|p| c.starts_with(p))
+            })
+            .map(|c| stable(c))
+            .collect()
+    }
+
+    /// The containers left, `name state`.
+    fn left(fake: &FakeEngine) -> Vec<String> {
+        fake.containers()
+            .iter()
+            .map(|c| format!("{} {}", stable(&c.name), c.status))
+            .collect()
+    }
+
+    #[test]
+    fn old_containers_keep_running_until_every_new_one_passed_its_checks() {
+        fn old_ones_untouched(fake: &FakeEngine, _: &CheckDeploy) -> Result<()> {
+            for name in ["app.web.1", "app.worker.1"] {
+                let info = fake.inspect_container(name).expect("old container");
+                assert!(info.running, "{name} still serves during the checks");
+            }
+            Ok(())
+        }
+        let f = fixture("web=2\nworker=1\n", "", old_ones_untouched);
+        let old_web = running(&f.fake, "web", 1);
+        let old_worker = running(&f.fake, "worker", 1);
+        deploy(&f.ctx, "app", "", None).expect("deploy");
+        assert_eq!(
+            changes(&f.fake),
+            [
+                "create app.web.1.upcoming-N",
+                "start app.web.1.upcoming-N",
+                "create app.web.2.upcoming-N",
+                "start app.web.2.upcoming-N",
+                "create app.worker.1.upcoming-N",
+                "start app.worker.1.upcoming-N",
+                "rename app.web.1 -> app.web.1.STAMP",
+                "rename app.web.1.upcoming-N -> app.web.1",
+                "rename app.web.2.upcoming-N -> app.web.2",
+                "rename app.worker.1 -> app.worker.1.STAMP",
+                "rename app.worker.1.upcoming-N -> app.worker.1",
+                // Retired in listing order, newest first.
+                "stop app.worker.1.STAMP",
+                "remove app.worker.1.STAMP",
+                "stop app.web.1.STAMP",
+                "remove app.web.1.STAMP",
+            ]
+        );
+        assert_eq!(
+            left(&f.fake),
+            [
+                "app.web.1 running",
+                "app.web.2 running",
+                "app.worker.1 running"
+            ]
+        );
+        let out = f.cap.stdout();
+        let (web1, web2) = (&f.fake.containers()[0].id, &f.fake.containers()[1].id);
+        let expected = format!(
+            "-----> Deploying app via the docker-local scheduler...\n\
+             -----> Deploying web (count=2)\n\
+             \x20      Attempting pre-flight checks (web.1)\n\
+             \x20      Attempting pre-flight checks (web.2)\n\
+             -----> Deploying worker (count=1)\n\
+             \x20      Attempting pre-flight checks (worker.1)\n\
+             -----> Running post-deploy\n\
+             -----> Renaming containers\n\
+             \x20      Renaming container app.web.1.upcoming-N ({}) to app.web.1\n\
+             \x20      Renaming container app.web.2.upcoming-N ({}) to app.web.2\n\
+             \x20      Renaming container app.worker.1.upcoming-N ({}) to app.worker.1\n\
+             -----> Shutting down old containers in 0 seconds\n\
+             \x20      {old_worker}\n\
+             \x20      {old_web}\n\
+             =====> Application deployed:\n\
+             \x20      http://172.17.0.5:5000\n\
+             \x20      http://172.17.0.6:5000\n",
+            &web1[..12],
+            &web2[..12],
+            &f.fake.containers()[2].id[..12],
+        );
+        let out: Vec<String> = out.lines().map(stable).collect();
+        assert_eq!(out.join("\n") + "\n", expected);
+        assert_eq!(f.cap.stderr(), "");
+        let records = store::records(&f.ctx.paths, "app");
+        assert_eq!(
+            records.keys().collect::<Vec<_>>(),
+            ["web.1", "web.2", "worker.1"]
+        );
+        assert_eq!(&records["web.1"].container_id, web1);
+    }
+
+    #[test]
+    fn a_container_that_cannot_start_leaves_no_stray_container() {
+        let f = fixture("web=1\nworker=2\n", "", pass);
+        f.fake.fail(Op::Start, "app.worker.2");
+        running(&f.fake, "web", 1);
+        let err = deploy(&f.ctx, "app", "latest", None).expect_err("start fails");
+        assert_eq!(
+            stable(&err.to_string()),
+            "start container: start container app.worker.2.upcoming-N"
+        );
+        assert_eq!(
+            changes(&f.fake),
+            [
+                "create app.web.1.upcoming-N",
+                "start app.web.1.upcoming-N",
+                "create app.worker.1.upcoming-N",
+                "start app.worker.1.upcoming-N",
+                "create app.worker.2.upcoming-N",
+                "start app.worker.2.upcoming-N",
+                "remove app.web.1.upcoming-N",
+                "remove app.worker.1.upcoming-N",
+                "remove app.worker.2.upcoming-N",
+            ]
+        );
+        assert_eq!(left(&f.fake), ["app.web.1 running"]);
+        assert!(store::records(&f.ctx.paths, "app").is_empty());
+        let out = f.cap.stdout();
+        assert!(out.contains("=====> Start of app container output (worker.2)\n"));
+        assert!(!out.contains("Running post-deploy"), "{out}");
+    }
+
+    #[test]
+    fn a_failed_check_stops_the_deploy_before_the_next_type() {
+        fn worker_fails(_: &FakeEngine, t: &CheckDeploy) -> Result<()> {
+            if t.proc_type == "worker" {
+                return Err(Error::fail("worker is not healthy"));
+            }
+            Ok(())
+        }
+        let f = fixture("web=1\nworker=1\nclock=1\n", "", worker_fails);
+        running(&f.fake, "web", 1);
+        running(&f.fake, "worker", 1);
+        let err = deploy(&f.ctx, "app", "latest", None).expect_err("check fails");
+        assert_eq!(err.exit_code(), 1);
+        assert_eq!(f.cap.stderr(), " !     worker is not healthy\n");
+        // clock never starts; old containers are left as they were.
+        assert!(!changes(&f.fake).iter().any(|c| c.contains("clock")));
+        assert_eq!(left(&f.fake), ["app.web.1 running", "app.worker.1 running"]);
+    }
+
+    #[test]
+    fn types_deployed_side_by_side_are_all_removed_when_one_fails() {
+        let f = fixture("", "", pass);
+        f.fake.fail(Op::Create, "app.b.");
+        let common = Common {
+            app: "app".into(),
+            image: "dokku/app:latest".into(),
+            tag: "latest".into(),
+            builder: String::new(),
+            env: Vec::new(),
+            restart: RestartPolicy::No,
+            init: true,
+            has_procfile: true,
+        };
+        let types: Vec<ProcessType> = [("a", 2), ("b", 1), ("c", 1)]
+            .iter()
+            .map(|(n, c)| ProcessType {
+                name: n.to_string(),
+                count: *c,
+                cmd: None,
+            })
+            .collect();
+        let p = plan::plan(&plan::Input {
+            app: "app",
+            types: &types,
+            old: &[],
+            checks_disabled: &[],
+            per_batch: 2,
+        });
+        let engine = f.ctx.engine().expect("engine");
+        let err = start_all(&f.ctx, engine, &common, 5000, &p).expect_err("b fails");
+        assert!(err.to_string().contains("create container"), "{err}");
+        // Whatever a and b got to create is gone; c, in the next batch,
+        // never started.
+        assert!(f.fake.containers().is_empty(), "{:?}", left(&f.fake));
+        assert!(!changes(&f.fake).iter().any(|c| c.contains("app.c.")));
+    }
+
+    #[test]
+    fn disabled_checks_stop_the_old_dyno_before_its_replacement_starts() {
+        let f = fixture("web=1\nworker=1\n", "worker", pass);
+        running(&f.fake, "web", 1);
+        running(&f.fake, "worker", 1);
+        deploy(&f.ctx, "app", "latest", None).expect("deploy");
+        let calls = changes(&f.fake);
+        assert_eq!(
+            &calls[..5],
+            [
+                "create app.web.1.upcoming-N",
+                "start app.web.1.upcoming-N",
+                "stop app.worker.1",
+                "create app.worker.1.upcoming-N",
+                "start app.worker.1.upcoming-N",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_missing_image_is_refused_before_anything_runs() {
+        let f = fixture("web=1\n", "", pass);
+        let err = deploy(&f.ctx, "app", "v2", None).expect_err("no image");
+        assert_eq!(err.to_string(), "App image (dokku/app:v2) not found");
+        assert_eq!(f.fake.calls(), ["inspect-image dokku/app:v2"]);
+        assert_eq!(f.cap.stdout(), "");
+    }
+
+    #[test]
+    fn a_restricted_deploy_leaves_the_other_types_alone() {
+        let f = fixture("web=1\nworker=1\n", "", pass);
+        running(&f.fake, "web", 1);
+        running(&f.fake, "worker", 1);
+        deploy(&f.ctx, "app", "latest", Some("worker")).expect("deploy");
+        assert!(!changes(&f.fake).iter().any(|c| c.contains("web")));
+        assert_eq!(left(&f.fake), ["app.web.1 running", "app.worker.1 running"]);
+        assert_eq!(
+            store::records(&f.ctx.paths, "app")
+                .keys()
+                .collect::<Vec<_>>(),
+            ["worker.1"]
+        );
+    }
 
     #[test]
     fn ports_and_scale() {

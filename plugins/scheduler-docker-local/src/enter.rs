@@ -3,10 +3,10 @@
 //! container id, with the terminal attached.
 
 use dokku_core::{Error, Result};
-use dokku_docker::{AttachIo, ContainerEngine, ExecSpec, LogStream};
+use dokku_docker::{AttachIo, ExecSpec, LogStream};
 use dokku_trigger::Ctx;
 
-use crate::containers::{self, docker_err};
+use crate::containers::docker_err;
 use crate::deploy::BUILDER_LABEL;
 use crate::{store, tty};
 
@@ -106,7 +106,7 @@ pub fn enter(ctx: &Ctx, app: &str, args: &[String]) -> Result<()> {
         .map(|(d, r)| (d, r.container_id))
         .collect();
     let target = select(ctx, app, &records, args)?;
-    let engine = containers::engine()?;
+    let engine = ctx.engine()?;
     let info = match engine.inspect_container(&target.container_id) {
         Ok(i) if i.running => i,
         Ok(_) => return Err(Error::fail("Container is not running")),

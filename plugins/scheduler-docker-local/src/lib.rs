@@ -127,8 +127,8 @@ fn register(bus: &mut Bus) {
         if t.scheduler != SCHEDULER {
             return Ok(());
         }
-        let engine = containers::engine()?;
-        retire::retire_due(ctx, &engine, &t.app)
+        let engine = ctx.engine()?;
+        retire::retire_due(ctx, engine, &t.app)
     });
     bus.on::<SchedulerIsDeployed, _>(NAME, |ctx, t: &SchedulerIsDeployed| {
         Ok(lifecycle::is_deployed(ctx, &t.app))

@@ -17,7 +17,7 @@ pub fn stop(ctx: &Ctx, app: &str, remove: bool) -> Result<()> {
         return Ok(());
     };
     let timeout = containers::stop_timeout(ctx, app);
-    for c in containers::deploy_containers(&engine, app)? {
+    for c in containers::deploy_containers(engine, app)? {
         if c.state == "running" || c.state == "restarting" || c.state == "paused" {
             engine
                 .stop_container(&c.id, Some(timeout))
@@ -38,8 +38,8 @@ pub fn stop(ctx: &Ctx, app: &str, remove: bool) -> Result<()> {
 /// The engine; `None` when it cannot be reached and the app has no
 /// recorded container (an app never deployed needs no engine to stop or
 /// destroy).
-fn engine_unless_idle(ctx: &Ctx, app: &str) -> Result<Option<dokku_docker::DockerEngine>> {
-    match containers::engine() {
+fn engine_unless_idle<'c>(ctx: &'c Ctx, app: &str) -> Result<Option<&'c dyn ContainerEngine>> {
+    match ctx.engine() {
         Ok(e) => Ok(Some(e)),
         Err(_) if store::records(&ctx.paths, app).is_empty() => Ok(None),
         Err(e) => Err(e),
@@ -58,7 +58,7 @@ pub fn status(ctx: &Ctx, app: &str) -> Result<String> {
     if records.is_empty() {
         return Ok(String::new());
     }
-    let engine = containers::engine()?;
+    let engine = ctx.engine()?;
     let mut out = String::new();
     for (dyno, r) in records {
         let st = match engine.inspect_container(&r.container_id) {
@@ -73,9 +73,9 @@ pub fn status(ctx: &Ctx, app: &str) -> Result<String> {
 
 /// `scheduler-inspect`: the app's containers as JSON, env values masked.
 pub fn inspect(ctx: &Ctx, app: &str) -> Result<()> {
-    let engine = containers::engine()?;
+    let engine = ctx.engine()?;
     let mut all = Vec::new();
-    for c in containers::deploy_containers(&engine, app)? {
+    for c in containers::deploy_containers(engine, app)? {
         let i = engine
             .inspect_container(&c.id)
             .map_err(docker_err("inspect container"))?;
@@ -124,7 +124,7 @@ pub fn inspect(ctx: &Ctx, app: &str) -> Result<()> {
 /// `scheduler-pre-restore`: start the recorded containers that are not
 /// running and record their new addresses.
 pub fn pre_restore(ctx: &Ctx, app: &str) -> Result<()> {
-    let engine = containers::engine()?;
+    let engine = ctx.engine()?;
     for (dyno, mut r) in store::records(&ctx.paths, app) {
         let Ok(info) = engine.inspect_container(&r.container_id) else {
             continue;
@@ -171,15 +171,15 @@ pub fn post_delete(ctx: &Ctx, app: &str) -> Result<()> {
     let Some(engine) = engine_unless_idle(ctx, app)? else {
         return fsutil::remove_dir_all(&store::data_dir(&ctx.paths, app));
     };
-    for c in containers::all_containers(&engine, app)? {
+    for c in containers::all_containers(engine, app)? {
         engine
             .remove_container(&c.id, true)
             .map_err(docker_err("remove container"))?;
     }
-    for tag in app_tags(&engine, app)? {
+    for tag in app_tags(engine, app)? {
         let _ = engine.remove_image(&tag, false);
     }
-    retire::remove_dangling_images(&engine, app);
+    retire::remove_dangling_images(engine, app);
     store::forget_all(&ctx.paths, app)?;
     fsutil::remove_dir_all(&store::data_dir(&ctx.paths, app))
 }
@@ -188,8 +188,8 @@ pub fn post_delete(ctx: &Ctx, app: &str) -> Result<()> {
 /// without container records, with the old app's images tagged for it.
 pub fn copy_setup(ctx: &Ctx, old: &str, new: &str) -> Result<()> {
     store::forget_all(&ctx.paths, new)?;
-    let engine = containers::engine()?;
-    for tag in app_tags(&engine, old)? {
+    let engine = ctx.engine()?;
+    for tag in app_tags(engine, old)? {
         let Some((_, t)) = tag.rsplit_once(':') else {
             continue;
         };

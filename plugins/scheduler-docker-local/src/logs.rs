@@ -4,10 +4,10 @@
 //! `scheduler-run-logs` shares.
 
 use dokku_core::{Error, Result};
-use dokku_docker::{ContainerEngine, ContainerFilter, LogOptions};
+use dokku_docker::{ContainerFilter, LogOptions};
 use dokku_trigger::Ctx;
 
-use crate::containers::{self, docker_err, APP_LABEL, DYNO_LABEL, TYPE_LABEL};
+use crate::containers::{docker_err, APP_LABEL, DYNO_LABEL, TYPE_LABEL};
 use crate::store;
 
 /// The colours Dokku cycles through for the prefixes of each container.
@@ -81,7 +81,7 @@ pub fn print(ctx: &Ctx, sources: &[Source], opts: &Options) -> Result<()> {
             .to_string()
     };
     if !opts.follow {
-        let engine = containers::engine()?;
+        let engine = ctx.engine()?;
         let mut lines: Vec<(String, usize, String)> = Vec::new();
         for (i, s) in sources.iter().enumerate() {
             let color = COLORS[i % COLORS.len()];
@@ -117,7 +117,7 @@ pub fn print(ctx: &Ctx, sources: &[Source], opts: &Options) -> Result<()> {
             let (failure, out, log_opts) = (&failure, ctx.out.clone(), &log_opts);
             scope.spawn(move || {
                 let color = COLORS[i % COLORS.len()];
-                let result = containers::engine().and_then(|engine| {
+                let result = ctx.engine().and_then(|engine| {
                     engine
                         .container_logs(&s.container, log_opts, &mut |_, raw| {
                             let shown = if opts.quiet {
@@ -170,7 +170,7 @@ pub fn logs(ctx: &Ctx, app: &str, process_type: &str, opts: &Options) -> Result<
 /// `scheduler-logs-failed`: the output of the app's deploy containers that
 /// are no longer running.
 pub fn failed(ctx: &Ctx, app: &str) -> Result<()> {
-    let engine = containers::engine()?;
+    let engine = ctx.engine()?;
     let mut f = ContainerFilter::label(format!("{APP_LABEL}={app}"));
     f.labels.push(format!("{TYPE_LABEL}=deploy"));
     f.statuses = vec!["exited".into(), "dead".into(), "created".into()];

@@ -129,8 +129,8 @@ pub fn run(ctx: &Ctx, app: &str, args: &[String]) -> Result<()> {
     if !lifecycle::is_deployed(ctx, app) {
         return Err(Error::fail(format!("App {app} has not been deployed")));
     }
-    let engine = containers::engine()?;
-    let (image, tag) = run_image(ctx, &engine, app)?;
+    let engine = ctx.engine()?;
+    let (image, tag) = run_image(ctx, engine, app)?;
     let info = match engine.image_inspect(&image) {
         Ok(i) => i,
         Err(e) if e.is_not_found() => {
@@ -414,8 +414,8 @@ fn run_list_json(list: &[ContainerSummary]) -> String {
 
 /// `scheduler-run-list`: the app's running one-off containers.
 pub fn list(ctx: &Ctx, app: &str, format: &str) -> Result<()> {
-    let engine = containers::engine()?;
-    let list = run_containers(&engine, app, false)?;
+    let engine = ctx.engine()?;
+    let list = run_containers(engine, app, false)?;
     let quote = |s: &str| serde_json::to_string(s).unwrap_or_default();
     if format == "json" {
         ctx.out.line(&run_list_json(&list));
@@ -448,9 +448,9 @@ fn is_run_of(c: &dokku_docker::ContainerInfo, app: &str) -> bool {
 /// `scheduler-run-stop`: stop the named one-off container, or every running
 /// one of the app, printing each name.
 pub fn stop(ctx: &Ctx, app: &str, container: &str) -> Result<()> {
-    let engine = containers::engine()?;
+    let engine = ctx.engine()?;
     let names: Vec<String> = if container.is_empty() {
-        run_containers(&engine, app, false)?
+        run_containers(engine, app, false)?
             .iter()
             .filter_map(|c| c.name().map(str::to_string))
             .collect()
@@ -478,9 +478,9 @@ pub fn stop(ctx: &Ctx, app: &str, container: &str) -> Result<()> {
 /// `scheduler-run-retire`: stop and remove the app's one-off containers
 /// that ran longer than their ttl.
 pub fn retire(ctx: &Ctx, app: &str) -> Result<()> {
-    let engine = containers::engine()?;
+    let engine = ctx.engine()?;
     let now = now();
-    for c in run_containers(&engine, app, true)? {
+    for c in run_containers(engine, app, true)? {
         let ttl = c
             .labels
             .get(TTL_LABEL)
@@ -504,9 +504,9 @@ pub fn retire(ctx: &Ctx, app: &str) -> Result<()> {
 /// `scheduler-run-logs`: the logs of one one-off container, or of every
 /// running one of the app.
 pub fn run_logs(ctx: &Ctx, app: &str, container: &str, opts: &logs::Options) -> Result<()> {
-    let engine = containers::engine()?;
+    let engine = ctx.engine()?;
     let sources: Vec<logs::Source> = if container.is_empty() {
-        run_containers(&engine, app, false)?
+        run_containers(engine, app, false)?
             .into_iter()
             .rev()
             .map(|c| logs::Source {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::io::{IsTerminal, Read};
 
 use dokku_core::{Error, Result};
-use dokku_docker::{ContainerEngine, ContainerSpec, DockerEngine, LogStream, Mount};
+use dokku_docker::{ContainerSpec, LogStream, Mount};
 use dokku_trigger::triggers::VolumeMount;
 use dokku_trigger::Ctx;
 
@@ -89,7 +89,9 @@ pub fn run(ctx: &Ctx, name: &str, cmd: &[String], as_user: Option<&str>) -> Resu
         .unwrap_or_else(|| DEFAULT_IMAGE.into());
     let mut spec = container_spec(&e, &image, cmd, as_user)?;
     spec.name = Some(format!("{name}.storage-exec.{}", std::process::id()));
-    let engine = DockerEngine::connect().map_err(|err| Error::other("storage:exec", err))?;
+    let engine = ctx
+        .try_engine()
+        .map_err(|err| Error::other("storage:exec", err))?;
     if !engine
         .image_exists(&image)
         .map_err(|err| Error::other("storage:exec", err))?

@@ -11,52 +11,49 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use dokku_docker::testing::{busybox_image, unique_name};
-use dokku_docker::{ContainerEngine, ContainerFilter, DockerEngine};
+use dokku_docker::{ContainerEngine, ContainerFilter};
 
-use crate::harness::{remove_app_resources, Env, Run};
+use crate::harness::{EngineApp, Env, Run};
 
 /// The bundled sample app.
 fn sample_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/apps/dockerfile-sample")
 }
 
-/// One app under test, its base image, and what it leaves in the engine.
+/// One app under test; its base image and what it leaves in the engine go
+/// with `fx`.
 struct App {
-    engine: DockerEngine,
+    fx: EngineApp,
     env: Env,
-    name: String,
-    base: String,
     extra_images: Vec<String>,
     /// A directory put first on PATH for pushes (stand-in tools).
     path_prefix: Option<PathBuf>,
 }
 
+impl std::ops::Deref for App {
+    type Target = EngineApp;
+    fn deref(&self) -> &EngineApp {
+        &self.fx
+    }
+}
+
 impl Drop for App {
     fn drop(&mut self) {
-        remove_app_resources(&self.engine, &self.name);
         for i in &self.extra_images {
             let _ = self.engine.remove_image(i, true);
         }
-        let _ = self.engine.remove_image(&self.base, true);
     }
 }
 
 impl App {
     /// A created app (deploys skipped unless `deploy`) and a busybox base.
     fn new(test: &str, deploy: bool) -> App {
-        let engine = DockerEngine::connect().expect("docker engine");
-        let name = unique_name(test);
-        let base = format!("{name}-base:latest");
         let app = App {
-            engine,
+            fx: EngineApp::new(test),
             env: Env::new(),
-            name,
-            base,
             extra_images: Vec::new(),
             path_prefix: None,
         };
-        busybox_image(&app.engine, &app.base).expect("busybox base image");
         app.env.create_app(&app.name);
         if deploy {
             app.run(&["checks:set", "--global", "wait-to-retire", "1"]);

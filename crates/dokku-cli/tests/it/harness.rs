@@ -5,7 +5,10 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-use dokku_docker::{ContainerEngine, ContainerFilter, ImageFilter};
+use dokku_docker::testing::{busybox_image, unique_name, TEST_LABEL};
+use dokku_docker::{
+    BuildContext, BuildSpec, ContainerEngine, ContainerFilter, DockerEngine, ImageFilter,
+};
 
 /// A throwaway Dokku installation.
 pub struct Env {
@@ -176,5 +179,55 @@ pub fn remove_app_resources(engine: &dyn ContainerEngine, app: &str) {
                 let _ = engine.remove_image(&i.id, true);
             }
         }
+    }
+}
+
+/// An app's side of the real engine, shared by the tests that deploy: a
+/// per-test app name, a busybox base image (`<name>-base:latest`) its
+/// images are built from, and, when dropped, removal of everything the app
+/// left there (its containers and images, then the base).
+pub struct EngineApp {
+    pub engine: DockerEngine,
+    /// The app's name, unique to the test and the run.
+    pub name: String,
+    /// The busybox base image.
+    pub base: String,
+}
+
+impl EngineApp {
+    /// Connect, pick the app's name and build its base image.
+    pub fn new(test: &str) -> EngineApp {
+        let engine = DockerEngine::connect().expect("docker engine");
+        let name = unique_name(test);
+        let base = format!("{name}-base:latest");
+        let app = EngineApp { engine, name, base };
+        busybox_image(&app.engine, &app.base).expect("busybox base image");
+        app
+    }
+
+    /// Build `dokku/<app>:latest` from the base, labelled with the app:
+    /// busybox httpd serving `index` at `/` on `$PORT`, after the shell
+    /// commands `before` (each ending in `;`); `extra` are Dockerfile lines
+    /// put before `CMD`.
+    pub fn build_httpd(&self, index: &str, before: &str, extra: &str) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let dockerfile = format!(
+            "FROM {base}\nLABEL com.dokku.app-name={app} {TEST_LABEL}={app}\nRUN mkdir -p /www && echo {index} > /www/index.html\n{extra}\nCMD [\"sh\", \"-c\", \"{before}exec httpd -f -p $PORT -h /www\"]\n",
+            base = self.base,
+            app = self.name,
+        );
+        std::fs::write(dir.path().join("Dockerfile"), dockerfile).expect("dockerfile");
+        let mut spec = BuildSpec::new(BuildContext::Directory(dir.path().to_path_buf()));
+        spec.tags = vec![format!("dokku/{}:latest", self.name)];
+        self.engine
+            .build_image(&spec, &mut |_| {})
+            .expect("build app image");
+    }
+}
+
+impl Drop for EngineApp {
+    fn drop(&mut self) {
+        remove_app_resources(&self.engine, &self.name);
+        let _ = self.engine.remove_image(&self.base, true);
     }
 }

@@ -14,10 +14,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use dokku_docker::testing::{busybox_image, unique_name, TEST_LABEL};
-use dokku_docker::{BuildContext, BuildSpec, ContainerEngine, DockerEngine};
-
-use crate::harness::{remove_app_resources, Env, Run};
+use crate::harness::{EngineApp, Env, Run};
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -105,21 +102,14 @@ impl Drop for Nginx {
 
 /// A test's nginx instance and app. Fields drop in order: the instance
 /// (inside the installation's directory), then the installation.
+/// The app's engine resources (`fx`) go first.
 struct Site {
-    engine: DockerEngine,
+    fx: EngineApp,
     nginx: Nginx,
     env: Env,
     app: String,
-    base: String,
     http: u16,
     https: u16,
-}
-
-impl Drop for Site {
-    fn drop(&mut self) {
-        remove_app_resources(&self.engine, &self.app);
-        let _ = self.engine.remove_image(&self.base, true);
-    }
 }
 
 fn nginx_bin() -> String {
@@ -134,22 +124,20 @@ impl Site {
     /// A running nginx instance serving a fresh installation, the global
     /// domain `dokku.me`, fast checks, and one created app.
     fn new(test: &str) -> Site {
-        let engine = DockerEngine::connect().expect("docker engine");
-        let app = unique_name(test);
-        let base = format!("{app}-base:latest");
+        let fx = EngineApp::new(test);
+        let app = fx.name.clone();
         let env = Env::new();
         let nginx = Nginx::new(
             env.dir.path().join("nginx"),
             nix::unistd::Uid::effective().is_root(),
         );
         let site = Site {
-            engine,
+            fx,
             http: nginx.http,
             https: nginx.https,
             nginx,
             env,
             app,
-            base,
         };
         let n = site.nginx_dir();
         site.run(&["plugin:trigger", "install"]).ok();
@@ -178,7 +166,6 @@ impl Site {
             .ok();
         site.run(&["proxy:set", "--global", "proxy-ssl-port", &https])
             .ok();
-        busybox_image(&site.engine, &site.base).expect("busybox base image");
         site.env.create_app(&site.app);
         site
     }
@@ -198,18 +185,7 @@ impl Site {
 
     /// Build `dokku/<app>:latest` serving `body` at `/` on `$PORT`.
     fn build(&self, body: &str) {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let dockerfile = format!(
-            "FROM {base}\nLABEL com.dokku.app-name={app} {TEST_LABEL}={app}\nRUN mkdir -p /www && echo {body} > /www/index.html\nCMD [\"sh\", \"-c\", \"exec httpd -f -p $PORT -h /www\"]\n",
-            base = self.base,
-            app = self.app,
-        );
-        std::fs::write(dir.path().join("Dockerfile"), dockerfile).expect("dockerfile");
-        let mut spec = BuildSpec::new(BuildContext::Directory(dir.path().to_path_buf()));
-        spec.tags = vec![format!("dokku/{}:latest", self.app)];
-        self.engine
-            .build_image(&spec, &mut |_| {})
-            .expect("build app image");
+        self.fx.build_httpd(body, "", "");
     }
 
     fn deploy(&self, body: &str) -> Run {

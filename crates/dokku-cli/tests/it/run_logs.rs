@@ -6,62 +6,30 @@
 
 use std::time::{Duration, Instant};
 
-use dokku_docker::testing::{busybox_image, unique_name, TEST_LABEL};
-use dokku_docker::{
-    BuildContext, BuildSpec, ContainerEngine, ContainerFilter, DockerEngine, ImageFilter,
-};
+use dokku_docker::{ContainerEngine, ContainerFilter};
 
-use crate::harness::{Env, Run};
+use crate::harness::{EngineApp, Env, Run};
 
-/// One deployed app and everything it may leave in the engine.
+/// One deployed app; what it leaves in the engine goes with `fx`.
 struct App {
-    engine: DockerEngine,
+    fx: EngineApp,
     env: Env,
-    name: String,
-    base: String,
 }
 
-impl Drop for App {
-    fn drop(&mut self) {
-        let label = format!("com.dokku.app-name={}", self.name);
-        if let Ok(list) = self
-            .engine
-            .list_containers(&ContainerFilter::label(label.clone()))
-        {
-            for c in list {
-                let _ = self.engine.remove_container(&c.id, true);
-            }
-        }
-        for filter in [
-            ImageFilter {
-                reference: Some(format!("dokku/{}", self.name)),
-                ..ImageFilter::default()
-            },
-            ImageFilter::label(label),
-        ] {
-            if let Ok(list) = self.engine.list_images(&filter) {
-                for i in list {
-                    let _ = self.engine.remove_image(&i.id, true);
-                }
-            }
-        }
-        let _ = self.engine.remove_image(&self.base, true);
+impl std::ops::Deref for App {
+    type Target = EngineApp;
+    fn deref(&self) -> &EngineApp {
+        &self.fx
     }
 }
 
 impl App {
     /// A created app with fast checks and its image built, not deployed.
     fn new(test: &str) -> App {
-        let engine = DockerEngine::connect().expect("docker engine");
-        let name = unique_name(test);
-        let base = format!("{name}-base:latest");
         let app = App {
-            engine,
+            fx: EngineApp::new(test),
             env: Env::new(),
-            name,
-            base,
         };
-        busybox_image(&app.engine, &app.base).expect("busybox base image");
         app.env.create_app(&app.name);
         for args in [
             ["checks:set", "--global", "default-wait", "1"],
@@ -80,18 +48,7 @@ impl App {
 
     /// `dokku/<app>:latest`: httpd on $PORT, announcing itself on stdout.
     fn build(&self) {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let dockerfile = format!(
-            "FROM {base}\nLABEL com.dokku.app-name={app} {TEST_LABEL}={app}\nRUN mkdir -p /www && echo ok > /www/index.html\nCMD [\"sh\", \"-c\", \"echo serving v1; echo oops >&2; exec httpd -f -p $PORT -h /www\"]\n",
-            base = self.base,
-            app = self.name,
-        );
-        std::fs::write(dir.path().join("Dockerfile"), dockerfile).expect("dockerfile");
-        let mut spec = BuildSpec::new(BuildContext::Directory(dir.path().to_path_buf()));
-        spec.tags = vec![format!("dokku/{}:latest", self.name)];
-        self.engine
-            .build_image(&spec, &mut |_| {})
-            .expect("build app image");
+        self.build_httpd("ok", "echo serving v1; echo oops >&2; ", "");
     }
 
     fn deploy(&self) {

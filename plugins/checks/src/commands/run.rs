@@ -92,7 +92,7 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
             }
         }
     }
-    let engine = crate::engine()?;
+    let engine = ctx.engine()?;
     let mut failed = false;
     for (proc_type, index, id) in chosen {
         let dyno = format!("{proc_type}.{index}");
@@ -108,7 +108,7 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
                 .unwrap_or(5000),
             dyno,
         };
-        if let Err(e) = runner::run(ctx, &engine, &target) {
+        if let Err(e) = runner::run(ctx, engine, &target) {
             ctx.out.warn(&e.to_string());
             failed = true;
         }
