@@ -761,8 +761,10 @@ mod tests {
         let fake = Arc::new(FakeEngine::new());
         fake.add_image("dokku/app:latest", ImageInfo::default());
         let mut bus = Bus::new();
-        bus.on::<PsCurrentScale, _>("ps", move |_, _| Ok(scale.to_string()));
-        bus.on::<ProcfileExists, _>("ps", |_, _| Ok("true".to_string()));
+        bus.on::<PsCurrentScale, _>("ps", move |_, _| {
+            Ok(<dokku_trigger::deploy::Scale as dokku_trigger::TriggerOutput>::from_stdout(scale))
+        });
+        bus.on::<ProcfileExists, _>("ps", |_, _| Ok(true));
         bus.on::<ProcfileGetCommand, _>("ps", |_, t: &ProcfileGetCommand| {
             Ok(format!("run-{}", t.process_type))
         });
