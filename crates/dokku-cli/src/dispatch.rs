@@ -67,6 +67,7 @@ pub fn main(argv: Vec<String>) -> i32 {
                     .filter(|v| !v.is_empty())
                     .cloned()
             }),
+            detach: g.detach || get("DOKKU_DETACH_CONTAINER"),
         },
         None => Flags {
             quiet: get("DOKKU_QUIET_OUTPUT"),
@@ -76,6 +77,7 @@ pub fn main(argv: Vec<String>) -> i32 {
                 .get("DOKKU_APP_NAME")
                 .filter(|v| !v.is_empty())
                 .cloned(),
+            detach: get("DOKKU_DETACH_CONTAINER"),
         },
     };
     if flags.trace {
@@ -300,7 +302,7 @@ fn run_external(ctx: &Ctx, command: &[String]) -> Result<()> {
     if dokku_core::fsutil::is_single_segment(cmd) {
         let default = enabled.join(cmd).join("subcommands/default");
         if !cmd.contains(':') && external::is_executable(&default) {
-            return exit_with(external::run(&default, command, Stdout::Inherit, false)?.0);
+            return exit_with(external::run(&default, command, &[], Stdout::Inherit, false)?.0);
         }
         if let Some((_, sub)) = cmd.split_once(':') {
             if dokku_core::fsutil::is_single_segment(ns)
@@ -308,7 +310,7 @@ fn run_external(ctx: &Ctx, command: &[String]) -> Result<()> {
             {
                 let exe = enabled.join(ns).join("subcommands").join(sub);
                 if external::is_executable(&exe) {
-                    return exit_with(external::run(&exe, command, Stdout::Inherit, false)?.0);
+                    return exit_with(external::run(&exe, command, &[], Stdout::Inherit, false)?.0);
                 }
             }
         }
@@ -318,7 +320,7 @@ fn run_external(ctx: &Ctx, command: &[String]) -> Result<()> {
         if !external::is_executable(&exe) {
             continue;
         }
-        let (code, _) = external::run(&exe, command, Stdout::Inherit, false)?;
+        let (code, _) = external::run(&exe, command, &[], Stdout::Inherit, false)?;
         if code == NOT_IMPLEMENTED {
             continue;
         }

@@ -56,15 +56,9 @@ pub fn command(name: &str) -> Option<&'static Command> {
 
 /// A bus with every core plugin's handlers registered.
 pub fn bus() -> Bus {
-    let _ = dokku_plugin::CORE_LIST.set(
-        core_plugins()
-            .iter()
-            .map(|p| (p.name.to_string(), p.description.to_string()))
-            .collect(),
-    );
     let mut bus = Bus::new();
     for p in core_plugins() {
-        (p.register)(&mut bus);
+        bus.add_core(p);
     }
     bus
 }

@@ -101,6 +101,11 @@ pub trait Trigger: Sized + 'static {
     fn selector(&self) -> Option<&str> {
         None
     }
+    /// Variables external plugins get in their environment besides the
+    /// arguments (Dokku passes some options of `run` this way).
+    fn env(&self) -> Vec<(String, String)> {
+        Vec::new()
+    }
 }
 
 /// A trigger every subscriber is told of ([`Bus::notify`]).
@@ -134,6 +139,8 @@ struct Entry {
 #[derive(Default)]
 pub struct Bus {
     handlers: HashMap<&'static str, Vec<Entry>>,
+    /// Name and `plugin.toml` description of every core plugin added.
+    core: Vec<(&'static str, &'static str)>,
     community: OnceLock<Vec<PluginDir>>,
 }
 
@@ -154,6 +161,18 @@ impl Bus {
     /// An empty bus.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Add a core plugin: remember it and let it subscribe its handlers.
+    pub fn add_core(&mut self, plugin: &crate::CorePlugin) {
+        self.core.push((plugin.name, plugin.description));
+        (plugin.register)(self);
+    }
+
+    /// Name and description of every core plugin on this bus, in the order
+    /// they were added.
+    pub fn core_plugins(&self) -> &[(&'static str, &'static str)] {
+        &self.core
     }
 
     /// Subscribe `plugin` to trigger `T`.
@@ -214,13 +233,18 @@ impl Bus {
     /// (collect and select) give it an empty stdin, as Dokku's
     /// `: | plugn trigger ...` does, so a plugin reading stdin never waits
     /// on the user's terminal; notify triggers share ours.
-    fn run_external(exe: &std::path::Path, args: &[String], capture: bool) -> Result<String> {
+    fn run_external(
+        exe: &std::path::Path,
+        args: &[String],
+        env: &[(String, String)],
+        capture: bool,
+    ) -> Result<String> {
         let mode = if capture {
             Stdout::Capture
         } else {
             Stdout::Inherit
         };
-        let (code, out) = external::run(exe, args, mode, capture)?;
+        let (code, out) = external::run(exe, args, env, mode, capture)?;
         if code != 0 {
             return Err(Error::exit(code));
         }
@@ -240,11 +264,12 @@ impl Bus {
     /// Tell every subscriber; stop at the first failure.
     pub fn notify<T: NotifyTrigger>(&self, ctx: &Ctx, t: &T) -> Result<()> {
         let args = t.to_args();
+        let env = t.env();
         for step in self.steps(ctx, T::NAME) {
             match step {
                 Step::Internal(e) => Self::call(ctx, e, t)?,
                 Step::External(exe) => {
-                    Self::run_external(&exe, &args, false)?;
+                    Self::run_external(&exe, &args, &env, false)?;
                 }
             }
         }
@@ -254,12 +279,13 @@ impl Bus {
     /// Ask every subscriber; gather the answers in plugin order.
     pub fn collect<T: CollectTrigger>(&self, ctx: &Ctx, t: &T) -> Result<Vec<T::Output>> {
         let args = t.to_args();
+        let env = t.env();
         let mut out = Vec::new();
         for step in self.steps(ctx, T::NAME) {
             match step {
                 Step::Internal(e) => out.push(Self::call(ctx, e, t)?),
                 Step::External(exe) => {
-                    let s = Self::run_external(&exe, &args, T::Output::CAPTURE)?;
+                    let s = Self::run_external(&exe, &args, &env, T::Output::CAPTURE)?;
                     out.push(T::Output::from_stdout(&s));
                 }
             }
@@ -274,6 +300,7 @@ impl Bus {
     pub fn select<T: SelectTrigger>(&self, ctx: &Ctx, t: &T) -> Result<Option<T::Output>> {
         let sel = t.selector().unwrap_or("");
         let args = t.to_args();
+        let env = t.env();
         let mut answer = None;
         for step in self.steps(ctx, T::NAME) {
             match step {
@@ -282,7 +309,7 @@ impl Bus {
                 }
                 Step::Internal(_) => {}
                 Step::External(exe) => {
-                    let s = Self::run_external(&exe, &args, T::Output::CAPTURE)?;
+                    let s = Self::run_external(&exe, &args, &env, T::Output::CAPTURE)?;
                     if answer.is_none() && (!T::Output::CAPTURE || !s.trim().is_empty()) {
                         answer = Some(T::Output::from_stdout(&s));
                     }
@@ -302,7 +329,7 @@ impl Bus {
                     ctx.out.write_out(&s);
                 }
                 Step::External(exe) => {
-                    Self::run_external(&exe, args, false)?;
+                    Self::run_external(&exe, args, &[], false)?;
                 }
             }
         }

@@ -19,6 +19,9 @@ pub struct Flags {
     pub trace: bool,
     /// `--app` / `DOKKU_APP_NAME`.
     pub app: Option<String>,
+    /// `--detach` / `DOKKU_DETACH_CONTAINER`: one-off containers start
+    /// detached.
+    pub detach: bool,
 }
 
 /// The one container engine of a command run: empty until something needs

@@ -99,10 +99,103 @@ trigger!(
     /// The app was destroyed: remove its containers and images.
     SchedulerPostDelete = "scheduler-post-delete", Select -> () { scheduler, app, image_tag }
 );
-trigger!(
-    /// Run a one-off command in a new container of the app.
-    SchedulerRun = "scheduler-run", Select -> () { scheduler, app; ..args }
-);
+/// How a one-off container runs. In process this travels typed with
+/// [`SchedulerRun`]; external schedulers get it as Dokku gives it to them,
+/// in the environment ([`run_env`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RunOptions {
+    /// Start it and return its name at once.
+    pub detach: bool,
+    /// Allocate a pseudo-TTY even when detached.
+    pub force_tty: bool,
+    /// Never allocate a pseudo-TTY.
+    pub no_tty: bool,
+    /// The cron task it runs for.
+    pub cron_id: Option<String>,
+    /// How long it may run before `run:retire` reaps it.
+    pub ttl_seconds: Option<u64>,
+}
+
+impl RunOptions {
+    /// The options an external caller put in the environment.
+    pub fn from_env() -> Self {
+        let var = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        RunOptions {
+            detach: var(run_env::DETACH).is_some_and(|v| v != "0" && v != "false"),
+            force_tty: var(run_env::FORCE_TTY).as_deref() == Some("true"),
+            no_tty: var(run_env::DISABLE_TTY).as_deref() == Some("true"),
+            cron_id: var(run_env::CRON_ID),
+            ttl_seconds: var(run_env::TTL_SECONDS).and_then(|v| v.parse().ok()),
+        }
+    }
+
+    /// The environment an external scheduler reads them from.
+    pub fn to_env(&self) -> Vec<(String, String)> {
+        let mut env = Vec::new();
+        let mut put = |k: &str, v: String| env.push((k.to_string(), v));
+        if self.detach {
+            put(run_env::DETACH, "1".into());
+        }
+        if self.force_tty {
+            put(run_env::FORCE_TTY, "true".into());
+        }
+        if self.no_tty {
+            put(run_env::DISABLE_TTY, "true".into());
+        }
+        if let Some(id) = &self.cron_id {
+            put(run_env::CRON_ID, id.clone());
+        }
+        if let Some(ttl) = self.ttl_seconds {
+            put(run_env::TTL_SECONDS, ttl.to_string());
+        }
+        env
+    }
+}
+
+/// Run a one-off command in a new container of the app: `args` is the
+/// count of `KEY=VALUE` env entries, the entries, then the command.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct SchedulerRun {
+    /// The selected scheduler.
+    pub scheduler: String,
+    /// The app.
+    pub app: String,
+    /// Env count, env entries, command words.
+    pub args: Vec<String>,
+    /// How the container runs.
+    pub options: RunOptions,
+}
+
+impl crate::bus::SelectTrigger for SchedulerRun {}
+
+impl Trigger for SchedulerRun {
+    const NAME: &'static str = "scheduler-run";
+    const DISPATCH: Dispatch = Dispatch::Select;
+    type Output = ();
+
+    fn to_args(&self) -> Vec<String> {
+        let mut v = vec![self.scheduler.clone(), self.app.clone()];
+        v.extend(self.args.iter().cloned());
+        v
+    }
+
+    fn from_args(args: &[String]) -> Result<Self> {
+        Ok(SchedulerRun {
+            scheduler: arg(args, 0, "scheduler", Self::NAME)?,
+            app: arg(args, 1, "app", Self::NAME)?,
+            args: args.get(2..).map(<[String]>::to_vec).unwrap_or_default(),
+            options: RunOptions::from_env(),
+        })
+    }
+
+    fn selector(&self) -> Option<&str> {
+        Some(&self.scheduler)
+    }
+
+    fn env(&self) -> Vec<(String, String)> {
+        self.options.to_env()
+    }
+}
 trigger!(
     /// Run a command in a running container of the app.
     SchedulerEnter = "scheduler-enter", Select -> () { scheduler, app; ..args }

@@ -72,9 +72,16 @@ pub enum Stdout {
 
 /// Run an external executable with arguments (never through a shell).
 /// Returns its exit code and, when captured, its stdout.
-pub fn run(exe: &Path, args: &[String], stdout: Stdout, stdin_null: bool) -> Result<(i32, String)> {
+pub fn run(
+    exe: &Path,
+    args: &[String],
+    env: &[(String, String)],
+    stdout: Stdout,
+    stdin_null: bool,
+) -> Result<(i32, String)> {
     let mut cmd = Command::new(exe);
     cmd.args(args);
+    cmd.envs(env.iter().map(|(k, v)| (k, v)));
     if stdin_null {
         cmd.stdin(Stdio::null());
     }

@@ -64,9 +64,8 @@ fn invalid_source(ctx: &Ctx) -> Error {
 /// Run `plugin:install`.
 pub fn install(ctx: &Ctx, req: &InstallRequest) -> Result<()> {
     if req.core {
-        let list = crate::CORE_LIST.get().cloned().unwrap_or_default();
-        let refs: Vec<(&str, &str)> = list.iter().map(|(n, d)| (n.as_str(), d.as_str())).collect();
-        crate::core::install_core_metadata(&ctx.paths, &refs, crate::VERSION)?;
+        let list: Vec<(&str, &str)> = ctx.bus.core_plugins().to_vec();
+        crate::core::install_core_metadata(&ctx.paths, &list, crate::VERSION)?;
         if !req.skip_install_trigger {
             fire(ctx, "install", &[], Scope::Core)?;
         }

@@ -23,17 +23,11 @@ pub mod update;
 #[cfg(test)]
 mod shell_tests;
 
-use std::sync::OnceLock;
-
 use dokku_trigger::plugin::no_triggers;
 use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::CorePlugin;
 
 pub use crate::core::install_core_metadata;
-
-/// Name and `plugin.toml` description of every core plugin compiled into the
-/// binary. `dokku-cli` fills it at startup; `plugin:install --core` reads it.
-pub static CORE_LIST: OnceLock<Vec<(String, String)>> = OnceLock::new();
 
 /// The version written into core plugins' `plugin.toml`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -162,7 +162,7 @@ pub fn uninstall(ctx: &Ctx, plugin: Option<&str>) -> Result<()> {
     // clean up after itself.
     let own = dir.join("uninstall");
     if !is_enabled(&ctx.paths, name) && external::is_executable(&own) {
-        let (code, _) = external::run(&own, &args, external::Stdout::Inherit, false)?;
+        let (code, _) = external::run(&own, &args, &[], external::Stdout::Inherit, false)?;
         if code != 0 {
             return Err(Error::exit(code));
         }

@@ -12,7 +12,7 @@ use dokku_docker::{
     AttachIo, ContainerEngine, ContainerFilter, ContainerSpec, ContainerSummary, LogStream,
 };
 use dokku_trigger::deploy::{
-    first_answer, run_env, scheduler_of, ProcfileGetCommand, SchedulerPostRun,
+    first_answer, scheduler_of, ProcfileGetCommand, RunOptions, SchedulerPostRun,
 };
 use dokku_trigger::proxy::NetworkGetProperty;
 use dokku_trigger::triggers::DockerArgsProcessRun;
@@ -29,10 +29,6 @@ pub const CRON_ID_LABEL: &str = "com.dokku.cron-id";
 pub const TTL_LABEL: &str = "com.dokku.active-deadline-seconds";
 /// How long a one-off container may run by default: a day.
 pub const DEFAULT_TTL_SECONDS: u64 = 86_400;
-
-fn env_flag(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.is_empty())
-}
 
 fn now() -> i64 {
     SystemTime::now()
@@ -124,7 +120,7 @@ pub fn run_labels(
 /// `scheduler-run`: run a command in a new `<app>.run.<N>` container.
 /// Attached, the command's exit code becomes ours; detached, the
 /// container's name is printed.
-pub fn run(ctx: &Ctx, app: &str, args: &[String]) -> Result<()> {
+pub fn run(ctx: &Ctx, app: &str, args: &[String], options: &RunOptions) -> Result<()> {
     let RunArgs { env, mut cmd } = RunArgs::parse(args);
     if !lifecycle::is_deployed(ctx, app) {
         return Err(Error::fail(format!("App {app} has not been deployed")));
@@ -160,14 +156,10 @@ pub fn run(ctx: &Ctx, app: &str, args: &[String]) -> Result<()> {
         cmd.insert(0, "/exec".to_string());
     }
 
-    let detach = env_flag(run_env::DETACH).is_some_and(|v| v != "0" && v != "false");
-    let force_tty = env_flag(run_env::FORCE_TTY).as_deref() == Some("true");
-    let no_tty = env_flag(run_env::DISABLE_TTY).as_deref() == Some("true");
-    let tty = force_tty || (!detach && !no_tty && tty::stdin_is_terminal());
-    let ttl = env_flag(run_env::TTL_SECONDS)
-        .and_then(|v| v.parse::<u64>().ok())
-        .unwrap_or(DEFAULT_TTL_SECONDS);
-    let cron_id = env_flag(run_env::CRON_ID);
+    let detach = options.detach;
+    let tty = options.force_tty || (!detach && !options.no_tty && tty::stdin_is_terminal());
+    let ttl = options.ttl_seconds.unwrap_or(DEFAULT_TTL_SECONDS);
+    let cron_id = options.cron_id.clone();
 
     let mut base = ContainerSpec::new(image.clone());
     base.cmd = (!cmd.is_empty()).then_some(cmd);
@@ -544,7 +536,7 @@ pub fn register(bus: &mut dokku_trigger::Bus) {
         if t.scheduler != SCHEDULER {
             return Ok(());
         }
-        run(ctx, &t.app, &t.args)
+        run(ctx, &t.app, &t.args, &t.options)
     });
     bus.on::<SchedulerRunList, _>(NAME, |ctx, t: &SchedulerRunList| {
         list(ctx, &t.app, &t.format)

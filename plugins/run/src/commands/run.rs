@@ -3,7 +3,7 @@
 //! app, attached; its exit code is ours.
 
 use dokku_core::{apps, Error, Result};
-use dokku_trigger::deploy::{run_env, scheduler_of, SchedulerRun};
+use dokku_trigger::deploy::{scheduler_of, RunOptions, SchedulerRun};
 use dokku_trigger::Ctx;
 
 /// The options given before the app.
@@ -88,21 +88,13 @@ pub fn execute(ctx: &Ctx, r: &RunRequest, detach: bool) -> Result<()> {
     }
     apps::require(&ctx.paths, Some(&r.app))?;
     let scheduler = scheduler_of(ctx, &r.app)?;
-    if r.no_tty {
-        std::env::set_var(run_env::DISABLE_TTY, "true");
-    }
-    if r.force_tty {
-        std::env::set_var(run_env::FORCE_TTY, "true");
-    }
-    if detach {
-        std::env::set_var(run_env::DETACH, "1");
-    }
-    if let Some(id) = &r.cron_id {
-        std::env::set_var(run_env::CRON_ID, id);
-    }
-    if let Some(ttl) = &r.ttl_seconds {
-        std::env::set_var(run_env::TTL_SECONDS, ttl);
-    }
+    let options = RunOptions {
+        detach: detach || ctx.flags.detach,
+        force_tty: r.force_tty,
+        no_tty: r.no_tty,
+        cron_id: r.cron_id.clone(),
+        ttl_seconds: r.ttl_seconds.as_deref().and_then(|t| t.parse().ok()),
+    };
     let mut args = vec![r.env.len().to_string()];
     args.extend(r.env.iter().cloned());
     args.extend(r.cmd.iter().cloned());
@@ -110,6 +102,7 @@ pub fn execute(ctx: &Ctx, r: &RunRequest, detach: bool) -> Result<()> {
         scheduler,
         app: r.app.clone(),
         args,
+        options,
     };
     ctx.bus.select(ctx, &t)?;
     Ok(())
