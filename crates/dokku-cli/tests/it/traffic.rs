@@ -510,3 +510,28 @@ fn nginx_settings_and_help() {
         (1, " !     error logs are disabled for this app\n".into())
     );
 }
+
+#[test]
+fn ports_add_refuses_a_scheme_and_host_port_already_mapped() {
+    let e = Env::new();
+    e.create_app("app");
+    e.run(&["ports:set", "app", "http:80:5000"]).ok();
+    let state = e.state();
+    for again in ["http:80:5000", "http:80:3000"] {
+        assert_eq!(
+            err(&e.run(&["ports:add", "app", "https:443:5000", again])),
+            (
+                1,
+                " !     The same scheme:host-port is being reused: http:80\n".into()
+            ),
+            "{again}"
+        );
+    }
+    assert_eq!(state, e.state(), "a refused add changes nothing");
+    // Another scheme on the same host port is a different mapping.
+    e.run(&["ports:add", "app", "https:80:5000"]).ok();
+    assert_eq!(
+        e.run(&["ports:report", "app", "--ports-map"]).ok(),
+        "http:80:5000 https:80:5000\n"
+    );
+}
