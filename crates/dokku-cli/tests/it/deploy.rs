@@ -389,7 +389,7 @@ fn scale_restart_stop_and_start() {
         -----> Scaling for APP
         proctype: qty
         --------: ---
-        web:  2
+        web     : 2
         "#);
 
     let before = (app.read("CONTAINER.web.1"), app.read("CONTAINER.web.2"));
