@@ -1,5 +1,7 @@
 //! Tests of the apps plugin through the binary.
 
+use dokku_docker::ContainerEngine;
+
 use crate::harness::Env;
 
 #[test]
@@ -362,4 +364,60 @@ fn maybe_create_respects_disable_autocreation() {
         " !     App auto-creation disabled.\n !     Re-enable app auto-creation or create an app with 'dokku apps:create other'\n"
     );
     assert!(!e.root().join("other").exists());
+}
+
+/// Removes a renamed app's containers and images when dropped.
+struct Renamed<'a>(&'a crate::nginx::Site, String);
+
+impl Drop for Renamed<'_> {
+    fn drop(&mut self) {
+        crate::harness::remove_app_resources(&self.0.fx.engine, &self.1);
+    }
+}
+
+#[test]
+fn rename_of_a_deployed_app_moves_it_whole() {
+    let site = crate::nginx::Site::new("apps-rename");
+    site.deploy("v1");
+    let old_host = format!("{}.dokku.me", site.app);
+    assert_eq!(site.body("http", &old_host), "v1");
+
+    let new = format!("{}-new", site.app);
+    let renamed = Renamed(&site, new.clone());
+    let r = site.run(&["apps:rename", &site.app, &new]);
+    assert_eq!(
+        r.code,
+        0,
+        "stdout:\n{}\nstderr:\n{}\nnginx:\n{}",
+        r.stdout,
+        r.stderr,
+        site.error_log()
+    );
+    assert!(
+        r.stdout
+            .ends_with(&format!("Renaming {} to {new}... done\n", site.app)),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        !site.env.root().join(&site.app).exists(),
+        "the old app directory is gone"
+    );
+    assert!(!site.env.lib().join("config/apps").join(&site.app).exists());
+    let new_host = format!("{new}.dokku.me");
+    assert_eq!(site.body("http", &new_host), "v1");
+    assert!(
+        !matches!(site.curl("http", &old_host, "/"), Ok((200, _, _))),
+        "the old name no longer serves the app"
+    );
+    assert_eq!(site.run(&["--quiet", "apps:list"]).ok(), format!("{new}\n"));
+    // The old app's containers are gone; only the new app's run.
+    let old_label = format!("com.dokku.app-name={}", site.app);
+    let old = site
+        .fx
+        .engine
+        .list_containers(&dokku_docker::ContainerFilter::label(old_label))
+        .expect("list");
+    assert!(old.is_empty(), "{old:?}");
+    drop(renamed);
 }
