@@ -421,3 +421,53 @@ fn rename_of_a_deployed_app_moves_it_whole() {
     assert!(old.is_empty(), "{old:?}");
     drop(renamed);
 }
+
+#[test]
+fn failed_create_leaves_no_app_behind() {
+    use std::os::unix::fs::PermissionsExt;
+    let src = tempfile::tempdir().expect("tempdir");
+    let plugin = src.path().join("zfail");
+    std::fs::create_dir_all(&plugin).expect("mkdir");
+    std::fs::write(
+        plugin.join("plugin.toml"),
+        "[plugin]\ndescription = \"failing post-create\"\nversion = \"1.0.0\"\n[plugin.config]\n",
+    )
+    .expect("plugin.toml");
+    let trigger = plugin.join("post-create");
+    std::fs::write(
+        &trigger,
+        "#!/usr/bin/env bash\nmkdir -p \"$DOKKU_ROOT/$1/from-plugin\"\necho \"cannot set up $1\" >&2\nexit 1\n",
+    )
+    .expect("trigger");
+    std::fs::set_permissions(&trigger, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+
+    let e = Env::new();
+    e.run(&["plugin:install", "--core"]).ok();
+    e.run(&["plugin:install", plugin.to_str().expect("utf-8")])
+        .ok();
+    e.run(&["domains:set-global", "dokku.me"]).ok();
+    let before = e.state();
+    let r = e.run(&["apps:create", "node-js-app"]);
+    assert_ne!(r.code, 0, "{r:?}");
+    assert!(r.stderr.contains("cannot set up node-js-app"), "{r:?}");
+    assert!(!e.root().join("node-js-app").exists());
+    let paths = |st: Vec<(String, Vec<u8>)>| st.into_iter().map(|(p, _)| p).collect::<Vec<_>>();
+    let (before, after) = (paths(before), paths(e.state()));
+    // A plugin's (empty) property directory may stay, as after apps:destroy.
+    let added: Vec<_> = after
+        .iter()
+        .filter(|p| !before.contains(p))
+        .filter(|p| {
+            !(p.starts_with("lib/config/") && p.ends_with('/') && p.matches('/').count() == 3)
+        })
+        .collect();
+    assert!(added.is_empty(), "nothing of the app is left: {added:?}");
+    assert_eq!(e.run(&["apps:exists", "node-js-app"]).code, 1);
+
+    // Once the plugin is gone the name can be used.
+    e.run(&["plugin:disable", "zfail"]).ok();
+    assert_eq!(
+        e.run(&["apps:create", "node-js-app"]).ok(),
+        "Creating node-js-app... done\n"
+    );
+}
