@@ -79,6 +79,7 @@ fn undo_create(paths: &Paths, app: &str) -> Result<()> {
     for plugin in property_plugins(paths) {
         Properties::new(paths, &plugin).destroy(app)?;
     }
+    fsutil::remove_dir_all(&paths.plugin_data_dir(PLUGIN).join(app))?;
     fsutil::remove_dir_all(&paths.app_dir(app))
 }
 
