@@ -43,17 +43,27 @@ pub fn read_inside(dir: &Path, rel: &str) -> Option<String> {
     fs::read_to_string(&p).ok()
 }
 
+/// The container that prints `path` of `image`. It carries the app's label
+/// so that one left behind by a killed deploy is found and removed by the
+/// next deploy or by `apps:destroy`.
+pub fn extraction_spec(app: &str, image: &str, path: &str) -> ContainerSpec {
+    let mut spec = ContainerSpec::new(image);
+    spec.entrypoint = Some(Vec::new());
+    spec.cmd = Some(vec!["cat".to_string(), path.to_string()]);
+    spec.labels = dokku_trigger::deploy::vendor_labels();
+    spec.labels
+        .insert("com.dokku.app-name".into(), app.to_string());
+    spec
+}
+
 /// Read `rel` from the working directory of `image`.
-fn read_from_image(ctx: &Ctx, image: &str, rel: &str) -> Option<String> {
+fn read_from_image(ctx: &Ctx, app: &str, image: &str, rel: &str) -> Option<String> {
     let parts = relative_parts(rel)?;
     let engine = ctx.try_engine().ok()?;
     let info = engine.image_inspect(image).ok()?;
     let workdir = info.working_dir.unwrap_or_else(|| "/".to_string());
     let path = format!("{}/{}", workdir.trim_end_matches('/'), parts.join("/"));
-    let mut spec = ContainerSpec::new(image);
-    spec.entrypoint = Some(Vec::new());
-    spec.cmd = Some(vec!["cat".to_string(), path]);
-    spec.labels.insert("dokku".into(), String::new());
+    let spec = extraction_spec(app, image, &path);
     let out = engine.run_to_completion(&spec, None).ok()?;
     out.success().then(|| out.stdout_lossy())
 }
@@ -75,7 +85,7 @@ pub fn core_post_extract(ctx: &Ctx, app: &str, work_dir: &str) -> Result<()> {
     let text = if source_image.is_empty() {
         read_inside(dir, &rel)
     } else {
-        read_from_image(ctx, &source_image, &rel)
+        read_from_image(ctx, app, &source_image, &rel)
     };
     let Some(text) = text else {
         ctx.bus.notify(
@@ -120,6 +130,21 @@ pub fn content(paths: &Paths, app: &str) -> Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn extraction_container_carries_the_app_label() {
+        let spec = extraction_spec("node-js-app", "dokku/node-js-app:latest", "/app/app.json");
+        assert_eq!(
+            spec.labels.get("com.dokku.app-name").map(String::as_str),
+            Some("node-js-app")
+        );
+        assert!(spec.labels.contains_key("dokku"));
+        assert!(!spec.labels.contains_key("com.dokku.container-type"));
+        assert_eq!(
+            spec.cmd,
+            Some(vec!["cat".to_string(), "/app/app.json".to_string()])
+        );
+    }
 
     #[test]
     fn reads_only_plain_files_inside() {

@@ -52,14 +52,35 @@ pub fn create(ctx: &Ctx, app: &str) -> Result<()> {
         return Err(Error::fail(NAME_TAKEN));
     }
     make_app(&ctx.paths, app)?;
-    ctx.bus.notify(
+    post_create(ctx, app)?;
+    ctx.out.line(&format!("Creating {app}... done"));
+    Ok(())
+}
+
+/// Run `post-create`; when a subscriber fails, take the app away again
+/// (its directory and every plugin's properties) so the name stays free,
+/// and return the failure.
+fn post_create(ctx: &Ctx, app: &str) -> Result<()> {
+    let result = ctx.bus.notify(
         ctx,
         &PostCreate {
             app: app.to_string(),
         },
-    )?;
-    ctx.out.line(&format!("Creating {app}... done"));
+    );
+    if let Err(e) = result {
+        undo_create(&ctx.paths, app)?;
+        return Err(e);
+    }
     Ok(())
+}
+
+fn undo_create(paths: &Paths, app: &str) -> Result<()> {
+    let _lock = StateLock::acquire(paths, app)?;
+    for plugin in property_plugins(paths) {
+        Properties::new(paths, &plugin).destroy(app)?;
+    }
+    fsutil::remove_dir_all(&paths.plugin_data_dir(PLUGIN).join(app))?;
+    fsutil::remove_dir_all(&paths.app_dir(app))
 }
 
 /// Create the app on first push unless `disable-autocreation` is set
@@ -84,12 +105,7 @@ pub fn maybe_create(ctx: &Ctx, app: &str) -> Result<()> {
         Err(Error::Fail(m)) if m == NAME_TAKEN => return Ok(()),
         Err(e) => return Err(e),
     }
-    ctx.bus.notify(
-        ctx,
-        &PostCreate {
-            app: app.to_string(),
-        },
-    )
+    post_create(ctx, app)
 }
 
 /// Whether the app's deploy lock file exists.

@@ -50,7 +50,8 @@ pub struct CertInfo {
     pub verified: String,
 }
 
-/// The names in a subject: the CN, then the DNS alternative names.
+/// The names in a subject, the CN and the DNS alternative names, sorted
+/// (bytewise) and without repeats.
 pub fn hostnames(subject: &str, san: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for part in subject.split(';') {
@@ -61,11 +62,11 @@ pub fn hostnames(subject: &str, san: &str) -> Vec<String> {
     for item in san.split([',', '\n']) {
         if let Some(d) = item.trim().strip_prefix("DNS:") {
             let d = d.trim().to_string();
-            if !out.contains(&d) {
-                out.push(d);
-            }
+            out.push(d);
         }
     }
+    out.sort();
+    out.dedup();
     out
 }
 
@@ -164,6 +165,13 @@ mod tests {
         );
         assert_eq!(got, vec!["*.dokku.org", "dokku.org"]);
         assert!(hostnames("O=x", "").is_empty());
+        assert_eq!(
+            hostnames(
+                "CN=www.example.com",
+                "DNS:www.example.com, DNS:api.example.com, DNS:api.example.com"
+            ),
+            vec!["api.example.com", "www.example.com"]
+        );
     }
 
     #[test]

@@ -67,12 +67,12 @@ pub fn parse_options(text: &str) -> Result<Vec<String>> {
     group(&w).iter().map(|g| canonical(g)).collect()
 }
 
-/// Whether a stored option says the same words as `wanted`.
+/// Whether a stored option says the same words as `wanted`. Older
+/// versions stored options as typed, without quoting the words that hold
+/// spaces or shell characters (`-e A=b c` for `-e 'A=b c'`); such a line
+/// matches when it is the words joined by spaces.
 pub fn same_words(stored: &str, wanted: &[String]) -> bool {
-    match words(stored) {
-        Some(w) => w == wanted,
-        None => stored == wanted.join(" "),
-    }
+    words(stored).as_deref() == Some(wanted) || stored == wanted.join(" ")
 }
 
 /// Parse the value of a `-v` flag (`source:target[:options]`).

@@ -1,5 +1,6 @@
-//! What counts as a domain: a DNS name (optionally a `*.` wildcard), or a
-//! literal IPv4 or IPv6 address.
+//! What counts as a domain: a DNS name (optionally a `*.` wildcard or with
+//! nginx's leading dot), nginx's catch-all `_`, or a literal IPv4 or IPv6
+//! address.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 
@@ -34,7 +35,16 @@ pub fn kind(domain: &str) -> Option<Kind> {
             .unwrap_or(domain);
         return bare.parse::<Ipv6Addr>().ok().map(|_| Kind::Ipv6);
     }
-    let name = domain.strip_prefix("*.").unwrap_or(domain);
+    // nginx's catch-all name.
+    if domain == "_" {
+        return Some(Kind::Name);
+    }
+    // `*.example.com` and nginx's `.example.com` (the name and every
+    // subdomain) are names too.
+    let name = domain
+        .strip_prefix("*.")
+        .or_else(|| domain.strip_prefix('.'))
+        .unwrap_or(domain);
     if name.is_empty() || name.len() > 253 || !name.split('.').all(valid_label) {
         return None;
     }
@@ -63,6 +73,12 @@ mod tests {
             ("dokku.me", Some(Kind::Name)),
             ("node-js-app.dokku.me", Some(Kind::Name)),
             ("*.dokku.me", Some(Kind::Name)),
+            (".dokku.me", Some(Kind::Name)),
+            ("_", Some(Kind::Name)),
+            ("..dokku.me", None),
+            ("._", None),
+            (".", None),
+            ("*..dokku.me", None),
             ("localhost", Some(Kind::Name)),
             ("xn--bcher-kva.example", Some(Kind::Name)),
             ("10.0.0.1", Some(Kind::Ipv4)),

@@ -32,7 +32,9 @@ use dokku_trigger::proxy::{
     NginxDokkuTemplateSource, PostCertsRemove, PostCertsUpdate, PostDomainsUpdate,
     PostProxyPortsUpdate, ProxyBuildConfig, ProxyClearConfig, ProxyDisable, ProxyEnable,
 };
-use dokku_trigger::triggers::{Install, PostAppCloneSetup, PostAppRename, PostDelete};
+use dokku_trigger::triggers::{
+    Install, PostAppCloneSetup, PostAppRename, PostAppRenameSetup, PostDelete,
+};
 use dokku_trigger::{Bus, Command, CorePlugin, Ctx};
 
 use commands as c;
@@ -202,6 +204,11 @@ fn register(bus: &mut Bus) {
         build::reload_if_serving(ctx)
     });
     bus.on::<PostAppCloneSetup, _>(p, |ctx, t: &PostAppCloneSetup| {
+        fsutil::remove_file(&build::conf_path(ctx, &t.new_app))
+    });
+    // The copied config names the old app's upstreams: while both apps'
+    // directories exist, nginx would see every upstream twice.
+    bus.on::<PostAppRenameSetup, _>(p, |ctx, t: &PostAppRenameSetup| {
         fsutil::remove_file(&build::conf_path(ctx, &t.new_app))
     });
     bus.on::<PostAppRename, _>(p, |ctx, t: &PostAppRename| {

@@ -78,6 +78,17 @@ pub fn deploy_order(scale: &Scale) -> Scale {
     v
 }
 
+/// Process types in name order, each once (a later count wins, as a
+/// later tuple does on the command line).
+pub fn sorted(scale: &Scale) -> Scale {
+    let mut out: Scale = Vec::new();
+    for (p, n) in scale {
+        set(&mut out, p, *n);
+    }
+    out.sort();
+    out
+}
+
 /// The `ps:scale --format json` form.
 pub fn to_json(scale: &Scale) -> String {
     let v: Vec<serde_json::Value> = scale

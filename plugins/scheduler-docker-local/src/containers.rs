@@ -47,6 +47,25 @@ pub fn deploy_containers(engine: &dyn ContainerEngine, app: &str) -> Result<Vec<
         .map_err(docker_err("list containers"))
 }
 
+/// Remove the app's helper containers that are not running: the ones a
+/// deploy makes for a moment (app.json and Procfile extraction, tasks,
+/// builds) and carry the app's label but no container type. A deploy
+/// killed at the wrong time leaves them behind. Deploy and `run`
+/// containers are left alone: their output is still wanted.
+pub fn remove_leftovers(engine: &dyn ContainerEngine, app: &str) -> Result<()> {
+    let mut f = ContainerFilter::label(format!("{APP_LABEL}={app}"));
+    f.statuses = vec!["created".into(), "exited".into(), "dead".into()];
+    let list = engine
+        .list_containers(&f)
+        .map_err(docker_err("list containers"))?;
+    for c in list.iter().filter(|c| !c.labels.contains_key(TYPE_LABEL)) {
+        engine
+            .remove_container(&c.id, true)
+            .map_err(docker_err("remove container"))?;
+    }
+    Ok(())
+}
+
 /// Every container of the app, whatever its role.
 pub fn all_containers(engine: &dyn ContainerEngine, app: &str) -> Result<Vec<ContainerSummary>> {
     engine

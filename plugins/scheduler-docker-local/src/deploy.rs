@@ -485,6 +485,7 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
     {
         return Err(Error::fail(format!("App image ({image}) not found")));
     }
+    containers::remove_leftovers(engine, app)?;
     ctx.bus.notify(
         ctx,
         &PreDeploy {

@@ -3,8 +3,6 @@
 //! which resolves to the entry registered for that host path or to a
 //! synthesised `legacy-<hash>` entry.
 
-use std::path::Path;
-
 use dokku_core::lock::StateLock;
 use dokku_core::{Error, Result};
 use dokku_trigger::triggers::DEFAULT_PROCESS_TYPE;
@@ -64,13 +62,9 @@ fn legacy_attachment(e: &Entry, s: &LegacySpec) -> Attachment {
 pub fn mount_legacy(ctx: &Ctx, app: &str, spec_text: &str) -> Result<()> {
     let s = spec::parse_legacy(spec_text)?;
     let _reg = entry::lock(&ctx.paths)?;
+    // A host directory that does not exist yet is accepted: Docker makes
+    // it at the first deploy, and only `storage:wait` checks presence.
     let (e, new) = resolve_legacy(ctx, &s.source)?;
-    if s.is_bind() && !Path::new(&s.source).exists() {
-        return Err(Error::fail(format!(
-            "storage entry {:?} host path {} is not present",
-            e.name, s.source
-        )));
-    }
     let _lock = StateLock::acquire(&ctx.paths, app)?;
     let mut list = attachment::load(&ctx.paths, app)?;
     if list.iter().any(|a| {

@@ -38,6 +38,18 @@ pub fn parse_mode(value: &str) -> Result<u32> {
     u32::from_str_radix(value, 8).map_err(|_| Error::fail("Unsupported directory mode"))
 }
 
+/// A valid mode in the four-digit form it is stored and shown in
+/// (`755` becomes `0755`).
+pub fn normalize_mode(value: &str) -> Result<String> {
+    Ok(format!("{:04o}", parse_mode(value)?))
+}
+
+/// How a stored mode is shown: four octal digits, or as stored when it
+/// does not parse.
+pub fn display_mode(value: &str) -> String {
+    normalize_mode(value).unwrap_or_else(|_| value.to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,6 +79,10 @@ mod tests {
         assert_eq!(parse_mode("0777").expect("mode"), 0o777);
         assert_eq!(parse_mode("755").expect("mode"), 0o755);
         assert_eq!(parse_mode("1777").expect("mode"), 0o1777);
+        assert_eq!(normalize_mode("755").expect("mode"), "0755");
+        assert_eq!(normalize_mode("0770").expect("mode"), "0770");
+        assert_eq!(display_mode("700"), "0700");
+        assert_eq!(display_mode(""), "");
         for bad in ["77", "0888", "07777", "rwx", "", "-755"] {
             assert_eq!(
                 parse_mode(bad).expect_err(bad).to_string(),

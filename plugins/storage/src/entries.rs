@@ -11,7 +11,7 @@ use dokku_core::{fsutil, Error, Paths, Result};
 use dokku_trigger::Ctx;
 
 use crate::attachment;
-use crate::chown::{chown_id, parse_mode};
+use crate::chown::{chown_id, normalize_mode, parse_mode};
 use crate::entry::{self, Entry, DOCKER_LOCAL};
 use crate::helpers::{self, RootOp};
 use crate::name;
@@ -145,7 +145,7 @@ pub fn apply_dir_settings(paths: &Paths, e: &Entry) -> Result<()> {
 pub fn create(ctx: &Ctx, req: &CreateRequest) -> Result<()> {
     let paths = &ctx.paths;
     let name = req.name.as_str();
-    name::check_entry_name(name)?;
+    name::check_user_entry_name(name)?;
     let scheduler = req
         .scheduler
         .clone()
@@ -244,7 +244,7 @@ pub fn create(ctx: &Ctx, req: &CreateRequest) -> Result<()> {
         e.chown = c.clone();
     }
     if let Some(m) = &req.mode {
-        e.mode = m.clone();
+        e.mode = normalize_mode(m)?;
     }
     if let Some(r) = &req.reclaim_policy {
         e.reclaim_policy = r.clone();
@@ -307,7 +307,7 @@ pub fn ensure_directory(ctx: &Ctx, dir_name: &str, chown: Option<&str>) -> Resul
             },
         )?;
     }
-    if name::is_entry_name(dir_name) {
+    if name::is_entry_name(dir_name) && !name::is_reserved(dir_name) {
         let _lock = entry::lock(paths)?;
         if entry::load(paths, dir_name)?.is_none() {
             let e = Entry {
@@ -460,7 +460,11 @@ pub fn set_property(paths: &Paths, e: &mut Entry, key: &str, value: &str) -> Res
                     return Err(only_default("--mode", &default, "permissions"));
                 }
             }
-            e.mode = value.to_string();
+            e.mode = if value.is_empty() {
+                String::new()
+            } else {
+                normalize_mode(value)?
+            };
         }
         "namespace" => e.namespace = value.to_string(),
         "reclaim-policy" => {

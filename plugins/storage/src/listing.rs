@@ -49,9 +49,10 @@ pub fn info_rows(e: &Entry) -> Vec<(&'static str, String)> {
         ("Scheduler", e.scheduler.clone()),
         ("Host path", e.host_path.clone()),
     ];
+    let mode = crate::chown::display_mode(&e.mode);
     let optional = [
         ("Chown", &e.chown),
-        ("Mode", &e.mode),
+        ("Mode", &mode),
         ("Reclaim policy", &e.reclaim_policy),
         ("Namespace", &e.namespace),
         ("Size", &e.size),

@@ -4,9 +4,11 @@
 //! docker-options only once their attachment is saved. Build-phase `-v`
 //! options stay in docker-options, the only way to mount during builds.
 //!
-//! A scan leaves `$DOKKU_LIB_ROOT/config/storage/.migrated/<app>` behind so
-//! the install trigger does not scan the app again; an app with at least
-//! one drained option also gets the `legacy-mounts-migrated` property.
+//! An app with at least one drained option gets the `legacy-mounts-migrated`
+//! property, and the install trigger leaves such apps alone. Earlier
+//! releases recorded a scan with a flag file,
+//! `$DOKKU_LIB_ROOT/data/storage-registry/migrations/<app>`; a scan turns
+//! that file into the property and removes it.
 
 use std::path::PathBuf;
 
@@ -24,15 +26,31 @@ use crate::spec::{self, LegacySpec};
 /// The per-app property set when options were drained.
 pub const MARKER: &str = "legacy-mounts-migrated";
 
-/// `$DOKKU_LIB_ROOT/config/storage/.migrated/<app>`.
+/// The flag file of earlier releases:
+/// `$DOKKU_LIB_ROOT/data/storage-registry/migrations/<app>`.
 pub fn flag_file(paths: &Paths, app: &str) -> Result<PathBuf> {
     apps::validate_name(app)?;
-    Ok(paths.plugin_config_dir(PLUGIN).join(".migrated").join(app))
+    Ok(paths
+        .plugin_data_dir("storage-registry")
+        .join("migrations")
+        .join(app))
 }
 
-/// Whether the app has been scanned.
-pub fn scanned(paths: &Paths, app: &str) -> bool {
-    flag_file(paths, app).map(|f| f.is_file()).unwrap_or(false)
+/// Whether the app's legacy mounts are recorded as migrated, by the
+/// property or by an old flag file.
+pub fn migrated(paths: &Paths, app: &str) -> bool {
+    Properties::new(paths, PLUGIN).get_str(app, MARKER) == "true"
+        || flag_file(paths, app).map(|f| f.is_file()).unwrap_or(false)
+}
+
+/// Turn an old flag file into the property.
+fn convert_flag(paths: &Paths, app: &str) -> Result<()> {
+    let flag = flag_file(paths, app)?;
+    if flag.is_file() {
+        Properties::new(paths, PLUGIN).write(app, MARKER, "true")?;
+        fsutil::remove_file(&flag)?;
+    }
+    Ok(())
 }
 
 struct Found {
@@ -147,7 +165,7 @@ fn inner(ctx: &Ctx, app: &str) -> Result<Vec<(String, String)>> {
     if !done.is_empty() {
         Properties::new(&ctx.paths, PLUGIN).write(app, MARKER, "true")?;
     }
-    fsutil::write_atomic(&flag_file(&ctx.paths, app)?, b"", 0o644)?;
+    convert_flag(&ctx.paths, app)?;
     Ok(done)
 }
 
@@ -168,12 +186,17 @@ pub fn run(ctx: &Ctx, apps_to_scan: &[String]) -> Result<()> {
     Ok(())
 }
 
-/// The install trigger: scan every app not scanned yet.
+/// The install trigger: old flag files become the property, and apps not
+/// recorded as migrated are scanned (a scan without `-v` options changes
+/// nothing).
 pub fn on_install(ctx: &Ctx) -> Result<()> {
     for a in apps::list(&ctx.paths) {
-        if !scanned(&ctx.paths, &a) {
-            app(ctx, &a).map_err(|e| Error::fail(format!("storage migration failed: {e}")))?;
+        if migrated(&ctx.paths, &a) {
+            convert_flag(&ctx.paths, &a)
+        } else {
+            app(ctx, &a).map(|_| ())
         }
+        .map_err(|e| Error::fail(format!("storage migration failed: {e}")))?;
     }
     Ok(())
 }

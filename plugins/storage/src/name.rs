@@ -34,6 +34,26 @@ pub fn check_entry_name(name: &str) -> Result<()> {
     }
 }
 
+/// The prefix of the entries synthesised for legacy colon-form mounts.
+pub const LEGACY_PREFIX: &str = "legacy-";
+
+/// Whether `name` is in the namespace kept for synthesised legacy entries.
+pub fn is_reserved(name: &str) -> bool {
+    name.starts_with(LEGACY_PREFIX)
+}
+
+/// Check the name of an entry a user creates: a valid entry name outside
+/// the reserved `legacy-` namespace.
+pub fn check_user_entry_name(name: &str) -> Result<()> {
+    check_entry_name(name)?;
+    if is_reserved(name) {
+        return Err(Error::fail(format!(
+            "storage entry name {name:?} uses the reserved {LEGACY_PREFIX:?} prefix"
+        )));
+    }
+    Ok(())
+}
+
 /// Whether `name` passes the `ensure-directory` rule: `[A-Za-z0-9_-]+`.
 pub fn is_directory_name(name: &str) -> bool {
     !name.is_empty()
@@ -89,6 +109,18 @@ mod tests {
         assert_eq!(
             check_entry_name("Bad").expect_err("bad").to_string(),
             "storage entry name \"Bad\" must be a DNS-1123 label (lowercase letters, digits, and dashes; cannot start or end with a dash)"
+        );
+    }
+
+    #[test]
+    fn legacy_prefix_is_reserved_for_users() {
+        assert!(check_user_entry_name("node-js-data").is_ok());
+        assert!(check_user_entry_name("legacyx").is_ok());
+        assert_eq!(
+            check_user_entry_name("legacy-0123")
+                .expect_err("reserved")
+                .to_string(),
+            "storage entry name \"legacy-0123\" uses the reserved \"legacy-\" prefix"
         );
     }
 

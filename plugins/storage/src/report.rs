@@ -68,15 +68,18 @@ pub fn rows(ctx: &Ctx, app: &str) -> Result<Rows> {
         }
         rows.push((format!("--storage-{phase}-mounts"), words.join(" ")));
     }
-    for (i, (a, e)) in resolved.iter().enumerate() {
-        let n = i + 1;
+    // An attachment whose entry file is gone is skipped (with a warning);
+    // the numbering only counts the attachments shown.
+    let mut n = 0;
+    for (a, e) in &resolved {
         let host = match e {
             Ok(e) => e.host_path.clone(),
             Err(why) => {
                 mounts::warn_missing(&ctx.out, app, a, why);
-                String::new()
+                continue;
             }
         };
+        n += 1;
         let fields = [
             ("entry-name", a.entry_name.clone()),
             ("host-path", host),

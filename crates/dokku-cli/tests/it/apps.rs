@@ -1,5 +1,7 @@
 //! Tests of the apps plugin through the binary.
 
+use dokku_docker::ContainerEngine;
+
 use crate::harness::Env;
 
 #[test]
@@ -362,4 +364,110 @@ fn maybe_create_respects_disable_autocreation() {
         " !     App auto-creation disabled.\n !     Re-enable app auto-creation or create an app with 'dokku apps:create other'\n"
     );
     assert!(!e.root().join("other").exists());
+}
+
+/// Removes a renamed app's containers and images when dropped.
+struct Renamed<'a>(&'a crate::nginx::Site, String);
+
+impl Drop for Renamed<'_> {
+    fn drop(&mut self) {
+        crate::harness::remove_app_resources(&self.0.fx.engine, &self.1);
+    }
+}
+
+#[test]
+fn rename_of_a_deployed_app_moves_it_whole() {
+    let site = crate::nginx::Site::new("apps-rename");
+    site.deploy("v1");
+    let old_host = format!("{}.dokku.me", site.app);
+    assert_eq!(site.body("http", &old_host), "v1");
+
+    let new = format!("{}-new", site.app);
+    let renamed = Renamed(&site, new.clone());
+    let r = site.run(&["apps:rename", &site.app, &new]);
+    assert_eq!(
+        r.code,
+        0,
+        "stdout:\n{}\nstderr:\n{}\nnginx:\n{}",
+        r.stdout,
+        r.stderr,
+        site.error_log()
+    );
+    assert!(
+        r.stdout
+            .ends_with(&format!("Renaming {} to {new}... done\n", site.app)),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        !site.env.root().join(&site.app).exists(),
+        "the old app directory is gone"
+    );
+    assert!(!site.env.lib().join("config/apps").join(&site.app).exists());
+    let new_host = format!("{new}.dokku.me");
+    assert_eq!(site.body("http", &new_host), "v1");
+    assert!(
+        !matches!(site.curl("http", &old_host, "/"), Ok((200, _, _))),
+        "the old name no longer serves the app"
+    );
+    assert_eq!(site.run(&["--quiet", "apps:list"]).ok(), format!("{new}\n"));
+    // The old app's containers are gone; only the new app's run.
+    let old_label = format!("com.dokku.app-name={}", site.app);
+    let old = site
+        .fx
+        .engine
+        .list_containers(&dokku_docker::ContainerFilter::label(old_label))
+        .expect("list");
+    assert!(old.is_empty(), "{old:?}");
+    drop(renamed);
+}
+
+#[test]
+fn failed_create_leaves_no_app_behind() {
+    use std::os::unix::fs::PermissionsExt;
+    let src = tempfile::tempdir().expect("tempdir");
+    let plugin = src.path().join("zfail");
+    std::fs::create_dir_all(&plugin).expect("mkdir");
+    std::fs::write(
+        plugin.join("plugin.toml"),
+        "[plugin]\ndescription = \"failing post-create\"\nversion = \"1.0.0\"\n[plugin.config]\n",
+    )
+    .expect("plugin.toml");
+    let trigger = plugin.join("post-create");
+    std::fs::write(
+        &trigger,
+        "#!/usr/bin/env bash\nmkdir -p \"$DOKKU_ROOT/$1/from-plugin\"\necho \"cannot set up $1\" >&2\nexit 1\n",
+    )
+    .expect("trigger");
+    std::fs::set_permissions(&trigger, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+
+    let e = Env::new();
+    e.run(&["plugin:install", "--core"]).ok();
+    e.run(&["plugin:install", plugin.to_str().expect("utf-8")])
+        .ok();
+    e.run(&["domains:set-global", "dokku.me"]).ok();
+    let before = e.state();
+    let r = e.run(&["apps:create", "node-js-app"]);
+    assert_ne!(r.code, 0, "{r:?}");
+    assert!(r.stderr.contains("cannot set up node-js-app"), "{r:?}");
+    assert!(!e.root().join("node-js-app").exists());
+    let paths = |st: Vec<(String, Vec<u8>)>| st.into_iter().map(|(p, _)| p).collect::<Vec<_>>();
+    let (before, after) = (paths(before), paths(e.state()));
+    // A plugin's (empty) property directory may stay, as after apps:destroy.
+    let added: Vec<_> = after
+        .iter()
+        .filter(|p| !before.contains(p))
+        .filter(|p| {
+            !(p.starts_with("lib/config/") && p.ends_with('/') && p.matches('/').count() == 3)
+        })
+        .collect();
+    assert!(added.is_empty(), "nothing of the app is left: {added:?}");
+    assert_eq!(e.run(&["apps:exists", "node-js-app"]).code, 1);
+
+    // Once the plugin is gone the name can be used.
+    e.run(&["plugin:disable", "zfail"]).ok();
+    assert_eq!(
+        e.run(&["apps:create", "node-js-app"]).ok(),
+        "Creating node-js-app... done\n"
+    );
 }

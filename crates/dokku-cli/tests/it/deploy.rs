@@ -389,7 +389,7 @@ fn scale_restart_stop_and_start() {
         -----> Scaling for APP
         proctype: qty
         --------: ---
-        web:  2
+        web     : 2
         "#);
 
     let before = (app.read("CONTAINER.web.1"), app.read("CONTAINER.web.2"));
@@ -774,4 +774,52 @@ fn restore_starts_what_ran_before_a_reboot() {
     );
     assert_ne!(app.read("CONTAINER.web.1"), id);
     assert_eq!(app.get(1).expect("released again"), "v1");
+}
+
+/// A container as a deploy killed during app.json extraction leaves it:
+/// created from the app's image with the labels of the extraction
+/// container, never removed.
+fn leftover_extraction(app: &App) -> String {
+    let spec = dokku_app_json::extract::extraction_spec(
+        &app.name,
+        &format!("dokku/{}:latest", app.name),
+        "/app.json",
+    );
+    app.engine.create_container(&spec).expect("create leftover")
+}
+
+fn container_exists(app: &App, id: &str) -> bool {
+    app.engine
+        .list_containers(&ContainerFilter::label(format!(
+            "com.dokku.app-name={}",
+            app.name
+        )))
+        .expect("list")
+        .iter()
+        .any(|c| c.id == id)
+}
+
+#[test]
+fn leftovers_of_a_killed_deploy_are_removed_by_the_next_deploy_and_destroy() {
+    let app = App::new("leftovers");
+    app.build("v1", "");
+    let stray = leftover_extraction(&app);
+    assert!(container_exists(&app, &stray));
+    app.run(&["ps:rebuild", &app.name]).ok();
+    assert!(
+        !container_exists(&app, &stray),
+        "the next deploy removes the leftover"
+    );
+    assert_eq!(
+        app.get(1).as_deref(),
+        Ok("v1"),
+        "the app itself is deployed"
+    );
+
+    let stray = leftover_extraction(&app);
+    app.run(&["apps:destroy", "--force", &app.name]).ok();
+    assert!(
+        !container_exists(&app, &stray),
+        "apps:destroy removes the leftover"
+    );
 }

@@ -345,6 +345,7 @@ fn bad_input_is_refused_and_changes_nothing() {
         (&["docker-options:add", "../etc", "deploy", "-p 1:2"], "App name must begin with lowercase alphanumeric character, and may only contain lowercase alphanumerics, dots, and hyphens"),
         (&["docker-options:clear", "node-js-app", "bogus"], "Phase(s) must be one of [build deploy run]"),
         (&["docker-options:list", "node-js-app", "--phase", "bogus"], "Phase must be one of [build deploy run]"),
+        (&["docker-options:list", "node-js-app"], "--phase is required"),
         (&["docker-options:list", "node-js-app", "--process", "web", "--phase", "run"], "--process is only supported for the deploy phase, got \"run\""),
         (&["docker-options:report", "node-js-app", "--docker-options-bogus"], "Invalid flag passed, valid flags: --docker-options-build, --docker-options-deploy, --docker-options-run"),
         (&["docker-options:report", "node-js-app", "--docker-options-build", "--format", "json"], "--format flag cannot be specified when specifying an info flag"),
@@ -438,4 +439,37 @@ fn process_not_in_procfile_warns_but_is_stored() {
         " !     Process type \"api\" is not declared in the Procfile for node-js-app\n"
     );
     assert_eq!(stored(&e, "node-js-app", "api.deploy"), "--gpus all\n");
+}
+
+#[test]
+fn remove_matches_values_stored_unquoted_by_older_versions() {
+    let e = Env::new();
+    e.create_app("node-js-app");
+    let dir = e.lib().join("config/docker-options/node-js-app");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    // What an older version left: values with spaces and shell characters
+    // stored bare, one option per line.
+    std::fs::write(
+        dir.join("_default_.deploy"),
+        "-e GREETING=hello world\n--health-cmd curl -f http://localhost/ || exit 1\n--ulimit nofile=12\n",
+    )
+    .expect("write");
+    e.run(&[
+        "docker-options:remove",
+        "node-js-app",
+        "deploy",
+        "-e 'GREETING=hello world'",
+    ])
+    .ok();
+    e.run(&[
+        "docker-options:remove",
+        "node-js-app",
+        "deploy",
+        "--health-cmd \"curl -f http://localhost/ || exit 1\"",
+    ])
+    .ok();
+    assert_eq!(
+        stored(&e, "node-js-app", "_default_.deploy"),
+        "--ulimit nofile=12\n"
+    );
 }

@@ -103,11 +103,11 @@ impl Drop for Nginx {
 /// A test's nginx instance and app. Fields drop in order: the instance
 /// (inside the installation's directory), then the installation.
 /// The app's engine resources (`fx`) go first.
-struct Site {
-    fx: EngineApp,
+pub(crate) struct Site {
+    pub(crate) fx: EngineApp,
     nginx: Nginx,
-    env: Env,
-    app: String,
+    pub(crate) env: Env,
+    pub(crate) app: String,
     http: u16,
     https: u16,
 }
@@ -123,7 +123,7 @@ fn nginx_bin() -> String {
 impl Site {
     /// A running nginx instance serving a fresh installation, the global
     /// domain `dokku.me`, fast checks, and one created app.
-    fn new(test: &str) -> Site {
+    pub(crate) fn new(test: &str) -> Site {
         let fx = EngineApp::new(test);
         let app = fx.name.clone();
         let env = Env::new();
@@ -174,7 +174,7 @@ impl Site {
         self.nginx.dir().to_path_buf()
     }
 
-    fn run(&self, args: &[&str]) -> Run {
+    pub(crate) fn run(&self, args: &[&str]) -> Run {
         self.env
             .cmd(args)
             .envs(self.nginx.env())
@@ -188,7 +188,7 @@ impl Site {
         self.fx.build_httpd(body, "", "");
     }
 
-    fn deploy(&self, body: &str) -> Run {
+    pub(crate) fn deploy(&self, body: &str) -> Run {
         self.build(body);
         let r = self.run(&["ps:rebuild", &self.app]);
         r.ok();
@@ -201,7 +201,12 @@ impl Site {
 
     /// `curl` of `url` with `host` resolved to 127.0.0.1: status, headers
     /// and body, or curl's exit code when no answer came.
-    fn curl(&self, scheme: &str, host: &str, path: &str) -> Result<(u16, String, String), i32> {
+    pub(crate) fn curl(
+        &self,
+        scheme: &str,
+        host: &str,
+        path: &str,
+    ) -> Result<(u16, String, String), i32> {
         let port = if scheme == "https" {
             self.https
         } else {
@@ -236,7 +241,7 @@ impl Site {
 
     /// The body of a 200 answer for `host` over `scheme`.
     #[track_caller]
-    fn body(&self, scheme: &str, host: &str) -> String {
+    pub(crate) fn body(&self, scheme: &str, host: &str) -> String {
         match self.curl(scheme, host, "/") {
             Ok((200, _, body)) => body,
             other => panic!(
@@ -246,7 +251,7 @@ impl Site {
         }
     }
 
-    fn error_log(&self) -> String {
+    pub(crate) fn error_log(&self) -> String {
         self.nginx.error_log()
     }
 

@@ -31,8 +31,8 @@ fn ps_scale_keeps_the_formation_and_checks_tuples() {
         -----> Scaling for node-js-app
         proctype: qty
         --------: ---
-        web:  2
-        worker:  1
+        web     : 2
+        worker  : 1
         "#);
     assert_eq!(
         e.run(&["ps:scale", "--format", "json", "node-js-app"]).ok(),
@@ -336,4 +336,52 @@ fn help_pages() {
             r.stdout
         );
     }
+}
+
+#[test]
+fn ps_scale_listing_is_sorted_padded_and_deduplicated() {
+    let e = Env::new();
+    e.create_app("node-js-app");
+    let r = e.run(&[
+        "ps:scale",
+        "node-js-app",
+        "--skip-deploy",
+        "worker=1",
+        "web=1",
+        "web=2",
+        "clock-of-the-long-now=0",
+    ]);
+    r.ok();
+    let stored = std::fs::read_to_string(e.lib().join("config/ps/node-js-app/scale"))
+        .expect("scale property");
+    assert_eq!(stored.matches("web=").count(), 1, "{stored}");
+    assert!(stored.contains("web=2\n"), "{stored}");
+    assert_eq!(
+        e.run(&["ps:scale", "node-js-app"]).ok(),
+        "-----> Scaling for node-js-app\n\
+         proctype             : qty\n\
+         --------             : ---\n\
+         clock-of-the-long-now: 0\n\
+         web                  : 2\n\
+         worker               : 1\n"
+    );
+    assert_eq!(
+        e.run(&["--quiet", "ps:scale", "node-js-app"]).ok(),
+        "clock-of-the-long-now: 0\nweb                  : 2\nworker               : 1\n"
+    );
+    assert_eq!(
+        e.run(&["ps:scale", "node-js-app", "--format", "json"]).ok(),
+        "[{\"process_type\":\"clock-of-the-long-now\",\"quantity\":0},{\"process_type\":\"web\",\"quantity\":2},{\"process_type\":\"worker\",\"quantity\":1}]\n"
+    );
+    // A stored formation with a repeated type (hand-edited or older) is
+    // listed once, the later count winning.
+    std::fs::write(
+        e.lib().join("config/ps/node-js-app/scale"),
+        "web=1\nworker=1\nweb=3\n",
+    )
+    .expect("write");
+    assert_eq!(
+        e.run(&["--quiet", "ps:scale", "node-js-app"]).ok(),
+        "web   : 3\nworker: 1\n"
+    );
 }

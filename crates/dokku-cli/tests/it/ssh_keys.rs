@@ -246,3 +246,36 @@ fn help_and_no_keys() {
         (1, " !     No public keys found.\n")
     );
 }
+
+#[test]
+fn add_reverifies_the_whole_file() {
+    let e = Env::new();
+    let (_, key_a) = keypair(&e, "a");
+    let (_, key_b) = keypair(&e, "b");
+    fs::create_dir_all(e.root().join(".ssh")).expect("mkdir");
+    fs::write(keys_file(&e), format!("{key_a}\nnot a key\n")).expect("write");
+    let r = e.run_stdin(&["ssh-keys:add", "b"], key_b.as_bytes());
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stdout.starts_with("SHA256:"), "{r:?}");
+    assert_eq!(
+        r.stderr,
+        format!(
+            " !     {}/.ssh/authorized_keys line 2 failed ssh-keygen check.\n",
+            e.root().display()
+        )
+    );
+}
+
+#[test]
+fn list_of_a_name_without_keys_prints_nothing() {
+    let e = Env::new();
+    let (_, key_a) = keypair(&e, "a");
+    e.run_stdin(&["ssh-keys:add", "admin"], key_a.as_bytes())
+        .ok();
+    let r = e.run(&["ssh-keys:list", "nobody"]);
+    assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (0, "", ""));
+    assert!(e
+        .run(&["ssh-keys:list", "admin"])
+        .ok()
+        .contains("NAME=\"admin\""));
+}

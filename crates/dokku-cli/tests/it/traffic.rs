@@ -510,3 +510,88 @@ fn nginx_settings_and_help() {
         (1, " !     error logs are disabled for this app\n".into())
     );
 }
+
+#[test]
+fn ports_add_refuses_a_scheme_and_host_port_already_mapped() {
+    let e = Env::new();
+    e.create_app("app");
+    e.run(&["ports:set", "app", "http:80:5000"]).ok();
+    let state = e.state();
+    for again in ["http:80:5000", "http:80:3000"] {
+        assert_eq!(
+            err(&e.run(&["ports:add", "app", "https:443:5000", again])),
+            (
+                1,
+                " !     The same scheme:host-port is being reused: http:80\n".into()
+            ),
+            "{again}"
+        );
+    }
+    assert_eq!(state, e.state(), "a refused add changes nothing");
+    // Another scheme on the same host port is a different mapping.
+    e.run(&["ports:add", "app", "https:80:5000"]).ok();
+    assert_eq!(
+        e.run(&["ports:report", "app", "--ports-map"]).ok(),
+        "http:80:5000 https:80:5000\n"
+    );
+}
+
+#[test]
+fn catch_all_and_leading_dot_domains_are_valid() {
+    let e = Env::new();
+    e.create_app("app");
+    e.run(&["domains:add", "app", "_", ".example.com"]).ok();
+    assert_eq!(
+        e.run(&["domains:report", "app", "--domains-app-vhosts"])
+            .ok(),
+        "_ .example.com\n"
+    );
+    e.run(&["domains:add-global", ".example.org"]).ok();
+    assert_eq!(
+        e.run(&["domains:report", "--global", "--domains-global-vhosts"])
+            .ok(),
+        ".example.org\n"
+    );
+    for bad in ["..example.com", ".", "._"] {
+        assert_eq!(
+            err(&e.run(&["domains:add", "app", bad])),
+            (1, format!(" !     {bad} is invalid. exiting...\n")),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn certificate_hostnames_are_sorted_and_unique() {
+    let e = Env::new();
+    e.create_app("app");
+    let work = tempfile::tempdir().expect("tempdir");
+    let status = std::process::Command::new("openssl")
+        .args([
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "30",
+            "-subj",
+            "/CN=www.example.com",
+            "-addext",
+            "subjectAltName=DNS:www.example.com,DNS:api.example.com,DNS:api.example.com",
+        ])
+        .arg("-keyout")
+        .arg(work.path().join("server.key"))
+        .arg("-out")
+        .arg(work.path().join("server.crt"))
+        .output()
+        .expect("openssl");
+    assert!(status.status.success(), "{status:?}");
+    let crt = work.path().join("server.crt").display().to_string();
+    let key = work.path().join("server.key").display().to_string();
+    e.run(&["certs:add", "app", &crt, &key]).ok();
+    assert_eq!(
+        e.run(&["certs:report", "app", "--ssl-hostnames"]).ok(),
+        "api.example.com www.example.com\n"
+    );
+}

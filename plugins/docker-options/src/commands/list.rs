@@ -10,12 +10,7 @@ use crate::{cmdline, ops, store};
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
     let c = cmdline::parse(argv, usize::MAX, true)?;
     let app = apps::require(&ctx.paths, c.positional.first().map(String::as_str))?;
-    let phase = c.phase.ok_or_else(|| {
-        Error::fail(format!(
-            "Phase must be one of [{}]",
-            store::PHASES.join(" ")
-        ))
-    })?;
+    let phase = c.phase.ok_or_else(|| Error::fail("--phase is required"))?;
     store::check_phase(&phase)?;
     if c.processes.len() > 1 {
         return Err(Error::fail(format!(

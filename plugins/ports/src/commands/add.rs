@@ -1,7 +1,7 @@
 //! `ports:add <app> <scheme>:<host-port>:<container-port>...`: add to the
 //! configured mappings (starting from the ones in effect).
 
-use dokku_core::Result;
+use dokku_core::{Error, Result};
 use dokku_trigger::Ctx;
 
 use crate::{portmap, store};
@@ -13,6 +13,17 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
     let mut all = store::configured(&ctx.paths, &app);
     if all.is_empty() {
         all = store::detected(ctx, &app);
+    }
+    // A scheme:host-port already mapped is refused, even to the same
+    // container port: `ports:add` adds, it does not re-state.
+    if let Some(m) = new
+        .iter()
+        .find(|m| all.iter().any(|o| o.listen_key() == m.listen_key()))
+    {
+        return Err(Error::fail(format!(
+            "The same scheme:host-port is being reused: {}",
+            m.listen_key()
+        )));
     }
     all.extend(new);
     let all = portmap::unique(all)?;

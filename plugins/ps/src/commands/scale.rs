@@ -8,16 +8,23 @@ use crate::scale::{self, Scale};
 use crate::{pipeline, store};
 
 fn show(ctx: &Ctx, app: &str, s: &Scale, json: bool) {
+    let s = scale::sorted(s);
     if json {
-        ctx.out.line(&scale::to_json(s));
+        ctx.out.line(&scale::to_json(&s));
         return;
     }
     ctx.out.info1_quiet(&format!("Scaling for {app}"));
-    ctx.out.line("proctype: qty");
-    ctx.out.line("--------: ---");
-    for (p, n) in s {
-        ctx.out.line(&format!("{p}:  {n}"));
+    // Columns aligned as Dokku's columnize does; the header rows count for
+    // the width only when they are shown.
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    if !ctx.out.is_quiet() {
+        rows.push(vec!["proctype".into(), "qty".into()]);
+        rows.push(vec!["--------".into(), "---".into()]);
     }
+    for (p, n) in s {
+        rows.push(vec![p, n.to_string()]);
+    }
+    ctx.out.write_out(&dokku_output::columnize(&rows, "", ": "));
 }
 
 /// Set the scale of an app from tuples (keeping other types unless

@@ -34,7 +34,9 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
         .unwrap_or_else(|| DEFAULT_OPTIONS.to_string());
     let fingerprint = ops::add(&ctx.paths, &ctx.out, name, &text, &options)?;
     ctx.out.line(&fingerprint);
-    Ok(())
+    // As Dokku does after every add: the whole file must still pass
+    // ssh-keygen, lines added by hand included.
+    ops::verified_entries(&ctx.paths).map(|_| ())
 }
 
 /// A leading `~` means the dokku user's home, as the docs promise.

@@ -30,7 +30,12 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
         return Ok(());
     }
     if entries.is_empty() {
-        return Err(Error::fail(ops::NO_KEYS));
+        // A name that matches no key lists nothing; no keys at all is an
+        // error.
+        return match name {
+            Some(_) => Ok(()),
+            None => Err(Error::fail(ops::NO_KEYS)),
+        };
     }
     let mut s = String::new();
     for e in &entries {

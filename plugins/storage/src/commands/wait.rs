@@ -1,5 +1,5 @@
 //! `storage:wait <name>`: blocks until a cluster entry's volume is bound.
-//! A docker-local entry is usable as soon as it exists.
+//! A docker-local entry is ready once its host directory is there.
 
 use dokku_core::{args, Error, Result};
 use dokku_trigger::Ctx;
@@ -19,6 +19,13 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
     crate::name::check_entry_name(name)?;
     let e = entry::require(&ctx.paths, name)?;
     if e.scheduler == DOCKER_LOCAL {
+        // A host path must be there; a named volume is made by Docker.
+        if e.host_path.starts_with('/') && !std::path::Path::new(&e.host_path).is_dir() {
+            return Err(Error::fail(format!(
+                "storage entry {name:?} host path {} is not present",
+                e.host_path
+            )));
+        }
         return Ok(());
     }
     Err(Error::fail(format!(
