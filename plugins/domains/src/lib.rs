@@ -3,6 +3,7 @@
 //! are used at all for an app.
 
 pub mod commands;
+pub mod ops;
 pub mod store;
 pub mod urls;
 pub mod validate;
@@ -136,7 +137,7 @@ fn register(bus: &mut Bus) {
         Ok(urls)
     });
     bus.on::<DomainsAdd, _>(p, |ctx, t: &DomainsAdd| {
-        commands::add::add(ctx, &t.app, std::slice::from_ref(&t.domain))
+        ops::add(ctx, &t.app, std::slice::from_ref(&t.domain))
     });
     bus.on::<PostCreate, _>(p, |ctx, t: &PostCreate| setup(ctx, &t.app));
     bus.on::<PostAppCloneSetup, _>(p, |ctx, t: &PostAppCloneSetup| {

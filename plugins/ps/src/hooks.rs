@@ -58,7 +58,7 @@ pub fn register(bus: &mut Bus) {
         Ok(Scale(store::scale(&ctx.paths, &t.app)?))
     });
     bus.on::<PsSetScale, _>(p, |ctx, t: &PsSetScale| {
-        crate::commands::scale::set_scale(
+        crate::pipeline::set_scale(
             ctx,
             &t.app,
             &t.process_tuples,

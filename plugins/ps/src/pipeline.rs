@@ -410,3 +410,53 @@ pub fn retire(ctx: &Ctx, app: &str) -> Result<()> {
     )?;
     Ok(())
 }
+
+/// Set the scale of an app from tuples (keeping other types unless
+/// `clear`), then deploy it unless told not to. `manual` is a `ps:scale`
+/// by a user, refused when app.json manages the formation.
+pub fn set_scale(
+    ctx: &Ctx,
+    app: &str,
+    tuples: &[String],
+    skip_deploy: bool,
+    clear: bool,
+    manual: bool,
+) -> Result<()> {
+    apps::verify(&ctx.paths, app)?;
+    if manual && store::property(&ctx.paths, app, "can-scale") == "false" {
+        return Err(Error::fail(format!("App {app} contains an app.json file with a formations key and cannot be manually scaled")));
+    }
+    let wanted = crate::scale::parse_tuples(tuples)?;
+    let mut s = if clear {
+        Vec::new()
+    } else {
+        store::scale(&ctx.paths, app)?
+    };
+    for (p, n) in &wanted {
+        crate::scale::set(&mut s, p, *n);
+    }
+    store::write_scale(&ctx.paths, app, &s)?;
+    if manual {
+        let list: Vec<String> = wanted.iter().map(|(p, n)| format!("{p}={n}")).collect();
+        ctx.out
+            .info1(&format!("Scaling {app} processes: {}", list.join(" ")));
+    }
+    if skip_deploy || !is_deployed(ctx, app)? {
+        return Ok(());
+    }
+    let tag = deployed_tag(ctx, app);
+    let rest = if tag.is_empty() {
+        Vec::new()
+    } else {
+        vec![tag]
+    };
+    locked(ctx, app, || {
+        ctx.bus.notify(
+            ctx,
+            &Deploy {
+                app: app.to_string(),
+                rest,
+            },
+        )
+    })
+}

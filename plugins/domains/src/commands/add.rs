@@ -3,23 +3,8 @@
 use dokku_core::Result;
 use dokku_trigger::Ctx;
 
+use crate::ops::add;
 use crate::store;
-
-/// Add domains to an app (also the `domains-add` trigger).
-pub fn add(ctx: &Ctx, app: &str, domains: &[String]) -> Result<()> {
-    let domains = super::domains("domains:add", Some(app), domains)?;
-    super::warn_ips(ctx, &domains);
-    let mut all = store::app_domains(ctx, app);
-    for d in &domains {
-        if !all.contains(d) {
-            all.push(d.clone());
-        }
-    }
-    store::set_app(&ctx.paths, app, &all)?;
-    ctx.out
-        .info1(&format!("Added {} to {app}", domains.join(" ")));
-    super::changed(ctx, app, "add", &domains)
-}
 
 /// Run `domains:add`.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
@@ -29,7 +14,7 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
 
 /// Run `domains:add-global`.
 pub fn run_global(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let domains = super::domains("domains:add-global", None, argv)?;
+    let domains = crate::ops::domains("domains:add-global", None, argv)?;
     let mut all = store::global(&ctx.paths);
     for d in &domains {
         if !all.contains(d) {
@@ -39,5 +24,5 @@ pub fn run_global(ctx: &Ctx, argv: &[String]) -> Result<()> {
     store::set_global(&ctx.paths, &all)?;
     ctx.out
         .info1(&format!("Added {} to global domains", domains.join(" ")));
-    super::changed_global(ctx, "add", &domains)
+    crate::ops::changed_global(ctx, "add", &domains)
 }

@@ -7,78 +7,14 @@ pub mod report;
 pub mod set;
 pub mod toggle;
 
-use dokku_core::{apps, Error, Result};
-use dokku_trigger::proxy::PostDomainsUpdate;
+use dokku_core::{apps, Result};
 use dokku_trigger::Ctx;
 
-use crate::validate;
+use crate::ops::domains;
 
 /// The app and at least one domain, each valid.
 pub fn app_and_domains(ctx: &Ctx, cmd: &str, argv: &[String]) -> Result<(String, Vec<String>)> {
     let app = apps::require(&ctx.paths, argv.first().map(String::as_str))?;
     let domains = domains(cmd, Some(&app), &argv[1..])?;
     Ok((app, domains))
-}
-
-/// At least one domain, each valid, duplicates dropped.
-pub fn domains(cmd: &str, app: Option<&str>, args: &[String]) -> Result<Vec<String>> {
-    if args.is_empty() {
-        let head = match app {
-            Some(app) => format!("{cmd} {app}"),
-            None => cmd.to_string(),
-        };
-        return Err(Error::fail(format!(
-            "Please specify a domain name. Usage: dokku {head} <domain> [<domain> ...]"
-        )));
-    }
-    let mut out: Vec<String> = Vec::new();
-    for d in args {
-        if validate::kind(d).is_none() {
-            return Err(Error::fail(format!("{d} is invalid. exiting...")));
-        }
-        if !out.contains(d) {
-            out.push(d.clone());
-        }
-    }
-    Ok(out)
-}
-
-/// Warn about address domains, as Dokku does when nginx is the proxy.
-pub fn warn_ips(ctx: &Ctx, domains: &[String]) {
-    for d in domains {
-        match validate::kind(d) {
-            Some(validate::Kind::Ipv4) => ctx
-                .out
-                .warn("Detected IPv4 domain name with nginx proxy enabled."),
-            Some(validate::Kind::Ipv6) => ctx
-                .out
-                .warn("Detected IPv6 domain name with nginx proxy enabled."),
-            _ => continue,
-        }
-        ctx.out
-            .warn("Ensure the default nginx site is removed before continuing.");
-    }
-}
-
-/// Tell the proxy an app's domains changed.
-pub fn changed(ctx: &Ctx, app: &str, action: &str, domains: &[String]) -> Result<()> {
-    ctx.bus.notify(
-        ctx,
-        &PostDomainsUpdate {
-            app: app.to_string(),
-            action: action.to_string(),
-            domains: domains.to_vec(),
-        },
-    )
-}
-
-/// Tell the proxy of every app that the global domains changed: apps
-/// following the defaults get new names.
-pub fn changed_global(ctx: &Ctx, action: &str, domains: &[String]) -> Result<()> {
-    for app in apps::list(&ctx.paths) {
-        if crate::store::stored(&ctx.paths, &app).is_none() {
-            changed(ctx, &app, action, domains)?;
-        }
-    }
-    Ok(())
 }

@@ -8,7 +8,7 @@ use crate::store;
 
 fn listed(cmd: &str, app: Option<&str>, args: &[String]) -> Result<Vec<String>> {
     if args.is_empty() {
-        return super::domains(cmd, app, args);
+        return crate::ops::domains(cmd, app, args);
     }
     Ok(args.to_vec())
 }
@@ -22,7 +22,7 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
     store::set_app(&ctx.paths, &app, &all)?;
     ctx.out
         .info1(&format!("Removed {} from {app}", domains.join(" ")));
-    super::changed(ctx, &app, "remove", &domains)
+    crate::ops::changed(ctx, &app, "remove", &domains)
 }
 
 /// Run `domains:remove-global`.
@@ -38,5 +38,5 @@ pub fn run_global(ctx: &Ctx, argv: &[String]) -> Result<()> {
         "Removed {} from global domains",
         domains.join(" ")
     ));
-    super::changed_global(ctx, "remove", &domains)
+    crate::ops::changed_global(ctx, "remove", &domains)
 }

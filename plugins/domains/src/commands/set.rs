@@ -9,20 +9,20 @@ use crate::store;
 /// Run `domains:set`.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
     let (app, domains) = super::app_and_domains(ctx, "domains:set", argv)?;
-    super::warn_ips(ctx, &domains);
+    crate::ops::warn_ips(ctx, &domains);
     store::set_app(&ctx.paths, &app, &domains)?;
     ctx.out
         .info1(&format!("Set {} for {app}", domains.join(" ")));
-    super::changed(ctx, &app, "set", &domains)
+    crate::ops::changed(ctx, &app, "set", &domains)
 }
 
 /// Run `domains:set-global`.
 pub fn run_global(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let domains = super::domains("domains:set-global", None, argv)?;
+    let domains = crate::ops::domains("domains:set-global", None, argv)?;
     store::set_global(&ctx.paths, &domains)?;
     ctx.out
         .info1(&format!("Set {} as global domains", domains.join(" ")));
-    super::changed_global(ctx, "set", &domains)
+    crate::ops::changed_global(ctx, "set", &domains)
 }
 
 /// Run `domains:reset`: the app's domains become the defaults again.
@@ -31,5 +31,5 @@ pub fn reset(ctx: &Ctx, argv: &[String]) -> Result<()> {
     let defaults = store::defaults(ctx, &app);
     store::set_app(&ctx.paths, &app, &defaults)?;
     ctx.out.info1(&format!("Reset domains for {app}"));
-    super::changed(ctx, &app, "reset", &defaults)
+    crate::ops::changed(ctx, &app, "reset", &defaults)
 }

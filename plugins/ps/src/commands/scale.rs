@@ -1,11 +1,10 @@
 //! `ps:scale [--skip-deploy] [--format stdout|json] <app> [<proc>=<count>...]`.
 
 use dokku_core::{apps, args, Error, Result};
-use dokku_trigger::deploy::Deploy;
 use dokku_trigger::Ctx;
 
 use crate::scale::{self, Scale};
-use crate::{pipeline, store};
+use crate::store;
 
 fn show(ctx: &Ctx, app: &str, s: &Scale, json: bool) {
     let s = scale::sorted(s);
@@ -25,56 +24,6 @@ fn show(ctx: &Ctx, app: &str, s: &Scale, json: bool) {
         rows.push(vec![p, n.to_string()]);
     }
     ctx.out.write_out(&dokku_output::columnize(&rows, "", ": "));
-}
-
-/// Set the scale of an app from tuples (keeping other types unless
-/// `clear`), then deploy it unless told not to. `manual` is a `ps:scale`
-/// by a user, refused when app.json manages the formation.
-pub fn set_scale(
-    ctx: &Ctx,
-    app: &str,
-    tuples: &[String],
-    skip_deploy: bool,
-    clear: bool,
-    manual: bool,
-) -> Result<()> {
-    apps::verify(&ctx.paths, app)?;
-    if manual && store::property(&ctx.paths, app, "can-scale") == "false" {
-        return Err(Error::fail(format!("App {app} contains an app.json file with a formations key and cannot be manually scaled")));
-    }
-    let wanted = scale::parse_tuples(tuples)?;
-    let mut s = if clear {
-        Vec::new()
-    } else {
-        store::scale(&ctx.paths, app)?
-    };
-    for (p, n) in &wanted {
-        scale::set(&mut s, p, *n);
-    }
-    store::write_scale(&ctx.paths, app, &s)?;
-    if manual {
-        let list: Vec<String> = wanted.iter().map(|(p, n)| format!("{p}={n}")).collect();
-        ctx.out
-            .info1(&format!("Scaling {app} processes: {}", list.join(" ")));
-    }
-    if skip_deploy || !pipeline::is_deployed(ctx, app)? {
-        return Ok(());
-    }
-    let tag = pipeline::deployed_tag(ctx, app);
-    let rest = if tag.is_empty() {
-        Vec::new()
-    } else {
-        vec![tag]
-    };
-    pipeline::locked(ctx, app, || {
-        ctx.bus.notify(
-            ctx,
-            &Deploy {
-                app: app.to_string(),
-                rest,
-            },
-        )
-    })
 }
 
 /// Run the command.
@@ -104,5 +53,5 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
             Ok(())
         };
     }
-    set_scale(ctx, &app, tuples, p.has("--skip-deploy"), false, true)
+    crate::pipeline::set_scale(ctx, &app, tuples, p.has("--skip-deploy"), false, true)
 }
