@@ -92,6 +92,12 @@ fn register(bus: &mut Bus) {
         props::PLUGIN,
         |ctx, _t: &dokku_trigger::triggers::Install| install::install(ctx),
     );
+    // A new app is a bare repository with its hook from the start, so a
+    // first push finds everything in place.
+    bus.on::<dokku_trigger::triggers::PostCreate, _>(
+        props::PLUGIN,
+        |ctx, t: &dokku_trigger::triggers::PostCreate| repo::initialize(&ctx.paths, &t.app),
+    );
     bus.on::<ReceiveApp, _>(props::PLUGIN, |ctx, t: &ReceiveApp| {
         receive::receive(ctx, &t.app, t.rev.first().map(String::as_str), None)
     });

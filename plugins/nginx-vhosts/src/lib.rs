@@ -33,7 +33,7 @@ use dokku_trigger::proxy::{
     PostProxyPortsUpdate, ProxyBuildConfig, ProxyClearConfig, ProxyDisable, ProxyEnable,
 };
 use dokku_trigger::triggers::{
-    Install, PostAppCloneSetup, PostAppRename, PostAppRenameSetup, PostDelete,
+    Install, PostAppCloneSetup, PostAppRename, PostAppRenameSetup, PostCreate, PostDelete,
 };
 use dokku_trigger::{Bus, Command, CorePlugin, Ctx};
 
@@ -195,6 +195,20 @@ fn register(bus: &mut Bus) {
     });
     bus.on::<CorePostExtract, _>(p, |ctx, t: &CorePostExtract| {
         custom::extract(ctx, &t.app, std::path::Path::new(&t.tmp_work_dir))
+    });
+    // A new app answers 502 on its domains until it is deployed. The
+    // placeholder is a courtesy: failing to write it does not fail the
+    // creation, and it prints nothing.
+    bus.on::<PostCreate, _>(p, |ctx, t: &PostCreate| {
+        let mut quiet = ctx.clone();
+        quiet.out = dokku_output::Output::captured(true).0;
+        if let Err(e) = build::build_config(&quiet, &t.app, ("", "")) {
+            ctx.out.warn(&format!(
+                "Failed to write the placeholder nginx config for {}: {e}",
+                t.app
+            ));
+        }
+        Ok(())
     });
     bus.on::<PostDelete, _>(p, |ctx, t: &PostDelete| {
         let data = build::custom_template_path(ctx, &t.app);

@@ -10,7 +10,7 @@ use dokku_trigger::deploy::{
     PsCurrentScale, PsGetProperty, PsSetScale, ReleaseAndDeploy, Scale,
 };
 use dokku_trigger::triggers::{
-    AppRebuild, AppRestart, PostAppCloneSetup, PostAppRenameSetup, PostDelete,
+    AppRebuild, AppRestart, PostAppCloneSetup, PostAppRenameSetup, PostCreate, PostDelete,
 };
 use dokku_trigger::{Bus, Ctx};
 
@@ -69,6 +69,14 @@ pub fn register(bus: &mut Bus) {
     });
     bus.on::<PsGetProperty, _>(p, |ctx, t: &PsGetProperty| {
         Ok(store::property(&ctx.paths, &t.app, &t.property))
+    });
+    // A new app runs one web process until told otherwise.
+    bus.on::<PostCreate, _>(p, |ctx, t: &PostCreate| {
+        dokku_core::fsutil::ensure_dir(&store::data_dir(&ctx.paths, &t.app))?;
+        if store::scale(&ctx.paths, &t.app)?.is_empty() {
+            store::write_scale(&ctx.paths, &t.app, &vec![("web".to_string(), 1)])?;
+        }
+        Ok(())
     });
     bus.on::<PostDelete, _>(p, |ctx, t: &PostDelete| {
         fsutil::remove_dir_all(&store::data_dir(&ctx.paths, &t.app))

@@ -63,7 +63,6 @@ pub static SCHEMA: Schema = Schema {
 /// status of each container.
 fn containers(ctx: &Ctx, app: &str) -> Result<Rows> {
     let paths = &ctx.paths;
-    let scale = store::scale(paths, app).unwrap_or_default();
     let status = crate::pipeline::app_status(ctx, app).unwrap_or_default();
     let running = status.iter().filter(|(_, s, _)| s == "running").count();
     let running = match (running, status.len()) {
@@ -78,14 +77,9 @@ fn containers(ctx: &Ctx, app: &str) -> Result<Rows> {
                 .unwrap_or(false)
                 .to_string(),
         ),
-        (
-            "--processes".into(),
-            scale
-                .iter()
-                .map(|(_, n)| *n as u64)
-                .sum::<u64>()
-                .to_string(),
-        ),
+        // Containers the scheduler knows of, not the wanted scale: a new app
+        // wants web=1 but runs nothing.
+        ("--processes".into(), status.len().to_string()),
         (
             "--ps-can-scale".into(),
             store::property(paths, app, "can-scale"),

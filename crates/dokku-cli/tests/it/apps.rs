@@ -471,3 +471,20 @@ fn failed_create_leaves_no_app_behind() {
         "Creating node-js-app... done\n"
     );
 }
+
+#[test]
+fn create_sets_up_the_repository_and_the_scale() {
+    use std::os::unix::fs::PermissionsExt;
+    let e = Env::new();
+    e.create_app("web");
+    let dir = e.root().join("web");
+    assert!(dir.join("HEAD").is_file(), "a bare git repository");
+    let hook = dir.join("hooks/pre-receive");
+    let mode = std::fs::metadata(&hook).expect("hook").permissions().mode();
+    assert_eq!(mode & 0o111, 0o111, "the hook is executable");
+    assert_eq!(
+        std::fs::read_to_string(e.lib().join("config/ps/web/scale")).expect("scale"),
+        "web=1\n"
+    );
+    assert_eq!(e.run(&["ps:report", "web", "--processes"]).ok(), "0\n");
+}

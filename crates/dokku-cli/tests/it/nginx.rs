@@ -624,3 +624,22 @@ fn no_request_fails_across_a_redeploy_and_scaling() {
     );
     assert_eq!(site.body("http", &host), "v2");
 }
+
+#[test]
+fn a_new_app_answers_502_until_it_is_deployed() {
+    let site = Site::new("nginx-new-502");
+    let app = format!("{}-new", site.app);
+    assert_eq!(
+        site.run(&["apps:create", &app]).ok(),
+        format!("Creating {app}... done\n")
+    );
+    let conf = site.env.root().join(&app).join("nginx.conf");
+    assert!(conf.is_file(), "placeholder nginx.conf written at creation");
+    let host = format!("{app}.dokku.me");
+    match site.curl("http", &host, "/") {
+        Ok((status, _, _)) => assert_eq!(status, 502, "{}", site.error_log()),
+        Err(code) => panic!("curl failed with {code}: {}", site.error_log()),
+    }
+    site.run(&["apps:destroy", &app, "--force"]).ok();
+    assert!(!conf.exists());
+}
