@@ -50,6 +50,7 @@ fn shipped_scripts_pass_shellcheck() {
         "debian/build-deb.sh",
         "tests/deb/base-image.sh",
         "tests/deb/in-container.sh",
+        "tests/install-leftovers.sh",
     ];
     let r = sh(Command::new("shellcheck").args(bash).current_dir(&w));
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# CI check: `make install` over root-owned leftovers of older versions ends
+# with Dokku's paths, owners and modes (see the reference layout). It lays
+# the leftovers down, runs the install, and compares what it finds; run as
+# root on a machine where the install may happen for real (CI, a test host).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if [[ $(id -u) -ne 0 ]]; then
+  echo "tests/install-leftovers.sh must run as root" >&2
+  exit 1
+fi
+
+lib=/var/lib/dokku
+home=/home/dokku
+
+# Leftovers an older version (or a hand-run command as root) may have made.
+install -d -m 0700 -o root -g root "$lib/config" "$lib/config/--global" "$lib/data"
+if [[ ! -e "$lib/config/--global/ENV" ]]; then
+  printf 'LEFTOVER_CHECK="1"\n' >"$lib/config/--global/ENV"
+  chmod 0644 "$lib/config/--global/ENV"
+fi
+install -d -m 0700 -o root -g root "$lib/config/config" "$lib/config/config/--global"
+
+make install
+
+failures=0
+expect() {
+  local path=$1 want=$2 got
+  got=$(stat -c '%U:%G %a' "$path" 2>/dev/null || echo missing)
+  if [[ "$got" != "$want" ]]; then
+    echo "install-leftovers: $path is '$got', expected '$want'" >&2
+    failures=$((failures + 1))
+  fi
+}
+
+expect "$lib/config" "dokku:dokku 755"
+expect "$lib/config/--global" "dokku:dokku 755"
+expect "$lib/config/--global/ENV" "dokku:dokku 600"
+expect "$lib/config/config" "dokku:dokku 755"
+expect "$lib/data" "dokku:dokku 755"
+expect "$home/.dokkurc" "dokku:dokku 755"
+expect "$home/.ssh" "dokku:dokku 700"
+expect "$home/.ssh/authorized_keys" "dokku:dokku 600"
+expect "$home/.sshcommand" "dokku:dokku 644"
+expect /etc/sudoers.d/dokku-nginx "root:root 440"
+
+bucket=/etc/nginx/conf.d/server_names_hash_bucket_size.conf
+if [[ "$(cat "$bucket" 2>/dev/null)" != "server_names_hash_bucket_size 512;" ]]; then
+  echo "install-leftovers: $bucket does not hold 'server_names_hash_bucket_size 512;'" >&2
+  failures=$((failures + 1))
+fi
+if ! su -s /bin/sh dokku -c "dokku config:get --global LEFTOVER_CHECK" | grep -qx 1; then
+  echo "install-leftovers: the dokku user cannot read the global env after install" >&2
+  failures=$((failures + 1))
+fi
+su -s /bin/sh dokku -c "dokku config:unset --global LEFTOVER_CHECK" >/dev/null
+
+if ((failures)); then
+  echo "install-leftovers: $failures problem(s)" >&2
+  exit 1
+fi
+echo "install-leftovers: owners and modes are Dokku's"
