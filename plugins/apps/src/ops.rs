@@ -68,6 +68,15 @@ fn post_create(ctx: &Ctx, app: &str) -> Result<()> {
         },
     );
     if let Err(e) = result {
+        // Plugins that did their part take it back as for a destroyed app;
+        // what they fail to remove is removed below regardless.
+        let _ = ctx.bus.notify(
+            ctx,
+            &dokku_trigger::triggers::PostDelete {
+                app: app.to_string(),
+                image_tag: String::new(),
+            },
+        );
         undo_create(&ctx.paths, app)?;
         return Err(e);
     }
