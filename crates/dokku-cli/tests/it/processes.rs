@@ -8,14 +8,15 @@ use crate::harness::Env;
 fn ps_scale_keeps_the_formation_and_checks_tuples() {
     let e = Env::new();
     e.create_app("node-js-app");
-    insta::assert_snapshot!(e.run(&["ps:scale", "node-js-app"]).ok(), @r#"
-        -----> Scaling for node-js-app
-        proctype: qty
-        --------: ---
-        "#);
+    insta::assert_snapshot!(e.run(&["ps:scale", "node-js-app"]).ok(), @"
+    -----> Scaling for node-js-app
+    proctype: qty
+    --------: ---
+    web     : 1
+    ");
     assert_eq!(
         e.run(&["ps:scale", "node-js-app", "--format", "json"]).ok(),
-        "[]\n"
+        "[{\"process_type\":\"web\",\"quantity\":1}]\n"
     );
     let r = e.run(&["ps:scale", "node-js-app", "web=2", "worker=1"]);
     assert_eq!(
