@@ -233,7 +233,10 @@ impl Bus {
     /// (collect and select) give it an empty stdin, as Dokku's
     /// `: | plugn trigger ...` does, so a plugin reading stdin never waits
     /// on the user's terminal; notify triggers share ours.
+    /// An external plugin may change any image: what the command learned
+    /// about images is forgotten once it ran.
     fn run_external(
+        ctx: &Ctx,
         exe: &std::path::Path,
         args: &[String],
         env: &[(String, String)],
@@ -244,7 +247,9 @@ impl Bus {
         } else {
             Stdout::Inherit
         };
-        let (code, out) = external::run(exe, args, env, mode, capture)?;
+        let ran = external::run(exe, args, env, mode, capture);
+        ctx.images().forget_all();
+        let (code, out) = ran?;
         if code != 0 {
             return Err(Error::exit(code));
         }
@@ -269,7 +274,7 @@ impl Bus {
             match step {
                 Step::Internal(e) => Self::call(ctx, e, t)?,
                 Step::External(exe) => {
-                    Self::run_external(&exe, &args, &env, false)?;
+                    Self::run_external(ctx, &exe, &args, &env, false)?;
                 }
             }
         }
@@ -285,7 +290,7 @@ impl Bus {
             match step {
                 Step::Internal(e) => out.push(Self::call(ctx, e, t)?),
                 Step::External(exe) => {
-                    let s = Self::run_external(&exe, &args, &env, T::Output::CAPTURE)?;
+                    let s = Self::run_external(ctx, &exe, &args, &env, T::Output::CAPTURE)?;
                     out.push(T::Output::from_stdout(&s));
                 }
             }
@@ -309,7 +314,7 @@ impl Bus {
                 }
                 Step::Internal(_) => {}
                 Step::External(exe) => {
-                    let s = Self::run_external(&exe, &args, &env, T::Output::CAPTURE)?;
+                    let s = Self::run_external(ctx, &exe, &args, &env, T::Output::CAPTURE)?;
                     if answer.is_none() && (!T::Output::CAPTURE || !s.trim().is_empty()) {
                         answer = Some(T::Output::from_stdout(&s));
                     }
@@ -329,7 +334,7 @@ impl Bus {
                     ctx.out.write_out(&s);
                 }
                 Step::External(exe) => {
-                    Self::run_external(&exe, args, &[], false)?;
+                    Self::run_external(ctx, &exe, args, &[], false)?;
                 }
             }
         }

@@ -7,6 +7,7 @@ use dokku_docker::{ContainerEngine, DockerEngine, EngineError};
 use dokku_output::Output;
 
 use crate::bus::Bus;
+use crate::release::memo::{ImageMemo, Watched};
 
 /// Global flags given before the command (or through the environment).
 #[derive(Debug, Clone, Default)]
@@ -25,19 +26,25 @@ pub struct Flags {
 }
 
 /// The one container engine of a command run: empty until something needs
-/// it, then connected once and shared by every clone of the context.
+/// it, then connected once and shared by every clone of the context, with
+/// what the command learned about images (see [`crate::release`]).
 #[derive(Default)]
 struct EngineSlot {
     engine: OnceLock<Arc<dyn ContainerEngine>>,
     /// Held while connecting, so concurrent first uses connect once.
     connecting: Mutex<()>,
+    images: Arc<ImageMemo>,
 }
 
 impl EngineSlot {
     fn with(engine: Arc<dyn ContainerEngine>) -> Self {
         let slot = EngineSlot::default();
-        let _ = slot.engine.set(engine);
+        let _ = slot.engine.set(slot.watched(engine));
         slot
+    }
+
+    fn watched(&self, engine: Arc<dyn ContainerEngine>) -> Arc<dyn ContainerEngine> {
+        Arc::new(Watched::new(engine, self.images.clone()))
     }
 
     fn get(&self) -> std::result::Result<&Arc<dyn ContainerEngine>, EngineError> {
@@ -51,7 +58,7 @@ impl EngineSlot {
         if let Some(engine) = self.engine.get() {
             return Ok(engine);
         }
-        let engine: Arc<dyn ContainerEngine> = Arc::new(DockerEngine::connect()?);
+        let engine = self.watched(Arc::new(DockerEngine::connect()?));
         Ok(self.engine.get_or_init(|| engine))
     }
 }
@@ -126,6 +133,11 @@ impl Ctx {
     /// word a failure to connect themselves.
     pub fn try_engine(&self) -> std::result::Result<&dyn ContainerEngine, EngineError> {
         self.engine.get().map(|e| e.as_ref())
+    }
+
+    /// What this command learned about images, shared by its clones.
+    pub(crate) fn images(&self) -> &ImageMemo {
+        &self.engine.images
     }
 
     /// The engine as a shared handle, for work that outlives a borrow of

@@ -373,34 +373,7 @@ trigger!(
     AppUrls = "app-urls", Collect -> Vec<String> { app, url_type }
 );
 
-/// Dokku's vendor labels, carried by every image and container it makes.
-pub fn vendor_labels() -> std::collections::BTreeMap<String, String> {
-    std::collections::BTreeMap::from([
-        ("dokku".to_string(), String::new()),
-        (
-            "org.label-schema.schema-version".to_string(),
-            "1.0".to_string(),
-        ),
-        ("org.label-schema.vendor".to_string(), "dokku".to_string()),
-    ])
-}
-
-/// The labels of an image a builder makes for an app at a stage (`build`
-/// or `release`).
-pub fn image_labels(
-    app: &str,
-    builder_type: &str,
-    stage: &str,
-) -> std::collections::BTreeMap<String, String> {
-    let mut labels = vendor_labels();
-    labels.insert("com.dokku.image-stage".to_string(), stage.to_string());
-    labels.insert(
-        "com.dokku.builder-type".to_string(),
-        builder_type.to_string(),
-    );
-    labels.insert("com.dokku.app-name".to_string(), app.to_string());
-    labels
-}
+pub use crate::release::{image_labels, vendor_labels};
 
 /// The first non-empty answer of a collect, trimmed.
 pub fn first_answer(answers: Vec<String>) -> Option<String> {

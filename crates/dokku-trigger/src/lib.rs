@@ -15,6 +15,7 @@ pub mod external;
 pub mod migrate;
 pub mod plugin;
 pub mod proxy;
+pub mod release;
 pub mod report;
 pub mod triggers;
 

@@ -5,14 +5,31 @@
 pub mod build;
 pub mod props;
 
+use std::path::Path;
+
 use dokku_core::Result;
-use dokku_trigger::deploy::{BuilderBuild, BuilderDetect, BuilderRelease};
 use dokku_trigger::plugin::Command;
 use dokku_trigger::plugin::{Bare, HelpStyle};
+use dokku_trigger::release::{self, BuilderDef};
 use dokku_trigger::{Bus, CorePlugin, Ctx};
 
 /// The builder type this plugin answers for.
 pub const BUILDER_TYPE: &str = "dockerfile";
+
+/// The builder: a Dockerfile at the configured path; the release only
+/// labels the image.
+pub static BUILDER: BuilderDef = BuilderDef {
+    plugin: props::PLUGIN,
+    builder_type: BUILDER_TYPE,
+    detect,
+    build: build::build,
+    release_layer: None,
+};
+
+fn detect(ctx: &Ctx, app: &str, dir: &Path) -> Result<bool> {
+    let rel = props::dockerfile_path(&ctx.paths, app);
+    Ok(release::source_file(dir, &rel).is_some())
+}
 
 /// The plugin descriptor.
 pub static PLUGIN: CorePlugin = CorePlugin {
@@ -50,24 +67,7 @@ fn set_cmd(ctx: &Ctx, argv: &[String]) -> Result<()> {
 }
 
 fn register(bus: &mut Bus) {
-    bus.on::<BuilderDetect, _>(props::PLUGIN, |ctx, t: &BuilderDetect| {
-        let found = build::dockerfile_in(
-            std::path::Path::new(&t.source_work_dir),
-            &props::dockerfile_path(&ctx.paths, &t.app),
-        )
-        .is_some();
-        Ok(if found {
-            BUILDER_TYPE.to_string()
-        } else {
-            String::new()
-        })
-    });
-    bus.on::<BuilderBuild, _>(props::PLUGIN, |ctx, t: &BuilderBuild| {
-        build::build(ctx, &t.app, std::path::Path::new(&t.source_work_dir))
-    });
-    bus.on::<BuilderRelease, _>(props::PLUGIN, |ctx, t: &BuilderRelease| {
-        build::release(ctx, &t.app, &t.image_tag)
-    });
+    BUILDER.register(bus);
     props::REPORT.register(bus, props::PLUGIN);
 }
 

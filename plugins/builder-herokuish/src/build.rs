@@ -1,15 +1,13 @@
 //! Detection, build and release with a herokuish stack image.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use dokku_core::{Error, Result};
 use dokku_docker::{
     BuildContext, BuildSpec, CommitSpec, ContainerSpec, EngineError, LogOptions, Mount, MountSource,
 };
-use dokku_trigger::deploy::{
-    first_answer, BuildpackStackName, PostBuild, PostReleaseBuilder, PreBuild, PreReleaseBuilder,
-};
+use dokku_trigger::deploy::{first_answer, BuildpackStackName};
+use dokku_trigger::release::{self, ContextTar, ReleaseLayer};
 use dokku_trigger::triggers::{ConfigExport, ConfigGet, DockerArgsProcessBuild};
 use dokku_trigger::Ctx;
 
@@ -34,21 +32,16 @@ fn config_get(ctx: &Ctx, app: &str, key: &str) -> Result<String> {
 }
 
 /// `builder-detect`: a `.buildpacks` file or a `BUILDPACK_URL`.
-pub fn detect(ctx: &Ctx, app: &str, dir: &Path) -> Result<String> {
+pub fn detect(ctx: &Ctx, app: &str, dir: &Path) -> Result<bool> {
     if !props::allowed(&ctx.paths, app) {
-        return Ok(String::new());
+        return Ok(false);
     }
     let in_env_file = std::fs::read_to_string(dir.join(".env"))
         .map(|s| s.contains("BUILDPACK_URL"))
         .unwrap_or(false);
-    let found = dir.join(".buildpacks").is_file()
+    Ok(dir.join(".buildpacks").is_file()
         || in_env_file
-        || !config_get(ctx, app, "BUILDPACK_URL")?.is_empty();
-    Ok(if found {
-        BUILDER_TYPE.to_string()
-    } else {
-        String::new()
-    })
+        || !config_get(ctx, app, "BUILDPACK_URL")?.is_empty())
 }
 
 /// The stack image: the buildpacks stack, else `DOKKU_IMAGE`, else the
@@ -70,32 +63,16 @@ pub fn stack_image(ctx: &Ctx, app: &str) -> Result<String> {
         .unwrap_or_else(|| DEFAULT_IMAGE.to_string()))
 }
 
-/// The labels of a herokuish build.
-pub fn build_labels(app: &str) -> BTreeMap<String, String> {
-    dokku_trigger::deploy::image_labels(app, BUILDER_TYPE, "build")
-}
-
-fn add_file(b: &mut tar::Builder<Vec<u8>>, name: &str, data: &[u8]) -> Result<()> {
-    let mut h = tar::Header::new_gnu();
-    h.set_size(data.len() as u64);
-    h.set_mode(0o644);
-    h.set_cksum();
-    b.append_data(&mut h, name, data)
-        .map_err(|e| Error::other("build context", e))
-}
-
-/// A context whose Dockerfile copies the source (under `app/`) to `/app`.
-fn source_context(stack: &str, dir: &Path) -> Result<Vec<u8>> {
-    let mut b = tar::Builder::new(Vec::new());
-    b.follow_symlinks(false);
-    add_file(
-        &mut b,
-        "Dockerfile",
-        format!("FROM {stack}\nCOPY app/ /app/\n").as_bytes(),
-    )?;
-    b.append_dir_all("app", dir)
-        .map_err(|e| Error::other("build context", e))?;
-    b.into_inner().map_err(|e| Error::other("build context", e))
+/// A context whose Dockerfile copies the source (under `app/`) to `/app`
+/// and labels the image, in one step each.
+fn source_context(app: &str, stack: &str, dir: &Path) -> Result<Vec<u8>> {
+    let labels = release::image_labels(app, BUILDER_TYPE, "build");
+    let mut context = ContextTar::new(&format!(
+        "FROM {stack}\nCOPY app/ /app/\n{}\n",
+        release::label_instruction(&labels)
+    ))?;
+    context.dir("app", dir)?;
+    context.finish()
 }
 
 fn env_pairs(ctx: &Ctx, app: &str) -> Result<Vec<String>> {
@@ -112,21 +89,12 @@ pub fn build(ctx: &Ctx, app: &str, dir: &Path) -> Result<()> {
             "Herokuish image {stack} is not available"
         )));
     }
-    let image = format!("dokku/{app}:latest");
-    let mut spec = BuildSpec::new(BuildContext::Tar(source_context(&stack, dir)?));
+    let image = release::image(app, "");
+    let mut spec = BuildSpec::new(BuildContext::Tar(source_context(app, &stack, dir)?));
     spec.tags = vec![image.clone()];
-    spec.labels = build_labels(app);
     engine.build_image(&spec, &mut |_| {}).map_err(docker)?;
 
-    let dir_s = dir.display().to_string();
-    ctx.bus.notify(
-        ctx,
-        &PreBuild {
-            builder_type: BUILDER_TYPE.into(),
-            app: app.into(),
-            source_work_dir: dir_s.clone(),
-        },
-    )?;
+    release::pre_build(ctx, BUILDER_TYPE, app, dir)?;
     ctx.out.info1("Adding BUILD_ENV to build environment...");
     let args = DockerArgsProcessBuild {
         app: app.into(),
@@ -154,7 +122,7 @@ pub fn build(ctx: &Ctx, app: &str, dir: &Path) -> Result<()> {
         });
     }
     run.labels.insert("dokku".into(), String::new());
-    run.labels.insert("com.dokku.app-name".into(), app.into());
+    run.labels.insert(release::APP_LABEL.into(), app.into());
     let id = engine.create_container(&run).map_err(docker)?;
     let result = (|| -> Result<()> {
         engine.start_container(&id).map_err(docker)?;
@@ -169,10 +137,8 @@ pub fn build(ctx: &Ctx, app: &str, dir: &Path) -> Result<()> {
         if engine.wait_container(&id).map_err(docker)? != 0 {
             return Err(Error::fail("App build failed"));
         }
-        let changes = build_labels(app)
-            .into_iter()
-            .map(|(k, v)| format!("LABEL {k}={v}"))
-            .collect();
+        let labels = release::image_labels(app, BUILDER_TYPE, "build");
+        let changes = vec![release::label_instruction(&labels)];
         engine
             .commit_container(
                 &id,
@@ -187,14 +153,7 @@ pub fn build(ctx: &Ctx, app: &str, dir: &Path) -> Result<()> {
     })();
     let _ = engine.remove_container(&id, true);
     result?;
-    ctx.bus.notify(
-        ctx,
-        &PostBuild {
-            builder_type: BUILDER_TYPE.into(),
-            app: app.into(),
-            source_work_dir: dir_s,
-        },
-    )
+    release::post_build(ctx, BUILDER_TYPE, app, dir)
 }
 
 fn exports(ctx: &Ctx, app: &str, global: bool) -> Result<String> {
@@ -209,50 +168,20 @@ fn exports(ctx: &Ctx, app: &str, global: bool) -> Result<String> {
         .unwrap_or_default())
 }
 
-/// `builder-release herokuish`: the app's env goes into `/app/.profile.d`.
-pub fn release(ctx: &Ctx, app: &str, tag: &str) -> Result<()> {
-    let tag = if tag.is_empty() { "latest" } else { tag };
-    let image = format!("dokku/{app}:{tag}");
-    ctx.bus.notify(
-        ctx,
-        &PreReleaseBuilder {
-            builder_type: BUILDER_TYPE.into(),
-            app: app.into(),
-            image: image.clone(),
-        },
-    )?;
-    let mut b = tar::Builder::new(Vec::new());
-    add_file(
-        &mut b,
-        "Dockerfile",
-        format!("FROM {image}\nCOPY 00-global-env.sh 01-app-env.sh /app/.profile.d/\n").as_bytes(),
-    )?;
-    add_file(
-        &mut b,
-        "00-global-env.sh",
-        exports(ctx, app, true)?.as_bytes(),
-    )?;
-    add_file(
-        &mut b,
-        "01-app-env.sh",
-        exports(ctx, app, false)?.as_bytes(),
-    )?;
-    let context = b
-        .into_inner()
-        .map_err(|e| Error::other("build context", e))?;
-    let mut spec = BuildSpec::new(BuildContext::Tar(context));
-    spec.tags = vec![image.clone()];
-    spec.labels = BTreeMap::from([("com.dokku.image-stage".to_string(), "release".to_string())]);
-    ctx.try_engine()
-        .map_err(docker)?
-        .build_image(&spec, &mut |_| {})
-        .map_err(|e| Error::fail(format!("Unable to release {image}: {e}")))?;
-    ctx.bus.notify(
-        ctx,
-        &PostReleaseBuilder {
-            builder_type: BUILDER_TYPE.into(),
-            app: app.into(),
-            image,
-        },
-    )
+/// What the release adds: the app's env, global and own, as scripts in
+/// `/app/.profile.d`.
+pub fn release_layer(ctx: &Ctx, app: &str) -> Result<ReleaseLayer> {
+    Ok(ReleaseLayer {
+        dest: "/app/.profile.d/",
+        files: vec![
+            (
+                "00-global-env.sh".into(),
+                exports(ctx, app, true)?.into_bytes(),
+            ),
+            (
+                "01-app-env.sh".into(),
+                exports(ctx, app, false)?.into_bytes(),
+            ),
+        ],
+    })
 }

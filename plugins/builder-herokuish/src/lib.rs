@@ -7,13 +7,23 @@ pub mod build;
 pub mod props;
 
 use dokku_core::Result;
-use dokku_trigger::deploy::{BuilderBuild, BuilderDetect, BuilderRelease};
 use dokku_trigger::plugin::Command;
 use dokku_trigger::plugin::{Bare, HelpStyle};
+use dokku_trigger::release::BuilderDef;
 use dokku_trigger::{Bus, CorePlugin, Ctx};
 
 /// The builder type this plugin answers for.
 pub const BUILDER_TYPE: &str = "herokuish";
+
+/// The builder: a `.buildpacks` file or `BUILDPACK_URL`; the release
+/// writes the app's env into `/app/.profile.d`.
+pub static BUILDER: BuilderDef = BuilderDef {
+    plugin: props::PLUGIN,
+    builder_type: BUILDER_TYPE,
+    detect: build::detect,
+    build: build::build,
+    release_layer: Some(build::release_layer),
+};
 
 /// The plugin descriptor.
 pub static PLUGIN: CorePlugin = CorePlugin {
@@ -51,14 +61,6 @@ fn set_cmd(ctx: &Ctx, argv: &[String]) -> Result<()> {
 }
 
 fn register(bus: &mut Bus) {
-    bus.on::<BuilderDetect, _>(props::PLUGIN, |ctx, t: &BuilderDetect| {
-        build::detect(ctx, &t.app, std::path::Path::new(&t.source_work_dir))
-    });
-    bus.on::<BuilderBuild, _>(props::PLUGIN, |ctx, t: &BuilderBuild| {
-        build::build(ctx, &t.app, std::path::Path::new(&t.source_work_dir))
-    });
-    bus.on::<BuilderRelease, _>(props::PLUGIN, |ctx, t: &BuilderRelease| {
-        build::release(ctx, &t.app, &t.image_tag)
-    });
+    BUILDER.register(bus);
     props::REPORT.register(bus, props::PLUGIN);
 }

@@ -7,23 +7,16 @@ use dokku_core::deploy_lock::DeployLock;
 use dokku_core::property::Properties;
 use dokku_core::{apps, Error, Result};
 use dokku_trigger::deploy::{
-    first_answer, scheduler_of, AppJsonGetContent, BuilderRelease, Deploy, GitHasCode, PostStop,
-    PreStart, ReceiveApp, ReleaseAndDeploy, SchedulerAppStatus, SchedulerDeploy,
-    SchedulerIsDeployed, SchedulerPreRestore, SchedulerRetire, SchedulerStop,
+    first_answer, scheduler_of, AppJsonGetContent, Deploy, GitHasCode, PostStop, PreStart,
+    ReceiveApp, ReleaseAndDeploy, SchedulerAppStatus, SchedulerDeploy, SchedulerIsDeployed,
+    SchedulerPreRestore, SchedulerRetire, SchedulerStop,
 };
 use dokku_trigger::proxy::ProxyBuildConfig;
+use dokku_trigger::release;
 use dokku_trigger::Ctx;
 
 use crate::scale::{self, Scale};
 use crate::store;
-
-/// Label builders put on the images they make, naming themselves.
-pub const BUILDER_LABEL: &str = "com.dokku.builder-type";
-
-/// The app's image repository.
-pub fn image_repo(app: &str) -> String {
-    format!("dokku/{app}")
-}
 
 /// Whether the app's scheduler has it deployed.
 pub fn is_deployed(ctx: &Ctx, app: &str) -> Result<bool> {
@@ -102,26 +95,8 @@ pub fn locked<T>(ctx: &Ctx, app: &str, f: impl FnOnce() -> Result<T>) -> Result<
 /// then deploy it (unless deploys are skipped).
 pub fn release_and_deploy(ctx: &Ctx, app: &str, tag: &str) -> Result<()> {
     apps::verify(&ctx.paths, app)?;
-    let tag = if tag.is_empty() { "latest" } else { tag };
-    let image = format!("{}:{tag}", image_repo(app));
-    let engine = ctx.engine()?;
-    let info = match engine.image_inspect(&image) {
-        Ok(i) => i,
-        Err(e) if e.is_not_found() => {
-            return Err(Error::fail(format!("App image ({image}) not found")))
-        }
-        Err(e) => return Err(Error::other("inspect image", e)),
-    };
-    let builder_type = info.labels.get(BUILDER_LABEL).cloned().unwrap_or_default();
-    ctx.out.info1(&format!("Releasing {app}..."));
-    ctx.bus.select(
-        ctx,
-        &BuilderRelease {
-            builder_type,
-            app: app.to_string(),
-            image_tag: tag.to_string(),
-        },
-    )?;
+    let tag = release::tag_or_latest(tag);
+    release::release_app(ctx, app, tag)?;
     if store::property(&ctx.paths, app, "skip-deploy") == "true" {
         ctx.out.info1("Skipping deployment");
         return Ok(());
@@ -174,11 +149,7 @@ pub fn restart(ctx: &Ctx, app: &str, proc_type: &str, warn: bool) -> Result<()> 
     if !warn {
         // A restart asked for by a trigger (config changes) is a no-op
         // when there is no image to restart from.
-        let image = format!(
-            "{}:{}",
-            image_repo(app),
-            if tag.is_empty() { "latest" } else { &tag }
-        );
+        let image = release::image(app, &tag);
         if !ctx
             .engine()?
             .image_exists(&image)
@@ -243,7 +214,7 @@ pub fn rebuild(ctx: &Ctx, app: &str) -> Result<()> {
     };
     let exists = ctx
         .engine()?
-        .image_exists(&format!("{}:{tag}", image_repo(app)))
+        .image_exists(&release::image(app, &tag))
         .map_err(|e| Error::other("inspect image", e))?;
     if !exists {
         ctx.out.warn(&format!("App {app} has not been deployed"));

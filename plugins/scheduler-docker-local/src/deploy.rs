@@ -17,6 +17,7 @@ use dokku_trigger::deploy::{
 };
 use dokku_trigger::deploy::{NetworkWriteIpaddr, NetworkWritePort};
 use dokku_trigger::proxy::NetworkGetProperty;
+use dokku_trigger::release;
 use dokku_trigger::triggers::{ConfigExport, DockerArgsProcessDeploy, VolumeMount};
 use dokku_trigger::Ctx;
 
@@ -28,8 +29,7 @@ pub mod plan;
 
 use plan::{Dyno, Plan, ProcessType, TypePlan};
 
-/// Label builders put on images, naming themselves.
-pub const BUILDER_LABEL: &str = "com.dokku.builder-type";
+pub use dokku_trigger::release::BUILDER_LABEL;
 
 /// The port a web process listens on when its image exposes none.
 pub const DEFAULT_PORT: u16 = 5000;
@@ -60,20 +60,14 @@ pub fn image_name(ctx: &Ctx, app: &str, tag: &str) -> Result<(String, String)> {
             app: app.to_string(),
         },
     )?)
-    .unwrap_or_else(|| format!("dokku/{app}"));
+    .unwrap_or_else(|| release::repo(app));
     let over = first_answer(ctx.bus.collect(
         ctx,
         &DeployedAppImageTag {
             app: app.to_string(),
         },
     )?);
-    let tag = over.unwrap_or_else(|| {
-        if tag.is_empty() {
-            "latest".to_string()
-        } else {
-            tag.to_string()
-        }
-    });
+    let tag = over.unwrap_or_else(|| release::tag_or_latest(tag).to_string());
     Ok((repo, tag))
 }
 
@@ -479,12 +473,9 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
     let engine = ctx.engine()?;
     let (repo, tag) = image_name(ctx, app, tag)?;
     let image = format!("{repo}:{tag}");
-    if !engine
-        .image_exists(&image)
-        .map_err(docker_err("inspect image"))?
-    {
-        return Err(Error::fail(format!("App image ({image}) not found")));
-    }
+    // The image the release step inspected and labelled, unless a
+    // pre-deploy handler changes it.
+    release::inspect_app_image(ctx, &image)?;
     containers::remove_leftovers(engine, app)?;
     ctx.bus.notify(
         ctx,
@@ -493,9 +484,7 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
             image_tag: tag.clone(),
         },
     )?;
-    let info = engine
-        .image_inspect(&image)
-        .map_err(docker_err("inspect image"))?;
+    let info = release::inspect_app_image(ctx, &image)?;
     ctx.out.info1(&format!(
         "Deploying {app} via the docker-local scheduler..."
     ));

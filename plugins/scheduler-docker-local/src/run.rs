@@ -127,13 +127,7 @@ pub fn run(ctx: &Ctx, app: &str, args: &[String], options: &RunOptions) -> Resul
     }
     let engine = ctx.engine()?;
     let (image, tag) = run_image(ctx, engine, app)?;
-    let info = match engine.image_inspect(&image) {
-        Ok(i) => i,
-        Err(e) if e.is_not_found() => {
-            return Err(Error::fail(format!("App image ({image}) not found")))
-        }
-        Err(e) => return Err(docker_err("inspect image")(e)),
-    };
+    let info = dokku_trigger::release::inspect_app_image(ctx, &image)?;
     let builder = info.labels.get(BUILDER_LABEL).cloned().unwrap_or_default();
 
     if let Some(first) = cmd.first().cloned() {

@@ -1,0 +1,637 @@
+//! One release path for every builder: the app's image name
+//! (`dokku/<app>:<tag>`), the labels Dokku puts on images, relabelling an
+//! image in one build step, the pre/post build notices, the builder
+//! `release` step, and the inspection of the app's image, which the rest of
+//! the deploy reads from here instead of asking the engine again.
+//!
+//! A builder plugin declares a [`BuilderDef`]: how it detects a source and
+//! how it builds, plus the files its release adds (herokuish writes the
+//! app's env into `/app/.profile.d`). Detection, build and release are
+//! registered on the bus from that one value.
+//!
+//! Inspections made through [`inspect`] are remembered for the rest of the
+//! command; the memo is emptied whenever an image is changed through the
+//! context's engine or an external plugin runs (see [`memo`]), and the
+//! release step remembers the image it labelled, so a deploy inspects the
+//! app's image once.
+
+pub mod memo;
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path};
+
+use dokku_core::{Error, Result};
+use dokku_docker::{BuildContext, BuildSpec, BuiltImage, EngineError, ImageInfo};
+
+use crate::deploy::{
+    BuilderBuild, BuilderDetect, BuilderRelease, PostBuild, PostReleaseBuilder, PreBuild,
+    PreReleaseBuilder,
+};
+use crate::{Bus, Ctx};
+
+/// The label naming the builder that made an image.
+pub const BUILDER_LABEL: &str = "com.dokku.builder-type";
+/// The label naming the stage an image is at (`build` or `release`).
+pub const STAGE_LABEL: &str = "com.dokku.image-stage";
+/// The label naming the app an image or container belongs to.
+pub const APP_LABEL: &str = "com.dokku.app-name";
+
+/// The app's image repository, `dokku/<app>`.
+pub fn repo(app: &str) -> String {
+    format!("dokku/{app}")
+}
+
+/// A tag as given, `latest` when empty.
+pub fn tag_or_latest(tag: &str) -> &str {
+    if tag.is_empty() {
+        "latest"
+    } else {
+        tag
+    }
+}
+
+/// The app's image at `tag` (`latest` when empty): `dokku/<app>:<tag>`.
+pub fn image(app: &str, tag: &str) -> String {
+    format!("{}:{}", repo(app), tag_or_latest(tag))
+}
+
+/// Dokku's vendor labels, carried by every image and container it makes.
+pub fn vendor_labels() -> BTreeMap<String, String> {
+    BTreeMap::from([
+        ("dokku".to_string(), String::new()),
+        (
+            "org.label-schema.schema-version".to_string(),
+            "1.0".to_string(),
+        ),
+        ("org.label-schema.vendor".to_string(), "dokku".to_string()),
+    ])
+}
+
+/// The labels of an image a builder makes for an app at a stage (`build`
+/// or `release`).
+pub fn image_labels(app: &str, builder_type: &str, stage: &str) -> BTreeMap<String, String> {
+    let mut labels = vendor_labels();
+    labels.insert(STAGE_LABEL.to_string(), stage.to_string());
+    labels.insert(BUILDER_LABEL.to_string(), builder_type.to_string());
+    labels.insert(APP_LABEL.to_string(), app.to_string());
+    labels
+}
+
+/// A Dockerfile word in double quotes, its quotes and backslashes escaped.
+fn quoted(s: &str) -> String {
+    let mut q = String::with_capacity(s.len() + 2);
+    q.push('"');
+    for c in s.chars() {
+        if matches!(c, '"' | '\\') {
+            q.push('\\');
+        }
+        q.push(c);
+    }
+    q.push('"');
+    q
+}
+
+/// One `LABEL` instruction setting every label: one build step, where the
+/// engine's `--label` option makes a step (and a container) per label.
+pub fn label_instruction(labels: &BTreeMap<String, String>) -> String {
+    let mut line = String::from("LABEL");
+    for (k, v) in labels {
+        line.push(' ');
+        line.push_str(&quoted(k));
+        line.push('=');
+        line.push_str(&quoted(v));
+    }
+    line
+}
+
+/// A build context assembled in memory: a Dockerfile and the files it
+/// copies.
+pub struct ContextTar {
+    tar: tar::Builder<Vec<u8>>,
+}
+
+fn context_err(e: std::io::Error) -> Error {
+    Error::other("build context", e)
+}
+
+impl ContextTar {
+    /// A context whose Dockerfile is `dockerfile`.
+    pub fn new(dockerfile: &str) -> Result<Self> {
+        let mut tar = tar::Builder::new(Vec::new());
+        tar.follow_symlinks(false);
+        let mut c = ContextTar { tar };
+        c.file("Dockerfile", dockerfile.as_bytes())?;
+        Ok(c)
+    }
+
+    /// Add a regular file.
+    pub fn file(&mut self, name: &str, data: &[u8]) -> Result<()> {
+        let mut h = tar::Header::new_gnu();
+        h.set_size(data.len() as u64);
+        h.set_mode(0o644);
+        h.set_cksum();
+        self.tar
+            .append_data(&mut h, name, data)
+            .map_err(context_err)
+    }
+
+    /// Add the tree below `dir` as `name/` (links are kept as links).
+    pub fn dir(&mut self, name: &str, dir: &Path) -> Result<()> {
+        self.tar.append_dir_all(name, dir).map_err(context_err)
+    }
+
+    /// The context, ready for [`BuildContext::Tar`].
+    pub fn finish(self) -> Result<Vec<u8>> {
+        self.tar.into_inner().map_err(context_err)
+    }
+}
+
+/// The Dockerfile that makes `image` again with `labels` (one step) and,
+/// first, the files of `layer` copied in (one step).
+pub fn labelled_dockerfile(
+    image: &str,
+    labels: &BTreeMap<String, String>,
+    layer: Option<&ReleaseLayer>,
+) -> String {
+    let mut dockerfile = format!("FROM {image}\n");
+    if let Some(layer) = layer {
+        let names: Vec<&str> = layer.files.iter().map(|(n, _)| n.as_str()).collect();
+        dockerfile.push_str(&format!("COPY {} {}\n", names.join(" "), layer.dest));
+    }
+    dockerfile.push_str(&label_instruction(labels));
+    dockerfile.push('\n');
+    dockerfile
+}
+
+/// Make `image` again with `labels` and the files of `layer`, keeping its
+/// name; the build's output is discarded. The outer error is ours (no
+/// engine), the inner one the engine's.
+fn build_labelled(
+    ctx: &Ctx,
+    image: &str,
+    labels: &BTreeMap<String, String>,
+    layer: Option<&ReleaseLayer>,
+) -> Result<std::result::Result<BuiltImage, EngineError>> {
+    let mut context = ContextTar::new(&labelled_dockerfile(image, labels, layer))?;
+    for (name, data) in layer.map(|l| l.files.as_slice()).unwrap_or_default() {
+        context.file(name, data)?;
+    }
+    let mut spec = BuildSpec::new(BuildContext::Tar(context.finish()?));
+    spec.tags = vec![image.to_string()];
+    Ok(ctx.engine()?.build_image(&spec, &mut |_| {}))
+}
+
+/// Put `labels` on `image` (keeping its name) in one build step.
+pub fn relabel(ctx: &Ctx, image: &str, labels: &BTreeMap<String, String>) -> Result<BuiltImage> {
+    build_labelled(ctx, image, labels, None)?.map_err(|e| Error::other("label image", e))
+}
+
+/// Inspect `image`, or answer what this command already learned of it;
+/// `None` when there is no such image.
+pub fn inspect(ctx: &Ctx, image: &str) -> Result<Option<ImageInfo>> {
+    if let Some(info) = ctx.images().get(image) {
+        return Ok(Some(info));
+    }
+    match ctx.engine()?.image_inspect(image) {
+        Ok(info) => {
+            ctx.images().remember(image, info.clone());
+            Ok(Some(info))
+        }
+        Err(e) if e.is_not_found() => Ok(None),
+        Err(e) => Err(Error::other("inspect image", e)),
+    }
+}
+
+/// Like [`inspect`], failing with Dokku's words when there is no such
+/// image.
+pub fn inspect_app_image(ctx: &Ctx, image: &str) -> Result<ImageInfo> {
+    inspect(ctx, image)?.ok_or_else(|| Error::fail(format!("App image ({image}) not found")))
+}
+
+/// The file at `rel` inside a source directory `dir`, as a clean relative
+/// path, when it is a regular file reached without leaving `dir` or
+/// following a link (how builders find their Dockerfile or project.toml).
+pub fn source_file(dir: &Path, rel: &str) -> Option<String> {
+    let mut parts = Vec::new();
+    for c in Path::new(rel.trim_start_matches('/')).components() {
+        match c {
+            Component::Normal(p) => parts.push(p.to_string_lossy().into_owned()),
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    let mut p = dir.to_path_buf();
+    for (i, part) in parts.iter().enumerate() {
+        p.push(part);
+        let meta = std::fs::symlink_metadata(&p).ok()?;
+        let last = i + 1 == parts.len();
+        if (last && !meta.is_file()) || (!last && !meta.is_dir()) {
+            return None;
+        }
+    }
+    (!parts.is_empty()).then(|| parts.join("/"))
+}
+
+/// Report a failed build step as the docker client does, then fail.
+pub fn build_failed(ctx: &Ctx, e: EngineError) -> Error {
+    match e {
+        EngineError::BuildFailed { message, .. } => {
+            ctx.out.write_err(&format!("{message}\n"));
+            Error::fail("App build failed")
+        }
+        other => Error::other("docker build", other),
+    }
+}
+
+/// Tell plugins a build of `dir` is about to start (`pre-build`).
+pub fn pre_build(ctx: &Ctx, builder_type: &str, app: &str, dir: &Path) -> Result<()> {
+    ctx.bus.notify(
+        ctx,
+        &PreBuild {
+            builder_type: builder_type.into(),
+            app: app.into(),
+            source_work_dir: dir.display().to_string(),
+        },
+    )
+}
+
+/// Tell plugins a build of `dir` finished (`post-build`).
+pub fn post_build(ctx: &Ctx, builder_type: &str, app: &str, dir: &Path) -> Result<()> {
+    ctx.bus.notify(
+        ctx,
+        &PostBuild {
+            builder_type: builder_type.into(),
+            app: app.into(),
+            source_work_dir: dir.display().to_string(),
+        },
+    )
+}
+
+/// Files a builder's release copies into the image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReleaseLayer {
+    /// The directory they land in, with a trailing `/`.
+    pub dest: &'static str,
+    /// Their names and contents.
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+/// A builder, declared once: what differs between builders.
+pub struct BuilderDef {
+    /// The plugin's name, as it subscribes to triggers.
+    pub plugin: &'static str,
+    /// The builder type (`dockerfile`, `herokuish`, `pack`).
+    pub builder_type: &'static str,
+    /// Whether the builder fits the source in the directory.
+    pub detect: fn(&Ctx, &str, &Path) -> Result<bool>,
+    /// Build `dokku/<app>:latest` from the source in the directory.
+    pub build: fn(&Ctx, &str, &Path) -> Result<()>,
+    /// The files the release adds to the image, if any.
+    pub release_layer: Option<fn(&Ctx, &str) -> Result<ReleaseLayer>>,
+}
+
+impl BuilderDef {
+    /// Subscribe to `builder-detect`, `builder-build` and `builder-release`.
+    pub fn register(&'static self, bus: &mut Bus) {
+        bus.on::<BuilderDetect, _>(self.plugin, move |ctx, t: &BuilderDetect| {
+            let found = (self.detect)(ctx, &t.app, Path::new(&t.source_work_dir))?;
+            Ok(if found {
+                self.builder_type.to_string()
+            } else {
+                String::new()
+            })
+        });
+        bus.on::<BuilderBuild, _>(self.plugin, move |ctx, t: &BuilderBuild| {
+            (self.build)(ctx, &t.app, Path::new(&t.source_work_dir))
+        });
+        bus.on::<BuilderRelease, _>(self.plugin, move |ctx, t: &BuilderRelease| {
+            self.release(ctx, &t.app, &t.image_tag)
+        });
+    }
+
+    /// `builder-release`: mark the image released, adding the builder's
+    /// release files. The label alone is best effort (a failure is a
+    /// warning); files the release adds must land.
+    pub fn release(&self, ctx: &Ctx, app: &str, tag: &str) -> Result<()> {
+        let image = image(app, tag);
+        ctx.bus.notify(
+            ctx,
+            &PreReleaseBuilder {
+                builder_type: self.builder_type.into(),
+                app: app.into(),
+                image: image.clone(),
+            },
+        )?;
+        let known = ctx.images().get(&image);
+        let labels = BTreeMap::from([(STAGE_LABEL.to_string(), "release".to_string())]);
+        let built = match self.release_layer {
+            None => relabel(ctx, &image, &labels)
+                .inspect_err(|_| ctx.out.warn("Failure injecting docker labels on image"))
+                .ok(),
+            Some(layer) => {
+                let layer = layer(ctx, app)?;
+                let built = build_labelled(ctx, &image, &labels, Some(&layer))?
+                    .map_err(|e| Error::fail(format!("Unable to release {image}: {e}")))?;
+                Some(built)
+            }
+        };
+        if let (Some(built), Some(mut info)) = (built, known) {
+            // The released image is the one inspected before, with the
+            // release label (copied files change no configuration).
+            info.id = built.id;
+            info.labels.extend(labels);
+            info.repo_tags = vec![image.clone()];
+            info.created = None;
+            ctx.images().remember(&image, info);
+        }
+        ctx.bus.notify(
+            ctx,
+            &PostReleaseBuilder {
+                builder_type: self.builder_type.into(),
+                app: app.into(),
+                image,
+            },
+        )
+    }
+}
+
+/// Release the app's image at `tag` with the builder that made it (read
+/// from its labels): the first half of `release-and-deploy`.
+pub fn release_app(ctx: &Ctx, app: &str, tag: &str) -> Result<()> {
+    let info = inspect_app_image(ctx, &image(app, tag))?;
+    let builder_type = info.labels.get(BUILDER_LABEL).cloned().unwrap_or_default();
+    ctx.out.info1(&format!("Releasing {app}..."));
+    ctx.bus.select(
+        ctx,
+        &BuilderRelease {
+            builder_type,
+            app: app.to_string(),
+            image_tag: tag_or_latest(tag).to_string(),
+        },
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use dokku_core::Paths;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use dokku_docker::fake::{FakeEngine, Op};
+    use dokku_docker::ContainerEngine;
+    use dokku_output::{Captured, Output};
+
+    use super::*;
+    use crate::Flags;
+
+    fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    struct Fixture {
+        _dir: tempfile::TempDir,
+        fake: Arc<FakeEngine>,
+        ctx: Ctx,
+        cap: Captured,
+    }
+
+    /// A context over a fake engine holding `dokku/app:latest`, built by
+    /// `builder` and exposing port 3000, whose bus knows `builders`.
+    fn fixture(builders: &[&'static BuilderDef]) -> Fixture {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let paths = Paths::for_roots(&dir.path().join("home"), &dir.path().join("lib"));
+        let fake = Arc::new(FakeEngine::new());
+        fake.add_image(
+            "dokku/app:latest",
+            ImageInfo {
+                labels: image_labels("app", "dockerfile", "build"),
+                exposed_ports: vec!["3000/tcp".into()],
+                ..ImageInfo::default()
+            },
+        );
+        let mut bus = Bus::new();
+        for b in builders {
+            b.register(&mut bus);
+        }
+        let (out, cap) = Output::captured(false);
+        let ctx = Ctx::with_engine(paths, out, Flags::default(), Arc::new(bus), fake.clone());
+        Fixture {
+            _dir: dir,
+            fake,
+            ctx,
+            cap,
+        }
+    }
+
+    fn no_detect(_: &Ctx, _: &str, _: &Path) -> Result<bool> {
+        Ok(false)
+    }
+
+    fn no_build(_: &Ctx, _: &str, _: &Path) -> Result<()> {
+        Ok(())
+    }
+
+    fn profile(_: &Ctx, _: &str) -> Result<ReleaseLayer> {
+        Ok(ReleaseLayer {
+            dest: "/app/.profile.d/",
+            files: vec![("01-app-env.sh".into(), b"export A=1\n".to_vec())],
+        })
+    }
+
+    static LABEL_ONLY: BuilderDef = BuilderDef {
+        plugin: "builder-dockerfile",
+        builder_type: "dockerfile",
+        detect: no_detect,
+        build: no_build,
+        release_layer: None,
+    };
+
+    static WITH_FILES: BuilderDef = BuilderDef {
+        plugin: "builder-herokuish",
+        builder_type: "herokuish",
+        detect: no_detect,
+        build: no_build,
+        release_layer: Some(profile),
+    };
+
+    static TRACKED_LAYERS: AtomicUsize = AtomicUsize::new(0);
+
+    fn tracked_profile(ctx: &Ctx, app: &str) -> Result<ReleaseLayer> {
+        TRACKED_LAYERS.fetch_add(1, Ordering::SeqCst);
+        profile(ctx, app)
+    }
+
+    static TRACKED: BuilderDef = BuilderDef {
+        plugin: "builder-herokuish",
+        builder_type: "herokuish",
+        detect: no_detect,
+        build: no_build,
+        release_layer: Some(tracked_profile),
+    };
+
+    #[test]
+    fn app_image_names() {
+        assert_eq!(repo("app"), "dokku/app");
+        assert_eq!(image("app", ""), "dokku/app:latest");
+        assert_eq!(image("app", "v2"), "dokku/app:v2");
+        assert_eq!(tag_or_latest(""), "latest");
+    }
+
+    #[test]
+    fn labels_of_a_build() {
+        insta::assert_snapshot!(
+            label_instruction(&image_labels("app", "pack", "build")),
+            @r#"LABEL "com.dokku.app-name"="app" "com.dokku.builder-type"="pack" "com.dokku.image-stage"="build" "dokku"="" "org.label-schema.schema-version"="1.0" "org.label-schema.vendor"="dokku""#
+        );
+        assert_eq!(
+            label_instruction(&labels(&[("a", r#"say "hi" \ bye"#)])),
+            r#"LABEL "a"="say \"hi\" \\ bye""#
+        );
+    }
+
+    #[test]
+    fn release_dockerfiles_take_one_step_per_change() {
+        let stage = labels(&[(STAGE_LABEL, "release")]);
+        insta::assert_snapshot!(labelled_dockerfile("dokku/app:v1", &stage, None), @r#"
+        FROM dokku/app:v1
+        LABEL "com.dokku.image-stage"="release"
+        "#);
+        let layer = ReleaseLayer {
+            dest: "/app/.profile.d/",
+            files: vec![
+                ("00-a.sh".into(), Vec::new()),
+                ("01-b.sh".into(), Vec::new()),
+            ],
+        };
+        insta::assert_snapshot!(labelled_dockerfile("dokku/app:latest", &stage, Some(&layer)), @r#"
+        FROM dokku/app:latest
+        COPY 00-a.sh 01-b.sh /app/.profile.d/
+        LABEL "com.dokku.image-stage"="release"
+        "#);
+    }
+
+    #[test]
+    fn source_files_are_plain_files_inside() {
+        let d = tempfile::tempdir().expect("tempdir");
+        std::fs::create_dir_all(d.path().join(".dokku")).expect("mkdir");
+        std::fs::write(d.path().join("Dockerfile"), "FROM x").expect("write");
+        std::fs::write(d.path().join(".dokku/Dockerfile"), "FROM x").expect("write");
+        std::os::unix::fs::symlink("/etc/hostname", d.path().join("Linked")).expect("symlink");
+        let check = |rel: &str| source_file(d.path(), rel);
+        assert_eq!(check("Dockerfile").as_deref(), Some("Dockerfile"));
+        assert_eq!(
+            check("/.dokku/./Dockerfile").as_deref(),
+            Some(".dokku/Dockerfile")
+        );
+        for bad in ["../Dockerfile", "Linked", "missing", ".dokku", ".", ""] {
+            assert_eq!(check(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn inspections_are_remembered_until_an_image_changes() {
+        let f = fixture(&[]);
+        let first = inspect(&f.ctx, "dokku/app:latest").expect("inspect");
+        let again = inspect(&f.ctx, "dokku/app:latest").expect("inspect");
+        assert_eq!(first, again);
+        assert_eq!(f.fake.calls(), ["inspect-image dokku/app:latest"]);
+        assert_eq!(
+            inspect(&f.ctx, "dokku/other:latest").expect("inspect"),
+            None
+        );
+        // A change through the context's engine forgets what was learned.
+        f.ctx
+            .engine()
+            .expect("engine")
+            .tag_image("dokku/app:latest", "dokku/app:v1")
+            .expect("tag");
+        f.fake.clear_calls();
+        inspect(&f.ctx, "dokku/app:latest").expect("inspect");
+        assert_eq!(f.fake.calls(), ["inspect-image dokku/app:latest"]);
+        let missing = inspect_app_image(&f.ctx, "dokku/other:latest").expect_err("missing");
+        assert_eq!(
+            missing.to_string(),
+            "App image (dokku/other:latest) not found"
+        );
+    }
+
+    #[test]
+    fn release_labels_in_one_build_and_hands_on_the_image() {
+        let f = fixture(&[&LABEL_ONLY]);
+        release_app(&f.ctx, "app", "").expect("release");
+        assert_eq!(
+            f.fake.calls(),
+            ["inspect-image dokku/app:latest", "build dokku/app:latest"]
+        );
+        assert_eq!(f.cap.stdout(), "-----> Releasing app...\n");
+        // The deploy reads the released image without asking the engine.
+        f.fake.clear_calls();
+        let info = inspect_app_image(&f.ctx, "dokku/app:latest").expect("released");
+        assert!(f.fake.calls().is_empty());
+        let now = f.fake.image_inspect("dokku/app:latest").expect("engine");
+        assert_eq!(info.id, now.id);
+        assert_eq!(
+            info.labels.get(STAGE_LABEL).map(String::as_str),
+            Some("release")
+        );
+        assert_eq!(
+            info.labels.get(BUILDER_LABEL).map(String::as_str),
+            Some("dockerfile")
+        );
+        assert_eq!(info.exposed_ports, ["3000/tcp"]);
+        assert_eq!(info.repo_tags, ["dokku/app:latest"]);
+    }
+
+    #[test]
+    fn a_failed_label_is_a_warning() {
+        let f = fixture(&[&LABEL_ONLY]);
+        f.fake.fail(Op::Build, "dokku/app");
+        LABEL_ONLY
+            .release(&f.ctx, "app", "")
+            .expect("released anyway");
+        assert_eq!(
+            f.cap.stderr(),
+            " !     Failure injecting docker labels on image\n"
+        );
+    }
+
+    #[test]
+    fn a_failed_release_layer_fails_the_release() {
+        let f = fixture(&[&WITH_FILES]);
+        f.fake.fail(Op::Build, "dokku/app");
+        let e = WITH_FILES.release(&f.ctx, "app", "").expect_err("fails");
+        assert!(
+            e.to_string()
+                .starts_with("Unable to release dokku/app:latest: "),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn builders_answer_only_their_own_release() {
+        let f = fixture(&[&LABEL_ONLY, &TRACKED]);
+        f.fake.add_image(
+            "dokku/app:v2",
+            ImageInfo {
+                labels: image_labels("app", "herokuish", "build"),
+                ..ImageInfo::default()
+            },
+        );
+        release_app(&f.ctx, "app", "v2").expect("release");
+        assert_eq!(
+            f.fake.calls(),
+            ["inspect-image dokku/app:v2", "build dokku/app:v2"]
+        );
+        assert_eq!(TRACKED_LAYERS.load(Ordering::SeqCst), 1);
+        let missing = release_app(&f.ctx, "gone", "").expect_err("no image");
+        assert_eq!(
+            missing.to_string(),
+            "App image (dokku/gone:latest) not found"
+        );
+    }
+}

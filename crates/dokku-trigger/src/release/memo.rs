@@ -1,0 +1,186 @@
+//! What a command learned about images, kept while nothing could have
+//! changed them: [`Watched`] wraps the context's engine and forgets every
+//! remembered image as soon as an image is built, tagged, committed,
+//! loaded or removed through it; the bus forgets them too whenever an
+//! external plugin ran, since it may change any image.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use dokku_docker::{
+    AttachIo, BuildSpec, BuiltImage, CommitSpec, ContainerEngine, ContainerFilter, ContainerInfo,
+    ContainerSpec, ContainerSummary, EngineError, EngineVersion, ExecOutput, ExecSpec, ImageFilter,
+    ImageInfo, ImageSummary, LogOptions, LogStream, RunOutput, VolumeSpec,
+};
+
+/// Images inspected during one command, by the reference they were asked
+/// for.
+#[derive(Debug, Default)]
+pub struct ImageMemo {
+    images: Mutex<HashMap<String, ImageInfo>>,
+}
+
+impl ImageMemo {
+    fn map(&self) -> std::sync::MutexGuard<'_, HashMap<String, ImageInfo>> {
+        self.images.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// What is known of `image`, if nothing changed since it was learned.
+    pub fn get(&self, image: &str) -> Option<ImageInfo> {
+        self.map().get(image).cloned()
+    }
+
+    /// Remember `info` as what `image` is now.
+    pub fn remember(&self, image: &str, info: ImageInfo) {
+        self.map().insert(image.to_string(), info);
+    }
+
+    /// Forget every image: something may have changed them.
+    pub fn forget_all(&self) {
+        self.map().clear();
+    }
+}
+
+/// The context's engine, forgetting remembered images whenever it changes
+/// one.
+pub struct Watched {
+    inner: Arc<dyn ContainerEngine>,
+    memo: Arc<ImageMemo>,
+}
+
+impl Watched {
+    /// Watch `inner`, forgetting what `memo` holds on every image change.
+    pub fn new(inner: Arc<dyn ContainerEngine>, memo: Arc<ImageMemo>) -> Self {
+        Watched { inner, memo }
+    }
+
+    fn changes<T>(&self, result: T) -> T {
+        self.memo.forget_all();
+        result
+    }
+}
+
+impl ContainerEngine for Watched {
+    fn ping(&self) -> Result<(), EngineError> {
+        self.inner.ping()
+    }
+    fn version(&self) -> Result<EngineVersion, EngineError> {
+        self.inner.version()
+    }
+    fn image_exists(&self, image: &str) -> Result<bool, EngineError> {
+        self.inner.image_exists(image)
+    }
+    fn image_inspect(&self, image: &str) -> Result<ImageInfo, EngineError> {
+        self.inner.image_inspect(image)
+    }
+    fn build_image(
+        &self,
+        spec: &BuildSpec,
+        on_line: &mut dyn FnMut(&str),
+    ) -> Result<BuiltImage, EngineError> {
+        self.changes(self.inner.build_image(spec, on_line))
+    }
+    fn tag_image(&self, image: &str, target: &str) -> Result<(), EngineError> {
+        self.changes(self.inner.tag_image(image, target))
+    }
+    fn remove_image(&self, image: &str, force: bool) -> Result<(), EngineError> {
+        self.changes(self.inner.remove_image(image, force))
+    }
+    fn list_images(&self, filter: &ImageFilter) -> Result<Vec<ImageSummary>, EngineError> {
+        self.inner.list_images(filter)
+    }
+    fn load_image(&self, tar: &mut dyn Read) -> Result<Vec<String>, EngineError> {
+        self.changes(self.inner.load_image(tar))
+    }
+    fn commit_container(&self, container: &str, spec: &CommitSpec) -> Result<String, EngineError> {
+        self.changes(self.inner.commit_container(container, spec))
+    }
+    fn create_container(&self, spec: &ContainerSpec) -> Result<String, EngineError> {
+        self.inner.create_container(spec)
+    }
+    fn start_container(&self, container: &str) -> Result<(), EngineError> {
+        self.inner.start_container(container)
+    }
+    fn stop_container(
+        &self,
+        container: &str,
+        timeout: Option<Duration>,
+    ) -> Result<(), EngineError> {
+        self.inner.stop_container(container, timeout)
+    }
+    fn kill_container(&self, container: &str, signal: Option<&str>) -> Result<(), EngineError> {
+        self.inner.kill_container(container, signal)
+    }
+    fn remove_container(&self, container: &str, force: bool) -> Result<(), EngineError> {
+        self.inner.remove_container(container, force)
+    }
+    fn rename_container(&self, container: &str, new_name: &str) -> Result<(), EngineError> {
+        self.inner.rename_container(container, new_name)
+    }
+    fn inspect_container(&self, container: &str) -> Result<ContainerInfo, EngineError> {
+        self.inner.inspect_container(container)
+    }
+    fn list_containers(
+        &self,
+        filter: &ContainerFilter,
+    ) -> Result<Vec<ContainerSummary>, EngineError> {
+        self.inner.list_containers(filter)
+    }
+    fn wait_container(&self, container: &str) -> Result<i64, EngineError> {
+        self.inner.wait_container(container)
+    }
+    fn container_logs(
+        &self,
+        container: &str,
+        options: &LogOptions,
+        on_line: &mut dyn FnMut(LogStream, &str),
+    ) -> Result<(), EngineError> {
+        self.inner.container_logs(container, options, on_line)
+    }
+    fn exec(&self, container: &str, spec: &ExecSpec) -> Result<ExecOutput, EngineError> {
+        self.inner.exec(container, spec)
+    }
+    fn create_volume(&self, spec: &VolumeSpec) -> Result<(), EngineError> {
+        self.inner.create_volume(spec)
+    }
+    fn remove_volume(&self, name: &str, force: bool) -> Result<(), EngineError> {
+        self.inner.remove_volume(name, force)
+    }
+    fn volume_exists(&self, name: &str) -> Result<bool, EngineError> {
+        self.inner.volume_exists(name)
+    }
+    fn run_streaming(
+        &self,
+        spec: &ContainerSpec,
+        stdin: Option<&[u8]>,
+        on_line: &mut dyn FnMut(LogStream, &str),
+    ) -> Result<i64, EngineError> {
+        self.inner.run_streaming(spec, stdin, on_line)
+    }
+    fn run_to_completion(
+        &self,
+        spec: &ContainerSpec,
+        stdin: Option<&[u8]>,
+    ) -> Result<RunOutput, EngineError> {
+        self.inner.run_to_completion(spec, stdin)
+    }
+    fn run_attached(
+        &self,
+        spec: &ContainerSpec,
+        io: AttachIo,
+        on_output: &mut dyn FnMut(LogStream, &[u8]),
+    ) -> Result<i64, EngineError> {
+        self.inner.run_attached(spec, io, on_output)
+    }
+    fn exec_attached(
+        &self,
+        container: &str,
+        spec: &ExecSpec,
+        io: AttachIo,
+        on_output: &mut dyn FnMut(LogStream, &[u8]),
+    ) -> Result<i64, EngineError> {
+        self.inner.exec_attached(container, spec, io, on_output)
+    }
+}
