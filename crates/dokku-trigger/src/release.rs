@@ -20,6 +20,9 @@ pub mod memo;
 use std::collections::BTreeMap;
 use std::path::{Component, Path};
 
+use dokku_core::report::ReportSpec;
+use dokku_core::schema::{Prop, Schema};
+use dokku_core::set::Wording;
 use dokku_core::{Error, Result};
 use dokku_docker::{BuildContext, BuildSpec, BuiltImage, EngineError, ImageInfo};
 
@@ -353,6 +356,100 @@ impl BuilderDef {
             },
         )
     }
+}
+
+/// The property table of a builder plugin: the store, command and report
+/// all named after the plugin, with the shell plugins' wording.
+pub const fn builder_schema(plugin: &'static str, props: &'static [Prop]) -> Schema {
+    Schema {
+        store: plugin,
+        command: plugin,
+        report: ReportSpec {
+            title: plugin,
+            prefix: plugin,
+            legacy_json_keys: false,
+        },
+        wording: Wording::SHELL,
+        props,
+    }
+}
+
+/// Declare a builder plugin in its crate root, once: `BUILDER_TYPE`, the
+/// [`BuilderDef`] `BUILDER`, and the `PLUGIN` descriptor with its
+/// `:report` and `:set` commands and help lines, registering the builder's
+/// triggers and the report of `report` (a [`crate::ReportDef`]).
+#[macro_export]
+macro_rules! builder_plugin {
+    (
+        plugin: $plugin:literal,
+        builder_type: $kind:literal,
+        detect: $detect:expr,
+        build: $build:expr,
+        release_layer: $layer:expr,
+        report: $report:path $(,)?
+    ) => {
+        /// The builder type this plugin answers for.
+        pub const BUILDER_TYPE: &str = $kind;
+
+        /// What this builder does differently from the others.
+        pub static BUILDER: $crate::release::BuilderDef = $crate::release::BuilderDef {
+            plugin: $plugin,
+            builder_type: $kind,
+            detect: $detect,
+            build: $build,
+            release_layer: $layer,
+        };
+
+        /// The plugin descriptor.
+        pub static PLUGIN: $crate::CorePlugin = $crate::CorePlugin {
+            name: $plugin,
+            description: concat!("dokku core ", $plugin, " plugin"),
+            summary: concat!("Manage the ", $kind, " builder integration for an app"),
+            namespace: None,
+            commands: &[
+                $crate::Command {
+                    name: concat!($plugin, ":report"),
+                    takes_app: true,
+                    run: report_cmd,
+                },
+                $crate::Command {
+                    name: concat!($plugin, ":set"),
+                    takes_app: true,
+                    run: set_cmd,
+                },
+            ],
+            help_style: $crate::HelpStyle::Bash,
+            help: &[
+                concat!(
+                    $plugin,
+                    ":report [<app>] [<flag>], Displays a ",
+                    $plugin,
+                    " report for one or more apps"
+                ),
+                concat!(
+                    $plugin,
+                    ":set <app> <property> (<value>), Set or clear a ",
+                    $plugin,
+                    " property for an app"
+                ),
+            ],
+            bare: $crate::Bare::Help,
+            register,
+        };
+
+        fn report_cmd(ctx: &$crate::Ctx, argv: &[String]) -> ::dokku_core::Result<()> {
+            $report.command(ctx, argv)
+        }
+
+        fn set_cmd(ctx: &$crate::Ctx, argv: &[String]) -> ::dokku_core::Result<()> {
+            $report.set_command(ctx, argv).map(drop)
+        }
+
+        fn register(bus: &mut $crate::Bus) {
+            BUILDER.register(bus);
+            $report.register(bus, $plugin);
+        }
+    };
 }
 
 /// Release the app's image at `tag` with the builder that made it (read

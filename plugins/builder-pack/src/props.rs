@@ -1,27 +1,16 @@
 //! The builder-pack properties, declared once: `:set`, `:report` and the
 //! `report` trigger come from this table.
 
-use dokku_core::report::ReportSpec;
 use dokku_core::schema::{Prop, Schema};
-use dokku_core::set::Wording;
 use dokku_core::Paths;
-use dokku_trigger::ReportDef;
+use dokku_trigger::{release, ReportDef};
 
 /// The plugin's property namespace.
 pub const PLUGIN: &str = "builder-pack";
 
 /// The properties.
-pub static SCHEMA: Schema = Schema {
-    store: PLUGIN,
-    command: PLUGIN,
-    report: ReportSpec {
-        title: PLUGIN,
-        prefix: PLUGIN,
-        legacy_json_keys: false,
-    },
-    wording: Wording::SHELL,
-    props: &[Prop::both("projecttoml-path", "project.toml")],
-};
+pub static SCHEMA: Schema =
+    release::builder_schema(PLUGIN, &[Prop::both("projecttoml-path", "project.toml")]);
 
 /// The report.
 pub static REPORT: ReportDef = ReportDef::new(&SCHEMA);
