@@ -658,6 +658,31 @@ mod tests {
     }
 
     #[test]
+    fn an_external_plugin_makes_the_command_forget_its_images() {
+        use std::os::unix::fs::PermissionsExt;
+        let f = fixture(&[]);
+        let dir = f.ctx.paths.plugin_enabled.join("retagger");
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let hook = dir.join("pre-deploy");
+        std::fs::write(&hook, "#!/bin/sh\nexit 0\n").expect("write");
+        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        inspect(&f.ctx, "dokku/app:latest").expect("inspect");
+        let t = crate::deploy::PreDeploy {
+            app: "app".into(),
+            image_tag: "latest".into(),
+        };
+        f.ctx.bus.notify(&f.ctx, &t).expect("pre-deploy");
+        inspect(&f.ctx, "dokku/app:latest").expect("inspect");
+        assert_eq!(
+            f.fake.calls(),
+            [
+                "inspect-image dokku/app:latest",
+                "inspect-image dokku/app:latest"
+            ]
+        );
+    }
+
+    #[test]
     fn release_labels_in_one_build_and_hands_on_the_image() {
         let f = fixture(&[&LABEL_ONLY]);
         release_app(&f.ctx, "app", "").expect("release");
