@@ -215,6 +215,14 @@ mod tests {
             }
             Err(dokku_core::Error::exit(3))
         });
+        // The scheduler decides whether the app is deployed: here, once it
+        // has a container record.
+        bus.on::<dokku_trigger::deploy::SchedulerIsDeployed, _>(
+            "scheduler-docker-local",
+            |ctx: &Ctx, t: &dokku_trigger::deploy::SchedulerIsDeployed| {
+                Ok(ctx.paths.app_dir(&t.app).join("CONTAINER.web.1").is_file())
+            },
+        );
         let (ctx, cap) = ctx(d.path(), bus);
         let req = |pairs: &[&str], no_restart| crate::ops::SetRequest {
             scope: Scope::App("app".into()),
