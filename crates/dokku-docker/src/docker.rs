@@ -478,23 +478,16 @@ impl DockerEngine {
         self.wait_async(container).await
     }
 
-    async fn exec_attached_async(
+    /// Creates an exec of `spec` in `container` and starts it attached;
+    /// returns its id and the hijacked streams.
+    async fn start_exec_attached(
         &self,
         container: &str,
         spec: &ExecSpec,
-        io: AttachIo,
-        sink: &mut dyn FnMut(LogStream, &[u8]),
-    ) -> Result<i64, EngineError> {
-        let wrap = |e| {
-            classify(e, "exec in container", container, |source| {
-                EngineError::Exec {
-                    container: container.to_string(),
-                    source,
-                }
-            })
-        };
+        attach_stdin: bool,
+    ) -> Result<(String, OutputStream, InputSink), EngineError> {
         let options = CreateExecOptions::<String> {
-            attach_stdin: Some(io.stdin.is_some()),
+            attach_stdin: Some(attach_stdin),
             attach_stdout: Some(true),
             attach_stderr: Some(true),
             tty: Some(spec.tty),
@@ -509,7 +502,7 @@ impl DockerEngine {
             .docker
             .create_exec(container, options)
             .await
-            .map_err(wrap)?;
+            .map_err(|e| exec_error(e, container))?;
         let start = StartExecOptions {
             detach: false,
             tty: spec.tty,
@@ -519,27 +512,26 @@ impl DockerEngine {
             .docker
             .start_exec(&exec.id, Some(start))
             .await
-            .map_err(wrap)?
+            .map_err(|e| exec_error(e, container))?
         {
-            StartExecResults::Attached { output, input } => {
-                if let Some((height, width)) = io.tty_size {
-                    let size = ResizeExecOptions { height, width };
-                    let _ = self.docker.resize_exec(&exec.id, size).await;
-                }
-                pump_live(output, input, io.stdin, sink)
-                    .await
-                    .map_err(|e| e.into_engine_error(container, "exec in container"))?;
-            }
-            StartExecResults::Detached => {
-                return Err(EngineError::MissingField {
-                    operation: "exec in container",
-                    field: "attached streams",
-                })
-            }
+            StartExecResults::Attached { output, input } => Ok((exec.id, output, input)),
+            StartExecResults::Detached => Err(EngineError::MissingField {
+                operation: "exec in container",
+                field: "attached streams",
+            }),
         }
+    }
+
+    /// Waits (a bounded time) for the engine to record the exit code of an
+    /// exec whose streams have closed.
+    async fn exec_exit_code(&self, container: &str, exec_id: &str) -> Result<i64, EngineError> {
         let deadline = tokio::time::Instant::now() + EXEC_EXIT_WAIT;
         loop {
-            let inspect = self.docker.inspect_exec(&exec.id).await.map_err(wrap)?;
+            let inspect = self
+                .docker
+                .inspect_exec(exec_id)
+                .await
+                .map_err(|e| exec_error(e, container))?;
             match (inspect.running, inspect.exit_code) {
                 (Some(false) | None, Some(code)) => return Ok(code),
                 _ if tokio::time::Instant::now() >= deadline => {
@@ -553,85 +545,44 @@ impl DockerEngine {
         }
     }
 
+    async fn exec_attached_async(
+        &self,
+        container: &str,
+        spec: &ExecSpec,
+        io: AttachIo,
+        sink: &mut dyn FnMut(LogStream, &[u8]),
+    ) -> Result<i64, EngineError> {
+        let (exec_id, output, input) = self
+            .start_exec_attached(container, spec, io.stdin.is_some())
+            .await?;
+        if let Some((height, width)) = io.tty_size {
+            let size = ResizeExecOptions { height, width };
+            let _ = self.docker.resize_exec(&exec_id, size).await;
+        }
+        pump_live(output, input, io.stdin, sink)
+            .await
+            .map_err(|e| e.into_engine_error(container, "exec in container"))?;
+        self.exec_exit_code(container, &exec_id).await
+    }
+
     async fn exec_async(
         &self,
         container: &str,
         spec: &ExecSpec,
     ) -> Result<ExecOutput, EngineError> {
-        let wrap = |e| {
-            classify(e, "exec in container", container, |source| {
-                EngineError::Exec {
-                    container: container.to_string(),
-                    source,
-                }
-            })
-        };
-        let options = CreateExecOptions::<String> {
-            attach_stdin: Some(spec.stdin.is_some()),
-            attach_stdout: Some(true),
-            attach_stderr: Some(true),
-            tty: Some(spec.tty),
-            env: (!spec.env.is_empty()).then(|| spec.env.clone()),
-            cmd: Some(spec.cmd.clone()),
-            privileged: Some(spec.privileged),
-            user: spec.user.clone(),
-            working_dir: spec.working_dir.clone(),
-            detach_keys: None,
-        };
-        let exec = self
-            .docker
-            .create_exec(container, options)
-            .await
-            .map_err(wrap)?;
-        let start = StartExecOptions {
-            detach: false,
-            tty: spec.tty,
-            output_capacity: None,
-        };
+        let (exec_id, stream, input) = self
+            .start_exec_attached(container, spec, spec.stdin.is_some())
+            .await?;
         let mut output = ExecOutput::default();
-        match self
-            .docker
-            .start_exec(&exec.id, Some(start))
+        let mut sink = |which: LogStream, bytes: &[u8]| match which {
+            LogStream::Stdout => output.stdout.extend_from_slice(bytes),
+            LogStream::Stderr => output.stderr.extend_from_slice(bytes),
+        };
+        pump(stream, input, spec.stdin.as_deref(), &mut sink)
             .await
-            .map_err(wrap)?
-        {
-            StartExecResults::Attached {
-                output: stream,
-                input,
-            } => {
-                let mut sink = |which: LogStream, bytes: &[u8]| match which {
-                    LogStream::Stdout => output.stdout.extend_from_slice(bytes),
-                    LogStream::Stderr => output.stderr.extend_from_slice(bytes),
-                };
-                pump(stream, input, spec.stdin.as_deref(), &mut sink)
-                    .await
-                    .map_err(|e| e.into_engine_error(container, "exec in container"))?;
-            }
-            StartExecResults::Detached => {
-                return Err(EngineError::MissingField {
-                    operation: "exec in container",
-                    field: "attached streams",
-                })
-            }
-        }
-
-        let deadline = tokio::time::Instant::now() + EXEC_EXIT_WAIT;
-        loop {
-            let inspect = self.docker.inspect_exec(&exec.id).await.map_err(wrap)?;
-            match (inspect.running, inspect.exit_code) {
-                (Some(false) | None, Some(code)) => {
-                    output.exit_code = code;
-                    return Ok(output);
-                }
-                _ if tokio::time::Instant::now() >= deadline => {
-                    return Err(EngineError::MissingField {
-                        operation: "exec in container",
-                        field: "ExitCode",
-                    })
-                }
-                _ => tokio::time::sleep(Duration::from_millis(50)).await,
-            }
-        }
+            .map_err(|e| e.into_engine_error(container, "exec in container"))?;
+        output.exit_code = self.exec_exit_code(container, &exec_id).await?;
+        Ok(output)
     }
 
     async fn logs_async(
@@ -684,6 +635,16 @@ impl DockerEngine {
         err.finish(&mut |line| on_line(LogStream::Stderr, line));
         Ok(())
     }
+}
+
+/// An engine error from creating, starting or inspecting an exec.
+fn exec_error(e: bollard::errors::Error, container: &str) -> EngineError {
+    classify(e, "exec in container", container, |source| {
+        EngineError::Exec {
+            container: container.to_string(),
+            source,
+        }
+    })
 }
 
 /// The decoder's complaint about bytes left after the last newline at the

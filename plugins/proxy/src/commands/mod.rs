@@ -12,14 +12,7 @@ use dokku_core::{Error, Result};
 
 /// `[--parallel count] [--all|<app>]`: the parsed arguments.
 pub fn parse_targets(argv: &[String]) -> Result<Parsed> {
-    let parsed = args::parse(
-        argv,
-        Spec {
-            switches: &["--all"],
-            options: &["--parallel"],
-            allow_unknown: false,
-        },
-    )?;
+    let parsed = args::parse(argv, Spec::new(&["--all"], &["--parallel"]))?;
     if let Some(n) = parsed.value("--parallel") {
         match n.parse::<i64>() {
             Ok(v) if v == -1 || v >= 1 => {}

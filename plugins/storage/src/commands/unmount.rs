@@ -8,13 +8,7 @@ use crate::attach;
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let p = args::parse(
-        argv,
-        args::Spec {
-            options: &["--container-dir"],
-            ..Default::default()
-        },
-    )?;
+    let p = args::parse(argv, args::Spec::new(&[], &["--container-dir"]))?;
     let app = apps::require(&ctx.paths, p.arg(0))?;
     let target = p
         .arg(1)
