@@ -367,16 +367,15 @@ impl DockerEngine {
         }
     }
 
-    /// Attaches, starts, pumps stdin and output, waits: the body of
-    /// `run_streaming`, without the create and the removal.
-    async fn attach_start_wait(
+    /// Attaches to the created `container` (standard input too when
+    /// `stdin`), then starts it; returns the hijacked streams.
+    async fn attach_and_start(
         &self,
         container: &str,
-        stdin: Option<&[u8]>,
-        sink: &mut dyn FnMut(LogStream, &[u8]),
-    ) -> Result<i64, EngineError> {
+        stdin: bool,
+    ) -> Result<(OutputStream, InputSink), EngineError> {
         let options = AttachContainerOptions::<String> {
-            stdin: Some(stdin.is_some()),
+            stdin: Some(stdin),
             stdout: Some(true),
             stderr: Some(true),
             stream: Some(true),
@@ -396,7 +395,34 @@ impl DockerEngine {
                 })
             })?;
         self.start_async(container).await?;
-        pump(attached.output, attached.input, stdin, sink)
+        Ok((attached.output, attached.input))
+    }
+
+    /// Removes a finished run's container: the run's own error first, then
+    /// a removal error other than the container being gone already.
+    async fn remove_after_run(
+        &self,
+        id: &str,
+        result: Result<i64, EngineError>,
+    ) -> Result<i64, EngineError> {
+        let removed = self.remove_async(id, true).await;
+        let code = result?;
+        match removed {
+            Err(e) if !e.is_not_found() => Err(e),
+            _ => Ok(code),
+        }
+    }
+
+    /// Attaches, starts, pumps stdin and output, waits: the body of
+    /// `run_streaming`, without the create and the removal.
+    async fn attach_start_wait(
+        &self,
+        container: &str,
+        stdin: Option<&[u8]>,
+        sink: &mut dyn FnMut(LogStream, &[u8]),
+    ) -> Result<i64, EngineError> {
+        let (output, input) = self.attach_and_start(container, stdin.is_some()).await?;
+        pump(output, input, stdin, sink)
             .await
             .map_err(|e| e.into_engine_error(container, "attach to container"))?;
         self.wait_async(container).await
@@ -412,12 +438,7 @@ impl DockerEngine {
         spec.auto_remove = false;
         let id = self.create_async(&spec, stdin.is_some()).await?;
         let result = self.attach_start_wait(&id, stdin, sink).await;
-        let removed = self.remove_async(&id, true).await;
-        let code = result?;
-        match removed {
-            Err(e) if !e.is_not_found() => Err(e),
-            _ => Ok(code),
-        }
+        self.remove_after_run(&id, result).await
     }
 
     /// The body of `run_attached`: create with standard input attached,
@@ -432,12 +453,7 @@ impl DockerEngine {
         spec.auto_remove = false;
         let id = self.create_async(&spec, io.stdin.is_some()).await?;
         let result = self.attach_live(&id, io, sink).await;
-        let removed = self.remove_async(&id, true).await;
-        let code = result?;
-        match removed {
-            Err(e) if !e.is_not_found() => Err(e),
-            _ => Ok(code),
-        }
+        self.remove_after_run(&id, result).await
     }
 
     async fn attach_live(
@@ -446,33 +462,13 @@ impl DockerEngine {
         io: AttachIo,
         sink: &mut dyn FnMut(LogStream, &[u8]),
     ) -> Result<i64, EngineError> {
-        let options = AttachContainerOptions::<String> {
-            stdin: Some(io.stdin.is_some()),
-            stdout: Some(true),
-            stderr: Some(true),
-            stream: Some(true),
-            logs: Some(false),
-            detach_keys: None,
-        };
-        let attached = self
-            .docker
-            .attach_container(container, Some(options))
-            .await
-            .map_err(|e| {
-                classify(e, "attach to container", container, |source| {
-                    EngineError::AttachContainer {
-                        container: container.to_string(),
-                        source,
-                    }
-                })
-            })?;
-        self.start_async(container).await?;
+        let (output, input) = self.attach_and_start(container, io.stdin.is_some()).await?;
         if let Some((height, width)) = io.tty_size {
             let size = ResizeContainerTtyOptions { width, height };
             // A terminal of the wrong size is no reason to fail the run.
             let _ = self.docker.resize_container_tty(container, size).await;
         }
-        pump_live(attached.output, attached.input, io.stdin, sink)
+        pump_live(output, input, io.stdin, sink)
             .await
             .map_err(|e| e.into_engine_error(container, "attach to container"))?;
         self.wait_async(container).await

@@ -13,7 +13,8 @@ use dokku_trigger::appjson::AppJson;
 use dokku_trigger::deploy::{
     AppJsonGetContent, AppJsonProcessDeployParallelism, CorePostExtract, PostDeploy, PreDeploy,
 };
-use dokku_trigger::plugin::{cmd, Bare, HelpStyle};
+use dokku_trigger::plugin::Command;
+use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::triggers::{PostAppCloneSetup, PostAppRenameSetup, PostDelete};
 use dokku_trigger::{Bus, CorePlugin, Ctx};
 
@@ -24,8 +25,16 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     summary: "Manage app-json settings for an app",
     namespace: None,
     commands: &[
-        cmd("app-json:report", report_cmd),
-        cmd("app-json:set", set_cmd),
+        Command {
+            name: "app-json:report",
+            takes_app: true,
+            run: report_cmd,
+        },
+        Command {
+            name: "app-json:set",
+            takes_app: true,
+            run: set_cmd,
+        },
     ],
     help_style: HelpStyle::Go,
     help: &[

@@ -7,10 +7,9 @@ pub mod ops;
 pub mod report;
 
 use dokku_trigger::deploy::DeploySourceSet;
-use dokku_trigger::plugin::{cmd, global_cmd};
 use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::triggers::{AppIsLocked, AppMaybeCreate, Install};
-use dokku_trigger::{Bus, CorePlugin};
+use dokku_trigger::{Bus, Command, CorePlugin};
 
 use commands as c;
 
@@ -21,17 +20,61 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     summary: "Manage apps",
     namespace: None,
     commands: &[
-        cmd("apps:clone", c::clone::run),
-        cmd("apps:create", c::create::run),
-        cmd("apps:destroy", c::destroy::run),
-        cmd("apps:exists", c::exists::run),
-        global_cmd("apps:list", c::list::run),
-        cmd("apps:lock", c::lock::run),
-        cmd("apps:locked", c::locked::run),
-        cmd("apps:rename", c::rename::run),
-        cmd("apps:report", c::report::run),
-        cmd("apps:set", c::set::run),
-        cmd("apps:unlock", c::unlock::run),
+        Command {
+            name: "apps:clone",
+            takes_app: true,
+            run: c::clone::run,
+        },
+        Command {
+            name: "apps:create",
+            takes_app: true,
+            run: c::create::run,
+        },
+        Command {
+            name: "apps:destroy",
+            takes_app: true,
+            run: c::destroy::run,
+        },
+        Command {
+            name: "apps:exists",
+            takes_app: true,
+            run: c::exists::run,
+        },
+        Command {
+            name: "apps:list",
+            takes_app: false,
+            run: c::list::run,
+        },
+        Command {
+            name: "apps:lock",
+            takes_app: true,
+            run: c::lock::run,
+        },
+        Command {
+            name: "apps:locked",
+            takes_app: true,
+            run: c::locked::run,
+        },
+        Command {
+            name: "apps:rename",
+            takes_app: true,
+            run: c::rename::run,
+        },
+        Command {
+            name: "apps:report",
+            takes_app: true,
+            run: c::report::run,
+        },
+        Command {
+            name: "apps:set",
+            takes_app: true,
+            run: c::set::run,
+        },
+        Command {
+            name: "apps:unlock",
+            takes_app: true,
+            run: c::unlock::run,
+        },
     ],
     help_style: HelpStyle::Go,
     help: &[

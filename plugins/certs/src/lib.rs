@@ -11,11 +11,10 @@ pub mod commands;
 pub mod openssl;
 pub mod store;
 
-use dokku_trigger::plugin::cmd;
 use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::proxy::CertsExists;
 use dokku_trigger::triggers::PostAppCloneSetup;
-use dokku_trigger::{Bus, CorePlugin};
+use dokku_trigger::{Bus, Command, CorePlugin};
 
 use commands as c;
 
@@ -26,12 +25,36 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     summary: "Manage SSL (TLS) certs",
     namespace: None,
     commands: &[
-        cmd("certs:add", c::add::run),
-        cmd("certs:generate", c::generate::run),
-        cmd("certs:remove", c::remove::run),
-        cmd("certs:report", c::report::run),
-        cmd("certs:show", c::show::run),
-        cmd("certs:update", c::add::run),
+        Command {
+            name: "certs:add",
+            takes_app: true,
+            run: c::add::run,
+        },
+        Command {
+            name: "certs:generate",
+            takes_app: true,
+            run: c::generate::run,
+        },
+        Command {
+            name: "certs:remove",
+            takes_app: true,
+            run: c::remove::run,
+        },
+        Command {
+            name: "certs:report",
+            takes_app: true,
+            run: c::report::run,
+        },
+        Command {
+            name: "certs:show",
+            takes_app: true,
+            run: c::show::run,
+        },
+        Command {
+            name: "certs:update",
+            takes_app: true,
+            run: c::add::run,
+        },
     ],
     help_style: HelpStyle::Bash,
     help: &[

@@ -10,11 +10,10 @@ pub mod validate;
 
 use dokku_core::Result;
 use dokku_trigger::deploy::AppUrls;
-use dokku_trigger::plugin::{cmd, global_cmd};
 use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::proxy::{DomainsAdd, DomainsList, DomainsUrls, DomainsVhostEnabled};
 use dokku_trigger::triggers::{PostAppCloneSetup, PostAppRename, PostCreate};
-use dokku_trigger::{Bus, CorePlugin, Ctx};
+use dokku_trigger::{Bus, Command, CorePlugin, Ctx};
 
 use commands as c;
 
@@ -25,18 +24,66 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     summary: "Manage domains used by the proxy",
     namespace: None,
     commands: &[
-        cmd("domains:add", c::add::run),
-        global_cmd("domains:add-global", c::add::run_global),
-        cmd("domains:clear", c::clear::run),
-        global_cmd("domains:clear-global", c::clear::run_global),
-        cmd("domains:disable", c::toggle::disable),
-        cmd("domains:enable", c::toggle::enable),
-        cmd("domains:remove", c::remove::run),
-        global_cmd("domains:remove-global", c::remove::run_global),
-        cmd("domains:report", c::report::run),
-        cmd("domains:reset", c::set::reset),
-        cmd("domains:set", c::set::run),
-        global_cmd("domains:set-global", c::set::run_global),
+        Command {
+            name: "domains:add",
+            takes_app: true,
+            run: c::add::run,
+        },
+        Command {
+            name: "domains:add-global",
+            takes_app: false,
+            run: c::add::run_global,
+        },
+        Command {
+            name: "domains:clear",
+            takes_app: true,
+            run: c::clear::run,
+        },
+        Command {
+            name: "domains:clear-global",
+            takes_app: false,
+            run: c::clear::run_global,
+        },
+        Command {
+            name: "domains:disable",
+            takes_app: true,
+            run: c::toggle::disable,
+        },
+        Command {
+            name: "domains:enable",
+            takes_app: true,
+            run: c::toggle::enable,
+        },
+        Command {
+            name: "domains:remove",
+            takes_app: true,
+            run: c::remove::run,
+        },
+        Command {
+            name: "domains:remove-global",
+            takes_app: false,
+            run: c::remove::run_global,
+        },
+        Command {
+            name: "domains:report",
+            takes_app: true,
+            run: c::report::run,
+        },
+        Command {
+            name: "domains:reset",
+            takes_app: true,
+            run: c::set::reset,
+        },
+        Command {
+            name: "domains:set",
+            takes_app: true,
+            run: c::set::run,
+        },
+        Command {
+            name: "domains:set-global",
+            takes_app: false,
+            run: c::set::run_global,
+        },
     ],
     help_style: HelpStyle::Bash,
     help: &[

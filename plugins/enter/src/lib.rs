@@ -4,8 +4,8 @@
 
 pub mod commands;
 
-use dokku_trigger::plugin::no_triggers;
-use dokku_trigger::plugin::{cmd, Bare, HelpStyle};
+use dokku_trigger::plugin::{no_triggers, Command};
+use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::CorePlugin;
 
 /// The plugin descriptor.
@@ -14,7 +14,11 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     description: "dokku core enter plugin",
     summary: "Enter running app containers",
     namespace: None,
-    commands: &[cmd("enter", commands::enter::run)],
+    commands: &[Command {
+        name: "enter",
+        takes_app: true,
+        run: commands::enter::run,
+    }],
     help_style: HelpStyle::Bash,
     help: &[
         "enter <app> [<container-type> || --container-id <container-id>], Connect to a specific app container",

@@ -9,9 +9,9 @@ pub mod commands;
 pub mod store;
 
 use dokku_trigger::deploy::{NetworkWriteIpaddr, NetworkWritePort};
-use dokku_trigger::plugin::{cmd, Bare, HelpStyle};
+use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::proxy::{NetworkGetListeners, NetworkGetProperty};
-use dokku_trigger::{Bus, CorePlugin};
+use dokku_trigger::{Bus, Command, CorePlugin};
 
 use commands as c;
 
@@ -22,8 +22,16 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     summary: "Manage network settings for an app",
     namespace: None,
     commands: &[
-        cmd("network:report", c::report::run),
-        cmd("network:set", c::set::run),
+        Command {
+            name: "network:report",
+            takes_app: true,
+            run: c::report::run,
+        },
+        Command {
+            name: "network:set",
+            takes_app: true,
+            run: c::set::run,
+        },
     ],
     help_style: HelpStyle::Go,
     help: &[

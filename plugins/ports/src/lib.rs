@@ -8,7 +8,6 @@ pub mod store;
 
 use dokku_core::Result;
 use dokku_trigger::deploy::{first_answer, DeployedAppImageRepo, DeployedAppImageTag, PreDeploy};
-use dokku_trigger::plugin::cmd;
 use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::proxy::{PortsClear, PortsConfigure, PortsGet, PortsSetDetected};
 use dokku_trigger::{Bus, Command, CorePlugin, Ctx};
@@ -22,12 +21,28 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     summary: "Manage ports for an app",
     namespace: None,
     commands: &[
-        cmd("ports:add", c::add::run),
+        Command {
+            name: "ports:add",
+            takes_app: true,
+            run: c::add::run,
+        },
         Command { name: "ports:clear", takes_app: true, run: c::clear::run },
         Command { name: "ports:list", takes_app: true, run: c::list::run },
-        cmd("ports:remove", c::remove::run),
-        cmd("ports:report", c::report::run),
-        cmd("ports:set", c::set::run),
+        Command {
+            name: "ports:remove",
+            takes_app: true,
+            run: c::remove::run,
+        },
+        Command {
+            name: "ports:report",
+            takes_app: true,
+            run: c::report::run,
+        },
+        Command {
+            name: "ports:set",
+            takes_app: true,
+            run: c::set::run,
+        },
     ],
     help_style: HelpStyle::Go,
     help: &[

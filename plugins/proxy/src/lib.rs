@@ -10,9 +10,9 @@ pub mod commands;
 pub mod install;
 pub mod store;
 
-use dokku_trigger::plugin::{cmd, Bare, HelpStyle};
+use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::proxy::{ProxyGetProperty, ProxyIsEnabled, ProxyType};
-use dokku_trigger::{Bus, CorePlugin};
+use dokku_trigger::{Bus, Command, CorePlugin};
 
 use commands as c;
 
@@ -23,12 +23,36 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     summary: "Manage the proxy integration for an app",
     namespace: None,
     commands: &[
-        cmd("proxy:build-config", c::build_config::run),
-        cmd("proxy:clear-config", c::clear_config::run),
-        cmd("proxy:disable", c::disable::run),
-        cmd("proxy:enable", c::enable::run),
-        cmd("proxy:report", c::report::run),
-        cmd("proxy:set", c::set::run),
+        Command {
+            name: "proxy:build-config",
+            takes_app: true,
+            run: c::build_config::run,
+        },
+        Command {
+            name: "proxy:clear-config",
+            takes_app: true,
+            run: c::clear_config::run,
+        },
+        Command {
+            name: "proxy:disable",
+            takes_app: true,
+            run: c::disable::run,
+        },
+        Command {
+            name: "proxy:enable",
+            takes_app: true,
+            run: c::enable::run,
+        },
+        Command {
+            name: "proxy:report",
+            takes_app: true,
+            run: c::report::run,
+        },
+        Command {
+            name: "proxy:set",
+            takes_app: true,
+            run: c::set::run,
+        },
     ],
     help_style: HelpStyle::Go,
     help: &[

@@ -7,10 +7,9 @@ pub mod commands;
 pub mod keygen;
 pub mod ops;
 
-use dokku_trigger::plugin::global_cmd;
 use dokku_trigger::plugin::no_triggers;
 use dokku_trigger::plugin::{Bare, HelpStyle};
-use dokku_trigger::CorePlugin;
+use dokku_trigger::{Command, CorePlugin};
 
 use commands as c;
 
@@ -21,9 +20,21 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     summary: "Manage public ssh keys used for deployment",
     namespace: None,
     commands: &[
-        global_cmd("ssh-keys:add", c::add::run),
-        global_cmd("ssh-keys:list", c::list::run),
-        global_cmd("ssh-keys:remove", c::remove::run),
+        Command {
+            name: "ssh-keys:add",
+            takes_app: false,
+            run: c::add::run,
+        },
+        Command {
+            name: "ssh-keys:list",
+            takes_app: false,
+            run: c::list::run,
+        },
+        Command {
+            name: "ssh-keys:remove",
+            takes_app: false,
+            run: c::remove::run,
+        },
     ],
     help_style: HelpStyle::Bash,
     help: &[
