@@ -345,9 +345,7 @@ fn exit_with(code: i32) -> Result<()> {
 mod tests {
     use super::*;
 
-    fn v(s: &[&str]) -> Vec<String> {
-        s.iter().map(|x| x.to_string()).collect()
-    }
+    use dokku_core::args::owned as v;
 
     #[test]
     fn aliases_rewrite_the_topic_of_the_first_word_only() {

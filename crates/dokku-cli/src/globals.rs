@@ -92,9 +92,7 @@ impl Globals {
 mod tests {
     use super::*;
 
-    fn v(s: &[&str]) -> Vec<String> {
-        s.iter().map(|x| x.to_string()).collect()
-    }
+    use dokku_core::args::owned as v;
 
     #[test]
     fn leading_flags_then_command() {

@@ -17,6 +17,17 @@ pub struct Spec<'a> {
     pub allow_unknown: bool,
 }
 
+impl<'a> Spec<'a> {
+    /// A spec with these switches and value options, refusing unknown flags.
+    pub const fn new(switches: &'a [&'a str], options: &'a [&'a str]) -> Self {
+        Spec {
+            switches,
+            options,
+            allow_unknown: false,
+        }
+    }
+}
+
 /// The parsed arguments.
 #[derive(Debug, Default, Clone)]
 pub struct Parsed {
@@ -104,21 +115,20 @@ pub fn parse(args: &[String], spec: Spec<'_>) -> Result<Parsed> {
     Ok(p)
 }
 
+/// Owned copies of borrowed words, as argument vectors are handed around.
+pub fn owned(words: &[&str]) -> Vec<String> {
+    words.iter().map(|w| w.to_string()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn v(s: &[&str]) -> Vec<String> {
-        s.iter().map(|x| x.to_string()).collect()
-    }
+    use super::owned as v;
 
     #[test]
     fn flags_anywhere_and_inline_values() {
-        let spec = Spec {
-            switches: &["--global"],
-            options: &["--format"],
-            allow_unknown: false,
-        };
+        let spec = Spec::new(&["--global"], &["--format"]);
         let p = parse(&v(&["app", "--format=json", "x", "--global"]), spec).expect("parse");
         assert_eq!(p.positional, v(&["app", "x"]));
         assert_eq!(p.value("--format"), Some("json"));

@@ -48,10 +48,28 @@ fn temp_name(target: &Path) -> PathBuf {
 /// Replace `path` with `data` atomically (temp file, fsync, rename, fsync of
 /// the directory), creating parent directories. `mode` sets the permissions.
 pub fn write_atomic(path: &Path, data: &[u8], mode: u32) -> Result<()> {
-    let parent = path
-        .parent()
-        .ok_or_else(|| Error::other("write", format!("{} has no parent", path.display())))?;
+    let parent = parent_of(path)?;
     ensure_dir(parent)?;
+    replace_file(path, parent, data, mode, true)
+}
+
+/// [`write_atomic`] for files that stay with the user writing them, such as
+/// plugin code that root runs: neither the file nor the parents it creates
+/// are handed to the system user.
+pub fn write_atomic_unowned(path: &Path, data: &[u8], mode: u32) -> Result<()> {
+    let parent = parent_of(path)?;
+    fs::create_dir_all(parent).map_err(|e| Error::io("create directory", parent, e))?;
+    replace_file(path, parent, data, mode, false)
+}
+
+fn parent_of(path: &Path) -> Result<&Path> {
+    path.parent()
+        .ok_or_else(|| Error::other("write", format!("{} has no parent", path.display())))
+}
+
+/// Write a temporary sibling of `path` in `parent`, fsync it, rename it over
+/// `path` and fsync the directory; the temporary file is removed on failure.
+fn replace_file(path: &Path, parent: &Path, data: &[u8], mode: u32, hand_over: bool) -> Result<()> {
     let tmp = temp_name(path);
     let result = (|| -> Result<()> {
         let mut f = OpenOptions::new()
@@ -65,7 +83,9 @@ pub fn write_atomic(path: &Path, data: &[u8], mode: u32) -> Result<()> {
             .map_err(|e| Error::io("chmod", &tmp, e))?;
         f.sync_all().map_err(|e| Error::io("sync", &tmp, e))?;
         drop(f);
-        chown_to_system(&tmp);
+        if hand_over {
+            chown_to_system(&tmp);
+        }
         fs::rename(&tmp, path).map_err(|e| Error::io("rename", path, e))?;
         if let Ok(d) = File::open(parent) {
             let _ = d.sync_all();

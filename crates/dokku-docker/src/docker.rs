@@ -367,16 +367,15 @@ impl DockerEngine {
         }
     }
 
-    /// Attaches, starts, pumps stdin and output, waits: the body of
-    /// `run_streaming`, without the create and the removal.
-    async fn attach_start_wait(
+    /// Attaches to the created `container` (standard input too when
+    /// `stdin`), then starts it; returns the hijacked streams.
+    async fn attach_and_start(
         &self,
         container: &str,
-        stdin: Option<&[u8]>,
-        sink: &mut dyn FnMut(LogStream, &[u8]),
-    ) -> Result<i64, EngineError> {
+        stdin: bool,
+    ) -> Result<(OutputStream, InputSink), EngineError> {
         let options = AttachContainerOptions::<String> {
-            stdin: Some(stdin.is_some()),
+            stdin: Some(stdin),
             stdout: Some(true),
             stderr: Some(true),
             stream: Some(true),
@@ -396,7 +395,34 @@ impl DockerEngine {
                 })
             })?;
         self.start_async(container).await?;
-        pump(attached.output, attached.input, stdin, sink)
+        Ok((attached.output, attached.input))
+    }
+
+    /// Removes a finished run's container: the run's own error first, then
+    /// a removal error other than the container being gone already.
+    async fn remove_after_run(
+        &self,
+        id: &str,
+        result: Result<i64, EngineError>,
+    ) -> Result<i64, EngineError> {
+        let removed = self.remove_async(id, true).await;
+        let code = result?;
+        match removed {
+            Err(e) if !e.is_not_found() => Err(e),
+            _ => Ok(code),
+        }
+    }
+
+    /// Attaches, starts, pumps stdin and output, waits: the body of
+    /// `run_streaming`, without the create and the removal.
+    async fn attach_start_wait(
+        &self,
+        container: &str,
+        stdin: Option<&[u8]>,
+        sink: &mut dyn FnMut(LogStream, &[u8]),
+    ) -> Result<i64, EngineError> {
+        let (output, input) = self.attach_and_start(container, stdin.is_some()).await?;
+        pump(output, input, stdin, sink)
             .await
             .map_err(|e| e.into_engine_error(container, "attach to container"))?;
         self.wait_async(container).await
@@ -412,12 +438,7 @@ impl DockerEngine {
         spec.auto_remove = false;
         let id = self.create_async(&spec, stdin.is_some()).await?;
         let result = self.attach_start_wait(&id, stdin, sink).await;
-        let removed = self.remove_async(&id, true).await;
-        let code = result?;
-        match removed {
-            Err(e) if !e.is_not_found() => Err(e),
-            _ => Ok(code),
-        }
+        self.remove_after_run(&id, result).await
     }
 
     /// The body of `run_attached`: create with standard input attached,
@@ -432,12 +453,7 @@ impl DockerEngine {
         spec.auto_remove = false;
         let id = self.create_async(&spec, io.stdin.is_some()).await?;
         let result = self.attach_live(&id, io, sink).await;
-        let removed = self.remove_async(&id, true).await;
-        let code = result?;
-        match removed {
-            Err(e) if !e.is_not_found() => Err(e),
-            _ => Ok(code),
-        }
+        self.remove_after_run(&id, result).await
     }
 
     async fn attach_live(
@@ -446,55 +462,28 @@ impl DockerEngine {
         io: AttachIo,
         sink: &mut dyn FnMut(LogStream, &[u8]),
     ) -> Result<i64, EngineError> {
-        let options = AttachContainerOptions::<String> {
-            stdin: Some(io.stdin.is_some()),
-            stdout: Some(true),
-            stderr: Some(true),
-            stream: Some(true),
-            logs: Some(false),
-            detach_keys: None,
-        };
-        let attached = self
-            .docker
-            .attach_container(container, Some(options))
-            .await
-            .map_err(|e| {
-                classify(e, "attach to container", container, |source| {
-                    EngineError::AttachContainer {
-                        container: container.to_string(),
-                        source,
-                    }
-                })
-            })?;
-        self.start_async(container).await?;
+        let (output, input) = self.attach_and_start(container, io.stdin.is_some()).await?;
         if let Some((height, width)) = io.tty_size {
             let size = ResizeContainerTtyOptions { width, height };
             // A terminal of the wrong size is no reason to fail the run.
             let _ = self.docker.resize_container_tty(container, size).await;
         }
-        pump_live(attached.output, attached.input, io.stdin, sink)
+        pump_live(output, input, io.stdin, sink)
             .await
             .map_err(|e| e.into_engine_error(container, "attach to container"))?;
         self.wait_async(container).await
     }
 
-    async fn exec_attached_async(
+    /// Creates an exec of `spec` in `container` and starts it attached;
+    /// returns its id and the hijacked streams.
+    async fn start_exec_attached(
         &self,
         container: &str,
         spec: &ExecSpec,
-        io: AttachIo,
-        sink: &mut dyn FnMut(LogStream, &[u8]),
-    ) -> Result<i64, EngineError> {
-        let wrap = |e| {
-            classify(e, "exec in container", container, |source| {
-                EngineError::Exec {
-                    container: container.to_string(),
-                    source,
-                }
-            })
-        };
+        attach_stdin: bool,
+    ) -> Result<(String, OutputStream, InputSink), EngineError> {
         let options = CreateExecOptions::<String> {
-            attach_stdin: Some(io.stdin.is_some()),
+            attach_stdin: Some(attach_stdin),
             attach_stdout: Some(true),
             attach_stderr: Some(true),
             tty: Some(spec.tty),
@@ -509,7 +498,7 @@ impl DockerEngine {
             .docker
             .create_exec(container, options)
             .await
-            .map_err(wrap)?;
+            .map_err(|e| exec_error(e, container))?;
         let start = StartExecOptions {
             detach: false,
             tty: spec.tty,
@@ -519,27 +508,26 @@ impl DockerEngine {
             .docker
             .start_exec(&exec.id, Some(start))
             .await
-            .map_err(wrap)?
+            .map_err(|e| exec_error(e, container))?
         {
-            StartExecResults::Attached { output, input } => {
-                if let Some((height, width)) = io.tty_size {
-                    let size = ResizeExecOptions { height, width };
-                    let _ = self.docker.resize_exec(&exec.id, size).await;
-                }
-                pump_live(output, input, io.stdin, sink)
-                    .await
-                    .map_err(|e| e.into_engine_error(container, "exec in container"))?;
-            }
-            StartExecResults::Detached => {
-                return Err(EngineError::MissingField {
-                    operation: "exec in container",
-                    field: "attached streams",
-                })
-            }
+            StartExecResults::Attached { output, input } => Ok((exec.id, output, input)),
+            StartExecResults::Detached => Err(EngineError::MissingField {
+                operation: "exec in container",
+                field: "attached streams",
+            }),
         }
+    }
+
+    /// Waits (a bounded time) for the engine to record the exit code of an
+    /// exec whose streams have closed.
+    async fn exec_exit_code(&self, container: &str, exec_id: &str) -> Result<i64, EngineError> {
         let deadline = tokio::time::Instant::now() + EXEC_EXIT_WAIT;
         loop {
-            let inspect = self.docker.inspect_exec(&exec.id).await.map_err(wrap)?;
+            let inspect = self
+                .docker
+                .inspect_exec(exec_id)
+                .await
+                .map_err(|e| exec_error(e, container))?;
             match (inspect.running, inspect.exit_code) {
                 (Some(false) | None, Some(code)) => return Ok(code),
                 _ if tokio::time::Instant::now() >= deadline => {
@@ -553,85 +541,44 @@ impl DockerEngine {
         }
     }
 
+    async fn exec_attached_async(
+        &self,
+        container: &str,
+        spec: &ExecSpec,
+        io: AttachIo,
+        sink: &mut dyn FnMut(LogStream, &[u8]),
+    ) -> Result<i64, EngineError> {
+        let (exec_id, output, input) = self
+            .start_exec_attached(container, spec, io.stdin.is_some())
+            .await?;
+        if let Some((height, width)) = io.tty_size {
+            let size = ResizeExecOptions { height, width };
+            let _ = self.docker.resize_exec(&exec_id, size).await;
+        }
+        pump_live(output, input, io.stdin, sink)
+            .await
+            .map_err(|e| e.into_engine_error(container, "exec in container"))?;
+        self.exec_exit_code(container, &exec_id).await
+    }
+
     async fn exec_async(
         &self,
         container: &str,
         spec: &ExecSpec,
     ) -> Result<ExecOutput, EngineError> {
-        let wrap = |e| {
-            classify(e, "exec in container", container, |source| {
-                EngineError::Exec {
-                    container: container.to_string(),
-                    source,
-                }
-            })
-        };
-        let options = CreateExecOptions::<String> {
-            attach_stdin: Some(spec.stdin.is_some()),
-            attach_stdout: Some(true),
-            attach_stderr: Some(true),
-            tty: Some(spec.tty),
-            env: (!spec.env.is_empty()).then(|| spec.env.clone()),
-            cmd: Some(spec.cmd.clone()),
-            privileged: Some(spec.privileged),
-            user: spec.user.clone(),
-            working_dir: spec.working_dir.clone(),
-            detach_keys: None,
-        };
-        let exec = self
-            .docker
-            .create_exec(container, options)
-            .await
-            .map_err(wrap)?;
-        let start = StartExecOptions {
-            detach: false,
-            tty: spec.tty,
-            output_capacity: None,
-        };
+        let (exec_id, stream, input) = self
+            .start_exec_attached(container, spec, spec.stdin.is_some())
+            .await?;
         let mut output = ExecOutput::default();
-        match self
-            .docker
-            .start_exec(&exec.id, Some(start))
+        let mut sink = |which: LogStream, bytes: &[u8]| match which {
+            LogStream::Stdout => output.stdout.extend_from_slice(bytes),
+            LogStream::Stderr => output.stderr.extend_from_slice(bytes),
+        };
+        pump(stream, input, spec.stdin.as_deref(), &mut sink)
             .await
-            .map_err(wrap)?
-        {
-            StartExecResults::Attached {
-                output: stream,
-                input,
-            } => {
-                let mut sink = |which: LogStream, bytes: &[u8]| match which {
-                    LogStream::Stdout => output.stdout.extend_from_slice(bytes),
-                    LogStream::Stderr => output.stderr.extend_from_slice(bytes),
-                };
-                pump(stream, input, spec.stdin.as_deref(), &mut sink)
-                    .await
-                    .map_err(|e| e.into_engine_error(container, "exec in container"))?;
-            }
-            StartExecResults::Detached => {
-                return Err(EngineError::MissingField {
-                    operation: "exec in container",
-                    field: "attached streams",
-                })
-            }
-        }
-
-        let deadline = tokio::time::Instant::now() + EXEC_EXIT_WAIT;
-        loop {
-            let inspect = self.docker.inspect_exec(&exec.id).await.map_err(wrap)?;
-            match (inspect.running, inspect.exit_code) {
-                (Some(false) | None, Some(code)) => {
-                    output.exit_code = code;
-                    return Ok(output);
-                }
-                _ if tokio::time::Instant::now() >= deadline => {
-                    return Err(EngineError::MissingField {
-                        operation: "exec in container",
-                        field: "ExitCode",
-                    })
-                }
-                _ => tokio::time::sleep(Duration::from_millis(50)).await,
-            }
-        }
+            .map_err(|e| e.into_engine_error(container, "exec in container"))?;
+        output.exit_code = self.exec_exit_code(container, &exec_id).await?;
+        Ok(output)
     }
 
     async fn logs_async(
@@ -684,6 +631,16 @@ impl DockerEngine {
         err.finish(&mut |line| on_line(LogStream::Stderr, line));
         Ok(())
     }
+}
+
+/// An engine error from creating, starting or inspecting an exec.
+fn exec_error(e: bollard::errors::Error, container: &str) -> EngineError {
+    classify(e, "exec in container", container, |source| {
+        EngineError::Exec {
+            container: container.to_string(),
+            source,
+        }
+    })
 }
 
 /// The decoder's complaint about bytes left after the last newline at the

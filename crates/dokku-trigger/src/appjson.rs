@@ -9,154 +9,125 @@ use serde::{Deserialize, Serialize};
 
 /// A parsed `app.json`. Absent sections are empty.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default)]
 pub struct AppJson {
     /// `scripts`: deployment tasks.
-    #[serde(default)]
     pub scripts: Scripts,
     /// `formation`: process types and their scale.
-    #[serde(default)]
     pub formation: BTreeMap<String, Formation>,
     /// `healthchecks`: checks per process type.
-    #[serde(default)]
     pub healthchecks: BTreeMap<String, Vec<Healthcheck>>,
     /// `cron`: scheduled tasks.
-    #[serde(default)]
     pub cron: Vec<CronEntry>,
     /// `env`: variables with defaults, generators and requirements.
-    #[serde(default)]
     pub env: BTreeMap<String, EnvEntry>,
     /// `buildpacks`: buildpack urls.
-    #[serde(default)]
     pub buildpacks: Vec<Buildpack>,
 }
 
 /// The `scripts` object.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default)]
 pub struct Scripts {
     /// `scripts.dokku`.
-    #[serde(default)]
     pub dokku: DokkuScripts,
     /// `scripts.postdeploy`: run once, after the first deploy.
-    #[serde(default)]
     pub postdeploy: Option<String>,
 }
 
 /// The `scripts.dokku` object.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default)]
 pub struct DokkuScripts {
     /// Run after the build, before containers start; changes are committed
     /// to the image.
-    #[serde(default)]
     pub predeploy: Option<String>,
     /// Run after the containers started; changes are discarded.
-    #[serde(default)]
     pub postdeploy: Option<String>,
 }
 
 /// One `formation` entry.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default)]
 pub struct Formation {
     /// How many containers of the process type to run.
-    #[serde(default)]
     pub quantity: Option<i64>,
     /// How many containers to deploy at a time.
-    #[serde(default)]
     pub max_parallel: Option<i64>,
     /// Autoscaling rules, kept as written.
-    #[serde(default)]
     pub autoscaling: Option<serde_json::Value>,
     /// How a non-web process is exposed, kept as written.
-    #[serde(default)]
     pub service: Option<serde_json::Value>,
 }
 
 /// One healthcheck of a process type.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 pub struct Healthcheck {
     /// How many times to try before failing.
-    #[serde(default)]
     pub attempts: Option<i64>,
     /// A command to run in the container instead of an http request.
-    #[serde(default)]
     pub command: Option<Vec<String>>,
     /// Text the http response must contain.
-    #[serde(default)]
     pub content: Option<String>,
     /// Headers sent with the http request.
-    #[serde(default)]
     pub http_headers: Vec<HttpHeader>,
     /// Seconds to wait before the first try.
-    #[serde(default)]
     pub initial_delay: Option<i64>,
     /// Only check that the port listens.
-    #[serde(default)]
     pub listening: Option<bool>,
     /// A name shown in output.
-    #[serde(default)]
     pub name: Option<String>,
     /// The http path to request.
-    #[serde(default)]
     pub path: Option<String>,
     /// The port to check instead of the app's.
-    #[serde(default)]
     pub port: Option<i64>,
     /// `http` or `https`.
-    #[serde(default)]
     pub scheme: Option<String>,
     /// Seconds one try may take.
-    #[serde(default)]
     pub timeout: Option<i64>,
     /// `startup`, `liveness` or `readiness`.
-    #[serde(default, rename = "type")]
+    #[serde(rename = "type")]
     pub kind: Option<String>,
     /// Seconds the container must have been up.
-    #[serde(default)]
     pub uptime: Option<i64>,
     /// Seconds between tries.
-    #[serde(default)]
     pub wait: Option<i64>,
     /// Only warn when the check fails.
-    #[serde(default)]
     pub warn: Option<bool>,
     /// What to do on failure, kept as written.
-    #[serde(default)]
     pub on_failure: Option<serde_json::Value>,
 }
 
 /// One http header of a healthcheck.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default)]
 pub struct HttpHeader {
     /// Header name.
-    #[serde(default)]
     pub name: String,
     /// Header value.
-    #[serde(default)]
     pub value: String,
 }
 
 /// One `cron` entry.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default)]
 pub struct CronEntry {
     /// The command to run.
-    #[serde(default)]
     pub command: String,
     /// The cron schedule.
-    #[serde(default)]
     pub schedule: String,
     /// Run even in maintenance mode.
-    #[serde(default)]
     pub maintenance: Option<bool>,
     /// `allow`, `forbid` or `replace`.
-    #[serde(default)]
     pub concurrency_policy: Option<String>,
 }
 
 /// One `buildpacks` entry.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default)]
 pub struct Buildpack {
     /// The buildpack's url or shorthand.
-    #[serde(default)]
     pub url: String,
 }
 
@@ -172,21 +143,17 @@ pub enum EnvEntry {
 
 /// The object form of an `env` entry.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(default)]
 pub struct EnvSpec {
     /// What the variable is for.
-    #[serde(default)]
     pub description: Option<String>,
     /// Its default value.
-    #[serde(default)]
     pub value: Option<String>,
     /// Whether it must have a value (default true).
-    #[serde(default)]
     pub required: Option<bool>,
     /// `secret` generates a random value.
-    #[serde(default)]
     pub generator: Option<String>,
     /// Set on every deploy, overwriting the current value.
-    #[serde(default)]
     pub sync: Option<bool>,
 }
 

@@ -122,6 +122,25 @@ impl Ctx {
         }
     }
 
+    /// Reads the name typed to confirm a destructive action (showing the
+    /// `> ` prompt only to a person at a terminal, as bash's `read -p`
+    /// does) and refuses anything but `expected`.
+    pub fn confirm_typed(&self, expected: &str, input: &mut dyn std::io::BufRead) -> Result<()> {
+        if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+            self.out.write_err("> ");
+        }
+        let mut answer = String::new();
+        input
+            .read_line(&mut answer)
+            .map_err(|e| Error::other("read confirmation", e))?;
+        if answer.trim_end_matches(['\n', '\r']) != expected {
+            return Err(Error::fail(format!(
+                "Confirmation did not match {expected}. Aborted."
+            )));
+        }
+        Ok(())
+    }
+
     /// The command's container engine, connected on first use and then
     /// shared by this context and all its clones. A failed connection is
     /// not remembered: the next call tries again.

@@ -30,6 +30,24 @@ pub struct Command {
     pub run: RunFn,
 }
 
+/// A command that takes the app (`--app`/`DOKKU_APP_NAME`), as most do.
+pub const fn cmd(name: &'static str, run: RunFn) -> Command {
+    Command {
+        name,
+        takes_app: true,
+        run,
+    }
+}
+
+/// A host-wide command: no app is put in front of its arguments.
+pub const fn global_cmd(name: &'static str, run: RunFn) -> Command {
+    Command {
+        name,
+        takes_app: false,
+        run,
+    }
+}
+
 /// How the help list of a plugin is laid out, after the Dokku plugin it
 /// reimplements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -106,13 +106,7 @@ fn host_report(ctx: &Ctx) {
 /// `dokku report [<app>]`: the host, then every app (or one app), each
 /// plugin printing its own report through the `report` trigger.
 pub fn report(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let p = args::parse(
-        argv,
-        args::Spec {
-            options: &["--format"],
-            ..Default::default()
-        },
-    )?;
+    let p = args::parse(argv, args::Spec::new(&[], &["--format"]))?;
     match p.arg(0) {
         Some(app) => {
             apps::verify(&ctx.paths, app)?;

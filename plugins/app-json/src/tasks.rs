@@ -367,9 +367,7 @@ fn execute(
 mod tests {
     use super::*;
 
-    fn v(s: &[&str]) -> Vec<String> {
-        s.iter().map(|x| x.to_string()).collect()
-    }
+    use dokku_core::args::owned as v;
 
     #[test]
     fn task_commands() {

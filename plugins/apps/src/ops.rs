@@ -143,20 +143,7 @@ pub fn confirm_destroy(ctx: &Ctx, app: &str, input: &mut dyn BufRead) -> Result<
     ));
     ctx.out.warn(&format!("To proceed, type \"{app}\""));
     ctx.out.line("");
-    // Like bash's `read -p`, the prompt shows only when a person types.
-    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-        ctx.out.write_err("> ");
-    }
-    let mut answer = String::new();
-    input
-        .read_line(&mut answer)
-        .map_err(|e| Error::other("read confirmation", e))?;
-    if answer.trim_end_matches(['\n', '\r']) != app {
-        return Err(Error::fail(format!(
-            "Confirmation did not match {app}. Aborted."
-        )));
-    }
-    Ok(())
+    ctx.confirm_typed(app, input)
 }
 
 /// Every plugin directory of the property tree (`$DOKKU_LIB_ROOT/config/*`).

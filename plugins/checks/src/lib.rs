@@ -17,8 +17,7 @@ use dokku_core::schema::{Prop, Schema};
 use dokku_core::set::Wording;
 use dokku_core::{Error, Paths, Result};
 use dokku_trigger::deploy::{CheckDeploy, ChecksGetProperty};
-use dokku_trigger::plugin::{Bare, HelpStyle};
-use dokku_trigger::plugin::{Command, RunFn};
+use dokku_trigger::plugin::{cmd, Bare, HelpStyle};
 use dokku_trigger::triggers::Install;
 use dokku_trigger::{Bus, CorePlugin, Ctx, ReportDef};
 
@@ -60,14 +59,6 @@ pub static SCHEMA: Schema = Schema {
 
 /// The report: the properties plus the disabled and skipped lists.
 pub static REPORT: ReportDef = ReportDef::new(&SCHEMA).extra(lists);
-
-const fn cmd(name: &'static str, run: RunFn) -> Command {
-    Command {
-        name,
-        takes_app: true,
-        run,
-    }
-}
 
 /// The plugin descriptor.
 pub static PLUGIN: CorePlugin = CorePlugin {

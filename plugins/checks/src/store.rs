@@ -178,9 +178,7 @@ pub fn default_wait(paths: &Paths) -> u64 {
 mod tests {
     use super::*;
 
-    fn v(s: &[&str]) -> Vec<String> {
-        s.iter().map(|x| x.to_string()).collect()
-    }
+    use dokku_core::args::owned as v;
 
     #[test]
     fn lists() {

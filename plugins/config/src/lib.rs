@@ -16,16 +16,8 @@ pub mod restart;
 pub mod store;
 
 use dokku_trigger::plugin::Command;
-use dokku_trigger::plugin::{Bare, HelpStyle};
+use dokku_trigger::plugin::{cmd, Bare, HelpStyle};
 use dokku_trigger::CorePlugin;
-
-const fn cmd(name: &'static str, run: dokku_trigger::plugin::RunFn) -> Command {
-    Command {
-        name,
-        takes_app: true,
-        run,
-    }
-}
 
 /// The commands.
 const COMMANDS: &[Command] = &[

@@ -343,9 +343,7 @@ mod tests {
         Scope::App("app".into())
     }
 
-    fn v(s: &[&str]) -> Vec<String> {
-        s.iter().map(|x| x.to_string()).collect()
-    }
+    use dokku_core::args::owned as v;
 
     fn set_req(pairs: &[&str]) -> SetRequest {
         SetRequest {

@@ -384,13 +384,18 @@ mod tests {
         assert!(!legacy_path(&t.paths, &Scope::Global).exists());
     }
 
-    #[test]
-    fn old_file_after_migration_is_removed_when_it_agrees() {
-        let t = setup();
-        let (out, cap) = Output::captured(false);
-        update(&t.paths, &out, &app(), |e| {
-            e.insert("A".into(), "1".into());
-            e.insert("NEW".into(), "n".into());
+    /// The app's env set to `current` and recorded as migrated, then an
+    /// old-style file with `old_text` left beside it; returns its path.
+    fn migrated_with_old_file(
+        t: &T,
+        out: &Output,
+        current: &[(&str, &str)],
+        old_text: &str,
+    ) -> std::path::PathBuf {
+        update(&t.paths, out, &app(), |e| {
+            for (k, v) in current {
+                e.insert(k.to_string(), v.to_string());
+            }
             Ok(())
         })
         .expect("set");
@@ -398,7 +403,15 @@ mod tests {
             .write("app", MIGRATED_PROPERTY, "true")
             .expect("record");
         let old = legacy_path(&t.paths, &app());
-        fs::write(&old, "A=1\n").expect("write");
+        fs::write(&old, old_text).expect("write");
+        old
+    }
+
+    #[test]
+    fn old_file_after_migration_is_removed_when_it_agrees() {
+        let t = setup();
+        let (out, cap) = Output::captured(false);
+        let old = migrated_with_old_file(&t, &out, &[("A", "1"), ("NEW", "n")], "A=1\n");
         assert_eq!(
             load(&t.paths, &out, &app()).expect("load"),
             env(&[("A", "1"), ("NEW", "n")])
@@ -412,16 +425,12 @@ mod tests {
     fn old_file_after_migration_is_preserved_when_it_disagrees() {
         let t = setup();
         let (out, cap) = Output::captured(false);
-        update(&t.paths, &out, &app(), |e| {
-            e.insert("A".into(), "current".into());
-            Ok(())
-        })
-        .expect("set");
-        Properties::new(&t.paths, PLUGIN)
-            .write("app", MIGRATED_PROPERTY, "true")
-            .expect("record");
-        let old = legacy_path(&t.paths, &app());
-        fs::write(&old, "A=\"old\"\nSECRET=\"unset-since\"\n").expect("write");
+        let old = migrated_with_old_file(
+            &t,
+            &out,
+            &[("A", "current")],
+            "A=\"old\"\nSECRET=\"unset-since\"\n",
+        );
         assert_eq!(
             load(&t.paths, &out, &app()).expect("load"),
             env(&[("A", "current")])

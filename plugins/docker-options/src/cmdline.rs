@@ -130,9 +130,7 @@ pub fn parse(argv: &[String], fixed: usize, with_phase_flag: bool) -> Result<Cmd
 mod tests {
     use super::*;
 
-    fn v(s: &[&str]) -> Vec<String> {
-        s.iter().map(|x| x.to_string()).collect()
-    }
+    use dokku_core::args::owned as v;
 
     #[test]
     fn process_anywhere() {

@@ -11,8 +11,8 @@ pub mod report;
 pub mod store;
 pub mod words;
 
-use dokku_trigger::plugin::{Bare, HelpStyle};
-use dokku_trigger::plugin::{Command, RunFn};
+use dokku_trigger::plugin::Command;
+use dokku_trigger::plugin::{cmd, Bare, HelpStyle};
 use dokku_trigger::triggers::{
     DockerArgsProcessBuild, DockerArgsProcessDeploy, DockerArgsProcessRun, DockerOptionsRemove,
     DockerOptionsVolumes, Install,
@@ -20,14 +20,6 @@ use dokku_trigger::triggers::{
 use dokku_trigger::{Bus, CorePlugin};
 
 use commands as c;
-
-const fn cmd(name: &'static str, run: RunFn) -> Command {
-    Command {
-        name,
-        takes_app: true,
-        run,
-    }
-}
 
 /// The commands.
 const COMMANDS: &[Command] = &[

@@ -21,27 +21,11 @@ pub mod sync;
 pub mod worktree;
 
 use dokku_trigger::deploy::{GitDeployBranch, GitGetProperty, GitHasCode, ReceiveApp};
-use dokku_trigger::plugin::{Bare, HelpStyle};
-use dokku_trigger::plugin::{Command, RunFn};
+use dokku_trigger::plugin::Command;
+use dokku_trigger::plugin::{cmd, global_cmd, Bare, HelpStyle};
 use dokku_trigger::{Bus, CorePlugin};
 
 use commands as c;
-
-const fn cmd(name: &'static str, run: RunFn) -> Command {
-    Command {
-        name,
-        takes_app: true,
-        run,
-    }
-}
-
-const fn hidden(name: &'static str, run: RunFn) -> Command {
-    Command {
-        name,
-        takes_app: false,
-        run,
-    }
-}
 
 /// The commands; the ssh entries are reached by their bare names.
 const COMMANDS: &[Command] = &[
@@ -54,10 +38,10 @@ const COMMANDS: &[Command] = &[
     cmd("git:set", c::set::run),
     cmd("git:status", c::status::run),
     cmd("git:unlock", c::unlock::run),
-    hidden("git-receive-pack", c::receive_pack::run),
-    hidden("git-upload-pack", c::upload_pack::run),
-    hidden("git-upload-archive", c::upload_pack::run_archive),
-    hidden("git-hook", c::hook::run),
+    global_cmd("git-receive-pack", c::receive_pack::run),
+    global_cmd("git-upload-pack", c::upload_pack::run),
+    global_cmd("git-upload-archive", c::upload_pack::run_archive),
+    global_cmd("git-hook", c::hook::run),
 ];
 
 /// The plugin descriptor.

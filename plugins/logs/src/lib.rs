@@ -8,19 +8,10 @@ pub mod commands;
 pub mod store;
 
 use dokku_trigger::deploy::LogsGetProperty;
-use dokku_trigger::plugin::{Bare, HelpStyle};
-use dokku_trigger::plugin::{Command, RunFn};
+use dokku_trigger::plugin::{cmd, Bare, HelpStyle};
 use dokku_trigger::{Bus, CorePlugin};
 
 use commands as c;
-
-const fn cmd(name: &'static str, run: RunFn) -> Command {
-    Command {
-        name,
-        takes_app: true,
-        run,
-    }
-}
 
 /// The plugin descriptor.
 pub static PLUGIN: CorePlugin = CorePlugin {

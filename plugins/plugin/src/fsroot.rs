@@ -3,9 +3,8 @@
 //! state files they are never handed to the system user: what is created
 //! here belongs to the user running the install.
 
-use std::fs::{self, File, OpenOptions};
-use std::io::Write;
-use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 
 use dokku_core::{Error, Result};
@@ -15,40 +14,10 @@ pub fn create_dir_all(dir: &Path) -> Result<()> {
     fs::create_dir_all(dir).map_err(|e| Error::io("create directory", dir, e))
 }
 
-/// Replace `path` with `data` in one rename (temporary sibling, fsync,
-/// rename), with permissions `mode`.
+/// Replace `path` with `data` in one rename, with permissions `mode`,
+/// leaving it (and any parent created) to the user running the install.
 pub fn write_file(path: &Path, data: &[u8], mode: u32) -> Result<()> {
-    let parent = path
-        .parent()
-        .ok_or_else(|| Error::other("write", format!("{} has no parent", path.display())))?;
-    create_dir_all(parent)?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = parent.join(format!(".{name}.tmp-{}", std::process::id()));
-    let result = (|| -> Result<()> {
-        let _ = fs::remove_file(&tmp);
-        let mut f = OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(mode)
-            .open(&tmp)
-            .map_err(|e| Error::io("create", &tmp, e))?;
-        f.write_all(data).map_err(|e| Error::io("write", &tmp, e))?;
-        f.set_permissions(fs::Permissions::from_mode(mode))
-            .map_err(|e| Error::io("chmod", &tmp, e))?;
-        f.sync_all().map_err(|e| Error::io("sync", &tmp, e))?;
-        fs::rename(&tmp, path).map_err(|e| Error::io("rename", path, e))?;
-        if let Ok(d) = File::open(parent) {
-            let _ = d.sync_all();
-        }
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = fs::remove_file(&tmp);
-    }
-    result
+    dokku_core::fsutil::write_atomic_unowned(path, data, mode)
 }
 
 /// Copy a tree (files with their modes, directories, symlinks as links),

@@ -46,14 +46,7 @@ pub fn workers(ctx: &Ctx, value: Option<&str>) -> Result<usize> {
 
 /// Parse `[--parallel N] [--all|<app>] [rest...]`.
 pub fn select(ctx: &Ctx, argv: &[String]) -> Result<Selection> {
-    let p = args::parse(
-        argv,
-        args::Spec {
-            switches: &["--all"],
-            options: &["--parallel"],
-            allow_unknown: false,
-        },
-    )?;
+    let p = args::parse(argv, args::Spec::new(&["--all"], &["--parallel"]))?;
     let workers = workers(ctx, p.value("--parallel"))?;
     if p.has("--all") {
         let list = apps::list(&ctx.paths);

@@ -102,9 +102,7 @@ pub fn to_json(scale: &Scale) -> String {
 mod tests {
     use super::*;
 
-    fn v(s: &[&str]) -> Vec<String> {
-        s.iter().map(|x| x.to_string()).collect()
-    }
+    use dokku_core::args::owned as v;
 
     fn check(tuples: &[&str]) -> String {
         match parse_tuples(&v(tuples)) {

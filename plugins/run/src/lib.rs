@@ -6,19 +6,11 @@
 pub mod commands;
 pub mod container;
 
-use dokku_trigger::plugin::{no_triggers, Command, RunFn};
-use dokku_trigger::plugin::{Bare, HelpStyle};
+use dokku_trigger::plugin::no_triggers;
+use dokku_trigger::plugin::{cmd, Bare, HelpStyle};
 use dokku_trigger::CorePlugin;
 
 use commands as c;
-
-const fn cmd(name: &'static str, run: RunFn) -> Command {
-    Command {
-        name,
-        takes_app: true,
-        run,
-    }
-}
 
 /// The plugin descriptor.
 pub static PLUGIN: CorePlugin = CorePlugin {

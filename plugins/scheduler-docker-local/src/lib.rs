@@ -25,8 +25,7 @@ use dokku_trigger::deploy::{
     SchedulerInspect, SchedulerIsDeployed, SchedulerPostDelete, SchedulerPreRestore,
     SchedulerRegisterRetired, SchedulerRetire, SchedulerStop,
 };
-use dokku_trigger::plugin::{Bare, HelpStyle};
-use dokku_trigger::plugin::{Command, RunFn};
+use dokku_trigger::plugin::{cmd, Bare, HelpStyle};
 use dokku_trigger::triggers::{PostAppCloneSetup, PostAppRenameSetup};
 use dokku_trigger::{Bus, CorePlugin, ReportDef};
 
@@ -68,14 +67,6 @@ pub static SCHEMA: Schema = Schema {
 
 /// The report.
 pub static REPORT: ReportDef = ReportDef::new(&SCHEMA);
-
-const fn cmd(name: &'static str, run: RunFn) -> Command {
-    Command {
-        name,
-        takes_app: true,
-        run,
-    }
-}
 
 /// The plugin descriptor.
 pub static PLUGIN: CorePlugin = CorePlugin {

@@ -11,8 +11,7 @@ use dokku_core::schema::{Prop, Schema};
 use dokku_core::set::Wording;
 use dokku_core::{Paths, Result};
 use dokku_trigger::deploy::{SchedulerDetect, SchedulerPostDelete, SchedulerStop};
-use dokku_trigger::plugin::{Bare, HelpStyle};
-use dokku_trigger::plugin::{Command, RunFn};
+use dokku_trigger::plugin::{cmd, Bare, HelpStyle};
 use dokku_trigger::triggers::{PostDelete, PreDelete};
 use dokku_trigger::{Bus, CorePlugin, ReportDef};
 
@@ -40,14 +39,6 @@ pub static SCHEMA: Schema = Schema {
 
 /// The report.
 pub static REPORT: ReportDef = ReportDef::new(&SCHEMA);
-
-const fn cmd(name: &'static str, run: RunFn) -> Command {
-    Command {
-        name,
-        takes_app: true,
-        run,
-    }
-}
 
 /// The plugin descriptor.
 pub static PLUGIN: CorePlugin = CorePlugin {

@@ -3,6 +3,7 @@
 //! which resolves to the entry registered for that host path or to a
 //! synthesised `legacy-<hash>` entry.
 
+use dokku_core::args::Parsed;
 use dokku_core::lock::StateLock;
 use dokku_core::{Error, Result};
 use dokku_trigger::triggers::DEFAULT_PROCESS_TYPE;
@@ -12,6 +13,23 @@ use crate::attachment::{self, Attachment};
 use crate::entry::{self, Entry, DOCKER_LOCAL};
 use crate::spec::{self, LegacySpec};
 use crate::{chown, name};
+
+/// The app and the one target (`<name>` or `<host-dir:container-dir>`) of
+/// `storage:mount` and `storage:unmount`.
+pub fn app_and_target<'a>(ctx: &Ctx, p: &'a Parsed) -> Result<(String, &'a str)> {
+    let app = dokku_core::apps::require(&ctx.paths, p.arg(0))?;
+    let target = p
+        .arg(1)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| Error::fail(spec::BAD_SPEC))?;
+    if p.positional.len() > 2 {
+        return Err(Error::fail(format!(
+            "Unexpected argument(s): {}",
+            p.positional[2..].join(" ")
+        )));
+    }
+    Ok((app, target))
+}
 
 /// Whether an argument is a legacy spec rather than an entry name.
 pub fn is_legacy(arg: &str) -> bool {

@@ -334,20 +334,7 @@ pub fn confirm(ctx: &Ctx, name: &str, input: &mut dyn BufRead) -> Result<()> {
     ctx.out
         .warn(&format!("This command will destroy storage entry {name}."));
     ctx.out.warn(&format!("To proceed, type \"{name}\""));
-    // Like bash's `read -p`, the prompt shows only when a person types.
-    if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
-        ctx.out.write_err("> ");
-    }
-    let mut answer = String::new();
-    input
-        .read_line(&mut answer)
-        .map_err(|e| Error::other("read confirmation", e))?;
-    if answer.trim_end_matches(['\n', '\r']) != name {
-        return Err(Error::fail(format!(
-            "Confirmation did not match {name}. Aborted."
-        )));
-    }
-    Ok(())
+    ctx.confirm_typed(name, input)
 }
 
 /// `storage:destroy`.

@@ -215,9 +215,7 @@ mod tests {
     use super::*;
     use std::os::unix::fs::PermissionsExt;
 
-    fn v(s: &[&str]) -> Vec<String> {
-        s.iter().map(|x| x.to_string()).collect()
-    }
+    use dokku_core::args::owned as v;
 
     #[test]
     fn arguments_are_checked() {

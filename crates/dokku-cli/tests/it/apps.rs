@@ -41,10 +41,7 @@ fn create_list_exists_destroy() {
 
     assert_eq!(e.run(&["apps:exists", "node-js-app"]).code, 0);
     let r = e.run(&["apps:exists", "nope"]);
-    assert_eq!(
-        (r.code, r.stderr.as_str()),
-        (1, " !     App does not exist\n")
-    );
+    r.fails_with("App does not exist");
 
     let r = e.run(&["--force", "apps:destroy", "node-js-app"]);
     assert_eq!(r.ok(), "Destroying node-js-app (including all add-ons)\n");
@@ -85,25 +82,13 @@ fn bad_names_and_duplicates_change_nothing() {
         );
     }
     let r = e.run(&["apps:create", "web"]);
-    assert_eq!(
-        (r.code, r.stderr.as_str()),
-        (1, " !     Name is already taken\n")
-    );
+    r.fails_with("Name is already taken");
     let r = e.run(&["apps:create"]);
-    assert_eq!(
-        (r.code, r.stderr.as_str()),
-        (1, " !     Please specify an app to run the command on\n")
-    );
+    r.fails_with("Please specify an app to run the command on");
     let r = e.run(&["apps:report", "missing"]);
-    assert_eq!(
-        (r.code, r.stderr.as_str()),
-        (1, " !     App missing does not exist\n")
-    );
+    r.fails_with("App missing does not exist");
     let r = e.run(&["apps:list", "--bogus"]);
-    assert_eq!(
-        (r.code, r.stderr.as_str()),
-        (1, " !     unknown flag: --bogus\n")
-    );
+    r.fails_with("unknown flag: --bogus");
     assert_eq!(before, e.state());
 }
 
@@ -112,10 +97,7 @@ fn locks() {
     let e = Env::new();
     e.create_app("web");
     let r = e.run(&["apps:locked", "web"]);
-    assert_eq!(
-        (r.code, r.stderr.as_str()),
-        (1, " !     Deploy lock does not exist\n")
-    );
+    r.fails_with("Deploy lock does not exist");
     assert_eq!(
         e.run(&["apps:lock", "web"]).ok(),
         "-----> Deploy lock created\n"
@@ -208,29 +190,14 @@ fn set_global_property() {
         "true\n"
     );
     let r = e.run(&["apps:set", "web", "disable-autocreation", "true"]);
-    assert_eq!(
-        (r.code, r.stderr.as_str()),
-        (1, " !     Property can only be specified globally\n")
-    );
+    r.fails_with("Property can only be specified globally");
     // Go plugins refuse a key that cannot be global before looking it up.
     let r = e.run(&["apps:set", "--global", "nope", "1"]);
-    assert_eq!(
-        (r.code, r.stderr.as_str()),
-        (1, " !     Property cannot be specified globally\n")
-    );
+    r.fails_with("Property cannot be specified globally");
     let r = e.run(&["apps:set", "web", "nope", "1"]);
-    assert_eq!(
-        (r.code, r.stderr.as_str()),
-        (
-            1,
-            " !     Invalid property specified, valid properties include: disable-autocreation\n"
-        )
-    );
+    r.fails_with("Invalid property specified, valid properties include: disable-autocreation");
     let r = e.run(&["apps:set", "--global"]);
-    assert_eq!(
-        (r.code, r.stderr.as_str()),
-        (1, " !     No property specified\n")
-    );
+    r.fails_with("No property specified");
     assert_eq!(
         e.run(&["apps:set", "--global", "disable-autocreation"])
             .ok(),
@@ -258,10 +225,7 @@ fn rename_and_clone_carry_state() {
     );
     assert!(e.root().join("copy/marker").is_file());
     let r = e.run(&["apps:clone", "old", "copy"]);
-    assert_eq!(
-        (r.code, r.stderr.as_str()),
-        (1, " !     Name is already taken\n")
-    );
+    r.fails_with("Name is already taken");
     let r = e.run(&["apps:clone", "--ignore-existing", "old", "copy"]);
     assert_eq!(
         (r.code, r.stderr.as_str()),
@@ -280,10 +244,7 @@ fn rename_and_clone_carry_state() {
         "v"
     );
     let r = e.run(&["apps:rename", "new"]);
-    assert_eq!(
-        (r.code, r.stderr.as_str()),
-        (1, " !     Please specify an new app name\n")
-    );
+    r.fails_with("Please specify an new app name");
     let r = e.run(&["apps:rename", "new", "Bad"]);
     assert_eq!(r.code, 1);
 }

@@ -86,10 +86,7 @@ fn report_of_one_app_and_host() {
     )));
     assert!(host.contains("=====> web app information"));
     let r = e.run(&["report", "--format", "json"]);
-    assert_eq!(
-        (r.code, r.stderr.as_str()),
-        (1, " !     --format flag not supported on global report\n")
-    );
+    r.fails_with("--format flag not supported on global report");
 }
 
 /// Started by root, commands run as the system user, so what they write

@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use dokku_docker::{ContainerEngine, ContainerFilter};
 
-use crate::harness::{EngineApp, Env, Run};
+use crate::harness::{assert_has_all, EngineApp, Env, Run};
 
 /// The bundled sample app.
 fn sample_dir() -> PathBuf {
@@ -66,6 +66,11 @@ impl App {
 
     fn run(&self, args: &[&str]) -> Run {
         self.env.run(args)
+    }
+
+    /// One label of the app's image.
+    fn image_label(&self, key: &str) -> Option<String> {
+        self.image_labels().get(key).cloned()
     }
 
     fn image_labels(&self) -> std::collections::BTreeMap<String, String> {
@@ -232,17 +237,14 @@ fn push_builds_labelled_image_and_deploys_it() {
         r.stdout, r.stderr
     );
     let name = &app.name;
-    for line in [
-        "remote: -----> Cleaning up...",
-        &format!("remote: -----> Building {name} from Dockerfile"),
-        "remote: Step 1/",
-    ] {
-        assert!(
-            r.stderr.contains(line),
-            "missing {line:?} in:\n{}",
-            r.stderr
-        );
-    }
+    assert_has_all(
+        &r.stderr,
+        &[
+            "remote: -----> Cleaning up...",
+            &format!("remote: -----> Building {name} from Dockerfile"),
+            "remote: Step 1/",
+        ],
+    );
     assert_eq!(app.branch_sha("master").as_deref(), Some(sha.as_str()));
     let labels = app.image_labels();
     for (k, v) in [
@@ -316,17 +318,12 @@ fn push_builds_labelled_image_and_deploys_it() {
     commit_all(repo.path(), "feature");
     let r = app.push(repo.path(), "feature");
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        r.stderr
-            .contains("remote: -----> WARNING: deploy did not complete, you must push to master."),
-        "{}",
-        r.stderr
-    );
-    assert!(
-        r.stderr
-            .contains("remote: -----> for example, try 'git push <dokku> feature:master'"),
-        "{}",
-        r.stderr
+    assert_has_all(
+        &r.stderr,
+        &[
+            "remote: -----> WARNING: deploy did not complete, you must push to master.",
+            "remote: -----> for example, try 'git push <dokku> feature:master'",
+        ],
     );
     assert!(app.branch_sha("feature").is_some());
     assert_eq!(app.branch_sha("master").as_deref(), Some(sha.as_str()));
@@ -345,15 +342,12 @@ fn failed_build_rejects_the_push_and_first_branch_becomes_deploy_branch() {
 
     let r = app.push(repo.path(), "main");
     assert_ne!(r.code, 0, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("remote:  !     App build failed"),
-        "{}",
-        r.stderr
-    );
-    assert!(
-        r.stderr.contains("pre-receive hook declined"),
-        "{}",
-        r.stderr
+    assert_has_all(
+        &r.stderr,
+        &[
+            "remote:  !     App build failed",
+            "pre-receive hook declined",
+        ],
     );
     assert_eq!(app.branch_sha("main"), None);
     assert_eq!(
@@ -391,9 +385,7 @@ fn failed_build_rejects_the_push_and_first_branch_becomes_deploy_branch() {
     let r = app.push(repo.path(), "main");
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
-        app.image_labels()
-            .get("com.dokku.builder-type")
-            .map(String::as_str),
+        app.image_label("com.dokku.builder-type").as_deref(),
         Some("dockerfile")
     );
 }
@@ -404,17 +396,12 @@ fn from_image_and_load_image() {
     let name = app.name.clone();
     let r = app.run(&["git:from-image", &name, &app.base]);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
-    assert!(
-        r.stdout
-            .contains("-----> Generating build context\n       Setting Dockerfile\n"),
-        "{}",
-        r.stdout
-    );
-    assert!(
-        r.stdout
-            .contains(&format!("-----> Building {name} from Dockerfile")),
-        "{}",
-        r.stdout
+    assert_has_all(
+        &r.stdout,
+        &[
+            "-----> Generating build context\n       Setting Dockerfile\n",
+            &format!("-----> Building {name} from Dockerfile"),
+        ],
     );
     assert_eq!(
         app.run(&["git:report", &name, "--git-source-image"])
@@ -429,9 +416,7 @@ fn from_image_and_load_image() {
         "docker-image"
     );
     assert_eq!(
-        app.image_labels()
-            .get("com.dokku.image-stage")
-            .map(String::as_str),
+        app.image_label("com.dokku.image-stage").as_deref(),
         Some("release")
     );
     let sha = app.branch_sha("master").expect("deploy branch");
@@ -447,18 +432,9 @@ fn from_image_and_load_image() {
     assert_eq!(app.branch_sha("master").as_deref(), Some(sha.as_str()));
 
     let r = app.run(&["git:from-image", &name, "dokku-test-missing-image:nope"]);
-    assert_eq!(
-        (r.code, r.stderr.as_str()),
-        (
-            1,
-            " !     Failed to pull image: dokku-test-missing-image:nope\n"
-        )
-    );
+    r.fails_with("Failed to pull image: dokku-test-missing-image:nope");
     let r = app.run(&["git:from-image", &name]);
-    assert_eq!(
-        (r.code, r.stderr.as_str()),
-        (1, " !     Please specify a docker image\n")
-    );
+    r.fails_with("Please specify a docker image");
 
     // load-image: save a tagged copy, drop the tag, load it back from stdin.
     let tag = format!("{name}-loaded:v1");
@@ -742,10 +718,7 @@ fn git_set_and_report() {
         "-----> No clone folder exists app already unlocked\n"
     );
     let r = e.run(&["git-upload-pack", "'missing'"]);
-    assert_eq!(
-        (r.code, r.stderr.as_str()),
-        (1, " !     App missing does not exist\n")
-    );
+    r.fails_with("App missing does not exist");
 }
 
 #[test]
@@ -793,25 +766,19 @@ fn herokuish_builds_with_a_stand_in_stack_image() {
     commit_all(repo.path(), "herokuish app");
     let r = app.push(repo.path(), "master");
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        r.stderr
-            .contains(&format!("remote: -----> Building {name} from herokuish")),
-        "{}",
-        r.stderr
+    assert_has_all(
+        &r.stderr,
+        &[
+            &format!("remote: -----> Building {name} from herokuish"),
+            "remote: -----> Stand-in buildpack compiling hi",
+        ],
     );
-    assert!(
-        r.stderr
-            .contains("remote: -----> Stand-in buildpack compiling hi"),
-        "{}",
-        r.stderr
-    );
-    let labels = app.image_labels();
     assert_eq!(
-        labels.get("com.dokku.builder-type").map(String::as_str),
+        app.image_label("com.dokku.builder-type").as_deref(),
         Some("herokuish")
     );
     assert_eq!(
-        labels.get("com.dokku.image-stage").map(String::as_str),
+        app.image_label("com.dokku.image-stage").as_deref(),
         Some("release")
     );
     let mut check = dokku_docker::ContainerSpec::new(format!("dokku/{name}:latest"));
@@ -853,26 +820,19 @@ fn pack_builds_with_a_stand_in_pack_cli() {
     commit_all(repo.path(), "cnb app");
     let r = app.push(repo.path(), "master");
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        r.stderr.contains(&format!(
-            "remote: -----> Building {name} from heroku/builder:24"
-        )),
-        "{}",
-        r.stderr
+    assert_has_all(
+        &r.stderr,
+        &[
+            &format!("remote: -----> Building {name} from heroku/builder:24"),
+            "remote: ===> BUILDING with stand-in pack",
+        ],
     );
-    assert!(
-        r.stderr
-            .contains("remote: ===> BUILDING with stand-in pack"),
-        "{}",
-        r.stderr
-    );
-    let labels = app.image_labels();
     assert_eq!(
-        labels.get("com.dokku.builder-type").map(String::as_str),
+        app.image_label("com.dokku.builder-type").as_deref(),
         Some("pack")
     );
     assert_eq!(
-        labels.get("com.dokku.image-stage").map(String::as_str),
+        app.image_label("com.dokku.image-stage").as_deref(),
         Some("release")
     );
     assert_eq!(

@@ -35,6 +35,16 @@ impl Run {
         );
         &self.stdout
     }
+
+    /// Assert a Dokku failure: exit 1 and `msg` as the one ` !     ` line
+    /// on stderr.
+    #[track_caller]
+    pub fn fails_with(&self, msg: &str) {
+        assert_eq!(
+            (self.code, self.stderr.as_str()),
+            (1, format!(" !     {msg}\n").as_str())
+        );
+    }
 }
 
 impl From<Output> for Run {
@@ -229,5 +239,13 @@ impl Drop for EngineApp {
     fn drop(&mut self) {
         remove_app_resources(&self.engine, &self.name);
         let _ = self.engine.remove_image(&self.base, true);
+    }
+}
+
+/// Assert that `text` holds each of `parts`.
+#[track_caller]
+pub fn assert_has_all(text: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(text.contains(part), "missing {part:?} in:\n{text}");
     }
 }

@@ -74,10 +74,7 @@ fn ps_set_and_report() {
         "=====> Setting procfile-path to global-Procfile\n"
     );
     let r = e.run(&["ps:set", "node-js-app", "restart-policy", "sometimes"]);
-    assert_eq!(
-        (r.code, r.stderr.as_str()),
-        (1, " !     Invalid restart-policy specified\n")
-    );
+    r.fails_with("Invalid restart-policy specified");
     let r = e.run(&["ps:set", "node-js-app", "nope", "x"]);
     assert_eq!(r.stderr, " !     Invalid ps property specified: nope\n");
     let r = e.run(&["ps:set", "--global", "restore", "false"]);
@@ -214,18 +211,9 @@ fn checks_lists_and_settings() {
     assert_eq!(r.stderr, " !     Property can only be specified globally\n");
     // Dokku's bash checks:set words its key errors this way.
     let r = e.run(&["checks:set", "node-js-app", "bogus", "1"]);
-    assert_eq!(
-        (r.code, r.stderr.as_str()),
-        (
-            1,
-            " !     Invalid key specified, valid keys include: wait-to-retire\n"
-        )
-    );
+    r.fails_with("Invalid key specified, valid keys include: wait-to-retire");
     let r = e.run(&["checks:set", "node-js-app"]);
-    assert_eq!(
-        (r.code, r.stderr.as_str()),
-        (1, " !     No key specified\n")
-    );
+    r.fails_with("No key specified");
     assert_eq!(
         std::fs::read_to_string(e.lib().join("config/checks/node-js-app/disabled"))
             .expect("disabled"),
@@ -293,18 +281,11 @@ fn scheduler_selection_and_docker_local_settings() {
         " !     Invalid value for init-process, must be true or false\n"
     );
     let r = e.run(&["scheduler-docker-local:set", "node-js-app", "bogus", "1"]);
-    assert_eq!(
-        (r.code, r.stderr.as_str()),
-        (
-            1,
-            " !     Invalid key specified, valid keys include: init-process, parallel-schedule-count\n"
-        )
+    r.fails_with(
+        "Invalid key specified, valid keys include: init-process, parallel-schedule-count",
     );
     let r = e.run(&["scheduler-docker-local:set", "--global"]);
-    assert_eq!(
-        (r.code, r.stderr.as_str()),
-        (1, " !     No key specified\n")
-    );
+    r.fails_with("No key specified");
     insta::assert_snapshot!(e.run(&["scheduler-docker-local:report", "node-js-app"]).ok(), @"
     =====> node-js-app scheduler-docker-local information
            Scheduler docker local computed init process:            false

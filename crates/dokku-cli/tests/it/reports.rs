@@ -325,22 +325,13 @@ fn app_reports_sort_pad_and_handle_every_app() {
         "--docker-options-build",
         "--docker-options-run",
     ]);
-    assert_eq!(
-        (r.code, r.stderr.as_str()),
-        (
-            1,
-            " !     docker-options:report command allows only a single flag\n"
-        )
-    );
+    r.fails_with("docker-options:report command allows only a single flag");
     assert_eq!(
         e.run(&["checks:report", "web", "--format", "json"]).ok(),
         "{\"computed-wait-to-retire\":\"60\",\"disabled-list\":\"none\",\"global-wait-to-retire\":\"\",\"skipped-list\":\"none\",\"wait-to-retire\":\"\"}\n"
     );
     let r = e.run(&["checks:report", "nope"]);
-    assert_eq!(
-        (r.code, r.stderr.as_str()),
-        (1, " !     App nope does not exist\n")
-    );
+    r.fails_with("App nope does not exist");
 }
 
 #[test]

@@ -327,10 +327,7 @@ fn logs_show_prefixed_or_raw_output_of_the_app() {
     texts.sort_unstable();
     assert_eq!(texts, vec!["oops", "serving v1"]);
     let r = app.run(&["logs", a, "-p", "worker"]);
-    assert_eq!(
-        (r.code, r.stderr.as_str()),
-        (1, " !     No containers found for app\n")
-    );
+    r.fails_with("No containers found for app");
     let r = app.run(&["logs:failed", a]);
     assert_eq!(
         (r.code, r.stderr.as_str()),

@@ -556,10 +556,7 @@ fn crafted_commands_run_nothing() {
 
     // An unbalanced quote is refused before anything runs.
     let r = s.ssh(&admin, "apps:list 'oops");
-    assert_eq!(
-        (r.code, r.stderr.as_str()),
-        (1, " !     Invalid command: unmatched ' quote\n")
-    );
+    r.fails_with("Invalid command: unmatched ' quote");
 }
 
 /// Run `contrib/dokku_client.sh` in `cwd` with an `ssh` on PATH that adds

@@ -114,10 +114,7 @@ fn add_from_file_and_stdin_then_list_and_remove() {
     e.run(&["ssh-keys:remove", "--fingerprint", &fp_b]).ok();
     assert_eq!(fs::read_to_string(keys_file(&e)).expect("file"), "");
     let r = e.run(&["ssh-keys:list"]);
-    assert_eq!(
-        (r.code, r.stderr.as_str()),
-        (1, " !     No public keys found.\n")
-    );
+    r.fails_with("No public keys found.");
 }
 
 #[test]
@@ -236,15 +233,9 @@ fn help_and_no_keys() {
     }
     assert_eq!(e.run(&["ssh-keys"]).ok(), h);
     let r = e.run(&["ssh-keys:list"]);
-    assert_eq!(
-        (r.code, r.stderr.as_str()),
-        (1, " !     No public keys found.\n")
-    );
+    r.fails_with("No public keys found.");
     let r = e.run(&["ssh-keys:list", "--format", "json"]);
-    assert_eq!(
-        (r.code, r.stderr.as_str()),
-        (1, " !     No public keys found.\n")
-    );
+    r.fails_with("No public keys found.");
 }
 
 #[test]

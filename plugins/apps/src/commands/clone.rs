@@ -7,10 +7,7 @@ use dokku_trigger::Ctx;
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
     let p = args::parse(
         argv,
-        args::Spec {
-            switches: &["--skip-deploy", "--ignore-existing"],
-            ..Default::default()
-        },
+        args::Spec::new(&["--skip-deploy", "--ignore-existing"], &[]),
     )?;
     crate::ops::clone(
         ctx,

@@ -5,13 +5,7 @@ use dokku_trigger::Ctx;
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let p = args::parse(
-        argv,
-        args::Spec {
-            switches: &["--force"],
-            ..Default::default()
-        },
-    )?;
+    let p = args::parse(argv, args::Spec::new(&["--force"], &[]))?;
     let app = apps::require(&ctx.paths, p.arg(0))?;
     crate::ops::refuse_locked(ctx, &app)?;
     if !(ctx.flags.force || p.has("--force")) {

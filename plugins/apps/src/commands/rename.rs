@@ -5,12 +5,6 @@ use dokku_trigger::Ctx;
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let p = args::parse(
-        argv,
-        args::Spec {
-            switches: &["--skip-deploy"],
-            ..Default::default()
-        },
-    )?;
+    let p = args::parse(argv, args::Spec::new(&["--skip-deploy"], &[]))?;
     crate::ops::rename(ctx, p.arg(0), p.arg(1), p.has("--skip-deploy"))
 }

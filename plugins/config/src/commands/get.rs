@@ -1,23 +1,18 @@
 //! `config:get [--quoted] (<app>|--global) KEY`: one value; exit 1 with no
 //! output when it is unset.
 
-use dokku_core::args::{self, Spec};
+use dokku_core::args::Spec;
 use dokku_core::{Error, Result};
 use dokku_trigger::Ctx;
 
 use crate::envfile::single_quote;
 use crate::ops;
 
-const SPEC: Spec<'static> = Spec {
-    switches: &["--global", "--quoted"],
-    options: &[],
-    allow_unknown: false,
-};
+const SPEC: Spec<'static> = Spec::new(&["--global", "--quoted"], &[]);
 
 /// Run the command.
 pub fn run(ctx: &Ctx, args: &[String]) -> Result<()> {
-    let p = args::parse(args, SPEC)?;
-    let (scope, rest) = super::scope_and_rest(ctx, &p)?;
+    let (p, scope, rest) = super::parse_scoped(ctx, args, SPEC)?;
     let key = match rest.as_slice() {
         [] => return Err(Error::fail("Expected: key")),
         [key] => key,

@@ -3,22 +3,17 @@
 
 use std::io::Read;
 
-use dokku_core::args::{self, Spec};
+use dokku_core::args::Spec;
 use dokku_core::{Error, Result};
 use dokku_trigger::Ctx;
 
 use crate::ops::{self, ImportFormat, ImportRequest};
 
-const SPEC: Spec<'static> = Spec {
-    switches: &["--global", "--replace", "--no-restart"],
-    options: &["--format"],
-    allow_unknown: false,
-};
+const SPEC: Spec<'static> = Spec::new(&["--global", "--replace", "--no-restart"], &["--format"]);
 
 /// Run the command.
 pub fn run(ctx: &Ctx, args: &[String]) -> Result<()> {
-    let p = args::parse(args, SPEC)?;
-    let (scope, _) = super::scope_and_rest(ctx, &p)?;
+    let (p, scope, _) = super::parse_scoped(ctx, args, SPEC)?;
     let format = ImportFormat::parse(p.value("--format").unwrap_or("envfile"))?;
     let mut input = String::new();
     std::io::stdin()

@@ -11,7 +11,7 @@ pub mod set;
 pub mod show;
 pub mod unset;
 
-use dokku_core::args::Parsed;
+use dokku_core::args::{self, Parsed, Spec};
 use dokku_core::Result;
 use dokku_trigger::Ctx;
 
@@ -29,4 +29,16 @@ pub(crate) fn scope_and_rest(ctx: &Ctx, parsed: &Parsed) -> Result<(Scope, Vec<S
         Scope::App(app),
         parsed.positional.iter().skip(1).cloned().collect(),
     ))
+}
+
+/// Parses the arguments by `spec`, then resolves their scope as
+/// [`scope_and_rest`] does.
+pub(crate) fn parse_scoped(
+    ctx: &Ctx,
+    argv: &[String],
+    spec: Spec<'_>,
+) -> Result<(Parsed, Scope, Vec<String>)> {
+    let parsed = args::parse(argv, spec)?;
+    let (scope, rest) = scope_and_rest(ctx, &parsed)?;
+    Ok((parsed, scope, rest))
 }

@@ -1,21 +1,16 @@
 //! `config:set [--encoded] [--no-restart] (<app>|--global) KEY=VALUE...`.
 
-use dokku_core::args::{self, Spec};
+use dokku_core::args::Spec;
 use dokku_core::Result;
 use dokku_trigger::Ctx;
 
 use crate::ops::{self, SetRequest};
 
-const SPEC: Spec<'static> = Spec {
-    switches: &["--global", "--encoded", "--no-restart"],
-    options: &[],
-    allow_unknown: false,
-};
+const SPEC: Spec<'static> = Spec::new(&["--global", "--encoded", "--no-restart"], &[]);
 
 /// Run the command.
 pub fn run(ctx: &Ctx, args: &[String]) -> Result<()> {
-    let p = args::parse(args, SPEC)?;
-    let (scope, pairs) = super::scope_and_rest(ctx, &p)?;
+    let (p, scope, pairs) = super::parse_scoped(ctx, args, SPEC)?;
     ops::set(
         ctx,
         SetRequest {

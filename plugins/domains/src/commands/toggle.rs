@@ -10,14 +10,7 @@ use dokku_trigger::Ctx;
 use crate::store;
 
 fn targets(ctx: &Ctx, argv: &[String]) -> Result<Vec<String>> {
-    let parsed = args::parse(
-        argv,
-        Spec {
-            switches: &["--all"],
-            options: &[],
-            allow_unknown: false,
-        },
-    )?;
+    let parsed = args::parse(argv, Spec::new(&["--all"], &[]))?;
     if parsed.has("--all") {
         let list = apps::list(&ctx.paths);
         if list.is_empty() {

@@ -21,14 +21,7 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
             }
         })
         .collect();
-    let p = args::parse(
-        &argv,
-        args::Spec {
-            switches: &[],
-            options: &["--archive-type"],
-            allow_unknown: false,
-        },
-    )?;
+    let p = args::parse(&argv, args::Spec::new(&[], &["--archive-type"]))?;
     let kind = ArchiveType::parse(p.value("--archive-type").unwrap_or("tar"))?;
     let app = p
         .arg(0)

@@ -8,14 +8,7 @@ use crate::image::ImageRequest;
 
 /// The request of `git:from-image` and `git:load-image`.
 pub fn request(argv: &[String]) -> Result<ImageRequest> {
-    let p = args::parse(
-        argv,
-        args::Spec {
-            switches: &["--force"],
-            options: &["--build-dir"],
-            allow_unknown: false,
-        },
-    )?;
+    let p = args::parse(argv, args::Spec::new(&["--force"], &["--build-dir"]))?;
     let app = p
         .arg(0)
         .filter(|a| !a.is_empty())

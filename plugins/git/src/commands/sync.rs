@@ -7,11 +7,10 @@ use crate::sync::SyncRequest;
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let spec = args::Spec {
-        switches: &["--build", "--build-if-changes", "--skip-deploy-branch"],
-        options: &[],
-        allow_unknown: false,
-    };
+    let spec = args::Spec::new(
+        &["--build", "--build-if-changes", "--skip-deploy-branch"],
+        &[],
+    );
     let p = args::parse(argv, spec)?;
     let app = p
         .arg(0)

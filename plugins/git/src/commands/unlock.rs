@@ -8,13 +8,7 @@ use dokku_trigger::Ctx;
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let p = args::parse(
-        argv,
-        args::Spec {
-            switches: &["--force"],
-            ..Default::default()
-        },
-    )?;
+    let p = args::parse(argv, args::Spec::new(&["--force"], &[]))?;
     let app = apps::require(&ctx.paths, p.arg(0))?;
     let dir = ctx.paths.plugin_data_dir("git").join(&app);
     if !dir.is_dir() {

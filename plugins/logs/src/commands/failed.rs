@@ -16,13 +16,7 @@ fn failed(ctx: &Ctx, app: &str) -> Result<()> {
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let p = args::parse(
-        argv,
-        args::Spec {
-            switches: &["--all"],
-            ..args::Spec::default()
-        },
-    )?;
+    let p = args::parse(argv, args::Spec::new(&["--all"], &[]))?;
     if p.has("--all") {
         for app in apps::list(&ctx.paths) {
             ctx.out.info2_quiet(&format!("{app} failed deploy logs"));

@@ -38,11 +38,7 @@ pub fn parse(argv: &[String]) -> Result<LogsRequest> {
         .collect();
     let p = args::parse(
         &argv,
-        args::Spec {
-            switches: &["--tail", "--quiet"],
-            options: &["--num", "--ps"],
-            allow_unknown: false,
-        },
+        args::Spec::new(&["--tail", "--quiet"], &["--num", "--ps"]),
     )?;
     let num = match p.value("--num") {
         None => DEFAULT_NUM,

@@ -11,14 +11,7 @@ use crate::build;
 use crate::props::Props;
 
 fn show(ctx: &Ctx, argv: &[String], kind: &str) -> Result<()> {
-    let parsed = args::parse(
-        argv,
-        Spec {
-            switches: &["-t"],
-            options: &[],
-            allow_unknown: false,
-        },
-    )?;
+    let parsed = args::parse(argv, Spec::new(&["-t"], &[]))?;
     let app = apps::require(&ctx.paths, parsed.arg(0))?;
     super::require_nginx(ctx, &app)?;
     let srv = build::server(ctx);

@@ -10,14 +10,7 @@ use crate::build;
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let parsed = args::parse(
-        argv,
-        Spec {
-            switches: &["--clean"],
-            options: &[],
-            allow_unknown: false,
-        },
-    )?;
+    let parsed = args::parse(argv, Spec::new(&["--clean"], &[]))?;
     let clean = parsed.has("--clean");
     let targets = match parsed.arg(0) {
         Some(app) => vec![apps::require(&ctx.paths, Some(app))?],

@@ -1,14 +1,11 @@
 //! `plugin:disable <name>`.
 
 use dokku_core::Result;
+use dokku_trigger::plugin::global_cmd;
 use dokku_trigger::{Command, Ctx};
 
 /// The command.
-pub const COMMAND: Command = Command {
-    name: "plugin:disable",
-    takes_app: false,
-    run,
-};
+pub const COMMAND: Command = global_cmd("plugin:disable", run);
 
 fn run(ctx: &Ctx, args: &[String]) -> Result<()> {
     crate::manage::disable(ctx, args.first().map(String::as_str))

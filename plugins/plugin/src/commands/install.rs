@@ -3,22 +3,18 @@
 
 use dokku_core::args::{self, Spec};
 use dokku_core::Result;
+use dokku_trigger::plugin::global_cmd;
 use dokku_trigger::{Command, Ctx};
 
 use crate::install::InstallRequest;
 
 /// The command.
-pub const COMMAND: Command = Command {
-    name: "plugin:install",
-    takes_app: false,
-    run,
-};
+pub const COMMAND: Command = global_cmd("plugin:install", run);
 
-const SPEC: Spec<'static> = Spec {
-    switches: &["--core", "--skip-install-trigger"],
-    options: &["--committish", "--name"],
-    allow_unknown: false,
-};
+const SPEC: Spec<'static> = Spec::new(
+    &["--core", "--skip-install-trigger"],
+    &["--committish", "--name"],
+);
 
 fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
     let p = args::parse(argv, SPEC)?;

@@ -2,25 +2,15 @@
 
 use dokku_core::args::{self, Spec};
 use dokku_core::Result;
+use dokku_trigger::plugin::global_cmd;
 use dokku_trigger::{Command, Ctx};
 
 use crate::list::Format;
 
 /// The command.
-pub const COMMAND: Command = Command {
-    name: "plugin:list",
-    takes_app: false,
-    run,
-};
+pub const COMMAND: Command = global_cmd("plugin:list", run);
 
 fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let p = args::parse(
-        argv,
-        Spec {
-            switches: &[],
-            options: &["--format"],
-            allow_unknown: false,
-        },
-    )?;
+    let p = args::parse(argv, Spec::new(&[], &["--format"]))?;
     crate::list::list(ctx, Format::parse(p.value("--format"))?)
 }

@@ -2,14 +2,11 @@
 //! development and debugging.
 
 use dokku_core::{Error, Result};
+use dokku_trigger::plugin::global_cmd;
 use dokku_trigger::{Command, Ctx};
 
 /// The command.
-pub const COMMAND: Command = Command {
-    name: "plugin:trigger",
-    takes_app: false,
-    run,
-};
+pub const COMMAND: Command = global_cmd("plugin:trigger", run);
 
 fn run(ctx: &Ctx, args: &[String]) -> Result<()> {
     let name = args

@@ -8,14 +8,7 @@ use crate::{portmap, store};
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let parsed = args::parse(
-        argv,
-        Spec {
-            switches: &[],
-            options: &["--format"],
-            allow_unknown: false,
-        },
-    )?;
+    let parsed = args::parse(argv, Spec::new(&[], &["--format"]))?;
     let app = apps::require(&ctx.paths, parsed.arg(0))?;
     let format = parsed.value("--format").unwrap_or("stdout");
     if format != "stdout" && format != "json" {

@@ -6,12 +6,9 @@ use dokku_core::Result;
 use dokku_trigger::proxy::ProxyBuildConfig;
 use dokku_trigger::Ctx;
 
-use crate::store;
-
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let parsed = super::parse_targets(argv)?;
-    for app in store::target_apps(&ctx.paths, parsed.has("--all"), parsed.arg(0))? {
+    for app in super::targets(ctx, argv)? {
         ctx.bus.notify(ctx, &ProxyBuildConfig { app })?;
     }
     Ok(())

@@ -4,14 +4,10 @@ use dokku_core::Result;
 use dokku_trigger::proxy::ProxyDisable;
 use dokku_trigger::Ctx;
 
-use crate::store;
-
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let parsed = super::parse_targets(argv)?;
-    for app in store::target_apps(&ctx.paths, parsed.has("--all"), parsed.arg(0))? {
-        ctx.out.info1("Disabling proxy for app");
-        store::set_enabled(&ctx.paths, &app, false)?;
+    for app in super::targets(ctx, argv)? {
+        super::switch(ctx, &app, false)?;
         ctx.bus.notify(ctx, &ProxyDisable { app })?;
     }
     Ok(())

@@ -7,19 +7,16 @@ pub mod enable;
 pub mod report;
 pub mod set;
 
-use dokku_core::args::{self, Parsed, Spec};
+use dokku_core::args::{self, Spec};
 use dokku_core::{Error, Result};
+use dokku_trigger::Ctx;
 
-/// `[--parallel count] [--all|<app>]`: the parsed arguments.
-pub fn parse_targets(argv: &[String]) -> Result<Parsed> {
-    let parsed = args::parse(
-        argv,
-        Spec {
-            switches: &["--all"],
-            options: &["--parallel"],
-            allow_unknown: false,
-        },
-    )?;
+use crate::store;
+
+/// `[--parallel count] [--all|<app>]`: the apps named, every app with
+/// `--all`.
+pub fn targets(ctx: &Ctx, argv: &[String]) -> Result<Vec<String>> {
+    let parsed = args::parse(argv, Spec::new(&["--all"], &["--parallel"]))?;
     if let Some(n) = parsed.value("--parallel") {
         match n.parse::<i64>() {
             Ok(v) if v == -1 || v >= 1 => {}
@@ -30,5 +27,15 @@ pub fn parse_targets(argv: &[String]) -> Result<Parsed> {
             }
         }
     }
-    Ok(parsed)
+    store::target_apps(&ctx.paths, parsed.has("--all"), parsed.arg(0))
+}
+
+/// Records whether the app's proxy is on, saying so first.
+fn switch(ctx: &Ctx, app: &str, enabled: bool) -> Result<()> {
+    ctx.out.info1(if enabled {
+        "Enabling proxy for app"
+    } else {
+        "Disabling proxy for app"
+    });
+    store::set_enabled(&ctx.paths, app, enabled)
 }

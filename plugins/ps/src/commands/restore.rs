@@ -9,14 +9,7 @@ use crate::pipeline;
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let p = args::parse(
-        argv,
-        args::Spec {
-            switches: &["--all"],
-            options: &["--parallel"],
-            allow_unknown: false,
-        },
-    )?;
+    let p = args::parse(argv, args::Spec::new(&["--all"], &["--parallel"]))?;
     let workers = parallel::workers(ctx, p.value("--parallel"))?;
     let sel = match p.arg(0) {
         Some(app) if !p.has("--all") => Selection {

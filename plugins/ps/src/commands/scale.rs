@@ -28,14 +28,7 @@ fn show(ctx: &Ctx, app: &str, s: &Scale, json: bool) {
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let p = args::parse(
-        argv,
-        args::Spec {
-            switches: &["--skip-deploy"],
-            options: &["--format"],
-            allow_unknown: false,
-        },
-    )?;
+    let p = args::parse(argv, args::Spec::new(&["--skip-deploy"], &["--format"]))?;
     let app = apps::require(&ctx.paths, p.arg(0))?;
     let json = match p.value("--format") {
         None | Some("stdout") => false,

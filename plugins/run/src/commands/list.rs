@@ -7,13 +7,7 @@ use dokku_trigger::Ctx;
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let p = args::parse(
-        argv,
-        args::Spec {
-            options: &["--format"],
-            ..args::Spec::default()
-        },
-    )?;
+    let p = args::parse(argv, args::Spec::new(&[], &["--format"]))?;
     let format = p.value("--format").unwrap_or("stdout");
     if format != "stdout" && format != "json" {
         return Err(Error::fail(format!(

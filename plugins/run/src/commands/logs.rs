@@ -20,11 +20,10 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
         .collect();
     let p = args::parse(
         &argv,
-        args::Spec {
-            switches: &["--tail", "--quiet", "-h", "--help"],
-            options: &["--container", "--num"],
-            allow_unknown: false,
-        },
+        args::Spec::new(
+            &["--tail", "--quiet", "-h", "--help"],
+            &["--container", "--num"],
+        ),
     )?;
     let num = match p.value("--num") {
         None => 100,

@@ -9,13 +9,7 @@ use crate::container;
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let p = args::parse(
-        argv,
-        args::Spec {
-            options: &["--container"],
-            ..args::Spec::default()
-        },
-    )?;
+    let p = args::parse(argv, args::Spec::new(&[], &["--container"]))?;
     let sel = container::select(ctx, p.arg(0), p.value("--container"))?;
     let t = SchedulerRunStop {
         scheduler: scheduler_of(ctx, &sel.app)?,

@@ -7,13 +7,7 @@ use crate::ops;
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let p = args::parse(
-        argv,
-        args::Spec {
-            options: &["--format"],
-            ..Default::default()
-        },
-    )?;
+    let p = args::parse(argv, args::Spec::new(&[], &["--format"]))?;
     let format = p.value("--format").unwrap_or("text");
     if format != "text" && format != "json" {
         return Err(Error::fail(

@@ -7,13 +7,7 @@ use crate::ops::{self, Selector};
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let p = args::parse(
-        argv,
-        args::Spec {
-            options: &["--fingerprint"],
-            ..Default::default()
-        },
-    )?;
+    let p = args::parse(argv, args::Spec::new(&[], &["--fingerprint"]))?;
     let sel = match (
         p.value("--fingerprint").filter(|f| !f.is_empty()),
         p.arg(0).filter(|n| !n.is_empty()),

@@ -22,13 +22,7 @@ pub const OPTIONS: &[&str] = &[
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let p = args::parse(
-        argv,
-        args::Spec {
-            options: OPTIONS,
-            ..Default::default()
-        },
-    )?;
+    let p = args::parse(argv, args::Spec::new(&[], OPTIONS))?;
     if p.positional.len() > 2 {
         return Err(Error::fail(format!(
             "Unexpected argument(s): {}",

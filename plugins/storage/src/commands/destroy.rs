@@ -7,10 +7,7 @@ use dokku_trigger::Ctx;
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
     let p = args::parse(
         argv,
-        args::Spec {
-            switches: &["--force", "--destroy-host-dir"],
-            ..Default::default()
-        },
+        args::Spec::new(&["--force", "--destroy-host-dir"], &[]),
     )?;
     let name = p.arg(0).unwrap_or_default();
     let force = ctx.flags.force || p.has("--force");

@@ -5,13 +5,7 @@ use dokku_trigger::Ctx;
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let p = args::parse(
-        argv,
-        args::Spec {
-            options: &["--format"],
-            ..Default::default()
-        },
-    )?;
+    let p = args::parse(argv, args::Spec::new(&[], &["--format"]))?;
     let app = apps::require(&ctx.paths, p.arg(0))?;
     crate::listing::list(ctx, &app, p.value("--format"))
 }

@@ -6,13 +6,7 @@ use dokku_trigger::Ctx;
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let p = args::parse(
-        argv,
-        args::Spec {
-            switches: &["--all"],
-            ..Default::default()
-        },
-    )?;
+    let p = args::parse(argv, args::Spec::new(&["--all"], &[]))?;
     let targets = match (p.arg(0), p.has("--all")) {
         (Some(_), true) => {
             return Err(Error::fail(

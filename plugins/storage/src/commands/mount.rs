@@ -1,7 +1,7 @@
 //! `storage:mount <app> <name> --container-dir <path> [flags]` and the
 //! legacy `storage:mount <app> <host-dir:container-dir>`.
 
-use dokku_core::{apps, args, Error, Result};
+use dokku_core::{args, Result};
 use dokku_trigger::Ctx;
 
 use crate::attach::{self, MountRequest};
@@ -23,17 +23,7 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
             allow_unknown: false,
         },
     )?;
-    let app = apps::require(&ctx.paths, p.arg(0))?;
-    let target = p
-        .arg(1)
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| Error::fail(crate::spec::BAD_SPEC))?;
-    if p.positional.len() > 2 {
-        return Err(Error::fail(format!(
-            "Unexpected argument(s): {}",
-            p.positional[2..].join(" ")
-        )));
-    }
+    let (app, target) = attach::app_and_target(ctx, &p)?;
     if attach::is_legacy(target) {
         return attach::mount_legacy(ctx, &app, target);
     }

@@ -8,13 +8,7 @@ use crate::entries;
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let p = args::parse(
-        argv,
-        args::Spec {
-            options: super::create::OPTIONS,
-            ..Default::default()
-        },
-    )?;
+    let p = args::parse(argv, args::Spec::new(&[], super::create::OPTIONS))?;
     let name = p.arg(0).unwrap_or_default().to_string();
     let flags: Vec<(String, String)> = super::create::OPTIONS
         .iter()

@@ -1,31 +1,15 @@
 //! `storage:unmount <app> <name> [--container-dir <path>]` and the legacy
 //! `storage:unmount <app> <host-dir:container-dir>`.
 
-use dokku_core::{apps, args, Error, Result};
+use dokku_core::{args, Result};
 use dokku_trigger::Ctx;
 
 use crate::attach;
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let p = args::parse(
-        argv,
-        args::Spec {
-            options: &["--container-dir"],
-            ..Default::default()
-        },
-    )?;
-    let app = apps::require(&ctx.paths, p.arg(0))?;
-    let target = p
-        .arg(1)
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| Error::fail(crate::spec::BAD_SPEC))?;
-    if p.positional.len() > 2 {
-        return Err(Error::fail(format!(
-            "Unexpected argument(s): {}",
-            p.positional[2..].join(" ")
-        )));
-    }
+    let p = args::parse(argv, args::Spec::new(&[], &["--container-dir"]))?;
+    let (app, target) = attach::app_and_target(ctx, &p)?;
     if attach::is_legacy(target) {
         return attach::unmount_legacy(ctx, &app, target);
     }

@@ -8,13 +8,7 @@ use crate::entry::{self, DOCKER_LOCAL};
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let p = args::parse(
-        argv,
-        args::Spec {
-            options: &["--timeout"],
-            ..Default::default()
-        },
-    )?;
+    let p = args::parse(argv, args::Spec::new(&[], &["--timeout"]))?;
     let name = p.arg(0).unwrap_or_default();
     crate::name::check_entry_name(name)?;
     let e = entry::require(&ctx.paths, name)?;
