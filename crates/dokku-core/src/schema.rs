@@ -159,6 +159,53 @@ pub struct Schema {
 }
 
 impl Schema {
+    /// The usual table: store, command, report title and flag head all
+    /// `name`, no legacy JSON keys, Go wording.
+    pub const fn named(name: &'static str, props: &'static [Prop]) -> Schema {
+        Schema {
+            store: name,
+            command: name,
+            report: ReportSpec {
+                title: name,
+                prefix: name,
+                legacy_json_keys: false,
+            },
+            wording: Wording::Go,
+            props,
+        }
+    }
+
+    /// With another property namespace on disk.
+    pub const fn stored_as(mut self, store: &'static str) -> Schema {
+        self.store = store;
+        self
+    }
+
+    /// With another command namespace.
+    pub const fn command(mut self, command: &'static str) -> Schema {
+        self.command = command;
+        self
+    }
+
+    /// With another report header title and flag head.
+    pub const fn reported_as(mut self, title: &'static str, prefix: &'static str) -> Schema {
+        self.report.title = title;
+        self.report.prefix = prefix;
+        self
+    }
+
+    /// Also emitting the legacy `<prefix>-` JSON keys.
+    pub const fn legacy_json(mut self) -> Schema {
+        self.report.legacy_json_keys = true;
+        self
+    }
+
+    /// With other key-error wording.
+    pub const fn worded(mut self, wording: Wording<'static>) -> Schema {
+        self.wording = wording;
+        self
+    }
+
     /// The property store.
     pub fn store<'a>(&self, paths: &'a Paths) -> Properties<'a> {
         Properties::new(paths, self.store)
@@ -249,6 +296,51 @@ impl Schema {
             }
         }
         rows
+    }
+}
+
+/// Value checks many plugins share, worded as Dokku words them.
+pub mod check {
+    use crate::error::{Error, Result};
+
+    /// `true` or `false`.
+    pub fn true_or_false(key: &str, value: &str) -> Result<()> {
+        match value {
+            "true" | "false" => Ok(()),
+            _ => Err(Error::fail(format!(
+                "Invalid value for {key}, must be true or false"
+            ))),
+        }
+    }
+
+    /// A whole number, zero included.
+    pub fn non_negative(key: &str, value: &str) -> Result<()> {
+        match value.parse::<u64>() {
+            Ok(_) => Ok(()),
+            Err(_) => Err(Error::fail(format!(
+                "Invalid value for {key}, must be a non-negative integer"
+            ))),
+        }
+    }
+
+    /// A whole number above zero.
+    pub fn positive(key: &str, value: &str) -> Result<()> {
+        match value.parse::<u64>() {
+            Ok(n) if n > 0 => Ok(()),
+            _ => Err(Error::fail(format!(
+                "Invalid value for {key}, must be a positive integer"
+            ))),
+        }
+    }
+
+    /// A TCP port, 1 to 65535.
+    pub fn port(key: &str, value: &str) -> Result<()> {
+        match value.parse::<u16>() {
+            Ok(p) if p > 0 => Ok(()),
+            _ => Err(Error::fail(format!(
+                "Invalid value for {key}, must be a port number"
+            ))),
+        }
     }
 }
 

@@ -2,9 +2,7 @@
 
 use std::path::PathBuf;
 
-use dokku_core::report::ReportSpec;
 use dokku_core::schema::{Prop, Schema};
-use dokku_core::set::Wording;
 use dokku_core::{fsutil, Paths, Result};
 use dokku_trigger::ReportDef;
 
@@ -12,17 +10,8 @@ use dokku_trigger::ReportDef;
 pub const PLUGIN: &str = "app-json";
 
 /// The properties.
-pub static SCHEMA: Schema = Schema {
-    store: PLUGIN,
-    command: PLUGIN,
-    report: ReportSpec {
-        title: PLUGIN,
-        prefix: PLUGIN,
-        legacy_json_keys: true,
-    },
-    wording: Wording::GO,
-    props: &[Prop::both("appjson-path", "app.json")],
-};
+pub static SCHEMA: Schema =
+    Schema::named(PLUGIN, &[Prop::both("appjson-path", "app.json")]).legacy_json();
 
 /// The report.
 pub static REPORT: ReportDef = ReportDef::new(&SCHEMA);

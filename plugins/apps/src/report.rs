@@ -1,34 +1,19 @@
 //! The apps plugin's properties, declared once, and the rows of
 //! `apps:report` that are not properties.
 
-use dokku_core::report::{ReportSpec, Rows};
-use dokku_core::schema::{Prop, Schema};
-use dokku_core::set::Wording;
-use dokku_core::{Error, Result};
+use dokku_core::report::Rows;
+use dokku_core::schema::{check, Prop, Schema};
+use dokku_core::Result;
 use dokku_trigger::{Ctx, ReportDef};
 
-fn true_or_false(key: &str, value: &str) -> Result<()> {
-    if value == "true" || value == "false" {
-        Ok(())
-    } else {
-        Err(Error::fail(format!(
-            "Invalid value for {key}, must be true or false"
-        )))
-    }
-}
-
 /// The properties: only `disable-autocreation` is settable.
-pub static SCHEMA: Schema = Schema {
-    store: crate::ops::PLUGIN,
-    command: "apps",
-    report: ReportSpec {
-        title: "app",
-        prefix: "app",
-        legacy_json_keys: true,
-    },
-    wording: Wording::GO,
-    props: &[Prop::global("disable-autocreation", "false").check(true_or_false)],
-};
+pub static SCHEMA: Schema = Schema::named(
+    "app",
+    &[Prop::global("disable-autocreation", "false").check(check::true_or_false)],
+)
+.stored_as(crate::ops::PLUGIN)
+.command("apps")
+.legacy_json();
 
 /// Where the app lives, how it was deployed and whether it is locked.
 fn app_rows(ctx: &Ctx, app: &str) -> Result<Rows> {

@@ -1,24 +1,13 @@
 //! The builder plugin's properties, declared once: `:set`, `:report` and
 //! the `report` trigger come from this table.
 
-use dokku_core::report::{ReportSpec, Rows};
-use dokku_core::schema::{Keys, Prop, Schema};
-use dokku_core::set::Wording;
-use dokku_core::{Error, Paths, Result};
+use dokku_core::report::Rows;
+use dokku_core::schema::{check, Keys, Prop, Schema};
+use dokku_core::{Paths, Result};
 use dokku_trigger::{Ctx, ReportDef};
 
 /// The plugin's property namespace.
 pub const PLUGIN: &str = "builder";
-
-fn true_or_false(key: &str, value: &str) -> Result<()> {
-    if value == "true" || value == "false" {
-        Ok(())
-    } else {
-        Err(Error::fail(format!(
-            "Invalid value for {key}, must be true or false"
-        )))
-    }
-}
 
 /// `skip-cleanup` defaults to `DOKKU_SKIP_CLEANUP`, then `false`.
 fn skip_cleanup_default() -> String {
@@ -30,23 +19,17 @@ fn skip_cleanup_default() -> String {
 
 /// The properties. `selected` and `build-dir` have no computed key in the
 /// global report.
-pub static SCHEMA: Schema = Schema {
-    store: PLUGIN,
-    command: PLUGIN,
-    report: ReportSpec {
-        title: PLUGIN,
-        prefix: PLUGIN,
-        legacy_json_keys: true,
-    },
-    wording: Wording::GO,
-    props: &[
+pub static SCHEMA: Schema = Schema::named(
+    PLUGIN,
+    &[
         Prop::both("build-dir", "").keys(Keys::ALL.without(Keys::COMPUTED_REPORT)),
         Prop::both("selected", "").keys(Keys::ALL.without(Keys::COMPUTED_REPORT)),
         Prop::both("skip-cleanup", "")
             .default_with(skip_cleanup_default)
-            .check(true_or_false),
+            .check(check::true_or_false),
     ],
-};
+)
+.legacy_json();
 
 fn detected(ctx: &Ctx, app: &str) -> Result<Rows> {
     Ok(vec![(

@@ -12,10 +12,10 @@ pub mod spec;
 pub mod store;
 
 use dokku_core::property::Properties;
-use dokku_core::report::{ReportSpec, Rows};
-use dokku_core::schema::{Prop, Schema};
+use dokku_core::report::Rows;
+use dokku_core::schema::{check, Prop, Schema};
 use dokku_core::set::Wording;
-use dokku_core::{Error, Paths, Result};
+use dokku_core::{Paths, Result};
 use dokku_trigger::deploy::{CheckDeploy, ChecksGetProperty};
 use dokku_trigger::plugin::{cmd, Bare, HelpStyle};
 use dokku_trigger::triggers::Install;
@@ -23,39 +23,29 @@ use dokku_trigger::{Bus, CorePlugin, Ctx, ReportDef};
 
 use commands as c;
 
-fn non_negative(key: &str, value: &str) -> Result<()> {
-    match value.parse::<u64>() {
-        Ok(_) => Ok(()),
-        Err(_) => Err(Error::fail(format!(
-            "Invalid value for {key}, must be a non-negative integer"
-        ))),
-    }
-}
-
 /// The properties: only `wait-to-retire` is reported; the timing ones are
 /// settable per app or globally, `default-wait` globally.
-pub static SCHEMA: Schema = Schema {
-    store: store::PLUGIN,
-    command: "checks",
-    report: ReportSpec {
-        title: "checks",
-        prefix: "checks",
-        legacy_json_keys: false,
-    },
-    wording: Wording::Shell {
-        keys: Some("wait-to-retire"),
-        not_global: "Property cannot be specified globally",
-    },
-    props: &[
-        Prop::both("attempts", "").hidden().check(non_negative),
+pub static SCHEMA: Schema = Schema::named(
+    "checks",
+    &[
+        Prop::both("attempts", "")
+            .hidden()
+            .check(check::non_negative),
         Prop::global("default-wait", "")
             .hidden()
-            .check(non_negative),
-        Prop::both("timeout", "").hidden().check(non_negative),
-        Prop::both("wait", "").hidden().check(non_negative),
-        Prop::both("wait-to-retire", "60").check(non_negative),
+            .check(check::non_negative),
+        Prop::both("timeout", "")
+            .hidden()
+            .check(check::non_negative),
+        Prop::both("wait", "").hidden().check(check::non_negative),
+        Prop::both("wait-to-retire", "60").check(check::non_negative),
     ],
-};
+)
+.stored_as(store::PLUGIN)
+.worded(Wording::Shell {
+    keys: Some("wait-to-retire"),
+    not_global: "Property cannot be specified globally",
+});
 
 /// The report: the properties plus the disabled and skipped lists.
 pub static REPORT: ReportDef = ReportDef::new(&SCHEMA).extra(lists);

@@ -4,9 +4,8 @@
 use std::collections::BTreeMap;
 
 use dokku_core::property::GLOBAL;
-use dokku_core::report::{ReportSpec, Rows};
+use dokku_core::report::Rows;
 use dokku_core::schema::Schema;
-use dokku_core::set::Wording;
 use dokku_core::{Error, Paths, Result};
 use dokku_trigger::{Ctx, ReportDef};
 
@@ -14,17 +13,10 @@ use crate::store;
 
 /// The report's names; options are managed by `docker-options:add` and
 /// friends, not `:set`.
-pub static SCHEMA: Schema = Schema {
-    store: store::PLUGIN,
-    command: "docker-options",
-    report: ReportSpec {
-        title: "docker options",
-        prefix: "docker-options",
-        legacy_json_keys: true,
-    },
-    wording: Wording::GO,
-    props: &[],
-};
+pub static SCHEMA: Schema = Schema::named("docker-options", &[])
+    .stored_as(store::PLUGIN)
+    .reported_as("docker options", "docker-options")
+    .legacy_json();
 
 /// The report: text rows per phase and process scope, JSON with lists.
 pub static REPORT: ReportDef = ReportDef::new(&SCHEMA)

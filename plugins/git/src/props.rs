@@ -1,7 +1,6 @@
 //! The git plugin's properties, declared once, and their computed values.
 
 use dokku_core::property::{Properties, GLOBAL};
-use dokku_core::report::ReportSpec;
 use dokku_core::schema::{Keys, Prop, Schema};
 use dokku_core::set::Wording;
 use dokku_core::Paths;
@@ -22,16 +21,9 @@ const LIMIT: Keys = Keys::ALL.without(Keys::RAW);
 
 /// The properties. `rev-env-var` is reported through its own rule (an
 /// empty stored value counts), `source-image` as the raw app value.
-pub static SCHEMA: Schema = Schema {
-    store: PLUGIN,
-    command: PLUGIN,
-    report: ReportSpec {
-        title: PLUGIN,
-        prefix: PLUGIN,
-        legacy_json_keys: false,
-    },
-    wording: Wording::SHELL,
-    props: &[
+pub static SCHEMA: Schema = Schema::named(
+    PLUGIN,
+    &[
         Prop::both("archive-max-files", "10000").keys(LIMIT),
         Prop::both("archive-max-size", "1073741824").keys(LIMIT),
         Prop::both("deploy-branch", DEFAULT_BRANCH),
@@ -39,7 +31,8 @@ pub static SCHEMA: Schema = Schema {
         Prop::both("rev-env-var", DEFAULT_REV_ENV_VAR).hidden(),
         Prop::both("source-image", "").keys(Keys::RAW),
     ],
-};
+)
+.worded(Wording::SHELL);
 
 fn props(paths: &Paths) -> Properties<'_> {
     Properties::new(paths, PLUGIN)

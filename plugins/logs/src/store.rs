@@ -2,9 +2,7 @@
 //! computed values and the report rows.
 
 use dokku_core::property::{Properties, GLOBAL};
-use dokku_core::report::ReportSpec;
 use dokku_core::schema::{Keys, Prop, Schema};
-use dokku_core::set::Wording;
 use dokku_core::Paths;
 use dokku_trigger::ReportDef;
 
@@ -50,16 +48,9 @@ pub fn computed(paths: &Paths, app: &str, key: &str) -> String {
 const HOST: Keys = Keys::ALL.without(Keys::RAW);
 
 /// The properties.
-pub static SCHEMA: Schema = Schema {
-    store: PLUGIN,
-    command: PLUGIN,
-    report: ReportSpec {
-        title: PLUGIN,
-        prefix: PLUGIN,
-        legacy_json_keys: true,
-    },
-    wording: Wording::GO,
-    props: &[
+pub static SCHEMA: Schema = Schema::named(
+    PLUGIN,
+    &[
         Prop::both("app-label-alias", "com.dokku.app-name").check(validate),
         Prop::both("max-size", "10m").check(validate),
         Prop::both("vector-cron-sink", ""),
@@ -69,7 +60,8 @@ pub static SCHEMA: Schema = Schema {
             .check(validate),
         Prop::both("vector-sink", ""),
     ],
-};
+)
+.legacy_json();
 
 /// The report.
 pub static REPORT: ReportDef = ReportDef::new(&SCHEMA);

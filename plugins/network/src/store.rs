@@ -5,42 +5,25 @@
 //! `IP.<proc>.<index>` and its port in `PORT.<proc>.<index>`; a listener is
 //! `ip:port` of one such container.
 
-use dokku_core::report::ReportSpec;
-use dokku_core::schema::{Prop, Schema};
-use dokku_core::set::Wording;
+use dokku_core::schema::{check, Prop, Schema};
 use dokku_core::{fsutil, Error, Paths, Result};
 
 /// The plugin's name and property namespace.
 pub const PLUGIN: &str = "network";
 
-fn true_or_false(key: &str, value: &str) -> Result<()> {
-    match value {
-        "true" | "false" => Ok(()),
-        _ => Err(Error::fail(format!(
-            "Invalid value for {key}, must be true or false"
-        ))),
-    }
-}
-
 /// The properties.
-pub static SCHEMA: Schema = Schema {
-    store: PLUGIN,
-    command: PLUGIN,
-    report: ReportSpec {
-        title: PLUGIN,
-        prefix: PLUGIN,
-        legacy_json_keys: true,
-    },
-    wording: Wording::GO,
-    props: &[
+pub static SCHEMA: Schema = Schema::named(
+    PLUGIN,
+    &[
         Prop::both("attach-post-create", ""),
         Prop::both("attach-post-deploy", ""),
-        Prop::both("bind-all-interfaces", "false").check(true_or_false),
+        Prop::both("bind-all-interfaces", "false").check(check::true_or_false),
         Prop::both("initial-network", ""),
         Prop::app("static-web-listener"),
         Prop::both("tld", ""),
     ],
-};
+)
+.legacy_json();
 
 /// An app value, else the global one, else the default.
 pub fn computed(paths: &Paths, app: &str, key: &str) -> String {

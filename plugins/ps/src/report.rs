@@ -1,9 +1,8 @@
 //! The ps properties, declared once, and the rows of `ps:report` that come
 //! from the app's containers.
 
-use dokku_core::report::{ReportSpec, Rows};
-use dokku_core::schema::{Keys, Prop, Schema};
-use dokku_core::set::Wording;
+use dokku_core::report::Rows;
+use dokku_core::schema::{check, Keys, Prop, Schema};
 use dokku_core::{Error, Result};
 use dokku_docker::RestartPolicy;
 use dokku_trigger::{Ctx, ReportDef};
@@ -17,47 +16,25 @@ fn restart_policy(_: &str, value: &str) -> Result<()> {
         .map_err(|_| Error::fail("Invalid restart-policy specified"))
 }
 
-fn non_negative(key: &str, value: &str) -> Result<()> {
-    value.parse::<u64>().map(drop).map_err(|_| {
-        Error::fail(format!(
-            "Invalid value for {key}, must be a non-negative integer"
-        ))
-    })
-}
-
-fn true_or_false(key: &str, value: &str) -> Result<()> {
-    match value {
-        "true" | "false" => Ok(()),
-        _ => Err(Error::fail(format!(
-            "Invalid value for {key}, must be true or false"
-        ))),
-    }
-}
-
 /// Per-app start commands are reported raw and "computed" (the same).
 const START_CMD: Keys = Keys::RAW.with(Keys::COMPUTED);
 
 /// The properties. `restore` is reported as `--restore`, with the rows
 /// from the containers.
-pub static SCHEMA: Schema = Schema {
-    store: store::PLUGIN,
-    command: "ps",
-    report: ReportSpec {
-        title: "ps",
-        prefix: "ps",
-        legacy_json_keys: true,
-    },
-    wording: Wording::GO,
-    props: &[
+pub static SCHEMA: Schema = Schema::named(
+    "ps",
+    &[
         Prop::app("dockerfile-start-cmd").keys(START_CMD),
         Prop::both("procfile-path", DEFAULT_PROCFILE_PATH),
         Prop::both("restart-policy", DEFAULT_RESTART_POLICY).check(restart_policy),
-        Prop::app("restore").hidden().check(true_or_false),
-        Prop::both("skip-deploy", "false").check(true_or_false),
+        Prop::app("restore").hidden().check(check::true_or_false),
+        Prop::both("skip-deploy", "false").check(check::true_or_false),
         Prop::app("start-cmd").keys(START_CMD),
-        Prop::both("stop-timeout-seconds", DEFAULT_STOP_TIMEOUT).check(non_negative),
+        Prop::both("stop-timeout-seconds", DEFAULT_STOP_TIMEOUT).check(check::non_negative),
     ],
-};
+)
+.stored_as(store::PLUGIN)
+.legacy_json();
 
 /// Whether the app is deployed and running, its process count and the
 /// status of each container.

@@ -16,10 +16,8 @@ pub mod run;
 pub mod store;
 pub mod tty;
 
-use dokku_core::report::ReportSpec;
-use dokku_core::schema::{Prop, Schema};
+use dokku_core::schema::{check, Prop, Schema};
 use dokku_core::set::Wording;
-use dokku_core::{Error, Result};
 use dokku_trigger::deploy::{
     DeployedAppImageRepo, DeployedAppImageTag, SchedulerAppStatus, SchedulerDeploy,
     SchedulerInspect, SchedulerIsDeployed, SchedulerPostDelete, SchedulerPreRestore,
@@ -31,39 +29,15 @@ use dokku_trigger::{Bus, CorePlugin, ReportDef};
 
 use store::{PLUGIN as NAME, SCHEDULER};
 
-fn true_or_false(key: &str, value: &str) -> Result<()> {
-    match value {
-        "true" | "false" => Ok(()),
-        _ => Err(Error::fail(format!(
-            "Invalid value for {key}, must be true or false"
-        ))),
-    }
-}
-
-fn positive(key: &str, value: &str) -> Result<()> {
-    match value.parse::<usize>() {
-        Ok(n) if n > 0 => Ok(()),
-        _ => Err(Error::fail(format!(
-            "Invalid value for {key}, must be a positive integer"
-        ))),
-    }
-}
-
 /// The properties.
-pub static SCHEMA: Schema = Schema {
-    store: NAME,
-    command: NAME,
-    report: ReportSpec {
-        title: NAME,
-        prefix: NAME,
-        legacy_json_keys: false,
-    },
-    wording: Wording::SHELL,
-    props: &[
-        Prop::both("init-process", "true").check(true_or_false),
-        Prop::both("parallel-schedule-count", "1").check(positive),
+pub static SCHEMA: Schema = Schema::named(
+    NAME,
+    &[
+        Prop::both("init-process", "true").check(check::true_or_false),
+        Prop::both("parallel-schedule-count", "1").check(check::positive),
     ],
-};
+)
+.worded(Wording::SHELL);
 
 /// The report.
 pub static REPORT: ReportDef = ReportDef::new(&SCHEMA);

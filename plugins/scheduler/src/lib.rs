@@ -6,9 +6,7 @@ pub mod commands;
 pub mod install;
 
 use dokku_core::property::GLOBAL;
-use dokku_core::report::ReportSpec;
 use dokku_core::schema::{Prop, Schema};
-use dokku_core::set::Wording;
 use dokku_core::{Paths, Result};
 use dokku_trigger::deploy::{SchedulerDetect, SchedulerPostDelete, SchedulerStop};
 use dokku_trigger::plugin::{cmd, Bare, HelpStyle};
@@ -22,20 +20,14 @@ pub const PLUGIN_NAME: &str = "scheduler";
 pub const DEFAULT_SCHEDULER: &str = "docker-local";
 
 /// The properties.
-pub static SCHEMA: Schema = Schema {
-    store: PLUGIN_NAME,
-    command: PLUGIN_NAME,
-    report: ReportSpec {
-        title: PLUGIN_NAME,
-        prefix: PLUGIN_NAME,
-        legacy_json_keys: true,
-    },
-    wording: Wording::GO,
-    props: &[
+pub static SCHEMA: Schema = Schema::named(
+    PLUGIN_NAME,
+    &[
         Prop::both("selected", DEFAULT_SCHEDULER),
         Prop::both("shell", ""),
     ],
-};
+)
+.legacy_json();
 
 /// The report.
 pub static REPORT: ReportDef = ReportDef::new(&SCHEMA);

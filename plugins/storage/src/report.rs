@@ -2,9 +2,8 @@
 //! plus volume options kept in docker-options) and one key per attachment
 //! field; with `--global`, an inventory of every entry.
 
-use dokku_core::report::{ReportSpec, Rows};
+use dokku_core::report::Rows;
 use dokku_core::schema::Schema;
-use dokku_core::set::Wording;
 use dokku_core::Result;
 use dokku_trigger::triggers::{DockerOptionsVolumes, DEFAULT_PROCESS_TYPE};
 use dokku_trigger::{Ctx, ReportDef};
@@ -15,17 +14,7 @@ use crate::mounts;
 use crate::spec;
 
 /// The report's names; storage has no settable properties.
-pub static SCHEMA: Schema = Schema {
-    store: "storage",
-    command: "storage",
-    report: ReportSpec {
-        title: "storage",
-        prefix: "storage",
-        legacy_json_keys: true,
-    },
-    wording: Wording::GO,
-    props: &[],
-};
+pub static SCHEMA: Schema = Schema::named("storage", &[]).legacy_json();
 
 /// The report: per app its mounts and attachments, with `--global` the
 /// inventory of entries.

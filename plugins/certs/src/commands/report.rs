@@ -1,25 +1,14 @@
 //! `certs:report [<app>] [--format stdout|json] [--<flag>]`.
 
-use dokku_core::report::{ReportSpec, Rows};
+use dokku_core::report::Rows;
 use dokku_core::schema::Schema;
-use dokku_core::set::Wording;
 use dokku_core::Result;
 use dokku_trigger::{Ctx, ReportDef};
 
 use crate::{openssl, store};
 
 /// The report's names; it has no settable properties.
-pub static SCHEMA: Schema = Schema {
-    store: "certs",
-    command: "certs",
-    report: ReportSpec {
-        title: "ssl",
-        prefix: "ssl",
-        legacy_json_keys: false,
-    },
-    wording: Wording::GO,
-    props: &[],
-};
+pub static SCHEMA: Schema = Schema::named("certs", &[]).reported_as("ssl", "ssl");
 
 /// One app's rows.
 fn rows(ctx: &Ctx, app: &str) -> Result<Rows> {

@@ -1,25 +1,14 @@
 //! `domains:report [<app>|--global] [--format stdout|json] [--<flag>]`.
 
-use dokku_core::report::{ReportSpec, Rows};
+use dokku_core::report::Rows;
 use dokku_core::schema::Schema;
-use dokku_core::set::Wording;
 use dokku_core::Result;
 use dokku_trigger::{Ctx, ReportDef};
 
 use crate::store;
 
 /// The report's names; it has no settable properties.
-pub static SCHEMA: Schema = Schema {
-    store: "domains",
-    command: "domains",
-    report: ReportSpec {
-        title: "domains",
-        prefix: "domains",
-        legacy_json_keys: false,
-    },
-    wording: Wording::GO,
-    props: &[],
-};
+pub static SCHEMA: Schema = Schema::named("domains", &[]);
 
 fn global_rows(ctx: &Ctx) -> Result<Rows> {
     let global = store::global(&ctx.paths);

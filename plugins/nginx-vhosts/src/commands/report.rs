@@ -1,7 +1,7 @@
 //! `nginx:report [<app>|--global] [--format stdout|json] [--<flag>]`, and
 //! the nginx properties, declared once.
 
-use dokku_core::report::{ReportSpec, Rows};
+use dokku_core::report::Rows;
 use dokku_core::schema::{Keys, Prop, Schema};
 use dokku_core::set::Wording;
 use dokku_core::{Error, Result};
@@ -52,19 +52,9 @@ macro_rules! nginx_props {
 }
 
 /// The properties, sorted by key.
-pub static SCHEMA: Schema = Schema {
-    store: STORE,
-    command: "nginx",
-    report: ReportSpec {
-        title: "nginx",
-        prefix: "nginx",
-        legacy_json_keys: false,
-    },
-    wording: Wording::Shell {
-        keys: None,
-        not_global: "The key '{key}' cannot be set globally",
-    },
-    props: nginx_props![
+pub static SCHEMA: Schema = Schema::named(
+    "nginx",
+    nginx_props![
         "access-log-format",
         "access-log-path",
         "bind-address-ipv4",
@@ -97,7 +87,12 @@ pub static SCHEMA: Schema = Schema {
         "x-forwarded-proto-value",
         "x-forwarded-ssl",
     ],
-};
+)
+.stored_as(STORE)
+.worded(Wording::Shell {
+    keys: None,
+    not_global: "The key '{key}' cannot be set globally",
+});
 
 /// The computed values and the last visit.
 fn computed(ctx: &Ctx, app: &str) -> Result<Rows> {

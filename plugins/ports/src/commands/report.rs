@@ -2,26 +2,15 @@
 //! `--ports-map-json` and `--ports-map-detected-json` flags print the
 //! mappings as a JSON array.
 
-use dokku_core::report::{ReportSpec, Rows};
+use dokku_core::report::Rows;
 use dokku_core::schema::Schema;
-use dokku_core::set::Wording;
 use dokku_core::{apps, Error, Result};
 use dokku_trigger::{Ctx, ReportDef};
 
 use crate::{portmap, store};
 
 /// The report's names; it has no settable properties.
-pub static SCHEMA: Schema = Schema {
-    store: "ports",
-    command: "ports",
-    report: ReportSpec {
-        title: "ports",
-        prefix: "ports",
-        legacy_json_keys: true,
-    },
-    wording: Wording::GO,
-    props: &[],
-};
+pub static SCHEMA: Schema = Schema::named("ports", &[]).legacy_json();
 
 /// One app's rows.
 fn rows(ctx: &Ctx, app: &str) -> Result<Rows> {

@@ -1,39 +1,23 @@
 //! `proxy:report [<app>|--global] [--format stdout|json] [--<flag>]`, and
 //! the proxy properties, declared once.
 
-use dokku_core::report::{ReportSpec, Rows};
-use dokku_core::schema::{Prop, Schema};
-use dokku_core::set::Wording;
-use dokku_core::{Error, Result};
+use dokku_core::report::Rows;
+use dokku_core::schema::{check, Prop, Schema};
+use dokku_core::Result;
 use dokku_trigger::{Ctx, ReportDef};
 
 use crate::store::{self, DEFAULT_TYPE, PLUGIN};
 
-fn port(key: &str, value: &str) -> Result<()> {
-    match value.parse::<u16>() {
-        Ok(p) if p > 0 => Ok(()),
-        _ => Err(Error::fail(format!(
-            "Invalid value for {key}, must be a port number"
-        ))),
-    }
-}
-
 /// The properties. `disabled` is written by `proxy:disable|enable`.
-pub static SCHEMA: Schema = Schema {
-    store: PLUGIN,
-    command: PLUGIN,
-    report: ReportSpec {
-        title: PLUGIN,
-        prefix: PLUGIN,
-        legacy_json_keys: true,
-    },
-    wording: Wording::GO,
-    props: &[
-        Prop::both("proxy-port", "").check(port),
-        Prop::both("proxy-ssl-port", "").check(port),
+pub static SCHEMA: Schema = Schema::named(
+    PLUGIN,
+    &[
+        Prop::both("proxy-port", "").check(check::port),
+        Prop::both("proxy-ssl-port", "").check(check::port),
         Prop::both("type", DEFAULT_TYPE),
     ],
-};
+)
+.legacy_json();
 
 /// Whether the proxy is enabled, and the `disabled` property.
 fn state(ctx: &Ctx, app: &str) -> Result<Rows> {
