@@ -153,7 +153,7 @@ mod tests {
 
     fn setup() -> (tempfile::TempDir, Paths) {
         let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::for_roots(&d.path().join("home"), &d.path().join("lib"));
+        let paths = Paths::under(d.path());
         std::fs::create_dir_all(paths.app_dir("app")).expect("app dir");
         (d, paths)
     }

@@ -87,7 +87,13 @@ impl Paths {
         }
     }
 
-    /// All paths rooted under two directories, for tests.
+    /// A scratch installation under `dir`: `dir/home` and `dir/lib` (tests).
+    pub fn under(dir: &Path) -> Self {
+        Self::for_roots(&dir.join("home"), &dir.join("lib"))
+    }
+
+    /// All paths rooted under two directories (tests), logs under
+    /// `lib_root/logs`.
     pub fn for_roots(dokku_root: &Path, lib_root: &Path) -> Self {
         let mut m = HashMap::new();
         m.insert("DOKKU_ROOT".to_string(), dokku_root.display().to_string());

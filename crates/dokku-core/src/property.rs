@@ -171,7 +171,7 @@ mod tests {
     #[test]
     fn write_get_delete_on_dokku_layout() {
         let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::for_roots(&d.path().join("home"), &d.path().join("lib"));
+        let paths = Paths::under(d.path());
         let p = Properties::new(&paths, "git");
         assert_eq!(p.get("app", "deploy-branch").expect("get"), None);
         p.write("app", "deploy-branch", "main").expect("write");
@@ -191,7 +191,7 @@ mod tests {
     #[test]
     fn traversal_in_keys_is_refused() {
         let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::for_roots(&d.path().join("home"), &d.path().join("lib"));
+        let paths = Paths::under(d.path());
         let p = Properties::new(&paths, "git");
         assert!(p.write("..", "x", "v").is_err());
         assert!(p.write("app", "../x", "v").is_err());

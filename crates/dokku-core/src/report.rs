@@ -397,7 +397,7 @@ mod tests {
 
     fn source_run(a: &[&str], strict: bool) -> (Result<()>, String, String) {
         let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::for_roots(&d.path().join("home"), &d.path().join("lib"));
+        let paths = Paths::under(d.path());
         std::fs::create_dir_all(paths.app_dir("web")).expect("app");
         let (out, cap) = Output::captured(false);
         let app_rows = |_: &str| Ok(rows());

@@ -375,7 +375,7 @@ mod tests {
     #[test]
     fn computed_falls_back_app_global_default() {
         let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::for_roots(&d.path().join("home"), &d.path().join("lib"));
+        let paths = Paths::under(d.path());
         assert_eq!(SCHEMA.computed(&paths, "web", "wait-to-retire"), "60");
         SCHEMA
             .store(&paths)
@@ -394,7 +394,7 @@ mod tests {
     #[test]
     fn rows_follow_the_declared_keys() {
         let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::for_roots(&d.path().join("home"), &d.path().join("lib"));
+        let paths = Paths::under(d.path());
         let keys: Vec<String> = SCHEMA
             .app_rows(&paths, "web")
             .into_iter()

@@ -189,7 +189,7 @@ mod tests {
 
     fn run_with(wording: Wording<'static>, argv: &[&str]) -> Result<String> {
         let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::for_roots(&d.path().join("home"), &d.path().join("lib"));
+        let paths = Paths::under(d.path());
         std::fs::create_dir_all(paths.app_dir("web")).expect("app dir");
         let (out, cap) = Output::captured(false);
         let argv: Vec<String> = argv.iter().map(|s| s.to_string()).collect();

@@ -130,6 +130,14 @@ impl ReportDef {
         Ok(())
     }
 
+    /// The text report of one app in a bare context over `paths` (no
+    /// trigger handlers): for unit tests of a plugin's report layout.
+    pub fn text(&self, paths: &dokku_core::Paths, app: &str) -> Result<String> {
+        let (out, cap) = dokku_output::Output::captured(false);
+        self.render_app(&Ctx::bare(paths.clone(), out), app)?;
+        Ok(cap.stdout())
+    }
+
     /// Answer the `report` trigger for `plugin` with this report.
     pub fn register(&'static self, bus: &mut Bus, plugin: &'static str) {
         bus.on::<Report, _>(plugin, move |ctx, t: &Report| self.render_app(ctx, &t.app));

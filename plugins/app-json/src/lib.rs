@@ -92,21 +92,15 @@ fn register(bus: &mut Bus) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use dokku_core::Paths;
-    use dokku_output::Output;
 
     #[test]
     fn report_layout() {
         let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::for_roots(&d.path().join("home"), &d.path().join("lib"));
-        dokku_core::property::Properties::new(&paths, props::PLUGIN)
-            .write("app", "appjson-path", "app2.json")
+        let paths = dokku_core::Paths::under(d.path());
+        let set = props::SCHEMA.store(&paths);
+        set.write("app", "appjson-path", "app2.json")
             .expect("write");
-        let (out, cap) = Output::captured(false);
-        props::REPORT
-            .render_app(&Ctx::bare(paths, out), "app")
-            .expect("report");
-        insta::assert_snapshot!(cap.stdout(), @r"
+        insta::assert_snapshot!(props::REPORT.text(&paths, "app").expect("report"), @r"
         =====> app app-json information
                App json appjson path:          app2.json
                App json computed appjson path: app2.json

@@ -29,23 +29,15 @@ fn detect(ctx: &Ctx, app: &str, dir: &Path) -> Result<bool> {
 mod tests {
     use super::*;
     use dokku_core::Paths;
-    use dokku_output::Output;
 
     #[test]
     fn report_layout() {
         let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::for_roots(&d.path().join("home"), &d.path().join("lib"));
-        dokku_core::property::Properties::new(&paths, props::PLUGIN)
-            .write("app", "dockerfile-path", "Dockerfile2")
+        let paths = Paths::under(d.path());
+        let set = props::SCHEMA.store(&paths);
+        set.write("app", "dockerfile-path", "Dockerfile2")
             .expect("write");
-        let (out, cap) = Output::captured(false);
-        dokku_core::report::render_text(
-            &props::SCHEMA.report,
-            "app",
-            &props::SCHEMA.app_rows(&paths, "app"),
-            &out,
-        );
-        insta::assert_snapshot!(cap.stdout(), @r"
+        insta::assert_snapshot!(props::REPORT.text(&paths, "app").expect("report"), @r"
         =====> app builder-dockerfile information
                Builder dockerfile computed dockerfile path: Dockerfile2
                Builder dockerfile dockerfile path:          Dockerfile2

@@ -79,18 +79,14 @@ mod tests {
     use super::*;
     use dokku_core::property::GLOBAL;
     use dokku_core::Paths;
-    use dokku_output::Output;
 
     #[test]
     fn report_layout() {
         let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::for_roots(&d.path().join("home"), &d.path().join("lib"));
+        let paths = Paths::under(d.path());
         props::write(&paths, "app", "selected", "dockerfile").expect("write");
         props::write(&paths, GLOBAL, "build-dir", "sub").expect("write");
-        let (out, cap) = Output::captured(false);
-        let ctx = Ctx::bare(paths, out);
-        props::REPORT.render_app(&ctx, "app").expect("report");
-        insta::assert_snapshot!(cap.stdout(), @r"
+        insta::assert_snapshot!(props::REPORT.text(&paths, "app").expect("report"), @r"
         =====> app builder information
                Builder build dir:             
                Builder computed build dir:    sub

@@ -137,18 +137,13 @@ fn lists(ctx: &Ctx, app: &str) -> Result<Rows> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use dokku_output::Output;
 
     #[test]
     fn report_layout() {
         let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::for_roots(&d.path().join("home"), &d.path().join("lib"));
+        let paths = Paths::under(d.path());
         store::update(&paths, "app", |d, s| (d.with(None), s)).expect("update");
-        let (out, cap) = Output::captured(false);
-        REPORT
-            .render_app(&Ctx::bare(paths, out), "app")
-            .expect("report");
-        insta::assert_snapshot!(cap.stdout(), @r#"
+        insta::assert_snapshot!(REPORT.text(&paths, "app").expect("report"), @r#"
             =====> app checks information
                    Checks computed wait to retire: 60
                    Checks disabled list:           _all_

@@ -69,12 +69,11 @@ pub static REPORT: ReportDef = ReportDef::new(&SCHEMA);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use dokku_output::Output;
 
     #[test]
     fn computed_values_and_report() {
         let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::for_roots(&d.path().join("home"), &d.path().join("lib"));
+        let paths = Paths::under(d.path());
         let p = Properties::new(&paths, PLUGIN);
         assert_eq!(computed(&paths, "app", "max-size"), "10m");
         p.write(GLOBAL, "max-size", "20m").expect("write");
@@ -83,11 +82,7 @@ mod tests {
         assert_eq!(computed(&paths, "app", "max-size"), "unlimited");
         p.write("app", "vector-sink", "console://?encoding[codec]=json")
             .expect("write");
-        let (out, cap) = Output::captured(false);
-        REPORT
-            .render_app(&dokku_trigger::Ctx::bare(paths, out), "app")
-            .expect("report");
-        insta::assert_snapshot!(cap.stdout(), @r#"
+        insta::assert_snapshot!(REPORT.text(&paths, "app").expect("report"), @r#"
         =====> app logs information
                Logs app label alias:           
                Logs computed app label alias:  com.dokku.app-name

@@ -114,7 +114,7 @@ mod tests {
     #[test]
     fn layout_matches_dokku() {
         let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::for_roots(&d.path().join("home"), &d.path().join("lib"));
+        let paths = Paths::under(d.path());
         let core = [
             ("apps", "dokku core apps plugin"),
             ("config", "dokku core config plugin"),
@@ -159,7 +159,7 @@ mod tests {
     #[test]
     fn community_directory_is_left_alone() {
         let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::for_roots(&d.path().join("home"), &d.path().join("lib"));
+        let paths = Paths::under(d.path());
         let own = paths.plugin_available.join("apps");
         fs::create_dir_all(&own).expect("mkdir");
         fs::write(own.join("plugin.toml"), "mine").expect("write");

@@ -135,20 +135,15 @@ mod tests {
     use super::*;
     use dokku_core::property::Properties;
     use dokku_core::Paths;
-    use dokku_output::Output;
 
     #[test]
     fn report_and_help_layout() {
         let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::for_roots(&d.path().join("home"), &d.path().join("lib"));
+        let paths = Paths::under(d.path());
         Properties::new(&paths, NAME)
             .write("app", "init-process", "false")
             .expect("write");
-        let (out, cap) = Output::captured(false);
-        REPORT
-            .render_app(&dokku_trigger::Ctx::bare(paths, out), "app")
-            .expect("report");
-        insta::assert_snapshot!(cap.stdout(), @r#"
+        insta::assert_snapshot!(REPORT.text(&paths, "app").expect("report"), @r#"
             =====> app scheduler-docker-local information
                    Scheduler docker local computed init process:            false
                    Scheduler docker local computed parallel schedule count: 1

@@ -156,7 +156,7 @@ mod tests {
     #[test]
     fn records_round_trip_in_dokku_files() {
         let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::for_roots(&d.path().join("home"), &d.path().join("lib"));
+        let paths = Paths::under(d.path());
         std::fs::create_dir_all(paths.app_dir("a")).expect("mkdir");
         let r = Record {
             container_id: "abc".into(),

@@ -95,23 +95,18 @@ pub fn selected(paths: &Paths, app: &str) -> Result<String> {
 mod tests {
     use super::*;
     use dokku_core::property::Properties;
-    use dokku_output::Output;
 
     #[test]
     fn selection_falls_back_to_global_then_docker_local() {
         let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::for_roots(&d.path().join("home"), &d.path().join("lib"));
+        let paths = Paths::under(d.path());
         assert_eq!(selected(&paths, "app").expect("sel"), "docker-local");
         let props = Properties::new(&paths, PLUGIN_NAME);
         props.write(GLOBAL, "selected", "null").expect("write");
         assert_eq!(selected(&paths, "app").expect("sel"), "null");
         props.write("app", "selected", "k3s").expect("write");
         assert_eq!(selected(&paths, "app").expect("sel"), "k3s");
-        let (out, cap) = Output::captured(false);
-        REPORT
-            .render_app(&dokku_trigger::Ctx::bare(paths, out), "app")
-            .expect("report");
-        insta::assert_snapshot!(cap.stdout(), @r#"
+        insta::assert_snapshot!(REPORT.text(&paths, "app").expect("report"), @r#"
             =====> app scheduler information
                    Scheduler computed selected:   k3s
                    Scheduler computed shell:      

@@ -187,7 +187,7 @@ mod tests {
     #[test]
     fn entries_round_trip_on_dokku_layout() {
         let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::for_roots(&d.path().join("home"), &d.path().join("lib"));
+        let paths = Paths::under(d.path());
         let (out, _cap) = dokku_output::Output::captured(false);
         let e = Entry {
             name: "node-js-data".into(),
