@@ -1,0 +1,139 @@
+//! Triggers called from outside (`dokku plugin:trigger`, as bash plugins'
+//! `plugn trigger` reach them): what they print, change and fire.
+
+use std::fs;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use crate::harness::Env;
+
+/// A community plugin named `spy` answering `triggers` by appending
+/// `name|arg|arg|` to a log; returns the log's path.
+fn spy(e: &Env, triggers: &[&str]) -> PathBuf {
+    let dir = e.lib().join("plugins/enabled/spy");
+    fs::create_dir_all(&dir).expect("mkdir spy");
+    let log = e.lib().join("spy.log");
+    for t in triggers {
+        let exe = dir.join(t);
+        fs::write(
+            &exe,
+            format!(
+                "#!/usr/bin/env bash\nprintf '%s|' \"{t}\" \"$@\" >> \"{}\"\n",
+                log.display()
+            ),
+        )
+        .expect("write spy");
+        fs::set_permissions(&exe, fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    log
+}
+
+/// What the spy logged since last asked.
+fn take(log: &Path) -> String {
+    let s = fs::read_to_string(log).unwrap_or_default();
+    let _ = fs::remove_file(log);
+    s
+}
+
+/// A self-signed certificate and its key in `dir`, as PEM files.
+fn self_signed(dir: &Path) -> (String, String) {
+    let crt = dir.join("site.crt");
+    let key = dir.join("site.key");
+    let out = std::process::Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30",
+        ])
+        .args(["-subj", "/CN=app.example.com"])
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&crt)
+        .output()
+        .expect("openssl");
+    assert!(out.status.success(), "{out:?}");
+    (crt.display().to_string(), key.display().to_string())
+}
+
+fn mode(p: &Path) -> u32 {
+    fs::metadata(p).expect("metadata").permissions().mode() & 0o777
+}
+
+#[test]
+fn certs_set_and_remove_install_the_pair_and_fire_the_updates() {
+    let e = Env::new();
+    e.create_app("app");
+    let log = spy(
+        &e,
+        &[
+            "post-certs-update",
+            "post-certs-remove",
+            "post-domains-update",
+        ],
+    );
+    let work = tempfile::tempdir().expect("tempdir");
+    let (crt, key) = self_signed(work.path());
+
+    let r = e.run(&["plugin:trigger", "certs-set", "app", &crt, &key]);
+    assert_eq!((r.ok(), r.stderr.as_str()), ("", ""));
+    let tls = e.root().join("app/tls");
+    assert_eq!(
+        fs::read(tls.join("server.crt")).expect("crt"),
+        fs::read(&crt).expect("crt")
+    );
+    assert_eq!(
+        fs::read(tls.join("server.key")).expect("key"),
+        fs::read(&key).expect("key")
+    );
+    assert_eq!(
+        (
+            mode(&tls),
+            mode(&tls.join("server.crt")),
+            mode(&tls.join("server.key"))
+        ),
+        (0o750, 0o640, 0o640)
+    );
+    assert_eq!(
+        take(&log),
+        "post-certs-update|app|post-domains-update|app||"
+    );
+    assert_eq!(
+        e.run(&["certs:report", "app", "--ssl-enabled"]).ok(),
+        "true\n"
+    );
+
+    let r = e.run(&["plugin:trigger", "certs-remove", "app"]);
+    assert_eq!((r.ok(), r.stderr.as_str()), ("", ""));
+    assert!(!tls.exists());
+    assert_eq!(
+        take(&log),
+        "post-certs-remove|app|post-domains-update|app||"
+    );
+
+    // Nothing left to remove, or nothing to install: Dokku's words, and no
+    // trigger fired.
+    let r = e.run(&["plugin:trigger", "certs-remove", "app"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr.as_str()),
+        (
+            1,
+            "",
+            " !     An app-specific SSL endpoint is not defined\n"
+        )
+    );
+    let missing = work.path().join("missing.crt").display().to_string();
+    let r = e.run(&["plugin:trigger", "certs-set", "app", &missing, &key]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (
+            1,
+            " !     CRT file specified not found, please check file paths\n"
+        )
+    );
+    let r = e.run(&["plugin:trigger", "certs-set", "app", &crt]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (1, " !     Both CRT and KEY file paths are required\n")
+    );
+    assert!(!tls.exists());
+    assert_eq!(take(&log), "");
+}
