@@ -137,3 +137,28 @@ fn certs_set_and_remove_install_the_pair_and_fire_the_updates() {
     assert!(!tls.exists());
     assert_eq!(take(&log), "");
 }
+
+#[test]
+fn builder_detect_answers_the_selected_builder_first() {
+    let e = Env::new();
+    e.create_app("app");
+    let src = tempfile::tempdir().expect("tempdir");
+    let dir = src.path().display().to_string();
+    let detect = |e: &Env| e.run(&["plugin:trigger", "builder-detect", "app", &dir]);
+    assert_eq!(
+        detect(&e).ok(),
+        "",
+        "nothing selected, nothing in the source"
+    );
+    fs::write(src.path().join("Dockerfile"), "FROM scratch\n").expect("Dockerfile");
+    assert_eq!(detect(&e).ok(), "dockerfile\n");
+
+    e.run(&["builder:set", "--global", "selected", "pack"]).ok();
+    assert_eq!(detect(&e).ok(), "pack\ndockerfile\n");
+    e.run(&["builder:set", "app", "selected", "herokuish"]).ok();
+    assert_eq!(detect(&e).ok(), "herokuish\ndockerfile\n", "the app's wins");
+    e.run(&["builder:set", "app", "selected"]).ok();
+    e.run(&["builder:set", "--global", "selected"]).ok();
+    fs::remove_file(src.path().join("Dockerfile")).expect("rm");
+    assert_eq!(detect(&e).ok(), "");
+}
