@@ -10,7 +10,8 @@ use dokku_trigger::deploy::{
     PsCurrentScale, PsGetProperty, PsSetScale, ReleaseAndDeploy, Scale,
 };
 use dokku_trigger::triggers::{
-    AppRebuild, AppRestart, PostAppCloneSetup, PostAppRenameSetup, PostCreate, PostDelete,
+    AppRebuild, AppRestart, ContainerArgs, DockerArgsProcessDeploy, PostAppCloneSetup,
+    PostAppRenameSetup, PostCreate, PostDelete,
 };
 use dokku_trigger::{Bus, Ctx};
 
@@ -66,6 +67,14 @@ pub fn register(bus: &mut Bus) {
             t.clear_existing,
             false,
         )
+    });
+    // Deployed containers restart under the computed restart policy.
+    bus.on::<DockerArgsProcessDeploy, _>(p, |ctx, t: &DockerArgsProcessDeploy| {
+        let policy = store::property(&ctx.paths, &t.app, "restart-policy");
+        Ok(ContainerArgs {
+            options: vec![format!("--restart={policy}")],
+            ..Default::default()
+        })
     });
     bus.on::<PsGetProperty, _>(p, |ctx, t: &PsGetProperty| {
         Ok(store::property(&ctx.paths, &t.app, &t.property))

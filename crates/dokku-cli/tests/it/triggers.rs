@@ -162,3 +162,40 @@ fn builder_detect_answers_the_selected_builder_first() {
     fs::remove_file(src.path().join("Dockerfile")).expect("rm");
     assert_eq!(detect(&e).ok(), "");
 }
+
+#[test]
+fn deploy_args_carry_log_rotation_and_restart_policy() {
+    let e = Env::new();
+    e.create_app("app");
+    let args = |e: &Env, stdin: &[u8]| {
+        e.run_stdin(
+            &[
+                "plugin:trigger",
+                "docker-args-process-deploy",
+                "app",
+                "herokuish",
+                "latest",
+                "web",
+                "1",
+            ],
+            stdin,
+        )
+    };
+    // What was piped in comes back first.
+    assert_eq!(
+        args(&e, b"--from-caller").ok(),
+        "--from-caller --log-opt max-size=10m --restart=on-failure:10"
+    );
+    e.run(&["docker-options:add", "app", "deploy", "--ulimit nofile=12"])
+        .ok();
+    e.run(&["logs:set", "--global", "max-size", "20m"]).ok();
+    e.run(&["ps:set", "--global", "restart-policy", "unless-stopped"])
+        .ok();
+    assert_eq!(
+        args(&e, b"").ok(),
+        " --ulimit nofile=12 --log-opt max-size=20m --restart=unless-stopped"
+    );
+    e.run(&["logs:set", "app", "max-size", "unlimited"]).ok();
+    e.run(&["ps:set", "app", "restart-policy", "always"]).ok();
+    assert_eq!(args(&e, b"").ok(), " --ulimit nofile=12 --restart=always");
+}
