@@ -199,3 +199,44 @@ fn deploy_args_carry_log_rotation_and_restart_policy() {
     e.run(&["ps:set", "app", "restart-policy", "always"]).ok();
     assert_eq!(args(&e, b"").ok(), " --ulimit nofile=12 --restart=always");
 }
+
+#[test]
+fn procfile_commands_are_interpolated_from_the_app_env() {
+    let e = Env::new();
+    e.create_app("app");
+    let procfile = e.lib().join("data/ps/app/Procfile");
+    fs::create_dir_all(procfile.parent().expect("parent")).expect("mkdir");
+    fs::write(
+        &procfile,
+        "web: serve --port $PORT --name ${NAME} --region $REGION --none $MISSING$\nworker: work $$ ${}\n",
+    )
+    .expect("Procfile");
+    e.run(&[
+        "config:set",
+        "--global",
+        "--no-restart",
+        "NAME=global",
+        "REGION=eu",
+    ])
+    .ok();
+    e.run(&["config:set", "--no-restart", "app", "NAME=app", "PORT=1234"])
+        .ok();
+    let get = |args: &[&str]| {
+        let mut v = vec!["plugin:trigger", "procfile-get-command", "app"];
+        v.extend_from_slice(args);
+        e.run(&v)
+    };
+    assert_eq!(
+        get(&["web", "3000"]).ok(),
+        "serve --port 3000 --name app --region eu --none $\n"
+    );
+    for port in [&["web"][..], &["web", ""], &["web", "http"]] {
+        assert_eq!(
+            get(port).ok(),
+            "serve --port 5000 --name app --region eu --none $\n",
+            "{port:?}"
+        );
+    }
+    assert_eq!(get(&["worker", "80"]).ok(), "work  \n");
+    assert_eq!(get(&["release", "80"]).ok(), "");
+}
