@@ -240,3 +240,36 @@ fn procfile_commands_are_interpolated_from_the_app_env() {
     assert_eq!(get(&["worker", "80"]).ok(), "work  \n");
     assert_eq!(get(&["release", "80"]).ok(), "");
 }
+
+#[test]
+fn certificates_add_and_remove_the_https_mapping() {
+    let e = Env::new();
+    e.create_app("app");
+    e.create_app("tls");
+    let work = tempfile::tempdir().expect("tempdir");
+    let (crt, key) = self_signed(work.path());
+    let map = |app: &str| {
+        e.run(&["ports:report", app, "--ports-map"])
+            .ok()
+            .to_string()
+    };
+
+    e.run(&["ports:add", "app", "http:8080:3000"]).ok();
+    e.run(&["plugin:trigger", "certs-set", "app", &crt, &key])
+        .ok();
+    assert_eq!(map("app"), "http:80:5000 http:8080:3000 https:443:5000\n");
+    e.run(&["certs:add", "app", &crt, &key]).ok();
+    assert_eq!(map("app"), "http:80:5000 http:8080:3000 https:443:5000\n");
+    e.run(&["plugin:trigger", "post-certs-remove", "app"]).ok();
+    assert_eq!(map("app"), "http:80:5000 http:8080:3000\n");
+    e.run(&["plugin:trigger", "post-certs-update", "app"]).ok();
+    assert_eq!(map("app"), "http:80:5000 http:8080:3000 https:443:5000\n");
+    e.run(&["certs:remove", "app"]).ok();
+    assert_eq!(map("app"), "http:80:5000 http:8080:3000\n");
+
+    // An app terminating TLS itself keeps its own https:443 mapping.
+    e.run(&["ports:set", "tls", "http:80:80", "https:443:443"])
+        .ok();
+    e.run(&["certs:add", "tls", &crt, &key]).ok();
+    assert_eq!(map("tls"), "http:80:80 https:443:443\n");
+}
