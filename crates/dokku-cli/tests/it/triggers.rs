@@ -273,3 +273,53 @@ fn certificates_add_and_remove_the_https_mapping() {
     e.run(&["certs:add", "tls", &crt, &key]).ok();
     assert_eq!(map("tls"), "http:80:80 https:443:443\n");
 }
+
+#[test]
+fn config_import_reads_a_file_or_stdin() {
+    let e = Env::new();
+    e.create_app("app");
+    let work = tempfile::tempdir().expect("tempdir");
+    let file = work.path().join("env");
+    fs::write(&file, "A=from-file\nexport B='two words'\n").expect("env file");
+    let path = file.display().to_string();
+    let r = e.run_stdin(
+        &["config:import", "--no-restart", "app", &path],
+        b"C=stdin\n",
+    );
+    assert_eq!(
+        r.ok(),
+        "-----> Setting config vars\n       A:  from-file\n       B:  two words\n"
+    );
+    let r = e.run_stdin(&["config:import", "--no-restart", "app", "-"], b"C=stdin\n");
+    assert_eq!(r.ok(), "-----> Setting config vars\n       C:  stdin\n");
+    fs::write(&file, "{\"G\":\"g\"}").expect("json file");
+    e.run(&["config:import", "--format", "json", "--global", &path])
+        .ok();
+    assert_eq!(e.run(&["config:get", "--global", "G"]).ok(), "g\n");
+    assert_eq!(e.run(&["config:keys", "app"]).ok(), "A\nB\nC\n");
+
+    let before = e.state();
+    let missing = work.path().join("missing").display().to_string();
+    let r = e.run(&["config:import", "app", &missing]);
+    assert_eq!(
+        (r.code, r.stdout.as_str(), r.stderr),
+        (
+            1,
+            "",
+            format!(" !     open {missing}: no such file or directory\n")
+        )
+    );
+    let r = e.run(&["config:import", "app", &path, "extra", "more"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (1, " !     Unexpected argument(s): [extra more]\n")
+    );
+    assert_eq!(before, e.state());
+
+    // `dokku config --help` is the config help page.
+    let help = e.run(&["config", "--help"]);
+    assert_eq!(help.ok(), e.run(&["config:help"]).ok());
+    assert!(help.stdout.starts_with(
+        "Usage: dokku config[:COMMAND]\n\nManage global and app-specific config vars\n"
+    ));
+}
