@@ -327,7 +327,15 @@ impl Bus {
     /// Run a trigger by name with string arguments, printing what handlers
     /// answer: `plugin:trigger` and `plugn trigger`.
     pub fn run_raw(&self, ctx: &Ctx, name: &str, args: &[String]) -> Result<()> {
-        for step in self.steps(ctx, name) {
+        let steps = self.steps(ctx, name);
+        // Dokku's `docker-args-*` handlers pass on what the caller piped in
+        // before their own flags; the first subscriber reads it all, so it
+        // comes out once, ahead of every answer. An external first
+        // subscriber reads it itself.
+        if name.starts_with("docker-args-") && matches!(steps.first(), Some(Step::Internal(_))) {
+            ctx.out.write_out_bytes(&read_piped_stdin());
+        }
+        for step in steps {
             match step {
                 Step::Internal(e) => {
                     let s = (e.raw)(ctx, args)?;
@@ -340,6 +348,18 @@ impl Bus {
         }
         Ok(())
     }
+}
+
+/// Everything on stdin, unless it is a terminal (nothing was piped in).
+fn read_piped_stdin() -> Vec<u8> {
+    use std::io::{IsTerminal, Read};
+    let stdin = std::io::stdin();
+    let mut data = Vec::new();
+    if !stdin.is_terminal() {
+        // An unreadable stdin is an empty one.
+        let _ = stdin.lock().read_to_end(&mut data);
+    }
+    data
 }
 
 #[cfg(test)]

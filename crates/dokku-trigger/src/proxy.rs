@@ -142,6 +142,18 @@ trigger!(
     /// After a certificate was removed.
     PostCertsRemove = "post-certs-remove", Notify -> () { app }
 );
+trigger!(
+    /// Install the PEM certificate and key found at two paths onto an app,
+    /// as `certs:add` does, then tell `post-certs-update` and
+    /// `post-domains-update` (answered by certs).
+    CertsSet = "certs-set", Notify -> () { app, crt_file, key_file }
+);
+trigger!(
+    /// Remove an app's own certificate, as `certs:remove` does, then tell
+    /// `post-certs-remove` and `post-domains-update`; fails when the app has
+    /// none (answered by certs).
+    CertsRemove = "certs-remove", Notify -> () { app }
+);
 
 // ---- nginx ----
 

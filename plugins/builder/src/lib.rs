@@ -7,7 +7,7 @@ pub mod install;
 pub mod props;
 
 use dokku_core::{Error, Result};
-use dokku_trigger::deploy::{BuilderGetProperty, CorePostExtract, PreReceiveApp};
+use dokku_trigger::deploy::{BuilderDetect, BuilderGetProperty, CorePostExtract, PreReceiveApp};
 use dokku_trigger::plugin::Command;
 use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::{Bus, CorePlugin, Ctx};
@@ -58,6 +58,12 @@ fn register(bus: &mut Bus) {
     );
     bus.on::<BuilderGetProperty, _>(props::PLUGIN, |ctx, t: &BuilderGetProperty| {
         Ok(props::computed(&ctx.paths, &t.app, &t.key))
+    });
+    // A selected builder, the app's or else the global one, is the answer
+    // before anything the builders detect in the source (this plugin sorts
+    // ahead of every `builder-*` one).
+    bus.on::<BuilderDetect, _>(props::PLUGIN, |ctx, t: &BuilderDetect| {
+        Ok(props::computed(&ctx.paths, &t.app, "selected"))
     });
     bus.on::<CorePostExtract, _>(props::PLUGIN, |ctx, t: &CorePostExtract| {
         builddir::apply(

@@ -9,10 +9,11 @@
 pub mod archive;
 pub mod commands;
 pub mod openssl;
+pub mod ops;
 pub mod store;
 
 use dokku_trigger::plugin::{Bare, HelpStyle};
-use dokku_trigger::proxy::CertsExists;
+use dokku_trigger::proxy::{CertsExists, CertsRemove, CertsSet};
 use dokku_trigger::triggers::PostAppCloneSetup;
 use dokku_trigger::{Bus, Command, CorePlugin};
 
@@ -77,6 +78,10 @@ fn register(bus: &mut Bus) {
     bus.on::<CertsExists, _>(p, |ctx, t: &CertsExists| {
         Ok(store::exists(&ctx.paths, &t.app))
     });
+    bus.on::<CertsSet, _>(p, |ctx, t: &CertsSet| {
+        ops::set_from_files(ctx, &t.app, &t.crt_file, &t.key_file)
+    });
+    bus.on::<CertsRemove, _>(p, |ctx, t: &CertsRemove| ops::remove_endpoint(ctx, &t.app));
     bus.on::<PostAppCloneSetup, _>(p, |ctx, t: &PostAppCloneSetup| {
         store::remove(&ctx.paths, &t.new_app)
     });

@@ -160,7 +160,7 @@ fn drain_superseded(out: &Output, old_path: &Path, current: &Env) -> Result<()> 
     out.warn(&format!(
         "Not importing already-migrated ENV file {}: the current config takes precedence for {}",
         old_path.display(),
-        differing.join(", ")
+        differing.join(" ")
     ));
     let preserved = old_path.with_file_name(PRESERVED_FILE);
     std::fs::rename(old_path, &preserved).map_err(|e| Error::io("rename", old_path, e))?;
@@ -443,7 +443,7 @@ mod tests {
         );
         let root = t.paths.dokku_root.display().to_string();
         insta::assert_snapshot!(cap.stderr().replace(&root, "$DOKKU_ROOT"), @r"
-         !     Not importing already-migrated ENV file $DOKKU_ROOT/app/ENV: the current config takes precedence for A, SECRET
+         !     Not importing already-migrated ENV file $DOKKU_ROOT/app/ENV: the current config takes precedence for A SECRET
          !     Preserved at $DOKKU_ROOT/app/ENV.migrated: re-apply anything still needed with dokku config:set, then delete it - dokku does not read it and it may hold values that were unset on purpose
         ");
     }

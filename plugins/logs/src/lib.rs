@@ -9,6 +9,7 @@ pub mod store;
 
 use dokku_trigger::deploy::LogsGetProperty;
 use dokku_trigger::plugin::{cmd, Bare, HelpStyle};
+use dokku_trigger::triggers::{ContainerArgs, DockerArgsProcessDeploy};
 use dokku_trigger::{Bus, CorePlugin};
 
 use commands as c;
@@ -49,6 +50,16 @@ pub static PLUGIN: CorePlugin = CorePlugin {
 fn register(bus: &mut Bus) {
     bus.on::<LogsGetProperty, _>(store::PLUGIN, |ctx, t: &LogsGetProperty| {
         Ok(store::computed(&ctx.paths, &t.app, &t.key))
+    });
+    // Deployed containers rotate their log files at the computed max-size;
+    // `unlimited` leaves the option out.
+    bus.on::<DockerArgsProcessDeploy, _>(store::PLUGIN, |ctx, t: &DockerArgsProcessDeploy| {
+        let max_size = store::computed(&ctx.paths, &t.app, "max-size");
+        let mut args = ContainerArgs::default();
+        if max_size != "unlimited" && !max_size.is_empty() {
+            args.options.push(format!("--log-opt max-size={max_size}"));
+        }
+        Ok(args)
     });
     store::REPORT.register(bus, store::PLUGIN);
 }

@@ -9,7 +9,9 @@ pub mod store;
 use dokku_core::Result;
 use dokku_trigger::deploy::{first_answer, DeployedAppImageRepo, DeployedAppImageTag, PreDeploy};
 use dokku_trigger::plugin::{Bare, HelpStyle};
-use dokku_trigger::proxy::{PortsClear, PortsConfigure, PortsGet, PortsSetDetected};
+use dokku_trigger::proxy::{
+    PortsClear, PortsConfigure, PortsGet, PortsSetDetected, PostCertsRemove, PostCertsUpdate,
+};
 use dokku_trigger::{Bus, Command, CorePlugin, Ctx};
 
 use commands as c;
@@ -114,6 +116,12 @@ fn register(bus: &mut Bus) {
     bus.on::<PortsSetDetected, _>(p, |ctx, t: &PortsSetDetected| {
         let maps = portmap::unique(portmap::parse_all(&t.port_maps)?)?;
         store::set_detected(&ctx.paths, &t.app, &maps)
+    });
+    bus.on::<PostCertsUpdate, _>(p, |ctx, t: &PostCertsUpdate| {
+        store::add_ssl_maps(ctx, &t.app)
+    });
+    bus.on::<PostCertsRemove, _>(p, |ctx, t: &PostCertsRemove| {
+        store::remove_ssl_maps(ctx, &t.app)
     });
     bus.on::<PreDeploy, _>(p, |ctx, t: &PreDeploy| {
         detect_from_image(ctx, &t.app, &t.image_tag)

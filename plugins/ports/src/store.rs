@@ -139,6 +139,47 @@ pub fn effective(ctx: &Ctx, app: &str) -> Vec<PortMap> {
     maps
 }
 
+/// `post-certs-update`: each `http:80` mapping gains an `https:443` one to
+/// the same container port, written to the configured mappings, unless an
+/// `https:443` mapping is there already (apps terminating TLS themselves
+/// keep theirs).
+pub fn add_ssl_maps(ctx: &Ctx, app: &str) -> Result<()> {
+    let mut maps = configured(&ctx.paths, app);
+    if maps.is_empty() {
+        maps = detected(ctx, app);
+    }
+    if maps
+        .iter()
+        .any(|m| m.scheme == "https" && m.host_port == 443)
+    {
+        return Ok(());
+    }
+    let twins: Vec<PortMap> = maps
+        .iter()
+        .filter(|m| m.scheme == "http" && m.host_port == 80)
+        .map(|m| PortMap::new("https", 443, m.container_port))
+        .collect();
+    if twins.is_empty() {
+        return Ok(());
+    }
+    maps.extend(twins);
+    set_configured(&ctx.paths, app, &maps)
+}
+
+/// `post-certs-remove`: the configured `https:443` mappings go.
+pub fn remove_ssl_maps(ctx: &Ctx, app: &str) -> Result<()> {
+    let maps = configured(&ctx.paths, app);
+    let kept: Vec<PortMap> = maps
+        .iter()
+        .filter(|m| !(m.scheme == "https" && m.host_port == 443))
+        .cloned()
+        .collect();
+    if kept.len() == maps.len() {
+        return Ok(());
+    }
+    set_configured(&ctx.paths, app, &kept)
+}
+
 /// The mappings an image calls for: each exposed TCP port on itself for
 /// images built from a Dockerfile, else none (the default applies).
 pub fn from_image(exposed_ports: &[String], builder: &str) -> Vec<PortMap> {

@@ -10,7 +10,8 @@ use dokku_trigger::deploy::{
     PsCurrentScale, PsGetProperty, PsSetScale, ReleaseAndDeploy, Scale,
 };
 use dokku_trigger::triggers::{
-    AppRebuild, AppRestart, PostAppCloneSetup, PostAppRenameSetup, PostCreate, PostDelete,
+    AppRebuild, AppRestart, ConfigExport, ContainerArgs, DockerArgsProcessDeploy,
+    PostAppCloneSetup, PostAppRenameSetup, PostCreate, PostDelete,
 };
 use dokku_trigger::{Bus, Ctx};
 
@@ -67,6 +68,14 @@ pub fn register(bus: &mut Bus) {
             false,
         )
     });
+    // Deployed containers restart under the computed restart policy.
+    bus.on::<DockerArgsProcessDeploy, _>(p, |ctx, t: &DockerArgsProcessDeploy| {
+        let policy = store::property(&ctx.paths, &t.app, "restart-policy");
+        Ok(ContainerArgs {
+            options: vec![format!("--restart={policy}")],
+            ..Default::default()
+        })
+    });
     bus.on::<PsGetProperty, _>(p, |ctx, t: &PsGetProperty| {
         Ok(store::property(&ctx.paths, &t.app, &t.property))
     });
@@ -90,17 +99,32 @@ pub fn register(bus: &mut Bus) {
     report::REPORT.register(bus, p);
 }
 
-/// The command of a process type, `$PORT` expanded; empty when the app has
-/// no Procfile or the Procfile does not name the type.
+/// `procfile-get-command`: the command of a process type, its variables
+/// taken from the app's merged env and `$PORT` from `port` (an integer,
+/// else 5000); empty when the app has no Procfile or the Procfile does not
+/// name the type.
 fn procfile_command(ctx: &Ctx, app: &str, proc_type: &str, port: &str) -> Result<String> {
     let Some(list) = store::processes(&ctx.paths, app)? else {
         return Ok(String::new());
     };
-    Ok(list
-        .iter()
-        .find(|p| p.name == proc_type)
-        .map(|p| procfile::expand_port(&p.command, port))
-        .unwrap_or_default())
+    let Some(process) = list.iter().find(|p| p.name == proc_type) else {
+        return Ok(String::new());
+    };
+    if !process.command.contains('$') {
+        return Ok(process.command.clone());
+    }
+    let port = port
+        .parse::<i64>()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "5000".to_string());
+    let env = ConfigExport::merged_env(ctx, app)?;
+    Ok(procfile::expand(&process.command, |name| {
+        if name == "PORT" {
+            port.clone()
+        } else {
+            env.get(name).cloned().unwrap_or_default()
+        }
+    }))
 }
 
 /// A `procfile-path` value as a safe relative path: leading slashes

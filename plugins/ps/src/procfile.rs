@@ -72,27 +72,64 @@ pub fn parse(content: &str) -> Result<Vec<Process>, String> {
     Ok(out)
 }
 
-/// A command with `$PORT` and `${PORT}` replaced by `port`.
-pub fn expand_port(command: &str, port: &str) -> String {
-    if port.is_empty() {
-        return command.to_string();
-    }
-    let mut s = command.replace("${PORT}", port);
-    let mut i = 0;
-    while let Some(pos) = s[i..].find("$PORT") {
-        let at = i + pos;
-        let after = s[at + 5..].chars().next();
-        if after
-            .map(|c| c.is_ascii_alphanumeric() || c == '_')
-            .unwrap_or(false)
-        {
-            i = at + 5;
-            continue;
+/// A command with its `$NAME` and `${NAME}` references replaced by what
+/// `lookup` answers for them, with the rules of Go's `os.Expand` (which
+/// procfile-util applies): a name is a run of ASCII letters, digits and
+/// `_`, or one of the shell's special characters (`$1`, `$$`, `${@}`); a
+/// `$` with no name after it stays; `${}` and an unclosed `${` are dropped.
+pub fn expand(command: &str, lookup: impl Fn(&str) -> String) -> String {
+    let b = command.as_bytes();
+    let mut out = String::with_capacity(command.len());
+    let mut literal = 0;
+    let mut j = 0;
+    while j < b.len() {
+        if b[j] == b'$' && j + 1 < b.len() {
+            out.push_str(&command[literal..j]);
+            let (name, width) = shell_name(&command[j + 1..]);
+            match name {
+                Some(n) => out.push_str(&lookup(n)),
+                None if width == 0 => out.push('$'),
+                None => {}
+            }
+            j += width;
+            literal = j + 1;
         }
-        s.replace_range(at..at + 5, port);
-        i = at + port.len();
+        j += 1;
     }
-    s
+    out.push_str(&command[literal..]);
+    out
+}
+
+fn is_shell_special(c: u8) -> bool {
+    matches!(c, b'*' | b'#' | b'$' | b'@' | b'!' | b'?' | b'-') || c.is_ascii_digit()
+}
+
+/// The name after a `$` and how many bytes it spans; no name with a width
+/// is bad syntax to drop, no name and no width a lone `$`.
+fn shell_name(s: &str) -> (Option<&str>, usize) {
+    let b = s.as_bytes();
+    if b[0] == b'{' {
+        if b.len() > 2 && is_shell_special(b[1]) && b[2] == b'}' {
+            return (Some(&s[1..2]), 3);
+        }
+        return match b.iter().skip(1).position(|&c| c == b'}') {
+            Some(0) => (None, 2),
+            Some(p) => (Some(&s[1..p + 1]), p + 2),
+            None => (None, 1),
+        };
+    }
+    if is_shell_special(b[0]) {
+        return (Some(&s[..1]), 1);
+    }
+    let n = b
+        .iter()
+        .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+        .count();
+    if n == 0 {
+        (None, 0)
+    } else {
+        (Some(&s[..n]), n)
+    }
 }
 
 #[cfg(test)]
@@ -143,11 +180,23 @@ mod tests {
     }
 
     #[test]
-    fn port_expansion() {
+    fn expansion_follows_go() {
+        let env = |k: &str| match k {
+            "PORT" => "5000".to_string(),
+            "A" => "x y".to_string(),
+            "1" => "one".to_string(),
+            _ => String::new(),
+        };
+        let check = |s: &str| expand(s, env);
         assert_eq!(
-            expand_port("httpd -p $PORT -x ${PORT} $PORTS", "5000"),
-            "httpd -p 5000 -x 5000 $PORTS"
+            check("httpd -p $PORT -x ${PORT} $PORTS"),
+            "httpd -p 5000 -x 5000 "
         );
-        assert_eq!(expand_port("a $PORT", ""), "a $PORT");
+        assert_eq!(check("a=$A b=${A}c $Ab"), "a=x y b=x yc ");
+        assert_eq!(check("$1 ${1} $$ $@x"), "one one  x");
+        assert_eq!(check("cost $ 5 and $"), "cost $ 5 and $");
+        assert_eq!(check("a ${} b ${A"), "a  b A");
+        assert_eq!(check("${A B} é$Aé"), " éx yé");
+        assert_eq!(check("no refs"), "no refs");
     }
 }

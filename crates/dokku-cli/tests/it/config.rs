@@ -687,7 +687,7 @@ fn leftover_file_after_migration_is_removed_or_preserved() {
     let r = e.run(&["config:get", "app", "A"]);
     assert_eq!(r.ok(), "current\n");
     insta::assert_snapshot!(e.filter(&r.stderr), @r"
-     !     Not importing already-migrated ENV file $DOKKU_ROOT/app/ENV: the current config takes precedence for A, GONE
+     !     Not importing already-migrated ENV file $DOKKU_ROOT/app/ENV: the current config takes precedence for A GONE
      !     Preserved at $DOKKU_ROOT/app/ENV.migrated: re-apply anything still needed with dokku config:set, then delete it - dokku does not read it and it may hold values that were unset on purpose
     ");
     assert!(!old.exists());

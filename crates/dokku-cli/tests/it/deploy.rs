@@ -228,6 +228,18 @@ fn deploy_records_labels_env_and_answers_on_its_address() {
     assert_eq!(app.get(1).expect("answers"), "v1");
     let info = app.engine.inspect_container(&id).expect("inspect");
     assert_eq!(info.name, format!("{}.web.1", app.name));
+    // ps and logs give every deployed container one restart policy and one
+    // log rotation size, through docker-args-process-deploy.
+    let host = std::process::Command::new("docker")
+        .args(["container", "inspect", "--format"])
+        .arg("{{.HostConfig.RestartPolicy.Name}}:{{.HostConfig.RestartPolicy.MaximumRetryCount}} {{json .HostConfig.LogConfig.Config}}")
+        .arg(&id)
+        .output()
+        .expect("docker inspect");
+    assert_eq!(
+        String::from_utf8_lossy(&host.stdout),
+        "on-failure:10 {\"max-size\":\"10m\"}\n"
+    );
     let labels: Vec<(String, String)> = info
         .labels
         .iter()

@@ -26,3 +26,4 @@ mod run_logs;
 
 mod nginx;
 mod traffic;
+mod triggers;

@@ -4,23 +4,15 @@
 use std::io::{IsTerminal, Read};
 
 use dokku_core::{apps, Error, Result};
-use dokku_trigger::proxy::PostCertsUpdate;
 use dokku_trigger::Ctx;
 
-use crate::{archive, store};
-
-fn read_file(path: &str, missing: &str) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|_| Error::fail(missing))
-}
+use crate::{archive, ops};
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
     let app = apps::require(&ctx.paths, argv.first().map(String::as_str))?;
     let (crt, key) = match (argv.get(1), argv.get(2)) {
-        (Some(c), Some(k)) => (
-            read_file(c, "CRT file specified not found, please check file paths")?,
-            read_file(k, "KEY file specified not found, please check file paths")?,
-        ),
+        (Some(c), Some(k)) => ops::read_pair_files(c, k)?,
         (Some(_), None) => return Err(Error::fail("Both CRT and KEY file paths are required")),
         _ => {
             let stdin = std::io::stdin();
@@ -39,6 +31,5 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
             (pair.crt, pair.key)
         }
     };
-    store::install(&ctx.paths, &app, &crt, &key, None)?;
-    ctx.bus.notify(ctx, &PostCertsUpdate { app })
+    ops::install(ctx, &app, &crt, &key)
 }
