@@ -14,13 +14,19 @@ fi
 lib=/var/lib/dokku
 home=/home/dokku
 
-# Leftovers an older version (or a hand-run command as root) may have made.
-install -d -m 0700 -o root -g root "$lib/config" "$lib/config/--global" "$lib/data"
-if [[ ! -e "$lib/config/--global/ENV" ]]; then
-  printf 'LEFTOVER_CHECK="1"\n' >"$lib/config/--global/ENV"
-  chmod 0644 "$lib/config/--global/ENV"
-fi
-install -d -m 0700 -o root -g root "$lib/config/config" "$lib/config/config/--global"
+# Leftovers an older version (or a hand-run command as root) may have made;
+# on a host that already has an install, its own files are turned into
+# such leftovers.
+for d in "$lib/config" "$lib/config/--global" "$lib/data" "$lib/config/config" "$lib/config/config/--global"; do
+  install -d "$d"
+  chown root:root "$d"
+  chmod 0700 "$d"
+done
+env_file="$lib/config/--global/ENV"
+touch "$env_file"
+grep -q '^LEFTOVER_CHECK=' "$env_file" || printf 'LEFTOVER_CHECK="1"\n' >>"$env_file"
+chown root:root "$env_file"
+chmod 0644 "$env_file"
 
 make install
 
