@@ -13,11 +13,11 @@ fn create_list_exists_destroy() {
         r.stderr,
         " !     You haven't deployed any applications yet\n"
     );
-    assert_eq!(e.run(&["apps:list", "--format", "json"]).ok(), "[]\n");
+    e.expect(&["apps:list", "--format", "json"], "[]\n");
 
-    assert_eq!(
-        e.run(&["apps:create", "node-js-app"]).ok(),
-        "Creating node-js-app... done\n"
+    e.expect(
+        &["apps:create", "node-js-app"],
+        "Creating node-js-app... done\n",
     );
     e.create_app("python-app");
     assert!(e.root().join("node-js-app").is_dir());
@@ -30,13 +30,10 @@ fn create_list_exists_destroy() {
     node-js-app
     python-app
     ");
-    assert_eq!(
-        e.run(&["--quiet", "apps:list"]).ok(),
-        "node-js-app\npython-app\n"
-    );
-    assert_eq!(
-        e.run(&["apps:list", "--format", "json"]).ok(),
-        "[\"node-js-app\",\"python-app\"]\n"
+    e.expect(&["--quiet", "apps:list"], "node-js-app\npython-app\n");
+    e.expect(
+        &["apps:list", "--format", "json"],
+        "[\"node-js-app\",\"python-app\"]\n",
     );
 
     assert_eq!(e.run(&["apps:exists", "node-js-app"]).code, 0);
@@ -98,16 +95,10 @@ fn locks() {
     e.create_app("web");
     let r = e.run(&["apps:locked", "web"]);
     r.fails_with("Deploy lock does not exist");
-    assert_eq!(
-        e.run(&["apps:lock", "web"]).ok(),
-        "-----> Deploy lock created\n"
-    );
+    e.expect(&["apps:lock", "web"], "-----> Deploy lock created\n");
     assert!(e.lib().join("data/apps/web/.deploy.lock").is_file());
-    assert_eq!(e.run(&["apps:locked", "web"]).ok(), "Deploy lock exists\n");
-    assert_eq!(
-        e.run(&["apps:report", "web", "--app-locked"]).ok(),
-        "true\n"
-    );
+    e.expect(&["apps:locked", "web"], "Deploy lock exists\n");
+    e.expect(&["apps:report", "web", "--app-locked"], "true\n");
 
     let r = e.run(&["--force", "apps:destroy", "web"]);
     assert_eq!(r.code, 1);
@@ -299,10 +290,7 @@ fn deploy_source_is_recorded_through_the_trigger() {
         "cd7b8afccb202f222e7dc7b427553e71ba5ddafd",
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(
-        e.run(&["apps:report", "web", "--app-deploy-source"]).ok(),
-        "git\n"
-    );
+    e.expect(&["apps:report", "web", "--app-deploy-source"], "git\n");
     assert_eq!(
         e.run(&["apps:report", "web", "--app-deploy-source-metadata"])
             .ok(),
@@ -427,9 +415,9 @@ fn failed_create_leaves_no_app_behind() {
 
     // Once the plugin is gone the name can be used.
     e.run(&["plugin:disable", "zfail"]).ok();
-    assert_eq!(
-        e.run(&["apps:create", "node-js-app"]).ok(),
-        "Creating node-js-app... done\n"
+    e.expect(
+        &["apps:create", "node-js-app"],
+        "Creating node-js-app... done\n",
     );
 }
 
@@ -447,5 +435,5 @@ fn create_sets_up_the_repository_and_the_scale() {
         std::fs::read_to_string(e.lib().join("config/ps/web/scale")).expect("scale"),
         "web=1\n"
     );
-    assert_eq!(e.run(&["ps:report", "web", "--processes"]).ok(), "0\n");
+    e.expect(&["ps:report", "web", "--processes"], "0\n");
 }

@@ -35,8 +35,8 @@ fn help_lists_core_plugins_and_all_commands() {
         help.contains("\n    apps                     Manage apps\n"),
         "{help}"
     );
-    assert_eq!(e.run(&[]).ok(), help);
-    assert_eq!(e.run(&["--help"]).ok(), help);
+    e.expect(&[], &help);
+    e.expect(&["--help"], help);
     let all = e.run(&["help", "--all"]).ok().to_string();
     assert!(all.contains("    apps:create <app>"), "{all}");
     assert!(all.contains("   Create a new app\n"), "{all}");
@@ -57,7 +57,7 @@ fn plugin_help_equals_help_flag() {
         );
         assert_eq!(a.stdout, b.stdout);
     }
-    assert_eq!(e.run(&["plugin"]).ok(), e.run(&["plugin:help"]).ok());
+    e.expect(&["plugin"], e.run(&["plugin:help"]).ok());
 }
 
 #[test]

@@ -123,11 +123,7 @@ fn set_writes_the_dokku_file_and_prints_aligned_pairs() {
         ("UNICODE", "ünïcödé ✓ 日本"),
         ("EMPTY", ""),
     ] {
-        assert_eq!(
-            e.run(&["config:get", "app", k]).ok(),
-            format!("{v}\n"),
-            "{k}"
-        );
+        e.expect(&["config:get", "app", k], format!("{v}\n"));
     }
 }
 
@@ -151,17 +147,14 @@ fn show_and_bare_config_print_header_and_columns() {
     B:           padded
     LONGER_KEY:  two words
     ");
-    assert_eq!(e.run(&["config", "app"]).ok(), show.stdout);
-    assert_eq!(
-        e.run(&["--quiet", "config:show", "app"]).ok(),
-        "A:           1\nB:           padded\nLONGER_KEY:  two words\n"
+    e.expect(&["config", "app"], show.stdout);
+    e.expect(
+        &["--quiet", "config:show", "app"],
+        "A:           1\nB:           padded\nLONGER_KEY:  two words\n",
     );
-    assert_eq!(e.run(&["config:get", "app", "B"]).ok(), "  padded  \n");
+    e.expect(&["config:get", "app", "B"], "  padded  \n");
     mkapp(&e, "empty");
-    assert_eq!(
-        e.run(&["config:show", "empty"]).ok(),
-        "=====> empty env vars\n\n"
-    );
+    e.expect(&["config:show", "empty"], "=====> empty env vars\n\n");
 }
 
 #[test]
@@ -192,10 +185,7 @@ fn get_quoted_missing_and_argument_errors() {
     let e = Env::new();
     mkapp(&e, "app");
     e.run(&["config:set", "app", "Q=it's here"]).ok();
-    assert_eq!(
-        e.run(&["config:get", "--quoted", "app", "Q"]).ok(),
-        "'it'\\''s here'\n"
-    );
+    e.expect(&["config:get", "--quoted", "app", "Q"], "'it'\\''s here'\n");
     let r = e.run(&["config:get", "app", "MISSING"]);
     assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (1, "", ""));
     fails(&e.run(&["config:get", "app"]), " !     Expected: key\n");
@@ -218,19 +208,19 @@ fn global_environment() {
         read_env(&e, "--global"),
         map(&[("G", "1"), ("SHARED", "global")])
     );
-    assert_eq!(
-        e.run(&["config:show", "--global"]).ok(),
-        "=====> global env vars\nG:       1\nSHARED:  global\n"
+    e.expect(
+        &["config:show", "--global"],
+        "=====> global env vars\nG:       1\nSHARED:  global\n",
     );
-    assert_eq!(e.run(&["config:get", "--global", "G"]).ok(), "1\n");
-    assert_eq!(e.run(&["config:keys", "--global"]).ok(), "G\nSHARED\n");
+    e.expect(&["config:get", "--global", "G"], "1\n");
+    e.expect(&["config:keys", "--global"], "G\nSHARED\n");
     // --app is not put in front of a --global config command.
     assert_eq!(
         e.run(&["--app", "app", "config:get", "--global", "SHARED"])
             .ok(),
         "global\n"
     );
-    assert_eq!(e.run(&["--app", "app", "config:keys"]).ok(), "");
+    e.expect(&["--app", "app", "config:keys"], "");
     e.run(&["config:unset", "--global", "G"]).ok();
     assert_eq!(read_env(&e, "--global"), map(&[("SHARED", "global")]));
     e.run(&["config:clear", "--global"]).ok();
@@ -247,23 +237,20 @@ fn merged_puts_app_values_over_global_ones() {
     e.run(&["config:set", "--global", "G=g", "SHARED=global"])
         .ok();
     e.run(&["config:set", "app", "A=a", "SHARED=app"]).ok();
-    assert_eq!(e.run(&["config:keys", "app"]).ok(), "A\nSHARED\n");
-    assert_eq!(
-        e.run(&["config:keys", "--merged", "app"]).ok(),
-        "A\nG\nSHARED\n"
-    );
-    assert_eq!(
-        e.run(&["config:show", "app", "--merged"]).ok(),
-        "=====> app env vars\nA:       a\nG:       g\nSHARED:  app\n"
+    e.expect(&["config:keys", "app"], "A\nSHARED\n");
+    e.expect(&["config:keys", "--merged", "app"], "A\nG\nSHARED\n");
+    e.expect(
+        &["config:show", "app", "--merged"],
+        "=====> app env vars\nA:       a\nG:       g\nSHARED:  app\n",
     );
     assert_eq!(
         e.run(&["config:export", "--merged", "--format", "json", "app"])
             .ok(),
         "{\"A\":\"a\",\"G\":\"g\",\"SHARED\":\"app\"}\n"
     );
-    assert_eq!(
-        e.run(&["config:export", "app"]).ok(),
-        "export A='a'\nexport SHARED='app'\n"
+    e.expect(
+        &["config:export", "app"],
+        "export A='a'\nexport SHARED='app'\n",
     );
 }
 
@@ -371,7 +358,7 @@ fn encoded_values_are_decoded_byte_for_byte() {
         "KEY=bGluZTEKbGluZTIgd2l0aCBzcGFjZXM=",
     ]);
     r.ok();
-    assert_eq!(e.run(&["config:get", "app", "NL"]).ok(), "myvalue\n\n");
+    e.expect(&["config:get", "app", "NL"], "myvalue\n\n");
     assert_eq!(
         read_env(&e, "app"),
         map(&[("NL", "myvalue\n"), ("KEY", "line1\nline2 with spaces")])
@@ -389,20 +376,20 @@ fn unset_and_clear() {
     let e = Env::new();
     mkapp(&e, "app");
     e.run(&["config:set", "app", "A=1", "B=2", "C=3"]).ok();
-    assert_eq!(
-        e.run(&["config:unset", "app", "A", "NOPE"]).ok(),
-        "-----> Unsetting A\n-----> Unsetting NOPE\n"
+    e.expect(
+        &["config:unset", "app", "A", "NOPE"],
+        "-----> Unsetting A\n-----> Unsetting NOPE\n",
     );
     assert_eq!(read_env(&e, "app"), map(&[("B", "2"), ("C", "3")]));
-    assert_eq!(
-        e.run(&["config:clear", "--no-restart", "app"]).ok(),
-        "-----> Unsetting B\n-----> Unsetting C\n"
+    e.expect(
+        &["config:clear", "--no-restart", "app"],
+        "-----> Unsetting B\n-----> Unsetting C\n",
     );
     assert_eq!(
         std::fs::read_to_string(env_file(&e, "app")).expect("read"),
         "\n"
     );
-    assert_eq!(e.run(&["config:clear", "app"]).ok(), "");
+    e.expect(&["config:clear", "app"], "");
     fails(
         &e.run(&["config:unset", "app"]),
         " !     At least one key must be given\n",
@@ -542,7 +529,7 @@ fn help_lists_the_commands() {
         config:set [--encoded] [--no-restart] (<app>|--global) KEY1=VALUE1 [KEY2=VALUE2 ...]  Set one or more config vars
         config:unset [--no-restart] (<app>|--global) KEY1 [KEY2 ...]                          Unset one or more config vars
     ");
-    assert_eq!(e.run(&["config", "--help"]).ok(), help.stdout);
+    e.expect(&["config", "--help"], help.stdout);
     assert!(
         e.run(&["help"]).ok().contains("    config "),
         "dokku help lists the config plugin"
@@ -652,7 +639,7 @@ fn legacy_env_file_is_drained_on_first_use() {
     )
     .expect("write");
     std::fs::write(e.root().join("ENV"), "export G='global'\n").expect("write");
-    assert_eq!(e.run(&["config:get", "app", "A"]).ok(), "it's\n");
+    e.expect(&["config:get", "app", "A"], "it's\n");
     assert!(!old.exists());
     assert_eq!(
         std::fs::read_to_string(env_file(&e, "app")).expect("read"),
@@ -662,7 +649,7 @@ fn legacy_env_file_is_drained_on_first_use() {
         std::fs::read_to_string(e.lib().join("config/config/app/env-migrated")).expect("read"),
         "true"
     );
-    assert_eq!(e.run(&["config:keys", "--global"]).ok(), "G\n");
+    e.expect(&["config:keys", "--global"], "G\n");
     assert!(!e.root().join("ENV").exists());
 }
 

@@ -110,21 +110,18 @@ fn add_list_report_remove_clear_as_documented() {
         "-v /var/log/node-js-app:/app/logs",
     ])
     .ok();
-    assert_eq!(
-        e.run(&["docker-options:clear", "node-js-app", "run"]).ok(),
-        "-----> Clearing docker-options for node-js-app on phase run\n"
+    e.expect(
+        &["docker-options:clear", "node-js-app", "run"],
+        "-----> Clearing docker-options for node-js-app on phase run\n",
     );
-    assert_eq!(
-        e.run(&["docker-options:clear", "node-js-app", "build,run"]).ok(),
-        "-----> Clearing docker-options for node-js-app on phase build\n-----> Clearing docker-options for node-js-app on phase run\n"
-    );
+    e.expect(&["docker-options:clear", "node-js-app", "build,run"], "-----> Clearing docker-options for node-js-app on phase build\n-----> Clearing docker-options for node-js-app on phase run\n");
     assert_eq!(
         stored(&e, "node-js-app", "_default_.deploy"),
         "-v /var/log/node-js-app:/app/logs\n"
     );
-    assert_eq!(
-        e.run(&["docker-options:clear", "node-js-app"]).ok(),
-        "-----> Clearing docker-options for node-js-app on all phases\n"
+    e.expect(
+        &["docker-options:clear", "node-js-app"],
+        "-----> Clearing docker-options for node-js-app on all phases\n",
     );
     assert_eq!(stored(&e, "node-js-app", "_default_.deploy"), "");
 }

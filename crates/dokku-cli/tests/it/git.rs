@@ -668,14 +668,14 @@ fn from_archive_and_sync_deploy() {
 fn git_set_and_report() {
     let e = Env::new();
     e.create_app("web");
-    assert_eq!(
-        e.run(&["git:set", "web", "deploy-branch", "main"]).ok(),
-        "=====> Setting deploy-branch to main\n"
+    e.expect(
+        &["git:set", "web", "deploy-branch", "main"],
+        "=====> Setting deploy-branch to main\n",
     );
     e.run(&["git:set", "--global", "keep-git-dir", "true"]).ok();
-    assert_eq!(
-        e.run(&["git:set", "web", "rev-env-var", ""]).ok(),
-        "=====> Unsetting rev-env-var\n"
+    e.expect(
+        &["git:set", "web", "rev-env-var", ""],
+        "=====> Unsetting rev-env-var\n",
     );
     assert!(e.lib().join("config/git/web/rev-env-var").is_file());
     let r = e.run(&["git:set", "web", "nope", "x"]);
@@ -713,9 +713,9 @@ fn git_set_and_report() {
     assert_eq!(r.ok(), "-----> Initializing git repository for web\n");
     let hook = std::fs::read_to_string(e.root().join("web/hooks/pre-receive")).expect("hook");
     assert!(hook.contains("git-hook web"), "{hook}");
-    assert_eq!(
-        e.run(&["git:unlock", "web"]).ok(),
-        "-----> No clone folder exists app already unlocked\n"
+    e.expect(
+        &["git:unlock", "web"],
+        "-----> No clone folder exists app already unlocked\n",
     );
     let r = e.run(&["git-upload-pack", "'missing'"]);
     r.fails_with("App missing does not exist");

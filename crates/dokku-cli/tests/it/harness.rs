@@ -106,6 +106,17 @@ impl Env {
         self.cmd(args).output().expect("spawn dokku").into()
     }
 
+    /// Run `args`, assert success and that stdout is exactly `want`.
+    #[track_caller]
+    pub fn expect(&self, args: &[&str], want: impl AsRef<str>) {
+        assert_eq!(
+            self.run(args).ok(),
+            want.as_ref(),
+            "dokku {}",
+            args.join(" ")
+        );
+    }
+
     /// Run with bytes on stdin.
     pub fn run_stdin(&self, args: &[&str], input: &[u8]) -> Run {
         let mut c = self.cmd(args);

@@ -138,7 +138,7 @@ fn bare_topic_prints_the_page() {
 fn bare_topics_that_run_a_command() {
     let e = Env::new();
     e.create_app("web");
-    assert_eq!(e.run(&["apps"]).ok(), e.run(&["apps:list"]).ok());
+    e.expect(&["apps"], e.run(&["apps:list"]).ok());
     assert!(e.run(&["apps"]).ok().contains("web\n"));
     for topic in ["config", "logs", "enter", "run"] {
         let r = e.run(&[topic]);

@@ -123,7 +123,7 @@ fn fail(r: &Run, msg: &str) {
 }
 
 fn core(e: &Env) {
-    assert_eq!(e.run(&["plugin:install", "--core"]).ok(), "");
+    e.expect(&["plugin:install", "--core"], "");
 }
 
 fn plugins_json(e: &Env) -> Vec<serde_json::Value> {
@@ -158,7 +158,7 @@ fn plugn(e: &Env, args: &[&str]) -> Run {
 }
 
 fn assert_hello_works(e: &Env) {
-    assert_eq!(e.run(&["hello:world"]).ok(), "Hello world\n");
+    e.expect(&["hello:world"], "Hello world\n");
     assert_eq!(e.run(&["plugin:installed", "hello"]).code, 0);
     assert_eq!(
         fs::read_link(enabled(e, "hello")).expect("enabled link"),
@@ -175,7 +175,7 @@ fn assert_hello_works(e: &Env) {
 #[test]
 fn core_install_lays_down_core_plugins() {
     let e = Env::new();
-    assert_eq!(e.run(&["plugin:list"]).ok(), "plugn: dev\n");
+    e.expect(&["plugin:list"], "plugn: dev\n");
     core(&e);
     let lib = e.lib();
     let toml =
@@ -233,10 +233,7 @@ fn install_from_file_url() {
     let e = Env::new();
     core(&e);
     let url = format!("file://{}", fixture().display());
-    assert_eq!(
-        e.run(&["plugin:install", &url]).ok(),
-        "-----> Plugin hello enabled\n"
-    );
+    e.expect(&["plugin:install", &url], "-----> Plugin hello enabled\n");
     assert_hello_works(&e);
     let j = plugin_json(&e, "hello");
     assert_eq!(
@@ -256,9 +253,9 @@ fn install_from_local_path_strips_dokku_prefix() {
     core(&e);
     let src = tempfile::tempdir().expect("tempdir");
     let dir = hello_at(&src.path().join("dokku-hello"));
-    assert_eq!(
-        e.run(&["plugin:install", dir.to_str().expect("utf8")]).ok(),
-        "-----> Plugin hello enabled\n"
+    e.expect(
+        &["plugin:install", dir.to_str().expect("utf8")],
+        "-----> Plugin hello enabled\n",
     );
     assert_hello_works(&e);
 }
@@ -273,9 +270,9 @@ fn install_from_tarball() {
     let e = Env::new();
     core(&e);
     let tgz = src.path().join("dokku-hello.tar.gz");
-    assert_eq!(
-        e.run(&["plugin:install", tgz.to_str().expect("utf8")]).ok(),
-        "-----> Plugin hello enabled\n"
+    e.expect(
+        &["plugin:install", tgz.to_str().expect("utf8")],
+        "-----> Plugin hello enabled\n",
     );
     assert_hello_works(&e);
 
@@ -283,9 +280,9 @@ fn install_from_tarball() {
     let e = Env::new();
     core(&e);
     let url = format!("file://{}", src.path().join("flat.tgz").display());
-    assert_eq!(
-        e.run(&["plugin:install", &url, "--name", "hello"]).ok(),
-        "-----> Plugin hello enabled\n"
+    e.expect(
+        &["plugin:install", &url, "--name", "hello"],
+        "-----> Plugin hello enabled\n",
     );
     assert_hello_works(&e);
     assert_eq!(plugin_json(&e, "hello")["source_url"], "");
@@ -364,25 +361,19 @@ fn git_plugins_pin_and_update() {
     };
     assert_eq!(state(&e), (v1.clone(), String::new()));
     // Later updates respect the pin.
-    assert_eq!(
-        e.run(&["plugin:update", "hello"]).ok(),
-        "Plugin (hello) updated\n"
-    );
+    e.expect(&["plugin:update", "hello"], "Plugin (hello) updated\n");
     assert_eq!(state(&e), (v1.clone(), String::new()));
     assert!(!available(&e, "hello").join("NOTES").exists());
     // Naming a branch follows it again.
-    assert_eq!(
-        e.run(&["plugin:update", "hello", "main"]).ok(),
-        "Plugin (hello) updated\n"
+    e.expect(
+        &["plugin:update", "hello", "main"],
+        "Plugin (hello) updated\n",
     );
     assert_eq!(state(&e), (two, "main".to_string()));
     fs::write(repo.join("NOTES"), "three\n").expect("write");
     git(&repo, &["commit", "-qam", "third"]);
     let three = git(&repo, &["rev-parse", "HEAD"]);
-    assert_eq!(
-        e.run(&["plugin:update", "hello"]).ok(),
-        "Plugin (hello) updated\n"
-    );
+    e.expect(&["plugin:update", "hello"], "Plugin (hello) updated\n");
     assert_eq!(state(&e), (three, "main".to_string()));
     assert_eq!(
         fs::read_to_string(available(&e, "hello").join("NOTES")).expect("read"),
@@ -417,7 +408,7 @@ fn hello_sample_plugin_verbatim() {
     e.run(&["plugin:install", &format!("file://{}", fixture().display())])
         .ok();
     make_app(&e, "myapp");
-    assert_eq!(e.run(&["hello:world"]).ok(), "Hello world\n");
+    e.expect(&["hello:world"], "Hello world\n");
     let help = e.run(&["hello:help"]).ok().to_string();
     assert!(
         help.starts_with("Usage: dokku hello[:world] [<app>]\n\nSay Hello World.\n"),
@@ -436,7 +427,7 @@ fn hello_sample_plugin_verbatim() {
     // reading `$1`, so it greets `hello` whatever app is given.
     fail(&e.run(&["hello", "myapp"]), "App hello does not exist");
     make_app(&e, "hello");
-    assert_eq!(e.run(&["hello", "myapp"]).ok(), "Hello hello\n");
+    e.expect(&["hello", "myapp"], "Hello hello\n");
 }
 
 #[test]
@@ -447,8 +438,8 @@ fn hello_plugin_reads_app_argument_and_flags() {
     core(&e);
     e.run(&["plugin:install", dir.to_str().expect("utf8")]).ok();
     make_app(&e, "myapp");
-    assert_eq!(e.run(&["hello", "myapp"]).ok(), "Hello myapp\n");
-    assert_eq!(e.run(&["--app", "myapp", "hello"]).ok(), "Hello myapp\n");
+    e.expect(&["hello", "myapp"], "Hello myapp\n");
+    e.expect(&["--app", "myapp", "hello"], "Hello myapp\n");
     assert_eq!(
         e.cmd(&["hello"])
             .env("DOKKU_APP_NAME", "myapp")
@@ -476,9 +467,9 @@ fn enable_disable_uninstall_installed() {
     e.run(&["plugin:install", &format!("file://{}", fixture().display())])
         .ok();
 
-    assert_eq!(
-        e.run(&["plugin:disable", "hello"]).ok(),
-        "-----> Plugin hello disabled\n"
+    e.expect(
+        &["plugin:disable", "hello"],
+        "-----> Plugin hello disabled\n",
     );
     assert!(fs::symlink_metadata(enabled(&e, "hello")).is_err());
     assert!(available(&e, "hello").is_dir());
@@ -496,11 +487,8 @@ fn enable_disable_uninstall_installed() {
         "Plugin already disabled",
     );
 
-    assert_eq!(
-        e.run(&["plugin:enable", "hello"]).ok(),
-        "-----> Plugin hello enabled\n"
-    );
-    assert_eq!(e.run(&["hello:world"]).ok(), "Hello world\n");
+    e.expect(&["plugin:enable", "hello"], "-----> Plugin hello enabled\n");
+    e.expect(&["hello:world"], "Hello world\n");
     fail(
         &e.run(&["plugin:enable", "hello"]),
         "Plugin already enabled",
@@ -529,9 +517,9 @@ fn enable_disable_uninstall_installed() {
     );
     fail(&e.run(&["plugin:enable", "apps"]), "Plugin already enabled");
 
-    assert_eq!(
-        e.run(&["plugin:uninstall", "hello"]).ok(),
-        "-----> Plugin hello uninstalled\n"
+    e.expect(
+        &["plugin:uninstall", "hello"],
+        "-----> Plugin hello uninstalled\n",
     );
     assert!(fs::symlink_metadata(available(&e, "hello")).is_err());
     assert!(fs::symlink_metadata(enabled(&e, "hello")).is_err());
@@ -559,7 +547,7 @@ fn invalid_sources_and_formats() {
         &e.run(&["plugin:list", "--format", "yaml"]),
         "Invalid output format specified, supported formats: json, stdout",
     );
-    assert_eq!(e.run(&["plugin:list", "--format", "json"]).ok(), "[]\n");
+    e.expect(&["plugin:list", "--format", "json"], "[]\n");
     assert_eq!(before, e.state());
 }
 
@@ -716,9 +704,9 @@ fn triggers_of_community_plugins() {
     e.run(&["plugin:disable", "trig"]).ok();
     e.run(&["plugin:trigger", "post-create", "x"]).ok();
     assert_eq!(take(), "");
-    assert_eq!(
-        e.run(&["plugin:uninstall", "trig"]).ok(),
-        "-----> Plugin trig uninstalled\n"
+    e.expect(
+        &["plugin:uninstall", "trig"],
+        "-----> Plugin trig uninstalled\n",
     );
     assert_eq!(take(), "uninstall|trig|");
 
@@ -762,7 +750,7 @@ dokku_log_warn "done""#,
         fs::read_to_string(e.lib().join("config/props/web/greeting")).expect("property"),
         "hi web"
     );
-    assert_eq!(e.run(&["--quiet", "props", "web"]).ok(), "-----> Stored\n");
+    e.expect(&["--quiet", "props", "web"], "-----> Stored\n");
     fail(&e.run(&["props", "nope"]), "App nope does not exist");
 }
 

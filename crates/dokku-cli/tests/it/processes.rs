@@ -14,9 +14,9 @@ fn ps_scale_keeps_the_formation_and_checks_tuples() {
     --------: ---
     web     : 1
     ");
-    assert_eq!(
-        e.run(&["ps:scale", "node-js-app", "--format", "json"]).ok(),
-        "[{\"process_type\":\"web\",\"quantity\":1}]\n"
+    e.expect(
+        &["ps:scale", "node-js-app", "--format", "json"],
+        "[{\"process_type\":\"web\",\"quantity\":1}]\n",
     );
     let r = e.run(&["ps:scale", "node-js-app", "web=2", "worker=1"]);
     assert_eq!(
@@ -35,10 +35,7 @@ fn ps_scale_keeps_the_formation_and_checks_tuples() {
         web     : 2
         worker  : 1
         "#);
-    assert_eq!(
-        e.run(&["ps:scale", "--format", "json", "node-js-app"]).ok(),
-        "[{\"process_type\":\"web\",\"quantity\":2},{\"process_type\":\"worker\",\"quantity\":1}]\n"
-    );
+    e.expect(&["ps:scale", "--format", "json", "node-js-app"], "[{\"process_type\":\"web\",\"quantity\":2},{\"process_type\":\"worker\",\"quantity\":1}]\n");
     for (arg, msg) in [
         ("web", "Missing count for process type web"),
         ("web=x", "Invalid count for process type web"),
@@ -108,9 +105,9 @@ fn ps_set_and_report() {
             .ok(),
         "global-Procfile\n"
     );
-    assert_eq!(
-        e.run(&["ps:set", "node-js-app", "restart-policy"]).ok(),
-        "=====> Unsetting restart-policy\n"
+    e.expect(
+        &["ps:set", "node-js-app", "restart-policy"],
+        "=====> Unsetting restart-policy\n",
     );
     assert_eq!(
         e.run(&["ps:report", "node-js-app", "--ps-computed-restart-policy"])
@@ -161,13 +158,13 @@ fn checks_lists_and_settings() {
         "worker=1",
     ])
     .ok();
-    assert_eq!(
-        e.run(&["checks:skip", "node-js-app", "worker,web"]).ok(),
-        "-----> Skipping zero downtime for app's (node-js-app) proctypes (worker,web)\n"
+    e.expect(
+        &["checks:skip", "node-js-app", "worker,web"],
+        "-----> Skipping zero downtime for app's (node-js-app) proctypes (worker,web)\n",
     );
-    assert_eq!(
-        e.run(&["checks:disable", "node-js-app", "worker"]).ok(),
-        "-----> Disabling zero downtime for app's (node-js-app) proctypes (worker)\n"
+    e.expect(
+        &["checks:disable", "node-js-app", "worker"],
+        "-----> Disabling zero downtime for app's (node-js-app) proctypes (worker)\n",
     );
     assert_eq!(
         e.run(&["checks:report", "node-js-app", "--checks-skipped-list"])
@@ -179,13 +176,13 @@ fn checks_lists_and_settings() {
             .ok(),
         "worker\n"
     );
-    assert_eq!(
-        e.run(&["checks:disable", "node-js-app"]).ok(),
-        "-----> Disabling zero downtime for app (node-js-app)\n"
+    e.expect(
+        &["checks:disable", "node-js-app"],
+        "-----> Disabling zero downtime for app (node-js-app)\n",
     );
-    assert_eq!(
-        e.run(&["checks:enable", "node-js-app", "web"]).ok(),
-        "-----> Enabling zero downtime for app's (node-js-app) proctypes (web)\n"
+    e.expect(
+        &["checks:enable", "node-js-app", "web"],
+        "-----> Enabling zero downtime for app's (node-js-app) proctypes (web)\n",
     );
     assert_eq!(
         e.run(&["checks:report", "node-js-app", "--checks-disabled-list"])
@@ -338,23 +335,20 @@ fn ps_scale_listing_is_sorted_padded_and_deduplicated() {
         .expect("scale property");
     assert_eq!(stored.matches("web=").count(), 1, "{stored}");
     assert!(stored.contains("web=2\n"), "{stored}");
-    assert_eq!(
-        e.run(&["ps:scale", "node-js-app"]).ok(),
+    e.expect(
+        &["ps:scale", "node-js-app"],
         "-----> Scaling for node-js-app\n\
          proctype             : qty\n\
          --------             : ---\n\
          clock-of-the-long-now: 0\n\
          web                  : 2\n\
-         worker               : 1\n"
+         worker               : 1\n",
     );
-    assert_eq!(
-        e.run(&["--quiet", "ps:scale", "node-js-app"]).ok(),
-        "clock-of-the-long-now: 0\nweb                  : 2\nworker               : 1\n"
+    e.expect(
+        &["--quiet", "ps:scale", "node-js-app"],
+        "clock-of-the-long-now: 0\nweb                  : 2\nworker               : 1\n",
     );
-    assert_eq!(
-        e.run(&["ps:scale", "node-js-app", "--format", "json"]).ok(),
-        "[{\"process_type\":\"clock-of-the-long-now\",\"quantity\":0},{\"process_type\":\"web\",\"quantity\":2},{\"process_type\":\"worker\",\"quantity\":1}]\n"
-    );
+    e.expect(&["ps:scale", "node-js-app", "--format", "json"], "[{\"process_type\":\"clock-of-the-long-now\",\"quantity\":0},{\"process_type\":\"web\",\"quantity\":2},{\"process_type\":\"worker\",\"quantity\":1}]\n");
     // A stored formation with a repeated type (hand-edited or older) is
     // listed once, the later count winning.
     std::fs::write(
@@ -362,8 +356,8 @@ fn ps_scale_listing_is_sorted_padded_and_deduplicated() {
         "web=1\nworker=1\nweb=3\n",
     )
     .expect("write");
-    assert_eq!(
-        e.run(&["--quiet", "ps:scale", "node-js-app"]).ok(),
-        "web   : 3\nworker: 1\n"
+    e.expect(
+        &["--quiet", "ps:scale", "node-js-app"],
+        "web   : 3\nworker: 1\n",
     );
 }

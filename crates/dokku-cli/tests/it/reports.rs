@@ -326,10 +326,7 @@ fn app_reports_sort_pad_and_handle_every_app() {
         "--docker-options-run",
     ]);
     r.fails_with("docker-options:report command allows only a single flag");
-    assert_eq!(
-        e.run(&["checks:report", "web", "--format", "json"]).ok(),
-        "{\"computed-wait-to-retire\":\"60\",\"disabled-list\":\"none\",\"global-wait-to-retire\":\"\",\"skipped-list\":\"none\",\"wait-to-retire\":\"\"}\n"
-    );
+    e.expect(&["checks:report", "web", "--format", "json"], "{\"computed-wait-to-retire\":\"60\",\"disabled-list\":\"none\",\"global-wait-to-retire\":\"\",\"skipped-list\":\"none\",\"wait-to-retire\":\"\"}\n");
     let r = e.run(&["checks:report", "nope"]);
     r.fails_with("App nope does not exist");
 }
@@ -399,14 +396,11 @@ fn set_checks_run_in_dokkus_order_and_change_nothing_on_error() {
     assert_eq!(e.state(), before, "refused sets changed nothing");
 
     // The older `proxy:set <app> <type>` form sets the type.
-    assert_eq!(
-        e.run(&["proxy:set", "web", "caddy"]).ok(),
-        "=====> Setting type to caddy\n"
+    e.expect(
+        &["proxy:set", "web", "caddy"],
+        "=====> Setting type to caddy\n",
     );
-    assert_eq!(
-        e.run(&["proxy:report", "web", "--proxy-type"]).ok(),
-        "caddy\n"
-    );
+    e.expect(&["proxy:report", "web", "--proxy-type"], "caddy\n");
     // nginx properties live where Dokku keeps them.
     e.run(&["nginx:set", "web", "client-max-body-size", "10m"])
         .ok();

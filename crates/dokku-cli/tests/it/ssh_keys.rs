@@ -85,11 +85,11 @@ fn add_from_file_and_stdin_then_list_and_remove() {
     let text = format!(
         "{fp_a} NAME=\"admin\" SSHCOMMAND_ALLOWED_KEYS=\"{OPTIONS}\"\n{fp_b} NAME=\"jane.doe@laptop\" SSHCOMMAND_ALLOWED_KEYS=\"{OPTIONS}\"\n"
     );
-    assert_eq!(e.run(&["ssh-keys:list"]).ok(), text);
-    assert_eq!(e.run(&["ssh-keys:list", "--format", "text"]).ok(), text);
-    assert_eq!(
-        e.run(&["ssh-keys:list", "admin"]).ok(),
-        format!("{fp_a} NAME=\"admin\" SSHCOMMAND_ALLOWED_KEYS=\"{OPTIONS}\"\n")
+    e.expect(&["ssh-keys:list"], &text);
+    e.expect(&["ssh-keys:list", "--format", "text"], text);
+    e.expect(
+        &["ssh-keys:list", "admin"],
+        format!("{fp_a} NAME=\"admin\" SSHCOMMAND_ALLOWED_KEYS=\"{OPTIONS}\"\n"),
     );
     let json: serde_json::Value =
         serde_json::from_str(e.run(&["ssh-keys:list", "--format", "json"]).ok()).expect("json");
@@ -100,10 +100,7 @@ fn add_from_file_and_stdin_then_list_and_remove() {
             {"fingerprint": fp_b, "name": "jane.doe@laptop", "SSHCOMMAND_ALLOWED_KEYS": OPTIONS},
         ])
     );
-    assert_eq!(
-        e.run(&["ssh-keys:list", "--format", "json", "nobody"]).ok(),
-        "[]\n"
-    );
+    e.expect(&["ssh-keys:list", "--format", "json", "nobody"], "[]\n");
 
     e.run(&["ssh-keys:remove", "admin"]).ok();
     e.run(&["ssh-keys:remove", "admin"]).ok();
@@ -231,7 +228,7 @@ fn help_and_no_keys() {
     ] {
         assert!(h.contains(c), "{h}");
     }
-    assert_eq!(e.run(&["ssh-keys"]).ok(), h);
+    e.expect(&["ssh-keys"], h);
     let r = e.run(&["ssh-keys:list"]);
     r.fails_with("No public keys found.");
     let r = e.run(&["ssh-keys:list", "--format", "json"]);

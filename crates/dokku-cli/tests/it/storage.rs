@@ -64,7 +64,7 @@ fn ensure_directory_mount_list_as_documented() {
     assert_eq!(entry["chown"], "herokuish");
 
     let spec = format!("{}:/app/storage", dir.display());
-    assert_eq!(e.run(&["storage:mount", "node-js-app", &spec]).ok(), "");
+    e.expect(&["storage:mount", "node-js-app", &spec], "");
     insta::assert_snapshot!(e.filter(e.run(&["storage:list", "node-js-app"]).ok()), @r"
     -----> node-js-app volume bind-mounts:
            $DOKKU_LIB_ROOT/data/storage/node-js-app:/app/storage
@@ -165,7 +165,7 @@ fn ensure_directory_mount_list_as_documented() {
     ])
     .ok();
 
-    assert_eq!(e.run(&["storage:unmount", "node-js-app", &spec]).ok(), "");
+    e.expect(&["storage:unmount", "node-js-app", &spec], "");
     assert!(!e
         .lib()
         .join("config/storage/node-js-app/attachments")
@@ -174,9 +174,9 @@ fn ensure_directory_mount_list_as_documented() {
         &e.run(&["storage:unmount", "node-js-app", &spec]),
         "Mount path does not exist.",
     );
-    assert_eq!(
-        e.run(&["storage:list", "node-js-app"]).ok(),
-        "-----> node-js-app volume bind-mounts:\n"
+    e.expect(
+        &["storage:list", "node-js-app"],
+        "-----> node-js-app volume bind-mounts:\n",
     );
     assert_eq!(
         e.run(&["storage:list", "node-js-app", "--format", "json"])
@@ -247,9 +247,9 @@ fn ensure_directory_ownership_presets() {
 fn named_entry_mount_report_as_documented() {
     let e = Env::new();
     e.create_app("node-js-app");
-    assert_eq!(
-        e.run(&["storage:create", "node-js-data"]).ok(),
-        "-----> Storage entry node-js-data created\n"
+    e.expect(
+        &["storage:create", "node-js-data"],
+        "-----> Storage entry node-js-data created\n",
     );
     let dir = e.lib().join("data/storage/node-js-data");
     assert_eq!(mode(&dir), 0o755);
@@ -546,14 +546,14 @@ fn create_set_info_as_documented() {
       "mode": "0777"
     }
     "#);
-    assert_eq!(
-        e.run(&["storage:set", "node-js-data", "mode", "0770"]).ok(),
-        "=====> Setting mode to 0770\n"
+    e.expect(
+        &["storage:set", "node-js-data", "mode", "0770"],
+        "=====> Setting mode to 0770\n",
     );
     assert_eq!(mode(&dir), 0o770);
-    assert_eq!(
-        e.run(&["storage:set", "node-js-data", "mode"]).ok(),
-        "=====> Unsetting mode\n"
+    e.expect(
+        &["storage:set", "node-js-data", "mode"],
+        "=====> Unsetting mode\n",
     );
     assert!(entry_json(&e, "node-js-data").get("mode").is_none());
     assert_eq!(
@@ -963,10 +963,7 @@ fn list_entries_and_global_report() {
            a-data  docker-local  $DOKKU_LIB_ROOT/data/storage/a-data
            b-data  docker-local  $DOKKU_LIB_ROOT/data/storage/b-data
     ");
-    assert_eq!(
-        e.run(&["--quiet", "storage:list-entries"]).ok(),
-        "a-data\nb-data\n"
-    );
+    e.expect(&["--quiet", "storage:list-entries"], "a-data\nb-data\n");
     assert_eq!(
         e.run(&[
             "storage:list-entries",
@@ -1001,7 +998,7 @@ fn list_entries_and_global_report() {
         .ok(),
         "node-js-app\n"
     );
-    assert_eq!(e.run(&["storage:wait", "a-data"]).ok(), "");
+    e.expect(&["storage:wait", "a-data"], "");
 }
 
 #[test]
@@ -1108,9 +1105,9 @@ fn migrate_drains_legacy_volume_options() {
     );
     // Idempotent.
     let state = e.state();
-    assert_eq!(
-        e.run(&["storage:migrate", "--all"]).ok(),
-        "-----> No legacy mounts to migrate for node-js-app\n"
+    e.expect(
+        &["storage:migrate", "--all"],
+        "-----> No legacy mounts to migrate for node-js-app\n",
     );
     assert_eq!(state, e.state());
 }
@@ -1317,9 +1314,9 @@ fn legacy_mount_of_missing_host_dir_is_accepted_and_wait_checks_it() {
         entry_json(&e, &name)["host_path"],
         host.display().to_string()
     );
-    assert_eq!(
-        e.run(&["--quiet", "storage:list", "node-js-app"]).ok(),
-        format!("{spec}\n")
+    e.expect(
+        &["--quiet", "storage:list", "node-js-app"],
+        format!("{spec}\n"),
     );
     fails(
         &e.run(&["storage:mount", "node-js-app", &spec]),
@@ -1334,7 +1331,7 @@ fn legacy_mount_of_missing_host_dir_is_accepted_and_wait_checks_it() {
         ),
     );
     std::fs::create_dir_all(&host).expect("mkdir");
-    assert_eq!(e.run(&["storage:wait", &name]).ok(), "");
+    e.expect(&["storage:wait", &name], "");
 }
 
 #[test]
@@ -1419,9 +1416,9 @@ fn migrate_turns_the_old_flag_file_into_the_property() {
     let marker = e
         .lib()
         .join("config/storage/node-js-app/legacy-mounts-migrated");
-    assert_eq!(
-        e.run(&["storage:migrate", "node-js-app"]).ok(),
-        "-----> No legacy mounts to migrate for node-js-app\n"
+    e.expect(
+        &["storage:migrate", "node-js-app"],
+        "-----> No legacy mounts to migrate for node-js-app\n",
     );
     assert!(!flag.exists(), "the flag file is gone");
     assert_eq!(std::fs::read_to_string(&marker).expect("marker"), "true");

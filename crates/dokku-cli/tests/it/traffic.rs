@@ -67,24 +67,21 @@ fn port_mappings_are_parsed_stored_and_reported() {
            Ports map:                     http:8080:5000
            Ports map detected:            http:80:5000
     ");
-    assert_eq!(
-        e.run(&["ports:report", "app", "--ports-map-json"]).ok(),
-        "[{\"scheme\":\"http\",\"host_port\":8080,\"container_port\":5000}]\n"
+    e.expect(
+        &["ports:report", "app", "--ports-map-json"],
+        "[{\"scheme\":\"http\",\"host_port\":8080,\"container_port\":5000}]\n",
     );
-    assert_eq!(
-        e.run(&["ports:report", "app", "--ports-map"]).ok(),
-        "http:8080:5000\n"
-    );
+    e.expect(&["ports:report", "app", "--ports-map"], "http:8080:5000\n");
     e.run(&["ports:clear", "app"]).ok();
     assert!(!e.lib().join("config/ports/app/map").exists());
-    assert_eq!(
-        e.run(&["plugin:trigger", "ports-get", "app", ""]).ok(),
-        "http:80:5000\n"
+    e.expect(
+        &["plugin:trigger", "ports-get", "app", ""],
+        "http:80:5000\n",
     );
     e.run(&["proxy:set", "app", "proxy-port", "8000"]).ok();
-    assert_eq!(
-        e.run(&["ports:report", "app", "--ports-map-detected"]).ok(),
-        "http:8000:5000\n"
+    e.expect(
+        &["ports:report", "app", "--ports-map-detected"],
+        "http:8000:5000\n",
     );
 }
 
@@ -93,9 +90,9 @@ fn domains_follow_the_global_domain_and_refuse_invalid_names() {
     let e = Env::new();
     e.create_app("before");
     assert!(!e.root().join("before/VHOST").exists());
-    assert_eq!(
-        e.run(&["domains:set-global", "dokku.me"]).ok(),
-        "-----> Set dokku.me as global domains\n"
+    e.expect(
+        &["domains:set-global", "dokku.me"],
+        "-----> Set dokku.me as global domains\n",
     );
     assert_eq!(
         std::fs::read_to_string(e.root().join("VHOST")).expect("global VHOST"),
@@ -152,37 +149,31 @@ fn domains_follow_the_global_domain_and_refuse_invalid_names() {
     ");
     e.run(&["domains:remove", "app", "10.0.0.1", "*.example.net"])
         .ok();
-    assert_eq!(
-        e.run(&["plugin:trigger", "domains-list", "app"]).ok(),
-        "app.dokku.me\nwww.example.com\n"
+    e.expect(
+        &["plugin:trigger", "domains-list", "app"],
+        "app.dokku.me\nwww.example.com\n",
     );
-    assert_eq!(
-        e.run(&["domains:disable", "app"]).ok(),
-        "-----> Disabling domains for app\n"
+    e.expect(
+        &["domains:disable", "app"],
+        "-----> Disabling domains for app\n",
     );
-    assert_eq!(e.run(&["plugin:trigger", "domains-list", "app"]).ok(), "");
+    e.expect(&["plugin:trigger", "domains-list", "app"], "");
     assert_eq!(
         e.run(&["domains:report", "app", "--domains-app-enabled"])
             .ok(),
         "false\n"
     );
-    assert_eq!(
-        e.run(&["domains:enable", "app"]).ok(),
-        "-----> Enabling domains for app\n"
+    e.expect(
+        &["domains:enable", "app"],
+        "-----> Enabling domains for app\n",
     );
-    assert_eq!(
-        e.run(&["domains:clear", "app"]).ok(),
-        "-----> Cleared domains in app\n"
-    );
+    e.expect(&["domains:clear", "app"], "-----> Cleared domains in app\n");
     assert_eq!(
         e.run(&["domains:report", "app", "--domains-app-vhosts"])
             .ok(),
         "\n"
     );
-    assert_eq!(
-        e.run(&["domains:reset", "app"]).ok(),
-        "-----> Reset domains for app\n"
-    );
+    e.expect(&["domains:reset", "app"], "-----> Reset domains for app\n");
     assert_eq!(
         e.run(&["domains:report", "app", "--domains-app-vhosts"])
             .ok(),
@@ -223,19 +214,16 @@ fn proxy_settings_and_types() {
            Proxy type:
     ");
     // Dokku performs no validation of the proxy implementation.
-    assert_eq!(
-        e.run(&["proxy:set", "app", "type", "caddy"]).ok(),
-        "=====> Setting type to caddy\n"
+    e.expect(
+        &["proxy:set", "app", "type", "caddy"],
+        "=====> Setting type to caddy\n",
     );
     assert_eq!(
         e.run(&["proxy:report", "app", "--proxy-computed-type"])
             .ok(),
         "caddy\n"
     );
-    assert_eq!(
-        e.run(&["proxy:set", "app", "type"]).ok(),
-        "=====> Unsetting type\n"
-    );
+    e.expect(&["proxy:set", "app", "type"], "=====> Unsetting type\n");
     let r = e.run(&["proxy:set", "app", "type", "http:80:5000"]);
     assert_eq!(
         err(&r),
@@ -245,34 +233,25 @@ fn proxy_settings_and_types() {
                 .into()
         )
     );
-    assert_eq!(
-        e.run(&["proxy:set", "--global", "type", "nginx"]).ok(),
-        "=====> Setting type to nginx\n"
+    e.expect(
+        &["proxy:set", "--global", "type", "nginx"],
+        "=====> Setting type to nginx\n",
     );
     assert_eq!(
         err(&e.run(&["proxy:set", "app", "proxy-port", "http"])).0,
         1
     );
-    assert_eq!(
-        e.run(&["proxy:disable", "app"]).ok(),
-        "-----> Disabling proxy for app\n"
+    e.expect(
+        &["proxy:disable", "app"],
+        "-----> Disabling proxy for app\n",
     );
     assert_eq!(
         std::fs::read_to_string(e.lib().join("config/proxy/app/disabled")).expect("disabled"),
         "true"
     );
-    assert_eq!(
-        e.run(&["plugin:trigger", "proxy-is-enabled", "app"]).ok(),
-        "false\n"
-    );
-    assert_eq!(
-        e.run(&["proxy:enable", "app"]).ok(),
-        "-----> Enabling proxy for app\n"
-    );
-    assert_eq!(
-        e.run(&["proxy:report", "app", "--proxy-enabled"]).ok(),
-        "true\n"
-    );
+    e.expect(&["plugin:trigger", "proxy-is-enabled", "app"], "false\n");
+    e.expect(&["proxy:enable", "app"], "-----> Enabling proxy for app\n");
+    e.expect(&["proxy:report", "app", "--proxy-enabled"], "true\n");
     assert_eq!(
         err(&e.run(&["proxy:build-config"])),
         (
@@ -379,13 +358,10 @@ fn certificates_from_files_and_tarballs() {
         lines[8],
         "       Ssl verified:                  self signed."
     );
-    assert_eq!(
-        e.run(&["plugin:trigger", "certs-exists", "app"]).ok(),
-        "true\n"
-    );
-    assert_eq!(
-        e.run(&["certs:show", "app", "key"]).ok(),
-        std::fs::read_to_string(work.path().join("site.key")).expect("key")
+    e.expect(&["plugin:trigger", "certs-exists", "app"], "true\n");
+    e.expect(
+        &["certs:show", "app", "key"],
+        std::fs::read_to_string(work.path().join("site.key")).expect("key"),
     );
 
     let crt = work.path().join("site.crt").display().to_string();
@@ -393,10 +369,7 @@ fn certificates_from_files_and_tarballs() {
     e.run(&["certs:update", "app", &crt, &key]).ok();
     e.run(&["certs:remove", "app"]).ok();
     assert!(!tls.exists());
-    assert_eq!(
-        e.run(&["certs:report", "app", "--ssl-enabled"]).ok(),
-        "false\n"
-    );
+    e.expect(&["certs:report", "app", "--ssl-enabled"], "false\n");
 }
 
 #[test]
@@ -530,9 +503,9 @@ fn ports_add_refuses_a_scheme_and_host_port_already_mapped() {
     assert_eq!(state, e.state(), "a refused add changes nothing");
     // Another scheme on the same host port is a different mapping.
     e.run(&["ports:add", "app", "https:80:5000"]).ok();
-    assert_eq!(
-        e.run(&["ports:report", "app", "--ports-map"]).ok(),
-        "http:80:5000 https:80:5000\n"
+    e.expect(
+        &["ports:report", "app", "--ports-map"],
+        "http:80:5000 https:80:5000\n",
     );
 }
 
@@ -590,8 +563,8 @@ fn certificate_hostnames_are_sorted_and_unique() {
     let crt = work.path().join("server.crt").display().to_string();
     let key = work.path().join("server.key").display().to_string();
     e.run(&["certs:add", "app", &crt, &key]).ok();
-    assert_eq!(
-        e.run(&["certs:report", "app", "--ssl-hostnames"]).ok(),
-        "api.example.com www.example.com\n"
+    e.expect(
+        &["certs:report", "app", "--ssl-hostnames"],
+        "api.example.com www.example.com\n",
     );
 }

@@ -96,10 +96,7 @@ fn certs_set_and_remove_install_the_pair_and_fire_the_updates() {
         take(&log),
         "post-certs-update|app|post-domains-update|app||"
     );
-    assert_eq!(
-        e.run(&["certs:report", "app", "--ssl-enabled"]).ok(),
-        "true\n"
-    );
+    e.expect(&["certs:report", "app", "--ssl-enabled"], "true\n");
 
     let r = e.run(&["plugin:trigger", "certs-remove", "app"]);
     assert_eq!((r.ok(), r.stderr.as_str()), ("", ""));
@@ -295,8 +292,8 @@ fn config_import_reads_a_file_or_stdin() {
     fs::write(&file, "{\"G\":\"g\"}").expect("json file");
     e.run(&["config:import", "--format", "json", "--global", &path])
         .ok();
-    assert_eq!(e.run(&["config:get", "--global", "G"]).ok(), "g\n");
-    assert_eq!(e.run(&["config:keys", "app"]).ok(), "A\nB\nC\n");
+    e.expect(&["config:get", "--global", "G"], "g\n");
+    e.expect(&["config:keys", "app"], "A\nB\nC\n");
 
     let before = e.state();
     let missing = work.path().join("missing").display().to_string();
