@@ -638,3 +638,35 @@ fn a_new_app_answers_502_until_it_is_deployed() {
     site.run(&["apps:destroy", &app, "--force"]).ok();
     assert!(!conf.exists());
 }
+
+#[test]
+fn long_app_names_with_domains_and_certificates_pass_nginx_t() {
+    let site = Site::new("nginx-long-name");
+    // 63 characters: server names past nginx's default hash bucket size.
+    let app = format!("{}-{}", site.app, "x".repeat(62 - site.app.len()));
+    assert_eq!(app.len(), 63);
+    site.run(&["apps:create", &app]).ok();
+    let bucket = site
+        .nginx_dir()
+        .join("conf.d/server_names_hash_bucket_size.conf");
+    assert_eq!(
+        std::fs::read_to_string(&bucket).expect("bucket size include"),
+        "server_names_hash_bucket_size 512;\n"
+    );
+    // A certificate's common name is at most 64 characters.
+    let extra = "long-name.example.test".to_string();
+    site.run(&["domains:add", &app, &extra]).ok();
+    site.run(&["certs:generate", &app, &extra]).ok();
+    site.run(&["proxy:build-config", &app]).ok();
+    let conf =
+        std::fs::read_to_string(site.env.root().join(&app).join("nginx.conf")).expect("nginx.conf");
+    assert!(
+        conf.contains(&extra) && conf.contains("ssl_certificate"),
+        "{conf}"
+    );
+    match site.curl("https", &extra, "/") {
+        Ok((status, _, _)) => assert_eq!(status, 502, "{}", site.error_log()),
+        Err(code) => panic!("curl failed with {code}: {}", site.error_log()),
+    }
+    site.run(&["apps:destroy", &app, "--force"]).ok();
+}
