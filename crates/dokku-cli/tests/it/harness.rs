@@ -260,3 +260,28 @@ pub fn assert_has_all(text: &str, parts: &[&str]) {
         assert!(text.contains(part), "missing {part:?} in:\n{text}");
     }
 }
+
+/// A self-signed certificate for `cn` (and the `sans` DNS names, if any)
+/// with its key, as `site.crt` and `site.key` in `dir`; their paths.
+pub fn self_signed(dir: &Path, cn: &str, sans: &[&str]) -> (String, String) {
+    let crt = dir.join("site.crt");
+    let key = dir.join("site.key");
+    let mut c = Command::new("openssl");
+    c.args([
+        "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30",
+    ])
+    .args(["-subj", &format!("/CN={cn}")]);
+    if !sans.is_empty() {
+        let names: Vec<String> = sans.iter().map(|n| format!("DNS:{n}")).collect();
+        c.args(["-addext", &format!("subjectAltName={}", names.join(","))]);
+    }
+    let out = c
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&crt)
+        .output()
+        .expect("openssl");
+    assert!(out.status.success(), "{out:?}");
+    (crt.display().to_string(), key.display().to_string())
+}

@@ -297,29 +297,11 @@ fn certificates_from_files_and_tarballs() {
     );
 
     let work = tempfile::tempdir().expect("tempdir");
-    let status = std::process::Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "30",
-            "-subj",
-            "/CN=app.example.com",
-        ])
-        .args([
-            "-addext",
-            "subjectAltName=DNS:app.example.com,DNS:www.example.com",
-        ])
-        .arg("-keyout")
-        .arg(work.path().join("site.key"))
-        .arg("-out")
-        .arg(work.path().join("site.crt"))
-        .output()
-        .expect("openssl");
-    assert!(status.status.success(), "{status:?}");
+    crate::harness::self_signed(
+        work.path(),
+        "app.example.com",
+        &["app.example.com", "www.example.com"],
+    );
     let mut tar = tar::Builder::new(Vec::new());
     tar.append_path_with_name(work.path().join("site.crt"), "certs/site.crt")
         .expect("tar crt");
@@ -539,29 +521,11 @@ fn certificate_hostnames_are_sorted_and_unique() {
     let e = Env::new();
     e.create_app("app");
     let work = tempfile::tempdir().expect("tempdir");
-    let status = std::process::Command::new("openssl")
-        .args([
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "30",
-            "-subj",
-            "/CN=www.example.com",
-            "-addext",
-            "subjectAltName=DNS:www.example.com,DNS:api.example.com,DNS:api.example.com",
-        ])
-        .arg("-keyout")
-        .arg(work.path().join("server.key"))
-        .arg("-out")
-        .arg(work.path().join("server.crt"))
-        .output()
-        .expect("openssl");
-    assert!(status.status.success(), "{status:?}");
-    let crt = work.path().join("server.crt").display().to_string();
-    let key = work.path().join("server.key").display().to_string();
+    let (crt, key) = crate::harness::self_signed(
+        work.path(),
+        "www.example.com",
+        &["www.example.com", "api.example.com", "api.example.com"],
+    );
     e.run(&["certs:add", "app", &crt, &key]).ok();
     e.expect(
         &["certs:report", "app", "--ssl-hostnames"],

@@ -35,25 +35,6 @@ fn take(log: &Path) -> String {
     s
 }
 
-/// A self-signed certificate and its key in `dir`, as PEM files.
-fn self_signed(dir: &Path) -> (String, String) {
-    let crt = dir.join("site.crt");
-    let key = dir.join("site.key");
-    let out = std::process::Command::new("openssl")
-        .args([
-            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "30",
-        ])
-        .args(["-subj", "/CN=app.example.com"])
-        .arg("-keyout")
-        .arg(&key)
-        .arg("-out")
-        .arg(&crt)
-        .output()
-        .expect("openssl");
-    assert!(out.status.success(), "{out:?}");
-    (crt.display().to_string(), key.display().to_string())
-}
-
 fn mode(p: &Path) -> u32 {
     fs::metadata(p).expect("metadata").permissions().mode() & 0o777
 }
@@ -71,7 +52,7 @@ fn certs_set_and_remove_install_the_pair_and_fire_the_updates() {
         ],
     );
     let work = tempfile::tempdir().expect("tempdir");
-    let (crt, key) = self_signed(work.path());
+    let (crt, key) = crate::harness::self_signed(work.path(), "app.example.com", &[]);
 
     let r = e.run(&["plugin:trigger", "certs-set", "app", &crt, &key]);
     assert_eq!((r.ok(), r.stderr.as_str()), ("", ""));
@@ -244,7 +225,7 @@ fn certificates_add_and_remove_the_https_mapping() {
     e.create_app("app");
     e.create_app("tls");
     let work = tempfile::tempdir().expect("tempdir");
-    let (crt, key) = self_signed(work.path());
+    let (crt, key) = crate::harness::self_signed(work.path(), "app.example.com", &[]);
     let map = |app: &str| {
         e.run(&["ports:report", app, "--ports-map"])
             .ok()
