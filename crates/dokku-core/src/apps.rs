@@ -46,6 +46,19 @@ pub fn verify(paths: &Paths, app: &str) -> Result<()> {
     Ok(())
 }
 
+/// [`verify`] as Dokku's shell library does it (`verify_app_name`), for
+/// commands Dokku implements in bash: a missing app exits with status 20.
+pub fn verify_as_shell(paths: &Paths, app: &str) -> Result<()> {
+    validate_name(app)?;
+    if !paths.app_dir(app).is_dir() {
+        return Err(Error::Exit {
+            code: 20,
+            message: format!("App {app} does not exist"),
+        });
+    }
+    Ok(())
+}
+
 /// The app argument of a command: present, valid and existing.
 pub fn require(paths: &Paths, app: Option<&str>) -> Result<String> {
     let app = app

@@ -9,6 +9,7 @@
 
 pub mod appjson;
 pub mod bus;
+pub mod cleanup;
 pub mod context;
 pub mod deploy;
 pub mod external;

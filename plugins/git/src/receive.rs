@@ -6,7 +6,6 @@
 use std::os::unix::fs::PermissionsExt;
 
 use dokku_core::{apps, Error, Result};
-use dokku_docker::{ContainerFilter, ImageFilter};
 use dokku_output::Output;
 use dokku_trigger::deploy::{
     BuilderBuild, BuilderDetect, BuilderGetProperty, CorePostExtract, DeploySourceSet, PostExtract,
@@ -95,42 +94,6 @@ pub fn builder_type(ctx: &Ctx, app: &str, dir: &str) -> Result<String> {
         .unwrap_or_else(|| "herokuish".to_string()))
 }
 
-/// Remove the app's exited containers and dangling images (`Cleaning up...`),
-/// unless the builder's `skip-cleanup` is set.
-fn cleanup(ctx: &Ctx, app: &str) -> Result<()> {
-    let skip = first(ctx.bus.collect(
-        ctx,
-        &BuilderGetProperty {
-            app: app.into(),
-            key: "skip-cleanup".into(),
-        },
-    )?);
-    if skip == "true" {
-        return Ok(());
-    }
-    ctx.out.info1("Cleaning up...");
-    let engine = ctx.engine()?;
-    let label = format!("com.dokku.app-name={app}");
-    let filter = ContainerFilter {
-        all: true,
-        labels: vec![label.clone()],
-        statuses: vec!["exited".into(), "dead".into()],
-        ..ContainerFilter::default()
-    };
-    for c in engine.list_containers(&filter).unwrap_or_default() {
-        let _ = engine.remove_container(&c.id, false);
-    }
-    let images = ImageFilter {
-        labels: vec![label],
-        dangling: Some(true),
-        ..ImageFilter::default()
-    };
-    for i in engine.list_images(&images).unwrap_or_default() {
-        let _ = engine.remove_image(&i.id, false);
-    }
-    Ok(())
-}
-
 /// Build and deploy `rev` (the deploy branch's head when `None`). Does
 /// nothing for an app without a repository or without code. Holds the
 /// deploy lock throughout.
@@ -209,7 +172,7 @@ pub fn receive(ctx: &Ctx, app: &str, rev: Option<&str>, source: Option<Source>) 
         },
     )?;
 
-    cleanup(ctx, app)?;
+    dokku_trigger::cleanup::docker_cleanup(ctx, app, false)?;
     ctx.bus.select(
         ctx,
         &BuilderBuild {

@@ -25,5 +25,6 @@ mod processes;
 mod run_logs;
 
 mod nginx;
+mod standard;
 mod traffic;
 mod triggers;

@@ -1,0 +1,164 @@
+//! The standard plugin's commands outside any namespace: `url`, `urls`,
+//! `cleanup`, `deploy` and `report`, against the real engine where they
+//! touch it.
+
+use std::process::Command;
+
+use dokku_docker::ContainerEngine;
+
+use crate::harness::{EngineApp, Env};
+
+/// Whether a container of that name exists.
+fn container_exists(name: &str) -> bool {
+    Command::new("docker")
+        .args(["container", "inspect", name])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false)
+}
+
+/// A stopped container carrying Dokku's labels for `app`.
+fn exited_container(base: &str, name: &str, app: &str) {
+    let o = Command::new("docker")
+        .args([
+            "run",
+            "--name",
+            name,
+            "--label",
+            "dokku",
+            "--label",
+            &format!("com.dokku.app-name={app}"),
+            base,
+            "true",
+        ])
+        .output()
+        .expect("docker run");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+#[test]
+fn url_and_urls_print_the_app_urls() {
+    let env = Env::new();
+    env.create_app("web");
+    env.run(&["domains:set", "web", "a.example.com", "b.example.com"])
+        .ok();
+    env.expect(
+        &["urls", "web"],
+        "http://a.example.com\nhttp://b.example.com\n",
+    );
+    env.expect(&["url", "web"], "http://a.example.com\n");
+    env.expect(&["--app", "web", "url"], "http://a.example.com\n");
+
+    let r = env.run(&["urls", "missing"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (20, " !     App missing does not exist\n")
+    );
+    env.run(&["url"])
+        .fails_with("Please specify an app to run the command on");
+    env.expect(
+        &["urls:help"],
+        "    urls <app>   Show all URLs for an application\n",
+    );
+    env.expect(
+        &["cleanup:help"],
+        "    cleanup [<app>]   Cleans up exited/dead Docker containers and removes dangling images\n",
+    );
+}
+
+#[test]
+fn cleanup_removes_the_apps_stopped_containers() {
+    let fx = EngineApp::new("std-cleanup");
+    let env = Env::new();
+    env.create_app(&fx.name);
+    let mine = format!("{}-stopped", fx.name);
+    let other_app = format!("{}-other", fx.name);
+    let other = format!("{}-kept", fx.name);
+    exited_container(&fx.base, &mine, &fx.name);
+    exited_container(&fx.base, &other, &other_app);
+
+    // A skip setting does not stop an explicit cleanup.
+    env.run(&["builder:set", &fx.name, "skip-cleanup", "true"])
+        .ok();
+    env.expect(&["cleanup", &fx.name], "-----> Cleaning up...\n");
+    assert!(
+        !container_exists(&mine),
+        "the app's stopped container stays"
+    );
+    assert!(container_exists(&other), "another app's container went");
+
+    let r = env.run(&["cleanup", "missing"]);
+    assert_eq!(r.code, 20, "{}", r.stderr);
+    let _ = fx.engine.remove_container(&other, true);
+}
+
+#[test]
+fn deploy_releases_and_runs_the_image() {
+    let fx = EngineApp::new("std-deploy");
+    let env = Env::new();
+    env.create_app(&fx.name);
+    env.run(&["checks:disable", &fx.name]).ok();
+    env.run(&["ps:set", &fx.name, "stop-timeout-seconds", "1"])
+        .ok();
+
+    // Nothing built yet: nothing to deploy, and no complaint.
+    let r = env.run(&["deploy", &fx.name]);
+    assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (0, "", ""));
+
+    fx.build_httpd("hello", "", "");
+    let out = env.run(&["deploy", &fx.name]).ok().to_string();
+    assert!(
+        out.contains(&format!(
+            "-----> Deploying {} via the docker-local scheduler...",
+            fx.name
+        )),
+        "{out}"
+    );
+    let running = env.run(&["ps:report", &fx.name, "--running"]);
+    assert_eq!(running.ok(), "true\n");
+
+    let report = env.run(&["report", &fx.name]).ok().to_string();
+    assert!(
+        report.contains(&format!("=====> {} app information", fx.name)),
+        "{report}"
+    );
+    let r = env.run(&["report", "missing"]);
+    assert_eq!(r.code, 20, "{}", r.stderr);
+    env.run(&["apps:destroy", &fx.name, "--force"]).ok();
+}
+
+#[test]
+fn report_starts_with_the_host() {
+    let env = Env::new();
+    env.create_app("one");
+    let r = env.run(&["report"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let headings: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("-----> ") && !l.contains("app information"))
+        .map(|l| l.split(':').next().unwrap_or(""))
+        .take(9)
+        .collect();
+    assert_eq!(
+        headings,
+        [
+            "-----> uname",
+            "-----> memory",
+            "-----> docker version",
+            "-----> docker daemon info",
+            "-----> git version",
+            "-----> sigil version",
+            "-----> herokuish version",
+            "-----> dokku version",
+            "-----> plugn version",
+        ]
+    );
+    assert!(
+        r.stdout.contains("=====> one app information"),
+        "{}",
+        r.stdout
+    );
+    let r = env.run(&["report", "--format", "json"]);
+    r.fails_with("--format flag not supported on global report");
+}

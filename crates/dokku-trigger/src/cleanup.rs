@@ -1,0 +1,92 @@
+//! Removing what deploys leave behind: stopped containers and dangling
+//! images carrying Dokku's labels. One implementation for `dokku cleanup`,
+//! the start of every build and the shell library's `docker_cleanup`.
+
+use dokku_core::Result;
+use dokku_docker::{ContainerFilter, ImageFilter};
+
+use crate::bus::{Dispatch, Trigger};
+use crate::deploy::{scheduler_of, BuilderGetProperty};
+use crate::triggers::{arg, trigger};
+use crate::Ctx;
+
+trigger!(
+    /// The scheduler removes what it keeps of an app (or of every app when
+    /// `app` is empty) that is no longer needed; `force` skips no step.
+    SchedulerDockerCleanup = "scheduler-docker-cleanup", Notify -> () { scheduler, app, force: bool }
+);
+
+/// The label every container and image Dokku makes carries
+/// (`DOKKU_CONTAINER_LABEL`).
+pub const CONTAINER_LABEL: &str = "dokku";
+
+/// Whether cleanup is switched off for `app`: the builder's `skip-cleanup`
+/// property, or `DOKKU_SKIP_CLEANUP=true` in the environment.
+fn skipped(ctx: &Ctx, app: &str) -> Result<bool> {
+    if std::env::var("DOKKU_SKIP_CLEANUP").as_deref() == Ok("true") {
+        return Ok(true);
+    }
+    if app.is_empty() {
+        return Ok(false);
+    }
+    let answers = ctx.bus.collect(
+        ctx,
+        &BuilderGetProperty {
+            app: app.into(),
+            key: "skip-cleanup".into(),
+        },
+    )?;
+    Ok(answers.iter().any(|a| a.trim() == "true"))
+}
+
+/// Remove exited and dead containers and dangling images: those of `app`
+/// (its `com.dokku.app-name` label), or every one with Dokku's label when
+/// `app` is empty or `--global`. Unless `force`, a configured skip wins
+/// and is reported. Removal failures (an image still in use) are ignored,
+/// as the engine's own prune would.
+pub fn docker_cleanup(ctx: &Ctx, app: &str, force: bool) -> Result<()> {
+    let app = if app == "--global" { "" } else { app };
+    if !force && skipped(ctx, app)? {
+        ctx.out
+            .info1("DOKKU_SKIP_CLEANUP set. Skipping dokku cleanup");
+        return Ok(());
+    }
+    ctx.out.info1("Cleaning up...");
+    let scheduler = if app.is_empty() {
+        "docker-local".to_string()
+    } else {
+        scheduler_of(ctx, app)?
+    };
+    ctx.bus.notify(
+        ctx,
+        &SchedulerDockerCleanup {
+            scheduler,
+            app: app.into(),
+            force,
+        },
+    )?;
+    let label = if app.is_empty() {
+        CONTAINER_LABEL.to_string()
+    } else {
+        format!("com.dokku.app-name={app}")
+    };
+    let engine = ctx.engine()?;
+    let containers = ContainerFilter {
+        all: true,
+        labels: vec![label.clone()],
+        statuses: vec!["exited".into(), "dead".into()],
+        ..ContainerFilter::default()
+    };
+    for c in engine.list_containers(&containers).unwrap_or_default() {
+        let _ = engine.remove_container(&c.id, false);
+    }
+    let images = ImageFilter {
+        labels: vec![label],
+        dangling: Some(true),
+        ..ImageFilter::default()
+    };
+    for i in engine.list_images(&images).unwrap_or_default() {
+        let _ = engine.remove_image(&i.id, false);
+    }
+    Ok(())
+}
