@@ -84,6 +84,9 @@ pub fn main(argv: Vec<String>) -> i32 {
         let _ = tracing_subscriber::fmt()
             .with_writer(std::io::stderr)
             .with_max_level(tracing::Level::DEBUG)
+            .without_time()
+            .with_target(false)
+            .with_level(false)
             .try_init();
     }
     let paths = Paths::from_map(&vars);
@@ -221,6 +224,7 @@ fn authorize(ctx: &Ctx, command: &[String]) -> Result<()> {
 
 /// Route one command (the first element of `command`).
 pub fn execute(ctx: &Ctx, command: &[String]) -> Result<()> {
+    tracing::debug!("+ dokku {}", command.join(" "));
     let cmd = command[0].as_str();
     let args = &command[1..];
     let (ns, sub) = match cmd.split_once(':') {

@@ -32,6 +32,9 @@ pub fn core_plugins() -> Vec<&'static CorePlugin> {
         &dokku_run::PLUGIN,
         &dokku_enter::PLUGIN,
         &dokku_logs::PLUGIN,
+        &dokku_events::PLUGIN,
+        &dokku_trace::PLUGIN,
+        &dokku_repo::PLUGIN,
     ]
 }
 

@@ -269,6 +269,7 @@ impl Bus {
     /// Tell every subscriber; stop at the first failure.
     pub fn notify<T: NotifyTrigger>(&self, ctx: &Ctx, t: &T) -> Result<()> {
         let args = t.to_args();
+        crate::events::record(ctx, T::NAME, &args);
         let env = t.env();
         for step in self.steps(ctx, T::NAME) {
             match step {
@@ -284,6 +285,7 @@ impl Bus {
     /// Ask every subscriber; gather the answers in plugin order.
     pub fn collect<T: CollectTrigger>(&self, ctx: &Ctx, t: &T) -> Result<Vec<T::Output>> {
         let args = t.to_args();
+        crate::events::record(ctx, T::NAME, &args);
         let env = t.env();
         let mut out = Vec::new();
         for step in self.steps(ctx, T::NAME) {
@@ -305,6 +307,7 @@ impl Bus {
     pub fn select<T: SelectTrigger>(&self, ctx: &Ctx, t: &T) -> Result<Option<T::Output>> {
         let sel = t.selector().unwrap_or("");
         let args = t.to_args();
+        crate::events::record(ctx, T::NAME, &args);
         let env = t.env();
         let mut answer = None;
         for step in self.steps(ctx, T::NAME) {
@@ -327,6 +330,7 @@ impl Bus {
     /// Run a trigger by name with string arguments, printing what handlers
     /// answer: `plugin:trigger` and `plugn trigger`.
     pub fn run_raw(&self, ctx: &Ctx, name: &str, args: &[String]) -> Result<()> {
+        crate::events::record(ctx, name, args);
         let steps = self.steps(ctx, name);
         // Dokku's `docker-args-*` handlers pass on what the caller piped in
         // before their own flags; the first subscriber reads it all, so it

@@ -79,6 +79,7 @@ pub fn run(
     stdout: Stdout,
     stdin_null: bool,
 ) -> Result<(i32, String)> {
+    tracing::debug!("+ {} {}", exe.display(), args.join(" "));
     let mut cmd = Command::new(exe);
     cmd.args(args);
     cmd.envs(env.iter().map(|(k, v)| (k, v)));

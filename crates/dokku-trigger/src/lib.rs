@@ -12,6 +12,7 @@ pub mod bus;
 pub mod cleanup;
 pub mod context;
 pub mod deploy;
+pub mod events;
 pub mod external;
 pub mod migrate;
 pub mod plugin;

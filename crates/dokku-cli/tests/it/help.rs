@@ -31,6 +31,7 @@ const PAGES: &[(&str, &str)] = &[
     ("docker-options", include_str!("help/docker-options.txt")),
     ("domains", include_str!("help/domains.txt")),
     ("enter", include_str!("help/enter.txt")),
+    ("events", include_str!("help/events.txt")),
     ("git", include_str!("help/git.txt")),
     ("logs", include_str!("help/logs.txt")),
     ("network", include_str!("help/network.txt")),
@@ -39,6 +40,7 @@ const PAGES: &[(&str, &str)] = &[
     ("ports", include_str!("help/ports.txt")),
     ("proxy", include_str!("help/proxy.txt")),
     ("ps", include_str!("help/ps.txt")),
+    ("repo", include_str!("help/repo.txt")),
     ("run", include_str!("help/run.txt")),
     ("scheduler", include_str!("help/scheduler.txt")),
     (
@@ -47,10 +49,11 @@ const PAGES: &[(&str, &str)] = &[
     ),
     ("ssh-keys", include_str!("help/ssh-keys.txt")),
     ("storage", include_str!("help/storage.txt")),
+    ("trace", include_str!("help/trace.txt")),
 ];
 
 /// Topics whose bare `dokku <topic>` runs a command instead of printing help.
-const RUN_BARE: &[&str] = &["apps", "config", "logs", "enter", "run"];
+const RUN_BARE: &[&str] = &["apps", "config", "logs", "enter", "run", "events"];
 
 /// Topics where `--help` is handed to the command rather than shown as help.
 const NO_HELP_FLAG: &[&str] = &["enter", "run", "builder-null"];

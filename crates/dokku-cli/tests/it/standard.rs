@@ -162,3 +162,92 @@ fn report_starts_with_the_host() {
     let r = env.run(&["report", "--format", "json"]);
     r.fails_with("--format flag not supported on global report");
 }
+
+#[test]
+fn events_on_logs_trigger_calls_and_off_stops() {
+    let env = Env::new();
+    env.run(&["plugin:install", "--core"]).ok();
+    let log = env.dir.path().join("logs/events.log");
+    assert_eq!(std::fs::read_to_string(&log).expect("events.log"), "");
+
+    env.expect(&["events:on"], "-----> Enabling dokku events logger\n");
+    assert_eq!(
+        std::fs::read_to_string(env.root().join(".dokkurc/DOKKU_EVENTS")).expect("rc"),
+        "export DOKKU_EVENTS=1\n"
+    );
+    env.create_app("ev");
+    let text = std::fs::read_to_string(&log).expect("events.log");
+    let line = text
+        .lines()
+        .find(|l| l.contains("INVOKED: post-create( ev )"))
+        .unwrap_or_else(|| panic!("no post-create event in:\n{text}"));
+    // `<stamp> <host> dokku-event[<pid>]: INVOKED: ...`, as rsyslog writes it.
+    let (head, tail) = line.split_once(" dokku-event[").expect("syslog tag");
+    assert_eq!(
+        head.len(),
+        "Dec  2 07:10:56".len() + 1 + head.split(' ').next_back().map_or(0, str::len),
+        "{line}"
+    );
+    let (pid, rest) = tail.split_once("]: ").expect("pid");
+    assert_eq!(
+        rest,
+        format!("INVOKED: post-create( ev ) NAME= FINGERPRINT= DOKKU_PID={pid}")
+    );
+    let shown = env.run(&["events"]).ok().to_string();
+    assert!(shown.contains("INVOKED: post-create( ev )"), "{shown}");
+
+    let list = env.run(&["events:list"]).ok().to_string();
+    assert!(
+        list.starts_with("=====> Events currently logged\n"),
+        "{list}"
+    );
+    assert!(list.lines().any(|l| l == "post-deploy"), "{list}");
+
+    env.expect(&["events:off"], "-----> Disabling dokku events logger\n");
+    assert!(!env.root().join(".dokkurc/DOKKU_EVENTS").exists());
+    let before = std::fs::read_to_string(&log).expect("events.log");
+    env.create_app("quiet");
+    assert_eq!(std::fs::read_to_string(&log).expect("events.log"), before);
+}
+
+#[test]
+fn trace_on_traces_later_commands() {
+    let env = Env::new();
+    env.expect(&["trace:on"], "-----> Enabling trace mode\n");
+    assert_eq!(
+        std::fs::read_to_string(env.root().join(".dokkurc/DOKKU_TRACE")).expect("rc"),
+        "export DOKKU_TRACE=1\n"
+    );
+    let r = env.run(&["apps:create", "traced"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("+ plugn trigger post-create traced"),
+        "{}",
+        r.stderr
+    );
+    env.expect(&["trace:off"], "-----> Disabling trace mode\n");
+    let r = env.run(&["apps:create", "untraced"]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""));
+    // `--trace` alone traces one command.
+    let r = env.run(&["--trace", "apps:list"]);
+    assert!(r.stderr.contains("+ dokku apps:list"), "{}", r.stderr);
+}
+
+#[test]
+fn repo_gc_and_purge_cache() {
+    let env = Env::new();
+    env.create_app("rp");
+    let r = env.run(&["repo:gc", "rp"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let cache = env.root().join("rp/cache");
+    std::fs::create_dir_all(cache.join("vendor/bundle")).expect("mkdir");
+    std::fs::write(cache.join("vendor/bundle/gem"), "x").expect("write");
+    std::fs::write(cache.join("top"), "x").expect("write");
+    env.expect(&["repo:purge-cache", "rp"], "");
+    assert!(cache.is_dir(), "the cache directory stays");
+    assert_eq!(std::fs::read_dir(&cache).expect("cache").count(), 0);
+    env.run(&["repo:gc", "missing"])
+        .fails_with("App missing does not exist");
+    env.run(&["repo:purge-cache"])
+        .fails_with("Please specify an app to run the command on");
+}
