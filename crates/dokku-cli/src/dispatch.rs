@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use dokku_core::{Error, Paths, Result};
 use dokku_output::Output;
+use dokku_trigger::builds::Capture;
 use dokku_trigger::external::{self, Stdout};
 use dokku_trigger::triggers::UserAuth;
 use dokku_trigger::{Bare, Ctx, Flags, HelpStyle};
@@ -174,7 +175,38 @@ fn run(paths: Paths, out: Output, flags: Flags, g: &Globals) -> Result<()> {
     user::settle(&cmd, &paths.system_user)?;
     let ctx = Ctx::new(paths, out, flags, Arc::new(registry::bus()));
     authorize(&ctx, &command)?;
-    execute(&ctx, &command)
+    let Some(capture) = start_capture(&ctx, &command)? else {
+        return execute(&ctx, &command);
+    };
+    // A recorded build's log ends with its error line, so the error is
+    // printed before the capture stops.
+    let code = match execute(&ctx, &command) {
+        Ok(()) => 0,
+        Err(e) => report_error(&ctx.out, e),
+    };
+    capture.finish(&ctx, code)?;
+    match code {
+        0 => Ok(()),
+        c => Err(Error::exit(c)),
+    }
+}
+
+/// Start recording a build when the command is one that builds or
+/// deploys an app (its first argument, or `--app`).
+fn start_capture(ctx: &Ctx, command: &[String]) -> Result<Option<Capture>> {
+    let source = command[0].as_str();
+    if !dokku_trigger::builds::SOURCES.contains(&source) {
+        return Ok(None);
+    }
+    let app = ctx
+        .flags
+        .app
+        .clone()
+        .or_else(|| command.get(1).filter(|a| !a.starts_with('-')).cloned());
+    match app {
+        Some(app) => Capture::start(ctx, &app, source),
+        None => Ok(None),
+    }
 }
 
 /// Short topic names Dokku's entry script rewrites to the plugin they stand

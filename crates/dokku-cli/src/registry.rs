@@ -35,6 +35,7 @@ pub fn core_plugins() -> Vec<&'static CorePlugin> {
         &dokku_events::PLUGIN,
         &dokku_trace::PLUGIN,
         &dokku_repo::PLUGIN,
+        &dokku_builds::PLUGIN,
     ]
 }
 

@@ -102,7 +102,13 @@ impl DeployLock {
         let write = |f: &mut Flock<File>| -> std::io::Result<u64> {
             f.set_len(0)?;
             f.seek(SeekFrom::Start(0))?;
-            f.write_all(format!("{}\n", std::process::id()).as_bytes())?;
+            // The build id when a build is being recorded, else our pid, as
+            // Dokku writes it.
+            let owner = std::env::var("DOKKU_BUILD_ID")
+                .ok()
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| std::process::id().to_string());
+            f.write_all(format!("{owner}\n").as_bytes())?;
             f.sync_all()?;
             Ok(f.metadata()?.ino())
         };

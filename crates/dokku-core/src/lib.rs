@@ -15,6 +15,7 @@ pub mod report;
 pub mod schema;
 pub mod set;
 pub mod system;
+pub mod tee;
 pub mod time;
 
 pub use error::{Error, Result};

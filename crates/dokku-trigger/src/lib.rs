@@ -8,6 +8,7 @@
 //! value from everyone, or select the one configured plugin.
 
 pub mod appjson;
+pub mod builds;
 pub mod bus;
 pub mod cleanup;
 pub mod context;

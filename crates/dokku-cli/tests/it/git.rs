@@ -261,6 +261,33 @@ fn push_builds_labelled_image_and_deploys_it() {
         );
     }
     assert_eq!(app.run(&["config:get", name, "GIT_REV"]).ok().trim(), sha);
+    // The push is recorded as a build whose log is what the push printed
+    // (git shows the hook's lines behind `remote: `).
+    let list: serde_json::Value =
+        serde_json::from_str(app.run(&["builds:list", name, "--format", "json"]).ok())
+            .expect("json");
+    assert_eq!(
+        (&list[0]["source"], &list[0]["kind"], &list[0]["status"]),
+        (&"git-hook".into(), &"build".into(), &"succeeded".into())
+    );
+    let log = app.run(&["builds:output", name]).ok().to_string();
+    assert!(
+        log.contains(&format!("-----> Building {name} from Dockerfile")),
+        "{log}"
+    );
+    let pushed: Vec<&str> = r
+        .stderr
+        .lines()
+        .filter_map(|l| l.strip_prefix("remote: "))
+        .map(str::trim_end)
+        .filter(|l| !l.is_empty())
+        .collect();
+    let logged: Vec<&str> = log
+        .lines()
+        .map(str::trim_end)
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert_eq!(pushed, logged);
     assert_eq!(
         app.run(&["apps:report", name, "--app-deploy-source"])
             .ok()

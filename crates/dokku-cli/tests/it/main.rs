@@ -19,6 +19,7 @@ mod ssh;
 mod ssh_keys;
 mod ssh_push;
 
+mod builds;
 mod deploy;
 mod git;
 mod processes;

@@ -26,6 +26,7 @@ const GLOBAL_KEYS: &[(&str, &str, &str, &[&str])] = &[
             "global-skip-cleanup",
         ],
     ),
+    ("builds", "builds", "builds", &["global-retention"]),
     (
         "builder-dockerfile",
         "builder-dockerfile",
