@@ -48,6 +48,8 @@ install: build
 	mv -f $(PREFIX)/bin/dokku.new $(PREFIX)/bin/dokku
 	ln -sfn dokku $(PREFIX)/bin/plugn
 	install -m 0755 target/release/dokku-storage-helper $(PREFIX)/bin/dokku-storage-helper
+	install -D -m 0644 contrib/completion/dokku.bash $(PREFIX)/share/bash-completion/completions/dokku
+	install -D -m 0644 contrib/completion/_dokku $(PREFIX)/share/zsh/vendor-completions/_dokku
 	printf '%s\n' "$(VERSION)" > $(DOKKU_LIB_ROOT)/VERSION
 	printf '%s\n' "$(VERSION)" > $(DOKKU_LIB_ROOT)/STABLE_VERSION
 	printf '%s\n' "$(PREFIX)/bin/dokku" > $(DOKKU_ROOT)/.sshcommand
@@ -83,6 +85,7 @@ install: build
 
 uninstall:
 	rm -f $(PREFIX)/bin/dokku $(PREFIX)/bin/plugn $(PREFIX)/bin/dokku-storage-helper
+	rm -f $(PREFIX)/share/bash-completion/completions/dokku $(PREFIX)/share/zsh/vendor-completions/_dokku
 	if [ -d /run/systemd/system ]; then systemctl disable dokku-redeploy.service 2>/dev/null || true; fi
 	rm -f $(SYSTEMD_DIR)/dokku-redeploy.service
 	for p in $(DOKKU_LIB_ROOT)/plugins/enabled/* $(DOKKU_LIB_ROOT)/plugins/available/*; do \

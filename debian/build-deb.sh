@@ -39,6 +39,8 @@ if [[ -x "$helper" ]]; then
   install -D -m 0755 "$helper" "$stage/usr/bin/dokku-storage-helper"
 fi
 install -D -m 0644 "$here/copyright" "$stage/usr/share/doc/dokku/copyright"
+install -D -m 0644 "$top/contrib/completion/dokku.bash" "$stage/usr/share/bash-completion/completions/dokku"
+install -D -m 0644 "$top/contrib/completion/_dokku" "$stage/usr/share/zsh/vendor-completions/_dokku"
 
 # Systemd units (for example the ps:restore unit that brings apps back after
 # a reboot): any *.service file kept in debian/ or contrib/ is shipped in

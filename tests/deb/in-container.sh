@@ -33,6 +33,7 @@ visudo -cf /etc/sudoers.d/dokku-nginx >/dev/null || fail "sudoers syntax"
 grep -qx 'include /home/dokku/\*/nginx.conf;' /etc/nginx/conf.d/dokku.conf || fail "nginx include"
 nginx -t 2>/dev/null || fail "nginx -t"
 [[ -L /usr/bin/plugn ]] || fail "plugn link"
+[[ -f /usr/share/bash-completion/completions/dokku ]] || fail "bash completion"
 
 step "dokku apps:create x"
 dokku apps:create x

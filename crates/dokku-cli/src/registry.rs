@@ -36,6 +36,7 @@ pub fn core_plugins() -> Vec<&'static CorePlugin> {
         &dokku_trace::PLUGIN,
         &dokku_repo::PLUGIN,
         &dokku_builds::PLUGIN,
+        &dokku_shell::PLUGIN,
     ]
 }
 

@@ -48,13 +48,14 @@ const PAGES: &[(&str, &str)] = &[
         "scheduler-docker-local",
         include_str!("help/scheduler-docker-local.txt"),
     ),
+    ("shell", include_str!("help/shell.txt")),
     ("ssh-keys", include_str!("help/ssh-keys.txt")),
     ("storage", include_str!("help/storage.txt")),
     ("trace", include_str!("help/trace.txt")),
 ];
 
 /// Topics whose bare `dokku <topic>` runs a command instead of printing help.
-const RUN_BARE: &[&str] = &["apps", "config", "logs", "enter", "run", "events"];
+const RUN_BARE: &[&str] = &["apps", "config", "logs", "enter", "run", "events", "shell"];
 
 /// Topics where `--help` is handed to the command rather than shown as help.
 const NO_HELP_FLAG: &[&str] = &["enter", "run", "builder-null"];

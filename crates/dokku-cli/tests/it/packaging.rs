@@ -46,6 +46,7 @@ fn shipped_scripts_pass_shellcheck() {
     let w = workspace();
     let bash = [
         "contrib/bootstrap.sh",
+        "contrib/completion/dokku.bash",
         "contrib/dokku_client.sh",
         "debian/build-deb.sh",
         "tests/deb/base-image.sh",

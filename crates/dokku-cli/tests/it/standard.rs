@@ -251,3 +251,86 @@ fn repo_gc_and_purge_cache() {
     env.run(&["repo:purge-cache"])
         .fails_with("Please specify an app to run the command on");
 }
+
+#[test]
+fn shell_runs_each_line_and_keeps_history() {
+    let env = Env::new();
+    let r = env.run_stdin(
+        &["shell"],
+        b"apps:create sh\ndokku apps:list\nnope\n\nhistory\nexit\napps:create never\n",
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout,
+        "dokku> Creating sh... done\ndokku> =====> My Apps\nsh\ndokku> dokku> dokku>     1  apps:create sh\n    2  dokku apps:list\n    3  nope\n    4  history\ndokku> "
+    );
+    assert_eq!(
+        r.stderr,
+        " !     `nope` is not a dokku command.\n !     See `dokku help` for a list of available commands.\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(env.root().join(".dokku_history")).expect("history"),
+        "apps:create sh\ndokku apps:list\nnope\nhistory\nexit\n"
+    );
+    assert!(!env.root().join("never").exists());
+    // End of input ends the prompt too.
+    let r = env.run_stdin(&["shell"], b"apps:list\n");
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (0, "dokku> =====> My Apps\nsh\ndokku> \n")
+    );
+}
+
+/// Ask the bash completion what it offers for `line` (cursor at its end).
+fn complete(env: &Env, line: &str) -> Vec<String> {
+    let bin = env.dir.path().join("bin");
+    std::fs::create_dir_all(&bin).expect("mkdir");
+    let link = bin.join("dokku");
+    if !link.exists() {
+        std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_dokku"), &link).expect("link");
+    }
+    let script = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../contrib/completion/dokku.bash"
+    );
+    let c = env.cmd(&[]);
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let o = Command::new("bash")
+        .args([
+            "-c",
+            "source \"$1\"; COMP_LINE=$2; COMP_POINT=${#2}; _dokku; printf '%s\\n' \"${COMPREPLY[@]}\"",
+            "complete",
+            script,
+            line,
+        ])
+        .envs(c.get_envs().filter_map(|(k, v)| v.map(|v| (k.to_owned(), v.to_owned()))))
+        .env("PATH", path)
+        .output()
+        .expect("bash");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn bash_completion_offers_commands_flags_and_apps() {
+    let env = Env::new();
+    env.create_app("alpha");
+    env.create_app("beta");
+    assert_eq!(complete(&env, "dokku builds:l"), ["list"]);
+    // Bash replaces what follows the colon: the offers drop `apps:`.
+    let apps = complete(&env, "dokku apps:");
+    assert!(apps.contains(&"report".to_string()), "{apps:?}");
+    assert!(apps.iter().all(|c| !c.contains(':')), "{apps:?}");
+    assert_eq!(complete(&env, "dokku url"), ["url", "urls"]);
+    assert_eq!(complete(&env, "dokku config:show "), ["alpha", "beta"]);
+    assert_eq!(complete(&env, "dokku config:show a"), ["alpha"]);
+    assert_eq!(complete(&env, "dokku builds:list alpha --k"), ["--kind"]);
+}
