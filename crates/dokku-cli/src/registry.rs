@@ -37,6 +37,7 @@ pub fn core_plugins() -> Vec<&'static CorePlugin> {
         &dokku_repo::PLUGIN,
         &dokku_builds::PLUGIN,
         &dokku_shell::PLUGIN,
+        &dokku_buildpacks::PLUGIN,
     ]
 }
 

@@ -47,6 +47,18 @@ fn env_file(ctx: &Ctx, app: &str) -> Result<String> {
         .collect())
 }
 
+/// `--buildpack <url>` for each line of the source's `.buildpacks` (the
+/// app's buildpacks list puts it there), in order.
+fn buildpack_args(dir: &Path) -> Vec<String> {
+    std::fs::read_to_string(dir.join(".buildpacks"))
+        .unwrap_or_default()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .flat_map(|l| ["--buildpack".to_string(), l.to_string()])
+        .collect()
+}
+
 /// `builder-build pack`.
 pub fn build(ctx: &Ctx, app: &str, dir: &Path) -> Result<()> {
     let builder = stack(ctx, app)?;
@@ -67,6 +79,7 @@ pub fn build(ctx: &Ctx, app: &str, dir: &Path) -> Result<()> {
             "--env-file",
         ])
         .arg(env.path())
+        .args(buildpack_args(dir))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .spawn()

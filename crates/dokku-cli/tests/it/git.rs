@@ -831,7 +831,7 @@ fn pack_builds_with_a_stand_in_pack_cli() {
     let name = app.name.clone();
     let bin = app.env.dir.path().join("bin");
     std::fs::create_dir_all(&bin).expect("mkdir");
-    let stub = "#!/bin/sh\nimage=\"$2\"; shift 2\nwhile [ $# -gt 0 ]; do case \"$1\" in --path) dir=\"$2\"; shift 2;; *) shift;; esac; done\necho \"===> BUILDING with stand-in pack\"\nexec docker build -q -t \"$image\" \"$dir\" >/dev/null\n";
+    let stub = "#!/bin/sh\nimage=\"$2\"; shift 2\nbps=\nwhile [ $# -gt 0 ]; do case \"$1\" in --path) dir=\"$2\"; shift 2;; --buildpack) bps=\"$bps $2\"; shift 2;; *) shift;; esac; done\necho \"===> BUILDING with stand-in pack\"\necho \"===> BUILDPACKS$bps\"\nexec docker build -q -t \"$image\" \"$dir\" >/dev/null\n";
     std::fs::write(bin.join("pack"), stub).expect("stub");
     std::fs::set_permissions(bin.join("pack"), std::fs::Permissions::from_mode(0o755))
         .expect("chmod");
@@ -845,6 +845,13 @@ fn pack_builds_with_a_stand_in_pack_cli() {
     )
     .expect("write");
     commit_all(repo.path(), "cnb app");
+    // The app's buildpacks reach pack in their order. They are written
+    // as `.buildpacks`, which herokuish detects first: pack is selected.
+    app.run(&["builder:set", &name, "selected", "pack"]).ok();
+    app.run(&["buildpacks:add", &name, "https://example.invalid/b.git"])
+        .ok();
+    app.run(&["buildpacks:add", "--index", "1", &name, "heroku/nodejs"])
+        .ok();
     let r = app.push(repo.path(), "master");
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_has_all(
@@ -852,6 +859,7 @@ fn pack_builds_with_a_stand_in_pack_cli() {
         &[
             &format!("remote: -----> Building {name} from heroku/builder:24"),
             "remote: ===> BUILDING with stand-in pack",
+            "remote: ===> BUILDPACKS https://github.com/heroku/heroku-buildpack-nodejs.git https://example.invalid/b.git",
         ],
     );
     assert_eq!(
@@ -863,7 +871,7 @@ fn pack_builds_with_a_stand_in_pack_cli() {
         Some("release")
     );
     assert_eq!(
-        app.run(&["builder:report", &name, "--builder-detected"])
+        app.run(&["builder:report", &name, "--builder-selected"])
             .ok()
             .trim(),
         "pack"

@@ -25,6 +25,7 @@ const PAGES: &[(&str, &str)] = &[
     ),
     ("builder-null", include_str!("help/builder-null.txt")),
     ("builder-pack", include_str!("help/builder-pack.txt")),
+    ("buildpacks", include_str!("help/buildpacks.txt")),
     ("builds", include_str!("help/builds.txt")),
     ("certs", include_str!("help/certs.txt")),
     ("checks", include_str!("help/checks.txt")),

@@ -19,6 +19,7 @@ mod ssh;
 mod ssh_keys;
 mod ssh_push;
 
+mod buildpacks;
 mod builds;
 mod deploy;
 mod git;

@@ -27,6 +27,7 @@ const GLOBAL_KEYS: &[(&str, &str, &str, &[&str])] = &[
         ],
     ),
     ("builds", "builds", "builds", &["global-retention"]),
+    ("buildpacks", "buildpacks", "buildpacks", &["global-stack"]),
     (
         "builder-dockerfile",
         "builder-dockerfile",
