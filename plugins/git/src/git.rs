@@ -30,8 +30,40 @@ pub fn command() -> Command {
         c.env_remove(v);
     }
     c.env("GIT_TERMINAL_PROMPT", "0");
+    credentials(&mut c);
     c.arg("-c").arg("protocol.ext.allow=never");
     c
+}
+
+/// Remote credentials live in the dokku user's home, `DOKKU_ROOT`: its
+/// `.netrc` for https (git reads `$HOME/.netrc`), its deploy key and
+/// `known_hosts` for ssh (named explicitly: ssh looks in the passwd home).
+fn credentials(c: &mut Command) {
+    let Some(root) = std::env::var_os("DOKKU_ROOT").map(std::path::PathBuf::from) else {
+        return;
+    };
+    c.env("HOME", &root);
+    if std::env::var_os("GIT_SSH_COMMAND").is_some() {
+        return;
+    }
+    let ssh = root.join(".ssh");
+    let mut cmd = String::from("ssh -o BatchMode=yes");
+    let known = ssh.join("known_hosts");
+    if known.is_file() {
+        cmd.push_str(&format!(" -o UserKnownHostsFile={}", quote(&known)));
+    }
+    for key in ["id_ed25519", "id_rsa"] {
+        let k = ssh.join(key);
+        if k.is_file() {
+            cmd.push_str(&format!(" -i {}", quote(&k)));
+        }
+    }
+    c.env("GIT_SSH_COMMAND", cmd);
+}
+
+/// A path in single quotes for the shell git runs `GIT_SSH_COMMAND` with.
+fn quote(p: &Path) -> String {
+    format!("'{}'", p.display().to_string().replace('\'', "'\\''"))
 }
 
 /// `git -C <dir> <args>`.

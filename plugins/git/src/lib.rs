@@ -12,6 +12,7 @@ pub mod hook;
 pub mod image;
 pub mod install;
 pub mod names;
+pub mod netrc;
 pub mod props;
 pub mod receive;
 pub mod repo;
@@ -29,6 +30,11 @@ use commands as c;
 
 /// The commands; the ssh entries are reached by their bare names.
 const COMMANDS: &[Command] = &[
+    global_cmd("git:allow-host", c::auth::allow_host),
+    global_cmd("git:auth", c::auth::auth),
+    global_cmd("git:auth-status", c::auth::auth_status),
+    global_cmd("git:generate-deploy-key", c::auth::generate_deploy_key),
+    global_cmd("git:public-key", c::auth::public_key),
     cmd("git:from-archive", c::from_archive::run),
     cmd("git:from-image", c::from_image::run),
     cmd("git:load-image", c::load_image::run),

@@ -23,6 +23,7 @@ mod buildpacks;
 mod builds;
 mod deploy;
 mod git;
+mod git_auth;
 mod processes;
 mod run_logs;
 

@@ -1,6 +1,7 @@
 //! One module per `git` command: each turns arguments into a call of the
 //! plugin's operations.
 
+pub mod auth;
 pub mod from_archive;
 pub mod from_image;
 pub mod hook;
