@@ -1,5 +1,7 @@
 //! What every command and trigger handler receives.
 
+use std::any::{Any, TypeId};
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use dokku_core::{Error, Paths, Result};
@@ -63,6 +65,18 @@ impl EngineSlot {
     }
 }
 
+/// What a plugin puts off until a batch ends.
+type Finisher = fn(&Ctx) -> Result<()>;
+
+/// An open batch: the finishers plugins registered (each once, in order)
+/// and their per-type state.
+#[derive(Default)]
+struct BatchSlot {
+    open: bool,
+    finishers: Vec<(&'static str, Finisher)>,
+    states: HashMap<TypeId, Box<dyn Any + Send>>,
+}
+
 /// The context of one command run.
 #[derive(Clone)]
 pub struct Ctx {
@@ -76,6 +90,8 @@ pub struct Ctx {
     pub bus: Arc<Bus>,
     /// The container engine, shared by clones.
     engine: Arc<EngineSlot>,
+    /// Work deferred while one command acts on many apps.
+    batch: Arc<Mutex<BatchSlot>>,
 }
 
 impl std::fmt::Debug for Ctx {
@@ -104,7 +120,83 @@ impl Ctx {
             flags,
             bus,
             engine: Arc::new(EngineSlot::default()),
+            batch: Arc::new(Mutex::new(BatchSlot::default())),
         }
+    }
+
+    /// Open a batch: until [`Ctx::end_batch`], plugins may put work that
+    /// is the same for every app (validating and reloading a proxy) off
+    /// until the end, and do it once.
+    pub fn begin_batch(&self) {
+        self.batch_slot().open = true;
+    }
+
+    /// Whether a batch is open.
+    pub fn in_batch(&self) -> bool {
+        self.batch_slot().open
+    }
+
+    /// Work on this batch's state of type `T` (created empty); `None` when
+    /// no batch is open.
+    pub fn with_batch_state<T: Default + Send + 'static, R>(
+        &self,
+        f: impl FnOnce(&mut T) -> R,
+    ) -> Option<R> {
+        let mut slot = self.batch_slot();
+        if !slot.open {
+            return None;
+        }
+        let state = slot
+            .states
+            .entry(TypeId::of::<T>())
+            .or_insert_with(|| Box::new(T::default()));
+        state.downcast_mut::<T>().map(f)
+    }
+
+    /// Take this batch's state of type `T` out (also while the batch is
+    /// ending, for its finishers).
+    pub fn take_batch_state<T: Send + 'static>(&self) -> Option<T> {
+        self.batch_slot()
+            .states
+            .remove(&TypeId::of::<T>())
+            .and_then(|b| b.downcast::<T>().ok())
+            .map(|b| *b)
+    }
+
+    /// Run `finish` when the batch ends (once, whatever the number of
+    /// calls with the same `key`). Returns false, registering nothing,
+    /// when no batch is open.
+    pub fn defer(&self, key: &'static str, finish: Finisher) -> bool {
+        let mut slot = self.batch_slot();
+        if !slot.open {
+            return false;
+        }
+        if !slot.finishers.iter().any(|(k, _)| *k == key) {
+            slot.finishers.push((key, finish));
+        }
+        true
+    }
+
+    /// Close the batch and run what was deferred, in order; the first
+    /// failure is returned after every finisher ran.
+    pub fn end_batch(&self) -> Result<()> {
+        let finishers = {
+            let mut slot = self.batch_slot();
+            slot.open = false;
+            std::mem::take(&mut slot.finishers)
+        };
+        let mut first_err = None;
+        for (_, f) in finishers {
+            if let Err(e) = f(self) {
+                first_err.get_or_insert(e);
+            }
+        }
+        self.batch_slot().states.clear();
+        first_err.map_or(Ok(()), Err)
+    }
+
+    fn batch_slot(&self) -> std::sync::MutexGuard<'_, BatchSlot> {
+        self.batch.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// A context that uses `engine` instead of connecting to the local one

@@ -507,6 +507,12 @@ pub fn test_and_reload(
     if !outcome.ok {
         return Ok(Err(outcome));
     }
+    reload(ctx, srv)?;
+    Ok(Ok(()))
+}
+
+/// Reload a running nginx (a checked config) and wait for its new workers.
+fn reload(ctx: &Ctx, srv: &Server) -> Result<()> {
     if srv.is_running() {
         ctx.out.verbose("Reloading nginx");
         let (r, switched) = srv.reload_and_wait(std::time::Duration::from_secs(10))?;
@@ -519,7 +525,7 @@ pub fn test_and_reload(
                 .warn("nginx did not start workers with the new configuration; see its error log");
         }
     }
-    Ok(Ok(()))
+    Ok(())
 }
 
 /// Build, check, install and load the nginx config of an app.
@@ -588,6 +594,37 @@ pub fn build_config(ctx: &Ctx, app: &str, passed: (&str, &str)) -> Result<()> {
         None => fsutil::remove_file(&hsts_path)?,
     }
 
+    if ctx.in_batch() {
+        // Many apps at once: write this one, check and load them all
+        // together when the batch ends (`finish_batch`).
+        let path = conf_path(ctx, app);
+        let saved = Saved::take(path.clone());
+        ctx.out.info1(&format!(
+            "Creating {} nginx.conf",
+            if inputs.ssl { "https" } else { "http" }
+        ));
+        fsutil::write_atomic(&path, rendered.as_bytes(), 0o644)?;
+        drop(_lock);
+        ctx.bus.notify(
+            ctx,
+            &NginxPreReload {
+                app: app.to_string(),
+                internal_port: passed.0.into(),
+                internal_ip_address: passed.1.into(),
+            },
+        )?;
+        let pending = Pending {
+            app: app.to_string(),
+            saved,
+            saved_hsts,
+            rendered,
+            custom,
+        };
+        ctx.with_batch_state::<Batch, _>(|b| b.pending.push(pending));
+        ctx.defer(crate::props::PLUGIN, finish_batch);
+        return Ok(());
+    }
+
     let check = validate_standalone(ctx, &srv, app, &rendered)?;
     if !check.ok {
         saved_hsts.restore();
@@ -640,6 +677,80 @@ pub fn build_config(ctx: &Ctx, app: &str, passed: (&str, &str)) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// An app whose new config waits for the end of a batch.
+struct Pending {
+    app: String,
+    saved: Saved,
+    saved_hsts: Saved,
+    rendered: String,
+    custom: bool,
+}
+
+/// The configs written during a batch.
+#[derive(Default)]
+struct Batch {
+    pending: Vec<Pending>,
+}
+
+/// The end of a batch: one `nginx -t` over the whole set and one reload.
+/// When the set fails, each new config is checked on its own; those that
+/// fail are reported and replaced by the app's previous config, the rest
+/// are loaded.
+fn finish_batch(ctx: &Ctx) -> Result<()> {
+    let Some(batch) = ctx.take_batch_state::<Batch>() else {
+        return Ok(());
+    };
+    if batch.pending.is_empty() {
+        return Ok(());
+    }
+    let srv = server(ctx);
+    let _lock = dokku_core::lock::StateLock::acquire(&ctx.paths, LOCK)?;
+    let mut failed: Vec<String> = Vec::new();
+    let outcome = srv.test()?;
+    if !outcome.ok {
+        for p in &batch.pending {
+            let check = validate_standalone(ctx, &srv, &p.app, &p.rendered)?;
+            if check.ok {
+                continue;
+            }
+            p.saved.restore();
+            p.saved_hsts.restore();
+            ctx.out.warn(&format!(
+                "Failed to validate {}nginx config for {}. Contents below...",
+                if p.custom { "custom " } else { "" },
+                p.app
+            ));
+            print_contents(ctx, &p.rendered);
+            print_nginx_errors(ctx, &check);
+            failed.push(p.app.clone());
+        }
+        if failed.is_empty() {
+            // Each is valid alone, the set is not (two apps claiming the
+            // same thing): keep every app's previous config.
+            print_nginx_errors(ctx, &outcome);
+            for p in &batch.pending {
+                p.saved.restore();
+                p.saved_hsts.restore();
+                failed.push(p.app.clone());
+            }
+        }
+    }
+    if outcome.ok {
+        reload(ctx, &srv)?;
+    } else if let Err(outcome) = test_and_reload(ctx, &srv)? {
+        print_nginx_errors(ctx, &outcome);
+        return Err(Error::fail("Failed to reload nginx"));
+    }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::fail(format!(
+            "Failed to validate nginx config for {}",
+            failed.join(", ")
+        )))
+    }
 }
 
 /// Remove an app's nginx config and reload.

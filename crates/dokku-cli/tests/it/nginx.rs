@@ -183,6 +183,40 @@ impl Site {
             .into()
     }
 
+    /// Run with an nginx binary that records each of its invocations (one
+    /// line of arguments each) in the returned log.
+    fn run_counting_nginx(&self, args: &[&str]) -> (Run, Vec<String>) {
+        let dir = self.env.dir.path();
+        let log = dir.join("nginx-calls.log");
+        let _ = std::fs::remove_file(&log);
+        let wrapper = dir.join("nginx-counting");
+        std::fs::write(
+            &wrapper,
+            format!(
+                "#!/bin/sh\necho \"$*\" >> {}\nexec {} \"$@\"\n",
+                log.display(),
+                nginx_bin()
+            ),
+        )
+        .expect("wrapper");
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let r: Run = self
+            .env
+            .cmd(args)
+            .envs(self.nginx.env())
+            .env("DOKKU_NGINX_BIN", &wrapper)
+            .output()
+            .expect("spawn dokku")
+            .into();
+        let calls = std::fs::read_to_string(&log)
+            .unwrap_or_default()
+            .lines()
+            .map(str::to_string)
+            .collect();
+        (r, calls)
+    }
+
     /// Build `dokku/<app>:latest` serving `body` at `/` on `$PORT`.
     fn build(&self, body: &str) {
         self.fx.build_httpd(body, "", "");
@@ -669,4 +703,73 @@ fn long_app_names_with_domains_and_certificates_pass_nginx_t() {
         Err(code) => panic!("curl failed with {code}: {}", site.error_log()),
     }
     site.run(&["apps:destroy", &app, "--force"]).ok();
+}
+
+#[test]
+fn rebuilding_every_app_checks_and_reloads_once() {
+    let site = Site::new("nginx-batch");
+    site.deploy("v1");
+    let others: Vec<String> = (1..=3).map(|i| format!("{}-b{i}", site.app)).collect();
+    for app in &others {
+        site.run(&["apps:create", app]).ok();
+    }
+    let conf = |app: &str| {
+        std::fs::read_to_string(site.env.root().join(app).join("nginx.conf")).unwrap_or_default()
+    };
+    let checks = |calls: &[String]| {
+        calls
+            .iter()
+            .filter(|c| c.split(' ').any(|w| w == "-t"))
+            .count()
+    };
+    let reloads = |calls: &[String]| calls.iter().filter(|c| c.ends_with("-s reload")).count();
+
+    // All good: one check of the whole set, one reload.
+    let (r, calls) = site.run_counting_nginx(&["proxy:build-config", "--all"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(
+        r.stdout.matches("Reloading nginx").count(),
+        1,
+        "{}{}",
+        r.stdout,
+        r.stderr
+    );
+    assert_eq!((checks(&calls), reloads(&calls)), (1, 1), "{calls:?}");
+    assert_eq!(site.body("http", &site.host()), "v1");
+
+    // One app with a setting nginx refuses: it is reported and keeps its
+    // working config; the others are applied.
+    let bad = &site.app;
+    let before = conf(bad);
+    site.run(&["nginx:set", bad, "proxy-read-timeout", "1x"])
+        .ok();
+    site.run(&["nginx:set", &others[0], "client-max-body-size", "5m"])
+        .ok();
+    let (r, calls) = site.run_counting_nginx(&["proxy:build-config", "--all"]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stderr.contains(&format!(
+            " !     Failed to validate nginx config for {bad}. Contents below...\n"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.ends_with(&format!(
+            " !     Failed to validate nginx config for {bad}\n"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert_eq!(reloads(&calls), 1, "{calls:?}");
+    assert_eq!(conf(bad), before);
+    assert!(
+        conf(&others[0]).contains("client_max_body_size 5m;"),
+        "{}",
+        conf(&others[0])
+    );
+    assert_eq!(site.body("http", &site.host()), "v1");
+    for app in &others {
+        site.run(&["apps:destroy", app, "--force"]).ok();
+    }
 }

@@ -6,9 +6,8 @@ use dokku_trigger::Ctx;
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    for app in super::targets(ctx, argv)? {
+    super::batched(ctx, super::targets(ctx, argv)?, |ctx, app| {
         super::switch(ctx, &app, true)?;
-        ctx.bus.notify(ctx, &ProxyEnable { app })?;
-    }
-    Ok(())
+        ctx.bus.notify(ctx, &ProxyEnable { app })
+    })
 }

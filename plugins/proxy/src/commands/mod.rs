@@ -30,6 +30,39 @@ pub fn targets(ctx: &Ctx, argv: &[String]) -> Result<Vec<String>> {
     store::target_apps(&ctx.paths, parsed.has("--all"), parsed.arg(0))
 }
 
+/// Run `each` for every app; with more than one app, as one batch (the
+/// proxy validates and reloads once, at the end). Every app is tried; the
+/// first failure is returned at the end.
+pub fn batched(
+    ctx: &Ctx,
+    apps: Vec<String>,
+    each: impl Fn(&Ctx, String) -> Result<()>,
+) -> Result<()> {
+    if apps.len() < 2 {
+        for app in apps {
+            each(ctx, app)?;
+        }
+        return Ok(());
+    }
+    ctx.begin_batch();
+    let mut first_err = None;
+    for app in apps {
+        if let Err(e) = each(ctx, app) {
+            let msg = e.to_string();
+            if !msg.is_empty() {
+                ctx.out.warn(&msg);
+            }
+            first_err.get_or_insert(Error::exit(e.exit_code()));
+        }
+    }
+    let end = ctx.end_batch();
+    match (first_err, end) {
+        (_, Err(e)) => Err(e),
+        (Some(e), Ok(())) => Err(e),
+        (None, Ok(())) => Ok(()),
+    }
+}
+
 /// Records whether the app's proxy is on, saying so first.
 fn switch(ctx: &Ctx, app: &str, enabled: bool) -> Result<()> {
     ctx.out.info1(if enabled {
