@@ -1,5 +1,7 @@
 //! `--all` and `--parallel N` of the `ps:*` lifecycle commands: run an
-//! operation for one app, or for every app serially or on N workers.
+//! operation for one app, or for every app serially or on N workers. On
+//! workers, each app's output is held until the app is done, so the lines
+//! of one app stay together.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -115,7 +117,14 @@ pub fn run(
                     Err(_) => None,
                 };
                 let Some(app) = next else { break };
-                report(&app, f(ctx, &app));
+                // Each app's lines come out together, once it is done.
+                let (out, cap) = dokku_output::Output::captured(ctx.out.is_quiet());
+                let mut own = ctx.clone();
+                own.out = out;
+                let r = f(&own, &app);
+                ctx.out.write_out(&cap.stdout());
+                ctx.out.write_err(&cap.stderr());
+                report(&app, r);
             });
         }
     });

@@ -334,3 +334,48 @@ fn bash_completion_offers_commands_flags_and_apps() {
     assert_eq!(complete(&env, "dokku config:show a"), ["alpha"]);
     assert_eq!(complete(&env, "dokku builds:list alpha --k"), ["--kind"]);
 }
+
+#[test]
+fn parallel_restart_keeps_each_apps_lines_together() {
+    let apps: Vec<EngineApp> = (0..3)
+        .map(|i| EngineApp::new(&format!("std-par{i}")))
+        .collect();
+    let env = Env::new();
+    env.run(&["checks:set", "--global", "default-wait", "0"])
+        .ok();
+    env.run(&["ps:set", "--global", "stop-timeout-seconds", "1"])
+        .ok();
+    env.run(&["checks:set", "--global", "wait-to-retire", "1"])
+        .ok();
+    for fx in &apps {
+        env.create_app(&fx.name);
+        env.run(&["checks:disable", &fx.name]).ok();
+        fx.build_httpd(&fx.name, "", "");
+        env.run(&["deploy", &fx.name]).ok();
+    }
+    let r = env.run(&["ps:restart", "--all", "--parallel", "3"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    // Each app's block is contiguous: once an app's lines start, no other
+    // app's name appears until they end.
+    let mut seen: Vec<&str> = Vec::new();
+    for line in r.stdout.lines() {
+        if let Some(fx) = apps.iter().find(|fx| line.contains(fx.name.as_str())) {
+            let name = fx.name.as_str();
+            if seen.last() != Some(&name) {
+                assert!(!seen.contains(&name), "{name} interleaved:\n{}", r.stdout);
+                seen.push(name);
+            }
+        }
+    }
+    assert_eq!(seen.len(), 3, "{}", r.stdout);
+    for fx in &apps {
+        env.expect(&["ps:report", &fx.name, "--running"], "true\n");
+    }
+    // The boot-time restore of running apps: every app still runs.
+    let r = env.run(&["ps:restore"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    for fx in &apps {
+        env.expect(&["ps:report", &fx.name, "--running"], "true\n");
+        env.run(&["apps:destroy", &fx.name, "--force"]).ok();
+    }
+}

@@ -1,7 +1,12 @@
 //! `ps:restore [<app>]`: what the boot-time unit runs; without an app,
-//! every app.
+//! every app, on as many workers as there are CPUs unless `--parallel`
+//! says otherwise. At boot the Docker engine may still be starting: the
+//! restore waits for it (up to two minutes) rather than failing. The
+//! apps' proxy configs are rebuilt as one batch (one check, one reload).
 
-use dokku_core::{apps, args, Result};
+use std::time::{Duration, Instant};
+
+use dokku_core::{apps, args, Error, Result};
 use dokku_trigger::Ctx;
 
 use crate::parallel::{self, Selection};
@@ -10,7 +15,12 @@ use crate::pipeline;
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
     let p = args::parse(argv, args::Spec::new(&["--all"], &["--parallel"]))?;
-    let workers = parallel::workers(ctx, p.value("--parallel"))?;
+    let workers = match p.value("--parallel") {
+        Some(v) => parallel::workers(ctx, Some(v))?,
+        None => std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1),
+    };
     let sel = match p.arg(0) {
         Some(app) if !p.has("--all") => Selection {
             apps: vec![apps::require(&ctx.paths, Some(app))?],
@@ -35,7 +45,35 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
             }
         }
     };
-    parallel::run(ctx, "ps:restore", &sel, &|ctx, app| {
+    wait_for_engine(ctx, Duration::from_secs(120))?;
+    if sel.apps.len() > 1 {
+        ctx.begin_batch();
+    }
+    let restored = parallel::run(ctx, "ps:restore", &sel, &|ctx, app| {
         pipeline::restore(ctx, app)
-    })
+    });
+    let proxies = ctx.end_batch();
+    restored.and(proxies)
+}
+
+/// Wait until the engine answers, trying again every second.
+fn wait_for_engine(ctx: &Ctx, limit: Duration) -> Result<()> {
+    let until = Instant::now() + limit;
+    let mut said = false;
+    loop {
+        let answer = ctx.try_engine().and_then(|e| e.ping());
+        match answer {
+            Ok(()) => return Ok(()),
+            Err(e) if Instant::now() >= until => {
+                return Err(Error::other("docker engine", e));
+            }
+            Err(_) => {
+                if !said {
+                    ctx.out.info1("Waiting for the Docker engine to start");
+                    said = true;
+                }
+                std::thread::sleep(Duration::from_secs(1));
+            }
+        }
+    }
 }
