@@ -69,8 +69,6 @@ install: build
 	  install -m 0644 -o root -g root plugins/nginx-vhosts/templates/default-site.conf $(NGINX_CONF_DIR)/00-default-vhost.conf; \
 	fi
 	install -d -m 0750 /etc/sudoers.d
-	printf '%%%s ALL=(ALL) NOPASSWD:%s -t, %s -t -c *, %s -s reload, %s -s quit, %s "", /usr/bin/systemctl reload nginx, /usr/bin/systemctl start nginx, /usr/bin/systemctl stop nginx\n' $(DOKKU_USER) $(NGINX_BIN) $(NGINX_BIN) $(NGINX_BIN) $(NGINX_BIN) $(NGINX_BIN) > /etc/sudoers.d/dokku-nginx
-	chmod 0440 /etc/sudoers.d/dokku-nginx
 	printf '%%%s ALL=(ALL) NOPASSWD:%s/bin/dokku-storage-helper\n' $(DOKKU_USER) $(PREFIX) > /etc/sudoers.d/dokku-storage
 	chmod 0440 /etc/sudoers.d/dokku-storage
 	DOKKU_ROOT=$(DOKKU_ROOT) DOKKU_LIB_ROOT=$(DOKKU_LIB_ROOT) $(PREFIX)/bin/dokku plugin:install --core
@@ -93,7 +91,7 @@ uninstall:
 	done
 	rm -rf $(DOKKU_LIB_ROOT)/core-plugins
 	rm -f $(DOKKU_LIB_ROOT)/VERSION $(DOKKU_LIB_ROOT)/STABLE_VERSION
-	rm -f $(NGINX_CONF_DIR)/dokku.conf $(NGINX_CONF_DIR)/00-default-vhost.conf /etc/sudoers.d/dokku-nginx /etc/sudoers.d/dokku-storage
+	rm -f $(NGINX_CONF_DIR)/dokku.conf $(NGINX_CONF_DIR)/00-default-vhost.conf /etc/sudoers.d/dokku-nginx /etc/sudoers.d/dokku-nginx-signal /etc/sudoers.d/dokku-storage
 	if [ -s /run/nginx.pid ] && kill -0 "$$(cat /run/nginx.pid)" 2>/dev/null; then $(NGINX_BIN) -t && $(NGINX_BIN) -s reload; fi
 	@echo "dokku removed; app data kept in $(DOKKU_ROOT) and $(DOKKU_LIB_ROOT)"
 

@@ -107,3 +107,127 @@ pub fn move_property_root(ctx: &Ctx) -> Result<()> {
     fsutil::remove_dir_all(&old)?;
     migrate::reown_property_tree(&new)
 }
+
+/// How the system runs nginx, for the sudoers rule Dokku writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Init<'a> {
+    /// `systemctl` at this path.
+    Systemd(&'a str),
+    /// `/usr/sbin/invoke-rc.d`.
+    InvokeRc,
+    /// runit's `/usr/bin/sv`.
+    Sv,
+    /// `/etc/init.d/<service>`.
+    InitD,
+}
+
+/// The service manager Dokku picks for a distro: debian and raspbian use
+/// systemd when `systemctl` exists, else invoke-rc.d; ubuntu uses sv when
+/// asked (`DOKKU_INIT_SYSTEM=sv`), else systemd, else sv when installed,
+/// else init.d; arch uses systemd. Other distros get no rule.
+pub fn init_for<'a>(
+    distro: &str,
+    systemctl: Option<&'a str>,
+    init_system_sv: bool,
+    has_sv: bool,
+) -> Option<Init<'a>> {
+    match distro {
+        "debian" | "raspbian" => Some(systemctl.map_or(Init::InvokeRc, Init::Systemd)),
+        "ubuntu" if init_system_sv => Some(Init::Sv),
+        "ubuntu" => Some(match systemctl {
+            Some(sc) => Init::Systemd(sc),
+            None if has_sv => Init::Sv,
+            None => Init::InitD,
+        }),
+        "arch" => Some(Init::Systemd(systemctl.unwrap_or("/usr/bin/systemctl"))),
+        _ => None,
+    }
+}
+
+/// Dokku's sudoers line for nginx: the service actions through the init
+/// system, and the two config checks.
+pub fn sudoers_line(group: &str, init: Init<'_>, service: &str, bin: &str) -> String {
+    let actions = ["enable", "disable", "reload", "start", "stop"];
+    let mut cmds: Vec<String> = match init {
+        Init::Systemd(sc) => {
+            let mut v: Vec<String> = actions
+                .iter()
+                .map(|a| format!("{sc} {a} {service}"))
+                .collect();
+            v.push(format!("{sc} is-active --quiet {service}"));
+            v
+        }
+        Init::InvokeRc => actions
+            .iter()
+            .map(|a| format!("/usr/sbin/invoke-rc.d {service} {a}"))
+            .collect(),
+        Init::Sv => {
+            let mut v: Vec<String> = actions
+                .iter()
+                .map(|a| format!("/usr/bin/sv {a} {service}"))
+                .collect();
+            v.push(format!("/usr/bin/sv status {service}"));
+            v
+        }
+        Init::InitD => actions
+            .iter()
+            .map(|a| format!("/etc/init.d/{service} {a}"))
+            .collect(),
+    };
+    cmds.push(format!("{bin} -t"));
+    cmds.push(format!("{bin} -t -c *"));
+    format!("%{group} ALL=(ALL) NOPASSWD:{}\n", cmds.join(", "))
+}
+
+/// Our own addition beside Dokku's rule: where no service manager runs
+/// nginx, it is started, reloaded and stopped with the binary itself.
+pub fn signal_line(group: &str, bin: &str) -> String {
+    format!("%{group} ALL=(ALL) NOPASSWD:{bin} \"\", {bin} -s reload, {bin} -s quit\n")
+}
+
+/// Write a sudoers file (0440) when `visudo` accepts it (or is missing).
+pub fn write_sudoers(path: &Path, text: &str) -> Result<()> {
+    let tmp = path.with_extension("dokku-new");
+    fsutil::write_atomic_unowned(&tmp, text.as_bytes(), 0o440)?;
+    let valid = std::process::Command::new("visudo")
+        .arg("-cf")
+        .arg(&tmp)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(true);
+    if !valid {
+        fsutil::remove_file(&tmp)?;
+        return Ok(());
+    }
+    std::fs::rename(&tmp, path).map_err(|e| dokku_core::Error::io("rename", &tmp, e))
+}
+
+#[cfg(test)]
+mod sudoers_tests {
+    use super::*;
+
+    #[test]
+    fn dokkus_forms() {
+        let sc = "/usr/bin/systemctl";
+        assert_eq!(
+            sudoers_line("dokku", Init::Systemd(sc), "nginx", "/usr/sbin/nginx"),
+            "%dokku ALL=(ALL) NOPASSWD:/usr/bin/systemctl enable nginx, /usr/bin/systemctl disable nginx, /usr/bin/systemctl reload nginx, /usr/bin/systemctl start nginx, /usr/bin/systemctl stop nginx, /usr/bin/systemctl is-active --quiet nginx, /usr/sbin/nginx -t, /usr/sbin/nginx -t -c *\n"
+        );
+        assert_eq!(
+            sudoers_line("dokku", Init::InvokeRc, "nginx", "/usr/sbin/nginx"),
+            "%dokku ALL=(ALL) NOPASSWD:/usr/sbin/invoke-rc.d nginx enable, /usr/sbin/invoke-rc.d nginx disable, /usr/sbin/invoke-rc.d nginx reload, /usr/sbin/invoke-rc.d nginx start, /usr/sbin/invoke-rc.d nginx stop, /usr/sbin/nginx -t, /usr/sbin/nginx -t -c *\n"
+        );
+        assert!(sudoers_line("dokku", Init::Sv, "nginx", "/usr/sbin/nginx")
+            .contains("/usr/bin/sv stop nginx, /usr/bin/sv status nginx, "));
+        assert_eq!(init_for("debian", None, false, false), Some(Init::InvokeRc));
+        assert_eq!(
+            init_for("debian", Some(sc), false, false),
+            Some(Init::Systemd(sc))
+        );
+        assert_eq!(init_for("ubuntu", Some(sc), true, false), Some(Init::Sv));
+        assert_eq!(init_for("ubuntu", None, false, false), Some(Init::InitD));
+        assert_eq!(init_for("centos", Some(sc), false, false), None);
+    }
+}

@@ -119,6 +119,35 @@ fn owns_global_config(ctx: &Ctx) -> bool {
             .is_some_and(|h| h == ctx.paths.dokku_root)
 }
 
+/// On a system install (root, the distribution's nginx): the sudoers
+/// rule that lets the system user check and drive nginx, Dokku's form for
+/// the distro, plus our rule for nginx run without a service manager.
+fn write_sudoers(ctx: &Ctx, srv: &server::Server) -> Result<()> {
+    let dir = std::path::Path::new("/etc/sudoers.d");
+    if srv.is_instance() || !dokku_core::system::is_root() || !dir.is_dir() {
+        return Ok(());
+    }
+    let distro = std::env::var("DOKKU_DISTRO").unwrap_or_default();
+    let systemctl = ["/usr/bin/systemctl", "/bin/systemctl"]
+        .into_iter()
+        .find(|p| dokku_trigger::external::is_executable(std::path::Path::new(p)));
+    let sv = std::env::var("DOKKU_INIT_SYSTEM").as_deref() == Ok("sv");
+    let has_sv = std::path::Path::new("/usr/bin/sv").exists();
+    let Some(init) = install::init_for(&distro, systemctl, sv, has_sv) else {
+        return Ok(());
+    };
+    let bin = srv.bin.display().to_string();
+    let group = &ctx.paths.system_group;
+    install::write_sudoers(
+        &dir.join("dokku-nginx"),
+        &install::sudoers_line(group, init, "nginx", &bin),
+    )?;
+    install::write_sudoers(
+        &dir.join("dokku-nginx-signal"),
+        &install::signal_line(group, &bin),
+    )
+}
+
 /// Write the global `dokku.conf` (and the error pages), then reload when
 /// nginx runs.
 pub fn install(ctx: &Ctx) -> Result<()> {
@@ -131,6 +160,7 @@ pub fn install(ctx: &Ctx) -> Result<()> {
     if !owns_global_config(ctx) {
         return Ok(());
     }
+    write_sudoers(ctx, &srv)?;
     if !srv.conf_dir.is_dir() {
         match srv.conf_dir.parent() {
             Some(parent) if parent.is_dir() => fsutil::ensure_dir(&srv.conf_dir)?,
