@@ -6,12 +6,14 @@ pub mod commands;
 pub mod portmap;
 pub mod store;
 
-use dokku_core::Result;
+use dokku_core::{apps, Result};
 use dokku_trigger::deploy::{first_answer, DeployedAppImageRepo, DeployedAppImageTag, PreDeploy};
+use dokku_trigger::migrate;
 use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::proxy::{
     PortsClear, PortsConfigure, PortsGet, PortsSetDetected, PostCertsRemove, PostCertsUpdate,
 };
+use dokku_trigger::triggers::Install;
 use dokku_trigger::{Bus, Command, CorePlugin, Ctx};
 
 use commands as c;
@@ -99,8 +101,43 @@ fn detect_from_image(ctx: &Ctx, app: &str, tag: &str) -> Result<()> {
     Ok(())
 }
 
+/// The install step: the property root, and each app's deprecated
+/// `DOKKU_PROXY_PORT_MAP` moved into its `map` list (only when no map is
+/// configured yet; the variable goes either way).
+fn install(ctx: &Ctx) -> Result<()> {
+    migrate::ensure_property_root(ctx, store::PLUGIN)?;
+    migrate::ensure_env_migrated(ctx)?;
+    const VAR: &str = "DOKKU_PROXY_PORT_MAP";
+    for app in apps::list(&ctx.paths) {
+        let owner = migrate::Owner::App(&app);
+        let value = migrate::config_value(ctx, owner, VAR)?;
+        if value.trim().is_empty() {
+            continue;
+        }
+        if store::configured(&ctx.paths, &app).is_empty() {
+            // Entries nginx would refuse are dropped, as a deploy would.
+            let maps: Vec<portmap::PortMap> = value
+                .split_whitespace()
+                .filter_map(|m| portmap::parse(m).ok())
+                .collect();
+            let stored: Vec<String> = maps.iter().map(ToString::to_string).collect();
+            ctx.out.info1(&migrate::deprecated_message(
+                store::PLUGIN,
+                owner,
+                VAR,
+                "map",
+                &stored.join(" "),
+            ));
+            store::set_configured(&ctx.paths, &app, &maps)?;
+        }
+        migrate::unset_config(ctx, owner, VAR)?;
+    }
+    Ok(())
+}
+
 fn register(bus: &mut Bus) {
     let p = store::PLUGIN;
+    bus.on::<Install, _>(p, |ctx, _t: &Install| install(ctx));
     bus.on::<PortsGet, _>(p, |ctx, t: &PortsGet| {
         let maps = store::effective(ctx, &t.app);
         Ok(if t.format == "json" {

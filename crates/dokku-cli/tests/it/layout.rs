@@ -119,7 +119,7 @@ fn install_moves_old_state_to_dokku_paths_owners_and_modes() {
     // Earlier builds: env in the config plugin's property tree.
     leftover(
         &lib.join("config/config/web/ENV"),
-        "A=\"1\"\nDOKKU_CHECKS_SKIPPED=\"worker\"\nDOKKU_START_CMD=\"bin/run web\"\n",
+        "A=\"1\"\nDOKKU_CHECKS_SKIPPED=\"worker\"\nDOKKU_PROXY_PORT_MAP=\"http:80:5000 https:443:5000\"\nDOKKU_START_CMD=\"bin/run web\"\n",
         0o644,
     );
     leftover(
@@ -152,6 +152,7 @@ fn install_moves_old_state_to_dokku_paths_owners_and_modes() {
         "-----> Migrating deprecated DOKKU_CHECKS_SKIPPED to checks skipped property for web. Use 'dokku checks:set web skipped worker' to manage this going forward.",
         "-----> Migrating deprecated global DOKKU_DEFAULT_CHECKS_WAIT to checks default-wait property. Use 'dokku checks:set --global default-wait 7' to manage this going forward.",
         "-----> Migrating deprecated DOKKU_START_CMD to ps start-cmd property for web. Use 'dokku ps:set web start-cmd bin/run web' to manage this going forward.",
+        "-----> Migrating deprecated DOKKU_PROXY_PORT_MAP to ports map property for web. Use 'dokku ports:set web map http:80:5000 https:443:5000' to manage this going forward.",
     ] {
         assert!(
             r.stdout.lines().any(|l| l == line),
@@ -188,6 +189,10 @@ fn install_moves_old_state_to_dokku_paths_owners_and_modes() {
     assert_eq!(read(&lib.join("config/checks/other/disabled")), "_all_");
     assert_eq!(read(&lib.join("config/checks/--global/default-wait")), "7");
     assert_eq!(read(&lib.join("config/ps/web/start-cmd")), "bin/run web");
+    assert_eq!(
+        read(&lib.join("config/ports/web/map")),
+        "http:80:5000\nhttps:443:5000\n"
+    );
     assert_eq!(meta(&lib.join("config/checks")), (uid, 0o755));
 
     // Deploy lock, nginx properties, rc directory, data directories,
