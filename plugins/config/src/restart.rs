@@ -3,6 +3,7 @@
 //! Failures of either are warnings; the change itself has been made.
 
 use dokku_core::Error;
+use dokku_trigger::builds::Capture;
 use dokku_trigger::deploy::{scheduler_of, SchedulerIsDeployed};
 use dokku_trigger::triggers::{AppRestart, PostConfigUpdate};
 use dokku_trigger::Ctx;
@@ -54,14 +55,31 @@ pub fn maybe_restart(ctx: &Ctx, scope: &Scope, no_restart: bool) {
     if no_restart || !is_deployed(ctx, app) {
         return;
     }
+    // The redeploy is a build record of its own (`config-redeploy`).
+    let capture = match Capture::start(ctx, app, "config-redeploy") {
+        Ok(c) => c,
+        Err(e) => {
+            ctx.out
+                .warn(&format!("Unable to record the redeploy: {}", describe(&e)));
+            None
+        }
+    };
     ctx.out.info1(&format!("Restarting app {app}"));
-    if let Err(e) = ctx.bus.notify(
+    let result = ctx.bus.notify(
         ctx,
         &AppRestart {
             app: app.to_string(),
         },
-    ) {
+    );
+    if let Err(e) = &result {
         ctx.out
-            .warn(&format!("Failure while restarting app: {}", describe(&e)));
+            .warn(&format!("Failure while restarting app: {}", describe(e)));
+    }
+    if let Some(c) = capture {
+        let code = result.as_ref().map_or_else(Error::exit_code, |()| 0);
+        if let Err(e) = c.finish(ctx, code) {
+            ctx.out
+                .warn(&format!("Unable to record the redeploy: {}", describe(&e)));
+        }
     }
 }

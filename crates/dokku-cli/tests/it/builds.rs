@@ -108,6 +108,19 @@ fn a_deploy_is_recorded_with_its_output() {
         "=====> Currently running builds\nApp        Build ID        Kind   PID    Source     Started\n",
     );
 
+    // A config change that restarts the app is recorded too.
+    env.run(&["config:set", app, "GREETING=hi"]).ok();
+    let list = records(&env, app);
+    assert_eq!(list.len(), 3);
+    assert_eq!(
+        (&list[0]["source"], &list[0]["kind"], &list[0]["status"]),
+        (
+            &"config-redeploy".into(),
+            &"deploy".into(),
+            &"succeeded".into()
+        )
+    );
+
     env.run(&["apps:destroy", app, "--force"]).ok();
     assert!(!env.lib().join(format!("data/builds/{app}")).exists());
 }
