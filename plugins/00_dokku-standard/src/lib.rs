@@ -240,10 +240,16 @@ pub fn report(ctx: &Ctx, argv: &[String]) -> Result<()> {
                 return Err(Error::fail("--format flag not supported on global report"));
             }
             host_report(ctx);
+            // One batch: plugins read shared state (containers) once.
+            ctx.begin_batch();
+            let mut r = Ok(());
             for app in apps::list(&ctx.paths) {
-                ctx.bus.notify(ctx, &Report { app })?;
+                r = ctx.bus.notify(ctx, &Report { app });
+                if r.is_err() {
+                    break;
+                }
             }
-            Ok(())
+            ctx.end_batch().and(r)
         }
     }
 }

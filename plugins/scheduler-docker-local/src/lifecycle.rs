@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use dokku_core::{fsutil, Result};
-use dokku_docker::{ContainerEngine, ImageFilter};
+use dokku_docker::{ContainerEngine, ContainerFilter, ImageFilter};
 use dokku_trigger::Ctx;
 
 use crate::containers::{self, docker_err};
@@ -59,16 +59,62 @@ pub fn status(ctx: &Ctx, app: &str) -> Result<String> {
         return Ok(String::new());
     }
     let engine = ctx.engine()?;
+    load_states(ctx, engine)?;
     let mut out = String::new();
     for (dyno, r) in records {
-        let st = match engine.inspect_container(&r.container_id) {
-            Ok(i) => i.status,
-            Err(e) if e.is_not_found() => "missing".to_string(),
-            Err(e) => return Err(docker_err("inspect container")(e)),
+        let known = ctx
+            .with_batch_state::<States, _>(|s| s.state_of(&r.container_id))
+            .flatten();
+        let st = match known {
+            Some(st) => st,
+            None => match engine.inspect_container(&r.container_id) {
+                Ok(i) => i.status,
+                Err(e) if e.is_not_found() => "missing".to_string(),
+                Err(e) => return Err(docker_err("inspect container")(e)),
+            },
         };
         out.push_str(&format!("{dyno} {st} {}\n", r.container_id));
     }
     Ok(out)
+}
+
+/// Every app container's state, listed once for a command that reports on
+/// many apps (it runs in a batch) instead of one inspection per container.
+#[derive(Default)]
+struct States {
+    loaded: bool,
+    by_id: std::collections::HashMap<String, String>,
+}
+
+impl States {
+    /// The state of a container known by its full id or a prefix of it;
+    /// `missing` when the list has no such container.
+    fn state_of(&self, id: &str) -> Option<String> {
+        if !self.loaded {
+            return None;
+        }
+        let found = self.by_id.get(id).cloned().or_else(|| {
+            self.by_id
+                .iter()
+                .find(|(full, _)| !id.is_empty() && full.starts_with(id))
+                .map(|(_, st)| st.clone())
+        });
+        Some(found.unwrap_or_else(|| "missing".into()))
+    }
+}
+
+fn load_states(ctx: &Ctx, engine: &dyn ContainerEngine) -> Result<()> {
+    if ctx.with_batch_state::<States, _>(|s| s.loaded) != Some(false) {
+        return Ok(());
+    }
+    let list = engine
+        .list_containers(&ContainerFilter::label("com.dokku.app-name"))
+        .map_err(docker_err("list containers"))?;
+    ctx.with_batch_state::<States, _>(|s| {
+        s.by_id = list.into_iter().map(|c| (c.id, c.state)).collect();
+        s.loaded = true;
+    });
+    Ok(())
 }
 
 /// `scheduler-inspect`: the app's containers as JSON, env values masked.
@@ -172,9 +218,13 @@ pub fn post_delete(ctx: &Ctx, app: &str) -> Result<()> {
         return fsutil::remove_dir_all(&store::data_dir(&ctx.paths, app));
     };
     for c in containers::all_containers(engine, app)? {
-        engine
-            .remove_container(&c.id, true)
-            .map_err(docker_err("remove container"))?;
+        // A container already gone, or already being removed (a retired
+        // one, an `--rm` one-off), is no error.
+        match engine.remove_container(&c.id, true) {
+            Ok(()) => {}
+            Err(e) if e.is_not_found() || e.is_conflict() => {}
+            Err(e) => return Err(docker_err("remove container")(e)),
+        }
     }
     for tag in app_tags(engine, app)? {
         let _ = engine.remove_image(&tag, false);

@@ -374,6 +374,12 @@ fn parallel_restart_keeps_each_apps_lines_together() {
     // The boot-time restore of running apps: every app still runs.
     let r = env.run(&["ps:restore"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        !r.stderr.contains("detected as not running"),
+        "running apps were redeployed:\n{}{}",
+        r.stdout,
+        r.stderr
+    );
     for fx in &apps {
         env.expect(&["ps:report", &fx.name, "--running"], "true\n");
         env.run(&["apps:destroy", &fx.name, "--force"]).ok();
