@@ -162,6 +162,8 @@ impl DockerEngine {
             buildargs: spec.build_args.clone().into_iter().collect(),
             labels: spec.labels.clone().into_iter().collect(),
             networkmode: spec.network.clone().unwrap_or_default(),
+            memory: spec.memory.and_then(|m| u64::try_from(m).ok()),
+            memswap: spec.memory_swap,
             ..BuildImageOptions::default()
         };
 

@@ -267,6 +267,21 @@ pub fn apply_docker_options(
             "-c" | "--cpu-shares" => {
                 host.insert("CpuShares".into(), json!(int(&flag, &value)?));
             }
+            "--gpus" => {
+                // `all`, a count, or `device=<ids>` (docker's short forms).
+                let request = match value.as_str() {
+                    "all" => json!({"Driver": "", "Count": -1, "Capabilities": [["gpu"]]}),
+                    v => match v.strip_prefix("device=") {
+                        Some(ids) => json!({
+                            "Driver": "",
+                            "DeviceIDs": ids.split(',').collect::<Vec<_>>(),
+                            "Capabilities": [["gpu"]]
+                        }),
+                        None => json!({"Driver": "", "Count": int(&flag, v)?, "Capabilities": [["gpu"]]}),
+                    },
+                };
+                push_list(&mut host, "DeviceRequests", request);
+            }
             "--cpuset-cpus" => {
                 host.insert("CpusetCpus".into(), json!(value));
             }
