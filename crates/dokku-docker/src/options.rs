@@ -277,7 +277,9 @@ pub fn apply_docker_options(
                             "DeviceIDs": ids.split(',').collect::<Vec<_>>(),
                             "Capabilities": [["gpu"]]
                         }),
-                        None => json!({"Driver": "", "Count": int(&flag, v)?, "Capabilities": [["gpu"]]}),
+                        None => {
+                            json!({"Driver": "", "Count": int(&flag, v)?, "Capabilities": [["gpu"]]})
+                        }
                     },
                 };
                 push_list(&mut host, "DeviceRequests", request);

@@ -125,10 +125,7 @@ pub fn check_value(resource: &str, value: &str) -> Result<()> {
         "memory-swap" => value == "-1" || is_size(value),
         "nvidia-gpu" => value == "all" || value.bytes().all(|b| b.is_ascii_digit()),
         _ => {
-            !value.starts_with('-')
-                && value
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '.')
+            !value.starts_with('-') && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
         }
     };
     if ok {
@@ -219,7 +216,11 @@ pub fn docker_options(paths: &Paths, app: &str, proc_type: &str, build: bool) ->
     }
     let swap = limit("memory-swap");
     if !swap.is_empty() {
-        let swap = if swap == "-1" { swap } else { memory_arg(&swap) };
+        let swap = if swap == "-1" {
+            swap
+        } else {
+            memory_arg(&swap)
+        };
         out.push(format!("--memory-swap={swap}"));
     }
     let gpus = limit("nvidia-gpu");
@@ -323,7 +324,10 @@ mod tests {
             ["--cpus=0.5", "--memory=100m", "--memory-reservation=50m"]
         );
         // Builds only see what is set for `build`.
-        assert_eq!(docker_options(&paths, "app", "build", true), ["--memory=1g"]);
+        assert_eq!(
+            docker_options(&paths, "app", "build", true),
+            ["--memory=1g"]
+        );
         assert_eq!(
             docker_options(&paths, "other", "build", true),
             Vec::<String>::new()

@@ -2,15 +2,17 @@
 //! selected null` for apps whose processes live outside Dokku (an app
 //! routed to a known address); never detected. Every scheduler trigger
 //! addressed to it succeeds without touching the container engine, so
-//! deploys, `ps:*` and `run` change nothing; whether the app is deployed
-//! is left unanswered (not deployed).
+//! deploys, `ps:*` and `run` change nothing. Dokku reads "deployed" from
+//! the exit status of `scheduler-is-deployed`, which a no-op answers with
+//! success, so an app on this scheduler counts as deployed.
 
 use dokku_core::Result;
 use dokku_trigger::bus::{SelectTrigger, Trigger};
 use dokku_trigger::deploy::{
-    SchedulerDeploy, SchedulerEnter, SchedulerInspect, SchedulerLogs, SchedulerLogsFailed,
-    SchedulerPostDelete, SchedulerPostRun, SchedulerPreRestore, SchedulerRetire, SchedulerRun,
-    SchedulerRunList, SchedulerRunLogs, SchedulerRunRetire, SchedulerRunStop, SchedulerStop,
+    SchedulerDeploy, SchedulerEnter, SchedulerInspect, SchedulerIsDeployed, SchedulerLogs,
+    SchedulerLogsFailed, SchedulerPostDelete, SchedulerPostRun, SchedulerPreRestore,
+    SchedulerRetire, SchedulerRun, SchedulerRunList, SchedulerRunLogs, SchedulerRunRetire,
+    SchedulerRunStop, SchedulerStop,
 };
 use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::{Bus, CorePlugin, Ctx};
@@ -41,6 +43,7 @@ fn noop<T: SelectTrigger + Trigger<Output = ()> + 'static>(bus: &mut Bus) {
 
 fn register(bus: &mut Bus) {
     noop::<SchedulerDeploy>(bus);
+    bus.on::<SchedulerIsDeployed, _>("scheduler-null", |_ctx, _t: &SchedulerIsDeployed| Ok(true));
     noop::<SchedulerStop>(bus);
     noop::<SchedulerRetire>(bus);
     noop::<SchedulerPostDelete>(bus);
