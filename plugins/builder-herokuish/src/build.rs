@@ -121,6 +121,10 @@ pub fn build(ctx: &Ctx, app: &str, dir: &Path) -> Result<()> {
             options: Vec::new(),
         });
     }
+    // The other build options (resource limits, docker-options' build
+    // phase) apply to the build container as `docker run` options would;
+    // what only `docker build` understands is left out.
+    dokku_docker::options::apply_docker_options(&mut run, &args.options).map_err(docker)?;
     run.labels.insert("dokku".into(), String::new());
     run.labels.insert(release::APP_LABEL.into(), app.into());
     let id = engine.create_container(&run).map_err(docker)?;

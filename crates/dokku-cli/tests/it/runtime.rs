@@ -537,3 +537,56 @@ fn logs_max_size_reaches_containers() {
         .fails_with("Invalid max-size unit measure, value must end in any of [k, m, g]");
     assert_eq!(app.env.state(), before);
 }
+
+#[test]
+fn build_limits_reach_the_herokuish_build_container() {
+    let app = App::new("resource-herokuish");
+    let name = app.fx.name.clone();
+    // A stand-in for the herokuish stack: bash, and a /build that reports
+    // the memory limit it runs under.
+    let stack = format!("{name}-stack:latest");
+    let dockerfile = format!(
+        "FROM {}\nLABEL com.dokku.app-name={name}\nRUN ln -s /bin/sh /bin/bash && printf '#!/bin/sh\\necho \"build memory: $({CGROUP_MEMORY})\"\\n' > /build && chmod +x /build\n",
+        app.fx.base
+    );
+    let mut spec = dokku_docker::BuildSpec::new(dokku_docker::BuildContext::Tar(tar_of(&[(
+        "Dockerfile",
+        &dockerfile,
+    )])));
+    spec.tags = vec![stack.clone()];
+    app.fx
+        .engine
+        .build_image(&spec, &mut |_| {})
+        .expect("stand-in stack");
+    app.run(&["ps:set", &name, "skip-deploy", "true"]).ok();
+    app.run(&["builder:set", &name, "selected", "herokuish"])
+        .ok();
+    app.run(&[
+        "config:set",
+        "--no-restart",
+        &name,
+        &format!("DOKKU_IMAGE={stack}"),
+    ])
+    .ok();
+    app.run(&[
+        "resource:limit",
+        "--process-type",
+        "build",
+        "--memory",
+        "80m",
+        &name,
+    ])
+    .ok();
+    let archive = tar_of(&[("index.html", "hi\n")]);
+    let r = app
+        .env
+        .run_stdin(&["git:from-archive", &name, "--"], &archive);
+    let _ = app.fx.engine.remove_image(&stack, true);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .contains(&format!("build memory: {}\n", 80u64 << 20)),
+        "{}",
+        r.stdout
+    );
+}
