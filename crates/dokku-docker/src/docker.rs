@@ -827,6 +827,18 @@ impl ContainerEngine for DockerEngine {
         })
     }
 
+    fn default_log_driver(&self) -> Result<String, EngineError> {
+        let info = self
+            .block(self.docker.info())
+            .map_err(|e| EngineError::Info {
+                source: ApiError::new(e),
+            })?;
+        Ok(info
+            .logging_driver
+            .filter(|d| !d.is_empty())
+            .unwrap_or_else(|| "json-file".to_string()))
+    }
+
     fn image_exists(&self, image: &str) -> Result<bool, EngineError> {
         match self.image_inspect(image) {
             Ok(_) => Ok(true),

@@ -399,6 +399,22 @@ mod tests {
     }
 
     #[test]
+    fn gpus_become_device_requests() {
+        let (spec, ignored) = apply(&["--gpus=all", "--gpus 2", "--gpus device=0,1"]);
+        assert!(ignored.unknown.is_empty());
+        assert_eq!(
+            spec.raw_host_config["DeviceRequests"],
+            json!([
+                {"Driver": "", "Count": -1, "Capabilities": [["gpu"]]},
+                {"Driver": "", "Count": 2, "Capabilities": [["gpu"]]},
+                {"Driver": "", "DeviceIDs": ["0", "1"], "Capabilities": [["gpu"]]}
+            ])
+        );
+        let mut spec = ContainerSpec::new("img");
+        assert!(apply_docker_options(&mut spec, &["--gpus some".to_string()]).is_err());
+    }
+
+    #[test]
     fn typed_fields() {
         let (spec, ignored) = apply(&[
             "--restart=always",
