@@ -334,6 +334,26 @@ mod tests {
     }
 
     #[test]
+    fn lowercase_labels_drop_the_head() {
+        let spec = ReportSpec {
+            title: "resource",
+            prefix: "resource",
+            legacy_json_keys: true,
+        };
+        let rows: Rows = vec![
+            ("--resource-web.limit.memory-swap".into(), "0".into()),
+            ("--resource-_default_.limit.cpu".into(), "1".into()),
+        ];
+        let (out, cap) = Output::captured(false);
+        render_text_styled(&spec, "app", &rows, &out, false);
+        insta::assert_snapshot!(cap.stdout(), @r"
+        =====> app resource information
+               _default_ limit cpu:            1
+               web limit memory swap:          0
+        ");
+    }
+
+    #[test]
     fn text_layout_is_sorted_and_padded_to_31() {
         let (out, cap) = Output::captured(false);
         render(&SPEC, "node-js-app", &rows(), None, Format::Stdout, &out).expect("render");
