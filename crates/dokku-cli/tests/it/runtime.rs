@@ -577,6 +577,9 @@ fn build_limits_reach_the_herokuish_build_container() {
         &name,
     ])
     .ok();
+    // An option only `docker build` knows does not stop the limits.
+    app.run(&["docker-options:add", &name, "build", "--no-cache"])
+        .ok();
     let archive = tar_of(&[("index.html", "hi\n")]);
     let r = app
         .env
