@@ -101,7 +101,7 @@ fn build_memory_limits_reach_run_steps() -> TestResult {
     let mut lines = Vec::new();
     engine.build_image(&spec, &mut |l| lines.push(l.to_string()))?;
     let want = format!("limit {}", 72u64 << 20);
-    assert!(lines.iter().any(|l| *l == want), "{lines:?}");
+    assert!(lines.contains(&want), "{lines:?}");
     Ok(())
 }
 
