@@ -38,6 +38,8 @@ pub fn core_plugins() -> Vec<&'static CorePlugin> {
         &dokku_builds::PLUGIN,
         &dokku_shell::PLUGIN,
         &dokku_buildpacks::PLUGIN,
+        &dokku_resource::PLUGIN,
+        &dokku_scheduler_null::PLUGIN,
     ]
 }
 

@@ -113,11 +113,19 @@ impl Request {
     }
 }
 
-fn display_key(flag: &str, capitalise: bool) -> String {
-    let k = flag.trim_start_matches("--").replace(['-', '.'], " ");
+/// The label of a row. Capitalised labels keep the flag's head
+/// (`--app-dir` is `App dir`); the lowercase style (resource) drops it, as
+/// Dokku's resource report does (`--resource-web.limit.memory` is
+/// `web limit memory`).
+fn display_key(flag: &str, prefix: &str, capitalise: bool) -> String {
     if !capitalise {
-        return k;
+        let head = format!("--{prefix}-");
+        let rest = flag
+            .strip_prefix(&head)
+            .unwrap_or_else(|| flag.trim_start_matches("--"));
+        return rest.replace(['-', '.'], " ");
     }
+    let k = flag.trim_start_matches("--").replace(['-', '.'], " ");
     let mut c = k.chars();
     match c.next() {
         Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
@@ -154,7 +162,7 @@ pub fn render_text_styled(
         .max(31);
     out.info2_quiet(&format!("{app} {} information", spec.title));
     for (k, v) in sorted(rows) {
-        let label = format!("{}:", display_key(k, capitalise));
+        let label = format!("{}:", display_key(k, spec.prefix, capitalise));
         out.verbose(&format!("{label:<width$}{v}"));
     }
 }
@@ -323,6 +331,26 @@ mod tests {
 
     fn argv(a: &[&str]) -> Vec<String> {
         a.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn lowercase_labels_drop_the_head() {
+        let spec = ReportSpec {
+            title: "resource",
+            prefix: "resource",
+            legacy_json_keys: true,
+        };
+        let rows: Rows = vec![
+            ("--resource-web.limit.memory-swap".into(), "0".into()),
+            ("--resource-_default_.limit.cpu".into(), "1".into()),
+        ];
+        let (out, cap) = Output::captured(false);
+        render_text_styled(&spec, "app", &rows, &out, false);
+        insta::assert_snapshot!(cap.stdout(), @r"
+        =====> app resource information
+               _default_ limit cpu:            1
+               web limit memory swap:          0
+        ");
     }
 
     #[test]

@@ -162,6 +162,8 @@ impl DockerEngine {
             buildargs: spec.build_args.clone().into_iter().collect(),
             labels: spec.labels.clone().into_iter().collect(),
             networkmode: spec.network.clone().unwrap_or_default(),
+            memory: spec.memory.and_then(|m| u64::try_from(m).ok()),
+            memswap: spec.memory_swap,
             ..BuildImageOptions::default()
         };
 
@@ -823,6 +825,18 @@ impl ContainerEngine for DockerEngine {
             os: version.os,
             arch: version.arch,
         })
+    }
+
+    fn default_log_driver(&self) -> Result<String, EngineError> {
+        let info = self
+            .block(self.docker.info())
+            .map_err(|e| EngineError::Info {
+                source: ApiError::new(e),
+            })?;
+        Ok(info
+            .logging_driver
+            .filter(|d| !d.is_empty())
+            .unwrap_or_else(|| "json-file".to_string()))
     }
 
     fn image_exists(&self, image: &str) -> Result<bool, EngineError> {

@@ -26,6 +26,13 @@ pub trait ContainerEngine: Send + Sync {
     /// The engine's version and the negotiated API version.
     fn version(&self) -> Result<EngineVersion, EngineError>;
 
+    /// The log driver containers get when they name none (the daemon's
+    /// `log-driver`). Engines without a daemon configuration use docker's
+    /// own default, `json-file`.
+    fn default_log_driver(&self) -> Result<String, EngineError> {
+        Ok("json-file".to_string())
+    }
+
     /// Whether an image with this reference or id exists locally.
     fn image_exists(&self, image: &str) -> Result<bool, EngineError>;
 

@@ -123,6 +123,13 @@ pub enum EngineError {
         #[source]
         source: ApiError,
     },
+    /// Asking the engine for its configuration failed.
+    #[error("get the docker engine information")]
+    Info {
+        /// The underlying client error.
+        #[source]
+        source: ApiError,
+    },
     /// Inspecting an image failed.
     #[error("inspect image {image}")]
     InspectImage {
@@ -383,6 +390,7 @@ impl EngineError {
             Connect { source }
             | Ping { source }
             | Version { source }
+            | Info { source }
             | InspectImage { source, .. }
             | Build { source, .. }
             | TagImage { source, .. }

@@ -267,6 +267,23 @@ pub fn apply_docker_options(
             "-c" | "--cpu-shares" => {
                 host.insert("CpuShares".into(), json!(int(&flag, &value)?));
             }
+            "--gpus" => {
+                // `all`, a count, or `device=<ids>` (docker's short forms).
+                let request = match value.as_str() {
+                    "all" => json!({"Driver": "", "Count": -1, "Capabilities": [["gpu"]]}),
+                    v => match v.strip_prefix("device=") {
+                        Some(ids) => json!({
+                            "Driver": "",
+                            "DeviceIDs": ids.split(',').collect::<Vec<_>>(),
+                            "Capabilities": [["gpu"]]
+                        }),
+                        None => {
+                            json!({"Driver": "", "Count": int(&flag, v)?, "Capabilities": [["gpu"]]})
+                        }
+                    },
+                };
+                push_list(&mut host, "DeviceRequests", request);
+            }
             "--cpuset-cpus" => {
                 host.insert("CpusetCpus".into(), json!(value));
             }
@@ -379,6 +396,22 @@ mod tests {
         let groups: Vec<String> = groups.iter().map(|s| s.to_string()).collect();
         let ignored = apply_docker_options(&mut spec, &groups).expect("apply");
         (spec, ignored)
+    }
+
+    #[test]
+    fn gpus_become_device_requests() {
+        let (spec, ignored) = apply(&["--gpus=all", "--gpus 2", "--gpus device=0,1"]);
+        assert!(ignored.unknown.is_empty());
+        assert_eq!(
+            spec.raw_host_config["DeviceRequests"],
+            json!([
+                {"Driver": "", "Count": -1, "Capabilities": [["gpu"]]},
+                {"Driver": "", "Count": 2, "Capabilities": [["gpu"]]},
+                {"Driver": "", "DeviceIDs": ["0", "1"], "Capabilities": [["gpu"]]}
+            ])
+        );
+        let mut spec = ContainerSpec::new("img");
+        assert!(apply_docker_options(&mut spec, &["--gpus some".to_string()]).is_err());
     }
 
     #[test]

@@ -271,6 +271,11 @@ pub struct BuildSpec {
     pub no_cache: bool,
     /// Network mode for `RUN` steps (`--network`).
     pub network: Option<String>,
+    /// Memory limit of `RUN` steps in bytes (`--memory`).
+    pub memory: Option<i64>,
+    /// Memory plus swap limit of `RUN` steps in bytes, `-1` unlimited
+    /// (`--memory-swap`).
+    pub memory_swap: Option<i64>,
 }
 
 impl BuildSpec {
@@ -284,6 +289,8 @@ impl BuildSpec {
             labels: BTreeMap::new(),
             no_cache: false,
             network: None,
+            memory: None,
+            memory_swap: None,
         }
     }
 }

@@ -66,6 +66,46 @@ fn version_is_negotiated_with_the_engine() -> TestResult {
 }
 
 #[test]
+fn default_log_driver_is_the_daemons() -> TestResult {
+    let out = Command::new("docker")
+        .args(["info", "--format", "{{.LoggingDriver}}"])
+        .output()?;
+    assert!(out.status.success());
+    let expected = String::from_utf8(out.stdout)?.trim().to_string();
+    assert_eq!(engine().default_log_driver()?, expected);
+    Ok(())
+}
+
+#[test]
+fn build_memory_limits_reach_run_steps() -> TestResult {
+    let engine = engine();
+    let name = unique_name("build-memory");
+    let mut cleanup = Cleanup::new(&engine);
+    let tag = cleanup.image(format!("{name}:latest"));
+    let base = cleanup.image(format!("{name}-base:latest"));
+    busybox_image(&engine, &base)?;
+    let dockerfile = format!(
+        "FROM {base}\nRUN echo \"limit $(cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes)\"\n"
+    );
+    let mut archive = tar::Builder::new(Vec::new());
+    let mut header = tar::Header::new_gnu();
+    header.set_size(dockerfile.len() as u64);
+    header.set_mode(0o644);
+    header.set_cksum();
+    archive.append_data(&mut header, "Dockerfile", dockerfile.as_bytes())?;
+    let mut spec = BuildSpec::new(BuildContext::Tar(archive.into_inner()?));
+    spec.tags = vec![tag];
+    spec.labels = test_labels(&name);
+    spec.memory = Some(72 << 20);
+    spec.memory_swap = Some(144 << 20);
+    let mut lines = Vec::new();
+    engine.build_image(&spec, &mut |l| lines.push(l.to_string()))?;
+    let want = format!("limit {}", 72u64 << 20);
+    assert!(lines.contains(&want), "{lines:?}");
+    Ok(())
+}
+
+#[test]
 fn build_streams_output_and_applies_labels_and_tags() -> TestResult {
     let engine = engine();
     let name = unique_name("build");

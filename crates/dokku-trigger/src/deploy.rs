@@ -451,6 +451,13 @@ trigger!(
     /// by logs).
     LogsGetProperty = "logs-get-property", Collect -> String { app, key }
 );
+trigger!(
+    /// One resource value of an app's process type: `resource_type` is
+    /// `limit` or `reserve`, `property` a resource (`memory`, `cpu`...);
+    /// the process type's value, else the app's default (answered by
+    /// resource).
+    ResourceGetProperty = "resource-get-property", Collect -> String { app, process_type, resource_type, property }
+);
 
 // ---- source and build phase (git, builders, app-json) ----
 

@@ -76,7 +76,9 @@ impl ReportDef {
         self
     }
 
-    /// With labels left as the flags spell them.
+    /// With labels left lowercase and without the flag head, as Dokku's
+    /// resource report shows them (`--resource-web.limit.cpu` is
+    /// `web limit cpu`).
     pub const fn lowercase_labels(mut self) -> Self {
         self.capitalise = false;
         self

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use dokku_core::{Error, Result};
+use dokku_docker::options::parse_bytes;
 use dokku_docker::{BuildContext, BuildSpec};
 use dokku_trigger::release;
 use dokku_trigger::triggers::{ConfigExport, ConfigGet, DockerArgsProcessBuild};
@@ -22,6 +23,10 @@ pub struct BuildOptions {
     pub no_cache: bool,
     /// `--network NAME`.
     pub network: Option<String>,
+    /// `--memory SIZE`, in bytes.
+    pub memory: Option<i64>,
+    /// `--memory-swap SIZE`, in bytes (`-1` unlimited).
+    pub memory_swap: Option<i64>,
 }
 
 /// Read the options Dokku passes to `docker build` from the build-phase
@@ -63,6 +68,12 @@ pub fn parse_options(groups: &[String]) -> BuildOptions {
             }
             "--network" => o.network = value(),
             "--no-cache" => o.no_cache = true,
+            "-m" | "--memory" => {
+                o.memory = value().and_then(|v| parse_bytes(&v).ok());
+            }
+            "--memory-swap" => {
+                o.memory_swap = value().and_then(|v| parse_bytes(&v).ok());
+            }
             _ => {}
         }
         i += 1;
@@ -106,6 +117,8 @@ pub fn build(ctx: &Ctx, app: &str, dir: &Path) -> Result<()> {
     )?;
     spec.no_cache = opts.no_cache || cache.iter().any(|v| v.trim() == "false");
     spec.network = opts.network;
+    spec.memory = opts.memory;
+    spec.memory_swap = opts.memory_swap;
 
     release::pre_build(ctx, BUILDER_TYPE, app, dir)?;
     let out = ctx.out.clone();
@@ -140,6 +153,15 @@ mod tests {
                 labels: BTreeMap::from([("a".into(), "b".into())]),
                 no_cache: true,
                 network: Some("host".into()),
+                ..BuildOptions::default()
+            },
+        );
+        check(
+            &["--memory=1g", "--memory-swap 2g"],
+            BuildOptions {
+                memory: Some(1 << 30),
+                memory_swap: Some(2 << 30),
+                ..BuildOptions::default()
             },
         );
     }

@@ -121,6 +121,18 @@ pub fn build(ctx: &Ctx, app: &str, dir: &Path) -> Result<()> {
             options: Vec::new(),
         });
     }
+    // The other build options (resource limits, docker-options' build
+    // phase) apply to the build container as `docker run` options would.
+    // Each option stands alone, so one meant for `docker build` only
+    // (`--no-cache`) is left out without taking its neighbour with it.
+    for group in &args.options {
+        let mut trial = run.clone();
+        if dokku_docker::options::apply_docker_options(&mut trial, std::slice::from_ref(group))
+            .is_ok()
+        {
+            run = trial;
+        }
+    }
     run.labels.insert("dokku".into(), String::new());
     run.labels.insert(release::APP_LABEL.into(), app.into());
     let id = engine.create_container(&run).map_err(docker)?;

@@ -47,16 +47,30 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     register,
 };
 
+/// Whether a log driver takes the `max-size` option: the two that write
+/// local files.
+pub fn rotates(driver: &str) -> bool {
+    matches!(driver, "json-file" | "local")
+}
+
 fn register(bus: &mut Bus) {
     bus.on::<LogsGetProperty, _>(store::PLUGIN, |ctx, t: &LogsGetProperty| {
         Ok(store::computed(&ctx.paths, &t.app, &t.key))
     });
     // Deployed containers rotate their log files at the computed max-size;
-    // `unlimited` leaves the option out.
+    // `unlimited` leaves the option out, and so does a daemon whose log
+    // driver has no such option (the container could not be created).
     bus.on::<DockerArgsProcessDeploy, _>(store::PLUGIN, |ctx, t: &DockerArgsProcessDeploy| {
         let max_size = store::computed(&ctx.paths, &t.app, "max-size");
         let mut args = ContainerArgs::default();
-        if max_size != "unlimited" && !max_size.is_empty() {
+        if max_size == "unlimited" || max_size.is_empty() {
+            return Ok(args);
+        }
+        let driver = ctx
+            .engine()?
+            .default_log_driver()
+            .map_err(|e| dokku_core::Error::other("docker", e))?;
+        if rotates(&driver) {
             args.options.push(format!("--log-opt max-size={max_size}"));
         }
         Ok(args)
@@ -67,6 +81,15 @@ fn register(bus: &mut Bus) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_file_drivers_rotate() {
+        assert!(rotates("json-file"));
+        assert!(rotates("local"));
+        assert!(!rotates("journald"));
+        assert!(!rotates("syslog"));
+        assert!(!rotates("none"));
+    }
 
     #[test]
     fn help_layout() {

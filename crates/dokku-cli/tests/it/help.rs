@@ -43,12 +43,14 @@ const PAGES: &[(&str, &str)] = &[
     ("proxy", include_str!("help/proxy.txt")),
     ("ps", include_str!("help/ps.txt")),
     ("repo", include_str!("help/repo.txt")),
+    ("resource", include_str!("help/resource.txt")),
     ("run", include_str!("help/run.txt")),
     ("scheduler", include_str!("help/scheduler.txt")),
     (
         "scheduler-docker-local",
         include_str!("help/scheduler-docker-local.txt"),
     ),
+    ("scheduler-null", include_str!("help/scheduler-null.txt")),
     ("shell", include_str!("help/shell.txt")),
     ("ssh-keys", include_str!("help/ssh-keys.txt")),
     ("storage", include_str!("help/storage.txt")),
@@ -59,7 +61,7 @@ const PAGES: &[(&str, &str)] = &[
 const RUN_BARE: &[&str] = &["apps", "config", "logs", "enter", "run", "events", "shell"];
 
 /// Topics where `--help` is handed to the command rather than shown as help.
-const NO_HELP_FLAG: &[&str] = &["enter", "run", "builder-null"];
+const NO_HELP_FLAG: &[&str] = &["enter", "run", "builder-null", "scheduler-null"];
 
 /// `dokku help` with no terminal: the list alone.
 const LIST: &str = include_str!("help/help.txt");
@@ -131,7 +133,7 @@ fn help_flag_prints_the_page() {
 fn bare_topic_prints_the_page() {
     let e = Env::new();
     for (topic, expected) in PAGES {
-        if RUN_BARE.contains(topic) || *topic == "builder-null" {
+        if RUN_BARE.contains(topic) || ["builder-null", "scheduler-null"].contains(topic) {
             continue;
         }
         assert_help(&e.run(&[topic]), expected, topic);
@@ -165,6 +167,12 @@ fn builder_null_has_a_page_but_no_command() {
         "builder-null:help",
     );
     assert_not_a_command(&e.run(&["builder-null"]), "builder-null");
+    assert_help(
+        &e.run(&["scheduler-null:help"]),
+        "Usage: dokku scheduler-null[:COMMAND]\n\nNo-op scheduler plugin\n\n",
+        "scheduler-null:help",
+    );
+    assert_not_a_command(&e.run(&["scheduler-null"]), "scheduler-null");
 }
 
 #[test]

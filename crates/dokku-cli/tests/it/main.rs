@@ -28,6 +28,7 @@ mod processes;
 mod run_logs;
 
 mod nginx;
+mod runtime;
 mod standard;
 mod traffic;
 mod triggers;

@@ -140,6 +140,7 @@ const GLOBAL_KEYS: &[(&str, &str, &str, &[&str])] = &[
             "global-stop-timeout-seconds",
         ],
     ),
+    ("resource", "resource", "resource", &[]),
     (
         "scheduler",
         "scheduler",

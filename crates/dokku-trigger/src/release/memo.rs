@@ -69,6 +69,9 @@ impl ContainerEngine for Watched {
     fn version(&self) -> Result<EngineVersion, EngineError> {
         self.inner.version()
     }
+    fn default_log_driver(&self) -> Result<String, EngineError> {
+        self.inner.default_log_driver()
+    }
     fn image_exists(&self, image: &str) -> Result<bool, EngineError> {
         self.inner.image_exists(image)
     }
