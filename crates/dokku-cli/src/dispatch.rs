@@ -170,6 +170,21 @@ fn plugn(ctx: &Ctx, args: &[String]) -> Result<()> {
             Ok(())
         }
         Some("list") => dokku_plugin::list::print_plugn_list(ctx),
+        // Plugin management as bash plugins call it: the plugin commands.
+        Some(op @ ("enable" | "disable" | "uninstall" | "update")) => {
+            let mut command = vec![format!("plugin:{op}")];
+            command.extend(args[1..].iter().cloned());
+            execute(ctx, &command)
+        }
+        Some("install") => {
+            let mut command = vec!["plugin:install".to_string()];
+            command.extend(args.get(1).cloned());
+            if let Some(name) = args.get(2).filter(|n| !n.is_empty()) {
+                command.push("--name".into());
+                command.push(name.clone());
+            }
+            execute(ctx, &command)
+        }
         _ => Err(Error::fail("usage: plugn trigger <name> [args...]")),
     }
 }
