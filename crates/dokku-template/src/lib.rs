@@ -202,9 +202,7 @@ pub fn posix_to_template(src: &str) -> String {
                     Some((n, d)) => (n.to_string(), Some(d.to_string())),
                     None => (inner.clone(), None),
                 };
-                if !name.is_empty()
-                    && name.starts_with(is_name_start)
-                    && name.chars().all(is_name)
+                if !name.is_empty() && name.starts_with(is_name_start) && name.chars().all(is_name)
                 {
                     match default {
                         Some(d) => out.push_str(&format!(
@@ -218,7 +216,12 @@ pub fn posix_to_template(src: &str) -> String {
                     continue;
                 }
             }
-        } else if chars.get(i + 1).copied().map(is_name_start).unwrap_or(false) {
+        } else if chars
+            .get(i + 1)
+            .copied()
+            .map(is_name_start)
+            .unwrap_or(false)
+        {
             let mut j = i + 1;
             while j < chars.len() && is_name(chars[j]) {
                 j += 1;

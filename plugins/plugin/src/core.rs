@@ -209,7 +209,8 @@ mod tests {
         let own = paths.plugin_available.join("apps");
         fs::create_dir_all(&own).expect("mkdir");
         fs::write(own.join("plugin.toml"), "mine").expect("write");
-        install_core_metadata(&paths, &[("apps", "dokku core apps plugin")], "1", None).expect("install");
+        install_core_metadata(&paths, &[("apps", "dokku core apps plugin")], "1", None)
+            .expect("install");
         assert_eq!(
             fs::read_to_string(own.join("plugin.toml")).expect("read"),
             "mine"

@@ -46,7 +46,10 @@ fn image_labels(ctx: &Ctx, image: &str) -> Option<std::collections::BTreeMap<Str
 
 fn is_cnb(ctx: &Ctx, image: &str) -> bool {
     image_labels(ctx, image)
-        .map(|l| l.contains_key("io.buildpacks.stack.id") || l.contains_key("io.buildpacks.build.metadata"))
+        .map(|l| {
+            l.contains_key("io.buildpacks.stack.id")
+                || l.contains_key("io.buildpacks.build.metadata")
+        })
         .unwrap_or(false)
 }
 
@@ -57,7 +60,9 @@ fn is_herokuish(ctx: &Ctx, image: &str) -> bool {
     if let Some(t) = labels.get("com.dokku.builder-type") {
         return t == "herokuish";
     }
-    labels.keys().any(|k| k.starts_with("com.gliderlabs.herokuish"))
+    labels
+        .keys()
+        .any(|k| k.starts_with("com.gliderlabs.herokuish"))
 }
 
 /// Whether some enabled plugin (core handler or community script) answers
