@@ -99,15 +99,19 @@ pub fn run(ctx: &Ctx, args: &[String]) -> Result<()> {
     let cmd = arg(&args, 0);
     let a1 = arg(&args, 1);
     match cmd {
+        // Existence is checked before the naming rule, so a badly named
+        // app that does not exist "does not exist".
         "verify-app-name" => {
-            apps::validate_name(a1)?;
-            if !ctx.paths.app_dir(a1).is_dir() {
+            if a1.is_empty() {
+                return Err(Error::fail(apps::MISSING_APP));
+            }
+            if !dokku_core::fsutil::is_single_segment(a1) || !ctx.paths.app_dir(a1).is_dir() {
                 return Err(Error::Exit {
                     code: MISSING_APP_EXIT,
                     message: format!("App {a1} does not exist"),
                 });
             }
-            Ok(())
+            apps::validate_name(a1)
         }
         "is-valid-app-name" => status(apps::validate_name(a1).is_ok()),
         "is-valid-app-name-old" => status(valid_old(a1)),
