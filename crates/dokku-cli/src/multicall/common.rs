@@ -71,7 +71,7 @@ fn trigger_exists(ctx: &Ctx, name: &str) -> bool {
     if name.is_empty() || !dokku_core::fsutil::is_single_segment(name) {
         return false;
     }
-    ctx.bus.trigger_names().iter().any(|n| *n == name)
+    ctx.bus.trigger_names().contains(&name)
         || external::enabled_community(&ctx.paths)
             .iter()
             .filter(|p| p.name != "20_events")
@@ -99,19 +99,22 @@ pub fn run(ctx: &Ctx, args: &[String]) -> Result<()> {
     let cmd = arg(&args, 0);
     let a1 = arg(&args, 1);
     match cmd {
-        // Existence is checked before the naming rule, so a badly named
-        // app that does not exist "does not exist".
+        // A name breaking both the current and the old naming rule is
+        // refused first; a valid name of a missing app fails with 20.
         "verify-app-name" => {
             if a1.is_empty() {
                 return Err(Error::fail(apps::MISSING_APP));
             }
-            if !dokku_core::fsutil::is_single_segment(a1) || !ctx.paths.app_dir(a1).is_dir() {
+            if apps::validate_name(a1).is_err() && !valid_old(a1) {
+                return Err(Error::fail(apps::INVALID_NAME));
+            }
+            if !ctx.paths.app_dir(a1).is_dir() {
                 return Err(Error::Exit {
                     code: MISSING_APP_EXIT,
                     message: format!("App {a1} does not exist"),
                 });
             }
-            apps::validate_name(a1)
+            Ok(())
         }
         "is-valid-app-name" => status(apps::validate_name(a1).is_ok()),
         "is-valid-app-name-old" => status(valid_old(a1)),

@@ -10,7 +10,7 @@ use dokku_trigger::Ctx;
 /// The app name that stands for every app of a plugin in `destroy`.
 const ALL_APPS: &str = "_all_";
 
-fn arg<'a>(args: &'a [String], i: usize) -> &'a str {
+fn arg(args: &[String], i: usize) -> &str {
     args.get(i).map(String::as_str).unwrap_or("")
 }
 

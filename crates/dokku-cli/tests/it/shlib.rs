@@ -165,9 +165,14 @@ fn app_checks_go_through_the_common_helper() {
         "App nope does not exist",
     );
     fails(
-        &l.call("verify_app_name", &["Bad_Name"]),
+        &l.call("verify_app_name", &["old_name"]),
         20,
-        "App Bad_Name does not exist",
+        "App old_name does not exist",
+    );
+    fails(
+        &l.call("verify_app_name", &[""]),
+        1,
+        "Please specify an app to run the command on",
     );
     assert_eq!(l.code("fn-is-valid-app-name", &["web-1.x"]), 0);
     assert_eq!(l.code("fn-is-valid-app-name", &["a_b"]), 1);
@@ -180,6 +185,7 @@ fn app_checks_go_through_the_common_helper() {
     );
     let rule = "App name must begin with lowercase alphanumeric character, and may only contain lowercase alphanumerics, dots, and hyphens";
     fails(&l.call("is_valid_app_name", &["a_b"]), 1, rule);
+    fails(&l.call("verify_app_name", &["Bad_Name"]), 1, rule);
     assert_eq!(l.ok("is_valid_app_name_old", &["a_b"]), "");
     fails(&l.call("is_valid_app_name_old", &["-a"]), 1, rule);
     assert_eq!(l.ok("is_valid_app_name", &["ok"]), "");
