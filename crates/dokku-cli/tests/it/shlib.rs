@@ -865,3 +865,101 @@ fn lib_root_follows_dokku_lib_path() {
     let vars = env_of(&r);
     assert_eq!(vars["DOKKU_LIB_ROOT"], l.e.lib().display().to_string());
 }
+
+#[test]
+fn image_and_container_functions_use_the_engine() {
+    use dokku_docker::{ContainerEngine, ContainerFilter, ContainerSpec};
+    let app = crate::harness::EngineApp::new("shlib-engine");
+    app.build_httpd("hello-shlib", "", "");
+    let l = Lib::new();
+    l.e.create_app(&app.name);
+    let image = format!("dokku/{}:latest", app.name);
+    assert_eq!(
+        l.ok("get_image_builder_type", &[&image, &app.name]),
+        "dockerfile\n"
+    );
+    assert_eq!(l.ok("get_image_builder_type", &[""]), "dockerfile\n");
+    assert_eq!(l.code("is_image_herokuish_based", &[&image, &app.name]), 1);
+    assert_eq!(l.code("is_image_cnb_based", &[&image]), 1);
+    assert_eq!(
+        l.ok("get_app_image_name", &[&app.name, "latest"]),
+        format!("{image}\n")
+    );
+    fails(
+        &l.call("get_app_image_name", &[&app.name, "nope"]),
+        1,
+        &format!("App image (dokku/{}:nope) not found", app.name),
+    );
+    assert_eq!(l.code("fn-verify-app-image", &[&app.name, &image]), 0);
+    let r = l.call("verify_image", &[&image]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (
+            0,
+            " !     Deprecated: please use 'fn-verify-app-image' instead of 'verify_image'\n"
+        )
+    );
+    // copy_from_image reads the caller's APP for its label.
+    let dst = l.e.dir.path().join("index.html");
+    let r: Run = l
+        .bash("source \"$1\"; APP=\"$2\" copy_from_image \"$3\" /www/index.html \"$4\"")
+        .arg(l.core().join("common/functions"))
+        .arg(&app.name)
+        .arg(&image)
+        .arg(&dst)
+        .output()
+        .expect("bash")
+        .into();
+    r.ok();
+    assert_eq!(fs::read_to_string(&dst).expect("copied"), "hello-shlib\n");
+
+    // A stopped container of the app is cleaned up; a running one stays.
+    let labels = std::collections::BTreeMap::from([
+        ("com.dokku.app-name".to_string(), app.name.clone()),
+        ("dokku".to_string(), String::new()),
+    ]);
+    let spec = |cmd: &[&str]| ContainerSpec {
+        image: image.clone(),
+        cmd: Some(cmd.iter().map(|s| s.to_string()).collect()),
+        labels: labels.clone(),
+        ..ContainerSpec::default()
+    };
+    let done = app
+        .engine
+        .create_container(&spec(&["true"]))
+        .expect("create");
+    app.engine.start_container(&done).expect("start");
+    app.engine.wait_container(&done).expect("wait");
+    let running = app
+        .engine
+        .create_container(&spec(&["sleep", "60"]))
+        .expect("create");
+    app.engine.start_container(&running).expect("start");
+    assert_eq!(l.code("is_container_status", &[&running, "Running"]), 0);
+    assert_eq!(l.code("is_container_status", &[&done, "Running"]), 1);
+    let r: Run = l
+        .bash("source \"$1\"; docker_cleanup \"$2\"")
+        .arg(l.core().join("common/functions"))
+        .arg(&app.name)
+        .env("DOKKU_SKIP_CLEANUP", "true")
+        .output()
+        .expect("bash")
+        .into();
+    assert_eq!(
+        r.ok(),
+        "-----> DOKKU_SKIP_CLEANUP set. Skipping dokku cleanup\n"
+    );
+    assert_eq!(l.ok("docker_cleanup", &[&app.name]), "");
+    let left: Vec<String> = app
+        .engine
+        .list_containers(&ContainerFilter::label(format!(
+            "com.dokku.app-name={}",
+            app.name
+        )))
+        .expect("list")
+        .into_iter()
+        .map(|c| c.id)
+        .collect();
+    assert_eq!(left, vec![running.clone()]);
+    app.engine.remove_container(&running, true).expect("rm");
+}
