@@ -2,9 +2,7 @@
 //! reach through `common/functions` (`verify_app_name`, `is_deployed`,
 //! image inspection, ...), answered by the framework and the trigger bus.
 
-use dokku_core::property::{Properties, GLOBAL};
 use dokku_core::{apps, Error, Result};
-use dokku_docker::{ContainerFilter, ImageFilter};
 use dokku_trigger::deploy::{scheduler_of, SchedulerIsDeployed};
 use dokku_trigger::external;
 use dokku_trigger::Ctx;
@@ -80,54 +78,6 @@ fn trigger_exists(ctx: &Ctx, name: &str) -> bool {
             .any(|p| external::is_executable(&p.path.join(name)))
 }
 
-/// Remove an app's exited and dead containers and dangling images (every
-/// Dokku-labelled one without an app), unless cleanup is switched off
-/// (the builder's `skip-cleanup` property, or `DOKKU_SKIP_CLEANUP=true`)
-/// and not forced.
-fn docker_cleanup(ctx: &Ctx, app: &str, force: bool) -> Result<()> {
-    let props = Properties::new(&ctx.paths, "builder");
-    let skip = if app.is_empty() {
-        props.get_str(GLOBAL, "skip-cleanup")
-    } else {
-        props.computed(app, "skip-cleanup", "")
-    };
-    let env_skip = std::env::var("DOKKU_SKIP_CLEANUP").unwrap_or_default();
-    if !force && (skip == "true" || env_skip == "true") {
-        ctx.out
-            .info1("DOKKU_SKIP_CLEANUP set. Skipping dokku cleanup");
-        return Ok(());
-    }
-    let engine = ctx.engine()?;
-    let label = if app.is_empty() {
-        "dokku".to_string()
-    } else {
-        format!("com.dokku.app-name={app}")
-    };
-    let containers = engine
-        .list_containers(&ContainerFilter {
-            all: true,
-            labels: vec![label.clone()],
-            statuses: vec!["exited".into(), "dead".into()],
-            ..ContainerFilter::default()
-        })
-        .map_err(|e| Error::other("docker", e))?;
-    for c in containers {
-        // Already gone, or in use: nothing to clean.
-        let _ = engine.remove_container(&c.id, false);
-    }
-    let images = engine
-        .list_images(&ImageFilter {
-            labels: vec![label],
-            dangling: Some(true),
-            ..ImageFilter::default()
-        })
-        .map_err(|e| Error::other("docker", e))?;
-    for i in images {
-        let _ = engine.remove_image(&i.id, false);
-    }
-    Ok(())
-}
-
 fn is_deployed(ctx: &Ctx, app: &str) -> bool {
     let Ok(scheduler) = scheduler_of(ctx, app) else {
         return false;
@@ -179,7 +129,7 @@ pub fn run(ctx: &Ctx, args: &[String]) -> Result<()> {
             if !a1.is_empty() {
                 apps::validate_name(a1)?;
             }
-            docker_cleanup(ctx, a1, arg(&args, 2) == "force")
+            dokku_trigger::cleanup::docker_cleanup(ctx, a1, arg(&args, 2) == "force")
         }
         "plugn-trigger-exists" => status(trigger_exists(ctx, a1)),
         other => Err(Error::fail(format!("Invalid common command call: {other}"))),

@@ -949,7 +949,10 @@ fn image_and_container_functions_use_the_engine() {
         r.ok(),
         "-----> DOKKU_SKIP_CLEANUP set. Skipping dokku cleanup\n"
     );
-    assert_eq!(l.ok("docker_cleanup", &[&app.name]), "");
+    assert_eq!(
+        l.ok("docker_cleanup", &[&app.name]),
+        "-----> Cleaning up...\n"
+    );
     let left: Vec<String> = app
         .engine
         .list_containers(&ContainerFilter::label(format!(
