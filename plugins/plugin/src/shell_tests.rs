@@ -845,3 +845,191 @@ fn archive_flags_and_security_lines() {
         o.stderr
     );
 }
+
+/// Run a script after sourcing common/functions.
+fn script(l: &Lib, env: &[(&str, &str)], body: &str) -> Out {
+    let mut c = Command::new("bash");
+    c.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DOKKU_ROOT", &l.paths.dokku_root)
+        .env("DOKKU_LIB_ROOT", &l.paths.lib_root)
+        .env("DOKKU_PID", "4242")
+        .env("PLUGIN_CORE_AVAILABLE_PATH", &l.paths.plugin_core_available)
+        .args(["-c", &format!("source \"$1\"\n{body}"), "bash"])
+        .arg(l.file("common", "functions"));
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let o = c.output().expect("bash");
+    Out {
+        code: o.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn suppress_output_shows_output_only_on_failure() {
+    let l = Lib::new();
+    let o = l.call(
+        &[],
+        "suppress_output",
+        &["sh", "-c", "echo out; echo err >&2"],
+    );
+    assert_eq!((o.code, o.stdout.as_str(), o.stderr.as_str()), (0, "", ""));
+    let o = l.call(
+        &[],
+        "suppress_output",
+        &["sh", "-c", "echo out; echo err >&2; exit 3"],
+    );
+    assert_eq!(
+        (o.code, o.stdout.as_str(), o.stderr.as_str()),
+        (3, "out\nerr\n", "")
+    );
+    // No temporary file is left behind.
+    let left = fs::read_dir("/tmp").expect("tmp").flatten().any(|e| {
+        e.file_name()
+            .to_string_lossy()
+            .starts_with("dokku-4242-suppress")
+    });
+    assert!(!left);
+}
+
+#[test]
+fn parse_args_exports_the_global_flags() {
+    let l = Lib::new();
+    let o = script(
+        &l,
+        &[],
+        "parse_args apps:list --quiet --app web x --trace --force --other=1\n\
+         echo \"$DOKKU_QUIET_OUTPUT|$DOKKU_TRACE|$DOKKU_APPS_FORCE_DELETE|$DOKKU_APP_NAME|$DOKKU_GLOBAL_FLAGS\"",
+    );
+    assert_eq!(
+        (o.code, o.stdout.as_str()),
+        (0, "1|1|1|web|--quiet --app --trace --force --other=1\n")
+    );
+    let o = script(
+        &l,
+        &[("DOKKU_GLOBAL_FLAGS", "--kept")],
+        "parse_args --quiet; echo \"$DOKKU_GLOBAL_FLAGS\"",
+    );
+    assert_eq!(o.stdout, "--kept\n");
+}
+
+#[test]
+fn advisory_locks_wait_or_fail() {
+    let l = Lib::new();
+    let lock = l.paths.lib_root.join("data/apps/web/.deploy.lock");
+    let o = script(
+        &l,
+        &[("DOKKU_BUILD_ID", "b1")],
+        "acquire_app_deploy_lock web exclusive; cat \"$DOKKU_LIB_ROOT/data/apps/web/.deploy.lock\"; release_app_deploy_lock web 0",
+    );
+    assert_eq!(
+        (o.code, o.stdout.as_str(), o.stderr.as_str()),
+        (0, "b1\n", "")
+    );
+    assert!(!lock.exists());
+    // Held by another process (until `hold` goes): exclusive fails,
+    // waiting says so once and gets it when released.
+    fs::create_dir_all(lock.parent().expect("dir")).expect("mkdir");
+    let hold = l.paths.lib_root.join("hold");
+    let ready = l.paths.lib_root.join("ready");
+    fs::write(&hold, "").expect("hold");
+    let mut holder = Command::new("flock")
+        .arg(&lock)
+        .args([
+            "sh",
+            "-c",
+            "touch \"$1\"; while [ -e \"$2\" ]; do sleep 0.05; done",
+            "sh",
+        ])
+        .arg(&ready)
+        .arg(&hold)
+        .spawn()
+        .expect("flock");
+    while !ready.exists() {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let o = script(&l, &[], "acquire_app_deploy_lock web exclusive; echo got");
+    assert_eq!(
+        (o.code, o.stdout.as_str(), o.stderr.as_str()),
+        (
+            1,
+            "",
+            " !     web currently has a deploy lock in place. Exiting...\n !     Run 'apps:unlock' to release the existing deploy lock\n"
+        )
+    );
+    let mut waiter = Command::new("bash")
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DOKKU_ROOT", &l.paths.dokku_root)
+        .env("DOKKU_LIB_ROOT", &l.paths.lib_root)
+        .env("PLUGIN_CORE_AVAILABLE_PATH", &l.paths.plugin_core_available)
+        .args([
+            "-c",
+            "source \"$1\"; acquire_app_deploy_lock web; echo got; release_app_deploy_lock web",
+            "bash",
+        ])
+        .arg(l.file("common", "functions"))
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("waiter");
+    let mut out = std::io::BufReader::new(waiter.stdout.take().expect("stdout"));
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut out, &mut first).expect("read");
+    assert_eq!(
+        first,
+        "-----> web currently has a deploy lock in place. Waiting...\n"
+    );
+    fs::remove_file(&hold).expect("release");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut out, &mut rest).expect("read");
+    assert!(waiter.wait().expect("wait").success());
+    assert_eq!(rest, "got\n");
+    holder.wait().expect("wait");
+    let o = script(
+        &l,
+        &[],
+        "f=\"$DOKKU_LIB_ROOT/x.lock\"; acquire_advisory_lock \"$f\" waiting w f; cat \"$f\"; release_advisory_lock \"$f\"; [[ -e \"$f\" ]] || echo gone",
+    );
+    assert_eq!(o.stdout, "4242\ngone\n");
+}
+
+#[test]
+fn registry_credentials_dir_needs_an_auth_entry() {
+    let l = Lib::new();
+    // The path is fixed; without credentials there nothing is printed.
+    let o = l.call(
+        &[],
+        "fn-registry-docker-config-dir",
+        &["shlib-test-no-such-app"],
+    );
+    assert_eq!((o.code, o.stdout.as_str()), (0, ""));
+}
+
+#[test]
+fn running_container_types_come_from_container_files() {
+    let l = Lib::new();
+    let app = l.paths.app_dir("web");
+    fs::create_dir_all(&app).expect("mkdir");
+    for f in ["CONTAINER.worker.1", "CONTAINER.web.2", "CONTAINER.web.1"] {
+        fs::write(app.join(f), "x\n").expect("write");
+    }
+    // is_deployed is the common helper's answer: fake it deployed.
+    let o = script(
+        &l,
+        &[],
+        "is_deployed() { return 0; }; get_app_running_container_types web",
+    );
+    assert_eq!(o.stdout, "web worker\n");
+    let o = script(
+        &l,
+        &[],
+        "is_deployed() { return 1; }; get_app_running_container_types web",
+    );
+    assert_eq!(
+        (o.code, o.stderr.as_str()),
+        (1, " !     App web has not been deployed\n")
+    );
+}
