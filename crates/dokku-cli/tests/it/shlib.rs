@@ -14,8 +14,8 @@ use dokku_core::Paths;
 
 use crate::harness::{Env, Run};
 
-/// An installed Dokku (core plugins laid down) and a directory with a
-/// `sigil` link, as `make install` puts one on PATH.
+/// An installed Dokku (core plugins laid down) and a directory with the
+/// `sigil` and `plugn` links `make install` puts on PATH.
 struct Lib {
     e: Env,
     bin: PathBuf,
@@ -27,7 +27,9 @@ impl Lib {
         e.expect(&["plugin:install", "--core"], "");
         let bin = e.dir.path().join("bin");
         fs::create_dir_all(&bin).expect("mkdir");
-        std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_dokku"), bin.join("sigil")).expect("link");
+        for name in ["sigil", "plugn"] {
+            std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_dokku"), bin.join(name)).expect("link");
+        }
         Lib { e, bin }
     }
 
@@ -965,4 +967,139 @@ fn image_and_container_functions_use_the_engine() {
         .collect();
     assert_eq!(left, vec![running.clone()]);
     app.engine.remove_container(&running, true).expect("rm");
+}
+
+#[test]
+fn build_capture_tees_the_rest_of_the_output_into_the_build_log() {
+    let l = Lib::new();
+    l.e.create_app("web");
+    let r: Run = l
+        .bash(
+            "source \"$1\"; dokku_setup_build_capture web git-hook; \
+             echo \"$DOKKU_REDIRECT_OUTPUT $DOKKU_BUILD_ID $DOKKU_BUILD_SOURCE $DOKKU_BUILD_LOG_FILE\"; \
+             echo to-stderr >&2",
+        )
+        .arg(l.core().join("common/functions"))
+        .env("DOKKU_PID", "4711")
+        .output()
+        .expect("bash")
+        .into();
+    let log = l.e.lib().join("data/builds/web/pid-4711.log");
+    let first = format!("true pid-4711 git-hook {}\n", log.display());
+    assert_eq!(r.ok(), format!("{first}to-stderr\n"));
+    assert_eq!(
+        fs::read_to_string(&log).expect("log"),
+        format!("{first}to-stderr\n")
+    );
+    // Already capturing, or no app: nothing happens.
+    let r: Run = l
+        .bash("source \"$1\"; dokku_setup_build_capture ''; echo \"[$DOKKU_BUILD_ID]\"")
+        .arg(l.core().join("common/functions"))
+        .output()
+        .expect("bash")
+        .into();
+    assert_eq!(r.ok(), "[]\n");
+}
+
+#[test]
+fn auth_runs_user_auth_only_when_a_plugin_answers_it() {
+    let l = Lib::new();
+    let r: Run = l
+        .bash(
+            "source \"$1\"; dokku_auth apps:list x; echo \"$?|$SSH_USER|$SSH_NAME|$DOKKU_COMMAND\"",
+        )
+        .arg(l.core().join("common/functions"))
+        .env("USER", "alice")
+        .env("NAME", "laptop")
+        .output()
+        .expect("bash")
+        .into();
+    assert_eq!(r.ok(), "0|alice|laptop|apps:list\n");
+    // A community plugin that refuses everyone.
+    let p = l.e.lib().join("plugins/available/deny");
+    fs::create_dir_all(&p).expect("mkdir");
+    fs::write(
+        p.join("plugin.toml"),
+        "[plugin]\ndescription = \"x\"\nversion = \"1\"\n",
+    )
+    .expect("w");
+    fs::write(p.join("user-auth"), "#!/bin/sh\necho \"auth $*\"\nexit 1\n").expect("w");
+    fs::set_permissions(p.join("user-auth"), fs::Permissions::from_mode(0o755)).expect("chmod");
+    std::os::unix::fs::symlink(&p, l.e.lib().join("plugins/enabled/deny")).expect("link");
+    let r: Run = l
+        .bash("source \"$1\"; if dokku_auth apps:list x; then echo allowed; else echo denied; fi")
+        .arg(l.core().join("common/functions"))
+        .env("USER", "alice")
+        .output()
+        .expect("bash")
+        .into();
+    assert_eq!(r.ok(), "auth alice default apps:list x\ndenied\n");
+}
+
+#[test]
+fn domain_plugin_and_ps_functions_use_the_commands() {
+    let l = Lib::new();
+    l.e.create_app("web");
+    let d = |f: &str, args: &[&str]| l.call_in("domains/functions", f, args).ok().to_string();
+    assert_eq!(
+        d("domains_add", &["web", "a.example.com"]),
+        "-----> Added a.example.com to web\n"
+    );
+    assert_eq!(d("get_app_domains", &["web"]), "a.example.com\n");
+    assert_eq!(
+        d("domains_set", &["web", "b.example.com"]),
+        l.e.filter("-----> Set b.example.com for web\n")
+    );
+    d("domains_remove", &["web", "b.example.com"]);
+    assert_eq!(d("get_app_domains", &["web"]), "");
+    d("fn-domains-clear", &["web"]);
+    d("domains_add_global", &["g.example.com"]);
+    assert_eq!(d("get_global_vhosts", &[]), "g.example.com\n");
+    d("domains_clear_global", &[]);
+    assert_eq!(d("get_global_vhosts", &[]), "");
+
+    let p = |f: &str, args: &[&str]| l.call_in("plugin/functions", f, args);
+    fails(
+        &p("disable_plugin", &["apps"]),
+        1,
+        "Cannot disable a core plugin",
+    );
+    fails(
+        &p("uninstall_plugin", &["apps"]),
+        1,
+        "Cannot uninstall a core plugin",
+    );
+    fails(&p("enable_plugin", &["nope"]), 1, "Plugin does not exist");
+    fails(
+        &p("update_plugin", &["nope"]),
+        1,
+        "Plugin (nope) is not currently installed",
+    );
+    let src = l.e.lib().join("plugins/available/mine");
+    fs::create_dir_all(&src).expect("mkdir");
+    fs::write(
+        src.join("plugin.toml"),
+        "[plugin]\ndescription = \"x\"\nversion = \"1\"\n",
+    )
+    .expect("w");
+    assert_eq!(
+        p("enable_plugin", &["mine"]).ok(),
+        "-----> Plugin mine enabled\n"
+    );
+    fails(&p("enable_plugin", &["mine"]), 1, "Plugin already enabled");
+    assert_eq!(
+        p("disable_plugin", &["mine"]).ok(),
+        "-----> Plugin mine disabled\n"
+    );
+    fails(
+        &p("disable_plugin", &["mine"]),
+        1,
+        "Plugin already disabled",
+    );
+
+    let ps = |f: &str| l.call_in("ps/functions", f, &["web"]).ok().to_string();
+    assert_eq!(ps("fn-ps-app-status"), "0 false\n");
+    assert_eq!(ps("fn-ps-is-app-running"), "false\n");
+    assert_eq!(l.ok("get_running_image_tag", &["web"]), "latest\n");
+    assert_eq!(l.ok("get_running_image_tag", &["web", "v2"]), "v2\n");
 }
