@@ -901,6 +901,28 @@ fn image_and_container_functions_use_the_engine() {
             " !     Deprecated: please use 'fn-verify-app-image' instead of 'verify_image'\n"
         )
     );
+    assert_eq!(
+        l.ok("get_deploying_app_image_name", &[&app.name]),
+        format!("{image}\n")
+    );
+    assert_eq!(l.code("fn-force-arm64-image", &[&image]), 1);
+    assert!(!l.ok("get_docker_version", &[]).trim().is_empty());
+    // copy_dir_from_image copies a whole directory.
+    let dir_dst = l.e.dir.path().join("www");
+    let r: Run = l
+        .bash("source \"$1\"; APP=\"$2\" copy_dir_from_image \"$3\" /www \"$4\"")
+        .arg(l.core().join("common/functions"))
+        .arg(&app.name)
+        .arg(&image)
+        .arg(&dir_dst)
+        .output()
+        .expect("bash")
+        .into();
+    r.ok();
+    assert_eq!(
+        fs::read_to_string(dir_dst.join("index.html")).expect("copied"),
+        "hello-shlib\n"
+    );
     // copy_from_image reads the caller's APP for its label.
     let dst = l.e.dir.path().join("index.html");
     let r: Run = l
@@ -1102,4 +1124,27 @@ fn domain_plugin_and_ps_functions_use_the_commands() {
     assert_eq!(ps("fn-ps-is-app-running"), "false\n");
     assert_eq!(l.ok("get_running_image_tag", &["web"]), "latest\n");
     assert_eq!(l.ok("get_running_image_tag", &["web", "v2"]), "v2\n");
+}
+
+#[test]
+fn deploy_entry_points_check_their_input() {
+    let l = Lib::new();
+    l.e.create_app("web");
+    // No image: nothing is released, and that is not an error.
+    assert_eq!(l.ok("release_and_deploy", &["web", "v9"]), "");
+    fails(
+        &l.call("cmd-deploy", &["nope"]),
+        20,
+        "App nope does not exist",
+    );
+    let r = l.call_in("git/functions", "git_build", &["web"]);
+    assert_eq!(
+        (r.code, r.stdout.as_str()),
+        (
+            1,
+            "-----> WARNING: Cannot build from 'master' as there are no commits stored at that branch.\n"
+        )
+    );
+    let r = l.call_in("nginx-vhosts/functions", "get_nginx_location", &[]);
+    assert!(r.ok().trim_end().ends_with("nginx"), "{r:?}");
 }
