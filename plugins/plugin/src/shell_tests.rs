@@ -484,6 +484,7 @@ fn log_lines_have_dokku_prefixes() {
         );
     }
     assert_eq!(l.ok("dokku_log_quiet", &["a", "b"]), "a b\n");
+    assert_eq!(l.ok("dokku_log_quiet", &["-e"]), "-e\n");
     // Options of echo are printed as text by the ones that only print.
     assert_eq!(l.ok("dokku_log_info2", &["-n"]), "=====> -n\n");
     // Syslog events succeed (logger is there).
