@@ -960,6 +960,30 @@ fn image_and_container_functions_use_the_engine() {
         .expect("create");
     app.engine.start_container(&running).expect("start");
     assert_eq!(l.code("is_container_status", &[&running, "Running"]), 0);
+    let talk = app
+        .engine
+        .create_container(&spec(&["sh", "-c", "echo one; echo two >&2"]))
+        .expect("create");
+    app.engine.start_container(&talk).expect("start");
+    app.engine.wait_container(&talk).expect("wait");
+    // stdout and stderr both, each line indented (their order across
+    // the two streams is the engine's).
+    let mut lines: Vec<String> = l
+        .ok("dokku_container_log_verbose_quiet", &[&talk])
+        .lines()
+        .map(str::to_string)
+        .collect();
+    lines.sort();
+    assert_eq!(lines, vec!["       one", "       two"]);
+    let r: Run = l
+        .bash("source \"$1\"; dokku_container_log_verbose_quiet \"$2\"")
+        .arg(l.core().join("common/functions"))
+        .arg(&talk)
+        .env("DOKKU_QUIET_OUTPUT", "1")
+        .output()
+        .expect("bash")
+        .into();
+    assert_eq!(r.ok(), "");
     assert_eq!(l.code("is_container_status", &[&done, "Running"]), 1);
     let r: Run = l
         .bash("source \"$1\"; docker_cleanup \"$2\"")
@@ -1147,4 +1171,66 @@ fn deploy_entry_points_check_their_input() {
     );
     let r = l.call_in("nginx-vhosts/functions", "get_nginx_location", &[]);
     assert!(r.ok().trim_end().ends_with("nginx"), "{r:?}");
+}
+
+#[test]
+fn certificate_and_nginx_helpers() {
+    let l = Lib::new();
+    l.e.create_app("web");
+    let tls = l.e.root().join("web/tls");
+    fs::create_dir_all(&tls).expect("mkdir");
+    let ok = Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        ])
+        .args(["-subj", "/CN=web.example.com"])
+        .args([
+            "-addext",
+            "subjectAltName=DNS:b.example.com,DNS:a.example.com,IP:10.0.0.1",
+        ])
+        .arg("-keyout")
+        .arg(tls.join("server.key"))
+        .arg("-out")
+        .arg(tls.join("server.crt"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .expect("openssl");
+    assert!(ok.success());
+    let r = l.call_in("certs/functions", "get_ssl_hostnames", &["web"]);
+    assert_eq!(r.ok(), "a.example.com\nb.example.com\nweb.example.com\n");
+    assert_eq!(
+        l.call_in("certs/functions", "is_ssl_enabled", &["web"])
+            .code,
+        0
+    );
+
+    let n = |f: &str, args: &[&str]| l.call_in("nginx-vhosts/functions", f, args);
+    assert_eq!(n("fn-nginx-log-root", &[]).ok(), "/var/log/nginx\n");
+    let hsts = l.e.root().join("web/nginx.conf.d/hsts.conf");
+    n("fn-nginx-vhosts-manage-hsts", &["web", "true"]).ok();
+    assert_eq!(
+        fs::read_to_string(&hsts).expect("hsts"),
+        "add_header Strict-Transport-Security \"max-age=15724800; includeSubdomains\" always;\n"
+    );
+    n("fn-nginx-vhosts-manage-hsts", &["web", ""]).ok();
+    assert!(!hsts.exists());
+    let tmpl = l.e.dir.path().join("t.sigil");
+    fs::write(&tmpl, "server {{ $.APP }}:{{ $.PROXY_PORT }}\n\n\n\nend\n").expect("w");
+    let out = l.e.dir.path().join("out.conf");
+    n(
+        "fn-nginx-vhosts-render-template",
+        &[
+            "web",
+            &tmpl.display().to_string(),
+            &out.display().to_string(),
+            "80",
+        ],
+    )
+    .ok();
+    assert_eq!(
+        fs::read_to_string(&out).expect("out"),
+        "server web:80\n\nend\n"
+    );
+    assert_eq!(n("fn-nginx-vhosts-last-visited-at", &["web"]).ok(), "");
 }
