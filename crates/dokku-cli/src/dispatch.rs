@@ -61,11 +61,14 @@ pub fn main(argv: Vec<String>) -> i32 {
     };
     let vars = env::load();
     let get = |k: &str| vars.get(k).map(|v| !v.is_empty()).unwrap_or(false);
+    // Dokku's entry script scans every argument for these three, so they
+    // take effect wherever they stand on the command line.
+    let anywhere = |f: &str| !plugn_mode && args.iter().any(|a| a == f);
     let flags = match &globals {
         Some(g) => Flags {
-            quiet: g.quiet || get("DOKKU_QUIET_OUTPUT"),
-            force: g.force || get("DOKKU_APPS_FORCE_DELETE"),
-            trace: g.trace || get("DOKKU_TRACE"),
+            quiet: g.quiet || anywhere("--quiet") || get("DOKKU_QUIET_OUTPUT"),
+            force: g.force || anywhere("--force") || get("DOKKU_APPS_FORCE_DELETE"),
+            trace: g.trace || anywhere("--trace") || get("DOKKU_TRACE"),
             app: g.app.clone().or_else(|| {
                 vars.get("DOKKU_APP_NAME")
                     .filter(|v| !v.is_empty())

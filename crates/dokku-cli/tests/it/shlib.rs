@@ -843,6 +843,17 @@ fn plugins_get_the_entry_point_environment() {
     assert_eq!(vars["DOKKU_DISTRO"], distro);
     assert_eq!(vars["DOKKU_GLOBAL_FLAGS"], "--quiet");
     assert_eq!(vars["DOKKU_QUIET_OUTPUT"], "1");
+    // The three switches count wherever they stand.
+    let vars = env_of(&l.e.run(&["envdump", "x", "--trace", "--force", "--quiet"]));
+    assert_eq!(
+        (
+            vars["DOKKU_TRACE"].as_str(),
+            vars["DOKKU_APPS_FORCE_DELETE"].as_str(),
+            vars["DOKKU_QUIET_OUTPUT"].as_str(),
+            vars["DOKKU_GLOBAL_FLAGS"].as_str()
+        ),
+        ("1", "1", "1", "--trace --force --quiet")
+    );
     fs::write(
         l.e.root().join("dokkurc"),
         "export DOKKU_CNB_BUILDER=rc/builder\n",
