@@ -178,7 +178,7 @@ pub fn run(ctx: &Ctx, args: &[String]) -> Result<()> {
             props.path(app, "x")?;
             dokku_core::fsutil::ensure_dir(&props.app_dir(app))
         }
-        "migrate-config-to-property" => migrate(ctx, &props, plugin, &args[2..]),
+        "migrate-config-to-property" => migrate(ctx, &props, plugin, args.get(2..).unwrap_or(&[])),
         other => Err(Error::fail(format!("Invalid property operation: {other}"))),
     }
 }
