@@ -1041,12 +1041,22 @@ fn build_capture_tees_the_rest_of_the_output_into_the_build_log() {
         .output()
         .expect("bash")
         .into();
-    let log = l.e.lib().join("data/builds/web/pid-4711.log");
-    let first = format!("true pid-4711 git-hook {}\n", log.display());
-    assert_eq!(r.ok(), format!("{first}to-stderr\n"));
+    // The id is the builds plugin's (`builds-generate-id`).
+    let out = r.ok().to_string();
+    let first = out.lines().next().expect("line").to_string();
+    let words: Vec<&str> = first.split(' ').collect();
+    assert_eq!(words.len(), 4, "{first}");
+    let id = words[1];
+    let log = l.e.lib().join(format!("data/builds/web/{id}.log"));
+    assert!(!id.is_empty());
+    assert_eq!(
+        (words[0], words[2], words[3]),
+        ("true", "git-hook", log.display().to_string().as_str())
+    );
+    assert_eq!(out, format!("{first}\nto-stderr\n"));
     assert_eq!(
         fs::read_to_string(&log).expect("log"),
-        format!("{first}to-stderr\n")
+        format!("{first}\nto-stderr\n")
     );
     // Already capturing, or no app: nothing happens.
     let r: Run = l
