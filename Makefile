@@ -47,6 +47,7 @@ install: build
 	install -m 0755 $(BIN) $(PREFIX)/bin/dokku.new
 	mv -f $(PREFIX)/bin/dokku.new $(PREFIX)/bin/dokku
 	ln -sfn dokku $(PREFIX)/bin/plugn
+	ln -sfn dokku $(PREFIX)/bin/sigil
 	install -m 0755 target/release/dokku-storage-helper $(PREFIX)/bin/dokku-storage-helper
 	install -D -m 0644 contrib/completion/dokku.bash $(PREFIX)/share/bash-completion/completions/dokku
 	install -D -m 0644 contrib/completion/_dokku $(PREFIX)/share/zsh/vendor-completions/_dokku
@@ -82,7 +83,7 @@ install: build
 	@echo "dokku $(VERSION) installed: $(PREFIX)/bin/dokku"
 
 uninstall:
-	rm -f $(PREFIX)/bin/dokku $(PREFIX)/bin/plugn $(PREFIX)/bin/dokku-storage-helper
+	rm -f $(PREFIX)/bin/dokku $(PREFIX)/bin/plugn $(PREFIX)/bin/sigil $(PREFIX)/bin/dokku-storage-helper
 	rm -f $(PREFIX)/share/bash-completion/completions/dokku $(PREFIX)/share/zsh/vendor-completions/_dokku
 	if [ -d /run/systemd/system ]; then systemctl disable dokku-redeploy.service 2>/dev/null || true; fi
 	rm -f $(SYSTEMD_DIR)/dokku-redeploy.service

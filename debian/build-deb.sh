@@ -33,6 +33,7 @@ if command -v strip >/dev/null; then
   strip --strip-unneeded "$stage/usr/bin/dokku"
 fi
 ln -s dokku "$stage/usr/bin/plugn"
+ln -s dokku "$stage/usr/bin/sigil"
 # The storage plugin's root helper sits beside the main binary.
 helper="$(dirname "$bin")/dokku-storage-helper"
 if [[ -x "$helper" ]]; then

@@ -35,6 +35,7 @@ grep -qx 'include /home/dokku/\*/nginx.conf;' /etc/nginx/conf.d/dokku.conf || fa
 nginx -t 2>/dev/null || fail "nginx -t"
 [[ -L /usr/bin/plugn ]] || fail "plugn link"
 [[ -f /usr/share/bash-completion/completions/dokku ]] || fail "bash completion"
+[[ -L /usr/bin/sigil ]] || fail "sigil link"
 
 step "dokku apps:create x"
 dokku apps:create x
@@ -63,7 +64,7 @@ dokku ssh-keys:list admin >/dev/null || fail "key lost on upgrade"
 
 step "remove keeps data"
 DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq dokku >/dev/null
-[[ ! -e /usr/bin/dokku && ! -e /usr/bin/plugn ]] || fail "binary still there"
+[[ ! -e /usr/bin/dokku && ! -e /usr/bin/plugn && ! -e /usr/bin/sigil ]] || fail "binary still there"
 [[ -d /home/dokku/x ]] || fail "app removed with the package"
 grep -q "$fp" /home/dokku/.ssh/authorized_keys || fail "keys removed with the package"
 [[ -d /var/lib/dokku/config ]] || fail "config removed with the package"

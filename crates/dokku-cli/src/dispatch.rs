@@ -14,7 +14,7 @@ use dokku_trigger::triggers::UserAuth;
 use dokku_trigger::{Bare, Ctx, Flags, HelpStyle};
 
 use crate::globals::Globals;
-use crate::{env, help, registry, ssh, user};
+use crate::{env, help, multicall, registry, ssh, user};
 
 /// Exit code external plugins use for "not mine".
 const NOT_IMPLEMENTED: i32 = 10;
@@ -31,6 +31,9 @@ pub fn main(argv: Vec<String>) -> i32 {
         })
         .unwrap_or_default();
     let rest: Vec<String> = argv.iter().skip(1).cloned().collect();
+    if let Some(helper) = multicall::Helper::from_prog(&prog) {
+        return run_helper(helper, &rest);
+    }
     let (args, plugn_mode) = if prog == "plugn" {
         (rest, true)
     } else {
@@ -58,11 +61,14 @@ pub fn main(argv: Vec<String>) -> i32 {
     };
     let vars = env::load();
     let get = |k: &str| vars.get(k).map(|v| !v.is_empty()).unwrap_or(false);
+    // Dokku's entry script scans every argument for these three, so they
+    // take effect wherever they stand on the command line.
+    let anywhere = |f: &str| !plugn_mode && args.iter().any(|a| a == f);
     let flags = match &globals {
         Some(g) => Flags {
-            quiet: g.quiet || get("DOKKU_QUIET_OUTPUT"),
-            force: g.force || get("DOKKU_APPS_FORCE_DELETE"),
-            trace: g.trace || get("DOKKU_TRACE"),
+            quiet: g.quiet || anywhere("--quiet") || get("DOKKU_QUIET_OUTPUT"),
+            force: g.force || anywhere("--force") || get("DOKKU_APPS_FORCE_DELETE"),
+            trace: g.trace || anywhere("--trace") || get("DOKKU_TRACE"),
             app: g.app.clone().or_else(|| {
                 vars.get("DOKKU_APP_NAME")
                     .filter(|v| !v.is_empty())
@@ -93,6 +99,9 @@ pub fn main(argv: Vec<String>) -> i32 {
     let paths = Paths::from_map(&vars);
     let out = Output::stdio(flags.quiet);
     env::export(&paths, &vars, &flags);
+    if !plugn_mode {
+        env::export_global_flags(&args);
+    }
     if let Some(g) = &globals {
         // Dokku exports these for `run`, as its main script does.
         if g.rm || g.rm_container {
@@ -111,6 +120,30 @@ pub fn main(argv: Vec<String>) -> i32 {
         run(paths, out.clone(), flags, &g)
     };
     match result {
+        Ok(()) => 0,
+        Err(e) => report_error(&out, e),
+    }
+}
+
+/// Run one of the helper programs bash plugins call (the binary started as
+/// `prop`, `common`, `config_sub`, `nginx-property` or `sigil`). They act
+/// as whoever runs them, on the environment the calling plugin got; the
+/// calling command's `--app` is not theirs.
+fn run_helper(helper: multicall::Helper, args: &[String]) -> i32 {
+    let vars = env::load();
+    let get = |k: &str| vars.get(k).map(|v| !v.is_empty()).unwrap_or(false);
+    let flags = Flags {
+        quiet: get("DOKKU_QUIET_OUTPUT"),
+        force: get("DOKKU_APPS_FORCE_DELETE"),
+        trace: get("DOKKU_TRACE"),
+        app: None,
+        detach: get("DOKKU_DETACH_CONTAINER"),
+    };
+    let paths = Paths::from_map(&vars);
+    let out = Output::stdio(flags.quiet);
+    env::export(&paths, &vars, &flags);
+    let ctx = Ctx::new(paths, out.clone(), flags, Arc::new(registry::bus()));
+    match multicall::run(&ctx, helper, args) {
         Ok(()) => 0,
         Err(e) => report_error(&out, e),
     }
@@ -140,6 +173,21 @@ fn plugn(ctx: &Ctx, args: &[String]) -> Result<()> {
             Ok(())
         }
         Some("list") => dokku_plugin::list::print_plugn_list(ctx),
+        // Plugin management as bash plugins call it: the plugin commands.
+        Some(op @ ("enable" | "disable" | "uninstall" | "update")) => {
+            let mut command = vec![format!("plugin:{op}")];
+            command.extend(args[1..].iter().cloned());
+            execute(ctx, &command)
+        }
+        Some("install") => {
+            let mut command = vec!["plugin:install".to_string()];
+            command.extend(args.get(1).cloned());
+            if let Some(name) = args.get(2).filter(|n| !n.is_empty()) {
+                command.push("--name".into());
+                command.push(name.clone());
+            }
+            execute(ctx, &command)
+        }
         _ => Err(Error::fail("usage: plugn trigger <name> [args...]")),
     }
 }

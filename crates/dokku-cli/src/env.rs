@@ -70,6 +70,34 @@ pub fn load() -> HashMap<String, String> {
     vars
 }
 
+/// Labels Dokku puts on every container and image it builds or runs.
+const GLOBAL_ARGS: &str =
+    "--label=org.label-schema.schema-version=1.0 --label=org.label-schema.vendor=dokku --label=dokku";
+
+/// Variables Dokku's entry script always sets, whatever the environment
+/// or rc files say.
+const ALWAYS: &[(&str, &str)] = &[
+    ("DOKKU_API_VERSION", "1"),
+    ("DOKKU_CONTAINER_LABEL", "dokku"),
+    ("DOKKU_GLOBAL_BUILD_ARGS", GLOBAL_ARGS),
+    ("DOKKU_GLOBAL_RUN_ARGS", GLOBAL_ARGS),
+];
+
+/// `DOKKU_GLOBAL_FLAGS`: every `--flag` of the command line, wherever it
+/// stands, space-joined (`--app` without its value), unless the
+/// environment already has it.
+pub fn export_global_flags(args: &[String]) {
+    if std::env::var_os("DOKKU_GLOBAL_FLAGS").is_some() {
+        return;
+    }
+    let flags: Vec<&str> = args
+        .iter()
+        .map(String::as_str)
+        .filter(|a| a.starts_with("--"))
+        .collect();
+    std::env::set_var("DOKKU_GLOBAL_FLAGS", flags.join(" "));
+}
+
 /// Export what external plugins expect to find in their environment.
 pub fn export(paths: &Paths, vars: &HashMap<String, String>, flags: &Flags) {
     for (k, v) in vars {
@@ -80,13 +108,33 @@ pub fn export(paths: &Paths, vars: &HashMap<String, String>, flags: &Flags) {
     for (k, v) in paths.env_vars() {
         std::env::set_var(k, v);
     }
+    // `${VAR:=default}` in Dokku's entry script: a value from the
+    // environment or an rc file wins, an empty one counts as unset.
+    let set_default = |k: &str, default: String| {
+        let v = std::env::var(k)
+            .ok()
+            .filter(|v| !v.is_empty())
+            .or_else(|| vars.get(k).filter(|v| !v.is_empty()).cloned())
+            .unwrap_or(default);
+        std::env::set_var(k, v);
+    };
+    let root = paths.dokku_root.display().to_string();
+    let logs = paths.logs_dir.display().to_string();
+    set_default("DOKKU_HOST_ROOT", root);
+    set_default("DOKKU_IMAGE", "gliderlabs/herokuish:latest-24".into());
+    set_default("DOKKU_CNB_BUILDER", "heroku/builder:24".into());
+    set_default("DOKKU_LOGS_HOST_DIR", logs.clone());
+    set_default("DOKKU_EVENTS_LOGFILE", format!("{logs}/events.log"));
+    for (k, v) in ALWAYS {
+        std::env::set_var(k, v);
+    }
     std::env::set_var("DOKKU_NOT_IMPLEMENTED_EXIT", "10");
     std::env::set_var("DOKKU_VALID_EXIT", "0");
     std::env::set_var("DOKKU_PID", std::process::id().to_string());
     if std::env::var_os("DOCKER_BIN").is_none() {
         std::env::set_var("DOCKER_BIN", "docker");
     }
-    if std::env::var_os("DOKKU_DISTRO").is_none() {
+    {
         let distro = std::fs::read_to_string("/etc/os-release")
             .ok()
             .and_then(|t| {

@@ -6,6 +6,7 @@ mod dispatch;
 mod env;
 mod globals;
 mod help;
+mod multicall;
 mod registry;
 mod ssh;
 mod user;

@@ -48,7 +48,10 @@ impl Paths {
         let dokku_root = get("DOKKU_ROOT").map(PathBuf::from).unwrap_or_else(|| {
             crate::system::home_of("dokku").unwrap_or_else(|| PathBuf::from("/home/dokku"))
         });
-        let lib_root = get("DOKKU_LIB_ROOT")
+        // Dokku's entry script sets DOKKU_LIB_ROOT from DOKKU_LIB_PATH; a
+        // DOKKU_LIB_ROOT already exported (by a parent dokku) agrees.
+        let lib_root = get("DOKKU_LIB_PATH")
+            .or_else(|| get("DOKKU_LIB_ROOT"))
             .map(PathBuf::from)
             .unwrap_or_else(|| "/var/lib/dokku".into());
         let plugin_path = get("PLUGIN_PATH")

@@ -14,13 +14,53 @@ use crate::fsroot::{create_dir_all, write_file};
 use crate::manage::symlink_replace;
 use crate::name;
 
-/// Logging, app, image and config helpers for bash plugins.
-pub const COMMON_FUNCTIONS: &str = include_str!("../shell/common/functions");
-/// The property store helpers (`fn-plugin-property-*`), sourced by
+/// One file of the shell library: the plugin directory it goes in, its
+/// name, its content.
+pub type ShellFile = (&'static str, &'static str, &'static str);
+
+macro_rules! shell {
+    ($plugin:literal, $file:literal) => {
+        (
+            $plugin,
+            $file,
+            include_str!(concat!("../shell/", $plugin, "/", $file)),
+        )
+    };
+}
+
+/// The files bash plugins source, at Dokku's paths under
+/// `$PLUGIN_CORE_AVAILABLE_PATH/<plugin>/`.
+pub const SHELL_FILES: &[ShellFile] = &[
+    shell!("common", "functions"),
+    shell!("common", "property-functions"),
+    shell!("common", "archive-functions"),
+    shell!("config", "functions"),
+    shell!("certs", "functions"),
+    shell!("checks", "functions"),
+    shell!("checks", "property-functions"),
+    shell!("domains", "functions"),
+    shell!("ps", "functions"),
+    shell!("proxy", "functions"),
+    shell!("plugin", "functions"),
+    shell!("ssh-keys", "functions"),
+    shell!("builder-herokuish", "functions"),
+    shell!("git", "functions"),
+    shell!("git", "internal-functions"),
+    shell!("nginx-vhosts", "functions"),
+    shell!("nginx-vhosts", "internal-functions"),
+];
+
+/// The helper programs bash plugins run by path: links to the `dokku`
+/// binary, which answers under these names.
+pub const HELPER_LINKS: &[(&str, &str)] = &[
+    ("common", "common"),
+    ("common", "prop"),
+    ("config", "config_sub"),
+    ("nginx-vhosts", "nginx-property"),
+];
+
 /// `common/functions`.
-pub const PROPERTY_FUNCTIONS: &str = include_str!("../shell/common/property-functions");
-/// `config/functions`, for plugins that source the config plugin's helpers.
-pub const CONFIG_FUNCTIONS: &str = include_str!("../shell/config/functions");
+pub const COMMON_FUNCTIONS: &str = SHELL_FILES[0].2;
 
 /// The core plugin carrying the shell library.
 const COMMON: (&str, &str) = ("common", "dokku core common plugin");
@@ -60,9 +100,15 @@ fn link_unless_real(target: &Path, link: &Path) -> Result<()> {
 }
 
 /// Install the metadata of the core plugins `core` (name, description) at
-/// `version`, and the shell library. Safe to run again: files are rewritten
-/// and links repointed in place.
-pub fn install_core_metadata(paths: &Paths, core: &[(&str, &str)], version: &str) -> Result<()> {
+/// `version`, the shell library and, when `exe` (the `dokku` binary) is
+/// given, the helper programs linked to it. Safe to run again: files are
+/// rewritten and links repointed in place.
+pub fn install_core_metadata(
+    paths: &Paths,
+    core: &[(&str, &str)],
+    version: &str,
+    exe: Option<&Path>,
+) -> Result<()> {
     let mut all: Vec<(&str, &str)> = core.to_vec();
     if !all.iter().any(|(n, _)| *n == COMMON.0) {
         all.push(COMMON);
@@ -90,17 +136,17 @@ pub fn install_core_metadata(paths: &Paths, core: &[(&str, &str)], version: &str
         let available = paths.plugin_available.join(plugin);
         link_unless_real(&dir, &available)?;
         link_unless_real(&available, &paths.plugin_enabled.join(plugin))?;
-        match plugin {
-            "common" => {
-                write_file(&dir.join("functions"), COMMON_FUNCTIONS.as_bytes(), 0o755)?;
-                write_file(
-                    &dir.join("property-functions"),
-                    PROPERTY_FUNCTIONS.as_bytes(),
-                    0o755,
-                )?;
+        for (p, file, content) in SHELL_FILES {
+            if *p == plugin {
+                write_file(&dir.join(file), content.as_bytes(), 0o755)?;
             }
-            "config" => write_file(&dir.join("functions"), CONFIG_FUNCTIONS.as_bytes(), 0o755)?,
-            _ => {}
+        }
+        if let Some(exe) = exe {
+            for (p, name) in HELPER_LINKS {
+                if *p == plugin {
+                    symlink_replace(exe, &dir.join(name))?;
+                }
+            }
         }
     }
     Ok(())
@@ -120,8 +166,8 @@ mod tests {
             ("config", "dokku core config plugin"),
             ("../bad", "x"),
         ];
-        install_core_metadata(&paths, &core, "0.38.27").expect("install");
-        install_core_metadata(&paths, &core, "0.38.27").expect("again");
+        install_core_metadata(&paths, &core, "0.38.27", None).expect("install");
+        install_core_metadata(&paths, &core, "0.38.27", None).expect("again");
         let lib = d.path().join("lib");
         assert_eq!(
             fs::read_to_string(lib.join("core-plugins/available/apps/plugin.toml")).expect("toml"),
@@ -163,7 +209,8 @@ mod tests {
         let own = paths.plugin_available.join("apps");
         fs::create_dir_all(&own).expect("mkdir");
         fs::write(own.join("plugin.toml"), "mine").expect("write");
-        install_core_metadata(&paths, &[("apps", "dokku core apps plugin")], "1").expect("install");
+        install_core_metadata(&paths, &[("apps", "dokku core apps plugin")], "1", None)
+            .expect("install");
         assert_eq!(
             fs::read_to_string(own.join("plugin.toml")).expect("read"),
             "mine"

@@ -65,7 +65,8 @@ fn invalid_source(ctx: &Ctx) -> Error {
 pub fn install(ctx: &Ctx, req: &InstallRequest) -> Result<()> {
     if req.core {
         let list: Vec<(&str, &str)> = ctx.bus.core_plugins().to_vec();
-        crate::core::install_core_metadata(&ctx.paths, &list, crate::VERSION)?;
+        let exe = std::env::current_exe().ok();
+        crate::core::install_core_metadata(&ctx.paths, &list, crate::VERSION, exe.as_deref())?;
         if !req.skip_install_trigger {
             fire(ctx, "install", &[], Scope::Core)?;
         }

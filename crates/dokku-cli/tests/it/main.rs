@@ -10,6 +10,7 @@ mod help;
 mod layout;
 mod plugin;
 mod reports;
+mod shlib;
 
 mod docker_options;
 mod storage;

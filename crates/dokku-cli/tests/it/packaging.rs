@@ -55,6 +55,22 @@ fn shipped_scripts_pass_shellcheck() {
     ];
     let r = sh(Command::new("shellcheck").args(bash).current_dir(&w));
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    // The shell library bash plugins source (installed by plugin:install
+    // --core): sourced files, so bash is named and `desc` locals allowed.
+    let mut lib: Vec<String> = Vec::new();
+    for plugin in std::fs::read_dir(w.join("plugins/plugin/shell")).expect("shell dir") {
+        let plugin = plugin.expect("entry").path();
+        for f in std::fs::read_dir(&plugin).expect("plugin dir") {
+            lib.push(f.expect("entry").path().display().to_string());
+        }
+    }
+    lib.sort();
+    assert!(lib.len() >= 17, "{lib:?}");
+    let r = sh(Command::new("shellcheck")
+        .args(["-s", "bash"])
+        .args(&lib)
+        .current_dir(&w));
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     let r = sh(Command::new("shellcheck")
         .args([
             "-s",

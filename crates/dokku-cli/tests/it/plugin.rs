@@ -115,9 +115,14 @@ fn tar(dir: &Path, args: &[&str]) {
 }
 
 fn fail(r: &Run, msg: &str) {
+    fail_code(r, 1, msg);
+}
+
+/// `verify_app_name` fails with exit status 20, which Dokku passes on.
+fn fail_code(r: &Run, code: i32, msg: &str) {
     assert_eq!(
         (r.code, r.stdout.as_str(), r.stderr.as_str()),
-        (1, "", format!(" !     {msg}\n").as_str()),
+        (code, "", format!(" !     {msg}\n").as_str()),
         "{r:?}"
     );
 }
@@ -425,7 +430,7 @@ fn hello_sample_plugin_verbatim() {
     assert!(all.contains("Community plugin commands:\n\n    hello <app>   Says \"Hello <app>\"\n    hello:world   Says \"Hello world\"\n"), "{all}");
     // The sample puts the command name back in front of the arguments before
     // reading `$1`, so it greets `hello` whatever app is given.
-    fail(&e.run(&["hello", "myapp"]), "App hello does not exist");
+    fail_code(&e.run(&["hello", "myapp"]), 20, "App hello does not exist");
     make_app(&e, "hello");
     e.expect(&["hello", "myapp"], "Hello hello\n");
 }
@@ -453,7 +458,7 @@ fn hello_plugin_reads_app_argument_and_flags() {
         &e.run(&["hello"]),
         "Please specify an app to run the command on",
     );
-    fail(&e.run(&["hello", "nope"]), "App nope does not exist");
+    fail_code(&e.run(&["hello", "nope"]), 20, "App nope does not exist");
     fail(
         &e.run(&["hello", "Bad_App"]),
         "App name must begin with lowercase alphanumeric character, and may only contain lowercase alphanumerics, dots, and hyphens",
@@ -751,7 +756,7 @@ dokku_log_warn "done""#,
         "hi web"
     );
     e.expect(&["--quiet", "props", "web"], "-----> Stored\n");
-    fail(&e.run(&["props", "nope"]), "App nope does not exist");
+    fail_code(&e.run(&["props", "nope"]), 20, "App nope does not exist");
 }
 
 #[test]
