@@ -95,7 +95,7 @@ impl Fixture {
         let base = format!("{}-base:latest", unique_name(kind.prefix));
         busybox_image(&engine, &base).expect("busybox base image");
         let sudoers = PathBuf::from(format!("/etc/sudoers.d/dokku-{}", kind.prefix));
-        let fx = Fixture {
+        Fixture {
             engine,
             base,
             tags: Vec::new(),
@@ -103,8 +103,7 @@ impl Fixture {
             services: Mutex::new(Vec::new()),
             sudoers_existed: sudoers.exists(),
             sudoers,
-        };
-        fx
+        }
     }
 
     /// Build `tag` from the busybox base with `files` (path, body; all
@@ -897,7 +896,7 @@ fn lifecycle(kind: &Kind) {
         &[&cmd("clone"), &svc, &third],
         &format!("Invalid service name {third}. Verify the service name is not already in use."),
     );
-    let mut all = vec![svc.clone(), second.clone(), third.clone()];
+    let mut all = [svc.clone(), second.clone(), third.clone()];
     all.sort();
     h.expect(
         &[&cmd("list")],
