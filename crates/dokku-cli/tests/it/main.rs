@@ -28,6 +28,7 @@ mod git_auth;
 mod processes;
 mod run_logs;
 
+mod community;
 mod nginx;
 mod runtime;
 mod standard;
