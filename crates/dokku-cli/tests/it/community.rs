@@ -317,7 +317,9 @@ impl Fixture {
 fn community_plugins() -> PathBuf {
     std::env::var_os("DOKKU_COMMUNITY_PLUGINS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from("/work/shared/reference/community-plugins"))
+        .unwrap_or_else(|| {
+            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/community-plugins"))
+        })
 }
 
 /// A git repository holding an unchanged copy of the plugin.
