@@ -18,6 +18,7 @@ pub fn core_plugins() -> Vec<&'static CorePlugin> {
         &dokku_builder_herokuish::PLUGIN,
         &dokku_builder_pack::PLUGIN,
         &dokku_app_json::PLUGIN,
+        &dokku_cron::PLUGIN,
         &dokku_ssh_keys::PLUGIN,
         &dokku_scheduler::PLUGIN,
         &dokku_scheduler_docker_local::PLUGIN,

@@ -71,6 +71,11 @@ fn register(bus: &mut Bus) {
     run::register(bus);
     enter::register(bus);
     logs::register(bus);
+    // This scheduler's apps get their cron tasks in the host crontab.
+    bus.on::<dokku_trigger::cron::SchedulerUsesHostCron, _>(
+        NAME,
+        |_, t: &dokku_trigger::cron::SchedulerUsesHostCron| Ok(t.scheduler == SCHEDULER),
+    );
     bus.on::<SchedulerDeploy, _>(NAME, |ctx, t: &SchedulerDeploy| {
         if t.scheduler != SCHEDULER {
             return Ok(());

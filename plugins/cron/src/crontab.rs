@@ -1,0 +1,181 @@
+//! The host crontab of the system user, regenerated in full from the tasks
+//! of every app whose scheduler uses the host cron, plus the host-wide
+//! tasks. No task: the crontab is removed.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use dokku_core::property::GLOBAL;
+use dokku_core::{apps, Error, Result};
+use dokku_trigger::cron::SchedulerUsesHostCron;
+use dokku_trigger::deploy::scheduler_of;
+use dokku_trigger::Ctx;
+
+use crate::props::SCHEMA;
+use crate::tasks::{self, CronTask, Maintenance};
+
+/// The crontab text for these tasks, or `None` when nothing is scheduled.
+pub fn render(mailfrom: &str, mailto: &str, list: &[CronTask]) -> Option<String> {
+    let lines: Vec<String> = list
+        .iter()
+        .filter(|t| t.maintenance == Maintenance::Off)
+        .map(|t| {
+            if t.app == GLOBAL {
+                if t.log_file.is_empty() {
+                    format!("{} {}", t.schedule, t.command)
+                } else {
+                    format!("{} {} &>> {}", t.schedule, t.command, t.log_file)
+                }
+            } else {
+                format!("{} dokku cron:run {} {}", t.schedule, t.app, t.id)
+            }
+        })
+        .collect();
+    if lines.is_empty() {
+        return None;
+    }
+    let mut out = String::new();
+    if !mailfrom.is_empty() {
+        out.push_str(&format!("MAILFROM={mailfrom}\n"));
+    }
+    if !mailto.is_empty() {
+        out.push_str(&format!("MAILTO={mailto}\n"));
+    }
+    out.push_str("PATH=/usr/local/bin:/usr/bin:/bin\nSHELL=/bin/bash\n\n");
+    for l in lines {
+        out.push_str(&l);
+        out.push('\n');
+    }
+    Some(out)
+}
+
+/// Every task that belongs in the host crontab. Apps whose app.json
+/// cannot be read are left out rather than failing the whole write.
+pub fn host_tasks(ctx: &Ctx) -> Result<Vec<CronTask>> {
+    let mut list = Vec::new();
+    for app in apps::list(&ctx.paths) {
+        let scheduler = scheduler_of(ctx, &app)?;
+        let uses = ctx
+            .bus
+            .select(ctx, &SchedulerUsesHostCron { scheduler })?
+            .unwrap_or(false);
+        if uses {
+            list.extend(tasks::for_app(ctx, &app).unwrap_or_default());
+        }
+    }
+    list.extend(tasks::global(ctx)?);
+    Ok(list)
+}
+
+fn crontab(ctx: &Ctx, args: &[&str]) -> Command {
+    let mut cmd = Command::new("crontab");
+    // root names the user; the user itself may not use -u everywhere.
+    if is_root() {
+        cmd.args(["-u", &ctx.paths.system_user]);
+    }
+    cmd.args(args);
+    cmd
+}
+
+fn is_root() -> bool {
+    std::fs::metadata("/proc/self")
+        .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
+        .unwrap_or(false)
+}
+
+/// Regenerate the crontab from every app.
+pub fn write(ctx: &Ctx) -> Result<()> {
+    let list = host_tasks(ctx)?;
+    let mailfrom = SCHEMA.computed(&ctx.paths, GLOBAL, "mailfrom");
+    let mailto = SCHEMA.computed(&ctx.paths, GLOBAL, "mailto");
+    match render(&mailfrom, &mailto, &list) {
+        Some(text) => install(ctx, &text),
+        None => remove(ctx),
+    }
+}
+
+fn install(ctx: &Ctx, text: &str) -> Result<()> {
+    let fail = |e: std::io::Error| Error::other("write the crontab", e);
+    let mut child = crontab(ctx, &["-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(fail)?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(text.as_bytes()).map_err(fail)?;
+    }
+    let out = child.wait_with_output().map_err(fail)?;
+    if !out.status.success() {
+        return Err(Error::other(
+            "write the crontab",
+            String::from_utf8_lossy(&out.stderr).trim(),
+        ));
+    }
+    Ok(())
+}
+
+/// Remove the crontab if there is one; without a `crontab` program there
+/// is none.
+fn remove(ctx: &Ctx) -> Result<()> {
+    let listed = crontab(ctx, &["-l"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    match listed {
+        Ok(s) if s.success() => {}
+        _ => return Ok(()),
+    }
+    let out = crontab(ctx, &["-r"])
+        .output()
+        .map_err(|e| Error::other("remove the crontab", e))?;
+    if !out.status.success() {
+        return Err(Error::other(
+            "remove the crontab",
+            String::from_utf8_lossy(&out.stderr).trim(),
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn task(app: &str, schedule: &str, m: Maintenance) -> CronTask {
+        CronTask {
+            id: tasks::app_task_id(app, "true", schedule),
+            app: app.into(),
+            command: "true".into(),
+            schedule: schedule.into(),
+            log_file: String::new(),
+            maintenance: m,
+        }
+    }
+
+    #[test]
+    fn crontab_layout() {
+        let list = vec![
+            task("a", "@daily", Maintenance::Off),
+            task("b", "* * * * *", Maintenance::Task),
+            CronTask {
+                id: "x".into(),
+                app: GLOBAL.into(),
+                command: "/bin/true".into(),
+                schedule: "@hourly".into(),
+                log_file: "/var/log/x.log".into(),
+                maintenance: Maintenance::Off,
+            },
+        ];
+        insta::assert_snapshot!(render("from@x", "to@x", &list).expect("text"), @r"
+        MAILFROM=from@x
+        MAILTO=to@x
+        PATH=/usr/local/bin:/usr/bin:/bin
+        SHELL=/bin/bash
+
+        @daily dokku cron:run a 14xqn1uy8pojka9xwmlnlgo9uux
+        @hourly /bin/true &>> /var/log/x.log
+        ");
+        assert_eq!(render("", "", &list[1..2]), None);
+    }
+}
