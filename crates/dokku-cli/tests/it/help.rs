@@ -30,6 +30,7 @@ const PAGES: &[(&str, &str)] = &[
     ("certs", include_str!("help/certs.txt")),
     ("checks", include_str!("help/checks.txt")),
     ("config", include_str!("help/config.txt")),
+    ("cron", include_str!("help/cron.txt")),
     ("docker-options", include_str!("help/docker-options.txt")),
     ("domains", include_str!("help/domains.txt")),
     ("enter", include_str!("help/enter.txt")),

@@ -6,6 +6,7 @@ mod harness;
 mod apps;
 mod cli;
 mod config;
+mod cron;
 mod help;
 mod layout;
 mod plugin;

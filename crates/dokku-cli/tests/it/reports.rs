@@ -27,6 +27,19 @@ const GLOBAL_KEYS: &[(&str, &str, &str, &[&str])] = &[
         ],
     ),
     ("builds", "builds", "builds", &["global-retention"]),
+    (
+        "cron",
+        "cron",
+        "cron",
+        &[
+            "computed-mailfrom",
+            "computed-mailto",
+            "computed-maintenance",
+            "global-mailfrom",
+            "global-mailto",
+            "global-maintenance",
+        ],
+    ),
     ("buildpacks", "buildpacks", "buildpacks", &["global-stack"]),
     (
         "builder-dockerfile",

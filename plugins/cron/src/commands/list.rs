@@ -29,18 +29,21 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
     }
     let list = tasks::for_app(ctx, &app)?;
     if format == "json" {
-        let items: Vec<serde_json::Value> = list
+        // Keys in Dokku's order, which a JSON map would sort.
+        let q = |v: &str| serde_json::Value::String(v.to_string()).to_string();
+        let items: Vec<String> = list
             .iter()
             .map(|t| {
-                serde_json::json!({
-                    "id": t.id,
-                    "app": t.app,
-                    "command": t.command,
-                    "schedule": t.schedule,
-                })
+                format!(
+                    "{{\"id\":{},\"app\":{},\"command\":{},\"schedule\":{}}}",
+                    q(&t.id),
+                    q(&t.app),
+                    q(&t.command),
+                    q(&t.schedule)
+                )
             })
             .collect();
-        let text = serde_json::Value::Array(items).to_string();
+        let text = format!("[{}]", items.join(","));
         ctx.out.write_out(&format!("{text}\n"));
         return Ok(());
     }
