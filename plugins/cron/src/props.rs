@@ -21,7 +21,9 @@ const GLOBAL_KEYS: Keys = Keys::GLOBAL
 pub static SCHEMA: Schema = Schema::named(
     PLUGIN,
     &[
-        Prop::global("mailfrom", "").keys(GLOBAL_KEYS).check(one_line),
+        Prop::global("mailfrom", "")
+            .keys(GLOBAL_KEYS)
+            .check(one_line),
         Prop::global("mailto", "").keys(GLOBAL_KEYS).check(one_line),
         Prop::both("maintenance", "false").check(check::true_or_false),
     ],
@@ -40,7 +42,9 @@ pub fn task_key(id: &str) -> String {
 /// Values end up as crontab variables: one line only.
 fn one_line(key: &str, value: &str) -> Result<()> {
     if value.contains(['\n', '\r']) {
-        return Err(Error::fail(format!("Invalid value for {key}: must be one line")));
+        return Err(Error::fail(format!(
+            "Invalid value for {key}: must be one line"
+        )));
     }
     Ok(())
 }

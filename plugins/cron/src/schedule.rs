@@ -15,15 +15,46 @@ struct Bounds {
 }
 
 const FIELDS: [Bounds; 5] = [
-    Bounds { min: 0, max: 59, names: &[], names_from: 0 },
-    Bounds { min: 0, max: 23, names: &[], names_from: 0 },
-    Bounds { min: 1, max: 31, names: &[], names_from: 0 },
-    Bounds { min: 1, max: 12, names: MONTHS, names_from: 1 },
-    Bounds { min: 0, max: 6, names: DAYS, names_from: 0 },
+    Bounds {
+        min: 0,
+        max: 59,
+        names: &[],
+        names_from: 0,
+    },
+    Bounds {
+        min: 0,
+        max: 23,
+        names: &[],
+        names_from: 0,
+    },
+    Bounds {
+        min: 1,
+        max: 31,
+        names: &[],
+        names_from: 0,
+    },
+    Bounds {
+        min: 1,
+        max: 12,
+        names: MONTHS,
+        names_from: 1,
+    },
+    Bounds {
+        min: 0,
+        max: 6,
+        names: DAYS,
+        names_from: 0,
+    },
 ];
 
 const DESCRIPTORS: &[&str] = &[
-    "@yearly", "@annually", "@monthly", "@weekly", "@daily", "@midnight", "@hourly",
+    "@yearly",
+    "@annually",
+    "@monthly",
+    "@weekly",
+    "@daily",
+    "@midnight",
+    "@hourly",
 ];
 
 /// Check a schedule; the error says what is wrong with it.
@@ -93,7 +124,14 @@ fn number(s: &str, bounds: &Bounds) -> Result<u32, String> {
     match s.parse::<i64>() {
         Ok(n) if n < 0 => Err(format!("negative number ({n}) not allowed: {s}")),
         Ok(n) => u32::try_from(n).map_err(|_| out_of_range(s)),
-        Err(e) if matches!(e.kind(), std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow) => Err(out_of_range(s)),
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::num::IntErrorKind::PosOverflow | std::num::IntErrorKind::NegOverflow
+            ) =>
+        {
+            Err(out_of_range(s))
+        }
         Err(_) => Err(format!(
             "failed to parse int from {s}: strconv.Atoi: parsing {s:?}: invalid syntax"
         )),
@@ -174,10 +212,19 @@ mod tests {
             ("* * * *", "expected exactly 5 fields, found 4: [* * * *]"),
             ("61 * * * *", "end of range (61) above maximum (59): 61"),
             ("* * 0 * *", "beginning of range (0) below minimum (1): 0"),
-            ("x * * * *", "failed to parse int from x: strconv.Atoi: parsing \"x\": invalid syntax"),
+            (
+                "x * * * *",
+                "failed to parse int from x: strconv.Atoi: parsing \"x\": invalid syntax",
+            ),
             ("@sometimes", "unrecognized descriptor: @sometimes"),
-            ("5-2 * * * *", "beginning of range (5) beyond end of range (2): 5-2"),
-            ("*/0 * * * *", "step of range should be a positive number: */0"),
+            (
+                "5-2 * * * *",
+                "beginning of range (5) beyond end of range (2): 5-2",
+            ),
+            (
+                "*/0 * * * *",
+                "step of range should be a positive number: */0",
+            ),
             ("", "empty spec string"),
         ];
         for (spec, want) in cases {

@@ -78,8 +78,11 @@ pub fn global_task_id(schedule: &str, command: &str) -> String {
 }
 
 fn app_json(ctx: &Ctx, app: &str) -> Result<AppJson> {
-    let text = first_answer(ctx.bus.collect(ctx, &AppJsonGetContent { app: app.into() })?)
-        .unwrap_or_default();
+    let text = first_answer(
+        ctx.bus
+            .collect(ctx, &AppJsonGetContent { app: app.into() })?,
+    )
+    .unwrap_or_default();
     AppJson::parse(&text).map_err(Error::fail)
 }
 
@@ -111,6 +114,11 @@ pub fn for_app(ctx: &Ctx, app: &str) -> Result<Vec<CronTask>> {
                 "Invalid cron schedule for app {app} (schedule {schedule}): {e}"
             ))
         })?;
+        if let Some(op) = bare_operator(command) {
+            return Err(Error::fail(format!(
+                "Cron command for app {app} (index {i}) contains a bare shell operator: {op}"
+            )));
+        }
         let id = app_task_id(app, command, schedule);
         let maintenance = if store.get_str(app, &props::task_key(&id)) == "true" {
             Maintenance::Task
@@ -129,6 +137,57 @@ pub fn for_app(ctx: &Ctx, app: &str) -> Result<Vec<CronTask>> {
         });
     }
     Ok(tasks)
+}
+
+/// Shell operators a task command may not hold as a word of its own: the
+/// command is split into words and run without a shell, so they would not
+/// do what they say.
+const OPERATORS: &[&str] = &[
+    ";", "&&", "||", "|", "&", ">", ">>", "<", "<<", "2>", "2>>", "2>&1", "&>", "&>>",
+];
+
+/// The first unquoted word of `command` that is a shell operator.
+pub fn bare_operator(command: &str) -> Option<String> {
+    let mut word = String::new();
+    let mut quoted = false;
+    let mut quote: Option<char> = None;
+    let mut chars = command.chars();
+    let mut words: Vec<(String, bool)> = Vec::new();
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some('"'), '\\') => {
+                if let Some(n) = chars.next() {
+                    word.push(n);
+                }
+            }
+            (Some(_), c) => word.push(c),
+            (None, '\'' | '"') => {
+                quote = Some(c);
+                quoted = true;
+            }
+            (None, '\\') => {
+                quoted = true;
+                if let Some(n) = chars.next() {
+                    word.push(n);
+                }
+            }
+            (None, c) if c.is_whitespace() => {
+                if !word.is_empty() || quoted {
+                    words.push((std::mem::take(&mut word), quoted));
+                }
+                quoted = false;
+            }
+            (None, c) => word.push(c),
+        }
+    }
+    if !word.is_empty() || quoted {
+        words.push((word, quoted));
+    }
+    words
+        .into_iter()
+        .find(|(w, q)| !q && OPERATORS.contains(&w.as_str()))
+        .map(|(w, _)| w)
 }
 
 /// The host-wide tasks other plugins add: `schedule;command;log file`
@@ -163,7 +222,9 @@ pub fn find(ctx: &Ctx, app: &str, id: &str) -> Result<CronTask> {
     for_app(ctx, app)?
         .into_iter()
         .find(|t| t.id == id)
-        .ok_or_else(|| Error::fail("No matching Cron ID found. Please check the ID using cron:list"))
+        .ok_or_else(|| {
+            Error::fail("No matching Cron ID found. Please check the ID using cron:list")
+        })
 }
 
 #[cfg(test)]
@@ -180,5 +241,14 @@ mod tests {
         assert_eq!(base36(&[35]), "z");
         assert_eq!(base36(&[1, 0]), "74");
         assert_eq!(base36(b""), "");
+    }
+
+    #[test]
+    fn bare_shell_operators_are_found() {
+        assert_eq!(bare_operator("a && b").as_deref(), Some("&&"));
+        assert_eq!(bare_operator("echo x > /tmp/y").as_deref(), Some(">"));
+        assert_eq!(bare_operator("sh -c 'a > b; c'"), None);
+        assert_eq!(bare_operator("echo '>' \\; \"|\""), None);
+        assert_eq!(bare_operator("npm run send-email"), None);
     }
 }

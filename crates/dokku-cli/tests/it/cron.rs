@@ -37,8 +37,7 @@ impl Cron {
         std::fs::create_dir_all(&bin).expect("fake bin dir");
         let script = bin.join("crontab");
         std::fs::write(&script, FAKE_CRONTAB).expect("fake crontab");
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755))
-            .expect("chmod");
+        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
         Cron { env, bin }
     }
 
@@ -94,7 +93,9 @@ fn task_id(app: &str, command: &str, schedule: &str) -> String {
             }
             rem = acc % 36;
         }
-        out.push(char::from(b"0123456789abcdefghijklmnopqrstuvwxyz"[rem as usize]));
+        out.push(char::from(
+            b"0123456789abcdefghijklmnopqrstuvwxyz"[rem as usize],
+        ));
         num = next;
     }
     out.iter().rev().collect()
@@ -180,15 +181,16 @@ fn deployed_cron_tasks_are_listed_run_scheduled_and_checked() {
     // Global mail settings head the crontab; app maintenance empties it.
     c.run(&["cron:set", "--global", "mailto", "ops@example.com"])
         .ok();
-    assert_eq!(
-        c.table(),
-        Some(format!("MAILTO=ops@example.com\n{both}"))
-    );
+    assert_eq!(c.table(), Some(format!("MAILTO=ops@example.com\n{both}")));
     c.run(&["cron:set", app, "mailto", "x@example.com"])
         .fails_with("Property can only be specified globally");
     c.run(&["cron:set", app, "maintenance", "true"]).ok();
     assert_eq!(c.table(), None);
-    assert!(c.calls().ends_with("-u root -l\n-u root -r\n"), "{}", c.calls());
+    assert!(
+        c.calls().ends_with("-u root -l\n-u root -r\n"),
+        "{}",
+        c.calls()
+    );
     c.run(&["cron:set", app, "maintenance"]).ok();
     assert_eq!(c.table(), Some(format!("MAILTO=ops@example.com\n{both}")));
 
@@ -202,9 +204,20 @@ fn deployed_cron_tasks_are_listed_run_scheduled_and_checked() {
         "Invalid cron schedule for app {app} (schedule 61 * * * *): end of range (61) above maximum (59): 61"
     ));
     assert_eq!(c.table(), Some(format!("MAILTO=ops@example.com\n{both}")));
-    c.app_json(app, r#"{"cron": [{"command": "true", "schedule": "* * *"}]}"#);
+    c.app_json(
+        app,
+        r#"{"cron": [{"command": "true", "schedule": "* * *"}]}"#,
+    );
     c.run(&["cron:list", app]).fails_with(&format!(
         "Invalid cron schedule for app {app} (schedule * * *): expected exactly 5 fields, found 3: [* * *]"
+    ));
+
+    c.app_json(
+        app,
+        r#"{"cron": [{"command": "echo a && echo b", "schedule": "@daily"}]}"#,
+    );
+    c.run(&["cron:list", app]).fails_with(&format!(
+        "Cron command for app {app} (index 0) contains a bare shell operator: &&"
     ));
 
     // Destroying the last app with tasks removes the crontab.

@@ -134,6 +134,7 @@ fn deb_installs_upgrades_removes_and_purges_in_a_clean_debian() {
         "openssh-server",
         "git",
         "sudo",
+        "cron",
     ] {
         assert!(info.contains(dep), "missing dependency {dep}: {info}");
     }
