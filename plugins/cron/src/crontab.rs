@@ -70,17 +70,11 @@ pub fn host_tasks(ctx: &Ctx) -> Result<Vec<CronTask>> {
 fn crontab(ctx: &Ctx, args: &[&str]) -> Command {
     let mut cmd = Command::new("crontab");
     // root names the user; the user itself may not use -u everywhere.
-    if is_root() {
+    if dokku_core::system::is_root() {
         cmd.args(["-u", &ctx.paths.system_user]);
     }
     cmd.args(args);
     cmd
-}
-
-fn is_root() -> bool {
-    std::fs::metadata("/proc/self")
-        .map(|m| std::os::unix::fs::MetadataExt::uid(&m) == 0)
-        .unwrap_or(false)
 }
 
 /// Regenerate the crontab from every app.
