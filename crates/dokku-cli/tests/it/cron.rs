@@ -78,10 +78,12 @@ impl Cron {
 
 /// The task id Dokku derives: lowercase base36 of `app===command===schedule`.
 fn task_id(app: &str, command: &str, schedule: &str) -> String {
-    let mut num: Vec<u32> = format!("{app}==={command}==={schedule}")
-        .bytes()
-        .map(u32::from)
-        .collect();
+    base36(&format!("{app}==={command}==={schedule}"))
+}
+
+/// Lowercase base36 of the text read as one big-endian number.
+fn base36(text: &str) -> String {
+    let mut num: Vec<u32> = text.bytes().map(u32::from).collect();
     let mut out = Vec::new();
     while !num.is_empty() {
         let mut rem = 0;
@@ -228,4 +230,45 @@ fn deployed_cron_tasks_are_listed_run_scheduled_and_checked() {
     c.run(&["apps:destroy", app, "--force"]).ok();
     assert_eq!(c.table(), None);
     assert!(!exists(&c.env.root().join(app)));
+}
+
+#[test]
+fn host_wide_tasks_come_from_the_cron_entries_trigger() {
+    let c = Cron::new();
+    let dir = c.env.lib().join("plugins/enabled/test-cron");
+    std::fs::create_dir_all(&dir).expect("plugin dir");
+    let script = dir.join("cron-entries");
+    std::fs::write(
+        &script,
+        "#!/bin/sh\necho '@daily;/bin/true;'\necho '@hourly;/usr/bin/backup --all;/var/log/backup.log'\necho 'not a task'\n",
+    )
+    .expect("script");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+
+    // The id of Dokku's documented example.
+    let daily = "5cruaotm4yzzpnjlsdunblj8qyjp";
+    assert_eq!(base36("@daily;;;/bin/true"), daily);
+    let hourly = base36("@hourly;;;/usr/bin/backup --all");
+    let w = hourly.len();
+    c.expect(
+        &["cron:list", "--global"],
+        &format!(
+            "{:w$}  Schedule  Maintenance  Command\n{daily:w$}  @daily    false        /bin/true\n{hourly}  @hourly   false        /usr/bin/backup --all\n",
+            "ID"
+        ),
+    );
+
+    // Any change writes them out, with their log file.
+    c.run(&["cron:set", "--global", "mailfrom", "cron@example.com"])
+        .ok();
+    assert_eq!(
+        c.table().as_deref(),
+        Some(
+            "MAILFROM=cron@example.com\nPATH=/usr/local/bin:/usr/bin:/bin\nSHELL=/bin/bash\n\n@daily /bin/true\n@hourly /usr/bin/backup --all &>> /var/log/backup.log\n"
+        )
+    );
+    c.expect(
+        &["cron:report", "--global", "--cron-computed-mailfrom"],
+        "cron@example.com\n",
+    );
 }
