@@ -318,7 +318,10 @@ fn community_plugins() -> PathBuf {
     std::env::var_os("DOKKU_COMMUNITY_PLUGINS")
         .map(PathBuf::from)
         .unwrap_or_else(|| {
-            PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/community-plugins"))
+            PathBuf::from(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../../tests/community-plugins"
+            ))
         })
 }
 
