@@ -59,9 +59,11 @@ pub fn remove_leftovers(engine: &dyn ContainerEngine, app: &str) -> Result<()> {
         .list_containers(&f)
         .map_err(docker_err("list containers"))?;
     for c in list.iter().filter(|c| !c.labels.contains_key(TYPE_LABEL)) {
-        engine
-            .remove_container(&c.id, true)
-            .map_err(docker_err("remove container"))?;
+        match engine.remove_container(&c.id, true) {
+            Ok(()) => {}
+            Err(e) if e.is_not_found() || e.is_conflict() => {}
+            Err(e) => return Err(docker_err("remove container")(e)),
+        }
     }
     Ok(())
 }

@@ -18,15 +18,21 @@ pub fn stop(ctx: &Ctx, app: &str, remove: bool) -> Result<()> {
     };
     let timeout = containers::stop_timeout(ctx, app);
     for c in containers::deploy_containers(engine, app)? {
+        // A container that went away meanwhile (retired, or a one-off that
+        // removed itself) is not an error.
         if c.state == "running" || c.state == "restarting" || c.state == "paused" {
-            engine
-                .stop_container(&c.id, Some(timeout))
-                .map_err(docker_err("stop container"))?;
+            match engine.stop_container(&c.id, Some(timeout)) {
+                Ok(()) => {}
+                Err(e) if e.is_not_found() => continue,
+                Err(e) => return Err(docker_err("stop container")(e)),
+            }
         }
         if remove {
-            engine
-                .remove_container(&c.id, true)
-                .map_err(docker_err("remove container"))?;
+            match engine.remove_container(&c.id, true) {
+                Ok(()) => {}
+                Err(e) if e.is_not_found() || e.is_conflict() => {}
+                Err(e) => return Err(docker_err("remove container")(e)),
+            }
         }
     }
     if remove {
