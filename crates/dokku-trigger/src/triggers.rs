@@ -636,6 +636,12 @@ trigger!(
     DockerOptionsVolumes = "docker-options-volumes", Collect -> Vec<ScopedOption> { app }
 );
 trigger!(
+    /// Every option docker-options stores for an app, in every phase and
+    /// process scope (answered by docker-options; install-time migrations
+    /// of other plugins read it).
+    DockerOptionsList = "docker-options-list", Collect -> Vec<ScopedOption> { app }
+);
+trigger!(
     /// Remove stored options, matched exactly, from one phase and process
     /// scope of an app (answered by docker-options).
     DockerOptionsRemove = "docker-options-remove", Notify -> () { app, phase, process_type; ..options }

@@ -14,8 +14,8 @@ pub mod words;
 use dokku_trigger::plugin::Command;
 use dokku_trigger::plugin::{cmd, Bare, HelpStyle};
 use dokku_trigger::triggers::{
-    DockerArgsProcessBuild, DockerArgsProcessDeploy, DockerArgsProcessRun, DockerOptionsRemove,
-    DockerOptionsVolumes, Install,
+    DockerArgsProcessBuild, DockerArgsProcessDeploy, DockerArgsProcessRun, DockerOptionsList,
+    DockerOptionsRemove, DockerOptionsVolumes, Install,
 };
 use dokku_trigger::{Bus, CorePlugin};
 
@@ -61,10 +61,14 @@ fn register(bus: &mut Bus) {
     bus.on::<DockerOptionsVolumes, _>(store::PLUGIN, |ctx, t: &DockerOptionsVolumes| {
         ops::volume_options(&ctx.paths, &t.app)
     });
+    bus.on::<DockerOptionsList, _>(store::PLUGIN, |ctx, t: &DockerOptionsList| {
+        ops::scoped_options(&ctx.paths, &t.app, |_| true)
+    });
     bus.on::<DockerOptionsRemove, _>(store::PLUGIN, |ctx, t: &DockerOptionsRemove| {
         ops::remove_exact(&ctx.paths, &t.app, &t.phase, &t.process_type, &t.options)
     });
     bus.on::<Install, _>(store::PLUGIN, |ctx, _t: &Install| {
+        dokku_trigger::migrate::ensure_property_root(ctx, store::PLUGIN)?;
         migrate::from_files(&ctx.paths)
     });
     report::REPORT.register(bus, store::PLUGIN);

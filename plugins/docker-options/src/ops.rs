@@ -159,6 +159,15 @@ pub fn container_args(
 
 /// Every stored volume option of an app, with its scope.
 pub fn volume_options(paths: &Paths, app: &str) -> Result<Vec<ScopedOption>> {
+    scoped_options(paths, app, |o| words::volume_of(o).is_some())
+}
+
+/// Every stored option of an app that `keep` accepts, with its scope.
+pub fn scoped_options(
+    paths: &Paths,
+    app: &str,
+    keep: impl Fn(&str) -> bool,
+) -> Result<Vec<ScopedOption>> {
     let mut out = Vec::new();
     let mut scopes: Vec<String> = vec![DEFAULT_PROCESS_TYPE.to_string()];
     scopes.extend(store::process_scopes(paths, app)?);
@@ -173,7 +182,7 @@ pub fn volume_options(paths: &Paths, app: &str) -> Result<Vec<ScopedOption>> {
                 continue;
             }
             for o in store::get(paths, app, proc_, phase)? {
-                if words::volume_of(&o).is_some() {
+                if keep(&o) {
                     out.push(ScopedOption {
                         phase: phase.to_string(),
                         process_type: scope.clone(),

@@ -144,6 +144,12 @@ fn install_moves_old_state_to_dokku_paths_owners_and_modes() {
     // plugin's name.
     leftover(&home.join("web/.deploy.lock"), "", 0o644);
     leftover(&lib.join("config/nginx-vhosts/web/hsts"), "false", 0o600);
+    // The restart policy kept as a docker option by older versions.
+    leftover(
+        &lib.join("config/docker-options/web/_default_.deploy"),
+        "--restart=always\n--ulimit nofile=12\n",
+        0o644,
+    );
 
     let r = as_user(&e, &user, &["plugin:install", "--core"]);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
@@ -189,6 +195,11 @@ fn install_moves_old_state_to_dokku_paths_owners_and_modes() {
     assert_eq!(read(&lib.join("config/checks/other/disabled")), "_all_");
     assert_eq!(read(&lib.join("config/checks/--global/default-wait")), "7");
     assert_eq!(read(&lib.join("config/ps/web/start-cmd")), "bin/run web");
+    assert_eq!(read(&lib.join("config/ps/web/restart-policy")), "always");
+    assert_eq!(
+        read(&lib.join("config/docker-options/web/_default_.deploy")).trim_end(),
+        "--ulimit nofile=12"
+    );
     assert_eq!(
         read(&lib.join("config/ports/web/map")),
         "http:80:5000\nhttps:443:5000\n"
