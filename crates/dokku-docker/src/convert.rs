@@ -2,15 +2,17 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use bollard::container::Config;
+use bollard::container::{Config, NetworkingConfig};
 use bollard::models::{
-    ContainerInspectResponse, ContainerSummary as ApiContainerSummary, HostConfig, ImageInspect,
-    ImageSummary as ApiImageSummary, PortBinding as ApiPortBinding, PortMap,
-    RestartPolicy as ApiRestartPolicy, RestartPolicyNameEnum,
+    ContainerInspectResponse, ContainerSummary as ApiContainerSummary, EndpointSettings,
+    HostConfig, ImageInspect, ImageSummary as ApiImageSummary, Network,
+    PortBinding as ApiPortBinding, PortMap, RestartPolicy as ApiRestartPolicy,
+    RestartPolicyNameEnum,
 };
 
 use crate::info::{
-    ContainerInfo, ContainerNetwork, ContainerSummary, ImageInfo, ImageSummary, PublishedPort,
+    ContainerInfo, ContainerNetwork, ContainerSummary, ImageInfo, ImageSummary, NetworkInfo,
+    PublishedPort,
 };
 use crate::spec::{ContainerSpec, Protocol, RestartPolicy};
 use crate::EngineError;
@@ -48,8 +50,22 @@ pub(crate) fn container_config(
         ..HostConfig::default()
     };
 
+    let networking_config = match (&spec.network, spec.network_aliases.is_empty()) {
+        (Some(network), false) => Some(NetworkingConfig {
+            endpoints_config: HashMap::from([(
+                network.clone(),
+                EndpointSettings {
+                    aliases: Some(spec.network_aliases.clone()),
+                    ..EndpointSettings::default()
+                },
+            )]),
+        }),
+        _ => None,
+    };
+
     let open_stdin = spec.open_stdin || attach_stdin;
     let config = Config {
+        networking_config,
         image: Some(spec.image.clone()),
         cmd: spec.cmd.clone(),
         entrypoint: spec.entrypoint.clone(),
@@ -200,6 +216,28 @@ pub(crate) fn image_summary(summary: ApiImageSummary) -> ImageSummary {
         created: summary.created,
         size: summary.size,
     }
+}
+
+/// A network as the engine lists or inspects it.
+pub(crate) fn network_info(network: Network) -> Result<NetworkInfo, EngineError> {
+    let missing = |field| EngineError::MissingField {
+        operation: "inspect network",
+        field,
+    };
+    let mut containers: Vec<String> = network.containers.unwrap_or_default().into_keys().collect();
+    containers.sort();
+    Ok(NetworkInfo {
+        id: network.id.ok_or_else(|| missing("Id"))?,
+        name: network.name.ok_or_else(|| missing("Name"))?,
+        driver: network.driver.unwrap_or_default(),
+        scope: network.scope.unwrap_or_default(),
+        created: network.created.unwrap_or_default(),
+        internal: network.internal.unwrap_or(false),
+        ipv6: network.enable_ipv6.unwrap_or(false),
+        attachable: network.attachable.unwrap_or(false),
+        labels: network.labels.unwrap_or_default().into_iter().collect(),
+        containers,
+    })
 }
 
 pub(crate) fn container_info(

@@ -16,6 +16,10 @@ use bollard::image::{
     BuildImageOptions, CommitContainerOptions, ImportImageOptions, ListImagesOptions,
     RemoveImageOptions, TagImageOptions,
 };
+use bollard::models::EndpointSettings;
+use bollard::network::{
+    ConnectNetworkOptions, CreateNetworkOptions, InspectNetworkOptions, ListNetworksOptions,
+};
 use bollard::volume::{CreateVolumeOptions, RemoveVolumeOptions};
 use bollard::Docker;
 use futures_util::future::{self, Either};
@@ -27,13 +31,13 @@ use crate::convert;
 use crate::error::{classify, ApiError};
 use crate::info::{
     AttachIo, BuiltImage, ContainerInfo, ContainerSummary, EngineVersion, ExecOutput, ImageInfo,
-    ImageSummary, LogStream, RunOutput,
+    ImageSummary, LogStream, NetworkInfo, RunOutput,
 };
 use crate::lines::LineBuffer;
 use crate::reference::split_reference;
 use crate::spec::{
     BuildContext, BuildSpec, CommitSpec, ContainerFilter, ContainerSpec, ExecSpec, ImageFilter,
-    LogOptions, VolumeSpec,
+    LogOptions, NetworkSpec, VolumeSpec,
 };
 use crate::{ContainerEngine, EngineError};
 
@@ -636,6 +640,21 @@ impl DockerEngine {
 }
 
 /// An engine error from creating, starting or inspecting an exec.
+fn network_error(e: bollard::errors::Error, operation: &'static str, name: &str) -> EngineError {
+    let what = match operation {
+        "create" => "create network",
+        "remove" => "remove network",
+        "connect" => "connect network",
+        "list" => "list networks",
+        _ => "inspect network",
+    };
+    classify(e, what, name, |source| EngineError::Network {
+        operation,
+        name: name.to_string(),
+        source,
+    })
+}
+
 fn exec_error(e: bollard::errors::Error, container: &str) -> EngineError {
     classify(e, "exec in container", container, |source| {
         EngineError::Exec {
@@ -1104,6 +1123,67 @@ impl ContainerEngine for DockerEngine {
                 }
             }
         }
+    }
+
+    fn create_network(&self, spec: &NetworkSpec) -> Result<String, EngineError> {
+        let options = CreateNetworkOptions::<String> {
+            name: spec.name.clone(),
+            check_duplicate: true,
+            driver: spec.driver.clone().unwrap_or_else(|| "bridge".into()),
+            attachable: spec.attachable,
+            labels: spec.labels.clone().into_iter().collect::<HashMap<_, _>>(),
+            ..CreateNetworkOptions::default()
+        };
+        let created = self
+            .block(self.docker.create_network(options))
+            .map_err(|e| network_error(e, "create", &spec.name))?;
+        Ok(created.id.unwrap_or_default())
+    }
+
+    fn remove_network(&self, name: &str) -> Result<(), EngineError> {
+        self.block(self.docker.remove_network(name))
+            .map_err(|e| network_error(e, "remove", name))
+    }
+
+    fn inspect_network(&self, name: &str) -> Result<NetworkInfo, EngineError> {
+        let options = InspectNetworkOptions::<String> {
+            verbose: false,
+            scope: String::new(),
+        };
+        let network = self
+            .block(self.docker.inspect_network(name, Some(options)))
+            .map_err(|e| network_error(e, "inspect", name))?;
+        convert::network_info(network)
+    }
+
+    fn list_networks(&self) -> Result<Vec<NetworkInfo>, EngineError> {
+        let options = ListNetworksOptions::<String>::default();
+        let list = self
+            .block(self.docker.list_networks(Some(options)))
+            .map_err(|e| network_error(e, "list", ""))?;
+        let mut networks = list
+            .into_iter()
+            .map(convert::network_info)
+            .collect::<Result<Vec<_>, _>>()?;
+        networks.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(networks)
+    }
+
+    fn connect_network(
+        &self,
+        network: &str,
+        container: &str,
+        aliases: &[String],
+    ) -> Result<(), EngineError> {
+        let options = ConnectNetworkOptions::<String> {
+            container: container.to_string(),
+            endpoint_config: EndpointSettings {
+                aliases: (!aliases.is_empty()).then(|| aliases.to_vec()),
+                ..EndpointSettings::default()
+            },
+        };
+        self.block(self.docker.connect_network(network, options))
+            .map_err(|e| network_error(e, "connect", network))
     }
 
     fn run_streaming(

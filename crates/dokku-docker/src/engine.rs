@@ -5,11 +5,11 @@ use std::time::Duration;
 
 use crate::info::{
     AttachIo, BuiltImage, ContainerInfo, ContainerSummary, EngineVersion, ExecOutput, ImageInfo,
-    ImageSummary, LogStream, RunOutput,
+    ImageSummary, LogStream, NetworkInfo, RunOutput,
 };
 use crate::spec::{
     BuildSpec, CommitSpec, ContainerFilter, ContainerSpec, ExecSpec, ImageFilter, LogOptions,
-    VolumeSpec,
+    NetworkSpec, VolumeSpec,
 };
 use crate::EngineError;
 
@@ -123,6 +123,29 @@ pub trait ContainerEngine: Send + Sync {
 
     /// Whether a volume exists.
     fn volume_exists(&self, name: &str) -> Result<bool, EngineError>;
+
+    /// Creates a network; returns its id. A name in use is a conflict (409).
+    fn create_network(&self, spec: &NetworkSpec) -> Result<String, EngineError>;
+
+    /// Removes a network; [`EngineError::NotFound`] if it does not exist.
+    /// The engine refuses (403) while containers are connected to it.
+    fn remove_network(&self, name: &str) -> Result<(), EngineError>;
+
+    /// Inspects a network by name or id; [`EngineError::NotFound`] if it
+    /// does not exist.
+    fn inspect_network(&self, name: &str) -> Result<NetworkInfo, EngineError>;
+
+    /// Every network, sorted by name.
+    fn list_networks(&self) -> Result<Vec<NetworkInfo>, EngineError>;
+
+    /// Connects a container to a network with `aliases` (`docker network
+    /// connect --alias`).
+    fn connect_network(
+        &self,
+        network: &str,
+        container: &str,
+        aliases: &[String],
+    ) -> Result<(), EngineError>;
 
     /// Creates a container from `spec`, attaches to it, starts it, feeds it
     /// `stdin` (then closes its standard input), streams its output to

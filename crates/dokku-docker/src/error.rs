@@ -351,6 +351,18 @@ pub enum EngineError {
         #[source]
         source: ApiError,
     },
+    /// A network operation (`create`, `remove`, `inspect`, `list`,
+    /// `connect`) failed.
+    #[error("{operation} network {name}")]
+    Network {
+        /// What was done, e.g. `connect`.
+        operation: &'static str,
+        /// The network name (empty for a listing).
+        name: String,
+        /// The underlying client error.
+        #[source]
+        source: ApiError,
+    },
     /// Inspecting a volume failed.
     #[error("inspect volume {name}")]
     InspectVolume {
@@ -412,7 +424,8 @@ impl EngineError {
             | Exec { source, .. }
             | CreateVolume { source, .. }
             | RemoveVolume { source, .. }
-            | InspectVolume { source, .. } => Some(source),
+            | InspectVolume { source, .. }
+            | Network { source, .. } => Some(source),
             Runtime { .. }
             | NotFound { .. }
             | MissingField { .. }

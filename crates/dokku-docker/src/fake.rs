@@ -31,11 +31,11 @@ use std::time::Duration;
 use crate::error::ApiError;
 use crate::info::{
     AttachIo, BuiltImage, ContainerInfo, ContainerNetwork, ContainerSummary, EngineVersion,
-    ExecOutput, ImageInfo, ImageSummary, LogStream, RunOutput,
+    ExecOutput, ImageInfo, ImageSummary, LogStream, NetworkInfo, RunOutput,
 };
 use crate::spec::{
     BuildSpec, CommitSpec, ContainerFilter, ContainerSpec, ExecSpec, ImageFilter, LogOptions,
-    VolumeSpec,
+    NetworkSpec, VolumeSpec,
 };
 use crate::{ContainerEngine, EngineError};
 
@@ -80,6 +80,9 @@ pub enum Op {
     Run,
     /// `create_volume`, `remove_volume` and `volume_exists`.
     Volume,
+    /// `create_network`, `remove_network`, `inspect_network`,
+    /// `list_networks` and `connect_network` (matched against the network).
+    Network,
 }
 
 impl Op {
@@ -103,6 +106,7 @@ impl Op {
             Op::Build => "build",
             Op::Run => "run",
             Op::Volume => "volume",
+            Op::Network => "network",
         }
     }
 }
@@ -127,6 +131,8 @@ struct Container {
     exit_code: i64,
     ip: Option<String>,
     created: i64,
+    /// Networks joined after creation, with their aliases.
+    joined: BTreeMap<String, Vec<String>>,
 }
 
 impl Container {
@@ -148,7 +154,16 @@ impl Container {
                 self.network(),
                 ContainerNetwork {
                     ip_address: self.ip.clone(),
-                    aliases: Vec::new(),
+                    aliases: self.spec.network_aliases.clone(),
+                },
+            );
+        }
+        for (name, aliases) in &self.joined {
+            networks.insert(
+                name.clone(),
+                ContainerNetwork {
+                    ip_address: self.ip.clone(),
+                    aliases: aliases.clone(),
                 },
             );
         }
@@ -196,6 +211,7 @@ struct State {
     /// `repo:tag` to image id.
     refs: BTreeMap<String, String>,
     volumes: BTreeSet<String>,
+    networks: BTreeMap<String, NetworkInfo>,
     failures: Vec<Failure>,
     /// Name patterns whose containers exit at once with this code when
     /// started.
@@ -324,6 +340,7 @@ impl State {
             exit_code: 0,
             ip: None,
             created: n as i64,
+            joined: BTreeMap::new(),
         });
         Ok(id)
     }
@@ -452,6 +469,11 @@ fn scripted(op: Op, target: &str) -> EngineError {
         Op::RemoveImage => EngineError::RemoveImage { image: t, source },
         Op::Build => EngineError::Build { tag: t, source },
         Op::Volume => EngineError::CreateVolume { name: t, source },
+        Op::Network => EngineError::Network {
+            operation: "create",
+            name: t,
+            source,
+        },
     })
 }
 
@@ -915,6 +937,110 @@ impl ContainerEngine for FakeEngine {
         let mut s = self.state();
         s.check(Op::Volume, name)?;
         Ok(s.volumes.contains(name))
+    }
+
+    fn create_network(&self, spec: &NetworkSpec) -> Result<String, EngineError> {
+        let mut s = self.state();
+        s.check(Op::Network, &spec.name)?;
+        if s.networks.contains_key(&spec.name) {
+            return Err(api(
+                409,
+                &format!("network with name {} already exists", spec.name),
+                |source| EngineError::Network {
+                    operation: "create",
+                    name: spec.name.clone(),
+                    source,
+                },
+            ));
+        }
+        let id = format!("{:064x}", s.next());
+        let info = NetworkInfo {
+            id: id.clone(),
+            name: spec.name.clone(),
+            driver: spec.driver.clone().unwrap_or_else(|| "bridge".into()),
+            scope: "local".into(),
+            created: "2024-01-01T00:00:00Z".into(),
+            attachable: spec.attachable,
+            labels: spec.labels.clone(),
+            ..NetworkInfo::default()
+        };
+        s.networks.insert(spec.name.clone(), info);
+        Ok(id)
+    }
+
+    fn remove_network(&self, name: &str) -> Result<(), EngineError> {
+        let mut s = self.state();
+        s.check(Op::Network, name)?;
+        if !s.networks.contains_key(name) {
+            return Err(not_found(
+                "remove network",
+                name,
+                &format!("network {name} not found"),
+            ));
+        }
+        if s.containers
+            .iter()
+            .any(|c| c.joined.contains_key(name) || c.network() == name)
+        {
+            return Err(api(
+                403,
+                &format!("error while removing network: network {name} has active endpoints"),
+                |source| EngineError::Network {
+                    operation: "remove",
+                    name: name.to_string(),
+                    source,
+                },
+            ));
+        }
+        s.networks.remove(name);
+        Ok(())
+    }
+
+    fn inspect_network(&self, name: &str) -> Result<NetworkInfo, EngineError> {
+        let mut s = self.state();
+        s.check(Op::Network, name)?;
+        let Some(mut info) = s.networks.get(name).cloned() else {
+            return Err(not_found(
+                "inspect network",
+                name,
+                &format!("network {name} not found"),
+            ));
+        };
+        info.containers = s
+            .containers
+            .iter()
+            .filter(|c| c.joined.contains_key(name) || c.network() == name)
+            .map(|c| c.id.clone())
+            .collect();
+        Ok(info)
+    }
+
+    fn list_networks(&self) -> Result<Vec<NetworkInfo>, EngineError> {
+        let mut s = self.state();
+        s.check(Op::Network, "")?;
+        Ok(s.networks.values().cloned().collect())
+    }
+
+    fn connect_network(
+        &self,
+        network: &str,
+        container: &str,
+        aliases: &[String],
+    ) -> Result<(), EngineError> {
+        let mut s = self.state();
+        s.check(Op::Network, network)?;
+        if !s.networks.contains_key(network) {
+            return Err(not_found(
+                "connect network",
+                network,
+                &format!("network {network} not found"),
+            ));
+        }
+        let i = s.container_or_404(container, "connect network")?;
+        s.containers[i]
+            .joined
+            .insert(network.to_string(), aliases.to_vec());
+        Ok(())
     }
 
     fn run_streaming(

@@ -117,6 +117,32 @@ impl ContainerInfo {
     }
 }
 
+/// A network, as `docker network inspect` shows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NetworkInfo {
+    /// Its full id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// Its driver (`bridge`, `host`, `null`, ...).
+    pub driver: String,
+    /// Its scope (`local`, `swarm`, `global`).
+    pub scope: String,
+    /// Creation time, RFC 3339 as the engine reports it.
+    pub created: String,
+    /// Whether it is internal (no outside access).
+    pub internal: bool,
+    /// Whether IPv6 is enabled on it.
+    pub ipv6: bool,
+    /// Whether standalone containers may be connected to it.
+    pub attachable: bool,
+    /// Its labels.
+    pub labels: BTreeMap<String, String>,
+    /// The ids of the containers connected to it (filled by inspect only;
+    /// a listing leaves it empty).
+    pub containers: Vec<String>,
+}
+
 /// A container's attachment to one network.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ContainerNetwork {

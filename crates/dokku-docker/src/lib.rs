@@ -40,10 +40,10 @@ pub use engine::ContainerEngine;
 pub use error::{ApiError, EngineError};
 pub use info::{
     AttachIo, BuiltImage, ContainerInfo, ContainerNetwork, ContainerSummary, EngineVersion,
-    ExecOutput, ImageInfo, ImageSummary, LogStream, PublishedPort, RunOutput,
+    ExecOutput, ImageInfo, ImageSummary, LogStream, NetworkInfo, PublishedPort, RunOutput,
 };
 pub use reference::split_reference;
 pub use spec::{
     BuildContext, BuildSpec, CommitSpec, ContainerFilter, ContainerSpec, ExecSpec, ImageFilter,
-    LogOptions, Mount, MountSource, PortBinding, Protocol, RestartPolicy, VolumeSpec,
+    LogOptions, Mount, MountSource, NetworkSpec, PortBinding, Protocol, RestartPolicy, VolumeSpec,
 };

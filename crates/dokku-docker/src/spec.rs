@@ -31,6 +31,9 @@ pub struct ContainerSpec {
     pub restart_policy: Option<RestartPolicy>,
     /// Network mode or network name to start on (`--network`).
     pub network: Option<String>,
+    /// Aliases of the container on `network` (`--network-alias`); ignored
+    /// without a user-defined `network`.
+    pub network_aliases: Vec<String>,
     /// Published ports (`--publish`).
     pub ports: Vec<PortBinding>,
     /// Publish every exposed port on a random host port (`--publish-all`).
@@ -342,6 +345,19 @@ pub struct CommitSpec {
     pub author: Option<String>,
     /// Pause the container while committing (docker's default is true).
     pub pause: bool,
+}
+
+/// A network to create, as `docker network create`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NetworkSpec {
+    /// The network name.
+    pub name: String,
+    /// The driver; `bridge` when `None`.
+    pub driver: Option<String>,
+    /// Whether standalone containers may be connected to it (`--attachable`).
+    pub attachable: bool,
+    /// Labels.
+    pub labels: BTreeMap<String, String>,
 }
 
 /// A volume to create, as `docker volume create`.

@@ -75,13 +75,15 @@ pub fn busybox_image(engine: &dyn ContainerEngine, tag: &str) -> Result<String, 
 }
 
 /// Removes the resources it tracks when dropped, whether the test passed or
-/// panicked: containers first (forced), then images (forced), then volumes.
+/// panicked: containers first (forced), then images (forced), then volumes,
+/// then networks.
 /// Errors are ignored: the resource may never have been created.
 pub struct Cleanup<'a> {
     engine: &'a dyn ContainerEngine,
     containers: Vec<String>,
     images: Vec<String>,
     volumes: Vec<String>,
+    networks: Vec<String>,
 }
 
 impl<'a> Cleanup<'a> {
@@ -92,6 +94,7 @@ impl<'a> Cleanup<'a> {
             containers: Vec::new(),
             images: Vec::new(),
             volumes: Vec::new(),
+            networks: Vec::new(),
         }
     }
 
@@ -115,6 +118,13 @@ impl<'a> Cleanup<'a> {
         self.volumes.push(volume.clone());
         volume
     }
+
+    /// Removes this network on drop (after the containers); returns it.
+    pub fn network(&mut self, network: impl Into<String>) -> String {
+        let network = network.into();
+        self.networks.push(network.clone());
+        network
+    }
 }
 
 impl Drop for Cleanup<'_> {
@@ -127,6 +137,9 @@ impl Drop for Cleanup<'_> {
         }
         for volume in self.volumes.iter().rev() {
             let _ = self.engine.remove_volume(volume, true);
+        }
+        for network in self.networks.iter().rev() {
+            let _ = self.engine.remove_network(network);
         }
     }
 }

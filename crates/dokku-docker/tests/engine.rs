@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 use dokku_docker::testing::{busybox_context, busybox_image, unique_name, Cleanup, TEST_LABEL};
 use dokku_docker::{
     BuildContext, BuildSpec, CommitSpec, ContainerEngine, ContainerFilter, ContainerSpec,
-    DockerEngine, EngineError, ExecSpec, ImageFilter, LogOptions, LogStream, Mount, PortBinding,
-    Protocol, VolumeSpec,
+    DockerEngine, EngineError, ExecSpec, ImageFilter, LogOptions, LogStream, Mount, NetworkSpec,
+    PortBinding, Protocol, VolumeSpec,
 };
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
@@ -678,5 +678,82 @@ fn the_busybox_test_context_is_self_contained() -> TestResult {
         names.push(entry?.path()?.display().to_string());
     }
     assert_eq!(names, ["Dockerfile", "busybox"]);
+    Ok(())
+}
+
+#[test]
+fn networks_are_created_inspected_listed_joined_with_aliases_and_removed() -> TestResult {
+    let engine = engine();
+    let mut cleanup = Cleanup::new(&engine);
+    let image = cleanup.image(unique_name("net-image"));
+    busybox_image(&engine, &image)?;
+    let net = cleanup.network(unique_name("net"));
+    let other = cleanup.network(unique_name("net-other"));
+    let mut spec = NetworkSpec {
+        name: net.clone(),
+        attachable: true,
+        labels: test_labels(&net),
+        ..NetworkSpec::default()
+    };
+    let id = engine.create_network(&spec)?;
+    assert_eq!(id.len(), 64, "{id}");
+    let again = engine.create_network(&spec).expect_err("the name is taken");
+    assert!(again.is_conflict(), "{again:?}");
+    spec.name = other.clone();
+    engine.create_network(&spec)?;
+
+    let info = engine.inspect_network(&net)?;
+    assert_eq!(
+        (info.id.as_str(), info.name.as_str(), info.driver.as_str()),
+        (id.as_str(), net.as_str(), "bridge")
+    );
+    assert!(info.attachable && !info.internal && info.containers.is_empty());
+    assert_eq!(info.labels.get(TEST_LABEL), Some(&net));
+    assert!(!info.created.is_empty());
+    let listed = engine.list_networks()?;
+    let names: Vec<&str> = listed.iter().map(|n| n.name.as_str()).collect();
+    assert!(
+        names.contains(&"bridge") && names.contains(&net.as_str()),
+        "{names:?}"
+    );
+    assert!(names.windows(2).all(|w| w[0] <= w[1]), "{names:?}");
+    let missing = engine
+        .inspect_network(&unique_name("absent"))
+        .expect_err("absent");
+    assert!(missing.is_not_found(), "{missing:?}");
+
+    // Created on one network with an alias, joined to another with two.
+    let name = cleanup.container(unique_name("net-box"));
+    let mut c = sh(&image, &name, "sleep 30");
+    c.network = Some(net.clone());
+    c.network_aliases = vec!["app.web".into()];
+    let cid = engine.create_container(&c)?;
+    engine.connect_network(&other, &cid, &["app.web".into(), "app.web.svc".into()])?;
+    engine.start_container(&cid)?;
+    let inspected = engine.inspect_container(&cid)?;
+    let on_net = inspected.networks.get(&net).expect("on the first network");
+    assert!(
+        on_net.aliases.contains(&"app.web".to_string()),
+        "{on_net:?}"
+    );
+    let on_other = inspected.networks.get(&other).expect("joined");
+    assert!(
+        on_other.aliases.contains(&"app.web".to_string())
+            && on_other.aliases.contains(&"app.web.svc".to_string()),
+        "{on_other:?}"
+    );
+    assert_eq!(
+        engine.inspect_network(&other)?.containers,
+        vec![cid.clone()]
+    );
+
+    // In use: the engine refuses, and the network stays.
+    let busy = engine.remove_network(&net).expect_err("in use");
+    assert_eq!(busy.status_code(), Some(403), "{busy:?}");
+    engine.remove_container(&cid, true)?;
+    engine.remove_network(&net)?;
+    engine.remove_network(&other)?;
+    let gone = engine.remove_network(&net).expect_err("gone");
+    assert!(gone.is_not_found(), "{gone:?}");
     Ok(())
 }

@@ -1,11 +1,14 @@
-//! The network plugin, as far as the proxy needs it: where an app's
-//! containers listen (`network-get-listeners`, read from the records the
-//! scheduler keeps in the app directory), the network properties with
-//! `network:set` and `network:report`.
-//!
-//! Creating and attaching docker networks is not implemented yet.
+//! The network plugin: docker networks (`network:create`, `:destroy`,
+//! `:exists`, `:info`, `:list`), the network properties an app's
+//! containers are created and attached with (`network:set`, `:report`,
+//! answered to the scheduler through `network-get-property`), and where an
+//! app's containers listen (`network-get-listeners`, read from the records
+//! the scheduler keeps in the app directory; `network:rebuild` refreshes
+//! them).
 
 pub mod commands;
+pub mod networks;
+pub mod rebuild;
 pub mod store;
 
 use dokku_trigger::deploy::{NetworkWriteIpaddr, NetworkWritePort};
@@ -22,6 +25,41 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     summary: "Manage network settings for an app",
     namespace: None,
     commands: &[
+        Command {
+            name: "network:create",
+            takes_app: false,
+            run: c::create::run,
+        },
+        Command {
+            name: "network:destroy",
+            takes_app: false,
+            run: c::destroy::run,
+        },
+        Command {
+            name: "network:exists",
+            takes_app: false,
+            run: c::exists::run,
+        },
+        Command {
+            name: "network:info",
+            takes_app: false,
+            run: c::info::run,
+        },
+        Command {
+            name: "network:list",
+            takes_app: false,
+            run: c::list::run,
+        },
+        Command {
+            name: "network:rebuild",
+            takes_app: true,
+            run: c::rebuild::run,
+        },
+        Command {
+            name: "network:rebuildall",
+            takes_app: false,
+            run: c::rebuildall::run,
+        },
         Command {
             name: "network:report",
             takes_app: true,

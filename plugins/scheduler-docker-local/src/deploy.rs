@@ -255,6 +255,7 @@ fn spec_for(
             .map(|n| n.trim().to_string())
             .find(|n| !n.is_empty());
     }
+    crate::networks::prepare(ctx, &c.app, proc_type, port, &mut spec)?;
     Ok(spec)
 }
 
@@ -386,6 +387,7 @@ impl Run<'_> {
         if let Ok(mut v) = self.created.lock() {
             v.push(id.clone());
         }
+        crate::networks::attach(ctx, engine, app, &d.proc_type, &id, "attach-post-create")?;
         if let Err(e) = engine.start_container(&id) {
             containers::print_output(&ctx.out, engine, app, &dyno, &id);
             return Err(Error::other("start container", e));
@@ -409,6 +411,7 @@ impl Run<'_> {
             ctx.out.warn(&msg);
             return Err(Error::exit(1));
         }
+        crate::networks::attach(ctx, engine, app, &d.proc_type, &id, "attach-post-deploy")?;
         Ok(Started {
             dyno,
             id,

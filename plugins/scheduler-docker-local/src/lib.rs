@@ -11,6 +11,7 @@ pub mod enter;
 pub mod install;
 pub mod lifecycle;
 pub mod logs;
+pub mod networks;
 pub mod retire;
 pub mod run;
 pub mod store;

@@ -30,6 +30,7 @@ mod processes;
 mod run_logs;
 
 mod community;
+mod network;
 mod nginx;
 mod runtime;
 mod standard;

@@ -154,6 +154,26 @@ impl ContainerEngine for Watched {
     fn volume_exists(&self, name: &str) -> Result<bool, EngineError> {
         self.inner.volume_exists(name)
     }
+    fn create_network(&self, spec: &dokku_docker::NetworkSpec) -> Result<String, EngineError> {
+        self.inner.create_network(spec)
+    }
+    fn remove_network(&self, name: &str) -> Result<(), EngineError> {
+        self.inner.remove_network(name)
+    }
+    fn inspect_network(&self, name: &str) -> Result<dokku_docker::NetworkInfo, EngineError> {
+        self.inner.inspect_network(name)
+    }
+    fn list_networks(&self) -> Result<Vec<dokku_docker::NetworkInfo>, EngineError> {
+        self.inner.list_networks()
+    }
+    fn connect_network(
+        &self,
+        network: &str,
+        container: &str,
+        aliases: &[String],
+    ) -> Result<(), EngineError> {
+        self.inner.connect_network(network, container, aliases)
+    }
     fn run_streaming(
         &self,
         spec: &ContainerSpec,

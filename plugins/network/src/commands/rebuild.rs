@@ -1,0 +1,9 @@
+//! `network:rebuild <app>`.
+
+use dokku_core::Result;
+use dokku_trigger::Ctx;
+
+/// Run the command.
+pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
+    crate::rebuild::rebuild(ctx, argv.first().map(String::as_str).unwrap_or(""))
+}

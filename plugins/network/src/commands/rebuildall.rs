@@ -1,0 +1,9 @@
+//! `network:rebuildall`.
+
+use dokku_core::Result;
+use dokku_trigger::Ctx;
+
+/// Run the command.
+pub fn run(ctx: &Ctx, _argv: &[String]) -> Result<()> {
+    crate::rebuild::rebuild_all(ctx)
+}
