@@ -297,9 +297,28 @@ fn authorize(ctx: &Ctx, command: &[String]) -> Result<()> {
     };
     match ctx.bus.notify(ctx, &t) {
         Ok(()) => Ok(()),
+        // Root may always take a misbehaving plugin away: a failing
+        // user-auth of some plugin must not lock it out of doing so.
+        Err(e) if removes_a_plugin(command) && dokku_core::system::is_root() => {
+            if !e.to_string().is_empty() {
+                ctx.out.warn(&e.to_string());
+            }
+            ctx.out
+                .warn("The user-auth trigger failed; going on, as root removes a plugin");
+            Ok(())
+        }
         Err(Error::Exit { .. }) => Err(Error::fail("Access denied")),
         Err(e) => Err(e),
     }
+}
+
+/// `plugin:disable` and `plugin:uninstall`, which must work however badly
+/// the plugin they act on behaves.
+fn removes_a_plugin(command: &[String]) -> bool {
+    matches!(
+        command.first().map(String::as_str),
+        Some("plugin:disable" | "plugin:uninstall")
+    )
 }
 
 /// Route one command (the first element of `command`).

@@ -266,6 +266,21 @@ impl Bus {
         }
     }
 
+    /// Whether anyone answers trigger `name`: a core handler or an enabled
+    /// community plugin's executable (Dokku's `plugn-trigger-exists`, which
+    /// callers ask before firing the optional and deprecated triggers).
+    pub fn has_subscribers(&self, ctx: &Ctx, name: &str) -> bool {
+        !self.steps(ctx, name).is_empty()
+    }
+
+    /// Whether an enabled community plugin answers trigger `name` (core
+    /// handlers not counted).
+    pub fn has_external(&self, ctx: &Ctx, name: &str) -> bool {
+        self.steps(ctx, name)
+            .iter()
+            .any(|s| matches!(s, Step::External(_)))
+    }
+
     /// Tell every subscriber; stop at the first failure.
     pub fn notify<T: NotifyTrigger>(&self, ctx: &Ctx, t: &T) -> Result<()> {
         let args = t.to_args();
@@ -280,6 +295,39 @@ impl Bus {
             }
         }
         Ok(())
+    }
+
+    /// Tell every subscriber, reading the enabled plugins from disk anew
+    /// (for callers that just changed them); a failing subscriber does not
+    /// stop the others. Returns the failures with the plugin that failed,
+    /// in plugin order.
+    pub fn notify_each<T: NotifyTrigger>(&self, ctx: &Ctx, t: &T) -> Vec<(String, Error)> {
+        let args = t.to_args();
+        let env = t.env();
+        let mut steps: Vec<(String, Step<'_>)> = Vec::new();
+        for e in self.handlers.get(T::NAME).into_iter().flatten() {
+            steps.push((e.plugin.to_string(), Step::Internal(e)));
+        }
+        for p in external::enabled_community(&ctx.paths) {
+            let exe = p.path.join(T::NAME);
+            if external::is_executable(&exe) {
+                steps.push((p.name.clone(), Step::External(exe)));
+            }
+        }
+        steps.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut failures = Vec::new();
+        for (plugin, step) in steps {
+            let ran = match step {
+                Step::Internal(e) => Self::call(ctx, e, t),
+                Step::External(exe) => {
+                    Self::run_external(ctx, &exe, &args, &env, false).map(drop)
+                }
+            };
+            if let Err(e) = ran {
+                failures.push((plugin, e));
+            }
+        }
+        failures
     }
 
     /// Ask every subscriber; gather the answers in plugin order.

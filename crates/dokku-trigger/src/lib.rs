@@ -16,6 +16,7 @@ pub mod cron;
 pub mod deploy;
 pub mod events;
 pub mod external;
+pub mod helpers;
 pub mod migrate;
 pub mod plugin;
 pub mod proxy;

@@ -247,6 +247,7 @@ pub fn build_failed(ctx: &Ctx, e: EngineError) -> Error {
 }
 
 /// Tell plugins a build of `dir` is about to start (`pre-build`).
+/// Then the builder's own form of it (`pre-build-buildpack`, ...).
 pub fn pre_build(ctx: &Ctx, builder_type: &str, app: &str, dir: &Path) -> Result<()> {
     ctx.bus.notify(
         ctx,
@@ -255,10 +256,62 @@ pub fn pre_build(ctx: &Ctx, builder_type: &str, app: &str, dir: &Path) -> Result
             app: app.into(),
             source_work_dir: dir.display().to_string(),
         },
-    )
+    )?;
+    per_builder(ctx, builder_type, app, &dir.display().to_string(), Phase::PreBuild)
 }
 
-/// Tell plugins a build of `dir` finished (`post-build`).
+/// Which notice a builder's own trigger stands for.
+#[derive(Clone, Copy)]
+enum Phase {
+    PreBuild,
+    PostBuild,
+    PreRelease,
+}
+
+/// Fire the per-builder form of a build or release notice. Dokku's
+/// Dockerfile builder fires its (deprecated) forms only when a plugin
+/// answers them, with a warning; the others always fire theirs. The last
+/// argument is the source directory for the build notices and the image tag
+/// for the release one.
+fn per_builder(ctx: &Ctx, builder_type: &str, app: &str, last: &str, phase: Phase) -> Result<()> {
+    use crate::helpers::*;
+    let app = app.to_string();
+    let last = last.to_string();
+    let bus = &ctx.bus;
+    match (builder_type, phase) {
+        ("dockerfile", phase) => {
+            let (name, instead) = match phase {
+                Phase::PreBuild => ("pre-build-dockerfile", "pre-build"),
+                Phase::PostBuild => ("post-build-dockerfile", "post-build"),
+                Phase::PreRelease => ("pre-release-dockerfile", "pre-release-builder"),
+            };
+            if !bus.has_subscribers(ctx, name) {
+                return Ok(());
+            }
+            ctx.out.warn(&format!(
+                "Deprecated: please upgrade plugin to use '{instead}' plugin trigger instead of {name}"
+            ));
+            match phase {
+                Phase::PreBuild => bus.notify(ctx, &PreBuildDockerfile { app }),
+                Phase::PostBuild => bus.notify(ctx, &PostBuildDockerfile { app }),
+                Phase::PreRelease => bus.notify(ctx, &PreReleaseDockerfile { app, image_tag: last }),
+            }
+        }
+        ("herokuish", Phase::PreBuild) => bus.notify(ctx, &PreBuildBuildpack { app, source_work_dir: last }),
+        ("herokuish", Phase::PostBuild) => bus.notify(ctx, &PostBuildBuildpack { app, source_work_dir: last }),
+        ("herokuish", Phase::PreRelease) => bus.notify(ctx, &PreReleaseBuildpack { app, image_tag: last }),
+        ("pack", Phase::PreBuild) => bus.notify(ctx, &PreBuildPack { app, source_work_dir: last }),
+        ("pack", Phase::PostBuild) => bus.notify(ctx, &PostBuildPack { app, source_work_dir: last }),
+        ("pack", Phase::PreRelease) => bus.notify(ctx, &PreReleasePack { app, image_tag: last }),
+        ("lambda", Phase::PreBuild) => bus.notify(ctx, &PreBuildLambda { app, source_work_dir: last }),
+        ("lambda", Phase::PostBuild) => bus.notify(ctx, &PostBuildLambda { app, source_work_dir: last }),
+        ("lambda", Phase::PreRelease) => bus.notify(ctx, &PreReleaseLambda { app, image_tag: last }),
+        _ => Ok(()),
+    }
+}
+
+/// Tell plugins a build of `dir` finished (`post-build`), then the
+/// builder's own form of it.
 pub fn post_build(ctx: &Ctx, builder_type: &str, app: &str, dir: &Path) -> Result<()> {
     ctx.bus.notify(
         ctx,
@@ -267,7 +320,8 @@ pub fn post_build(ctx: &Ctx, builder_type: &str, app: &str, dir: &Path) -> Resul
             app: app.into(),
             source_work_dir: dir.display().to_string(),
         },
-    )
+    )?;
+    per_builder(ctx, builder_type, app, &dir.display().to_string(), Phase::PostBuild)
 }
 
 /// Files a builder's release copies into the image.
@@ -325,6 +379,7 @@ impl BuilderDef {
                 image: image.clone(),
             },
         )?;
+        per_builder(ctx, self.builder_type, app, tag_or_latest(tag), Phase::PreRelease)?;
         let known = ctx.images().get(&image);
         let labels = BTreeMap::from([(STAGE_LABEL.to_string(), "release".to_string())]);
         let built = match self.release_layer {

@@ -7,6 +7,7 @@ pub mod ops;
 pub mod report;
 
 use dokku_trigger::deploy::DeploySourceSet;
+use dokku_trigger::helpers::{filter_apps, AppCreate, AppDestroy, AppExists, AppList};
 use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::triggers::{AppIsLocked, AppMaybeCreate, Install};
 use dokku_trigger::{Bus, Command, CorePlugin};
@@ -108,5 +109,21 @@ fn register(bus: &mut Bus) {
     });
     bus.on::<DeploySourceSet, _>("apps", |ctx, t: &DeploySourceSet| {
         ops::set_deploy_source(&ctx.paths, &t.app, &t.source_type, &t.metadata)
+    });
+    bus.on::<AppCreate, _>("apps", |ctx, t: &AppCreate| ops::create(ctx, &t.app));
+    bus.on::<AppDestroy, _>("apps", |ctx, t: &AppDestroy| {
+        dokku_core::apps::verify(&ctx.paths, &t.app)?;
+        ops::refuse_locked(ctx, &t.app)?;
+        ops::destroy(ctx, &t.app)
+    });
+    bus.on::<AppExists, _>("apps", |ctx, t: &AppExists| {
+        dokku_core::apps::verify(&ctx.paths, &t.app)
+    });
+    bus.on::<AppList, _>("apps", |ctx, t: &AppList| {
+        let all = dokku_core::apps::list(&ctx.paths);
+        if matches!(t.filtered.as_str(), "false" | "0" | "f" | "F" | "FALSE" | "False") {
+            return Ok(all);
+        }
+        filter_apps(ctx, all)
     });
 }

@@ -166,6 +166,7 @@ pub fn destroy(ctx: &Ctx, app: &str) -> Result<()> {
     ctx.out
         .line(&format!("Destroying {app} (including all add-ons)"));
     let image_tag = String::new();
+    let scheduler_name = dokku_trigger::deploy::scheduler_of(ctx, app)?;
     ctx.bus.notify(
         ctx,
         &PreDelete {
@@ -178,6 +179,13 @@ pub fn destroy(ctx: &Ctx, app: &str) -> Result<()> {
         &PostDelete {
             app: app.to_string(),
             image_tag,
+        },
+    )?;
+    ctx.bus.notify(
+        ctx,
+        &dokku_trigger::helpers::SchedulerCronWrite {
+            scheduler_name,
+            app: app.to_string(),
         },
     )?;
     let _lock = StateLock::acquire(&ctx.paths, app)?;

@@ -7,6 +7,7 @@ use dokku_docker::{
     BuildContext, BuildSpec, CommitSpec, ContainerSpec, EngineError, LogOptions, Mount, MountSource,
 };
 use dokku_trigger::deploy::{first_answer, BuildpackStackName};
+use dokku_trigger::helpers::{BuilderCreateDokkuImage, BuilderDokkuImage, PostContainerCreate};
 use dokku_trigger::release::{self, ContextTar, ReleaseLayer};
 use dokku_trigger::triggers::{ConfigExport, ConfigGet, DockerArgsProcessBuild};
 use dokku_trigger::Ctx;
@@ -63,6 +64,32 @@ pub fn stack_image(ctx: &Ctx, app: &str) -> Result<String> {
         .unwrap_or_else(|| DEFAULT_IMAGE.to_string()))
 }
 
+/// Tell plugins which stack image the build will use
+/// (`builder-create-dokku-image`, so one may make it), then let them name
+/// another (`builder-dokku-image`; the first non-empty answer wins).
+fn dokku_image(ctx: &Ctx, app: &str, dir: &Path, stack: String) -> Result<String> {
+    let source_work_dir = dir.display().to_string();
+    ctx.bus.notify(
+        ctx,
+        &BuilderCreateDokkuImage {
+            builder_type: BUILDER_TYPE.into(),
+            app: app.into(),
+            source_work_dir: source_work_dir.clone(),
+            dokku_image: stack.clone(),
+        },
+    )?;
+    let other = first_answer(ctx.bus.collect(
+        ctx,
+        &BuilderDokkuImage {
+            builder_type: BUILDER_TYPE.into(),
+            app: app.into(),
+            source_work_dir,
+            dokku_image: stack.clone(),
+        },
+    )?);
+    Ok(other.unwrap_or(stack))
+}
+
 /// A context whose Dockerfile copies the source (under `app/`) to `/app`
 /// and labels the image, in one step each.
 fn source_context(app: &str, stack: &str, dir: &Path) -> Result<Vec<u8>> {
@@ -83,6 +110,7 @@ fn env_pairs(ctx: &Ctx, app: &str) -> Result<Vec<String>> {
 pub fn build(ctx: &Ctx, app: &str, dir: &Path) -> Result<()> {
     ctx.out.info1(&format!("Building {app} from herokuish"));
     let stack = stack_image(ctx, app)?;
+    let stack = dokku_image(ctx, app, dir, stack)?;
     let engine = ctx.try_engine().map_err(docker)?;
     if !engine.image_exists(&stack).map_err(docker)? {
         return Err(Error::fail(format!(
@@ -137,6 +165,15 @@ pub fn build(ctx: &Ctx, app: &str, dir: &Path) -> Result<()> {
     run.labels.insert(release::APP_LABEL.into(), app.into());
     let id = engine.create_container(&run).map_err(docker)?;
     let result = (|| -> Result<()> {
+        ctx.bus.notify(
+            ctx,
+            &PostContainerCreate {
+                kind: "app".into(),
+                container_id: id.clone(),
+                app: app.into(),
+                phase: "build".into(),
+            },
+        )?;
         engine.start_container(&id).map_err(docker)?;
         let out = ctx.out.clone();
         let follow = LogOptions {

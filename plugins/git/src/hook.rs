@@ -7,7 +7,8 @@ use std::process::Stdio;
 use dokku_core::{apps, Error, Result};
 use dokku_trigger::deploy::{GitPostPull, GitPrePull};
 use dokku_trigger::triggers::AppMaybeCreate;
-use dokku_trigger::Ctx;
+use dokku_trigger::helpers::ReceiveBranch;
+use dokku_trigger::{Ctx, Trigger};
 
 use crate::receive::{self, silent};
 use crate::{git, names, props, repo};
@@ -161,6 +162,16 @@ pub fn hook(ctx: &Ctx, app: &str, input: &mut dyn BufRead) -> Result<()> {
             }
             props::delete(&ctx.paths, app, "source-image")?;
             receive::receive(ctx, app, Some(&r.new), None)?;
+        } else if ctx.bus.has_subscribers(ctx, ReceiveBranch::NAME) {
+            // A plugin that handles other branches takes over the warning.
+            ctx.bus.notify(
+                ctx,
+                &ReceiveBranch {
+                    app: app.to_string(),
+                    rev: r.new.clone(),
+                    refname: r.refname.clone(),
+                },
+            )?;
         } else {
             let short = r.refname.strip_prefix("refs/heads/").unwrap_or(&r.refname);
             ctx.out.info1(&format!(

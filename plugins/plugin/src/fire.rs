@@ -11,7 +11,7 @@ use std::os::unix::process::CommandExt;
 use std::process::Command;
 
 use dokku_core::{Error, Result};
-use dokku_trigger::Ctx;
+use dokku_trigger::{Ctx, NotifyTrigger};
 
 /// Which plugins answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,4 +45,27 @@ pub fn fire(ctx: &Ctx, name: &str, args: &[String], scope: Scope) -> Result<()> 
         Some(code) => Err(Error::exit(code)),
         None => Err(Error::exit(1)),
     }
+}
+
+/// Run trigger `T` (`install`, `update`) for every enabled plugin, read
+/// from disk anew. A plugin that fails is reported and the others still
+/// run: one broken plugin does not take the command down with it. The
+/// command fails only when `own` (the plugin being installed or updated)
+/// failed, or, when there is no such plugin, when any did.
+pub fn fire_tolerant<T: NotifyTrigger>(ctx: &Ctx, t: &T, own: Option<&str>) -> Result<()> {
+    let mut result = Ok(());
+    for (plugin, e) in ctx.bus.notify_each(ctx, t) {
+        let code = e.exit_code();
+        if !matches!(e, Error::Exit { .. }) || !e.to_string().is_empty() {
+            ctx.out.warn(&e.to_string());
+        }
+        ctx.out.warn(&format!(
+            "The {} trigger of plugin {plugin} failed (exit code {code})",
+            T::NAME
+        ));
+        if result.is_ok() && own.is_none_or(|o| o == plugin) {
+            result = Err(Error::exit(code.max(1)));
+        }
+    }
+    result
 }

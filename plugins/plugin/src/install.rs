@@ -10,9 +10,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use dokku_core::{Error, Result};
+use dokku_trigger::triggers::Install;
 use dokku_trigger::Ctx;
 
-use crate::fire::{fire, Scope};
+use crate::fire::{fire, fire_tolerant, Scope};
 use crate::source::Source;
 use crate::{archive, git, manage, name, source};
 
@@ -74,7 +75,7 @@ pub fn install(ctx: &Ctx, req: &InstallRequest) -> Result<()> {
     }
     let Some(url) = req.url.as_deref() else {
         if !req.skip_install_trigger {
-            fire(ctx, "install", &[], Scope::All)?;
+            fire_tolerant(ctx, &Install {}, None)?;
         }
         return Ok(());
     };
@@ -125,7 +126,7 @@ pub fn install(ctx: &Ctx, req: &InstallRequest) -> Result<()> {
     manage::link_enabled(&ctx.paths, &plugin)?;
     ctx.out.info1(&format!("Plugin {plugin} enabled"));
     if !req.skip_install_trigger {
-        fire(ctx, "install", &[], Scope::All)?;
+        fire_tolerant(ctx, &Install {}, Some(&plugin))?;
     }
     Ok(())
 }

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 
 use dokku_core::{Error, Paths, Result};
 use dokku_trigger::external;
-use dokku_trigger::Ctx;
+use dokku_trigger::helpers::Uninstall;
+use dokku_trigger::{Ctx, Trigger};
 
 use crate::name;
 
@@ -143,6 +144,17 @@ fn remove_enabled(link: &Path) -> Result<()> {
     }
 }
 
+/// Report a plugin's failing `uninstall` trigger without stopping.
+fn uninstall_failed(ctx: &Ctx, plugin: &str, e: &Error) {
+    if !e.to_string().is_empty() {
+        ctx.out.warn(&e.to_string());
+    }
+    ctx.out.warn(&format!(
+        "The uninstall trigger of plugin {plugin} failed (exit code {})",
+        e.exit_code()
+    ));
+}
+
 /// `plugin:uninstall <name>`: tell plugins through the `uninstall` trigger,
 /// then remove the enabled link and the plugin directory.
 pub fn uninstall(ctx: &Ctx, plugin: Option<&str>) -> Result<()> {
@@ -156,15 +168,24 @@ pub fn uninstall(ctx: &Ctx, plugin: Option<&str>) -> Result<()> {
             "Plugin ({name}) is not currently installed"
         )));
     }
-    let args = vec![name.to_string()];
-    ctx.bus.run_raw(ctx, "uninstall", &args)?;
+    // Every plugin hears of it; a plugin whose trigger fails (the one
+    // going, most likely) is reported and the uninstall goes on, so a
+    // broken plugin can always be removed.
+    let t = Uninstall {
+        plugin: name.to_string(),
+    };
+    for (plugin, e) in ctx.bus.notify_each(ctx, &t) {
+        uninstall_failed(ctx, &plugin, &e);
+    }
     // A disabled plugin is not reached by the trigger; it still gets to
     // clean up after itself.
     let own = dir.join("uninstall");
     if !is_enabled(&ctx.paths, name) && external::is_executable(&own) {
-        let (code, _) = external::run(&own, &args, &[], external::Stdout::Inherit, false)?;
-        if code != 0 {
-            return Err(Error::exit(code));
+        let ran = external::run(&own, &t.to_args(), &[], external::Stdout::Inherit, false);
+        match ran {
+            Ok((0, _)) => {}
+            Ok((code, _)) => uninstall_failed(ctx, name, &Error::exit(code)),
+            Err(e) => uninstall_failed(ctx, name, &e),
         }
     }
     remove_enabled(&enabled_link(&ctx.paths, name))?;

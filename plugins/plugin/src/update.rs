@@ -3,15 +3,16 @@
 //! the `update` trigger.
 
 use dokku_core::{Error, Result};
+use dokku_trigger::triggers::Update;
 use dokku_trigger::Ctx;
 
-use crate::fire::{fire, Scope};
+use crate::fire::fire_tolerant;
 use crate::{git, manage, name};
 
 /// Run `plugin:update [name [committish]]`.
 pub fn update(ctx: &Ctx, plugin: Option<&str>, committish: Option<&str>) -> Result<()> {
     let Some(plugin) = plugin.filter(|p| !p.is_empty()) else {
-        return fire(ctx, "update", &[], Scope::All);
+        return fire_tolerant(ctx, &Update {}, None);
     };
     name::check(plugin)?;
     if manage::is_core(&ctx.paths, plugin) {
@@ -52,5 +53,5 @@ pub fn update(ctx: &Ctx, plugin: Option<&str>, committish: Option<&str>) -> Resu
         }
     }
     ctx.out.line(&format!("Plugin ({plugin}) updated"));
-    fire(ctx, "update", &[], Scope::All)
+    fire_tolerant(ctx, &Update {}, Some(plugin))
 }

@@ -7,6 +7,7 @@ pub mod portmap;
 pub mod store;
 
 use dokku_core::{apps, Result};
+use dokku_trigger::helpers::{PortsGetAvailable, PortsGetProperty};
 use dokku_trigger::deploy::{first_answer, DeployedAppImageRepo, DeployedAppImageTag, PreDeploy};
 use dokku_trigger::migrate;
 use dokku_trigger::plugin::{Bare, HelpStyle};
@@ -163,5 +164,34 @@ fn register(bus: &mut Bus) {
     bus.on::<PreDeploy, _>(p, |ctx, t: &PreDeploy| {
         detect_from_image(ctx, &t.app, &t.image_tag)
     });
+    bus.on::<PortsGetAvailable, _>(p, |_ctx, _t: &PortsGetAvailable| available_port());
+    bus.on::<PortsGetProperty, _>(p, |ctx, t: &PortsGetProperty| {
+        let maps = match t.key.as_str() {
+            "map" => store::configured(&ctx.paths, &t.app),
+            "map-detected" => store::stored_detected(&ctx.paths, &t.app),
+            other => {
+                return Err(dokku_core::Error::fail(format!(
+                    "Invalid ports property specified: {other}"
+                )))
+            }
+        };
+        Ok(maps
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(" "))
+    });
     commands::report::REPORT.register(bus, p);
+}
+
+/// A TCP port above 1024 that nothing listens on now: the one the kernel
+/// hands out for an unbound listener.
+fn available_port() -> Result<String> {
+    let l = std::net::TcpListener::bind(("0.0.0.0", 0))
+        .map_err(|e| dokku_core::Error::other("find an available port", e))?;
+    let port = l
+        .local_addr()
+        .map_err(|e| dokku_core::Error::other("find an available port", e))?
+        .port();
+    Ok(port.to_string())
 }

@@ -296,7 +296,21 @@ pub fn start(ctx: &Ctx, app: &str) -> Result<()> {
                 image_tag: tag,
             },
         )
-    })
+    })?;
+    cron_write(ctx, app)
+}
+
+/// Let the cron side write the app's tasks out again after it started or
+/// stopped (`scheduler-cron-write`).
+fn cron_write(ctx: &Ctx, app: &str) -> Result<()> {
+    let scheduler_name = scheduler_of(ctx, app)?;
+    ctx.bus.notify(
+        ctx,
+        &dokku_trigger::helpers::SchedulerCronWrite {
+            scheduler_name,
+            app: app.to_string(),
+        },
+    )
 }
 
 /// `ps:stop`: stop the app's containers and keep it stopped across reboots.
@@ -322,7 +336,8 @@ pub fn stop(ctx: &Ctx, app: &str) -> Result<()> {
             app: app.to_string(),
         },
     )?;
-    store::props(&ctx.paths).write(app, "restore", "false")
+    store::props(&ctx.paths).write(app, "restore", "false")?;
+    cron_write(ctx, app)
 }
 
 /// `ps:restore` of one app: start what was running before a reboot.

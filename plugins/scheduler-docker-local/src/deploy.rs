@@ -19,6 +19,7 @@ use dokku_trigger::deploy::{NetworkWriteIpaddr, NetworkWritePort};
 use dokku_trigger::proxy::NetworkGetProperty;
 use dokku_trigger::release;
 use dokku_trigger::triggers::{ConfigExport, DockerArgsProcessDeploy, VolumeMount};
+use dokku_trigger::helpers::{PostContainerCreate, SchedulerPostDeployProcess};
 use dokku_trigger::Ctx;
 
 use crate::containers::{self, docker_err, short};
@@ -344,6 +345,16 @@ impl Run<'_> {
                 }
             });
         }
+        if self.failed() {
+            return;
+        }
+        let done = SchedulerPostDeployProcess {
+            app: self.common.app.clone(),
+            process_type: proc_type.to_string(),
+        };
+        if let Err(e) = ctx.bus.notify(ctx, &done) {
+            self.fail(e);
+        }
     }
 
     /// Start one container and check it.
@@ -388,6 +399,15 @@ impl Run<'_> {
             v.push(id.clone());
         }
         crate::networks::attach(ctx, engine, app, &d.proc_type, &id, "attach-post-create")?;
+        ctx.bus.notify(
+            ctx,
+            &PostContainerCreate {
+                kind: "app".into(),
+                container_id: id.clone(),
+                app: app.to_string(),
+                phase: "deploy".into(),
+            },
+        )?;
         if let Err(e) = engine.start_container(&id) {
             containers::print_output(&ctx.out, engine, app, &dyno, &id);
             return Err(Error::other("start container", e));

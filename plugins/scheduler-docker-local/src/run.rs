@@ -16,6 +16,7 @@ use dokku_trigger::deploy::{
 };
 use dokku_trigger::proxy::NetworkGetProperty;
 use dokku_trigger::triggers::DockerArgsProcessRun;
+use dokku_trigger::helpers::PostContainerCreate;
 use dokku_trigger::Ctx;
 
 use crate::containers::{self, docker_err, APP_LABEL, DYNO_LABEL, TYPE_LABEL};
@@ -213,6 +214,16 @@ pub fn run(ctx: &Ctx, app: &str, args: &[String], options: &RunOptions) -> Resul
                 Err(e) if e.is_conflict() => continue,
                 other => other.map_err(docker_err("create container"))?,
             };
+            let created = PostContainerCreate {
+                kind: "app".into(),
+                container_id: id.clone(),
+                app: app.to_string(),
+                phase: "run".into(),
+            };
+            if let Err(e) = ctx.bus.notify(ctx, &created) {
+                let _ = engine.remove_container(&id, true);
+                return Err(e);
+            }
             if let Err(e) = engine.start_container(&id) {
                 let _ = engine.remove_container(&id, true);
                 return Err(docker_err("start container")(e));

@@ -1,4 +1,5 @@
-//! `apps:list [--format stdout|json]`.
+//! `apps:list [--format stdout|json]`: the apps the user may see
+//! (through `user-auth-app`).
 
 use dokku_core::{apps, args, Error, Result};
 use dokku_trigger::Ctx;
@@ -12,7 +13,7 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
             "Invalid format specified, supported formats: json, stdout",
         ));
     }
-    let list = apps::list(&ctx.paths);
+    let list = dokku_trigger::helpers::filter_apps(ctx, apps::list(&ctx.paths))?;
     if format == "json" {
         ctx.out
             .line(&serde_json::to_string(&list).unwrap_or_else(|_| "[]".into()));
