@@ -9,6 +9,7 @@ pub mod urls;
 pub mod validate;
 
 use dokku_core::Result;
+use dokku_trigger::helpers::{DomainsDisable, DomainsEnable};
 use dokku_trigger::deploy::AppUrls;
 use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::proxy::{DomainsAdd, DomainsList, DomainsUrls, DomainsVhostEnabled};
@@ -116,6 +117,14 @@ fn setup(ctx: &Ctx, app: &str) -> Result<()> {
 fn register(bus: &mut Bus) {
     let p = store::PLUGIN;
     bus.on::<DomainsList, _>(p, |ctx, t: &DomainsList| Ok(store::served(ctx, &t.app)));
+    bus.on::<DomainsEnable, _>(p, |ctx, t: &DomainsEnable| {
+        dokku_core::apps::verify(&ctx.paths, &t.app)?;
+        ops::enable_app(ctx, &t.app, t.restart_app)
+    });
+    bus.on::<DomainsDisable, _>(p, |ctx, t: &DomainsDisable| {
+        dokku_core::apps::verify(&ctx.paths, &t.app)?;
+        ops::disable_app(ctx, &t.app, t.restart_app)
+    });
     bus.on::<DomainsVhostEnabled, _>(p, |ctx, t: &DomainsVhostEnabled| {
         Ok(store::vhost_enabled(ctx, &t.app))
     });

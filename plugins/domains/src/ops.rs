@@ -2,7 +2,7 @@
 //! names, changing an app's list, telling the proxy.
 
 use dokku_core::{apps, Error, Result};
-use dokku_trigger::proxy::PostDomainsUpdate;
+use dokku_trigger::proxy::{PostDomainsUpdate, PreDisableVhost, PreEnableVhost, ProxyBuildConfig};
 use dokku_trigger::Ctx;
 
 use crate::{store, validate};
@@ -79,9 +79,49 @@ pub fn changed(ctx: &Ctx, app: &str, action: &str, domains: &[String]) -> Result
 /// following the defaults get new names.
 pub fn changed_global(ctx: &Ctx, action: &str, domains: &[String]) -> Result<()> {
     for app in apps::list(&ctx.paths) {
-        if crate::store::stored(&ctx.paths, &app).is_none() {
+        if store::stored(&ctx.paths, &app).is_none() {
             changed(ctx, &app, action, domains)?;
         }
+    }
+    Ok(())
+}
+
+/// Let the proxy use the app's domains again; rebuild its config when
+/// `rebuild` (`domains:enable`, and the `domains-enable` trigger when
+/// asked to restart).
+pub fn enable_app(ctx: &Ctx, app: &str, rebuild: bool) -> Result<()> {
+    if store::vhost_enabled(ctx, app) {
+        ctx.out
+            .info1(&format!("Domains (VHOST) already enabled for app ({app})"));
+        return Ok(());
+    }
+    let app = app.to_string();
+    ctx.bus.notify(ctx, &PreEnableVhost { app: app.clone() })?;
+    ctx.out.info1(&format!("Enabling domains for {app}"));
+    store::set_vhost_enabled(&ctx.paths, &app, true)?;
+    if store::stored(&ctx.paths, &app).is_some_and(|l| l.is_empty()) {
+        store::remove_app_file(&ctx.paths, &app)?;
+    }
+    if rebuild {
+        ctx.bus.notify(ctx, &ProxyBuildConfig { app })?;
+    }
+    Ok(())
+}
+
+/// Make the proxy listen without the app's domains; rebuild its config
+/// when `rebuild`.
+pub fn disable_app(ctx: &Ctx, app: &str, rebuild: bool) -> Result<()> {
+    if !store::vhost_enabled(ctx, app) {
+        ctx.out
+            .info1(&format!("Domains (VHOST) already disabled for app ({app})"));
+        return Ok(());
+    }
+    let app = app.to_string();
+    ctx.bus.notify(ctx, &PreDisableVhost { app: app.clone() })?;
+    ctx.out.info1(&format!("Disabling domains for {app}"));
+    store::set_vhost_enabled(&ctx.paths, &app, false)?;
+    if rebuild {
+        ctx.bus.notify(ctx, &ProxyBuildConfig { app })?;
     }
     Ok(())
 }

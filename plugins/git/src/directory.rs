@@ -7,6 +7,7 @@ use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use dokku_core::{Error, Result};
+use dokku_trigger::helpers::GitFromDirectory;
 use dokku_trigger::Ctx;
 
 use crate::receive::{self, Source};
@@ -42,8 +43,29 @@ fn copy_contents(src: &Path, dst: &Path) -> Result<()> {
 
 /// Commit the contents of `src` on top of the deploy branch and deploy the
 /// commit. Nothing changes (and nothing is deployed) when the tree is the
-/// same as the branch's.
+/// same as the branch's. This is the git plugin's part of Dokku's
+/// `git-from-directory`; the other plugins hear of it once it is done.
 pub fn deploy_directory(
+    ctx: &Ctx,
+    app: &str,
+    src: &Path,
+    user: &str,
+    email: &str,
+    source: Source,
+) -> Result<()> {
+    commit_and_deploy(ctx, app, src, user, email, source)?;
+    ctx.bus.notify(
+        ctx,
+        &GitFromDirectory {
+            app: app.to_string(),
+            source_work_dir: src.display().to_string(),
+            user_name: user.to_string(),
+            user_email: email.to_string(),
+        },
+    )
+}
+
+fn commit_and_deploy(
     ctx: &Ctx,
     app: &str,
     src: &Path,

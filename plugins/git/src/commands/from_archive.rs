@@ -1,6 +1,7 @@
 //! `git:from-archive [--archive-type tar|tar.gz|zip] <app> <url|--> [<user> <email>]`.
 
 use dokku_core::{apps, args, Error, Result};
+use dokku_trigger::helpers::GitFromArchive;
 use dokku_trigger::Ctx;
 
 use crate::archive::ArchiveType;
@@ -38,6 +39,7 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
             .unwrap_or(default)
             .to_string()
     };
+    let archive_type = p.value("--archive-type").unwrap_or("tar").to_string();
     let req = ArchiveRequest {
         app: app.to_string(),
         url,
@@ -47,5 +49,17 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
     };
     let stdin = std::io::stdin();
     let mut lock = stdin.lock();
-    crate::fromarchive::from_archive(ctx, &req, &mut lock)
+    crate::fromarchive::from_archive(ctx, &req, &mut lock)?;
+    // The git plugin's own part of `git-from-archive` is done; the other
+    // plugins hear of it after, as they would after it under plugn.
+    ctx.bus.notify(
+        ctx,
+        &GitFromArchive {
+            app: req.app,
+            archive_url: req.url,
+            archive_type,
+            user_name: req.user,
+            user_email: req.email,
+        },
+    )
 }

@@ -1,6 +1,7 @@
 //! `git:from-image [--build-dir DIR] <app> <image> [<user> <email>]`.
 
 use dokku_core::{apps, args, Error, Result};
+use dokku_trigger::helpers::GitFromImage;
 use dokku_trigger::Ctx;
 
 use crate::directory::{DEFAULT_USER_EMAIL, DEFAULT_USER_NAME};
@@ -30,5 +31,18 @@ pub fn request(argv: &[String]) -> Result<ImageRequest> {
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    crate::image::from_image(ctx, &request(argv)?)
+    let req = request(argv)?;
+    crate::image::from_image(ctx, &req)?;
+    // The git plugin's own part of `git-from-image` is done; the other
+    // plugins hear of it after, as they would after it under plugn.
+    ctx.bus.notify(
+        ctx,
+        &GitFromImage {
+            app: req.app,
+            docker_image: req.image,
+            build_dir: req.build_dir.unwrap_or_default(),
+            user_name: req.user,
+            user_email: req.email,
+        },
+    )
 }
