@@ -364,6 +364,30 @@ impl BuilderDef {
         bus.on::<BuilderRelease, _>(self.plugin, move |ctx, t: &BuilderRelease| {
             self.release(ctx, &t.app, &t.image_tag)
         });
+        // Whether an image came out of this builder, read from its label.
+        let kind = self.builder_type;
+        let made_by = move |ctx: &Ctx, app: &str, tag: &str| -> Result<bool> {
+            let img = if tag.contains(':') || tag.contains('/') {
+                tag.to_string()
+            } else {
+                image(app, tag)
+            };
+            Ok(inspect(ctx, &img)?
+                .is_some_and(|i| i.labels.get(BUILDER_LABEL).map(String::as_str) == Some(kind)))
+        };
+        match kind {
+            "herokuish" => bus.on::<crate::helpers::BuilderImageIsHerokuish, _>(
+                self.plugin,
+                move |ctx, t: &crate::helpers::BuilderImageIsHerokuish| {
+                    made_by(ctx, &t.app, &t.image_tag)
+                },
+            ),
+            "pack" => bus.on::<crate::helpers::BuilderImageIsCnb, _>(
+                self.plugin,
+                move |ctx, t: &crate::helpers::BuilderImageIsCnb| made_by(ctx, &t.app, &t.image_tag),
+            ),
+            _ => {}
+        }
     }
 
     /// `builder-release`: mark the image released, adding the builder's

@@ -12,6 +12,7 @@ pub mod openssl;
 pub mod ops;
 pub mod store;
 
+use dokku_trigger::helpers::CertsGet;
 use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::proxy::{CertsExists, CertsRemove, CertsSet};
 use dokku_trigger::triggers::PostAppCloneSetup;
@@ -82,6 +83,16 @@ fn register(bus: &mut Bus) {
         ops::set_from_files(ctx, &t.app, &t.crt_file, &t.key_file)
     });
     bus.on::<CertsRemove, _>(p, |ctx, t: &CertsRemove| ops::remove_endpoint(ctx, &t.app));
+    bus.on::<CertsGet, _>(p, |ctx, t: &CertsGet| {
+        if !store::exists(&ctx.paths, &t.app) {
+            return Ok(String::new());
+        }
+        Ok(match t.key_type.as_str() {
+            "crt" => store::crt(&ctx.paths, &t.app).display().to_string(),
+            "key" => store::key(&ctx.paths, &t.app).display().to_string(),
+            _ => String::new(),
+        })
+    });
     bus.on::<PostAppCloneSetup, _>(p, |ctx, t: &PostAppCloneSetup| {
         store::remove(&ctx.paths, &t.new_app)
     });

@@ -22,6 +22,7 @@ pub mod sync;
 pub mod worktree;
 
 use dokku_trigger::deploy::{GitDeployBranch, GitGetProperty, GitHasCode, ReceiveApp};
+use dokku_trigger::helpers::GitRevision;
 use dokku_trigger::plugin::Command;
 use dokku_trigger::plugin::{cmd, global_cmd, Bare, HelpStyle};
 use dokku_trigger::{Bus, CorePlugin};
@@ -93,6 +94,10 @@ fn register(bus: &mut Bus) {
     });
     bus.on::<GitGetProperty, _>(props::PLUGIN, |ctx, t: &GitGetProperty| {
         Ok(props::get(&ctx.paths, &t.app, &t.key))
+    });
+    bus.on::<GitRevision, _>(props::PLUGIN, |ctx, t: &GitRevision| {
+        let branch = props::deploy_branch(&ctx.paths, &t.app);
+        Ok(repo::branch_sha(&ctx.paths, &t.app, &branch).unwrap_or_default())
     });
     bus.on::<GitDeployBranch, _>(props::PLUGIN, |ctx, t: &GitDeployBranch| {
         Ok(props::deploy_branch(&ctx.paths, &t.app))

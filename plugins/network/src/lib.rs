@@ -12,6 +12,10 @@ pub mod rebuild;
 pub mod store;
 
 use dokku_trigger::deploy::{NetworkWriteIpaddr, NetworkWritePort};
+use dokku_trigger::helpers::{
+    NetworkBuildConfig, NetworkClearConfig, NetworkConfigExists, NetworkGetIpaddr,
+    NetworkGetStaticListeners,
+};
 use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::proxy::{NetworkGetListeners, NetworkGetProperty};
 use dokku_trigger::{Bus, Command, CorePlugin};
@@ -121,5 +125,41 @@ fn register(bus: &mut Bus) {
             &t.port,
         )
     });
+    bus.on::<NetworkConfigExists, _>(p, |ctx, t: &NetworkConfigExists| {
+        let dir = ctx.paths.app_dir(&t.app);
+        Ok(dir.join("IP.web.1").is_file() && dir.join("PORT.web.1").is_file())
+    });
+    bus.on::<NetworkGetIpaddr, _>(p, |ctx, t: &NetworkGetIpaddr| {
+        container_ip(ctx, &t.app, &t.container_id)
+    });
+    bus.on::<NetworkGetStaticListeners, _>(p, |ctx, t: &NetworkGetStaticListeners| {
+        if t.process_type != "web" {
+            return Ok(Vec::new());
+        }
+        let fixed = store::SCHEMA.raw(&ctx.paths, &t.app, "static-web-listener");
+        Ok(fixed.split_whitespace().map(str::to_string).collect())
+    });
+    bus.on::<NetworkBuildConfig, _>(p, |_ctx, _t: &NetworkBuildConfig| Ok(()));
+    bus.on::<NetworkClearConfig, _>(p, |_ctx, _t: &NetworkClearConfig| Ok(()));
     commands::report::REPORT.register(bus, p);
+}
+
+/// The address of one of the app's containers on the network it starts
+/// in (`initial-network`, else the bridge); `127.0.0.1` on the host
+/// network.
+fn container_ip(ctx: &dokku_trigger::Ctx, app: &str, container_id: &str) -> dokku_core::Result<String> {
+    let network = store::computed(&ctx.paths, app, "initial-network");
+    if network == "host" {
+        return Ok("127.0.0.1".into());
+    }
+    let info = ctx
+        .engine()?
+        .inspect_container(container_id)
+        .map_err(|e| dokku_core::Error::other("inspect container", e))?;
+    let ip = Some(network.as_str())
+        .filter(|n| !n.is_empty())
+        .and_then(|n| info.ip_address(n))
+        .or_else(|| info.ip_address("bridge"))
+        .or_else(|| info.first_ip_address());
+    Ok(ip.unwrap_or_default().to_string())
 }

@@ -19,7 +19,9 @@ use dokku_trigger::deploy::{NetworkWriteIpaddr, NetworkWritePort};
 use dokku_trigger::proxy::NetworkGetProperty;
 use dokku_trigger::release;
 use dokku_trigger::triggers::{ConfigExport, DockerArgsProcessDeploy, VolumeMount};
-use dokku_trigger::helpers::{PostContainerCreate, SchedulerPostDeployProcess};
+use dokku_trigger::helpers::{
+    DeployedAppRepository, PostContainerCreate, SchedulerPostDeployProcess,
+};
 use dokku_trigger::Ctx;
 
 use crate::containers::{self, docker_err, short};
@@ -53,15 +55,16 @@ struct Started {
 }
 
 /// The image a deploy of `tag` uses: `dokku/<app>:<tag>` unless plugins
-/// answer `deployed-app-image-repo` / `deployed-app-image-tag`.
+/// answer `deployed-app-image-tag` / `deployed-app-image-repo`, behind the
+/// registry `deployed-app-repository` answers (asked in that order).
 pub fn image_name(ctx: &Ctx, app: &str, tag: &str) -> Result<(String, String)> {
-    let repo = first_answer(ctx.bus.collect(
+    let remote = first_answer(ctx.bus.collect(
         ctx,
-        &DeployedAppImageRepo {
+        &DeployedAppRepository {
             app: app.to_string(),
         },
     )?)
-    .unwrap_or_else(|| release::repo(app));
+    .unwrap_or_default();
     let over = first_answer(ctx.bus.collect(
         ctx,
         &DeployedAppImageTag {
@@ -69,7 +72,14 @@ pub fn image_name(ctx: &Ctx, app: &str, tag: &str) -> Result<(String, String)> {
         },
     )?);
     let tag = over.unwrap_or_else(|| release::tag_or_latest(tag).to_string());
-    Ok((repo, tag))
+    let repo = first_answer(ctx.bus.collect(
+        ctx,
+        &DeployedAppImageRepo {
+            app: app.to_string(),
+        },
+    )?)
+    .unwrap_or_else(|| release::repo(app));
+    Ok((format!("{remote}{repo}"), tag))
 }
 
 /// The port of a web process: the lowest TCP port the image exposes, else
