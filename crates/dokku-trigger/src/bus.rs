@@ -319,9 +319,7 @@ impl Bus {
         for (plugin, step) in steps {
             let ran = match step {
                 Step::Internal(e) => Self::call(ctx, e, t),
-                Step::External(exe) => {
-                    Self::run_external(ctx, &exe, &args, &env, false).map(drop)
-                }
+                Step::External(exe) => Self::run_external(ctx, &exe, &args, &env, false).map(drop),
             };
             if let Err(e) = ran {
                 failures.push((plugin, e));

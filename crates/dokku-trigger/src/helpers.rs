@@ -321,7 +321,9 @@ mod tests {
     fn missing_trailing_arguments_take_dokku_defaults() {
         assert_eq!(AppList::from_args(&[]).expect("parse").filtered, "true");
         assert_eq!(
-            AppList::from_args(&args(&["false"])).expect("parse").filtered,
+            AppList::from_args(&args(&["false"]))
+                .expect("parse")
+                .filtered,
             "false"
         );
         let g = GitFromImage::from_args(&args(&["a", "img"])).expect("parse");
@@ -336,6 +338,9 @@ mod tests {
         assert_eq!(p.num, "0");
         assert!(!p.tail);
         assert_eq!(p.selector(), Some("docker-local"));
-        assert_eq!(PreRestore::from_args(&args(&["x"])).expect("parse"), PreRestore {});
+        assert_eq!(
+            PreRestore::from_args(&args(&["x"])).expect("parse"),
+            PreRestore {}
+        );
     }
 }

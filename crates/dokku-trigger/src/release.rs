@@ -257,7 +257,13 @@ pub fn pre_build(ctx: &Ctx, builder_type: &str, app: &str, dir: &Path) -> Result
             source_work_dir: dir.display().to_string(),
         },
     )?;
-    per_builder(ctx, builder_type, app, &dir.display().to_string(), Phase::PreBuild)
+    per_builder(
+        ctx,
+        builder_type,
+        app,
+        &dir.display().to_string(),
+        Phase::PreBuild,
+    )
 }
 
 /// Which notice a builder's own trigger stands for.
@@ -294,18 +300,78 @@ fn per_builder(ctx: &Ctx, builder_type: &str, app: &str, last: &str, phase: Phas
             match phase {
                 Phase::PreBuild => bus.notify(ctx, &PreBuildDockerfile { app }),
                 Phase::PostBuild => bus.notify(ctx, &PostBuildDockerfile { app }),
-                Phase::PreRelease => bus.notify(ctx, &PreReleaseDockerfile { app, image_tag: last }),
+                Phase::PreRelease => bus.notify(
+                    ctx,
+                    &PreReleaseDockerfile {
+                        app,
+                        image_tag: last,
+                    },
+                ),
             }
         }
-        ("herokuish", Phase::PreBuild) => bus.notify(ctx, &PreBuildBuildpack { app, source_work_dir: last }),
-        ("herokuish", Phase::PostBuild) => bus.notify(ctx, &PostBuildBuildpack { app, source_work_dir: last }),
-        ("herokuish", Phase::PreRelease) => bus.notify(ctx, &PreReleaseBuildpack { app, image_tag: last }),
-        ("pack", Phase::PreBuild) => bus.notify(ctx, &PreBuildPack { app, source_work_dir: last }),
-        ("pack", Phase::PostBuild) => bus.notify(ctx, &PostBuildPack { app, source_work_dir: last }),
-        ("pack", Phase::PreRelease) => bus.notify(ctx, &PreReleasePack { app, image_tag: last }),
-        ("lambda", Phase::PreBuild) => bus.notify(ctx, &PreBuildLambda { app, source_work_dir: last }),
-        ("lambda", Phase::PostBuild) => bus.notify(ctx, &PostBuildLambda { app, source_work_dir: last }),
-        ("lambda", Phase::PreRelease) => bus.notify(ctx, &PreReleaseLambda { app, image_tag: last }),
+        ("herokuish", Phase::PreBuild) => bus.notify(
+            ctx,
+            &PreBuildBuildpack {
+                app,
+                source_work_dir: last,
+            },
+        ),
+        ("herokuish", Phase::PostBuild) => bus.notify(
+            ctx,
+            &PostBuildBuildpack {
+                app,
+                source_work_dir: last,
+            },
+        ),
+        ("herokuish", Phase::PreRelease) => bus.notify(
+            ctx,
+            &PreReleaseBuildpack {
+                app,
+                image_tag: last,
+            },
+        ),
+        ("pack", Phase::PreBuild) => bus.notify(
+            ctx,
+            &PreBuildPack {
+                app,
+                source_work_dir: last,
+            },
+        ),
+        ("pack", Phase::PostBuild) => bus.notify(
+            ctx,
+            &PostBuildPack {
+                app,
+                source_work_dir: last,
+            },
+        ),
+        ("pack", Phase::PreRelease) => bus.notify(
+            ctx,
+            &PreReleasePack {
+                app,
+                image_tag: last,
+            },
+        ),
+        ("lambda", Phase::PreBuild) => bus.notify(
+            ctx,
+            &PreBuildLambda {
+                app,
+                source_work_dir: last,
+            },
+        ),
+        ("lambda", Phase::PostBuild) => bus.notify(
+            ctx,
+            &PostBuildLambda {
+                app,
+                source_work_dir: last,
+            },
+        ),
+        ("lambda", Phase::PreRelease) => bus.notify(
+            ctx,
+            &PreReleaseLambda {
+                app,
+                image_tag: last,
+            },
+        ),
         _ => Ok(()),
     }
 }
@@ -321,7 +387,13 @@ pub fn post_build(ctx: &Ctx, builder_type: &str, app: &str, dir: &Path) -> Resul
             source_work_dir: dir.display().to_string(),
         },
     )?;
-    per_builder(ctx, builder_type, app, &dir.display().to_string(), Phase::PostBuild)
+    per_builder(
+        ctx,
+        builder_type,
+        app,
+        &dir.display().to_string(),
+        Phase::PostBuild,
+    )
 }
 
 /// Files a builder's release copies into the image.
@@ -384,7 +456,9 @@ impl BuilderDef {
             ),
             "pack" => bus.on::<crate::helpers::BuilderImageIsCnb, _>(
                 self.plugin,
-                move |ctx, t: &crate::helpers::BuilderImageIsCnb| made_by(ctx, &t.app, &t.image_tag),
+                move |ctx, t: &crate::helpers::BuilderImageIsCnb| {
+                    made_by(ctx, &t.app, &t.image_tag)
+                },
             ),
             _ => {}
         }
@@ -403,7 +477,13 @@ impl BuilderDef {
                 image: image.clone(),
             },
         )?;
-        per_builder(ctx, self.builder_type, app, tag_or_latest(tag), Phase::PreRelease)?;
+        per_builder(
+            ctx,
+            self.builder_type,
+            app,
+            tag_or_latest(tag),
+            Phase::PreRelease,
+        )?;
         let known = ctx.images().get(&image);
         let labels = BTreeMap::from([(STAGE_LABEL.to_string(), "release".to_string())]);
         let built = match self.release_layer {

@@ -121,7 +121,10 @@ fn register(bus: &mut Bus) {
     });
     bus.on::<AppList, _>("apps", |ctx, t: &AppList| {
         let all = dokku_core::apps::list(&ctx.paths);
-        if matches!(t.filtered.as_str(), "false" | "0" | "f" | "F" | "FALSE" | "False") {
+        if matches!(
+            t.filtered.as_str(),
+            "false" | "0" | "f" | "F" | "FALSE" | "False"
+        ) {
             return Ok(all);
         }
         filter_apps(ctx, all)

@@ -9,8 +9,8 @@ pub mod urls;
 pub mod validate;
 
 use dokku_core::Result;
-use dokku_trigger::helpers::{DomainsDisable, DomainsEnable};
 use dokku_trigger::deploy::AppUrls;
+use dokku_trigger::helpers::{DomainsDisable, DomainsEnable};
 use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::proxy::{DomainsAdd, DomainsList, DomainsUrls, DomainsVhostEnabled};
 use dokku_trigger::triggers::{PostAppCloneSetup, PostAppRename, PostCreate};

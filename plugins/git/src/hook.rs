@@ -6,8 +6,8 @@ use std::process::Stdio;
 
 use dokku_core::{apps, Error, Result};
 use dokku_trigger::deploy::{GitPostPull, GitPrePull};
-use dokku_trigger::triggers::AppMaybeCreate;
 use dokku_trigger::helpers::ReceiveBranch;
+use dokku_trigger::triggers::AppMaybeCreate;
 use dokku_trigger::{Ctx, Trigger};
 
 use crate::receive::{self, silent};

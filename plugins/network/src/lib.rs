@@ -147,7 +147,11 @@ fn register(bus: &mut Bus) {
 /// The address of one of the app's containers on the network it starts
 /// in (`initial-network`, else the bridge); `127.0.0.1` on the host
 /// network.
-fn container_ip(ctx: &dokku_trigger::Ctx, app: &str, container_id: &str) -> dokku_core::Result<String> {
+fn container_ip(
+    ctx: &dokku_trigger::Ctx,
+    app: &str,
+    container_id: &str,
+) -> dokku_core::Result<String> {
     let network = store::computed(&ctx.paths, app, "initial-network");
     if network == "host" {
         return Ok("127.0.0.1".into());

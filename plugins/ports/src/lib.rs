@@ -7,8 +7,8 @@ pub mod portmap;
 pub mod store;
 
 use dokku_core::{apps, Result};
-use dokku_trigger::helpers::{PortsGetAvailable, PortsGetProperty};
 use dokku_trigger::deploy::{first_answer, DeployedAppImageRepo, DeployedAppImageTag, PreDeploy};
+use dokku_trigger::helpers::{PortsGetAvailable, PortsGetProperty};
 use dokku_trigger::migrate;
 use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::proxy::{

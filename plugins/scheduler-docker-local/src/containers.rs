@@ -68,6 +68,18 @@ pub fn remove_leftovers(engine: &dyn ContainerEngine, app: &str) -> Result<()> {
     Ok(())
 }
 
+/// Remove a container (forced); one already gone or already being
+/// removed (a one-off container that removed itself after it was listed)
+/// is no error.
+pub fn remove(engine: &dyn ContainerEngine, id: &str) -> Result<()> {
+    match engine.remove_container(id, true) {
+        Err(e) if !e.is_not_found() && !e.is_conflict() => {
+            Err(docker_err("remove container")(e))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Every container of the app, whatever its role.
 pub fn all_containers(engine: &dyn ContainerEngine, app: &str) -> Result<Vec<ContainerSummary>> {
     engine

@@ -16,12 +16,12 @@ use dokku_trigger::deploy::{
     ProcfileExists, ProcfileGetCommand, PsCurrentScale, PsGetProperty,
 };
 use dokku_trigger::deploy::{NetworkWriteIpaddr, NetworkWritePort};
-use dokku_trigger::proxy::NetworkGetProperty;
-use dokku_trigger::release;
-use dokku_trigger::triggers::{ConfigExport, DockerArgsProcessDeploy, VolumeMount};
 use dokku_trigger::helpers::{
     DeployedAppRepository, PostContainerCreate, SchedulerPostDeployProcess,
 };
+use dokku_trigger::proxy::NetworkGetProperty;
+use dokku_trigger::release;
+use dokku_trigger::triggers::{ConfigExport, DockerArgsProcessDeploy, VolumeMount};
 use dokku_trigger::Ctx;
 
 use crate::containers::{self, docker_err, short};

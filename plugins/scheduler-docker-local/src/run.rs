@@ -14,9 +14,9 @@ use dokku_docker::{
 use dokku_trigger::deploy::{
     first_answer, scheduler_of, ProcfileGetCommand, RunOptions, SchedulerPostRun,
 };
+use dokku_trigger::helpers::PostContainerCreate;
 use dokku_trigger::proxy::NetworkGetProperty;
 use dokku_trigger::triggers::DockerArgsProcessRun;
-use dokku_trigger::helpers::PostContainerCreate;
 use dokku_trigger::Ctx;
 
 use crate::containers::{self, docker_err, APP_LABEL, DYNO_LABEL, TYPE_LABEL};

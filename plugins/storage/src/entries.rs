@@ -375,6 +375,13 @@ pub fn destroy(
     if !force {
         confirm(ctx, name, input)?;
     }
+    // Schedulers that back entries with their own volumes let go of them.
+    ctx.bus.notify(
+        ctx,
+        &dokku_trigger::helpers::StorageDestroy {
+            entry_name: name.to_string(),
+        },
+    )?;
     let _lock = entry::lock(paths)?;
     let mounted = attachment::apps_mounting(paths, name)?;
     if !mounted.is_empty() {

@@ -10,6 +10,7 @@ mod cron;
 mod help;
 mod layout;
 mod plugin;
+mod plugin_robustness;
 mod reports;
 mod shlib;
 
@@ -35,4 +36,5 @@ mod nginx;
 mod runtime;
 mod standard;
 mod traffic;
+mod trigger_spy;
 mod triggers;

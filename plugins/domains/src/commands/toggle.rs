@@ -6,7 +6,6 @@ use dokku_core::args::{self, Spec};
 use dokku_core::{apps, Error, Result};
 use dokku_trigger::Ctx;
 
-
 fn targets(ctx: &Ctx, argv: &[String]) -> Result<Vec<String>> {
     let parsed = args::parse(argv, Spec::new(&["--all"], &[]))?;
     if parsed.has("--all") {

@@ -33,7 +33,8 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
                 ctx.out
                     .warn("Restore specified without app, assuming --all");
             }
-            ctx.bus.notify(ctx, &dokku_trigger::helpers::PreRestore {})?;
+            ctx.bus
+                .notify(ctx, &dokku_trigger::helpers::PreRestore {})?;
             let list = apps::list(&ctx.paths);
             if list.is_empty() {
                 return Ok(());

@@ -44,5 +44,11 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
         annotations: p.values("--annotation").to_vec(),
         labels: p.values("--label").to_vec(),
     };
-    entries::create(ctx, &req)
+    entries::create(ctx, &req)?;
+    ctx.bus.notify(
+        ctx,
+        &dokku_trigger::helpers::StorageCreate {
+            entry_name: req.name,
+        },
+    )
 }

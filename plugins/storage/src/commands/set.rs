@@ -37,7 +37,8 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
                 entries::SETTABLE.join(", ")
             )));
         }
-        return entries::set(ctx, &name, &[(key.to_string(), value)], None, None);
+        entries::set(ctx, &name, &[(key.to_string(), value)], None, None)?;
+        return changed(ctx, &name);
     }
     if flags.is_empty() && !meta {
         crate::name::check_entry_name(&name)?;
@@ -64,5 +65,16 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
             labels = Some(entries::parse_pairs(p.values("--label"))?);
         }
     }
-    entries::set(ctx, &name, &flags, annotations, labels)
+    entries::set(ctx, &name, &flags, annotations, labels)?;
+    changed(ctx, &name)
+}
+
+/// Tell plugins the entry changed (`storage-create`, as for a new one).
+fn changed(ctx: &Ctx, name: &str) -> Result<()> {
+    ctx.bus.notify(
+        ctx,
+        &dokku_trigger::helpers::StorageCreate {
+            entry_name: name.to_string(),
+        },
+    )
 }
