@@ -303,6 +303,7 @@ impl Bus {
     /// in plugin order.
     pub fn notify_each<T: NotifyTrigger>(&self, ctx: &Ctx, t: &T) -> Vec<(String, Error)> {
         let args = t.to_args();
+        crate::events::record(ctx, T::NAME, &args);
         let env = t.env();
         let mut steps: Vec<(String, Step<'_>)> = Vec::new();
         for e in self.handlers.get(T::NAME).into_iter().flatten() {
