@@ -273,14 +273,6 @@ impl Bus {
         !self.steps(ctx, name).is_empty()
     }
 
-    /// Whether an enabled community plugin answers trigger `name` (core
-    /// handlers not counted).
-    pub fn has_external(&self, ctx: &Ctx, name: &str) -> bool {
-        self.steps(ctx, name)
-            .iter()
-            .any(|s| matches!(s, Step::External(_)))
-    }
-
     /// Tell every subscriber; stop at the first failure.
     pub fn notify<T: NotifyTrigger>(&self, ctx: &Ctx, t: &T) -> Result<()> {
         let args = t.to_args();
