@@ -110,7 +110,7 @@ notes={
 'proxy-get-property':'ours, not in Dokku\'s list',
 'ps-get-property':'ours, not in Dokku\'s list',
 'receive-branch':'`git-hook`, for a pushed branch other than the deploy branch, when a plugin answers it (else the warning)',
-'resource-get-property':'declared and answered on the `runtime` branch (resource plugin)',
+'resource-get-property':'answered by the resource plugin',
 'scheduler-cron-write':'`ps:start`, `ps:stop`, `apps:destroy`; no core answer until there is a cron plugin',
 'scheduler-post-deploy-process':'after every container of a process type passed its checks',
 'scheduler-proxy-logs':'gap: not fired yet (nginx log commands read the files)',

@@ -73,9 +73,7 @@ pub fn remove_leftovers(engine: &dyn ContainerEngine, app: &str) -> Result<()> {
 /// is no error.
 pub fn remove(engine: &dyn ContainerEngine, id: &str) -> Result<()> {
     match engine.remove_container(id, true) {
-        Err(e) if !e.is_not_found() && !e.is_conflict() => {
-            Err(docker_err("remove container")(e))
-        }
+        Err(e) if !e.is_not_found() && !e.is_conflict() => Err(docker_err("remove container")(e)),
         _ => Ok(()),
     }
 }
