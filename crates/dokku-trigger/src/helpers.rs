@@ -157,24 +157,6 @@ trigger!(
     SchedulerPostDeployProcess = "scheduler-post-deploy-process", Notify -> () { app, process_type }
 );
 trigger!(
-    /// Write the cron tasks out again; both arguments are optional (an
-    /// empty scheduler means every host-cron scheduler).
-    SchedulerCronWrite = "scheduler-cron-write", Notify -> () { scheduler_name, app }
-);
-trigger!(
-    /// Whether the scheduler runs cron tasks from the host's crontab
-    /// (answered by scheduler-docker-local).
-    SchedulerUsesHostCron = "scheduler-uses-host-cron", Select -> bool { scheduler }
-);
-trigger!(
-    /// The cron entries of a scheduler, one a line.
-    CronEntries = "cron-entries", Collect -> String { scheduler_name }
-);
-trigger!(
-    /// One cron property of an app (`--global` for the global one).
-    CronGetProperty = "cron-get-property", Collect -> String { app, key }
-);
-trigger!(
     /// Show the logs of the app's proxy: `log_type` is `access` or `error`
     /// (the options default to no tail and all lines).
     SchedulerProxyLogs = "scheduler-proxy-logs", Select -> () { scheduler, app, proxy_type, log_type, tail: bool, num = "0" }

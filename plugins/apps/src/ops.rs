@@ -183,8 +183,8 @@ pub fn destroy(ctx: &Ctx, app: &str) -> Result<()> {
     )?;
     ctx.bus.notify(
         ctx,
-        &dokku_trigger::helpers::SchedulerCronWrite {
-            scheduler_name,
+        &dokku_trigger::cron::SchedulerCronWrite {
+            scheduler: scheduler_name,
             app: app.to_string(),
         },
     )?;

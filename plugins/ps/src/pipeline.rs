@@ -306,8 +306,8 @@ fn cron_write(ctx: &Ctx, app: &str) -> Result<()> {
     let scheduler_name = scheduler_of(ctx, app)?;
     ctx.bus.notify(
         ctx,
-        &dokku_trigger::helpers::SchedulerCronWrite {
-            scheduler_name,
+        &dokku_trigger::cron::SchedulerCronWrite {
+            scheduler: scheduler_name,
             app: app.to_string(),
         },
     )

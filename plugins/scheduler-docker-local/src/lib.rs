@@ -127,11 +127,6 @@ fn register(bus: &mut Bus) {
         Ok(format!("dokku/{}", t.app))
     });
     bus.on::<DeployedAppImageTag, _>(NAME, |_, _: &DeployedAppImageTag| Ok(String::new()));
-    // Cron tasks of docker-local apps live in the host's crontab.
-    bus.on::<dokku_trigger::helpers::SchedulerUsesHostCron, _>(
-        NAME,
-        |_, _: &dokku_trigger::helpers::SchedulerUsesHostCron| Ok(true),
-    );
     bus.on::<PostAppRenameSetup, _>(NAME, |ctx, t: &PostAppRenameSetup| {
         lifecycle::copy_setup(ctx, &t.old_app, &t.new_app)
     });
