@@ -594,57 +594,32 @@ pub fn build_config(ctx: &Ctx, app: &str, passed: (&str, &str)) -> Result<()> {
         None => fsutil::remove_file(&hsts_path)?,
     }
 
-    if ctx.in_batch() {
-        // Many apps at once: write this one, check and load them all
-        // together when the batch ends (`finish_batch`).
-        let path = conf_path(ctx, app);
-        let saved = Saved::take(path.clone());
-        ctx.out.info1(&format!(
-            "Creating {} nginx.conf",
-            if inputs.ssl { "https" } else { "http" }
-        ));
-        fsutil::write_atomic(&path, rendered.as_bytes(), 0o644)?;
-        drop(_lock);
-        ctx.bus.notify(
-            ctx,
-            &NginxPreReload {
-                app: app.to_string(),
-                internal_port: passed.0.into(),
-                internal_ip_address: passed.1.into(),
-            },
-        )?;
-        let pending = Pending {
-            app: app.to_string(),
-            saved,
-            saved_hsts,
-            rendered,
-            custom,
-        };
-        ctx.with_batch_state::<Batch, _>(|b| b.pending.push(pending));
-        ctx.defer(crate::props::PLUGIN, finish_batch);
-        return Ok(());
-    }
-
-    let check = validate_standalone(ctx, &srv, app, &rendered)?;
-    if !check.ok {
-        saved_hsts.restore();
-        if custom {
-            ctx.out
-                .warn("Failed to validate custom nginx.conf.sigil. Rendered output below...");
+    // Many apps at once (a batch): each config is written unchecked, and
+    // the whole set is checked and loaded when the batch ends
+    // (`finish_batch`).
+    let batch = ctx.in_batch();
+    if !batch {
+        let check = validate_standalone(ctx, &srv, app, &rendered)?;
+        if !check.ok {
+            saved_hsts.restore();
+            if custom {
+                ctx.out
+                    .warn("Failed to validate custom nginx.conf.sigil. Rendered output below...");
+                print_contents(ctx, &rendered);
+                print_nginx_errors(ctx, &check);
+                return Err(Error::fail(
+                    "Custom nginx.conf.sigil failed nginx -t validation",
+                ));
+            }
+            ctx.out.warn(&format!(
+                "Failed to validate nginx config for {app}. Contents below..."
+            ));
             print_contents(ctx, &rendered);
             print_nginx_errors(ctx, &check);
-            return Err(Error::fail(
-                "Custom nginx.conf.sigil failed nginx -t validation",
-            ));
+            return Err(Error::fail(format!(
+                "Failed to validate nginx config for {app}"
+            )));
         }
-        ctx.out.warn(&format!(
-            "Failed to validate nginx config for {app}. Contents below..."
-        ));
-        print_contents(ctx, &rendered);
-        print_nginx_errors(ctx, &check);
-        return Err(Error::fail(format!(
-            "Failed to validate nginx config for {app}"
-        )));
     }
 
     let path = conf_path(ctx, app);
@@ -663,6 +638,18 @@ pub fn build_config(ctx: &Ctx, app: &str, passed: (&str, &str)) -> Result<()> {
             internal_ip_address: passed.1.into(),
         },
     )?;
+    if batch {
+        let pending = Pending {
+            app: app.to_string(),
+            saved,
+            saved_hsts,
+            rendered,
+            custom,
+        };
+        ctx.with_batch_state::<Batch, _>(|b| b.pending.push(pending));
+        ctx.defer(crate::props::PLUGIN, finish_batch);
+        return Ok(());
+    }
     let _lock = dokku_core::lock::StateLock::acquire(&ctx.paths, LOCK)?;
     if let Err(outcome) = test_and_reload(ctx, &srv)? {
         saved.restore();
