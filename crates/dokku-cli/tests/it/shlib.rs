@@ -212,6 +212,20 @@ fn app_checks_go_through_the_common_helper() {
     fs::set_permissions(p.join("my-hook"), fs::Permissions::from_mode(0o755)).expect("chmod");
     std::os::unix::fs::symlink(&p, l.e.lib().join("plugins/enabled/spy")).expect("link");
     assert_eq!(l.code("fn-plugn-trigger-exists", &["my-hook"]), 0);
+    // dokku_apps lists what user-auth-app lets the user see.
+    fs::write(
+        p.join("user-auth-app"),
+        "#!/bin/sh
+shift 2
+for a in \"$@\"; do [ \"$a\" = alpha ] && echo \"$a\"; done
+exit 0
+",
+    )
+    .expect("w");
+    fs::set_permissions(p.join("user-auth-app"), fs::Permissions::from_mode(0o755))
+        .expect("chmod");
+    assert_eq!(l.ok("dokku_apps", &[]), "alpha\n");
+    assert_eq!(l.ok("dokku_apps", &["false"]), "alpha\nweb\n");
 }
 
 #[test]
