@@ -222,8 +222,7 @@ exit 0
 ",
     )
     .expect("w");
-    fs::set_permissions(p.join("user-auth-app"), fs::Permissions::from_mode(0o755))
-        .expect("chmod");
+    fs::set_permissions(p.join("user-auth-app"), fs::Permissions::from_mode(0o755)).expect("chmod");
     assert_eq!(l.ok("dokku_apps", &[]), "alpha\n");
     assert_eq!(l.ok("dokku_apps", &["false"]), "alpha\nweb\n");
 }
