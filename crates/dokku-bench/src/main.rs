@@ -5,15 +5,20 @@
 //! temporary DOKKU_ROOT and DOKKU_LIB_ROOT directories.
 //!
 //! A second table measures the deploy overhead of the bundled sample app
-//! against the Docker engine (src/deploy.rs).
+//! against the Docker engine (src/deploy.rs), a third the whole-server
+//! operations on fleets of 10, 100 and 300 deployed apps behind a real
+//! nginx (src/fleet.rs).
 //!
 //! Options: `--binary PATH` (default target/release/dokku), `--output
 //! FILE`, `--sample DIR` (default tests/apps/dockerfile-sample),
-//! `--no-deploy` (latency table only), `--deploy-only`, `--verbose`
-//! (every measured push's output, timestamped, on stderr).
+//! `--no-deploy` (latency table only), `--deploy-only` (no latency table),
+//! `--fleet N,N,...` (fleet sizes; `--fleet 0` leaves the fleet table
+//! out), `--fleet-only`, `--verbose` (every measured push's output,
+//! timestamped, on stderr).
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 mod deploy;
+mod fleet;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -109,6 +114,7 @@ fn real_main() -> Result<(), String> {
     let mut output: Option<PathBuf> = None;
     let mut with_deploy = true;
     let mut with_latency = true;
+    let mut fleet_sizes: Vec<usize> = vec![10, 100, 300];
     let mut sample =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/apps/dockerfile-sample");
     while let Some(a) = args.next() {
@@ -122,6 +128,19 @@ fn real_main() -> Result<(), String> {
             "--output" => output = args.next().map(PathBuf::from),
             "--no-deploy" => with_deploy = false,
             "--deploy-only" => with_latency = false,
+            "--fleet" => {
+                let list = args.next().ok_or("--fleet needs sizes, e.g. 10,100")?;
+                fleet_sizes = list
+                    .split(',')
+                    .map(|n| n.trim().parse::<usize>())
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| format!("--fleet {list}: {e}"))?;
+                fleet_sizes.retain(|&n| n > 0);
+            }
+            "--fleet-only" => {
+                with_latency = false;
+                with_deploy = false;
+            }
             "--verbose" => deploy::VERBOSE.store(true, std::sync::atomic::Ordering::Relaxed),
             "--sample" => {
                 sample = args
@@ -142,6 +161,10 @@ fn real_main() -> Result<(), String> {
     if with_deploy {
         let report = deploy::run(&bin, &sample)?;
         md.push_str(&deploy::markdown(&report, &machine));
+    }
+    if !fleet_sizes.is_empty() {
+        let rows = fleet::run(&bin, &fleet_sizes)?;
+        md.push_str(&fleet::markdown(&rows, &machine));
     }
     print!("{md}");
     if let Some(path) = output {

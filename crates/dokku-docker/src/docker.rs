@@ -1,6 +1,6 @@
 //! `DockerEngine`: the `ContainerEngine` over the Docker Engine API (bollard), on a private runtime.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::future::Future;
 use std::io::Read;
 use std::pin::{pin, Pin};
@@ -26,7 +26,7 @@ use futures_util::future::{self, Either};
 use futures_util::{Stream, StreamExt};
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
-use crate::context::tar_directory;
+use crate::context::{tar_directory, with_labels};
 use crate::convert;
 use crate::error::{classify, ApiError};
 use crate::info::{
@@ -152,8 +152,24 @@ impl DockerEngine {
             .first()
             .cloned()
             .unwrap_or_else(|| "<untagged>".to_string());
+        // Labels go in as one LABEL instruction appended to the Dockerfile
+        // when it is a plain file of the directory: the engine's `labels`
+        // option would add a step and an intermediate container per label.
+        let mut labels = spec.labels.clone();
         let context = match &spec.context {
-            BuildContext::Directory(dir) => tar_directory(dir)?,
+            BuildContext::Directory(dir) => {
+                let name = spec.dockerfile.as_deref().unwrap_or("Dockerfile");
+                let folded = (!labels.is_empty())
+                    .then(|| folded_dockerfile(dir, name, &labels))
+                    .flatten();
+                match folded {
+                    Some(text) => {
+                        labels.clear();
+                        tar_directory(dir, Some((name, &text)))?
+                    }
+                    None => tar_directory(dir, None)?,
+                }
+            }
             BuildContext::Tar(bytes) => bytes.clone(),
         };
         let options = BuildImageOptions::<String> {
@@ -164,7 +180,7 @@ impl DockerEngine {
             forcerm: true,
             pull: false,
             buildargs: spec.build_args.clone().into_iter().collect(),
-            labels: spec.labels.clone().into_iter().collect(),
+            labels: labels.into_iter().collect(),
             networkmode: spec.network.clone().unwrap_or_default(),
             memory: spec.memory.and_then(|m| u64::try_from(m).ok()),
             memswap: spec.memory_swap,
@@ -1237,4 +1253,37 @@ impl ContainerEngine for DockerEngine {
     ) -> Result<i64, EngineError> {
         self.block(self.exec_attached_async(container, spec, io, on_output))
     }
+}
+
+/// The Dockerfile `name` of the context directory `dir` with `labels`
+/// appended as one instruction; `None` when it is not a regular file
+/// below `dir` (a link, `..`), cannot be read, or sets its own escape.
+fn folded_dockerfile(
+    dir: &std::path::Path,
+    name: &str,
+    labels: &BTreeMap<String, String>,
+) -> Option<String> {
+    let rel = std::path::Path::new(name);
+    if !rel
+        .components()
+        .all(|c| matches!(c, std::path::Component::Normal(_)))
+    {
+        return None;
+    }
+    let path = dir.join(rel);
+    let mut at = dir.to_path_buf();
+    for c in rel.components() {
+        at.push(c);
+        if std::fs::symlink_metadata(&at)
+            .ok()?
+            .file_type()
+            .is_symlink()
+        {
+            return None;
+        }
+    }
+    if !std::fs::symlink_metadata(&path).ok()?.is_file() {
+        return None;
+    }
+    with_labels(&std::fs::read_to_string(&path).ok()?, labels)
 }

@@ -35,6 +35,7 @@ mod spec;
 #[cfg(feature = "testing")]
 pub mod testing;
 
+pub use context::label_instruction;
 pub use docker::DockerEngine;
 pub use engine::ContainerEngine;
 pub use error::{ApiError, EngineError};

@@ -80,32 +80,8 @@ pub fn image_labels(app: &str, builder_type: &str, stage: &str) -> BTreeMap<Stri
     labels
 }
 
-/// A Dockerfile word in double quotes, its quotes and backslashes escaped.
-fn quoted(s: &str) -> String {
-    let mut q = String::with_capacity(s.len() + 2);
-    q.push('"');
-    for c in s.chars() {
-        if matches!(c, '"' | '\\') {
-            q.push('\\');
-        }
-        q.push(c);
-    }
-    q.push('"');
-    q
-}
-
-/// One `LABEL` instruction setting every label: one build step, where the
-/// engine's `--label` option makes a step (and a container) per label.
-pub fn label_instruction(labels: &BTreeMap<String, String>) -> String {
-    let mut line = String::from("LABEL");
-    for (k, v) in labels {
-        line.push(' ');
-        line.push_str(&quoted(k));
-        line.push('=');
-        line.push_str(&quoted(v));
-    }
-    line
-}
+/// One `LABEL` instruction setting every label (one build step).
+pub use dokku_docker::label_instruction;
 
 /// A build context assembled in memory: a Dockerfile and the files it
 /// copies.

@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use dokku_core::{Error, Result};
+use dokku_core::Result;
 use dokku_trigger::helpers::GitFromDirectory;
 use dokku_trigger::Ctx;
 
@@ -17,29 +17,6 @@ use crate::{git, props, repo};
 pub const DEFAULT_USER_NAME: &str = "Dokku";
 /// The default committer email.
 pub const DEFAULT_USER_EMAIL: &str = "automated@dokku.sh";
-
-/// Copy everything of `src` but a top-level `.git` into `dst`.
-fn copy_contents(src: &Path, dst: &Path) -> Result<()> {
-    let rd = std::fs::read_dir(src).map_err(|e| Error::io("read directory", src, e))?;
-    for entry in rd {
-        let entry = entry.map_err(|e| Error::io("read directory", src, e))?;
-        if entry.file_name() == ".git" {
-            continue;
-        }
-        let from = entry.path();
-        let to = dst.join(entry.file_name());
-        let ft = entry.file_type().map_err(|e| Error::io("stat", &from, e))?;
-        if ft.is_symlink() {
-            let target = std::fs::read_link(&from).map_err(|e| Error::io("readlink", &from, e))?;
-            std::os::unix::fs::symlink(target, &to).map_err(|e| Error::io("symlink", &to, e))?;
-        } else if ft.is_dir() {
-            dokku_core::fsutil::copy_dir_all(&from, &to)?;
-        } else {
-            std::fs::copy(&from, &to).map_err(|e| Error::io("copy", &from, e))?;
-        }
-    }
-    Ok(())
-}
 
 /// Commit the contents of `src` on top of the deploy branch and deploy the
 /// commit. Nothing changes (and nothing is deployed) when the tree is the
@@ -78,30 +55,31 @@ fn commit_and_deploy(
     let branch = props::deploy_branch(&ctx.paths, app);
     let previous = repo::branch_sha(&ctx.paths, app, &branch);
 
+    // The tree of `src` is staged straight into the app's repository with
+    // an index of our own (git never stages a `.git` entry), and committed
+    // with plumbing: no clone, no fetch, no hooks, no auto maintenance.
     let work = receive::temp_dir("git_from_directory")?;
-    let dir = work.path();
-    git::output(
-        git::in_dir(dir),
-        ["-c", "init.defaultBranch=master", "init", "--quiet"],
-    )?;
-    if let Some(prev) = &previous {
-        let mut fetch = git::in_dir(dir);
-        fetch
-            .args(["fetch", "--quiet", "--no-tags", "--"])
+    let index = work.path().join("index");
+    let staged = || {
+        let mut c = git::command();
+        c.env("GIT_INDEX_FILE", &index)
+            .arg("-C")
+            .arg(src)
+            .arg("--git-dir")
             .arg(&repo_path)
-            .arg(prev.as_str());
-        git::output(fetch, std::iter::empty::<&str>())?;
-        git::output(git::in_dir(dir), ["update-ref", "HEAD", prev.as_str()])?;
-    }
-    copy_contents(src, dir)?;
-    git::output(git::in_dir(dir), ["add", "--all", "--force", "."])?;
-    let tree = git::output(git::in_dir(dir), ["write-tree"])?
+            .arg("--work-tree")
+            .arg(src);
+        c
+    };
+    git::output(staged(), ["add", "--all", "--force", "."])?;
+    let tree = git::output(staged(), ["write-tree"])?.trim().to_string();
+    if let Some(prev) = &previous {
+        let prev_tree = git::output(
+            git::bare(&repo_path),
+            ["rev-parse", &format!("{prev}^{{tree}}")],
+        )?
         .trim()
         .to_string();
-    if let Some(prev) = &previous {
-        let prev_tree = git::output(git::in_dir(dir), ["rev-parse", &format!("{prev}^{{tree}}")])?
-            .trim()
-            .to_string();
         if prev_tree == tree {
             ctx.out.warn("No changes detected, skipping git commit");
             ctx.out
@@ -113,35 +91,25 @@ fn commit_and_deploy(
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0);
-    let mut commit = git::in_dir(dir);
+    let mut commit = git::bare(&repo_path);
     commit
         .arg("-c")
         .arg(format!("user.name={user}"))
         .arg("-c")
         .arg(format!("user.email={email}"))
-        .args([
-            "-c",
-            "commit.gpgsign=false",
-            "commit",
-            "--quiet",
-            "--no-verify",
-            "-m",
-        ])
-        .arg(format!("Automated commit @ {now}"));
-    git::output(commit, std::iter::empty::<&str>())?;
-    let rev = git::output(git::in_dir(dir), ["rev-parse", "HEAD"])?
+        .args(["-c", "commit.gpgsign=false", "commit-tree", &tree]);
+    if let Some(prev) = &previous {
+        commit.args(["-p", prev.as_str()]);
+    }
+    commit.arg("-m").arg(format!("Automated commit @ {now}"));
+    let rev = git::output(commit, std::iter::empty::<&str>())?
         .trim()
         .to_string();
-
-    // Bring the objects over under a temporary ref (fetching runs no hooks).
-    let pending = format!("refs/dokku/pending/{rev}");
-    let mut fetch = git::bare(&repo_path);
-    fetch
-        .args(["fetch", "--quiet", "--no-tags", "--"])
-        .arg(dir)
-        .arg(format!("+HEAD:{pending}"));
-    git::output(fetch, std::iter::empty::<&str>())?;
     drop(work);
+
+    // The commit is kept under a temporary ref until the deploy is done.
+    let pending = format!("refs/dokku/pending/{rev}");
+    repo::update_ref(&ctx.paths, app, &pending, &rev)?;
 
     let result = receive::receive(ctx, app, Some(&rev), Some(source));
     if result.is_ok() {

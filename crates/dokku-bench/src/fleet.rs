@@ -1,0 +1,532 @@
+//! The whole-server half of `make bench`: a scratch installation with its
+//! own nginx instance and N apps deployed from a local image (checks
+//! disabled), and the operations a server runs on all of them at once:
+//! a deploy from an image, `proxy:build-config --all`, `ps:report` for
+//! every app, `ps:restart --all --parallel -1`, the boot-time restore
+//! (every app container stopped behind dokku's back, then `ps:restore`),
+//! and nginx's own `-t` and reload over the N vhosts as the floor of a
+//! proxy rebuild.
+//!
+//! After each operation that replaces containers or configs, every app is
+//! asked for `/` through nginx (Host `<app>.bench.test` on 127.0.0.1) and
+//! must answer with its own page: a fast operation that leaves an app
+//! down does not count.
+//!
+//! Everything the run makes carries its prefix (`fleet-<pid>-<n>-`):
+//! containers and images are removed, and nginx stopped, when the
+//! [`Fleet`] guard drops, also on failure.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use dokku_docker::{
+    BuildContext, BuildSpec, ContainerEngine, ContainerFilter, DockerEngine, ImageFilter,
+};
+
+/// Deploys measured, per size, for the deploy-from-image row (the rest of
+/// the apps are deployed the same way, unmeasured).
+const DEPLOYS_MEASURED: usize = 10;
+/// Runs of the cheap operations (median reported).
+const CHEAP_RUNS: usize = 5;
+/// The global domain: apps answer as `<app>.bench.test`.
+const DOMAIN: &str = "bench.test";
+/// The label on the base image the run builds.
+const BENCH_LABEL: &str = "com.dokku.bench";
+/// The label dokku puts on every app container and image.
+const APP_LABEL: &str = "com.dokku.app-name";
+/// The page every app serves, followed by its name.
+const PAGE: &str = "fleet bench app";
+
+/// Medians in seconds for one fleet size.
+pub struct Row {
+    pub apps: usize,
+    pub deploy: Duration,
+    pub build_config: Duration,
+    pub ps_report: Duration,
+    pub restart: Duration,
+    pub restore: Duration,
+    pub nginx_t: Duration,
+    pub nginx_reload: Duration,
+}
+
+/// A scratch installation, its nginx instance and its apps.
+struct Fleet {
+    engine: DockerEngine,
+    bin: PathBuf,
+    dir: tempfile::TempDir,
+    prefix: String,
+    base: String,
+    apps: Vec<String>,
+    http: u16,
+}
+
+fn nginx_bin() -> String {
+    if Path::new("/usr/sbin/nginx").is_file() {
+        "/usr/sbin/nginx".into()
+    } else {
+        "nginx".into()
+    }
+}
+
+fn free_port() -> Result<u16, String> {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .map_err(|e| format!("free port: {e}"))
+}
+
+impl Drop for Fleet {
+    fn drop(&mut self) {
+        let conf = self.nginx_dir().join("nginx.conf");
+        let _ = Command::new(nginx_bin())
+            .args(["-c", &conf.display().to_string(), "-s", "stop"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        if let Ok(list) = self
+            .engine
+            .list_containers(&ContainerFilter::label(APP_LABEL))
+        {
+            for c in list {
+                if c.labels
+                    .get(APP_LABEL)
+                    .is_some_and(|a| a.starts_with(&self.prefix))
+                {
+                    let _ = self.engine.remove_container(&c.id, true);
+                }
+            }
+        }
+        let mut filters = vec![ImageFilter::label(format!("{BENCH_LABEL}={}", self.prefix))];
+        filters.extend(self.apps.iter().map(|a| ImageFilter {
+            reference: Some(format!("dokku/{a}")),
+            ..ImageFilter::default()
+        }));
+        for f in filters {
+            if let Ok(list) = self.engine.list_images(&f) {
+                for i in list {
+                    let _ = self.engine.remove_image(&i.id, true);
+                }
+            }
+        }
+        let _ = self.engine.remove_image(&self.base, true);
+    }
+}
+
+impl Fleet {
+    fn new(bin: &Path, size: usize) -> Result<Fleet, String> {
+        let engine = DockerEngine::connect().map_err(|e| format!("docker engine: {e}"))?;
+        let prefix = format!("fleet-{}-{size}-", std::process::id());
+        let f = Fleet {
+            engine,
+            bin: bin.to_path_buf(),
+            dir: tempfile::tempdir().map_err(|e| format!("tempdir: {e}"))?,
+            base: format!("{prefix}base:latest"),
+            prefix,
+            apps: Vec::new(),
+            http: free_port()?,
+        };
+        for d in [
+            "home",
+            "logs",
+            "lib/plugins/available",
+            "lib/plugins/enabled",
+            "lib/core-plugins/available",
+            "lib/core-plugins/enabled",
+            "nginx/conf.d",
+            "nginx/logs",
+            "nginx/tmp",
+        ] {
+            std::fs::create_dir_all(f.dir.path().join(d)).map_err(|e| format!("mkdir {d}: {e}"))?;
+        }
+        f.write_nginx()?;
+        f.base_image()?;
+        f.dokku(&["plugin:trigger", "install"])?;
+        f.dokku(&["nginx:start"])?;
+        let http = f.http.to_string();
+        for args in [
+            vec!["domains:set-global", DOMAIN],
+            vec!["nginx:set", "--global", "bind-address-ipv4", "127.0.0.1"],
+            vec!["proxy:set", "--global", "proxy-port", &http],
+            vec!["checks:set", "--global", "wait-to-retire", "1"],
+            vec!["ps:set", "--global", "stop-timeout-seconds", "1"],
+        ] {
+            f.dokku(&args)?;
+        }
+        Ok(f)
+    }
+
+    fn nginx_dir(&self) -> PathBuf {
+        self.dir.path().join("nginx")
+    }
+
+    /// The instance's main config (own pid, logs, temp paths; 127.0.0.1
+    /// only) and a catch-all default site, as Dokku installs one.
+    fn write_nginx(&self) -> Result<(), String> {
+        let n = self.nginx_dir();
+        let user = if is_root() { "user root;\n" } else { "" };
+        let main = format!(
+            "{user}daemon on;\nworker_processes auto;\npid {n}/nginx.pid;\nerror_log {n}/error.log;\nevents {{ worker_connections 4096; }}\nhttp {{\n  access_log off;\n  client_body_temp_path {n}/tmp/body;\n  proxy_temp_path {n}/tmp/proxy;\n  fastcgi_temp_path {n}/tmp/fastcgi;\n  uwsgi_temp_path {n}/tmp/uwsgi;\n  scgi_temp_path {n}/tmp/scgi;\n  include {n}/conf.d/*.conf;\n}}\n",
+            n = n.display()
+        );
+        std::fs::write(n.join("nginx.conf"), main).map_err(|e| format!("nginx.conf: {e}"))?;
+        let default_site = format!(
+            "server {{\n  listen 127.0.0.1:{h} default_server;\n  server_name _;\n  access_log off;\n  return 444;\n}}\n",
+            h = self.http
+        );
+        std::fs::write(n.join("conf.d/00-default-vhost.conf"), default_site)
+            .map_err(|e| format!("default site: {e}"))
+    }
+
+    fn env(&self, c: &mut Command) {
+        let d = self.dir.path();
+        let n = self.nginx_dir();
+        c.env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", d)
+            .env("DOKKU_ROOT", d.join("home"))
+            .env("DOKKU_LIB_ROOT", d.join("lib"))
+            .env("DOKKU_LOGS_DIR", d.join("logs"))
+            .env("DOKKU_SYSTEM_USER", "root")
+            .env("DOKKU_SYSTEM_GROUP", "root")
+            .env("DOKKU_DEFAULT_FILE", d.join("no-default"))
+            .env("DOKKU_NGINX_BIN", nginx_bin())
+            .env("DOKKU_NGINX_CONF", n.join("nginx.conf"))
+            .env("DOKKU_NGINX_CONF_DIR", n.join("conf.d"))
+            .env("DOKKU_NGINX_PID_FILE", n.join("nginx.pid"))
+            .env("DOKKU_NGINX_LOG_ROOT", n.join("logs"))
+            .stdin(Stdio::null());
+        if let Ok(v) = std::env::var("DOCKER_HOST") {
+            c.env("DOCKER_HOST", v);
+        }
+    }
+
+    /// Run `dokku args` to completion; its stdout, or an error with its output.
+    fn dokku(&self, args: &[&str]) -> Result<String, String> {
+        let mut c = Command::new(&self.bin);
+        self.env(&mut c);
+        c.args(args);
+        let o = c
+            .output()
+            .map_err(|e| format!("dokku {}: {e}", args.join(" ")))?;
+        if !o.status.success() {
+            return Err(format!(
+                "`dokku {}` failed ({}):\n{}{}",
+                args.join(" "),
+                o.status,
+                String::from_utf8_lossy(&o.stdout),
+                String::from_utf8_lossy(&o.stderr)
+            ));
+        }
+        Ok(String::from_utf8_lossy(&o.stdout).into_owned())
+    }
+
+    /// Wall time of `dokku args`.
+    fn timed(&self, args: &[&str]) -> Result<Duration, String> {
+        let start = Instant::now();
+        self.dokku(args)?;
+        Ok(start.elapsed())
+    }
+
+    /// Wall time of the nginx binary on the instance's config.
+    fn timed_nginx(&self, extra: &[&str]) -> Result<Duration, String> {
+        let conf = self.nginx_dir().join("nginx.conf");
+        let start = Instant::now();
+        let o = Command::new(nginx_bin())
+            .arg("-c")
+            .arg(&conf)
+            .args(extra)
+            .output()
+            .map_err(|e| format!("nginx: {e}"))?;
+        let took = start.elapsed();
+        if !o.status.success() {
+            return Err(format!(
+                "nginx {} failed: {}",
+                extra.join(" "),
+                String::from_utf8_lossy(&o.stderr)
+            ));
+        }
+        Ok(took)
+    }
+
+    /// The image every app is deployed from: the host's static busybox
+    /// serving a page on port 5000 (FROM scratch, nothing pulled). Each
+    /// app's page is its name, written by the start command from `$APP`.
+    fn base_image(&self) -> Result<(), String> {
+        let ctx = self.dir.path().join("base");
+        std::fs::create_dir_all(&ctx).map_err(|e| e.to_string())?;
+        std::fs::copy("/bin/busybox", ctx.join("busybox"))
+            .map_err(|e| format!("/bin/busybox: {e}"))?;
+        std::fs::write(
+            ctx.join("Dockerfile"),
+            format!(
+                "FROM scratch\nCOPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\nCMD [\"/bin/sh\", \"-c\", \"mkdir -p /www && echo \\\"{PAGE} $APP\\\" > /www/index.html && exec httpd -f -p 5000 -h /www\"]\n"
+            ),
+        )
+        .map_err(|e| e.to_string())?;
+        let mut spec = BuildSpec::new(BuildContext::Directory(ctx));
+        spec.tags = vec![self.base.clone()];
+        spec.labels = BTreeMap::from([(BENCH_LABEL.to_string(), self.prefix.clone())]);
+        spec.no_cache = true;
+        self.engine
+            .build_image(&spec, &mut |_| {})
+            .map_err(|e| format!("busybox base image: {e}"))?;
+        Ok(())
+    }
+
+    /// Create one more app (checks disabled, `APP` in its env) and deploy
+    /// it from the base image; the wall time of the deploy.
+    fn add_app(&mut self) -> Result<Duration, String> {
+        let app = format!("{}{}", self.prefix, self.apps.len());
+        self.dokku(&["apps:create", &app])?;
+        self.apps.push(app.clone());
+        self.dokku(&["checks:disable", &app])?;
+        self.dokku(&["config:set", "--no-restart", &app, &format!("APP={app}")])?;
+        self.timed(&["git:from-image", &app, &self.base])
+    }
+
+    /// Every app answers `/` through nginx with its own page.
+    fn all_answer(&self, after: &str) -> Result<(), String> {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        for app in &self.apps {
+            let want = format!("{PAGE} {app}");
+            loop {
+                match get_via_nginx(self.http, &format!("{app}.{DOMAIN}")) {
+                    Ok(body) if body.contains(&want) => break,
+                    other if Instant::now() > deadline => {
+                        return Err(format!(
+                            "after {after}: {app} does not answer through nginx: {other:?}"
+                        ))
+                    }
+                    _ => std::thread::sleep(Duration::from_millis(100)),
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Running containers of the fleet's apps.
+    fn containers(&self) -> Result<Vec<String>, String> {
+        let filter = ContainerFilter {
+            labels: vec![APP_LABEL.to_string()],
+            ..ContainerFilter::default()
+        };
+        Ok(self
+            .engine
+            .list_containers(&filter)
+            .map_err(|e| format!("list containers: {e}"))?
+            .into_iter()
+            .filter(|c| {
+                c.labels
+                    .get(APP_LABEL)
+                    .is_some_and(|a| a.starts_with(&self.prefix))
+            })
+            .map(|c| c.id)
+            .collect())
+    }
+
+    /// Wait until old containers are retired: one running per app.
+    fn settle(&self) -> Result<(), String> {
+        let until = Instant::now() + Duration::from_secs(120);
+        loop {
+            let n = self.containers()?.len();
+            if n <= self.apps.len() {
+                return Ok(());
+            }
+            if Instant::now() > until {
+                eprintln!(
+                    "dokku-bench: {n} containers for {} apps after 120 s",
+                    self.apps.len()
+                );
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+
+    /// A reboot as the engine sees it: every app container stopped
+    /// behind dokku's back, a few at a time.
+    fn stop_all_behind_dokku(&self) -> Result<(), String> {
+        let ids = self.containers()?;
+        std::thread::scope(|s| {
+            for chunk in ids.chunks(ids.len().div_ceil(8).max(1)) {
+                s.spawn(move || {
+                    for id in chunk {
+                        let _ = self.engine.stop_container(id, Some(Duration::from_secs(1)));
+                    }
+                });
+            }
+        });
+        let left = self.containers()?.len();
+        if left > 0 {
+            return Err(format!("{left} containers still running after the stop"));
+        }
+        Ok(())
+    }
+}
+
+fn is_root() -> bool {
+    nix::unistd::Uid::effective().is_root()
+}
+
+/// One HTTP/1.0 GET of `/` through nginx on 127.0.0.1 with `host` as the
+/// Host header; the body of a 200.
+fn get_via_nginx(port: u16, host: &str) -> Result<String, String> {
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let mut s = TcpStream::connect_timeout(&addr, Duration::from_millis(500))
+        .map_err(|e| format!("{addr}: {e}"))?;
+    s.set_read_timeout(Some(Duration::from_secs(2)))
+        .map_err(|e| e.to_string())?;
+    s.write_all(format!("GET / HTTP/1.0\r\nHost: {host}\r\n\r\n").as_bytes())
+        .map_err(|e| e.to_string())?;
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw)
+        .map_err(|e| format!("{addr}: {e}"))?;
+    let raw = String::from_utf8_lossy(&raw);
+    let status = raw.lines().next().unwrap_or("");
+    if status.split_whitespace().nth(1) != Some("200") {
+        return Err(format!("{host}: {status:?}"));
+    }
+    Ok(raw
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default())
+}
+
+fn median(mut v: Vec<Duration>) -> Duration {
+    v.sort();
+    v.get(v.len() / 2).copied().unwrap_or_default()
+}
+
+fn median_of(
+    runs: usize,
+    mut f: impl FnMut() -> Result<Duration, String>,
+) -> Result<Duration, String> {
+    let mut v = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        v.push(f()?);
+    }
+    Ok(median(v))
+}
+
+/// Measure one fleet size.
+fn measure(bin: &Path, size: usize) -> Result<Row, String> {
+    let mut f = Fleet::new(bin, size)?;
+    let mut deploys = Vec::new();
+    for i in 0..size {
+        let took = f.add_app()?;
+        if i + DEPLOYS_MEASURED >= size {
+            deploys.push(took);
+        }
+        if (i + 1) % 50 == 0 {
+            eprintln!("fleet {size}: {} apps deployed", i + 1);
+        }
+    }
+    f.settle()?;
+    f.all_answer("the deploys")?;
+    let nginx_t = median_of(CHEAP_RUNS, || f.timed_nginx(&["-t", "-q"]))?;
+    let nginx_reload = median_of(CHEAP_RUNS, || f.timed_nginx(&["-s", "reload"]))?;
+    let build_config = median_of(CHEAP_RUNS, || f.timed(&["proxy:build-config", "--all"]))?;
+    f.all_answer("proxy:build-config --all")?;
+    let ps_report = median_of(CHEAP_RUNS, || f.timed(&["ps:report"]))?;
+    let restart = f.timed(&["ps:restart", "--all", "--parallel", "-1"])?;
+    f.all_answer("ps:restart --all --parallel -1")?;
+    f.settle()?;
+    f.stop_all_behind_dokku()?;
+    let restore = f.timed(&["ps:restore"])?;
+    f.all_answer("ps:restore")?;
+    let row = Row {
+        apps: size,
+        deploy: median(deploys),
+        build_config,
+        ps_report,
+        restart,
+        restore,
+        nginx_t,
+        nginx_reload,
+    };
+    eprintln!(
+        "fleet {size}: deploy {:.2} s, build-config {:.2} s, ps:report {:.2} s, restart {:.2} s, restore {:.2} s, nginx -t {:.3} s, reload {:.3} s",
+        row.deploy.as_secs_f64(),
+        row.build_config.as_secs_f64(),
+        row.ps_report.as_secs_f64(),
+        row.restart.as_secs_f64(),
+        row.restore.as_secs_f64(),
+        row.nginx_t.as_secs_f64(),
+        row.nginx_reload.as_secs_f64()
+    );
+    Ok(row)
+}
+
+/// Measure every size in `sizes`.
+pub fn run(bin: &Path, sizes: &[usize]) -> Result<Vec<Row>, String> {
+    sizes.iter().map(|&n| measure(bin, n)).collect()
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.2}", d.as_secs_f64())
+}
+
+/// The whole-server table of docs/benchmarks.md, with the targets at 100
+/// apps.
+pub fn markdown(rows: &[Row], machine: &str) -> String {
+    type Cell = fn(&Row) -> Duration;
+    let lines: [(&str, Cell, Option<f64>); 7] = [
+        (
+            "deploy from an image (`git:from-image`, checks disabled)",
+            |r| r.deploy,
+            Some(0.8),
+        ),
+        ("`proxy:build-config --all`", |r| r.build_config, Some(1.0)),
+        ("`ps:report` (all apps)", |r| r.ps_report, Some(0.2)),
+        (
+            "`ps:restart --all --parallel -1`",
+            |r| r.restart,
+            Some(20.0),
+        ),
+        (
+            "boot-time restore (`ps:restore`, every container stopped)",
+            |r| r.restore,
+            None,
+        ),
+        ("floor: `nginx -t` over every vhost", |r| r.nginx_t, None),
+        ("floor: `nginx -s reload`", |r| r.nginx_reload, None),
+    ];
+    let mut md = String::new();
+    md.push_str("\n## Whole-server operations\n\n");
+    md.push_str(&format!(
+        "A scratch installation with its own nginx instance and N apps deployed from one local busybox image (checks disabled, `wait-to-retire` 1 s), seconds; deploys are the median of the last {DEPLOYS_MEASURED}, cheap operations the median of {CHEAP_RUNS} runs, restart and restore one run each. After every operation that replaces containers or configs, each app must answer through nginx with its own page.\n\n"
+    ));
+    md.push_str(&format!("Machine: {machine}.\n\n"));
+    md.push_str("| operation |");
+    for r in rows {
+        md.push_str(&format!(" {} apps |", r.apps));
+    }
+    md.push_str(" target at 100 apps |\n|---|");
+    for _ in rows {
+        md.push_str("---:|");
+    }
+    md.push_str("---|\n");
+    for (name, cell, target) in lines {
+        md.push_str(&format!("| {name} |"));
+        for r in rows {
+            md.push_str(&format!(" {} |", secs(cell(r))));
+        }
+        match target {
+            Some(t) => {
+                let at100 = rows.iter().find(|r| r.apps == 100).map(cell);
+                let verdict = match at100 {
+                    Some(d) if d.as_secs_f64() < t => "met",
+                    Some(_) => "not met",
+                    None => "not measured",
+                };
+                md.push_str(&format!(" < {t} s ({verdict}) |\n"));
+            }
+            None => md.push_str(" |\n"),
+        }
+    }
+    md
+}
