@@ -167,6 +167,18 @@ pub trait ContainerEngine: Send + Sync {
         stdin: Option<&[u8]>,
     ) -> Result<RunOutput, EngineError>;
 
+    /// Reads the file at the absolute `path` of `spec.image` as Dokku's
+    /// `copy_from_image` does (`docker container create` then `docker
+    /// cp`): from a created container that never starts, so nothing in
+    /// the image runs and it needs no shell or `cat`. A link is followed
+    /// inside the image. `None` when there is no such file (or it is not a
+    /// regular file). The container carries `spec.labels` and is removed.
+    fn copy_from_image(
+        &self,
+        spec: &ContainerSpec,
+        path: &str,
+    ) -> Result<Option<Vec<u8>>, EngineError>;
+
     /// `docker run -i [-t]` without `--detach`: creates a container from
     /// `spec`, attaches to it, starts it, streams `io.stdin` to it (closing
     /// its standard input at end of file) and hands every chunk of output to

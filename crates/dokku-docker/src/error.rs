@@ -260,6 +260,17 @@ pub enum EngineError {
         #[source]
         source: ApiError,
     },
+    /// Copying a path out of a container failed.
+    #[error("copy {path} from container {container}")]
+    CopyFromContainer {
+        /// The container name or id.
+        container: String,
+        /// The path inside it.
+        path: String,
+        /// The underlying client error.
+        #[source]
+        source: ApiError,
+    },
     /// Renaming a container failed.
     #[error("rename container {container} to {new_name}")]
     RenameContainer {
@@ -416,6 +427,7 @@ impl EngineError {
             | KillContainer { source, .. }
             | RemoveContainer { source, .. }
             | RenameContainer { source, .. }
+            | CopyFromContainer { source, .. }
             | InspectContainer { source, .. }
             | ListContainers { source }
             | WaitContainer { source, .. }

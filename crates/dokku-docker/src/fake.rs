@@ -1077,6 +1077,20 @@ impl ContainerEngine for FakeEngine {
         Ok(out)
     }
 
+    /// The fake has no files: it runs `cat <path>` as its scripted
+    /// containers would, and a zero exit is the file's content.
+    fn copy_from_image(
+        &self,
+        spec: &ContainerSpec,
+        path: &str,
+    ) -> Result<Option<Vec<u8>>, EngineError> {
+        let mut spec = spec.clone();
+        spec.entrypoint = Some(Vec::new());
+        spec.cmd = Some(vec!["cat".to_string(), path.to_string()]);
+        let out = self.run_to_completion(&spec, None)?;
+        Ok((out.exit_code == 0).then_some(out.stdout))
+    }
+
     fn run_attached(
         &self,
         spec: &ContainerSpec,

@@ -64,8 +64,8 @@ fn read_from_image(ctx: &Ctx, app: &str, image: &str, rel: &str) -> Option<Strin
     let workdir = info.working_dir.unwrap_or_else(|| "/".to_string());
     let path = format!("{}/{}", workdir.trim_end_matches('/'), parts.join("/"));
     let spec = extraction_spec(app, image, &path);
-    let out = engine.run_to_completion(&spec, None).ok()?;
-    out.success().then(|| out.stdout_lossy())
+    let data = engine.copy_from_image(&spec, &path).ok()??;
+    Some(String::from_utf8_lossy(&data).into_owned())
 }
 
 /// The `core-post-extract` handler.

@@ -171,12 +171,10 @@ fn extract_from_image(ctx: &Ctx, app: &str, image: &str) -> Result<()> {
     let workdir = info.working_dir.clone().unwrap_or_else(|| "/".into());
     let path = Path::new(&workdir).join(rel);
     let mut spec = ContainerSpec::new(image);
-    spec.entrypoint = Some(Vec::new());
-    spec.cmd = Some(vec!["cat".into(), path.display().to_string()]);
     spec.labels
         .insert("com.dokku.app-name".into(), app.to_string());
-    let content = match engine.run_to_completion(&spec, None) {
-        Ok(o) if o.success() => Some(o.stdout_lossy()),
+    let content = match engine.copy_from_image(&spec, &path.display().to_string()) {
+        Ok(Some(data)) => Some(String::from_utf8_lossy(&data).into_owned()),
         _ => None,
     };
     store::write_procfile(&ctx.paths, app, content.as_deref())

@@ -877,3 +877,61 @@ fn pack_builds_with_a_stand_in_pack_cli() {
         "pack"
     );
 }
+
+/// `git:from-image` reads app.json and the Procfile out of the image
+/// without running it, as Dokku's `copy_from_image` does: the image has
+/// no `cat` (busybox without its applet links), its app.json is a link
+/// inside the image, and no container is left behind.
+#[test]
+fn from_image_extracts_app_json_and_procfile_without_running_the_image() {
+    let mut app = App::new("git-image-files", false);
+    let name = app.name.clone();
+    let ctx = app.env.dir.path().join("files-image");
+    std::fs::create_dir_all(ctx.join("config")).expect("context");
+    std::fs::copy("/bin/busybox", ctx.join("busybox")).expect("busybox");
+    std::fs::write(
+        ctx.join("config/app.json"),
+        "{\"formation\": {\"web\": {\"quantity\": 2}}}\n",
+    )
+    .expect("app.json");
+    std::fs::write(ctx.join("Procfile"), "web: /bin/busybox httpd -f -p 5000\n").expect("Procfile");
+    std::os::unix::fs::symlink("config/app.json", ctx.join("app.json")).expect("link");
+    std::fs::write(
+        ctx.join("Dockerfile"),
+        "FROM scratch\nWORKDIR /app\nCOPY busybox /bin/busybox\nCOPY . /app/\n",
+    )
+    .expect("Dockerfile");
+    let image = format!("{name}-files:v1");
+    app.extra_images.push(image.clone());
+    let built = Command::new("docker")
+        .args(["build", "-q", "-t", &image])
+        .arg(&ctx)
+        .output()
+        .expect("docker build");
+    assert!(
+        built.status.success(),
+        "{}",
+        String::from_utf8_lossy(&built.stderr)
+    );
+
+    let r = app.run(&["git:from-image", &name, &image]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let lib = app.env.lib();
+    assert_eq!(
+        std::fs::read_to_string(lib.join(format!("data/ps/{name}/Procfile")))
+            .expect("Procfile kept"),
+        "web: /bin/busybox httpd -f -p 5000\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(lib.join(format!("data/app-json/{name}/app.json")))
+            .expect("app.json kept"),
+        "{\"formation\": {\"web\": {\"quantity\": 2}}}\n"
+    );
+    let left = app
+        .engine
+        .list_containers(&ContainerFilter::label(format!(
+            "com.dokku.app-name={name}"
+        )))
+        .expect("list");
+    assert!(left.is_empty(), "{left:?}");
+}

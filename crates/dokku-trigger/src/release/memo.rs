@@ -189,6 +189,13 @@ impl ContainerEngine for Watched {
     ) -> Result<RunOutput, EngineError> {
         self.inner.run_to_completion(spec, stdin)
     }
+    fn copy_from_image(
+        &self,
+        spec: &ContainerSpec,
+        path: &str,
+    ) -> Result<Option<Vec<u8>>, EngineError> {
+        self.inner.copy_from_image(spec, path)
+    }
     fn run_attached(
         &self,
         spec: &ContainerSpec,
