@@ -5,8 +5,8 @@ use std::process::{Command as Proc, Stdio};
 
 use dokku_core::{apps, Error, Result};
 use dokku_docker::{ContainerSpec, Mount};
-use dokku_trigger::release;
 use dokku_trigger::plugin::{no_triggers, Bare, Command, HelpStyle};
+use dokku_trigger::release;
 use dokku_trigger::{CorePlugin, Ctx};
 
 /// The plugin descriptor.
@@ -81,8 +81,18 @@ fn purge_cache(ctx: &Ctx, argv: &[String]) -> Result<()> {
     spec.mounts.push(Mount::bind(host_cache, "/cache"));
     spec.cmd = Some(
         [
-            "find", "/cache", "-depth", "-mindepth", "1", "-maxdepth", "1", "-exec", "rm", "-Rf",
-            "{}", ";",
+            "find",
+            "/cache",
+            "-depth",
+            "-mindepth",
+            "1",
+            "-maxdepth",
+            "1",
+            "-exec",
+            "rm",
+            "-Rf",
+            "{}",
+            ";",
         ]
         .iter()
         .map(|s| (*s).to_string())

@@ -211,3 +211,43 @@ fn cancel_stops_the_build_and_releases_the_lock() {
     env.run(&["builds:cancel", "slow"])
         .fails_with("No build is currently running for app slow");
 }
+
+/// The build's output also reaches the system log, tagged
+/// `dokku-<build id>`, through the real syslog daemon (rsyslog, started
+/// by tests/setup-host.sh, writing /var/log/syslog).
+#[test]
+fn build_output_reaches_syslog_under_the_build_tag() {
+    assert!(
+        std::path::Path::new(dokku_core::syslog::SOCKET).exists(),
+        "a syslog daemon listens on /dev/log (tests/setup-host.sh starts rsyslogd)"
+    );
+    let (fx, env) = deployable("builds-syslog");
+    let app = fx.name.as_str();
+    let r = env.run(&["deploy", app]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let list = records(&env, app);
+    let id = list[0]["id"].as_str().expect("id").to_string();
+    let tag = format!(" dokku-{id}: ");
+    let want = format!("-----> Deploying {app} via the docker-local scheduler...");
+    assert!(r.stdout.contains(&want), "{}", r.stdout);
+    // rsyslog writes asynchronously: a generous wait.
+    let mut logged = Vec::new();
+    for _ in 0..100 {
+        let text = std::fs::read("/var/log/syslog").unwrap_or_default();
+        logged = String::from_utf8_lossy(&text)
+            .lines()
+            .filter_map(|l| l.split_once(&tag).map(|(_, m)| m.to_string()))
+            .collect();
+        if logged.iter().any(|l| *l == want) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(logged.contains(&want), "{logged:#?}");
+    // Every logged line is one the build printed.
+    let printed = format!("{}{}", r.stdout, r.stderr);
+    for l in &logged {
+        assert!(printed.contains(l.as_str()), "{l:?} not printed");
+    }
+    env.run(&["apps:destroy", app, "--force"]).ok();
+}

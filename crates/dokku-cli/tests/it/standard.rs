@@ -288,7 +288,12 @@ fn purge_cache_removes_root_owned_entries_through_a_container() {
     // The system user could not remove these itself.
     let direct = crate::layout::sh(
         std::process::Command::new("setpriv")
-            .args(["--reuid", &user.uid.to_string(), "--regid", &user.uid.to_string()])
+            .args([
+                "--reuid",
+                &user.uid.to_string(),
+                "--regid",
+                &user.uid.to_string(),
+            ])
             .args(["--clear-groups", "rm", "-rf"])
             .arg(cache.join("vendor")),
     );
