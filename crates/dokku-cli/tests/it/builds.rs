@@ -238,7 +238,7 @@ fn build_output_reaches_syslog_under_the_build_tag() {
             .lines()
             .filter_map(|l| l.split_once(&tag).map(|(_, m)| m.to_string()))
             .collect();
-        if logged.iter().any(|l| *l == want) {
+        if logged.contains(&want) {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(100));

@@ -185,6 +185,15 @@ fn deployed_cron_tasks_are_listed_run_scheduled_and_checked() {
     let r = c.run(&["cron:run", app, &daily]);
     assert_eq!(r.code, 0, "{r:?}");
     assert!(r.stdout.contains("cron-says-hi"), "{r:?}");
+    // Detached, the one-off container's name is printed and it goes on
+    // alone (removed when done).
+    let r = c.run(&["cron:run", app, &daily, "--detach"]);
+    let name = r.ok().trim();
+    assert!(
+        name.strip_prefix(&format!("{app}.run."))
+            .is_some_and(|n| n.parse::<u32>().is_ok()),
+        "{r:?}"
+    );
     c.run(&["cron:run", app, "nope"])
         .fails_with("No matching Cron ID found. Please check the ID using cron:list");
     c.run(&["cron:run", app, &daily, "--ttl-seconds", "0"])
