@@ -251,3 +251,50 @@ fn build_output_reaches_syslog_under_the_build_tag() {
     }
     env.run(&["apps:destroy", app, "--force"]).ok();
 }
+
+/// A record whose log file is gone (a build from before the capture):
+/// `builds:output` reads what the journal kept under the build's tag,
+/// through `journalctl` (a stand-in here: no journald on test hosts).
+#[test]
+fn output_without_a_log_file_comes_from_the_journal() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    env.create_app("old");
+    let id = "0000000000000a";
+    let dir = env.lib().join("data/builds/old");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(
+        dir.join(format!("{id}.json")),
+        format!("{{\"id\":\"{id}\",\"app\":\"old\",\"kind\":\"build\",\"pid\":0,\"started_at\":\"2026-01-01T00:00:00Z\",\"finished_at\":\"2026-01-01T00:00:09Z\",\"status\":\"succeeded\",\"source\":\"git-hook\",\"exit_code\":0}}"),
+    )
+    .expect("record");
+    let bin = env.dir.path().join("bin");
+    std::fs::create_dir_all(&bin).expect("mkdir");
+    std::fs::write(
+        bin.join("journalctl"),
+        "#!/bin/sh\necho \"journal: $*\"\necho '-----> Building old'\n",
+    )
+    .expect("stub");
+    std::fs::set_permissions(
+        bin.join("journalctl"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .expect("chmod");
+    let out = env
+        .cmd(&["builds:output", "old", id])
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                bin.display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
+        .output()
+        .expect("run");
+    let r: crate::harness::Run = out.into();
+    assert_eq!(
+        r.ok(),
+        format!("journal: --no-pager --output cat -t dokku-{id}\n-----> Building old\n")
+    );
+}
