@@ -401,9 +401,22 @@ fn the_cron_daemon_runs_an_app_json_task_every_minute() {
             .expect("chown");
         assert!(st.success());
     }
+    // The binary under test, where the user may run it whatever the
+    // checkout's permissions: the crontab names the binary that wrote it.
+    let copy = env.dir.path().join("bin/dokku");
+    std::fs::create_dir_all(copy.parent().expect("parent")).expect("mkdir");
+    std::fs::copy(env!("CARGO_BIN_EXE_dokku"), &copy).expect("copy binary");
+    std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     let as_user = |args: &[&str]| -> Run {
-        env.cmd(args)
-            .env("DOKKU_SYSTEM_USER", &user.name)
+        let base = env.cmd(args);
+        let mut c = Command::new(&copy);
+        c.args(args).env_clear().stdin(std::process::Stdio::null());
+        for (k, v) in base.get_envs() {
+            if let Some(v) = v {
+                c.env(k, v);
+            }
+        }
+        c.env("DOKKU_SYSTEM_USER", &user.name)
             .env("DOKKU_SYSTEM_GROUP", &user.name)
             .output()
             .expect("run")
@@ -449,7 +462,7 @@ fn the_cron_daemon_runs_an_app_json_task_every_minute() {
         format!(
             "{}* * * * * {} cron:run {app} {id}\n",
             header(&env, &user.name),
-            bin()
+            copy.display()
         )
     );
 
@@ -466,7 +479,11 @@ fn the_cron_daemon_runs_an_app_json_task_every_minute() {
         "the task did not run within the wait: {ran:?}"
     );
     // cron said which command it started, for this user.
-    let started = format!("({}) CMD ({} cron:run {app} {id})", user.name, bin());
+    let started = format!(
+        "({}) CMD ({} cron:run {app} {id})",
+        user.name,
+        copy.display()
+    );
     let mut logged = false;
     for _ in 0..50 {
         let syslog = std::fs::read("/var/log/syslog").unwrap_or_default();
