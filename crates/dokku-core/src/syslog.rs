@@ -1,7 +1,7 @@
 //! Lines to the local syslog daemon, as `logger -t <tag>` sends them: one
 //! datagram per line on `/dev/log`, `user.notice` priority, the
-//! traditional stamp and the tag. No daemon listening means no syslog
-//! copy; nothing fails because of it.
+//! traditional stamp and the tag. No daemon listening (or one that does
+//! not keep up) means no syslog copy; nothing fails or waits because of it.
 
 use std::os::unix::net::UnixDatagram;
 use std::path::Path;
@@ -31,6 +31,9 @@ impl Syslog {
     pub fn connect_to(path: &Path, tag: &str) -> Option<Syslog> {
         let sock = UnixDatagram::unbound().ok()?;
         sock.connect(path).ok()?;
+        // A daemon that does not keep up loses lines; it never holds up
+        // the output the copy is taken from.
+        sock.set_nonblocking(true).ok()?;
         Some(Syslog {
             sock,
             tag: tag.to_string(),
