@@ -240,6 +240,7 @@ mod tests {
             command: "true".into(),
             schedule: schedule.into(),
             log_file: String::new(),
+            concurrency_policy: "allow".into(),
             maintenance: m,
         }
     }
@@ -255,6 +256,7 @@ mod tests {
                 command: "/bin/true".into(),
                 schedule: "@hourly".into(),
                 log_file: "/var/log/x.log".into(),
+                concurrency_policy: "allow".into(),
                 maintenance: Maintenance::Off,
             },
         ];

@@ -514,3 +514,74 @@ fn the_cron_daemon_runs_an_app_json_task_every_minute() {
     assert!(left.is_empty(), "{left:?}");
     as_user(&["apps:destroy", app, "--force"]).ok();
 }
+
+/// app.json's `concurrency_policy`: a `forbid` task does not start while
+/// a run of it still goes, a `replace` task removes that run first, an
+/// `allow` task runs beside it.
+#[test]
+fn concurrency_policies_of_cron_tasks() {
+    let fx = EngineApp::new("cron-concurrency");
+    let c = Cron::new();
+    let app = fx.name.as_str();
+    c.env.create_app(app);
+    c.run(&["checks:disable", app]).ok();
+    c.run(&["ps:set", app, "stop-timeout-seconds", "1"]).ok();
+    fx.build_httpd("hello", "", "");
+    c.app_json(
+        app,
+        r#"{"cron": [
+            {"command": "sleep 60", "schedule": "@daily", "concurrency_policy": "forbid"},
+            {"command": "sleep 61", "schedule": "@daily", "concurrency_policy": "replace"},
+            {"command": "sleep 62", "schedule": "@daily"}
+        ]}"#,
+    );
+    c.run(&["deploy", app]).ok();
+    let running = |id: &str| -> Vec<String> {
+        let filter = dokku_docker::ContainerFilter {
+            labels: vec![format!("com.dokku.cron-id={id}")],
+            statuses: vec!["running".into()],
+            ..Default::default()
+        };
+        let mut names: Vec<String> = fx
+            .engine
+            .list_containers(&filter)
+            .expect("list")
+            .into_iter()
+            .map(|s| s.names.join(","))
+            .collect();
+        names.sort();
+        names
+    };
+
+    let forbid = task_id(app, "sleep 60", "@daily");
+    let first = c.run(&["cron:run", app, &forbid, "--detach"]);
+    assert_eq!(running(&forbid).len(), 1, "{first:?}");
+    let r = c.run(&["cron:run", app, &forbid, "--detach"]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, ""), "{r:?}");
+    assert_eq!(
+        r.stderr,
+        format!(" !     {app} currently has a cron lock in place for {forbid}. Exiting...\n")
+    );
+    assert_eq!(running(&forbid).len(), 1);
+
+    let replace = task_id(app, "sleep 61", "@daily");
+    let first = c.run(&["cron:run", app, &replace, "--detach"]);
+    let first_name = first.ok().trim().to_string();
+    let r = c.run(&["cron:run", app, &replace, "--detach"]);
+    let second_name = r.ok().trim().to_string();
+    assert_eq!(
+        r.stderr,
+        format!(" !     Replacing running container for {replace}\n")
+    );
+    assert_ne!(first_name, second_name);
+    let now = running(&replace);
+    assert_eq!(now.len(), 1, "{now:?}");
+    assert!(now[0].contains(&second_name), "{now:?}");
+
+    let allow = task_id(app, "sleep 62", "@daily");
+    c.run(&["cron:run", app, &allow, "--detach"]).ok();
+    let r = c.run(&["cron:run", app, &allow, "--detach"]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{r:?}");
+    assert_eq!(running(&allow).len(), 2);
+    c.run(&["apps:destroy", app, "--force"]).ok();
+}
