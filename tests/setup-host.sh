@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs and starts what the test suite needs on a Debian/Ubuntu host:
 # a Docker engine (Debian's docker.io), busybox-static for locally built
-# test images, nginx, openssh-server, git, sudo, and curl and openssl for
-# the proxy tests. Idempotent.
+# test images, nginx, openssh-server, git, sudo, curl and openssl for
+# the proxy tests, rsyslog (build output reaches syslog) and cron (app.json
+# cron tasks run from a crontab). Idempotent.
 set -euo pipefail
 
 if [[ $(id -u) -ne 0 ]]; then
@@ -20,6 +21,8 @@ command -v sudo >/dev/null || need+=(sudo)
 command -v git >/dev/null || need+=(git)
 command -v curl >/dev/null || need+=(curl)
 command -v openssl >/dev/null || need+=(openssl)
+[[ -x /usr/sbin/rsyslogd ]] || need+=(rsyslog)
+[[ -x /usr/sbin/cron ]] || need+=(cron)
 if ((${#need[@]})); then
   echo "-----> installing ${need[*]}"
   apt-get update -qq
@@ -43,4 +46,26 @@ if ! docker info >/dev/null 2>&1; then
     exit 1
   fi
 fi
+# No init system to rely on: start the daemons directly when not running.
+if ! pgrep -x rsyslogd >/dev/null; then
+  echo "-----> starting rsyslogd"
+  if ! (command -v systemctl >/dev/null && systemctl start rsyslog 2>/dev/null); then
+    rm -f /run/rsyslogd.pid
+    /usr/sbin/rsyslogd
+  fi
+fi
+for _ in $(seq 1 20); do
+  [[ -S /dev/log ]] && break
+  sleep 0.5
+done
+[[ -S /dev/log ]] || { echo "rsyslogd did not create /dev/log" >&2; exit 1; }
+if ! pgrep -x cron >/dev/null; then
+  echo "-----> starting cron"
+  if ! (command -v systemctl >/dev/null && systemctl start cron 2>/dev/null); then
+    rm -f /run/crond.pid
+    /usr/sbin/cron
+  fi
+fi
+pgrep -x cron >/dev/null || { echo "cron did not start" >&2; exit 1; }
+
 echo "-----> host ready: $(docker version --format 'docker engine {{.Server.Version}} (API {{.Server.APIVersion}})')"

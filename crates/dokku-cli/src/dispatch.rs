@@ -263,7 +263,11 @@ const ALIASES: &[(&str, &str)] = &[
     ("docker-local", "scheduler-docker-local"),
     ("dockerfile", "builder-dockerfile"),
     ("herokuish", "builder-herokuish"),
+    ("k3s", "scheduler-k3s"),
+    ("lambda", "builder-lambda"),
+    ("nixpacks", "builder-nixpacks"),
     ("pack", "builder-pack"),
+    ("rails", "builder-railpack"),
 ];
 
 /// The command with an aliased topic in its first word replaced.

@@ -14,6 +14,7 @@ pub mod property;
 pub mod report;
 pub mod schema;
 pub mod set;
+pub mod syslog;
 pub mod system;
 pub mod tee;
 pub mod time;

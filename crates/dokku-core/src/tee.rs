@@ -13,6 +13,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use crate::error::{Error, Result};
+use crate::syslog::Syslog;
 
 /// One redirected stream.
 struct Stream {
@@ -26,7 +27,7 @@ pub struct Tee {
     streams: Vec<Stream>,
 }
 
-fn pump(mut from: File, mut to: File, mut log: File) {
+fn pump(mut from: File, mut to: File, mut log: File, mut syslog: Option<Syslog>) {
     let mut buf = [0u8; 8192];
     loop {
         match from.read(&mut buf) {
@@ -35,20 +36,26 @@ fn pump(mut from: File, mut to: File, mut log: File) {
                 let chunk = &buf[..n];
                 let _ = to.write_all(chunk);
                 let _ = log.write_all(chunk);
+                if let Some(s) = syslog.as_mut() {
+                    s.feed(chunk);
+                }
             }
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(_) => break,
         }
     }
+    if let Some(s) = syslog.as_mut() {
+        s.flush();
+    }
 }
 
-fn redirect(fd: i32, original: OwnedFd, log: &File) -> Result<Stream> {
+fn redirect(fd: i32, original: OwnedFd, log: &File, syslog: Option<Syslog>) -> Result<Stream> {
     let ctx = |e: std::io::Error| Error::other("build capture", e);
     let (read, write) = nix::unistd::pipe().map_err(|e| Error::other("build capture", e))?;
     let to = File::from(original.try_clone().map_err(ctx)?);
     let log = log.try_clone().map_err(ctx)?;
     let from = File::from(read);
-    let reader = std::thread::spawn(move || pump(from, to, log));
+    let reader = std::thread::spawn(move || pump(from, to, log, syslog));
     nix::unistd::dup2(write.as_raw_fd(), fd).map_err(|e| Error::other("build capture", e))?;
     drop(write);
     Ok(Stream {
@@ -59,8 +66,10 @@ fn redirect(fd: i32, original: OwnedFd, log: &File) -> Result<Stream> {
 }
 
 impl Tee {
-    /// Start copying stdout and stderr to `log` (created or truncated).
-    pub fn start(log: &Path) -> Result<Tee> {
+    /// Start copying stdout and stderr to `log` (created or truncated),
+    /// and line by line to syslog under `syslog_tag` when given and a
+    /// daemon listens.
+    pub fn start(log: &Path, syslog_tag: Option<&str>) -> Result<Tee> {
         if let Some(dir) = log.parent() {
             crate::fsutil::ensure_dir(dir)?;
         }
@@ -83,9 +92,11 @@ impl Tee {
             (1, std::io::stdout().as_fd().try_clone_to_owned()),
             (2, std::io::stderr().as_fd().try_clone_to_owned()),
         ];
+        let syslog = syslog_tag.and_then(Syslog::connect);
         for (fd, original) in originals {
             let original = original.map_err(|e| Error::other("build capture", e))?;
-            streams.push(redirect(fd, original, &file)?);
+            let sink = syslog.as_ref().and_then(Syslog::try_clone);
+            streams.push(redirect(fd, original, &file, sink)?);
         }
         Ok(Tee { streams })
     }

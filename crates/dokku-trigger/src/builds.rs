@@ -80,7 +80,9 @@ impl Capture {
         std::env::set_var("DOKKU_BUILD_ID", &id);
         std::env::set_var("DOKKU_BUILD_SOURCE", source);
         std::env::set_var("DOKKU_BUILD_LOG_FILE", &log);
-        let tee = Tee::start(&log)?;
+        // As with Dokku, the output also reaches syslog tagged
+        // `dokku-<build id>` (`journalctl -t dokku-<build id>`).
+        let tee = Tee::start(&log, Some(&format!("dokku-{id}")))?;
         let capture = Capture {
             app: app.to_string(),
             id: id.clone(),

@@ -114,6 +114,9 @@ pub struct RunOptions {
     pub cron_id: Option<String>,
     /// How long it may run before `run:retire` reaps it.
     pub ttl_seconds: Option<u64>,
+    /// For a cron task: `allow`, `forbid` or `replace` another run of the
+    /// same task still going (app.json's `concurrency_policy`).
+    pub concurrency_policy: Option<String>,
 }
 
 impl RunOptions {
@@ -126,6 +129,7 @@ impl RunOptions {
             no_tty: var(run_env::DISABLE_TTY).as_deref() == Some("true"),
             cron_id: var(run_env::CRON_ID),
             ttl_seconds: var(run_env::TTL_SECONDS).and_then(|v| v.parse().ok()),
+            concurrency_policy: var(run_env::CONCURRENCY_POLICY),
         }
     }
 
@@ -147,6 +151,9 @@ impl RunOptions {
         }
         if let Some(ttl) = self.ttl_seconds {
             put(run_env::TTL_SECONDS, ttl.to_string());
+        }
+        if let Some(p) = &self.concurrency_policy {
+            put(run_env::CONCURRENCY_POLICY, p.clone());
         }
         env
     }
@@ -415,6 +422,8 @@ pub mod run_env {
     /// `--ttl-seconds`: how long the container may run before
     /// `run:retire` reaps it.
     pub const TTL_SECONDS: &str = "DOKKU_RUN_TTL_SECONDS";
+    /// A cron task's `concurrency_policy` (`allow`, `forbid`, `replace`).
+    pub const CONCURRENCY_POLICY: &str = "DOKKU_CRON_CONCURRENCY_POLICY";
 }
 
 trigger!(

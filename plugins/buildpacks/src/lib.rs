@@ -3,6 +3,8 @@
 //! `.buildpacks` file written into the extracted source; the stack is
 //! answered through `buildpack-stack-name`.
 
+pub mod detect;
+
 use dokku_core::property::Properties;
 use dokku_core::report::Rows;
 use dokku_core::schema::{Keys, Prop, Schema};
@@ -24,6 +26,7 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     commands: &[
         cmd("buildpacks:add", add),
         cmd("buildpacks:clear", clear),
+        cmd("buildpacks:detect", detect::command),
         cmd("buildpacks:list", list),
         cmd("buildpacks:remove", remove),
         cmd("buildpacks:report", report),
@@ -84,7 +87,7 @@ fn register(bus: &mut Bus) {
 
 /// Put the app's list into the source as `.buildpacks`, which the
 /// builders read; an app without a list keeps the source's own file.
-fn write_dot_buildpacks(ctx: &Ctx, app: &str, dir: &str) -> Result<()> {
+pub(crate) fn write_dot_buildpacks(ctx: &Ctx, app: &str, dir: &str) -> Result<()> {
     let list = buildpacks(&ctx.paths, app)?;
     if list.is_empty() || dir.is_empty() {
         return Ok(());

@@ -395,6 +395,9 @@ fn output(ctx: &Ctx, argv: &[String]) -> Result<()> {
     };
     find(ctx, &app, &id)?;
     let path = record::log_path(&ctx.paths, &app, &id);
+    if !path.exists() {
+        return from_journal(&id);
+    }
     let mut file = std::fs::File::open(&path).map_err(|e| Error::io("open", &path, e))?;
     let mut buf = Vec::new();
     loop {
@@ -412,6 +415,22 @@ fn output(ctx: &Ctx, argv: &[String]) -> Result<()> {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(250));
+    }
+    Ok(())
+}
+
+/// A build without a log file (older than the capture): what syslog kept
+/// under the build's tag, as Dokku reads it (`journalctl -t
+/// dokku-<build id>`), passed through.
+fn from_journal(id: &str) -> Result<()> {
+    let status = std::process::Command::new("journalctl")
+        .args(["--no-pager", "--output", "cat", "-t"])
+        .arg(format!("dokku-{id}"))
+        .stdin(std::process::Stdio::null())
+        .status()
+        .map_err(|e| Error::other("run journalctl", e))?;
+    if !status.success() {
+        return Err(Error::exit(status.code().unwrap_or(1)));
     }
     Ok(())
 }

@@ -14,8 +14,100 @@ use dokku_trigger::Ctx;
 use crate::props::SCHEMA;
 use crate::tasks::{self, CronTask, Maintenance};
 
+/// The `PATH` of the crontab, as Dokku writes it.
+pub const CRON_PATH: &str = "/usr/local/bin:/usr/bin:/bin";
+
+/// How the crontab's lines reach this installation. For a standard one
+/// (the binary found as `dokku` on the crontab's `PATH`, Dokku's default
+/// roots and user) this is `dokku` and nothing else, and the crontab is
+/// Dokku's word for word. Otherwise the lines name the binary by its path
+/// and the variables that locate the installation follow `SHELL`, so the
+/// tasks cron starts act on the installation that scheduled them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Installation {
+    /// The command word for the binary.
+    pub bin: String,
+    /// `NAME=value` lines.
+    pub env: Vec<(String, String)>,
+}
+
+impl Default for Installation {
+    fn default() -> Self {
+        Installation {
+            bin: "dokku".into(),
+            env: Vec::new(),
+        }
+    }
+}
+
+/// A path as one word of a cron command line (run by bash; `%` is cron's
+/// newline unless escaped).
+fn cron_word(path: &str) -> String {
+    let plain = path
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-+".contains(c));
+    if plain {
+        path.to_string()
+    } else {
+        format!("'{}'", path.replace('\'', "'\\''")).replace('%', "\\%")
+    }
+}
+
+impl Installation {
+    /// The installation this process belongs to.
+    pub fn current(paths: &dokku_core::Paths) -> Installation {
+        let exe = std::env::current_exe()
+            .ok()
+            .and_then(|p| std::fs::canonicalize(p).ok());
+        let on_path = CRON_PATH
+            .split(':')
+            .map(|d| std::path::Path::new(d).join("dokku"))
+            .find(|p| p.exists())
+            .and_then(|p| std::fs::canonicalize(p).ok());
+        let bin = match exe {
+            Some(exe) if on_path.as_ref() != Some(&exe) => cron_word(&exe.display().to_string()),
+            _ => "dokku".into(),
+        };
+        let default_root = dokku_core::system::home_of("dokku")
+            .unwrap_or_else(|| std::path::PathBuf::from("/home/dokku"));
+        let mut env = Vec::new();
+        let mut differs = |name: &str, value: String, default: &str| {
+            if value != default && !value.contains('\n') {
+                env.push((name.to_string(), value));
+            }
+        };
+        differs(
+            "DOKKU_ROOT",
+            paths.dokku_root.display().to_string(),
+            &default_root.display().to_string(),
+        );
+        differs(
+            "DOKKU_LIB_ROOT",
+            paths.lib_root.display().to_string(),
+            "/var/lib/dokku",
+        );
+        differs(
+            "DOKKU_LOGS_DIR",
+            paths.logs_dir.display().to_string(),
+            "/var/log/dokku",
+        );
+        differs("DOKKU_SYSTEM_USER", paths.system_user.clone(), "dokku");
+        differs(
+            "DOKKU_SYSTEM_GROUP",
+            paths.system_group.clone(),
+            &paths.system_user,
+        );
+        Installation { bin, env }
+    }
+}
+
 /// The crontab text for these tasks, or `None` when nothing is scheduled.
-pub fn render(mailfrom: &str, mailto: &str, list: &[CronTask]) -> Option<String> {
+pub fn render(
+    mailfrom: &str,
+    mailto: &str,
+    install: &Installation,
+    list: &[CronTask],
+) -> Option<String> {
     let lines: Vec<String> = list
         .iter()
         .filter(|t| t.maintenance == Maintenance::Off)
@@ -27,7 +119,7 @@ pub fn render(mailfrom: &str, mailto: &str, list: &[CronTask]) -> Option<String>
                     format!("{} {} &>> {}", t.schedule, t.command, t.log_file)
                 }
             } else {
-                format!("{} dokku cron:run {} {}", t.schedule, t.app, t.id)
+                format!("{} {} cron:run {} {}", t.schedule, install.bin, t.app, t.id)
             }
         })
         .collect();
@@ -41,7 +133,11 @@ pub fn render(mailfrom: &str, mailto: &str, list: &[CronTask]) -> Option<String>
     if !mailto.is_empty() {
         out.push_str(&format!("MAILTO={mailto}\n"));
     }
-    out.push_str("PATH=/usr/local/bin:/usr/bin:/bin\nSHELL=/bin/bash\n\n");
+    out.push_str(&format!("PATH={CRON_PATH}\nSHELL=/bin/bash\n"));
+    for (k, v) in &install.env {
+        out.push_str(&format!("{k}={v}\n"));
+    }
+    out.push('\n');
     for l in lines {
         out.push_str(&l);
         out.push('\n');
@@ -82,7 +178,8 @@ pub fn write(ctx: &Ctx) -> Result<()> {
     let list = host_tasks(ctx)?;
     let mailfrom = SCHEMA.computed(&ctx.paths, GLOBAL, "mailfrom");
     let mailto = SCHEMA.computed(&ctx.paths, GLOBAL, "mailto");
-    match render(&mailfrom, &mailto, &list) {
+    let here = Installation::current(&ctx.paths);
+    match render(&mailfrom, &mailto, &here, &list) {
         Some(text) => install(ctx, &text),
         None => remove(ctx),
     }
@@ -143,6 +240,7 @@ mod tests {
             command: "true".into(),
             schedule: schedule.into(),
             log_file: String::new(),
+            concurrency_policy: "allow".into(),
             maintenance: m,
         }
     }
@@ -158,10 +256,12 @@ mod tests {
                 command: "/bin/true".into(),
                 schedule: "@hourly".into(),
                 log_file: "/var/log/x.log".into(),
+                concurrency_policy: "allow".into(),
                 maintenance: Maintenance::Off,
             },
         ];
-        insta::assert_snapshot!(render("from@x", "to@x", &list).expect("text"), @r"
+        let standard = Installation::default();
+        insta::assert_snapshot!(render("from@x", "to@x", &standard, &list).expect("text"), @r"
         MAILFROM=from@x
         MAILTO=to@x
         PATH=/usr/local/bin:/usr/bin:/bin
@@ -170,6 +270,17 @@ mod tests {
         @daily dokku cron:run a 14xqn1uy8pojka9xwmlnlgo9uux
         @hourly /bin/true &>> /var/log/x.log
         ");
-        assert_eq!(render("", "", &list[1..2]), None);
+        assert_eq!(render("", "", &standard, &list[1..2]), None);
+        let other = Installation {
+            bin: cron_word("/opt/my dokku/100%/dokku"),
+            env: vec![("DOKKU_ROOT".into(), "/srv/dokku".into())],
+        };
+        insta::assert_snapshot!(render("", "", &other, &list[..1]).expect("text"), @r"
+        PATH=/usr/local/bin:/usr/bin:/bin
+        SHELL=/bin/bash
+        DOKKU_ROOT=/srv/dokku
+
+        @daily '/opt/my dokku/100\%/dokku' cron:run a 14xqn1uy8pojka9xwmlnlgo9uux
+        ");
     }
 }

@@ -37,6 +37,9 @@ pub struct CronTask {
     pub schedule: String,
     /// Where host-wide task output is appended, if anywhere.
     pub log_file: String,
+    /// What a run does when the previous one still runs: `allow`,
+    /// `forbid` or `replace` (app tasks only).
+    pub concurrency_policy: String,
     /// Whether it is held back.
     pub maintenance: Maintenance,
 }
@@ -133,6 +136,11 @@ pub fn for_app(ctx: &Ctx, app: &str) -> Result<Vec<CronTask>> {
             command: command.to_string(),
             schedule: schedule.to_string(),
             log_file: String::new(),
+            concurrency_policy: entry
+                .concurrency_policy
+                .clone()
+                .filter(|p| !p.is_empty())
+                .unwrap_or_else(|| "allow".into()),
             maintenance,
         });
     }
@@ -211,6 +219,7 @@ pub fn global(ctx: &Ctx) -> Result<Vec<CronTask>> {
             command: command.to_string(),
             schedule: schedule.to_string(),
             log_file: log_file.to_string(),
+            concurrency_policy: "allow".into(),
             maintenance: Maintenance::Off,
         });
     }

@@ -4,7 +4,9 @@
 use std::process::{Command as Proc, Stdio};
 
 use dokku_core::{apps, Error, Result};
+use dokku_docker::{ContainerSpec, Mount};
 use dokku_trigger::plugin::{no_triggers, Bare, Command, HelpStyle};
+use dokku_trigger::release;
 use dokku_trigger::{CorePlugin, Ctx};
 
 /// The plugin descriptor.
@@ -56,23 +58,60 @@ fn gc(ctx: &Ctx, argv: &[String]) -> Result<()> {
 }
 
 /// `repo:purge-cache <app>`: empty `$DOKKU_ROOT/<app>/cache`, keeping the
-/// directory. Builders write it as root from inside containers, so the
-/// entries are removed whatever their owner (we run with the rights to).
+/// directory. Builders fill it as root from inside containers, so, as
+/// Dokku does, the entries are removed by a one-off container of the
+/// app's image (`dokku/<app>:latest`) with the cache mounted at `/cache`
+/// (`find /cache -depth -mindepth 1 -maxdepth 1 -exec rm -Rf {} ;`). A
+/// failure of that container is not the command's (Dokku ignores it);
+/// the image is never pulled. The directory is created when missing.
 fn purge_cache(ctx: &Ctx, argv: &[String]) -> Result<()> {
     let app = app_arg(ctx, argv)?;
     let cache = ctx.paths.app_dir(&app).join("cache");
-    let Ok(rd) = std::fs::read_dir(&cache) else {
+    if !cache.is_dir() {
         return Ok(());
-    };
-    for e in rd.flatten() {
-        let p = e.path();
-        let removed = match e.file_type() {
-            Ok(t) if t.is_dir() => std::fs::remove_dir_all(&p),
-            _ => std::fs::remove_file(&p),
-        };
-        removed.map_err(|err| Error::io("remove", &p, err))?;
     }
-    Ok(())
+    let host_cache = std::env::var_os("DOKKU_HOST_ROOT")
+        .filter(|r| !r.is_empty())
+        .map(|r| std::path::PathBuf::from(r).join(&app).join("cache"))
+        .unwrap_or_else(|| cache.clone());
+    let image = release::image(&app, "");
+    let mut spec = ContainerSpec::new(image.clone());
+    spec.labels = release::vendor_labels();
+    spec.labels.insert(release::APP_LABEL.into(), app.clone());
+    spec.mounts.push(Mount::bind(host_cache, "/cache"));
+    spec.cmd = Some(
+        [
+            "find",
+            "/cache",
+            "-depth",
+            "-mindepth",
+            "1",
+            "-maxdepth",
+            "1",
+            "-exec",
+            "rm",
+            "-Rf",
+            "{}",
+            ";",
+        ]
+        .iter()
+        .map(|s| (*s).to_string())
+        .collect(),
+    );
+    match ctx.try_engine() {
+        Ok(engine) => match engine.image_exists(&image) {
+            Ok(true) => match engine.run_to_completion(&spec, None) {
+                Ok(out) => ctx.out.write_err(&out.stderr_lossy()),
+                Err(e) => ctx.out.write_err(&format!("{e}\n")),
+            },
+            Ok(false) => ctx
+                .out
+                .write_err(&format!("Unable to find image '{image}' locally\n")),
+            Err(e) => ctx.out.write_err(&format!("{e}\n")),
+        },
+        Err(e) => ctx.out.write_err(&format!("{e}\n")),
+    }
+    dokku_core::fsutil::ensure_dir(&cache)
 }
 
 #[cfg(test)]

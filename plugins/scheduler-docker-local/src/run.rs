@@ -118,6 +118,52 @@ pub fn run_labels(
     labels
 }
 
+/// A cron task's concurrency policy against its runs still going:
+/// `forbid` leaves them alone and starts nothing (false), `replace`
+/// removes them first, `allow` (the default) ignores them.
+fn concurrency(
+    ctx: &Ctx,
+    engine: &dyn dokku_docker::ContainerEngine,
+    app: &str,
+    id: &str,
+    policy: Option<&str>,
+) -> Result<bool> {
+    let policy = policy.unwrap_or("allow");
+    if policy != "forbid" && policy != "replace" {
+        return Ok(true);
+    }
+    let filter = dokku_docker::ContainerFilter {
+        all: false,
+        labels: vec![
+            format!("{APP_LABEL}={app}"),
+            format!("{CRON_ID_LABEL}={id}"),
+        ],
+        statuses: vec!["running".into()],
+        ..Default::default()
+    };
+    let running = engine
+        .list_containers(&filter)
+        .map_err(docker_err("list containers"))?;
+    if running.is_empty() {
+        return Ok(true);
+    }
+    if policy == "forbid" {
+        ctx.out.warn(&format!(
+            "{app} currently has a cron lock in place for {id}. Exiting..."
+        ));
+        return Ok(false);
+    }
+    ctx.out
+        .warn(&format!("Replacing running container for {id}"));
+    for c in running {
+        match engine.remove_container(&c.id, true) {
+            Err(e) if !e.is_not_found() => return Err(docker_err("remove container")(e)),
+            _ => {}
+        }
+    }
+    Ok(true)
+}
+
 /// `scheduler-run`: run a command in a new `<app>.run.<N>` container.
 /// Attached, the command's exit code becomes ours; detached, the
 /// container's name is printed.
@@ -155,6 +201,11 @@ pub fn run(ctx: &Ctx, app: &str, args: &[String], options: &RunOptions) -> Resul
     let tty = options.force_tty || (!detach && !options.no_tty && tty::stdin_is_terminal());
     let ttl = options.ttl_seconds.unwrap_or(DEFAULT_TTL_SECONDS);
     let cron_id = options.cron_id.clone();
+    if let Some(id) = &cron_id {
+        if !concurrency(ctx, engine, app, id, options.concurrency_policy.as_deref())? {
+            return Ok(());
+        }
+    }
 
     let mut base = ContainerSpec::new(image.clone());
     base.cmd = (!cmd.is_empty()).then_some(cmd);

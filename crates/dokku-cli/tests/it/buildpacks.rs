@@ -105,3 +105,205 @@ fn stack_property_and_report() {
         "gliderlabs/herokuish:latest-24\n",
     );
 }
+
+/// A stand-in for herokuish's `buildpack detect`, reading the source where
+/// herokuish does and showing what reached it.
+const HEROKUISH: &str = r#"#!/bin/sh
+[ "$1 $2" = "buildpack detect" ] || { echo "unexpected: $*" >&2; exit 2; }
+if [ -f "$APP_PATH/package.json" ]; then
+  echo "-----> Node.js app detected"
+else
+  echo "-----> Unable to select a buildpack"
+  exit 1
+fi
+echo "       buildpacks: $(cat "$APP_PATH/.buildpacks")"
+echo "       greeting: $GREETING"
+"#;
+
+/// A stand-in for `pack detect`: its arguments and the source's files.
+const PACK: &str = r#"#!/bin/sh
+[ "$1" = "detect" ] || { echo "unexpected: $*" >&2; exit 2; }
+shift
+bps=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --path) dir="$2"; shift 2 ;;
+    --builder) builder="$2"; shift 2 ;;
+    --buildpack) bps="$bps $2"; shift 2 ;;
+    --env-file) env="$2"; shift 2 ;;
+    *) shift ;;
+  esac
+done
+echo "===> DETECTING with $builder"
+[ -f "$dir/project.toml" ] && echo "heroku/nodejs 3.0.0"
+echo "buildpacks:$bps"
+grep '^GREETING=' "$env"
+"#;
+
+/// An app whose repository holds a node app on `master` (fetched into the
+/// bare repository, so no deploy runs), and a stand-in herokuish stack.
+struct Detect {
+    fx: crate::harness::EngineApp,
+    env: Env,
+    stack: String,
+    bin: std::path::PathBuf,
+}
+
+impl Drop for Detect {
+    fn drop(&mut self) {
+        use dokku_docker::ContainerEngine;
+        let _ = self.fx.engine.remove_image(&self.stack, true);
+    }
+}
+
+impl Detect {
+    fn new(test: &str) -> Detect {
+        use dokku_docker::ContainerEngine;
+        use std::os::unix::fs::PermissionsExt;
+        let fx = crate::harness::EngineApp::new(test);
+        let env = Env::new();
+        let app = fx.name.clone();
+        env.create_app(&app);
+        env.run(&["git:initialize", &app]).ok();
+        let stack = format!("{app}-stack:latest");
+        let dockerfile = format!("FROM {}\nCOPY herokuish /bin/herokuish\n", fx.base);
+        let mut b = tar::Builder::new(Vec::new());
+        for (name, body, mode) in [
+            ("Dockerfile", dockerfile.as_str(), 0o644),
+            ("herokuish", HEROKUISH, 0o755),
+        ] {
+            let mut h = tar::Header::new_gnu();
+            h.set_size(body.len() as u64);
+            h.set_mode(mode);
+            h.set_cksum();
+            b.append_data(&mut h, name, body.as_bytes())
+                .expect("append");
+        }
+        let mut spec = dokku_docker::BuildSpec::new(dokku_docker::BuildContext::Tar(
+            b.into_inner().expect("tar"),
+        ));
+        spec.tags = vec![stack.clone()];
+        fx.engine
+            .build_image(&spec, &mut |_| {})
+            .expect("stand-in stack");
+        let bin = env.dir.path().join("bin");
+        std::fs::create_dir_all(&bin).expect("mkdir");
+        std::fs::write(bin.join("pack"), PACK).expect("pack");
+        std::fs::set_permissions(bin.join("pack"), std::fs::Permissions::from_mode(0o755))
+            .expect("chmod");
+
+        let src = tempfile::tempdir().expect("tempdir");
+        std::fs::write(src.path().join("package.json"), "{}\n").expect("write");
+        std::fs::write(src.path().join("Dockerfile"), "FROM scratch\n").expect("write");
+        crate::git::git(src.path(), &["init", "-q", "-b", "master"]);
+        crate::git::commit_all(src.path(), "node app");
+        let repo = env.root().join(&app);
+        crate::git::git(
+            src.path(),
+            &[
+                "--git-dir",
+                &repo.display().to_string(),
+                "fetch",
+                "-q",
+                &src.path().join(".git").display().to_string(),
+                "master:master",
+            ],
+        );
+        Detect {
+            fx,
+            env,
+            stack,
+            bin,
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> crate::harness::Run {
+        let path = format!(
+            "{}:{}",
+            self.bin.display(),
+            std::env::var("PATH").unwrap_or_default()
+        );
+        self.env
+            .cmd(args)
+            .env("PATH", path)
+            .output()
+            .expect("spawn dokku")
+            .into()
+    }
+}
+
+#[test]
+fn detect_runs_the_builders_detection_against_the_branch() {
+    let d = Detect::new("bp-detect");
+    let app = d.fx.name.as_str();
+    d.run(&[
+        "config:set",
+        "--no-restart",
+        app,
+        &format!("DOKKU_IMAGE={}", d.stack),
+        "GREETING=hi",
+    ])
+    .ok();
+    d.run(&["buildpacks:add", app, "heroku/nodejs"]).ok();
+    let before = d.env.state();
+    // herokuish (the Dockerfile counts only when nothing else is detected,
+    // and the app's list makes herokuish detected).
+    let r = d.run(&["buildpacks:detect", app]);
+    assert_eq!(
+        r.ok(),
+        format!("-----> Detecting buildpacks for {app} on branch master with herokuish\n-----> Node.js app detected\n       buildpacks: {NODE}\n       greeting: hi\n")
+    );
+    assert_eq!(d.env.state(), before, "detection changes nothing");
+
+    // Another branch: the source there is what is detected.
+    let repo = d.env.root().join(app).display().to_string();
+    let src = tempfile::tempdir().expect("tempdir");
+    std::fs::write(src.path().join("README"), "no app here\n").expect("write");
+    crate::git::git(src.path(), &["init", "-q", "-b", "docs"]);
+    crate::git::commit_all(src.path(), "docs");
+    crate::git::git(
+        src.path(),
+        &[
+            "--git-dir",
+            &repo,
+            "fetch",
+            "-q",
+            &src.path().join(".git").display().to_string(),
+            "docs:docs",
+        ],
+    );
+    let r = d.run(&["buildpacks:detect", app, "--branch", "docs"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stdout.ends_with("-----> Unable to select a buildpack\n"),
+        "{r:?}"
+    );
+
+    // The deploy branch property decides the default branch.
+    d.run(&["git:set", app, "deploy-branch", "docs"]).ok();
+    assert_eq!(d.run(&["buildpacks:detect", app]).code, 1);
+    d.run(&["git:set", app, "deploy-branch"]).ok();
+
+    // pack, with its builder, the app's buildpacks and env.
+    d.run(&["builder:set", app, "selected", "pack"]).ok();
+    d.run(&["buildpacks:set-property", app, "stack", "example/builder:1"])
+        .ok();
+    let r = d.run(&["buildpacks:detect", app]);
+    assert_eq!(
+        r.ok(),
+        format!("-----> Detecting buildpacks for {app} on branch master with pack\n===> DETECTING with example/builder:1\nbuildpacks: {NODE}\nGREETING=hi\n")
+    );
+
+    // Refusals.
+    d.run(&["builder:set", app, "selected", "dockerfile"]).ok();
+    let before = d.env.state();
+    d.run(&["buildpacks:detect", app])
+        .fails_with("Buildpack detection is not supported by the dockerfile builder");
+    d.run(&["buildpacks:detect", app, "--branch", "nope"])
+        .fails_with(&format!("No code found for app {app} on branch nope"));
+    d.run(&["buildpacks:detect", app, "--branch", "a..b"])
+        .fails_with("Invalid branch name: a..b");
+    d.run(&["buildpacks:detect", "missing"])
+        .fails_with("App missing does not exist");
+    assert_eq!(d.env.state(), before);
+}

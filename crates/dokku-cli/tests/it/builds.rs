@@ -211,3 +211,90 @@ fn cancel_stops_the_build_and_releases_the_lock() {
     env.run(&["builds:cancel", "slow"])
         .fails_with("No build is currently running for app slow");
 }
+
+/// The build's output also reaches the system log, tagged
+/// `dokku-<build id>`, through the real syslog daemon (rsyslog, started
+/// by tests/setup-host.sh, writing /var/log/syslog).
+#[test]
+fn build_output_reaches_syslog_under_the_build_tag() {
+    assert!(
+        std::path::Path::new(dokku_core::syslog::SOCKET).exists(),
+        "a syslog daemon listens on /dev/log (tests/setup-host.sh starts rsyslogd)"
+    );
+    let (fx, env) = deployable("builds-syslog");
+    let app = fx.name.as_str();
+    let r = env.run(&["deploy", app]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let list = records(&env, app);
+    let id = list[0]["id"].as_str().expect("id").to_string();
+    let tag = format!(" dokku-{id}: ");
+    let want = format!("-----> Deploying {app} via the docker-local scheduler...");
+    assert!(r.stdout.contains(&want), "{}", r.stdout);
+    // rsyslog writes asynchronously: a generous wait.
+    let mut logged = Vec::new();
+    for _ in 0..100 {
+        let text = std::fs::read("/var/log/syslog").unwrap_or_default();
+        logged = String::from_utf8_lossy(&text)
+            .lines()
+            .filter_map(|l| l.split_once(&tag).map(|(_, m)| m.to_string()))
+            .collect();
+        if logged.contains(&want) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(logged.contains(&want), "{logged:#?}");
+    // Every logged line is one the build printed.
+    let printed = format!("{}{}", r.stdout, r.stderr);
+    for l in &logged {
+        assert!(printed.contains(l.as_str()), "{l:?} not printed");
+    }
+    env.run(&["apps:destroy", app, "--force"]).ok();
+}
+
+/// A record whose log file is gone (a build from before the capture):
+/// `builds:output` reads what the journal kept under the build's tag,
+/// through `journalctl` (a stand-in here: no journald on test hosts).
+#[test]
+fn output_without_a_log_file_comes_from_the_journal() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    env.create_app("old");
+    let id = "0000000000000a";
+    let dir = env.lib().join("data/builds/old");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(
+        dir.join(format!("{id}.json")),
+        format!("{{\"id\":\"{id}\",\"app\":\"old\",\"kind\":\"build\",\"pid\":0,\"started_at\":\"2026-01-01T00:00:00Z\",\"finished_at\":\"2026-01-01T00:00:09Z\",\"status\":\"succeeded\",\"source\":\"git-hook\",\"exit_code\":0}}"),
+    )
+    .expect("record");
+    let bin = env.dir.path().join("bin");
+    std::fs::create_dir_all(&bin).expect("mkdir");
+    std::fs::write(
+        bin.join("journalctl"),
+        "#!/bin/sh\necho \"journal: $*\"\necho '-----> Building old'\n",
+    )
+    .expect("stub");
+    std::fs::set_permissions(
+        bin.join("journalctl"),
+        std::fs::Permissions::from_mode(0o755),
+    )
+    .expect("chmod");
+    let out = env
+        .cmd(&["builds:output", "old", id])
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                bin.display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
+        .output()
+        .expect("run");
+    let r: crate::harness::Run = out.into();
+    assert_eq!(
+        r.ok(),
+        format!("journal: --no-pager --output cat -t dokku-{id}\n-----> Building old\n")
+    );
+}

@@ -4,6 +4,7 @@
 //! schedules refused. The crontab is written through a stand-in `crontab`
 //! program first on PATH, which keeps it in a scratch directory.
 
+use dokku_docker::ContainerEngine;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
@@ -103,6 +104,32 @@ fn base36(text: &str) -> String {
     out.iter().rev().collect()
 }
 
+/// How the crontab names the binary under test: by its path, as it is not
+/// the `dokku` on the crontab's PATH.
+fn bin() -> String {
+    std::fs::canonicalize(env!("CARGO_BIN_EXE_dokku"))
+        .expect("binary")
+        .display()
+        .to_string()
+}
+
+/// The crontab's head for a test installation: Dokku's PATH and SHELL,
+/// then the variables that locate the installation (its roots differ from
+/// Dokku's defaults).
+fn header(env: &Env, user: &str) -> String {
+    let mut h = format!(
+        "PATH=/usr/local/bin:/usr/bin:/bin\nSHELL=/bin/bash\nDOKKU_ROOT={}\nDOKKU_LIB_ROOT={}\nDOKKU_LOGS_DIR={}\n",
+        env.root().display(),
+        env.lib().display(),
+        env.dir.path().join("logs").display()
+    );
+    if user != "dokku" {
+        h.push_str(&format!("DOKKU_SYSTEM_USER={user}\n"));
+    }
+    h.push('\n');
+    h
+}
+
 fn exists(p: &Path) -> bool {
     p.exists()
 }
@@ -127,9 +154,10 @@ fn deployed_cron_tasks_are_listed_run_scheduled_and_checked() {
 
     let daily = task_id(app, "echo cron-says-hi", "@daily");
     let five = task_id(app, "true", "*/5 * * * *");
-    let header = "PATH=/usr/local/bin:/usr/bin:/bin\nSHELL=/bin/bash\n\n";
+    let header = header(&c.env, "root");
+    let bin = bin();
     let both = format!(
-        "{header}@daily dokku cron:run {app} {daily}\n*/5 * * * * dokku cron:run {app} {five}\n"
+        "{header}@daily {bin} cron:run {app} {daily}\n*/5 * * * * {bin} cron:run {app} {five}\n"
     );
     assert_eq!(c.table().as_deref(), Some(both.as_str()));
     assert!(c.calls().contains("-u root -\n"), "{}", c.calls());
@@ -157,6 +185,15 @@ fn deployed_cron_tasks_are_listed_run_scheduled_and_checked() {
     let r = c.run(&["cron:run", app, &daily]);
     assert_eq!(r.code, 0, "{r:?}");
     assert!(r.stdout.contains("cron-says-hi"), "{r:?}");
+    // Detached, the one-off container's name is printed and it goes on
+    // alone (removed when done).
+    let r = c.run(&["cron:run", app, &daily, "--detach"]);
+    let name = r.ok().trim();
+    assert!(
+        name.strip_prefix(&format!("{app}.run."))
+            .is_some_and(|n| n.parse::<u32>().is_ok()),
+        "{r:?}"
+    );
     c.run(&["cron:run", app, "nope"])
         .fails_with("No matching Cron ID found. Please check the ID using cron:list");
     c.run(&["cron:run", app, &daily, "--ttl-seconds", "0"])
@@ -167,7 +204,7 @@ fn deployed_cron_tasks_are_listed_run_scheduled_and_checked() {
     c.run(&["cron:suspend", app, &five]).ok();
     assert_eq!(
         c.table().as_deref(),
-        Some(format!("{header}@daily dokku cron:run {app} {daily}\n").as_str())
+        Some(format!("{header}@daily {bin} cron:run {app} {daily}\n").as_str())
     );
     assert!(c
         .run(&["cron:list", app])
@@ -264,11 +301,287 @@ fn host_wide_tasks_come_from_the_cron_entries_trigger() {
     assert_eq!(
         c.table().as_deref(),
         Some(
-            "MAILFROM=cron@example.com\nPATH=/usr/local/bin:/usr/bin:/bin\nSHELL=/bin/bash\n\n@daily /bin/true\n@hourly /usr/bin/backup --all &>> /var/log/backup.log\n"
+            format!(
+                "MAILFROM=cron@example.com\n{}@daily /bin/true\n@hourly /usr/bin/backup --all &>> /var/log/backup.log\n",
+                header(&c.env, "root")
+            )
+            .as_str()
         )
     );
     c.expect(
         &["cron:report", "--global", "--cron-computed-mailfrom"],
         "cron@example.com\n",
     );
+}
+
+/// A system user for the real-cron test, in the `docker` group, whose
+/// home is the test installation's DOKKU_ROOT; removed with its crontab.
+struct CronUser {
+    name: String,
+}
+
+impl CronUser {
+    fn create(home: &Path) -> CronUser {
+        let name = format!("dkcron{}", std::process::id());
+        let mut last = None;
+        for _ in 0..20 {
+            let out = std::process::Command::new("useradd")
+                .args(["--system", "--user-group", "--no-create-home"])
+                .arg("--home-dir")
+                .arg(home)
+                .args(["--shell", "/bin/bash", "--groups", "docker"])
+                .arg(&name)
+                .output()
+                .expect("useradd");
+            if out.status.success() {
+                return CronUser { name };
+            }
+            last = Some(out);
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        panic!("useradd {name}: {last:?}");
+    }
+}
+
+impl Drop for CronUser {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("crontab")
+            .args(["-r", "-u", &self.name])
+            .output();
+        for _ in 0..20 {
+            let r = std::process::Command::new("userdel")
+                .arg("-f")
+                .arg(&self.name)
+                .output();
+            if matches!(r.map(|o| o.status.code()), Ok(Some(0 | 6))) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+        let _ = std::process::Command::new("groupdel")
+            .arg(&self.name)
+            .output();
+    }
+}
+
+/// The real thing: Debian's cron daemon (started by tests/setup-host.sh)
+/// reads the system user's crontab as the plugin writes it (`crontab -`
+/// run as that user), and an every-minute app.json task runs through
+/// `cron:run` in a one-off container of the app, with the app's env and
+/// storage mounts; cron logs the command it started to syslog.
+#[test]
+fn the_cron_daemon_runs_an_app_json_task_every_minute() {
+    use std::process::Command;
+    assert!(
+        nix::unistd::Uid::effective().is_root(),
+        "this test runs as root (useradd, crontab -u)"
+    );
+    let running = Command::new("pgrep")
+        .args(["-x", "cron"])
+        .output()
+        .expect("pgrep");
+    assert!(
+        running.status.success(),
+        "the cron daemon runs (tests/setup-host.sh starts it)"
+    );
+    let fx = EngineApp::new("cron-daemon");
+    let env = Env::new();
+    let user = CronUser::create(&env.root());
+    std::fs::set_permissions(env.dir.path(), std::fs::Permissions::from_mode(0o755))
+        .expect("chmod");
+    let out_dir = env.dir.path().join("cron-out");
+    std::fs::create_dir_all(&out_dir).expect("mkdir");
+    std::fs::set_permissions(&out_dir, std::fs::Permissions::from_mode(0o777)).expect("chmod");
+    for d in [env.root(), env.lib()] {
+        let st = Command::new("chown")
+            .arg("-R")
+            .arg(format!("{0}:{0}", user.name))
+            .arg(d)
+            .status()
+            .expect("chown");
+        assert!(st.success());
+    }
+    // The binary under test, where the user may run it whatever the
+    // checkout's permissions: the crontab names the binary that wrote it.
+    let copy = env.dir.path().join("bin/dokku");
+    std::fs::create_dir_all(copy.parent().expect("parent")).expect("mkdir");
+    std::fs::copy(env!("CARGO_BIN_EXE_dokku"), &copy).expect("copy binary");
+    std::fs::set_permissions(&copy, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let as_user = |args: &[&str]| -> Run {
+        let base = env.cmd(args);
+        let mut c = Command::new(&copy);
+        c.args(args).env_clear().stdin(std::process::Stdio::null());
+        for (k, v) in base.get_envs() {
+            if let Some(v) = v {
+                c.env(k, v);
+            }
+        }
+        c.env("DOKKU_SYSTEM_USER", &user.name)
+            .env("DOKKU_SYSTEM_GROUP", &user.name)
+            .output()
+            .expect("run")
+            .into()
+    };
+    let app = fx.name.as_str();
+    as_user(&["apps:create", app]).ok();
+    as_user(&["checks:disable", app]).ok();
+    as_user(&["ps:set", app, "stop-timeout-seconds", "1"]).ok();
+    as_user(&["config:set", "--no-restart", app, "CRON_GREETING=hello"]).ok();
+    let mount = format!("{}:/data", out_dir.display());
+    as_user(&["storage:mount", app, &mount]).ok();
+    fx.build_httpd("hello", "", "");
+    let command = "sh -c 'echo cron-ran $CRON_GREETING >> /data/out'";
+    let dir = env.lib().join("data/app-json").join(app);
+    std::fs::create_dir_all(&dir).expect("app-json dir");
+    std::fs::write(
+        dir.join("app.json"),
+        format!(
+            "{{\"cron\": [{{\"command\": {}, \"schedule\": \"* * * * *\"}}]}}",
+            serde_json::to_string(command).expect("json")
+        ),
+    )
+    .expect("app.json");
+    Command::new("chown")
+        .arg("-R")
+        .arg(format!("{0}:{0}", user.name))
+        .arg(env.lib().join("data/app-json"))
+        .status()
+        .expect("chown");
+    let r = as_user(&["deploy", app]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+
+    // The user's crontab, as the plugin wrote it.
+    let id = task_id(app, command, "* * * * *");
+    let table = Command::new("crontab")
+        .args(["-l", "-u", &user.name])
+        .output()
+        .expect("crontab -l");
+    let table = String::from_utf8_lossy(&table.stdout).into_owned();
+    assert_eq!(
+        table,
+        format!(
+            "{}* * * * * {} cron:run {app} {id}\n",
+            header(&env, &user.name),
+            copy.display()
+        )
+    );
+
+    // cron reads new crontabs at the turn of a minute and then starts the
+    // task: up to two minutes, and a generous margin.
+    let out_file = out_dir.join("out");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(200);
+    while !out_file.exists() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_secs(2));
+    }
+    let ran = std::fs::read_to_string(&out_file).unwrap_or_default();
+    assert!(
+        ran.lines().next() == Some("cron-ran hello"),
+        "the task did not run within the wait: {ran:?}"
+    );
+    // cron said which command it started, for this user.
+    let started = format!(
+        "({}) CMD ({} cron:run {app} {id})",
+        user.name,
+        copy.display()
+    );
+    let mut logged = false;
+    for _ in 0..50 {
+        let syslog = std::fs::read("/var/log/syslog").unwrap_or_default();
+        if String::from_utf8_lossy(&syslog).contains(&started) {
+            logged = true;
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    assert!(logged, "no {started:?} in /var/log/syslog");
+
+    // The task's one-off containers are gone once it has run.
+    as_user(&["cron:set", app, "maintenance", "true"]).ok();
+    let table = Command::new("crontab")
+        .args(["-l", "-u", &user.name])
+        .output()
+        .expect("crontab -l");
+    assert!(!table.status.success(), "the crontab is removed");
+    let filter = dokku_docker::ContainerFilter::label(format!("com.dokku.cron-id={id}"));
+    let mut left = Vec::new();
+    for _ in 0..60 {
+        left = fx.engine.list_containers(&filter).expect("list");
+        if left.is_empty() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+    assert!(left.is_empty(), "{left:?}");
+    as_user(&["apps:destroy", app, "--force"]).ok();
+}
+
+/// app.json's `concurrency_policy`: a `forbid` task does not start while
+/// a run of it still goes, a `replace` task removes that run first, an
+/// `allow` task runs beside it.
+#[test]
+fn concurrency_policies_of_cron_tasks() {
+    let fx = EngineApp::new("cron-concurrency");
+    let c = Cron::new();
+    let app = fx.name.as_str();
+    c.env.create_app(app);
+    c.run(&["checks:disable", app]).ok();
+    c.run(&["ps:set", app, "stop-timeout-seconds", "1"]).ok();
+    fx.build_httpd("hello", "", "");
+    c.app_json(
+        app,
+        r#"{"cron": [
+            {"command": "sleep 60", "schedule": "@daily", "concurrency_policy": "forbid"},
+            {"command": "sleep 61", "schedule": "@daily", "concurrency_policy": "replace"},
+            {"command": "sleep 62", "schedule": "@daily"}
+        ]}"#,
+    );
+    c.run(&["deploy", app]).ok();
+    let running = |id: &str| -> Vec<String> {
+        let filter = dokku_docker::ContainerFilter {
+            labels: vec![format!("com.dokku.cron-id={id}")],
+            statuses: vec!["running".into()],
+            ..Default::default()
+        };
+        let mut names: Vec<String> = fx
+            .engine
+            .list_containers(&filter)
+            .expect("list")
+            .into_iter()
+            .map(|s| s.names.join(","))
+            .collect();
+        names.sort();
+        names
+    };
+
+    let forbid = task_id(app, "sleep 60", "@daily");
+    let first = c.run(&["cron:run", app, &forbid, "--detach"]);
+    assert_eq!(running(&forbid).len(), 1, "{first:?}");
+    let r = c.run(&["cron:run", app, &forbid, "--detach"]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, ""), "{r:?}");
+    assert_eq!(
+        r.stderr,
+        format!(" !     {app} currently has a cron lock in place for {forbid}. Exiting...\n")
+    );
+    assert_eq!(running(&forbid).len(), 1);
+
+    let replace = task_id(app, "sleep 61", "@daily");
+    let first = c.run(&["cron:run", app, &replace, "--detach"]);
+    let first_name = first.ok().trim().to_string();
+    let r = c.run(&["cron:run", app, &replace, "--detach"]);
+    let second_name = r.ok().trim().to_string();
+    assert_eq!(
+        r.stderr,
+        format!(" !     Replacing running container for {replace}\n")
+    );
+    assert_ne!(first_name, second_name);
+    let now = running(&replace);
+    assert_eq!(now.len(), 1, "{now:?}");
+    assert!(now[0].contains(&second_name), "{now:?}");
+
+    let allow = task_id(app, "sleep 62", "@daily");
+    c.run(&["cron:run", app, &allow, "--detach"]).ok();
+    let r = c.run(&["cron:run", app, &allow, "--detach"]);
+    assert_eq!((r.code, r.stderr.as_str()), (0, ""), "{r:?}");
+    assert_eq!(running(&allow).len(), 2);
+    c.run(&["apps:destroy", app, "--force"]).ok();
 }

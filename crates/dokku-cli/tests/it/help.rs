@@ -204,6 +204,26 @@ fn aliases_reach_their_plugin() {
     assert_eq!(r.ok(), "Other.dockerfile\n");
 }
 
+/// The aliases of plugins that are not core here (community builders and
+/// schedulers) are rewritten too: an unknown command names the plugin.
+#[test]
+fn aliases_of_other_plugins_are_rewritten() {
+    let e = Env::new();
+    for (alias, topic) in [
+        ("k3s", "scheduler-k3s"),
+        ("lambda", "builder-lambda"),
+        ("nixpacks", "builder-nixpacks"),
+        ("rails", "builder-railpack"),
+    ] {
+        assert_not_a_command(
+            &e.run(&[&format!("{alias}:report")]),
+            &format!("{topic}:report"),
+        );
+    }
+    // `railpack` itself is no alias.
+    assert_not_a_command(&e.run(&["railpack:report"]), "railpack:report");
+}
+
 #[test]
 fn plugin_directory_name_is_not_a_topic() {
     let e = Env::new();

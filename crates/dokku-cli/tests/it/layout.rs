@@ -18,19 +18,19 @@ use crate::harness::{Env, Run};
 /// useradd and userdel lock /etc/passwd: this module's tests take turns.
 static ACCOUNTS: Mutex<()> = Mutex::new(());
 
-fn sh(cmd: &mut Command) -> Run {
+pub(crate) fn sh(cmd: &mut Command) -> Run {
     cmd.stdin(Stdio::null()).output().expect("spawn").into()
 }
 
 /// A system user for one test, in the `docker` group. Its home is not DOKKU_ROOT, so the install
 /// step treats the roots as a scratch installation and leaves /etc alone.
-struct Account {
-    name: String,
-    uid: u32,
+pub(crate) struct Account {
+    pub(crate) name: String,
+    pub(crate) uid: u32,
 }
 
 impl Account {
-    fn create(tag: &str) -> Account {
+    pub(crate) fn create(tag: &str) -> Account {
         let name = format!("dklay{}{tag}", std::process::id());
         let _g = ACCOUNTS.lock().unwrap_or_else(|e| e.into_inner());
         let mut last = None;
@@ -87,7 +87,7 @@ fn leftover(path: &Path, body: &str, mode: u32) {
     fs::set_permissions(path, fs::Permissions::from_mode(mode)).expect("chmod");
 }
 
-fn as_user(e: &Env, user: &Account, args: &[&str]) -> Run {
+pub(crate) fn as_user(e: &Env, user: &Account, args: &[&str]) -> Run {
     e.cmd(args)
         .env("DOKKU_SYSTEM_USER", &user.name)
         .env("DOKKU_SYSTEM_GROUP", &user.name)

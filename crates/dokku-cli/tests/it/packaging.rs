@@ -135,6 +135,7 @@ fn deb_installs_upgrades_removes_and_purges_in_a_clean_debian() {
         "git",
         "sudo",
         "cron",
+        "rsyslog",
     ] {
         assert!(info.contains(dep), "missing dependency {dep}: {info}");
     }

@@ -234,22 +234,85 @@ fn trace_on_traces_later_commands() {
 }
 
 #[test]
-fn repo_gc_and_purge_cache() {
+fn repo_gc_and_purge_cache_refusals() {
     let env = Env::new();
     env.create_app("rp");
     let r = env.run(&["repo:gc", "rp"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let cache = env.root().join("rp/cache");
-    std::fs::create_dir_all(cache.join("vendor/bundle")).expect("mkdir");
-    std::fs::write(cache.join("vendor/bundle/gem"), "x").expect("write");
-    std::fs::write(cache.join("top"), "x").expect("write");
+    // No cache directory: nothing to do.
     env.expect(&["repo:purge-cache", "rp"], "");
-    assert!(cache.is_dir(), "the cache directory stays");
-    assert_eq!(std::fs::read_dir(&cache).expect("cache").count(), 0);
     env.run(&["repo:gc", "missing"])
         .fails_with("App missing does not exist");
     env.run(&["repo:purge-cache"])
         .fails_with("Please specify an app to run the command on");
+}
+
+/// As the system user meets it: a cache a build container filled as root
+/// (a root-owned directory holding files) is emptied by a one-off
+/// container of the app's image; the directory stays. Without the image
+/// the container cannot run: the engine's complaint is shown, the command
+/// still succeeds and nothing is removed directly, as with Dokku.
+#[test]
+fn purge_cache_removes_root_owned_entries_through_a_container() {
+    use std::os::unix::fs::PermissionsExt;
+    assert!(
+        nix::unistd::Uid::effective().is_root(),
+        "this test runs as root (useradd, root-owned cache files)"
+    );
+    let user = crate::layout::Account::create("purge");
+    let fx = crate::harness::EngineApp::new("purge-cache");
+    let env = Env::new();
+    std::fs::set_permissions(env.dir.path(), std::fs::Permissions::from_mode(0o755))
+        .expect("chmod");
+    for d in [env.root(), env.lib()] {
+        crate::layout::sh(
+            std::process::Command::new("chown")
+                .arg("-R")
+                .arg(format!("{0}:{0}", user.name))
+                .arg(d),
+        )
+        .ok();
+    }
+    let app = fx.name.as_str();
+    crate::layout::as_user(&env, &user, &["apps:create", app]).ok();
+    let cache = env.root().join(app).join("cache");
+    let fill = || {
+        std::fs::create_dir_all(cache.join("vendor/bundle")).expect("mkdir");
+        std::fs::write(cache.join("vendor/bundle/gem"), "x").expect("write");
+        std::fs::write(cache.join("top"), "x").expect("write");
+        std::fs::set_permissions(cache.join("vendor"), std::fs::Permissions::from_mode(0o755))
+            .expect("chmod");
+    };
+    crate::layout::as_user(&env, &user, &["repo:purge-cache", app]).ok();
+    fill();
+    // The system user could not remove these itself.
+    let direct = crate::layout::sh(
+        std::process::Command::new("setpriv")
+            .args([
+                "--reuid",
+                &user.uid.to_string(),
+                "--regid",
+                &user.uid.to_string(),
+            ])
+            .args(["--clear-groups", "rm", "-rf"])
+            .arg(cache.join("vendor")),
+    );
+    assert_ne!(direct.code, 0, "the system user removed a root-owned file");
+
+    let r = crate::layout::as_user(&env, &user, &["repo:purge-cache", app]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(&format!("dokku/{app}:latest")),
+        "{}",
+        r.stderr
+    );
+    assert!(cache.join("vendor/bundle/gem").is_file());
+
+    fx.build_httpd("hello", "", "");
+    let r = crate::layout::as_user(&env, &user, &["repo:purge-cache", app]);
+    assert_eq!((r.code, r.stdout.as_str()), (0, ""), "{}", r.stderr);
+    assert!(cache.is_dir(), "the cache directory stays");
+    assert_eq!(std::fs::read_dir(&cache).expect("cache").count(), 0);
 }
 
 #[test]

@@ -35,6 +35,7 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
             no_tty: false,
             cron_id: Some(task.id),
             ttl_seconds,
+            concurrency_policy: Some(task.concurrency_policy),
         },
     };
     ctx.bus.select(ctx, &t)?;

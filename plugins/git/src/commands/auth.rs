@@ -136,7 +136,7 @@ pub fn generate_deploy_key(ctx: &Ctx, _argv: &[String]) -> Result<()> {
         return Ok(());
     }
     let status = Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-C"])
+        .args(["-t", "ed25519", "-N", "", "-C"])
         .arg(format!("{}@{}", ctx.paths.system_user, hostname()))
         .arg("-f")
         .arg(&key)
@@ -148,8 +148,7 @@ pub fn generate_deploy_key(ctx: &Ctx, _argv: &[String]) -> Result<()> {
     }
     system::chown_to_system(&key);
     system::chown_to_system(&key.with_extension("pub"));
-    ctx.out.info1("Generated a new ed25519 deploy key");
-    public_key(ctx, &[])
+    Ok(())
 }
 
 fn hostname() -> String {

@@ -94,6 +94,7 @@ pub fn execute(ctx: &Ctx, r: &RunRequest, detach: bool) -> Result<()> {
         no_tty: r.no_tty,
         cron_id: r.cron_id.clone(),
         ttl_seconds: r.ttl_seconds.as_deref().and_then(|t| t.parse().ok()),
+        concurrency_policy: None,
     };
     let mut args = vec![r.env.len().to_string()];
     args.extend(r.env.iter().cloned());
