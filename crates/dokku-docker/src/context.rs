@@ -50,11 +50,24 @@ pub(crate) fn with_labels(dockerfile: &str, labels: &BTreeMap<String, String>) -
             return None;
         }
     }
-    let mut text = dockerfile.to_string();
-    if !text.is_empty() && !text.ends_with('\n') {
-        text.push('\n');
+    let mut text = dockerfile.trim_end().to_string();
+    let mut lines = text.rsplit('\n');
+    let last = lines.next().unwrap_or("").trim();
+    let continued = lines.next().is_some_and(|l| l.trim_end().ends_with('\\'));
+    let is_label = !continued
+        && last
+        .get(..6)
+        .is_some_and(|w| w.eq_ignore_ascii_case("LABEL ") || w.eq_ignore_ascii_case("LABEL\t"));
+    if is_label && !last.ends_with('\\') {
+        // One more instruction would be one more step: extend the last.
+        let pairs = label_instruction(labels);
+        text.push_str(&pairs["LABEL".len()..]);
+    } else {
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(&label_instruction(labels));
     }
-    text.push_str(&label_instruction(labels));
     text.push('\n');
     Some(text)
 }
@@ -208,6 +221,15 @@ mod tests {
             Some(4)
         );
         assert_eq!(with_labels("# escape=`\nFROM scratch\n", &labels), None);
+        let one = BTreeMap::from([("b".to_string(), "2".to_string())]);
+        assert_eq!(
+            with_labels("FROM x\nLABEL a=1\n\n", &one).as_deref(),
+            Some("FROM x\nLABEL a=1 \"b\"=\"2\"\n")
+        );
+        assert_eq!(
+            with_labels("FROM x\nLABEL a=1 \\\n  c=3\n", &one).as_deref(),
+            Some("FROM x\nLABEL a=1 \\\n  c=3\nLABEL \"b\"=\"2\"\n")
+        );
         assert_eq!(with_labels("#escape = `\nFROM scratch\n", &labels), None);
     }
 }
