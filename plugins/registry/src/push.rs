@@ -1,0 +1,64 @@
+//! Pushing a released image: when `push-on-release` is on, the image a
+//! builder released as `dokku/<app>:latest` is tagged
+//! `<server><image-repo>:<n>` (n counts releases) and pushed with the
+//! stored credentials for the server, then under each extra tag. The
+//! deploy that follows runs `<server><image-repo>:<n>`, which the
+//! `deployed-app-*` answers name.
+
+use dokku_core::{Error, Result};
+use dokku_docker::split_reference;
+use dokku_trigger::{credentials, Ctx};
+
+use crate::store;
+
+/// The local repository builders release into.
+fn local_repo(app: &str) -> String {
+    format!("dokku/{app}")
+}
+
+/// Handle `post-release-builder` for `image`.
+pub fn on_release(ctx: &Ctx, app: &str, image: &str) -> Result<()> {
+    let (repo, tag) = split_reference(image);
+    if tag != "latest" {
+        return Ok(());
+    }
+    let paths = &ctx.paths;
+    let computed_repo = store::image_repo(paths, app)?;
+    let engine = ctx.engine()?;
+    if computed_repo != local_repo(app) && repo == local_repo(app) {
+        let target = format!("{computed_repo}:latest");
+        engine
+            .tag_image(image, &target)
+            .map_err(|_| Error::fail("Unable to tag image as computed image repo"))?;
+    }
+    if !store::push_enabled(paths, app) {
+        return Ok(());
+    }
+    ctx.out.verbose_quiet("Retrieving image info for app");
+    let id = engine
+        .image_inspect(image)
+        .map_err(|e| Error::other("docker", e))?
+        .id;
+    let version = store::next_tag_version(paths, app)?;
+    let server = store::server(paths, app);
+    let auth = credentials::for_server(paths, Some(app), server.trim_end_matches('/'));
+    let mut tags = vec![version.to_string()];
+    tags.extend(store::extra_tags(paths, app));
+    for tag in tags {
+        let target = format!("{server}{computed_repo}:{tag}");
+        ctx.out
+            .verbose_quiet(&format!("Tagging {computed_repo}:{tag} in registry format"));
+        engine
+            .tag_image(&id, &target)
+            .map_err(|_| Error::fail("Unable to tag image"))?;
+        ctx.out
+            .verbose_quiet(&format!("Pushing {computed_repo}:{tag}"));
+        let pushed = engine.push_image(&target, auth.as_ref(), &mut |l| ctx.out.line(l));
+        if let Err(e) = pushed {
+            ctx.out.write_err(&format!("{e}\n"));
+            return Err(Error::fail("Unable to push image"));
+        }
+    }
+    ctx.out.verbose_quiet("Image pushed");
+    Ok(())
+}
