@@ -455,6 +455,25 @@ fn push_on_release_then_deploy_from_the_registry_with_credentials() {
     assert_eq!(reg.tags(&format!("dokku/{name}")), ["1", "2", "extra"]);
     assert_eq!(a.running_image(&name), format!("{pushed}:2"));
 
+    // The release image pruned locally: a restart pulls it back.
+    a.engine
+        .remove_image(&format!("{pushed}:2"), true)
+        .expect("untag");
+    let r = a.run(&["ps:restart", &name]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.contains(&format!(
+            "-----> Image {pushed}:2 not found locally, pulling from registry\n"
+        )),
+        "{}",
+        r.stderr
+    );
+    assert!(a
+        .engine
+        .image_exists(&format!("{pushed}:2"))
+        .expect("exists"));
+    assert_eq!(a.running_image(&name), format!("{pushed}:2"));
+
     // A second app deploys the pushed image, pulled with its own login.
     let b = unique_name("registry-pull");
     a.env.create_app(&b);
