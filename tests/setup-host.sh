@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs and starts what the test suite needs on a Debian/Ubuntu host:
 # a Docker engine (Debian's docker.io), busybox-static for locally built
-# test images, nginx, openssh-server, git, sudo, and curl and openssl for
-# the proxy tests. Idempotent.
+# test images, nginx, openssh-server, git, sudo, curl and openssl for
+# the proxy tests, and docker-registry with apache2-utils (htpasswd) for
+# the registry tests. Idempotent.
 set -euo pipefail
 
 if [[ $(id -u) -ne 0 ]]; then
@@ -20,6 +21,8 @@ command -v sudo >/dev/null || need+=(sudo)
 command -v git >/dev/null || need+=(git)
 command -v curl >/dev/null || need+=(curl)
 command -v openssl >/dev/null || need+=(openssl)
+[[ -x /usr/bin/docker-registry ]] || need+=(docker-registry)
+command -v htpasswd >/dev/null || need+=(apache2-utils)
 if ((${#need[@]})); then
   echo "-----> installing ${need[*]}"
   apt-get update -qq
