@@ -213,7 +213,7 @@ pub fn inspect_app_image(ctx: &Ctx, image: &str) -> Result<ImageInfo> {
 
 /// Like [`inspect_app_image`], as Dokku's `fn-verify-app-image`: an image
 /// of a numbered release missing locally (pruned, or never here) is pulled
-/// back from its registry with the app's stored credentials (see
+/// back from its registry, when the app has a deployed tag, with the app's stored credentials (see
 /// [`crate::credentials`]) before it is inspected. `latest` is never
 /// pulled.
 pub fn verify_app_image(ctx: &Ctx, app: &str, image: &str) -> Result<ImageInfo> {
@@ -221,7 +221,13 @@ pub fn verify_app_image(ctx: &Ctx, app: &str, image: &str) -> Result<ImageInfo> 
         return Ok(info);
     }
     let (_, tag) = dokku_docker::split_reference(image);
-    if tag.is_empty() || tag == "latest" {
+    let deployed_tag = crate::deploy::first_answer(ctx.bus.collect(
+        ctx,
+        &crate::deploy::DeployedAppImageTag {
+            app: app.to_string(),
+        },
+    )?);
+    if tag.is_empty() || tag == "latest" || deployed_tag.is_none() {
         return Err(Error::fail(format!("App image ({image}) not found")));
     }
     ctx.out.write_err(&format!(
