@@ -13,6 +13,7 @@ pub mod store;
 use dokku_trigger::deploy::{DeployedAppImageRepo, DeployedAppImageTag, PostReleaseBuilder};
 use dokku_trigger::helpers::DeployedAppRepository;
 use dokku_trigger::plugin::{cmd, Bare, HelpStyle};
+use dokku_trigger::triggers::PostDelete;
 use dokku_trigger::{Bus, CorePlugin};
 
 use commands as c;
@@ -44,6 +45,12 @@ pub static PLUGIN: CorePlugin = CorePlugin {
 fn register(bus: &mut Bus) {
     bus.on::<PostReleaseBuilder, _>(NAME, |ctx, t: &PostReleaseBuilder| {
         push::on_release(ctx, &t.app, &t.image)
+    });
+    bus.on::<PostDelete, _>(NAME, |ctx, t: &PostDelete| {
+        if !valid(&t.app) {
+            return Ok(());
+        }
+        push::on_delete(ctx, &t.app)
     });
     bus.on::<DeployedAppRepository, _>(NAME, |ctx, t: &DeployedAppRepository| {
         if !valid(&t.app) || !store::push_enabled(&ctx.paths, &t.app) {

@@ -6,7 +6,7 @@
 //! `deployed-app-*` answers name.
 
 use dokku_core::{Error, Result};
-use dokku_docker::split_reference;
+use dokku_docker::{split_reference, ImageFilter};
 use dokku_trigger::{credentials, Ctx};
 
 use crate::store;
@@ -60,5 +60,35 @@ pub fn on_release(ctx: &Ctx, app: &str, image: &str) -> Result<()> {
         }
     }
     ctx.out.verbose_quiet("Image pushed");
+    Ok(())
+}
+
+/// Handle `post-delete`: remove the local tags this plugin made for the
+/// app (`<server><image-repo>:*`, and `<image-repo>:latest` when it is not
+/// `dokku/<app>`). Failures are ignored: an image may be gone already.
+pub fn on_delete(ctx: &Ctx, app: &str) -> Result<()> {
+    let paths = &ctx.paths;
+    let repo = store::image_repo(paths, app)?;
+    let server = store::server(paths, app);
+    let mut names = vec![format!("{server}{repo}")];
+    if repo != local_repo(app) && !server.is_empty() {
+        names.push(repo);
+    }
+    let Ok(engine) = ctx.try_engine() else {
+        return Ok(());
+    };
+    for name in names {
+        let filter = ImageFilter {
+            reference: Some(name.clone()),
+            ..ImageFilter::default()
+        };
+        for image in engine.list_images(&filter).unwrap_or_default() {
+            for tag in image.repo_tags {
+                if split_reference(&tag).0 == name {
+                    let _ = engine.remove_image(&tag, false);
+                }
+            }
+        }
+    }
     Ok(())
 }

@@ -513,6 +513,13 @@ fn push_on_release_then_deploy_from_the_registry_with_credentials() {
         "{}",
         r.stderr
     );
+
+    // Destroying the app removes the registry-named images it left.
+    a.run(&["apps:destroy", &name, "--force"]).ok();
+    for t in ["1", "2", "extra"] {
+        let image = format!("{pushed}:{t}");
+        assert!(!a.engine.image_exists(&image).expect("exists"), "{image}");
+    }
 }
 
 impl App {
