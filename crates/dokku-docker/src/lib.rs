@@ -47,7 +47,7 @@ pub use info::{
     AttachIo, BuiltImage, ContainerInfo, ContainerNetwork, ContainerSummary, EngineVersion,
     ExecOutput, ImageInfo, ImageSummary, LogStream, NetworkInfo, PublishedPort, RunOutput,
 };
-pub use push::{registry_of, RegistryAuth, DOCKER_HUB_KEY};
+pub use push::{is_plain_reference, registry_of, RegistryAuth, DOCKER_HUB_KEY};
 pub use reference::split_reference;
 pub use spec::{
     BuildContext, BuildSpec, CommitSpec, ContainerFilter, ContainerSpec, ExecSpec, ImageFilter,

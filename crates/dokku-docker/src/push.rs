@@ -80,6 +80,26 @@ pub fn registry_of(image: &str) -> String {
     }
 }
 
+/// Whether `image` only holds characters an image reference may hold
+/// (so it can go into a request path as it is).
+pub fn is_plain_reference(image: &str) -> bool {
+    !image.is_empty()
+        && !image.starts_with('-')
+        && image
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | ':' | '@'))
+}
+
+fn check_reference(image: &str) -> Result<(), EngineError> {
+    if is_plain_reference(image) {
+        return Ok(());
+    }
+    Err(EngineError::InvalidSpec {
+        what: "image reference",
+        message: format!("{image:?}"),
+    })
+}
+
 /// Where the engine listens: `DOCKER_HOST` (`unix://`, `tcp://`,
 /// `http://`), else the default socket.
 enum Endpoint {
@@ -312,6 +332,7 @@ pub fn push(
     auth: Option<&RegistryAuth>,
     on_line: &mut dyn FnMut(&str),
 ) -> Result<(), EngineError> {
+    check_reference(image)?;
     let (repo, tag) = split_reference(image);
     if tag.is_empty() {
         return Err(EngineError::InvalidSpec {
@@ -335,6 +356,7 @@ pub fn pull(
     auth: Option<&RegistryAuth>,
     on_line: &mut dyn FnMut(&str),
 ) -> Result<(), EngineError> {
+    check_reference(image)?;
     let (repo, tag) = split_reference(image);
     let path = if tag.is_empty() {
         format!("/images/create?fromImage={}", encode(repo))
@@ -382,6 +404,17 @@ mod tests {
             None
         );
         assert_eq!(line(r#"{"aux":{"Tag":"1"}}"#), None);
+    }
+
+    #[test]
+    fn only_plain_references_reach_a_request_line() {
+        assert!(is_plain_reference("127.0.0.1:5000/dokku/app:1"));
+        assert!(is_plain_reference("app@sha256:abc"));
+        for bad in ["", "-x", "a b", "a\r\nb", "a?b", "a#b", "a%2F"] {
+            assert!(!is_plain_reference(bad), "{bad:?}");
+        }
+        let e = push("a b:1", None, &mut |_| {}).expect_err("refused");
+        assert!(matches!(e, EngineError::InvalidSpec { .. }));
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! Pushing a released image: when `push-on-release` is on, the image a
 //! builder released as `dokku/<app>:latest` is tagged
-//! `<server><image-repo>:<n>` (n counts releases) and pushed with the
+//! `<server><image-repo>:<n>` (n counts pushed releases) and pushed with the
 //! stored credentials for the server, then under each extra tag. The
 //! deploy that follows runs `<server><image-repo>:<n>`, which the
 //! `deployed-app-*` answers name.
@@ -39,7 +39,7 @@ pub fn on_release(ctx: &Ctx, app: &str, image: &str) -> Result<()> {
         .image_inspect(image)
         .map_err(|e| Error::other("docker", e))?
         .id;
-    let version = store::next_tag_version(paths, app)?;
+    let version = store::tag_version(paths, app).parse::<u64>().unwrap_or(0) + 1;
     let server = store::server(paths, app);
     let auth = credentials::for_server(paths, Some(app), server.trim_end_matches('/'));
     let mut tags = vec![version.to_string()];
@@ -57,6 +57,10 @@ pub fn on_release(ctx: &Ctx, app: &str, image: &str) -> Result<()> {
         if let Err(e) = pushed {
             ctx.out.write_err(&format!("{e}\n"));
             return Err(Error::fail("Unable to push image"));
+        }
+        if tag == version.to_string() {
+            // The release is in the registry: deploys run it from now on.
+            store::set_tag_version(paths, app, version)?;
         }
     }
     ctx.out.verbose_quiet("Image pushed");

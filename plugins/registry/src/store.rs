@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use dokku_core::schema::{Keys, Prop, Schema};
-use dokku_core::{Paths, Result};
+use dokku_core::{Error, Paths, Result};
 
 /// The plugin's name and property namespace.
 pub const PLUGIN: &str = "registry";
@@ -18,14 +18,73 @@ pub const TAG_VERSION: &str = "tag-version";
 pub static SCHEMA: Schema = Schema::named(
     PLUGIN,
     &[
-        Prop::app("image-repo"),
+        Prop::app("image-repo").check(check_repo),
         Prop::both("image-repo-template", ""),
-        Prop::both("push-extra-tags", ""),
+        Prop::both("push-extra-tags", "").check(check_tags),
         Prop::both("push-on-release", "false"),
-        Prop::both("server", "").keys(Keys::RAW.with(Keys::GLOBAL).with(Keys::GLOBAL_REPORT)),
+        Prop::both("server", "")
+            .keys(Keys::RAW.with(Keys::GLOBAL).with(Keys::GLOBAL_REPORT))
+            .check(check_server),
     ],
 )
 .legacy_json();
+
+fn invalid(key: &str, value: &str) -> Error {
+    Error::fail(format!("Invalid {key} value specified: {value}"))
+}
+
+/// A repository: lowercase path components of `[a-z0-9._-]`.
+pub fn is_repo(value: &str) -> bool {
+    !value.is_empty()
+        && value.split('/').all(|part| {
+            !part.is_empty()
+                && part.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
+                && part
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "._-".contains(c))
+        })
+}
+
+/// A tag: `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`.
+pub fn is_tag(value: &str) -> bool {
+    (1..=128).contains(&value.len())
+        && !value.starts_with(['.', '-'])
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_.-".contains(c))
+}
+
+fn check_repo(key: &str, value: &str) -> Result<()> {
+    if is_repo(value) {
+        Ok(())
+    } else {
+        Err(invalid(key, value))
+    }
+}
+
+fn check_tags(key: &str, value: &str) -> Result<()> {
+    if value.split(',').map(str::trim).all(is_tag) {
+        Ok(())
+    } else {
+        Err(invalid(key, value))
+    }
+}
+
+/// A registry host: `host[:port]`, optionally with a trailing `/` (and a
+/// path, as some registries take a namespace there).
+fn check_server(key: &str, value: &str) -> Result<()> {
+    let host = value.trim_end_matches('/');
+    let ok = !host.is_empty()
+        && !host.starts_with(['-', '/'])
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".-_:/".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(invalid(key, value))
+    }
+}
 
 /// A server as images are named with it: empty for Docker Hub
 /// (`docker.io`, `hub.docker.com`) and when unset, else with a trailing
@@ -62,6 +121,9 @@ pub fn image_repo(paths: &Paths, app: &str) -> Result<String> {
             })?;
         let rendered = rendered.trim().to_string();
         if !rendered.is_empty() {
+            if !is_repo(&rendered) {
+                return Err(invalid("image-repo-template", &rendered));
+            }
             return Ok(rendered);
         }
     }
@@ -89,14 +151,11 @@ pub fn tag_version(paths: &Paths, app: &str) -> String {
     SCHEMA.store(paths).get_str(app, TAG_VERSION)
 }
 
-/// Count one more release and store it: the tag it is pushed as (`1`
-/// for the first).
-pub fn next_tag_version(paths: &Paths, app: &str) -> Result<u64> {
-    let next = tag_version(paths, app).parse::<u64>().unwrap_or(0) + 1;
+/// Record `version` as the last pushed release.
+pub fn set_tag_version(paths: &Paths, app: &str, version: u64) -> Result<()> {
     SCHEMA
         .store(paths)
-        .write(app, TAG_VERSION, &next.to_string())?;
-    Ok(next)
+        .write(app, TAG_VERSION, &version.to_string())
 }
 
 #[cfg(test)]
@@ -134,12 +193,26 @@ mod tests {
     }
 
     #[test]
-    fn tag_versions_count_up() {
+    fn values_are_checked() {
+        assert!(check_repo("image-repo", "my-prefix/app.x_y").is_ok());
+        for bad in ["", "Upper/x", "a//b", "a b", "-a", "a\nb", "a?b"] {
+            assert!(check_repo("image-repo", bad).is_err(), "{bad:?}");
+        }
+        assert!(check_tags("push-extra-tags", "foo,bar-1.2, v3").is_ok());
+        assert!(check_tags("push-extra-tags", "a,,b").is_err());
+        assert!(check_tags("push-extra-tags", "a b").is_err());
+        assert!(check_server("server", "127.0.0.1:5000/").is_ok());
+        assert!(check_server("server", "registry.digitalocean.com/team").is_ok());
+        assert!(check_server("server", "a b").is_err());
+        assert!(check_server("server", "x?y").is_err());
+    }
+
+    #[test]
+    fn tag_versions_are_stored() {
         let d = tempfile::tempdir().expect("tempdir");
         let paths = Paths::under(d.path());
         assert_eq!(tag_version(&paths, "web"), "");
-        assert_eq!(next_tag_version(&paths, "web").expect("next"), 1);
-        assert_eq!(next_tag_version(&paths, "web").expect("next"), 2);
+        set_tag_version(&paths, "web", 2).expect("set");
         assert_eq!(tag_version(&paths, "web"), "2");
     }
 }

@@ -398,6 +398,15 @@ fn properties_set_and_report() {
         .fails_with("Property cannot be specified globally");
     env.run(&["registry:set", &app])
         .fails_with("No property specified");
+    env.run(&["registry:set", &app, "image-repo", "Bad Repo"])
+        .fails_with("Invalid image-repo value specified: Bad Repo");
+    env.run(&["registry:set", &app, "push-extra-tags", "a,b c"])
+        .fails_with("Invalid push-extra-tags value specified: a,b c");
+    env.run(&["registry:set", "--global", "server", "host?x"])
+        .fails_with("Invalid server value specified: host?x");
+    env.run(&["registry:set", &app, "tag-version", "7"]).fails_with(
+        "Invalid property specified, valid properties include: image-repo, image-repo-template, push-extra-tags, push-on-release, server",
+    );
     env.run(&["registry:report", &app, "--registry-nope"])
         .fails_with("Invalid flag passed, valid flags: --registry-computed-image-repo, --registry-computed-image-repo-template, --registry-computed-push-extra-tags, --registry-computed-push-on-release, --registry-computed-server, --registry-global-image-repo-template, --registry-global-push-extra-tags, --registry-global-push-on-release, --registry-global-server, --registry-image-repo, --registry-image-repo-template, --registry-push-extra-tags, --registry-push-on-release, --registry-server, --registry-tag-version");
     assert!(before == env.state(), "state changed");
@@ -422,11 +431,31 @@ fn push_on_release_then_deploy_from_the_registry_with_credentials() {
     }
 
     a.run_login(&name, &host);
-    a.run(&["registry:set", &name, "server", &host]).ok();
     a.run(&["registry:set", &name, "push-on-release", "true"])
         .ok();
     a.run(&["registry:set", &name, "push-extra-tags", "extra"])
         .ok();
+
+    // A registry nobody listens on: the push, and so the deploy, fails
+    // (and the release number is not used up).
+    a.images.push(format!("127.0.0.1:9/dokku/{name}:1"));
+    a.run(&["registry:set", &name, "server", "127.0.0.1:9"])
+        .ok();
+    let r = a.run(&["git:from-image", &name, &source]);
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(
+        r.stderr.contains("connection refused")
+            && r.stderr.ends_with(" !     Unable to push image\n"),
+        "{}",
+        r.stderr
+    );
+    assert!(!a.env.root().join(&name).join("CONTAINER.web.1").exists());
+    assert_eq!(
+        a.run(&["registry:report", &name, "--registry-tag-version"])
+            .ok(),
+        "\n"
+    );
+    a.run(&["registry:set", &name, "server", &host]).ok();
 
     let r = a.run(&["git:from-image", &name, &source]);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
