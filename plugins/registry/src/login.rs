@@ -112,6 +112,14 @@ pub fn login(ctx: &Ctx, req: &LoginRequest) -> Result<()> {
             let mut config = credentials::load(&dir);
             config.set_auth(&auth);
             save(&dir, &config)?;
+            // What `docker login` says when it keeps the password in the
+            // file rather than a credential helper.
+            ctx.out.write_err(&format!(
+                "WARNING! Your password will be stored unencrypted in {}.\n\
+                 Configure a credential helper to remove this warning. See\n\
+                 https://docs.docker.com/engine/reference/commandline/login/#credentials-store\n\n",
+                dir.join("config.json").display()
+            ));
             ctx.out.line(&status);
         }
         Err(e) => {

@@ -261,14 +261,39 @@ fn login_is_checked_by_the_registry_and_stored_like_docker_login() {
     env.run(&["registry:login", "no-such-app", &host, USER, PASSWORD])
         .fails_with("App no-such-app does not exist");
 
-    // Global login: docker's status line, docker's file format.
+    // Plugins hear of a login, with the password in their environment.
+    let hook = env.lib().join("plugins/enabled/spy/post-registry-login");
+    std::fs::create_dir_all(hook.parent().expect("dir")).expect("mkdir");
+    let log = env.dir.path().join("spy.log");
+    std::fs::write(
+        &hook,
+        format!(
+            "#!/usr/bin/env bash\necho \"$1|$2|$DOCKER_REGISTRY_PASS\" >> {}\n",
+            log.display()
+        ),
+    )
+    .expect("hook");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+
+    // Global login: docker's status line and warning, docker's file format.
     let r = env.run(&["registry:login", "--global", &host, USER, PASSWORD]);
     assert_eq!(r.stdout, "Login Succeeded\n", "{}", r.stderr);
+    assert_eq!(
+        r.stderr,
+        format!(
+            "WARNING! Your password will be stored unencrypted in {}.\nConfigure a credential helper to remove this warning. See\nhttps://docs.docker.com/engine/reference/commandline/login/#credentials-store\n\n",
+            global.display()
+        )
+    );
+    assert_eq!(
+        std::fs::read_to_string(&log).expect("hook ran"),
+        format!("{host}|{USER}|{PASSWORD}\n")
+    );
     assert_eq!(
         stored_auth(&global, &host).as_deref(),
         Some(basic(USER, PASSWORD).as_str())
     );
-    use std::os::unix::fs::PermissionsExt;
     let mode = std::fs::metadata(&global)
         .expect("config")
         .permissions()
