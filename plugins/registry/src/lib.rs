@@ -13,7 +13,7 @@ pub mod store;
 use dokku_trigger::deploy::{DeployedAppImageRepo, DeployedAppImageTag, PostReleaseBuilder};
 use dokku_trigger::helpers::DeployedAppRepository;
 use dokku_trigger::plugin::{cmd, Bare, HelpStyle};
-use dokku_trigger::triggers::PostDelete;
+use dokku_trigger::triggers::{PostAppCloneSetup, PostAppRenameSetup, PostDelete};
 use dokku_trigger::{Bus, CorePlugin};
 
 use commands as c;
@@ -51,6 +51,12 @@ fn register(bus: &mut Bus) {
             return Ok(());
         }
         push::on_delete(ctx, &t.app)
+    });
+    bus.on::<PostAppRenameSetup, _>(NAME, |ctx, t: &PostAppRenameSetup| {
+        push::on_copy(ctx, &t.old_app, &t.new_app)
+    });
+    bus.on::<PostAppCloneSetup, _>(NAME, |ctx, t: &PostAppCloneSetup| {
+        push::on_copy(ctx, &t.old_app, &t.new_app)
     });
     bus.on::<DeployedAppRepository, _>(NAME, |ctx, t: &DeployedAppRepository| {
         if !valid(&t.app) || !store::push_enabled(&ctx.paths, &t.app) {

@@ -96,3 +96,35 @@ pub fn on_delete(ctx: &Ctx, app: &str) -> Result<()> {
     }
     Ok(())
 }
+
+/// Handle `post-app-rename-setup` / `post-app-clone-setup` (the new app
+/// already has the old one's properties): the last pushed release is
+/// tagged locally under the new app's name, so the new app's deploys find
+/// it.
+pub fn on_copy(ctx: &Ctx, old: &str, new: &str) -> Result<()> {
+    let paths = &ctx.paths;
+    let version = store::tag_version(paths, new);
+    if version.is_empty() {
+        return Ok(());
+    }
+    let from = format!(
+        "{}{}:{version}",
+        store::server(paths, new),
+        store::image_repo(paths, old)?
+    );
+    let to = format!(
+        "{}{}:{version}",
+        store::server(paths, new),
+        store::image_repo(paths, new)?
+    );
+    if from == to {
+        return Ok(());
+    }
+    let engine = ctx.engine()?;
+    if engine.image_exists(&from).unwrap_or(false) {
+        engine
+            .tag_image(&from, &to)
+            .map_err(|e| Error::other("docker", e))?;
+    }
+    Ok(())
+}

@@ -568,12 +568,25 @@ fn push_on_release_then_deploy_from_the_registry_with_credentials() {
         r.stderr
     );
 
+    // Renamed, the app is rebuilt: the next release is pushed under its
+    // new name (its last one was tagged for it first).
+    let renamed = unique_name("registry-renamed");
+    let moved = format!("{host}/dokku/{renamed}");
+    a.images.push(format!("{moved}:2"));
+    a.images.push(format!("{moved}:3"));
+    a.images.push(format!("{moved}:extra"));
+    let r = a.run(&["apps:rename", &name, &renamed]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert_eq!(a.running_image(&renamed), format!("{moved}:3"));
+    assert_eq!(reg.tags(&format!("dokku/{renamed}")), ["3", "extra"]);
+
     // Destroying the app removes the registry-named images it left.
-    a.run(&["apps:destroy", &name, "--force"]).ok();
-    for t in ["1", "2", "extra"] {
-        let image = format!("{pushed}:{t}");
+    a.run(&["apps:destroy", &renamed, "--force"]).ok();
+    for t in ["2", "3", "extra"] {
+        let image = format!("{moved}:{t}");
         assert!(!a.engine.image_exists(&image).expect("exists"), "{image}");
     }
+    crate::harness::remove_app_resources(&a.engine, &renamed);
 }
 
 impl App {
