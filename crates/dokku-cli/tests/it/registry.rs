@@ -131,6 +131,8 @@ struct App {
     fx: EngineApp,
     env: Env,
     images: Vec<String>,
+    /// Other apps of the test, whose containers and images go too.
+    apps: Vec<String>,
 }
 
 impl std::ops::Deref for App {
@@ -143,6 +145,9 @@ impl std::ops::Deref for App {
 impl Drop for App {
     fn drop(&mut self) {
         crate::harness::remove_app_resources(&self.fx.engine, &self.fx.name);
+        for app in &self.apps {
+            crate::harness::remove_app_resources(&self.fx.engine, app);
+        }
         for i in &self.images {
             let _ = self.fx.engine.remove_image(i, true);
         }
@@ -155,6 +160,7 @@ impl App {
             fx: EngineApp::new(test),
             env: Env::new(),
             images: Vec::new(),
+            apps: Vec::new(),
         };
         app.env.create_app(&app.name);
         for args in [
@@ -530,6 +536,7 @@ fn push_on_release_then_deploy_from_the_registry_with_credentials() {
 
     // A second app deploys the pushed image, pulled with its own login.
     let b = unique_name("registry-pull");
+    a.apps.push(b.clone());
     a.env.create_app(&b);
     let image = format!("{pushed}:1");
     let _ = a.engine.remove_image(&image, true);
@@ -571,6 +578,7 @@ fn push_on_release_then_deploy_from_the_registry_with_credentials() {
     // Renamed, the app is rebuilt: the next release is pushed under its
     // new name (its last one was tagged for it first).
     let renamed = unique_name("registry-renamed");
+    a.apps.push(renamed.clone());
     let moved = format!("{host}/dokku/{renamed}");
     a.images.push(format!("{moved}:2"));
     a.images.push(format!("{moved}:3"));
@@ -586,7 +594,6 @@ fn push_on_release_then_deploy_from_the_registry_with_credentials() {
         let image = format!("{moved}:{t}");
         assert!(!a.engine.image_exists(&image).expect("exists"), "{image}");
     }
-    crate::harness::remove_app_resources(&a.engine, &renamed);
 }
 
 impl App {
