@@ -104,6 +104,51 @@ mod tests {
     }
 
     #[test]
+    fn deployed_image_answers_follow_push_on_release() {
+        use dokku_trigger::deploy::first_answer;
+        use std::sync::Arc;
+
+        let d = tempfile::tempdir().expect("tempdir");
+        let paths = Paths::under(d.path());
+        let mut bus = Bus::new();
+        bus.add_core(&PLUGIN);
+        let (out, _cap) = dokku_output::Output::captured(false);
+        let ctx = dokku_trigger::Ctx::new(paths.clone(), out, Default::default(), Arc::new(bus));
+        let ask = |app: &str| {
+            let app = app.to_string();
+            let one = |v: Vec<String>| first_answer(v).unwrap_or_default();
+            (
+                one(ctx
+                    .bus
+                    .collect(&ctx, &DeployedAppRepository { app: app.clone() })
+                    .expect("repository")),
+                one(ctx
+                    .bus
+                    .collect(&ctx, &DeployedAppImageRepo { app: app.clone() })
+                    .expect("repo")),
+                one(ctx
+                    .bus
+                    .collect(&ctx, &DeployedAppImageTag { app })
+                    .expect("tag")),
+            )
+        };
+        let s = |a: &str, b: &str, c: &str| (a.to_string(), b.to_string(), c.to_string());
+        assert_eq!(ask("web"), s("", "dokku/web", ""));
+        let store = store::SCHEMA.store(&paths);
+        store
+            .write("web", "server", "127.0.0.1:5000")
+            .expect("write");
+        store.write("web", "image-repo", "team/web").expect("write");
+        store.write("web", store::TAG_VERSION, "4").expect("write");
+        // Not pushed: the local image, under its repository.
+        assert_eq!(ask("web"), s("", "team/web", ""));
+        store
+            .write("web", "push-on-release", "true")
+            .expect("write");
+        assert_eq!(ask("web"), s("127.0.0.1:5000/", "team/web", "4"));
+    }
+
+    #[test]
     fn report_layout() {
         let d = tempfile::tempdir().expect("tempdir");
         let paths = Paths::under(d.path());

@@ -44,7 +44,7 @@ pub fn on_release(ctx: &Ctx, app: &str, image: &str) -> Result<()> {
     let auth = credentials::for_server(paths, Some(app), server.trim_end_matches('/'));
     let mut tags = vec![version.to_string()];
     tags.extend(store::extra_tags(paths, app));
-    for tag in tags {
+    for (i, tag) in tags.iter().enumerate() {
         let target = format!("{server}{computed_repo}:{tag}");
         ctx.out
             .verbose_quiet(&format!("Tagging {computed_repo}:{tag} in registry format"));
@@ -58,7 +58,7 @@ pub fn on_release(ctx: &Ctx, app: &str, image: &str) -> Result<()> {
             ctx.out.write_err(&format!("{e}\n"));
             return Err(Error::fail("Unable to push image"));
         }
-        if tag == version.to_string() {
+        if i == 0 {
             // The release is in the registry: deploys run it from now on.
             store::set_tag_version(paths, app, version)?;
         }
