@@ -2,8 +2,9 @@
 # Installs and starts what the test suite needs on a Debian/Ubuntu host:
 # a Docker engine (Debian's docker.io), busybox-static for locally built
 # test images, nginx, openssh-server, git, sudo, curl and openssl for
-# the proxy tests, rsyslog (build output reaches syslog) and cron (app.json
-# cron tasks run from a crontab). Idempotent.
+# the proxy tests, rsyslog (build output reaches syslog), cron (app.json
+# cron tasks run from a crontab), and docker-registry with apache2-utils
+# (htpasswd) for the registry tests. Idempotent.
 set -euo pipefail
 
 if [[ $(id -u) -ne 0 ]]; then
@@ -23,6 +24,8 @@ command -v curl >/dev/null || need+=(curl)
 command -v openssl >/dev/null || need+=(openssl)
 [[ -x /usr/sbin/rsyslogd ]] || need+=(rsyslog)
 [[ -x /usr/sbin/cron ]] || need+=(cron)
+[[ -x /usr/bin/docker-registry ]] || need+=(docker-registry)
+command -v htpasswd >/dev/null || need+=(apache2-utils)
 if ((${#need[@]})); then
   echo "-----> installing ${need[*]}"
   apt-get update -qq

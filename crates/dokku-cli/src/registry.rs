@@ -40,6 +40,7 @@ pub fn core_plugins() -> Vec<&'static CorePlugin> {
         &dokku_shell::PLUGIN,
         &dokku_buildpacks::PLUGIN,
         &dokku_resource::PLUGIN,
+        &dokku_registry::PLUGIN,
         &dokku_scheduler_null::PLUGIN,
     ]
 }

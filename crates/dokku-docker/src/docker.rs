@@ -34,6 +34,7 @@ use crate::info::{
     ImageSummary, LogStream, NetworkInfo, RunOutput,
 };
 use crate::lines::LineBuffer;
+use crate::push::RegistryAuth;
 use crate::reference::split_reference;
 use crate::spec::{
     BuildContext, BuildSpec, CommitSpec, ContainerFilter, ContainerSpec, ExecSpec, ImageFilter,
@@ -938,6 +939,28 @@ impl ContainerEngine for DockerEngine {
 
     fn tag_image(&self, image: &str, target: &str) -> Result<(), EngineError> {
         self.block(self.tag_image_async(image, target))
+    }
+
+    fn registry_login(&self, auth: &RegistryAuth) -> Result<String, EngineError> {
+        crate::push::login(auth)
+    }
+
+    fn push_image(
+        &self,
+        image: &str,
+        auth: Option<&RegistryAuth>,
+        on_line: &mut dyn FnMut(&str),
+    ) -> Result<(), EngineError> {
+        crate::push::push(image, auth, on_line)
+    }
+
+    fn pull_image(
+        &self,
+        image: &str,
+        auth: Option<&RegistryAuth>,
+        on_line: &mut dyn FnMut(&str),
+    ) -> Result<(), EngineError> {
+        crate::push::pull(image, auth, on_line)
     }
 
     fn remove_image(&self, image: &str, force: bool) -> Result<(), EngineError> {

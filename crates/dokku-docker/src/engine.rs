@@ -7,6 +7,7 @@ use crate::info::{
     AttachIo, BuiltImage, ContainerInfo, ContainerSummary, EngineVersion, ExecOutput, ImageInfo,
     ImageSummary, LogStream, NetworkInfo, RunOutput,
 };
+use crate::push::RegistryAuth;
 use crate::spec::{
     BuildSpec, CommitSpec, ContainerFilter, ContainerSpec, ExecSpec, ImageFilter, LogOptions,
     NetworkSpec, VolumeSpec,
@@ -51,6 +52,45 @@ pub trait ContainerEngine: Send + Sync {
     /// Adds the reference `target` (`repo[:tag]`, tag `latest` when omitted)
     /// to `image`.
     fn tag_image(&self, image: &str, target: &str) -> Result<(), EngineError>;
+
+    /// `docker login`: has the engine check `auth` against its registry;
+    /// returns the engine's status line (`Login Succeeded`). A refusal is
+    /// [`EngineError::Registry`] with the engine's message. Nothing is
+    /// stored: keeping the credentials is the caller's business.
+    fn registry_login(&self, auth: &RegistryAuth) -> Result<String, EngineError> {
+        let _ = auth;
+        Err(EngineError::Unsupported {
+            operation: "registry login",
+        })
+    }
+
+    /// `docker image push`: pushes the local `repo:tag` `image` with
+    /// `auth`, calling `on_line` with each progress line `docker` prints.
+    fn push_image(
+        &self,
+        image: &str,
+        auth: Option<&RegistryAuth>,
+        on_line: &mut dyn FnMut(&str),
+    ) -> Result<(), EngineError> {
+        let _ = (image, auth, on_line);
+        Err(EngineError::Unsupported {
+            operation: "image push",
+        })
+    }
+
+    /// `docker image pull`: pulls `image` with `auth`, calling `on_line`
+    /// with each progress line `docker` prints.
+    fn pull_image(
+        &self,
+        image: &str,
+        auth: Option<&RegistryAuth>,
+        on_line: &mut dyn FnMut(&str),
+    ) -> Result<(), EngineError> {
+        let _ = (image, auth, on_line);
+        Err(EngineError::Unsupported {
+            operation: "image pull",
+        })
+    }
 
     /// Removes an image reference (and the image if that was its last one);
     /// `force` also removes an image used by stopped containers.

@@ -383,6 +383,26 @@ pub enum EngineError {
         #[source]
         source: ApiError,
     },
+    /// A registry operation (login, push, pull) failed: the engine's own
+    /// message, as `docker` prints it after `Error response from daemon: `
+    /// (or the registry's, for a failure in the middle of a stream).
+    #[error("{message}")]
+    Registry {
+        /// `log in to`, `push` or `pull`.
+        operation: &'static str,
+        /// The registry or image.
+        target: String,
+        /// The engine's HTTP status, when it refused the request.
+        status: Option<u16>,
+        /// The message.
+        message: String,
+    },
+    /// The engine has no such operation.
+    #[error("{operation} is not supported by this engine")]
+    Unsupported {
+        /// The operation.
+        operation: &'static str,
+    },
 }
 
 impl EngineError {
@@ -403,6 +423,7 @@ impl EngineError {
     pub fn status_code(&self) -> Option<u16> {
         match self {
             EngineError::NotFound { .. } => Some(404),
+            EngineError::Registry { status, .. } => *status,
             other => other.api_error().and_then(ApiError::status_code),
         }
     }
@@ -445,6 +466,8 @@ impl EngineError {
             | BuildContext { .. }
             | BuildFailed { .. }
             | LoadImageRead { .. }
+            | Registry { .. }
+            | Unsupported { .. }
             | WriteStdin { .. } => None,
         }
     }

@@ -5,7 +5,9 @@
 //! This is the only crate of the workspace that names bollard types; they
 //! never appear in its public API, so the client library's churn stays here.
 //! Everything is synchronous: [`DockerEngine`] owns a current-thread tokio
-//! runtime and blocks on it. Images are never pulled.
+//! runtime and blocks on it. Images are pulled only when asked
+//! ([`ContainerEngine::pull_image`]), never as a side effect of a build or
+//! a container creation.
 //!
 //! ```no_run
 //! use dokku_docker::{ContainerEngine, ContainerSpec, DockerEngine};
@@ -23,6 +25,7 @@
 mod context;
 mod convert;
 mod docker;
+mod docker_config;
 mod engine;
 mod error;
 #[cfg(feature = "fake")]
@@ -30,6 +33,7 @@ pub mod fake;
 mod info;
 mod lines;
 pub mod options;
+mod push;
 mod reference;
 mod spec;
 #[cfg(feature = "testing")]
@@ -37,12 +41,14 @@ pub mod testing;
 
 pub use context::label_instruction;
 pub use docker::DockerEngine;
+pub use docker_config::{auth_key, DockerConfig};
 pub use engine::ContainerEngine;
 pub use error::{ApiError, EngineError};
 pub use info::{
     AttachIo, BuiltImage, ContainerInfo, ContainerNetwork, ContainerSummary, EngineVersion,
     ExecOutput, ImageInfo, ImageSummary, LogStream, NetworkInfo, PublishedPort, RunOutput,
 };
+pub use push::{is_plain_reference, registry_of, RegistryAuth, DOCKER_HUB_KEY};
 pub use reference::split_reference;
 pub use spec::{
     BuildContext, BuildSpec, CommitSpec, ContainerFilter, ContainerSpec, ExecSpec, ImageFilter,

@@ -190,11 +190,50 @@ trigger!(
     /// build.
     GitFromImage = "git-from-image", Notify -> () { app, docker_image, build_dir, user_name = "Dokku", user_email = "automated@dokku.sh" }
 );
-trigger!(
-    /// After `registry:login` logged the engine in (no core registry plugin
-    /// here).
-    PostRegistryLogin = "post-registry-login", Notify -> () { server, user }
-);
+/// After `registry:login` stored credentials the registry accepted.
+/// External plugins also get the password as `DOCKER_REGISTRY_PASS`.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct PostRegistryLogin {
+    /// The registry server (empty for Docker Hub).
+    pub server: String,
+    /// The user name.
+    pub user: String,
+    /// The password (environment only).
+    pub password: String,
+}
+
+impl std::fmt::Debug for PostRegistryLogin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PostRegistryLogin")
+            .field("server", &self.server)
+            .field("user", &self.user)
+            .finish_non_exhaustive()
+    }
+}
+
+impl crate::bus::NotifyTrigger for PostRegistryLogin {}
+
+impl Trigger for PostRegistryLogin {
+    const NAME: &'static str = "post-registry-login";
+    const DISPATCH: Dispatch = Dispatch::Notify;
+    type Output = ();
+
+    fn to_args(&self) -> Vec<String> {
+        vec![self.server.clone(), self.user.clone()]
+    }
+
+    fn from_args(args: &[String]) -> Result<Self> {
+        Ok(PostRegistryLogin {
+            server: arg(args, 0, "server", Self::NAME)?,
+            user: arg(args, 1, "user", Self::NAME)?,
+            password: std::env::var("DOCKER_REGISTRY_PASS").unwrap_or_default(),
+        })
+    }
+
+    fn env(&self) -> Vec<(String, String)> {
+        vec![("DOCKER_REGISTRY_PASS".to_string(), self.password.clone())]
+    }
+}
 
 // ---- traffic ----
 

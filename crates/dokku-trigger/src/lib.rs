@@ -12,6 +12,7 @@ pub mod builds;
 pub mod bus;
 pub mod cleanup;
 pub mod context;
+pub mod credentials;
 pub mod cron;
 pub mod deploy;
 pub mod events;

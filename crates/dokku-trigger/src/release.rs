@@ -187,6 +187,39 @@ pub fn inspect_app_image(ctx: &Ctx, image: &str) -> Result<ImageInfo> {
     inspect(ctx, image)?.ok_or_else(|| Error::fail(format!("App image ({image}) not found")))
 }
 
+/// Like [`inspect_app_image`], as Dokku's `fn-verify-app-image`: an image
+/// of a numbered release missing locally (pruned, or never here) is pulled
+/// back from its registry, when the app has a deployed tag, with the app's stored credentials (see
+/// [`crate::credentials`]) before it is inspected. `latest` is never
+/// pulled.
+pub fn verify_app_image(ctx: &Ctx, app: &str, image: &str) -> Result<ImageInfo> {
+    if let Some(info) = inspect(ctx, image)? {
+        return Ok(info);
+    }
+    let (_, tag) = dokku_docker::split_reference(image);
+    let deployed_tag = crate::deploy::first_answer(ctx.bus.collect(
+        ctx,
+        &crate::deploy::DeployedAppImageTag {
+            app: app.to_string(),
+        },
+    )?);
+    if tag.is_empty() || tag == "latest" || deployed_tag.is_none() {
+        return Err(Error::fail(format!("App image ({image}) not found")));
+    }
+    ctx.out.write_err(&format!(
+        "-----> Image {image} not found locally, pulling from registry\n"
+    ));
+    let auth = crate::credentials::for_image(&ctx.paths, Some(app), image);
+    let pulled = ctx
+        .engine()?
+        .pull_image(image, auth.as_ref(), &mut |l| ctx.out.line(l));
+    if let Err(e) = pulled {
+        ctx.out
+            .write_err(&format!("Error response from daemon: {e}\n"));
+    }
+    inspect_app_image(ctx, image)
+}
+
 /// The file at `rel` inside a source directory `dir`, as a clean relative
 /// path, when it is a regular file reached without leaving `dir` or
 /// following a link (how builders find their Dockerfile or project.toml).

@@ -5,7 +5,7 @@ use std::io::Read;
 use std::path::Path;
 
 use dokku_core::{Error, Result};
-use dokku_trigger::Ctx;
+use dokku_trigger::{credentials, Ctx};
 
 use crate::directory::deploy_directory;
 use crate::receive::{self, Source};
@@ -24,12 +24,16 @@ pub struct ImageRequest {
     pub user: String,
     /// Committer email.
     pub email: String,
+    /// Pull even when the image exists locally (`--force`).
+    pub force: bool,
 }
 
 /// Dokku's message when no image is given.
 pub const MISSING_IMAGE: &str = "Please specify a docker image";
 
-/// `git:from-image`: the image must exist locally (nothing is pulled).
+/// `git:from-image`: an image missing locally (or any image, with
+/// `--force`) is pulled first, with the registry credentials stored for
+/// the app or globally (`registry:login`).
 pub fn from_image(ctx: &Ctx, req: &ImageRequest) -> Result<()> {
     dokku_core::apps::verify(&ctx.paths, &req.app)?;
     if req.image.is_empty() {
@@ -42,11 +46,20 @@ pub fn from_image(ctx: &Ctx, req: &ImageRequest) -> Result<()> {
         )));
     }
     let engine = ctx.engine()?;
-    if !engine
+    let present = engine
         .image_exists(&req.image)
-        .map_err(|e| Error::other("docker", e))?
-    {
-        return Err(Error::fail(format!("Failed to pull image: {}", req.image)));
+        .map_err(|e| Error::other("docker", e))?;
+    if req.force || !present {
+        let auth = credentials::for_image(&ctx.paths, Some(&req.app), &req.image);
+        let pulled = engine.pull_image(&req.image, auth.as_ref(), &mut |l| ctx.out.line(l));
+        match pulled {
+            Ok(()) => ctx.out.line(&req.image),
+            Err(e) => {
+                ctx.out
+                    .write_err(&format!("Error response from daemon: {e}\n"));
+                return Err(Error::fail(format!("Failed to pull image: {}", req.image)));
+            }
+        }
     }
     let work = receive::temp_dir("git_from_image")?;
     ctx.out.info1("Generating build context");

@@ -507,8 +507,9 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
     let (repo, tag) = image_name(ctx, app, tag)?;
     let image = format!("{repo}:{tag}");
     // The image the release step inspected and labelled, unless a
-    // pre-deploy handler changes it.
-    release::inspect_app_image(ctx, &image)?;
+    // pre-deploy handler changes it; a pushed release missing locally is
+    // pulled back from its registry.
+    release::verify_app_image(ctx, app, &image)?;
     containers::remove_leftovers(engine, app)?;
     ctx.bus.notify(
         ctx,

@@ -20,9 +20,9 @@ pub mod tty;
 use dokku_core::schema::{check, Prop, Schema};
 use dokku_core::set::Wording;
 use dokku_trigger::deploy::{
-    DeployedAppImageRepo, DeployedAppImageTag, SchedulerAppStatus, SchedulerDeploy,
-    SchedulerInspect, SchedulerIsDeployed, SchedulerPostDelete, SchedulerPreRestore,
-    SchedulerRegisterRetired, SchedulerRetire, SchedulerStop,
+    SchedulerAppStatus, SchedulerDeploy, SchedulerInspect, SchedulerIsDeployed,
+    SchedulerPostDelete, SchedulerPreRestore, SchedulerRegisterRetired, SchedulerRetire,
+    SchedulerStop,
 };
 use dokku_trigger::plugin::{cmd, Bare, HelpStyle};
 use dokku_trigger::triggers::{PostAppCloneSetup, PostAppRenameSetup};
@@ -123,10 +123,6 @@ fn register(bus: &mut Bus) {
         let wait = t.wait.first().and_then(|w| w.parse().ok()).unwrap_or(60);
         retire::register(&ctx.paths, &t.app, &t.container_id, wait)
     });
-    bus.on::<DeployedAppImageRepo, _>(NAME, |_, t: &DeployedAppImageRepo| {
-        Ok(format!("dokku/{}", t.app))
-    });
-    bus.on::<DeployedAppImageTag, _>(NAME, |_, _: &DeployedAppImageTag| Ok(String::new()));
     bus.on::<PostAppRenameSetup, _>(NAME, |ctx, t: &PostAppRenameSetup| {
         lifecycle::copy_setup(ctx, &t.old_app, &t.new_app)
     });

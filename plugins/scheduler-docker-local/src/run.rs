@@ -174,7 +174,7 @@ pub fn run(ctx: &Ctx, app: &str, args: &[String], options: &RunOptions) -> Resul
     }
     let engine = ctx.engine()?;
     let (image, tag) = run_image(ctx, engine, app)?;
-    let info = dokku_trigger::release::inspect_app_image(ctx, &image)?;
+    let info = dokku_trigger::release::verify_app_image(ctx, app, &image)?;
     let builder = info.labels.get(BUILDER_LABEL).cloned().unwrap_or_default();
 
     if let Some(first) = cmd.first().cloned() {

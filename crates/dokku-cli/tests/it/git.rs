@@ -458,8 +458,18 @@ fn from_image_and_load_image() {
     );
     assert_eq!(app.branch_sha("master").as_deref(), Some(sha.as_str()));
 
-    let r = app.run(&["git:from-image", &name, "dokku-test-missing-image:nope"]);
-    r.fails_with("Failed to pull image: dokku-test-missing-image:nope");
+    // A missing image is pulled; from a registry nobody listens on, that
+    // fails at once (and never reaches the internet).
+    let missing = "127.0.0.1:9/dokku-test-missing-image:nope";
+    let r = app.run(&["git:from-image", &name, missing]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with("Error response from daemon: ")
+            && r.stderr
+                .ends_with(&format!("\n !     Failed to pull image: {missing}\n")),
+        "{}",
+        r.stderr
+    );
     let r = app.run(&["git:from-image", &name]);
     r.fails_with("Please specify a docker image");
 

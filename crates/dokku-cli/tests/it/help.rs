@@ -43,6 +43,7 @@ const PAGES: &[(&str, &str)] = &[
     ("ports", include_str!("help/ports.txt")),
     ("proxy", include_str!("help/proxy.txt")),
     ("ps", include_str!("help/ps.txt")),
+    ("registry", include_str!("help/registry.txt")),
     ("repo", include_str!("help/repo.txt")),
     ("resource", include_str!("help/resource.txt")),
     ("run", include_str!("help/run.txt")),

@@ -11,6 +11,7 @@ mod help;
 mod layout;
 mod plugin;
 mod plugin_robustness;
+mod registry;
 mod reports;
 mod shlib;
 

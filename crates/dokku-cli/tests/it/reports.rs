@@ -153,6 +153,21 @@ const GLOBAL_KEYS: &[(&str, &str, &str, &[&str])] = &[
             "global-stop-timeout-seconds",
         ],
     ),
+    (
+        "registry",
+        "registry",
+        "registry",
+        &[
+            "computed-image-repo-template",
+            "computed-push-extra-tags",
+            "computed-push-on-release",
+            "computed-server",
+            "global-image-repo-template",
+            "global-push-extra-tags",
+            "global-push-on-release",
+            "global-server",
+        ],
+    ),
     ("resource", "resource", "resource", &[]),
     (
         "scheduler",

@@ -12,7 +12,7 @@ use std::time::Duration;
 use dokku_docker::{
     AttachIo, BuildSpec, BuiltImage, CommitSpec, ContainerEngine, ContainerFilter, ContainerInfo,
     ContainerSpec, ContainerSummary, EngineError, EngineVersion, ExecOutput, ExecSpec, ImageFilter,
-    ImageInfo, ImageSummary, LogOptions, LogStream, RunOutput, VolumeSpec,
+    ImageInfo, ImageSummary, LogOptions, LogStream, RegistryAuth, RunOutput, VolumeSpec,
 };
 
 /// Images inspected during one command, by the reference they were asked
@@ -87,6 +87,25 @@ impl ContainerEngine for Watched {
     }
     fn tag_image(&self, image: &str, target: &str) -> Result<(), EngineError> {
         self.changes(self.inner.tag_image(image, target))
+    }
+    fn registry_login(&self, auth: &RegistryAuth) -> Result<String, EngineError> {
+        self.inner.registry_login(auth)
+    }
+    fn push_image(
+        &self,
+        image: &str,
+        auth: Option<&RegistryAuth>,
+        on_line: &mut dyn FnMut(&str),
+    ) -> Result<(), EngineError> {
+        self.inner.push_image(image, auth, on_line)
+    }
+    fn pull_image(
+        &self,
+        image: &str,
+        auth: Option<&RegistryAuth>,
+        on_line: &mut dyn FnMut(&str),
+    ) -> Result<(), EngineError> {
+        self.changes(self.inner.pull_image(image, auth, on_line))
     }
     fn remove_image(&self, image: &str, force: bool) -> Result<(), EngineError> {
         self.changes(self.inner.remove_image(image, force))

@@ -26,6 +26,7 @@ pub fn request(argv: &[String]) -> Result<ImageRequest> {
         build_dir: p.value("--build-dir").map(str::to_string),
         user: text(2, DEFAULT_USER_NAME),
         email: text(3, DEFAULT_USER_EMAIL),
+        force: p.has("--force"),
     })
 }
 
