@@ -1,15 +1,19 @@
 //! The logs plugin: an app's container output (`logs`, `logs:failed`,
 //! through the `scheduler-logs*` triggers) and the logs properties
-//! (`logs:report`, `logs:set`, the `logs-get-property` trigger). The
-//! vector log shipper itself (`logs:vector-*`) is not part of this
-//! implementation: its properties are stored and reported only.
+//! (`logs:report`, `logs:set`, the `logs-get-property` trigger), and the
+//! vector log shipper (`logs:vector-*`, its `vector.json` rewritten when a
+//! sink changes and when apps come, go or change name).
 
 pub mod commands;
+pub mod sink;
 pub mod store;
+pub mod vector;
 
 use dokku_trigger::deploy::LogsGetProperty;
-use dokku_trigger::plugin::{cmd, Bare, HelpStyle};
-use dokku_trigger::triggers::{ContainerArgs, DockerArgsProcessDeploy};
+use dokku_trigger::plugin::{cmd, global_cmd, Bare, HelpStyle};
+use dokku_trigger::triggers::{
+    ContainerArgs, DockerArgsProcessDeploy, PostAppClone, PostAppRename, PostCreate, PostDelete,
+};
 use dokku_trigger::{Bus, CorePlugin};
 
 use commands as c;
@@ -29,6 +33,9 @@ pub static PLUGIN: CorePlugin = CorePlugin {
         ),
         cmd("logs:set", c::set::run,
         ),
+        global_cmd("logs:vector-logs", c::vector_logs::run),
+        global_cmd("logs:vector-start", c::vector_start::run),
+        global_cmd("logs:vector-stop", c::vector_stop::run),
     ],
     help_style: HelpStyle::Go,
     help: &[
@@ -74,6 +81,21 @@ fn register(bus: &mut Bus) {
             args.options.push(format!("--log-opt max-size={max_size}"));
         }
         Ok(args)
+    });
+    // The configuration follows the apps: a new or cloned app may bring
+    // sinks, a destroyed one takes its own away (its properties are still
+    // there while post-delete runs), a renamed one ships under its new name.
+    bus.on::<PostCreate, _>(store::PLUGIN, |ctx, _t: &PostCreate| {
+        vector::write_config(&ctx.paths, None)
+    });
+    bus.on::<PostDelete, _>(store::PLUGIN, |ctx, t: &PostDelete| {
+        vector::write_config(&ctx.paths, Some(&t.app))
+    });
+    bus.on::<PostAppRename, _>(store::PLUGIN, |ctx, _t: &PostAppRename| {
+        vector::write_config(&ctx.paths, None)
+    });
+    bus.on::<PostAppClone, _>(store::PLUGIN, |ctx, _t: &PostAppClone| {
+        vector::write_config(&ctx.paths, None)
     });
     store::REPORT.register(bus, store::PLUGIN);
 }
