@@ -38,3 +38,4 @@ mod standard;
 mod traffic;
 mod trigger_spy;
 mod triggers;
+mod vector;
