@@ -40,7 +40,8 @@ pub use engine::ContainerEngine;
 pub use error::{ApiError, EngineError};
 pub use info::{
     AttachIo, BuiltImage, ContainerInfo, ContainerNetwork, ContainerSummary, EngineVersion,
-    ExecOutput, ImageInfo, ImageSummary, LogStream, NetworkInfo, PublishedPort, RunOutput,
+    ExecOutput, ImageInfo, ImageSummary, LogStream, NetworkInfo, OnCreated, PublishedPort,
+    RunOutput,
 };
 pub use reference::split_reference;
 pub use spec::{

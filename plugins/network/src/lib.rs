@@ -14,10 +14,11 @@ pub mod store;
 use dokku_trigger::deploy::{NetworkWriteIpaddr, NetworkWritePort};
 use dokku_trigger::helpers::{
     NetworkBuildConfig, NetworkClearConfig, NetworkConfigExists, NetworkGetIpaddr,
-    NetworkGetStaticListeners,
+    NetworkGetStaticListeners, PostContainerCreate,
 };
 use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::proxy::{NetworkGetListeners, NetworkGetProperty};
+use dokku_trigger::triggers::{ContainerArgs, DockerArgsProcessBuild};
 use dokku_trigger::{Bus, Command, CorePlugin};
 
 use commands as c;
@@ -138,6 +139,26 @@ fn register(bus: &mut Bus) {
         }
         let fixed = store::SCHEMA.raw(&ctx.paths, &t.app, "static-web-listener");
         Ok(fixed.split_whitespace().map(str::to_string).collect())
+    });
+    // Build containers start on the app's initial network, as deployed
+    // and one-off containers do (the scheduler sets those itself).
+    bus.on::<DockerArgsProcessBuild, _>(p, |ctx, t: &DockerArgsProcessBuild| {
+        let mut args = ContainerArgs::default();
+        let network = store::computed(&ctx.paths, &t.app, "initial-network");
+        if !network.trim().is_empty() {
+            args.options.push(format!("--network={}", network.trim()));
+        }
+        Ok(args)
+    });
+    // Build and one-off containers join the attach-post-create networks
+    // before they start (deployed ones are joined by the scheduler, with
+    // their aliases).
+    bus.on::<PostContainerCreate, _>(p, |ctx, t: &PostContainerCreate| {
+        if t.kind != "app" || !matches!(t.phase.as_str(), "build" | "run") {
+            return Ok(());
+        }
+        let value = store::computed(&ctx.paths, &t.app, "attach-post-create");
+        networks::attach(ctx, &t.container_id, &networks::names(&value))
     });
     bus.on::<NetworkBuildConfig, _>(p, |_ctx, _t: &NetworkBuildConfig| Ok(()));
     bus.on::<NetworkClearConfig, _>(p, |_ctx, _t: &NetworkClearConfig| Ok(()));
