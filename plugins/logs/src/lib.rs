@@ -62,6 +62,9 @@ pub fn rotates(driver: &str) -> bool {
 
 fn register(bus: &mut Bus) {
     bus.on::<LogsGetProperty, _>(store::PLUGIN, |ctx, t: &LogsGetProperty| {
+        if store::SCHEMA.prop(&t.key).is_none() {
+            return Err(dokku_core::Error::fail("Invalid logs property specified"));
+        }
         Ok(store::computed(&ctx.paths, &t.app, &t.key))
     });
     // Deployed containers rotate their log files at the computed max-size;

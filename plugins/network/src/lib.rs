@@ -104,6 +104,12 @@ fn register(bus: &mut Bus) {
         Ok(store::listeners(&ctx.paths, &t.app, proc_type))
     });
     bus.on::<NetworkGetProperty, _>(p, |ctx, t: &NetworkGetProperty| {
+        if store::SCHEMA.prop(&t.key).is_none() {
+            return Err(dokku_core::Error::fail(format!(
+                "Invalid network property specified: {}",
+                t.key
+            )));
+        }
         Ok(store::computed(&ctx.paths, &t.app, &t.key))
     });
     bus.on::<NetworkWriteIpaddr, _>(p, |ctx, t: &NetworkWriteIpaddr| {

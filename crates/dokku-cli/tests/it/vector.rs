@@ -419,6 +419,15 @@ fn vector_container_starts_ships_and_stops() {
     env.run(&["logs:vector-stop"]).ok();
     assert!(engine.inspect_container(CONTAINER).is_err(), "still there");
 
+    // Images are never pulled.
+    let absent = format!("{name}-absent:test");
+    env.run(&["logs:vector-start", "--vector-image", &absent])
+        .fails_with(&format!("Unable to find image '{absent}' locally"));
+    assert!(
+        engine.inspect_container(CONTAINER).is_err(),
+        "container created"
+    );
+
     // A container of the old format blocks start until stopped.
     let mut old = ContainerSpec::new(image.clone());
     old.name = Some("vector".into());
@@ -432,4 +441,105 @@ fn vector_container_starts_ships_and_stops() {
         engine.inspect_container("vector").is_err(),
         "old container left"
     );
+}
+
+#[test]
+fn logs_bad_input_is_refused_and_changes_nothing() {
+    let env = Env::new();
+    env.create_app("a");
+    env.run(&["logs:set", "a", "vector-sink", "console://"])
+        .ok();
+    let before = env.state();
+    let refusals: &[(&[&str], &str)] = &[
+        (
+            &["logs:set", "a", "max-size", "10x"],
+            "Invalid max-size unit measure, value must end in any of [k, m, g]",
+        ),
+        (
+            &["logs:set", "a", "max-size", "-5m"],
+            "Invalid max-size value, must be a number followed by a unit of measure [k, m, g]",
+        ),
+        (
+            &["logs:set", "--global", "max-size", "m"],
+            "Invalid max-size value, must be a number followed by a unit of measure [k, m, g]",
+        ),
+        (
+            &["logs:set", "a", "app-label-alias", "-x"],
+            "Invalid app-label-alias value, must start with a letter or number and contain only letters, numbers, and any of [_, ., -]",
+        ),
+        (
+            &["logs:set", "--global", "vector-networks", "a,,b"],
+            "Invalid vector-networks value, empty entry in comma-separated list",
+        ),
+        (
+            &["logs:set", "a", "vector-networks", "x"],
+            "vector-networks may only be set globally with --global",
+        ),
+        (
+            &["logs:set", "a", "vector-image", "x"],
+            "vector-image may only be set globally with --global",
+        ),
+        (
+            &["logs:set", "a", "bogus", "x"],
+            "Invalid property specified, valid properties include: app-label-alias, max-size, vector-cron-sink, vector-image, vector-networks, vector-sink",
+        ),
+        (&["logs:set", "missing", "max-size", "1m"], "App missing does not exist"),
+        (&["logs:vector-logs", "--num", "x"], "invalid argument for flag --num: x"),
+        (&["logs:vector-start", "--bogus"], "unknown flag: --bogus"),
+    ];
+    for (argv, msg) in refusals {
+        let r = env.run(argv);
+        assert_eq!(r.stdout, "", "{argv:?}");
+        assert_eq!(
+            (r.code, r.stderr.as_str()),
+            (1, format!(" !     {msg}\n").as_str()),
+            "{argv:?}"
+        );
+    }
+    assert!(env.state() == before, "refused commands changed state");
+}
+
+/// `plugn trigger <name> <args>` with the environment of `env`.
+fn plugn(env: &Env, args: &[&str]) -> crate::harness::Run {
+    let plugn = env.dir.path().join("plugn");
+    if !plugn.exists() {
+        std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_dokku"), &plugn).expect("symlink");
+    }
+    let template = env.cmd(&[]);
+    let mut c = Command::new(&plugn);
+    c.env_clear().args(args).stdin(std::process::Stdio::null());
+    for (k, v) in template.get_envs() {
+        if let Some(v) = v {
+            c.env(k, v);
+        }
+    }
+    c.output().expect("plugn").into()
+}
+
+#[test]
+fn get_property_triggers_refuse_unknown_properties() {
+    let env = Env::new();
+    env.create_app("a");
+    env.run(&["logs:set", "a", "max-size", "20m"]).ok();
+    assert_eq!(
+        plugn(&env, &["trigger", "logs-get-property", "a", "max-size"]).ok(),
+        "20m\n"
+    );
+    plugn(&env, &["trigger", "logs-get-property", "a", "bogus"])
+        .fails_with("Invalid logs property specified");
+    assert_eq!(
+        plugn(
+            &env,
+            &[
+                "trigger",
+                "network-get-property",
+                "a",
+                "bind-all-interfaces"
+            ]
+        )
+        .ok(),
+        "false\n"
+    );
+    plugn(&env, &["trigger", "network-get-property", "a", "bogus"])
+        .fails_with("Invalid network property specified: bogus");
 }
