@@ -357,10 +357,12 @@ pub fn container_spec(paths: &Paths, image: &str, networks: &[String]) -> Contai
         labels.insert(k.to_string(), v.to_string());
     }
     spec.labels = labels;
+    // Bind mounts name host paths: where the host sees Dokku's
+    // directories when Dokku itself runs in a container.
     spec.mounts = vec![
-        Mount::bind(config_dir(paths), CONFIG_MOUNT),
+        Mount::bind(paths.lib_host_root.join("data").join(PLUGIN), CONFIG_MOUNT),
         Mount::bind(DOCKER_SOCKET, DOCKER_SOCKET),
-        Mount::bind(apps_log_dir(paths), APPS_LOG_MOUNT),
+        Mount::bind(paths.logs_host_dir.join("apps"), APPS_LOG_MOUNT),
     ];
     spec.restart_policy = Some(RestartPolicy::UnlessStopped);
     spec.network = Some(networks.first().cloned().unwrap_or_else(|| "bridge".into()));
@@ -670,5 +672,17 @@ mod tests {
             container_spec(&p, "img:1", &[]).network.as_deref(),
             Some("bridge")
         );
+        let vars = std::collections::HashMap::from([
+            ("DOKKU_LIB_ROOT".to_string(), "/var/lib/dokku".to_string()),
+            ("DOKKU_LIB_HOST_ROOT".to_string(), "/srv/dokku".to_string()),
+            ("DOKKU_LOGS_HOST_DIR".to_string(), "/srv/logs".to_string()),
+        ]);
+        let vols: Vec<String> = container_spec(&Paths::from_map(&vars), "img:1", &[])
+            .mounts
+            .iter()
+            .map(Mount::to_volume_arg)
+            .collect();
+        assert_eq!(vols[0], "/srv/dokku/data/logs:/etc/vector");
+        assert_eq!(vols[2], "/srv/logs/apps:/var/log/dokku/apps");
     }
 }
