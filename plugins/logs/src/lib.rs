@@ -88,17 +88,18 @@ fn register(bus: &mut Bus) {
     // The configuration follows the apps: a new or cloned app may bring
     // sinks, a destroyed one takes its own away (its properties are still
     // there while post-delete runs), a renamed one ships under its new name.
+    // A host that never configured a sink gets no file.
     bus.on::<PostCreate, _>(store::PLUGIN, |ctx, _t: &PostCreate| {
-        vector::write_config(&ctx.paths, None)
+        vector::refresh_config(&ctx.paths, None)
     });
     bus.on::<PostDelete, _>(store::PLUGIN, |ctx, t: &PostDelete| {
-        vector::write_config(&ctx.paths, Some(&t.app))
+        vector::refresh_config(&ctx.paths, Some(&t.app))
     });
     bus.on::<PostAppRename, _>(store::PLUGIN, |ctx, _t: &PostAppRename| {
-        vector::write_config(&ctx.paths, None)
+        vector::refresh_config(&ctx.paths, None)
     });
     bus.on::<PostAppClone, _>(store::PLUGIN, |ctx, _t: &PostAppClone| {
-        vector::write_config(&ctx.paths, None)
+        vector::refresh_config(&ctx.paths, None)
     });
     store::REPORT.register(bus, store::PLUGIN);
 }

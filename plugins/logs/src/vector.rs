@@ -290,6 +290,22 @@ pub fn write_config(paths: &Paths, skip: Option<&str>) -> Result<()> {
     fsutil::write_atomic(&config_path(paths), text.as_bytes(), 0o600)
 }
 
+/// Rewrite `vector.json` as an app comes, goes or changes name: when it
+/// exists, or when there is something to ship (a host without sinks and
+/// without vector gets no file).
+pub fn refresh_config(paths: &Paths, skip: Option<&str>) -> Result<()> {
+    let value = config(paths, skip)?;
+    let path = config_path(paths);
+    if !path.exists() && value["sinks"].get("empty-sink").is_some() {
+        return Ok(());
+    }
+    let text = render(&value)?;
+    if fsutil::read_optional(&path)?.as_deref() == Some(text.as_str()) {
+        return Ok(());
+    }
+    fsutil::write_atomic(&path, text.as_bytes(), 0o600)
+}
+
 /// Write `vector.json` after a sink change, saying so.
 pub fn write_config_noisy(ctx: &Ctx) -> Result<()> {
     ctx.out.verbose_quiet(&format!(
@@ -532,6 +548,23 @@ mod tests {
           }
         }
         "#);
+    }
+
+    #[test]
+    fn lifecycle_refresh_writes_only_where_there_is_something() {
+        let (_d, p) = paths();
+        app(&p, "a");
+        refresh_config(&p, None).expect("refresh");
+        assert!(!config_path(&p).exists());
+        set(&p, "a", "vector-sink", "console://");
+        refresh_config(&p, None).expect("refresh");
+        assert!(std::fs::read_to_string(config_path(&p))
+            .expect("written")
+            .contains("docker-sink:a"));
+        refresh_config(&p, Some("a")).expect("refresh");
+        assert!(std::fs::read_to_string(config_path(&p))
+            .expect("kept")
+            .contains("empty-sink"));
     }
 
     #[test]
