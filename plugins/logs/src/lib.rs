@@ -9,10 +9,13 @@ pub mod sink;
 pub mod store;
 pub mod vector;
 
+use dokku_core::fsutil;
 use dokku_trigger::deploy::LogsGetProperty;
+use dokku_trigger::migrate;
 use dokku_trigger::plugin::{cmd, global_cmd, Bare, HelpStyle};
 use dokku_trigger::triggers::{
-    ContainerArgs, DockerArgsProcessDeploy, PostAppClone, PostAppRename, PostCreate, PostDelete,
+    ContainerArgs, DockerArgsProcessDeploy, Install, PostAppClone, PostAppRename, PostCreate,
+    PostDelete,
 };
 use dokku_trigger::{Bus, CorePlugin};
 
@@ -54,6 +57,26 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     register,
 };
 
+/// `$DOKKU_LIB_ROOT/data/logs/<app>` (0755).
+fn app_data_dir(ctx: &dokku_trigger::Ctx, app: &str) -> dokku_core::Result<()> {
+    dokku_core::apps::validate_name(app)?;
+    let dir = ctx.paths.plugin_data_dir(store::PLUGIN).join(app);
+    fsutil::ensure_dir(&dir)?;
+    fsutil::set_permissions(&dir, 0o755)
+}
+
+/// The install step: the property root, `data/logs` with a directory per
+/// app, and `$DOKKU_LOGS_DIR/apps` for file sinks (0755, the system user's).
+fn install(ctx: &dokku_trigger::Ctx) -> dokku_core::Result<()> {
+    migrate::ensure_property_root(ctx, store::PLUGIN)?;
+    migrate::ensure_app_data_dirs(ctx, store::PLUGIN)?;
+    let apps_dir = vector::apps_log_dir(&ctx.paths);
+    fsutil::ensure_dir(&apps_dir)?;
+    fsutil::set_permissions(&apps_dir, 0o755)?;
+    dokku_core::system::chown_to_system(&apps_dir);
+    Ok(())
+}
+
 /// Whether a log driver takes the `max-size` option: the two that write
 /// local files.
 pub fn rotates(driver: &str) -> bool {
@@ -89,16 +112,25 @@ fn register(bus: &mut Bus) {
     // sinks, a destroyed one takes its own away (its properties are still
     // there while post-delete runs), a renamed one ships under its new name.
     // A host that never configured a sink gets no file.
-    bus.on::<PostCreate, _>(store::PLUGIN, |ctx, _t: &PostCreate| {
+    bus.on::<Install, _>(store::PLUGIN, |ctx, _t: &Install| install(ctx));
+    // Each app has a data directory, and the vector configuration follows
+    // the apps: a new or cloned app may bring sinks, a destroyed one takes
+    // its own away (its properties are still there while post-delete
+    // runs), a renamed one ships under its new name.
+    bus.on::<PostCreate, _>(store::PLUGIN, |ctx, t: &PostCreate| {
+        app_data_dir(ctx, &t.app)?;
         vector::refresh_config(&ctx.paths, None)
     });
     bus.on::<PostDelete, _>(store::PLUGIN, |ctx, t: &PostDelete| {
-        vector::refresh_config(&ctx.paths, Some(&t.app))
+        vector::refresh_config(&ctx.paths, Some(&t.app))?;
+        fsutil::remove_dir_all(&ctx.paths.plugin_data_dir(store::PLUGIN).join(&t.app))
     });
-    bus.on::<PostAppRename, _>(store::PLUGIN, |ctx, _t: &PostAppRename| {
+    bus.on::<PostAppRename, _>(store::PLUGIN, |ctx, t: &PostAppRename| {
+        app_data_dir(ctx, &t.new_app)?;
         vector::refresh_config(&ctx.paths, None)
     });
-    bus.on::<PostAppClone, _>(store::PLUGIN, |ctx, _t: &PostAppClone| {
+    bus.on::<PostAppClone, _>(store::PLUGIN, |ctx, t: &PostAppClone| {
+        app_data_dir(ctx, &t.new_app)?;
         vector::refresh_config(&ctx.paths, None)
     });
     store::REPORT.register(bus, store::PLUGIN);

@@ -35,8 +35,14 @@ fn sink_names(v: &Value) -> Vec<String> {
 #[test]
 fn vector_config_follows_sinks_and_apps() {
     let env = Env::new();
+    env.run(&["plugin:install"]).ok();
+    let apps_logs = env.dir.path().join("logs/apps");
+    let mode =
+        |p: &std::path::Path| std::fs::metadata(p).expect("stat").permissions().mode() & 0o777;
+    assert_eq!(mode(&apps_logs), 0o755);
     env.create_app("a");
     env.create_app("b");
+    assert_eq!(mode(&env.lib().join("data/logs/a")), 0o755);
     let path = env.lib().join("data/logs/vector.json");
     assert_eq!(
         env.run(&["logs:set", "a", "vector-sink", "console://?encoding[codec]=json"])
@@ -139,6 +145,8 @@ fn vector_config_follows_sinks_and_apps() {
     let v = config(&env);
     assert_eq!(sink_names(&v), vec!["docker-sink:a2", "docker-sink:b2"]);
     assert!(v["sources"].get("docker-source:a").is_none(), "{v}");
+    assert!(!env.lib().join("data/logs/a").exists());
+    assert!(env.lib().join("data/logs/b2").is_dir());
     env.run(&["apps:destroy", "a2", "--force"]).ok();
     env.run(&["apps:destroy", "b2", "--force"]).ok();
     env.create_app("c");
