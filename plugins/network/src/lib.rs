@@ -194,3 +194,84 @@ fn container_ip(
         .or_else(|| info.first_ip_address());
     Ok(ip.unwrap_or_default().to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use dokku_docker::fake::FakeEngine;
+    use dokku_docker::{ContainerEngine, ContainerSpec, ImageInfo, NetworkSpec};
+    use dokku_output::Output;
+    use dokku_trigger::{Bus, Ctx, Flags};
+
+    use super::*;
+
+    #[test]
+    fn build_and_run_containers_get_the_app_networks() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let paths = dokku_core::Paths::under(dir.path());
+        std::fs::create_dir_all(paths.app_dir("app")).expect("app dir");
+        let props = store::SCHEMA.store(&paths);
+        props
+            .write("app", "initial-network", "first")
+            .expect("write");
+        props
+            .write("app", "attach-post-create", "post other")
+            .expect("write");
+        let fake = Arc::new(FakeEngine::new());
+        fake.add_image("img", ImageInfo::default());
+        for n in ["first", "post", "other"] {
+            fake.create_network(&NetworkSpec {
+                name: n.into(),
+                ..NetworkSpec::default()
+            })
+            .expect("network");
+        }
+        let mut bus = Bus::new();
+        register(&mut bus);
+        let ctx = Ctx::with_engine(
+            paths,
+            Output::captured(false).0,
+            Flags::default(),
+            Arc::new(bus),
+            fake.clone(),
+        );
+
+        let args = ctx
+            .bus
+            .collect(
+                &ctx,
+                &DockerArgsProcessBuild {
+                    app: "app".into(),
+                    image_source_type: "herokuish".into(),
+                },
+            )
+            .expect("collect");
+        assert_eq!(args[0].options, vec!["--network=first".to_string()]);
+
+        let joined = |phase: &str| {
+            let mut spec = ContainerSpec::new("img");
+            spec.name = Some(format!("c-{phase}"));
+            let id = fake.create_container(&spec).expect("create");
+            let t = PostContainerCreate {
+                kind: "app".into(),
+                container_id: id.clone(),
+                app: "app".into(),
+                phase: phase.into(),
+            };
+            ctx.bus.notify(&ctx, &t).expect("notify");
+            let mut v: Vec<String> = fake
+                .inspect_container(&id)
+                .expect("inspect")
+                .networks
+                .into_keys()
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(joined("build"), vec!["bridge", "other", "post"]);
+        assert_eq!(joined("run"), vec!["bridge", "other", "post"]);
+        // Deployed containers are joined by the scheduler, with aliases.
+        assert_eq!(joined("deploy"), vec!["bridge"]);
+    }
+}
