@@ -439,10 +439,12 @@ pub fn start(ctx: &Ctx, image: Option<&str>) -> Result<()> {
         }
     }
 
+    // Running, and not restarted by its policy meanwhile.
     let begun = Instant::now();
+    let restarts = inspect(engine, CONTAINER)?.map_or(0, |i| i.restart_count);
     loop {
         let running = inspect(engine, CONTAINER)?
-            .is_some_and(|i| i.running && i.status != "restarting" && i.restart_count == 0);
+            .is_some_and(|i| i.running && i.status != "restarting" && i.restart_count == restarts);
         if !running {
             return Err(Error::fail(
                 "Vector container did not start properly, run logs:vector-logs for more details",
