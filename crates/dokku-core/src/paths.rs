@@ -26,6 +26,12 @@ pub struct Paths {
     pub plugin_core_enabled: PathBuf,
     /// `DOKKU_LOGS_DIR`.
     pub logs_dir: PathBuf,
+    /// `DOKKU_LIB_HOST_ROOT`: `lib_root` as the docker host sees it (when
+    /// Dokku runs in a container), for bind mounts; `lib_root` when unset.
+    pub lib_host_root: PathBuf,
+    /// `DOKKU_LOGS_HOST_DIR`: `logs_dir` as the docker host sees it;
+    /// `logs_dir` when unset.
+    pub logs_host_dir: PathBuf,
     /// `DOKKU_SYSTEM_USER`.
     pub system_user: String,
     /// `DOKKU_SYSTEM_GROUP`.
@@ -75,6 +81,12 @@ impl Paths {
         let logs_dir = get("DOKKU_LOGS_DIR")
             .map(PathBuf::from)
             .unwrap_or_else(|| "/var/log/dokku".into());
+        let lib_host_root = get("DOKKU_LIB_HOST_ROOT")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| lib_root.clone());
+        let logs_host_dir = get("DOKKU_LOGS_HOST_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| logs_dir.clone());
         Paths {
             dokku_root,
             lib_root,
@@ -85,6 +97,8 @@ impl Paths {
             plugin_core_available,
             plugin_core_enabled,
             logs_dir,
+            lib_host_root,
+            logs_host_dir,
             system_user,
             system_group,
         }

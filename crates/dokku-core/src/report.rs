@@ -229,6 +229,9 @@ pub type AppRowsFn<'a> = &'a dyn Fn(&str) -> Result<Rows>;
 pub type GlobalRowsFn<'a> = &'a dyn Fn() -> Result<Rows>;
 /// A JSON object of one app.
 pub type AppJsonFn<'a> = &'a dyn Fn(&str) -> Result<String>;
+/// How a row's value is shown in the text report, given its flag (sink
+/// DSNs hide their options there).
+pub type RedactFn = fn(&str, &str) -> String;
 
 /// Where a report command's rows come from.
 pub struct Source<'a> {
@@ -248,6 +251,9 @@ pub struct Source<'a> {
     pub global_rows: GlobalRowsFn<'a>,
     /// A JSON object that is not a flat string map (docker-options' lists).
     pub app_json: Option<AppJsonFn<'a>>,
+    /// Applied to every row of the text report (`--format stdout`, no
+    /// info flag); not to JSON, info flags or the `report` trigger.
+    pub redact: Option<RedactFn>,
 }
 
 impl Source<'_> {
@@ -266,7 +272,13 @@ impl Source<'_> {
                 Ok(())
             }
             (None, Format::Stdout, _) => {
-                render_text_styled(&self.spec, name, &rows?, out, self.capitalise);
+                let mut rows = rows?;
+                if let Some(redact) = self.redact {
+                    for (k, v) in rows.iter_mut() {
+                        *v = redact(k, v);
+                    }
+                }
+                render_text_styled(&self.spec, name, &rows, out, self.capitalise);
                 Ok(())
             }
             _ => render(&self.spec, name, &rows?, flag, req.format, out),
@@ -443,6 +455,7 @@ mod tests {
             app_rows: &app_rows,
             global_rows: &global_rows,
             app_json: None,
+            redact: None,
         };
         let r = src.command(&paths, &out, &argv(a));
         (r, cap.stdout(), cap.stderr())

@@ -1322,7 +1322,25 @@ impl ContainerEngine for DockerEngine {
         io: AttachIo,
         on_output: &mut dyn FnMut(LogStream, &[u8]),
     ) -> Result<i64, EngineError> {
-        self.block(self.run_attached_async(spec, io, on_output))
+        let mut io = io;
+        let Some(mut hook) = io.on_created.take() else {
+            return self.block(self.run_attached_async(spec, io, on_output));
+        };
+        // The hook may use the engine itself: it runs outside the runtime.
+        let mut spec = spec.clone();
+        spec.auto_remove = false;
+        let id = self.block(self.create_async(&spec, io.stdin.is_some()))?;
+        if let Err(message) = hook(&id) {
+            let _ = self.block(self.remove_async(&id, true));
+            return Err(EngineError::Refused {
+                container: id,
+                message,
+            });
+        }
+        self.block(async {
+            let result = self.attach_live(&id, io, on_output).await;
+            self.remove_after_run(&id, result).await
+        })
     }
 
     fn exec_attached(

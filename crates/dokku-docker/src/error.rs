@@ -101,6 +101,15 @@ pub enum EngineError {
         /// The missing field, in the engine's JSON naming.
         field: &'static str,
     },
+    /// The caller's `on_created` hook refused a container it was shown
+    /// between its creation and its start; the container was removed.
+    #[error("container {container} refused before start: {message}")]
+    Refused {
+        /// The container id.
+        container: String,
+        /// What the hook said.
+        message: String,
+    },
     /// A spec handed to the engine was invalid before any request was made.
     #[error("invalid {what}: {message}")]
     InvalidSpec {
@@ -462,6 +471,7 @@ impl EngineError {
             Runtime { .. }
             | NotFound { .. }
             | MissingField { .. }
+            | Refused { .. }
             | InvalidSpec { .. }
             | BuildContext { .. }
             | BuildFailed { .. }

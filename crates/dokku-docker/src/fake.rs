@@ -1094,9 +1094,16 @@ impl ContainerEngine for FakeEngine {
     fn run_attached(
         &self,
         spec: &ContainerSpec,
-        _io: AttachIo,
+        io: AttachIo,
         on_output: &mut dyn FnMut(LogStream, &[u8]),
     ) -> Result<i64, EngineError> {
+        if let Some(mut hook) = io.on_created {
+            let id = spec.display_name().to_string();
+            hook(&id).map_err(|message| EngineError::Refused {
+                container: id,
+                message,
+            })?;
+        }
         let (code, lines) = self.run_once(spec)?;
         for (stream, line) in &lines {
             on_output(*stream, format!("{line}\n").as_bytes());

@@ -213,13 +213,22 @@ pub struct AttachIo {
     pub stdin: Option<Box<dyn std::io::Read + Send>>,
     /// With a pseudo-TTY: its size as `(rows, columns)`, set once started.
     pub tty_size: Option<(u16, u16)>,
+    /// `run_attached` only: called with the container's id once it is
+    /// created and before it is started (to join networks, as Dokku's
+    /// `post-container-create` does). An error removes the container and
+    /// fails the run with [`crate::EngineError::Refused`].
+    pub on_created: Option<OnCreated>,
 }
+
+/// The hook of [`AttachIo::on_created`].
+pub type OnCreated = Box<dyn FnMut(&str) -> Result<(), String> + Send>;
 
 impl std::fmt::Debug for AttachIo {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AttachIo")
             .field("stdin", &self.stdin.is_some())
             .field("tty_size", &self.tty_size)
+            .field("on_created", &self.on_created.is_some())
             .finish()
     }
 }

@@ -46,7 +46,8 @@ pub use engine::ContainerEngine;
 pub use error::{ApiError, EngineError};
 pub use info::{
     AttachIo, BuiltImage, ContainerInfo, ContainerNetwork, ContainerSummary, EngineVersion,
-    ExecOutput, ImageInfo, ImageSummary, LogStream, NetworkInfo, PublishedPort, RunOutput,
+    ExecOutput, ImageInfo, ImageSummary, LogStream, NetworkInfo, OnCreated, PublishedPort,
+    RunOutput,
 };
 pub use push::{is_plain_reference, registry_of, RegistryAuth, DOCKER_HUB_KEY};
 pub use reference::split_reference;

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use dokku_docker::testing::{busybox_context, busybox_image, unique_name, Cleanup, TEST_LABEL};
 use dokku_docker::{
-    BuildContext, BuildSpec, CommitSpec, ContainerEngine, ContainerFilter, ContainerSpec,
+    AttachIo, BuildContext, BuildSpec, CommitSpec, ContainerEngine, ContainerFilter, ContainerSpec,
     DockerEngine, EngineError, ExecSpec, ImageFilter, LogOptions, LogStream, Mount, NetworkSpec,
     PortBinding, Protocol, VolumeSpec,
 };
@@ -755,5 +755,76 @@ fn networks_are_created_inspected_listed_joined_with_aliases_and_removed() -> Te
     engine.remove_network(&other)?;
     let gone = engine.remove_network(&net).expect_err("gone");
     assert!(gone.is_not_found(), "{gone:?}");
+    Ok(())
+}
+
+#[test]
+fn run_attached_shows_the_created_container_to_its_hook_before_start() -> TestResult {
+    let engine = engine();
+    let mut cleanup = Cleanup::new(&engine);
+    let name = unique_name("on-created");
+    let image = cleanup.image(format!("{name}:latest"));
+    busybox_image(&engine, &image)?;
+    let net = cleanup.network(format!("{name}-net"));
+    engine.create_network(&NetworkSpec {
+        name: net.clone(),
+        driver: Some("bridge".into()),
+        attachable: true,
+        labels: test_labels(&name),
+    })?;
+
+    // The hook joins a network before the command runs: the command sees
+    // two interfaces besides lo.
+    let ok_name = cleanup.container(format!("{name}-ok"));
+    let hook_engine = DockerEngine::connect()?;
+    let hook_net = net.clone();
+    let io = AttachIo {
+        on_created: Some(Box::new(move |id: &str| {
+            let state = hook_engine
+                .inspect_container(id)
+                .map_err(|e| e.to_string())?
+                .status;
+            if state != "created" {
+                return Err(format!("container is {state}"));
+            }
+            hook_engine
+                .connect_network(&hook_net, id, &[])
+                .map_err(|e| e.to_string())
+        })),
+        ..AttachIo::default()
+    };
+    let mut out = Vec::new();
+    let code = engine.run_attached(
+        &sh(&image, &ok_name, "ls /sys/class/net | grep -vc '^lo$'"),
+        io,
+        &mut |_, bytes| out.extend_from_slice(bytes),
+    )?;
+    assert_eq!(code, 0);
+    assert_eq!(String::from_utf8_lossy(&out).trim(), "2");
+    assert!(
+        engine.inspect_container(&ok_name).is_err(),
+        "removed after the run"
+    );
+
+    // A refusing hook stops the run before it starts and removes the container.
+    let refused_name = cleanup.container(format!("{name}-refused"));
+    let io = AttachIo {
+        on_created: Some(Box::new(|_: &str| Err("no".to_string()))),
+        ..AttachIo::default()
+    };
+    let mut out = Vec::new();
+    let err = engine
+        .run_attached(
+            &sh(&image, &refused_name, "echo ran"),
+            io,
+            &mut |_, bytes| out.extend_from_slice(bytes),
+        )
+        .expect_err("refused");
+    assert!(
+        matches!(err, EngineError::Refused { ref message, .. } if message == "no"),
+        "{err:?}"
+    );
+    assert!(out.is_empty());
+    assert!(engine.inspect_container(&refused_name).is_err(), "removed");
     Ok(())
 }

@@ -6,7 +6,7 @@
 //! and `--global`, text, info flag or JSON), the `<plugin>:set` command, and
 //! the handler of the `report` trigger that `dokku report` fires.
 
-use dokku_core::report::{self, Rows, Source};
+use dokku_core::report::{self, RedactFn, Rows, Source};
 use dokku_core::schema::Schema;
 use dokku_core::set;
 use dokku_core::Result;
@@ -37,6 +37,8 @@ pub struct ReportDef {
     pub strict_flags: bool,
     /// Labels are capitalised (all but resource).
     pub capitalise: bool,
+    /// How values show in the text report of `<plugin>:report`.
+    pub redact: Option<RedactFn>,
 }
 
 impl ReportDef {
@@ -49,7 +51,15 @@ impl ReportDef {
             app_json: None,
             strict_flags: false,
             capitalise: true,
+            redact: None,
         }
+    }
+
+    /// With values rewritten in the text report of `<plugin>:report` (not
+    /// in JSON, info flags or `dokku report`).
+    pub const fn redact(mut self, f: RedactFn) -> Self {
+        self.redact = Some(f);
+        self
     }
 
     /// With extra rows per app.
@@ -115,6 +125,7 @@ impl ReportDef {
             app_rows: &app_rows,
             global_rows: &global_rows,
             app_json: json.as_ref().map(|f| f as &dyn Fn(&str) -> Result<String>),
+            redact: self.redact,
         };
         source.command(&ctx.paths, &ctx.out, argv)
     }

@@ -1,15 +1,22 @@
 //! The logs plugin: an app's container output (`logs`, `logs:failed`,
 //! through the `scheduler-logs*` triggers) and the logs properties
-//! (`logs:report`, `logs:set`, the `logs-get-property` trigger). The
-//! vector log shipper itself (`logs:vector-*`) is not part of this
-//! implementation: its properties are stored and reported only.
+//! (`logs:report`, `logs:set`, the `logs-get-property` trigger), and the
+//! vector log shipper (`logs:vector-*`, its `vector.json` rewritten when a
+//! sink changes and when apps come, go or change name).
 
 pub mod commands;
+pub mod sink;
 pub mod store;
+pub mod vector;
 
+use dokku_core::fsutil;
 use dokku_trigger::deploy::LogsGetProperty;
-use dokku_trigger::plugin::{cmd, Bare, HelpStyle};
-use dokku_trigger::triggers::{ContainerArgs, DockerArgsProcessDeploy};
+use dokku_trigger::migrate;
+use dokku_trigger::plugin::{cmd, global_cmd, Bare, HelpStyle};
+use dokku_trigger::triggers::{
+    ContainerArgs, DockerArgsProcessDeploy, Install, PostAppClone, PostAppRename, PostCreate,
+    PostDelete,
+};
 use dokku_trigger::{Bus, CorePlugin};
 
 use commands as c;
@@ -29,6 +36,9 @@ pub static PLUGIN: CorePlugin = CorePlugin {
         ),
         cmd("logs:set", c::set::run,
         ),
+        global_cmd("logs:vector-logs", c::vector_logs::run),
+        global_cmd("logs:vector-start", c::vector_start::run),
+        global_cmd("logs:vector-stop", c::vector_stop::run),
     ],
     help_style: HelpStyle::Go,
     help: &[
@@ -47,6 +57,26 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     register,
 };
 
+/// `$DOKKU_LIB_ROOT/data/logs/<app>` (0755).
+fn app_data_dir(ctx: &dokku_trigger::Ctx, app: &str) -> dokku_core::Result<()> {
+    dokku_core::apps::validate_name(app)?;
+    let dir = ctx.paths.plugin_data_dir(store::PLUGIN).join(app);
+    fsutil::ensure_dir(&dir)?;
+    fsutil::set_permissions(&dir, 0o755)
+}
+
+/// The install step: the property root, `data/logs` with a directory per
+/// app, and `$DOKKU_LOGS_DIR/apps` for file sinks (0755, the system user's).
+fn install(ctx: &dokku_trigger::Ctx) -> dokku_core::Result<()> {
+    migrate::ensure_property_root(ctx, store::PLUGIN)?;
+    migrate::ensure_app_data_dirs(ctx, store::PLUGIN)?;
+    let apps_dir = vector::apps_log_dir(&ctx.paths);
+    fsutil::ensure_dir(&apps_dir)?;
+    fsutil::set_permissions(&apps_dir, 0o755)?;
+    dokku_core::system::chown_to_system(&apps_dir);
+    Ok(())
+}
+
 /// Whether a log driver takes the `max-size` option: the two that write
 /// local files.
 pub fn rotates(driver: &str) -> bool {
@@ -55,6 +85,9 @@ pub fn rotates(driver: &str) -> bool {
 
 fn register(bus: &mut Bus) {
     bus.on::<LogsGetProperty, _>(store::PLUGIN, |ctx, t: &LogsGetProperty| {
+        if store::SCHEMA.prop(&t.key).is_none() {
+            return Err(dokku_core::Error::fail("Invalid logs property specified"));
+        }
         Ok(store::computed(&ctx.paths, &t.app, &t.key))
     });
     // Deployed containers rotate their log files at the computed max-size;
@@ -74,6 +107,31 @@ fn register(bus: &mut Bus) {
             args.options.push(format!("--log-opt max-size={max_size}"));
         }
         Ok(args)
+    });
+    // The configuration follows the apps: a new or cloned app may bring
+    // sinks, a destroyed one takes its own away (its properties are still
+    // there while post-delete runs), a renamed one ships under its new name.
+    // A host that never configured a sink gets no file.
+    bus.on::<Install, _>(store::PLUGIN, |ctx, _t: &Install| install(ctx));
+    // Each app has a data directory, and the vector configuration follows
+    // the apps: a new or cloned app may bring sinks, a destroyed one takes
+    // its own away (its properties are still there while post-delete
+    // runs), a renamed one ships under its new name.
+    bus.on::<PostCreate, _>(store::PLUGIN, |ctx, t: &PostCreate| {
+        app_data_dir(ctx, &t.app)?;
+        vector::refresh_config(&ctx.paths, None)
+    });
+    bus.on::<PostDelete, _>(store::PLUGIN, |ctx, t: &PostDelete| {
+        vector::refresh_config(&ctx.paths, Some(&t.app))?;
+        fsutil::remove_dir_all(&ctx.paths.plugin_data_dir(store::PLUGIN).join(&t.app))
+    });
+    bus.on::<PostAppRename, _>(store::PLUGIN, |ctx, t: &PostAppRename| {
+        app_data_dir(ctx, &t.new_app)?;
+        vector::refresh_config(&ctx.paths, None)
+    });
+    bus.on::<PostAppClone, _>(store::PLUGIN, |ctx, t: &PostAppClone| {
+        app_data_dir(ctx, &t.new_app)?;
+        vector::refresh_config(&ctx.paths, None)
     });
     store::REPORT.register(bus, store::PLUGIN);
 }

@@ -53,18 +53,27 @@ pub static SCHEMA: Schema = Schema::named(
     &[
         Prop::both("app-label-alias", "com.dokku.app-name").check(validate),
         Prop::both("max-size", "10m").check(validate),
-        Prop::both("vector-cron-sink", ""),
+        Prop::both("vector-cron-sink", "").check(validate),
         Prop::global("vector-image", DEFAULT_VECTOR_IMAGE).keys(HOST),
         Prop::global("vector-networks", "")
             .keys(HOST)
             .check(validate),
-        Prop::both("vector-sink", ""),
+        Prop::both("vector-sink", "").check(validate),
     ],
 )
 .legacy_json();
 
-/// The report.
-pub static REPORT: ReportDef = ReportDef::new(&SCHEMA);
+/// The report: sink DSNs show only their type in the text report.
+pub static REPORT: ReportDef = ReportDef::new(&SCHEMA).redact(redact);
+
+/// A report row as the text report shows it: sinks redacted.
+pub fn redact(flag: &str, value: &str) -> String {
+    if flag.ends_with("-vector-sink") || flag.ends_with("-vector-cron-sink") {
+        crate::sink::redacted(value)
+    } else {
+        value.to_string()
+    }
+}
 
 #[cfg(test)]
 mod tests {

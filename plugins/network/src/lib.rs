@@ -14,10 +14,11 @@ pub mod store;
 use dokku_trigger::deploy::{NetworkWriteIpaddr, NetworkWritePort};
 use dokku_trigger::helpers::{
     NetworkBuildConfig, NetworkClearConfig, NetworkConfigExists, NetworkGetIpaddr,
-    NetworkGetStaticListeners,
+    NetworkGetStaticListeners, PostContainerCreate,
 };
 use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::proxy::{NetworkGetListeners, NetworkGetProperty};
+use dokku_trigger::triggers::{ContainerArgs, DockerArgsProcessBuild};
 use dokku_trigger::{Bus, Command, CorePlugin};
 
 use commands as c;
@@ -103,6 +104,12 @@ fn register(bus: &mut Bus) {
         Ok(store::listeners(&ctx.paths, &t.app, proc_type))
     });
     bus.on::<NetworkGetProperty, _>(p, |ctx, t: &NetworkGetProperty| {
+        if store::SCHEMA.prop(&t.key).is_none() {
+            return Err(dokku_core::Error::fail(format!(
+                "Invalid network property specified: {}",
+                t.key
+            )));
+        }
         Ok(store::computed(&ctx.paths, &t.app, &t.key))
     });
     bus.on::<NetworkWriteIpaddr, _>(p, |ctx, t: &NetworkWriteIpaddr| {
@@ -139,6 +146,26 @@ fn register(bus: &mut Bus) {
         let fixed = store::SCHEMA.raw(&ctx.paths, &t.app, "static-web-listener");
         Ok(fixed.split_whitespace().map(str::to_string).collect())
     });
+    // Build containers start on the app's initial network, as deployed
+    // and one-off containers do (the scheduler sets those itself).
+    bus.on::<DockerArgsProcessBuild, _>(p, |ctx, t: &DockerArgsProcessBuild| {
+        let mut args = ContainerArgs::default();
+        let network = store::computed(&ctx.paths, &t.app, "initial-network");
+        if !network.trim().is_empty() {
+            args.options.push(format!("--network={}", network.trim()));
+        }
+        Ok(args)
+    });
+    // Build and one-off containers join the attach-post-create networks
+    // before they start (deployed ones are joined by the scheduler, with
+    // their aliases).
+    bus.on::<PostContainerCreate, _>(p, |ctx, t: &PostContainerCreate| {
+        if t.kind != "app" || !matches!(t.phase.as_str(), "build" | "run") {
+            return Ok(());
+        }
+        let value = store::computed(&ctx.paths, &t.app, "attach-post-create");
+        networks::attach(ctx, &t.container_id, &networks::names(&value))
+    });
     bus.on::<NetworkBuildConfig, _>(p, |_ctx, _t: &NetworkBuildConfig| Ok(()));
     bus.on::<NetworkClearConfig, _>(p, |_ctx, _t: &NetworkClearConfig| Ok(()));
     commands::report::REPORT.register(bus, p);
@@ -166,4 +193,85 @@ fn container_ip(
         .or_else(|| info.ip_address("bridge"))
         .or_else(|| info.first_ip_address());
     Ok(ip.unwrap_or_default().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use dokku_docker::fake::FakeEngine;
+    use dokku_docker::{ContainerEngine, ContainerSpec, ImageInfo, NetworkSpec};
+    use dokku_output::Output;
+    use dokku_trigger::{Bus, Ctx, Flags};
+
+    use super::*;
+
+    #[test]
+    fn build_and_run_containers_get_the_app_networks() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let paths = dokku_core::Paths::under(dir.path());
+        std::fs::create_dir_all(paths.app_dir("app")).expect("app dir");
+        let props = store::SCHEMA.store(&paths);
+        props
+            .write("app", "initial-network", "first")
+            .expect("write");
+        props
+            .write("app", "attach-post-create", "post other")
+            .expect("write");
+        let fake = Arc::new(FakeEngine::new());
+        fake.add_image("img", ImageInfo::default());
+        for n in ["first", "post", "other"] {
+            fake.create_network(&NetworkSpec {
+                name: n.into(),
+                ..NetworkSpec::default()
+            })
+            .expect("network");
+        }
+        let mut bus = Bus::new();
+        register(&mut bus);
+        let ctx = Ctx::with_engine(
+            paths,
+            Output::captured(false).0,
+            Flags::default(),
+            Arc::new(bus),
+            fake.clone(),
+        );
+
+        let args = ctx
+            .bus
+            .collect(
+                &ctx,
+                &DockerArgsProcessBuild {
+                    app: "app".into(),
+                    image_source_type: "herokuish".into(),
+                },
+            )
+            .expect("collect");
+        assert_eq!(args[0].options, vec!["--network=first".to_string()]);
+
+        let joined = |phase: &str| {
+            let mut spec = ContainerSpec::new("img");
+            spec.name = Some(format!("c-{phase}"));
+            let id = fake.create_container(&spec).expect("create");
+            let t = PostContainerCreate {
+                kind: "app".into(),
+                container_id: id.clone(),
+                app: "app".into(),
+                phase: phase.into(),
+            };
+            ctx.bus.notify(&ctx, &t).expect("notify");
+            let mut v: Vec<String> = fake
+                .inspect_container(&id)
+                .expect("inspect")
+                .networks
+                .into_keys()
+                .collect();
+            v.sort();
+            v
+        };
+        assert_eq!(joined("build"), vec!["bridge", "other", "post"]);
+        assert_eq!(joined("run"), vec!["bridge", "other", "post"]);
+        // Deployed containers are joined by the scheduler, with aliases.
+        assert_eq!(joined("deploy"), vec!["bridge"]);
+    }
 }

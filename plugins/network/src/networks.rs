@@ -229,6 +229,28 @@ pub fn names(value: &str) -> Vec<String> {
         .collect()
 }
 
+/// Join a container to `networks` (without aliases), skipping those it
+/// is already on.
+pub fn attach(ctx: &Ctx, container: &str, networks: &[String]) -> Result<()> {
+    if networks.is_empty() {
+        return Ok(());
+    }
+    let engine = ctx.engine()?;
+    let joined = engine
+        .inspect_container(container)
+        .map_err(engine_err("inspect container"))?
+        .networks;
+    for network in networks {
+        if joined.contains_key(network) {
+            continue;
+        }
+        engine
+            .connect_network(network, container, &[])
+            .map_err(engine_err("connect network"))?;
+    }
+    Ok(())
+}
+
 /// Check the networks a `network:set` value names: valid names of
 /// existing networks (one for `initial-network`).
 pub fn check_attach_value(ctx: &Ctx, value: &str) -> Result<()> {

@@ -132,6 +132,7 @@ pub fn enter(ctx: &Ctx, app: &str, args: &[String]) -> Result<()> {
     let io = AttachIo {
         stdin: Some(Box::new(std::io::stdin())),
         tty_size: if terminal { tty::size() } else { None },
+        on_created: None,
     };
     let raw = terminal.then(tty::RawMode::enter);
     let out = ctx.out.clone();

@@ -4,6 +4,7 @@
 //! `scheduler-run-logs`.
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use dokku_core::{Error, Result};
@@ -284,9 +285,32 @@ pub fn run(ctx: &Ctx, app: &str, args: &[String], options: &RunOptions) -> Resul
             return Ok(());
         }
 
+        // Other plugins see the container between its creation and its
+        // start, as for a detached run (the network plugin joins the
+        // attach-post-create networks there).
+        let refusal: Arc<Mutex<Option<Error>>> = Arc::default();
+        let hook = {
+            let (ctx, app, refusal) = (ctx.clone(), app.to_string(), refusal.clone());
+            move |id: &str| {
+                let created = PostContainerCreate {
+                    kind: "app".into(),
+                    container_id: id.to_string(),
+                    app: app.clone(),
+                    phase: "run".into(),
+                };
+                ctx.bus.notify(&ctx, &created).map_err(|e| {
+                    let text = e.to_string();
+                    if let Ok(mut slot) = refusal.lock() {
+                        *slot = Some(e);
+                    }
+                    text
+                })
+            }
+        };
         let io = AttachIo {
             stdin: Some(Box::new(std::io::stdin())),
             tty_size: if tty { tty::size() } else { None },
+            on_created: Some(Box::new(hook)),
         };
         let raw = (tty && tty::stdin_is_terminal()).then(tty::RawMode::enter);
         let out = ctx.out.clone();
@@ -297,6 +321,10 @@ pub fn run(ctx: &Ctx, app: &str, args: &[String], options: &RunOptions) -> Resul
         drop(raw);
         let code = match result {
             Err(e) if e.is_conflict() => continue,
+            Err(dokku_docker::EngineError::Refused { .. }) => {
+                let e = refusal.lock().ok().and_then(|mut slot| slot.take());
+                return Err(e.unwrap_or_else(|| Error::fail("post-container-create failed")));
+            }
             other => other.map_err(docker_err("run container"))?,
         };
         post_run(ctx, app, &name)?;

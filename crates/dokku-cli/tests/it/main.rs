@@ -39,3 +39,4 @@ mod standard;
 mod traffic;
 mod trigger_spy;
 mod triggers;
+mod vector;

@@ -6,10 +6,10 @@
 
 use std::process::Command;
 
-use dokku_docker::testing::unique_name;
+use dokku_docker::testing::{unique_name, Cleanup, TEST_LABEL};
 use dokku_docker::{ContainerEngine, DockerEngine};
 
-use crate::harness::{EngineApp, Env};
+use crate::harness::{assert_has_all, EngineApp, Env};
 
 /// Networks removed on drop (declare before the apps, so the apps'
 /// containers go first).
@@ -304,4 +304,123 @@ fn apps_on_a_network_reach_each_other_by_their_aliases() {
     env.run(&["network:rebuildall"]).ok();
     env.run(&["network:rebuild", "no-such-app"])
         .fails_with("App no-such-app does not exist");
+}
+
+/// A busybox httpd container on `network`, named `name`, removed on drop
+/// (with the networks, after the apps' containers).
+fn peer(engine: &DockerEngine, base: &str, name: &str, network: &str) -> String {
+    let mut spec = dokku_docker::ContainerSpec::new(base);
+    spec.name = Some(name.to_string());
+    spec.network = Some(network.to_string());
+    spec.cmd = Some(vec![
+        "httpd".into(),
+        "-f".into(),
+        "-p".into(),
+        "8080".into(),
+    ]);
+    spec.labels = [(TEST_LABEL.to_string(), name.to_string())].into();
+    engine.create_container(&spec).expect("create peer");
+    engine.start_container(name).expect("start peer");
+    engine
+        .inspect_container(name)
+        .expect("inspect peer")
+        .ip_address(network)
+        .expect("peer address")
+        .to_string()
+}
+
+/// A tar holding one Dockerfile.
+fn dockerfile_tar(content: &str) -> Vec<u8> {
+    let mut b = tar::Builder::new(Vec::new());
+    let mut h = tar::Header::new_gnu();
+    h.set_size(content.len() as u64);
+    h.set_mode(0o644);
+    h.set_cksum();
+    b.append_data(&mut h, "Dockerfile", content.as_bytes())
+        .expect("append");
+    b.into_inner().expect("tar")
+}
+
+#[test]
+fn initial_and_post_create_networks_reach_build_and_run_containers() {
+    let mut nets = Networks::new();
+    let initial = nets.name("initial");
+    let post = nets.name("post");
+    let app = EngineApp::new("net-build-run");
+    let a = app.name.clone();
+    let (peer_initial, peer_post) = (format!("{a}-peer-i"), format!("{a}-peer-p"));
+    let mut guard = Cleanup::new(&app.engine);
+    guard.container(peer_initial.clone());
+    guard.container(peer_post.clone());
+    let env = Env::new();
+    env.run(&["checks:set", "--global", "wait-to-retire", "1"])
+        .ok();
+    env.run(&["ps:set", "--global", "stop-timeout-seconds", "1"])
+        .ok();
+    for n in [&initial, &post] {
+        env.run(&["network:create", n]).ok();
+    }
+    let ip_initial = peer(&app.engine, &app.base, &peer_initial, &initial);
+    let ip_post = peer(&app.engine, &app.base, &peer_post, &post);
+    env.create_app(&a);
+    env.run(&["network:set", &a, "initial-network", &initial])
+        .ok();
+
+    // The build's RUN steps resolve a name only the initial network knows.
+    let dockerfile = format!(
+        "FROM {base}\nRUN nslookup {peer_initial} && echo build-reached-initial-network\nCMD [\"sh\", \"-c\", \"exec httpd -f -p $PORT -h /\"]\n",
+        base = app.base
+    );
+    let r = env.run_stdin(
+        &["git:from-archive", &a, "--"],
+        &dockerfile_tar(&dockerfile),
+    );
+    assert_eq!(r.code, 0, "{r:?}");
+    assert_has_all(&r.stdout, &["build-reached-initial-network", &ip_initial]);
+
+    // One-off containers start on the initial network; the post-create
+    // network is joined before they start, attached or detached.
+    let r = env.run(&["run", &a, "nslookup", &peer_initial]);
+    assert_has_all(r.ok(), &[&ip_initial]);
+    let r = env.run(&["run", &a, "nslookup", &peer_post]);
+    assert_ne!(r.code, 0, "not on the post-create network yet: {r:?}");
+    env.run(&["network:set", &a, "attach-post-create", &post])
+        .ok();
+    let r = env.run(&["run", &a, "nslookup", &peer_post]);
+    assert_has_all(r.ok(), &[&ip_post]);
+    let r = env.run(&["run:detached", &a, "sleep", "60"]);
+    let name = r.ok().trim().to_string();
+    let joined = app
+        .engine
+        .inspect_container(&name)
+        .expect("detached run")
+        .networks;
+    let mut joined: Vec<String> = joined.into_keys().collect();
+    joined.sort();
+    let mut want = vec![initial.clone(), post.clone()];
+    want.sort();
+    assert_eq!(joined, want);
+    app.engine
+        .remove_container(&name, true)
+        .expect("remove run");
+
+    // A post-create network that went away fails the run before it starts.
+    let gone = nets.name("gone");
+    env.run(&["network:create", &gone]).ok();
+    env.run(&["network:set", &a, "attach-post-create", &gone])
+        .ok();
+    app.engine.remove_network(&gone).expect("remove network");
+    let r = env.run(&["run", &a, "echo", "never"]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(!r.stdout.contains("never"), "{r:?}");
+    let left = app
+        .engine
+        .list_containers(&dokku_docker::ContainerFilter::label(
+            "com.dokku.container-type=run",
+        ))
+        .expect("list");
+    assert!(
+        !left.iter().any(|c| c.names.iter().any(|n| n.contains(&a))),
+        "{left:?}"
+    );
 }

@@ -411,12 +411,6 @@ fn logs_properties_are_set_and_reported() {
         "console://?encoding[codec]=json",
     ]);
     ok(&["logs:set", "node-js-app", "app-label-alias", "app_name"]);
-    ok(&[
-        "logs:set",
-        "--global",
-        "vector-networks",
-        "dokku-logs,observability",
-    ]);
     assert_eq!(
         std::fs::read_to_string(env.lib().join("config/logs/node-js-app/max-size"))
             .expect("stored"),
@@ -429,14 +423,14 @@ fn logs_properties_are_set_and_reported() {
            Logs computed max size:         20m
            Logs computed vector cron sink: 
            Logs computed vector image:     timberio/vector:0.49.0-debian
-           Logs computed vector networks:  dokku-logs,observability
-           Logs computed vector sink:      console://?encoding[codec]=json
+           Logs computed vector networks:  
+           Logs computed vector sink:      console://redacted
            Logs global app label alias:    
            Logs global max size:           
            Logs global vector cron sink:   
            Logs global vector image:       
-           Logs global vector networks:    dokku-logs,observability
-           Logs global vector sink:        console://?encoding[codec]=json
+           Logs global vector networks:    
+           Logs global vector sink:        console://redacted
            Logs max size:                  20m
            Logs vector cron sink:          
            Logs vector sink:

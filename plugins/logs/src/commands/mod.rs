@@ -4,3 +4,6 @@ pub mod failed;
 pub mod logs;
 pub mod report;
 pub mod set;
+pub mod vector_logs;
+pub mod vector_start;
+pub mod vector_stop;

@@ -1,13 +1,19 @@
 //! `logs:set [--global|<app>] <key> [<value>]`: `max-size`, `vector-sink`,
 //! `vector-cron-sink`, `app-label-alias`, and the global-only
 //! `vector-image` and `vector-networks`. Values are checked as Dokku checks
-//! them; the vector container is not reloaded (it is not managed here).
+//! them (sinks must parse, networks must exist) before anything is stored;
+//! a changed sink or alias rewrites `vector.json`, which a running vector
+//! container watches.
 
 use dokku_core::property::GLOBAL;
-use dokku_core::{Error, Result};
+use dokku_core::{set, Error, Result};
 use dokku_trigger::Ctx;
 
-use crate::store::GLOBAL_ONLY;
+use crate::store::{GLOBAL_ONLY, SCHEMA};
+use crate::{sink, vector};
+
+/// Properties whose change rewrites the vector configuration.
+pub const RELOADS: &[&str] = &["app-label-alias", "vector-cron-sink", "vector-sink"];
 
 /// Check a value the way Dokku does before it is stored.
 pub fn validate(key: &str, value: &str) -> Result<()> {
@@ -42,6 +48,7 @@ pub fn validate(key: &str, value: &str) -> Result<()> {
                 Err(Error::fail("Invalid app-label-alias value, must start with a letter or number and contain only letters, numbers, and any of [_, ., -]"))
             }
         }
+        "vector-sink" | "vector-cron-sink" => sink::parse(value).map(drop),
         "vector-networks" => {
             if value.split(',').any(|n| n.trim().is_empty()) {
                 return Err(Error::fail(
@@ -72,7 +79,17 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
             }
         }
     }
-    crate::store::REPORT.set_command(ctx, argv).map(drop)
+    let req = set::parse(&ctx.paths, argv)?;
+    set::check(&SCHEMA, &req)?;
+    if req.key == "vector-networks" && !req.value.is_empty() {
+        let names: Vec<String> = req.value.split(',').map(|n| n.trim().to_string()).collect();
+        vector::check_networks(ctx.engine()?, &names)?;
+    }
+    set::apply(&ctx.paths, &ctx.out, &SCHEMA, &req)?;
+    if RELOADS.contains(&req.key.as_str()) {
+        vector::write_config_noisy(ctx)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]
