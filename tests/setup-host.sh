@@ -2,7 +2,8 @@
 # Installs and starts what the test suite needs on a Debian/Ubuntu host:
 # a Docker engine (Debian's docker.io), busybox-static for locally built
 # test images, nginx, openssh-server, git, sudo, and curl and openssl for
-# the proxy tests. Idempotent.
+# the proxy tests, Debian's docker-registry for the swarm scheduler's
+# multi-node tests (nodes pull app images from it). Idempotent.
 set -euo pipefail
 
 if [[ $(id -u) -ne 0 ]]; then
@@ -20,6 +21,11 @@ command -v sudo >/dev/null || need+=(sudo)
 command -v git >/dev/null || need+=(git)
 command -v curl >/dev/null || need+=(curl)
 command -v openssl >/dev/null || need+=(openssl)
+command -v docker-registry >/dev/null || need+=(docker-registry)
+command -v nsenter >/dev/null || need+=(util-linux)
+command -v ip >/dev/null || need+=(iproute2)
+command -v iptables >/dev/null || need+=(iptables)
+command -v ssh >/dev/null || need+=(openssh-client)
 if ((${#need[@]})); then
   echo "-----> installing ${need[*]}"
   apt-get update -qq

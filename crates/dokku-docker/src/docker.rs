@@ -100,6 +100,29 @@ impl DockerEngine {
         Ok(Self { runtime, docker })
     }
 
+    /// Connects to the engine at `host` (`unix:///path/to/docker.sock`),
+    /// whatever `DOCKER_HOST` says; for tests that run several engines.
+    pub fn connect_to(host: &str) -> Result<Self, EngineError> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|source| EngineError::Runtime { source })?;
+        let connect_error = |e| EngineError::Connect {
+            source: ApiError::new(e),
+        };
+        let path = host.strip_prefix("unix://").unwrap_or(host);
+        let docker = {
+            let _guard = runtime.enter();
+            Docker::connect_with_unix(path, 120, bollard::API_DEFAULT_VERSION)
+                .map_err(connect_error)?
+        };
+        let docker = runtime
+            .block_on(docker.negotiate_version())
+            .map_err(connect_error)?
+            .with_timeout(REQUEST_TIMEOUT);
+        Ok(Self { runtime, docker })
+    }
+
     /// The API version negotiated with the engine, e.g. `1.41`.
     pub fn api_version(&self) -> String {
         self.docker.client_version().to_string()

@@ -17,6 +17,9 @@ mod shlib;
 mod docker_options;
 mod storage;
 
+mod swarm;
+mod swarm_harness;
+
 mod packaging;
 mod ssh;
 mod ssh_keys;
