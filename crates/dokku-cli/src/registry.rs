@@ -41,6 +41,7 @@ pub fn core_plugins() -> Vec<&'static CorePlugin> {
         &dokku_buildpacks::PLUGIN,
         &dokku_resource::PLUGIN,
         &dokku_scheduler_null::PLUGIN,
+        &dokku_scheduler_swarm::PLUGIN,
     ]
 }
 

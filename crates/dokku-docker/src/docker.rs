@@ -61,6 +61,8 @@ type InputSink = Pin<Box<dyn AsyncWrite + Send>>;
 pub struct DockerEngine {
     runtime: tokio::runtime::Runtime,
     docker: Docker,
+    /// The swarm calls' client, for engines on a unix socket.
+    raw: Option<crate::swarm::RawClient>,
 }
 
 impl std::fmt::Debug for DockerEngine {
@@ -97,7 +99,20 @@ impl DockerEngine {
             .block_on(docker.negotiate_version())
             .map_err(connect_error)?
             .with_timeout(REQUEST_TIMEOUT);
-        Ok(Self { runtime, docker })
+        let host = std::env::var("DOCKER_HOST").ok();
+        Ok(Self::assemble(runtime, docker, host.as_deref()))
+    }
+
+    fn assemble(runtime: tokio::runtime::Runtime, docker: Docker, host: Option<&str>) -> Self {
+        let raw = crate::swarm::socket_of(host).map(|socket| crate::swarm::RawClient {
+            socket,
+            api_version: docker.client_version().to_string(),
+        });
+        Self {
+            runtime,
+            docker,
+            raw,
+        }
     }
 
     /// Connects to the engine at `host` (`unix:///path/to/docker.sock`),
@@ -120,7 +135,7 @@ impl DockerEngine {
             .block_on(docker.negotiate_version())
             .map_err(connect_error)?
             .with_timeout(REQUEST_TIMEOUT);
-        Ok(Self { runtime, docker })
+        Ok(Self::assemble(runtime, docker, Some(&format!("unix://{path}"))))
     }
 
     /// The API version negotiated with the engine, e.g. `1.41`.
@@ -841,6 +856,12 @@ async fn pump_live(
 }
 
 impl ContainerEngine for DockerEngine {
+    fn swarm(&self) -> Option<&dyn crate::swarm::SwarmEngine> {
+        self.raw
+            .as_ref()
+            .map(|r| r as &dyn crate::swarm::SwarmEngine)
+    }
+
     fn ping(&self) -> Result<(), EngineError> {
         self.block(self.docker.ping())
             .map(|_| ())

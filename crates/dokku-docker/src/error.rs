@@ -364,6 +364,14 @@ pub enum EngineError {
         source: ApiError,
     },
     /// Inspecting a volume failed.
+    /// A swarm call (answered over the engine's socket directly).
+    #[error("{operation}: {message}")]
+    Swarm {
+        operation: String,
+        /// The engine's HTTP status, when it answered.
+        status: Option<u16>,
+        message: String,
+    },
     #[error("inspect volume {name}")]
     InspectVolume {
         /// The volume name.
@@ -392,6 +400,7 @@ impl EngineError {
     pub fn status_code(&self) -> Option<u16> {
         match self {
             EngineError::NotFound { .. } => Some(404),
+            EngineError::Swarm { status, .. } => *status,
             other => other.api_error().and_then(ApiError::status_code),
         }
     }
@@ -433,6 +442,7 @@ impl EngineError {
             | BuildContext { .. }
             | BuildFailed { .. }
             | LoadImageRead { .. }
+            | Swarm { .. }
             | WriteStdin { .. } => None,
         }
     }

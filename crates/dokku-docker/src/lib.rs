@@ -32,6 +32,7 @@ mod lines;
 pub mod options;
 mod reference;
 mod spec;
+pub mod swarm;
 #[cfg(feature = "testing")]
 pub mod testing;
 
@@ -43,6 +44,7 @@ pub use info::{
     ExecOutput, ImageInfo, ImageSummary, LogStream, NetworkInfo, PublishedPort, RunOutput,
 };
 pub use reference::split_reference;
+pub use swarm::{JoinTokens, NodeUpdate, SwarmEngine, SwarmNode, SwarmState, SwarmTask, TaskFilter};
 pub use spec::{
     BuildContext, BuildSpec, CommitSpec, ContainerFilter, ContainerSpec, ExecSpec, ImageFilter,
     LogOptions, Mount, MountSource, NetworkSpec, PortBinding, Protocol, RestartPolicy, VolumeSpec,
