@@ -4,6 +4,7 @@
 
 use std::process::Command;
 
+use crate::harness::{assert_has_all, Env, Run};
 use crate::swarm_harness::Lab;
 
 /// The lab itself: nodes answer over ssh with their own engine, reach the
@@ -41,4 +42,146 @@ fn swarm_lab_nodes_have_their_own_engines_reachable_over_ssh() {
     ]);
     let nodes = lab.nodes[0].docker(&["node", "ls", "--format", "{{.Status}}"]);
     assert_eq!(nodes.lines().filter(|l| *l == "Ready").count(), 2, "{nodes}");
+}
+
+fn dokku(env: &Env, lab: &Lab, args: &[&str]) -> Run {
+    env.cmd(args)
+        .env("DOCKER_HOST", lab.nodes[0].docker_host())
+        .output()
+        .expect("spawn dokku")
+        .into()
+}
+
+fn swarm_state(node: &crate::swarm_harness::Node) -> String {
+    node.docker(&["info", "--format", "{{.Swarm.LocalNodeState}}"])
+        .trim()
+        .to_string()
+}
+
+/// The cluster commands on a three-node lab: node0's engine is the Dokku
+/// host's; node1 and node2 join over ssh, are listed, one is removed
+/// (drained first), and uninstall takes everything apart.
+#[test]
+fn swarm_cluster_initialize_add_list_remove_uninstall() {
+    let lab = Lab::new(3);
+    let env = Env::new();
+    lab.install_ssh_identity(&env.root(), false);
+    let (n0, n1, n2) = (&lab.nodes[0], &lab.nodes[1], &lab.nodes[2]);
+
+    dokku(&env, &lab, &["scheduler-swarm:cluster:list"]).fails_with(
+        "Swarm cluster not initialized, run scheduler-swarm:initialize first",
+    );
+    dokku(&env, &lab, &["scheduler-swarm:initialize", "--server-ip", "nope"])
+        .fails_with("Invalid server ip: nope");
+    let out = dokku(&env, &lab, &["scheduler-swarm:initialize", "--server-ip", &n0.ip]);
+    assert_has_all(out.ok(), &["-----> Initializing swarm cluster\n", "is the first manager"]);
+    assert_eq!(swarm_state(n0), "active");
+    let again = dokku(&env, &lab, &["scheduler-swarm:initialize"]);
+    assert!(again.ok().starts_with("-----> Swarm cluster already initialized (node "));
+
+    // Addresses are checked before anything runs.
+    for bad in ["root@x", "ssh://root@host;id", "ssh://root@-oProxyCommand=id"] {
+        dokku(&env, &lab, &["scheduler-swarm:cluster:add", bad])
+            .fails_with(&format!("Invalid server url: {bad}"));
+    }
+    dokku(&env, &lab, &["scheduler-swarm:cluster:add", "--role", "boss", &n1.ssh_url()])
+        .fails_with("Invalid role: boss (expected manager or worker)");
+    // An unknown host key is refused without the flag.
+    let refused = dokku(&env, &lab, &["scheduler-swarm:cluster:add", &n1.ssh_url()]);
+    assert_eq!(refused.code, 1, "{refused:?}");
+    assert!(
+        refused.stderr.starts_with(&format!(
+            " !     Unable to reach the docker engine on {}: ",
+            n1.ssh_url()
+        )),
+        "{refused:?}"
+    );
+    assert_eq!(swarm_state(n1), "inactive");
+
+    let out = dokku(
+        &env,
+        &lab,
+        &["scheduler-swarm:cluster:add", "--insecure-allow-unknown-hosts", &n1.ssh_url()],
+    );
+    assert_has_all(
+        out.ok(),
+        &[&format!("-----> Joining {} to the swarm cluster as a worker\n", n1.ssh_url())],
+    );
+    // The host key is now known: no flag needed for the next node's peer.
+    let known = std::fs::read_to_string(env.root().join(".ssh/known_hosts")).expect("known_hosts");
+    let host_key = n1.known_hosts_line();
+    let host_key = host_key.split_whitespace().nth(2).expect("key");
+    assert!(known.contains(host_key), "{known}");
+    dokku(
+        &env,
+        &lab,
+        &[
+            "scheduler-swarm:cluster:add",
+            "--role",
+            "manager",
+            "--insecure-allow-unknown-hosts",
+            &n2.ssh_url(),
+        ],
+    )
+    .ok();
+    // A node already in the swarm is refused.
+    dokku(&env, &lab, &["scheduler-swarm:cluster:add", &n1.ssh_url()]).fails_with(&format!(
+        "The docker engine on {} is already part of a swarm",
+        n1.ssh_url()
+    ));
+
+    let json = dokku(&env, &lab, &["scheduler-swarm:cluster:list", "--format", "json"]);
+    let nodes: serde_json::Value = serde_json::from_str(json.ok()).expect("json");
+    let nodes = nodes.as_array().expect("array");
+    assert_eq!(nodes.len(), 3, "{nodes:?}");
+    let by_addr = |ip: &str| {
+        nodes
+            .iter()
+            .find(|n| n["address"] == ip)
+            .unwrap_or_else(|| panic!("{ip} in {nodes:?}"))
+            .clone()
+    };
+    assert_eq!(by_addr(&n0.ip)["role"], "manager");
+    assert_eq!(by_addr(&n0.ip)["leader"], true);
+    assert_eq!(by_addr(&n1.ip)["role"], "worker");
+    assert_eq!(by_addr(&n1.ip)["ssh_url"], n1.ssh_url());
+    assert_eq!(by_addr(&n2.ip)["role"], "manager");
+    for n in nodes {
+        assert_eq!((n["state"].as_str(), n["availability"].as_str()), (Some("ready"), Some("active")));
+    }
+    let text = dokku(&env, &lab, &["scheduler-swarm:cluster:list"]);
+    let lines: Vec<&str> = text.ok().lines().collect();
+    assert_eq!(lines.len(), 4, "{lines:?}");
+    assert!(lines[0].starts_with("id "), "{lines:?}");
+    assert!(lines.iter().any(|l| l.contains(&n1.ip) && l.contains("worker")));
+    dokku(&env, &lab, &["scheduler-swarm:cluster:list", "--format", "yaml"])
+        .fails_with("Invalid format specified: yaml");
+
+    // Removing: unknown node, this host, then node2 by address.
+    dokku(&env, &lab, &["scheduler-swarm:cluster:remove", "nosuchnode"])
+        .fails_with("Node nosuchnode not found in the swarm cluster");
+    dokku(&env, &lab, &["scheduler-swarm:cluster:remove", &n0.ip]).fails_with(
+        "Refusing to remove this host's own node, use scheduler-swarm:uninstall",
+    );
+    let id2 = by_addr(&n2.ip)["id"].as_str().expect("id").to_string();
+    let out = dokku(&env, &lab, &["scheduler-swarm:cluster:remove", &n2.ip]);
+    assert_has_all(
+        out.ok(),
+        &[
+            &format!("-----> Draining node {id2}\n"),
+            "Demoting the node to a worker",
+            &format!("Node {id2} removed"),
+        ],
+    );
+    assert_eq!(swarm_state(n2), "inactive");
+    let ids = n0.docker(&["node", "ls", "--format", "{{.ID}}"]);
+    assert_eq!(ids.lines().count(), 2, "{ids}");
+    assert!(!ids.contains(&id2));
+
+    let out = dokku(&env, &lab, &["scheduler-swarm:uninstall"]);
+    assert_has_all(out.ok(), &["-----> Removing the swarm cluster\n"]);
+    assert_eq!(
+        (swarm_state(n0), swarm_state(n1)),
+        ("inactive".to_string(), "inactive".to_string())
+    );
 }
