@@ -135,7 +135,11 @@ impl DockerEngine {
             .block_on(docker.negotiate_version())
             .map_err(connect_error)?
             .with_timeout(REQUEST_TIMEOUT);
-        Ok(Self::assemble(runtime, docker, Some(&format!("unix://{path}"))))
+        Ok(Self::assemble(
+            runtime,
+            docker,
+            Some(&format!("unix://{path}")),
+        ))
     }
 
     /// The API version negotiated with the engine, e.g. `1.41`.

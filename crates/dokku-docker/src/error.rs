@@ -386,7 +386,14 @@ impl EngineError {
     /// True when the engine answered 404: the container, image or volume (or
     /// the image a container was to be created from) does not exist.
     pub fn is_not_found(&self) -> bool {
-        matches!(self, EngineError::NotFound { .. })
+        matches!(
+            self,
+            EngineError::NotFound { .. }
+                | EngineError::Swarm {
+                    status: Some(404),
+                    ..
+                }
+        )
     }
 
     /// True when the engine answered 409, e.g. a container name already in

@@ -44,8 +44,11 @@ pub use info::{
     ExecOutput, ImageInfo, ImageSummary, LogStream, NetworkInfo, PublishedPort, RunOutput,
 };
 pub use reference::split_reference;
-pub use swarm::{JoinTokens, NodeUpdate, SwarmEngine, SwarmNode, SwarmState, SwarmTask, TaskFilter};
 pub use spec::{
     BuildContext, BuildSpec, CommitSpec, ContainerFilter, ContainerSpec, ExecSpec, ImageFilter,
     LogOptions, Mount, MountSource, NetworkSpec, PortBinding, Protocol, RestartPolicy, VolumeSpec,
+};
+pub use swarm::{
+    JoinTokens, NodeUpdate, ServiceHealthcheck, ServiceInfo, ServiceMount, ServiceSpec,
+    SwarmEngine, SwarmNode, SwarmState, SwarmTask, TaskFilter,
 };

@@ -120,6 +120,80 @@ pub struct TaskFilter {
     pub desired_running: bool,
 }
 
+/// A bind or volume mount of a service's tasks.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServiceMount {
+    /// A host path (bind) or a volume name.
+    pub source: String,
+    pub target: String,
+    /// A named volume rather than a host path.
+    pub volume: bool,
+    pub read_only: bool,
+}
+
+/// A task healthcheck (durations in seconds).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServiceHealthcheck {
+    /// `CMD-SHELL`-style command line run in the container.
+    pub command: String,
+    pub interval: u64,
+    pub timeout: u64,
+    pub retries: u64,
+    pub start_period: u64,
+}
+
+/// A replicated service as the swarm scheduler runs one process type.
+/// Ports are published in host mode (no ingress routing mesh, which needs
+/// IPVS) and the endpoint is DNS round-robin (no virtual IP, same reason).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServiceSpec {
+    pub name: String,
+    pub image: String,
+    /// Replaces the image's command, when set.
+    pub args: Option<Vec<String>>,
+    pub env: Vec<String>,
+    /// Labels of the service.
+    pub labels: BTreeMap<String, String>,
+    /// Labels of each task's container.
+    pub container_labels: BTreeMap<String, String>,
+    pub replicas: u64,
+    /// Container ports published on an engine-chosen port of the task's
+    /// node.
+    pub host_ports: Vec<u16>,
+    pub networks: Vec<String>,
+    /// Placement constraints (`node.hostname==x`, `node.labels.k==v`).
+    pub constraints: Vec<String>,
+    pub mounts: Vec<ServiceMount>,
+    /// `none`, `on-failure` or `any`, and the attempt limit (0: none).
+    pub restart_condition: String,
+    pub restart_attempts: u64,
+    pub healthcheck: Option<ServiceHealthcheck>,
+    /// CPU limit in billionths of a CPU and memory limit in bytes (0: none).
+    pub cpu_limit: i64,
+    pub memory_limit: i64,
+    pub cpu_reservation: i64,
+    pub memory_reservation: i64,
+    /// Seconds to watch each updated task before going on (its checks).
+    pub update_monitor: u64,
+    /// Bump to make the swarm replace tasks with an unchanged spec.
+    pub force_update: u64,
+}
+
+/// A service as the swarm reports it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServiceInfo {
+    pub id: String,
+    pub name: String,
+    pub image: String,
+    pub replicas: u64,
+    pub labels: BTreeMap<String, String>,
+    /// `updating`, `paused`, `completed`, `rollback_started`,
+    /// `rollback_paused`, `rollback_completed`, or empty.
+    pub update_state: String,
+    pub update_message: String,
+    pub force_update: u64,
+}
+
 /// The swarm calls the swarm scheduler needs. Reached through
 /// [`crate::ContainerEngine::swarm`].
 pub trait SwarmEngine: Send + Sync {
@@ -151,6 +225,134 @@ pub trait SwarmEngine: Send + Sync {
 
     /// Tasks matching the filter.
     fn list_tasks(&self, filter: &TaskFilter) -> Result<Vec<SwarmTask>, EngineError>;
+
+    /// Create a service; its id.
+    fn create_service(&self, spec: &ServiceSpec) -> Result<String, EngineError>;
+
+    /// Replace a service's spec: a rolling update, new tasks started
+    /// before old ones stop, rolled back when they fail.
+    fn update_service(&self, name: &str, spec: &ServiceSpec) -> Result<(), EngineError>;
+
+    /// One service, by name or id.
+    fn inspect_service(&self, name: &str) -> Result<ServiceInfo, EngineError>;
+
+    /// Services carrying `label` (`key` or `key=value`).
+    fn list_services(&self, label: &str) -> Result<Vec<ServiceInfo>, EngineError>;
+
+    /// Remove a service (its tasks stop).
+    fn remove_service(&self, name: &str) -> Result<(), EngineError>;
+
+    /// Push an image (`registry/repo:tag`) from this engine to its
+    /// registry, with the engine's stored credentials for it, if any
+    /// (`auth` is the registry auth header value, base64 JSON).
+    fn push_image(&self, reference: &str, auth: Option<&str>) -> Result<(), EngineError>;
+}
+
+fn duration_ns(seconds: u64) -> i64 {
+    i64::try_from(seconds).unwrap_or(i64::MAX / 1_000_000_000) * 1_000_000_000
+}
+
+/// The engine's JSON for a service spec.
+pub(crate) fn service_json(spec: &ServiceSpec) -> serde_json::Value {
+    use serde_json::{json, Value};
+    let mut container = json!({
+        "Image": spec.image,
+        "Env": spec.env,
+        "Labels": spec.container_labels,
+        "Mounts": spec.mounts.iter().map(|m| json!({
+            "Type": if m.volume { "volume" } else { "bind" },
+            "Source": m.source,
+            "Target": m.target,
+            "ReadOnly": m.read_only,
+        })).collect::<Vec<_>>(),
+    });
+    if let Some(args) = &spec.args {
+        container["Args"] = json!(args);
+    }
+    if let Some(h) = &spec.healthcheck {
+        container["HealthCheck"] = json!({
+            "Test": ["CMD-SHELL", h.command],
+            "Interval": duration_ns(h.interval),
+            "Timeout": duration_ns(h.timeout),
+            "Retries": h.retries,
+            "StartPeriod": duration_ns(h.start_period),
+        });
+    }
+    let mut resources = json!({});
+    if spec.cpu_limit > 0 || spec.memory_limit > 0 {
+        resources["Limits"] = json!({"NanoCPUs": spec.cpu_limit, "MemoryBytes": spec.memory_limit});
+    }
+    if spec.cpu_reservation > 0 || spec.memory_reservation > 0 {
+        resources["Reservations"] =
+            json!({"NanoCPUs": spec.cpu_reservation, "MemoryBytes": spec.memory_reservation});
+    }
+    let mut restart = json!({"Condition": if spec.restart_condition.is_empty() { "any" } else { spec.restart_condition.as_str() }});
+    if spec.restart_attempts > 0 {
+        restart["MaxAttempts"] = json!(spec.restart_attempts);
+    }
+    let update = json!({
+        "Parallelism": 1,
+        "Delay": duration_ns(1),
+        "FailureAction": "rollback",
+        "Monitor": duration_ns(spec.update_monitor.max(1)),
+        "MaxFailureRatio": 0.0,
+        "Order": "start-first",
+    });
+    let rollback = json!({
+        "Parallelism": 1,
+        "Delay": duration_ns(1),
+        "FailureAction": "pause",
+        "Monitor": duration_ns(spec.update_monitor.max(1)),
+        "Order": "start-first",
+    });
+    let ports: Vec<Value> = spec
+        .host_ports
+        .iter()
+        .map(|p| json!({"Protocol": "tcp", "TargetPort": p, "PublishMode": "host"}))
+        .collect();
+    json!({
+        "Name": spec.name,
+        "Labels": spec.labels,
+        "TaskTemplate": {
+            "ContainerSpec": container,
+            "Resources": resources,
+            "RestartPolicy": restart,
+            "Placement": {"Constraints": spec.constraints},
+            "Networks": spec.networks.iter().map(|n| json!({"Target": n})).collect::<Vec<_>>(),
+            "ForceUpdate": spec.force_update,
+        },
+        "Mode": {"Replicated": {"Replicas": spec.replicas}},
+        "UpdateConfig": update,
+        "RollbackConfig": rollback,
+        "EndpointSpec": {"Mode": "dnsrr", "Ports": ports},
+    })
+}
+
+fn service_of(s: bollard::models::Service) -> ServiceInfo {
+    let spec = s.spec.unwrap_or_default();
+    let task = spec.task_template.unwrap_or_default();
+    let status = s.update_status.unwrap_or_default();
+    ServiceInfo {
+        id: s.id.unwrap_or_default(),
+        name: spec.name.unwrap_or_default(),
+        image: task
+            .container_spec
+            .and_then(|c| c.image)
+            .unwrap_or_default(),
+        replicas: spec
+            .mode
+            .and_then(|m| m.replicated)
+            .and_then(|r| r.replicas)
+            .and_then(|r| u64::try_from(r).ok())
+            .unwrap_or_default(),
+        labels: spec.labels.unwrap_or_default().into_iter().collect(),
+        update_state: enum_text(status.state),
+        update_message: status.message.unwrap_or_default(),
+        force_update: task
+            .force_update
+            .and_then(|f| u64::try_from(f).ok())
+            .unwrap_or_default(),
+    }
 }
 
 /// A plain HTTP/1.1 client of the engine's unix socket.
@@ -226,7 +428,11 @@ fn parse_response(raw: &[u8]) -> Option<(u16, Vec<u8>)> {
 fn engine_message(body: &[u8]) -> String {
     serde_json::from_slice::<serde_json::Value>(body)
         .ok()
-        .and_then(|v| v.get("message").and_then(|m| m.as_str()).map(str::to_string))
+        .and_then(|v| {
+            v.get("message")
+                .and_then(|m| m.as_str())
+                .map(str::to_string)
+        })
         .unwrap_or_else(|| String::from_utf8_lossy(body).trim().to_string())
 }
 
@@ -239,8 +445,25 @@ impl RawClient {
         path: &str,
         body: Option<&serde_json::Value>,
     ) -> Result<Vec<u8>, EngineError> {
-        let mut stream = UnixStream::connect(&self.socket)
-            .map_err(|e| fail(operation, None, format!("connect {}: {e}", self.socket.display())))?;
+        self.request_with(operation, method, path, body, &[])
+    }
+
+    /// [`RawClient::request`] with extra headers.
+    pub(crate) fn request_with(
+        &self,
+        operation: &str,
+        method: &str,
+        path: &str,
+        body: Option<&serde_json::Value>,
+        headers: &[(&str, &str)],
+    ) -> Result<Vec<u8>, EngineError> {
+        let mut stream = UnixStream::connect(&self.socket).map_err(|e| {
+            fail(
+                operation,
+                None,
+                format!("connect {}: {e}", self.socket.display()),
+            )
+        })?;
         let _ = stream.set_read_timeout(Some(RAW_TIMEOUT));
         let _ = stream.set_write_timeout(Some(RAW_TIMEOUT));
         let payload = body.map(|b| b.to_string()).unwrap_or_default();
@@ -248,6 +471,9 @@ impl RawClient {
             "{method} /v{}{path} HTTP/1.1\r\nHost: docker\r\nConnection: close\r\nUser-Agent: dokku\r\n",
             self.api_version
         );
+        for (k, v) in headers {
+            request.push_str(&format!("{k}: {v}\r\n"));
+        }
         if body.is_some() {
             request.push_str(&format!(
                 "Content-Type: application/json\r\nContent-Length: {}\r\n",
@@ -407,8 +633,8 @@ impl SwarmEngine for RawClient {
         let n: Node = self.get(&op, &format!("/nodes/{}", encode(node)))?;
         let version = n.version.and_then(|v| v.index).unwrap_or_default();
         let spec: NodeSpec = n.spec.unwrap_or_default();
-        let mut spec = serde_json::to_value(spec)
-            .map_err(|e| fail(&op, None, format!("encode: {e}")))?;
+        let mut spec =
+            serde_json::to_value(spec).map_err(|e| fail(&op, None, format!("encode: {e}")))?;
         if let Some(role) = &update.role {
             spec["Role"] = serde_json::Value::String(role.clone());
         }
@@ -462,17 +688,94 @@ impl SwarmEngine for RawClient {
         }
         let filters = serde_json::to_string(&filters)
             .map_err(|e| fail("list tasks", None, format!("encode: {e}")))?;
-        let tasks: Vec<Task> = self.get("list tasks", &format!("/tasks?filters={}", encode(&filters)))?;
+        let tasks: Vec<Task> = self.get(
+            "list tasks",
+            &format!("/tasks?filters={}", encode(&filters)),
+        )?;
         Ok(tasks.into_iter().map(task_of).collect())
+    }
+
+    fn create_service(&self, spec: &ServiceSpec) -> Result<String, EngineError> {
+        let op = format!("create service {}", spec.name);
+        let out = self.request(&op, "POST", "/services/create", Some(&service_json(spec)))?;
+        let v: serde_json::Value =
+            serde_json::from_slice(&out).map_err(|e| fail(&op, None, format!("decode: {e}")))?;
+        Ok(v.get("ID")
+            .and_then(|i| i.as_str())
+            .unwrap_or_default()
+            .to_string())
+    }
+
+    fn update_service(&self, name: &str, spec: &ServiceSpec) -> Result<(), EngineError> {
+        let op = format!("update service {name}");
+        let current: bollard::models::Service =
+            self.get(&op, &format!("/services/{}", encode(name)))?;
+        let version = current.version.and_then(|v| v.index).unwrap_or_default();
+        self.request(
+            &op,
+            "POST",
+            &format!("/services/{}/update?version={version}", encode(name)),
+            Some(&service_json(spec)),
+        )
+        .map(drop)
+    }
+
+    fn inspect_service(&self, name: &str) -> Result<ServiceInfo, EngineError> {
+        let op = format!("inspect service {name}");
+        let s: bollard::models::Service = self.get(&op, &format!("/services/{}", encode(name)))?;
+        Ok(service_of(s))
+    }
+
+    fn list_services(&self, label: &str) -> Result<Vec<ServiceInfo>, EngineError> {
+        let filters = serde_json::json!({ "label": [label] }).to_string();
+        let list: Vec<bollard::models::Service> = self.get(
+            "list services",
+            &format!("/services?filters={}", encode(&filters)),
+        )?;
+        Ok(list.into_iter().map(service_of).collect())
+    }
+
+    fn remove_service(&self, name: &str) -> Result<(), EngineError> {
+        self.request(
+            &format!("remove service {name}"),
+            "DELETE",
+            &format!("/services/{}", encode(name)),
+            None,
+        )
+        .map(drop)
+    }
+
+    fn push_image(&self, reference: &str, auth: Option<&str>) -> Result<(), EngineError> {
+        let op = format!("push image {reference}");
+        let (repo, tag) = crate::reference::split_reference(reference);
+        let path = format!("/images/{}/push?tag={}", repo, encode(tag));
+        let out = self.request_with(
+            &op,
+            "POST",
+            &path,
+            None,
+            &[("X-Registry-Auth", auth.unwrap_or("e30="))],
+        )?;
+        // The answer is a stream of JSON progress lines; a failure is one
+        // of them.
+        for line in out.split(|b| *b == b'\n') {
+            if let Ok(v) = serde_json::from_slice::<serde_json::Value>(line) {
+                if let Some(e) = v.get("error").and_then(|e| e.as_str()) {
+                    return Err(fail(&op, None, e.to_string()));
+                }
+            }
+        }
+        Ok(())
     }
 }
 
 /// The unix socket an engine address names, if it names one.
 pub(crate) fn socket_of(host: Option<&str>) -> Option<std::path::PathBuf> {
     match host {
-        None => Some(Path::new("/var/run/docker.sock").to_path_buf()),
-        Some(h) if h.is_empty() => Some(Path::new("/var/run/docker.sock").to_path_buf()),
-        Some(h) => h.strip_prefix("unix://").map(|p| Path::new(p).to_path_buf()),
+        None | Some("") => Some(Path::new("/var/run/docker.sock").to_path_buf()),
+        Some(h) => h
+            .strip_prefix("unix://")
+            .map(|p| Path::new(p).to_path_buf()),
     }
 }
 
@@ -484,14 +787,21 @@ mod tests {
     fn chunked_and_plain_answers_decode() {
         let raw = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n[1,2]\r\n0\r\n\r\n";
         assert_eq!(parse_response(raw), Some((200, b"[1,2]".to_vec())));
-        let raw = b"HTTP/1.1 404 Not Found\r\nContent-Length: 22\r\n\r\n{\"message\":\"no such\"}\n";
+        let raw =
+            b"HTTP/1.1 404 Not Found\r\nContent-Length: 22\r\n\r\n{\"message\":\"no such\"}\n";
         let (status, body) = parse_response(raw).expect("parse");
-        assert_eq!((status, engine_message(&body)), (404, "no such".to_string()));
+        assert_eq!(
+            (status, engine_message(&body)),
+            (404, "no such".to_string())
+        );
     }
 
     #[test]
     fn query_values_are_percent_encoded() {
-        assert_eq!(encode("{\"a\":[\"b c\"]}"), "%7B%22a%22%3A%5B%22b%20c%22%5D%7D");
+        assert_eq!(
+            encode("{\"a\":[\"b c\"]}"),
+            "%7B%22a%22%3A%5B%22b%20c%22%5D%7D"
+        );
     }
 
     #[test]

@@ -19,7 +19,9 @@ pub const MANAGER_PORT: u16 = 2377;
 /// The engine's swarm calls, or Dokku's error.
 pub fn swarm(ctx: &Ctx) -> Result<&dyn SwarmEngine> {
     ctx.engine()?.swarm().ok_or_else(|| {
-        Error::fail("The docker engine connection does not support swarm calls (a unix socket is needed)")
+        Error::fail(
+            "The docker engine connection does not support swarm calls (a unix socket is needed)",
+        )
     })
 }
 
@@ -37,7 +39,9 @@ pub fn manager(ctx: &Ctx) -> Result<&dyn SwarmEngine> {
         ));
     }
     if !state.is_manager {
-        return Err(Error::fail("This host is not a manager of its swarm cluster"));
+        return Err(Error::fail(
+            "This host is not a manager of its swarm cluster",
+        ));
     }
     Ok(s)
 }
@@ -48,8 +52,10 @@ pub fn initialize(ctx: &Ctx, server_ip: Option<&str>) -> Result<()> {
     let s = swarm(ctx)?;
     let state = s.swarm_state().map_err(engine_err)?;
     if state.active() {
-        ctx.out
-            .info1(&format!("Swarm cluster already initialized (node {})", state.node_id));
+        ctx.out.info1(&format!(
+            "Swarm cluster already initialized (node {})",
+            state.node_id
+        ));
         return Ok(());
     }
     let advertise = match server_ip {
@@ -101,8 +107,7 @@ fn safe_token(t: &str) -> bool {
 
 fn safe_addr(a: &str) -> bool {
     !a.is_empty()
-        && a
-            .chars()
+        && a.chars()
             .all(|c| c.is_ascii_hexdigit() || matches!(c, '.' | ':' | '[' | ']'))
 }
 
@@ -118,7 +123,9 @@ pub fn add(ctx: &Ctx, url: &str, role: Role, insecure: bool) -> Result<()> {
     };
     let join_addr = format!("{}:{MANAGER_PORT}", state.node_addr);
     if !safe_token(&token) || !safe_addr(&join_addr) {
-        return Err(Error::fail("Unexpected join token or manager address from the engine"));
+        return Err(Error::fail(
+            "Unexpected join token or manager address from the engine",
+        ));
     }
     let keys = if insecure {
         HostKeys::AcceptNew
@@ -126,8 +133,11 @@ pub fn add(ctx: &Ctx, url: &str, role: Role, insecure: bool) -> Result<()> {
         HostKeys::Known
     };
     let root = &ctx.paths.dokku_root;
-    ctx.out
-        .info1(&format!("Joining {} to the swarm cluster as a {}", url.to_url(), role.name()));
+    ctx.out.info1(&format!(
+        "Joining {} to the swarm cluster as a {}",
+        url.to_url(),
+        role.name()
+    ));
     let remote_state = ssh::run(
         root,
         &url,
@@ -182,7 +192,8 @@ pub fn add(ctx: &Ctx, url: &str, role: Role, insecure: bool) -> Result<()> {
         },
     )
     .map_err(engine_err)?;
-    ctx.out.verbose(&format!("Node {id} joined as a {}", role.name()));
+    ctx.out
+        .verbose(&format!("Node {id} joined as a {}", role.name()));
     Ok(())
 }
 
@@ -242,8 +253,7 @@ pub fn list(ctx: &Ctx, format: Option<&str>) -> Result<()> {
     }
     let mut rows: Vec<Vec<String>> = vec![COLUMNS.iter().map(|c| c.to_string()).collect()];
     rows.extend(nodes.iter().map(|n| row(n).to_vec()));
-    ctx.out
-        .write_out(&dokku_output::columnize(&rows, "", "  "));
+    ctx.out.write_out(&dokku_output::columnize(&rows, "", "  "));
     Ok(())
 }
 
@@ -264,7 +274,9 @@ pub fn find_node(s: &dyn SwarmEngine, wanted: &str) -> Result<SwarmNode> {
     };
     match matches.as_slice() {
         [one] => Ok((*one).clone()),
-        [] => Err(Error::fail(format!("Node {wanted} not found in the swarm cluster"))),
+        [] => Err(Error::fail(format!(
+            "Node {wanted} not found in the swarm cluster"
+        ))),
         _ => Err(Error::fail(format!(
             "Node {wanted} is ambiguous, use the node id"
         ))),
@@ -281,7 +293,12 @@ fn running_tasks_on(s: &dyn SwarmEngine, node: &str) -> Result<usize> {
         .map_err(engine_err)?;
     Ok(tasks
         .iter()
-        .filter(|t| matches!(t.state.as_str(), "running" | "starting" | "preparing" | "assigned" | "accepted" | "ready"))
+        .filter(|t| {
+            matches!(
+                t.state.as_str(),
+                "running" | "starting" | "preparing" | "assigned" | "accepted" | "ready"
+            )
+        })
         .count())
 }
 
@@ -348,7 +365,9 @@ pub fn remove(ctx: &Ctx, wanted: &str) -> Result<()> {
                     ));
                 }
             }
-            Err(_) => ctx.out.warn(&format!("Ignoring the invalid ssh url label {url}")),
+            Err(_) => ctx
+                .out
+                .warn(&format!("Ignoring the invalid ssh url label {url}")),
         }
     }
     if left {
@@ -377,7 +396,8 @@ pub fn uninstall(ctx: &Ctx) -> Result<()> {
     let s = swarm(ctx)?;
     let state = s.swarm_state().map_err(engine_err)?;
     if !state.active() {
-        ctx.out.info1("Swarm cluster not initialized, nothing to uninstall");
+        ctx.out
+            .info1("Swarm cluster not initialized, nothing to uninstall");
         return Ok(());
     }
     ctx.out.info1("Removing the swarm cluster");
@@ -386,7 +406,11 @@ pub fn uninstall(ctx: &Ctx) -> Result<()> {
             if node.id == state.node_id {
                 continue;
             }
-            if let Some(url) = node.labels.get(SSH_URL_LABEL).and_then(|u| SshUrl::parse(u).ok()) {
+            if let Some(url) = node
+                .labels
+                .get(SSH_URL_LABEL)
+                .and_then(|u| SshUrl::parse(u).ok())
+            {
                 let r = ssh::run(
                     &ctx.paths.dokku_root,
                     &url,

@@ -117,7 +117,9 @@ pub fn run(dokku_root: &Path, url: &SshUrl, keys: HostKeys, words: &[&str]) -> R
             c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':' | '/' | '=' | '[' | ']')
         }) && !w.starts_with("'{{")
         {
-            return Err(Error::fail(format!("Refusing to send an unsafe word over ssh: {w}")));
+            return Err(Error::fail(format!(
+                "Refusing to send an unsafe word over ssh: {w}"
+            )));
         }
     }
     let ssh_dir = dokku_root.join(".ssh");
@@ -141,7 +143,14 @@ pub fn run(dokku_root: &Path, url: &SshUrl, keys: HostKeys, words: &[&str]) -> R
             c.arg("-i").arg(p);
         }
     }
-    c.args(["-p", &url.port.to_string(), "-l", &url.user, "--", &url.host]);
+    c.args([
+        "-p",
+        &url.port.to_string(),
+        "-l",
+        &url.user,
+        "--",
+        &url.host,
+    ]);
     if url.user != "root" {
         c.args(["sudo", "-n"]);
     }
@@ -164,11 +173,17 @@ mod tests {
     #[test]
     fn addresses_parse_strictly() {
         let u = SshUrl::parse("ssh://root@10.0.0.2").expect("parse");
-        assert_eq!((u.user.as_str(), u.host.as_str(), u.port), ("root", "10.0.0.2", 22));
+        assert_eq!(
+            (u.user.as_str(), u.host.as_str(), u.port),
+            ("root", "10.0.0.2", 22)
+        );
         let u = SshUrl::parse("ssh://deploy@worker-1.example.com:2222").expect("parse");
         assert_eq!(u.to_url(), "ssh://deploy@worker-1.example.com:2222");
         let u = SshUrl::parse("ssh://root@[fd00::5]:22").expect("parse");
-        assert_eq!((u.host.as_str(), u.to_url().as_str()), ("fd00::5", "ssh://root@[fd00::5]"));
+        assert_eq!(
+            (u.host.as_str(), u.to_url().as_str()),
+            ("fd00::5", "ssh://root@[fd00::5]")
+        );
         for bad in [
             "root@host",
             "ssh://host",

@@ -15,7 +15,11 @@ fn swarm_lab_nodes_have_their_own_engines_reachable_over_ssh() {
     let ids: Vec<String> = lab
         .nodes
         .iter()
-        .map(|n| n.docker(&["info", "--format", "{{.ID}}"]).trim().to_string())
+        .map(|n| {
+            n.docker(&["info", "--format", "{{.ID}}"])
+                .trim()
+                .to_string()
+        })
         .collect();
     assert_ne!(ids[0], ids[1]);
     // Over ssh, `docker` is the node's engine.
@@ -41,7 +45,11 @@ fn swarm_lab_nodes_have_their_own_engines_reachable_over_ssh() {
         &format!("{}:2377", lab.nodes[0].ip),
     ]);
     let nodes = lab.nodes[0].docker(&["node", "ls", "--format", "{{.Status}}"]);
-    assert_eq!(nodes.lines().filter(|l| *l == "Ready").count(), 2, "{nodes}");
+    assert_eq!(
+        nodes.lines().filter(|l| *l == "Ready").count(),
+        2,
+        "{nodes}"
+    );
 }
 
 fn dokku(env: &Env, lab: &Lab, args: &[&str]) -> Run {
@@ -68,24 +76,52 @@ fn swarm_cluster_initialize_add_list_remove_uninstall() {
     lab.install_ssh_identity(&env.root(), false);
     let (n0, n1, n2) = (&lab.nodes[0], &lab.nodes[1], &lab.nodes[2]);
 
-    dokku(&env, &lab, &["scheduler-swarm:cluster:list"]).fails_with(
-        "Swarm cluster not initialized, run scheduler-swarm:initialize first",
+    dokku(&env, &lab, &["scheduler-swarm:cluster:list"])
+        .fails_with("Swarm cluster not initialized, run scheduler-swarm:initialize first");
+    dokku(
+        &env,
+        &lab,
+        &["scheduler-swarm:initialize", "--server-ip", "nope"],
+    )
+    .fails_with("Invalid server ip: nope");
+    let out = dokku(
+        &env,
+        &lab,
+        &["scheduler-swarm:initialize", "--server-ip", &n0.ip],
     );
-    dokku(&env, &lab, &["scheduler-swarm:initialize", "--server-ip", "nope"])
-        .fails_with("Invalid server ip: nope");
-    let out = dokku(&env, &lab, &["scheduler-swarm:initialize", "--server-ip", &n0.ip]);
-    assert_has_all(out.ok(), &["-----> Initializing swarm cluster\n", "is the first manager"]);
+    assert_has_all(
+        out.ok(),
+        &[
+            "-----> Initializing swarm cluster\n",
+            "is the first manager",
+        ],
+    );
     assert_eq!(swarm_state(n0), "active");
     let again = dokku(&env, &lab, &["scheduler-swarm:initialize"]);
-    assert!(again.ok().starts_with("-----> Swarm cluster already initialized (node "));
+    assert!(again
+        .ok()
+        .starts_with("-----> Swarm cluster already initialized (node "));
 
     // Addresses are checked before anything runs.
-    for bad in ["root@x", "ssh://root@host;id", "ssh://root@-oProxyCommand=id"] {
+    for bad in [
+        "root@x",
+        "ssh://root@host;id",
+        "ssh://root@-oProxyCommand=id",
+    ] {
         dokku(&env, &lab, &["scheduler-swarm:cluster:add", bad])
             .fails_with(&format!("Invalid server url: {bad}"));
     }
-    dokku(&env, &lab, &["scheduler-swarm:cluster:add", "--role", "boss", &n1.ssh_url()])
-        .fails_with("Invalid role: boss (expected manager or worker)");
+    dokku(
+        &env,
+        &lab,
+        &[
+            "scheduler-swarm:cluster:add",
+            "--role",
+            "boss",
+            &n1.ssh_url(),
+        ],
+    )
+    .fails_with("Invalid role: boss (expected manager or worker)");
     // An unknown host key is refused without the flag.
     let refused = dokku(&env, &lab, &["scheduler-swarm:cluster:add", &n1.ssh_url()]);
     assert_eq!(refused.code, 1, "{refused:?}");
@@ -101,11 +137,18 @@ fn swarm_cluster_initialize_add_list_remove_uninstall() {
     let out = dokku(
         &env,
         &lab,
-        &["scheduler-swarm:cluster:add", "--insecure-allow-unknown-hosts", &n1.ssh_url()],
+        &[
+            "scheduler-swarm:cluster:add",
+            "--insecure-allow-unknown-hosts",
+            &n1.ssh_url(),
+        ],
     );
     assert_has_all(
         out.ok(),
-        &[&format!("-----> Joining {} to the swarm cluster as a worker\n", n1.ssh_url())],
+        &[&format!(
+            "-----> Joining {} to the swarm cluster as a worker\n",
+            n1.ssh_url()
+        )],
     );
     // The host key is now known: no flag needed for the next node's peer.
     let known = std::fs::read_to_string(env.root().join(".ssh/known_hosts")).expect("known_hosts");
@@ -130,7 +173,11 @@ fn swarm_cluster_initialize_add_list_remove_uninstall() {
         n1.ssh_url()
     ));
 
-    let json = dokku(&env, &lab, &["scheduler-swarm:cluster:list", "--format", "json"]);
+    let json = dokku(
+        &env,
+        &lab,
+        &["scheduler-swarm:cluster:list", "--format", "json"],
+    );
     let nodes: serde_json::Value = serde_json::from_str(json.ok()).expect("json");
     let nodes = nodes.as_array().expect("array");
     assert_eq!(nodes.len(), 3, "{nodes:?}");
@@ -147,22 +194,34 @@ fn swarm_cluster_initialize_add_list_remove_uninstall() {
     assert_eq!(by_addr(&n1.ip)["ssh_url"], n1.ssh_url());
     assert_eq!(by_addr(&n2.ip)["role"], "manager");
     for n in nodes {
-        assert_eq!((n["state"].as_str(), n["availability"].as_str()), (Some("ready"), Some("active")));
+        assert_eq!(
+            (n["state"].as_str(), n["availability"].as_str()),
+            (Some("ready"), Some("active"))
+        );
     }
     let text = dokku(&env, &lab, &["scheduler-swarm:cluster:list"]);
     let lines: Vec<&str> = text.ok().lines().collect();
     assert_eq!(lines.len(), 4, "{lines:?}");
     assert!(lines[0].starts_with("id "), "{lines:?}");
-    assert!(lines.iter().any(|l| l.contains(&n1.ip) && l.contains("worker")));
-    dokku(&env, &lab, &["scheduler-swarm:cluster:list", "--format", "yaml"])
-        .fails_with("Invalid format specified: yaml");
+    assert!(lines
+        .iter()
+        .any(|l| l.contains(&n1.ip) && l.contains("worker")));
+    dokku(
+        &env,
+        &lab,
+        &["scheduler-swarm:cluster:list", "--format", "yaml"],
+    )
+    .fails_with("Invalid format specified: yaml");
 
     // Removing: unknown node, this host, then node2 by address.
-    dokku(&env, &lab, &["scheduler-swarm:cluster:remove", "nosuchnode"])
-        .fails_with("Node nosuchnode not found in the swarm cluster");
-    dokku(&env, &lab, &["scheduler-swarm:cluster:remove", &n0.ip]).fails_with(
-        "Refusing to remove this host's own node, use scheduler-swarm:uninstall",
-    );
+    dokku(
+        &env,
+        &lab,
+        &["scheduler-swarm:cluster:remove", "nosuchnode"],
+    )
+    .fails_with("Node nosuchnode not found in the swarm cluster");
+    dokku(&env, &lab, &["scheduler-swarm:cluster:remove", &n0.ip])
+        .fails_with("Refusing to remove this host's own node, use scheduler-swarm:uninstall");
     let id2 = by_addr(&n2.ip)["id"].as_str().expect("id").to_string();
     let out = dokku(&env, &lab, &["scheduler-swarm:cluster:remove", &n2.ip]);
     assert_has_all(
@@ -184,4 +243,187 @@ fn swarm_cluster_initialize_add_list_remove_uninstall() {
         (swarm_state(n0), swarm_state(n1)),
         ("inactive".to_string(), "inactive".to_string())
     );
+}
+
+/// node0 initializes a swarm, the other nodes join it (with the docker
+/// CLI: the engine-level tests do not go through Dokku).
+fn form_swarm(lab: &Lab) {
+    let n0 = &lab.nodes[0];
+    n0.docker(&["swarm", "init", "--advertise-addr", &n0.ip]);
+    let token = n0.docker(&["swarm", "join-token", "-q", "worker"]);
+    for n in &lab.nodes[1..] {
+        n.docker(&[
+            "swarm",
+            "join",
+            "--token",
+            token.trim(),
+            &format!("{}:2377", n0.ip),
+        ]);
+    }
+}
+
+/// `GET /` from this host; the body, if the request was answered.
+fn http_get(addr: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).ok()?;
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .ok()?;
+    s.write_all(b"GET / HTTP/1.0\r\nHost: swarm\r\n\r\n").ok()?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).ok()?;
+    let (head, body) = out.split_once("\r\n\r\n")?;
+    let status = head.split_whitespace().nth(1)?;
+    (status == "200").then(|| body.to_string())
+}
+
+/// Wait for `want` running tasks of a service; them.
+fn running_tasks(
+    swarm: &dyn dokku_docker::SwarmEngine,
+    service: &str,
+    want: usize,
+) -> Vec<dokku_docker::SwarmTask> {
+    let start = std::time::Instant::now();
+    loop {
+        let tasks: Vec<_> = swarm
+            .list_tasks(&dokku_docker::TaskFilter {
+                service: Some(service.to_string()),
+                desired_running: true,
+                ..Default::default()
+            })
+            .expect("tasks")
+            .into_iter()
+            .filter(|t| t.state == "running")
+            .collect();
+        if tasks.len() == want {
+            return tasks;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(180),
+            "{want} running tasks of {service}: {tasks:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+}
+
+/// The engine calls the scheduler builds on: an image pushed to the lab
+/// registry runs as a replicated service whose tasks spread over the
+/// nodes, each reachable from this host on its node's address and the
+/// host-mode port the engine chose (no routing mesh: the kernel has no
+/// IPVS); scaling and removal.
+#[test]
+fn swarm_engine_pushes_and_runs_a_service_across_nodes() {
+    use dokku_docker::{BuildContext, BuildSpec, ContainerEngine, ServiceSpec};
+    let lab = Lab::new(3);
+    form_swarm(&lab);
+    let engine = lab.nodes[0].engine();
+    let swarm = engine.swarm().expect("swarm calls");
+    dokku_docker::testing::busybox_image(&engine, "swarmlab-base:latest").expect("base");
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM swarmlab-base:latest\nRUN mkdir /www && echo hello-swarm > /www/index.html\nCMD [\"httpd\", \"-f\", \"-p\", \"5000\", \"-h\", \"/www\"]\n",
+    )
+    .expect("dockerfile");
+    let reference = format!("{}/swarmlab/web:1", lab.registry());
+    let mut spec = BuildSpec::new(BuildContext::Directory(dir.path().to_path_buf()));
+    spec.tags = vec![reference.clone()];
+    engine.build_image(&spec, &mut |_| {}).expect("build");
+    swarm.push_image(&reference, None).expect("push");
+    // A reference the registry does not have fails the push.
+    engine
+        .tag_image(&reference, &format!("{}/swarmlab/web:2", lab.registry()))
+        .expect("tag");
+    let missing = format!("{}:5999/nothing/here:1", lab.host_ip);
+    engine.tag_image(&reference, &missing).expect("tag");
+    assert!(swarm.push_image(&missing, None).is_err());
+
+    let service = ServiceSpec {
+        name: "swarmlab-web".into(),
+        image: reference.clone(),
+        replicas: 3,
+        host_ports: vec![5000],
+        restart_condition: "any".into(),
+        update_monitor: 2,
+        ..ServiceSpec::default()
+    };
+    swarm.create_service(&service).expect("create service");
+    let tasks = running_tasks(swarm, "swarmlab-web", 3);
+    let nodes = swarm.list_nodes().expect("nodes");
+    let addr_of = |id: &str| {
+        nodes
+            .iter()
+            .find(|n| n.id == id)
+            .map(|n| n.addr.clone())
+            .expect("task node")
+    };
+    let mut used: Vec<String> = tasks.iter().map(|t| t.node_id.clone()).collect();
+    used.sort();
+    used.dedup();
+    assert!(used.len() > 1, "tasks all on one node: {tasks:?}");
+    for t in &tasks {
+        let (target, published) = t.ports.first().copied().expect("a published port");
+        assert_eq!(target, 5000);
+        let addr = format!("{}:{published}", addr_of(&t.node_id));
+        // The port is published once the task runs; give it a moment.
+        let start = std::time::Instant::now();
+        let body = loop {
+            if let Some(b) = http_get(&addr) {
+                break b;
+            }
+            if start.elapsed() > std::time::Duration::from_secs(30) {
+                let node = lab
+                    .nodes
+                    .iter()
+                    .find(|n| addr.starts_with(&format!("{}:", n.ip)))
+                    .expect("node");
+                let diag = |args: &[&str]| {
+                    let o = std::process::Command::new("nsenter")
+                        .arg(format!("--net=/run/netns/{}", node.netns))
+                        .args(args)
+                        .output()
+                        .expect("diag");
+                    format!(
+                        "{}{}",
+                        String::from_utf8_lossy(&o.stdout),
+                        String::from_utf8_lossy(&o.stderr)
+                    )
+                };
+                panic!(
+                    "{addr}\n{}\n{}\n{}\n{}\n{}",
+                    diag(&["iptables-save"]),
+                    diag(&["ss", "-ltnp"]),
+                    diag(&["ip", "-br", "a"]),
+                    diag(&[
+                        "sysctl",
+                        "net.ipv4.ip_forward",
+                        "net.bridge.bridge-nf-call-iptables"
+                    ]),
+                    diag(&["curl", "-sS", "-m", "3", &format!("http://{addr}/")]),
+                );
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        };
+        assert_eq!(body, "hello-swarm\n");
+    }
+    let info = swarm.inspect_service("swarmlab-web").expect("inspect");
+    assert_eq!(
+        (info.replicas, info.image.as_str()),
+        (3, reference.as_str())
+    );
+
+    swarm
+        .update_service(
+            "swarmlab-web",
+            &ServiceSpec {
+                replicas: 1,
+                ..service.clone()
+            },
+        )
+        .expect("scale");
+    running_tasks(swarm, "swarmlab-web", 1);
+    swarm.remove_service("swarmlab-web").expect("remove");
+    assert!(swarm
+        .inspect_service("swarmlab-web")
+        .expect_err("gone")
+        .is_not_found());
 }

@@ -208,7 +208,10 @@ impl Node {
             .args(["-o", &format!("HostKey={}", key.display())])
             .args(["-o", &format!("ListenAddress={}:22", self.ip)])
             .args(["-o", &format!("PidFile={}", d("sshd.pid"))])
-            .args(["-o", &format!("AuthorizedKeysFile={}", authorized.display())])
+            .args([
+                "-o",
+                &format!("AuthorizedKeysFile={}", authorized.display()),
+            ])
             .args(["-o", "PermitRootLogin=prohibit-password"])
             .args(["-o", "PasswordAuthentication=no"])
             .args(["-o", "KbdInteractiveAuthentication=no"])
@@ -233,8 +236,8 @@ impl Node {
 
     /// The line to put in a `known_hosts` file for this node.
     pub fn known_hosts_line(&self) -> String {
-        let public = std::fs::read_to_string(self.dir.join("ssh_host_ed25519_key.pub"))
-            .expect("host key");
+        let public =
+            std::fs::read_to_string(self.dir.join("ssh_host_ed25519_key.pub")).expect("host key");
         let mut parts = public.split_whitespace();
         let kind = parts.next().expect("key type");
         let key = parts.next().expect("key");
@@ -400,7 +403,15 @@ impl Lab {
         );
         must(
             "ip",
-            &["-n", &netns, "addr", "add", &format!("{ip}/24"), "dev", "eth0"],
+            &[
+                "-n",
+                &netns,
+                "addr",
+                "add",
+                &format!("{ip}/24"),
+                "dev",
+                "eth0",
+            ],
         );
         must("ip", &["-n", &netns, "link", "set", "eth0", "up"]);
         must("ip", &["-n", &netns, "link", "set", "lo", "up"]);
@@ -408,7 +419,14 @@ impl Lab {
         // it is the node's directory (its docker.sock, containerd, sshd).
         let holder = Command::new("nsenter")
             .arg(format!("--net=/run/netns/{netns}"))
-            .args(["unshare", "-m", "--propagation", "private", "sleep", "infinity"])
+            .args([
+                "unshare",
+                "-m",
+                "--propagation",
+                "private",
+                "sleep",
+                "infinity",
+            ])
             .stdin(Stdio::null())
             .spawn()
             .expect("spawn namespace holder");
@@ -532,7 +550,19 @@ fn teardown(n: u8) {
             }
         }
         run_quiet("ip", &["netns", "del", &netns]);
-        for subsystem in ["pids", "memory", "cpu,cpuacct", "devices", "freezer", "cpuset", "blkio", "net_cls,net_prio", "perf_event", "hugetlb", "systemd"] {
+        for subsystem in [
+            "pids",
+            "memory",
+            "cpu,cpuacct",
+            "devices",
+            "freezer",
+            "cpuset",
+            "blkio",
+            "net_cls,net_prio",
+            "perf_event",
+            "hugetlb",
+            "systemd",
+        ] {
             remove_cgroup_tree(&Path::new("/sys/fs/cgroup").join(subsystem).join(&netns));
         }
     }
