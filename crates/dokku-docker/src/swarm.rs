@@ -233,6 +233,9 @@ pub trait SwarmEngine: Send + Sync {
     /// before old ones stop, rolled back when they fail.
     fn update_service(&self, name: &str, spec: &ServiceSpec) -> Result<(), EngineError>;
 
+    /// Set a service's replicas, keeping the rest of its spec.
+    fn scale_service(&self, name: &str, replicas: u64) -> Result<(), EngineError>;
+
     /// One service, by name or id.
     fn inspect_service(&self, name: &str) -> Result<ServiceInfo, EngineError>;
 
@@ -716,6 +719,21 @@ impl SwarmEngine for RawClient {
             "POST",
             &format!("/services/{}/update?version={version}", encode(name)),
             Some(&service_json(spec)),
+        )
+        .map(drop)
+    }
+
+    fn scale_service(&self, name: &str, replicas: u64) -> Result<(), EngineError> {
+        let op = format!("scale service {name}");
+        let current: serde_json::Value = self.get(&op, &format!("/services/{}", encode(name)))?;
+        let version = current["Version"]["Index"].as_u64().unwrap_or_default();
+        let mut spec = current["Spec"].clone();
+        spec["Mode"] = serde_json::json!({"Replicated": {"Replicas": replicas}});
+        self.request(
+            &op,
+            "POST",
+            &format!("/services/{}/update?version={version}", encode(name)),
+            Some(&spec),
         )
         .map(drop)
     }

@@ -8,6 +8,7 @@
 
 pub mod cluster;
 pub mod commands;
+pub mod deploy;
 pub mod ssh;
 
 use dokku_core::schema::{Prop, Schema};
@@ -86,6 +87,39 @@ pub static PLUGIN: CorePlugin = CorePlugin {
 };
 
 fn register(bus: &mut Bus) {
+    use dokku_trigger::deploy::{
+        SchedulerAppStatus, SchedulerDeploy, SchedulerIsDeployed, SchedulerPostDelete,
+        SchedulerStop,
+    };
+    bus.on::<SchedulerDeploy, _>(NAME, |ctx, t: &SchedulerDeploy| {
+        if t.scheduler != SCHEDULER {
+            return Ok(());
+        }
+        let only = t
+            .process_type
+            .first()
+            .map(String::as_str)
+            .filter(|p| !p.is_empty());
+        deploy::deploy(ctx, &t.app, &t.image_tag, only)
+    });
+    bus.on::<SchedulerIsDeployed, _>(NAME, |ctx, t: &SchedulerIsDeployed| {
+        Ok(deploy::is_deployed(ctx, &t.app))
+    });
+    bus.on::<SchedulerAppStatus, _>(NAME, |ctx, t: &SchedulerAppStatus| {
+        deploy::status(ctx, &t.app)
+    });
+    bus.on::<SchedulerStop, _>(NAME, |ctx, t: &SchedulerStop| {
+        if t.scheduler != SCHEDULER {
+            return Ok(());
+        }
+        deploy::stop(ctx, &t.app, t.remove_containers)
+    });
+    bus.on::<SchedulerPostDelete, _>(NAME, |ctx, t: &SchedulerPostDelete| {
+        if t.scheduler != SCHEDULER {
+            return Ok(());
+        }
+        deploy::post_delete(ctx, &t.app)
+    });
     REPORT.register(bus, NAME);
 }
 
