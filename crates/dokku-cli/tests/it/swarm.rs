@@ -427,3 +427,106 @@ fn swarm_engine_pushes_and_runs_a_service_across_nodes() {
         .expect_err("gone")
         .is_not_found());
 }
+
+/// A three-node cluster formed through Dokku, with the lab's registry as
+/// the registry plugin's global server.
+fn dokku_cluster(lab: &Lab, env: &Env) {
+    lab.install_ssh_identity(&env.root(), true);
+    dokku(env, lab, &["scheduler-swarm:initialize", "--server-ip", &lab.nodes[0].ip]).ok();
+    for n in &lab.nodes[1..] {
+        dokku(env, lab, &["scheduler-swarm:cluster:add", &n.ssh_url()]).ok();
+    }
+    let dir = env.lib().join("config/registry/--global");
+    std::fs::create_dir_all(&dir).expect("registry config");
+    std::fs::write(dir.join("server"), lab.registry()).expect("server");
+}
+
+/// Build `dokku/<app>:latest` on node0's engine: busybox httpd answering
+/// `body` on `$PORT`.
+fn build_app_image(lab: &Lab, app: &str, body: &str) {
+    use dokku_docker::{BuildContext, BuildSpec, ContainerEngine};
+    let engine = lab.nodes[0].engine();
+    let base = format!("{app}-base:latest");
+    if !engine.image_exists(&base).expect("exists") {
+        dokku_docker::testing::busybox_image(&engine, &base).expect("base");
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        format!("FROM {base}\nLABEL com.dokku.app-name={app}\nRUN mkdir -p /www && echo {body} > /www/index.html\nCMD [\"sh\", \"-c\", \"exec httpd -f -p $PORT -h /www\"]\n"),
+    )
+    .expect("dockerfile");
+    let mut spec = BuildSpec::new(BuildContext::Directory(dir.path().to_path_buf()));
+    spec.tags = vec![format!("dokku/{app}:latest")];
+    engine.build_image(&spec, &mut |_| {}).expect("build");
+}
+
+fn read_record(env: &Env, app: &str, name: &str) -> Option<String> {
+    std::fs::read_to_string(env.root().join(app).join(name))
+        .ok()
+        .map(|s| s.trim().to_string())
+}
+
+/// The web listeners Dokku recorded for an app.
+fn listeners(env: &Env, app: &str) -> Vec<String> {
+    (1..)
+        .map_while(|i| {
+            read_record(env, app, &format!("CONTAINER.web.{i}"))?;
+            Some(format!(
+                "{}:{}",
+                read_record(env, app, &format!("IP.web.{i}"))?,
+                read_record(env, app, &format!("PORT.web.{i}"))?
+            ))
+        })
+        .collect()
+}
+
+/// An app on the swarm scheduler: deployed with web=3 its tasks spread
+/// over the nodes, each recorded as a listener answering from its node;
+/// scaled down, stopped, destroyed.
+#[test]
+fn swarm_deploy_scale_stop_destroy() {
+    let lab = Lab::new(3);
+    let env = Env::new();
+    dokku_cluster(&lab, &env);
+    let app = "swarmapp";
+    env.create_app(app);
+    dokku(&env, &lab, &["scheduler:set", app, "selected", "swarm"]).ok();
+    dokku(&env, &lab, &["ps:scale", "--skip-deploy", app, "web=3"]).ok();
+    build_app_image(&lab, app, "v1");
+    let out = dokku(&env, &lab, &["ps:rebuild", app]);
+    assert_has_all(
+        out.ok(),
+        &[
+            "-----> Deploying swarmapp via the swarm scheduler...\n",
+            &format!("       Pushing {}/dokku/swarmapp:latest\n", lab.registry()),
+            "       Creating service swarmapp-web (3 replicas)\n",
+            "=====> Application deployed:\n",
+        ],
+    );
+    let swarm_engine = lab.nodes[0].engine();
+    let swarm = dokku_docker::ContainerEngine::swarm(&swarm_engine).expect("swarm");
+    let tasks = running_tasks(swarm, "swarmapp-web", 3);
+    let mut nodes: Vec<&str> = tasks.iter().map(|t| t.node_id.as_str()).collect();
+    nodes.sort();
+    nodes.dedup();
+    assert!(nodes.len() > 1, "{tasks:?}");
+    let l = listeners(&env, app);
+    assert_eq!(l.len(), 3, "{l:?}");
+    for addr in &l {
+        assert_eq!(http_get(addr).as_deref(), Some("v1\n"), "{addr}");
+    }
+    let status = dokku(&env, &lab, &["plugin:trigger", "scheduler-app-status", "swarm", app]);
+    assert_eq!(status.ok().lines().filter(|l| l.starts_with("web.") && l.contains(" running ")).count(), 3);
+
+    dokku(&env, &lab, &["ps:scale", app, "web=1"]).ok();
+    running_tasks(swarm, "swarmapp-web", 1);
+    assert_eq!(listeners(&env, app).len(), 1);
+
+    dokku(&env, &lab, &["ps:stop", app]).ok();
+    running_tasks(swarm, "swarmapp-web", 0);
+    assert!(listeners(&env, app).is_empty());
+
+    dokku(&env, &lab, &["--force", "apps:destroy", app]).ok();
+    assert!(swarm.inspect_service("swarmapp-web").expect_err("gone").is_not_found());
+}
