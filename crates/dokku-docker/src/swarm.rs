@@ -107,6 +107,10 @@ pub struct SwarmTask {
     pub ports: Vec<(u16, u16)>,
     /// The labels of the task's container spec.
     pub labels: BTreeMap<String, String>,
+    /// The image of the task's spec.
+    pub image: String,
+    /// The `ForceUpdate` counter of the task's spec.
+    pub force_update: u64,
 }
 
 /// Which tasks to list.
@@ -247,8 +251,9 @@ pub trait SwarmEngine: Send + Sync {
 
     /// Push an image (`registry/repo:tag`) from this engine to its
     /// registry, with the engine's stored credentials for it, if any
-    /// (`auth` is the registry auth header value, base64 JSON).
-    fn push_image(&self, reference: &str, auth: Option<&str>) -> Result<(), EngineError>;
+    /// (`auth` is the registry auth header value, base64 JSON); the
+    /// pushed manifest's digest (`sha256:...`), when the engine told it.
+    fn push_image(&self, reference: &str, auth: Option<&str>) -> Result<String, EngineError>;
 }
 
 fn duration_ns(seconds: u64) -> i64 {
@@ -548,10 +553,15 @@ fn task_of(t: Task) -> SwarmTask {
             ))
         })
         .collect();
-    let labels = t
-        .spec
-        .and_then(|s| s.container_spec)
-        .and_then(|c| c.labels)
+    let spec = t.spec.unwrap_or_default();
+    let force_update = spec
+        .force_update
+        .and_then(|f| u64::try_from(f).ok())
+        .unwrap_or_default();
+    let container_spec = spec.container_spec.unwrap_or_default();
+    let image = container_spec.image.unwrap_or_default();
+    let labels = container_spec
+        .labels
         .unwrap_or_default()
         .into_iter()
         .collect();
@@ -568,6 +578,8 @@ fn task_of(t: Task) -> SwarmTask {
         exit_code: container.exit_code,
         ports,
         labels,
+        image,
+        force_update,
     }
 }
 
@@ -763,7 +775,7 @@ impl SwarmEngine for RawClient {
         .map(drop)
     }
 
-    fn push_image(&self, reference: &str, auth: Option<&str>) -> Result<(), EngineError> {
+    fn push_image(&self, reference: &str, auth: Option<&str>) -> Result<String, EngineError> {
         let op = format!("push image {reference}");
         let (repo, tag) = crate::reference::split_reference(reference);
         let path = format!("/images/{}/push?tag={}", repo, encode(tag));
@@ -775,15 +787,19 @@ impl SwarmEngine for RawClient {
             &[("X-Registry-Auth", auth.unwrap_or("e30="))],
         )?;
         // The answer is a stream of JSON progress lines; a failure is one
-        // of them.
+        // of them, the digest is in the last `aux` one.
+        let mut digest = String::new();
         for line in out.split(|b| *b == b'\n') {
             if let Ok(v) = serde_json::from_slice::<serde_json::Value>(line) {
                 if let Some(e) = v.get("error").and_then(|e| e.as_str()) {
                     return Err(fail(&op, None, e.to_string()));
                 }
+                if let Some(d) = v["aux"]["Digest"].as_str() {
+                    digest = d.to_string();
+                }
             }
         }
-        Ok(())
+        Ok(digest)
     }
 }
 

@@ -281,40 +281,57 @@ pub fn forget_from(dir: &std::path::Path, process_type: &str, from: usize) {
 }
 
 /// Wait for a service's update to settle while keeping the web records in
-/// step with the running tasks; fails when the update rolled back or the
-/// deploy timeout passed.
+/// step with the running tasks: done when exactly the wanted number of
+/// tasks run, all of the new spec (image and force-update counter). Fails
+/// when the update rolled back or the deploy timeout passed.
 fn converge(
     ctx: &Ctx,
     s: &dyn SwarmEngine,
     app: &str,
+    spec: &ServiceSpec,
     process_type: &str,
-    replicas: u32,
 ) -> Result<()> {
-    let name = service_name(app, process_type);
+    let name = &spec.name;
     let timeout = Duration::from_secs(crate::deploy_timeout(ctx, app));
     let start = Instant::now();
     loop {
         if process_type == "web" {
             record_web(ctx, s, app)?;
         }
-        let info = s.inspect_service(&name).map_err(engine_err)?;
-        let running = running_tasks(s, app, process_type)?.len();
-        match info.update_state.as_str() {
-            "rollback_started" | "rollback_paused" | "rollback_completed" | "paused" => {
-                if process_type == "web" {
-                    let _ = record_web(ctx, s, app);
-                }
-                return Err(Error::fail(format!(
-                    "Deploy of {name} failed and was rolled back: {}",
-                    info.update_message
-                )));
+        let info = s.inspect_service(name).map_err(engine_err)?;
+        if matches!(
+            info.update_state.as_str(),
+            "rollback_started" | "rollback_paused" | "rollback_completed" | "paused"
+        ) {
+            if process_type == "web" {
+                let _ = record_web(ctx, s, app);
             }
-            "" | "completed" if running == replicas as usize => return Ok(()),
-            _ => {}
+            return Err(Error::fail(format!(
+                "Deploy of {name} failed and was rolled back: {}",
+                info.update_message
+            )));
+        }
+        let wanted: Vec<SwarmTask> = s
+            .list_tasks(&TaskFilter {
+                service: Some(name.clone()),
+                desired_running: true,
+                ..TaskFilter::default()
+            })
+            .map_err(engine_err)?;
+        let settled = wanted.len() as u64 == spec.replicas
+            && wanted.iter().all(|t| {
+                t.state == "running" && t.image == spec.image && t.force_update == spec.force_update
+            });
+        if settled && info.update_state != "updating" {
+            if process_type == "web" {
+                record_web(ctx, s, app)?;
+            }
+            return Ok(());
         }
         if start.elapsed() > timeout {
             return Err(Error::fail(format!(
-                "Timed out waiting for {name} to run {replicas} tasks"
+                "Timed out waiting for {name} to run {} tasks",
+                spec.replicas
             )));
         }
         std::thread::sleep(Duration::from_millis(300));
@@ -331,7 +348,14 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
         .info1(&format!("Deploying {app} via the swarm scheduler..."));
     ctx.out.verbose(&format!("Pushing {remote}"));
     engine.tag_image(&local, &remote).map_err(engine_err)?;
-    s.push_image(&remote, None).map_err(engine_err)?;
+    let digest = s.push_image(&remote, None).map_err(engine_err)?;
+    // Pinned to what was pushed, so every node runs the same image even
+    // when the tag moves.
+    let pinned = if digest.is_empty() {
+        remote.clone()
+    } else {
+        format!("{remote}@{digest}")
+    };
 
     let scale = ctx
         .bus
@@ -364,7 +388,7 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
         let spec = spec(&Inputs {
             app,
             process_type: &process_type,
-            image: &remote,
+            image: &pinned,
             replicas,
             env: &env,
             args,
@@ -384,7 +408,7 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
                 s.create_service(&spec).map_err(engine_err)?;
             }
         }
-        converge(ctx, s, app, &process_type, replicas)?;
+        converge(ctx, s, app, &spec, &process_type)?;
     }
 
     ctx.out.info1("Running post-deploy");

@@ -9,6 +9,7 @@
 pub mod cluster;
 pub mod commands;
 pub mod deploy;
+pub mod proxy;
 pub mod ssh;
 
 use dokku_core::schema::{Prop, Schema};
@@ -120,6 +121,12 @@ fn register(bus: &mut Bus) {
         }
         deploy::post_delete(ctx, &t.app)
     });
+    bus.on::<dokku_trigger::proxy::NginxAppTemplateSource, _>(
+        NAME,
+        |ctx, t: &dokku_trigger::proxy::NginxAppTemplateSource| {
+            proxy::template_source(ctx, &t.app, &t.template_type)
+        },
+    );
     REPORT.register(bus, NAME);
 }
 

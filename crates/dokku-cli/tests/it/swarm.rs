@@ -328,7 +328,8 @@ fn swarm_engine_pushes_and_runs_a_service_across_nodes() {
     let mut spec = BuildSpec::new(BuildContext::Directory(dir.path().to_path_buf()));
     spec.tags = vec![reference.clone()];
     engine.build_image(&spec, &mut |_| {}).expect("build");
-    swarm.push_image(&reference, None).expect("push");
+    let digest = swarm.push_image(&reference, None).expect("push");
+    assert!(digest.starts_with("sha256:"), "{digest}");
     // A reference the registry does not have fails the push.
     engine
         .tag_image(&reference, &format!("{}/swarmlab/web:2", lab.registry()))
@@ -432,7 +433,16 @@ fn swarm_engine_pushes_and_runs_a_service_across_nodes() {
 /// the registry plugin's global server.
 fn dokku_cluster(lab: &Lab, env: &Env) {
     lab.install_ssh_identity(&env.root(), true);
-    dokku(env, lab, &["scheduler-swarm:initialize", "--server-ip", &lab.nodes[0].ip]).ok();
+    dokku(
+        env,
+        lab,
+        &[
+            "scheduler-swarm:initialize",
+            "--server-ip",
+            &lab.nodes[0].ip,
+        ],
+    )
+    .ok();
     for n in &lab.nodes[1..] {
         dokku(env, lab, &["scheduler-swarm:cluster:add", &n.ssh_url()]).ok();
     }
@@ -516,8 +526,19 @@ fn swarm_deploy_scale_stop_destroy() {
     for addr in &l {
         assert_eq!(http_get(addr).as_deref(), Some("v1\n"), "{addr}");
     }
-    let status = dokku(&env, &lab, &["plugin:trigger", "scheduler-app-status", "swarm", app]);
-    assert_eq!(status.ok().lines().filter(|l| l.starts_with("web.") && l.contains(" running ")).count(), 3);
+    let status = dokku(
+        &env,
+        &lab,
+        &["plugin:trigger", "scheduler-app-status", "swarm", app],
+    );
+    assert_eq!(
+        status
+            .ok()
+            .lines()
+            .filter(|l| l.starts_with("web.") && l.contains(" running "))
+            .count(),
+        3
+    );
 
     dokku(&env, &lab, &["ps:scale", app, "web=1"]).ok();
     running_tasks(swarm, "swarmapp-web", 1);
@@ -528,5 +549,150 @@ fn swarm_deploy_scale_stop_destroy() {
     assert!(listeners(&env, app).is_empty());
 
     dokku(&env, &lab, &["--force", "apps:destroy", app]).ok();
-    assert!(swarm.inspect_service("swarmapp-web").expect_err("gone").is_not_found());
+    assert!(swarm
+        .inspect_service("swarmapp-web")
+        .expect_err("gone")
+        .is_not_found());
+}
+
+/// `GET /` through the test's nginx with the app's domain; the body of a
+/// 200 answer.
+fn via_nginx(port: u16, host: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .ok()?;
+    s.write_all(format!("GET / HTTP/1.0\r\nHost: {host}\r\n\r\n").as_bytes())
+        .ok()?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).ok()?;
+    let (head, body) = out.split_once("\r\n\r\n")?;
+    (head.split_whitespace().nth(1)? == "200").then(|| body.to_string())
+}
+
+/// The scenario on a three-node lab: nginx on the Dokku host routes
+/// the app's domain to its tasks on several nodes; a redeploy under a
+/// poller fails no request; a worker's engine stops and the app keeps
+/// answering; the node is removed; everything is torn down.
+#[test]
+fn swarm_traffic_through_nginx_survives_redeploy_and_a_lost_node() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let lab = Lab::new(3);
+    let env = Env::new();
+    let nginx = crate::nginx::Nginx::new(env.dir.path().join("nginx"), true);
+    let run = |args: &[&str]| -> Run {
+        env.cmd(args)
+            .env("DOCKER_HOST", lab.nodes[0].docker_host())
+            .envs(nginx.env())
+            .output()
+            .expect("spawn dokku")
+            .into()
+    };
+    run(&["plugin:trigger", "install"]).ok();
+    run(&["nginx:start"]).ok();
+    for args in [
+        vec!["domains:set-global", "dokku.me"],
+        vec!["nginx:set", "--global", "bind-address-ipv4", "127.0.0.1"],
+        vec!["nginx:set", "--global", "bind-address-ipv6", "::1"],
+    ] {
+        run(&args).ok();
+    }
+    run(&[
+        "proxy:set",
+        "--global",
+        "proxy-port",
+        &nginx.http.to_string(),
+    ])
+    .ok();
+    dokku_cluster(&lab, &env);
+    let app = "swarmweb";
+    let host = "swarmweb.dokku.me";
+    env.create_app(app);
+    run(&["scheduler:set", app, "selected", "swarm"]).ok();
+    run(&["ps:scale", "--skip-deploy", app, "web=3"]).ok();
+    build_app_image(&lab, app, "v1");
+    let first = run(&["ps:rebuild", app]);
+    first.ok();
+    let engine = lab.nodes[0].engine();
+    let swarm = dokku_docker::ContainerEngine::swarm(&engine).expect("swarm");
+    let tasks = running_tasks(swarm, "swarmweb-web", 3);
+    let mut nodes: Vec<&str> = tasks.iter().map(|t| t.node_id.as_str()).collect();
+    nodes.sort();
+    nodes.dedup();
+    assert!(nodes.len() > 1, "{tasks:?}");
+    assert_eq!(
+        via_nginx(nginx.http, host).as_deref(),
+        Some("v1\n"),
+        "{first:?}\n{}\n{:?}\n{:?}",
+        nginx.error_log(),
+        std::fs::read_to_string(env.root().join(app).join("nginx.conf")),
+        listeners(&env, app)
+    );
+    let conf = std::fs::read_to_string(env.root().join(app).join("nginx.conf")).expect("conf");
+    for addr in listeners(&env, app) {
+        assert!(
+            conf.contains(&format!("server {addr};")),
+            "{addr} in\n{conf}"
+        );
+    }
+
+    // Redeploy under a poller: bounded in time and count, stops itself.
+    let stop = Arc::new(AtomicBool::new(false));
+    let (ok, failed) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let poller = {
+        let (stop, ok, failed) = (stop.clone(), ok.clone(), failed.clone());
+        let port = nginx.http;
+        std::thread::spawn(move || {
+            let start = std::time::Instant::now();
+            let mut bodies = Vec::new();
+            while !stop.load(Ordering::Relaxed)
+                && start.elapsed() < std::time::Duration::from_secs(600)
+                && ok.load(Ordering::Relaxed) + failed.load(Ordering::Relaxed) < 50_000
+            {
+                match via_nginx(port, "swarmweb.dokku.me") {
+                    Some(b) => {
+                        ok.fetch_add(1, Ordering::Relaxed);
+                        bodies.push(b);
+                    }
+                    None => {
+                        failed.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            bodies
+        })
+    };
+    build_app_image(&lab, app, "v2");
+    let out = run(&["ps:rebuild", app]);
+    stop.store(true, Ordering::Relaxed);
+    let bodies = poller.join().expect("poller");
+    assert_has_all(out.ok(), &["Updating service swarmweb-web (3 replicas)"]);
+    assert_eq!(failed.load(Ordering::Relaxed), 0, "{}", nginx.error_log());
+    assert!(ok.load(Ordering::Relaxed) > 10);
+    assert_eq!(bodies.first().map(String::as_str), Some("v1\n"));
+    assert_eq!(bodies.last().map(String::as_str), Some("v2\n"));
+    running_tasks(swarm, "swarmweb-web", 3);
+
+    // A worker goes away: the app keeps answering through nginx.
+    let lost = &lab.nodes[2];
+    lost.stop_dockerd();
+    for _ in 0..30 {
+        assert_eq!(
+            via_nginx(nginx.http, host).as_deref(),
+            Some("v2\n"),
+            "{}",
+            nginx.error_log()
+        );
+    }
+    let out = run(&["scheduler-swarm:cluster:remove", &lost.ip]);
+    out.ok();
+    let list = run(&["scheduler-swarm:cluster:list", "--format", "json"]);
+    let nodes: serde_json::Value = serde_json::from_str(list.ok()).expect("json");
+    assert_eq!(nodes.as_array().map(Vec::len), Some(2), "{nodes}");
+    assert_eq!(via_nginx(nginx.http, host).as_deref(), Some("v2\n"));
+
+    run(&["--force", "apps:destroy", app]).ok();
+    run(&["scheduler-swarm:uninstall"]).ok();
 }
