@@ -99,6 +99,9 @@ pub struct Node {
     pub dir: PathBuf,
     /// The process holding the node's mount namespace.
     holder: i32,
+    /// The processes started for the node (holder, dockerd, sshd), reaped
+    /// when the lab is dropped.
+    children: std::sync::Mutex<Vec<Child>>,
 }
 
 impl Node {
@@ -120,6 +123,12 @@ impl Node {
     /// `ssh://root@<ip>` for `scheduler-swarm:cluster:add`.
     pub fn ssh_url(&self) -> String {
         format!("ssh://root@{}", self.ip)
+    }
+
+    fn keep(&self, child: Child) {
+        if let Ok(mut children) = self.children.lock() {
+            children.push(child);
+        }
     }
 
     fn nsenter(&self) -> Command {
@@ -152,7 +161,8 @@ impl Node {
     fn start_dockerd(&self, registry: &str) {
         let d = |s: &str| self.dir.join(s).display().to_string();
         let log = std::fs::File::create(self.dir.join("dockerd.log")).expect("dockerd log");
-        self.nsenter()
+        let dockerd = self
+            .nsenter()
             .arg("dockerd")
             .args(["--data-root", &d("data")])
             .args(["--exec-root", &d("exec")])
@@ -165,6 +175,7 @@ impl Node {
             .stderr(log)
             .spawn()
             .expect("spawn dockerd");
+        self.keep(dockerd);
         let start = Instant::now();
         loop {
             if run_quiet("docker", &["-H", &self.docker_host(), "version"]) {
@@ -203,7 +214,8 @@ impl Node {
         );
         std::fs::create_dir_all(self.dir.join("run/sshd")).expect("privsep dir");
         let log = std::fs::File::create(self.dir.join("sshd.log")).expect("sshd log");
-        self.nsenter()
+        let sshd = self
+            .nsenter()
             .args(["/usr/sbin/sshd", "-D", "-e", "-f", "/dev/null"])
             .args(["-o", &format!("HostKey={}", key.display())])
             .args(["-o", &format!("ListenAddress={}:22", self.ip)])
@@ -222,6 +234,7 @@ impl Node {
             .stderr(log)
             .spawn()
             .expect("spawn sshd");
+        self.keep(sshd);
         let start = Instant::now();
         while !self.dir.join("sshd.pid").exists() {
             assert!(
@@ -430,7 +443,8 @@ impl Lab {
             .stdin(Stdio::null())
             .spawn()
             .expect("spawn namespace holder");
-        let holder = holder.id() as i32;
+        let holder_child = holder;
+        let holder = holder_child.id() as i32;
         std::fs::write(dir.join("holder.pid"), holder.to_string()).expect("holder pid");
         // Wait until the holder is inside its own mount namespace.
         let own = std::fs::read_link("/proc/self/ns/mnt").expect("own mnt ns");
@@ -474,6 +488,7 @@ impl Lab {
             ip,
             dir,
             holder,
+            children: std::sync::Mutex::new(vec![holder_child]),
         }
     }
 
@@ -497,6 +512,14 @@ impl Drop for Lab {
             let _ = child.wait();
         }
         teardown(self.n);
+        for node in &self.nodes {
+            if let Ok(mut children) = node.children.lock() {
+                for mut child in children.drain(..) {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                }
+            }
+        }
     }
 }
 
