@@ -570,8 +570,8 @@ fn via_nginx(port: u16, host: &str) -> Option<String> {
     (head.split_whitespace().nth(1)? == "200").then(|| body.to_string())
 }
 
-/// The scenario on a three-node lab: nginx on the Dokku host routes
-/// the app's domain to its tasks on several nodes; a redeploy under a
+/// The scenario on a three-node lab: the sample app is pushed with
+/// git (web=3); nginx on the Dokku host routes the app's domain to its tasks on several nodes; a redeploy under a
 /// poller fails no request; a worker's engine stops and the app keeps
 /// answering; the node is removed; everything is torn down.
 #[test]
@@ -611,9 +611,60 @@ fn swarm_traffic_through_nginx_survives_redeploy_and_a_lost_node() {
     env.create_app(app);
     run(&["scheduler:set", app, "selected", "swarm"]).ok();
     run(&["ps:scale", "--skip-deploy", app, "web=3"]).ok();
-    build_app_image(&lab, app, "v1");
-    let first = run(&["ps:rebuild", app]);
-    first.ok();
+    // The sample app, pushed with git through the ssh entry.
+    let base = "swarmweb-base:latest";
+    dokku_docker::testing::busybox_image(&lab.nodes[0].engine(), base).expect("base");
+    let repo = tempfile::tempdir().expect("repo");
+    crate::git::sample_repo(repo.path(), base);
+    let version = |v: &str| {
+        std::fs::write(
+            repo.path().join("public/index.html"),
+            format!("Hello from the dokku sample app {v}\n"),
+        )
+        .expect("index");
+        crate::git::commit_all(repo.path(), v);
+    };
+    let wrapper = env.dir.path().join("ssh");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\nfor last; do :; done\nexec env SSH_ORIGINAL_COMMAND=\"$last\" '{}'\n",
+            env!("CARGO_BIN_EXE_dokku")
+        ),
+    )
+    .expect("ssh wrapper");
+    std::fs::set_permissions(
+        &wrapper,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .expect("chmod");
+    let push = || -> Run {
+        let base = env.cmd(&[]);
+        let mut c = std::process::Command::new("git");
+        c.env_clear();
+        for (k, v) in base.get_envs() {
+            if let Some(v) = v {
+                c.env(k, v);
+            }
+        }
+        c.env("DOCKER_HOST", lab.nodes[0].docker_host())
+            .envs(nginx.env())
+            .env("GIT_SSH_COMMAND", &wrapper)
+            .current_dir(repo.path())
+            .args(["push", &format!("dokku@dokku.test:{app}"), "master"])
+            .stdin(std::process::Stdio::null());
+        c.output().expect("git push").into()
+    };
+    version("v1");
+    let first = push();
+    assert_eq!(first.code, 0, "{first:?}");
+    assert_has_all(
+        &first.stderr,
+        &[
+            "remote: -----> Deploying swarmweb via the swarm scheduler...",
+            "remote:        Creating service swarmweb-web (3 replicas)",
+        ],
+    );
     let engine = lab.nodes[0].engine();
     let swarm = dokku_docker::ContainerEngine::swarm(&engine).expect("swarm");
     let tasks = running_tasks(swarm, "swarmweb-web", 3);
@@ -623,7 +674,7 @@ fn swarm_traffic_through_nginx_survives_redeploy_and_a_lost_node() {
     assert!(nodes.len() > 1, "{tasks:?}");
     assert_eq!(
         via_nginx(nginx.http, host).as_deref(),
-        Some("v1\n"),
+        Some("Hello from the dokku sample app v1\n"),
         "{first:?}\n{}\n{:?}\n{:?}",
         nginx.error_log(),
         std::fs::read_to_string(env.root().join(app).join("nginx.conf")),
@@ -664,15 +715,25 @@ fn swarm_traffic_through_nginx_survives_redeploy_and_a_lost_node() {
             bodies
         })
     };
-    build_app_image(&lab, app, "v2");
-    let out = run(&["ps:rebuild", app]);
+    version("v2");
+    let second = push();
     stop.store(true, Ordering::Relaxed);
     let bodies = poller.join().expect("poller");
-    assert_has_all(out.ok(), &["Updating service swarmweb-web (3 replicas)"]);
+    assert_eq!(second.code, 0, "{second:?}");
+    assert_has_all(
+        &second.stderr,
+        &["remote:        Updating service swarmweb-web (3 replicas)"],
+    );
     assert_eq!(failed.load(Ordering::Relaxed), 0, "{}", nginx.error_log());
     assert!(ok.load(Ordering::Relaxed) > 10);
-    assert_eq!(bodies.first().map(String::as_str), Some("v1\n"));
-    assert_eq!(bodies.last().map(String::as_str), Some("v2\n"));
+    assert_eq!(
+        bodies.first().map(String::as_str),
+        Some("Hello from the dokku sample app v1\n")
+    );
+    assert_eq!(
+        bodies.last().map(String::as_str),
+        Some("Hello from the dokku sample app v2\n")
+    );
     running_tasks(swarm, "swarmweb-web", 3);
 
     // A worker goes away: the app keeps answering through nginx.
@@ -681,7 +742,7 @@ fn swarm_traffic_through_nginx_survives_redeploy_and_a_lost_node() {
     for _ in 0..30 {
         assert_eq!(
             via_nginx(nginx.http, host).as_deref(),
-            Some("v2\n"),
+            Some("Hello from the dokku sample app v2\n"),
             "{}",
             nginx.error_log()
         );
@@ -691,7 +752,10 @@ fn swarm_traffic_through_nginx_survives_redeploy_and_a_lost_node() {
     let list = run(&["scheduler-swarm:cluster:list", "--format", "json"]);
     let nodes: serde_json::Value = serde_json::from_str(list.ok()).expect("json");
     assert_eq!(nodes.as_array().map(Vec::len), Some(2), "{nodes}");
-    assert_eq!(via_nginx(nginx.http, host).as_deref(), Some("v2\n"));
+    assert_eq!(
+        via_nginx(nginx.http, host).as_deref(),
+        Some("Hello from the dokku sample app v2\n")
+    );
 
     run(&["--force", "apps:destroy", app]).ok();
     run(&["scheduler-swarm:uninstall"]).ok();
