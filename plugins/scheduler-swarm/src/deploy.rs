@@ -477,6 +477,67 @@ pub fn status(ctx: &Ctx, app: &str) -> Result<String> {
     Ok(out)
 }
 
+/// `scheduler-swarm:show-service <app> [<process>]`: each service of the
+/// app (or of one process type) and the tasks the swarm wants running:
+/// slot, node, address (node address and host port), state, container.
+pub fn show_service(ctx: &Ctx, app: &str, process: Option<&str>) -> Result<()> {
+    let s = cluster::manager(ctx)?;
+    let nodes: BTreeMap<String, (String, String)> = s
+        .list_nodes()
+        .map_err(engine_err)?
+        .into_iter()
+        .map(|n| (n.id, (n.hostname, n.addr)))
+        .collect();
+    let mut list = services(s, app)?;
+    list.retain(|svc| {
+        process.is_none_or(|p| svc.labels.get(PROCESS_LABEL).map(String::as_str) == Some(p))
+    });
+    if list.is_empty() {
+        return Err(Error::fail(match process {
+            Some(p) => format!("No swarm service for process type {p} of {app}"),
+            None => format!("App {app} has no swarm services"),
+        }));
+    }
+    list.sort_by(|a, b| a.name.cmp(&b.name));
+    for svc in list {
+        ctx.out.info2(&format!("{} service", svc.name));
+        ctx.out.verbose(&format!("Image: {}", svc.image));
+        ctx.out.verbose(&format!("Replicas: {}", svc.replicas));
+        if !svc.update_state.is_empty() {
+            ctx.out.verbose(&format!("Update: {}", svc.update_state));
+        }
+        let mut tasks = s
+            .list_tasks(&TaskFilter {
+                service: Some(svc.name.clone()),
+                desired_running: true,
+                ..TaskFilter::default()
+            })
+            .map_err(engine_err)?;
+        tasks.sort_by_key(|t| t.slot);
+        let mut rows = vec![["slot", "node", "address", "state", "container"]
+            .map(str::to_string)
+            .to_vec()];
+        for t in tasks {
+            let (host, addr) = nodes.get(&t.node_id).cloned().unwrap_or_default();
+            let address = t
+                .ports
+                .first()
+                .map(|(_, p)| format!("{addr}:{p}"))
+                .unwrap_or(addr);
+            rows.push(vec![
+                t.slot.to_string(),
+                host,
+                address,
+                t.state,
+                t.container_id.chars().take(12).collect(),
+            ]);
+        }
+        ctx.out
+            .write_out(&dokku_output::columnize(&rows, "       ", "  "));
+    }
+    Ok(())
+}
+
 /// `scheduler-stop`: every service to 0 replicas (removed with
 /// `remove_containers`), records forgotten.
 pub fn stop(ctx: &Ctx, app: &str, remove: bool) -> Result<()> {

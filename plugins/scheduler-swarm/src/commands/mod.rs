@@ -6,4 +6,5 @@ pub mod cluster_remove;
 pub mod initialize;
 pub mod report;
 pub mod set;
+pub mod show_service;
 pub mod uninstall;
