@@ -3,8 +3,10 @@
 # a Docker engine (Debian's docker.io), busybox-static for locally built
 # test images, nginx, openssh-server, git, sudo, curl and openssl for
 # the proxy tests, rsyslog (build output reaches syslog), cron (app.json
-# cron tasks run from a crontab), and docker-registry with apache2-utils
-# (htpasswd) for the registry tests. Idempotent.
+# cron tasks run from a crontab), docker-registry with apache2-utils
+# (htpasswd) for the registry tests and the swarm scheduler's multi-node
+# tests (nodes pull app images from it), and nsenter, ip and iptables for
+# those nodes' namespaces. Idempotent.
 set -euo pipefail
 
 if [[ $(id -u) -ne 0 ]]; then
@@ -26,6 +28,10 @@ command -v openssl >/dev/null || need+=(openssl)
 [[ -x /usr/sbin/cron ]] || need+=(cron)
 [[ -x /usr/bin/docker-registry ]] || need+=(docker-registry)
 command -v htpasswd >/dev/null || need+=(apache2-utils)
+command -v nsenter >/dev/null || need+=(util-linux)
+command -v ip >/dev/null || need+=(iproute2)
+command -v iptables >/dev/null || need+=(iptables)
+command -v ssh >/dev/null || need+=(openssh-client)
 if ((${#need[@]})); then
   echo "-----> installing ${need[*]}"
   apt-get update -qq

@@ -42,6 +42,7 @@ pub fn core_plugins() -> Vec<&'static CorePlugin> {
         &dokku_resource::PLUGIN,
         &dokku_registry::PLUGIN,
         &dokku_scheduler_null::PLUGIN,
+        &dokku_scheduler_swarm::PLUGIN,
     ]
 }
 

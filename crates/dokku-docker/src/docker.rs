@@ -62,6 +62,8 @@ type InputSink = Pin<Box<dyn AsyncWrite + Send>>;
 pub struct DockerEngine {
     runtime: tokio::runtime::Runtime,
     docker: Docker,
+    /// The swarm calls' client, for engines on a unix socket.
+    raw: Option<crate::swarm::RawClient>,
 }
 
 impl std::fmt::Debug for DockerEngine {
@@ -98,7 +100,47 @@ impl DockerEngine {
             .block_on(docker.negotiate_version())
             .map_err(connect_error)?
             .with_timeout(REQUEST_TIMEOUT);
-        Ok(Self { runtime, docker })
+        let host = std::env::var("DOCKER_HOST").ok();
+        Ok(Self::assemble(runtime, docker, host.as_deref()))
+    }
+
+    fn assemble(runtime: tokio::runtime::Runtime, docker: Docker, host: Option<&str>) -> Self {
+        let raw = crate::swarm::socket_of(host).map(|socket| crate::swarm::RawClient {
+            socket,
+            api_version: docker.client_version().to_string(),
+        });
+        Self {
+            runtime,
+            docker,
+            raw,
+        }
+    }
+
+    /// Connects to the engine at `host` (`unix:///path/to/docker.sock`),
+    /// whatever `DOCKER_HOST` says; for tests that run several engines.
+    pub fn connect_to(host: &str) -> Result<Self, EngineError> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|source| EngineError::Runtime { source })?;
+        let connect_error = |e| EngineError::Connect {
+            source: ApiError::new(e),
+        };
+        let path = host.strip_prefix("unix://").unwrap_or(host);
+        let docker = {
+            let _guard = runtime.enter();
+            Docker::connect_with_unix(path, 120, bollard::API_DEFAULT_VERSION)
+                .map_err(connect_error)?
+        };
+        let docker = runtime
+            .block_on(docker.negotiate_version())
+            .map_err(connect_error)?
+            .with_timeout(REQUEST_TIMEOUT);
+        Ok(Self::assemble(
+            runtime,
+            docker,
+            Some(&format!("unix://{path}")),
+        ))
     }
 
     /// The API version negotiated with the engine, e.g. `1.41`.
@@ -877,6 +919,12 @@ async fn pump_live(
 }
 
 impl ContainerEngine for DockerEngine {
+    fn swarm(&self) -> Option<&dyn crate::swarm::SwarmEngine> {
+        self.raw
+            .as_ref()
+            .map(|r| r as &dyn crate::swarm::SwarmEngine)
+    }
+
     fn ping(&self) -> Result<(), EngineError> {
         self.block(self.docker.ping())
             .map(|_| ())

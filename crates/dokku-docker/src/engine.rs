@@ -24,6 +24,11 @@ pub trait ContainerEngine: Send + Sync {
     /// Checks that the engine answers.
     fn ping(&self) -> Result<(), EngineError>;
 
+    /// The engine's swarm calls, when this engine can answer them.
+    fn swarm(&self) -> Option<&dyn crate::swarm::SwarmEngine> {
+        None
+    }
+
     /// The engine's version and the negotiated API version.
     fn version(&self) -> Result<EngineVersion, EngineError>;
 

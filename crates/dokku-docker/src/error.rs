@@ -384,6 +384,14 @@ pub enum EngineError {
         source: ApiError,
     },
     /// Inspecting a volume failed.
+    /// A swarm call (answered over the engine's socket directly).
+    #[error("{operation}: {message}")]
+    Swarm {
+        operation: String,
+        /// The engine's HTTP status, when it answered.
+        status: Option<u16>,
+        message: String,
+    },
     #[error("inspect volume {name}")]
     InspectVolume {
         /// The volume name.
@@ -418,7 +426,14 @@ impl EngineError {
     /// True when the engine answered 404: the container, image or volume (or
     /// the image a container was to be created from) does not exist.
     pub fn is_not_found(&self) -> bool {
-        matches!(self, EngineError::NotFound { .. })
+        matches!(
+            self,
+            EngineError::NotFound { .. }
+                | EngineError::Swarm {
+                    status: Some(404),
+                    ..
+                }
+        )
     }
 
     /// True when the engine answered 409, e.g. a container name already in
@@ -433,6 +448,7 @@ impl EngineError {
         match self {
             EngineError::NotFound { .. } => Some(404),
             EngineError::Registry { status, .. } => *status,
+            EngineError::Swarm { status, .. } => *status,
             other => other.api_error().and_then(ApiError::status_code),
         }
     }
@@ -478,6 +494,7 @@ impl EngineError {
             | LoadImageRead { .. }
             | Registry { .. }
             | Unsupported { .. }
+            | Swarm { .. }
             | WriteStdin { .. } => None,
         }
     }

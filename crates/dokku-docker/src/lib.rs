@@ -36,6 +36,7 @@ pub mod options;
 mod push;
 mod reference;
 mod spec;
+pub mod swarm;
 #[cfg(feature = "testing")]
 pub mod testing;
 
@@ -54,4 +55,8 @@ pub use reference::split_reference;
 pub use spec::{
     BuildContext, BuildSpec, CommitSpec, ContainerFilter, ContainerSpec, ExecSpec, ImageFilter,
     LogOptions, Mount, MountSource, NetworkSpec, PortBinding, Protocol, RestartPolicy, VolumeSpec,
+};
+pub use swarm::{
+    JoinTokens, NodeUpdate, ServiceHealthcheck, ServiceInfo, ServiceMount, ServiceSpec,
+    SwarmEngine, SwarmNode, SwarmState, SwarmTask, TaskFilter,
 };

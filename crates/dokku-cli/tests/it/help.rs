@@ -53,6 +53,7 @@ const PAGES: &[(&str, &str)] = &[
         include_str!("help/scheduler-docker-local.txt"),
     ),
     ("scheduler-null", include_str!("help/scheduler-null.txt")),
+    ("scheduler-swarm", include_str!("help/scheduler-swarm.txt")),
     ("shell", include_str!("help/shell.txt")),
     ("ssh-keys", include_str!("help/ssh-keys.txt")),
     ("storage", include_str!("help/storage.txt")),

@@ -18,6 +18,9 @@ mod shlib;
 mod docker_options;
 mod storage;
 
+mod swarm;
+mod swarm_harness;
+
 mod packaging;
 mod ssh;
 mod ssh_keys;

@@ -66,6 +66,9 @@ impl ContainerEngine for Watched {
     fn ping(&self) -> Result<(), EngineError> {
         self.inner.ping()
     }
+    fn swarm(&self) -> Option<&dyn dokku_docker::SwarmEngine> {
+        self.inner.swarm()
+    }
     fn version(&self) -> Result<EngineVersion, EngineError> {
         self.inner.version()
     }

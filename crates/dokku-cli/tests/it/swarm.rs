@@ -1,0 +1,762 @@
+//! The swarm scheduler on a real multi-node Docker Swarm (see
+//! `swarm_harness.rs`): nodes in their own network and mount namespaces,
+//! each with its own engine and sshd, a registry on the lab bridge.
+
+use std::process::Command;
+
+use crate::harness::{assert_has_all, Env, Run};
+use crate::swarm_harness::Lab;
+
+/// The lab itself: nodes answer over ssh with their own engine, reach the
+/// registry, and form a swarm whose overlay spans them.
+#[test]
+fn swarm_lab_nodes_have_their_own_engines_reachable_over_ssh() {
+    let lab = Lab::new(2);
+    let ids: Vec<String> = lab
+        .nodes
+        .iter()
+        .map(|n| {
+            n.docker(&["info", "--format", "{{.ID}}"])
+                .trim()
+                .to_string()
+        })
+        .collect();
+    assert_ne!(ids[0], ids[1]);
+    // Over ssh, `docker` is the node's engine.
+    let node = &lab.nodes[1];
+    let out = Command::new("ssh")
+        .args(["-i", &lab.ssh_key.display().to_string()])
+        .args(["-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no"])
+        .args(["-o", "UserKnownHostsFile=/dev/null"])
+        .arg(format!("root@{}", node.ip))
+        .args(["docker", "info", "--format", "'{{.ID}}'"])
+        .output()
+        .expect("ssh");
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), ids[1]);
+    // Swarm across the nodes.
+    lab.nodes[0].docker(&["swarm", "init", "--advertise-addr", &lab.nodes[0].ip]);
+    let token = lab.nodes[0].docker(&["swarm", "join-token", "-q", "worker"]);
+    lab.nodes[1].docker(&[
+        "swarm",
+        "join",
+        "--token",
+        token.trim(),
+        &format!("{}:2377", lab.nodes[0].ip),
+    ]);
+    let nodes = lab.nodes[0].docker(&["node", "ls", "--format", "{{.Status}}"]);
+    assert_eq!(
+        nodes.lines().filter(|l| *l == "Ready").count(),
+        2,
+        "{nodes}"
+    );
+}
+
+fn dokku(env: &Env, lab: &Lab, args: &[&str]) -> Run {
+    env.cmd(args)
+        .env("DOCKER_HOST", lab.nodes[0].docker_host())
+        .output()
+        .expect("spawn dokku")
+        .into()
+}
+
+fn swarm_state(node: &crate::swarm_harness::Node) -> String {
+    node.docker(&["info", "--format", "{{.Swarm.LocalNodeState}}"])
+        .trim()
+        .to_string()
+}
+
+/// The cluster commands on a three-node lab: node0's engine is the Dokku
+/// host's; node1 and node2 join over ssh, are listed, one is removed
+/// (drained first), and uninstall takes everything apart.
+#[test]
+fn swarm_cluster_initialize_add_list_remove_uninstall() {
+    let lab = Lab::new(3);
+    let env = Env::new();
+    lab.install_ssh_identity(&env.root(), false);
+    let (n0, n1, n2) = (&lab.nodes[0], &lab.nodes[1], &lab.nodes[2]);
+
+    dokku(&env, &lab, &["scheduler-swarm:cluster:list"])
+        .fails_with("Swarm cluster not initialized, run scheduler-swarm:initialize first");
+    dokku(
+        &env,
+        &lab,
+        &["scheduler-swarm:initialize", "--server-ip", "nope"],
+    )
+    .fails_with("Invalid server ip: nope");
+    let out = dokku(
+        &env,
+        &lab,
+        &["scheduler-swarm:initialize", "--server-ip", &n0.ip],
+    );
+    assert_has_all(
+        out.ok(),
+        &[
+            "-----> Initializing swarm cluster\n",
+            "is the first manager",
+        ],
+    );
+    assert_eq!(swarm_state(n0), "active");
+    let again = dokku(&env, &lab, &["scheduler-swarm:initialize"]);
+    assert!(again
+        .ok()
+        .starts_with("-----> Swarm cluster already initialized (node "));
+
+    // Addresses are checked before anything runs.
+    for bad in [
+        "root@x",
+        "ssh://root@host;id",
+        "ssh://root@-oProxyCommand=id",
+    ] {
+        dokku(&env, &lab, &["scheduler-swarm:cluster:add", bad])
+            .fails_with(&format!("Invalid server url: {bad}"));
+    }
+    dokku(
+        &env,
+        &lab,
+        &[
+            "scheduler-swarm:cluster:add",
+            "--role",
+            "boss",
+            &n1.ssh_url(),
+        ],
+    )
+    .fails_with("Invalid role: boss (expected manager or worker)");
+    // An unknown host key is refused without the flag.
+    let refused = dokku(&env, &lab, &["scheduler-swarm:cluster:add", &n1.ssh_url()]);
+    assert_eq!(refused.code, 1, "{refused:?}");
+    assert!(
+        refused.stderr.starts_with(&format!(
+            " !     Unable to reach the docker engine on {}: ",
+            n1.ssh_url()
+        )),
+        "{refused:?}"
+    );
+    assert_eq!(swarm_state(n1), "inactive");
+
+    let out = dokku(
+        &env,
+        &lab,
+        &[
+            "scheduler-swarm:cluster:add",
+            "--insecure-allow-unknown-hosts",
+            &n1.ssh_url(),
+        ],
+    );
+    assert_has_all(
+        out.ok(),
+        &[&format!(
+            "-----> Joining {} to the swarm cluster as a worker\n",
+            n1.ssh_url()
+        )],
+    );
+    // The host key is now known: no flag needed for the next node's peer.
+    let known = std::fs::read_to_string(env.root().join(".ssh/known_hosts")).expect("known_hosts");
+    let host_key = n1.known_hosts_line();
+    let host_key = host_key.split_whitespace().nth(2).expect("key");
+    assert!(known.contains(host_key), "{known}");
+    dokku(
+        &env,
+        &lab,
+        &[
+            "scheduler-swarm:cluster:add",
+            "--role",
+            "manager",
+            "--insecure-allow-unknown-hosts",
+            &n2.ssh_url(),
+        ],
+    )
+    .ok();
+    // A node already in the swarm is refused.
+    dokku(&env, &lab, &["scheduler-swarm:cluster:add", &n1.ssh_url()]).fails_with(&format!(
+        "The docker engine on {} is already part of a swarm",
+        n1.ssh_url()
+    ));
+
+    let json = dokku(
+        &env,
+        &lab,
+        &["scheduler-swarm:cluster:list", "--format", "json"],
+    );
+    let nodes: serde_json::Value = serde_json::from_str(json.ok()).expect("json");
+    let nodes = nodes.as_array().expect("array");
+    assert_eq!(nodes.len(), 3, "{nodes:?}");
+    let by_addr = |ip: &str| {
+        nodes
+            .iter()
+            .find(|n| n["address"] == ip)
+            .unwrap_or_else(|| panic!("{ip} in {nodes:?}"))
+            .clone()
+    };
+    assert_eq!(by_addr(&n0.ip)["role"], "manager");
+    assert_eq!(by_addr(&n0.ip)["leader"], true);
+    assert_eq!(by_addr(&n1.ip)["role"], "worker");
+    assert_eq!(by_addr(&n1.ip)["ssh_url"], n1.ssh_url());
+    assert_eq!(by_addr(&n2.ip)["role"], "manager");
+    for n in nodes {
+        assert_eq!(
+            (n["state"].as_str(), n["availability"].as_str()),
+            (Some("ready"), Some("active"))
+        );
+    }
+    let text = dokku(&env, &lab, &["scheduler-swarm:cluster:list"]);
+    let lines: Vec<&str> = text.ok().lines().collect();
+    assert_eq!(lines.len(), 4, "{lines:?}");
+    assert!(lines[0].starts_with("id "), "{lines:?}");
+    assert!(lines
+        .iter()
+        .any(|l| l.contains(&n1.ip) && l.contains("worker")));
+    dokku(
+        &env,
+        &lab,
+        &["scheduler-swarm:cluster:list", "--format", "yaml"],
+    )
+    .fails_with("Invalid format specified: yaml");
+
+    // Removing: unknown node, this host, then node2 by address.
+    dokku(
+        &env,
+        &lab,
+        &["scheduler-swarm:cluster:remove", "nosuchnode"],
+    )
+    .fails_with("Node nosuchnode not found in the swarm cluster");
+    dokku(&env, &lab, &["scheduler-swarm:cluster:remove", &n0.ip])
+        .fails_with("Refusing to remove this host's own node, use scheduler-swarm:uninstall");
+    let id2 = by_addr(&n2.ip)["id"].as_str().expect("id").to_string();
+    let out = dokku(&env, &lab, &["scheduler-swarm:cluster:remove", &n2.ip]);
+    assert_has_all(
+        out.ok(),
+        &[
+            &format!("-----> Draining node {id2}\n"),
+            "Demoting the node to a worker",
+            &format!("Node {id2} removed"),
+        ],
+    );
+    assert_eq!(swarm_state(n2), "inactive");
+    let ids = n0.docker(&["node", "ls", "--format", "{{.ID}}"]);
+    assert_eq!(ids.lines().count(), 2, "{ids}");
+    assert!(!ids.contains(&id2));
+
+    let out = dokku(&env, &lab, &["scheduler-swarm:uninstall"]);
+    assert_has_all(out.ok(), &["-----> Removing the swarm cluster\n"]);
+    assert_eq!(
+        (swarm_state(n0), swarm_state(n1)),
+        ("inactive".to_string(), "inactive".to_string())
+    );
+}
+
+/// node0 initializes a swarm, the other nodes join it (with the docker
+/// CLI: the engine-level tests do not go through Dokku).
+fn form_swarm(lab: &Lab) {
+    let n0 = &lab.nodes[0];
+    n0.docker(&["swarm", "init", "--advertise-addr", &n0.ip]);
+    let token = n0.docker(&["swarm", "join-token", "-q", "worker"]);
+    for n in &lab.nodes[1..] {
+        n.docker(&[
+            "swarm",
+            "join",
+            "--token",
+            token.trim(),
+            &format!("{}:2377", n0.ip),
+        ]);
+    }
+}
+
+/// `GET /` from this host; the body, if the request was answered.
+fn http_get(addr: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(addr).ok()?;
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .ok()?;
+    s.write_all(b"GET / HTTP/1.0\r\nHost: swarm\r\n\r\n").ok()?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).ok()?;
+    let (head, body) = out.split_once("\r\n\r\n")?;
+    let status = head.split_whitespace().nth(1)?;
+    (status == "200").then(|| body.to_string())
+}
+
+/// Wait for `want` running tasks of a service; them.
+fn running_tasks(
+    swarm: &dyn dokku_docker::SwarmEngine,
+    service: &str,
+    want: usize,
+) -> Vec<dokku_docker::SwarmTask> {
+    let start = std::time::Instant::now();
+    loop {
+        let tasks: Vec<_> = swarm
+            .list_tasks(&dokku_docker::TaskFilter {
+                service: Some(service.to_string()),
+                desired_running: true,
+                ..Default::default()
+            })
+            .expect("tasks")
+            .into_iter()
+            .filter(|t| t.state == "running")
+            .collect();
+        if tasks.len() == want {
+            return tasks;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(180),
+            "{want} running tasks of {service}: {tasks:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+}
+
+/// The engine calls the scheduler builds on: an image pushed to the lab
+/// registry runs as a replicated service whose tasks spread over the
+/// nodes, each reachable from this host on its node's address and the
+/// host-mode port the engine chose (no routing mesh: the kernel has no
+/// IPVS); scaling and removal.
+#[test]
+fn swarm_engine_pushes_and_runs_a_service_across_nodes() {
+    use dokku_docker::{BuildContext, BuildSpec, ContainerEngine, ServiceSpec};
+    let lab = Lab::new(3);
+    form_swarm(&lab);
+    let engine = lab.nodes[0].engine();
+    let swarm = engine.swarm().expect("swarm calls");
+    dokku_docker::testing::busybox_image(&engine, "swarmlab-base:latest").expect("base");
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        "FROM swarmlab-base:latest\nRUN mkdir /www && echo hello-swarm > /www/index.html\nCMD [\"httpd\", \"-f\", \"-p\", \"5000\", \"-h\", \"/www\"]\n",
+    )
+    .expect("dockerfile");
+    let reference = format!("{}/swarmlab/web:1", lab.registry());
+    let mut spec = BuildSpec::new(BuildContext::Directory(dir.path().to_path_buf()));
+    spec.tags = vec![reference.clone()];
+    engine.build_image(&spec, &mut |_| {}).expect("build");
+    let digest = swarm.push_image(&reference, None).expect("push");
+    assert!(digest.starts_with("sha256:"), "{digest}");
+    // A reference the registry does not have fails the push.
+    engine
+        .tag_image(&reference, &format!("{}/swarmlab/web:2", lab.registry()))
+        .expect("tag");
+    let missing = format!("{}:5999/nothing/here:1", lab.host_ip);
+    engine.tag_image(&reference, &missing).expect("tag");
+    assert!(swarm.push_image(&missing, None).is_err());
+
+    let service = ServiceSpec {
+        name: "swarmlab-web".into(),
+        image: reference.clone(),
+        replicas: 3,
+        host_ports: vec![5000],
+        restart_condition: "any".into(),
+        update_monitor: 2,
+        ..ServiceSpec::default()
+    };
+    swarm.create_service(&service).expect("create service");
+    let tasks = running_tasks(swarm, "swarmlab-web", 3);
+    let nodes = swarm.list_nodes().expect("nodes");
+    let addr_of = |id: &str| {
+        nodes
+            .iter()
+            .find(|n| n.id == id)
+            .map(|n| n.addr.clone())
+            .expect("task node")
+    };
+    let mut used: Vec<String> = tasks.iter().map(|t| t.node_id.clone()).collect();
+    used.sort();
+    used.dedup();
+    assert!(used.len() > 1, "tasks all on one node: {tasks:?}");
+    for t in &tasks {
+        let (target, published) = t.ports.first().copied().expect("a published port");
+        assert_eq!(target, 5000);
+        let addr = format!("{}:{published}", addr_of(&t.node_id));
+        // The port is published once the task runs; give it a moment.
+        let start = std::time::Instant::now();
+        let body = loop {
+            if let Some(b) = http_get(&addr) {
+                break b;
+            }
+            if start.elapsed() > std::time::Duration::from_secs(30) {
+                let node = lab
+                    .nodes
+                    .iter()
+                    .find(|n| addr.starts_with(&format!("{}:", n.ip)))
+                    .expect("node");
+                let diag = |args: &[&str]| {
+                    let o = std::process::Command::new("nsenter")
+                        .arg(format!("--net=/run/netns/{}", node.netns))
+                        .args(args)
+                        .output()
+                        .expect("diag");
+                    format!(
+                        "{}{}",
+                        String::from_utf8_lossy(&o.stdout),
+                        String::from_utf8_lossy(&o.stderr)
+                    )
+                };
+                panic!(
+                    "{addr}\n{}\n{}\n{}\n{}\n{}",
+                    diag(&["iptables-save"]),
+                    diag(&["ss", "-ltnp"]),
+                    diag(&["ip", "-br", "a"]),
+                    diag(&[
+                        "sysctl",
+                        "net.ipv4.ip_forward",
+                        "net.bridge.bridge-nf-call-iptables"
+                    ]),
+                    diag(&["curl", "-sS", "-m", "3", &format!("http://{addr}/")]),
+                );
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        };
+        assert_eq!(body, "hello-swarm\n");
+    }
+    let info = swarm.inspect_service("swarmlab-web").expect("inspect");
+    assert_eq!(
+        (info.replicas, info.image.as_str()),
+        (3, reference.as_str())
+    );
+
+    swarm
+        .update_service(
+            "swarmlab-web",
+            &ServiceSpec {
+                replicas: 1,
+                ..service.clone()
+            },
+        )
+        .expect("scale");
+    running_tasks(swarm, "swarmlab-web", 1);
+    swarm.remove_service("swarmlab-web").expect("remove");
+    assert!(swarm
+        .inspect_service("swarmlab-web")
+        .expect_err("gone")
+        .is_not_found());
+}
+
+/// A three-node cluster formed through Dokku, with the lab's registry as
+/// the registry plugin's global server.
+fn dokku_cluster(lab: &Lab, env: &Env) {
+    lab.install_ssh_identity(&env.root(), true);
+    dokku(
+        env,
+        lab,
+        &[
+            "scheduler-swarm:initialize",
+            "--server-ip",
+            &lab.nodes[0].ip,
+        ],
+    )
+    .ok();
+    for n in &lab.nodes[1..] {
+        dokku(env, lab, &["scheduler-swarm:cluster:add", &n.ssh_url()]).ok();
+    }
+    let dir = env.lib().join("config/registry/--global");
+    std::fs::create_dir_all(&dir).expect("registry config");
+    std::fs::write(dir.join("server"), lab.registry()).expect("server");
+}
+
+/// Build `dokku/<app>:latest` on node0's engine: busybox httpd answering
+/// `body` on `$PORT`.
+fn build_app_image(lab: &Lab, app: &str, body: &str) {
+    use dokku_docker::{BuildContext, BuildSpec, ContainerEngine};
+    let engine = lab.nodes[0].engine();
+    let base = format!("{app}-base:latest");
+    if !engine.image_exists(&base).expect("exists") {
+        dokku_docker::testing::busybox_image(&engine, &base).expect("base");
+    }
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        format!("FROM {base}\nLABEL com.dokku.app-name={app}\nRUN mkdir -p /www && echo {body} > /www/index.html\nCMD [\"sh\", \"-c\", \"exec httpd -f -p $PORT -h /www\"]\n"),
+    )
+    .expect("dockerfile");
+    let mut spec = BuildSpec::new(BuildContext::Directory(dir.path().to_path_buf()));
+    spec.tags = vec![format!("dokku/{app}:latest")];
+    engine.build_image(&spec, &mut |_| {}).expect("build");
+}
+
+fn read_record(env: &Env, app: &str, name: &str) -> Option<String> {
+    std::fs::read_to_string(env.root().join(app).join(name))
+        .ok()
+        .map(|s| s.trim().to_string())
+}
+
+/// The web listeners Dokku recorded for an app.
+fn listeners(env: &Env, app: &str) -> Vec<String> {
+    (1..)
+        .map_while(|i| {
+            read_record(env, app, &format!("CONTAINER.web.{i}"))?;
+            Some(format!(
+                "{}:{}",
+                read_record(env, app, &format!("IP.web.{i}"))?,
+                read_record(env, app, &format!("PORT.web.{i}"))?
+            ))
+        })
+        .collect()
+}
+
+/// An app on the swarm scheduler: deployed with web=3 its tasks spread
+/// over the nodes, each recorded as a listener answering from its node;
+/// scaled down, stopped, destroyed.
+#[test]
+fn swarm_deploy_scale_stop_destroy() {
+    let lab = Lab::new(3);
+    let env = Env::new();
+    dokku_cluster(&lab, &env);
+    let app = "swarmapp";
+    env.create_app(app);
+    dokku(&env, &lab, &["scheduler:set", app, "selected", "swarm"]).ok();
+    dokku(&env, &lab, &["ps:scale", "--skip-deploy", app, "web=3"]).ok();
+    build_app_image(&lab, app, "v1");
+    let out = dokku(&env, &lab, &["ps:rebuild", app]);
+    assert_has_all(
+        out.ok(),
+        &[
+            "-----> Deploying swarmapp via the swarm scheduler...\n",
+            &format!("       Pushing {}/dokku/swarmapp:latest\n", lab.registry()),
+            "       Creating service swarmapp-web (3 replicas)\n",
+            "=====> Application deployed:\n",
+        ],
+    );
+    let swarm_engine = lab.nodes[0].engine();
+    let swarm = dokku_docker::ContainerEngine::swarm(&swarm_engine).expect("swarm");
+    let tasks = running_tasks(swarm, "swarmapp-web", 3);
+    let mut nodes: Vec<&str> = tasks.iter().map(|t| t.node_id.as_str()).collect();
+    nodes.sort();
+    nodes.dedup();
+    assert!(nodes.len() > 1, "{tasks:?}");
+    let l = listeners(&env, app);
+    assert_eq!(l.len(), 3, "{l:?}");
+    for addr in &l {
+        assert_eq!(http_get(addr).as_deref(), Some("v1\n"), "{addr}");
+    }
+    let status = dokku(
+        &env,
+        &lab,
+        &["plugin:trigger", "scheduler-app-status", "swarm", app],
+    );
+    assert_eq!(
+        status
+            .ok()
+            .lines()
+            .filter(|l| l.starts_with("web.") && l.contains(" running "))
+            .count(),
+        3
+    );
+
+    dokku(&env, &lab, &["ps:scale", app, "web=1"]).ok();
+    running_tasks(swarm, "swarmapp-web", 1);
+    assert_eq!(listeners(&env, app).len(), 1);
+
+    dokku(&env, &lab, &["ps:stop", app]).ok();
+    running_tasks(swarm, "swarmapp-web", 0);
+    assert!(listeners(&env, app).is_empty());
+
+    dokku(&env, &lab, &["--force", "apps:destroy", app]).ok();
+    assert!(swarm
+        .inspect_service("swarmapp-web")
+        .expect_err("gone")
+        .is_not_found());
+}
+
+/// `GET /` through the test's nginx with the app's domain; the body of a
+/// 200 answer.
+fn via_nginx(port: u16, host: &str) -> Option<String> {
+    use std::io::{Read, Write};
+    let mut s = std::net::TcpStream::connect(("127.0.0.1", port)).ok()?;
+    s.set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .ok()?;
+    s.write_all(format!("GET / HTTP/1.0\r\nHost: {host}\r\n\r\n").as_bytes())
+        .ok()?;
+    let mut out = String::new();
+    s.read_to_string(&mut out).ok()?;
+    let (head, body) = out.split_once("\r\n\r\n")?;
+    (head.split_whitespace().nth(1)? == "200").then(|| body.to_string())
+}
+
+/// The issue's scenario on a three-node lab: the sample app is pushed with
+/// git (web=3); nginx on the Dokku host routes the app's domain to its tasks on several nodes; a redeploy under a
+/// poller fails no request; a worker's engine stops and the app keeps
+/// answering; the node is removed; everything is torn down.
+#[test]
+fn swarm_traffic_through_nginx_survives_redeploy_and_a_lost_node() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::Arc;
+    let lab = Lab::new(3);
+    let env = Env::new();
+    let nginx = crate::nginx::Nginx::new(env.dir.path().join("nginx"), true);
+    let run = |args: &[&str]| -> Run {
+        env.cmd(args)
+            .env("DOCKER_HOST", lab.nodes[0].docker_host())
+            .envs(nginx.env())
+            .output()
+            .expect("spawn dokku")
+            .into()
+    };
+    run(&["plugin:trigger", "install"]).ok();
+    run(&["nginx:start"]).ok();
+    for args in [
+        vec!["domains:set-global", "dokku.me"],
+        vec!["nginx:set", "--global", "bind-address-ipv4", "127.0.0.1"],
+        vec!["nginx:set", "--global", "bind-address-ipv6", "::1"],
+    ] {
+        run(&args).ok();
+    }
+    run(&[
+        "proxy:set",
+        "--global",
+        "proxy-port",
+        &nginx.http.to_string(),
+    ])
+    .ok();
+    dokku_cluster(&lab, &env);
+    let app = "swarmweb";
+    let host = "swarmweb.dokku.me";
+    env.create_app(app);
+    run(&["scheduler:set", app, "selected", "swarm"]).ok();
+    run(&["ps:scale", "--skip-deploy", app, "web=3"]).ok();
+    // The sample app, pushed with git through the ssh entry.
+    let base = "swarmweb-base:latest";
+    dokku_docker::testing::busybox_image(&lab.nodes[0].engine(), base).expect("base");
+    let repo = tempfile::tempdir().expect("repo");
+    crate::git::sample_repo(repo.path(), base);
+    let version = |v: &str| {
+        std::fs::write(
+            repo.path().join("public/index.html"),
+            format!("Hello from the dokku sample app {v}\n"),
+        )
+        .expect("index");
+        crate::git::commit_all(repo.path(), v);
+    };
+    let wrapper = env.dir.path().join("ssh");
+    std::fs::write(
+        &wrapper,
+        format!(
+            "#!/bin/sh\nfor last; do :; done\nexec env SSH_ORIGINAL_COMMAND=\"$last\" '{}'\n",
+            env!("CARGO_BIN_EXE_dokku")
+        ),
+    )
+    .expect("ssh wrapper");
+    std::fs::set_permissions(
+        &wrapper,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .expect("chmod");
+    let push = || -> Run {
+        let base = env.cmd(&[]);
+        let mut c = std::process::Command::new("git");
+        c.env_clear();
+        for (k, v) in base.get_envs() {
+            if let Some(v) = v {
+                c.env(k, v);
+            }
+        }
+        c.env("DOCKER_HOST", lab.nodes[0].docker_host())
+            .envs(nginx.env())
+            .env("GIT_SSH_COMMAND", &wrapper)
+            .current_dir(repo.path())
+            .args(["push", &format!("dokku@dokku.test:{app}"), "master"])
+            .stdin(std::process::Stdio::null());
+        c.output().expect("git push").into()
+    };
+    version("v1");
+    let first = push();
+    assert_eq!(first.code, 0, "{first:?}");
+    assert_has_all(
+        &first.stderr,
+        &[
+            "remote: -----> Deploying swarmweb via the swarm scheduler...",
+            "remote:        Creating service swarmweb-web (3 replicas)",
+        ],
+    );
+    let engine = lab.nodes[0].engine();
+    let swarm = dokku_docker::ContainerEngine::swarm(&engine).expect("swarm");
+    let tasks = running_tasks(swarm, "swarmweb-web", 3);
+    let mut nodes: Vec<&str> = tasks.iter().map(|t| t.node_id.as_str()).collect();
+    nodes.sort();
+    nodes.dedup();
+    assert!(nodes.len() > 1, "{tasks:?}");
+    assert_eq!(
+        via_nginx(nginx.http, host).as_deref(),
+        Some("Hello from the dokku sample app v1\n"),
+        "{first:?}\n{}\n{:?}\n{:?}",
+        nginx.error_log(),
+        std::fs::read_to_string(env.root().join(app).join("nginx.conf")),
+        listeners(&env, app)
+    );
+    let conf = std::fs::read_to_string(env.root().join(app).join("nginx.conf")).expect("conf");
+    for addr in listeners(&env, app) {
+        assert!(
+            conf.contains(&format!("server {addr};")),
+            "{addr} in\n{conf}"
+        );
+    }
+
+    // Redeploy under a poller: bounded in time and count, stops itself.
+    let stop = Arc::new(AtomicBool::new(false));
+    let (ok, failed) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+    let poller = {
+        let (stop, ok, failed) = (stop.clone(), ok.clone(), failed.clone());
+        let port = nginx.http;
+        std::thread::spawn(move || {
+            let start = std::time::Instant::now();
+            let mut bodies = Vec::new();
+            while !stop.load(Ordering::Relaxed)
+                && start.elapsed() < std::time::Duration::from_secs(600)
+                && ok.load(Ordering::Relaxed) + failed.load(Ordering::Relaxed) < 50_000
+            {
+                match via_nginx(port, "swarmweb.dokku.me") {
+                    Some(b) => {
+                        ok.fetch_add(1, Ordering::Relaxed);
+                        bodies.push(b);
+                    }
+                    None => {
+                        failed.fetch_add(1, Ordering::Relaxed);
+                    }
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+            bodies
+        })
+    };
+    version("v2");
+    let second = push();
+    stop.store(true, Ordering::Relaxed);
+    let bodies = poller.join().expect("poller");
+    assert_eq!(second.code, 0, "{second:?}");
+    assert_has_all(
+        &second.stderr,
+        &["remote:        Updating service swarmweb-web (3 replicas)"],
+    );
+    assert_eq!(failed.load(Ordering::Relaxed), 0, "{}", nginx.error_log());
+    assert!(ok.load(Ordering::Relaxed) > 10);
+    assert_eq!(
+        bodies.first().map(String::as_str),
+        Some("Hello from the dokku sample app v1\n")
+    );
+    assert_eq!(
+        bodies.last().map(String::as_str),
+        Some("Hello from the dokku sample app v2\n")
+    );
+    running_tasks(swarm, "swarmweb-web", 3);
+
+    // A worker goes away: the app keeps answering through nginx.
+    let lost = &lab.nodes[2];
+    lost.stop_dockerd();
+    for _ in 0..30 {
+        assert_eq!(
+            via_nginx(nginx.http, host).as_deref(),
+            Some("Hello from the dokku sample app v2\n"),
+            "{}",
+            nginx.error_log()
+        );
+    }
+    let out = run(&["scheduler-swarm:cluster:remove", &lost.ip]);
+    out.ok();
+    let list = run(&["scheduler-swarm:cluster:list", "--format", "json"]);
+    let nodes: serde_json::Value = serde_json::from_str(list.ok()).expect("json");
+    assert_eq!(nodes.as_array().map(Vec::len), Some(2), "{nodes}");
+    assert_eq!(
+        via_nginx(nginx.http, host).as_deref(),
+        Some("Hello from the dokku sample app v2\n")
+    );
+
+    run(&["--force", "apps:destroy", app]).ok();
+    run(&["scheduler-swarm:uninstall"]).ok();
+}

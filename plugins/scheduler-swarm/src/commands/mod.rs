@@ -1,0 +1,10 @@
+//! One module per `scheduler-swarm:*` command.
+
+pub mod cluster_add;
+pub mod cluster_list;
+pub mod cluster_remove;
+pub mod initialize;
+pub mod report;
+pub mod set;
+pub mod show_service;
+pub mod uninstall;
