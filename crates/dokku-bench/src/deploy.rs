@@ -448,12 +448,17 @@ fn get_body(ip: IpAddr, port: u16) -> Result<String, String> {
     if !local(ip) {
         return Err(format!("refusing to poll non-local address {ip}"));
     }
-    let addr = SocketAddr::new(ip, port);
+    get_page(SocketAddr::new(ip, port), "bench")
+}
+
+/// One HTTP/1.0 GET of `/` from `addr` with `host` as the Host header;
+/// the body of a 200.
+pub(crate) fn get_page(addr: SocketAddr, host: &str) -> Result<String, String> {
     let mut s = TcpStream::connect_timeout(&addr, Duration::from_millis(500))
         .map_err(|e| format!("{addr}: {e}"))?;
     s.set_read_timeout(Some(Duration::from_secs(2)))
         .map_err(|e| e.to_string())?;
-    s.write_all(b"GET / HTTP/1.0\r\nHost: bench\r\n\r\n")
+    s.write_all(format!("GET / HTTP/1.0\r\nHost: {host}\r\n\r\n").as_bytes())
         .map_err(|e| e.to_string())?;
     let mut raw = Vec::new();
     s.read_to_end(&mut raw)
@@ -461,7 +466,7 @@ fn get_body(ip: IpAddr, port: u16) -> Result<String, String> {
     let raw = String::from_utf8_lossy(&raw);
     let status = raw.lines().next().unwrap_or("");
     if !(status.starts_with("HTTP/1.") && status.split_whitespace().nth(1) == Some("200")) {
-        return Err(format!("{addr}: {status:?}"));
+        return Err(format!("{addr} ({host}): {status:?}"));
     }
     Ok(raw
         .split_once("\r\n\r\n")
@@ -469,7 +474,8 @@ fn get_body(ip: IpAddr, port: u16) -> Result<String, String> {
         .unwrap_or_default())
 }
 
-fn median(mut v: Vec<Duration>) -> Duration {
+/// The median of `v` (zero when empty).
+pub(crate) fn median(mut v: Vec<Duration>) -> Duration {
     v.sort();
     v.get(v.len() / 2).copied().unwrap_or_default()
 }

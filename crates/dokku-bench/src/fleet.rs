@@ -17,12 +17,12 @@
 //! [`Fleet`] guard drops, also on failure.
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::deploy::{get_page, median};
 use dokku_docker::{
     BuildContext, BuildSpec, ContainerEngine, ContainerFilter, DockerEngine, ImageFilter,
 };
@@ -375,30 +375,7 @@ fn is_root() -> bool {
 /// One HTTP/1.0 GET of `/` through nginx on 127.0.0.1 with `host` as the
 /// Host header; the body of a 200.
 fn get_via_nginx(port: u16, host: &str) -> Result<String, String> {
-    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
-    let mut s = TcpStream::connect_timeout(&addr, Duration::from_millis(500))
-        .map_err(|e| format!("{addr}: {e}"))?;
-    s.set_read_timeout(Some(Duration::from_secs(2)))
-        .map_err(|e| e.to_string())?;
-    s.write_all(format!("GET / HTTP/1.0\r\nHost: {host}\r\n\r\n").as_bytes())
-        .map_err(|e| e.to_string())?;
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw)
-        .map_err(|e| format!("{addr}: {e}"))?;
-    let raw = String::from_utf8_lossy(&raw);
-    let status = raw.lines().next().unwrap_or("");
-    if status.split_whitespace().nth(1) != Some("200") {
-        return Err(format!("{host}: {status:?}"));
-    }
-    Ok(raw
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default())
-}
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v.get(v.len() / 2).copied().unwrap_or_default()
+    get_page(std::net::SocketAddr::from(([127, 0, 0, 1], port)), host)
 }
 
 fn median_of(
