@@ -54,3 +54,31 @@ pub fn current_user_name() -> String {
 pub fn home_of(user: &str) -> Option<std::path::PathBuf> {
     User::from_name(user).ok().flatten().map(|u| u.dir)
 }
+
+/// Whether this is the host's installation: root runs it and the system
+/// user's home is `dokku_root` (a scratch installation in temporary
+/// directories must not touch `/etc`).
+pub fn is_host_install(system_user: &str, dokku_root: &Path) -> bool {
+    is_root() && home_of(system_user).is_some_and(|h| h == dokku_root)
+}
+
+/// Write a sudoers file (0440, root-owned) when `visudo` accepts it (or
+/// is missing); an invalid one is not installed.
+pub fn write_sudoers(path: &Path, text: &str) -> crate::Result<()> {
+    let tmp = path.with_extension("dokku-new");
+    crate::fsutil::write_atomic_unowned(&tmp, text.as_bytes(), 0o440)?;
+    let valid = std::process::Command::new("visudo")
+        .arg("-cf")
+        .arg(&tmp)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(true);
+    if !valid {
+        crate::fsutil::remove_file(&tmp)?;
+        return Ok(());
+    }
+    std::fs::rename(&tmp, path).map_err(|e| crate::Error::io("rename", &tmp, e))
+}
