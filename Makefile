@@ -92,7 +92,9 @@ uninstall:
 	rm -f $(DOKKU_LIB_ROOT)/VERSION $(DOKKU_LIB_ROOT)/STABLE_VERSION
 	rm -f $(NGINX_CONF_DIR)/dokku.conf $(NGINX_CONF_DIR)/00-default-vhost.conf /etc/sudoers.d/dokku-nginx /etc/sudoers.d/dokku-nginx-signal /etc/sudoers.d/dokku-storage /etc/sudoers.d/dokku-docker-container-healthchecker
 	if [ -d /run/systemd/system ]; then systemctl disable --now dokku-retire.timer 2>/dev/null || true; fi
+	if [ -d /run/systemd/system ]; then systemctl disable --now docker-builder-prune.timer 2>/dev/null || true; fi
 	rm -f $(SYSTEMD_DIR)/dokku-retire.service $(SYSTEMD_DIR)/dokku-retire.timer /etc/cron.d/dokku-retire
+	rm -f $(SYSTEMD_DIR)/docker-builder-prune.service $(SYSTEMD_DIR)/docker-builder-prune.timer /etc/cron.d/docker-builder-prune
 	if [ -s /run/nginx.pid ] && kill -0 "$$(cat /run/nginx.pid)" 2>/dev/null; then $(NGINX_BIN) -t && $(NGINX_BIN) -s reload; fi
 	@echo "dokku removed; app data kept in $(DOKKU_ROOT) and $(DOKKU_LIB_ROOT)"
 

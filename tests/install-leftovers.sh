@@ -134,6 +134,19 @@ elif ! su -s /bin/sh dokku -c "$retire_cmd"; then
   failures=$((failures + 1))
 fi
 
+# The daily build cache prune, the vector sink's log directory.
+if [[ -d /run/systemd/system ]]; then
+  expect /etc/systemd/system/docker-builder-prune.timer "root:root 644"
+else
+  expect /etc/cron.d/docker-builder-prune "root:root 644"
+  grep -qxF '5 4 * * * dokku docker builder prune >>/var/log/dokku/builder-prune.log 2>&1' /etc/cron.d/docker-builder-prune || {
+    echo "install-leftovers: /etc/cron.d/docker-builder-prune is not Dokku's" >&2
+    failures=$((failures + 1))
+  }
+fi
+expect /var/log/dokku/apps "dokku:dokku 755"
+expect /var/log/dokku/events.log "$(stat -c %U /var/log/dokku/events.log):dokku 664"
+
 if ((failures)); then
   echo "install-leftovers: $failures problem(s)" >&2
   exit 1

@@ -49,6 +49,8 @@ step "ps:retire runs every five minutes"
 # No systemd in the container: the cron fallback.
 grep -qxF '*/5 * * * * dokku /usr/bin/dokku ps:retire >> /var/log/dokku/retire.log 2>&1' /etc/cron.d/dokku-retire || fail "retire cron entry"
 su -s /bin/sh dokku -c '/usr/bin/dokku ps:retire' || fail "ps:retire as dokku"
+grep -qxF '5 4 * * * dokku docker builder prune >>/var/log/dokku/builder-prune.log 2>&1' /etc/cron.d/docker-builder-prune || fail "builder prune cron entry"
+[[ "$(stat -c '%U:%G %a' /var/log/dokku/apps)" == "dokku:dokku 755" ]] || fail "logs apps dir"
 
 step "dokku apps:create x"
 dokku apps:create x
@@ -90,7 +92,7 @@ dokku apps:list | grep -qx x || fail "app not back after reinstall"
 
 step "purge deletes everything"
 DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq dokku >/dev/null
-for p in /home/dokku /var/lib/dokku /var/log/dokku /etc/sudoers.d/dokku-nginx /etc/sudoers.d/dokku-storage /etc/cron.d/dokku-retire /etc/nginx/conf.d/dokku.conf; do
+for p in /home/dokku /var/lib/dokku /var/log/dokku /etc/sudoers.d/dokku-nginx /etc/sudoers.d/dokku-storage /etc/cron.d/dokku-retire /etc/cron.d/docker-builder-prune /etc/nginx/conf.d/dokku.conf; do
   [[ ! -e "$p" ]] || fail "$p left after purge"
 done
 ! getent passwd dokku >/dev/null || fail "user left after purge"

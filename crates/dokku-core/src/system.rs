@@ -82,3 +82,88 @@ pub fn write_sudoers(path: &Path, text: &str) -> crate::Result<()> {
     }
     std::fs::rename(&tmp, path).map_err(|e| crate::Error::io("rename", &tmp, e))
 }
+
+/// Whether systemd runs this host (its runtime directory exists).
+pub fn has_systemd() -> bool {
+    Path::new("/run/systemd/system").is_dir()
+}
+
+fn systemctl(args: &[&str]) {
+    let _ = std::process::Command::new("systemctl")
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status();
+}
+
+/// A job the host runs on a schedule, installed as Dokku's install steps
+/// do: with systemd, `/etc/systemd/system/<name>.service` and
+/// `<name>.timer` (re-enabled, enabled and started); otherwise
+/// `/etc/cron.d/<name>` (when cron's directory exists). Files are
+/// root-owned, 0644.
+pub struct Schedule<'a> {
+    /// Unit and cron file name.
+    pub name: &'a str,
+    /// The `.service` unit.
+    pub service: &'a str,
+    /// The `.timer` unit.
+    pub timer: &'a str,
+    /// The cron file.
+    pub cron: &'a str,
+}
+
+impl Schedule<'_> {
+    /// Install the schedule on this host.
+    pub fn install(&self) -> crate::Result<()> {
+        self.install_at(has_systemd(), Path::new("/etc"))
+    }
+
+    /// Install under `etc`, as for a host with or without systemd.
+    pub fn install_at(&self, systemd: bool, etc: &Path) -> crate::Result<()> {
+        let write = |path: &Path, text: &str| -> crate::Result<()> {
+            crate::fsutil::write_atomic_unowned(path, text.as_bytes(), 0o644)?;
+            let _ = nix::unistd::chown(path, Some(Uid::from_raw(0)), Some(Gid::from_raw(0)));
+            Ok(())
+        };
+        if systemd {
+            let dir = etc.join("systemd/system");
+            write(&dir.join(format!("{}.service", self.name)), self.service)?;
+            write(&dir.join(format!("{}.timer", self.name)), self.timer)?;
+            systemctl(&["daemon-reload"]);
+            systemctl(&["--quiet", "reenable", self.name]);
+            systemctl(&["--quiet", "enable", &format!("{}.timer", self.name)]);
+            systemctl(&["start", &format!("{}.timer", self.name)]);
+        } else if etc.join("cron.d").is_dir() {
+            write(&etc.join("cron.d").join(self.name), self.cron)?;
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod schedule_tests {
+    use super::*;
+
+    #[test]
+    fn cron_without_systemd_units_with_it() {
+        let d = tempfile::tempdir().expect("tempdir");
+        let s = Schedule {
+            name: "job",
+            service: "S\n",
+            timer: "T\n",
+            cron: "C\n",
+        };
+        s.install_at(false, d.path()).expect("no cron dir: nothing");
+        assert!(!d.path().join("cron.d/job").exists());
+        std::fs::create_dir(d.path().join("cron.d")).expect("mkdir");
+        s.install_at(false, d.path()).expect("cron");
+        assert_eq!(
+            std::fs::read_to_string(d.path().join("cron.d/job")).expect("read"),
+            "C\n"
+        );
+        assert!(!d.path().join("systemd").exists());
+        // (systemctl is not run against a scratch tree's units: only the
+        // files are checked here.)
+    }
+}

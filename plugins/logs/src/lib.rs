@@ -75,7 +75,22 @@ fn register(bus: &mut Bus) {
         }
         Ok(args)
     });
+    bus.on::<dokku_trigger::triggers::Install, _>(
+        store::PLUGIN,
+        |ctx, _t: &dokku_trigger::triggers::Install| install(ctx),
+    );
     store::REPORT.register(bus, store::PLUGIN);
+}
+
+/// The install step: property root, `data/logs/` and `data/logs/<app>/`,
+/// and the vector file sink's `$DOKKU_LOGS_DIR/apps` (0755, the system
+/// user's).
+fn install(ctx: &dokku_trigger::Ctx) -> dokku_core::Result<()> {
+    dokku_trigger::migrate::ensure_property_root(ctx, store::PLUGIN)?;
+    dokku_trigger::migrate::ensure_app_data_dirs(ctx, store::PLUGIN)?;
+    let apps_dir = ctx.paths.logs_dir.join("apps");
+    dokku_core::fsutil::ensure_dir(&apps_dir)?;
+    dokku_core::fsutil::set_permissions(&apps_dir, 0o755)
 }
 
 #[cfg(test)]

@@ -316,16 +316,21 @@ mod tests {
         let root = Path::new("/var/lib/dokku/data/storage");
         let p = |prog: &str, a: &[&str]| RootOp::from_dokku_args(prog, root, &v(a));
         assert_eq!(
-            p("chown-storage-dir", &["/var/lib/dokku/data/storage/db", "32767"])
-                .expect("known")
-                .expect("ok"),
+            p(
+                "chown-storage-dir",
+                &["/var/lib/dokku/data/storage/db", "32767"]
+            )
+            .expect("known")
+            .expect("ok"),
             RootOp::Chown {
                 name: "db".into(),
                 uid: 32767
             }
         );
         assert_eq!(
-            p("chmod-storage-dir", &["db", "0750"]).expect("known").expect("ok"),
+            p("chmod-storage-dir", &["db", "0750"])
+                .expect("known")
+                .expect("ok"),
             RootOp::Chmod {
                 name: "db".into(),
                 mode: 0o750
@@ -337,12 +342,17 @@ mod tests {
                 .expect("ok"),
             RootOp::Remove { name: "db".into() }
         );
-        let e = |prog: &str, a: &[&str]| p(prog, a).expect("known").expect_err("refused").to_string();
+        let e =
+            |prog: &str, a: &[&str]| p(prog, a).expect("known").expect_err("refused").to_string();
         assert!(e("destroy-storage-dir", &["/etc"]).contains("not below"));
-        assert!(e("destroy-storage-dir", &["/var/lib/dokku/data/storage/a/b"])
-            .contains("not a storage directory name"));
-        assert!(e("destroy-storage-dir", &["/var/lib/dokku/data/storage/../x"])
-            .contains("not a storage directory name"));
+        assert!(
+            e("destroy-storage-dir", &["/var/lib/dokku/data/storage/a/b"])
+                .contains("not a storage directory name")
+        );
+        assert!(
+            e("destroy-storage-dir", &["/var/lib/dokku/data/storage/../x"])
+                .contains("not a storage directory name")
+        );
         assert!(e("chown-storage-dir", &[]).starts_with("usage: chown-storage-dir"));
         assert!(p("rm", &["x"]).is_none());
         for op in [
