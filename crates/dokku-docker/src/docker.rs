@@ -1008,6 +1008,38 @@ impl ContainerEngine for DockerEngine {
         self.block(self.remove_async(container, force))
     }
 
+    fn copy_from_container(
+        &self,
+        container: &str,
+        path: &str,
+        out: &mut dyn std::io::Write,
+    ) -> Result<(), EngineError> {
+        let options = bollard::container::DownloadFromContainerOptions { path };
+        let fail = |e| {
+            classify(e, "copy from container", container, |source| {
+                EngineError::CopyFromContainer {
+                    container: container.to_string(),
+                    path: path.to_string(),
+                    source,
+                }
+            })
+        };
+        self.block(async {
+            let mut stream = pin!(self
+                .docker
+                .download_from_container(container, Some(options)));
+            while let Some(chunk) = stream.next().await {
+                let chunk = chunk.map_err(fail)?;
+                out.write_all(&chunk)
+                    .map_err(|source| EngineError::CopyWrite {
+                        path: path.to_string(),
+                        source,
+                    })?;
+            }
+            Ok(())
+        })
+    }
+
     fn rename_container(&self, container: &str, new_name: &str) -> Result<(), EngineError> {
         let options = RenameContainerOptions { name: new_name };
         self.block(self.docker.rename_container(container, options))

@@ -159,6 +159,17 @@ pub trait ContainerEngine: Send + Sync {
         on_line: &mut dyn FnMut(LogStream, &str),
     ) -> Result<i64, EngineError>;
 
+    /// `docker container cp CONTAINER:PATH -`: writes `path` of a (possibly
+    /// stopped) container to `out` as a tar archive, its entries named from
+    /// the last component of `path`. [`EngineError::NotFound`] when the
+    /// container or the path does not exist.
+    fn copy_from_container(
+        &self,
+        container: &str,
+        path: &str,
+        out: &mut dyn std::io::Write,
+    ) -> Result<(), EngineError>;
+
     /// Like [`ContainerEngine::run_streaming`], collecting the output bytes
     /// instead of streaming lines: `docker run --rm -i` with captured output.
     fn run_to_completion(

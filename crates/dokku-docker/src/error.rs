@@ -333,6 +333,26 @@ pub enum EngineError {
         #[source]
         source: ApiError,
     },
+    /// Copying a path out of a container failed.
+    #[error("copy {path} out of container {container}")]
+    CopyFromContainer {
+        /// The container name or id.
+        container: String,
+        /// The path inside the container.
+        path: String,
+        /// The underlying client error.
+        #[source]
+        source: ApiError,
+    },
+    /// Writing the archive copied out of a container failed.
+    #[error("write the archive of {path}")]
+    CopyWrite {
+        /// The path inside the container.
+        path: String,
+        /// The underlying I/O error.
+        #[source]
+        source: std::io::Error,
+    },
     /// Creating a volume failed.
     #[error("create volume {name}")]
     CreateVolume {
@@ -422,11 +442,13 @@ impl EngineError {
             | AttachContainer { source, .. }
             | ContainerLogs { source, .. }
             | Exec { source, .. }
+            | CopyFromContainer { source, .. }
             | CreateVolume { source, .. }
             | RemoveVolume { source, .. }
             | InspectVolume { source, .. }
             | Network { source, .. } => Some(source),
             Runtime { .. }
+            | CopyWrite { .. }
             | NotFound { .. }
             | MissingField { .. }
             | InvalidSpec { .. }

@@ -709,6 +709,18 @@ impl ContainerEngine for FakeEngine {
         Ok(out)
     }
 
+    fn copy_from_container(
+        &self,
+        container: &str,
+        path: &str,
+        _out: &mut dyn std::io::Write,
+    ) -> Result<(), EngineError> {
+        Err(EngineError::InvalidSpec {
+            what: "copy from container",
+            message: format!("the fake engine does not copy {path} out of {container}"),
+        })
+    }
+
     fn load_image(&self, _tar: &mut dyn Read) -> Result<Vec<String>, EngineError> {
         Err(EngineError::InvalidSpec {
             what: "image archive",

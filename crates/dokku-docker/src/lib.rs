@@ -22,6 +22,7 @@
 
 mod context;
 mod convert;
+pub mod copy;
 mod docker;
 mod engine;
 mod error;

@@ -1268,3 +1268,136 @@ fn certificate_and_nginx_helpers() {
     );
     assert_eq!(n("fn-nginx-vhosts-last-visited-at", &["web"]).ok(), "");
 }
+
+#[test]
+fn common_copies_files_and_directories_out_of_images() {
+    use dokku_docker::{ContainerEngine, ContainerFilter};
+    let app = crate::harness::EngineApp::new("shlib-copy");
+    app.build_httpd(
+        "hello-copy",
+        "",
+        "RUN printf 'a\\r\\nb' > /www/crlf.txt && touch /www/empty && mkdir -p /www/sub && echo s > /www/sub/s.txt && ln -s /etc /www/etc-link\nWORKDIR /www",
+    );
+    let l = Lib::new();
+    l.e.create_app(&app.name);
+    let image = format!("dokku/{}:latest", app.name);
+    let out = l.e.dir.path().join("out");
+    fs::create_dir_all(&out).expect("mkdir");
+    let dst = |n: &str| out.join(n).display().to_string();
+
+    // A relative source starts at the image's WORKDIR; line endings become
+    // Unix ones and the copy ends with a newline.
+    l.helper(
+        "common/common",
+        &[
+            "--quiet",
+            "copy-from-image",
+            &app.name,
+            &image,
+            "crlf.txt",
+            &dst("crlf"),
+        ],
+    )
+    .ok();
+    assert_eq!(
+        fs::read_to_string(out.join("crlf")).expect("copied"),
+        "a\nb\n"
+    );
+    l.helper(
+        "common/common",
+        &[
+            "copy-from-image",
+            &app.name,
+            &image,
+            "/www/index.html",
+            &dst("index"),
+        ],
+    )
+    .ok();
+    assert_eq!(
+        fs::read_to_string(out.join("index")).expect("copied"),
+        "hello-copy\n"
+    );
+    // Missing and empty files fail and leave nothing.
+    for (src, name) in [("/www/nope", "nope"), ("empty", "empty")] {
+        let r = l.helper(
+            "common/common",
+            &["copy-from-image", &app.name, &image, src, &dst(name)],
+        );
+        assert_eq!(r.code, 1, "{r:?}");
+        assert!(r.stderr.starts_with(" !     Unable to copy /www/"), "{r:?}");
+        assert!(!out.join(name).exists());
+    }
+    let r = l.helper(
+        "common/common",
+        &[
+            "copy-from-image",
+            &app.name,
+            "dokku/no-such-image-xyz:latest",
+            "a",
+            &dst("x"),
+        ],
+    );
+    fails(&r, 1, "Invalid docker image for copying content");
+
+    // A directory: its content lands in the destination, links stay links
+    // and nothing is written through them.
+    l.helper(
+        "common/common",
+        &[
+            "copy-dir-from-image",
+            &app.name,
+            &image,
+            "/www",
+            &dst("www"),
+        ],
+    )
+    .ok();
+    assert_eq!(
+        fs::read_to_string(out.join("www/index.html")).expect("copied"),
+        "hello-copy\n"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("www/sub/s.txt")).expect("copied"),
+        "s\n"
+    );
+    assert_eq!(
+        fs::read_link(out.join("www/etc-link")).expect("link"),
+        Path::new("/etc")
+    );
+    // Copying again over the existing directory works too.
+    l.helper(
+        "common/common",
+        &[
+            "copy-dir-from-image",
+            &app.name,
+            &image,
+            "sub",
+            &dst("www/sub"),
+        ],
+    )
+    .ok();
+    assert!(out.join("www/sub/s.txt").is_file());
+    let r = l.helper(
+        "common/common",
+        &[
+            "copy-dir-from-image",
+            &app.name,
+            &image,
+            "/www/index.html",
+            &dst("notdir"),
+        ],
+    );
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(!out.join("notdir").exists());
+
+    // No copying container is left behind.
+    let left = app
+        .engine
+        .list_containers(&ContainerFilter::label(format!(
+            "com.dokku.app-name={}",
+            app.name
+        )))
+        .expect("list");
+    assert!(left.is_empty(), "{left:?}");
+}

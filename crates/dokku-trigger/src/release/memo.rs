@@ -145,6 +145,14 @@ impl ContainerEngine for Watched {
     fn exec(&self, container: &str, spec: &ExecSpec) -> Result<ExecOutput, EngineError> {
         self.inner.exec(container, spec)
     }
+    fn copy_from_container(
+        &self,
+        container: &str,
+        path: &str,
+        out: &mut dyn std::io::Write,
+    ) -> Result<(), EngineError> {
+        self.inner.copy_from_container(container, path, out)
+    }
     fn create_volume(&self, spec: &VolumeSpec) -> Result<(), EngineError> {
         self.inner.create_volume(spec)
     }
