@@ -1435,3 +1435,54 @@ fn migrate_turns_the_old_flag_file_into_the_property() {
         .join("config/storage/other-app/legacy-mounts-migrated")
         .exists());
 }
+
+#[test]
+fn wait_asks_storage_status_for_entries_of_other_schedulers() {
+    let e = Env::new();
+    e.run(&["storage:create", "cluster-data"]).ok();
+    // An entry another scheduler made (this host creates docker-local ones
+    // only): its state comes from the storage-status answer.
+    let entries = e.lib().join("data/storage-registry/entries");
+    let text = std::fs::read_to_string(entries.join("cluster-data.json")).expect("entry");
+    std::fs::write(
+        entries.join("cluster-data.json"),
+        text.replace("\"docker-local\"", "\"k3s\""),
+    )
+    .expect("write entry");
+    fails(
+        &e.run(&["storage:wait", "cluster-data"]),
+        "storage entry \"cluster-data\" is Pending, not Bound",
+    );
+    let plugin = e.lib().join("plugins/enabled/status-answer");
+    std::fs::create_dir_all(&plugin).expect("mkdir");
+    let log = e.dir.path().join("status.log");
+    let hook = plugin.join("storage-status");
+    std::fs::write(
+        &hook,
+        format!(
+            "#!/bin/sh\necho \"$*\" >> \"{}\"\ncat \"{}\"\n",
+            log.display(),
+            e.dir.path().join("state").display()
+        ),
+    )
+    .expect("hook");
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    std::fs::write(e.dir.path().join("state"), "Lost\n").expect("state");
+    fails(
+        &e.run(&["storage:wait", "cluster-data"]),
+        "storage entry \"cluster-data\" is Lost, not Bound",
+    );
+    std::fs::write(e.dir.path().join("state"), "Bound\n").expect("state");
+    e.expect(&["storage:wait", "cluster-data"], "");
+    assert_eq!(
+        std::fs::read_to_string(&log).expect("log"),
+        "cluster-data\ncluster-data\n"
+    );
+    // docker-local entries need no answer.
+    e.run(&["storage:create", "local-data"]).ok();
+    e.expect(&["storage:wait", "local-data"], "");
+    assert_eq!(
+        std::fs::read_to_string(&log).expect("log").lines().count(),
+        2
+    );
+}
