@@ -192,6 +192,9 @@ pub fn run(ctx: &Ctx, apps_to_scan: &[String]) -> Result<()> {
 pub fn on_install(ctx: &Ctx) -> Result<()> {
     install_layout(ctx)?;
     for a in apps::list(&ctx.paths) {
+        attachment::rename_old_property(&ctx.paths, &a)?;
+    }
+    for a in apps::list(&ctx.paths) {
         if migrated(&ctx.paths, &a) {
             convert_flag(&ctx.paths, &a)
         } else {

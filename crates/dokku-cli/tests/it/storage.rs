@@ -34,7 +34,7 @@ fn entry_json(e: &Env, name: &str) -> serde_json::Value {
 }
 
 fn attachments(e: &Env, app: &str) -> Vec<serde_json::Value> {
-    std::fs::read_to_string(e.lib().join(format!("config/storage/{app}/attachments")))
+    std::fs::read_to_string(e.lib().join(format!("config/storage/{app}/mounts")))
         .unwrap_or_default()
         .lines()
         .map(|l| serde_json::from_str(l).expect("attachment json"))
@@ -166,10 +166,7 @@ fn ensure_directory_mount_list_as_documented() {
     .ok();
 
     e.expect(&["storage:unmount", "node-js-app", &spec], "");
-    assert!(!e
-        .lib()
-        .join("config/storage/node-js-app/attachments")
-        .exists());
+    assert!(!e.lib().join("config/storage/node-js-app/mounts").exists());
     fails(
         &e.run(&["storage:unmount", "node-js-app", &spec]),
         "Mount path does not exist.",
@@ -1485,4 +1482,33 @@ fn wait_asks_storage_status_for_entries_of_other_schedulers() {
         std::fs::read_to_string(&log).expect("log").lines().count(),
         2
     );
+}
+
+#[test]
+fn mounts_live_in_the_mounts_property_and_old_attachments_are_renamed() {
+    let e = Env::new();
+    e.create_app("node-js-app");
+    e.run(&["storage:create", "app-data"]).ok();
+    e.run(&[
+        "storage:mount",
+        "node-js-app",
+        "app-data",
+        "--container-dir",
+        "/data",
+    ])
+    .ok();
+    let dir = e.lib().join("config/storage/node-js-app");
+    assert_eq!(attachments(&e, "node-js-app").len(), 1);
+    let listed = e
+        .run(&["--quiet", "storage:list", "node-js-app"])
+        .ok()
+        .to_string();
+    // An earlier build's property name: still read, renamed at install.
+    std::fs::rename(dir.join("mounts"), dir.join("attachments")).expect("rename");
+    e.expect(&["--quiet", "storage:list", "node-js-app"], listed.clone());
+    e.run(&["plugin:install", "--core"]).ok();
+    assert!(!dir.join("attachments").exists());
+    assert_eq!(attachments(&e, "node-js-app").len(), 1);
+    e.expect(&["--quiet", "storage:list", "node-js-app"], listed);
+    assert!(e.lib().join("data/storage-registry/migrations").is_dir());
 }
