@@ -1216,6 +1216,21 @@ mod real_docker {
         // A per-test entry name, so the label filter below sees only ours.
         let name = format!("exec-{}", std::process::id());
         e.run(&["storage:create", &name, "--chown", "heroku"]).ok();
+        // Another plugin sees the scheduler-storage-exec call docker-local
+        // answers.
+        let spy = e.lib().join("plugins/enabled/exec-spy");
+        std::fs::create_dir_all(&spy).expect("mkdir");
+        let calls = e.dir.path().join("exec-calls");
+        let hook = spy.join("scheduler-storage-exec");
+        std::fs::write(
+            &hook,
+            format!("#!/bin/sh\necho \"$*\" >> \"{}\"\n", calls.display()),
+        )
+        .expect("hook");
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        }
         let run = |args: &[&str], input: &[u8]| {
             let mut c = e.cmd(args);
             c.env("DOKKU_STORAGE_EXEC_IMAGE", &tag);
@@ -1247,6 +1262,10 @@ mod real_docker {
         assert_eq!(
             (r.code, r.stdout.as_str(), r.stderr.as_str()),
             (3, "/data\n1000\n", "oops\n")
+        );
+        assert_eq!(
+            std::fs::read_to_string(&calls).expect("calls"),
+            format!("docker-local {name} {tag} --interactive --as-user 1000 -- sh -c pwd; id -u; echo kept > /data/out.txt; echo oops >&2; exit 3\n")
         );
         let file = e.lib().join(format!("data/storage/{name}/out.txt"));
         assert_eq!(
