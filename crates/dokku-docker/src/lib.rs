@@ -20,6 +20,7 @@
 //! # }
 //! ```
 
+pub mod compose;
 mod context;
 mod convert;
 pub mod copy;

@@ -174,6 +174,20 @@ pub fn run(ctx: &Ctx, args: &[String]) -> Result<()> {
             dokku_trigger::cleanup::docker_cleanup(ctx, a1, arg(&args, 2) == "force")
         }
         "plugn-trigger-exists" => status(trigger_exists(ctx, a1)),
+        "compose-up" | "compose-down" => {
+            let file = arg(&args, 2);
+            if a1.is_empty() || file.is_empty() {
+                return Err(Error::fail(format!("usage: common {cmd} PROJECT FILE")));
+            }
+            let engine = ctx.engine()?;
+            let path = std::path::Path::new(file);
+            if cmd == "compose-up" {
+                dokku_docker::compose::up(engine, a1, path)
+            } else {
+                dokku_docker::compose::down(engine, a1, path)
+            }
+            .map_err(|e| Error::fail(e.to_string()))
+        }
         "copy-from-image" | "copy-dir-from-image" => copy_from_image(
             ctx,
             cmd == "copy-dir-from-image",

@@ -1401,3 +1401,101 @@ fn common_copies_files_and_directories_out_of_images() {
         .expect("list");
     assert!(left.is_empty(), "{left:?}");
 }
+
+/// Takes down a compose project and its volume whatever happens.
+struct ComposeProject<'a> {
+    engine: &'a dokku_docker::DockerEngine,
+    project: String,
+}
+
+impl Drop for ComposeProject<'_> {
+    fn drop(&mut self) {
+        use dokku_docker::{ContainerEngine, ContainerFilter};
+        let label = format!("com.docker.compose.project={}", self.project);
+        if let Ok(list) = self.engine.list_containers(&ContainerFilter::label(label)) {
+            for c in list {
+                let _ = self.engine.remove_container(&c.id, true);
+            }
+        }
+        let _ = self
+            .engine
+            .remove_network(&format!("{}_default", self.project));
+        let _ = self
+            .engine
+            .remove_volume(&format!("{}_data", self.project), true);
+    }
+}
+
+#[test]
+fn common_compose_up_and_down_manage_a_project_through_the_engine() {
+    use dokku_docker::{ContainerEngine, ContainerFilter};
+    let app = crate::harness::EngineApp::new("shlib-compose");
+    let l = Lib::new();
+    let project = app.name.replace('.', "-");
+    let guard = ComposeProject {
+        engine: &app.engine,
+        project: project.clone(),
+    };
+    let file = l.e.dir.path().join("compose.yml");
+    fs::write(
+        &file,
+        format!(
+            "services:\n  web:\n    image: {}\n    command: [\"sleep\", \"300\"]\n    environment:\n      GREETING: hello\n    labels:\n      dokku.test: \"yes\"\n    restart: unless-stopped\n    volumes:\n      - data:/data\nvolumes:\n  data: {{}}\n",
+            app.base
+        ),
+    )
+    .expect("compose file");
+    let f = file.display().to_string();
+    let containers = || {
+        app.engine
+            .list_containers(&ContainerFilter::label(format!(
+                "com.docker.compose.project={project}"
+            )))
+            .expect("list")
+    };
+    for _ in 0..2 {
+        // A second `up` replaces the container.
+        l.helper("common/common", &["compose-up", &project, &f])
+            .ok();
+        let list = containers();
+        assert_eq!(list.len(), 1, "{list:?}");
+        let info = app
+            .engine
+            .inspect_container(&format!("{project}-web-1"))
+            .expect("inspect");
+        assert!(info.running);
+        assert_eq!(info.labels["com.docker.compose.service"], "web");
+        assert_eq!(info.labels["dokku.test"], "yes");
+        assert!(
+            info.env.iter().any(|e| e == "GREETING=hello"),
+            "{:?}",
+            info.env
+        );
+        app.engine
+            .inspect_network(&format!("{project}_default"))
+            .expect("network");
+        assert!(app
+            .engine
+            .volume_exists(&format!("{project}_data"))
+            .expect("volume"));
+    }
+    l.helper("common/common", &["compose-down", &project, &f])
+        .ok();
+    assert!(containers().is_empty());
+    assert!(app
+        .engine
+        .inspect_network(&format!("{project}_default"))
+        .is_err());
+    // The volume stays, as with `docker compose down`.
+    assert!(app
+        .engine
+        .volume_exists(&format!("{project}_data"))
+        .expect("volume"));
+    // A file it cannot read changes nothing.
+    fs::write(&file, "services:\n  web:\n    build: .\n").expect("write");
+    let r = l.helper("common/common", &["compose-up", &project, &f]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stderr.contains("invalid compose file"), "{r:?}");
+    assert!(containers().is_empty());
+    drop(guard);
+}
