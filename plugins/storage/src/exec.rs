@@ -16,6 +16,25 @@ use crate::entry::{self, DOCKER_LOCAL};
 /// The image used when `DOKKU_STORAGE_EXEC_IMAGE` is not set.
 pub const DEFAULT_IMAGE: &str = "alpine:latest";
 
+/// A typed mount as the engine takes it. As in the `-v` flag docker-local
+/// renders, the subpath is not applied: it is for schedulers with native
+/// sub-path mounts.
+pub fn engine_mount(m: &dokku_trigger::triggers::VolumeMount) -> dokku_docker::Mount {
+    let mut mount = if m.is_bind() {
+        dokku_docker::Mount::bind(m.source.clone(), m.target.clone())
+    } else {
+        dokku_docker::Mount::volume(m.source.clone(), m.target.clone())
+    };
+    mount.read_only = m.readonly;
+    mount.options = m
+        .options
+        .split(',')
+        .filter(|o| !o.is_empty())
+        .map(str::to_string)
+        .collect();
+    mount
+}
+
 /// Run the command through the entry's scheduler
 /// (`scheduler-storage-exec`); its exit status becomes ours.
 pub fn run(ctx: &Ctx, name: &str, cmd: &[String], as_user: Option<&str>) -> Result<()> {
