@@ -45,6 +45,12 @@ done
 grep -qxF 'Defaults env_keep += "DOKKU_LIB_ROOT"' /etc/sudoers.d/dokku-storage || fail "sudoers env_keep"
 [[ "$(stat -c '%U:%G %a' /var/lib/dokku/data/storage)" == "dokku:dokku 755" ]] || fail "data/storage"
 
+step "storage helpers through sudo"
+su -s /bin/sh dokku -c 'dokku storage:ensure-directory --chown herokuish pkgtest' >/dev/null 2>&1 || fail "storage:ensure-directory as dokku"
+[[ "$(stat -c '%u' /var/lib/dokku/data/storage/pkgtest)" == "32767" ]] || fail "storage chown through sudo"
+su -s /bin/sh dokku -c 'sudo -n /var/lib/dokku/plugins/available/storage/bin/destroy-storage-dir /var/lib/dokku/data/storage/pkgtest' || fail "destroy-storage-dir through sudo"
+[[ ! -e /var/lib/dokku/data/storage/pkgtest ]] || fail "storage dir left"
+
 step "ps:retire runs every five minutes"
 # No systemd in the container: the cron fallback.
 grep -qxF '*/5 * * * * dokku /usr/bin/dokku ps:retire >> /var/log/dokku/retire.log 2>&1' /etc/cron.d/dokku-retire || fail "retire cron entry"

@@ -252,9 +252,16 @@ fn install_layout(ctx: &Ctx) -> Result<()> {
     {
         return Ok(());
     }
+    // The user tree's path (what commands run), even while `plugin:install
+    // --core` points PLUGIN_AVAILABLE_PATH at the core tree.
+    let available = if ctx.paths.plugin_available == ctx.paths.plugin_core_available {
+        ctx.paths.lib_root.join("plugins/available")
+    } else {
+        ctx.paths.plugin_available.clone()
+    };
     dokku_core::system::write_sudoers(
         &sudoers.join("dokku-storage"),
-        &sudoers_text(&ctx.paths.system_group, &ctx.paths.plugin_available),
+        &sudoers_text(&ctx.paths.system_group, &available),
     )
 }
 
