@@ -100,8 +100,7 @@ fn systemctl(args: &[&str]) {
 /// A job the host runs on a schedule, installed as Dokku's install steps
 /// do: with systemd, `/etc/systemd/system/<name>.service` and
 /// `<name>.timer` (re-enabled, enabled and started); otherwise
-/// `/etc/cron.d/<name>` (when cron's directory exists). Files are
-/// root-owned, 0644.
+/// `/etc/cron.d/<name>`. Files are root-owned, 0644.
 pub struct Schedule<'a> {
     /// Unit and cron file name.
     pub name: &'a str,
@@ -134,7 +133,7 @@ impl Schedule<'_> {
             systemctl(&["--quiet", "reenable", self.name]);
             systemctl(&["--quiet", "enable", &format!("{}.timer", self.name)]);
             systemctl(&["start", &format!("{}.timer", self.name)]);
-        } else if etc.join("cron.d").is_dir() {
+        } else {
             write(&etc.join("cron.d").join(self.name), self.cron)?;
         }
         Ok(())
@@ -154,9 +153,6 @@ mod schedule_tests {
             timer: "T\n",
             cron: "C\n",
         };
-        s.install_at(false, d.path()).expect("no cron dir: nothing");
-        assert!(!d.path().join("cron.d/job").exists());
-        std::fs::create_dir(d.path().join("cron.d")).expect("mkdir");
         s.install_at(false, d.path()).expect("cron");
         assert_eq!(
             std::fs::read_to_string(d.path().join("cron.d/job")).expect("read"),
