@@ -48,7 +48,7 @@ install: build
 	mv -f $(PREFIX)/bin/dokku.new $(PREFIX)/bin/dokku
 	ln -sfn dokku $(PREFIX)/bin/plugn
 	ln -sfn dokku $(PREFIX)/bin/sigil
-	install -m 0755 target/release/dokku-storage-helper $(PREFIX)/bin/dokku-storage-helper
+	install -m 0755 $(dir $(BIN))dokku-storage-helper $(PREFIX)/bin/dokku-storage-helper
 	install -D -m 0644 contrib/completion/dokku.bash $(PREFIX)/share/bash-completion/completions/dokku
 	install -D -m 0644 contrib/completion/_dokku $(PREFIX)/share/zsh/vendor-completions/_dokku
 	printf '%s\n' "$(VERSION)" > $(DOKKU_LIB_ROOT)/VERSION
@@ -70,8 +70,6 @@ install: build
 	  install -m 0644 -o root -g root plugins/nginx-vhosts/templates/default-site.conf $(NGINX_CONF_DIR)/00-default-vhost.conf; \
 	fi
 	install -d -m 0750 /etc/sudoers.d
-	printf '%%%s ALL=(ALL) NOPASSWD:%s/bin/dokku-storage-helper\n' $(DOKKU_USER) $(PREFIX) > /etc/sudoers.d/dokku-storage
-	chmod 0440 /etc/sudoers.d/dokku-storage
 	DOKKU_ROOT=$(DOKKU_ROOT) DOKKU_LIB_ROOT=$(DOKKU_LIB_ROOT) $(PREFIX)/bin/dokku plugin:install --core
 	if [ -d /run/systemd/system ]; then systemctl enable --now nginx && systemctl reload nginx; \
 	elif [ -s /run/nginx.pid ] && kill -0 "$$(cat /run/nginx.pid)" 2>/dev/null; then $(NGINX_BIN) -s reload; \
@@ -92,7 +90,11 @@ uninstall:
 	done
 	rm -rf $(DOKKU_LIB_ROOT)/core-plugins
 	rm -f $(DOKKU_LIB_ROOT)/VERSION $(DOKKU_LIB_ROOT)/STABLE_VERSION
-	rm -f $(NGINX_CONF_DIR)/dokku.conf $(NGINX_CONF_DIR)/00-default-vhost.conf /etc/sudoers.d/dokku-nginx /etc/sudoers.d/dokku-nginx-signal /etc/sudoers.d/dokku-storage
+	rm -f $(NGINX_CONF_DIR)/dokku.conf $(NGINX_CONF_DIR)/00-default-vhost.conf /etc/sudoers.d/dokku-nginx /etc/sudoers.d/dokku-nginx-signal /etc/sudoers.d/dokku-storage /etc/sudoers.d/dokku-docker-container-healthchecker
+	if [ -d /run/systemd/system ]; then systemctl disable --now dokku-retire.timer 2>/dev/null || true; fi
+	if [ -d /run/systemd/system ]; then systemctl disable --now docker-builder-prune.timer 2>/dev/null || true; fi
+	rm -f $(SYSTEMD_DIR)/dokku-retire.service $(SYSTEMD_DIR)/dokku-retire.timer /etc/cron.d/dokku-retire
+	rm -f $(SYSTEMD_DIR)/docker-builder-prune.service $(SYSTEMD_DIR)/docker-builder-prune.timer /etc/cron.d/docker-builder-prune
 	if [ -s /run/nginx.pid ] && kill -0 "$$(cat /run/nginx.pid)" 2>/dev/null; then $(NGINX_BIN) -t && $(NGINX_BIN) -s reload; fi
 	@echo "dokku removed; app data kept in $(DOKKU_ROOT) and $(DOKKU_LIB_ROOT)"
 

@@ -62,6 +62,91 @@ if ! su -s /bin/sh dokku -c "dokku config:get --global LEFTOVER_CHECK" | grep -q
 fi
 su -s /bin/sh dokku -c "dokku config:unset --global LEFTOVER_CHECK" >/dev/null
 
+# Dokku's storage sudo helpers, listed in the sudoers file the storage
+# install writes, and usable by the dokku user through sudo.
+bin_dir="$lib/plugins/available/storage/bin"
+for h in chown-storage-dir chmod-storage-dir destroy-storage-dir; do
+  if [[ ! -x "$bin_dir/$h" ]]; then
+    echo "install-leftovers: $bin_dir/$h is missing" >&2
+    failures=$((failures + 1))
+  fi
+done
+expect /etc/sudoers.d/dokku-storage "root:root 440"
+want_sudoers="%dokku ALL=(ALL) NOPASSWD:$bin_dir/chown-storage-dir *
+%dokku ALL=(ALL) NOPASSWD:$bin_dir/chmod-storage-dir *
+%dokku ALL=(ALL) NOPASSWD:$bin_dir/destroy-storage-dir *
+Defaults env_keep += \"DOKKU_LIB_ROOT\""
+if [[ "$(cat /etc/sudoers.d/dokku-storage 2>/dev/null)" != "$want_sudoers" ]]; then
+  echo "install-leftovers: /etc/sudoers.d/dokku-storage is not Dokku's:" >&2
+  cat /etc/sudoers.d/dokku-storage >&2 || true
+  failures=$((failures + 1))
+fi
+visudo -cf /etc/sudoers.d/dokku-storage >/dev/null || {
+  echo "install-leftovers: /etc/sudoers.d/dokku-storage does not pass visudo" >&2
+  failures=$((failures + 1))
+}
+for d in "$lib/data/storage" "$lib/data/storage-registry" "$lib/data/storage-registry/entries" "$lib/data/storage-registry/migrations"; do
+  expect "$d" "dokku:dokku 755"
+done
+store="install-leftovers-$$"
+if su -s /bin/sh dokku -c "dokku storage:ensure-directory --chown herokuish $store" >/dev/null &&
+  [[ "$(stat -c '%u %a' "$lib/data/storage/$store" 2>/dev/null)" == "32767 755" ]] &&
+  su -s /bin/sh dokku -c "sudo -n $bin_dir/chmod-storage-dir $lib/data/storage/$store 0750" &&
+  [[ "$(stat -c '%a' "$lib/data/storage/$store")" == "750" ]] &&
+  su -s /bin/sh dokku -c "sudo -n $bin_dir/destroy-storage-dir $lib/data/storage/$store" &&
+  [[ ! -e "$lib/data/storage/$store" ]]; then
+  :
+else
+  echo "install-leftovers: the dokku user cannot use the storage helpers through sudo" >&2
+  failures=$((failures + 1))
+fi
+rm -rf "${lib:?}/data/storage/$store"
+if su -s /bin/sh dokku -c "sudo -n $bin_dir/destroy-storage-dir /etc" 2>/dev/null; then
+  echo "install-leftovers: destroy-storage-dir accepted a path outside the storage root" >&2
+  failures=$((failures + 1))
+fi
+
+# The ps:retire schedule: a systemd timer where systemd runs, else a cron
+# entry; and the command it runs works as the dokku user.
+if [[ -d /run/systemd/system ]]; then
+  expect /etc/systemd/system/dokku-retire.service "root:root 644"
+  expect /etc/systemd/system/dokku-retire.timer "root:root 644"
+  grep -qx 'OnCalendar=\*:0/5' /etc/systemd/system/dokku-retire.timer || {
+    echo "install-leftovers: dokku-retire.timer does not run every 5 minutes" >&2
+    failures=$((failures + 1))
+  }
+  systemctl is-enabled --quiet dokku-retire.timer || {
+    echo "install-leftovers: dokku-retire.timer is not enabled" >&2
+    failures=$((failures + 1))
+  }
+  retire_cmd=$(sed -n 's/^ExecStart=//p' /etc/systemd/system/dokku-retire.service)
+else
+  expect /etc/cron.d/dokku-retire "root:root 644"
+  retire_line=$(grep -E '^\*/5 \* \* \* \* dokku ' /etc/cron.d/dokku-retire 2>/dev/null || true)
+  retire_cmd=${retire_line#'*/5 * * * * dokku '}
+  retire_cmd=${retire_cmd%% >>*}
+fi
+if [[ "$retire_cmd" != "/usr/bin/dokku ps:retire" ]]; then
+  echo "install-leftovers: the retire schedule runs '$retire_cmd', expected '/usr/bin/dokku ps:retire'" >&2
+  failures=$((failures + 1))
+elif ! su -s /bin/sh dokku -c "$retire_cmd"; then
+  echo "install-leftovers: '$retire_cmd' fails as the dokku user" >&2
+  failures=$((failures + 1))
+fi
+
+# The daily build cache prune, the vector sink's log directory.
+if [[ -d /run/systemd/system ]]; then
+  expect /etc/systemd/system/docker-builder-prune.timer "root:root 644"
+else
+  expect /etc/cron.d/docker-builder-prune "root:root 644"
+  grep -qxF '5 4 * * * dokku docker builder prune >>/var/log/dokku/builder-prune.log 2>&1' /etc/cron.d/docker-builder-prune || {
+    echo "install-leftovers: /etc/cron.d/docker-builder-prune is not Dokku's" >&2
+    failures=$((failures + 1))
+  }
+fi
+expect /var/log/dokku/apps "dokku:dokku 755"
+expect /var/log/dokku/events.log "$(stat -c %U /var/log/dokku/events.log):dokku 664"
+
 if ((failures)); then
   echo "install-leftovers: $failures problem(s)" >&2
   exit 1

@@ -36,6 +36,27 @@ nginx -t 2>/dev/null || fail "nginx -t"
 [[ -L /usr/bin/plugn ]] || fail "plugn link"
 [[ -f /usr/share/bash-completion/completions/dokku ]] || fail "bash completion"
 [[ -L /usr/bin/sigil ]] || fail "sigil link"
+[[ "$(stat -c '%a' /etc/sudoers.d/dokku-storage)" == "440" ]] || fail "storage sudoers mode"
+visudo -cf /etc/sudoers.d/dokku-storage >/dev/null || fail "storage sudoers syntax"
+for h in chown-storage-dir chmod-storage-dir destroy-storage-dir; do
+  [[ -x "/var/lib/dokku/plugins/available/storage/bin/$h" ]] || fail "storage helper $h"
+  grep -qxF "%dokku ALL=(ALL) NOPASSWD:/var/lib/dokku/plugins/available/storage/bin/$h *" /etc/sudoers.d/dokku-storage || fail "sudoers line for $h"
+done
+grep -qxF 'Defaults env_keep += "DOKKU_LIB_ROOT"' /etc/sudoers.d/dokku-storage || fail "sudoers env_keep"
+[[ "$(stat -c '%U:%G %a' /var/lib/dokku/data/storage)" == "dokku:dokku 755" ]] || fail "data/storage"
+
+step "storage helpers through sudo"
+su -s /bin/sh dokku -c 'dokku storage:ensure-directory --chown herokuish pkgtest' >/dev/null 2>&1 || fail "storage:ensure-directory as dokku"
+[[ "$(stat -c '%u' /var/lib/dokku/data/storage/pkgtest)" == "32767" ]] || fail "storage chown through sudo"
+su -s /bin/sh dokku -c 'sudo -n /var/lib/dokku/plugins/available/storage/bin/destroy-storage-dir /var/lib/dokku/data/storage/pkgtest' || fail "destroy-storage-dir through sudo"
+[[ ! -e /var/lib/dokku/data/storage/pkgtest ]] || fail "storage dir left"
+
+step "ps:retire runs every five minutes"
+# No systemd in the container: the cron fallback.
+grep -qxF '*/5 * * * * dokku /usr/bin/dokku ps:retire >> /var/log/dokku/retire.log 2>&1' /etc/cron.d/dokku-retire || fail "retire cron entry"
+su -s /bin/sh dokku -c '/usr/bin/dokku ps:retire' || fail "ps:retire as dokku"
+grep -qxF '5 4 * * * dokku docker builder prune >>/var/log/dokku/builder-prune.log 2>&1' /etc/cron.d/docker-builder-prune || fail "builder prune cron entry"
+[[ "$(stat -c '%U:%G %a' /var/log/dokku/apps)" == "dokku:dokku 755" ]] || fail "logs apps dir"
 
 step "dokku apps:create x"
 dokku apps:create x
@@ -77,7 +98,7 @@ dokku apps:list | grep -qx x || fail "app not back after reinstall"
 
 step "purge deletes everything"
 DEBIAN_FRONTEND=noninteractive apt-get purge -y -qq dokku >/dev/null
-for p in /home/dokku /var/lib/dokku /var/log/dokku /etc/sudoers.d/dokku-nginx /etc/nginx/conf.d/dokku.conf; do
+for p in /home/dokku /var/lib/dokku /var/log/dokku /etc/sudoers.d/dokku-nginx /etc/sudoers.d/dokku-storage /etc/cron.d/dokku-retire /etc/cron.d/docker-builder-prune /etc/nginx/conf.d/dokku.conf; do
   [[ ! -e "$p" ]] || fail "$p left after purge"
 done
 ! getent passwd dokku >/dev/null || fail "user left after purge"

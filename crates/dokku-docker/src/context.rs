@@ -56,8 +56,8 @@ pub(crate) fn with_labels(dockerfile: &str, labels: &BTreeMap<String, String>) -
     let continued = lines.next().is_some_and(|l| l.trim_end().ends_with('\\'));
     let is_label = !continued
         && last
-        .get(..6)
-        .is_some_and(|w| w.eq_ignore_ascii_case("LABEL ") || w.eq_ignore_ascii_case("LABEL\t"));
+            .get(..6)
+            .is_some_and(|w| w.eq_ignore_ascii_case("LABEL ") || w.eq_ignore_ascii_case("LABEL\t"));
     if is_label && !last.ends_with('\\') {
         // One more instruction would be one more step: extend the last.
         let pairs = label_instruction(labels);
@@ -105,38 +105,6 @@ pub(crate) fn tar_directory(
             .map_err(wrap)?;
     }
     builder.into_inner().map_err(wrap)
-}
-
-/// The first entry of a `docker cp` archive.
-#[derive(Debug, PartialEq, Eq)]
-pub(crate) enum Entry {
-    /// A regular file and its content.
-    File(Vec<u8>),
-    /// A symbolic link, as the absolute path it points to (resolved
-    /// against the directory of `path`, the path that was copied).
-    Link(String),
-}
-
-/// Read the first entry of `tar`, the archive of `path`; `None` for
-/// anything but a regular file or a link, or an unreadable archive.
-pub(crate) fn first_entry(tar: &[u8], path: &str) -> Option<Entry> {
-    let mut archive = tar::Archive::new(tar);
-    let mut entry = archive.entries().ok()?.next()?.ok()?;
-    let kind = entry.header().entry_type();
-    if kind.is_symlink() {
-        let target = entry.link_name().ok()??.to_string_lossy().into_owned();
-        if target.starts_with('/') {
-            return Some(Entry::Link(target));
-        }
-        let dir = path.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
-        return Some(Entry::Link(format!("{dir}/{target}")));
-    }
-    if !kind.is_file() {
-        return None;
-    }
-    let mut data = Vec::new();
-    std::io::Read::read_to_end(&mut entry, &mut data).ok()?;
-    Some(Entry::File(data))
 }
 
 #[cfg(test)]

@@ -7,9 +7,9 @@ use std::pin::{pin, Pin};
 use std::time::Duration;
 
 use bollard::container::{
-    AttachContainerOptions, CreateContainerOptions, DownloadFromContainerOptions,
-    KillContainerOptions, ListContainersOptions, LogOutput, LogsOptions, RemoveContainerOptions,
-    RenameContainerOptions, ResizeContainerTtyOptions, StopContainerOptions, WaitContainerOptions,
+    AttachContainerOptions, CreateContainerOptions, KillContainerOptions, ListContainersOptions,
+    LogOutput, LogsOptions, RemoveContainerOptions, RenameContainerOptions,
+    ResizeContainerTtyOptions, StopContainerOptions, WaitContainerOptions,
 };
 use bollard::exec::{CreateExecOptions, ResizeExecOptions, StartExecOptions, StartExecResults};
 use bollard::image::{
@@ -343,48 +343,6 @@ impl DockerEngine {
                 consume.await
             }
         }
-    }
-
-    /// The regular file at `path` of a container's filesystem, following
-    /// links (at most eight) inside it; `None` when there is none.
-    async fn read_file_async(
-        &self,
-        container: &str,
-        path: &str,
-    ) -> Result<Option<Vec<u8>>, EngineError> {
-        let mut path = path.to_string();
-        for _ in 0..8 {
-            let options = DownloadFromContainerOptions { path: path.clone() };
-            let mut stream = pin!(self
-                .docker
-                .download_from_container(container, Some(options)));
-            let mut tar = Vec::new();
-            while let Some(chunk) = stream.next().await {
-                match chunk {
-                    Ok(bytes) => tar.extend_from_slice(&bytes),
-                    Err(e) => {
-                        let err = classify(e, "copy from container", container, |source| {
-                            EngineError::CopyFromContainer {
-                                container: container.to_string(),
-                                path: path.clone(),
-                                source,
-                            }
-                        });
-                        return if err.is_not_found() {
-                            Ok(None)
-                        } else {
-                            Err(err)
-                        };
-                    }
-                }
-            }
-            match crate::context::first_entry(&tar, &path) {
-                Some(crate::context::Entry::File(data)) => return Ok(Some(data)),
-                Some(crate::context::Entry::Link(target)) => path = target,
-                None => return Ok(None),
-            }
-        }
-        Ok(None)
     }
 
     async fn create_async(
@@ -1137,6 +1095,38 @@ impl ContainerEngine for DockerEngine {
         self.block(self.remove_async(container, force))
     }
 
+    fn copy_from_container(
+        &self,
+        container: &str,
+        path: &str,
+        out: &mut dyn std::io::Write,
+    ) -> Result<(), EngineError> {
+        let options = bollard::container::DownloadFromContainerOptions { path };
+        let fail = |e| {
+            classify(e, "copy from container", container, |source| {
+                EngineError::CopyFromContainer {
+                    container: container.to_string(),
+                    path: path.to_string(),
+                    source,
+                }
+            })
+        };
+        self.block(async {
+            let mut stream = pin!(self
+                .docker
+                .download_from_container(container, Some(options)));
+            while let Some(chunk) = stream.next().await {
+                let chunk = chunk.map_err(fail)?;
+                out.write_all(&chunk)
+                    .map_err(|source| EngineError::CopyWrite {
+                        path: path.to_string(),
+                        source,
+                    })?;
+            }
+            Ok(())
+        })
+    }
+
     fn rename_container(&self, container: &str, new_name: &str) -> Result<(), EngineError> {
         let options = RenameContainerOptions { name: new_name };
         self.block(self.docker.rename_container(container, options))
@@ -1331,22 +1321,6 @@ impl ContainerEngine for DockerEngine {
         out.finish(&mut |line| on_line(LogStream::Stdout, line));
         err.finish(&mut |line| on_line(LogStream::Stderr, line));
         result
-    }
-
-    fn copy_from_image(
-        &self,
-        spec: &ContainerSpec,
-        path: &str,
-    ) -> Result<Option<Vec<u8>>, EngineError> {
-        let mut spec = spec.clone();
-        spec.name = None;
-        spec.entrypoint = Some(Vec::new());
-        // Never run: the engine only wants some command to create it with.
-        spec.cmd = Some(vec!["/dokku-copy-from-image".to_string()]);
-        let id = self.create_container(&spec)?;
-        let read = self.block(self.read_file_async(&id, path));
-        let _ = self.remove_container(&id, true);
-        read
     }
 
     fn run_to_completion(

@@ -204,6 +204,17 @@ pub trait ContainerEngine: Send + Sync {
         on_line: &mut dyn FnMut(LogStream, &str),
     ) -> Result<i64, EngineError>;
 
+    /// `docker container cp CONTAINER:PATH -`: writes `path` of a (possibly
+    /// stopped) container to `out` as a tar archive, its entries named from
+    /// the last component of `path`. [`EngineError::NotFound`] when the
+    /// container or the path does not exist.
+    fn copy_from_container(
+        &self,
+        container: &str,
+        path: &str,
+        out: &mut dyn std::io::Write,
+    ) -> Result<(), EngineError>;
+
     /// Like [`ContainerEngine::run_streaming`], collecting the output bytes
     /// instead of streaming lines: `docker run --rm -i` with captured output.
     fn run_to_completion(
@@ -211,18 +222,6 @@ pub trait ContainerEngine: Send + Sync {
         spec: &ContainerSpec,
         stdin: Option<&[u8]>,
     ) -> Result<RunOutput, EngineError>;
-
-    /// Reads the file at the absolute `path` of `spec.image` as Dokku's
-    /// `copy_from_image` does (`docker container create` then `docker
-    /// cp`): from a created container that never starts, so nothing in
-    /// the image runs and it needs no shell or `cat`. A link is followed
-    /// inside the image. `None` when there is no such file (or it is not a
-    /// regular file). The container carries `spec.labels` and is removed.
-    fn copy_from_image(
-        &self,
-        spec: &ContainerSpec,
-        path: &str,
-    ) -> Result<Option<Vec<u8>>, EngineError>;
 
     /// `docker run -i [-t]` without `--detach`: creates a container from
     /// `spec`, attaches to it, starts it, streams `io.stdin` to it (closing

@@ -269,17 +269,6 @@ pub enum EngineError {
         #[source]
         source: ApiError,
     },
-    /// Copying a path out of a container failed.
-    #[error("copy {path} from container {container}")]
-    CopyFromContainer {
-        /// The container name or id.
-        container: String,
-        /// The path inside it.
-        path: String,
-        /// The underlying client error.
-        #[source]
-        source: ApiError,
-    },
     /// Renaming a container failed.
     #[error("rename container {container} to {new_name}")]
     RenameContainer {
@@ -352,6 +341,26 @@ pub enum EngineError {
         /// The underlying client error.
         #[source]
         source: ApiError,
+    },
+    /// Copying a path out of a container failed.
+    #[error("copy {path} out of container {container}")]
+    CopyFromContainer {
+        /// The container name or id.
+        container: String,
+        /// The path inside the container.
+        path: String,
+        /// The underlying client error.
+        #[source]
+        source: ApiError,
+    },
+    /// Writing the archive copied out of a container failed.
+    #[error("write the archive of {path}")]
+    CopyWrite {
+        /// The path inside the container.
+        path: String,
+        /// The underlying I/O error.
+        #[source]
+        source: std::io::Error,
     },
     /// Creating a volume failed.
     #[error("create volume {name}")]
@@ -473,18 +482,19 @@ impl EngineError {
             | KillContainer { source, .. }
             | RemoveContainer { source, .. }
             | RenameContainer { source, .. }
-            | CopyFromContainer { source, .. }
             | InspectContainer { source, .. }
             | ListContainers { source }
             | WaitContainer { source, .. }
             | AttachContainer { source, .. }
             | ContainerLogs { source, .. }
             | Exec { source, .. }
+            | CopyFromContainer { source, .. }
             | CreateVolume { source, .. }
             | RemoveVolume { source, .. }
             | InspectVolume { source, .. }
             | Network { source, .. } => Some(source),
             Runtime { .. }
+            | CopyWrite { .. }
             | NotFound { .. }
             | MissingField { .. }
             | Refused { .. }

@@ -709,6 +709,18 @@ impl ContainerEngine for FakeEngine {
         Ok(out)
     }
 
+    fn copy_from_container(
+        &self,
+        container: &str,
+        path: &str,
+        _out: &mut dyn std::io::Write,
+    ) -> Result<(), EngineError> {
+        Err(EngineError::InvalidSpec {
+            what: "copy from container",
+            message: format!("the fake engine does not copy {path} out of {container}"),
+        })
+    }
+
     fn load_image(&self, _tar: &mut dyn Read) -> Result<Vec<String>, EngineError> {
         Err(EngineError::InvalidSpec {
             what: "image archive",
@@ -1075,20 +1087,6 @@ impl ContainerEngine for FakeEngine {
             buf.push(b'\n');
         }
         Ok(out)
-    }
-
-    /// The fake has no files: it runs `cat <path>` as its scripted
-    /// containers would, and a zero exit is the file's content.
-    fn copy_from_image(
-        &self,
-        spec: &ContainerSpec,
-        path: &str,
-    ) -> Result<Option<Vec<u8>>, EngineError> {
-        let mut spec = spec.clone();
-        spec.entrypoint = Some(Vec::new());
-        spec.cmd = Some(vec!["cat".to_string(), path.to_string()]);
-        let out = self.run_to_completion(&spec, None)?;
-        Ok((out.exit_code == 0).then_some(out.stdout))
     }
 
     fn run_attached(

@@ -22,8 +22,10 @@
 //! # }
 //! ```
 
+pub mod compose;
 mod context;
 mod convert;
+pub mod copy;
 mod docker;
 mod docker_config;
 mod engine;

@@ -320,7 +320,16 @@ trigger!(
 );
 trigger!(
     /// Run a command against a storage entry in a container of an image.
+    /// `command` is the flags (`--interactive`, `--tty`, `--as-user
+    /// <uid>`), then `--` and the command (none: a shell). The handler's
+    /// failure carries the command's exit status.
     SchedulerStorageExec = "scheduler-storage-exec", Select -> () { scheduler, entry_name, image; ..command }
+);
+trigger!(
+    /// Ours, not in Dokku's list: a storage entry as the registry keeps it
+    /// (JSON), empty when there is none (answered by storage), for the
+    /// scheduler handling `scheduler-storage-exec`.
+    StorageEntryGet = "storage-entry-get", Collect -> String { entry_name }
 );
 
 // ---- plugin management ----

@@ -172,6 +172,12 @@ trigger!(
     NginxDokkuTemplateSource = "nginx-dokku-template-source", Collect -> String {}
 );
 trigger!(
+    /// Ours, not in Dokku's list: the computed path of an app's nginx log,
+    /// `log_type` `access` or `error` (`off` when disabled), for the
+    /// scheduler showing it (`scheduler-proxy-logs`).
+    NginxLogPath = "nginx-log-path", Collect -> String { app, log_type }
+);
+trigger!(
     /// Before nginx reloads for an app.
     NginxPreReload = "nginx-pre-reload", Notify -> () { app, internal_port, internal_ip_address }
 );

@@ -554,7 +554,8 @@ macro_rules! builder_plugin {
         detect: $detect:expr,
         build: $build:expr,
         release_layer: $layer:expr,
-        report: $report:path $(,)?
+        report: $report:path
+        $(, extra: $extra:expr)? $(,)?
     ) => {
         /// The builder type this plugin answers for.
         pub const BUILDER_TYPE: &str = $kind;
@@ -616,6 +617,7 @@ macro_rules! builder_plugin {
         fn register(bus: &mut $crate::Bus) {
             BUILDER.register(bus);
             $report.register(bus, $plugin);
+            $( ($extra)(bus); )?
         }
     };
 }

@@ -83,6 +83,9 @@ fn install(ctx: &Ctx) -> Result<()> {
         system::chown_to_system(&log);
     }
     set_mode(&log, 0o664)?;
+    for p in [dir.as_path(), log.as_path()] {
+        give_to_group(p);
+    }
     if system::is_root() && ctx.paths.lib_root == Path::new("/var/lib/dokku") {
         write_if_lacking(
             Path::new("/etc/rsyslog.d/99-dokku.conf"),
@@ -92,6 +95,28 @@ fn install(ctx: &Ctx) -> Result<()> {
         write_if_lacking(Path::new("/etc/logrotate.d/dokku"), LOGROTATE_CONF, "")?;
     }
     Ok(())
+}
+
+/// Dokku's ownership of the logs directory and the events log: group
+/// `dokku`, and, except on arch, debian and raspbian, owner `syslog` (when
+/// that user exists). Only root changes owners.
+fn give_to_group(path: &Path) {
+    if !system::is_root() {
+        return;
+    }
+    let Some((_, gid)) = system::system_ids() else {
+        return;
+    };
+    let distro = std::env::var("DOKKU_DISTRO").unwrap_or_default();
+    let owner = if matches!(distro.as_str(), "arch" | "debian" | "raspbian") {
+        None
+    } else {
+        nix::unistd::User::from_name("syslog")
+            .ok()
+            .flatten()
+            .map(|u| u.uid)
+    };
+    let _ = nix::unistd::chown(path, owner, Some(nix::unistd::Gid::from_raw(gid)));
 }
 
 fn set_mode(path: &Path, mode: u32) -> Result<()> {

@@ -9,6 +9,7 @@ use dokku_core::{fsutil, Error, Paths, Result};
 use dokku_docker::ContainerSpec;
 use dokku_trigger::appjson::{self, AppJson};
 use dokku_trigger::deploy::{first_answer, GitGetProperty, PsCanScale};
+use dokku_trigger::helpers::AppJsonIsValid;
 use dokku_trigger::Ctx;
 
 use crate::props;
@@ -64,7 +65,7 @@ fn read_from_image(ctx: &Ctx, app: &str, image: &str, rel: &str) -> Option<Strin
     let workdir = info.working_dir.unwrap_or_else(|| "/".to_string());
     let path = format!("{}/{}", workdir.trim_end_matches('/'), parts.join("/"));
     let spec = extraction_spec(app, image, &path);
-    let data = engine.copy_from_image(&spec, &path).ok()??;
+    let data = dokku_docker::copy::read_image_file(engine, &spec, &path).ok()??;
     Some(String::from_utf8_lossy(&data).into_owned())
 }
 
@@ -97,7 +98,27 @@ pub fn core_post_extract(ctx: &Ctx, app: &str, work_dir: &str) -> Result<()> {
         )?;
         return Ok(());
     };
-    let parsed = AppJson::parse(&text).map_err(Error::fail)?;
+    // Staged next to the kept copy, checked by every app-json-is-valid
+    // subscriber (this plugin parses it), then moved in place.
+    let staged = kept.with_file_name(format!("app.json.{}", std::process::id()));
+    fsutil::write_atomic(&staged, text.as_bytes(), 0o644)?;
+    let checked = ctx
+        .bus
+        .notify(
+            ctx,
+            &AppJsonIsValid {
+                app: app.into(),
+                app_json_path: staged.display().to_string(),
+            },
+        )
+        .and_then(|()| AppJson::parse(&text).map_err(Error::fail));
+    let parsed = match checked {
+        Ok(p) => p,
+        Err(e) => {
+            fsutil::remove_file(&staged)?;
+            return Err(e);
+        }
+    };
     if source_image.is_empty()
         && relative_parts(&rel).map(|p| p.join("/")) != Some("app.json".to_string())
     {
@@ -109,7 +130,7 @@ pub fn core_post_extract(ctx: &Ctx, app: &str, work_dir: &str) -> Result<()> {
             fs::write(&default, &text).map_err(|e| Error::io("write", &default, e))?;
         }
     }
-    fsutil::write_atomic(&kept, text.as_bytes(), 0o644)?;
+    std::fs::rename(&staged, &kept).map_err(|e| Error::io("rename", &staged, e))?;
     // An app.json with formations owns the scale.
     ctx.bus.notify(
         ctx,
@@ -118,6 +139,12 @@ pub fn core_post_extract(ctx: &Ctx, app: &str, work_dir: &str) -> Result<()> {
             can_scale: parsed.formation.is_empty(),
         },
     )
+}
+
+/// The `app-json-is-valid` handler: the file must parse as an app.json.
+pub fn is_valid(path: &str) -> Result<()> {
+    let text = fs::read_to_string(path).map_err(|e| Error::io("read", path, e))?;
+    AppJson::parse(&text).map(drop).map_err(Error::fail)
 }
 
 /// The kept app.json as plain JSON (comments and trailing commas removed),

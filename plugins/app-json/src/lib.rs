@@ -58,6 +58,10 @@ fn register(bus: &mut Bus) {
     bus.on::<CorePostExtract, _>(p, |ctx, t: &CorePostExtract| {
         extract::core_post_extract(ctx, &t.app, &t.tmp_work_dir)
     });
+    bus.on::<dokku_trigger::helpers::AppJsonIsValid, _>(
+        p,
+        |_ctx, t: &dokku_trigger::helpers::AppJsonIsValid| extract::is_valid(&t.app_json_path),
+    );
     bus.on::<AppJsonGetContent, _>(p, |ctx, t: &AppJsonGetContent| {
         extract::content(&ctx.paths, &t.app)
     });

@@ -13,4 +13,15 @@ dokku_trigger::builder_plugin! {
     build: build::build,
     release_layer: Some(build::release_layer),
     report: props::REPORT,
+    extra: register_allowed,
+}
+
+/// `builder-herokuish-allowed <app>`: the computed `allowed` property.
+fn register_allowed(bus: &mut dokku_trigger::Bus) {
+    bus.on::<dokku_trigger::helpers::BuilderHerokuishAllowed, _>(
+        "builder-herokuish",
+        |ctx, t: &dokku_trigger::helpers::BuilderHerokuishAllowed| {
+            Ok(props::allowed(&ctx.paths, &t.app))
+        },
+    );
 }

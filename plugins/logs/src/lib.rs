@@ -108,10 +108,6 @@ fn register(bus: &mut Bus) {
         }
         Ok(args)
     });
-    // The configuration follows the apps: a new or cloned app may bring
-    // sinks, a destroyed one takes its own away (its properties are still
-    // there while post-delete runs), a renamed one ships under its new name.
-    // A host that never configured a sink gets no file.
     bus.on::<Install, _>(store::PLUGIN, |ctx, _t: &Install| install(ctx));
     // Each app has a data directory, and the vector configuration follows
     // the apps: a new or cloned app may bring sinks, a destroyed one takes
@@ -136,6 +132,9 @@ fn register(bus: &mut Bus) {
     store::REPORT.register(bus, store::PLUGIN);
 }
 
+/// The install step: property root, `data/logs/` and `data/logs/<app>/`,
+/// and the vector file sink's `$DOKKU_LOGS_DIR/apps` (0755, the system
+/// user's).
 #[cfg(test)]
 mod tests {
     use super::*;

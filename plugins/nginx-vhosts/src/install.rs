@@ -187,21 +187,7 @@ pub fn signal_line(group: &str, bin: &str) -> String {
 
 /// Write a sudoers file (0440) when `visudo` accepts it (or is missing).
 pub fn write_sudoers(path: &Path, text: &str) -> Result<()> {
-    let tmp = path.with_extension("dokku-new");
-    fsutil::write_atomic_unowned(&tmp, text.as_bytes(), 0o440)?;
-    let valid = std::process::Command::new("visudo")
-        .arg("-cf")
-        .arg(&tmp)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .status()
-        .map(|s| s.success())
-        .unwrap_or(true);
-    if !valid {
-        fsutil::remove_file(&tmp)?;
-        return Ok(());
-    }
-    std::fs::rename(&tmp, path).map_err(|e| dokku_core::Error::io("rename", &tmp, e))
+    dokku_core::system::write_sudoers(path, text)
 }
 
 #[cfg(test)]

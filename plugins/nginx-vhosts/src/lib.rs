@@ -213,6 +213,12 @@ fn register(bus: &mut Bus) {
     bus.on::<CorePostDeploy, _>(p, |ctx, t: &CorePostDeploy| {
         build::build_config(ctx, &t.app, (&t.internal_port, &t.internal_ip_address))
     });
+    bus.on::<dokku_trigger::proxy::NginxLogPath, _>(
+        p,
+        |ctx, t: &dokku_trigger::proxy::NginxLogPath| {
+            Ok(commands::logs::log_path(ctx, &t.app, &t.log_type))
+        },
+    );
     bus.on::<ProxyBuildConfig, _>(p, |ctx, t: &ProxyBuildConfig| rebuild(ctx, &t.app));
     bus.on::<ProxyEnable, _>(p, |ctx, t: &ProxyEnable| rebuild(ctx, &t.app));
     bus.on::<PostDomainsUpdate, _>(p, |ctx, t: &PostDomainsUpdate| rebuild(ctx, &t.app));

@@ -59,6 +59,18 @@ pub const HELPER_LINKS: &[(&str, &str)] = &[
     ("nginx-vhosts", "nginx-property"),
 ];
 
+/// Dokku's storage sudo helpers (`storage/bin/<name>`, listed in the
+/// sudoers file the storage install writes): links to the
+/// `dokku-storage-helper` binary installed beside `dokku`.
+pub const STORAGE_HELPER_LINKS: &[&str] = &[
+    "bin/chown-storage-dir",
+    "bin/chmod-storage-dir",
+    "bin/destroy-storage-dir",
+];
+
+/// The binary the storage helper links point at.
+pub const STORAGE_HELPER: &str = "dokku-storage-helper";
+
 /// `common/functions`.
 pub const COMMON_FUNCTIONS: &str = SHELL_FILES[0].2;
 
@@ -145,6 +157,13 @@ pub fn install_core_metadata(
             for (p, name) in HELPER_LINKS {
                 if *p == plugin {
                     symlink_replace(exe, &dir.join(name))?;
+                }
+            }
+            let storage_helper = exe.with_file_name(STORAGE_HELPER);
+            if plugin == "storage" && storage_helper.is_file() {
+                create_dir_all(&dir.join("bin"))?;
+                for name in STORAGE_HELPER_LINKS {
+                    symlink_replace(&storage_helper, &dir.join(name))?;
                 }
             }
         }

@@ -173,10 +173,11 @@ fn extract_from_image(ctx: &Ctx, app: &str, image: &str) -> Result<()> {
     let mut spec = ContainerSpec::new(image);
     spec.labels
         .insert("com.dokku.app-name".into(), app.to_string());
-    let content = match engine.copy_from_image(&spec, &path.display().to_string()) {
-        Ok(Some(data)) => Some(String::from_utf8_lossy(&data).into_owned()),
-        _ => None,
-    };
+    let content =
+        match dokku_docker::copy::read_image_file(engine, &spec, &path.display().to_string()) {
+            Ok(Some(data)) => Some(String::from_utf8_lossy(&data).into_owned()),
+            _ => None,
+        };
     store::write_procfile(&ctx.paths, app, content.as_deref())
 }
 

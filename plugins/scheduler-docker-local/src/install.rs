@@ -4,9 +4,8 @@
 //! sudoers entry letting the system user run the healthchecker.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
-use dokku_core::{fsutil, Result};
+use dokku_core::{fsutil, system, Result};
 use dokku_trigger::migrate;
 use dokku_trigger::Ctx;
 
@@ -31,26 +30,8 @@ pub fn retire_cron(dokku: &Path, user: &str) -> String {
     )
 }
 
-/// Whether this is the host's installation (the system user's home is
-/// `DOKKU_ROOT`), as opposed to a scratch one in temporary directories,
-/// which must not touch `/etc`.
-fn is_host_install(ctx: &Ctx) -> bool {
-    dokku_core::system::is_root()
-        && dokku_core::system::home_of(&ctx.paths.system_user)
-            .is_some_and(|h| h == ctx.paths.dokku_root)
-}
-
 fn dokku_binary() -> PathBuf {
     std::env::current_exe().unwrap_or_else(|_| PathBuf::from("/usr/bin/dokku"))
-}
-
-fn systemctl(args: &[&str]) {
-    let _ = Command::new("systemctl")
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status();
 }
 
 fn find_on_path(name: &str) -> Option<PathBuf> {
@@ -67,35 +48,27 @@ pub fn install(ctx: &Ctx) -> Result<()> {
     let data = ctx.paths.plugin_data_dir(PLUGIN);
     fsutil::ensure_dir(&data)?;
     fsutil::set_permissions(&data, 0o755)?;
-    if !is_host_install(ctx) {
+    if !system::is_host_install(&ctx.paths.system_user, &ctx.paths.dokku_root) {
         return Ok(());
     }
     let user = &ctx.paths.system_user;
     let dokku = dokku_binary();
     fsutil::remove_file(Path::new("/etc/sudoers.d/dokku-cron"))?;
     if let Some(checker) = find_on_path("docker-container-healthchecker") {
-        let path = Path::new("/etc/sudoers.d/dokku-docker-container-healthchecker");
-        let line = format!("%{user} ALL=(ALL) NOPASSWD:{}\n", checker.display());
-        fsutil::write_atomic(path, line.as_bytes(), 0o440)?;
-        let _ = std::os::unix::fs::chown(path, Some(0), Some(0));
+        system::write_sudoers(
+            Path::new("/etc/sudoers.d/dokku-docker-container-healthchecker"),
+            &format!(
+                "%{} ALL=(ALL) NOPASSWD:{}\n",
+                ctx.paths.system_group,
+                checker.display()
+            ),
+        )?;
     }
-    if Path::new("/run/systemd/system").is_dir() {
-        let dir = Path::new("/etc/systemd/system");
-        let service = dir.join("dokku-retire.service");
-        let timer = dir.join("dokku-retire.timer");
-        fsutil::write_atomic(&service, retire_service(&dokku, user).as_bytes(), 0o644)?;
-        fsutil::write_atomic(&timer, RETIRE_TIMER.as_bytes(), 0o644)?;
-        for p in [&service, &timer] {
-            let _ = std::os::unix::fs::chown(p, Some(0), Some(0));
-        }
-        systemctl(&["daemon-reload"]);
-        systemctl(&["--quiet", "reenable", "dokku-retire"]);
-        systemctl(&["--quiet", "enable", "dokku-retire.timer"]);
-        systemctl(&["start", "dokku-retire.timer"]);
-    } else if Path::new("/etc/cron.d").is_dir() {
-        let path = Path::new("/etc/cron.d/dokku-retire");
-        fsutil::write_atomic(path, retire_cron(&dokku, user).as_bytes(), 0o644)?;
-        let _ = std::os::unix::fs::chown(path, Some(0), Some(0));
+    system::Schedule {
+        name: "dokku-retire",
+        service: &retire_service(&dokku, user),
+        timer: RETIRE_TIMER,
+        cron: &retire_cron(&dokku, user),
     }
-    Ok(())
+    .install()
 }

@@ -14,6 +14,7 @@ pub mod logs;
 pub mod networks;
 pub mod retire;
 pub mod run;
+pub mod storage_exec;
 pub mod store;
 pub mod tty;
 
@@ -72,6 +73,10 @@ fn register(bus: &mut Bus) {
     run::register(bus);
     enter::register(bus);
     logs::register(bus);
+    bus.on::<dokku_trigger::helpers::SchedulerStorageExec, _>(
+        NAME,
+        |ctx, t: &dokku_trigger::helpers::SchedulerStorageExec| storage_exec::run(ctx, t),
+    );
     // This scheduler's apps get their cron tasks in the host crontab.
     bus.on::<dokku_trigger::cron::SchedulerUsesHostCron, _>(
         NAME,

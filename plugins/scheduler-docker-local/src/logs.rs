@@ -196,9 +196,60 @@ pub fn failed(ctx: &Ctx, app: &str) -> Result<()> {
     print(ctx, &sources, &Options::default())
 }
 
-/// Subscribe the `scheduler-logs` and `scheduler-logs-failed` handlers.
+/// `scheduler-proxy-logs` for nginx: the last lines of the app's log file
+/// (`num` of them, the default 10 when 0 or not a count), or follow it
+/// when `tail`.
+pub fn proxy_logs(ctx: &Ctx, t: &dokku_trigger::helpers::SchedulerProxyLogs) -> Result<()> {
+    use std::process::{Command, Stdio};
+    if t.proxy_type != "nginx" {
+        return Ok(());
+    }
+    let path = dokku_trigger::deploy::first_answer(ctx.bus.collect(
+        ctx,
+        &dokku_trigger::proxy::NginxLogPath {
+            app: t.app.clone(),
+            log_type: t.log_type.clone(),
+        },
+    )?)
+    .unwrap_or_default();
+    if path.is_empty() || path == "off" {
+        return Err(Error::fail(format!(
+            "{} logs are disabled for this app",
+            t.log_type
+        )));
+    }
+    let mut cmd = Command::new("tail");
+    if t.tail {
+        cmd.arg("-F");
+    } else if let Some(n) = t.num.parse::<u64>().ok().filter(|n| *n > 0) {
+        cmd.args(["-n", &n.to_string()]);
+    }
+    cmd.arg("--").arg(&path).stdin(Stdio::null());
+    if t.tail {
+        let status = cmd.status().map_err(|e| Error::other("run tail", e))?;
+        return if status.success() {
+            Ok(())
+        } else {
+            Err(Error::exit(status.code().unwrap_or(1)))
+        };
+    }
+    let out = cmd.output().map_err(|e| Error::other("run tail", e))?;
+    ctx.out.write_out_bytes(&out.stdout);
+    if !out.status.success() {
+        ctx.out.write_err(&String::from_utf8_lossy(&out.stderr));
+        return Err(Error::exit(out.status.code().unwrap_or(1)));
+    }
+    Ok(())
+}
+
+/// Subscribe the `scheduler-logs`, `scheduler-logs-failed` and
+/// `scheduler-proxy-logs` handlers.
 pub fn register(bus: &mut dokku_trigger::Bus) {
     use dokku_trigger::deploy::{SchedulerLogs, SchedulerLogsFailed};
+    bus.on::<dokku_trigger::helpers::SchedulerProxyLogs, _>(
+        store::PLUGIN,
+        |ctx, t: &dokku_trigger::helpers::SchedulerProxyLogs| proxy_logs(ctx, t),
+    );
     bus.on::<SchedulerLogs, _>(store::PLUGIN, |ctx, t: &SchedulerLogs| {
         let opts = Options::from_trigger(&t.tail, &t.pretty_print, &t.num);
         logs(ctx, &t.app, &t.process_type, &opts)

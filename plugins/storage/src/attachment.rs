@@ -1,7 +1,9 @@
 //! Attachments: how an app mounts entries. They live in the storage
-//! plugin's `attachments` list property of the app
-//! (`$DOKKU_LIB_ROOT/config/storage/<app>/attachments`), one JSON object
-//! per line, so they follow the app through clone, rename and destroy.
+//! plugin's `mounts` list property of the app
+//! (`$DOKKU_LIB_ROOT/config/storage/<app>/mounts`, Dokku's name), one
+//! JSON object per line, so they follow the app through clone, rename and
+//! destroy. Earlier builds named the property `attachments`: it is read
+//! when `mounts` is missing and renamed by the install step.
 
 use dokku_core::property::Properties;
 use dokku_core::{Error, Paths, Result};
@@ -12,7 +14,25 @@ use serde::{Deserialize, Serialize};
 pub const PLUGIN: &str = "storage";
 
 /// The property holding an app's attachments.
-pub const PROPERTY: &str = "attachments";
+pub const PROPERTY: &str = "mounts";
+
+/// Its name in earlier builds.
+pub const OLD_PROPERTY: &str = "attachments";
+
+/// Rename an app's `attachments` property to `mounts` (unless `mounts`
+/// is already there).
+pub fn rename_old_property(paths: &Paths, app: &str) -> Result<()> {
+    let props = Properties::new(paths, PLUGIN);
+    let old = props.path(app, OLD_PROPERTY)?;
+    if !old.is_file() {
+        return Ok(());
+    }
+    let new = props.path(app, PROPERTY)?;
+    if new.exists() {
+        return dokku_core::fsutil::remove_file(&old);
+    }
+    std::fs::rename(&old, &new).map_err(|e| Error::io("rename", &old, e))
+}
 
 /// The phases an attachment may name.
 pub const PHASES: [&str; 2] = ["deploy", "run"];
@@ -102,7 +122,13 @@ pub fn check_phase(p: &str) -> Result<()> {
 
 /// An app's attachments, in order.
 pub fn load(paths: &Paths, app: &str) -> Result<Vec<Attachment>> {
-    let lines = Properties::new(paths, PLUGIN).list_get(app, PROPERTY)?;
+    let props = Properties::new(paths, PLUGIN);
+    let key = if !props.path(app, PROPERTY)?.exists() && props.path(app, OLD_PROPERTY)?.is_file() {
+        OLD_PROPERTY
+    } else {
+        PROPERTY
+    };
+    let lines = props.list_get(app, key)?;
     lines
         .iter()
         .map(|l| {
@@ -115,6 +141,9 @@ pub fn load(paths: &Paths, app: &str) -> Result<Vec<Attachment>> {
 /// Replace an app's attachments (the caller holds the app's lock).
 pub fn save(paths: &Paths, app: &str, list: &[Attachment]) -> Result<()> {
     let props = Properties::new(paths, PLUGIN);
+    if props.path(app, OLD_PROPERTY)?.exists() {
+        props.delete(app, OLD_PROPERTY)?;
+    }
     if list.is_empty() {
         return props.delete(app, PROPERTY);
     }

@@ -31,6 +31,16 @@ pub enum RootOp {
 /// Name of the helper binary.
 pub const HELPER: &str = "dokku-storage-helper";
 
+/// The sudo helpers at Dokku's paths,
+/// `$PLUGIN_AVAILABLE_PATH/storage/bin/<name>`: links to [`HELPER`], which
+/// acts as the one its program name says. Each takes the storage
+/// directory (its path or its name) first.
+pub const DOKKU_HELPERS: [&str; 3] = [
+    "chown-storage-dir",
+    "chmod-storage-dir",
+    "destroy-storage-dir",
+];
+
 impl RootOp {
     /// The directory name acted on.
     pub fn name(&self) -> &str {
@@ -71,6 +81,54 @@ impl RootOp {
             }
             RootOp::Remove { name } => vec!["remove".into(), name.clone()],
         }
+    }
+
+    /// The Dokku helper (one of [`DOKKU_HELPERS`]) carrying out this
+    /// operation, and its arguments for a storage root `root`.
+    pub fn to_dokku_args(&self, root: &Path) -> (&'static str, Vec<String>) {
+        let dir = root.join(self.name()).display().to_string();
+        match self {
+            RootOp::Chown { uid, .. } => (DOKKU_HELPERS[0], vec![dir, uid.to_string()]),
+            RootOp::Chmod { mode, .. } => (DOKKU_HELPERS[1], vec![dir, format!("{mode:04o}")]),
+            RootOp::Remove { .. } => (DOKKU_HELPERS[2], vec![dir]),
+        }
+    }
+
+    /// Parse and check the command line of a Dokku helper named `program`
+    /// (`chown-storage-dir <dir> <id>`, `chmod-storage-dir <dir> <mode>`,
+    /// `destroy-storage-dir <dir>`). `<dir>` is a directory directly below
+    /// `root` (its full path) or just its name. `None` when `program` is
+    /// not one of them.
+    pub fn from_dokku_args(program: &str, root: &Path, args: &[String]) -> Option<Result<Self>> {
+        let op = match program {
+            "chown-storage-dir" => "chown",
+            "chmod-storage-dir" => "chmod",
+            "destroy-storage-dir" => "remove",
+            _ => return None,
+        };
+        let Some(dir) = args.first() else {
+            return Some(Err(Error::fail(format!(
+                "usage: {program} <directory>{}",
+                match op {
+                    "chown" => " <id>",
+                    "chmod" => " <mode>",
+                    _ => "",
+                }
+            ))));
+        };
+        let name = match Path::new(dir).strip_prefix(root) {
+            Ok(rel) => rel.display().to_string(),
+            Err(_) if dir.starts_with('/') => {
+                return Some(Err(Error::fail(format!(
+                    "refusing storage operation on {dir:?}: not below {}",
+                    root.display()
+                ))))
+            }
+            Err(_) => dir.clone(),
+        };
+        let mut v = vec![op.to_string(), name];
+        v.extend(args.iter().skip(1).cloned());
+        Some(Self::from_args(&v))
     }
 
     /// Parse and check the helper's command line.
@@ -187,25 +245,35 @@ fn helper_path() -> PathBuf {
 }
 
 /// Check and carry out an operation: directly when root, else through
-/// `sudo -n dokku-storage-helper ...`.
+/// sudo: Dokku's helper `$PLUGIN_AVAILABLE_PATH/storage/bin/<helper>
+/// <dir> ...` (the command the sudoers file of the install lists) when it
+/// is installed, else `dokku-storage-helper <op> <name> ...`.
 pub fn run(paths: &Paths, op: &RootOp) -> Result<()> {
     op.validate()?;
+    let root = crate::entry::storage_root(paths);
     if dokku_core::system::is_root() {
-        return apply(&crate::entry::storage_root(paths), op);
+        return apply(&root, op);
     }
-    let helper = helper_path();
+    let (name, dokku_args) = op.to_dokku_args(&root);
+    let dokku_helper = paths.plugin_available.join("storage/bin").join(name);
+    let (program, args) = if dokku_trigger::external::is_executable(&dokku_helper) {
+        (dokku_helper, dokku_args)
+    } else {
+        (helper_path(), op.to_args())
+    };
     let status = Command::new("sudo")
         .arg("-n")
-        .arg(&helper)
-        .args(op.to_args())
+        .arg(&program)
+        .args(&args)
         .status()
-        .map_err(|e| Error::io("run", &helper, e))?;
+        .map_err(|e| Error::io("run", &program, e))?;
     if status.success() {
         Ok(())
     } else {
         Err(Error::fail(format!(
-            "{HELPER} {} failed",
-            op.to_args().join(" ")
+            "{} {} failed",
+            program.display(),
+            args.join(" ")
         )))
     }
 }
@@ -241,6 +309,72 @@ mod tests {
             mode: 0o770,
         };
         assert_eq!(RootOp::from_args(&op.to_args()).expect("round trip"), op);
+    }
+
+    #[test]
+    fn dokku_helpers_take_the_directory_first() {
+        let root = Path::new("/var/lib/dokku/data/storage");
+        let p = |prog: &str, a: &[&str]| RootOp::from_dokku_args(prog, root, &v(a));
+        assert_eq!(
+            p(
+                "chown-storage-dir",
+                &["/var/lib/dokku/data/storage/db", "32767"]
+            )
+            .expect("known")
+            .expect("ok"),
+            RootOp::Chown {
+                name: "db".into(),
+                uid: 32767
+            }
+        );
+        assert_eq!(
+            p("chmod-storage-dir", &["db", "0750"])
+                .expect("known")
+                .expect("ok"),
+            RootOp::Chmod {
+                name: "db".into(),
+                mode: 0o750
+            }
+        );
+        assert_eq!(
+            p("destroy-storage-dir", &["/var/lib/dokku/data/storage/db"])
+                .expect("known")
+                .expect("ok"),
+            RootOp::Remove { name: "db".into() }
+        );
+        let e =
+            |prog: &str, a: &[&str]| p(prog, a).expect("known").expect_err("refused").to_string();
+        assert!(e("destroy-storage-dir", &["/etc"]).contains("not below"));
+        assert!(
+            e("destroy-storage-dir", &["/var/lib/dokku/data/storage/a/b"])
+                .contains("not a storage directory name")
+        );
+        assert!(
+            e("destroy-storage-dir", &["/var/lib/dokku/data/storage/../x"])
+                .contains("not a storage directory name")
+        );
+        assert!(e("chown-storage-dir", &[]).starts_with("usage: chown-storage-dir"));
+        assert!(p("rm", &["x"]).is_none());
+        for op in [
+            RootOp::Chown {
+                name: "db".into(),
+                uid: 5,
+            },
+            RootOp::Chmod {
+                name: "db".into(),
+                mode: 0o700,
+            },
+            RootOp::Remove { name: "db".into() },
+        ] {
+            let (prog, args) = op.to_dokku_args(root);
+            assert!(DOKKU_HELPERS.contains(&prog));
+            assert_eq!(
+                RootOp::from_dokku_args(prog, root, &args)
+                    .expect("known")
+                    .expect("round trip"),
+                op
+            );
+        }
     }
 
     #[test]

@@ -127,6 +127,10 @@ fn register(bus: &mut Bus) {
         Ok(items.iter().map(|i| format!("{}:{}", i.host_path, i.container_path)).collect::<Vec<_>>().join("\n"))
     });
     bus.on::<Install, _>(NAME, |ctx, _t: &Install| migrate::on_install(ctx));
+    bus.on::<dokku_trigger::helpers::StorageEntryGet, _>(
+        NAME,
+        |ctx, t: &dokku_trigger::helpers::StorageEntryGet| exec::entry_json(ctx, &t.entry_name),
+    );
     bus.on::<PostDelete, _>(NAME, |ctx, t: &PostDelete| {
         match migrate::flag_file(&ctx.paths, &t.app) {
             Ok(f) => dokku_core::fsutil::remove_file(&f),

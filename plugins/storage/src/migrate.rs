@@ -190,6 +190,10 @@ pub fn run(ctx: &Ctx, apps_to_scan: &[String]) -> Result<()> {
 /// recorded as migrated are scanned (a scan without `-v` options changes
 /// nothing).
 pub fn on_install(ctx: &Ctx) -> Result<()> {
+    install_layout(ctx)?;
+    for a in apps::list(&ctx.paths) {
+        attachment::rename_old_property(&ctx.paths, &a)?;
+    }
     for a in apps::list(&ctx.paths) {
         if migrated(&ctx.paths, &a) {
             convert_flag(&ctx.paths, &a)
@@ -199,4 +203,81 @@ pub fn on_install(ctx: &Ctx) -> Result<()> {
         .map_err(|e| Error::fail(format!("storage migration failed: {e}")))?;
     }
     Ok(())
+}
+
+/// The sudoers file letting the system group run Dokku's storage helpers
+/// as root, one line per helper plus the kept `DOKKU_LIB_ROOT`.
+pub fn sudoers_text(group: &str, plugin_available: &std::path::Path) -> String {
+    let mut text = String::new();
+    for h in crate::helpers::DOKKU_HELPERS {
+        text.push_str(&format!(
+            "%{group} ALL=(ALL) NOPASSWD:{} *\n",
+            plugin_available.join("storage/bin").join(h).display()
+        ));
+    }
+    text.push_str("Defaults env_keep += \"DOKKU_LIB_ROOT\"\n");
+    text
+}
+
+/// The directories of the plugin (`data/storage`, `data/storage-registry`
+/// with `entries/` and `migrations/`, 0755, the system user's) and, on the
+/// host's installation when the distribution is known, the sudoers file.
+fn install_layout(ctx: &Ctx) -> Result<()> {
+    let registry = ctx.paths.plugin_data_dir("storage-registry");
+    for d in [
+        crate::entry::storage_root(&ctx.paths),
+        registry.clone(),
+        registry.join("entries"),
+        registry.join("migrations"),
+    ] {
+        dokku_core::fsutil::ensure_dir(&d)?;
+        dokku_core::fsutil::set_permissions(&d, 0o755)?;
+    }
+    for sub in ["entries", "migrations"] {
+        let dir = registry.join(sub);
+        if let Ok(rd) = std::fs::read_dir(&dir) {
+            for f in rd.flatten() {
+                let p = f.path();
+                if std::fs::symlink_metadata(&p).is_ok_and(|m| m.is_file()) {
+                    dokku_core::system::chown_to_system(&p);
+                }
+            }
+        }
+    }
+    let sudoers = std::path::Path::new("/etc/sudoers.d");
+    let distro = std::env::var("DOKKU_DISTRO").unwrap_or_default();
+    if distro.is_empty()
+        || !sudoers.is_dir()
+        || !dokku_core::system::is_host_install(&ctx.paths.system_user, &ctx.paths.dokku_root)
+    {
+        return Ok(());
+    }
+    // The user tree's path (what commands run), even while `plugin:install
+    // --core` points PLUGIN_AVAILABLE_PATH at the core tree.
+    let available = if ctx.paths.plugin_available == ctx.paths.plugin_core_available {
+        ctx.paths.lib_root.join("plugins/available")
+    } else {
+        ctx.paths.plugin_available.clone()
+    };
+    dokku_core::system::write_sudoers(
+        &sudoers.join("dokku-storage"),
+        &sudoers_text(&ctx.paths.system_group, &available),
+    )
+}
+
+#[cfg(test)]
+mod install_tests {
+    #[test]
+    fn sudoers_lists_each_helper_and_keeps_the_lib_root() {
+        assert_eq!(
+            super::sudoers_text(
+                "dokku",
+                std::path::Path::new("/var/lib/dokku/plugins/available")
+            ),
+            "%dokku ALL=(ALL) NOPASSWD:/var/lib/dokku/plugins/available/storage/bin/chown-storage-dir *\n\
+             %dokku ALL=(ALL) NOPASSWD:/var/lib/dokku/plugins/available/storage/bin/chmod-storage-dir *\n\
+             %dokku ALL=(ALL) NOPASSWD:/var/lib/dokku/plugins/available/storage/bin/destroy-storage-dir *\n\
+             Defaults env_keep += \"DOKKU_LIB_ROOT\"\n"
+        );
+    }
 }

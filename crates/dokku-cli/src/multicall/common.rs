@@ -89,6 +89,48 @@ fn is_deployed(ctx: &Ctx, app: &str) -> bool {
     matches!(ctx.bus.select(ctx, &t), Ok(Some(true)))
 }
 
+/// `copy-from-image APP IMAGE SRC DST` / `copy-dir-from-image ...`: a
+/// relative `SRC` starts at `/workspace` in a CNB image, `/app` in a
+/// herokuish one, else at the image's working directory.
+fn copy_from_image(
+    ctx: &Ctx,
+    dir: bool,
+    app: &str,
+    image: &str,
+    src: &str,
+    dst: &str,
+) -> Result<()> {
+    if image.is_empty() || src.is_empty() || dst.is_empty() {
+        return Err(Error::fail(format!(
+            "usage: common copy-{}from-image APP IMAGE SRC DST",
+            if dir { "dir-" } else { "" }
+        )));
+    }
+    let workdir = if src.starts_with('/') {
+        None
+    } else if is_cnb(ctx, image) {
+        Some("/workspace")
+    } else if is_herokuish(ctx, image) {
+        Some("/app")
+    } else {
+        None
+    };
+    let req = dokku_docker::copy::CopyRequest {
+        app,
+        image,
+        source: src,
+        workdir,
+        destination: std::path::Path::new(dst),
+    };
+    let engine = ctx.engine()?;
+    let done = if dir {
+        dokku_docker::copy::copy_dir_from_image(engine, &req)
+    } else {
+        dokku_docker::copy::copy_file_from_image(engine, &req)
+    };
+    done.map_err(|e| Error::fail(e.to_string()))
+}
+
 /// Run one `common` command.
 pub fn run(ctx: &Ctx, args: &[String]) -> Result<()> {
     let args: Vec<String> = args
@@ -132,6 +174,28 @@ pub fn run(ctx: &Ctx, args: &[String]) -> Result<()> {
             dokku_trigger::cleanup::docker_cleanup(ctx, a1, arg(&args, 2) == "force")
         }
         "plugn-trigger-exists" => status(trigger_exists(ctx, a1)),
+        "compose-up" | "compose-down" => {
+            let file = arg(&args, 2);
+            if a1.is_empty() || file.is_empty() {
+                return Err(Error::fail(format!("usage: common {cmd} PROJECT FILE")));
+            }
+            let engine = ctx.engine()?;
+            let path = std::path::Path::new(file);
+            if cmd == "compose-up" {
+                dokku_docker::compose::up(engine, a1, path)
+            } else {
+                dokku_docker::compose::down(engine, a1, path)
+            }
+            .map_err(|e| Error::fail(e.to_string()))
+        }
+        "copy-from-image" | "copy-dir-from-image" => copy_from_image(
+            ctx,
+            cmd == "copy-dir-from-image",
+            a1,
+            arg(&args, 2),
+            arg(&args, 3),
+            arg(&args, 4),
+        ),
         other => Err(Error::fail(format!("Invalid common command call: {other}"))),
     }
 }

@@ -387,9 +387,8 @@ fn legacy_files_are_drained_on_install() {
         "true"
     );
     // The `-v` line went on to the storage plugin as a legacy entry.
-    let attachments =
-        std::fs::read_to_string(e.lib().join("config/storage/node-js-app/attachments"))
-            .expect("attachments");
+    let attachments = std::fs::read_to_string(e.lib().join("config/storage/node-js-app/mounts"))
+        .expect("attachments");
     assert!(
         attachments.contains("\"container_path\":\"/b\""),
         "{attachments}"

@@ -441,3 +441,101 @@ fn set_checks_run_in_dokkus_order_and_change_nothing_on_error() {
         "10m"
     );
 }
+
+#[test]
+fn app_json_is_checked_through_app_json_is_valid_before_it_is_kept() {
+    use std::os::unix::fs::PermissionsExt;
+    let e = Env::new();
+    e.create_app("node-js-app");
+    let src = e.dir.path().join("src");
+    std::fs::create_dir_all(&src).expect("mkdir");
+    let kept_dir = e.lib().join("data/app-json/node-js-app");
+    let extract = |e: &Env| {
+        e.run(&[
+            "plugin:trigger",
+            "core-post-extract",
+            "node-js-app",
+            &src.display().to_string(),
+            "0123456789012345678901234567890123456789",
+        ])
+    };
+    let listing = || -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(&kept_dir)
+            .map(|rd| {
+                rd.flatten()
+                    .map(|d| d.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        v.sort();
+        v
+    };
+    // app-json itself refuses what does not parse; nothing is kept.
+    std::fs::write(src.join("app.json"), "{\"scripts\": {\n").expect("write");
+    let r = extract(&e);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(
+        r.stderr.starts_with(" !     Cannot parse app.json"),
+        "{r:?}"
+    );
+    assert!(listing().is_empty(), "{:?}", listing());
+    // Another plugin may refuse it too; it gets the staged file's path.
+    std::fs::write(
+        src.join("app.json"),
+        "{\"scripts\": {\"dokku\": {\"predeploy\": \"true\"}}}",
+    )
+    .expect("write");
+    let plugin = e.lib().join("plugins/enabled/appjson-check");
+    std::fs::create_dir_all(&plugin).expect("mkdir");
+    let hook = plugin.join("app-json-is-valid");
+    let seen = e.dir.path().join("seen");
+    std::fs::write(
+        &hook,
+        format!(
+            "#!/bin/sh\necho \"$1\" > \"{0}\"\ncat \"$2\" >> \"{0}\"\necho ' !     no predeploy allowed' >&2\nexit 1\n",
+            seen.display()
+        ),
+    )
+    .expect("hook");
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let r = extract(&e);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert_eq!(
+        std::fs::read_to_string(&seen).expect("seen"),
+        "node-js-app\n{\"scripts\": {\"dokku\": {\"predeploy\": \"true\"}}}"
+    );
+    assert!(listing().is_empty(), "{:?}", listing());
+    // Accepted: kept under its own name, no staged copy left.
+    std::fs::remove_dir_all(&plugin).expect("rm plugin");
+    extract(&e).ok();
+    assert_eq!(listing(), vec!["app.json".to_string()]);
+}
+
+#[test]
+fn builder_herokuish_allowed_answers_the_computed_property() {
+    let e = Env::new();
+    e.create_app("node-js-app");
+    let host_default = if std::env::consts::ARCH == "x86_64" {
+        "true\n"
+    } else {
+        "false\n"
+    };
+    e.expect(
+        &["plugin:trigger", "builder-herokuish-allowed", "node-js-app"],
+        host_default,
+    );
+    e.run(&["builder-herokuish:set", "node-js-app", "allowed", "false"])
+        .ok();
+    e.expect(
+        &["plugin:trigger", "builder-herokuish-allowed", "node-js-app"],
+        "false\n",
+    );
+    e.run(&["builder-herokuish:set", "--global", "allowed", "true"])
+        .ok();
+    e.run(&["builder-herokuish:set", "node-js-app", "allowed"])
+        .ok();
+    e.expect(
+        &["plugin:trigger", "builder-herokuish-allowed", "node-js-app"],
+        "true\n",
+    );
+}

@@ -1268,3 +1268,234 @@ fn certificate_and_nginx_helpers() {
     );
     assert_eq!(n("fn-nginx-vhosts-last-visited-at", &["web"]).ok(), "");
 }
+
+#[test]
+fn common_copies_files_and_directories_out_of_images() {
+    use dokku_docker::{ContainerEngine, ContainerFilter};
+    let app = crate::harness::EngineApp::new("shlib-copy");
+    app.build_httpd(
+        "hello-copy",
+        "",
+        "RUN printf 'a\\r\\nb' > /www/crlf.txt && touch /www/empty && mkdir -p /www/sub && echo s > /www/sub/s.txt && ln -s /etc /www/etc-link\nWORKDIR /www",
+    );
+    let l = Lib::new();
+    l.e.create_app(&app.name);
+    let image = format!("dokku/{}:latest", app.name);
+    let out = l.e.dir.path().join("out");
+    fs::create_dir_all(&out).expect("mkdir");
+    let dst = |n: &str| out.join(n).display().to_string();
+
+    // A relative source starts at the image's WORKDIR; line endings become
+    // Unix ones and the copy ends with a newline.
+    l.helper(
+        "common/common",
+        &[
+            "--quiet",
+            "copy-from-image",
+            &app.name,
+            &image,
+            "crlf.txt",
+            &dst("crlf"),
+        ],
+    )
+    .ok();
+    assert_eq!(
+        fs::read_to_string(out.join("crlf")).expect("copied"),
+        "a\nb\n"
+    );
+    l.helper(
+        "common/common",
+        &[
+            "copy-from-image",
+            &app.name,
+            &image,
+            "/www/index.html",
+            &dst("index"),
+        ],
+    )
+    .ok();
+    assert_eq!(
+        fs::read_to_string(out.join("index")).expect("copied"),
+        "hello-copy\n"
+    );
+    // Missing and empty files fail and leave nothing.
+    for (src, name) in [("/www/nope", "nope"), ("empty", "empty")] {
+        let r = l.helper(
+            "common/common",
+            &["copy-from-image", &app.name, &image, src, &dst(name)],
+        );
+        assert_eq!(r.code, 1, "{r:?}");
+        assert!(r.stderr.starts_with(" !     Unable to copy /www/"), "{r:?}");
+        assert!(!out.join(name).exists());
+    }
+    let r = l.helper(
+        "common/common",
+        &[
+            "copy-from-image",
+            &app.name,
+            "dokku/no-such-image-xyz:latest",
+            "a",
+            &dst("x"),
+        ],
+    );
+    fails(&r, 1, "Invalid docker image for copying content");
+
+    // A directory: its content lands in the destination, links stay links
+    // and nothing is written through them.
+    l.helper(
+        "common/common",
+        &[
+            "copy-dir-from-image",
+            &app.name,
+            &image,
+            "/www",
+            &dst("www"),
+        ],
+    )
+    .ok();
+    assert_eq!(
+        fs::read_to_string(out.join("www/index.html")).expect("copied"),
+        "hello-copy\n"
+    );
+    assert_eq!(
+        fs::read_to_string(out.join("www/sub/s.txt")).expect("copied"),
+        "s\n"
+    );
+    assert_eq!(
+        fs::read_link(out.join("www/etc-link")).expect("link"),
+        Path::new("/etc")
+    );
+    // Copying again over the existing directory works too.
+    l.helper(
+        "common/common",
+        &[
+            "copy-dir-from-image",
+            &app.name,
+            &image,
+            "sub",
+            &dst("www/sub"),
+        ],
+    )
+    .ok();
+    assert!(out.join("www/sub/s.txt").is_file());
+    let r = l.helper(
+        "common/common",
+        &[
+            "copy-dir-from-image",
+            &app.name,
+            &image,
+            "/www/index.html",
+            &dst("notdir"),
+        ],
+    );
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(!out.join("notdir").exists());
+
+    // No copying container is left behind.
+    let left = app
+        .engine
+        .list_containers(&ContainerFilter::label(format!(
+            "com.dokku.app-name={}",
+            app.name
+        )))
+        .expect("list");
+    assert!(left.is_empty(), "{left:?}");
+}
+
+/// Takes down a compose project and its volume whatever happens.
+struct ComposeProject<'a> {
+    engine: &'a dokku_docker::DockerEngine,
+    project: String,
+}
+
+impl Drop for ComposeProject<'_> {
+    fn drop(&mut self) {
+        use dokku_docker::{ContainerEngine, ContainerFilter};
+        let label = format!("com.docker.compose.project={}", self.project);
+        if let Ok(list) = self.engine.list_containers(&ContainerFilter::label(label)) {
+            for c in list {
+                let _ = self.engine.remove_container(&c.id, true);
+            }
+        }
+        let _ = self
+            .engine
+            .remove_network(&format!("{}_default", self.project));
+        let _ = self
+            .engine
+            .remove_volume(&format!("{}_data", self.project), true);
+    }
+}
+
+#[test]
+fn common_compose_up_and_down_manage_a_project_through_the_engine() {
+    use dokku_docker::{ContainerEngine, ContainerFilter};
+    let app = crate::harness::EngineApp::new("shlib-compose");
+    let l = Lib::new();
+    let project = app.name.replace('.', "-");
+    let guard = ComposeProject {
+        engine: &app.engine,
+        project: project.clone(),
+    };
+    let file = l.e.dir.path().join("compose.yml");
+    fs::write(
+        &file,
+        format!(
+            "services:\n  web:\n    image: {}\n    command: [\"sleep\", \"300\"]\n    environment:\n      GREETING: hello\n    labels:\n      dokku.test: \"yes\"\n    restart: unless-stopped\n    volumes:\n      - data:/data\nvolumes:\n  data: {{}}\n",
+            app.base
+        ),
+    )
+    .expect("compose file");
+    let f = file.display().to_string();
+    let containers = || {
+        app.engine
+            .list_containers(&ContainerFilter::label(format!(
+                "com.docker.compose.project={project}"
+            )))
+            .expect("list")
+    };
+    for _ in 0..2 {
+        // A second `up` replaces the container.
+        l.helper("common/common", &["compose-up", &project, &f])
+            .ok();
+        let list = containers();
+        assert_eq!(list.len(), 1, "{list:?}");
+        let info = app
+            .engine
+            .inspect_container(&format!("{project}-web-1"))
+            .expect("inspect");
+        assert!(info.running);
+        assert_eq!(info.labels["com.docker.compose.service"], "web");
+        assert_eq!(info.labels["dokku.test"], "yes");
+        assert!(
+            info.env.iter().any(|e| e == "GREETING=hello"),
+            "{:?}",
+            info.env
+        );
+        app.engine
+            .inspect_network(&format!("{project}_default"))
+            .expect("network");
+        assert!(app
+            .engine
+            .volume_exists(&format!("{project}_data"))
+            .expect("volume"));
+    }
+    l.helper("common/common", &["compose-down", &project, &f])
+        .ok();
+    assert!(containers().is_empty());
+    assert!(app
+        .engine
+        .inspect_network(&format!("{project}_default"))
+        .is_err());
+    // The volume stays, as with `docker compose down`.
+    assert!(app
+        .engine
+        .volume_exists(&format!("{project}_data"))
+        .expect("volume"));
+    // A file it cannot read changes nothing.
+    fs::write(&file, "services:\n  web:\n    build: .\n").expect("write");
+    let r = l.helper("common/common", &["compose-up", &project, &f]);
+    assert_eq!(r.code, 1, "{r:?}");
+    assert!(r.stderr.contains("invalid compose file"), "{r:?}");
+    assert!(containers().is_empty());
+    drop(guard);
+}

@@ -34,7 +34,7 @@ fn entry_json(e: &Env, name: &str) -> serde_json::Value {
 }
 
 fn attachments(e: &Env, app: &str) -> Vec<serde_json::Value> {
-    std::fs::read_to_string(e.lib().join(format!("config/storage/{app}/attachments")))
+    std::fs::read_to_string(e.lib().join(format!("config/storage/{app}/mounts")))
         .unwrap_or_default()
         .lines()
         .map(|l| serde_json::from_str(l).expect("attachment json"))
@@ -166,10 +166,7 @@ fn ensure_directory_mount_list_as_documented() {
     .ok();
 
     e.expect(&["storage:unmount", "node-js-app", &spec], "");
-    assert!(!e
-        .lib()
-        .join("config/storage/node-js-app/attachments")
-        .exists());
+    assert!(!e.lib().join("config/storage/node-js-app/mounts").exists());
     fails(
         &e.run(&["storage:unmount", "node-js-app", &spec]),
         "Mount path does not exist.",
@@ -1219,6 +1216,21 @@ mod real_docker {
         // A per-test entry name, so the label filter below sees only ours.
         let name = format!("exec-{}", std::process::id());
         e.run(&["storage:create", &name, "--chown", "heroku"]).ok();
+        // Another plugin sees the scheduler-storage-exec call docker-local
+        // answers.
+        let spy = e.lib().join("plugins/enabled/exec-spy");
+        std::fs::create_dir_all(&spy).expect("mkdir");
+        let calls = e.dir.path().join("exec-calls");
+        let hook = spy.join("scheduler-storage-exec");
+        std::fs::write(
+            &hook,
+            format!("#!/bin/sh\necho \"$*\" >> \"{}\"\n", calls.display()),
+        )
+        .expect("hook");
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        }
         let run = |args: &[&str], input: &[u8]| {
             let mut c = e.cmd(args);
             c.env("DOKKU_STORAGE_EXEC_IMAGE", &tag);
@@ -1250,6 +1262,10 @@ mod real_docker {
         assert_eq!(
             (r.code, r.stdout.as_str(), r.stderr.as_str()),
             (3, "/data\n1000\n", "oops\n")
+        );
+        assert_eq!(
+            std::fs::read_to_string(&calls).expect("calls"),
+            format!("docker-local {name} {tag} --interactive --as-user 1000 -- sh -c pwd; id -u; echo kept > /data/out.txt; echo oops >&2; exit 3\n")
         );
         let file = e.lib().join(format!("data/storage/{name}/out.txt"));
         assert_eq!(
@@ -1434,4 +1450,84 @@ fn migrate_turns_the_old_flag_file_into_the_property() {
         .lib()
         .join("config/storage/other-app/legacy-mounts-migrated")
         .exists());
+}
+
+#[test]
+fn wait_asks_storage_status_for_entries_of_other_schedulers() {
+    let e = Env::new();
+    e.run(&["storage:create", "cluster-data"]).ok();
+    // An entry another scheduler made (this host creates docker-local ones
+    // only): its state comes from the storage-status answer.
+    let entries = e.lib().join("data/storage-registry/entries");
+    let text = std::fs::read_to_string(entries.join("cluster-data.json")).expect("entry");
+    std::fs::write(
+        entries.join("cluster-data.json"),
+        text.replace("\"docker-local\"", "\"k3s\""),
+    )
+    .expect("write entry");
+    fails(
+        &e.run(&["storage:wait", "cluster-data"]),
+        "storage entry \"cluster-data\" is Pending, not Bound",
+    );
+    let plugin = e.lib().join("plugins/enabled/status-answer");
+    std::fs::create_dir_all(&plugin).expect("mkdir");
+    let log = e.dir.path().join("status.log");
+    let hook = plugin.join("storage-status");
+    std::fs::write(
+        &hook,
+        format!(
+            "#!/bin/sh\necho \"$*\" >> \"{}\"\ncat \"{}\"\n",
+            log.display(),
+            e.dir.path().join("state").display()
+        ),
+    )
+    .expect("hook");
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    std::fs::write(e.dir.path().join("state"), "Lost\n").expect("state");
+    fails(
+        &e.run(&["storage:wait", "cluster-data"]),
+        "storage entry \"cluster-data\" is Lost, not Bound",
+    );
+    std::fs::write(e.dir.path().join("state"), "Bound\n").expect("state");
+    e.expect(&["storage:wait", "cluster-data"], "");
+    assert_eq!(
+        std::fs::read_to_string(&log).expect("log"),
+        "cluster-data\ncluster-data\n"
+    );
+    // docker-local entries need no answer.
+    e.run(&["storage:create", "local-data"]).ok();
+    e.expect(&["storage:wait", "local-data"], "");
+    assert_eq!(
+        std::fs::read_to_string(&log).expect("log").lines().count(),
+        2
+    );
+}
+
+#[test]
+fn mounts_live_in_the_mounts_property_and_old_attachments_are_renamed() {
+    let e = Env::new();
+    e.create_app("node-js-app");
+    e.run(&["storage:create", "app-data"]).ok();
+    e.run(&[
+        "storage:mount",
+        "node-js-app",
+        "app-data",
+        "--container-dir",
+        "/data",
+    ])
+    .ok();
+    let dir = e.lib().join("config/storage/node-js-app");
+    assert_eq!(attachments(&e, "node-js-app").len(), 1);
+    let listed = e
+        .run(&["--quiet", "storage:list", "node-js-app"])
+        .ok()
+        .to_string();
+    // An earlier build's property name: still read, renamed at install.
+    std::fs::rename(dir.join("mounts"), dir.join("attachments")).expect("rename");
+    e.expect(&["--quiet", "storage:list", "node-js-app"], listed.clone());
+    e.run(&["plugin:install", "--core"]).ok();
+    assert!(!dir.join("attachments").exists());
+    assert_eq!(attachments(&e, "node-js-app").len(), 1);
+    e.expect(&["--quiet", "storage:list", "node-js-app"], listed);
+    assert!(e.lib().join("data/storage-registry/migrations").is_dir());
 }

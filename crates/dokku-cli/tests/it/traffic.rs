@@ -464,6 +464,41 @@ fn nginx_settings_and_help() {
         err(&e.run(&["nginx:error-logs", "app"])),
         (1, " !     error logs are disabled for this app\n".into())
     );
+
+    // The app's scheduler shows the log (scheduler-proxy-logs): docker-local
+    // prints the last ten lines of the file at the computed path.
+    let log = e.dir.path().join("app-access.log");
+    let lines: String = (1..=12).map(|i| format!("line {i}\n")).collect();
+    std::fs::write(&log, &lines).expect("log");
+    e.run(&[
+        "nginx:set",
+        "app",
+        "access-log-path",
+        &log.display().to_string(),
+    ])
+    .ok();
+    let plugin = e.lib().join("plugins/enabled/proxy-logs-spy");
+    std::fs::create_dir_all(&plugin).expect("mkdir");
+    let calls = e.dir.path().join("calls");
+    let hook = plugin.join("scheduler-proxy-logs");
+    std::fs::write(
+        &hook,
+        format!("#!/bin/sh\necho \"$*\" >> \"{}\"\n", calls.display()),
+    )
+    .expect("hook");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+    let want: String = (3..=12).map(|i| format!("line {i}\n")).collect();
+    e.expect(&["nginx:access-logs", "app"], want);
+    // Another scheduler shows nothing here.
+    e.run(&["scheduler:set", "app", "selected", "null"]).ok();
+    e.expect(&["nginx:access-logs", "app"], "");
+    assert_eq!(
+        std::fs::read_to_string(&calls).expect("calls"),
+        "docker-local app nginx access false 0\nnull app nginx access false 0\n"
+    );
 }
 
 #[test]

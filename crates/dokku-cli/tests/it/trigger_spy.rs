@@ -348,6 +348,9 @@ fn a_spy_plugin_sees_dokkus_triggers_with_dokkus_arguments() {
         "git:from-archive",
         &got,
         &[
+            // app-json (a core plugin, so before the spy) checks the
+            // staged app.json while answering core-post-extract.
+            "app-json-is-valid APP TMP",
             "core-post-extract APP TMP REV",
             "post-extract APP TMP REV",
             "builder-detect APP TMP",

@@ -167,6 +167,14 @@ impl ContainerEngine for Watched {
     fn exec(&self, container: &str, spec: &ExecSpec) -> Result<ExecOutput, EngineError> {
         self.inner.exec(container, spec)
     }
+    fn copy_from_container(
+        &self,
+        container: &str,
+        path: &str,
+        out: &mut dyn std::io::Write,
+    ) -> Result<(), EngineError> {
+        self.inner.copy_from_container(container, path, out)
+    }
     fn create_volume(&self, spec: &VolumeSpec) -> Result<(), EngineError> {
         self.inner.create_volume(spec)
     }
@@ -210,13 +218,6 @@ impl ContainerEngine for Watched {
         stdin: Option<&[u8]>,
     ) -> Result<RunOutput, EngineError> {
         self.inner.run_to_completion(spec, stdin)
-    }
-    fn copy_from_image(
-        &self,
-        spec: &ContainerSpec,
-        path: &str,
-    ) -> Result<Option<Vec<u8>>, EngineError> {
-        self.inner.copy_from_image(spec, path)
     }
     fn run_attached(
         &self,

@@ -1,7 +1,9 @@
 //! `storage:wait <name>`: blocks until a cluster entry's volume is bound.
-//! A docker-local entry is ready once its host directory is there.
+//! A docker-local entry is ready once its host directory is there; for
+//! other schedulers the first answer to `storage-status` must be `Bound`.
 
 use dokku_core::{args, Error, Result};
+use dokku_trigger::helpers::StorageStatus;
 use dokku_trigger::Ctx;
 
 use crate::entry::{self, DOCKER_LOCAL};
@@ -22,7 +24,18 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
         }
         return Ok(());
     }
+    // Other schedulers answer storage-status with the volume's state.
+    let status = dokku_trigger::deploy::first_answer(ctx.bus.collect(
+        ctx,
+        &StorageStatus {
+            entry_name: name.to_string(),
+        },
+    )?)
+    .unwrap_or_else(|| "Pending".to_string());
+    if status == "Bound" {
+        return Ok(());
+    }
     Err(Error::fail(format!(
-        "storage entry {name:?} is Pending, not Bound"
+        "storage entry {name:?} is {status}, not Bound"
     )))
 }
