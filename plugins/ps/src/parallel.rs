@@ -76,7 +76,9 @@ pub fn select(ctx: &Ctx, argv: &[String]) -> Result<Selection> {
 }
 
 /// Run `f` for every selected app; failures of single apps are reported
-/// and counted, and make the whole command fail.
+/// and counted, and make the whole command fail. With more than one app
+/// this is a batch: the proxies of all apps are validated and reloaded
+/// once at the end (old containers keep serving until then).
 pub fn run(
     ctx: &Ctx,
     command: &str,
@@ -86,6 +88,21 @@ pub fn run(
     if !sel.all {
         return f(ctx, &sel.apps[0]);
     }
+    let batch = sel.apps.len() > 1;
+    if batch {
+        ctx.begin_batch();
+    }
+    let done = run_all(ctx, command, sel, f);
+    let finished = if batch { ctx.end_batch() } else { Ok(()) };
+    done.and(finished)
+}
+
+fn run_all(
+    ctx: &Ctx,
+    command: &str,
+    sel: &Selection,
+    f: &(dyn Fn(&Ctx, &str) -> Result<()> + Sync),
+) -> Result<()> {
     let errors = AtomicUsize::new(0);
     let report = |app: &str, r: Result<()>| {
         if let Err(e) = r {

@@ -60,9 +60,47 @@ pub fn register(paths: &Paths, app: &str, id: &str, wait: u64) -> Result<()> {
     write(paths, app, &entries)
 }
 
+/// Old containers whose retirement waits for the end of a batch.
+#[derive(Default)]
+struct PendingRetires(Vec<(String, Vec<String>, u64)>);
+
 /// Retire `ids` after `wait` seconds: at once when `wait` is 0, else from
-/// a background `dokku ps:retire`.
+/// a background `dokku ps:retire`. In a batch (`ps:restart --all`, ...)
+/// the proxies switch to the new containers only when the batch ends, so
+/// the old ones serve until then and their wait starts there.
 pub fn schedule(
+    ctx: &Ctx,
+    engine: &dyn ContainerEngine,
+    app: &str,
+    ids: &[String],
+    wait: u64,
+) -> Result<()> {
+    let pending = (app.to_string(), ids.to_vec(), wait);
+    let deferred = ctx
+        .with_batch_state::<PendingRetires, _>(|p| p.0.push(pending))
+        .is_some();
+    if deferred && ctx.defer("scheduler-docker-local-retire", schedule_pending) {
+        return Ok(());
+    }
+    schedule_now(ctx, engine, app, ids, wait)
+}
+
+/// The batch's finisher: schedule what [`schedule`] put off.
+fn schedule_pending(ctx: &Ctx) -> Result<()> {
+    let Some(PendingRetires(list)) = ctx.take_batch_state::<PendingRetires>() else {
+        return Ok(());
+    };
+    let engine = ctx.engine()?;
+    let mut first_err = None;
+    for (app, ids, wait) in list {
+        if let Err(e) = schedule_now(ctx, engine, &app, &ids, wait) {
+            first_err.get_or_insert(e);
+        }
+    }
+    first_err.map_or(Ok(()), Err)
+}
+
+fn schedule_now(
     ctx: &Ctx,
     engine: &dyn ContainerEngine,
     app: &str,

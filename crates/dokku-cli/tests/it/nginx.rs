@@ -773,3 +773,92 @@ fn rebuilding_every_app_checks_and_reloads_once() {
         site.run(&["apps:destroy", app, "--force"]).ok();
     }
 }
+
+/// `ps:restart --all` is a batch: every app gets new containers, nginx is
+/// checked and reloaded once at the end, the old containers serve until
+/// then (their retirement waits for the reload), and no request through
+/// nginx fails on the way.
+#[test]
+fn restarting_every_app_reloads_once_and_serves_throughout() {
+    let site = Site::new("nginx-restart-all");
+    site.deploy("v0");
+    let others: Vec<EngineApp> = (1..=2)
+        .map(|i| EngineApp::new(&format!("nginx-restart-all{i}")))
+        .collect();
+    for (i, fx) in others.iter().enumerate() {
+        site.run(&["apps:create", &fx.name]).ok();
+        fx.build_httpd(&format!("v{}", i + 1), "", "");
+        site.run(&["ps:rebuild", &fx.name]).ok();
+    }
+    let apps: Vec<String> = std::iter::once(site.app.clone())
+        .chain(others.iter().map(|fx| fx.name.clone()))
+        .collect();
+    let container = |app: &str| {
+        std::fs::read_to_string(site.env.root().join(app).join("CONTAINER.web.1"))
+            .unwrap_or_default()
+    };
+    let before: Vec<String> = apps.iter().map(|a| container(a)).collect();
+    for (i, app) in apps.iter().enumerate() {
+        assert_eq!(
+            site.body("http", &format!("{app}.dokku.me")),
+            format!("v{i}")
+        );
+    }
+
+    let stop = Arc::new(AtomicBool::new(false));
+    let failed = Arc::new(Mutex::new(Vec::<String>::new()));
+    let ok = Arc::new(AtomicUsize::new(0));
+    let poller = {
+        let (stop, failed, ok, port) = (stop.clone(), failed.clone(), ok.clone(), site.http);
+        let hosts: Vec<(String, String)> = apps
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (format!("{a}.dokku.me"), format!("v{i}")))
+            .collect();
+        std::thread::spawn(move || {
+            let until = Instant::now() + Duration::from_secs(180);
+            while !stop.load(Ordering::Relaxed) && Instant::now() < until {
+                for (host, want) in &hosts {
+                    match get_via_nginx(port, host) {
+                        Ok(body) if &body == want => {
+                            ok.fetch_add(1, Ordering::Relaxed);
+                        }
+                        other => {
+                            if let Ok(mut v) = failed.lock() {
+                                v.push(format!("{host}: {other:?}"));
+                            }
+                        }
+                    }
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        })
+    };
+    let (r, calls) = site.run_counting_nginx(&["ps:restart", "--all", "--parallel", "-1"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    // The old containers retire 2 s after the reload; keep asking past that.
+    std::thread::sleep(Duration::from_secs(5));
+    stop.store(true, Ordering::Relaxed);
+    poller.join().expect("poller");
+    let failed = failed.lock().map(|v| v.clone()).unwrap_or_default();
+    assert!(failed.is_empty(), "failed requests: {failed:?}");
+    assert!(ok.load(Ordering::Relaxed) > 30, "too few requests");
+    let reloads = calls.iter().filter(|c| c.ends_with("-s reload")).count();
+    let checks = calls
+        .iter()
+        .filter(|c| c.split(' ').any(|w| w == "-t"))
+        .count();
+    assert_eq!((checks, reloads), (1, 1), "{calls:?}");
+    for (app, old) in apps.iter().zip(&before) {
+        assert_ne!(&container(app), old, "{app} got a new container");
+    }
+    for (i, app) in apps.iter().enumerate() {
+        assert_eq!(
+            site.body("http", &format!("{app}.dokku.me")),
+            format!("v{i}")
+        );
+    }
+    for fx in &others {
+        site.run(&["apps:destroy", &fx.name, "--force"]).ok();
+    }
+}

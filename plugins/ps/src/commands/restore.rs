@@ -48,14 +48,10 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
         }
     };
     wait_for_engine(ctx, Duration::from_secs(120))?;
-    if sel.apps.len() > 1 {
-        ctx.begin_batch();
-    }
-    let restored = parallel::run(ctx, "ps:restore", &sel, &|ctx, app| {
+    // More than one app makes a batch: one proxy reload at the end.
+    parallel::run(ctx, "ps:restore", &sel, &|ctx, app| {
         pipeline::restore(ctx, app)
-    });
-    let proxies = ctx.end_batch();
-    restored.and(proxies)
+    })
 }
 
 /// Wait until the engine answers, trying again every second.
