@@ -102,7 +102,7 @@ notes={
 'ports-get-property':'`map` or `map-detected`',
 'post-container-create':'deploy and one-off run containers (attached ones through the on_created hook of run_attached), herokuish build container',
 'post-registry-login':'after credentials the registry accepted are stored; external plugins get DOCKER_REGISTRY_PASS',
-'post-stack-set':'gap: there is no buildpacks plugin yet',
+'post-stack-set':'buildpacks:set-property of `stack` (app or --global)',
 'pre-build-dockerfile':'deprecated: fired only when a plugin answers it, with Dokku\'s warning',
 'post-build-dockerfile':'deprecated: fired only when a plugin answers it, with Dokku\'s warning',
 'pre-release-dockerfile':'deprecated: fired only when a plugin answers it, with Dokku\'s warning',

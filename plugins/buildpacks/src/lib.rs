@@ -256,7 +256,18 @@ fn report(ctx: &Ctx, argv: &[String]) -> Result<()> {
 }
 
 fn set_property(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    REPORT.set_command(ctx, argv).map(|_| ())
+    let req = REPORT.set_command(ctx, argv)?;
+    if req.key != "stack" {
+        return Ok(());
+    }
+    // Plugins hear of a changed stack (the app, or `--global`).
+    ctx.bus.notify(
+        ctx,
+        &dokku_trigger::helpers::PostStackSet {
+            app: req.app,
+            value: req.value,
+        },
+    )
 }
 
 #[cfg(test)]

@@ -99,7 +99,35 @@ fn stack_property_and_report() {
         &["buildpacks:report", "--global"],
         "=====> --global buildpacks information\n       Buildpacks global stack:       gliderlabs/herokuish:latest-24\n",
     );
+    let log = crate::trigger_spy::spy(&e);
+    crate::trigger_spy::take(&log);
     e.run(&["buildpacks:set-property", "bp", "stack"]).ok();
+    e.run(&[
+        "buildpacks:set-property",
+        "--global",
+        "stack",
+        "example/stack:2",
+    ])
+    .ok();
+    let fired: Vec<String> = crate::trigger_spy::take(&log)
+        .into_iter()
+        .filter(|l| l.starts_with("post-stack-set"))
+        .collect();
+    assert_eq!(
+        fired,
+        [
+            "post-stack-set bp ",
+            "post-stack-set --global example/stack:2"
+        ]
+    );
+    e.run(&[
+        "buildpacks:set-property",
+        "--global",
+        "stack",
+        "gliderlabs/herokuish:latest-24",
+    ])
+    .ok();
+    std::fs::remove_dir_all(e.lib().join("plugins/enabled/spy")).expect("remove spy");
     e.expect(
         &["plugin:trigger", "buildpack-stack-name", "bp"],
         "gliderlabs/herokuish:latest-24\n",

@@ -195,7 +195,7 @@ const TRIGGERS: &[&str] = &[
 ];
 
 /// Installs the spy as a community plugin; returns its log.
-fn spy(e: &Env) -> PathBuf {
+pub(crate) fn spy(e: &Env) -> PathBuf {
     let dir = e.lib().join("plugins/enabled/spy");
     fs::create_dir_all(&dir).expect("mkdir spy");
     let log = e.lib().join("spy.log");
@@ -221,7 +221,7 @@ fn spy(e: &Env) -> PathBuf {
 }
 
 /// The lines logged since last asked.
-fn take(log: &Path) -> Vec<String> {
+pub(crate) fn take(log: &Path) -> Vec<String> {
     let s = fs::read_to_string(log).unwrap_or_default();
     let _ = fs::remove_file(log);
     s.lines().map(str::to_string).collect()
