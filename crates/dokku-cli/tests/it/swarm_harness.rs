@@ -31,8 +31,34 @@ use dokku_docker::DockerEngine;
 /// Where labs keep their state, one directory per bridge number.
 const LAB_ROOT: &str = "/tmp/dokku-swarm-lab";
 
-/// Port of the lab's registry on the bridge's host address.
-pub const REGISTRY_PORT: u16 = 5000;
+/// A port free on every address of this host, for the lab's registry: a
+/// fixed one (5000, say) may already be taken on all addresses by the
+/// host's nginx serving an app, which would then answer in its place.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("0.0.0.0:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+/// Whether `addr` answers `GET /v2/` as a registry does (its API version
+/// header), not merely accepts connections.
+fn answers_as_registry(addr: &str) -> bool {
+    use std::io::{Read, Write};
+    let Ok(mut s) = std::net::TcpStream::connect(addr) else {
+        return false;
+    };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+    if s.write_all(format!("GET /v2/ HTTP/1.0\r\nHost: {addr}\r\n\r\n").as_bytes())
+        .is_err()
+    {
+        return false;
+    }
+    let mut head = String::new();
+    let _ = s.read_to_string(&mut head);
+    head.to_ascii_lowercase()
+        .contains("docker-distribution-api-version: registry/2.0")
+}
 
 fn run_quiet(program: &str, args: &[&str]) -> bool {
     Command::new(program)
@@ -281,6 +307,7 @@ pub struct Lab {
     /// The private key the nodes' sshd accept (for root).
     pub ssh_key: PathBuf,
     registry: Option<Child>,
+    registry_port: u16,
 }
 
 fn bridge_name(n: u8) -> String {
@@ -317,6 +344,7 @@ impl Lab {
             dir,
             nodes: Vec::new(),
             registry: None,
+            registry_port: free_port(),
         };
         let br = bridge_name(n);
         must(
@@ -357,7 +385,7 @@ impl Lab {
 
     /// `<host ip>:<port>` of the lab's registry.
     pub fn registry(&self) -> String {
-        format!("{}:{REGISTRY_PORT}", self.host_ip)
+        format!("{}:{}", self.host_ip, self.registry_port)
     }
 
     fn start_registry(&mut self) {
@@ -385,7 +413,7 @@ impl Lab {
         std::fs::write(self.dir.join("registry.pid"), child.id().to_string()).expect("pid");
         self.registry = Some(child);
         let start = Instant::now();
-        while std::net::TcpStream::connect(self.registry()).is_err() {
+        while !answers_as_registry(&self.registry()) {
             assert!(
                 start.elapsed() < Duration::from_secs(20),
                 "registry did not start:\n{}",
