@@ -176,8 +176,10 @@ fn cancel_stops_the_build_and_releases_the_lock() {
     env.create_app("slow");
     // A stand-in for a deploy in progress: its own process group, its
     // build id in the deploy lock and a running record.
-    let mut child = Command::new("sleep")
-        .arg("60")
+    // SIGQUIT back to its default: a test run started in the background
+    // of a shell without job control inherits it ignored.
+    let mut child = Command::new("env")
+        .args(["--default-signal=QUIT", "sleep", "60"])
         .process_group(0)
         .stdout(Stdio::null())
         .spawn()
