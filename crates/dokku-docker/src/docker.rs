@@ -289,6 +289,50 @@ impl DockerEngine {
         Ok(BuiltImage { id })
     }
 
+    async fn relabel_async(
+        &self,
+        image: &str,
+        labels: &BTreeMap<String, String>,
+        tag: &str,
+    ) -> Result<Option<String>, EngineError> {
+        let inspect_err = |e| {
+            classify(e, "inspect image", image, |source| {
+                EngineError::InspectImage {
+                    image: image.to_string(),
+                    source,
+                }
+            })
+        };
+        let inspect = self
+            .docker
+            .inspect_image(image)
+            .await
+            .map_err(inspect_err)?;
+        let history = self
+            .docker
+            .image_history(image)
+            .await
+            .map_err(inspect_err)?;
+        let now = dokku_core::time::now_unix();
+        let Some(config) = crate::relabel::relabelled_config(&inspect, &history, labels, now)
+        else {
+            return Ok(None);
+        };
+        let layers = config["rootfs"]["diff_ids"]
+            .as_array()
+            .map(Vec::len)
+            .unwrap_or_default();
+        let archive = serde_json::to_vec(&config)
+            .map_err(std::io::Error::other)
+            .and_then(|c| crate::relabel::load_archive(&c, layers, tag))
+            .map_err(|e| EngineError::InvalidSpec {
+                what: "relabelled image",
+                message: e.to_string(),
+            })?;
+        self.load_async(&mut archive.as_slice()).await?;
+        Ok(Some(self.inspect_image_async(tag).await?.id))
+    }
+
     async fn load_async(&self, tar: &mut dyn Read) -> Result<Vec<String>, EngineError> {
         let (sender, receiver) = tokio::sync::mpsc::channel::<bytes::Bytes>(4);
         let body = futures_util::stream::unfold(receiver, |mut receiver| async move {
@@ -1008,6 +1052,15 @@ impl ContainerEngine for DockerEngine {
 
     fn load_image(&self, tar: &mut dyn Read) -> Result<Vec<String>, EngineError> {
         self.block(self.load_async(tar))
+    }
+
+    fn relabel_image(
+        &self,
+        image: &str,
+        labels: &BTreeMap<String, String>,
+        tag: &str,
+    ) -> Result<Option<String>, EngineError> {
+        self.block(self.relabel_async(image, labels, tag))
     }
 
     fn commit_container(&self, container: &str, spec: &CommitSpec) -> Result<String, EngineError> {

@@ -1,5 +1,6 @@
 //! The `ContainerEngine` trait: every container, image and volume operation Dokku needs.
 
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::time::Duration;
 
@@ -107,6 +108,19 @@ pub trait ContainerEngine: Send + Sync {
     /// Loads images from an uncompressed `docker save` tarball; returns the
     /// engine's report lines, e.g. `Loaded image: dokku/app:latest`.
     fn load_image(&self, tar: &mut dyn Read) -> Result<Vec<String>, EngineError>;
+
+    /// Makes `image` again as `tag` with `labels` added to its own,
+    /// without a build (no container, no layer: see [`crate::relabel`]);
+    /// returns the new image's id. `Ok(None)` when this engine cannot do it
+    /// faithfully for this image: the caller builds instead.
+    fn relabel_image(
+        &self,
+        _image: &str,
+        _labels: &BTreeMap<String, String>,
+        _tag: &str,
+    ) -> Result<Option<String>, EngineError> {
+        Ok(None)
+    }
 
     /// Commits a container's filesystem to a new image; returns its id.
     fn commit_container(&self, container: &str, spec: &CommitSpec) -> Result<String, EngineError>;

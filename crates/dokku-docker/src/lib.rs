@@ -37,6 +37,7 @@ mod lines;
 pub mod options;
 mod push;
 mod reference;
+pub mod relabel;
 mod spec;
 pub mod swarm;
 #[cfg(feature = "testing")]

@@ -828,3 +828,128 @@ fn run_attached_shows_the_created_container_to_its_hook_before_start() -> TestRe
     assert!(engine.inspect_container(&refused_name).is_err(), "removed");
     Ok(())
 }
+
+/// The image config as the docker CLI shows it, without the `Image` field
+/// (a build records its parent there; a relabelled image keeps the one of
+/// the image it was made from).
+fn config_json(image: &str) -> serde_json::Value {
+    let out = Command::new("docker")
+        .args(["image", "inspect", "--format", "{{json .Config}}", image])
+        .output()
+        .expect("docker image inspect");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    if let Some(m) = v.as_object_mut() {
+        m.remove("Image");
+    }
+    v
+}
+
+#[test]
+fn relabelling_without_a_build_gives_the_image_a_build_would() -> TestResult {
+    let engine = engine();
+    let name = unique_name("relabel");
+    let mut cleanup = Cleanup::new(&engine);
+    let base = cleanup.image(format!("{name}-base"));
+    busybox_image(&engine, &base)?;
+    // A base with every kind of setting a relabel must keep.
+    let dir = tempfile::tempdir()?;
+    std::fs::write(
+        dir.path().join("Dockerfile"),
+        format!(
+            "FROM {base}\nENV GREETING=howdy\nEXPOSE 5000\nWORKDIR /app\nRUN echo hi > /app/hi\nRUN true\nUSER 1000\nENTRYPOINT [\"sh\", \"-c\"]\nCMD [\"cat /app/hi; echo $GREETING\"]\nLABEL keep=me stage=build\n"
+        ),
+    )?;
+    let app = cleanup.image(format!("{name}-app:latest"));
+    let mut spec = BuildSpec::new(BuildContext::Directory(dir.path().to_path_buf()));
+    spec.tags = vec![app.clone()];
+    spec.labels = test_labels(&name);
+    engine.build_image(&spec, &mut |_| {})?;
+
+    let labels = BTreeMap::from([
+        ("stage".to_string(), "release".to_string()),
+        (
+            "com.dokku.app-name".to_string(),
+            "say \"hi\" \\ bye".to_string(),
+        ),
+    ]);
+    // The old way: one LABEL build step.
+    let built = cleanup.image(format!("{name}-built:latest"));
+    let old_way = tempfile::tempdir()?;
+    std::fs::write(
+        old_way.path().join("Dockerfile"),
+        format!("FROM {app}\n{}\n", dokku_docker::label_instruction(&labels)),
+    )?;
+    let mut spec = BuildSpec::new(BuildContext::Directory(old_way.path().to_path_buf()));
+    spec.tags = vec![built.clone()];
+    engine.build_image(&spec, &mut |_| {})?;
+    // The new way, to another name, then onto the image's own name.
+    let copy = cleanup.image(format!("{name}-copy:v1"));
+    let id = engine
+        .relabel_image(&app, &labels, &copy)?
+        .expect("a classic build's history adds up");
+    let relabelled = engine.image_inspect(&copy)?;
+    assert_eq!(relabelled.id, id);
+    assert_eq!(relabelled.repo_tags, vec![copy.clone()]);
+    let old = engine.image_inspect(&built)?;
+    assert_eq!(relabelled.labels, old.labels);
+    assert_eq!(
+        relabelled.labels.get("keep").map(String::as_str),
+        Some("me")
+    );
+    assert_eq!(config_json(&copy), config_json(&built));
+    let rootfs = |image: &str| {
+        Command::new("docker")
+            .args(["image", "inspect", "--format", "{{json .RootFS}}", image])
+            .output()
+            .expect("inspect")
+            .stdout
+    };
+    assert_eq!(rootfs(&copy), rootfs(&built));
+    // The history still reads, with the relabel as its last step.
+    let history = Command::new("docker")
+        .args(["history", "--no-trunc", "--format", "{{.CreatedBy}}", &copy])
+        .output()?;
+    assert!(history.status.success(), "{history:?}");
+    let history = String::from_utf8_lossy(&history.stdout).into_owned();
+    assert!(
+        history
+            .lines()
+            .next()
+            .unwrap_or("")
+            .contains("#(nop)  LABEL "),
+        "{history}"
+    );
+
+    // It runs as the original does.
+    let container = cleanup.container(format!("{name}-run"));
+    let mut run = ContainerSpec::new(&copy);
+    run.name = Some(container.clone());
+    run.labels = test_labels(&name);
+    let cid = engine.create_container(&run)?;
+    engine.start_container(&cid)?;
+    assert_eq!(engine.wait_container(&cid)?, 0);
+    let mut logs = Vec::new();
+    engine.container_logs(&cid, &LogOptions::default(), &mut |_, l| {
+        logs.push(l.trim_end().to_string())
+    })?;
+    assert_eq!(logs, ["hi", "howdy"]);
+
+    // In place: the name moves to the relabelled image, twice over.
+    let again = engine
+        .relabel_image(&app, &labels, &app)?
+        .expect("relabel in place");
+    assert_eq!(engine.image_inspect(&app)?.id, again);
+    let third = BTreeMap::from([("stage".to_string(), "third".to_string())]);
+    engine
+        .relabel_image(&app, &third, &app)?
+        .expect("relabel a relabelled image");
+    let info = engine.image_inspect(&app)?;
+    assert_eq!(info.labels.get("stage").map(String::as_str), Some("third"));
+    assert_eq!(info.labels.get("keep").map(String::as_str), Some("me"));
+    Ok(())
+}

@@ -160,8 +160,15 @@ fn build_labelled(
     Ok(ctx.engine()?.build_image(&spec, &mut |_| {}))
 }
 
-/// Put `labels` on `image` (keeping its name) in one build step.
+/// Put `labels` on `image` (keeping its name): without a build where the
+/// engine can (a new configuration over the same layers), else in one
+/// build step.
 pub fn relabel(ctx: &Ctx, image: &str, labels: &BTreeMap<String, String>) -> Result<BuiltImage> {
+    match ctx.engine()?.relabel_image(image, labels, image) {
+        Ok(Some(id)) => return Ok(BuiltImage { id }),
+        Ok(None) => {}
+        Err(e) => tracing::debug!("relabelling {image} without a build failed: {e}"),
+    }
     build_labelled(ctx, image, labels, None)?.map_err(|e| Error::other("label image", e))
 }
 

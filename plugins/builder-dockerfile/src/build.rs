@@ -121,11 +121,49 @@ pub fn build(ctx: &Ctx, app: &str, dir: &Path) -> Result<()> {
     spec.memory_swap = opts.memory_swap;
 
     release::pre_build(ctx, BUILDER_TYPE, app, dir)?;
-    let out = ctx.out.clone();
-    ctx.engine()?
-        .build_image(&spec, &mut |line| out.line(line))
-        .map_err(|e| release::build_failed(ctx, e))?;
+    if !labelled_without_build(ctx, dir, &spec)? {
+        let out = ctx.out.clone();
+        ctx.engine()?
+            .build_image(&spec, &mut |line| out.line(line))
+            .map_err(|e| release::build_failed(ctx, e))?;
+    }
     release::post_build(ctx, BUILDER_TYPE, app, dir)
+}
+
+/// Make the image of a Dockerfile that only labels its base (what
+/// `git:from-image` writes) without a build, when the base is here and the
+/// engine can: the same labels (the base's, the file's, then the build's
+/// own) and tags a build would give. `false` when the build must run.
+fn labelled_without_build(ctx: &Ctx, dir: &Path, spec: &BuildSpec) -> Result<bool> {
+    let Some(file) = spec.dockerfile.as_ref() else {
+        return Ok(false);
+    };
+    let Ok(text) = std::fs::read_to_string(dir.join(file)) else {
+        return Ok(false);
+    };
+    let Some((base, mut labels)) = crate::relabel_only::only_labels(&text) else {
+        return Ok(false);
+    };
+    labels.extend(spec.labels.clone());
+    let engine = ctx.engine()?;
+    let Some(tag) = spec.tags.first() else {
+        return Ok(false);
+    };
+    match engine.relabel_image(&base, &labels, tag) {
+        Ok(Some(id)) => {
+            for extra in spec.tags.iter().skip(1) {
+                engine
+                    .tag_image(&id, extra)
+                    .map_err(|e| release::build_failed(ctx, e))?;
+            }
+            Ok(true)
+        }
+        Ok(None) => Ok(false),
+        Err(e) => {
+            tracing::debug!("labelling {base} without a build failed: {e}");
+            Ok(false)
+        }
+    }
 }
 
 #[cfg(test)]

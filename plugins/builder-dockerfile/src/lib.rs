@@ -4,6 +4,7 @@
 
 pub mod build;
 pub mod props;
+pub mod relabel_only;
 
 use std::path::Path;
 

@@ -119,6 +119,14 @@ impl ContainerEngine for Watched {
     fn load_image(&self, tar: &mut dyn Read) -> Result<Vec<String>, EngineError> {
         self.changes(self.inner.load_image(tar))
     }
+    fn relabel_image(
+        &self,
+        image: &str,
+        labels: &std::collections::BTreeMap<String, String>,
+        tag: &str,
+    ) -> Result<Option<String>, EngineError> {
+        self.changes(self.inner.relabel_image(image, labels, tag))
+    }
     fn commit_container(&self, container: &str, spec: &CommitSpec) -> Result<String, EngineError> {
         self.changes(self.inner.commit_container(container, spec))
     }
