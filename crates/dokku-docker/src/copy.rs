@@ -148,34 +148,47 @@ pub fn read_image_file(
     spec: &ContainerSpec,
     path: &str,
 ) -> Result<Option<Vec<u8>>, EngineError> {
+    let cid = create_reader(engine, spec)?;
+    let found = read_file_in(engine, &cid, path);
+    let _ = engine.remove_container(&cid, true);
+    found
+}
+
+/// A container of `spec.image` to read files from (created, never
+/// started; see [`read_image_file`]); its id.
+pub fn create_reader(
+    engine: &dyn ContainerEngine,
+    spec: &ContainerSpec,
+) -> Result<String, EngineError> {
     let mut spec = spec.clone();
     spec.name = None;
     spec.entrypoint = Some(Vec::new());
     spec.cmd = Some(vec!["/bin/true".to_string()]);
-    let cid = engine.create_container(&spec)?;
+    engine.create_container(&spec)
+}
+
+/// The regular file at `path` in the container `cid` made by
+/// [`create_reader`], links followed; `None` when there is none.
+pub fn read_file_in(
+    engine: &dyn ContainerEngine,
+    cid: &str,
+    path: &str,
+) -> Result<Option<Vec<u8>>, EngineError> {
     let mut path = path.to_string();
-    let mut found = Ok(None);
     for _ in 0..8 {
         let mut archive = Vec::new();
-        match engine.copy_from_container(&cid, &path, &mut archive) {
+        match engine.copy_from_container(cid, &path, &mut archive) {
             Ok(()) => {}
-            Err(e) if e.is_not_found() => break,
-            Err(e) => {
-                found = Err(e);
-                break;
-            }
+            Err(e) if e.is_not_found() => return Ok(None),
+            Err(e) => return Err(e),
         }
         match first_entry(&archive, &path) {
-            Some(Entry::File(data)) => {
-                found = Ok(Some(data));
-                break;
-            }
+            Some(Entry::File(data)) => return Ok(Some(data)),
             Some(Entry::Link(target)) => path = target,
-            None => break,
+            None => return Ok(None),
         }
     }
-    let _ = engine.remove_container(&cid, true);
-    found
+    Ok(None)
 }
 
 /// The archive entry path with its first component (the copied path's

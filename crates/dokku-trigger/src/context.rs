@@ -36,6 +36,24 @@ struct EngineSlot {
     /// Held while connecting, so concurrent first uses connect once.
     connecting: Mutex<()>,
     images: Arc<ImageMemo>,
+    /// Containers created (never started) to read files out of images,
+    /// one per image and labels, removed when the command ends.
+    readers: Mutex<HashMap<String, String>>,
+}
+
+impl Drop for EngineSlot {
+    fn drop(&mut self) {
+        let readers = std::mem::take(
+            self.readers
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
+        if let Some(engine) = self.engine.get() {
+            for cid in readers.values() {
+                let _ = engine.remove_container(cid, true);
+            }
+        }
+    }
 }
 
 impl EngineSlot {
@@ -244,6 +262,46 @@ impl Ctx {
     /// word a failure to connect themselves.
     pub fn try_engine(&self) -> std::result::Result<&dyn ContainerEngine, EngineError> {
         self.engine.get().map(|e| e.as_ref())
+    }
+
+    /// The regular file at the absolute `path` of `spec.image` (links
+    /// followed), read through a container of the image that is created,
+    /// never started, and carries `spec.labels`: one per image and labels
+    /// for the whole command (several files of one image cost one
+    /// container), removed when the command ends. `None` when there is no
+    /// such file.
+    pub fn read_image_file(
+        &self,
+        spec: &dokku_docker::ContainerSpec,
+        path: &str,
+    ) -> std::result::Result<Option<Vec<u8>>, EngineError> {
+        use dokku_docker::copy::{create_reader, read_file_in};
+        let engine = self.try_engine()?;
+        let key = format!("{}\0{:?}", spec.image, spec.labels);
+        let lock = || {
+            self.engine
+                .readers
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+        };
+        let known = lock().get(&key).cloned();
+        let cid = match known {
+            Some(cid) => cid,
+            None => {
+                let cid = create_reader(engine, spec)?;
+                lock().insert(key.clone(), cid.clone());
+                cid
+            }
+        };
+        let found = read_file_in(engine, &cid, path)?;
+        if found.is_some() || engine.inspect_container(&cid).is_ok() {
+            return Ok(found);
+        }
+        // The container went (a clean-up of the app's stopped
+        // containers): read through a new one.
+        let cid = create_reader(engine, spec)?;
+        lock().insert(key, cid.clone());
+        read_file_in(engine, &cid, path)
     }
 
     /// What this command learned about images, shared by its clones.

@@ -382,6 +382,18 @@ trigger!(
 
 pub use crate::release::{image_labels, vendor_labels};
 
+/// A container of `image` that files of it are read through (created,
+/// never started). It carries the app's label so that one left behind by
+/// a killed deploy is found and removed by the next deploy or by
+/// `apps:destroy`.
+pub fn extraction_spec(app: &str, image: &str) -> dokku_docker::ContainerSpec {
+    let mut spec = dokku_docker::ContainerSpec::new(image);
+    spec.labels = vendor_labels();
+    spec.labels
+        .insert("com.dokku.app-name".into(), app.to_string());
+    spec
+}
+
 /// The first non-empty answer of a collect, trimmed.
 pub fn first_answer(answers: Vec<String>) -> Option<String> {
     answers

@@ -44,28 +44,23 @@ pub fn read_inside(dir: &Path, rel: &str) -> Option<String> {
     fs::read_to_string(&p).ok()
 }
 
-/// The container that prints `path` of `image`. It carries the app's label
-/// so that one left behind by a killed deploy is found and removed by the
-/// next deploy or by `apps:destroy`.
+/// The container that prints `path` of `image`, with the labels of
+/// [`dokku_trigger::deploy::extraction_spec`].
 pub fn extraction_spec(app: &str, image: &str, path: &str) -> ContainerSpec {
-    let mut spec = ContainerSpec::new(image);
+    let mut spec = dokku_trigger::deploy::extraction_spec(app, image);
     spec.entrypoint = Some(Vec::new());
     spec.cmd = Some(vec!["cat".to_string(), path.to_string()]);
-    spec.labels = dokku_trigger::deploy::vendor_labels();
-    spec.labels
-        .insert("com.dokku.app-name".into(), app.to_string());
     spec
 }
 
 /// Read `rel` from the working directory of `image`.
 fn read_from_image(ctx: &Ctx, app: &str, image: &str, rel: &str) -> Option<String> {
     let parts = relative_parts(rel)?;
-    let engine = ctx.try_engine().ok()?;
-    let info = engine.image_inspect(image).ok()?;
+    let info = dokku_trigger::release::inspect(ctx, image).ok()??;
     let workdir = info.working_dir.unwrap_or_else(|| "/".to_string());
     let path = format!("{}/{}", workdir.trim_end_matches('/'), parts.join("/"));
-    let spec = extraction_spec(app, image, &path);
-    let data = dokku_docker::copy::read_image_file(engine, &spec, &path).ok()??;
+    let spec = dokku_trigger::deploy::extraction_spec(app, image);
+    let data = ctx.read_image_file(&spec, &path).ok()??;
     Some(String::from_utf8_lossy(&data).into_owned())
 }
 

@@ -3,8 +3,7 @@
 use std::path::{Component, Path};
 
 use dokku_core::property::Properties;
-use dokku_core::{fsutil, Error, Result};
-use dokku_docker::ContainerSpec;
+use dokku_core::{fsutil, Result};
 use dokku_trigger::deploy::{
     CorePostExtract, Deploy, ProcfileExists, ProcfileExtractImage, ProcfileGetCommand, PsCanScale,
     PsCurrentScale, PsGetProperty, PsSetScale, ReleaseAndDeploy, Scale,
@@ -164,20 +163,14 @@ fn extract_from_image(ctx: &Ctx, app: &str, image: &str) -> Result<()> {
     let Some(rel) = relative_procfile_path(&setting) else {
         return store::write_procfile(&ctx.paths, app, None);
     };
-    let engine = ctx.engine()?;
-    let info = engine
-        .image_inspect(image)
-        .map_err(|e| Error::other("inspect image", e))?;
+    let info = dokku_trigger::release::inspect_app_image(ctx, image)?;
     let workdir = info.working_dir.clone().unwrap_or_else(|| "/".into());
     let path = Path::new(&workdir).join(rel);
-    let mut spec = ContainerSpec::new(image);
-    spec.labels
-        .insert("com.dokku.app-name".into(), app.to_string());
-    let content =
-        match dokku_docker::copy::read_image_file(engine, &spec, &path.display().to_string()) {
-            Ok(Some(data)) => Some(String::from_utf8_lossy(&data).into_owned()),
-            _ => None,
-        };
+    let spec = dokku_trigger::deploy::extraction_spec(app, image);
+    let content = match ctx.read_image_file(&spec, &path.display().to_string()) {
+        Ok(Some(data)) => Some(String::from_utf8_lossy(&data).into_owned()),
+        _ => None,
+    };
     store::write_procfile(&ctx.paths, app, content.as_deref())
 }
 
