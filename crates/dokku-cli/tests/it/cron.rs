@@ -269,6 +269,58 @@ fn deployed_cron_tasks_are_listed_run_scheduled_and_checked() {
     assert!(!exists(&c.env.root().join(app)));
 }
 
+/// app.json cron tasks are checked as the docs say: a `concurrency_policy`
+/// of `allow`, `forbid` or `replace` only, and no shell operator left
+/// unquoted, standing alone or against a word. A refused app.json fails
+/// the commands that read it and changes nothing.
+#[test]
+fn app_json_cron_tasks_are_validated() {
+    let c = Cron::new();
+    c.env.create_app("checked");
+    let refused = [
+        (
+            r#"{"cron": [{"command": "true", "schedule": "@daily", "concurrency_policy": "sometimes"}]}"#,
+            "Invalid cron concurrency_policy for app checked (index 0): sometimes, valid values: allow, forbid, replace",
+        ),
+        (
+            r#"{"cron": [{"command": "true", "schedule": "@daily"}, {"command": "echo a; echo b", "schedule": "@daily"}]}"#,
+            "Cron command for app checked (index 1) contains a bare shell operator: ;",
+        ),
+        (
+            r#"{"cron": [{"command": "echo a >>/tmp/x", "schedule": "@daily"}]}"#,
+            "Cron command for app checked (index 0) contains a bare shell operator: >>",
+        ),
+        (
+            r#"{"cron": [{"command": "make 2>&1", "schedule": "@daily"}]}"#,
+            "Cron command for app checked (index 0) contains a bare shell operator: >&",
+        ),
+        (
+            r#"{"cron": [{"command": "true", "schedule": "@sometimes"}]}"#,
+            "Invalid cron schedule for app checked (schedule @sometimes): unrecognized descriptor: @sometimes",
+        ),
+    ];
+    for (json, message) in refused {
+        c.app_json("checked", json);
+        let before = c.env.state();
+        c.run(&["cron:list", "checked"]).fails_with(message);
+        c.run(&["cron:run", "checked", "x"]).fails_with(message);
+        assert!(c.env.state() == before, "state changed for {json}");
+    }
+    assert_eq!(c.table(), None);
+
+    // Quoted or escaped, operators are the command's own words; every
+    // policy the docs name is taken.
+    c.app_json(
+        "checked",
+        r#"{"cron": [
+            {"command": "sh -c 'a > b; c'", "schedule": "@daily", "concurrency_policy": "allow"},
+            {"command": "echo \"x|y\" a\\;b", "schedule": "@daily", "concurrency_policy": "forbid"},
+            {"command": "true", "schedule": "@daily", "concurrency_policy": "replace"}
+        ]}"#,
+    );
+    c.expect(&["cron:report", "checked", "--cron-task-count"], "3\n");
+}
+
 #[test]
 fn host_wide_tasks_come_from_the_cron_entries_trigger() {
     let c = Cron::new();

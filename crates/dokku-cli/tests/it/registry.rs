@@ -435,6 +435,8 @@ fn properties_set_and_report() {
         .fails_with("Invalid push-extra-tags value specified: a,b c");
     env.run(&["registry:set", "--global", "server", "host?x"])
         .fails_with("Invalid server value specified: host?x");
+    env.run(&["registry:set", &app, "push-on-release", "yes"])
+        .fails_with("Invalid value for push-on-release, must be true or false");
     env.run(&["registry:set", &app, "tag-version", "7"]).fails_with(
         "Invalid property specified, valid properties include: image-repo, image-repo-template, push-extra-tags, push-on-release, server",
     );
