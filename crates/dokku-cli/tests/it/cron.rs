@@ -504,6 +504,13 @@ fn the_cron_daemon_runs_an_app_json_task_every_minute() {
     let mount = format!("{}:/data", out_dir.display());
     as_user(&["storage:mount", app, &mount]).ok();
     as_user(&["cron:set", "--global", "mailto", &mail_user.name]).ok();
+    as_user(&[
+        "cron:set",
+        "--global",
+        "mailfrom",
+        "cron-sender@example.test",
+    ])
+    .ok();
     fx.build_httpd("hello", "", "");
     let command =
         "sh -c 'echo cron-ran $CRON_GREETING >> /data/out && echo cron-mailed $CRON_GREETING'";
@@ -536,7 +543,7 @@ fn the_cron_daemon_runs_an_app_json_task_every_minute() {
     assert_eq!(
         table,
         format!(
-            "MAILTO={}\n{}* * * * * {} cron:run {app} {id}\n",
+            "MAILFROM=cron-sender@example.test\nMAILTO={}\n{}* * * * * {} cron:run {app} {id}\n",
             mail_user.name,
             header(&env, &user.name),
             copy.display()
