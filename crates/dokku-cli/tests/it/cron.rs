@@ -427,7 +427,10 @@ impl Drop for SystemUser {
 /// reads the system user's crontab as the plugin writes it (`crontab -`
 /// run as that user), and an every-minute app.json task runs through
 /// `cron:run` in a one-off container of the app, with the app's env and
-/// storage mounts; cron logs the command it started to syslog.
+/// storage mounts; cron logs the command it started to syslog, and mails
+/// the task's output (MAILTO, MAILFROM from `cron:set --global`) through
+/// the host's MTA (exim4, local delivery only, from tests/setup-host.sh)
+/// to the local mailbox of the test's mail user.
 #[test]
 fn the_cron_daemon_runs_an_app_json_task_every_minute() {
     use std::process::Command;
