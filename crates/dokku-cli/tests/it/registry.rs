@@ -341,6 +341,16 @@ fn login_is_checked_by_the_registry_and_stored_like_docker_login() {
     assert!(stored_auth(&global, &host).is_none());
     env.run(&["registry:logout", "--global"])
         .fails_with("Missing server argument");
+    // The server alone is the deprecated global form.
+    let r = env.run(&["registry:logout", &host]);
+    assert_eq!(
+        (r.code, r.stdout.clone(), r.stderr.clone()),
+        (
+            0,
+            format!("Not logged in to {host}\n"),
+            " !     Deprecated: specify --global to log out for all apps, or an app name to log out for one app\n".to_string()
+        )
+    );
 
     // Destroying the app takes its credentials along.
     env.run_stdin(
