@@ -175,7 +175,8 @@ impl Config {
         let mut app_branch = p.ids.source.clone();
         if app_route.is_some() || cron_route.is_some() {
             let mut route = Map::new();
-            if let Some(cond) = &app_route {
+            // No sink of its own: nothing reads the `app` output.
+            if let Some(cond) = app_route.as_ref().filter(|_| !p.sink.is_empty()) {
                 route.insert("app".into(), json!(cond));
                 app_branch = format!("{}.app", p.ids.route);
             }

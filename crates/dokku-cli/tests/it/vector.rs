@@ -223,8 +223,8 @@ fn cron_output_goes_to_exactly_one_sink() {
     );
     // vector-cron-sink only: cron output to it, the rest nowhere.
     assert_eq!(
-        v["transforms"]["docker-route:only-cron"]["route"]["cron"],
-        cron
+        v["transforms"]["docker-route:only-cron"]["route"],
+        json!({"cron": cron})
     );
     assert_eq!(
         v["sinks"]["docker-cron-sink:only-cron"]["inputs"],
