@@ -3,7 +3,9 @@
 # a Docker engine (Debian's docker.io), busybox-static for locally built
 # test images, nginx, openssh-server, git, sudo, curl and openssl for
 # the proxy tests, rsyslog (build output reaches syslog), cron (app.json
-# cron tasks run from a crontab), docker-registry with apache2-utils
+# cron tasks run from a crontab), a local MTA (exim4, local delivery
+# only: cron mails a task's output to MAILTO through /usr/sbin/sendmail,
+# and nothing leaves the machine), docker-registry with apache2-utils
 # (htpasswd) for the registry tests and the swarm scheduler's multi-node
 # tests (nodes pull app images from it), and nsenter, ip and iptables for
 # those nodes' namespaces. Idempotent.
@@ -26,6 +28,20 @@ command -v curl >/dev/null || need+=(curl)
 command -v openssl >/dev/null || need+=(openssl)
 [[ -x /usr/sbin/rsyslogd ]] || need+=(rsyslog)
 [[ -x /usr/sbin/cron ]] || need+=(cron)
+if [[ ! -x /usr/sbin/sendmail ]]; then
+  # Debian's exim4, configured before it installs: deliver to local
+  # mailboxes (/var/mail) only, listen on loopback only, relay nothing.
+  debconf-set-selections <<'PRESEED'
+exim4-config exim4/dc_eximconfig_configtype select local delivery only; not on a network
+exim4-config exim4/dc_local_interfaces string 127.0.0.1 ; ::1
+exim4-config exim4/dc_relay_domains string
+exim4-config exim4/dc_relay_nets string
+exim4-config exim4/dc_smarthost string
+exim4-config exim4/dc_localdelivery select mbox format in /var/mail/
+exim4-config exim4/use_split_config boolean false
+PRESEED
+  need+=(exim4-daemon-light)
+fi
 [[ -x /usr/bin/docker-registry ]] || need+=(docker-registry)
 command -v htpasswd >/dev/null || need+=(apache2-utils)
 command -v nsenter >/dev/null || need+=(util-linux)

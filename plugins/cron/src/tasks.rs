@@ -89,6 +89,9 @@ fn app_json(ctx: &Ctx, app: &str) -> Result<AppJson> {
     AppJson::parse(&text).map_err(Error::fail)
 }
 
+/// The values of app.json's `concurrency_policy` (none: `allow`).
+pub const CONCURRENCY_POLICIES: &[&str] = &["allow", "forbid", "replace"];
+
 /// The tasks of an app's current `app.json`; a task without a command or
 /// schedule, or with a malformed schedule, is an error.
 pub fn for_app(ctx: &Ctx, app: &str) -> Result<Vec<CronTask>> {
@@ -122,6 +125,15 @@ pub fn for_app(ctx: &Ctx, app: &str) -> Result<Vec<CronTask>> {
                 "Cron command for app {app} (index {i}) contains a bare shell operator: {op}"
             )));
         }
+        let policy = entry.concurrency_policy.as_deref().unwrap_or_default();
+        if !policy.is_empty() && !CONCURRENCY_POLICIES.contains(&policy) {
+            // Dokku's words are not in the reference: these follow the
+            // other app.json cron errors.
+            return Err(Error::fail(format!(
+                "Invalid cron concurrency_policy for app {app} (index {i}): {policy}, valid values: {}",
+                CONCURRENCY_POLICIES.join(", ")
+            )));
+        }
         let id = app_task_id(app, command, schedule);
         let maintenance = if store.get_str(app, &props::task_key(&id)) == "true" {
             Maintenance::Task
@@ -147,55 +159,36 @@ pub fn for_app(ctx: &Ctx, app: &str) -> Result<Vec<CronTask>> {
     Ok(tasks)
 }
 
-/// Shell operators a task command may not hold as a word of its own: the
-/// command is split into words and run without a shell, so they would not
-/// do what they say.
-const OPERATORS: &[&str] = &[
-    ";", "&&", "||", "|", "&", ">", ">>", "<", "<<", "2>", "2>>", "2>&1", "&>", "&>>",
-];
+/// The characters of shell operators (`;`, `&&`, `||`, `|`, `&`, `>`,
+/// `>>`, `<`, `2>&1`...). The command is split into words and run without
+/// a shell, so where one stands unquoted and unescaped, alone or against
+/// a word, it would not do what it says.
+const OPERATOR_CHARS: &[char] = &[';', '&', '|', '<', '>'];
 
-/// The first unquoted word of `command` that is a shell operator.
+/// The first unquoted, unescaped shell operator of `command` (the whole
+/// run of operator characters, as `&&` or `>>`).
 pub fn bare_operator(command: &str) -> Option<String> {
-    let mut word = String::new();
-    let mut quoted = false;
     let mut quote: Option<char> = None;
-    let mut chars = command.chars();
-    let mut words: Vec<(String, bool)> = Vec::new();
+    let mut chars = command.chars().peekable();
     while let Some(c) = chars.next() {
         match (quote, c) {
             (Some(q), c) if c == q => quote = None,
-            (Some('"'), '\\') => {
-                if let Some(n) = chars.next() {
-                    word.push(n);
+            (Some('"'), '\\') | (None, '\\') => {
+                chars.next();
+            }
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, c) if OPERATOR_CHARS.contains(&c) => {
+                let mut op = c.to_string();
+                while let Some(n) = chars.next_if(|n| OPERATOR_CHARS.contains(n)) {
+                    op.push(n);
                 }
+                return Some(op);
             }
-            (Some(_), c) => word.push(c),
-            (None, '\'' | '"') => {
-                quote = Some(c);
-                quoted = true;
-            }
-            (None, '\\') => {
-                quoted = true;
-                if let Some(n) = chars.next() {
-                    word.push(n);
-                }
-            }
-            (None, c) if c.is_whitespace() => {
-                if !word.is_empty() || quoted {
-                    words.push((std::mem::take(&mut word), quoted));
-                }
-                quoted = false;
-            }
-            (None, c) => word.push(c),
+            (None, _) => {}
         }
     }
-    if !word.is_empty() || quoted {
-        words.push((word, quoted));
-    }
-    words
-        .into_iter()
-        .find(|(w, q)| !q && OPERATORS.contains(&w.as_str()))
-        .map(|(w, _)| w)
+    None
 }
 
 /// The host-wide tasks other plugins add: `schedule;command;log file`
@@ -259,5 +252,11 @@ mod tests {
         assert_eq!(bare_operator("sh -c 'a > b; c'"), None);
         assert_eq!(bare_operator("echo '>' \\; \"|\""), None);
         assert_eq!(bare_operator("npm run send-email"), None);
+        // Against a word, it is still the shell's.
+        assert_eq!(bare_operator("echo a; echo b").as_deref(), Some(";"));
+        assert_eq!(bare_operator("echo x >>/tmp/y").as_deref(), Some(">>"));
+        assert_eq!(bare_operator("run 2>&1").as_deref(), Some(">&"));
+        assert_eq!(bare_operator("a||b").as_deref(), Some("||"));
+        assert_eq!(bare_operator("echo a\\;b \"x|y\" 'p&q'"), None);
     }
 }

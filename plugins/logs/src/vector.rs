@@ -9,6 +9,12 @@
 //! events are routed by the `com.dokku.cron-id` label, cron events gaining
 //! `dokku_app` and `dokku_cron_id`; with an app label alias the
 //! `com.dokku.app-name` label is renamed on the way to the sinks.
+//!
+//! A cron sink moves an app's cron output (the events of containers
+//! labelled with a cron id) rather than copying it: to the app's own cron
+//! sink if it has one, else to the global cron sink, and then to no other
+//! sink, as the docs' routing table says. Pipelines still read the same
+//! containers; the ones whose cron events belong elsewhere drop them.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -91,18 +97,65 @@ impl Ids {
     }
 }
 
+/// Whose cron events a pipeline leaves to another pipeline's cron sink.
+/// A cron sink moves cron output rather than copying it: an app's cron
+/// events go to the cron sink in effect for it (its own, else the global
+/// one) and to no other sink.
+enum CronElsewhere {
+    /// None: every cron event read is this pipeline's.
+    None,
+    /// All of them: an app without a cron sink of its own, under a global
+    /// cron sink.
+    All,
+    /// Those of these apps, which have a cron sink of their own (for the
+    /// global pipeline).
+    Apps(Vec<String>),
+}
+
 /// What a pipeline ships where.
 struct Pipeline<'a> {
     ids: Ids,
     label: String,
     sink: &'a str,
     cron_sink: &'a str,
+    cron_elsewhere: CronElsewhere,
     /// VRL renaming the app label, if any app of the pipeline has an alias.
     alias: Option<String>,
 }
 
 fn rename_to(alias: &str) -> String {
     format!(".label.\"{alias}\" = del(.label.\"{APP_LABEL}\")")
+}
+
+/// VRL: the event comes from a cron task's container.
+fn is_cron() -> String {
+    format!("exists(.label.\"{CRON_LABEL}\")")
+}
+
+/// VRL: the event's app is one of `apps`.
+fn app_in(apps: &[String]) -> String {
+    format!("includes({}, .label.\"{APP_LABEL}\")", json!(apps))
+}
+
+impl Pipeline<'_> {
+    /// The conditions of the events reaching the sink and the cron sink;
+    /// `None`: every event read.
+    fn routes(&self) -> (Option<String>, Option<String>) {
+        let cron = match &self.cron_elsewhere {
+            CronElsewhere::None | CronElsewhere::All => is_cron(),
+            CronElsewhere::Apps(apps) => format!("{} && !{}", is_cron(), app_in(apps)),
+        };
+        let app = if !self.cron_sink.is_empty() {
+            Some(format!("!{}", is_cron()))
+        } else {
+            match &self.cron_elsewhere {
+                CronElsewhere::None => None,
+                CronElsewhere::All => Some(format!("!{}", is_cron())),
+                CronElsewhere::Apps(apps) => Some(format!("!{} || !{}", is_cron(), app_in(apps))),
+            }
+        };
+        (app, (!self.cron_sink.is_empty()).then_some(cron))
+    }
 }
 
 #[derive(Default)]
@@ -118,20 +171,24 @@ impl Config {
             p.ids.source.clone(),
             json!({"type": "docker_logs", "include_labels": [p.label]}),
         );
+        let (app_route, cron_route) = p.routes();
         let mut app_branch = p.ids.source.clone();
-        if !p.cron_sink.is_empty() {
+        if app_route.is_some() || cron_route.is_some() {
+            let mut route = Map::new();
+            // No sink of its own: nothing reads the `app` output.
+            if let Some(cond) = app_route.as_ref().filter(|_| !p.sink.is_empty()) {
+                route.insert("app".into(), json!(cond));
+                app_branch = format!("{}.app", p.ids.route);
+            }
+            if let Some(cond) = &cron_route {
+                route.insert("cron".into(), json!(cond));
+            }
             self.transforms.insert(
                 p.ids.route.clone(),
-                json!({
-                    "type": "route",
-                    "inputs": [p.ids.source],
-                    "route": {
-                        "app": format!("!exists(.label.\"{CRON_LABEL}\")"),
-                        "cron": format!("exists(.label.\"{CRON_LABEL}\")"),
-                    },
-                }),
+                json!({"type": "route", "inputs": [p.ids.source], "route": route}),
             );
-            app_branch = format!("{}.app", p.ids.route);
+        }
+        if cron_route.is_some() {
             let mut vrl = format!(
                 ".dokku_app = .label.\"{APP_LABEL}\"\n.dokku_cron_id = .label.\"{CRON_LABEL}\""
             );
@@ -213,6 +270,15 @@ pub fn config(paths: &Paths, skip: Option<&str>) -> Result<Value> {
             .unwrap_or_else(|| default_alias.to_string())
     };
 
+    let global_sink = props.get_str(GLOBAL, "vector-sink");
+    let global_cron = props.get_str(GLOBAL, "vector-cron-sink");
+    let (global_sink, global_cron) = (global_sink.trim(), global_cron.trim());
+    let own_cron: Vec<String> = apps
+        .iter()
+        .filter(|a| !props.get_str(a, "vector-cron-sink").trim().is_empty())
+        .cloned()
+        .collect();
+
     let mut cfg = Config::default();
     for app in &apps {
         let sink_dsn = props.get_str(app, "vector-sink");
@@ -227,14 +293,16 @@ pub fn config(paths: &Paths, skip: Option<&str>) -> Result<Value> {
             label: format!("{APP_LABEL}={app}"),
             sink: sink_dsn,
             cron_sink: cron_dsn,
+            cron_elsewhere: if cron_dsn.is_empty() && !global_cron.is_empty() {
+                CronElsewhere::All
+            } else {
+                CronElsewhere::None
+            },
             alias: (alias != default_alias).then(|| rename_to(&alias)),
         })?;
     }
 
-    let sink_dsn = props.get_str(GLOBAL, "vector-sink");
-    let cron_dsn = props.get_str(GLOBAL, "vector-cron-sink");
-    let (sink_dsn, cron_dsn) = (sink_dsn.trim(), cron_dsn.trim());
-    if !sink_dsn.is_empty() || !cron_dsn.is_empty() {
+    if !global_sink.is_empty() || !global_cron.is_empty() {
         // Apps with an alias of their own first, then everyone else.
         let fallback = if global_alias.is_empty() {
             default_alias
@@ -264,8 +332,13 @@ pub fn config(paths: &Paths, skip: Option<&str>) -> Result<Value> {
         cfg.add(Pipeline {
             ids: Ids::global(),
             label: APP_LABEL.to_string(),
-            sink: sink_dsn,
-            cron_sink: cron_dsn,
+            sink: global_sink,
+            cron_sink: global_cron,
+            cron_elsewhere: if own_cron.is_empty() {
+                CronElsewhere::None
+            } else {
+                CronElsewhere::Apps(own_cron)
+            },
             alias,
         })?;
     }

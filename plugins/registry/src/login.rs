@@ -39,6 +39,11 @@ pub struct LoginRequest {
 pub const DEPRECATED_GLOBAL: &str =
     "Deprecated: specify --global to log in for all apps, or an app name to log in for one app";
 
+/// The same warning for `registry:logout <server>`. The reference gives
+/// neither text; this one says what the command does.
+pub const DEPRECATED_GLOBAL_LOGOUT: &str =
+    "Deprecated: specify --global to log out for all apps, or an app name to log out for one app";
+
 /// Split `[--global|<app>] <server> <username> [<password>]`, with
 /// `with_password` telling whether the password is among the words.
 pub fn split_login(
@@ -145,7 +150,7 @@ pub fn logout(ctx: &Ctx, scope: &Scope, server: &str, deprecated_global: bool) -
         return Err(Error::fail("Missing server argument"));
     }
     if deprecated_global {
-        ctx.out.warn(DEPRECATED_GLOBAL);
+        ctx.out.warn(DEPRECATED_GLOBAL_LOGOUT);
     }
     let dir = config_dir(ctx, scope);
     let mut config = credentials::load(&dir);

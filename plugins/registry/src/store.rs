@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use dokku_core::schema::{Keys, Prop, Schema};
+use dokku_core::schema::{check, Keys, Prop, Schema};
 use dokku_core::{Error, Paths, Result};
 
 /// The plugin's name and property namespace.
@@ -21,7 +21,7 @@ pub static SCHEMA: Schema = Schema::named(
         Prop::app("image-repo").check(check_repo),
         Prop::both("image-repo-template", ""),
         Prop::both("push-extra-tags", "").check(check_tags),
-        Prop::both("push-on-release", "false"),
+        Prop::both("push-on-release", "false").check(check::true_or_false),
         Prop::both("server", "")
             .keys(Keys::RAW.with(Keys::GLOBAL).with(Keys::GLOBAL_REPORT))
             .check(check_server),

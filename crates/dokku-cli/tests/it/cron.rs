@@ -269,6 +269,58 @@ fn deployed_cron_tasks_are_listed_run_scheduled_and_checked() {
     assert!(!exists(&c.env.root().join(app)));
 }
 
+/// app.json cron tasks are checked as the docs say: a `concurrency_policy`
+/// of `allow`, `forbid` or `replace` only, and no shell operator left
+/// unquoted, standing alone or against a word. A refused app.json fails
+/// the commands that read it and changes nothing.
+#[test]
+fn app_json_cron_tasks_are_validated() {
+    let c = Cron::new();
+    c.env.create_app("checked");
+    let refused = [
+        (
+            r#"{"cron": [{"command": "true", "schedule": "@daily", "concurrency_policy": "sometimes"}]}"#,
+            "Invalid cron concurrency_policy for app checked (index 0): sometimes, valid values: allow, forbid, replace",
+        ),
+        (
+            r#"{"cron": [{"command": "true", "schedule": "@daily"}, {"command": "echo a; echo b", "schedule": "@daily"}]}"#,
+            "Cron command for app checked (index 1) contains a bare shell operator: ;",
+        ),
+        (
+            r#"{"cron": [{"command": "echo a >>/tmp/x", "schedule": "@daily"}]}"#,
+            "Cron command for app checked (index 0) contains a bare shell operator: >>",
+        ),
+        (
+            r#"{"cron": [{"command": "make 2>&1", "schedule": "@daily"}]}"#,
+            "Cron command for app checked (index 0) contains a bare shell operator: >&",
+        ),
+        (
+            r#"{"cron": [{"command": "true", "schedule": "@sometimes"}]}"#,
+            "Invalid cron schedule for app checked (schedule @sometimes): unrecognized descriptor: @sometimes",
+        ),
+    ];
+    for (json, message) in refused {
+        c.app_json("checked", json);
+        let before = c.env.state();
+        c.run(&["cron:list", "checked"]).fails_with(message);
+        c.run(&["cron:run", "checked", "x"]).fails_with(message);
+        assert!(c.env.state() == before, "state changed for {json}");
+    }
+    assert_eq!(c.table(), None);
+
+    // Quoted or escaped, operators are the command's own words; every
+    // policy the docs name is taken.
+    c.app_json(
+        "checked",
+        r#"{"cron": [
+            {"command": "sh -c 'a > b; c'", "schedule": "@daily", "concurrency_policy": "allow"},
+            {"command": "echo \"x|y\" a\\;b", "schedule": "@daily", "concurrency_policy": "forbid"},
+            {"command": "true", "schedule": "@daily", "concurrency_policy": "replace"}
+        ]}"#,
+    );
+    c.expect(&["cron:report", "checked", "--cron-task-count"], "3\n");
+}
+
 #[test]
 fn host_wide_tasks_come_from_the_cron_entries_trigger() {
     let c = Cron::new();
@@ -314,36 +366,42 @@ fn host_wide_tasks_come_from_the_cron_entries_trigger() {
     );
 }
 
-/// A system user for the real-cron test, in the `docker` group, whose
-/// home is the test installation's DOKKU_ROOT; removed with its crontab.
-struct CronUser {
+/// A system user of a real-cron test, removed with its crontab and its
+/// mailbox: the cron user (in the `docker` group, its home the test
+/// installation's DOKKU_ROOT) or the user cron mails output to.
+struct SystemUser {
     name: String,
 }
 
-impl CronUser {
-    fn create(home: &Path) -> CronUser {
-        let name = format!("dkcron{}", std::process::id());
+impl SystemUser {
+    fn create(prefix: &str, home: &Path, groups: &[&str]) -> SystemUser {
+        let name = format!("{prefix}{}", std::process::id());
         let mut last = None;
         for _ in 0..20 {
-            let out = std::process::Command::new("useradd")
-                .args(["--system", "--user-group", "--no-create-home"])
+            let mut cmd = std::process::Command::new("useradd");
+            cmd.args(["--system", "--user-group", "--no-create-home"])
                 .arg("--home-dir")
                 .arg(home)
-                .args(["--shell", "/bin/bash", "--groups", "docker"])
-                .arg(&name)
-                .output()
-                .expect("useradd");
+                .args(["--shell", "/bin/bash"]);
+            if !groups.is_empty() {
+                cmd.arg("--groups").arg(groups.join(","));
+            }
+            let out = cmd.arg(&name).output().expect("useradd");
             if out.status.success() {
-                return CronUser { name };
+                return SystemUser { name };
             }
             last = Some(out);
             std::thread::sleep(std::time::Duration::from_millis(100));
         }
         panic!("useradd {name}: {last:?}");
     }
+
+    fn mailbox(&self) -> PathBuf {
+        Path::new("/var/mail").join(&self.name)
+    }
 }
 
-impl Drop for CronUser {
+impl Drop for SystemUser {
     fn drop(&mut self) {
         let _ = std::process::Command::new("crontab")
             .args(["-r", "-u", &self.name])
@@ -361,6 +419,7 @@ impl Drop for CronUser {
         let _ = std::process::Command::new("groupdel")
             .arg(&self.name)
             .output();
+        let _ = std::fs::remove_file(self.mailbox());
     }
 }
 
@@ -368,7 +427,10 @@ impl Drop for CronUser {
 /// reads the system user's crontab as the plugin writes it (`crontab -`
 /// run as that user), and an every-minute app.json task runs through
 /// `cron:run` in a one-off container of the app, with the app's env and
-/// storage mounts; cron logs the command it started to syslog.
+/// storage mounts; cron logs the command it started to syslog, and mails
+/// the task's output (MAILTO, MAILFROM from `cron:set --global`) through
+/// the host's MTA (exim4, local delivery only, from tests/setup-host.sh)
+/// to the local mailbox of the test's mail user.
 #[test]
 fn the_cron_daemon_runs_an_app_json_task_every_minute() {
     use std::process::Command;
@@ -386,9 +448,24 @@ fn the_cron_daemon_runs_an_app_json_task_every_minute() {
     );
     let fx = EngineApp::new("cron-daemon");
     let env = Env::new();
-    let user = CronUser::create(&env.root());
+    let user = SystemUser::create("dkcron", &env.root(), &["docker"]);
     std::fs::set_permissions(env.dir.path(), std::fs::Permissions::from_mode(0o755))
         .expect("chmod");
+    // Whom cron mails the task's output to: a local user with a home
+    // (the MTA delivers from there) and a mailbox in /var/mail.
+    let mail_home = env.dir.path().join("mail-home");
+    std::fs::create_dir_all(&mail_home).expect("mkdir");
+    let mail_user = SystemUser::create("dkmail", &mail_home, &[]);
+    let st = Command::new("chown")
+        .arg(&mail_user.name)
+        .arg(&mail_home)
+        .status()
+        .expect("chown");
+    assert!(st.success());
+    assert!(
+        Path::new("/usr/sbin/sendmail").exists(),
+        "a local MTA provides /usr/sbin/sendmail (tests/setup-host.sh installs one)"
+    );
     let out_dir = env.dir.path().join("cron-out");
     std::fs::create_dir_all(&out_dir).expect("mkdir");
     std::fs::set_permissions(&out_dir, std::fs::Permissions::from_mode(0o777)).expect("chmod");
@@ -429,8 +506,17 @@ fn the_cron_daemon_runs_an_app_json_task_every_minute() {
     as_user(&["config:set", "--no-restart", app, "CRON_GREETING=hello"]).ok();
     let mount = format!("{}:/data", out_dir.display());
     as_user(&["storage:mount", app, &mount]).ok();
+    as_user(&["cron:set", "--global", "mailto", &mail_user.name]).ok();
+    as_user(&[
+        "cron:set",
+        "--global",
+        "mailfrom",
+        "cron-sender@example.test",
+    ])
+    .ok();
     fx.build_httpd("hello", "", "");
-    let command = "sh -c 'echo cron-ran $CRON_GREETING >> /data/out'";
+    let command =
+        "sh -c 'echo cron-ran $CRON_GREETING >> /data/out && echo cron-mailed $CRON_GREETING'";
     let dir = env.lib().join("data/app-json").join(app);
     std::fs::create_dir_all(&dir).expect("app-json dir");
     std::fs::write(
@@ -460,7 +546,8 @@ fn the_cron_daemon_runs_an_app_json_task_every_minute() {
     assert_eq!(
         table,
         format!(
-            "{}* * * * * {} cron:run {app} {id}\n",
+            "MAILFROM=cron-sender@example.test\nMAILTO={}\n{}* * * * * {} cron:run {app} {id}\n",
+            mail_user.name,
             header(&env, &user.name),
             copy.display()
         )
@@ -494,6 +581,27 @@ fn the_cron_daemon_runs_an_app_json_task_every_minute() {
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
     assert!(logged, "no {started:?} in /var/log/syslog");
+    // Without vector, the task's output goes where cron mails it: the
+    // MAILTO user's local mailbox, in a message about the crontab line.
+    let mut mail = String::new();
+    for _ in 0..150 {
+        mail = String::from_utf8_lossy(&std::fs::read(mail_user.mailbox()).unwrap_or_default())
+            .into_owned();
+        if mail.lines().any(|l| l == "cron-mailed hello") {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    assert!(
+        mail.lines().any(|l| l == "cron-mailed hello"),
+        "no task output in {}: {mail:?}",
+        mail_user.mailbox().display()
+    );
+    assert!(
+        mail.lines().any(|l| l.starts_with("Subject: Cron <")),
+        "{mail}"
+    );
+    assert!(mail.contains(&format!("cron:run {app} {id}")), "{mail}");
 
     // The task's one-off containers are gone once it has run.
     as_user(&["cron:set", app, "maintenance", "true"]).ok();

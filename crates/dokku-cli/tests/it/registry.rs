@@ -341,6 +341,16 @@ fn login_is_checked_by_the_registry_and_stored_like_docker_login() {
     assert!(stored_auth(&global, &host).is_none());
     env.run(&["registry:logout", "--global"])
         .fails_with("Missing server argument");
+    // The server alone is the deprecated global form.
+    let r = env.run(&["registry:logout", &host]);
+    assert_eq!(
+        (r.code, r.stdout.clone(), r.stderr.clone()),
+        (
+            0,
+            format!("Not logged in to {host}\n"),
+            " !     Deprecated: specify --global to log out for all apps, or an app name to log out for one app\n".to_string()
+        )
+    );
 
     // Destroying the app takes its credentials along.
     env.run_stdin(
@@ -435,6 +445,8 @@ fn properties_set_and_report() {
         .fails_with("Invalid push-extra-tags value specified: a,b c");
     env.run(&["registry:set", "--global", "server", "host?x"])
         .fails_with("Invalid server value specified: host?x");
+    env.run(&["registry:set", &app, "push-on-release", "yes"])
+        .fails_with("Invalid value for push-on-release, must be true or false");
     env.run(&["registry:set", &app, "tag-version", "7"]).fails_with(
         "Invalid property specified, valid properties include: image-repo, image-repo-template, push-extra-tags, push-on-release, server",
     );

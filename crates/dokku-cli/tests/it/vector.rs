@@ -190,6 +190,118 @@ fn vector_config_follows_sinks_and_apps() {
     assert!(env.state() == before, "state changed");
 }
 
+/// The docs' routing table for cron output, app by app and against the
+/// global sinks: a cron sink moves cron events (those of containers with a
+/// `com.dokku.cron-id` label) to the cron sink in effect for the app, and
+/// every other sink stops receiving them.
+#[test]
+fn cron_output_goes_to_exactly_one_sink() {
+    let env = Env::new();
+    env.run(&["plugin:install"]).ok();
+    for app in ["only-sink", "only-cron", "both"] {
+        env.create_app(app);
+    }
+    env.run(&["logs:set", "only-sink", "vector-sink", "console://"])
+        .ok();
+    env.run(&["logs:set", "only-cron", "vector-cron-sink", "console://"])
+        .ok();
+    env.run(&["logs:set", "both", "vector-sink", "console://"])
+        .ok();
+    env.run(&["logs:set", "both", "vector-cron-sink", "blackhole://"])
+        .ok();
+    let v = config(&env);
+    let not_cron = "!exists(.label.\"com.dokku.cron-id\")";
+    let cron = "exists(.label.\"com.dokku.cron-id\")";
+    // vector-sink only: everything to it, no routing.
+    assert!(
+        v["transforms"].get("docker-route:only-sink").is_none(),
+        "{v}"
+    );
+    assert_eq!(
+        v["sinks"]["docker-sink:only-sink"]["inputs"],
+        json!(["docker-source:only-sink"])
+    );
+    // vector-cron-sink only: cron output to it, the rest nowhere.
+    assert_eq!(
+        v["transforms"]["docker-route:only-cron"]["route"],
+        json!({"cron": cron})
+    );
+    assert_eq!(
+        v["sinks"]["docker-cron-sink:only-cron"]["inputs"],
+        json!(["docker-cron:only-cron"])
+    );
+    assert!(v["sinks"].get("docker-sink:only-cron").is_none(), "{v}");
+    // both: each line to exactly one of them.
+    assert_eq!(
+        v["transforms"]["docker-route:both"]["route"],
+        json!({"app": not_cron, "cron": cron})
+    );
+    assert_eq!(
+        v["sinks"]["docker-sink:both"]["inputs"],
+        json!(["docker-route:both.app"])
+    );
+    assert_eq!(
+        v["transforms"]["docker-cron:both"],
+        json!({
+            "type": "remap",
+            "inputs": ["docker-route:both.cron"],
+            "source": ".dokku_app = .label.\"com.dokku.app-name\"\n.dokku_cron_id = .label.\"com.dokku.cron-id\""
+        })
+    );
+
+    // A global vector-sink gets every app's output but the cron output of
+    // the apps whose own cron sink takes it.
+    env.run(&["logs:set", "--global", "vector-sink", "console://"])
+        .ok();
+    let v = config(&env);
+    let own = "includes([\"both\",\"only-cron\"], .label.\"com.dokku.app-name\")";
+    assert_eq!(
+        v["transforms"]["docker-global-route"]["route"],
+        json!({"app": format!("{not_cron} || !{own}")})
+    );
+    assert_eq!(
+        v["sinks"]["docker-global-sink"]["inputs"],
+        json!(["docker-global-route.app"])
+    );
+
+    // A global vector-cron-sink takes the cron output of the apps without
+    // one of their own, which their own vector-sink then no longer gets.
+    env.run(&["logs:set", "--global", "vector-cron-sink", "console://"])
+        .ok();
+    let v = config(&env);
+    assert_eq!(
+        v["transforms"]["docker-global-route"]["route"],
+        json!({"app": not_cron, "cron": format!("{cron} && !{own}")})
+    );
+    assert_eq!(
+        v["sinks"]["docker-global-cron-sink"]["inputs"],
+        json!(["docker-global-cron"])
+    );
+    assert_eq!(
+        v["transforms"]["docker-route:only-sink"]["route"],
+        json!({"app": not_cron})
+    );
+    assert_eq!(
+        v["sinks"]["docker-sink:only-sink"]["inputs"],
+        json!(["docker-route:only-sink.app"])
+    );
+    // Apps with their own cron sink keep routing their cron output there.
+    assert_eq!(
+        v["transforms"]["docker-route:both"]["route"],
+        json!({"app": not_cron, "cron": cron})
+    );
+
+    // Cleared, the global cron sink gives the apps' cron output back to
+    // their own vector-sink.
+    env.run(&["logs:set", "--global", "vector-cron-sink"]).ok();
+    let v = config(&env);
+    assert!(
+        v["transforms"].get("docker-route:only-sink").is_none(),
+        "{v}"
+    );
+    assert!(v["sinks"].get("docker-global-cron-sink").is_none(), "{v}");
+}
+
 /// The stand-in image: prints its arguments and the configuration, then
 /// waits (or, `broken`, exits at once).
 fn stand_in(engine: &DockerEngine, base: &str, tag: &str, broken: bool) {
