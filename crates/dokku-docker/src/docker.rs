@@ -923,6 +923,15 @@ impl ContainerEngine for DockerEngine {
             .unwrap_or_else(|| "json-file".to_string()))
     }
 
+    fn live_restore_enabled(&self) -> Result<bool, EngineError> {
+        let info = self
+            .block(self.docker.info())
+            .map_err(|e| EngineError::Info {
+                source: ApiError::new(e),
+            })?;
+        Ok(info.live_restore_enabled.unwrap_or(false))
+    }
+
     fn image_exists(&self, image: &str) -> Result<bool, EngineError> {
         match self.image_inspect(image) {
             Ok(_) => Ok(true),
