@@ -48,6 +48,7 @@ install: build
 	mv -f $(PREFIX)/bin/dokku.new $(PREFIX)/bin/dokku
 	ln -sfn dokku $(PREFIX)/bin/plugn
 	ln -sfn dokku $(PREFIX)/bin/sigil
+	ln -sfn dokku $(PREFIX)/bin/docker-container-healthchecker
 	install -m 0755 $(dir $(BIN))dokku-storage-helper $(PREFIX)/bin/dokku-storage-helper
 	install -D -m 0644 contrib/completion/dokku.bash $(PREFIX)/share/bash-completion/completions/dokku
 	install -D -m 0644 contrib/completion/_dokku $(PREFIX)/share/zsh/vendor-completions/_dokku
@@ -74,17 +75,13 @@ install: build
 	if [ -d /run/systemd/system ]; then systemctl enable --now nginx && systemctl reload nginx; \
 	elif [ -s /run/nginx.pid ] && kill -0 "$$(cat /run/nginx.pid)" 2>/dev/null; then $(NGINX_BIN) -s reload; \
 	else $(NGINX_BIN); fi
-	install -d -m 0755 $(SYSTEMD_DIR)
-	sed "s|/usr/bin/dokku|$(PREFIX)/bin/dokku|; s|^User=dokku|User=$(DOKKU_USER)|" debian/dokku-redeploy.service > $(SYSTEMD_DIR)/dokku-redeploy.service
-	chmod 0644 $(SYSTEMD_DIR)/dokku-redeploy.service
-	if [ -d /run/systemd/system ]; then systemctl daemon-reload && systemctl enable dokku-redeploy.service; fi
 	@echo "dokku $(VERSION) installed: $(PREFIX)/bin/dokku"
 
 uninstall:
-	rm -f $(PREFIX)/bin/dokku $(PREFIX)/bin/plugn $(PREFIX)/bin/sigil $(PREFIX)/bin/dokku-storage-helper
+	rm -f $(PREFIX)/bin/dokku $(PREFIX)/bin/plugn $(PREFIX)/bin/sigil $(PREFIX)/bin/docker-container-healthchecker $(PREFIX)/bin/dokku-storage-helper
 	rm -f $(PREFIX)/share/bash-completion/completions/dokku $(PREFIX)/share/zsh/vendor-completions/_dokku
 	if [ -d /run/systemd/system ]; then systemctl disable dokku-redeploy.service 2>/dev/null || true; fi
-	rm -f $(SYSTEMD_DIR)/dokku-redeploy.service
+	rm -f $(SYSTEMD_DIR)/dokku-redeploy.service /etc/update-motd.d/99-dokku
 	for p in $(DOKKU_LIB_ROOT)/plugins/enabled/* $(DOKKU_LIB_ROOT)/plugins/available/*; do \
 	  if [ -L "$$p" ] && readlink -f "$$p" | grep -q "^$(DOKKU_LIB_ROOT)/core-plugins/"; then rm -f "$$p"; fi; \
 	done

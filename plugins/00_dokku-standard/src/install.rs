@@ -1,7 +1,7 @@
 //! The install step of the standard plugin: the rc directory, the global
 //! `VHOST` taken from the host's name, and, on the host's installation,
-//! the login hints in `/etc/update-motd.d/99-dokku` and docker's
-//! live-restore.
+//! the unit that restores apps after a reboot (under systemd), the login
+//! hints in `/etc/update-motd.d/99-dokku` and docker's live-restore.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -29,20 +29,39 @@ pub fn install(ctx: &Ctx) -> Result<()> {
     if !system::is_host_install(&ctx.paths.system_user, &ctx.paths.dokku_root) {
         return Ok(());
     }
+    if system::has_systemd() {
+        let unit = Path::new(REDEPLOY_UNIT);
+        system::write_host_file(
+            unit,
+            &redeploy_service(&system::dokku_binary(), &ctx.paths.system_user),
+        )?;
+        system::systemctl(&["daemon-reload"]);
+        system::systemctl(&["--quiet", "reenable", "dokku-redeploy"]);
+    }
     write_motd(Path::new(MOTD), &ctx.paths.dokku_root)?;
     let engine_on = ctx
         .try_engine()
         .ok()
         .and_then(|e| e.live_restore_enabled().ok());
     if live_restore_wanted() {
-        let changed = enable_live_restore(Path::new(DAEMON_JSON), engine_on, &|l| {
-            ctx.out.line(l)
-        })?;
+        let changed = enable_live_restore(Path::new(DAEMON_JSON), engine_on, &|l| ctx.out.line(l))?;
         if changed && engine_on.is_some() {
             reload_engine();
         }
     }
     Ok(())
+}
+
+/// The unit that brings apps back once the engine is up after a boot.
+const REDEPLOY_UNIT: &str = "/etc/systemd/system/dokku-redeploy.service";
+
+/// The `dokku-redeploy.service` unit: `ps:restore` of every app (those
+/// stopped with `ps:stop` stay stopped), as the system user, after docker.
+pub fn redeploy_service(dokku: &Path, user: &str) -> String {
+    format!(
+        "[Unit]\nDescription=Dokku app redeploy service\nRequires=docker.service\nAfter=docker.service\n\n[Service]\nType=simple\nUser={user}\nExecStart={} ps:restore --parallel -1\n\n[Install]\nWantedBy=docker.service\n",
+        dokku.display()
+    )
 }
 
 /// First line of a program's output, when it succeeds and prints one.
@@ -135,8 +154,7 @@ fn live_restore_wanted() -> bool {
 pub fn with_live_restore(text: &str) -> std::result::Result<Option<String>, String> {
     let trimmed = text.trim();
     let source = if trimmed.is_empty() { "{}" } else { trimmed };
-    let mut value: serde_json::Value =
-        serde_json::from_str(source).map_err(|e| e.to_string())?;
+    let mut value: serde_json::Value = serde_json::from_str(source).map_err(|e| e.to_string())?;
     let Some(map) = value.as_object_mut() else {
         return Err("not a JSON object".into());
     };
@@ -305,9 +323,7 @@ mod tests {
             move |p: &str, a: &[&str]| -> Option<String> {
                 match (p, a) {
                     ("hostname", ["-f"]) => Some("box.example.test".into()),
-                    ("dig", ["+short", "box.example.test"]) if resolves => {
-                        Some("192.0.2.7".into())
-                    }
+                    ("dig", ["+short", "box.example.test"]) if resolves => Some("192.0.2.7".into()),
                     _ => None,
                 }
             }
