@@ -21,6 +21,7 @@ top=$(dirname "$here")
 
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' "$top/Cargo.toml" | head -n1)
 arch=$(dpkg --print-architecture)
+git_rev=$(git -C "$top" rev-parse HEAD 2>/dev/null || true)
 [[ -n "$version" ]] || { echo "no version in $top/Cargo.toml" >&2; exit 1; }
 [[ -x "$bin" ]] || { echo "not an executable: $bin" >&2; exit 1; }
 
@@ -51,7 +52,7 @@ size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)
 sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@INSTALLED_SIZE@/$size/" \
   "$here/control.in" >"$stage/DEBIAN/control"
 for script in postinst prerm postrm; do
-  sed -e "s/@VERSION@/$version/" \
+  sed -e "s/@VERSION@/$version/" -e "s/@GIT_REV@/$git_rev/" \
     "$here/$script" >"$stage/DEBIAN/$script"
   chmod 0755 "$stage/DEBIAN/$script"
 done

@@ -31,6 +31,7 @@ step "layout"
 [[ "$(cat /home/dokku/.sshcommand)" == "/usr/bin/dokku" ]] || fail ".sshcommand"
 [[ "$(getent passwd dokku | cut -d: -f6,7)" == "/home/dokku:/bin/bash" ]] || fail "dokku user"
 id -nG dokku | grep -qw docker || fail "dokku is not in the docker group"
+[[ -s /var/lib/dokku/GIT_REV ]] || fail "GIT_REV"
 [[ "$(stat -c '%a' /etc/sudoers.d/dokku-nginx)" == "440" ]] || fail "sudoers mode"
 visudo -cf /etc/sudoers.d/dokku-nginx >/dev/null || fail "sudoers syntax"
 grep -qE 'NOPASSWD:(/usr/sbin/invoke-rc.d nginx enable|/(usr/)?bin/systemctl enable nginx), .* /usr/sbin/nginx -t -c \*$' /etc/sudoers.d/dokku-nginx || fail "sudoers rule as Dokku writes it"
@@ -133,7 +134,11 @@ grep -qF 'command="FINGERPRINT='"$fp"' NAME=\"admin\" `cat /home/dokku/.sshcomma
 [[ "$(stat -c '%U:%G %a' /home/dokku/.ssh/authorized_keys)" == "dokku:dokku 600" ]] || fail "authorized_keys after add"
 
 step "upgrade (reinstall) keeps the app, the key, VHOST and the engine configuration"
+# Root's key becomes the `default` key, as with Dokku's debconf default.
+mkdir -p /root/.ssh
+ssh-keygen -q -t rsa -b 2048 -N '' -C root@test -f /root/.ssh/id_rsa
 dpkg -i "$deb" >/tmp/upgrade.log
+dokku ssh-keys:list default >/dev/null || fail "root's key not added as default"
 ! grep -q 'Enabling docker live-restore' /tmp/upgrade.log || fail "live-restore enabled again on upgrade"
 [[ "$(stat -c '%Y %i' /etc/docker/daemon.json)" == "$daemon_json_before" ]] || fail "daemon.json rewritten on upgrade"
 [[ "$(cat /home/dokku/VHOST)" == "Dokku.Example.test" ]] || fail "VHOST overwritten on upgrade"
