@@ -38,7 +38,8 @@ build:
 install: build
 	getent group $(DOKKU_USER) >/dev/null || groupadd --system $(DOKKU_USER)
 	id -u $(DOKKU_USER) >/dev/null 2>&1 || useradd --system --gid $(DOKKU_USER) --home-dir $(DOKKU_ROOT) --create-home --shell /bin/bash $(DOKKU_USER)
-	if getent group docker >/dev/null; then usermod -aG docker $(DOKKU_USER); fi
+	getent group docker >/dev/null || groupadd docker
+	usermod -aG docker $(DOKKU_USER)
 	install -d -m 0755 -o $(DOKKU_USER) -g $(DOKKU_USER) $(DOKKU_ROOT)
 	install -d -m 0755 $(DOKKU_LIB_ROOT)
 	install -d -m 0755 -o $(DOKKU_USER) -g $(DOKKU_USER) $(DOKKU_LIB_ROOT)/config $(DOKKU_LIB_ROOT)/data $(DOKKU_LOGS_DIR)
@@ -48,11 +49,13 @@ install: build
 	mv -f $(PREFIX)/bin/dokku.new $(PREFIX)/bin/dokku
 	ln -sfn dokku $(PREFIX)/bin/plugn
 	ln -sfn dokku $(PREFIX)/bin/sigil
+	ln -sfn dokku $(PREFIX)/bin/docker-container-healthchecker
 	install -m 0755 $(dir $(BIN))dokku-storage-helper $(PREFIX)/bin/dokku-storage-helper
 	install -D -m 0644 contrib/completion/dokku.bash $(PREFIX)/share/bash-completion/completions/dokku
 	install -D -m 0644 contrib/completion/_dokku $(PREFIX)/share/zsh/vendor-completions/_dokku
 	printf '%s\n' "$(VERSION)" > $(DOKKU_LIB_ROOT)/VERSION
 	printf '%s\n' "$(VERSION)" > $(DOKKU_LIB_ROOT)/STABLE_VERSION
+	if rev=$$(git rev-parse HEAD 2>/dev/null); then printf '%s\n' "$$rev" > $(DOKKU_LIB_ROOT)/GIT_REV; fi
 	printf '%s\n' "$(PREFIX)/bin/dokku" > $(DOKKU_ROOT)/.sshcommand
 	chown $(DOKKU_USER):$(DOKKU_USER) $(DOKKU_ROOT)/.sshcommand
 	install -d -m 0700 -o $(DOKKU_USER) -g $(DOKKU_USER) $(DOKKU_ROOT)/.ssh
@@ -74,22 +77,18 @@ install: build
 	if [ -d /run/systemd/system ]; then systemctl enable --now nginx && systemctl reload nginx; \
 	elif [ -s /run/nginx.pid ] && kill -0 "$$(cat /run/nginx.pid)" 2>/dev/null; then $(NGINX_BIN) -s reload; \
 	else $(NGINX_BIN); fi
-	install -d -m 0755 $(SYSTEMD_DIR)
-	sed "s|/usr/bin/dokku|$(PREFIX)/bin/dokku|; s|^User=dokku|User=$(DOKKU_USER)|" debian/dokku-redeploy.service > $(SYSTEMD_DIR)/dokku-redeploy.service
-	chmod 0644 $(SYSTEMD_DIR)/dokku-redeploy.service
-	if [ -d /run/systemd/system ]; then systemctl daemon-reload && systemctl enable dokku-redeploy.service; fi
 	@echo "dokku $(VERSION) installed: $(PREFIX)/bin/dokku"
 
 uninstall:
-	rm -f $(PREFIX)/bin/dokku $(PREFIX)/bin/plugn $(PREFIX)/bin/sigil $(PREFIX)/bin/dokku-storage-helper
+	rm -f $(PREFIX)/bin/dokku $(PREFIX)/bin/plugn $(PREFIX)/bin/sigil $(PREFIX)/bin/docker-container-healthchecker $(PREFIX)/bin/dokku-storage-helper
 	rm -f $(PREFIX)/share/bash-completion/completions/dokku $(PREFIX)/share/zsh/vendor-completions/_dokku
 	if [ -d /run/systemd/system ]; then systemctl disable dokku-redeploy.service 2>/dev/null || true; fi
-	rm -f $(SYSTEMD_DIR)/dokku-redeploy.service
+	rm -f $(SYSTEMD_DIR)/dokku-redeploy.service /etc/update-motd.d/99-dokku
 	for p in $(DOKKU_LIB_ROOT)/plugins/enabled/* $(DOKKU_LIB_ROOT)/plugins/available/*; do \
 	  if [ -L "$$p" ] && readlink -f "$$p" | grep -q "^$(DOKKU_LIB_ROOT)/core-plugins/"; then rm -f "$$p"; fi; \
 	done
 	rm -rf $(DOKKU_LIB_ROOT)/core-plugins
-	rm -f $(DOKKU_LIB_ROOT)/VERSION $(DOKKU_LIB_ROOT)/STABLE_VERSION
+	rm -f $(DOKKU_LIB_ROOT)/VERSION $(DOKKU_LIB_ROOT)/STABLE_VERSION $(DOKKU_LIB_ROOT)/GIT_REV
 	rm -f $(NGINX_CONF_DIR)/dokku.conf $(NGINX_CONF_DIR)/00-default-vhost.conf /etc/sudoers.d/dokku-nginx /etc/sudoers.d/dokku-nginx-signal /etc/sudoers.d/dokku-storage /etc/sudoers.d/dokku-docker-container-healthchecker
 	if [ -d /run/systemd/system ]; then systemctl disable --now dokku-retire.timer 2>/dev/null || true; fi
 	if [ -d /run/systemd/system ]; then systemctl disable --now docker-builder-prune.timer 2>/dev/null || true; fi

@@ -3,8 +3,8 @@
 #
 #   debian/build-deb.sh <dokku-binary> <output-dir>
 #
-# Stages the package tree in a temporary directory (binary, plugn link,
-# copyright, systemd units found in the tree), fills in the control file
+# Stages the package tree in a temporary directory (binary, its helper
+# links, completions, copyright), fills in the control file
 # and maintainer scripts, and runs dpkg-deb. Prints the path of the .deb.
 # `make deb` calls it with the release binary; the package test calls it
 # with the binary under test.
@@ -21,6 +21,7 @@ top=$(dirname "$here")
 
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' "$top/Cargo.toml" | head -n1)
 arch=$(dpkg --print-architecture)
+git_rev=$(git -C "$top" rev-parse HEAD 2>/dev/null || true)
 [[ -n "$version" ]] || { echo "no version in $top/Cargo.toml" >&2; exit 1; }
 [[ -x "$bin" ]] || { echo "not an executable: $bin" >&2; exit 1; }
 
@@ -34,6 +35,9 @@ if command -v strip >/dev/null; then
 fi
 ln -s dokku "$stage/usr/bin/plugn"
 ln -s dokku "$stage/usr/bin/sigil"
+# Dokku's healthchecker path; the install step lets the dokku group run it
+# through sudo.
+ln -s dokku "$stage/usr/bin/docker-container-healthchecker"
 # The storage plugin's root helper sits beside the main binary.
 helper="$(dirname "$bin")/dokku-storage-helper"
 if [[ -x "$helper" ]]; then
@@ -43,21 +47,12 @@ install -D -m 0644 "$here/copyright" "$stage/usr/share/doc/dokku/copyright"
 install -D -m 0644 "$top/contrib/completion/dokku.bash" "$stage/usr/share/bash-completion/completions/dokku"
 install -D -m 0644 "$top/contrib/completion/_dokku" "$stage/usr/share/zsh/vendor-completions/_dokku"
 
-# Systemd units (for example the ps:restore unit that brings apps back after
-# a reboot): any *.service file kept in debian/ or contrib/ is shipped in
-# /lib/systemd/system and enabled by the postinst.
-units=()
-while IFS= read -r -d '' unit; do
-  install -D -m 0644 "$unit" "$stage/lib/systemd/system/$(basename "$unit")"
-  units+=("$(basename "$unit")")
-done < <(find "$here" "$top/contrib" -name '*.service' -type f -print0 2>/dev/null | sort -z)
-
 install -d -m 0755 "$stage/DEBIAN"
 size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)
 sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@INSTALLED_SIZE@/$size/" \
   "$here/control.in" >"$stage/DEBIAN/control"
 for script in postinst prerm postrm; do
-  sed -e "s/@VERSION@/$version/" -e "s/@SYSTEMD_UNITS@/${units[*]:-}/" \
+  sed -e "s/@VERSION@/$version/" -e "s/@GIT_REV@/$git_rev/" \
     "$here/$script" >"$stage/DEBIAN/$script"
   chmod 0755 "$stage/DEBIAN/$script"
 done

@@ -147,6 +147,29 @@ fi
 expect /var/log/dokku/apps "dokku:dokku 755"
 expect /var/log/dokku/events.log "$(stat -c %U /var/log/dokku/events.log):dokku 664"
 
+# The login hints, the healthchecker at Dokku's path with its sudoers
+# entry, and docker's live-restore (unless refused with
+# DOKKU_LIVE_RESTORE=false, or already on in the engine, by a flag maybe).
+expect /etc/update-motd.d/99-dokku "root:root 755"
+if [[ "$(readlink /usr/bin/docker-container-healthchecker)" != dokku ]]; then
+  echo "install-leftovers: /usr/bin/docker-container-healthchecker is not a link to dokku" >&2
+  failures=$((failures + 1))
+fi
+expect /etc/sudoers.d/dokku-docker-container-healthchecker "root:root 440"
+if [[ "$(cat /etc/sudoers.d/dokku-docker-container-healthchecker 2>/dev/null)" != "%dokku ALL=(ALL) NOPASSWD:/usr/bin/docker-container-healthchecker" ]]; then
+  echo "install-leftovers: /etc/sudoers.d/dokku-docker-container-healthchecker is not Dokku's" >&2
+  failures=$((failures + 1))
+fi
+if [[ "${DOKKU_LIVE_RESTORE:-}" != false ]] &&
+  ! grep -q '"live-restore": true' /etc/docker/daemon.json 2>/dev/null &&
+  [[ "$(docker info -f '{{.LiveRestoreEnabled}}' 2>/dev/null)" != true ]]; then
+  echo "install-leftovers: docker live-restore is not enabled" >&2
+  failures=$((failures + 1))
+fi
+if [[ -f "$home/VHOST" ]]; then
+  expect "$home/VHOST" "dokku:dokku $(stat -c %a "$home/VHOST")"
+fi
+
 if ((failures)); then
   echo "install-leftovers: $failures problem(s)" >&2
   exit 1

@@ -108,6 +108,12 @@ pub fn set_permissions(path: &Path, mode: u32) -> Result<()> {
     Ok(())
 }
 
+/// chmod `path` to `mode`, leaving its owner alone (files root keeps).
+pub fn set_mode(path: &Path, mode: u32) -> Result<()> {
+    fs::set_permissions(path, fs::Permissions::from_mode(mode))
+        .map_err(|e| Error::io("chmod", path, e))
+}
+
 /// Read a file to a string; `None` when it does not exist.
 pub fn read_optional(path: &Path) -> Result<Option<String>> {
     match fs::read(path) {

@@ -83,12 +83,28 @@ pub fn write_sudoers(path: &Path, text: &str) -> crate::Result<()> {
     std::fs::rename(&tmp, path).map_err(|e| crate::Error::io("rename", &tmp, e))
 }
 
+/// The running dokku binary, the path unit files and cron entries name
+/// (`/usr/bin/dokku` when it cannot be found out).
+pub fn dokku_binary() -> std::path::PathBuf {
+    std::env::current_exe().unwrap_or_else(|_| "/usr/bin/dokku".into())
+}
+
 /// Whether systemd runs this host (its runtime directory exists).
 pub fn has_systemd() -> bool {
     Path::new("/run/systemd/system").is_dir()
 }
 
-fn systemctl(args: &[&str]) {
+/// Write a host configuration file as root's, 0644 (unit files, cron
+/// entries).
+pub fn write_host_file(path: &Path, text: &str) -> crate::Result<()> {
+    crate::fsutil::write_atomic_unowned(path, text.as_bytes(), 0o644)?;
+    let _ = nix::unistd::chown(path, Some(Uid::from_raw(0)), Some(Gid::from_raw(0)));
+    Ok(())
+}
+
+/// Run `systemctl` quietly; failures are ignored (a host where it cannot
+/// act keeps the files for the next boot).
+pub fn systemctl(args: &[&str]) {
     let _ = std::process::Command::new("systemctl")
         .args(args)
         .stdin(std::process::Stdio::null())
@@ -120,21 +136,16 @@ impl Schedule<'_> {
 
     /// Install under `etc`, as for a host with or without systemd.
     pub fn install_at(&self, systemd: bool, etc: &Path) -> crate::Result<()> {
-        let write = |path: &Path, text: &str| -> crate::Result<()> {
-            crate::fsutil::write_atomic_unowned(path, text.as_bytes(), 0o644)?;
-            let _ = nix::unistd::chown(path, Some(Uid::from_raw(0)), Some(Gid::from_raw(0)));
-            Ok(())
-        };
         if systemd {
             let dir = etc.join("systemd/system");
-            write(&dir.join(format!("{}.service", self.name)), self.service)?;
-            write(&dir.join(format!("{}.timer", self.name)), self.timer)?;
+            write_host_file(&dir.join(format!("{}.service", self.name)), self.service)?;
+            write_host_file(&dir.join(format!("{}.timer", self.name)), self.timer)?;
             systemctl(&["daemon-reload"]);
             systemctl(&["--quiet", "reenable", self.name]);
             systemctl(&["--quiet", "enable", &format!("{}.timer", self.name)]);
             systemctl(&["start", &format!("{}.timer", self.name)]);
         } else {
-            write(&etc.join("cron.d").join(self.name), self.cron)?;
+            write_host_file(&etc.join("cron.d").join(self.name), self.cron)?;
         }
         Ok(())
     }

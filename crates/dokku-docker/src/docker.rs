@@ -75,6 +75,14 @@ impl std::fmt::Debug for DockerEngine {
 }
 
 impl DockerEngine {
+    /// The daemon's `GET /info`.
+    fn system_info(&self) -> Result<bollard::models::SystemInfo, EngineError> {
+        self.block(self.docker.info())
+            .map_err(|e| EngineError::Info {
+                source: ApiError::new(e),
+            })
+    }
+
     /// Connects to the local engine (`DOCKER_HOST` when set to a `unix://`,
     /// `tcp://` or `http://` address, else `/var/run/docker.sock`) and
     /// negotiates the API version, so the engine is known to answer.
@@ -956,15 +964,15 @@ impl ContainerEngine for DockerEngine {
     }
 
     fn default_log_driver(&self) -> Result<String, EngineError> {
-        let info = self
-            .block(self.docker.info())
-            .map_err(|e| EngineError::Info {
-                source: ApiError::new(e),
-            })?;
-        Ok(info
+        Ok(self
+            .system_info()?
             .logging_driver
             .filter(|d| !d.is_empty())
             .unwrap_or_else(|| "json-file".to_string()))
+    }
+
+    fn live_restore_enabled(&self) -> Result<bool, EngineError> {
+        Ok(self.system_info()?.live_restore_enabled.unwrap_or(false))
     }
 
     fn image_exists(&self, image: &str) -> Result<bool, EngineError> {

@@ -40,6 +40,12 @@ pub trait ContainerEngine: Send + Sync {
         Ok("json-file".to_string())
     }
 
+    /// Whether the daemon runs with live-restore (containers survive an
+    /// engine restart). Engines without a daemon say no.
+    fn live_restore_enabled(&self) -> Result<bool, EngineError> {
+        Ok(false)
+    }
+
     /// Whether an image with this reference or id exists locally.
     fn image_exists(&self, image: &str) -> Result<bool, EngineError>;
 

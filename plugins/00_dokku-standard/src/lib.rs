@@ -1,6 +1,8 @@
 //! Dokku's standard plugin: the commands outside any namespace (`report`,
 //! `url`, `urls`, `cleanup`, `deploy`).
 
+mod install;
+
 use std::process::Command as Proc;
 
 use dokku_core::deploy_lock::DeployLock;
@@ -56,22 +58,9 @@ pub static PLUGIN: CorePlugin = CorePlugin {
 };
 
 fn register(bus: &mut Bus) {
-    bus.on::<Install, _>("00_dokku-standard", |ctx, _t: &Install| install(ctx));
-}
-
-/// The install step: `$DOKKU_ROOT/.dokkurc/`, the directory of rc files
-/// every run reads (`trace:on` and `events:on` write there), exists and
-/// belongs to the system user with everything in it.
-fn install(ctx: &Ctx) -> Result<()> {
-    let dir = ctx.paths.dokku_root.join(".dokkurc");
-    dokku_core::fsutil::ensure_dir(&dir)?;
-    dokku_core::system::chown_to_system(&dir);
-    if let Ok(rd) = std::fs::read_dir(&dir) {
-        for e in rd.flatten() {
-            dokku_core::system::chown_to_system(&e.path());
-        }
-    }
-    Ok(())
+    bus.on::<Install, _>("00_dokku-standard", |ctx, _t: &Install| {
+        install::install(ctx)
+    });
 }
 
 /// The app argument of a standard command: present, valid and existing

@@ -72,7 +72,7 @@ fn rc_file(ctx: &Ctx) -> std::path::PathBuf {
 fn install(ctx: &Ctx) -> Result<()> {
     let dir = &ctx.paths.logs_dir;
     fsutil::ensure_dir(dir)?;
-    set_mode(dir, 0o775)?;
+    fsutil::set_mode(dir, 0o775)?;
     let log = dokku_trigger::events::log_file(ctx);
     if !log.exists() {
         std::fs::OpenOptions::new()
@@ -82,7 +82,7 @@ fn install(ctx: &Ctx) -> Result<()> {
             .map_err(|e| Error::io("create", &log, e))?;
         system::chown_to_system(&log);
     }
-    set_mode(&log, 0o664)?;
+    fsutil::set_mode(&log, 0o664)?;
     for p in [dir.as_path(), log.as_path()] {
         give_to_group(p);
     }
@@ -117,12 +117,6 @@ fn give_to_group(path: &Path) {
             .map(|u| u.uid)
     };
     let _ = nix::unistd::chown(path, owner, Some(nix::unistd::Gid::from_raw(gid)));
-}
-
-fn set_mode(path: &Path, mode: u32) -> Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
-        .map_err(|e| Error::io("chmod", path, e))
 }
 
 /// Write `text` to a system file that is missing, or that lacks `marker`

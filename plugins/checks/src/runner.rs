@@ -91,12 +91,7 @@ pub fn run(ctx: &Ctx, engine: &dyn ContainerEngine, t: &Target) -> Result<()> {
             t.dyno
         ));
     }
-    let mut failed = 0usize;
-    for c in &checks {
-        if !run_check(out, engine, t, c, fallback) && !c.warn_only {
-            failed += 1;
-        }
-    }
+    let failed = run_each(out, engine, t, &checks, fallback);
     if failed > 0 {
         return Err(Error::fail(format!(
             "Could not start due to {failed} failed checks ({})",
@@ -109,6 +104,22 @@ pub fn run(ctx: &Ctx, engine: &dyn ContainerEngine, t: &Target) -> Result<()> {
         out.verbose(&format!("All checks successful ({})", t.dyno));
     }
     Ok(())
+}
+
+/// Run `checks` one after the other against the target; the number that
+/// failed (warn-only checks never count). `fallback` marks the default
+/// uptime check, which reports in fewer words.
+pub fn run_each(
+    out: &Output,
+    engine: &dyn ContainerEngine,
+    t: &Target,
+    checks: &[Check],
+    fallback: bool,
+) -> usize {
+    checks
+        .iter()
+        .filter(|c| !run_check(out, engine, t, c, fallback) && !c.warn_only)
+        .count()
 }
 
 /// The legacy CHECKS file from the container's working directory.

@@ -190,6 +190,107 @@ pub fn write_sudoers(path: &Path, text: &str) -> Result<()> {
     dokku_core::system::write_sudoers(path, text)
 }
 
+/// `nginx.conf` without any `server_tokens` line (commented ones too):
+/// `dokku.conf` sets it, and nginx refuses a directive given twice.
+/// `None` when there is none.
+pub fn without_server_tokens(text: &str) -> Option<String> {
+    if !text.contains("server_tokens") {
+        return None;
+    }
+    Some(
+        text.split_inclusive('\n')
+            .filter(|l| !l.contains("server_tokens"))
+            .collect(),
+    )
+}
+
+/// The distribution's nginx log rotation as Dokku leaves it: new logs
+/// group-owned by `adm` (not `dokku`), and the reload through `service`.
+/// `None` when nothing changes.
+pub fn logrotate_for_adm(text: &str) -> Option<String> {
+    let fixed = text
+        .replace("create 0640 www-data dokku", "create 0640 www-data adm")
+        .replace("invoke-rc.d", "service");
+    (fixed != text).then_some(fixed)
+}
+
+/// Rewrite `path` through `edit` when it exists and the edit changes it
+/// (the file keeps its mode; root's files stay root's).
+pub fn edit_host_file(path: &Path, edit: fn(&str) -> Option<String>) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    let Some(text) = fsutil::read_optional(path)? else {
+        return Ok(());
+    };
+    if let Some(new) = edit(&text) {
+        let mode = std::fs::metadata(path)
+            .map(|m| m.permissions().mode() & 0o7777)
+            .unwrap_or(0o644);
+        fsutil::write_atomic_unowned(path, new.as_bytes(), mode)?;
+    }
+    Ok(())
+}
+
+/// The system user joins `adm`, and the nginx log root (created when
+/// missing) with everything in it goes to group `adm`, so app logs are
+/// readable by the system user.
+pub fn share_log_root(user: &str, log_root: &Path) -> Result<()> {
+    use std::process::{Command, Stdio};
+    std::fs::create_dir_all(log_root)
+        .map_err(|e| dokku_core::Error::io("create directory", log_root, e))?;
+    let quiet = |cmd: &mut Command| {
+        let _ = cmd
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    };
+    quiet(Command::new("gpasswd").args(["-a", user, "adm"]));
+    quiet(Command::new("chgrp").args(["-R", "adm"]).arg(log_root));
+    Ok(())
+}
+
+#[cfg(test)]
+mod host_file_tests {
+    use super::*;
+
+    #[test]
+    fn server_tokens_lines_go() {
+        let conf = "http {\n\tsendfile on;\n\t# server_tokens off;\n\tserver_tokens on;\n}\n";
+        assert_eq!(
+            without_server_tokens(conf).as_deref(),
+            Some("http {\n\tsendfile on;\n}\n")
+        );
+        assert_eq!(without_server_tokens("http {}\n"), None);
+    }
+
+    #[test]
+    fn logrotate_uses_adm_and_service() {
+        let conf = "/var/log/nginx/*.log {\n\tcreate 0640 www-data dokku\n\tpostrotate\n\t\tinvoke-rc.d nginx rotate >/dev/null 2>&1\n\tendscript\n}\n";
+        assert_eq!(
+            logrotate_for_adm(conf).as_deref(),
+            Some("/var/log/nginx/*.log {\n\tcreate 0640 www-data adm\n\tpostrotate\n\t\tservice nginx rotate >/dev/null 2>&1\n\tendscript\n}\n")
+        );
+        assert_eq!(logrotate_for_adm("create 0640 www-data adm\n"), None);
+    }
+
+    #[test]
+    fn host_files_are_edited_in_place_keeping_the_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let d = tempfile::tempdir().expect("tempdir");
+        let f = d.path().join("nginx.conf");
+        std::fs::write(&f, "a\n# server_tokens off;\nb\n").expect("write");
+        fsutil::set_mode(&f, 0o640).expect("chmod");
+        edit_host_file(&f, without_server_tokens).expect("edit");
+        assert_eq!(std::fs::read_to_string(&f).expect("read"), "a\nb\n");
+        assert_eq!(
+            std::fs::metadata(&f).expect("stat").permissions().mode() & 0o777,
+            0o640
+        );
+        edit_host_file(&d.path().join("missing"), without_server_tokens).expect("missing");
+        assert!(!d.path().join("missing").exists());
+    }
+}
+
 #[cfg(test)]
 mod sudoers_tests {
     use super::*;

@@ -148,6 +148,26 @@ fn write_sudoers(ctx: &Ctx, srv: &server::Server) -> Result<()> {
     )
 }
 
+/// On the host's installation with the distribution's nginx, what Dokku's
+/// install changes outside its own files: `server_tokens` lines out of
+/// `nginx.conf`, the log root shared with the system user through group
+/// `adm`, and the log rotation of nginx adjusted to it.
+fn host_setup(ctx: &Ctx, srv: &server::Server) -> Result<()> {
+    if srv.is_instance()
+        || !dokku_core::system::is_host_install(&ctx.paths.system_user, &ctx.paths.dokku_root)
+    {
+        return Ok(());
+    }
+    if let Some(root) = srv.conf_dir.parent() {
+        install::edit_host_file(&root.join("nginx.conf"), install::without_server_tokens)?;
+    }
+    install::share_log_root(&ctx.paths.system_user, &srv.log_root)?;
+    install::edit_host_file(
+        std::path::Path::new("/etc/logrotate.d/nginx"),
+        install::logrotate_for_adm,
+    )
+}
+
 /// Write the global `dokku.conf` (and the error pages), then reload when
 /// nginx runs.
 pub fn install(ctx: &Ctx) -> Result<()> {
@@ -161,6 +181,7 @@ pub fn install(ctx: &Ctx) -> Result<()> {
         return Ok(());
     }
     write_sudoers(ctx, &srv)?;
+    host_setup(ctx, &srv)?;
     if !srv.conf_dir.is_dir() {
         match srv.conf_dir.parent() {
             Some(parent) if parent.is_dir() => fsutil::ensure_dir(&srv.conf_dir)?,

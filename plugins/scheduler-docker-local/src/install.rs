@@ -30,10 +30,6 @@ pub fn retire_cron(dokku: &Path, user: &str) -> String {
     )
 }
 
-fn dokku_binary() -> PathBuf {
-    std::env::current_exe().unwrap_or_else(|_| PathBuf::from("/usr/bin/dokku"))
-}
-
 fn find_on_path(name: &str) -> Option<PathBuf> {
     std::env::var_os("PATH").and_then(|p| {
         std::env::split_paths(&p)
@@ -52,7 +48,7 @@ pub fn install(ctx: &Ctx) -> Result<()> {
         return Ok(());
     }
     let user = &ctx.paths.system_user;
-    let dokku = dokku_binary();
+    let dokku = system::dokku_binary();
     fsutil::remove_file(Path::new("/etc/sudoers.d/dokku-cron"))?;
     if let Some(checker) = find_on_path("docker-container-healthchecker") {
         system::write_sudoers(

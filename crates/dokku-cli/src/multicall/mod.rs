@@ -1,9 +1,11 @@
 //! The helper programs bash plugins call by path or name, answered by this
 //! same binary under another name (a symlink), as `plugn` is: the
 //! `common/prop` property store, `common/common` checks,
-//! `config/config_sub`, `nginx-vhosts/nginx-property` and `sigil`.
+//! `config/config_sub`, `nginx-vhosts/nginx-property`, `sigil` and
+//! `docker-container-healthchecker`.
 
 pub mod common;
+pub mod healthchecker;
 pub mod nginx_property;
 pub mod prop;
 pub mod sigil;
@@ -24,6 +26,8 @@ pub enum Helper {
     NginxProperty,
     /// `sigil`.
     Sigil,
+    /// `docker-container-healthchecker`.
+    Healthchecker,
 }
 
 impl Helper {
@@ -35,6 +39,7 @@ impl Helper {
             "config_sub" => Helper::ConfigSub,
             "nginx-property" => Helper::NginxProperty,
             "sigil" => Helper::Sigil,
+            "docker-container-healthchecker" => Helper::Healthchecker,
             _ => return None,
         })
     }
@@ -52,6 +57,7 @@ pub fn run(ctx: &Ctx, helper: Helper, args: &[String]) -> Result<()> {
         Helper::Common => common::run(ctx, args),
         Helper::NginxProperty => nginx_property::run(ctx, args),
         Helper::Sigil => sigil::run(&ctx.out, args),
+        Helper::Healthchecker => healthchecker::run(ctx, args),
         Helper::ConfigSub => {
             let name = args.first().map(String::as_str).unwrap_or("");
             if !CONFIG_SUBCOMMANDS.contains(&name) {

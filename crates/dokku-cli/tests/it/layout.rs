@@ -3,7 +3,8 @@
 //! older versions: env files where earlier builds and pre-0.38 Dokku kept
 //! them, a root-owned `config/--global`, a deploy lock in the app
 //! directory, nginx properties under the plugin's name, deprecated config
-//! variables. Afterwards every path, owner and mode is Dokku's, and the
+//! variables. Afterwards every path, owner and mode is Dokku's (the global
+//! `VHOST` taken from a host name DNS knows), and the
 //! config commands, run as the system user, use the new files.
 
 use std::fs;
@@ -151,7 +152,30 @@ fn install_moves_old_state_to_dokku_paths_owners_and_modes() {
         0o644,
     );
 
-    let r = as_user(&e, &user, &["plugin:install", "--core"]);
+    // The host's name as `hostname -f` gives it, and a DNS that knows it.
+    let stubs = tempfile::tempdir().expect("tempdir");
+    for (name, body) in [
+        ("hostname", "#!/bin/sh\necho box.example.test\n"),
+        (
+            "dig",
+            "#!/bin/sh\n[ \"$2\" = box.example.test ] && echo 192.0.2.7\nexit 0\n",
+        ),
+    ] {
+        leftover(&stubs.path().join(name), body, 0o755);
+    }
+    let path = format!(
+        "{}:{}",
+        stubs.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let r: Run = e
+        .cmd(&["plugin:install", "--core"])
+        .env("DOKKU_SYSTEM_USER", &user.name)
+        .env("DOKKU_SYSTEM_GROUP", &user.name)
+        .env("PATH", &path)
+        .output()
+        .expect("run")
+        .into();
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     for line in [
         "-----> Migrating DOKKU_SKIP_ALL_CHECKS to checks disabled property for other. Use 'dokku checks:set other disabled _all_' to manage this going forward.",
@@ -222,6 +246,10 @@ fn install_moves_old_state_to_dokku_paths_owners_and_modes() {
         assert!(templates.join(t).is_file(), "{t} not installed");
     }
     assert!(read(&templates.join("default-site.conf")).contains("ssl_reject_handshake on;"));
+
+    // The global domain from the resolving host name, the system user's.
+    assert_eq!(read(&home.join("VHOST")), "box.example.test\n");
+    assert_eq!(meta(&home.join("VHOST")), (uid, 0o644));
 
     // A second run changes nothing and reports nothing.
     let before = e.state();

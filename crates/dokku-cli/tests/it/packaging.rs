@@ -136,25 +136,25 @@ fn deb_installs_upgrades_removes_and_purges_in_a_clean_debian() {
         "sudo",
         "cron",
         "rsyslog",
+        "bind9-dnsutils",
     ] {
         assert!(info.contains(dep), "missing dependency {dep}: {info}");
     }
 
-    // Every systemd unit kept in the tree (the ps:restore unit) is shipped.
+    // The helpers are links to the one binary, at Dokku's paths; units
+    // are not shipped (the install step writes them to /etc, as Dokku's).
     let listing = sh(Command::new("dpkg-deb").arg("-c").arg(&deb))
         .ok()
         .to_string();
-    for dir in ["debian", "contrib"] {
-        for entry in std::fs::read_dir(w.join(dir)).expect("read dir").flatten() {
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if name.ends_with(".service") {
-                assert!(
-                    listing.contains(&format!("./lib/systemd/system/{name}")),
-                    "{name} not shipped:\n{listing}"
-                );
-            }
-        }
+    for link in ["plugn", "sigil", "docker-container-healthchecker"] {
+        assert!(
+            listing
+                .lines()
+                .any(|l| l.ends_with(&format!("./usr/bin/{link} -> dokku"))),
+            "{link} link not shipped:\n{listing}"
+        );
     }
+    assert!(!listing.contains("./lib/systemd/"), "{listing}");
 
     // Downloaded packages are kept between runs, like the image.
     let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("deb-apt-archives");

@@ -1499,3 +1499,75 @@ fn common_compose_up_and_down_manage_a_project_through_the_engine() {
     assert!(containers().is_empty());
     drop(guard);
 }
+
+#[test]
+fn healthchecker_runs_app_json_checks_against_a_container() {
+    use crate::harness::EngineApp;
+    use dokku_docker::ContainerEngine;
+
+    let app = EngineApp::new("hc");
+    app.build_httpd("ready", "", "");
+    let mut spec = dokku_docker::ContainerSpec::new(format!("dokku/{}:latest", app.name));
+    spec.env = vec!["PORT=5001".into()];
+    spec.labels
+        .insert("com.dokku.app-name".into(), app.name.clone());
+    let cid = app.engine.create_container(&spec).expect("create");
+    app.engine.start_container(&cid).expect("start");
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let checker = dir.path().join("docker-container-healthchecker");
+    std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_dokku"), &checker).expect("link");
+    let json = dir.path().join("app.json");
+    let run = |args: &[&str]| -> Run {
+        Command::new(&checker)
+            .args(args)
+            .env("DOKKU_ROOT", dir.path().join("home"))
+            .env("DOKKU_LIB_ROOT", dir.path().join("lib"))
+            .stdin(Stdio::null())
+            .output()
+            .expect("run")
+            .into()
+    };
+    let write = |checks: &str| {
+        fs::write(
+            &json,
+            format!("{{\"healthchecks\":{{\"web\":[{checks}]}}}}"),
+        )
+        .expect("write")
+    };
+    let json_arg = json.display().to_string();
+
+    assert_eq!(
+        run(&["version"]).ok(),
+        "docker-container-healthchecker 0.16.0\n"
+    );
+    write(
+        r#"{"type":"startup","name":"index","path":"/","content":"ready","attempts":3,"wait":1,"timeout":2}"#,
+    );
+    assert_eq!(run(&["exists", "web", "--app-json", &json_arg]).code, 0);
+    assert_eq!(run(&["exists", "worker", "--app-json", &json_arg]).code, 1);
+    let r = run(&["check", &cid, "--app-json", &json_arg, "--port", "5001"]);
+    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout.contains("Healthcheck succeeded name='index'"),
+        "{}",
+        r.stdout
+    );
+
+    write(r#"{"type":"startup","name":"missing","path":"/nope","attempts":1,"timeout":2}"#);
+    let r = run(&["check", &cid, "--app-json", &json_arg, "--port", "5001"]);
+    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr
+            .contains("Could not start due to 1 failed checks (web.1)"),
+        "{}",
+        r.stderr
+    );
+    let r = run(&["convert", "CHECKS"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("unsupported command convert"),
+        "{}",
+        r.stderr
+    );
+}
