@@ -48,12 +48,19 @@ impl ImageMemo {
 pub struct Watched {
     inner: Arc<dyn ContainerEngine>,
     memo: Arc<ImageMemo>,
+    /// The daemon's default log driver, asked once per command (every
+    /// container a command starts asks for it).
+    log_driver: std::sync::OnceLock<String>,
 }
 
 impl Watched {
     /// Watch `inner`, forgetting what `memo` holds on every image change.
     pub fn new(inner: Arc<dyn ContainerEngine>, memo: Arc<ImageMemo>) -> Self {
-        Watched { inner, memo }
+        Watched {
+            inner,
+            memo,
+            log_driver: std::sync::OnceLock::new(),
+        }
     }
 
     fn changes<T>(&self, result: T) -> T {
@@ -73,7 +80,14 @@ impl ContainerEngine for Watched {
         self.inner.version()
     }
     fn default_log_driver(&self) -> Result<String, EngineError> {
-        self.inner.default_log_driver()
+        if let Some(driver) = self.log_driver.get() {
+            return Ok(driver.clone());
+        }
+        let driver = self.inner.default_log_driver()?;
+        Ok(self.log_driver.get_or_init(|| driver).clone())
+    }
+    fn live_restore_enabled(&self) -> Result<bool, EngineError> {
+        self.inner.live_restore_enabled()
     }
     fn image_exists(&self, image: &str) -> Result<bool, EngineError> {
         self.inner.image_exists(image)
