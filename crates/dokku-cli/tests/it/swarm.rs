@@ -328,7 +328,9 @@ fn swarm_engine_pushes_and_runs_a_service_across_nodes() {
     let mut spec = BuildSpec::new(BuildContext::Directory(dir.path().to_path_buf()));
     spec.tags = vec![reference.clone()];
     engine.build_image(&spec, &mut |_| {}).expect("build");
-    let digest = swarm.push_image(&reference, None).expect("push");
+    let digest = swarm
+        .push_image(&reference, None, &mut |_| {})
+        .expect("push");
     assert!(digest.starts_with("sha256:"), "{digest}");
     // A reference the registry does not have fails the push.
     engine
@@ -336,7 +338,7 @@ fn swarm_engine_pushes_and_runs_a_service_across_nodes() {
         .expect("tag");
     let missing = format!("{}:5999/nothing/here:1", lab.host_ip);
     engine.tag_image(&reference, &missing).expect("tag");
-    assert!(swarm.push_image(&missing, None).is_err());
+    assert!(swarm.push_image(&missing, None, &mut |_| {}).is_err());
 
     let service = ServiceSpec {
         name: "swarmlab-web".into(),
