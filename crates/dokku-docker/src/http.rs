@@ -240,7 +240,10 @@ mod tests {
         assert_eq!(a.status, 404);
         assert_eq!(engine_message(&a.read_all().expect("body")), "no such");
         let req = server.join().expect("server");
-        assert!(req.starts_with("GET /v1.45/services/x HTTP/1.0\r\n"), "{req}");
+        assert!(
+            req.starts_with("GET /v1.45/services/x HTTP/1.0\r\n"),
+            "{req}"
+        );
         assert!(req.contains("X-Registry-Auth: e30=\r\n"), "{req}");
     }
 }

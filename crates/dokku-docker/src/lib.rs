@@ -60,6 +60,6 @@ pub use spec::{
     LogOptions, Mount, MountSource, NetworkSpec, PortBinding, Protocol, RestartPolicy, VolumeSpec,
 };
 pub use swarm::{
-    spec_fingerprint, JoinTokens, NodeUpdate, ServiceHealthcheck, ServiceInfo, ServiceMount, ServiceSpec,
-    SwarmEngine, SwarmNode, SwarmState, SwarmTask, TaskFilter,
+    spec_fingerprint, JoinTokens, NodeUpdate, ServiceHealthcheck, ServiceInfo, ServiceMount,
+    ServiceSpec, SwarmEngine, SwarmNode, SwarmState, SwarmTask, TaskFilter,
 };
