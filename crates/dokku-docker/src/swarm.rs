@@ -314,7 +314,7 @@ pub(crate) fn service_json(spec: &ServiceSpec) -> serde_json::Value {
         container["Args"] = json!(args);
     }
     if let Some(h) = &spec.healthcheck {
-        container["HealthCheck"] = json!({
+        container["Healthcheck"] = json!({
             "Test": h.test,
             "Interval": duration_ns(h.interval),
             "Timeout": duration_ns(h.timeout),
@@ -811,11 +811,11 @@ mod tests {
         assert_eq!(j["TaskTemplate"]["LogDriver"]["Name"], "none");
         assert_eq!(j["TaskTemplate"]["Resources"]["Limits"]["Pids"], 100);
         assert_eq!(
-            j["TaskTemplate"]["ContainerSpec"]["HealthCheck"]["Test"],
+            j["TaskTemplate"]["ContainerSpec"]["Healthcheck"]["Test"],
             serde_json::json!(["CMD", "true"])
         );
         assert_eq!(
-            j["TaskTemplate"]["ContainerSpec"]["HealthCheck"]["Interval"],
+            j["TaskTemplate"]["ContainerSpec"]["Healthcheck"]["Interval"],
             2_000_000_000_i64
         );
     }

@@ -335,8 +335,22 @@ fn converge(
             return Ok(());
         }
         if start.elapsed() > timeout {
+            // The last word of a task that is not running, if any.
+            let why = wanted
+                .iter()
+                .filter(|t| t.state != "running")
+                .map(|t| {
+                    if t.error.is_empty() {
+                        format!("{} ({})", t.state, t.message)
+                    } else {
+                        format!("{} ({})", t.state, t.error)
+                    }
+                })
+                .next()
+                .map(|w| format!(": a task is {w}"))
+                .unwrap_or_default();
             return Err(Error::fail(format!(
-                "Timed out waiting for {name} to run {} tasks",
+                "Timed out waiting for {name} to run {} tasks{why}",
                 spec.replicas
             )));
         }

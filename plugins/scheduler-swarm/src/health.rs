@@ -144,7 +144,8 @@ fn http_probe(c: &Healthcheck, port: u16, timeout: u64) -> String {
         if https { "https" } else { "http" }
     );
     let mut curl = format!("curl -fsS -m {timeout}");
-    let mut wget = format!("wget -q -O - -T {timeout}");
+    // busybox's wget may lack -T: the healthcheck's own timeout bounds it.
+    let mut wget = "wget -q -O -".to_string();
     if https {
         curl.push_str(" -k");
         wget.push_str(" --no-check-certificate");
@@ -244,7 +245,7 @@ mod tests {
         assert_eq!(check.test[0], "CMD-SHELL");
         assert_eq!(
             check.test[1],
-            "{ if command -v curl >/dev/null 2>&1; then curl -fsS -m 3 'http://127.0.0.1:5000/health'; else wget -q -O - -T 3 'http://127.0.0.1:5000/health'; fi; } 2>&1 | grep -qF -- 'it'\\''s ok'"
+            "{ if command -v curl >/dev/null 2>&1; then curl -fsS -m 3 'http://127.0.0.1:5000/health'; else wget -q -O - 'http://127.0.0.1:5000/health'; fi; } 2>&1 | grep -qF -- 'it'\\''s ok'"
         );
         assert_eq!(
             (
