@@ -99,7 +99,7 @@ pub fn apply(
 /// `1.5` CPUs as billionths.
 fn parse_cpus(v: &str) -> Option<i64> {
     let n: f64 = v.trim().parse().ok()?;
-    (n > 0.0).then(|| (n * 1e9) as i64)
+    (n > 0.0).then_some((n * 1e9) as i64)
 }
 
 fn ns(seconds: i64) -> i64 {
