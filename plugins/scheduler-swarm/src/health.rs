@@ -28,7 +28,7 @@
 
 use dokku_docker::ServiceHealthcheck;
 use dokku_trigger::appjson::{AppJson, Healthcheck};
-use dokku_trigger::deploy::{first_answer, AppJsonGetContent, ChecksGetProperty};
+use dokku_trigger::deploy::{AppJsonGetContent, ChecksGetProperty};
 use dokku_trigger::Ctx;
 
 use dokku_core::{Error, Result};
@@ -49,17 +49,7 @@ pub struct Health {
 const DEFAULT_WAIT: u64 = 10;
 
 fn property(ctx: &Ctx, app: &str, key: &str) -> String {
-    ctx.bus
-        .collect(
-            ctx,
-            &ChecksGetProperty {
-                app: app.to_string(),
-                key: key.to_string(),
-            },
-        )
-        .ok()
-        .and_then(first_answer)
-        .unwrap_or_default()
+    ChecksGetProperty::get(ctx, app, key)
 }
 
 fn number(ctx: &Ctx, app: &str, key: &str) -> Option<u64> {
@@ -101,13 +91,7 @@ pub fn of(ctx: &Ctx, app: &str, process_type: &str, port: u16) -> Result<Health>
             ..Health::default()
         });
     }
-    let content = first_answer(ctx.bus.collect(
-        ctx,
-        &AppJsonGetContent {
-            app: app.to_string(),
-        },
-    )?)
-    .unwrap_or_default();
+    let content = AppJsonGetContent::get(ctx, app)?;
     let checks = if content.trim().is_empty() {
         Vec::new()
     } else {
