@@ -783,13 +783,21 @@ fn task_ids(tasks: &[dokku_docker::SwarmTask]) -> Vec<String> {
 /// service with env values masked; `ps:restart <app> web` replaces tasks;
 /// a release whose check fails is rolled back and the deploy fails while
 /// the old tasks keep answering; a refused docker option fails a deploy.
+/// The registry wants a login: `registry:login` credentials push the
+/// image and let the worker node pull it.
 #[test]
 fn swarm_scale_only_checks_roll_back_and_options_translate() {
-    let lab = Lab::new(2);
+    let lab = Lab::with_registry_login(2, "lab", "lab-pass");
     let env = Env::new();
     dokku_cluster(&lab, &env);
     let app = "swarmchk";
     env.create_app(app);
+    dokku(
+        &env,
+        &lab,
+        &["registry:login", app, &lab.registry(), "lab", "lab-pass"],
+    )
+    .ok();
     dokku(&env, &lab, &["scheduler:set", app, "selected", "swarm"]).ok();
     dokku(&env, &lab, &["ps:scale", "--skip-deploy", app, "web=2"]).ok();
     dokku(
@@ -826,7 +834,13 @@ fn swarm_scale_only_checks_roll_back_and_options_translate() {
         .expect("env")
         .contains(&serde_json::json!("FROM_OPTIONS=1")));
     let v1_image = swarm.inspect_service(service).expect("service").image;
-    let before = task_ids(&running_tasks(swarm, service, 2));
+    let first = running_tasks(swarm, service, 2);
+    // Both nodes pulled the image from the registry that wants a login.
+    let mut nodes: Vec<&str> = first.iter().map(|t| t.node_id.as_str()).collect();
+    nodes.sort();
+    nodes.dedup();
+    assert_eq!(nodes.len(), 2, "{first:?}");
+    let before = task_ids(&first);
 
     let out = dokku(&env, &lab, &["ps:scale", app, "web=3"]);
     assert_has_all(
