@@ -62,8 +62,9 @@ type InputSink = Pin<Box<dyn AsyncWrite + Send>>;
 pub struct DockerEngine {
     runtime: tokio::runtime::Runtime,
     docker: Docker,
-    /// The swarm calls' client, for engines on a unix socket.
-    raw: Option<crate::swarm::RawClient>,
+    /// The client of the calls the library lacks (registry, swarm), for
+    /// engines on a unix socket or plain TCP.
+    http: Option<crate::http::EngineHttp>,
 }
 
 impl std::fmt::Debug for DockerEngine {
@@ -113,14 +114,14 @@ impl DockerEngine {
     }
 
     fn assemble(runtime: tokio::runtime::Runtime, docker: Docker, host: Option<&str>) -> Self {
-        let raw = crate::swarm::socket_of(host).map(|socket| crate::swarm::RawClient {
-            socket,
+        let http = crate::http::Endpoint::of(host).map(|endpoint| crate::http::EngineHttp {
+            endpoint,
             api_version: docker.client_version().to_string(),
         });
         Self {
             runtime,
             docker,
-            raw,
+            http,
         }
     }
 
@@ -928,9 +929,18 @@ async fn pump_live(
     }
 }
 
+impl DockerEngine {
+    /// The crate's own client, for engines it can reach.
+    fn http(&self, operation: &'static str) -> Result<&crate::http::EngineHttp, EngineError> {
+        self.http
+            .as_ref()
+            .ok_or(EngineError::Unsupported { operation })
+    }
+}
+
 impl ContainerEngine for DockerEngine {
     fn swarm(&self) -> Option<&dyn crate::swarm::SwarmEngine> {
-        self.raw
+        self.http
             .as_ref()
             .map(|r| r as &dyn crate::swarm::SwarmEngine)
     }
@@ -1000,7 +1010,7 @@ impl ContainerEngine for DockerEngine {
     }
 
     fn registry_login(&self, auth: &RegistryAuth) -> Result<String, EngineError> {
-        crate::push::login(auth)
+        crate::push::login(self.http("registry login")?, auth)
     }
 
     fn push_image(
@@ -1009,7 +1019,7 @@ impl ContainerEngine for DockerEngine {
         auth: Option<&RegistryAuth>,
         on_line: &mut dyn FnMut(&str),
     ) -> Result<(), EngineError> {
-        crate::push::push(image, auth, on_line)
+        crate::push::push(self.http("image push")?, image, auth, on_line).map(drop)
     }
 
     fn pull_image(
@@ -1018,7 +1028,7 @@ impl ContainerEngine for DockerEngine {
         auth: Option<&RegistryAuth>,
         on_line: &mut dyn FnMut(&str),
     ) -> Result<(), EngineError> {
-        crate::push::pull(image, auth, on_line)
+        crate::push::pull(self.http("image pull")?, image, auth, on_line)
     }
 
     fn remove_image(&self, image: &str, force: bool) -> Result<(), EngineError> {

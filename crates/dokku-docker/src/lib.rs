@@ -32,6 +32,7 @@ mod engine;
 mod error;
 #[cfg(feature = "fake")]
 pub mod fake;
+mod http;
 mod info;
 mod lines;
 pub mod options;
@@ -60,6 +61,6 @@ pub use spec::{
     LogOptions, Mount, MountSource, NetworkSpec, PortBinding, Protocol, RestartPolicy, VolumeSpec,
 };
 pub use swarm::{
-    JoinTokens, NodeUpdate, ServiceHealthcheck, ServiceInfo, ServiceMount, ServiceSpec,
-    SwarmEngine, SwarmNode, SwarmState, SwarmTask, TaskFilter,
+    spec_fingerprint, JoinTokens, NodeUpdate, ServiceHealthcheck, ServiceInfo, ServiceMount,
+    ServiceSpec, SwarmEngine, SwarmNode, SwarmState, SwarmTask, TaskFilter,
 };

@@ -1,21 +1,19 @@
 //! Registry work of the engine: checking credentials (`docker login`),
 //! pushing and pulling images with them.
 //!
-//! These three calls go to the engine's HTTP API directly, over their own
-//! short-lived connection to the same socket the client uses: the client
-//! library has no `/auth` call, and its push stream drops the layer id of
-//! each progress message, which `docker push` prints. Each answer is read
-//! as the engine streams it (HTTP/1.0, so never chunked), one JSON message
-//! a line, and turned into the line the docker CLI prints for it when its
-//! output is not a terminal.
+//! These three calls go to the engine's HTTP API through the crate's own
+//! client ([`crate::http`]): the client library has no `/auth` call, and
+//! its push stream drops the layer id of each progress message, which
+//! `docker push` prints. Each answer is read as the engine streams it, one
+//! JSON message a line, and turned into the line the docker CLI prints for
+//! it when its output is not a terminal.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::os::unix::net::UnixStream;
+use std::io::BufRead;
 use std::time::Duration;
 
 use base64::Engine as _;
 
+use crate::http::{encode, engine_message, Answer, EngineHttp, Request};
 use crate::reference::split_reference;
 use crate::EngineError;
 
@@ -59,7 +57,7 @@ impl RegistryAuth {
     }
 
     /// The `X-Registry-Auth` header value: the JSON, base64url-encoded.
-    fn header(&self) -> String {
+    pub(crate) fn header(&self) -> String {
         base64::engine::general_purpose::URL_SAFE.encode(self.to_json())
     }
 }
@@ -100,128 +98,29 @@ fn check_reference(image: &str) -> Result<(), EngineError> {
     })
 }
 
-/// Where the engine listens: `DOCKER_HOST` (`unix://`, `tcp://`,
-/// `http://`), else the default socket.
-enum Endpoint {
-    Unix(String),
-    Tcp(String),
-}
-
-fn endpoint() -> Endpoint {
-    match std::env::var("DOCKER_HOST") {
-        Ok(h) if h.starts_with("unix://") => Endpoint::Unix(h["unix://".len()..].to_string()),
-        Ok(h) if h.starts_with("tcp://") => Endpoint::Tcp(h["tcp://".len()..].to_string()),
-        Ok(h) if h.starts_with("http://") => Endpoint::Tcp(h["http://".len()..].to_string()),
-        _ => Endpoint::Unix("/var/run/docker.sock".to_string()),
-    }
-}
-
-trait Stream: Read + Write {}
-impl<T: Read + Write> Stream for T {}
-
-fn open(timeout: Option<Duration>) -> std::io::Result<Box<dyn Stream>> {
-    Ok(match endpoint() {
-        Endpoint::Unix(path) => {
-            let s = UnixStream::connect(path)?;
-            s.set_read_timeout(timeout)?;
-            Box::new(s)
-        }
-        Endpoint::Tcp(addr) => {
-            let s = TcpStream::connect(addr.trim_end_matches('/'))?;
-            s.set_read_timeout(timeout)?;
-            Box::new(s)
-        }
-    })
-}
-
-/// Percent-encode a query value.
-fn encode(value: &str) -> String {
-    let mut out = String::new();
-    for b in value.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// An engine answer being read: its status and the body's lines.
-struct Answer {
-    status: u16,
-    body: BufReader<Box<dyn Stream>>,
+/// The header value of `auth`; the engine wants one even without
+/// credentials.
+pub(crate) fn auth_header(auth: Option<&RegistryAuth>) -> String {
+    auth.map(RegistryAuth::header)
+        .unwrap_or_else(|| base64::engine::general_purpose::URL_SAFE.encode("{}"))
 }
 
 fn request(
+    http: &EngineHttp,
     operation: &'static str,
     target: &str,
-    path: &str,
-    auth_header: Option<String>,
-    body: Option<String>,
-    timeout: Option<Duration>,
+    r: Request<'_>,
 ) -> Result<Answer, EngineError> {
-    let io_error = |e: std::io::Error| EngineError::Registry {
+    http.send(r).map_err(|e| EngineError::Registry {
         operation,
         target: target.to_string(),
         status: None,
         message: e.to_string(),
-    };
-    let mut stream = open(timeout).map_err(io_error)?;
-    let body = body.unwrap_or_default();
-    let mut head = format!(
-        "POST {path} HTTP/1.0\r\nHost: docker\r\nUser-Agent: dokku\r\nContent-Type: application/json\r\nContent-Length: {}\r\n",
-        body.len()
-    );
-    if let Some(h) = auth_header {
-        head.push_str(&format!("X-Registry-Auth: {h}\r\n"));
-    }
-    head.push_str("\r\n");
-    stream.write_all(head.as_bytes()).map_err(io_error)?;
-    stream.write_all(body.as_bytes()).map_err(io_error)?;
-    stream.flush().map_err(io_error)?;
-    let mut reader = BufReader::new(stream);
-    let mut status_line = String::new();
-    reader.read_line(&mut status_line).map_err(io_error)?;
-    let status = status_line
-        .split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .ok_or_else(|| EngineError::Registry {
-            operation,
-            target: target.to_string(),
-            status: None,
-            message: format!("unexpected engine answer: {}", status_line.trim()),
-        })?;
-    loop {
-        let mut line = String::new();
-        let n = reader.read_line(&mut line).map_err(io_error)?;
-        if n == 0 || line.trim().is_empty() {
-            break;
-        }
-    }
-    Ok(Answer {
-        status,
-        body: reader,
     })
 }
 
-/// The engine's `{"message": ...}` of an error answer, else the body.
-fn error_message(body: &str) -> String {
-    serde_json::from_str::<serde_json::Value>(body)
-        .ok()
-        .and_then(|v| {
-            v.get("message")
-                .and_then(|m| m.as_str())
-                .map(str::to_string)
-        })
-        .unwrap_or_else(|| body.trim().to_string())
-}
-
 fn read_rest(answer: &mut Answer) -> String {
-    let mut s = String::new();
-    let _ = answer.body.read_to_string(&mut s);
-    s
+    String::from_utf8_lossy(&answer.read_all().unwrap_or_default()).to_string()
 }
 
 /// The line `docker` prints for one progress message on a non-terminal:
@@ -258,13 +157,13 @@ fn progress_line(msg: &serde_json::Value) -> Option<String> {
 }
 
 /// Stream a progress answer to `on_line`; an `error` message or an error
-/// status fails.
+/// status fails. The digest an `aux` message told (pushes), if any.
 fn stream_progress(
     operation: &'static str,
     target: &str,
     mut answer: Answer,
     on_line: &mut dyn FnMut(&str),
-) -> Result<(), EngineError> {
+) -> Result<String, EngineError> {
     let fail = |status: Option<u16>, message: String| EngineError::Registry {
         operation,
         target: target.to_string(),
@@ -273,9 +172,10 @@ fn stream_progress(
     };
     if answer.status >= 300 {
         let body = read_rest(&mut answer);
-        return Err(fail(Some(answer.status), error_message(&body)));
+        return Err(fail(Some(answer.status), engine_message(body.as_bytes())));
     }
     let mut line = String::new();
+    let mut digest = String::new();
     loop {
         line.clear();
         let n = answer
@@ -283,13 +183,16 @@ fn stream_progress(
             .read_line(&mut line)
             .map_err(|e| fail(None, e.to_string()))?;
         if n == 0 {
-            return Ok(());
+            return Ok(digest);
         }
         let Ok(msg) = serde_json::from_str::<serde_json::Value>(line.trim()) else {
             continue;
         };
         if let Some(err) = msg.get("error").and_then(|e| e.as_str()) {
             return Err(fail(None, err.to_string()));
+        }
+        if let Some(d) = msg["aux"]["Digest"].as_str() {
+            digest = d.to_string();
         }
         if let Some(l) = progress_line(&msg) {
             on_line(&l);
@@ -300,15 +203,19 @@ fn stream_progress(
 /// `docker login`: asks the engine to check `auth` against its registry.
 /// Returns the engine's status (`Login Succeeded`); a refusal is
 /// [`EngineError::Registry`] with the engine's message.
-pub fn login(auth: &RegistryAuth) -> Result<String, EngineError> {
+pub(crate) fn login(http: &EngineHttp, auth: &RegistryAuth) -> Result<String, EngineError> {
     let target = auth.server.clone();
     let mut answer = request(
+        http,
         "log in to",
         &target,
-        "/auth",
-        None,
-        Some(auth.to_json()),
-        Some(LOGIN_TIMEOUT),
+        Request {
+            method: "POST",
+            path: "/auth",
+            body: Some(auth.to_json()),
+            timeout: Some(LOGIN_TIMEOUT),
+            ..Request::default()
+        },
     )?;
     let body = read_rest(&mut answer);
     if answer.status >= 300 {
@@ -316,7 +223,7 @@ pub fn login(auth: &RegistryAuth) -> Result<String, EngineError> {
             operation: "log in to",
             target,
             status: Some(answer.status),
-            message: error_message(&body),
+            message: engine_message(body.as_bytes()),
         });
     }
     Ok(serde_json::from_str::<serde_json::Value>(&body)
@@ -326,12 +233,14 @@ pub fn login(auth: &RegistryAuth) -> Result<String, EngineError> {
 }
 
 /// `docker image push <image>`: pushes a local `repo:tag` with `auth`,
-/// calling `on_line` with each progress line `docker push` prints.
-pub fn push(
+/// calling `on_line` with each progress line `docker push` prints. The
+/// pushed manifest's digest (`sha256:...`), when the engine told it.
+pub(crate) fn push(
+    http: &EngineHttp,
     image: &str,
     auth: Option<&RegistryAuth>,
     on_line: &mut dyn FnMut(&str),
-) -> Result<(), EngineError> {
+) -> Result<String, EngineError> {
     check_reference(image)?;
     let (repo, tag) = split_reference(image);
     if tag.is_empty() {
@@ -341,17 +250,20 @@ pub fn push(
         });
     }
     let path = format!("/images/{repo}/push?tag={}", encode(tag));
-    // The engine wants the header even without credentials.
-    let header = auth
-        .map(RegistryAuth::header)
-        .unwrap_or_else(|| base64::engine::general_purpose::URL_SAFE.encode("{}"));
-    let answer = request("push", image, &path, Some(header), None, None)?;
+    let r = Request {
+        method: "POST",
+        path: &path,
+        headers: vec![("X-Registry-Auth", auth_header(auth))],
+        ..Request::default()
+    };
+    let answer = request(http, "push", image, r)?;
     stream_progress("push", image, answer, on_line)
 }
 
 /// `docker image pull <image>`: pulls `repo:tag` (or `repo@digest`) with
 /// `auth`, calling `on_line` with each progress line `docker pull` prints.
-pub fn pull(
+pub(crate) fn pull(
+    http: &EngineHttp,
     image: &str,
     auth: Option<&RegistryAuth>,
     on_line: &mut dyn FnMut(&str),
@@ -367,9 +279,16 @@ pub fn pull(
             encode(tag)
         )
     };
-    let header = auth.map(RegistryAuth::header);
-    let answer = request("pull", image, &path, header, None, None)?;
-    stream_progress("pull", image, answer, on_line)
+    let r = Request {
+        method: "POST",
+        path: &path,
+        headers: auth
+            .map(|a| vec![("X-Registry-Auth", a.header())])
+            .unwrap_or_default(),
+        ..Request::default()
+    };
+    let answer = request(http, "pull", image, r)?;
+    stream_progress("pull", image, answer, on_line).map(drop)
 }
 
 #[cfg(test)]
@@ -413,13 +332,12 @@ mod tests {
         for bad in ["", "-x", "a b", "a\r\nb", "a?b", "a#b", "a%2F"] {
             assert!(!is_plain_reference(bad), "{bad:?}");
         }
-        let e = push("a b:1", None, &mut |_| {}).expect_err("refused");
+        let http = EngineHttp {
+            endpoint: crate::http::Endpoint::Unix("/nonexistent".into()),
+            api_version: String::new(),
+        };
+        let e = push(&http, "a b:1", None, &mut |_| {}).expect_err("refused");
         assert!(matches!(e, EngineError::InvalidSpec { .. }));
-    }
-
-    #[test]
-    fn query_values_are_encoded() {
-        assert_eq!(encode("127.0.0.1:5000/a/b"), "127.0.0.1%3A5000%2Fa%2Fb");
     }
 
     #[test]

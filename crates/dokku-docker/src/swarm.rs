@@ -2,21 +2,19 @@
 //! vocabulary.
 //!
 //! The client library this crate wraps has no swarm, node or task calls,
-//! so [`DockerEngine`] answers these over a small HTTP/1.1 exchange of its
-//! own on the engine's unix socket (one connection a request, JSON in and
-//! out, decoded with the library's API models). Engines reached over TCP
-//! have no swarm support here.
+//! so [`crate::DockerEngine`] answers these with the crate's own HTTP
+//! client ([`crate::http`]; JSON in and out, decoded with the library's
+//! API models), the one its registry calls use too.
 
 use std::collections::BTreeMap;
-use std::io::{Read, Write};
-use std::os::unix::net::UnixStream;
-use std::path::Path;
 use std::time::Duration;
 
 use bollard::models::{Node, NodeSpec, Swarm, SystemInfo, Task};
 use serde::de::DeserializeOwned;
 
 use crate::error::EngineError;
+use crate::http::{encode, engine_message, EngineHttp, Request};
+use crate::push::RegistryAuth;
 
 /// This engine's place in a swarm.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -138,8 +136,8 @@ pub struct ServiceMount {
 /// A task healthcheck (durations in seconds).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ServiceHealthcheck {
-    /// `CMD-SHELL`-style command line run in the container.
-    pub command: String,
+    /// The engine's `Test`: `["CMD-SHELL", line]` or `["CMD", args...]`.
+    pub test: Vec<String>,
     pub interval: u64,
     pub timeout: u64,
     pub retries: u64,
@@ -181,6 +179,36 @@ pub struct ServiceSpec {
     pub update_monitor: u64,
     /// Bump to make the swarm replace tasks with an unchanged spec.
     pub force_update: u64,
+    /// Process limit of each task (0: none).
+    pub pids_limit: i64,
+    /// More fields of the tasks' container spec, in the engine's words
+    /// (`User`, `Dir`, `Init`, `CapabilityAdd`...), from docker options.
+    pub container_extra: serde_json::Map<String, serde_json::Value>,
+    /// More fields of the task template (`LogDriver`).
+    pub task_extra: serde_json::Map<String, serde_json::Value>,
+    /// Credentials for the image's registry, sent with create and update
+    /// so the nodes can pull (`docker service create
+    /// --with-registry-auth`). Not part of the spec the swarm stores.
+    pub registry_auth: Option<RegistryAuth>,
+}
+
+/// A digest of what a spec asks for, leaving out replicas, the
+/// force-update counter and credentials: equal fingerprints mean a
+/// service only needs its replicas changed.
+pub fn spec_fingerprint(spec: &ServiceSpec) -> String {
+    let mut plain = spec.clone();
+    plain.replicas = 0;
+    plain.force_update = 0;
+    plain.registry_auth = None;
+    // serde_json's maps are ordered: the text is stable for one spec.
+    let text = service_json(&plain).to_string();
+    // FNV-1a, 64 bits: stable across builds, unlike std's hasher.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    format!("{h:016x}")
 }
 
 /// A service as the swarm reports it.
@@ -249,11 +277,19 @@ pub trait SwarmEngine: Send + Sync {
     /// Remove a service (its tasks stop).
     fn remove_service(&self, name: &str) -> Result<(), EngineError>;
 
+    /// A service as the engine describes it (`docker service inspect`).
+    fn inspect_service_raw(&self, name: &str) -> Result<serde_json::Value, EngineError>;
+
     /// Push an image (`registry/repo:tag`) from this engine to its
-    /// registry, with the engine's stored credentials for it, if any
-    /// (`auth` is the registry auth header value, base64 JSON); the
-    /// pushed manifest's digest (`sha256:...`), when the engine told it.
-    fn push_image(&self, reference: &str, auth: Option<&str>) -> Result<String, EngineError>;
+    /// registry with `auth`, calling `on_line` with each progress line;
+    /// the pushed manifest's digest (`sha256:...`), when the engine told
+    /// it.
+    fn push_image(
+        &self,
+        reference: &str,
+        auth: Option<&RegistryAuth>,
+        on_line: &mut dyn FnMut(&str),
+    ) -> Result<String, EngineError>;
 }
 
 fn duration_ns(seconds: u64) -> i64 {
@@ -278,17 +314,23 @@ pub(crate) fn service_json(spec: &ServiceSpec) -> serde_json::Value {
         container["Args"] = json!(args);
     }
     if let Some(h) = &spec.healthcheck {
-        container["HealthCheck"] = json!({
-            "Test": ["CMD-SHELL", h.command],
+        container["Healthcheck"] = json!({
+            "Test": h.test,
             "Interval": duration_ns(h.interval),
             "Timeout": duration_ns(h.timeout),
             "Retries": h.retries,
             "StartPeriod": duration_ns(h.start_period),
         });
     }
+    for (k, v) in &spec.container_extra {
+        container[k] = v.clone();
+    }
     let mut resources = json!({});
-    if spec.cpu_limit > 0 || spec.memory_limit > 0 {
+    if spec.cpu_limit > 0 || spec.memory_limit > 0 || spec.pids_limit > 0 {
         resources["Limits"] = json!({"NanoCPUs": spec.cpu_limit, "MemoryBytes": spec.memory_limit});
+        if spec.pids_limit > 0 {
+            resources["Limits"]["Pids"] = json!(spec.pids_limit);
+        }
     }
     if spec.cpu_reservation > 0 || spec.memory_reservation > 0 {
         resources["Reservations"] =
@@ -318,17 +360,21 @@ pub(crate) fn service_json(spec: &ServiceSpec) -> serde_json::Value {
         .iter()
         .map(|p| json!({"Protocol": "tcp", "TargetPort": p, "PublishMode": "host"}))
         .collect();
+    let mut task = json!({
+        "ContainerSpec": container,
+        "Resources": resources,
+        "RestartPolicy": restart,
+        "Placement": {"Constraints": spec.constraints},
+        "Networks": spec.networks.iter().map(|n| json!({"Target": n})).collect::<Vec<_>>(),
+        "ForceUpdate": spec.force_update,
+    });
+    for (k, v) in &spec.task_extra {
+        task[k] = v.clone();
+    }
     json!({
         "Name": spec.name,
         "Labels": spec.labels,
-        "TaskTemplate": {
-            "ContainerSpec": container,
-            "Resources": resources,
-            "RestartPolicy": restart,
-            "Placement": {"Constraints": spec.constraints},
-            "Networks": spec.networks.iter().map(|n| json!({"Target": n})).collect::<Vec<_>>(),
-            "ForceUpdate": spec.force_update,
-        },
+        "TaskTemplate": task,
         "Mode": {"Replicated": {"Replicas": spec.replicas}},
         "UpdateConfig": update,
         "RollbackConfig": rollback,
@@ -363,14 +409,7 @@ fn service_of(s: bollard::models::Service) -> ServiceInfo {
     }
 }
 
-/// A plain HTTP/1.1 client of the engine's unix socket.
-#[derive(Debug, Clone)]
-pub(crate) struct RawClient {
-    pub(crate) socket: std::path::PathBuf,
-    pub(crate) api_version: String,
-}
-
-const RAW_TIMEOUT: Duration = Duration::from_secs(120);
+const SWARM_TIMEOUT: Duration = Duration::from_secs(120);
 
 fn fail(operation: &str, status: Option<u16>, message: impl Into<String>) -> EngineError {
     EngineError::Swarm {
@@ -380,136 +419,56 @@ fn fail(operation: &str, status: Option<u16>, message: impl Into<String>) -> Eng
     }
 }
 
-/// Percent-encode a query value.
-fn encode(s: &str) -> String {
-    let mut out = String::new();
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char);
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
-
-/// Decode a `Transfer-Encoding: chunked` body.
-fn dechunk(mut body: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::new();
-    loop {
-        let line_end = body.windows(2).position(|w| w == b"\r\n")?;
-        let size_text = std::str::from_utf8(&body[..line_end]).ok()?;
-        let size_text = size_text.split(';').next()?.trim();
-        let size = usize::from_str_radix(size_text, 16).ok()?;
-        body = &body[line_end + 2..];
-        if size == 0 {
-            return Some(out);
-        }
-        out.extend_from_slice(body.get(..size)?);
-        body = body.get(size + 2..)?;
-    }
-}
-
-/// Split a raw response into status and body.
-fn parse_response(raw: &[u8]) -> Option<(u16, Vec<u8>)> {
-    let head_end = raw.windows(4).position(|w| w == b"\r\n\r\n")?;
-    let head = std::str::from_utf8(&raw[..head_end]).ok()?;
-    let mut lines = head.split("\r\n");
-    let status: u16 = lines.next()?.split_whitespace().nth(1)?.parse().ok()?;
-    let chunked = lines.any(|l| {
-        let l = l.to_ascii_lowercase();
-        l.starts_with("transfer-encoding:") && l.contains("chunked")
-    });
-    let body = &raw[head_end + 4..];
-    Some((
-        status,
-        if chunked {
-            dechunk(body)?
-        } else {
-            body.to_vec()
-        },
-    ))
-}
-
-/// The engine's error message in a JSON error body, else the body.
-fn engine_message(body: &[u8]) -> String {
-    serde_json::from_slice::<serde_json::Value>(body)
-        .ok()
-        .and_then(|v| {
-            v.get("message")
-                .and_then(|m| m.as_str())
-                .map(str::to_string)
-        })
-        .unwrap_or_else(|| String::from_utf8_lossy(body).trim().to_string())
-}
-
-impl RawClient {
-    /// One request; the body of a 2xx answer, else the engine's message.
-    pub(crate) fn request(
+impl EngineHttp {
+    /// One swarm request; the body of a 2xx answer, else the engine's
+    /// message.
+    fn call(
         &self,
         operation: &str,
         method: &str,
         path: &str,
         body: Option<&serde_json::Value>,
+        headers: Vec<(&'static str, String)>,
     ) -> Result<Vec<u8>, EngineError> {
-        self.request_with(operation, method, path, body, &[])
-    }
-
-    /// [`RawClient::request`] with extra headers.
-    pub(crate) fn request_with(
-        &self,
-        operation: &str,
-        method: &str,
-        path: &str,
-        body: Option<&serde_json::Value>,
-        headers: &[(&str, &str)],
-    ) -> Result<Vec<u8>, EngineError> {
-        let mut stream = UnixStream::connect(&self.socket).map_err(|e| {
-            fail(
-                operation,
-                None,
-                format!("connect {}: {e}", self.socket.display()),
-            )
-        })?;
-        let _ = stream.set_read_timeout(Some(RAW_TIMEOUT));
-        let _ = stream.set_write_timeout(Some(RAW_TIMEOUT));
-        let payload = body.map(|b| b.to_string()).unwrap_or_default();
-        let mut request = format!(
-            "{method} /v{}{path} HTTP/1.1\r\nHost: docker\r\nConnection: close\r\nUser-Agent: dokku\r\n",
-            self.api_version
-        );
-        for (k, v) in headers {
-            request.push_str(&format!("{k}: {v}\r\n"));
-        }
-        if body.is_some() {
-            request.push_str(&format!(
-                "Content-Type: application/json\r\nContent-Length: {}\r\n",
-                payload.len()
-            ));
-        }
-        request.push_str("\r\n");
-        request.push_str(&payload);
-        stream
-            .write_all(request.as_bytes())
-            .map_err(|e| fail(operation, None, format!("send: {e}")))?;
-        let mut raw = Vec::new();
-        stream
-            .read_to_end(&mut raw)
+        let mut answer = self
+            .send(Request {
+                method,
+                path,
+                headers,
+                body: body.map(|b| b.to_string()),
+                timeout: Some(SWARM_TIMEOUT),
+            })
+            .map_err(|e| fail(operation, None, e.to_string()))?;
+        let body = answer
+            .read_all()
             .map_err(|e| fail(operation, None, format!("read: {e}")))?;
-        let (status, body) = parse_response(&raw)
-            .ok_or_else(|| fail(operation, None, "malformed answer from the engine"))?;
-        if (200..300).contains(&status) {
+        if (200..300).contains(&answer.status) {
             Ok(body)
         } else {
-            Err(fail(operation, Some(status), engine_message(&body)))
+            Err(fail(operation, Some(answer.status), engine_message(&body)))
         }
+    }
+
+    fn request(
+        &self,
+        operation: &str,
+        method: &str,
+        path: &str,
+        body: Option<&serde_json::Value>,
+    ) -> Result<Vec<u8>, EngineError> {
+        self.call(operation, method, path, body, Vec::new())
     }
 
     fn get<T: DeserializeOwned>(&self, operation: &str, path: &str) -> Result<T, EngineError> {
         let body = self.request(operation, "GET", path, None)?;
         serde_json::from_slice(&body).map_err(|e| fail(operation, None, format!("decode: {e}")))
     }
+}
+
+/// The `X-Registry-Auth` header of a service call with credentials.
+fn auth_headers(auth: Option<&RegistryAuth>) -> Vec<(&'static str, String)> {
+    auth.map(|a| vec![("X-Registry-Auth", a.header())])
+        .unwrap_or_default()
 }
 
 fn enum_text<T: std::fmt::Display>(v: Option<T>) -> String {
@@ -583,7 +542,7 @@ fn task_of(t: Task) -> SwarmTask {
     }
 }
 
-impl SwarmEngine for RawClient {
+impl SwarmEngine for EngineHttp {
     fn swarm_state(&self) -> Result<SwarmState, EngineError> {
         let info: SystemInfo = self.get("inspect the swarm state", "/info")?;
         let s = info.swarm.unwrap_or_default();
@@ -712,7 +671,13 @@ impl SwarmEngine for RawClient {
 
     fn create_service(&self, spec: &ServiceSpec) -> Result<String, EngineError> {
         let op = format!("create service {}", spec.name);
-        let out = self.request(&op, "POST", "/services/create", Some(&service_json(spec)))?;
+        let out = self.call(
+            &op,
+            "POST",
+            "/services/create",
+            Some(&service_json(spec)),
+            auth_headers(spec.registry_auth.as_ref()),
+        )?;
         let v: serde_json::Value =
             serde_json::from_slice(&out).map_err(|e| fail(&op, None, format!("decode: {e}")))?;
         Ok(v.get("ID")
@@ -726,11 +691,14 @@ impl SwarmEngine for RawClient {
         let current: bollard::models::Service =
             self.get(&op, &format!("/services/{}", encode(name)))?;
         let version = current.version.and_then(|v| v.index).unwrap_or_default();
-        self.request(
+        // `registryAuthFrom=spec` (the default) keeps stored credentials
+        // when none are sent.
+        self.call(
             &op,
             "POST",
             &format!("/services/{}/update?version={version}", encode(name)),
             Some(&service_json(spec)),
+            auth_headers(spec.registry_auth.as_ref()),
         )
         .map(drop)
     }
@@ -775,41 +743,20 @@ impl SwarmEngine for RawClient {
         .map(drop)
     }
 
-    fn push_image(&self, reference: &str, auth: Option<&str>) -> Result<String, EngineError> {
-        let op = format!("push image {reference}");
-        let (repo, tag) = crate::reference::split_reference(reference);
-        let path = format!("/images/{}/push?tag={}", repo, encode(tag));
-        let out = self.request_with(
-            &op,
-            "POST",
-            &path,
-            None,
-            &[("X-Registry-Auth", auth.unwrap_or("e30="))],
-        )?;
-        // The answer is a stream of JSON progress lines; a failure is one
-        // of them, the digest is in the last `aux` one.
-        let mut digest = String::new();
-        for line in out.split(|b| *b == b'\n') {
-            if let Ok(v) = serde_json::from_slice::<serde_json::Value>(line) {
-                if let Some(e) = v.get("error").and_then(|e| e.as_str()) {
-                    return Err(fail(&op, None, e.to_string()));
-                }
-                if let Some(d) = v["aux"]["Digest"].as_str() {
-                    digest = d.to_string();
-                }
-            }
-        }
-        Ok(digest)
+    fn inspect_service_raw(&self, name: &str) -> Result<serde_json::Value, EngineError> {
+        self.get(
+            &format!("inspect service {name}"),
+            &format!("/services/{}", encode(name)),
+        )
     }
-}
 
-/// The unix socket an engine address names, if it names one.
-pub(crate) fn socket_of(host: Option<&str>) -> Option<std::path::PathBuf> {
-    match host {
-        None | Some("") => Some(Path::new("/var/run/docker.sock").to_path_buf()),
-        Some(h) => h
-            .strip_prefix("unix://")
-            .map(|p| Path::new(p).to_path_buf()),
+    fn push_image(
+        &self,
+        reference: &str,
+        auth: Option<&RegistryAuth>,
+        on_line: &mut dyn FnMut(&str),
+    ) -> Result<String, EngineError> {
+        crate::push::push(self, reference, auth, on_line)
     }
 }
 
@@ -818,36 +765,58 @@ mod tests {
     use super::*;
 
     #[test]
-    fn chunked_and_plain_answers_decode() {
-        let raw = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n5\r\n[1,2]\r\n0\r\n\r\n";
-        assert_eq!(parse_response(raw), Some((200, b"[1,2]".to_vec())));
-        let raw =
-            b"HTTP/1.1 404 Not Found\r\nContent-Length: 22\r\n\r\n{\"message\":\"no such\"}\n";
-        let (status, body) = parse_response(raw).expect("parse");
-        assert_eq!(
-            (status, engine_message(&body)),
-            (404, "no such".to_string())
-        );
+    fn fingerprints_ignore_replicas_counter_and_credentials() {
+        let a = ServiceSpec {
+            name: "a-web".into(),
+            image: "r/a@sha256:1".into(),
+            replicas: 1,
+            ..ServiceSpec::default()
+        };
+        let b = ServiceSpec {
+            replicas: 5,
+            force_update: 3,
+            registry_auth: Some(RegistryAuth {
+                server: "r".into(),
+                username: "u".into(),
+                password: "p".into(),
+            }),
+            ..a.clone()
+        };
+        assert_eq!(spec_fingerprint(&a), spec_fingerprint(&b));
+        let c = ServiceSpec {
+            env: vec!["A=1".into()],
+            ..a.clone()
+        };
+        assert_ne!(spec_fingerprint(&a), spec_fingerprint(&c));
     }
 
     #[test]
-    fn query_values_are_percent_encoded() {
+    fn extra_fields_and_limits_reach_the_engine_json() {
+        let mut spec = ServiceSpec {
+            pids_limit: 100,
+            memory_limit: 1024,
+            healthcheck: Some(ServiceHealthcheck {
+                test: vec!["CMD".into(), "true".into()],
+                interval: 2,
+                ..ServiceHealthcheck::default()
+            }),
+            ..ServiceSpec::default()
+        };
+        spec.container_extra
+            .insert("User".into(), serde_json::json!("app"));
+        spec.task_extra
+            .insert("LogDriver".into(), serde_json::json!({"Name": "none"}));
+        let j = service_json(&spec);
+        assert_eq!(j["TaskTemplate"]["ContainerSpec"]["User"], "app");
+        assert_eq!(j["TaskTemplate"]["LogDriver"]["Name"], "none");
+        assert_eq!(j["TaskTemplate"]["Resources"]["Limits"]["Pids"], 100);
         assert_eq!(
-            encode("{\"a\":[\"b c\"]}"),
-            "%7B%22a%22%3A%5B%22b%20c%22%5D%7D"
-        );
-    }
-
-    #[test]
-    fn engine_addresses_name_sockets() {
-        assert_eq!(
-            socket_of(None),
-            Some(Path::new("/var/run/docker.sock").to_path_buf())
+            j["TaskTemplate"]["ContainerSpec"]["Healthcheck"]["Test"],
+            serde_json::json!(["CMD", "true"])
         );
         assert_eq!(
-            socket_of(Some("unix:///tmp/x.sock")),
-            Some(Path::new("/tmp/x.sock").to_path_buf())
+            j["TaskTemplate"]["ContainerSpec"]["Healthcheck"]["Interval"],
+            2_000_000_000_i64
         );
-        assert_eq!(socket_of(Some("tcp://1.2.3.4:2375")), None);
     }
 }

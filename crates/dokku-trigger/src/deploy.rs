@@ -402,6 +402,37 @@ pub fn first_answer(answers: Vec<String>) -> Option<String> {
         .find(|a| !a.is_empty())
 }
 
+impl ChecksGetProperty {
+    /// The first answer for `key` of `app` (or `--global`), empty when
+    /// none or when asking failed.
+    pub fn get(ctx: &crate::Ctx, app: &str, key: &str) -> String {
+        ctx.bus
+            .collect(
+                ctx,
+                &ChecksGetProperty {
+                    app: app.to_string(),
+                    key: key.to_string(),
+                },
+            )
+            .ok()
+            .and_then(first_answer)
+            .unwrap_or_default()
+    }
+}
+
+impl AppJsonGetContent {
+    /// The app's app.json content, empty when it has none.
+    pub fn get(ctx: &crate::Ctx, app: &str) -> Result<String> {
+        Ok(first_answer(ctx.bus.collect(
+            ctx,
+            &AppJsonGetContent {
+                app: app.to_string(),
+            },
+        )?)
+        .unwrap_or_default())
+    }
+}
+
 /// The scheduler of an app: the first answer of `scheduler-detect`, else
 /// `docker-local`.
 pub fn scheduler_of(ctx: &crate::Ctx, app: &str) -> Result<String> {

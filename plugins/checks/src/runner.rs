@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use dokku_core::{Error, Result};
 use dokku_docker::{ContainerEngine, ExecSpec};
 use dokku_output::Output;
-use dokku_trigger::deploy::{first_answer, AppJsonGetContent};
+use dokku_trigger::deploy::AppJsonGetContent;
 use dokku_trigger::Ctx;
 
 use crate::http;
@@ -43,13 +43,7 @@ pub fn overrides(ctx: &Ctx, app: &str) -> Overrides {
 
 /// The app's app.json content, empty when none.
 pub fn app_json(ctx: &Ctx, app: &str) -> Result<String> {
-    Ok(first_answer(ctx.bus.collect(
-        ctx,
-        &AppJsonGetContent {
-            app: app.to_string(),
-        },
-    )?)
-    .unwrap_or_default())
+    AppJsonGetContent::get(ctx, app)
 }
 
 /// Run the checks that apply to the target; fails with Dokku's `Could not

@@ -7,8 +7,8 @@ use dokku_core::deploy_lock::DeployLock;
 use dokku_core::property::Properties;
 use dokku_core::{apps, Error, Result};
 use dokku_trigger::deploy::{
-    first_answer, scheduler_of, AppJsonGetContent, Deploy, GitHasCode, PostStop, PreStart,
-    ReceiveApp, ReleaseAndDeploy, SchedulerAppStatus, SchedulerDeploy, SchedulerIsDeployed,
+    scheduler_of, AppJsonGetContent, Deploy, GitHasCode, PostStop, PreStart, ReceiveApp,
+    ReleaseAndDeploy, SchedulerAppStatus, SchedulerDeploy, SchedulerIsDeployed,
     SchedulerPreRestore, SchedulerRetire, SchedulerStop,
 };
 use dokku_trigger::proxy::ProxyBuildConfig;
@@ -38,13 +38,7 @@ pub fn deployed_tag(ctx: &Ctx, app: &str) -> String {
 
 /// The `formation` quantities of the app's app.json, if it sets any.
 pub fn formation(ctx: &Ctx, app: &str) -> Result<Option<Scale>> {
-    let content = first_answer(ctx.bus.collect(
-        ctx,
-        &AppJsonGetContent {
-            app: app.to_string(),
-        },
-    )?)
-    .unwrap_or_default();
+    let content = AppJsonGetContent::get(ctx, app)?;
     if content.trim().is_empty() {
         return Ok(None);
     }

@@ -563,19 +563,7 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
         init: store::init_process(&ctx.paths, app, vendor),
         has_procfile,
     };
-    let checks_get = |key: &str| {
-        ctx.bus
-            .collect(
-                ctx,
-                &ChecksGetProperty {
-                    app: app.to_string(),
-                    key: key.to_string(),
-                },
-            )
-            .ok()
-            .and_then(first_answer)
-            .unwrap_or_default()
-    };
+    let checks_get = |key: &str| ChecksGetProperty::get(ctx, app, key);
     let disabled: Vec<String> = checks_get("disabled")
         .split(',')
         .map(str::trim)

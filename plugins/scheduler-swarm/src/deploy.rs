@@ -20,6 +20,7 @@ use dokku_trigger::triggers::ConfigExport;
 use dokku_trigger::Ctx;
 
 use crate::cluster;
+use crate::scale::{self, Step};
 
 /// The label every service of an app carries.
 pub const APP_LABEL: &str = "com.dokku.app-name";
@@ -284,12 +285,15 @@ pub fn forget_from(dir: &std::path::Path, process_type: &str, from: usize) {
 /// step with the running tasks: done when exactly the wanted number of
 /// tasks run, all of the new spec (image and force-update counter). Fails
 /// when the update rolled back or the deploy timeout passed.
+/// A scale (`rolling` false) changes no spec, so the update state left by
+/// an earlier deploy does not count.
 fn converge(
     ctx: &Ctx,
     s: &dyn SwarmEngine,
     app: &str,
     spec: &ServiceSpec,
     process_type: &str,
+    rolling: bool,
 ) -> Result<()> {
     let name = &spec.name;
     let timeout = Duration::from_secs(crate::deploy_timeout(ctx, app));
@@ -299,10 +303,12 @@ fn converge(
             record_web(ctx, s, app)?;
         }
         let info = s.inspect_service(name).map_err(engine_err)?;
-        if matches!(
-            info.update_state.as_str(),
-            "rollback_started" | "rollback_paused" | "rollback_completed" | "paused"
-        ) {
+        if rolling
+            && matches!(
+                info.update_state.as_str(),
+                "rollback_started" | "rollback_paused" | "rollback_completed" | "paused"
+            )
+        {
             if process_type == "web" {
                 let _ = record_web(ctx, s, app);
             }
@@ -322,15 +328,29 @@ fn converge(
             && wanted.iter().all(|t| {
                 t.state == "running" && t.image == spec.image && t.force_update == spec.force_update
             });
-        if settled && info.update_state != "updating" {
+        if settled && (!rolling || info.update_state != "updating") {
             if process_type == "web" {
                 record_web(ctx, s, app)?;
             }
             return Ok(());
         }
         if start.elapsed() > timeout {
+            // The last word of a task that is not running, if any.
+            let why = wanted
+                .iter()
+                .filter(|t| t.state != "running")
+                .map(|t| {
+                    if t.error.is_empty() {
+                        format!("{} ({})", t.state, t.message)
+                    } else {
+                        format!("{} ({})", t.state, t.error)
+                    }
+                })
+                .next()
+                .map(|w| format!(": a task is {w}"))
+                .unwrap_or_default();
             return Err(Error::fail(format!(
-                "Timed out waiting for {name} to run {} tasks",
+                "Timed out waiting for {name} to run {} tasks{why}",
                 spec.replicas
             )));
         }
@@ -344,11 +364,16 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
     let engine = ctx.engine()?;
     let local = format!("dokku/{app}:{tag}");
     let remote = remote_image(&ctx.paths, app, tag)?;
+    // `registry:login` credentials: for the push, and sent with the
+    // service calls so every node can pull.
+    let auth = dokku_trigger::credentials::for_image(&ctx.paths, Some(app), &remote);
     ctx.out
         .info1(&format!("Deploying {app} via the swarm scheduler..."));
     ctx.out.verbose(&format!("Pushing {remote}"));
     engine.tag_image(&local, &remote).map_err(engine_err)?;
-    let digest = s.push_image(&remote, None).map_err(engine_err)?;
+    let digest = s
+        .push_image(&remote, auth.as_ref(), &mut |_| {})
+        .map_err(engine_err)?;
     // Pinned to what was pushed, so every node runs the same image even
     // when the tag moves.
     let pinned = if digest.is_empty() {
@@ -356,6 +381,7 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
     } else {
         format!("{remote}@{digest}")
     };
+    let builder = crate::resources::builder_of(ctx, &local);
 
     let scale = ctx
         .bus
@@ -372,6 +398,7 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
         .0;
     let env = ConfigExport::merged_env(ctx, app)?;
     let restart = ps_property(ctx, app, "restart-policy");
+    let mut wanted = Vec::new();
     for (process_type, replicas) in scale {
         if only.is_some_and(|o| o != process_type) {
             continue;
@@ -385,7 +412,13 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
             ));
             continue;
         }
-        let spec = spec(&Inputs {
+        let health = crate::health::of(ctx, app, &process_type, WEB_PORT)?;
+        for c in &health.untranslated {
+            ctx.out.warn(&format!(
+                "Healthcheck {c} of {process_type} is not run by the swarm scheduler"
+            ));
+        }
+        let mut spec = spec(&Inputs {
             app,
             process_type: &process_type,
             image: &pinned,
@@ -393,22 +426,50 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
             env: &env,
             args,
             restart_policy: &restart,
-            monitor: 5,
-            force_update: existing.as_ref().map(|e| e.force_update + 1).unwrap_or(0),
+            monitor: health.monitor,
+            force_update: 0,
         });
-        match existing {
-            Some(_) => {
-                ctx.out
-                    .verbose(&format!("Updating service {name} ({replicas} replicas)"));
-                s.update_service(&name, &spec).map_err(engine_err)?;
-            }
-            None => {
+        spec.healthcheck = health.check;
+        crate::resources::apply(ctx, app, &process_type, &builder, tag, &mut spec)?;
+        let fingerprint = dokku_docker::spec_fingerprint(&spec);
+        spec.labels
+            .insert(scale::FINGERPRINT_LABEL.to_string(), fingerprint.clone());
+        spec.registry_auth = auth.clone();
+        wanted.push((process_type, spec, fingerprint, existing));
+    }
+    let steps = scale::plan(
+        &wanted
+            .iter()
+            .map(|(_, spec, fp, e)| (spec, fp.as_str(), e.as_ref()))
+            .collect::<Vec<_>>(),
+    );
+    for ((process_type, mut spec, _, existing), step) in wanted.into_iter().zip(steps) {
+        let name = spec.name.clone();
+        let replicas = spec.replicas;
+        let counter = existing.as_ref().map(|e| e.force_update).unwrap_or(0);
+        match step {
+            Step::Keep => continue,
+            Step::Create => {
                 ctx.out
                     .verbose(&format!("Creating service {name} ({replicas} replicas)"));
                 s.create_service(&spec).map_err(engine_err)?;
             }
+            Step::Scale => {
+                ctx.out
+                    .verbose(&format!("Scaling service {name} to {replicas} replicas"));
+                spec.force_update = counter;
+                scale_service(s, &name, replicas)?;
+                converge(ctx, s, app, &spec, &process_type, false)?;
+                continue;
+            }
+            Step::Update => {
+                spec.force_update = counter + 1;
+                ctx.out
+                    .verbose(&format!("Updating service {name} ({replicas} replicas)"));
+                s.update_service(&name, &spec).map_err(engine_err)?;
+            }
         }
-        converge(ctx, s, app, &spec, &process_type)?;
+        converge(ctx, s, app, &spec, &process_type, true)?;
     }
 
     ctx.out.info1("Running post-deploy");

@@ -9,7 +9,11 @@
 pub mod cluster;
 pub mod commands;
 pub mod deploy;
+pub mod health;
+pub mod inspect;
 pub mod proxy;
+pub mod resources;
+pub mod scale;
 pub mod ssh;
 
 use dokku_core::schema::{Prop, Schema};
@@ -91,8 +95,8 @@ pub static PLUGIN: CorePlugin = CorePlugin {
 
 fn register(bus: &mut Bus) {
     use dokku_trigger::deploy::{
-        SchedulerAppStatus, SchedulerDeploy, SchedulerIsDeployed, SchedulerPostDelete,
-        SchedulerStop,
+        SchedulerAppStatus, SchedulerDeploy, SchedulerInspect, SchedulerIsDeployed,
+        SchedulerPostDelete, SchedulerPreRestore, SchedulerStop,
     };
     bus.on::<SchedulerDeploy, _>(NAME, |ctx, t: &SchedulerDeploy| {
         if t.scheduler != SCHEDULER {
@@ -110,6 +114,15 @@ fn register(bus: &mut Bus) {
     });
     bus.on::<SchedulerAppStatus, _>(NAME, |ctx, t: &SchedulerAppStatus| {
         deploy::status(ctx, &t.app)
+    });
+    bus.on::<SchedulerInspect, _>(NAME, |ctx, t: &SchedulerInspect| {
+        inspect::inspect(ctx, &t.app)
+    });
+    // The swarm restarts its own tasks; on boot only the web records are
+    // brought in line with where the tasks now run.
+    bus.on::<SchedulerPreRestore, _>(NAME, |ctx, t: &SchedulerPreRestore| {
+        let s = cluster::manager(ctx)?;
+        deploy::record_web(ctx, s, &t.app).map(drop)
     });
     bus.on::<SchedulerStop, _>(NAME, |ctx, t: &SchedulerStop| {
         if t.scheduler != SCHEDULER {

@@ -328,7 +328,9 @@ fn swarm_engine_pushes_and_runs_a_service_across_nodes() {
     let mut spec = BuildSpec::new(BuildContext::Directory(dir.path().to_path_buf()));
     spec.tags = vec![reference.clone()];
     engine.build_image(&spec, &mut |_| {}).expect("build");
-    let digest = swarm.push_image(&reference, None).expect("push");
+    let digest = swarm
+        .push_image(&reference, None, &mut |_| {})
+        .expect("push");
     assert!(digest.starts_with("sha256:"), "{digest}");
     // A reference the registry does not have fails the push.
     engine
@@ -336,7 +338,7 @@ fn swarm_engine_pushes_and_runs_a_service_across_nodes() {
         .expect("tag");
     let missing = format!("{}:5999/nothing/here:1", lab.host_ip);
     engine.tag_image(&reference, &missing).expect("tag");
-    assert!(swarm.push_image(&missing, None).is_err());
+    assert!(swarm.push_image(&missing, None, &mut |_| {}).is_err());
 
     let service = ServiceSpec {
         name: "swarmlab-web".into(),
@@ -759,4 +761,155 @@ fn swarm_traffic_through_nginx_survives_redeploy_and_a_lost_node() {
 
     run(&["--force", "apps:destroy", app]).ok();
     run(&["scheduler-swarm:uninstall"]).ok();
+}
+
+/// Put the app.json the last build would have kept.
+fn keep_app_json(env: &Env, app: &str, text: &str) {
+    let dir = env.lib().join("data/app-json").join(app);
+    std::fs::create_dir_all(&dir).expect("app-json dir");
+    std::fs::write(dir.join("app.json"), text).expect("app.json");
+}
+
+/// Ids of running tasks, sorted.
+fn task_ids(tasks: &[dokku_docker::SwarmTask]) -> Vec<String> {
+    let mut ids: Vec<String> = tasks.iter().map(|t| t.id.clone()).collect();
+    ids.sort();
+    ids
+}
+
+/// On a two-node swarm: docker options and resources become service
+/// fields, the app.json healthcheck the tasks' healthcheck; `ps:scale`
+/// adds a task and leaves the running ones alone; `ps:inspect` shows the
+/// service with env values masked; `ps:restart <app> web` replaces tasks;
+/// a release whose check fails is rolled back and the deploy fails while
+/// the old tasks keep answering; a refused docker option fails a deploy.
+/// The registry wants a login: `registry:login` credentials push the
+/// image and let the worker node pull it.
+#[test]
+fn swarm_scale_only_checks_roll_back_and_options_translate() {
+    let lab = Lab::with_registry_login(2, "lab", "lab-pass");
+    let env = Env::new();
+    dokku_cluster(&lab, &env);
+    let app = "swarmchk";
+    env.create_app(app);
+    dokku(
+        &env,
+        &lab,
+        &["registry:login", app, &lab.registry(), "lab", "lab-pass"],
+    )
+    .ok();
+    dokku(&env, &lab, &["scheduler:set", app, "selected", "swarm"]).ok();
+    dokku(&env, &lab, &["ps:scale", "--skip-deploy", app, "web=2"]).ok();
+    dokku(
+        &env,
+        &lab,
+        &[
+            "docker-options:add",
+            app,
+            "deploy",
+            "--memory 64m --env FROM_OPTIONS=1 --pids-limit 64",
+        ],
+    )
+    .ok();
+    dokku(&env, &lab, &["resource:reserve", "--cpu", "0.1", app]).ok();
+    keep_app_json(
+        &env,
+        app,
+        r#"{"healthchecks":{"web":[{"type":"startup","name":"ready","path":"/","content":"v1","attempts":2,"wait":1,"timeout":2}]}}"#,
+    );
+    build_app_image(&lab, app, "v1");
+    dokku(&env, &lab, &["ps:rebuild", app]).ok();
+
+    let swarm_engine = lab.nodes[0].engine();
+    let swarm = dokku_docker::ContainerEngine::swarm(&swarm_engine).expect("swarm");
+    let service = "swarmchk-web";
+    let raw = swarm.inspect_service_raw(service).expect("inspect");
+    let task = &raw["Spec"]["TaskTemplate"];
+    assert_eq!(task["ContainerSpec"]["Healthcheck"]["Test"][0], "CMD-SHELL");
+    assert_eq!(task["Resources"]["Limits"]["MemoryBytes"], 64 * 1024 * 1024);
+    assert_eq!(task["Resources"]["Limits"]["Pids"], 64);
+    assert_eq!(task["Resources"]["Reservations"]["NanoCPUs"], 100_000_000);
+    assert!(task["ContainerSpec"]["Env"]
+        .as_array()
+        .expect("env")
+        .contains(&serde_json::json!("FROM_OPTIONS=1")));
+    let v1_image = swarm.inspect_service(service).expect("service").image;
+    let first = running_tasks(swarm, service, 2);
+    // Both nodes pulled the image from the registry that wants a login.
+    let mut nodes: Vec<&str> = first.iter().map(|t| t.node_id.as_str()).collect();
+    nodes.sort();
+    nodes.dedup();
+    assert_eq!(nodes.len(), 2, "{first:?}");
+    let before = task_ids(&first);
+
+    let out = dokku(&env, &lab, &["ps:scale", app, "web=3"]);
+    assert_has_all(
+        out.ok(),
+        &["       Scaling service swarmchk-web to 3 replicas\n"],
+    );
+    let after = task_ids(&running_tasks(swarm, service, 3));
+    for id in &before {
+        assert!(after.contains(id), "task {id} replaced: {after:?}");
+    }
+    assert_eq!(listeners(&env, app).len(), 3);
+
+    let inspect = dokku(&env, &lab, &["ps:inspect", app]);
+    let parsed: serde_json::Value = serde_json::from_str(inspect.ok()).expect("json");
+    assert_eq!(parsed[0]["Spec"]["Name"], service);
+    assert!(parsed[0]["Spec"]["TaskTemplate"]["ContainerSpec"]["Env"]
+        .as_array()
+        .expect("env")
+        .contains(&serde_json::json!("FROM_OPTIONS=XXXXXXXX")));
+
+    dokku(&env, &lab, &["ps:restart", app, "web"]).ok();
+    let restarted = task_ids(&running_tasks(swarm, service, 3));
+    assert!(
+        restarted.iter().all(|id| !after.contains(id)),
+        "{after:?} -> {restarted:?}"
+    );
+
+    // v2 answers "v2": the check wants "v1", so the update rolls back.
+    build_app_image(&lab, app, "v2");
+    let failed = dokku(&env, &lab, &["ps:rebuild", app]);
+    assert_ne!(failed.code, 0, "{}", failed.stdout);
+    assert!(
+        failed
+            .stderr
+            .contains("Deploy of swarmchk-web failed and was rolled back"),
+        "{}",
+        failed.stderr
+    );
+    assert_eq!(
+        swarm.inspect_service(service).expect("service").image,
+        v1_image
+    );
+    let tasks = running_tasks(swarm, service, 3);
+    assert!(tasks.iter().all(|t| t.image == v1_image), "{tasks:?}");
+    let l = listeners(&env, app);
+    assert_eq!(l.len(), 3, "{l:?}");
+    for addr in &l {
+        assert_eq!(http_get(addr).as_deref(), Some("v1\n"), "{addr}");
+    }
+
+    dokku(
+        &env,
+        &lab,
+        &["docker-options:add", app, "deploy", "--privileged"],
+    )
+    .ok();
+    let refused = dokku(&env, &lab, &["ps:restart", app, "web"]);
+    assert_ne!(refused.code, 0);
+    assert!(
+        refused
+            .stderr
+            .contains("Docker options of web cannot run on the swarm scheduler: --privileged"),
+        "{}",
+        refused.stderr
+    );
+
+    dokku(&env, &lab, &["--force", "apps:destroy", app]).ok();
+    assert!(swarm
+        .inspect_service(service)
+        .expect_err("gone")
+        .is_not_found());
 }

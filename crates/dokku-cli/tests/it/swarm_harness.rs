@@ -308,6 +308,8 @@ pub struct Lab {
     pub ssh_key: PathBuf,
     registry: Option<Child>,
     registry_port: u16,
+    /// User and password the registry wants (basic auth), if any.
+    registry_login: Option<(String, String)>,
 }
 
 fn bridge_name(n: u8) -> String {
@@ -322,6 +324,16 @@ impl Lab {
     /// A lab with `count` nodes, each running dockerd and sshd, and the
     /// registry. No node is in a swarm yet.
     pub fn new(count: usize) -> Lab {
+        Lab::build(count, None)
+    }
+
+    /// [`Lab::new`] with a registry that wants `user` and `password`
+    /// (htpasswd basic auth).
+    pub fn with_registry_login(count: usize, user: &str, password: &str) -> Lab {
+        Lab::build(count, Some((user.to_string(), password.to_string())))
+    }
+
+    fn build(count: usize, registry_login: Option<(String, String)>) -> Lab {
         sweep_stale();
         std::fs::create_dir_all(LAB_ROOT).expect("lab root");
         // Claim a bridge number: creating the bridge is the atomic claim.
@@ -345,6 +357,7 @@ impl Lab {
             nodes: Vec::new(),
             registry: None,
             registry_port: free_port(),
+            registry_login,
         };
         let br = bridge_name(n);
         must(
@@ -392,15 +405,25 @@ impl Lab {
         let storage = self.dir.join("registry");
         std::fs::create_dir_all(&storage).expect("registry dir");
         let config = self.dir.join("registry.yml");
-        std::fs::write(
-            &config,
-            format!(
-                "version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\nhttp:\n  addr: {}\n",
-                storage.display(),
-                self.registry()
-            ),
-        )
-        .expect("registry config");
+        let mut text = format!(
+            "version: 0.1\nlog:\n  level: warn\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\nhttp:\n  addr: {}\n",
+            storage.display(),
+            self.registry()
+        );
+        if let Some((user, password)) = &self.registry_login {
+            let out = Command::new("htpasswd")
+                .args(["-Bbn", user, password])
+                .output()
+                .expect("htpasswd (apache2-utils)");
+            assert!(out.status.success(), "htpasswd failed");
+            let file = self.dir.join("htpasswd");
+            std::fs::write(&file, &out.stdout).expect("htpasswd file");
+            text.push_str(&format!(
+                "auth:\n  htpasswd:\n    realm: dokku-swarm-lab\n    path: {}\n",
+                file.display()
+            ));
+        }
+        std::fs::write(&config, text).expect("registry config");
         let log = std::fs::File::create(self.dir.join("registry.log")).expect("registry log");
         let child = Command::new("docker-registry")
             .arg("serve")
