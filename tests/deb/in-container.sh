@@ -141,7 +141,7 @@ dokku ssh-keys:list | grep -qx "$fp NAME=\"admin\" SSHCOMMAND_ALLOWED_KEYS=\"no-
 # shellcheck disable=SC2016
 grep -qF 'command="FINGERPRINT='"$fp"' NAME=\"admin\" `cat /home/dokku/.sshcommand` $SSH_ORIGINAL_COMMAND",no-agent-forwarding' \
   /home/dokku/.ssh/authorized_keys || fail "authorized_keys line"
-[[ "$(stat -c '%U:%G %a' /home/dokku/.ssh/authorized_keys)" == "dokku:dokku 600" ]] || fail "authorized_keys after add"
+[[ "$(stat -c '%U:%G %a' /home/dokku/.ssh/authorized_keys)" == "dokku:dokku 700" ]] || fail "authorized_keys after add"
 
 step "upgrade (reinstall) keeps the app, the key, VHOST and the engine configuration"
 # Root's key becomes the `default` key, as with Dokku's debconf default.

@@ -63,7 +63,7 @@ fn write_lines(paths: &Paths, lines: &[Line]) -> Result<()> {
     fs::set_permissions(&dir, fs::Permissions::from_mode(0o700))
         .map_err(|e| Error::io("chmod", &dir, e))?;
     chown_to_system(&dir);
-    write_atomic(&key_file(paths), ak::render(lines).as_bytes(), 0o600)
+    write_atomic(&key_file(paths), ak::render(lines).as_bytes(), 0o700)
 }
 
 /// Write `.sshcommand` when it is missing, naming this binary, so the keys
@@ -273,7 +273,7 @@ mod tests {
         assert_eq!(cap.stderr(), format!("{DUPLICATE_NAME}\n{DUPLICATE_KEY}\n"));
         let mode = |p: PathBuf| fs::metadata(p).expect("stat").permissions().mode() & 0o777;
         assert_eq!(mode(ssh_dir(&paths)), 0o700);
-        assert_eq!(mode(key_file(&paths)), 0o600);
+        assert_eq!(mode(key_file(&paths)), 0o700);
         assert!(sshcommand_file(&paths).is_file());
         let entries = verified_entries(&paths).expect("list");
         assert_eq!(entries.len(), 1);

@@ -423,7 +423,7 @@ fn added_key_runs_commands_and_others_are_refused() {
         (mode(&s.root().join(".ssh")), owner(&s.root().join(".ssh"))),
         (0o700, owned.clone())
     );
-    assert_eq!((mode(&ak), owner(&ak)), (0o600, owned));
+    assert_eq!((mode(&ak), owner(&ak)), (0o700, owned));
     assert_eq!(
         fs::read_to_string(s.root().join(".sshcommand")).expect(".sshcommand"),
         format!("{BIN}\n")
