@@ -53,6 +53,9 @@ install: build
 	install -m 0755 $(dir $(BIN))dokku-storage-helper $(PREFIX)/bin/dokku-storage-helper
 	install -D -m 0644 contrib/completion/dokku.bash $(PREFIX)/share/bash-completion/completions/dokku
 	install -D -m 0644 contrib/completion/_dokku $(PREFIX)/share/zsh/vendor-completions/_dokku
+	install -d -m 0755 $(PREFIX)/share/man/man1
+	gzip -9n < contrib/man/dokku.1 > $(PREFIX)/share/man/man1/dokku.1.gz
+	chmod 0644 $(PREFIX)/share/man/man1/dokku.1.gz
 	printf '%s\n' "$(VERSION)" > $(DOKKU_LIB_ROOT)/VERSION
 	printf '%s\n' "$(VERSION)" > $(DOKKU_LIB_ROOT)/STABLE_VERSION
 	if rev=$$(git rev-parse HEAD 2>/dev/null); then printf '%s\n' "$$rev" > $(DOKKU_LIB_ROOT)/GIT_REV; fi
@@ -81,7 +84,7 @@ install: build
 
 uninstall:
 	rm -f $(PREFIX)/bin/dokku $(PREFIX)/bin/plugn $(PREFIX)/bin/sigil $(PREFIX)/bin/docker-container-healthchecker $(PREFIX)/bin/dokku-storage-helper
-	rm -f $(PREFIX)/share/bash-completion/completions/dokku $(PREFIX)/share/zsh/vendor-completions/_dokku
+	rm -f $(PREFIX)/share/bash-completion/completions/dokku $(PREFIX)/share/zsh/vendor-completions/_dokku $(PREFIX)/share/man/man1/dokku.1.gz
 	if [ -d /run/systemd/system ]; then systemctl disable dokku-redeploy.service 2>/dev/null || true; fi
 	rm -f $(SYSTEMD_DIR)/dokku-redeploy.service /etc/update-motd.d/99-dokku
 	for p in $(DOKKU_LIB_ROOT)/plugins/enabled/* $(DOKKU_LIB_ROOT)/plugins/available/*; do \

@@ -44,6 +44,11 @@ if [[ -x "$helper" ]]; then
   install -D -m 0755 "$helper" "$stage/usr/bin/dokku-storage-helper"
 fi
 install -D -m 0644 "$here/copyright" "$stage/usr/share/doc/dokku/copyright"
+# The manual page, compressed as Debian policy asks (no name or time
+# stamp in the gzip header, so builds are reproducible).
+install -d -m 0755 "$stage/usr/share/man/man1"
+gzip -9n < "$top/contrib/man/dokku.1" > "$stage/usr/share/man/man1/dokku.1.gz"
+chmod 0644 "$stage/usr/share/man/man1/dokku.1.gz"
 install -D -m 0644 "$top/contrib/completion/dokku.bash" "$stage/usr/share/bash-completion/completions/dokku"
 install -D -m 0644 "$top/contrib/completion/_dokku" "$stage/usr/share/zsh/vendor-completions/_dokku"
 

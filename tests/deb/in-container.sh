@@ -39,6 +39,7 @@ grep -qx 'include /home/dokku/\*/nginx.conf;' /etc/nginx/conf.d/dokku.conf || fa
 nginx -t 2>/dev/null || fail "nginx -t"
 [[ -L /usr/bin/plugn ]] || fail "plugn link"
 [[ -f /usr/share/bash-completion/completions/dokku ]] || fail "bash completion"
+[[ "$(stat -c '%a' /usr/share/man/man1/dokku.1.gz)" == "644" ]] && zcat /usr/share/man/man1/dokku.1.gz | grep -q "^.TH DOKKU 1" || fail "man page"
 [[ -L /usr/bin/sigil ]] || fail "sigil link"
 [[ "$(stat -c '%a' /etc/sudoers.d/dokku-storage)" == "440" ]] || fail "storage sudoers mode"
 visudo -cf /etc/sudoers.d/dokku-storage >/dev/null || fail "storage sudoers syntax"
