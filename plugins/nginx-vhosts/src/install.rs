@@ -318,3 +318,59 @@ mod sudoers_tests {
         assert_eq!(init_for("centos", Some(sc), false, false), None);
     }
 }
+
+/// `<nginx root>/dhparam.pem` for dokku.conf's `ssl_dhparam`, made once
+/// when missing, as Dokku's install does. The parameters are DSA-style
+/// (`-dsaparam`): seconds rather than minutes on a small machine, and
+/// nginx takes either form. Without `openssl` nothing is made and
+/// dokku.conf leaves the directive out.
+pub fn ensure_dhparam(nginx_root: &Path) -> Result<()> {
+    use std::process::{Command, Stdio};
+    let target = nginx_root.join("dhparam.pem");
+    if target.is_file() || !nginx_root.is_dir() {
+        return Ok(());
+    }
+    let tmp = nginx_root.join(format!(".dhparam.pem.{}", std::process::id()));
+    let made = Command::new("openssl")
+        .args(["dhparam", "-dsaparam", "-out"])
+        .arg(&tmp)
+        .arg("2048")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if !made {
+        let _ = std::fs::remove_file(&tmp);
+        return Ok(());
+    }
+    let data = std::fs::read(&tmp).map_err(|e| dokku_core::Error::io("read", &tmp, e))?;
+    let _ = std::fs::remove_file(&tmp);
+    fsutil::write_atomic_unowned(&target, &data, 0o644)
+}
+
+#[cfg(test)]
+mod dhparam_tests {
+    use super::*;
+
+    #[test]
+    fn dhparam_is_made_once_and_kept() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        ensure_dhparam(dir.path()).expect("dhparam");
+        let path = dir.path().join("dhparam.pem");
+        let text = std::fs::read_to_string(&path).expect("made");
+        assert!(text.starts_with("-----BEGIN "), "{text}");
+        assert!(text.contains("DH PARAMETERS"), "{text}");
+        // Kept as it is afterwards.
+        std::fs::write(&path, "kept").expect("write");
+        ensure_dhparam(dir.path()).expect("again");
+        assert_eq!(std::fs::read_to_string(&path).expect("read"), "kept");
+        // No temp file left behind.
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .expect("ls")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(names, ["dhparam.pem"]);
+    }
+}

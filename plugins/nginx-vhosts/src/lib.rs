@@ -188,6 +188,9 @@ pub fn install(ctx: &Ctx) -> Result<()> {
             _ => return Ok(()),
         }
     }
+    if let Some(root) = srv.conf_dir.parent() {
+        install::ensure_dhparam(root)?;
+    }
     let custom = first_answer(ctx.bus.collect(ctx, &NginxDokkuTemplateSource {})?)
         .filter(|p| std::path::Path::new(p).is_file());
     let source = match custom {
