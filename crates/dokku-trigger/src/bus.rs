@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 use dokku_core::{Error, Result};
 
 use crate::context::Ctx;
-use crate::external::{self, PluginDir, Stdout};
+use crate::external::{self, PluginDir, Stdin, Stdout};
 
 /// How a trigger is dispatched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,6 +106,15 @@ pub trait Trigger: Sized + 'static {
     fn env(&self) -> Vec<(String, String)> {
         Vec::new()
     }
+    /// Ours only: never run for external plugins (nor listed to them), for
+    /// triggers between core plugins that Dokku does not fire.
+    const INTERNAL: bool = false;
+    /// The payload an external plugin reads on stdin, for the triggers
+    /// Dokku hands data that way (`storage-status`: the entry as JSON).
+    /// `None`: no payload (see [`Bus::notify`] for what stdin is then).
+    fn stdin(&self) -> Option<&[u8]> {
+        None
+    }
 }
 
 /// A trigger every subscriber is told of ([`Bus::notify`]).
@@ -131,6 +140,8 @@ type Raw = Box<dyn Fn(&Ctx, &[String]) -> Result<String> + Send + Sync>;
 
 struct Entry {
     plugin: &'static str,
+    /// The trigger is internal-only ([`Trigger::INTERNAL`]).
+    internal: bool,
     typed: Box<dyn Any + Send + Sync>,
     raw: Raw,
 }
@@ -195,6 +206,7 @@ impl Bus {
         });
         self.handlers.entry(T::NAME).or_default().push(Entry {
             plugin,
+            internal: T::INTERNAL,
             typed: Box::new(typed),
             raw,
         });
@@ -212,27 +224,63 @@ impl Bus {
             .get_or_init(|| external::enabled_community(&ctx.paths))
     }
 
-    fn steps<'a>(&'a self, ctx: &Ctx, name: &str) -> Vec<Step<'a>> {
+    /// Whether trigger `name` is internal-only: declared so by the trigger
+    /// its core handlers subscribed to.
+    pub fn is_internal(&self, name: &str) -> bool {
+        self.handlers
+            .get(name)
+            .is_some_and(|entries| entries.iter().any(|e| e.internal))
+    }
+
+    /// Who runs for trigger `name`, in plugin order: the core handlers and,
+    /// unless the trigger is `internal`-only, the executables of `plugins`.
+    fn steps_among<'a>(
+        &'a self,
+        plugins: &[PluginDir],
+        name: &str,
+        internal: bool,
+    ) -> Vec<(String, Step<'a>)> {
         let mut steps: Vec<(String, Step<'a>)> = Vec::new();
         if let Some(entries) = self.handlers.get(name) {
             for e in entries {
                 steps.push((e.plugin.to_string(), Step::Internal(e)));
             }
         }
-        for p in self.community(ctx) {
-            let exe = p.path.join(name);
-            if external::is_executable(&exe) {
-                steps.push((p.name.clone(), Step::External(exe)));
+        if !internal {
+            for p in plugins {
+                let exe = p.path.join(name);
+                if external::is_executable(&exe) {
+                    steps.push((p.name.clone(), Step::External(exe)));
+                }
             }
         }
         steps.sort_by(|a, b| a.0.cmp(&b.0));
-        steps.into_iter().map(|(_, s)| s).collect()
+        steps
     }
 
-    /// Run one external trigger executable. Callers that read an answer
-    /// (collect and select) give it an empty stdin, as Dokku's
-    /// `: | plugn trigger ...` does, so a plugin reading stdin never waits
-    /// on the user's terminal; notify triggers share ours.
+    fn steps<'a>(&'a self, ctx: &Ctx, name: &str) -> Vec<Step<'a>> {
+        self.steps_among(self.community(ctx), name, self.is_internal(name))
+            .into_iter()
+            .map(|(_, s)| s)
+            .collect()
+    }
+
+    /// [`Bus::steps`] of a typed trigger, whose declaration says whether it
+    /// is internal-only even when no core plugin subscribed.
+    fn typed_steps<'a, T: Trigger>(&'a self, ctx: &Ctx) -> Vec<Step<'a>> {
+        let internal = T::INTERNAL || self.is_internal(T::NAME);
+        self.steps_among(self.community(ctx), T::NAME, internal)
+            .into_iter()
+            .map(|(_, s)| s)
+            .collect()
+    }
+
+    /// Run one external trigger executable. A trigger with a payload
+    /// ([`Trigger::stdin`]) hands each executable its own copy of it on
+    /// stdin (under plugn only the first reader would get it). Otherwise
+    /// callers that read an answer (collect and select) give it an empty
+    /// stdin, as Dokku's `: | plugn trigger ...` does, so a plugin reading
+    /// stdin never waits on the user's terminal; notify triggers share ours.
     /// An external plugin may change any image: what the command learned
     /// about images is forgotten once it ran.
     fn run_external(
@@ -241,13 +289,19 @@ impl Bus {
         args: &[String],
         env: &[(String, String)],
         capture: bool,
+        payload: Option<&[u8]>,
     ) -> Result<String> {
         let mode = if capture {
             Stdout::Capture
         } else {
             Stdout::Inherit
         };
-        let ran = external::run(exe, args, env, mode, capture);
+        let stdin = match payload {
+            Some(data) => Stdin::Bytes(data),
+            None if capture => Stdin::Null,
+            None => Stdin::Inherit,
+        };
+        let ran = external::run(exe, args, env, mode, stdin);
         ctx.images().forget_all();
         let (code, out) = ran?;
         if code != 0 {
@@ -278,11 +332,11 @@ impl Bus {
         let args = t.to_args();
         crate::events::record(ctx, T::NAME, &args);
         let env = t.env();
-        for step in self.steps(ctx, T::NAME) {
+        for step in self.typed_steps::<T>(ctx) {
             match step {
                 Step::Internal(e) => Self::call(ctx, e, t)?,
                 Step::External(exe) => {
-                    Self::run_external(ctx, &exe, &args, &env, false)?;
+                    Self::run_external(ctx, &exe, &args, &env, false, t.stdin())?;
                 }
             }
         }
@@ -297,22 +351,18 @@ impl Bus {
         let args = t.to_args();
         crate::events::record(ctx, T::NAME, &args);
         let env = t.env();
-        let mut steps: Vec<(String, Step<'_>)> = Vec::new();
-        for e in self.handlers.get(T::NAME).into_iter().flatten() {
-            steps.push((e.plugin.to_string(), Step::Internal(e)));
-        }
-        for p in external::enabled_community(&ctx.paths) {
-            let exe = p.path.join(T::NAME);
-            if external::is_executable(&exe) {
-                steps.push((p.name.clone(), Step::External(exe)));
-            }
-        }
-        steps.sort_by(|a, b| a.0.cmp(&b.0));
+        let steps = self.steps_among(
+            &external::enabled_community(&ctx.paths),
+            T::NAME,
+            T::INTERNAL || self.is_internal(T::NAME),
+        );
         let mut failures = Vec::new();
         for (plugin, step) in steps {
             let ran = match step {
                 Step::Internal(e) => Self::call(ctx, e, t),
-                Step::External(exe) => Self::run_external(ctx, &exe, &args, &env, false).map(drop),
+                Step::External(exe) => {
+                    Self::run_external(ctx, &exe, &args, &env, false, t.stdin()).map(drop)
+                }
             };
             if let Err(e) = ran {
                 failures.push((plugin, e));
@@ -327,11 +377,12 @@ impl Bus {
         crate::events::record(ctx, T::NAME, &args);
         let env = t.env();
         let mut out = Vec::new();
-        for step in self.steps(ctx, T::NAME) {
+        for step in self.typed_steps::<T>(ctx) {
             match step {
                 Step::Internal(e) => out.push(Self::call(ctx, e, t)?),
                 Step::External(exe) => {
-                    let s = Self::run_external(ctx, &exe, &args, &env, T::Output::CAPTURE)?;
+                    let s =
+                        Self::run_external(ctx, &exe, &args, &env, T::Output::CAPTURE, t.stdin())?;
                     out.push(T::Output::from_stdout(&s));
                 }
             }
@@ -349,14 +400,15 @@ impl Bus {
         crate::events::record(ctx, T::NAME, &args);
         let env = t.env();
         let mut answer = None;
-        for step in self.steps(ctx, T::NAME) {
+        for step in self.typed_steps::<T>(ctx) {
             match step {
                 Step::Internal(e) if selects(e.plugin, sel) => {
                     answer = Some(Self::call(ctx, e, t)?);
                 }
                 Step::Internal(_) => {}
                 Step::External(exe) => {
-                    let s = Self::run_external(ctx, &exe, &args, &env, T::Output::CAPTURE)?;
+                    let s =
+                        Self::run_external(ctx, &exe, &args, &env, T::Output::CAPTURE, t.stdin())?;
                     if answer.is_none() && (!T::Output::CAPTURE || !s.trim().is_empty()) {
                         answer = Some(T::Output::from_stdout(&s));
                     }
@@ -385,7 +437,7 @@ impl Bus {
                     ctx.out.write_out(&s);
                 }
                 Step::External(exe) => {
-                    Self::run_external(ctx, &exe, args, &[], false)?;
+                    Self::run_external(ctx, &exe, args, &[], false, None)?;
                 }
             }
         }
