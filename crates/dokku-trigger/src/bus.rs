@@ -320,6 +320,17 @@ impl Bus {
         }
     }
 
+    /// Record a call in the event log, as Dokku's events plugin logs the
+    /// triggers it knows: an internal-only trigger is none of Dokku's, so
+    /// it only shows under `--trace`.
+    fn record(&self, ctx: &Ctx, name: &str, internal: bool, args: &[String]) {
+        if internal || self.is_internal(name) {
+            tracing::debug!("+ internal trigger {name} {}", args.join(" "));
+        } else {
+            crate::events::record(ctx, name, args);
+        }
+    }
+
     /// Whether anyone answers trigger `name`: a core handler or an enabled
     /// community plugin's executable (Dokku's `plugn-trigger-exists`, which
     /// callers ask before firing the optional and deprecated triggers).
@@ -330,7 +341,7 @@ impl Bus {
     /// Tell every subscriber; stop at the first failure.
     pub fn notify<T: NotifyTrigger>(&self, ctx: &Ctx, t: &T) -> Result<()> {
         let args = t.to_args();
-        crate::events::record(ctx, T::NAME, &args);
+        self.record(ctx, T::NAME, T::INTERNAL, &args);
         let env = t.env();
         for step in self.typed_steps::<T>(ctx) {
             match step {
@@ -349,7 +360,7 @@ impl Bus {
     /// in plugin order.
     pub fn notify_each<T: NotifyTrigger>(&self, ctx: &Ctx, t: &T) -> Vec<(String, Error)> {
         let args = t.to_args();
-        crate::events::record(ctx, T::NAME, &args);
+        self.record(ctx, T::NAME, T::INTERNAL, &args);
         let env = t.env();
         let steps = self.steps_among(
             &external::enabled_community(&ctx.paths),
@@ -374,7 +385,7 @@ impl Bus {
     /// Ask every subscriber; gather the answers in plugin order.
     pub fn collect<T: CollectTrigger>(&self, ctx: &Ctx, t: &T) -> Result<Vec<T::Output>> {
         let args = t.to_args();
-        crate::events::record(ctx, T::NAME, &args);
+        self.record(ctx, T::NAME, T::INTERNAL, &args);
         let env = t.env();
         let mut out = Vec::new();
         for step in self.typed_steps::<T>(ctx) {
@@ -397,7 +408,7 @@ impl Bus {
     pub fn select<T: SelectTrigger>(&self, ctx: &Ctx, t: &T) -> Result<Option<T::Output>> {
         let sel = t.selector().unwrap_or("");
         let args = t.to_args();
-        crate::events::record(ctx, T::NAME, &args);
+        self.record(ctx, T::NAME, T::INTERNAL, &args);
         let env = t.env();
         let mut answer = None;
         for step in self.typed_steps::<T>(ctx) {
@@ -421,7 +432,7 @@ impl Bus {
     /// Run a trigger by name with string arguments, printing what handlers
     /// answer: `plugin:trigger` and `plugn trigger`.
     pub fn run_raw(&self, ctx: &Ctx, name: &str, args: &[String]) -> Result<()> {
-        crate::events::record(ctx, name, args);
+        self.record(ctx, name, false, args);
         let steps = self.steps(ctx, name);
         // Dokku's `docker-args-*` handlers pass on what the caller piped in
         // before their own flags; the first subscriber reads it all, so it
@@ -469,5 +480,91 @@ mod select_tests {
         assert!(!selects("scheduler-docker-local", "local"));
         assert!(!selects("scheduler-docker-local", ""));
         assert!(!selects("builder-pack", "dockerfile"));
+    }
+}
+
+#[cfg(test)]
+mod external_tests {
+    use std::os::unix::fs::PermissionsExt;
+    use std::sync::Arc;
+
+    use dokku_core::{Paths, Result};
+
+    use super::{Bus, Dispatch, Trigger};
+    use crate::triggers::{arg, trigger};
+    use crate::{Ctx, Flags};
+
+    trigger!(
+        /// Between core plugins only.
+        Ours = "test-ours", Collect -> String { app }, internal = true
+    );
+    trigger!(
+        /// With a payload on stdin.
+        Fed = "test-fed", Collect -> String { app }, stdin = payload
+    );
+    trigger!(
+        /// Told, with a payload on stdin.
+        Told = "test-told", Notify -> () { app }, stdin = payload
+    );
+
+    fn plugin(paths: &Paths, plugin: &str, trigger: &str, body: &str) {
+        let dir = paths.plugin_enabled.join(plugin);
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let exe = dir.join(trigger);
+        std::fs::write(&exe, format!("#!/bin/sh\n{body}\n")).expect("write");
+        std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+
+    #[test]
+    fn internal_triggers_skip_external_plugins_and_payloads_reach_each() -> Result<()> {
+        let d = tempfile::tempdir().expect("tempdir");
+        let paths = Paths::under(d.path());
+        let log = d.path().join("told.log");
+        plugin(&paths, "spy", "test-ours", "echo external; exit 1");
+        for p in ["a", "b"] {
+            plugin(&paths, p, "test-fed", &format!("echo \"{p} $1 $(cat)\""));
+            plugin(
+                &paths,
+                p,
+                "test-told",
+                &format!("echo \"{p} $1 $(cat)\" >> {}", log.display()),
+            );
+        }
+        let mut bus = Bus::new();
+        bus.on::<Ours, _>("core", |_, t: &Ours| Ok(format!("core {}", t.app)));
+        assert!(bus.is_internal("test-ours"));
+        assert!(!bus.is_internal("test-fed"));
+        let (out, cap) = dokku_output::Output::captured(false);
+        let ctx = Ctx::new(paths, out, Flags::default(), Arc::new(Bus::default()));
+        let ours = Ours { app: "x".into() };
+        assert_eq!(bus.collect(&ctx, &ours)?, vec!["core x".to_string()]);
+        bus.run_raw(&ctx, "test-ours", &["y".to_string()])?;
+        assert_eq!(cap.stdout(), "core y\n");
+        // Declared internal, it skips external plugins even with no core
+        // plugin subscribed.
+        assert!(Bus::new().collect(&ctx, &ours)?.is_empty());
+
+        let payload = "{\"name\":\"x\"}".to_string();
+        let fed = Fed {
+            app: "x".into(),
+            payload: payload.clone(),
+        };
+        assert_eq!(fed.to_args(), vec!["x".to_string()]);
+        assert_eq!(
+            bus.collect(&ctx, &fed)?,
+            vec![format!("a x {payload}"), format!("b x {payload}")]
+        );
+        bus.notify(
+            &ctx,
+            &Told {
+                app: "x".into(),
+                payload: payload.clone(),
+            },
+        )?;
+        assert_eq!(
+            std::fs::read_to_string(&log).expect("log"),
+            format!("a x {payload}\nb x {payload}\n")
+        );
+        Ok(())
     }
 }

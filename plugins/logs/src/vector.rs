@@ -472,10 +472,13 @@ pub fn start(ctx: &Ctx, image: Option<&str>) -> Result<()> {
         }
     }
 
-    // Running, and not restarted by its policy meanwhile.
-    let begun = Instant::now();
+    // Running, and not restarted by its policy meanwhile, up to a check
+    // begun a full settling time after the first look (a slow engine
+    // answering one inspect in seconds must not end the wait early).
     let restarts = inspect(engine, CONTAINER)?.map_or(0, |i| i.restart_count);
+    let begun = Instant::now();
     loop {
+        let settled = begun.elapsed() >= SETTLE;
         let running = inspect(engine, CONTAINER)?
             .is_some_and(|i| i.running && i.status != "restarting" && i.restart_count == restarts);
         if !running {
@@ -483,7 +486,7 @@ pub fn start(ctx: &Ctx, image: Option<&str>) -> Result<()> {
                 "Vector container did not start properly, run logs:vector-logs for more details",
             ));
         }
-        if begun.elapsed() >= SETTLE {
+        if settled {
             break;
         }
         std::thread::sleep(Duration::from_millis(200));
