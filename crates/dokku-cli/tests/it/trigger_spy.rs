@@ -216,22 +216,13 @@ pub(crate) fn spy(e: &Env) -> PathBuf {
     let dir = e.lib().join("plugins/enabled/spy");
     fs::create_dir_all(&dir).expect("mkdir spy");
     let log = e.lib().join("spy.log");
-    for t in OURS {
-        let exe = dir.join(t);
-        fs::write(
-            &exe,
-            format!(
-                "#!/usr/bin/env bash\necho \"{t} $*\" >> \"{}\"\nexit 1\n",
-                log.display()
-            ),
-        )
-        .expect("write spy");
-        fs::set_permissions(&exe, fs::Permissions::from_mode(0o755)).expect("chmod");
-    }
-    for t in TRIGGERS {
-        // user-auth-app must hand the apps back or it hides them all.
+    for t in TRIGGERS.iter().chain(OURS) {
+        // user-auth-app must hand the apps back or it hides them all; ours
+        // fail the command should they ever run.
         let answer = if *t == "user-auth-app" {
             "shift 2\nprintf '%s\\n' \"$@\"\n"
+        } else if OURS.contains(t) {
+            "exit 1\n"
         } else {
             ""
         };
