@@ -22,9 +22,13 @@ for f in files:
     i=s.find('#[cfg(test)]')
     src[f]=s if i<0 else s[:i]
 decl={}
+internal=set()
+stdin=set()
 for f,s in src.items():
-    for m in re.finditer(r'^\s+([A-Z][A-Za-z0-9]*) = "([a-z0-9-]+)", (Notify|Collect|Select)',s,re.M):
+    for m in re.finditer(r'^\s+([A-Z][A-Za-z0-9]*) = "([a-z0-9-]+)", (Notify|Collect|Select)(.*)$',s,re.M):
         decl[m.group(2)]=(m.group(1),f,m.group(3))
+        if 'internal = true' in m.group(4): internal.add(m.group(2))
+        if ', stdin = ' in m.group(4): stdin.add(m.group(2))
     for m in re.finditer(r'impl Trigger for ([A-Za-z0-9]+) \{\s*const NAME: &.static str = "([^"]+)";\s*const DISPATCH: Dispatch = Dispatch::(\w+)',s):
         decl[m.group(2)]=(m.group(1),f,m.group(3))
 def who(f):
@@ -67,7 +71,7 @@ notes={
 'haproxy-template-source':'for the community haproxy proxy; not fired by core',
 'openresty-template-source':'for the community openresty proxy; not fired by core',
 'traefik-template-source':'for the community traefik proxy; not fired by core',
-'vector-template-source':'not fired: the vector container is created through the engine, not from a compose template',
+'vector-template-source':'`logs:vector-start`, when no vector container exists: the first answer naming a file replaces the built-in compose template',
 'certs-force':'no core answer (as in Dokku); ports/nginx ask it',
 'certs-get':'path of `server.crt` / `server.key`, empty without a certificate',
 'certs-remove':'helper for external plugins',
@@ -92,8 +96,8 @@ notes={
 'git-from-image':'`git:from-image`, after the git plugin\'s own part; user/email default to Dokku, automated@dokku.sh',
 'git-revision':'sha of the deploy branch',
 'install':'`plugin:install`; one plugin\'s failure is reported, not fatal for another plugin\'s install',
-'network-build-config':'answered (nothing to write for docker-local); not fired by core',
-'network-clear-config':'answered (nothing to clear for docker-local); not fired by core',
+'network-build-config':'nginx-vhosts\' proxy-build-config, for an nginx-proxied app with network records (network-config-exists); nothing to write for docker-local',
+'network-clear-config':'nginx-vhosts\' proxy-clear-config, for an nginx-proxied app; nothing to clear for docker-local',
 'network-config-exists':'`true` when `IP.web.1` and `PORT.web.1` exist',
 'network-get-ipaddr':'inspects the container on the app\'s initial network',
 'network-get-static-listeners':'the `static-web-listener` of `web`',
@@ -121,16 +125,15 @@ notes={
 'scheduler-storage-exec':'storage:exec; docker-local runs the container (entry read through `storage-entry-get`); flags after the image, before `--`',
 'storage-entry-get':'ours, not in Dokku\'s list (a storage entry\'s JSON, for scheduler-storage-exec)',
 'scheduler-uses-host-cron':'scheduler-docker-local answers for itself',
-'storage-create':'`storage:create`, `storage:set`',
-'storage-destroy':'`storage:destroy`, after the confirmation',
-'storage-status':'storage:wait for entries of other schedulers (none answers here: no k3s); no JSON entry on stdin (gap)',
+'storage-create':'`storage:create`, `storage:set`; the entry as JSON on stdin',
+'storage-destroy':'`storage:destroy`, after the confirmation; the entry as JSON on stdin',
+'storage-status':'storage:wait for entries of other schedulers (none answers here: no k3s); the entry as JSON on stdin',
 'uninstall':'`plugin:uninstall`; failures are reported and the plugin removed anyway',
 'update':'`plugin:update`; as install',
 'user-auth':'every command; root\'s `plugin:disable`/`plugin:uninstall` go on when it fails',
 'builds-generate-id':'not in plugin-triggers.md (builds plugin)',
 'builds-record-start':'not in plugin-triggers.md (builds plugin)',
 'builds-record-finalize':'not in plugin-triggers.md (builds plugin)',
-'scheduler-docker-cleanup':'not in plugin-triggers.md',
 'user-auth-app':'`apps:list` and `app-list`, only when some plugin answers it',
 }
 out=['# Triggers','',
@@ -147,11 +150,20 @@ out=['# Triggers','',
 'External plugins are run for every trigger whether or not a core plugin',
 'answers it, with Dokku\'s argument order; a missing trailing argument is',
 'empty, then the declared default (see `dokku-shell-api.md`, section d).',
+'The exceptions are the triggers declared internal-only (`internal = true`),',
+'ours and not Dokku\'s: only core plugins answer them. Triggers declared',
+'with a payload (`stdin = field`) hand each external plugin its own copy',
+'of it on stdin; the others give an empty stdin when an answer is read',
+'and share ours otherwise.',
 '`crates/dokku-cli/tests/it/trigger_spy.rs` checks the lines a plugin',
-'answering every trigger sees during an app\'s life.','',
+'answering every trigger sees during an app\'s life, and that the',
+'internal-only names never reach it.','',
 '| Trigger | Kind | Fired by | Answered by | Notes |','|---|---|---|---|---|']
 for n,k,f,a in rows:
     if not k:
         k='-'
-    out.append(f"| `{n}` | {k.lower() if k!='-' else 'not declared'} | {f or '-'} | {a or '-'} | {notes.get(n,'')} |")
+    note=notes.get(n,'')
+    if n in internal:
+        note='internal-only (never run for external plugins); '+note if note else 'internal-only (never run for external plugins)'
+    out.append(f"| `{n}` | {k.lower() if k!='-' else 'not declared'} | {f or '-'} | {a or '-'} | {note} |")
 open(os.path.join(root,'docs/triggers.md'),'w').write('\n'.join(out)+'\n')

@@ -409,7 +409,16 @@ fn run_external(ctx: &Ctx, command: &[String]) -> Result<()> {
     if dokku_core::fsutil::is_single_segment(cmd) {
         let default = enabled.join(cmd).join("subcommands/default");
         if !cmd.contains(':') && external::is_executable(&default) {
-            return exit_with(external::run(&default, command, &[], Stdout::Inherit, false)?.0);
+            return exit_with(
+                external::run(
+                    &default,
+                    command,
+                    &[],
+                    Stdout::Inherit,
+                    external::Stdin::Inherit,
+                )?
+                .0,
+            );
         }
         if let Some((_, sub)) = cmd.split_once(':') {
             if dokku_core::fsutil::is_single_segment(ns)
@@ -417,7 +426,16 @@ fn run_external(ctx: &Ctx, command: &[String]) -> Result<()> {
             {
                 let exe = enabled.join(ns).join("subcommands").join(sub);
                 if external::is_executable(&exe) {
-                    return exit_with(external::run(&exe, command, &[], Stdout::Inherit, false)?.0);
+                    return exit_with(
+                        external::run(
+                            &exe,
+                            command,
+                            &[],
+                            Stdout::Inherit,
+                            external::Stdin::Inherit,
+                        )?
+                        .0,
+                    );
                 }
             }
         }
@@ -427,7 +445,13 @@ fn run_external(ctx: &Ctx, command: &[String]) -> Result<()> {
         if !external::is_executable(&exe) {
             continue;
         }
-        let (code, _) = external::run(&exe, command, &[], Stdout::Inherit, false)?;
+        let (code, _) = external::run(
+            &exe,
+            command,
+            &[],
+            Stdout::Inherit,
+            external::Stdin::Inherit,
+        )?;
         if code == NOT_IMPLEMENTED {
             continue;
         }

@@ -34,8 +34,13 @@ fn community_lines(ctx: &Ctx) -> Vec<String> {
         if !external::is_executable(&exe) {
             continue;
         }
-        if let Ok((0, out)) = external::run(&exe, &["help".to_string()], &[], Stdout::Capture, true)
-        {
+        if let Ok((0, out)) = external::run(
+            &exe,
+            &["help".to_string()],
+            &[],
+            Stdout::Capture,
+            external::Stdin::Null,
+        ) {
             lines.extend(out.lines().map(str::to_string));
         }
     }

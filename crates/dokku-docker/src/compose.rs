@@ -10,9 +10,10 @@
 //! `entrypoint` (string or list), `environment` and `labels` (map or
 //! `KEY=value` list), `volumes` (short syntax `src:dst[:ro|rw]`; a bare
 //! name is a declared volume), `ports` (`[ip:]host:container[/proto]`),
-//! `restart`, `networks` (list or map), `container_name`, `user`,
-//! `working_dir`, `hostname`, `init`. Anything else is refused rather than
-//! silently ignored.
+//! `restart`, `networks` (list or map), `network_mode` (a network joined
+//! without aliases, no project network: `bridge`, `host`, `none`),
+//! `container_name`, `user`, `working_dir`, `hostname`, `init`. Anything
+//! else is refused rather than silently ignored.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -28,6 +29,8 @@ pub const PROJECT_LABEL: &str = "com.docker.compose.project";
 pub const SERVICE_LABEL: &str = "com.docker.compose.service";
 /// Compose's container number label.
 pub const NUMBER_LABEL: &str = "com.docker.compose.container-number";
+/// Compose's label telling service containers from one-off `run` ones.
+pub const ONEOFF_LABEL: &str = "com.docker.compose.oneoff";
 /// Compose's network and volume name labels.
 const NETWORK_LABEL: &str = "com.docker.compose.network";
 const VOLUME_LABEL: &str = "com.docker.compose.volume";
@@ -213,6 +216,7 @@ pub fn parse(project: &str, file: &str, text: &str) -> Result<Project, ComposeEr
         };
         let mut spec = ContainerSpec::new("");
         let mut nets: Vec<String> = Vec::new();
+        let mut network_mode: Option<String> = None;
         let mut labels = BTreeMap::new();
         for (key, v) in def {
             let key = scalar(key).unwrap_or_default();
@@ -273,6 +277,7 @@ pub fn parse(project: &str, file: &str, text: &str) -> Result<Project, ComposeEr
                         spec.mounts.push(m);
                     }
                 }
+                "network_mode" => network_mode = scalar(v),
                 "networks" => {
                     let names: Vec<String> = match v {
                         Value::Sequence(seq) => seq.iter().filter_map(scalar).collect(),
@@ -296,19 +301,31 @@ pub fn parse(project: &str, file: &str, text: &str) -> Result<Project, ComposeEr
         if spec.image.is_empty() {
             return Err(invalid(file, format!("service {name}: no image")));
         }
-        if nets.is_empty() {
-            nets.push(default_net.clone());
+        match network_mode {
+            Some(mode) if !nets.is_empty() => {
+                return Err(invalid(
+                    file,
+                    format!("service {name}: network_mode {mode:?} and networks together"),
+                ))
+            }
+            Some(mode) => nets.push(mode),
+            None => {
+                if nets.is_empty() {
+                    nets.push(default_net.clone());
+                }
+                spec.network_aliases = vec![name.clone()];
+            }
         }
         uses_default |= nets.contains(&default_net);
         labels.insert(PROJECT_LABEL.into(), project.to_string());
         labels.insert(SERVICE_LABEL.into(), name.clone());
         labels.insert(NUMBER_LABEL.into(), "1".into());
+        labels.insert(ONEOFF_LABEL.into(), "False".into());
         spec.labels = labels;
         if spec.name.is_none() {
             spec.name = Some(format!("{project}-{name}-1"));
         }
         spec.network = nets.first().cloned();
-        spec.network_aliases = vec![name.clone()];
         p.services.push(Service {
             name,
             spec,
@@ -331,7 +348,12 @@ fn read(project: &str, file: &Path) -> Result<Project, ComposeError> {
 /// `compose-up`: create what is missing (networks, volumes), replace each
 /// service's container and start it. Images are never pulled.
 pub fn up(engine: &dyn ContainerEngine, project: &str, file: &Path) -> Result<(), ComposeError> {
-    let p = read(project, file)?;
+    up_project(engine, &read(project, file)?)
+}
+
+/// [`up`] for a project already parsed (a file rendered in memory).
+pub fn up_project(engine: &dyn ContainerEngine, p: &Project) -> Result<(), ComposeError> {
+    let project = p.name.as_str();
     let known: Vec<String> = engine
         .list_networks()?
         .into_iter()
@@ -443,6 +465,7 @@ mod tests {
             "services:\n  a:\n    image: x\n    networks: [other]\n",
             "services:\n  a:\n    command: x\n",
             "services:\n  a:\n    image: x\n    volumes: [\"./rel:/d\"]\n",
+            "services:\n  a:\n    image: x\n    network_mode: bridge\n    networks: [default]\n",
             "nothing: here\n",
         ] {
             assert!(parse("p", "f", text).is_err(), "{text}");
@@ -459,5 +482,20 @@ mod tests {
         .expect("parse");
         assert!(p.networks.is_empty());
         assert_eq!(p.services[0].networks, vec!["ext".to_string()]);
+    }
+
+    #[test]
+    fn a_network_mode_is_joined_without_aliases_or_project_network() {
+        let p = parse(
+            "p",
+            "f",
+            "services:\n  a:\n    image: x\n    network_mode: bridge\n",
+        )
+        .expect("parse");
+        assert!(p.networks.is_empty());
+        let s = &p.services[0];
+        assert_eq!(s.spec.network.as_deref(), Some("bridge"));
+        assert!(s.spec.network_aliases.is_empty());
+        assert_eq!(s.spec.labels[ONEOFF_LABEL], "False");
     }
 }

@@ -12,7 +12,7 @@ use std::sync::OnceLock;
 use dokku_core::{Error, Result};
 
 use crate::context::Ctx;
-use crate::external::{self, PluginDir, Stdout};
+use crate::external::{self, PluginDir, Stdin, Stdout};
 
 /// How a trigger is dispatched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,6 +106,15 @@ pub trait Trigger: Sized + 'static {
     fn env(&self) -> Vec<(String, String)> {
         Vec::new()
     }
+    /// Ours only: never run for external plugins (nor listed to them), for
+    /// triggers between core plugins that Dokku does not fire.
+    const INTERNAL: bool = false;
+    /// The payload an external plugin reads on stdin, for the triggers
+    /// Dokku hands data that way (`storage-status`: the entry as JSON).
+    /// `None`: no payload (see [`Bus::notify`] for what stdin is then).
+    fn stdin(&self) -> Option<&[u8]> {
+        None
+    }
 }
 
 /// A trigger every subscriber is told of ([`Bus::notify`]).
@@ -131,6 +140,8 @@ type Raw = Box<dyn Fn(&Ctx, &[String]) -> Result<String> + Send + Sync>;
 
 struct Entry {
     plugin: &'static str,
+    /// The trigger is internal-only ([`Trigger::INTERNAL`]).
+    internal: bool,
     typed: Box<dyn Any + Send + Sync>,
     raw: Raw,
 }
@@ -195,6 +206,7 @@ impl Bus {
         });
         self.handlers.entry(T::NAME).or_default().push(Entry {
             plugin,
+            internal: T::INTERNAL,
             typed: Box::new(typed),
             raw,
         });
@@ -212,27 +224,63 @@ impl Bus {
             .get_or_init(|| external::enabled_community(&ctx.paths))
     }
 
-    fn steps<'a>(&'a self, ctx: &Ctx, name: &str) -> Vec<Step<'a>> {
+    /// Whether trigger `name` is internal-only: declared so by the trigger
+    /// its core handlers subscribed to.
+    pub fn is_internal(&self, name: &str) -> bool {
+        self.handlers
+            .get(name)
+            .is_some_and(|entries| entries.iter().any(|e| e.internal))
+    }
+
+    /// Who runs for trigger `name`, in plugin order: the core handlers and,
+    /// unless the trigger is `internal`-only, the executables of `plugins`.
+    fn steps_among<'a>(
+        &'a self,
+        plugins: &[PluginDir],
+        name: &str,
+        internal: bool,
+    ) -> Vec<(String, Step<'a>)> {
         let mut steps: Vec<(String, Step<'a>)> = Vec::new();
         if let Some(entries) = self.handlers.get(name) {
             for e in entries {
                 steps.push((e.plugin.to_string(), Step::Internal(e)));
             }
         }
-        for p in self.community(ctx) {
-            let exe = p.path.join(name);
-            if external::is_executable(&exe) {
-                steps.push((p.name.clone(), Step::External(exe)));
+        if !internal {
+            for p in plugins {
+                let exe = p.path.join(name);
+                if external::is_executable(&exe) {
+                    steps.push((p.name.clone(), Step::External(exe)));
+                }
             }
         }
         steps.sort_by(|a, b| a.0.cmp(&b.0));
-        steps.into_iter().map(|(_, s)| s).collect()
+        steps
     }
 
-    /// Run one external trigger executable. Callers that read an answer
-    /// (collect and select) give it an empty stdin, as Dokku's
-    /// `: | plugn trigger ...` does, so a plugin reading stdin never waits
-    /// on the user's terminal; notify triggers share ours.
+    fn steps<'a>(&'a self, ctx: &Ctx, name: &str) -> Vec<Step<'a>> {
+        self.steps_among(self.community(ctx), name, self.is_internal(name))
+            .into_iter()
+            .map(|(_, s)| s)
+            .collect()
+    }
+
+    /// [`Bus::steps`] of a typed trigger, whose declaration says whether it
+    /// is internal-only even when no core plugin subscribed.
+    fn typed_steps<'a, T: Trigger>(&'a self, ctx: &Ctx) -> Vec<Step<'a>> {
+        let internal = T::INTERNAL || self.is_internal(T::NAME);
+        self.steps_among(self.community(ctx), T::NAME, internal)
+            .into_iter()
+            .map(|(_, s)| s)
+            .collect()
+    }
+
+    /// Run one external trigger executable. A trigger with a payload
+    /// ([`Trigger::stdin`]) hands each executable its own copy of it on
+    /// stdin (under plugn only the first reader would get it). Otherwise
+    /// callers that read an answer (collect and select) give it an empty
+    /// stdin, as Dokku's `: | plugn trigger ...` does, so a plugin reading
+    /// stdin never waits on the user's terminal; notify triggers share ours.
     /// An external plugin may change any image: what the command learned
     /// about images is forgotten once it ran.
     fn run_external(
@@ -241,13 +289,19 @@ impl Bus {
         args: &[String],
         env: &[(String, String)],
         capture: bool,
+        payload: Option<&[u8]>,
     ) -> Result<String> {
         let mode = if capture {
             Stdout::Capture
         } else {
             Stdout::Inherit
         };
-        let ran = external::run(exe, args, env, mode, capture);
+        let stdin = match payload {
+            Some(data) => Stdin::Bytes(data),
+            None if capture => Stdin::Null,
+            None => Stdin::Inherit,
+        };
+        let ran = external::run(exe, args, env, mode, stdin);
         ctx.images().forget_all();
         let (code, out) = ran?;
         if code != 0 {
@@ -266,6 +320,17 @@ impl Bus {
         }
     }
 
+    /// Record a call in the event log, as Dokku's events plugin logs the
+    /// triggers it knows: an internal-only trigger is none of Dokku's, so
+    /// it only shows under `--trace`.
+    fn record(&self, ctx: &Ctx, name: &str, internal: bool, args: &[String]) {
+        if internal || self.is_internal(name) {
+            tracing::debug!("+ internal trigger {name} {}", args.join(" "));
+        } else {
+            crate::events::record(ctx, name, args);
+        }
+    }
+
     /// Whether anyone answers trigger `name`: a core handler or an enabled
     /// community plugin's executable (Dokku's `plugn-trigger-exists`, which
     /// callers ask before firing the optional and deprecated triggers).
@@ -276,13 +341,13 @@ impl Bus {
     /// Tell every subscriber; stop at the first failure.
     pub fn notify<T: NotifyTrigger>(&self, ctx: &Ctx, t: &T) -> Result<()> {
         let args = t.to_args();
-        crate::events::record(ctx, T::NAME, &args);
+        self.record(ctx, T::NAME, T::INTERNAL, &args);
         let env = t.env();
-        for step in self.steps(ctx, T::NAME) {
+        for step in self.typed_steps::<T>(ctx) {
             match step {
                 Step::Internal(e) => Self::call(ctx, e, t)?,
                 Step::External(exe) => {
-                    Self::run_external(ctx, &exe, &args, &env, false)?;
+                    Self::run_external(ctx, &exe, &args, &env, false, t.stdin())?;
                 }
             }
         }
@@ -295,24 +360,20 @@ impl Bus {
     /// in plugin order.
     pub fn notify_each<T: NotifyTrigger>(&self, ctx: &Ctx, t: &T) -> Vec<(String, Error)> {
         let args = t.to_args();
-        crate::events::record(ctx, T::NAME, &args);
+        self.record(ctx, T::NAME, T::INTERNAL, &args);
         let env = t.env();
-        let mut steps: Vec<(String, Step<'_>)> = Vec::new();
-        for e in self.handlers.get(T::NAME).into_iter().flatten() {
-            steps.push((e.plugin.to_string(), Step::Internal(e)));
-        }
-        for p in external::enabled_community(&ctx.paths) {
-            let exe = p.path.join(T::NAME);
-            if external::is_executable(&exe) {
-                steps.push((p.name.clone(), Step::External(exe)));
-            }
-        }
-        steps.sort_by(|a, b| a.0.cmp(&b.0));
+        let steps = self.steps_among(
+            &external::enabled_community(&ctx.paths),
+            T::NAME,
+            T::INTERNAL || self.is_internal(T::NAME),
+        );
         let mut failures = Vec::new();
         for (plugin, step) in steps {
             let ran = match step {
                 Step::Internal(e) => Self::call(ctx, e, t),
-                Step::External(exe) => Self::run_external(ctx, &exe, &args, &env, false).map(drop),
+                Step::External(exe) => {
+                    Self::run_external(ctx, &exe, &args, &env, false, t.stdin()).map(drop)
+                }
             };
             if let Err(e) = ran {
                 failures.push((plugin, e));
@@ -324,14 +385,15 @@ impl Bus {
     /// Ask every subscriber; gather the answers in plugin order.
     pub fn collect<T: CollectTrigger>(&self, ctx: &Ctx, t: &T) -> Result<Vec<T::Output>> {
         let args = t.to_args();
-        crate::events::record(ctx, T::NAME, &args);
+        self.record(ctx, T::NAME, T::INTERNAL, &args);
         let env = t.env();
         let mut out = Vec::new();
-        for step in self.steps(ctx, T::NAME) {
+        for step in self.typed_steps::<T>(ctx) {
             match step {
                 Step::Internal(e) => out.push(Self::call(ctx, e, t)?),
                 Step::External(exe) => {
-                    let s = Self::run_external(ctx, &exe, &args, &env, T::Output::CAPTURE)?;
+                    let s =
+                        Self::run_external(ctx, &exe, &args, &env, T::Output::CAPTURE, t.stdin())?;
                     out.push(T::Output::from_stdout(&s));
                 }
             }
@@ -346,17 +408,18 @@ impl Bus {
     pub fn select<T: SelectTrigger>(&self, ctx: &Ctx, t: &T) -> Result<Option<T::Output>> {
         let sel = t.selector().unwrap_or("");
         let args = t.to_args();
-        crate::events::record(ctx, T::NAME, &args);
+        self.record(ctx, T::NAME, T::INTERNAL, &args);
         let env = t.env();
         let mut answer = None;
-        for step in self.steps(ctx, T::NAME) {
+        for step in self.typed_steps::<T>(ctx) {
             match step {
                 Step::Internal(e) if selects(e.plugin, sel) => {
                     answer = Some(Self::call(ctx, e, t)?);
                 }
                 Step::Internal(_) => {}
                 Step::External(exe) => {
-                    let s = Self::run_external(ctx, &exe, &args, &env, T::Output::CAPTURE)?;
+                    let s =
+                        Self::run_external(ctx, &exe, &args, &env, T::Output::CAPTURE, t.stdin())?;
                     if answer.is_none() && (!T::Output::CAPTURE || !s.trim().is_empty()) {
                         answer = Some(T::Output::from_stdout(&s));
                     }
@@ -369,7 +432,7 @@ impl Bus {
     /// Run a trigger by name with string arguments, printing what handlers
     /// answer: `plugin:trigger` and `plugn trigger`.
     pub fn run_raw(&self, ctx: &Ctx, name: &str, args: &[String]) -> Result<()> {
-        crate::events::record(ctx, name, args);
+        self.record(ctx, name, false, args);
         let steps = self.steps(ctx, name);
         // Dokku's `docker-args-*` handlers pass on what the caller piped in
         // before their own flags; the first subscriber reads it all, so it
@@ -385,7 +448,7 @@ impl Bus {
                     ctx.out.write_out(&s);
                 }
                 Step::External(exe) => {
-                    Self::run_external(ctx, &exe, args, &[], false)?;
+                    Self::run_external(ctx, &exe, args, &[], false, None)?;
                 }
             }
         }
@@ -417,5 +480,91 @@ mod select_tests {
         assert!(!selects("scheduler-docker-local", "local"));
         assert!(!selects("scheduler-docker-local", ""));
         assert!(!selects("builder-pack", "dockerfile"));
+    }
+}
+
+#[cfg(test)]
+mod external_tests {
+    use std::os::unix::fs::PermissionsExt;
+    use std::sync::Arc;
+
+    use dokku_core::{Paths, Result};
+
+    use super::{Bus, Dispatch, Trigger};
+    use crate::triggers::{arg, trigger};
+    use crate::{Ctx, Flags};
+
+    trigger!(
+        /// Between core plugins only.
+        Ours = "test-ours", Collect -> String { app }, internal = true
+    );
+    trigger!(
+        /// With a payload on stdin.
+        Fed = "test-fed", Collect -> String { app }, stdin = payload
+    );
+    trigger!(
+        /// Told, with a payload on stdin.
+        Told = "test-told", Notify -> () { app }, stdin = payload
+    );
+
+    fn plugin(paths: &Paths, plugin: &str, trigger: &str, body: &str) {
+        let dir = paths.plugin_enabled.join(plugin);
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let exe = dir.join(trigger);
+        std::fs::write(&exe, format!("#!/bin/sh\n{body}\n")).expect("write");
+        std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    }
+
+    #[test]
+    fn internal_triggers_skip_external_plugins_and_payloads_reach_each() -> Result<()> {
+        let d = tempfile::tempdir().expect("tempdir");
+        let paths = Paths::under(d.path());
+        let log = d.path().join("told.log");
+        plugin(&paths, "spy", "test-ours", "echo external; exit 1");
+        for p in ["a", "b"] {
+            plugin(&paths, p, "test-fed", &format!("echo \"{p} $1 $(cat)\""));
+            plugin(
+                &paths,
+                p,
+                "test-told",
+                &format!("echo \"{p} $1 $(cat)\" >> {}", log.display()),
+            );
+        }
+        let mut bus = Bus::new();
+        bus.on::<Ours, _>("core", |_, t: &Ours| Ok(format!("core {}", t.app)));
+        assert!(bus.is_internal("test-ours"));
+        assert!(!bus.is_internal("test-fed"));
+        let (out, cap) = dokku_output::Output::captured(false);
+        let ctx = Ctx::new(paths, out, Flags::default(), Arc::new(Bus::default()));
+        let ours = Ours { app: "x".into() };
+        assert_eq!(bus.collect(&ctx, &ours)?, vec!["core x".to_string()]);
+        bus.run_raw(&ctx, "test-ours", &["y".to_string()])?;
+        assert_eq!(cap.stdout(), "core y\n");
+        // Declared internal, it skips external plugins even with no core
+        // plugin subscribed.
+        assert!(Bus::new().collect(&ctx, &ours)?.is_empty());
+
+        let payload = "{\"name\":\"x\"}".to_string();
+        let fed = Fed {
+            app: "x".into(),
+            payload: payload.clone(),
+        };
+        assert_eq!(fed.to_args(), vec!["x".to_string()]);
+        assert_eq!(
+            bus.collect(&ctx, &fed)?,
+            vec![format!("a x {payload}"), format!("b x {payload}")]
+        );
+        bus.notify(
+            &ctx,
+            &Told {
+                app: "x".into(),
+                payload: payload.clone(),
+            },
+        )?;
+        assert_eq!(
+            std::fs::read_to_string(&log).expect("log"),
+            format!("a x {payload}\nb x {payload}\n")
+        );
+        Ok(())
     }
 }

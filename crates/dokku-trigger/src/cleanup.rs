@@ -5,16 +5,12 @@
 use dokku_core::Result;
 use dokku_docker::{ContainerFilter, ImageFilter};
 
-use crate::bus::{Dispatch, Trigger};
-use crate::deploy::{scheduler_of, BuilderGetProperty};
-use crate::triggers::{arg, trigger};
+use crate::deploy::BuilderGetProperty;
 use crate::Ctx;
 
-trigger!(
-    /// The scheduler removes what it keeps of an app (or of every app when
-    /// `app` is empty) that is no longer needed; `force` skips no step.
-    SchedulerDockerCleanup = "scheduler-docker-cleanup", Notify -> () { scheduler, app, force: bool }
-);
+// Dokku 0.25 dropped the `scheduler-docker-cleanup` trigger from the
+// scheduler interface (appendices/0.25.0-migration-guide.md): cleanup fires
+// nothing, so no external plugin sees that name.
 
 /// The label every container and image Dokku makes carries
 /// (`DOKKU_CONTAINER_LABEL`).
@@ -52,19 +48,6 @@ pub fn docker_cleanup(ctx: &Ctx, app: &str, force: bool) -> Result<()> {
         return Ok(());
     }
     ctx.out.info1("Cleaning up...");
-    let scheduler = if app.is_empty() {
-        "docker-local".to_string()
-    } else {
-        scheduler_of(ctx, app)?
-    };
-    ctx.bus.notify(
-        ctx,
-        &SchedulerDockerCleanup {
-            scheduler,
-            app: app.into(),
-            force,
-        },
-    )?;
     let label = if app.is_empty() {
         CONTAINER_LABEL.to_string()
     } else {

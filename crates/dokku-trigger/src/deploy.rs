@@ -252,7 +252,7 @@ trigger!(
 trigger!(
     /// The Procfile of a deploy comes from an image (`git:from-image`,
     /// `git:load-image`): ps reads it from the image's working directory.
-    ProcfileExtractImage = "procfile-extract-image", Notify -> () { app, image }
+    ProcfileExtractImage = "procfile-extract-image", Notify -> () { app, image }, internal = true
 );
 trigger!(
     /// Whether the app has a Procfile: `true` or `false` (answered by ps).
@@ -337,7 +337,7 @@ trigger!(
     /// One ps property, computed (app value, else global, else default):
     /// `restart-policy`, `stop-timeout-seconds`, `procfile-path`,
     /// `start-cmd`, `dockerfile-start-cmd` (answered by ps).
-    PsGetProperty = "ps-get-property", Collect -> String { app, property }
+    PsGetProperty = "ps-get-property", Collect -> String { app, property }, internal = true
 );
 trigger!(
     /// One checks property, computed: `disabled` and `skipped` (a process

@@ -70,6 +70,17 @@ pub enum Stdout {
     Capture,
 }
 
+/// What a child reads on stdin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stdin<'a> {
+    /// Ours, shared (plugn's hooks share its stdin).
+    Inherit,
+    /// Nothing: reading gets end of file at once.
+    Null,
+    /// These bytes, then end of file (a trigger's declared payload).
+    Bytes(&'a [u8]),
+}
+
 /// Run an external executable with arguments (never through a shell).
 /// Returns its exit code and, when captured, its stdout.
 pub fn run(
@@ -77,29 +88,46 @@ pub fn run(
     args: &[String],
     env: &[(String, String)],
     stdout: Stdout,
-    stdin_null: bool,
+    stdin: Stdin<'_>,
 ) -> Result<(i32, String)> {
     tracing::debug!("+ {} {}", exe.display(), args.join(" "));
     let mut cmd = Command::new(exe);
     cmd.args(args);
     cmd.envs(env.iter().map(|(k, v)| (k, v)));
-    if stdin_null {
-        cmd.stdin(Stdio::null());
+    cmd.stdin(match stdin {
+        Stdin::Inherit => Stdio::inherit(),
+        Stdin::Null => Stdio::null(),
+        Stdin::Bytes(_) => Stdio::piped(),
+    });
+    if stdout == Stdout::Capture {
+        // A captured answer comes without the child's stderr, as plugn's
+        // Go callers take it.
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
     }
-    match stdout {
-        Stdout::Inherit => {
-            let status = cmd.status().map_err(|e| Error::io("run", exe, e))?;
-            Ok((exit_code(status), String::new()))
+    let mut child = cmd.spawn().map_err(|e| Error::io("run", exe, e))?;
+    let feed = match (stdin, child.stdin.take()) {
+        (Stdin::Bytes(data), Some(mut pipe)) => {
+            let data = data.to_vec();
+            // Written from a thread so a child answering on stdout before
+            // it read everything cannot block us both; a child that exits
+            // without reading is no error (a broken pipe).
+            Some(std::thread::spawn(move || {
+                use std::io::Write;
+                let _ = pipe.write_all(&data);
+            }))
         }
-        Stdout::Capture => {
-            cmd.stdout(Stdio::piped());
-            let o = cmd.output().map_err(|e| Error::io("run", exe, e))?;
-            Ok((
-                exit_code(o.status),
-                String::from_utf8_lossy(&o.stdout).into_owned(),
-            ))
-        }
+        _ => None,
+    };
+    let out = child
+        .wait_with_output()
+        .map_err(|e| Error::io("run", exe, e))?;
+    if let Some(feed) = feed {
+        let _ = feed.join();
     }
+    Ok((
+        exit_code(out.status),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+    ))
 }
 
 fn exit_code(status: std::process::ExitStatus) -> i32 {

@@ -307,16 +307,19 @@ trigger!(
 // ---- storage entries ----
 
 trigger!(
-    /// A storage entry was created or changed.
-    StorageCreate = "storage-create", Notify -> () { entry_name }
+    /// A storage entry was created or changed; `entry` is the entry as
+    /// JSON, on stdin.
+    StorageCreate = "storage-create", Notify -> () { entry_name }, stdin = entry
 );
 trigger!(
-    /// A storage entry is being destroyed.
-    StorageDestroy = "storage-destroy", Notify -> () { entry_name }
+    /// A storage entry is being destroyed; `entry` is the entry as JSON,
+    /// on stdin.
+    StorageDestroy = "storage-destroy", Notify -> () { entry_name }, stdin = entry
 );
 trigger!(
-    /// The state of a storage entry's backing volume.
-    StorageStatus = "storage-status", Collect -> String { entry_name }
+    /// The state of a storage entry's backing volume (`Bound`, `Pending`,
+    /// `Lost`); `entry` is the entry as JSON, on stdin.
+    StorageStatus = "storage-status", Collect -> String { entry_name }, stdin = entry
 );
 trigger!(
     /// Run a command against a storage entry in a container of an image.
@@ -326,10 +329,10 @@ trigger!(
     SchedulerStorageExec = "scheduler-storage-exec", Select -> () { scheduler, entry_name, image; ..command }
 );
 trigger!(
-    /// Ours, not in Dokku's list: a storage entry as the registry keeps it
-    /// (JSON), empty when there is none (answered by storage), for the
-    /// scheduler handling `scheduler-storage-exec`.
-    StorageEntryGet = "storage-entry-get", Collect -> String { entry_name }
+    /// Ours, not in Dokku's list, so internal-only: a storage entry as the
+    /// registry keeps it (JSON), empty when there is none (answered by
+    /// storage), for the scheduler handling `scheduler-storage-exec`.
+    StorageEntryGet = "storage-entry-get", Collect -> String { entry_name }, internal = true
 );
 
 // ---- plugin management ----

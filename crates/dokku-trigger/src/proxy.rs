@@ -44,7 +44,7 @@ trigger!(
 trigger!(
     /// One computed proxy property of an app: `proxy-port` or
     /// `proxy-ssl-port` (answered by proxy; empty when unset).
-    ProxyGetProperty = "proxy-get-property", Collect -> String { app, key }
+    ProxyGetProperty = "proxy-get-property", Collect -> String { app, key }, internal = true
 );
 
 // ---- network ----
@@ -172,10 +172,10 @@ trigger!(
     NginxDokkuTemplateSource = "nginx-dokku-template-source", Collect -> String {}
 );
 trigger!(
-    /// Ours, not in Dokku's list: the computed path of an app's nginx log,
-    /// `log_type` `access` or `error` (`off` when disabled), for the
-    /// scheduler showing it (`scheduler-proxy-logs`).
-    NginxLogPath = "nginx-log-path", Collect -> String { app, log_type }
+    /// Ours, not in Dokku's list, so internal-only: the computed path of an
+    /// app's nginx log, `log_type` `access` or `error` (`off` when
+    /// disabled), for the scheduler showing it (`scheduler-proxy-logs`).
+    NginxLogPath = "nginx-log-path", Collect -> String { app, log_type }, internal = true
 );
 trigger!(
     /// Before nginx reloads for an app.

@@ -45,19 +45,33 @@ impl TriggerArg for bool {
 /// `field = "x"` gives a missing or empty argument of an external call the
 /// default `x`. The dispatch kind becomes
 /// a marker trait, so the bus only lets the trigger be called its way.
+/// After the arguments, `, stdin = field` declares a string field that is
+/// no argument but the payload external plugins read on stdin, and
+/// `, internal = true` a trigger never run for external plugins.
 macro_rules! trigger {
-    ($(#[$m:meta])* $ty:ident = $name:literal, $kind:ident -> $out:ty { $($field:ident $(: $fty:ty)? $(= $def:literal)?),* $(; ..$rest:ident)? }) => {
+    ($(#[$m:meta])* $ty:ident = $name:literal, $kind:ident -> $out:ty { $($field:ident $(: $fty:ty)? $(= $def:literal)?),* $(; ..$rest:ident)? } $(, stdin = $payload:ident)? $(, internal = $internal:literal)?) => {
         $(#[$m])*
         #[derive(Debug, Clone, PartialEq, Eq, Default)]
         pub struct $ty {
             $(#[allow(missing_docs)] pub $field: trigger!(@ty $($fty)?),)*
             $(#[allow(missing_docs)] pub $rest: Vec<String>,)?
+            $(
+                /// What external plugins read on stdin (not an argument).
+                pub $payload: String,
+            )?
         }
 
         impl Trigger for $ty {
             const NAME: &'static str = $name;
             const DISPATCH: Dispatch = Dispatch::$kind;
+            $(const INTERNAL: bool = $internal;)?
             type Output = $out;
+
+            $(
+                fn stdin(&self) -> Option<&[u8]> {
+                    Some(self.$payload.as_bytes())
+                }
+            )?
 
             fn to_args(&self) -> Vec<String> {
                 #[allow(unused_mut)]
@@ -81,6 +95,7 @@ macro_rules! trigger {
                 Ok($ty {
                     $($field,)*
                     $($rest: args.get(i..).map(<[String]>::to_vec).unwrap_or_default(),)?
+                    $($payload: String::new(),)?
                 })
             }
 
@@ -142,7 +157,7 @@ trigger!(
 trigger!(
     /// Rebuild and deploy an app from its current source (answered by the
     /// deploy machinery).
-    AppRebuild = "app-rebuild", Notify -> () { app }
+    AppRebuild = "app-rebuild", Notify -> () { app }, internal = true
 );
 trigger!(
     /// Export an app's (or the global) environment in a format.
@@ -233,7 +248,7 @@ trigger!(
 );
 trigger!(
     /// Whether the app is locked for deploys (answered by apps).
-    AppIsLocked = "apps-is-locked", Collect -> bool { app }
+    AppIsLocked = "apps-is-locked", Collect -> bool { app }, internal = true
 );
 
 trigger!(
@@ -633,7 +648,7 @@ trigger!(
     /// app, in every phase and process scope (answered by docker-options;
     /// the storage migration reads it). One `phase<TAB>process<TAB>option`
     /// line each for external callers.
-    DockerOptionsVolumes = "docker-options-volumes", Collect -> Vec<ScopedOption> { app }
+    DockerOptionsVolumes = "docker-options-volumes", Collect -> Vec<ScopedOption> { app }, internal = true
 );
 trigger!(
     /// Every option docker-options stores for an app, in every phase and
@@ -644,7 +659,7 @@ trigger!(
 trigger!(
     /// Remove stored options, matched exactly, from one phase and process
     /// scope of an app (answered by docker-options).
-    DockerOptionsRemove = "docker-options-remove", Notify -> () { app, phase, process_type; ..options }
+    DockerOptionsRemove = "docker-options-remove", Notify -> () { app, phase, process_type; ..options }, internal = true
 );
 
 #[cfg(test)]

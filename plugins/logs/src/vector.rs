@@ -1,7 +1,9 @@
 //! The vector log shipper: its generated configuration
 //! (`$DOKKU_LIB_ROOT/data/logs/vector.json`) and its container
-//! (`vector-vector-1`, compose project `vector`), started, stopped and
-//! read through the container engine.
+//! (`vector-vector-1`, compose project `vector`): started from a compose
+//! template (ours, or the file a plugin names through
+//! `vector-template-source`), stopped and read through the container
+//! engine.
 //!
 //! The configuration has one pipeline per app with a sink (or cron sink)
 //! of its own and one for the global sinks. A pipeline reads the app's
@@ -22,9 +24,10 @@ use std::time::{Duration, Instant};
 
 use dokku_core::property::{Properties, GLOBAL};
 use dokku_core::{apps, fsutil, Error, Paths, Result};
-use dokku_docker::{
-    ContainerEngine, ContainerSpec, EngineError, LogOptions, LogStream, Mount, RestartPolicy,
-};
+use dokku_docker::compose::{self, ComposeError, Project};
+use dokku_docker::{ContainerEngine, EngineError, LogOptions, LogStream};
+use dokku_trigger::deploy::first_answer;
+use dokku_trigger::helpers::VectorTemplateSource;
 use dokku_trigger::Ctx;
 use serde_json::{json, Map, Value};
 
@@ -427,35 +430,58 @@ pub fn check_networks(engine: &dyn ContainerEngine, names: &[String]) -> Result<
     Ok(())
 }
 
-/// The container as `logs:vector-start` creates it.
-pub fn container_spec(paths: &Paths, image: &str, networks: &[String]) -> ContainerSpec {
-    let mut spec = ContainerSpec::new(image);
-    spec.name = Some(CONTAINER.to_string());
-    spec.cmd = Some(vec![
-        "--config".into(),
-        format!("{CONFIG_MOUNT}/vector.json"),
-        "--watch-config".into(),
-    ]);
-    let mut labels = dokku_trigger::release::vendor_labels();
-    for (k, v) in [
-        ("com.docker.compose.project", PROJECT),
-        ("com.docker.compose.service", PROJECT),
-        ("com.docker.compose.container-number", "1"),
-        ("com.docker.compose.oneoff", "False"),
-    ] {
-        labels.insert(k.to_string(), v.to_string());
+/// The built-in compose template of the vector container.
+pub const COMPOSE_TEMPLATE: &str = include_str!("../templates/vector-compose.yml.tmpl");
+
+/// The compose template: the file the first plugin answering
+/// `vector-template-source` names, else ours. The reference only says the
+/// trigger retrieves an alternative template; as with the other
+/// `*-template-source` triggers the answer is taken as a path, and an
+/// answer that is no file is ignored.
+fn compose_template(ctx: &Ctx) -> Result<String> {
+    let custom = first_answer(ctx.bus.collect(ctx, &VectorTemplateSource {})?)
+        .filter(|p| std::path::Path::new(p).is_file());
+    match custom {
+        Some(p) => std::fs::read_to_string(&p).map_err(|e| Error::io("read", &p, e)),
+        None => Ok(COMPOSE_TEMPLATE.to_string()),
     }
-    spec.labels = labels;
-    // Bind mounts name host paths: where the host sees Dokku's
-    // directories when Dokku itself runs in a container.
-    spec.mounts = vec![
-        Mount::bind(paths.lib_host_root.join("data").join(PLUGIN), CONFIG_MOUNT),
-        Mount::bind(DOCKER_SOCKET, DOCKER_SOCKET),
-        Mount::bind(paths.logs_host_dir.join("apps"), APPS_LOG_MOUNT),
-    ];
-    spec.restart_policy = Some(RestartPolicy::UnlessStopped);
-    spec.network = Some(networks.first().cloned().unwrap_or_else(|| "bridge".into()));
-    spec
+}
+
+/// Render a compose template for `image` on `networks` and read it as
+/// project `vector`. The variable names are ours (the reference names
+/// none); bind mounts name host paths, where the host sees Dokku's
+/// directories when Dokku itself runs in a container.
+pub fn compose_project(
+    paths: &Paths,
+    template: &str,
+    image: &str,
+    networks: &[String],
+) -> Result<Project> {
+    let vars = BTreeMap::from([
+        ("VectorImage".to_string(), image.to_string()),
+        (
+            "DokkuLibRoot".to_string(),
+            paths.lib_host_root.display().to_string(),
+        ),
+        (
+            "DokkuLogsDir".to_string(),
+            paths.logs_host_dir.display().to_string(),
+        ),
+        ("VectorNetworks".to_string(), networks.join(",")),
+    ]);
+    let text = dokku_template::render_raw(template, &vars, &BTreeMap::new())
+        .map_err(|e| Error::other("render vector compose template", e))?;
+    compose::parse(PROJECT, "vector compose template", &text)
+        .map_err(|e| Error::other("read vector compose template", e))
+}
+
+/// Whether `image` is a plain image reference, safe to place in the
+/// compose file (a quote or line break would change its meaning).
+fn plain_image(image: &str) -> bool {
+    !image.is_empty()
+        && image
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-:/@".contains(c))
 }
 
 /// How long a started container must keep running to count as started.
@@ -477,6 +503,11 @@ pub fn start(ctx: &Ctx, image: Option<&str>) -> Result<()> {
         .filter(|i| !i.is_empty())
         .map(str::to_string)
         .unwrap_or_else(|| store::computed(&ctx.paths, GLOBAL, "vector-image"));
+    if !plain_image(&image) {
+        // Guessed wording: Dokku hands the value to docker compose, whose
+        // refusal it prints.
+        return Err(Error::fail(format!("Invalid vector image {image:?}")));
+    }
     let nets = networks(&ctx.paths);
     check_networks(engine, &nets)?;
     fsutil::ensure_dir(&config_dir(&ctx.paths))?;
@@ -492,30 +523,35 @@ pub fn start(ctx: &Ctx, image: Option<&str>) -> Result<()> {
             .start_container(CONTAINER)
             .map_err(engine_err("start vector container"))?,
         None => {
-            let spec = container_spec(&ctx.paths, &image, &nets);
-            engine.create_container(&spec).map_err(|e| {
-                if e.is_not_found() {
-                    Error::fail(format!("Unable to find image '{image}' locally"))
-                } else {
-                    engine_err("create vector container")(e)
+            let project = compose_project(&ctx.paths, &compose_template(ctx)?, &image, &nets)?;
+            if let Err(e) = compose::up_project(engine, &project) {
+                // Nothing half made is left behind.
+                for s in &project.services {
+                    if let Some(name) = &s.spec.name {
+                        let _ = engine.remove_container(name, true);
+                    }
                 }
-            })?;
-            let attached = nets
-                .iter()
-                .skip(1)
-                .try_for_each(|n| engine.connect_network(n, CONTAINER, &[]))
-                .and_then(|()| engine.start_container(CONTAINER));
-            if let Err(e) = attached {
-                let _ = engine.remove_container(CONTAINER, true);
-                return Err(engine_err("start vector container")(e));
+                return Err(match e {
+                    ComposeError::Engine(e) if e.is_not_found() => {
+                        let wanted = project
+                            .services
+                            .first()
+                            .map_or(image.as_str(), |s| s.spec.image.as_str());
+                        Error::fail(format!("Unable to find image '{wanted}' locally"))
+                    }
+                    e => Error::other("start vector container", e),
+                });
             }
         }
     }
 
-    // Running, and not restarted by its policy meanwhile.
-    let begun = Instant::now();
+    // Running, and not restarted by its policy meanwhile, up to a check
+    // begun a full settling time after the first look (a slow engine
+    // answering one inspect in seconds must not end the wait early).
     let restarts = inspect(engine, CONTAINER)?.map_or(0, |i| i.restart_count);
+    let begun = Instant::now();
     loop {
+        let settled = begun.elapsed() >= SETTLE;
         let running = inspect(engine, CONTAINER)?
             .is_some_and(|i| i.running && i.status != "restarting" && i.restart_count == restarts);
         if !running {
@@ -523,7 +559,7 @@ pub fn start(ctx: &Ctx, image: Option<&str>) -> Result<()> {
                 "Vector container did not start properly, run logs:vector-logs for more details",
             ));
         }
-        if begun.elapsed() >= SETTLE {
+        if settled {
             break;
         }
         std::thread::sleep(Duration::from_millis(200));
@@ -756,11 +792,26 @@ mod tests {
 
     #[test]
     fn the_container_mounts_the_config_dir_and_the_socket() {
+        use dokku_docker::{Mount, RestartPolicy};
         let (_d, p) = paths();
-        let spec = container_spec(&p, "img:1", &["n1".into(), "n2".into()]);
+        let project = compose_project(&p, COMPOSE_TEMPLATE, "img:1", &["n1".into(), "n2".into()])
+            .expect("project");
+        assert!(project.networks.is_empty(), "external networks only");
+        let s = &project.services[0];
+        let spec = &s.spec;
         assert_eq!(spec.name.as_deref(), Some("vector-vector-1"));
+        assert_eq!(spec.image, "img:1");
+        assert_eq!(s.networks, vec!["n1".to_string(), "n2".to_string()]);
         assert_eq!(spec.network.as_deref(), Some("n1"));
         assert_eq!(spec.restart_policy, Some(RestartPolicy::UnlessStopped));
+        assert_eq!(
+            spec.cmd,
+            Some(vec![
+                "--config".to_string(),
+                "/etc/vector/vector.json".to_string(),
+                "--watch-config".to_string()
+            ])
+        );
         let vols: Vec<String> = spec.mounts.iter().map(Mount::to_volume_arg).collect();
         assert_eq!(
             vols,
@@ -770,27 +821,37 @@ mod tests {
                 format!("{}:/var/log/dokku/apps", p.logs_dir.join("apps").display()),
             ]
         );
-        assert_eq!(
-            spec.labels
-                .get("com.docker.compose.project")
-                .map(String::as_str),
-            Some("vector")
-        );
-        assert_eq!(
-            container_spec(&p, "img:1", &[]).network.as_deref(),
-            Some("bridge")
-        );
+        for (k, v) in [
+            ("com.docker.compose.project", "vector"),
+            ("com.docker.compose.service", "vector"),
+            ("com.docker.compose.oneoff", "False"),
+            ("org.label-schema.vendor", "dokku"),
+            ("dokku", ""),
+        ] {
+            assert_eq!(spec.labels.get(k).map(String::as_str), Some(v), "{k}");
+        }
+        let alone = compose_project(&p, COMPOSE_TEMPLATE, "img:1", &[]).expect("project");
+        assert_eq!(alone.services[0].spec.network.as_deref(), Some("bridge"));
+        assert!(alone.services[0].spec.network_aliases.is_empty());
+        assert!(alone.networks.is_empty(), "no project network");
         let vars = std::collections::HashMap::from([
             ("DOKKU_LIB_ROOT".to_string(), "/var/lib/dokku".to_string()),
             ("DOKKU_LIB_HOST_ROOT".to_string(), "/srv/dokku".to_string()),
             ("DOKKU_LOGS_HOST_DIR".to_string(), "/srv/logs".to_string()),
         ]);
-        let vols: Vec<String> = container_spec(&Paths::from_map(&vars), "img:1", &[])
+        let hosted = compose_project(&Paths::from_map(&vars), COMPOSE_TEMPLATE, "img:1", &[])
+            .expect("project");
+        let vols: Vec<String> = hosted.services[0]
+            .spec
             .mounts
             .iter()
             .map(Mount::to_volume_arg)
             .collect();
         assert_eq!(vols[0], "/srv/dokku/data/logs:/etc/vector");
         assert_eq!(vols[2], "/srv/logs/apps:/var/log/dokku/apps");
+        assert!(!plain_image("x\"\n    privileged: true"));
+        assert!(plain_image(
+            "registry:5000/timberio/vector:0.1-debian@sha256:ab"
+        ));
     }
 }

@@ -27,6 +27,7 @@ use std::collections::BTreeMap;
 
 use dokku_core::{fsutil, Result};
 use dokku_trigger::deploy::{first_answer, CorePostDeploy, CorePostExtract};
+use dokku_trigger::helpers::{NetworkBuildConfig, NetworkClearConfig, NetworkConfigExists};
 use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::proxy::{
     NginxDokkuTemplateSource, PostCertsRemove, PostCertsUpdate, PostDomainsUpdate,
@@ -232,6 +233,40 @@ fn rebuild(ctx: &Ctx, app: &str) -> Result<()> {
     build::build_config(ctx, app, ("", ""))
 }
 
+/// Whether the app exists and nginx is its proxy.
+fn proxied_by_nginx(ctx: &Ctx, app: &str) -> bool {
+    ctx.paths.app_dir(app).is_dir() && build::nginx_enabled(ctx, app).0
+}
+
+/// `proxy-build-config`: as Dokku's nginx proxy does, the network records
+/// are rebuilt first (`network-build-config`) when the app has some
+/// (`network-config-exists`), then the config. The reference only says
+/// proxy implementations fire it from there; the condition is a guess.
+fn proxy_build_config(ctx: &Ctx, app: &str) -> Result<()> {
+    if proxied_by_nginx(ctx, app) {
+        let has = dokku_trigger::proxy::answer_is_true(
+            ctx.bus
+                .collect(ctx, &NetworkConfigExists { app: app.into() })?,
+            false,
+        );
+        if has {
+            ctx.bus
+                .notify(ctx, &NetworkBuildConfig { app: app.into() })?;
+        }
+    }
+    rebuild(ctx, app)
+}
+
+/// `proxy-clear-config`: the network records the proxy used are let go
+/// of (`network-clear-config`), then the config removed.
+fn proxy_clear_config(ctx: &Ctx, app: &str) -> Result<()> {
+    if proxied_by_nginx(ctx, app) {
+        ctx.bus
+            .notify(ctx, &NetworkClearConfig { app: app.into() })?;
+    }
+    build::clear_config(ctx, app)
+}
+
 fn register(bus: &mut Bus) {
     let p = props::PLUGIN;
     bus.on::<CorePostDeploy, _>(p, |ctx, t: &CorePostDeploy| {
@@ -243,7 +278,9 @@ fn register(bus: &mut Bus) {
             Ok(commands::logs::log_path(ctx, &t.app, &t.log_type))
         },
     );
-    bus.on::<ProxyBuildConfig, _>(p, |ctx, t: &ProxyBuildConfig| rebuild(ctx, &t.app));
+    bus.on::<ProxyBuildConfig, _>(p, |ctx, t: &ProxyBuildConfig| {
+        proxy_build_config(ctx, &t.app)
+    });
     bus.on::<ProxyEnable, _>(p, |ctx, t: &ProxyEnable| rebuild(ctx, &t.app));
     bus.on::<PostDomainsUpdate, _>(p, |ctx, t: &PostDomainsUpdate| rebuild(ctx, &t.app));
     bus.on::<PostProxyPortsUpdate, _>(p, |ctx, t: &PostProxyPortsUpdate| rebuild(ctx, &t.app));
@@ -251,7 +288,7 @@ fn register(bus: &mut Bus) {
     bus.on::<PostCertsRemove, _>(p, |ctx, t: &PostCertsRemove| rebuild(ctx, &t.app));
     bus.on::<ProxyDisable, _>(p, |ctx, t: &ProxyDisable| build::clear_config(ctx, &t.app));
     bus.on::<ProxyClearConfig, _>(p, |ctx, t: &ProxyClearConfig| {
-        build::clear_config(ctx, &t.app)
+        proxy_clear_config(ctx, &t.app)
     });
     bus.on::<CorePostExtract, _>(p, |ctx, t: &CorePostExtract| {
         custom::extract(ctx, &t.app, std::path::Path::new(&t.tmp_work_dir))

@@ -181,7 +181,13 @@ pub fn uninstall(ctx: &Ctx, plugin: Option<&str>) -> Result<()> {
     // clean up after itself.
     let own = dir.join("uninstall");
     if !is_enabled(&ctx.paths, name) && external::is_executable(&own) {
-        let ran = external::run(&own, &t.to_args(), &[], external::Stdout::Inherit, false);
+        let ran = external::run(
+            &own,
+            &t.to_args(),
+            &[],
+            external::Stdout::Inherit,
+            external::Stdin::Inherit,
+        );
         match ran {
             Ok((0, _)) => {}
             Ok((code, _)) => uninstall_failed(ctx, name, &Error::exit(code)),

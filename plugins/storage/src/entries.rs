@@ -276,6 +276,19 @@ pub fn create(ctx: &Ctx, req: &CreateRequest) -> Result<()> {
     Ok(())
 }
 
+/// Tell plugins an entry was created or changed (`storage-create`, the
+/// entry's JSON on stdin).
+pub fn announce(ctx: &Ctx, name: &str) -> Result<()> {
+    let e = entry::require(&ctx.paths, name)?;
+    ctx.bus.notify(
+        ctx,
+        &dokku_trigger::helpers::StorageCreate {
+            entry_name: name.to_string(),
+            entry: e.to_json()?,
+        },
+    )
+}
+
 /// `storage:ensure-directory`: the default directory, its ownership, and
 /// (for names that are valid entry names) a registered entry.
 pub fn ensure_directory(ctx: &Ctx, dir_name: &str, chown: Option<&str>) -> Result<()> {
@@ -380,6 +393,7 @@ pub fn destroy(
         ctx,
         &dokku_trigger::helpers::StorageDestroy {
             entry_name: name.to_string(),
+            entry: e.to_json()?,
         },
     )?;
     let _lock = entry::lock(paths)?;

@@ -64,6 +64,13 @@ impl Entry {
         std::path::Path::new(&self.host_path) == default_host_path(paths, &self.name)
     }
 
+    /// The entry as one line of JSON: the `storage-entry-get` answer and
+    /// the payload of `storage-create`, `storage-destroy` and
+    /// `storage-status` on stdin.
+    pub fn to_json(&self) -> Result<String> {
+        serde_json::to_string(self).map_err(|e| Error::other("encode storage entry", e))
+    }
+
     /// The reclaim policy, `Retain` when unset.
     pub fn reclaim(&self) -> &str {
         if self.reclaim_policy.is_empty() {

@@ -85,9 +85,7 @@ pub fn entry_json(ctx: &Ctx, name: &str) -> Result<String> {
         return Ok(String::new());
     }
     match entry::load(&ctx.paths, name)? {
-        Some(e) => {
-            serde_json::to_string(&e).map_err(|err| Error::other("encode storage entry", err))
-        }
+        Some(e) => e.to_json(),
         None => Ok(String::new()),
     }
 }

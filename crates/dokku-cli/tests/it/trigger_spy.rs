@@ -2,7 +2,9 @@
 //! per name that logs `NAME ARGS` and answers nothing) watches a realistic
 //! life of an app: create, configure, deploy from an archive, restart,
 //! stop, start, run, rename, clone, destroy. The lines asserted are the
-//! ones Dokku fires at those points, with its arguments.
+//! ones Dokku fires at those points, with its arguments. The spy also
+//! answers the names of our own triggers (failing if ever run): none of
+//! them may reach it.
 
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
@@ -194,15 +196,33 @@ const TRIGGERS: &[&str] = &[
     "vector-template-source",
 ];
 
+/// Names of triggers of ours that Dokku does not fire: the internal-only
+/// ones, and `scheduler-docker-cleanup` (dropped by Dokku 0.25).
+const OURS: &[&str] = &[
+    "app-rebuild",
+    "apps-is-locked",
+    "docker-options-remove",
+    "docker-options-volumes",
+    "nginx-log-path",
+    "procfile-extract-image",
+    "proxy-get-property",
+    "ps-get-property",
+    "scheduler-docker-cleanup",
+    "storage-entry-get",
+];
+
 /// Installs the spy as a community plugin; returns its log.
 pub(crate) fn spy(e: &Env) -> PathBuf {
     let dir = e.lib().join("plugins/enabled/spy");
     fs::create_dir_all(&dir).expect("mkdir spy");
     let log = e.lib().join("spy.log");
-    for t in TRIGGERS {
-        // user-auth-app must hand the apps back or it hides them all.
+    for t in TRIGGERS.iter().chain(OURS) {
+        // user-auth-app must hand the apps back or it hides them all; ours
+        // fail the command should they ever run.
         let answer = if *t == "user-auth-app" {
             "shift 2\nprintf '%s\\n' \"$@\"\n"
+        } else if OURS.contains(t) {
+            "exit 1\n"
         } else {
             ""
         };
@@ -314,9 +334,17 @@ fn a_spy_plugin_sees_dokkus_triggers_with_dokkus_arguments() {
         .expect("utf8")
         .trim()
         .to_string();
+    let seen = || -> Vec<String> {
+        let got: Vec<String> = take(&log).iter().map(|l| normalize(l, &app)).collect();
+        for line in &got {
+            let name = line.split(' ').next().unwrap_or_default();
+            assert!(!OURS.contains(&name), "not Dokku's: {line}");
+        }
+        got
+    };
     let step = |r: Run| -> Vec<String> {
         ok(r);
-        take(&log).iter().map(|l| normalize(l, &app)).collect()
+        seen()
     };
 
     let got = step(e.run(&["apps:create", &app]));
@@ -383,6 +411,34 @@ fn a_spy_plugin_sees_dokkus_triggers_with_dokkus_arguments() {
             "git-from-directory APP TMP Dokku automated@dokku.sh",
             "git-from-archive APP -- tar Dokku automated@dokku.sh",
         ],
+    );
+
+    // Ours answer in process only: the access log's path (nginx-log-path)...
+    let access = e.dir.path().join("spy-access.log");
+    fs::write(&access, "one\ntwo\n").expect("access log");
+    ok(e.run(&[
+        "nginx:set",
+        &app,
+        "access-log-path",
+        &access.display().to_string(),
+    ]));
+    let got = step(e.run(&["nginx:access-logs", &app]));
+    in_order(
+        "nginx:access-logs",
+        &got,
+        &["scheduler-proxy-logs docker-local APP nginx access *"],
+    );
+    assert_eq!(e.run(&["nginx:access-logs", &app]).ok(), "one\ntwo\n");
+    seen();
+    // ...and the entry storage:exec runs with (storage-entry-get).
+    ok(e.run(&["storage:create", &app]));
+    let mut exec = e.cmd(&["storage:exec", &app, "--", "true"]);
+    exec.env("DOKKU_STORAGE_EXEC_IMAGE", &fx.base);
+    let got = step(Run::from(exec.output().expect("storage:exec")));
+    in_order(
+        "storage:exec",
+        &got,
+        &["scheduler-storage-exec docker-local APP *"],
     );
 
     let got = step(e.run(&["ps:stop", &app]));

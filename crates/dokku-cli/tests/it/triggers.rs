@@ -301,3 +301,96 @@ fn config_import_reads_a_file_or_stdin() {
         "Usage: dokku config[:COMMAND]\n\nManage global and app-specific config vars\n"
     ));
 }
+
+/// Two community plugins answering the storage triggers by logging
+/// `NAME ARGS` and then what they read on stdin; `a-reader` answers
+/// `storage-status` with the state in `state`.
+fn stdin_readers(e: &Env) -> PathBuf {
+    let log = e.lib().join("stdin.log");
+    let state = e.dir.path().join("state");
+    for plugin in ["a-reader", "b-reader"] {
+        let dir = e.lib().join("plugins/enabled").join(plugin);
+        fs::create_dir_all(&dir).expect("mkdir plugin");
+        for t in ["storage-create", "storage-status", "storage-destroy"] {
+            let answer = if plugin == "a-reader" && t == "storage-status" {
+                format!("cat \"{}\"\n", state.display())
+            } else {
+                String::new()
+            };
+            let exe = dir.join(t);
+            fs::write(
+                &exe,
+                format!(
+                    "#!/usr/bin/env bash\nSTDIN=$(cat)\necho \"{plugin} {t} $* <$STDIN>\" >> \"{}\"\n{answer}",
+                    log.display()
+                ),
+            )
+            .expect("write plugin");
+            fs::set_permissions(&exe, fs::Permissions::from_mode(0o755)).expect("chmod");
+        }
+    }
+    log
+}
+
+/// The stdin log as `(who and what, the JSON read)` lines.
+fn read_stdin_log(log: &Path) -> Vec<(String, serde_json::Value)> {
+    take(log)
+        .lines()
+        .map(|l| {
+            let (head, rest) = l.split_once(" <").expect("payload");
+            let json = rest.strip_suffix('>').expect("payload end");
+            (
+                head.to_string(),
+                serde_json::from_str(json).unwrap_or_else(|_| panic!("JSON on stdin: {l}")),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn storage_triggers_hand_every_plugin_the_entry_on_stdin() {
+    let e = Env::new();
+    let log = stdin_readers(&e);
+    let entry_file = e.lib().join("data/storage-registry/entries/data.json");
+    let entry = |scheduler: &str| {
+        serde_json::json!({
+            "name": "data",
+            "scheduler": scheduler,
+            "host_path": e.lib().join("data/storage/data").display().to_string(),
+        })
+    };
+    let both = |t: &str, entry: &serde_json::Value| {
+        vec![
+            (format!("a-reader {t} data"), entry.clone()),
+            (format!("b-reader {t} data"), entry.clone()),
+        ]
+    };
+    // The entry as JSON, whole, to each plugin in turn.
+    e.run(&["storage:create", "data"]).ok();
+    let local = entry("docker-local");
+    assert_eq!(read_stdin_log(&log), both("storage-create", &local));
+    e.run(&["storage:set", "data", "reclaim-policy", "Delete"])
+        .ok();
+    let mut changed = local.clone();
+    changed["reclaim_policy"] = "Delete".into();
+    assert_eq!(read_stdin_log(&log), both("storage-create", &changed));
+    // An entry of another scheduler: storage:wait asks its state, and the
+    // second plugin still reads the whole entry after the first answered.
+    let text = fs::read_to_string(&entry_file).expect("entry");
+    fs::write(&entry_file, text.replace("\"docker-local\"", "\"k3s\"")).expect("entry");
+    fs::write(e.dir.path().join("state"), "Bound\n").expect("state");
+    e.expect(&["storage:wait", "data"], "");
+    let mut k3s = changed.clone();
+    k3s["scheduler"] = "k3s".into();
+    assert_eq!(read_stdin_log(&log), both("storage-status", &k3s));
+    fs::write(e.dir.path().join("state"), "Pending\n").expect("state");
+    let r = e.run(&["storage:wait", "data"]);
+    assert_eq!(
+        (r.code, r.stderr.as_str()),
+        (1, " !     storage entry \"data\" is Pending, not Bound\n")
+    );
+    assert_eq!(read_stdin_log(&log), both("storage-status", &k3s));
+    fs::write(&entry_file, text).expect("entry");
+    e.run(&["storage:destroy", "data", "--force"]).ok();
+    assert_eq!(read_stdin_log(&log), both("storage-destroy", &changed));
+}

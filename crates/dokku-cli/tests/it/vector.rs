@@ -564,6 +564,69 @@ fn vector_container_starts_ships_and_stops() {
 }
 
 #[test]
+fn a_plugins_vector_template_source_changes_what_runs() {
+    let _serial = CONTAINER_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    let engine = DockerEngine::connect().expect("docker engine");
+    let mut guard = Cleanup::new(&engine);
+    guard.container(CONTAINER);
+    let name = unique_name("vector-tmpl");
+    let base = guard.image(format!("{name}-base:latest"));
+    let image = guard.image(format!("{name}-stand-in:test"));
+    busybox_image(&engine, &base).expect("busybox");
+    stand_in(&engine, &base, &image, false);
+
+    let env = Env::new();
+    env.run(&["logs:set", "--global", "vector-image", &image])
+        .ok();
+    // The plugin's template: rendered with the same variables, with a
+    // command and an environment of its own.
+    let template = env.dir.path().join("vector.yml.tmpl");
+    std::fs::write(
+        &template,
+        "services:\n  vector:\n    image: \"{{ .VectorImage }}\"\n    command: [\"--config\", \"/etc/vector/vector.json\", \"--from-plugin\"]\n    environment:\n      FROM_PLUGIN: \"yes\"\n    labels:\n      com.dokku.test: \"{{ .VectorImage }}\"\n    volumes:\n      - \"{{ .DokkuLibRoot }}/data/logs:/etc/vector\"\n    network_mode: bridge\n",
+    )
+    .expect("template");
+    let plugin = env.lib().join("plugins/enabled/vector-template");
+    std::fs::create_dir_all(&plugin).expect("mkdir");
+    let hook = plugin.join("vector-template-source");
+    std::fs::write(
+        &hook,
+        format!("#!/bin/sh\necho \"{}\"\n", template.display()),
+    )
+    .expect("hook");
+    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+
+    env.run(&["logs:vector-start"]).ok();
+    assert_has_all(
+        env.run(&["logs:vector-logs"]).ok(),
+        &["vector stand-in args: --config /etc/vector/vector.json --from-plugin\n"],
+    );
+    assert!(
+        docker_inspect("{{range .Config.Env}}{{.}} {{end}}").contains("FROM_PLUGIN=yes"),
+        "the plugin's environment"
+    );
+    assert_eq!(
+        docker_inspect("{{index .Config.Labels \"com.dokku.test\"}}"),
+        image
+    );
+    assert_eq!(
+        docker_inspect("{{range .Mounts}}{{.Source}}:{{.Destination}} {{end}}"),
+        format!("{}:/etc/vector", env.lib().join("data/logs").display())
+    );
+    env.run(&["logs:vector-stop"]).ok();
+
+    // Without an answer, the built-in template runs again.
+    std::fs::remove_file(&hook).expect("remove hook");
+    env.run(&["logs:vector-start"]).ok();
+    assert_has_all(
+        env.run(&["logs:vector-logs"]).ok(),
+        &["vector stand-in args: --config /etc/vector/vector.json --watch-config\n"],
+    );
+    env.run(&["logs:vector-stop"]).ok();
+    assert!(engine.inspect_container(CONTAINER).is_err(), "still there");
+}
+
+#[test]
 fn logs_bad_input_is_refused_and_changes_nothing() {
     let env = Env::new();
     env.create_app("a");

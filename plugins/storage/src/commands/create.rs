@@ -45,10 +45,5 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
         labels: p.values("--label").to_vec(),
     };
     entries::create(ctx, &req)?;
-    ctx.bus.notify(
-        ctx,
-        &dokku_trigger::helpers::StorageCreate {
-            entry_name: req.name,
-        },
-    )
+    entries::announce(ctx, &req.name)
 }

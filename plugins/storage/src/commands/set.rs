@@ -38,7 +38,7 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
             )));
         }
         entries::set(ctx, &name, &[(key.to_string(), value)], None, None)?;
-        return changed(ctx, &name);
+        return entries::announce(ctx, &name);
     }
     if flags.is_empty() && !meta {
         crate::name::check_entry_name(&name)?;
@@ -66,15 +66,6 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
         }
     }
     entries::set(ctx, &name, &flags, annotations, labels)?;
-    changed(ctx, &name)
-}
-
-/// Tell plugins the entry changed (`storage-create`, as for a new one).
-fn changed(ctx: &Ctx, name: &str) -> Result<()> {
-    ctx.bus.notify(
-        ctx,
-        &dokku_trigger::helpers::StorageCreate {
-            entry_name: name.to_string(),
-        },
-    )
+    // Plugins hear of a change as of a new entry.
+    entries::announce(ctx, &name)
 }

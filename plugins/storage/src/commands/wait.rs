@@ -29,6 +29,7 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
         ctx,
         &StorageStatus {
             entry_name: name.to_string(),
+            entry: e.to_json()?,
         },
     )?)
     .unwrap_or_else(|| "Pending".to_string());
