@@ -4,36 +4,34 @@
 //! archives), `git:load-image` and `git:sync`. Every app, image and
 //! temporary repository is named per test and removed even on failure.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use dokku_docker::{ContainerEngine, ContainerFilter};
 
-use crate::harness::{assert_has_all, EngineApp, Env, Run};
+use crate::harness::{
+    assert_has_all, copy_tree, eventually, http_get_raw, output_of, Env, Run, TestApp,
+};
 
 /// The bundled sample app.
 fn sample_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/apps/dockerfile-sample")
 }
 
-/// One app under test; its base image and what it leaves in the engine go
-/// with `fx`.
+/// One app under test (see [`TestApp`]), with the images a test made
+/// beside the app's, removed when dropped.
 struct App {
-    fx: EngineApp,
-    env: Env,
+    app: TestApp,
     extra_images: Vec<String>,
     /// A directory put first on PATH for pushes (stand-in tools).
     path_prefix: Option<PathBuf>,
 }
 
 impl std::ops::Deref for App {
-    type Target = EngineApp;
-    fn deref(&self) -> &EngineApp {
-        &self.fx
+    type Target = TestApp;
+    fn deref(&self) -> &TestApp {
+        &self.app
     }
 }
 
@@ -49,12 +47,10 @@ impl App {
     /// A created app (deploys skipped unless `deploy`) and a busybox base.
     fn new(test: &str, deploy: bool) -> App {
         let app = App {
-            fx: EngineApp::new(test),
-            env: Env::new(),
+            app: TestApp::new(test),
             extra_images: Vec::new(),
             path_prefix: None,
         };
-        app.env.create_app(&app.name);
         if deploy {
             app.run(&["checks:set", "--global", "wait-to-retire", "1"]);
             app.run(&["ps:set", "--global", "stop-timeout-seconds", "1"]);
@@ -62,10 +58,6 @@ impl App {
             app.run(&["ps:set", &app.name, "skip-deploy", "true"]).ok();
         }
         app
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        self.env.run(args)
     }
 
     /// One label of the app's image.
@@ -162,34 +154,16 @@ pub(crate) fn sample_repo(dir: &Path, base: &str) {
     commit_all(dir, "sample");
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("read sample").flatten() {
-        let dst = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_tree(&e.path(), &dst);
-        } else {
-            std::fs::copy(e.path(), dst).expect("copy");
-        }
-    }
-}
-
 pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
-    let o = Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .output()
-        .expect("git");
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).trim().to_string()
+    output_of(
+        Command::new("git")
+            .current_dir(dir)
+            .args(args)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com"),
+    )
 }
 
 pub(crate) fn commit_all(dir: &Path, msg: &str) -> String {
@@ -203,24 +177,19 @@ pub(crate) fn commit_all(dir: &Path, msg: &str) -> String {
 
 /// GET / from an address until it answers with `want`, or time out.
 fn wait_for(addr: &str, want: &str) -> String {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut last = String::new();
-    while Instant::now() < deadline {
-        if let Ok(mut s) =
-            TcpStream::connect_timeout(&addr.parse().expect("addr"), Duration::from_secs(2))
-        {
-            let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
-            let _ = s.write_all(b"GET / HTTP/1.0\r\nHost: x\r\n\r\n");
-            let mut body = String::new();
-            let _ = s.read_to_string(&mut body);
-            if body.contains(want) {
-                return body;
-            }
-            last = body;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    panic!("{addr} never answered with {want:?}; last answer: {last:?}");
+    let last = std::cell::RefCell::new(String::new());
+    eventually(
+        30,
+        &format!("{addr} to answer with {want:?}"),
+        || {
+            let body = http_get_raw(addr).unwrap_or_default();
+            let done = body.contains(want);
+            *last.borrow_mut() = body;
+            done
+        },
+        || format!("; last answer: {:?}", last.borrow()),
+    );
+    last.into_inner()
 }
 
 #[test]
