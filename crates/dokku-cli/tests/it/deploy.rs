@@ -29,6 +29,14 @@ impl App {
         App(TestApp::with_fast_checks(test, "2"))
     }
 
+    /// A new app with `v1` built and deployed.
+    fn deployed(test: &str) -> App {
+        let app = App::new(test);
+        app.build("v1", "");
+        app.deploy();
+        app
+    }
+
     /// Build `dokku/<app>:latest` serving `body` at `/`; `extra` lines go
     /// into the Dockerfile before `CMD`.
     fn build(&self, body: &str, extra: &str) {
@@ -233,9 +241,7 @@ fn deploy_records_labels_env_and_answers_on_its_address() {
 
 #[test]
 fn redeploy_serves_every_request_and_retires_the_old_container() {
-    let app = App::new("deploy-zero-downtime");
-    app.build("v1", "");
-    app.run(&["ps:rebuild", &app.name]).ok();
+    let app = App::deployed("deploy-zero-downtime");
     let old = app.read("CONTAINER.web.1");
     assert_eq!(app.get(1).expect("v1"), "v1");
 
@@ -305,9 +311,7 @@ fn redeploy_serves_every_request_and_retires_the_old_container() {
 
 #[test]
 fn scale_restart_stop_and_start() {
-    let app = App::new("deploy-scale");
-    app.build("v1", "");
-    app.run(&["ps:rebuild", &app.name]).ok();
+    let app = App::deployed("deploy-scale");
     app.run(&["checks:set", &app.name, "wait-to-retire", "0"])
         .ok();
 
@@ -381,9 +385,7 @@ fn scale_restart_stop_and_start() {
 
 #[test]
 fn restart_within_the_same_second_still_renames_the_old_container() {
-    let app = App::new("deploy-rename");
-    app.build("v1", "");
-    app.run(&["ps:rebuild", &app.name]).ok();
+    let app = App::deployed("deploy-rename");
     let old = app.read("CONTAINER.web.1");
     // The old container is renamed `<app>.web.1.<unix time>`; a deploy
     // in the same second as the previous one finds that name taken.
@@ -670,9 +672,7 @@ fn procfile_formation_and_parallel_deploys() {
 
 #[test]
 fn restore_starts_what_ran_before_a_reboot() {
-    let app = App::new("deploy-restore");
-    app.build("v1", "");
-    app.run(&["ps:rebuild", &app.name]).ok();
+    let app = App::deployed("deploy-restore");
     let id = app.read("CONTAINER.web.1");
     // A reboot: the engine stopped the container behind dokku's back.
     app.engine

@@ -96,6 +96,23 @@ impl App {
         c.output().expect("git push").into()
     }
 
+    /// Push `master` of `repo`, asserting success, the `lines` in its
+    /// output and a release image made by `builder`.
+    #[track_caller]
+    fn push_released_by(&self, repo: &Path, builder: &str, lines: &[&str]) {
+        let r = self.push(repo, "master");
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert_has_all(&r.stderr, lines);
+        assert_eq!(
+            self.image_label("com.dokku.builder-type").as_deref(),
+            Some(builder)
+        );
+        assert_eq!(
+            self.image_label("com.dokku.image-stage").as_deref(),
+            Some("release")
+        );
+    }
+
     /// A git command with the test installation's environment.
     fn git_env(&self) -> Command {
         let base = self.env.cmd(&[]);
@@ -770,22 +787,13 @@ fn herokuish_builds_with_a_stand_in_stack_image() {
     std::fs::write(repo.path().join("Dockerfile"), "FROM scratch\n").expect("write");
     git(repo.path(), &["init", "-q", "-b", "master"]);
     commit_all(repo.path(), "herokuish app");
-    let r = app.push(repo.path(), "master");
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_has_all(
-        &r.stderr,
+    app.push_released_by(
+        repo.path(),
+        "herokuish",
         &[
             &format!("remote: -----> Building {name} from herokuish"),
             "remote: -----> Stand-in buildpack compiling hi",
         ],
-    );
-    assert_eq!(
-        app.image_label("com.dokku.builder-type").as_deref(),
-        Some("herokuish")
-    );
-    assert_eq!(
-        app.image_label("com.dokku.image-stage").as_deref(),
-        Some("release")
     );
     let mut check = dokku_docker::ContainerSpec::new(format!("dokku/{name}:latest"));
     check.cmd = Some(vec![
@@ -831,23 +839,14 @@ fn pack_builds_with_a_stand_in_pack_cli() {
         .ok();
     app.run(&["buildpacks:add", "--index", "1", &name, "heroku/nodejs"])
         .ok();
-    let r = app.push(repo.path(), "master");
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_has_all(
-        &r.stderr,
+    app.push_released_by(
+        repo.path(),
+        "pack",
         &[
             &format!("remote: -----> Building {name} from heroku/builder:24"),
             "remote: ===> BUILDING with stand-in pack",
             "remote: ===> BUILDPACKS https://github.com/heroku/heroku-buildpack-nodejs.git https://example.invalid/b.git",
         ],
-    );
-    assert_eq!(
-        app.image_label("com.dokku.builder-type").as_deref(),
-        Some("pack")
-    );
-    assert_eq!(
-        app.image_label("com.dokku.image-stage").as_deref(),
-        Some("release")
     );
     assert_eq!(
         app.run(&["builder:report", &name, "--builder-selected"])
