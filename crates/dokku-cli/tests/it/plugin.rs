@@ -57,7 +57,8 @@ fn script(path: &Path, body: &str) {
     fs::set_permissions(path, fs::Permissions::from_mode(0o755)).expect("chmod");
 }
 
-fn git(dir: &Path, args: &[&str]) -> String {
+/// git in `dir` with a test identity and `main` as the initial branch.
+pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
     output_of(
         Command::new("git")
             .current_dir(dir)
