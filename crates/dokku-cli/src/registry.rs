@@ -73,3 +73,29 @@ pub fn bus() -> Bus {
     }
     bus
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every plugin's help page, rendered in process, is the page Dokku
+    /// prints (the texts the integration test `help` also checks through
+    /// the binary): one place instead of a snapshot per plugin crate.
+    #[test]
+    fn every_help_page_is_dokkus() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/help");
+        let mut checked = 0;
+        for p in core_plugins() {
+            let page = dir.join(format!("{}.txt", p.ns()));
+            let Ok(want) = std::fs::read_to_string(&page) else {
+                // Plugins without a topic of their own (the standard
+                // plugin's host-wide commands) have no page.
+                assert!(p.summary.is_empty(), "no page for {}", p.ns());
+                continue;
+            };
+            assert_eq!(p.help_text(), want, "{}", p.ns());
+            checked += 1;
+        }
+        assert!(checked > 30, "only {checked} pages compared");
+    }
+}

@@ -9,96 +9,56 @@ use dokku_core::Result;
 use crate::bus::{Dispatch, Trigger};
 use crate::triggers::{arg, trigger};
 
-trigger!(
+trigger! {
     /// The git plugin received a push of the deploy branch (or a rebuild
     /// asks for the current source): extract, build, release and deploy.
     /// The git handler holds the app's deploy lock (`.deploy.lock`) from
     /// extraction until `release-and-deploy` returns, so callers must not
     /// hold it, and `release-and-deploy` handlers must not take it again.
-    ReceiveApp = "receive-app", Notify -> () { app; ..rev }
-);
-trigger!(
+    ReceiveApp = "receive-app", Notify -> () { app; ..rev };
     /// Source was extracted to a work directory; plugins may change it.
-    PostExtract = "post-extract", Notify -> () { app, tmp_work_dir; ..rev }
-);
-trigger!(
+    PostExtract = "post-extract", Notify -> () { app, tmp_work_dir; ..rev };
     /// Before the source in a work directory is handed to a builder.
-    PreReceiveApp = "pre-receive-app", Notify -> () { app, image_source_type, tmp_work_dir, rev }
-);
-trigger!(
+    PreReceiveApp = "pre-receive-app", Notify -> () { app, image_source_type, tmp_work_dir, rev };
     /// Which builder fits a source directory; the first non-empty answer
     /// wins.
-    BuilderDetect = "builder-detect", Collect -> String { app, source_work_dir }
-);
-trigger!(
+    BuilderDetect = "builder-detect", Collect -> String { app, source_work_dir };
     /// Before a build.
-    PreBuild = "pre-build", Notify -> () { builder_type, app, source_work_dir }
-);
-trigger!(
+    PreBuild = "pre-build", Notify -> () { builder_type, app, source_work_dir };
     /// Build the app's image with the selected builder.
-    BuilderBuild = "builder-build", Select -> () { builder_type, app, source_work_dir }
-);
-trigger!(
+    BuilderBuild = "builder-build", Select -> () { builder_type, app, source_work_dir };
     /// After a build.
-    PostBuild = "post-build", Notify -> () { builder_type, app, source_work_dir }
-);
-trigger!(
+    PostBuild = "post-build", Notify -> () { builder_type, app, source_work_dir };
     /// Before the release step of a builder.
-    PreReleaseBuilder = "pre-release-builder", Notify -> () { builder_type, app, image }
-);
-trigger!(
+    PreReleaseBuilder = "pre-release-builder", Notify -> () { builder_type, app, image };
     /// Turn a built image into a release image with the selected builder.
-    BuilderRelease = "builder-release", Select -> () { builder_type, app, image_tag }
-);
-trigger!(
+    BuilderRelease = "builder-release", Select -> () { builder_type, app, image_tag };
     /// After the release step of a builder.
-    PostReleaseBuilder = "post-release-builder", Notify -> () { builder_type, app, image }
-);
-trigger!(
+    PostReleaseBuilder = "post-release-builder", Notify -> () { builder_type, app, image };
     /// Release an image and deploy it (what `ps:rebuild` and pushes end in).
-    ReleaseAndDeploy = "release-and-deploy", Notify -> () { app, image_tag }
-);
-trigger!(
+    ReleaseAndDeploy = "release-and-deploy", Notify -> () { app, image_tag };
     /// Deploy an already released image: optional tag, optional process type.
-    Deploy = "deploy", Notify -> () { app; ..rest }
-);
-trigger!(
+    Deploy = "deploy", Notify -> () { app; ..rest };
     /// Before containers of a new release start.
-    PreDeploy = "pre-deploy", Notify -> () { app, image_tag }
-);
-trigger!(
+    PreDeploy = "pre-deploy", Notify -> () { app, image_tag };
     /// Start the containers of a release with the selected scheduler.
-    SchedulerDeploy = "scheduler-deploy", Select -> () { scheduler, app, image_tag; ..process_type }
-);
-trigger!(
+    SchedulerDeploy = "scheduler-deploy", Select -> () { scheduler, app, image_tag; ..process_type };
     /// Health-check one new container before it takes traffic.
-    CheckDeploy = "check-deploy", Notify -> () { app, container_id, proc_type, port, ip }
-);
-trigger!(
+    CheckDeploy = "check-deploy", Notify -> () { app, container_id, proc_type, port, ip };
     /// After new containers pass their checks, before old ones retire:
     /// the proxy switches here.
-    CorePostDeploy = "core-post-deploy", Notify -> () { app, internal_port, internal_ip_address, image_tag }
-);
-trigger!(
+    CorePostDeploy = "core-post-deploy", Notify -> () { app, internal_port, internal_ip_address, image_tag };
     /// After a deploy finished.
-    PostDeploy = "post-deploy", Notify -> () { app, internal_port, internal_ip_address, image_tag }
-);
-trigger!(
+    PostDeploy = "post-deploy", Notify -> () { app, internal_port, internal_ip_address, image_tag };
     /// Whether the app has running containers: `true` or `false`.
-    SchedulerIsDeployed = "scheduler-is-deployed", Select -> bool { scheduler, app }
-);
-trigger!(
+    SchedulerIsDeployed = "scheduler-is-deployed", Select -> bool { scheduler, app };
     /// Stop an app's containers; `remove_containers` is `true` or `false`.
-    SchedulerStop = "scheduler-stop", Select -> () { scheduler, app, remove_containers: bool }
-);
-trigger!(
+    SchedulerStop = "scheduler-stop", Select -> () { scheduler, app, remove_containers: bool };
     /// Remove containers and images left from earlier releases.
-    SchedulerRetire = "scheduler-retire", Select -> () { scheduler, app }
-);
-trigger!(
+    SchedulerRetire = "scheduler-retire", Select -> () { scheduler, app };
     /// The app was destroyed: remove its containers and images.
-    SchedulerPostDelete = "scheduler-post-delete", Select -> () { scheduler, app, image_tag }
-);
+    SchedulerPostDelete = "scheduler-post-delete", Select -> () { scheduler, app, image_tag };
+}
 /// How a one-off container runs. In process this travels typed with
 /// [`SchedulerRun`]; external schedulers get it as Dokku gives it to them,
 /// in the environment ([`run_env`]).
@@ -203,82 +163,54 @@ impl Trigger for SchedulerRun {
         self.options.to_env()
     }
 }
-trigger!(
+trigger! {
     /// Run a command in a running container of the app.
-    SchedulerEnter = "scheduler-enter", Select -> () { scheduler, app; ..args }
-);
-trigger!(
+    SchedulerEnter = "scheduler-enter", Select -> () { scheduler, app; ..args };
     /// Print an app's logs.
-    SchedulerLogs = "scheduler-logs", Select -> () { scheduler, app, process_type, tail, pretty_print, num }
-);
-trigger!(
+    SchedulerLogs = "scheduler-logs", Select -> () { scheduler, app, process_type, tail, pretty_print, num };
     /// The image tag of the running release.
-    DeployedAppImageTag = "deployed-app-image-tag", Collect -> String { app }
-);
-trigger!(
+    DeployedAppImageTag = "deployed-app-image-tag", Collect -> String { app };
     /// The image repository of the app (`dokku/<app>`).
-    DeployedAppImageRepo = "deployed-app-image-repo", Collect -> String { app }
-);
-trigger!(
+    DeployedAppImageRepo = "deployed-app-image-repo", Collect -> String { app };
     /// Record how the app was last deployed (`git`, `docker-image`, ...).
-    DeploySourceSet = "deploy-source-set", Notify -> () { app, source_type, metadata }
-);
-trigger!(
+    DeploySourceSet = "deploy-source-set", Notify -> () { app, source_type, metadata };
     /// The command of a process type from the app's Procfile.
-    ProcfileGetCommand = "procfile-get-command", Collect -> String { app, process_type, port = "5000" }
-);
-trigger!(
+    ProcfileGetCommand = "procfile-get-command", Collect -> String { app, process_type, port = "5000" };
     /// The app's scheduler (`docker-local` unless set).
-    SchedulerDetect = "scheduler-detect", Collect -> String { app }
-);
-trigger!(
+    SchedulerDetect = "scheduler-detect", Collect -> String { app };
     /// Before an app's containers start (`ps:start`, deploys).
-    PreStart = "pre-start", Notify -> () { app }
-);
-trigger!(
+    PreStart = "pre-start", Notify -> () { app };
     /// After an app's containers stopped.
-    PostStop = "post-stop", Notify -> () { app }
-);
+    PostStop = "post-stop", Notify -> () { app };
+}
 
 // ---- added for the deploy half: ps, checks, scheduler-docker-local ----
 
-trigger!(
+trigger! {
     /// Core plugins only: the source was extracted to a work directory,
     /// before the builder is detected. ps copies the app's Procfile out of
     /// it here (to `$DOKKU_LIB_ROOT/data/ps/<app>/Procfile`), app-json its
     /// app.json, builder moves a `build-dir` into place.
-    CorePostExtract = "core-post-extract", Notify -> () { app, tmp_work_dir; ..rev }
-);
-trigger!(
+    CorePostExtract = "core-post-extract", Notify -> () { app, tmp_work_dir; ..rev };
     /// The Procfile of a deploy comes from an image (`git:from-image`,
     /// `git:load-image`): ps reads it from the image's working directory.
-    ProcfileExtractImage = "procfile-extract-image", Notify -> () { app, image }, internal = true
-);
-trigger!(
+    ProcfileExtractImage = "procfile-extract-image", Notify -> () { app, image }, internal = true;
     /// Whether the app has a Procfile: `true` or `false` (answered by ps).
-    ProcfileExists = "procfile-exists", Collect -> bool { app }
-);
-trigger!(
+    ProcfileExists = "procfile-exists", Collect -> bool { app };
     /// The content of the app's `app.json`, empty when it has none
     /// (answered by app-json; jsonc allowed: parse it with
     /// [`crate::appjson::AppJson::parse`]).
-    AppJsonGetContent = "app-json-get-content", Collect -> String { app }
-);
-trigger!(
+    AppJsonGetContent = "app-json-get-content", Collect -> String { app };
     /// How many containers of a process type may be deployed at once
     /// (`formation.<proc>.max_parallel` of app.json); empty means 1.
-    AppJsonProcessDeployParallelism = "app-json-process-deploy-parallelism", Collect -> String { app, process_type }
-);
-trigger!(
+    AppJsonProcessDeployParallelism = "app-json-process-deploy-parallelism", Collect -> String { app, process_type };
     /// Whether the app's repository has code on a branch (empty: the deploy
     /// branch): `true` or `false` (answered by git).
-    GitHasCode = "git-has-code", Collect -> bool { app, branch_name }
-);
-trigger!(
+    GitHasCode = "git-has-code", Collect -> bool { app, branch_name };
     /// Whether `ps:scale` may change the app's scale: `true` or `false`
     /// (answered by ps; app-json sets `false` when app.json has a formation).
-    PsCanScale = "ps-can-scale", Notify -> () { app, can_scale: bool }
-);
+    PsCanScale = "ps-can-scale", Notify -> () { app, can_scale: bool };
+}
 /// How many containers of each process type an app runs, in the order ps
 /// keeps them. External plugins see one `process-type=quantity` per line.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -324,61 +256,41 @@ impl crate::bus::TriggerOutput for Scale {
     }
 }
 
-trigger!(
+trigger! {
     /// The app's scale (answered by ps).
-    PsCurrentScale = "ps-current-scale", Collect -> Scale { app }
-);
-trigger!(
+    PsCurrentScale = "ps-current-scale", Collect -> Scale { app };
     /// Set the app's scale from `process-type=quantity` tuples; types not
     /// named are kept unless `clear_existing` is `true` (answered by ps).
-    PsSetScale = "ps-set-scale", Notify -> () { app, skip_deploy: bool, clear_existing: bool; ..process_tuples }
-);
-trigger!(
+    PsSetScale = "ps-set-scale", Notify -> () { app, skip_deploy: bool, clear_existing: bool; ..process_tuples };
     /// One ps property, computed (app value, else global, else default):
     /// `restart-policy`, `stop-timeout-seconds`, `procfile-path`,
     /// `start-cmd`, `dockerfile-start-cmd` (answered by ps).
-    PsGetProperty = "ps-get-property", Collect -> String { app, property }, internal = true
-);
-trigger!(
+    PsGetProperty = "ps-get-property", Collect -> String { app, property }, internal = true;
     /// One checks property, computed: `disabled` and `skipped` (a process
     /// list, `_all_`, or empty), `wait-to-retire` (answered by checks).
-    ChecksGetProperty = "checks-get-property", Collect -> String { app, key }
-);
-trigger!(
+    ChecksGetProperty = "checks-get-property", Collect -> String { app, key };
     /// The state of the app's deployed containers, one line each:
     /// `<proc>.<index> <status> <container-id>`.
-    SchedulerAppStatus = "scheduler-app-status", Select -> String { scheduler, app }
-);
-trigger!(
+    SchedulerAppStatus = "scheduler-app-status", Select -> String { scheduler, app };
     /// Print a sanitized `docker inspect` of the app's containers.
-    SchedulerInspect = "scheduler-inspect", Select -> () { scheduler, app }
-);
-trigger!(
+    SchedulerInspect = "scheduler-inspect", Select -> () { scheduler, app };
     /// Remember a container to retire after `wait` seconds.
-    SchedulerRegisterRetired = "scheduler-register-retired", Notify -> () { app, container_id; ..wait }
-);
-trigger!(
+    SchedulerRegisterRetired = "scheduler-register-retired", Notify -> () { app, container_id; ..wait };
     /// Retiring old containers failed.
-    RetireContainerFailed = "retire-container-failed", Notify -> () { app }
-);
-trigger!(
+    RetireContainerFailed = "retire-container-failed", Notify -> () { app };
     /// Before `ps:restore` brings an app back.
-    SchedulerPreRestore = "scheduler-pre-restore", Select -> () { scheduler, app }
-);
-trigger!(
+    SchedulerPreRestore = "scheduler-pre-restore", Select -> () { scheduler, app };
     /// Write the IP address of one container of an app.
-    NetworkWriteIpaddr = "network-write-ipaddr", Notify -> () { app, proc_type, container_index, ip_address }
-);
-trigger!(
+    NetworkWriteIpaddr = "network-write-ipaddr", Notify -> () { app, proc_type, container_index, ip_address };
     /// Write the port of one container of an app.
-    NetworkWritePort = "network-write-port", Notify -> () { app, proc_type, container_index, port }
-);
+    NetworkWritePort = "network-write-port", Notify -> () { app, proc_type, container_index, port };
+}
 
-trigger!(
+trigger! {
     /// The URLs an app answers on, one per line, replacing the detected
     /// ones (`url_type` is `urls`); printed after a deploy.
-    AppUrls = "app-urls", Collect -> Vec<String> { app, url_type }
-);
+    AppUrls = "app-urls", Collect -> Vec<String> { app, url_type };
+}
 
 pub use crate::release::{image_labels, vendor_labels};
 
@@ -433,6 +345,16 @@ impl AppJsonGetContent {
     }
 }
 
+/// An app's config value of `key`, through `config-get`: the first
+/// non-empty answer, trimmed (`None` when nothing answers with a value).
+pub fn config_value(ctx: &crate::Ctx, app: &str, key: &str) -> Result<Option<String>> {
+    let ask = crate::triggers::ConfigGet {
+        app: app.into(),
+        key: key.into(),
+    };
+    Ok(first_answer(ctx.bus.collect(ctx, &ask)?))
+}
+
 /// The scheduler of an app: the first answer of `scheduler-detect`, else
 /// `docker-local`.
 pub fn scheduler_of(ctx: &crate::Ctx, app: &str) -> Result<String> {
@@ -469,77 +391,53 @@ pub mod run_env {
     pub const CONCURRENCY_POLICY: &str = "DOKKU_CRON_CONCURRENCY_POLICY";
 }
 
-trigger!(
+trigger! {
     /// After a one-off container of `run` exited (or, detached, started).
-    SchedulerPostRun = "scheduler-post-run", Select -> () { scheduler, app, container_id }
-);
-trigger!(
+    SchedulerPostRun = "scheduler-post-run", Select -> () { scheduler, app, container_id };
     /// List the app's one-off containers; `format` is `stdout` or `json`.
-    SchedulerRunList = "scheduler-run-list", Select -> () { scheduler, app, format }
-);
-trigger!(
+    SchedulerRunList = "scheduler-run-list", Select -> () { scheduler, app, format };
     /// Print the logs of the app's one-off containers, or of one of them
     /// (`container` empty for all); `tail` and `pretty_print` are `true` or
     /// `false` (`pretty_print` is `--quiet`: raw lines), `num` a line count.
-    SchedulerRunLogs = "scheduler-run-logs", Select -> () { scheduler, app, container, tail, pretty_print, num }
-);
-trigger!(
+    SchedulerRunLogs = "scheduler-run-logs", Select -> () { scheduler, app, container, tail, pretty_print, num };
     /// Stop the app's one-off containers, or the named one, printing each
     /// name stopped.
-    SchedulerRunStop = "scheduler-run-stop", Select -> () { scheduler, app, container_name }
-);
-trigger!(
+    SchedulerRunStop = "scheduler-run-stop", Select -> () { scheduler, app, container_name };
     /// Stop and remove the app's one-off containers that outlived their
     /// ttl.
-    SchedulerRunRetire = "scheduler-run-retire", Select -> () { scheduler, app }
-);
-trigger!(
+    SchedulerRunRetire = "scheduler-run-retire", Select -> () { scheduler, app };
     /// Print the logs of the app's containers from failed deploys.
-    SchedulerLogsFailed = "scheduler-logs-failed", Select -> () { scheduler, app }
-);
-trigger!(
+    SchedulerLogsFailed = "scheduler-logs-failed", Select -> () { scheduler, app };
     /// One logs property of an app, computed (app value, else global, else
     /// default): `max-size`, `vector-sink`, `app-label-alias`, ... (answered
     /// by logs).
-    LogsGetProperty = "logs-get-property", Collect -> String { app, key }
-);
-trigger!(
+    LogsGetProperty = "logs-get-property", Collect -> String { app, key };
     /// One resource value of an app's process type: `resource_type` is
     /// `limit` or `reserve`, `property` a resource (`memory`, `cpu`...);
     /// the process type's value, else the app's default (answered by
     /// resource).
-    ResourceGetProperty = "resource-get-property", Collect -> String { app, process_type, resource_type, property }
-);
+    ResourceGetProperty = "resource-get-property", Collect -> String { app, process_type, resource_type, property };
+}
 
 // ---- source and build phase (git, builders, app-json) ----
 
-trigger!(
+trigger! {
     /// A builder property of an app, with global and default values applied
     /// (`selected`, `build-dir`, `skip-cleanup`; answered by builder).
-    BuilderGetProperty = "builder-get-property", Collect -> String { app, key }
-);
-trigger!(
+    BuilderGetProperty = "builder-get-property", Collect -> String { app, key };
     /// A git property of an app, with global and default values applied
     /// (`deploy-branch`, `rev-env-var`, `source-image`, ...; answered by git).
-    GitGetProperty = "git-get-property", Collect -> String { app, key }
-);
-trigger!(
+    GitGetProperty = "git-get-property", Collect -> String { app, key };
     /// The branch whose pushes deploy the app (answered by git).
-    GitDeployBranch = "git-deploy-branch", Collect -> String { app }
-);
-trigger!(
+    GitDeployBranch = "git-deploy-branch", Collect -> String { app };
     /// Before `git-upload-pack` serves a fetch or clone of the app's repo.
-    GitPrePull = "git-pre-pull", Notify -> () { app }
-);
-trigger!(
+    GitPrePull = "git-pre-pull", Notify -> () { app };
     /// After `git-upload-pack` served a fetch or clone of the app's repo.
-    GitPostPull = "git-post-pull", Notify -> () { app }
-);
-trigger!(
+    GitPostPull = "git-post-pull", Notify -> () { app };
     /// The buildpack stack image configured for an app (answered by a
     /// buildpacks plugin; empty for the builder's default).
-    BuildpackStackName = "buildpack-stack-name", Collect -> String { app }
-);
+    BuildpackStackName = "buildpack-stack-name", Collect -> String { app };
+}
 
 #[cfg(test)]
 mod tests {

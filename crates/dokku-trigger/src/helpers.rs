@@ -12,29 +12,21 @@ use crate::triggers::{arg, trigger};
 
 // ---- apps ----
 
-trigger!(
+trigger! {
     /// Create an app, as `apps:create` does (answered by apps).
-    AppCreate = "app-create", Notify -> () { app }
-);
-trigger!(
+    AppCreate = "app-create", Notify -> () { app };
     /// Destroy an app without asking, as `apps:destroy --force` does
     /// (answered by apps).
-    AppDestroy = "app-destroy", Notify -> () { app }
-);
-trigger!(
+    AppDestroy = "app-destroy", Notify -> () { app };
     /// Fails unless the app exists (answered by apps).
-    AppExists = "app-exists", Notify -> () { app }
-);
-trigger!(
+    AppExists = "app-exists", Notify -> () { app };
     /// Every app, one a line; `filtered` (default `true`) passes the list
     /// through `user-auth-app`, `false` lists them all (answered by apps).
-    AppList = "app-list", Collect -> Vec<String> { filtered = "true" }
-);
-trigger!(
+    AppList = "app-list", Collect -> Vec<String> { filtered = "true" };
     /// Fails unless the app.json file at the path is valid for the app
     /// (answered by app-json).
-    AppJsonIsValid = "app-json-is-valid", Notify -> () { app, app_json_path }
-);
+    AppJsonIsValid = "app-json-is-valid", Notify -> () { app, app_json_path };
+}
 
 /// The apps the current user may see, of `apps`: passed through the
 /// `user-auth-app` trigger when anyone answers it (each non-empty answer
@@ -61,135 +53,85 @@ pub fn filter_apps(ctx: &crate::Ctx, apps: Vec<String>) -> Result<Vec<String>> {
 
 // ---- builders ----
 
-trigger!(
+trigger! {
     /// The base image a builder is about to use may be replaced: a
     /// non-empty answer is the image to use instead.
-    BuilderDokkuImage = "builder-dokku-image", Collect -> String { builder_type, app, source_work_dir, dokku_image }
-);
-trigger!(
+    BuilderDokkuImage = "builder-dokku-image", Collect -> String { builder_type, app, source_work_dir, dokku_image };
     /// Told which base image a builder will build with, before the build.
-    BuilderCreateDokkuImage = "builder-create-dokku-image", Notify -> () { builder_type, app, source_work_dir, dokku_image }
-);
-trigger!(
+    BuilderCreateDokkuImage = "builder-create-dokku-image", Notify -> () { builder_type, app, source_work_dir, dokku_image };
     /// Whether herokuish may build the app on this host (answered by
     /// builder-herokuish).
-    BuilderHerokuishAllowed = "builder-herokuish-allowed", Collect -> bool { app }
-);
-trigger!(
+    BuilderHerokuishAllowed = "builder-herokuish-allowed", Collect -> bool { app };
     /// Whether an image of the app was made by a cloud native buildpack
     /// (answered by builder-pack).
-    BuilderImageIsCnb = "builder-image-is-cnb", Collect -> bool { app, image_tag }
-);
-trigger!(
+    BuilderImageIsCnb = "builder-image-is-cnb", Collect -> bool { app, image_tag };
     /// Whether an image of the app was made by herokuish (answered by
     /// builder-herokuish).
-    BuilderImageIsHerokuish = "builder-image-is-herokuish", Collect -> bool { app, image_tag }
-);
-trigger!(
+    BuilderImageIsHerokuish = "builder-image-is-herokuish", Collect -> bool { app, image_tag };
     /// Before a herokuish build, after `pre-build`.
-    PreBuildBuildpack = "pre-build-buildpack", Notify -> () { app, source_work_dir }
-);
-trigger!(
+    PreBuildBuildpack = "pre-build-buildpack", Notify -> () { app, source_work_dir };
     /// After a herokuish build, after `post-build`.
-    PostBuildBuildpack = "post-build-buildpack", Notify -> () { app, source_work_dir }
-);
-trigger!(
+    PostBuildBuildpack = "post-build-buildpack", Notify -> () { app, source_work_dir };
     /// Before a herokuish release, after `pre-release-builder`.
-    PreReleaseBuildpack = "pre-release-buildpack", Notify -> () { app, image_tag }
-);
-trigger!(
+    PreReleaseBuildpack = "pre-release-buildpack", Notify -> () { app, image_tag };
     /// Deprecated: before a Dockerfile build, after `pre-build` (only fired
     /// when some plugin answers it, with a warning).
-    PreBuildDockerfile = "pre-build-dockerfile", Notify -> () { app }
-);
-trigger!(
+    PreBuildDockerfile = "pre-build-dockerfile", Notify -> () { app };
     /// Deprecated: after a Dockerfile build, after `post-build`.
-    PostBuildDockerfile = "post-build-dockerfile", Notify -> () { app }
-);
-trigger!(
+    PostBuildDockerfile = "post-build-dockerfile", Notify -> () { app };
     /// Deprecated: before a Dockerfile release, after `pre-release-builder`.
-    PreReleaseDockerfile = "pre-release-dockerfile", Notify -> () { app, image_tag }
-);
-trigger!(
+    PreReleaseDockerfile = "pre-release-dockerfile", Notify -> () { app, image_tag };
     /// Before a lambda build (no core lambda builder here).
-    PreBuildLambda = "pre-build-lambda", Notify -> () { app, source_work_dir }
-);
-trigger!(
+    PreBuildLambda = "pre-build-lambda", Notify -> () { app, source_work_dir };
     /// After a lambda build (no core lambda builder here).
-    PostBuildLambda = "post-build-lambda", Notify -> () { app, source_work_dir }
-);
-trigger!(
+    PostBuildLambda = "post-build-lambda", Notify -> () { app, source_work_dir };
     /// Before a lambda release (no core lambda builder here).
-    PreReleaseLambda = "pre-release-lambda", Notify -> () { app, image_tag }
-);
-trigger!(
+    PreReleaseLambda = "pre-release-lambda", Notify -> () { app, image_tag };
     /// Before a cloud native buildpack build, after `pre-build`.
-    PreBuildPack = "pre-build-pack", Notify -> () { app, source_work_dir }
-);
-trigger!(
+    PreBuildPack = "pre-build-pack", Notify -> () { app, source_work_dir };
     /// After a cloud native buildpack build, after `post-build`.
-    PostBuildPack = "post-build-pack", Notify -> () { app, source_work_dir }
-);
-trigger!(
+    PostBuildPack = "post-build-pack", Notify -> () { app, source_work_dir };
     /// Before a cloud native buildpack release, after `pre-release-builder`.
-    PreReleasePack = "pre-release-pack", Notify -> () { app, image_tag }
-);
-trigger!(
+    PreReleasePack = "pre-release-pack", Notify -> () { app, image_tag };
     /// After the buildpack stack of an app changed (no core buildpacks
     /// plugin here).
-    PostStackSet = "post-stack-set", Notify -> () { app, value }
-);
+    PostStackSet = "post-stack-set", Notify -> () { app, value };
+}
 
 // ---- containers, restore, cron ----
 
-trigger!(
+trigger! {
     /// A container was created and is not started yet: `kind` is `app`
     /// (or `service` for community services), `phase` is `build`, `deploy`
     /// or `run`.
-    PostContainerCreate = "post-container-create", Notify -> () { kind, container_id, app, phase }
-);
-trigger!(
+    PostContainerCreate = "post-container-create", Notify -> () { kind, container_id, app, phase };
     /// Before `ps:restore --all` restores the apps; no arguments.
-    PreRestore = "pre-restore", Notify -> () {}
-);
-trigger!(
+    PreRestore = "pre-restore", Notify -> () {};
     /// After a scheduler started the containers of one process type.
-    SchedulerPostDeployProcess = "scheduler-post-deploy-process", Notify -> () { app, process_type }
-);
-trigger!(
+    SchedulerPostDeployProcess = "scheduler-post-deploy-process", Notify -> () { app, process_type };
     /// Show the logs of the app's proxy: `log_type` is `access` or `error`
     /// (the options default to no tail and all lines).
-    SchedulerProxyLogs = "scheduler-proxy-logs", Select -> () { scheduler, app, proxy_type, log_type, tail: bool, num = "0" }
-);
+    SchedulerProxyLogs = "scheduler-proxy-logs", Select -> () { scheduler, app, proxy_type, log_type, tail: bool, num = "0" };
+}
 
 // ---- git and the deployed image ----
 
-trigger!(
+trigger! {
     /// A branch other than the deploy branch was pushed.
-    ReceiveBranch = "receive-branch", Notify -> () { app, rev, refname }
-);
-trigger!(
+    ReceiveBranch = "receive-branch", Notify -> () { app, rev, refname };
     /// The registry host the app's image is pushed to and pulled from,
     /// with a trailing `/` (empty for a local image).
-    DeployedAppRepository = "deployed-app-repository", Collect -> String { app }
-);
-trigger!(
+    DeployedAppRepository = "deployed-app-repository", Collect -> String { app };
     /// The revision the app's deploy branch points at (answered by git).
-    GitRevision = "git-revision", Collect -> String { app }
-);
-trigger!(
+    GitRevision = "git-revision", Collect -> String { app };
     /// Commit an archive's contents to the app's repository and build.
-    GitFromArchive = "git-from-archive", Notify -> () { app, archive_url, archive_type, user_name = "Dokku", user_email = "automated@dokku.sh" }
-);
-trigger!(
+    GitFromArchive = "git-from-archive", Notify -> () { app, archive_url, archive_type, user_name = "Dokku", user_email = "automated@dokku.sh" };
     /// Commit a directory to the app's repository and build.
-    GitFromDirectory = "git-from-directory", Notify -> () { app, source_work_dir, user_name = "Dokku", user_email = "automated@dokku.sh" }
-);
-trigger!(
+    GitFromDirectory = "git-from-directory", Notify -> () { app, source_work_dir, user_name = "Dokku", user_email = "automated@dokku.sh" };
     /// Commit a Dockerfile naming an image to the app's repository and
     /// build.
-    GitFromImage = "git-from-image", Notify -> () { app, docker_image, build_dir, user_name = "Dokku", user_email = "automated@dokku.sh" }
-);
+    GitFromImage = "git-from-image", Notify -> () { app, docker_image, build_dir, user_name = "Dokku", user_email = "automated@dokku.sh" };
+}
 /// After `registry:login` stored credentials the registry accepted.
 /// External plugins also get the password as `DOCKER_REGISTRY_PASS`.
 #[derive(Clone, PartialEq, Eq, Default)]
@@ -237,110 +179,74 @@ impl Trigger for PostRegistryLogin {
 
 // ---- traffic ----
 
-trigger!(
+trigger! {
     /// A port above 1024 nothing listens on (answered by ports).
-    PortsGetAvailable = "ports-get-available", Collect -> String { app }
-);
-trigger!(
+    PortsGetAvailable = "ports-get-available", Collect -> String { app };
     /// One ports property of an app (answered by ports).
-    PortsGetProperty = "ports-get-property", Collect -> String { app, key }
-);
-trigger!(
+    PortsGetProperty = "ports-get-property", Collect -> String { app, key };
     /// The certificate (`crt`) or key (`key`) file of an app, as a path
     /// (answered by certs).
-    CertsGet = "certs-get", Collect -> String { app, key_type }
-);
-trigger!(
+    CertsGet = "certs-get", Collect -> String { app, key_type };
     /// Disable the app's vhost domains (answered by domains).
-    DomainsDisable = "domains-disable", Notify -> () { app, restart_app: bool }
-);
-trigger!(
+    DomainsDisable = "domains-disable", Notify -> () { app, restart_app: bool };
     /// Enable the app's vhost domains (answered by domains).
-    DomainsEnable = "domains-enable", Notify -> () { app, restart_app: bool }
-);
-trigger!(
+    DomainsEnable = "domains-enable", Notify -> () { app, restart_app: bool };
     /// Write the network configuration a proxy needs for the app.
-    NetworkBuildConfig = "network-build-config", Notify -> () { app }
-);
-trigger!(
+    NetworkBuildConfig = "network-build-config", Notify -> () { app };
     /// Forget the network configuration of the app.
-    NetworkClearConfig = "network-clear-config", Notify -> () { app }
-);
-trigger!(
+    NetworkClearConfig = "network-clear-config", Notify -> () { app };
     /// Whether network configuration exists for the app (answered by
     /// network).
-    NetworkConfigExists = "network-config-exists", Collect -> bool { app }
-);
-trigger!(
+    NetworkConfigExists = "network-config-exists", Collect -> bool { app };
     /// The IP address of one container of the app (answered by network).
-    NetworkGetIpaddr = "network-get-ipaddr", Collect -> String { app, proc_type, container_id }
-);
-trigger!(
+    NetworkGetIpaddr = "network-get-ipaddr", Collect -> String { app, proc_type, container_id };
     /// The static `host:port` listeners of a process type (answered by
     /// network).
-    NetworkGetStaticListeners = "network-get-static-listeners", Collect -> Vec<String> { app, process_type }
-);
-trigger!(
+    NetworkGetStaticListeners = "network-get-static-listeners", Collect -> Vec<String> { app, process_type };
     /// A caddy template for the app (caddy-vhosts is a community plugin).
-    CaddyTemplateSource = "caddy-template-source", Collect -> String { app }
-);
-trigger!(
+    CaddyTemplateSource = "caddy-template-source", Collect -> String { app };
     /// A haproxy template for the app (haproxy-vhosts is a community
     /// plugin).
-    HaproxyTemplateSource = "haproxy-template-source", Collect -> String { app }
-);
-trigger!(
+    HaproxyTemplateSource = "haproxy-template-source", Collect -> String { app };
     /// An openresty template for the app (openresty-vhosts is a community
     /// plugin).
-    OpenrestyTemplateSource = "openresty-template-source", Collect -> String { app }
-);
-trigger!(
+    OpenrestyTemplateSource = "openresty-template-source", Collect -> String { app };
     /// A traefik template for the app (traefik-vhosts is a community
     /// plugin).
-    TraefikTemplateSource = "traefik-template-source", Collect -> String { app }
-);
-trigger!(
+    TraefikTemplateSource = "traefik-template-source", Collect -> String { app };
     /// A vector template (no arguments).
-    VectorTemplateSource = "vector-template-source", Collect -> String {}
-);
+    VectorTemplateSource = "vector-template-source", Collect -> String {};
+}
 
 // ---- storage entries ----
 
-trigger!(
+trigger! {
     /// A storage entry was created or changed; `entry` is the entry as
     /// JSON, on stdin.
-    StorageCreate = "storage-create", Notify -> () { entry_name }, stdin = entry
-);
-trigger!(
+    StorageCreate = "storage-create", Notify -> () { entry_name }, stdin = entry;
     /// A storage entry is being destroyed; `entry` is the entry as JSON,
     /// on stdin.
-    StorageDestroy = "storage-destroy", Notify -> () { entry_name }, stdin = entry
-);
-trigger!(
+    StorageDestroy = "storage-destroy", Notify -> () { entry_name }, stdin = entry;
     /// The state of a storage entry's backing volume (`Bound`, `Pending`,
     /// `Lost`); `entry` is the entry as JSON, on stdin.
-    StorageStatus = "storage-status", Collect -> String { entry_name }, stdin = entry
-);
-trigger!(
+    StorageStatus = "storage-status", Collect -> String { entry_name }, stdin = entry;
     /// Run a command against a storage entry in a container of an image.
     /// `command` is the flags (`--interactive`, `--tty`, `--as-user
     /// <uid>`), then `--` and the command (none: a shell). The handler's
     /// failure carries the command's exit status.
-    SchedulerStorageExec = "scheduler-storage-exec", Select -> () { scheduler, entry_name, image; ..command }
-);
-trigger!(
+    SchedulerStorageExec = "scheduler-storage-exec", Select -> () { scheduler, entry_name, image; ..command };
     /// Ours, not in Dokku's list, so internal-only: a storage entry as the
     /// registry keeps it (JSON), empty when there is none (answered by
     /// storage), for the scheduler handling `scheduler-storage-exec`.
-    StorageEntryGet = "storage-entry-get", Collect -> String { entry_name }, internal = true
-);
+    StorageEntryGet = "storage-entry-get", Collect -> String { entry_name }, internal = true;
+}
 
 // ---- plugin management ----
 
-trigger!(
+trigger! {
     /// `plugin:uninstall` tells every plugin which one is going.
-    Uninstall = "uninstall", Notify -> () { plugin }
-);
+    Uninstall = "uninstall", Notify -> () { plugin };
+}
 
 #[cfg(test)]
 mod tests {

@@ -14,173 +14,121 @@ use crate::triggers::{arg, trigger};
 
 // ---- proxy ----
 
-trigger!(
+trigger! {
     /// (Re)build the proxy configuration of an app (answered by the proxy
     /// implementation selected for the app).
-    ProxyBuildConfig = "proxy-build-config", Notify -> () { app }
-);
-trigger!(
+    ProxyBuildConfig = "proxy-build-config", Notify -> () { app };
     /// Remove the generated proxy configuration of an app.
-    ProxyClearConfig = "proxy-clear-config", Notify -> () { app }
-);
-trigger!(
+    ProxyClearConfig = "proxy-clear-config", Notify -> () { app };
     /// The proxy of an app was enabled.
-    ProxyEnable = "proxy-enable", Notify -> () { app }
-);
-trigger!(
+    ProxyEnable = "proxy-enable", Notify -> () { app };
     /// The proxy of an app was disabled.
-    ProxyDisable = "proxy-disable", Notify -> () { app }
-);
-trigger!(
+    ProxyDisable = "proxy-disable", Notify -> () { app };
     /// Whether the proxy of an app is enabled: `true` or `false` (answered
     /// by proxy).
-    ProxyIsEnabled = "proxy-is-enabled", Collect -> bool { app }
-);
-trigger!(
+    ProxyIsEnabled = "proxy-is-enabled", Collect -> bool { app };
     /// The proxy type of an app, computed (answered by proxy; `nginx`
     /// unless set).
-    ProxyType = "proxy-type", Collect -> String { app }
-);
-trigger!(
+    ProxyType = "proxy-type", Collect -> String { app };
     /// One computed proxy property of an app: `proxy-port` or
     /// `proxy-ssl-port` (answered by proxy; empty when unset).
-    ProxyGetProperty = "proxy-get-property", Collect -> String { app, key }, internal = true
-);
+    ProxyGetProperty = "proxy-get-property", Collect -> String { app, key }, internal = true;
+}
 
 // ---- network ----
 
-trigger!(
+trigger! {
     /// Where the containers of a process type listen, one `ip:port` per
     /// line (answered by network from the scheduler's records).
-    NetworkGetListeners = "network-get-listeners", Collect -> Vec<String> { app, process_type = "web" }
-);
-trigger!(
+    NetworkGetListeners = "network-get-listeners", Collect -> Vec<String> { app, process_type = "web" };
     /// One computed network property of an app (answered by network).
-    NetworkGetProperty = "network-get-property", Collect -> String { app, key }
-);
+    NetworkGetProperty = "network-get-property", Collect -> String { app, key };
+}
 
 // ---- ports ----
 
-trigger!(
+trigger! {
     /// The port mappings of an app in effect, one `scheme:host:container`
     /// per line: the configured ones, else the detected ones (answered by
     /// ports). `format` is empty or `json`.
-    PortsGet = "ports-get", Collect -> Vec<String> { app, format = "stdout" }
-);
-trigger!(
+    PortsGet = "ports-get", Collect -> Vec<String> { app, format = "stdout" };
     /// Make sure an app has the proxy ports it needs before its proxy
     /// config is built (answered by ports).
-    PortsConfigure = "ports-configure", Notify -> () { app }
-);
-trigger!(
+    PortsConfigure = "ports-configure", Notify -> () { app };
     /// Drop the configured port mappings of an app without rebuilding
     /// anything (answered by ports).
-    PortsClear = "ports-clear", Notify -> () { app }
-);
-trigger!(
+    PortsClear = "ports-clear", Notify -> () { app };
     /// Builders report the port mappings they detected for an app
     /// (answered by ports).
-    PortsSetDetected = "ports-set-detected", Notify -> () { app; ..port_maps }
-);
-trigger!(
+    PortsSetDetected = "ports-set-detected", Notify -> () { app; ..port_maps };
     /// After `ports:add|remove|set|clear`: `action` is the command's verb.
-    PostProxyPortsUpdate = "post-proxy-ports-update", Notify -> () { app, action }
-);
+    PostProxyPortsUpdate = "post-proxy-ports-update", Notify -> () { app, action };
+}
 
 // ---- domains ----
 
-trigger!(
+trigger! {
     /// The domains an app answers on, one per line; empty when its vhosts
     /// are disabled (answered by domains).
-    DomainsList = "domains-list", Collect -> Vec<String> { app }
-);
-trigger!(
+    DomainsList = "domains-list", Collect -> Vec<String> { app };
     /// Whether vhosts are enabled for an app: `true` or `false` (answered by
     /// domains).
-    DomainsVhostEnabled = "domains-vhost-enabled", Collect -> bool { app }
-);
-trigger!(
+    DomainsVhostEnabled = "domains-vhost-enabled", Collect -> bool { app };
     /// The URLs of an app, one per line; `url_type` is `url` for the first
     /// one only or `urls` (answered by domains).
-    DomainsUrls = "domains-urls", Collect -> Vec<String> { app, url_type }
-);
-trigger!(
+    DomainsUrls = "domains-urls", Collect -> Vec<String> { app, url_type };
     /// Add a domain to an app (answered by domains).
-    DomainsAdd = "domains-add", Notify -> () { app, domain }
-);
-trigger!(
+    DomainsAdd = "domains-add", Notify -> () { app, domain };
     /// After the domains of an app changed: `action` is `add`, `clear`,
     /// `remove`, `reset` or `set`, followed by the domains.
-    PostDomainsUpdate = "post-domains-update", Notify -> () { app, action; ..domains }
-);
-trigger!(
+    PostDomainsUpdate = "post-domains-update", Notify -> () { app, action; ..domains };
     /// Before vhosts are disabled for an app.
-    PreDisableVhost = "pre-disable-vhost", Notify -> () { app }
-);
-trigger!(
+    PreDisableVhost = "pre-disable-vhost", Notify -> () { app };
     /// Before vhosts are enabled for an app.
-    PreEnableVhost = "pre-enable-vhost", Notify -> () { app }
-);
+    PreEnableVhost = "pre-enable-vhost", Notify -> () { app };
+}
 
 // ---- certs ----
 
-trigger!(
+trigger! {
     /// Whether an app has a TLS certificate: `true` or `false` (answered by
     /// certs).
-    CertsExists = "certs-exists", Collect -> bool { app }
-);
-trigger!(
+    CertsExists = "certs-exists", Collect -> bool { app };
     /// `true` when a certificate should be assumed for an app (plugins that
     /// terminate TLS elsewhere); empty otherwise.
-    CertsForce = "certs-force", Collect -> bool { app }
-);
-trigger!(
+    CertsForce = "certs-force", Collect -> bool { app };
     /// After a certificate was added or updated.
-    PostCertsUpdate = "post-certs-update", Notify -> () { app }
-);
-trigger!(
+    PostCertsUpdate = "post-certs-update", Notify -> () { app };
     /// After a certificate was removed.
-    PostCertsRemove = "post-certs-remove", Notify -> () { app }
-);
-trigger!(
+    PostCertsRemove = "post-certs-remove", Notify -> () { app };
     /// Install the PEM certificate and key found at two paths onto an app,
     /// as `certs:add` does, then tell `post-certs-update` and
     /// `post-domains-update` (answered by certs).
-    CertsSet = "certs-set", Notify -> () { app, crt_file, key_file }
-);
-trigger!(
+    CertsSet = "certs-set", Notify -> () { app, crt_file, key_file };
     /// Remove an app's own certificate, as `certs:remove` does, then tell
     /// `post-certs-remove` and `post-domains-update`; fails when the app has
     /// none (answered by certs).
-    CertsRemove = "certs-remove", Notify -> () { app }
-);
+    CertsRemove = "certs-remove", Notify -> () { app };
+}
 
 // ---- nginx ----
 
-trigger!(
+trigger! {
     /// A hostname for an app under a global domain; an empty answer keeps
     /// `<app>.<vhost>`.
-    NginxHostname = "nginx-hostname", Collect -> String { app, subdomain, vhost }
-);
-trigger!(
+    NginxHostname = "nginx-hostname", Collect -> String { app, subdomain, vhost };
     /// The path of a template to use instead of the built-in one:
     /// `template_type` is `app-config`, `hsts-config` or `validate-config`.
-    NginxAppTemplateSource = "nginx-app-template-source", Collect -> String { app, template_type }
-);
-trigger!(
+    NginxAppTemplateSource = "nginx-app-template-source", Collect -> String { app, template_type };
     /// The path of a template for the global `dokku.conf`.
-    NginxDokkuTemplateSource = "nginx-dokku-template-source", Collect -> String {}
-);
-trigger!(
+    NginxDokkuTemplateSource = "nginx-dokku-template-source", Collect -> String {};
     /// Ours, not in Dokku's list, so internal-only: the computed path of an
     /// app's nginx log, `log_type` `access` or `error` (`off` when
     /// disabled), for the scheduler showing it (`scheduler-proxy-logs`).
-    NginxLogPath = "nginx-log-path", Collect -> String { app, log_type }, internal = true
-);
-trigger!(
+    NginxLogPath = "nginx-log-path", Collect -> String { app, log_type }, internal = true;
     /// Before nginx reloads for an app.
-    NginxPreReload = "nginx-pre-reload", Notify -> () { app, internal_port, internal_ip_address }
-);
+    NginxPreReload = "nginx-pre-reload", Notify -> () { app, internal_port, internal_ip_address };
+}
 
 /// Whether a yes/no collect says yes: any answer `true`; `default` when
 /// nobody answered.

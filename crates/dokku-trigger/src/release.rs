@@ -44,6 +44,34 @@ pub fn repo(app: &str) -> String {
     format!("dokku/{app}")
 }
 
+/// The image a deploy of `tag` uses: `dokku/<app>:<tag>` unless plugins
+/// answer `deployed-app-image-tag` / `deployed-app-image-repo`, behind the
+/// registry `deployed-app-repository` answers (asked in that order).
+pub fn deployed_image(ctx: &Ctx, app: &str, tag: &str) -> Result<(String, String)> {
+    let remote = crate::deploy::first_answer(ctx.bus.collect(
+        ctx,
+        &crate::helpers::DeployedAppRepository {
+            app: app.to_string(),
+        },
+    )?)
+    .unwrap_or_default();
+    let over = crate::deploy::first_answer(ctx.bus.collect(
+        ctx,
+        &crate::deploy::DeployedAppImageTag {
+            app: app.to_string(),
+        },
+    )?);
+    let tag = over.unwrap_or_else(|| tag_or_latest(tag).to_string());
+    let repo = crate::deploy::first_answer(ctx.bus.collect(
+        ctx,
+        &crate::deploy::DeployedAppImageRepo {
+            app: app.to_string(),
+        },
+    )?)
+    .unwrap_or_else(|| repo(app));
+    Ok((format!("{remote}{repo}"), tag))
+}
+
 /// A tag as given, `latest` when empty.
 pub fn tag_or_latest(tag: &str) -> &str {
     if tag.is_empty() {
@@ -300,6 +328,12 @@ fn per_builder(ctx: &Ctx, builder_type: &str, app: &str, last: &str, phase: Phas
     let app = app.to_string();
     let last = last.to_string();
     let bus = &ctx.bus;
+    // Each builder's notice: the app, then `last` as its one other field.
+    macro_rules! fire {
+        ($t:ident { $field:ident }) => {
+            bus.notify(ctx, &$t { app, $field: last })
+        };
+    }
     match (builder_type, phase) {
         ("dockerfile", phase) => {
             let (name, instead) = match phase {
@@ -316,78 +350,18 @@ fn per_builder(ctx: &Ctx, builder_type: &str, app: &str, last: &str, phase: Phas
             match phase {
                 Phase::PreBuild => bus.notify(ctx, &PreBuildDockerfile { app }),
                 Phase::PostBuild => bus.notify(ctx, &PostBuildDockerfile { app }),
-                Phase::PreRelease => bus.notify(
-                    ctx,
-                    &PreReleaseDockerfile {
-                        app,
-                        image_tag: last,
-                    },
-                ),
+                Phase::PreRelease => fire!(PreReleaseDockerfile { image_tag }),
             }
         }
-        ("herokuish", Phase::PreBuild) => bus.notify(
-            ctx,
-            &PreBuildBuildpack {
-                app,
-                source_work_dir: last,
-            },
-        ),
-        ("herokuish", Phase::PostBuild) => bus.notify(
-            ctx,
-            &PostBuildBuildpack {
-                app,
-                source_work_dir: last,
-            },
-        ),
-        ("herokuish", Phase::PreRelease) => bus.notify(
-            ctx,
-            &PreReleaseBuildpack {
-                app,
-                image_tag: last,
-            },
-        ),
-        ("pack", Phase::PreBuild) => bus.notify(
-            ctx,
-            &PreBuildPack {
-                app,
-                source_work_dir: last,
-            },
-        ),
-        ("pack", Phase::PostBuild) => bus.notify(
-            ctx,
-            &PostBuildPack {
-                app,
-                source_work_dir: last,
-            },
-        ),
-        ("pack", Phase::PreRelease) => bus.notify(
-            ctx,
-            &PreReleasePack {
-                app,
-                image_tag: last,
-            },
-        ),
-        ("lambda", Phase::PreBuild) => bus.notify(
-            ctx,
-            &PreBuildLambda {
-                app,
-                source_work_dir: last,
-            },
-        ),
-        ("lambda", Phase::PostBuild) => bus.notify(
-            ctx,
-            &PostBuildLambda {
-                app,
-                source_work_dir: last,
-            },
-        ),
-        ("lambda", Phase::PreRelease) => bus.notify(
-            ctx,
-            &PreReleaseLambda {
-                app,
-                image_tag: last,
-            },
-        ),
+        ("herokuish", Phase::PreBuild) => fire!(PreBuildBuildpack { source_work_dir }),
+        ("herokuish", Phase::PostBuild) => fire!(PostBuildBuildpack { source_work_dir }),
+        ("herokuish", Phase::PreRelease) => fire!(PreReleaseBuildpack { image_tag }),
+        ("pack", Phase::PreBuild) => fire!(PreBuildPack { source_work_dir }),
+        ("pack", Phase::PostBuild) => fire!(PostBuildPack { source_work_dir }),
+        ("pack", Phase::PreRelease) => fire!(PreReleasePack { image_tag }),
+        ("lambda", Phase::PreBuild) => fire!(PreBuildLambda { source_work_dir }),
+        ("lambda", Phase::PostBuild) => fire!(PostBuildLambda { source_work_dir }),
+        ("lambda", Phase::PreRelease) => fire!(PreReleaseLambda { image_tag }),
         _ => Ok(()),
     }
 }

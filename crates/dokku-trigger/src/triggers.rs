@@ -48,8 +48,12 @@ impl TriggerArg for bool {
 /// After the arguments, `, stdin = field` declares a string field that is
 /// no argument but the payload external plugins read on stdin, and
 /// `, internal = true` a trigger never run for external plugins.
+/// One invocation declares any number of triggers, each ending in `;`.
 macro_rules! trigger {
-    ($(#[$m:meta])* $ty:ident = $name:literal, $kind:ident -> $out:ty { $($field:ident $(: $fty:ty)? $(= $def:literal)?),* $(; ..$rest:ident)? } $(, stdin = $payload:ident)? $(, internal = $internal:literal)?) => {
+    ($($(#[$m:meta])* $ty:ident = $name:literal, $kind:ident -> $out:ty { $($body:tt)* } $(, $opt:ident = $val:tt)*);+ $(;)?) => {
+        $(trigger!(@one $(#[$m])* $ty = $name, $kind -> $out { $($body)* } $(, $opt = $val)*);)+
+    };
+    (@one $(#[$m:meta])* $ty:ident = $name:literal, $kind:ident -> $out:ty { $($field:ident $(: $fty:ty)? $(= $def:literal)?),* $(; ..$rest:ident)? } $(, stdin = $payload:ident)? $(, internal = $internal:literal)?) => {
         $(#[$m])*
         #[derive(Debug, Clone, PartialEq, Eq, Default)]
         pub struct $ty {
@@ -117,52 +121,32 @@ macro_rules! trigger {
 }
 pub(crate) use trigger;
 
-trigger!(
+trigger! {
     /// After `apps:create` made the app.
-    PostCreate = "post-create", Notify -> () { app }
-);
-trigger!(
+    PostCreate = "post-create", Notify -> () { app };
     /// Before `apps:destroy` removes the app.
-    PreDelete = "pre-delete", Notify -> () { app, image_tag }
-);
-trigger!(
+    PreDelete = "pre-delete", Notify -> () { app, image_tag };
     /// After `apps:destroy` removed the app.
-    PostDelete = "post-delete", Notify -> () { app, image_tag }
-);
-trigger!(
+    PostDelete = "post-delete", Notify -> () { app, image_tag };
     /// After `apps:rename` set up the new app, before any rebuild: copy state.
-    PostAppRenameSetup = "post-app-rename-setup", Notify -> () { old_app, new_app }
-);
-trigger!(
+    PostAppRenameSetup = "post-app-rename-setup", Notify -> () { old_app, new_app };
     /// After `apps:rename` finished.
-    PostAppRename = "post-app-rename", Notify -> () { old_app, new_app }
-);
-trigger!(
+    PostAppRename = "post-app-rename", Notify -> () { old_app, new_app };
     /// After `apps:clone` set up the new app, before any rebuild: copy state.
-    PostAppCloneSetup = "post-app-clone-setup", Notify -> () { old_app, new_app }
-);
-trigger!(
+    PostAppCloneSetup = "post-app-clone-setup", Notify -> () { old_app, new_app };
     /// After `apps:clone` finished.
-    PostAppClone = "post-app-clone", Notify -> () { old_app, new_app }
-);
-trigger!(
+    PostAppClone = "post-app-clone", Notify -> () { old_app, new_app };
     /// After env vars were set, unset or cleared: action is `set`, `unset`
     /// or `clear`, followed by the pairs or keys.
-    PostConfigUpdate = "post-config-update", Notify -> () { app, action; ..items }
-);
-trigger!(
+    PostConfigUpdate = "post-config-update", Notify -> () { app, action; ..items };
     /// Restart a deployed app (answered by the deploy machinery).
-    AppRestart = "app-restart", Notify -> () { app }
-);
-trigger!(
+    AppRestart = "app-restart", Notify -> () { app };
     /// Rebuild and deploy an app from its current source (answered by the
     /// deploy machinery).
-    AppRebuild = "app-rebuild", Notify -> () { app }, internal = true
-);
-trigger!(
+    AppRebuild = "app-rebuild", Notify -> () { app }, internal = true;
     /// Export an app's (or the global) environment in a format.
-    ConfigExport = "config-export", Collect -> String { app, global, merged, format }
-);
+    ConfigExport = "config-export", Collect -> String { app, global, merged, format };
+}
 impl ConfigExport {
     /// An app's environment with the global values merged under the app's,
     /// as the config plugin answers `config-export <app> false true json`.
@@ -206,57 +190,39 @@ impl ConfigExport {
     }
 }
 
-trigger!(
+trigger! {
     /// One app env value.
-    ConfigGet = "config-get", Collect -> String { app, key }
-);
-trigger!(
+    ConfigGet = "config-get", Collect -> String { app, key };
     /// One global env value.
-    ConfigGetGlobal = "config-get-global", Collect -> String { key }
-);
-trigger!(
+    ConfigGetGlobal = "config-get-global", Collect -> String { key };
     /// `plugin:install` asks every plugin to set itself up.
-    Install = "install", Notify -> () {}
-);
-trigger!(
+    Install = "install", Notify -> () {};
     /// `plugin:update` asks every plugin to update.
-    Update = "update", Notify -> () {}
-);
-trigger!(
+    Update = "update", Notify -> () {};
     /// `plugin:install-dependencies` asks for system packages.
-    Dependencies = "dependencies", Notify -> () {}
-);
-trigger!(
+    Dependencies = "dependencies", Notify -> () {};
     /// `dokku report <app>`: each plugin prints its report.
-    Report = "report", Notify -> () { app }
-);
-trigger!(
+    Report = "report", Notify -> () { app };
     /// Run on every command: a non-zero exit denies it.
-    UserAuth = "user-auth", Notify -> () { ssh_user, ssh_name; ..command }
-);
-trigger!(
+    UserAuth = "user-auth", Notify -> () { ssh_user, ssh_name; ..command };
     /// Filters which apps a user sees: each non-empty stdout line is an
     /// allowed app name.
-    UserAuthApp = "user-auth-app", Collect -> Vec<String> { ssh_user, ssh_name; ..apps }
-);
-trigger!(
+    UserAuthApp = "user-auth-app", Collect -> Vec<String> { ssh_user, ssh_name; ..apps };
     /// Create the app unless it exists, as a first `git push` does; refused
     /// when `apps:set --global disable-autocreation true` is set (answered
     /// by apps). Must print nothing on stdout: during a push, stdout is the
     /// git protocol stream.
-    AppMaybeCreate = "app-maybe-create", Notify -> () { app }
-);
-trigger!(
+    AppMaybeCreate = "app-maybe-create", Notify -> () { app };
     /// Whether the app is locked for deploys (answered by apps).
-    AppIsLocked = "apps-is-locked", Collect -> bool { app }, internal = true
-);
+    AppIsLocked = "apps-is-locked", Collect -> bool { app }, internal = true;
+}
 
-trigger!(
+trigger! {
     /// Drain the pre-0.38 `ENV` files into the config plugin's property
     /// path (answered by config; other plugins call it before reading
     /// deprecated variables).
-    ConfigMigrateEnv = "config-migrate-env", Notify -> () {}
-);
+    ConfigMigrateEnv = "config-migrate-env", Notify -> () {};
+}
 
 /// Set env vars of an app, or `--global` (answered by config): an optional
 /// leading `--no-restart`, the app, then `KEY=VALUE` pairs.
@@ -473,16 +439,14 @@ impl crate::bus::TriggerOutput for ContainerArgs {
     }
 }
 
-trigger!(
+trigger! {
     /// Docker arguments for the build containers of an app (answered by
     /// docker-options and storage).
-    DockerArgsProcessBuild = "docker-args-process-build", Collect -> ContainerArgs { app, image_source_type }
-);
-trigger!(
+    DockerArgsProcessBuild = "docker-args-process-build", Collect -> ContainerArgs { app, image_source_type };
     /// Docker arguments for one-off `run` and cron containers of an app
     /// (answered by docker-options and storage).
-    DockerArgsProcessRun = "docker-args-process-run", Collect -> ContainerArgs { app, image_source_type, image_tag }
-);
+    DockerArgsProcessRun = "docker-args-process-run", Collect -> ContainerArgs { app, image_source_type, image_tag };
+}
 
 /// Docker arguments for the deployed containers of one process type of an
 /// app (answered by docker-options and storage). An empty `proc_type` or
@@ -533,21 +497,17 @@ impl Trigger for DockerArgsProcessDeploy {
     }
 }
 
-trigger!(
+trigger! {
     /// Deprecated form of `docker-args-process-build` that community
     /// plugins may still answer: extra `docker build`/`run` arguments.
-    DockerArgsBuild = "docker-args-build", Collect -> ContainerArgs { app, image_source_type }
-);
-trigger!(
+    DockerArgsBuild = "docker-args-build", Collect -> ContainerArgs { app, image_source_type };
     /// Deprecated form of `docker-args-process-deploy`: extra arguments for
     /// deploy containers (process type and index may follow).
-    DockerArgsDeploy = "docker-args-deploy", Collect -> ContainerArgs { app, image_tag; ..process }
-);
-trigger!(
+    DockerArgsDeploy = "docker-args-deploy", Collect -> ContainerArgs { app, image_tag; ..process };
     /// Deprecated form of `docker-args-process-run`: extra arguments for
     /// one-off containers.
-    DockerArgsRun = "docker-args-run", Collect -> ContainerArgs { app, image_tag }
-);
+    DockerArgsRun = "docker-args-run", Collect -> ContainerArgs { app, image_tag };
+}
 
 impl DockerArgsProcessBuild {
     /// Everything every plugin adds to a build, from this trigger and its
@@ -596,16 +556,14 @@ impl DockerArgsProcessRun {
     }
 }
 
-trigger!(
+trigger! {
     /// The storage entries an app mounts in a phase, as a JSON array of
     /// `{"entry": ..., "attachment": ...}` objects (answered by storage).
-    StorageAppMounts = "storage-app-mounts", Collect -> String { app, phase = "deploy" }
-);
-trigger!(
+    StorageAppMounts = "storage-app-mounts", Collect -> String { app, phase = "deploy" };
     /// Deprecated: an app's mounts for a phase, one `host:container` per
     /// line, or JSON with format `json` (answered by storage).
-    StorageList = "storage-list", Collect -> String { app, phase = "deploy", format }
-);
+    StorageList = "storage-list", Collect -> String { app, phase = "deploy", format };
+}
 
 /// One option stored by docker-options, with the scope it is stored in.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -643,24 +601,20 @@ impl crate::bus::TriggerOutput for Vec<ScopedOption> {
     }
 }
 
-trigger!(
+trigger! {
     /// Every volume option (`-v`, `--volume`) docker-options stores for an
     /// app, in every phase and process scope (answered by docker-options;
     /// the storage migration reads it). One `phase<TAB>process<TAB>option`
     /// line each for external callers.
-    DockerOptionsVolumes = "docker-options-volumes", Collect -> Vec<ScopedOption> { app }, internal = true
-);
-trigger!(
+    DockerOptionsVolumes = "docker-options-volumes", Collect -> Vec<ScopedOption> { app }, internal = true;
     /// Every option docker-options stores for an app, in every phase and
     /// process scope (answered by docker-options; install-time migrations
     /// of other plugins read it).
-    DockerOptionsList = "docker-options-list", Collect -> Vec<ScopedOption> { app }
-);
-trigger!(
+    DockerOptionsList = "docker-options-list", Collect -> Vec<ScopedOption> { app };
     /// Remove stored options, matched exactly, from one phase and process
     /// scope of an app (answered by docker-options).
-    DockerOptionsRemove = "docker-options-remove", Notify -> () { app, phase, process_type; ..options }, internal = true
-);
+    DockerOptionsRemove = "docker-options-remove", Notify -> () { app, phase, process_type; ..options }, internal = true;
+}
 
 #[cfg(test)]
 mod tests {

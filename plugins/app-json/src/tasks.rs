@@ -9,10 +9,10 @@ use std::io::Read;
 use dokku_core::{fsutil, Error, Result};
 use dokku_docker::{CommitSpec, ContainerEngine, ContainerSpec, LogOptions, Mount, MountSource};
 use dokku_trigger::appjson::AppJson;
-use dokku_trigger::deploy::{first_answer, scheduler_of, ProcfileGetCommand, SchedulerIsDeployed};
-use dokku_trigger::triggers::{
-    ConfigExport, ConfigGet, ConfigSet, ContainerArgs, DockerArgsProcessDeploy,
+use dokku_trigger::deploy::{
+    config_value, first_answer, scheduler_of, ProcfileGetCommand, SchedulerIsDeployed,
 };
+use dokku_trigger::triggers::{ConfigExport, ConfigSet, ContainerArgs, DockerArgsProcessDeploy};
 use dokku_trigger::Ctx;
 
 use crate::{extract, props};
@@ -131,14 +131,7 @@ fn random_secret() -> Result<String> {
 pub fn apply_env(ctx: &Ctx, app: &str, manifest: &AppJson, first: bool) -> Result<()> {
     let mut pairs = Vec::new();
     for (key, entry) in &manifest.env {
-        let current = first_answer(ctx.bus.collect(
-            ctx,
-            &ConfigGet {
-                app: app.into(),
-                key: key.clone(),
-            },
-        )?)
-        .unwrap_or_default();
+        let current = config_value(ctx, app, key)?.unwrap_or_default();
         if entry.sync() {
             if let Some(v) = entry.default_value() {
                 if v != current {
@@ -264,14 +257,8 @@ fn run_phase(
         .image_inspect(image)
         .map_err(|_| Error::fail(format!("App image ({image}) not found")))?;
     let builder = info.labels.get(BUILDER_LABEL).cloned().unwrap_or_default();
-    let shell = first_answer(ctx.bus.collect(
-        ctx,
-        &ConfigGet {
-            app: app.into(),
-            key: "DOKKU_APP_SHELL".into(),
-        },
-    )?)
-    .unwrap_or_else(|| "/bin/bash".to_string());
+    let shell =
+        config_value(ctx, app, "DOKKU_APP_SHELL")?.unwrap_or_else(|| "/bin/bash".to_string());
     let entrypoint = info.entrypoint.clone().unwrap_or_default();
     let mut spec = ContainerSpec::new(image);
     spec.cmd = Some(task_command(

@@ -6,10 +6,10 @@ use dokku_core::{Error, Result};
 use dokku_docker::{
     BuildContext, BuildSpec, CommitSpec, ContainerSpec, EngineError, LogOptions, Mount, MountSource,
 };
-use dokku_trigger::deploy::{first_answer, BuildpackStackName};
+use dokku_trigger::deploy::{config_value, first_answer, BuildpackStackName};
 use dokku_trigger::helpers::{BuilderCreateDokkuImage, BuilderDokkuImage, PostContainerCreate};
 use dokku_trigger::release::{self, ContextTar, ReleaseLayer};
-use dokku_trigger::triggers::{ConfigExport, ConfigGet, DockerArgsProcessBuild};
+use dokku_trigger::triggers::{ConfigExport, DockerArgsProcessBuild};
 use dokku_trigger::Ctx;
 
 use crate::{props, BUILDER_TYPE};
@@ -22,14 +22,7 @@ fn docker(e: EngineError) -> Error {
 }
 
 fn config_get(ctx: &Ctx, app: &str, key: &str) -> Result<String> {
-    Ok(first_answer(ctx.bus.collect(
-        ctx,
-        &ConfigGet {
-            app: app.into(),
-            key: key.into(),
-        },
-    )?)
-    .unwrap_or_default())
+    Ok(config_value(ctx, app, key)?.unwrap_or_default())
 }
 
 /// `builder-detect`: a `.buildpacks` file or a `BUILDPACK_URL`.

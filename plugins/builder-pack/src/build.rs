@@ -5,9 +5,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 use dokku_core::{Error, Result};
-use dokku_trigger::deploy::{first_answer, BuildpackStackName};
+use dokku_trigger::deploy::{config_value, first_answer, BuildpackStackName};
 use dokku_trigger::release;
-use dokku_trigger::triggers::{ConfigExport, ConfigGet};
+use dokku_trigger::triggers::ConfigExport;
 use dokku_trigger::Ctx;
 
 use crate::BUILDER_TYPE;
@@ -22,13 +22,7 @@ fn stack(ctx: &Ctx, app: &str) -> Result<String> {
     ) {
         return Ok(s);
     }
-    if let Some(s) = first_answer(ctx.bus.collect(
-        ctx,
-        &ConfigGet {
-            app: app.into(),
-            key: "DOKKU_CNB_BUILDER".into(),
-        },
-    )?) {
+    if let Some(s) = config_value(ctx, app, "DOKKU_CNB_BUILDER")? {
         return Ok(s);
     }
     Ok(std::env::var("DOKKU_CNB_BUILDER")

@@ -12,10 +12,12 @@ use std::process::{Command, Stdio};
 
 use dokku_core::{apps, args, Error, Result};
 use dokku_docker::{ContainerSpec, LogStream, Mount};
-use dokku_trigger::deploy::{first_answer, BuilderDetect, BuilderGetProperty, GitDeployBranch};
+use dokku_trigger::deploy::{
+    config_value, first_answer, BuilderDetect, BuilderGetProperty, GitDeployBranch,
+};
 use dokku_trigger::helpers::BuilderDokkuImage;
 use dokku_trigger::release;
-use dokku_trigger::triggers::{ConfigExport, ConfigGet};
+use dokku_trigger::triggers::ConfigExport;
 use dokku_trigger::Ctx;
 
 /// The herokuish stack image when nothing else is configured.
@@ -26,14 +28,7 @@ const DEFAULT_CNB_BUILDER: &str = "heroku/builder:24";
 const APP_PATH: &str = "/app";
 
 fn config_get(ctx: &Ctx, app: &str, key: &str) -> Result<String> {
-    Ok(first_answer(ctx.bus.collect(
-        ctx,
-        &ConfigGet {
-            app: app.into(),
-            key: key.into(),
-        },
-    )?)
-    .unwrap_or_default())
+    Ok(config_value(ctx, app, key)?.unwrap_or_default())
 }
 
 /// The stack (or CNB builder) image: the app's buildpacks stack, else the

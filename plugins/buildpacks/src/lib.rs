@@ -275,26 +275,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn help_layout() {
-        insta::assert_snapshot!(PLUGIN.help_text(), @"
-        Usage: dokku buildpacks[:COMMAND]
-
-        Manage buildpacks settings for an app
-
-        Additional commands:
-            buildpacks:add [--index 1] <app> <buildpack>                  Add new app buildpack while inserting into list of buildpacks if necessary
-            buildpacks:clear <app>                                        Clear all buildpacks set on the app
-            buildpacks:detect <app> [--branch <branch-name>]              Detect the buildpack for an app (if not specified                                                     the branch flag defaults to the deploy branch)
-            buildpacks:list <app>                                         List all buildpacks for an app
-            buildpacks:remove <app> <buildpack>                           Remove a buildpack set on the app
-            buildpacks:report [<app>] [<flag>]                            Displays a buildpack report for one or more apps
-            buildpacks:set [--index 1] <app> <buildpack>                  Set new app buildpack at a given position defaulting to the first buildpack if no index is specified
-            buildpacks:set --replace <app> <buildpack> [<buildpack> ...]  Replace the entire ordered buildpack list with the specified buildpacks
-            buildpacks:set-property [--global|<app>] <key> <value>        Set or clear a buildpacks property for an app
-        ");
-    }
-
-    #[test]
     fn buildpack_forms() {
         assert_eq!(
             valid_buildpack("heroku/nodejs").expect("short"),

@@ -491,26 +491,3 @@ fn report(ctx: &Ctx, argv: &[String]) -> Result<()> {
 fn set(ctx: &Ctx, argv: &[String]) -> Result<()> {
     REPORT.set_command(ctx, argv).map(|_| ())
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn help_layout() {
-        insta::assert_snapshot!(PLUGIN.help_text(), @"
-        Usage: dokku builds[:COMMAND]
-
-        Manage running and historical builds
-
-        Additional commands:
-            builds:cancel <app>                                                            Cancel a running build for an app
-            builds:info <app> <build-id> [--format json|stdout]                            Show details for a single build
-            builds:list [<app>] [--format json] [--kind build|deploy] [--status <status>]  List builds
-            builds:output <app> [<build-id>|current]                                       Show build output
-            builds:prune <app> [--all-apps]                                                Prune build records to retention
-            builds:report [<app>] [<flag>]                                                 Display a build report for one or more apps
-            builds:set [--global|<app>] <key> [<value>]                                    Set or clear a builds property
-        ");
-    }
-}

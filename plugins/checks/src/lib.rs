@@ -152,21 +152,4 @@ mod tests {
                    Checks wait to retire:
             "#);
     }
-
-    #[test]
-    fn help_layout() {
-        insta::assert_snapshot!(PLUGIN.help_text(), @r#"
-        Usage: dokku checks[:COMMAND]
-
-        Manage zero-downtime settings
-
-        Additional commands:
-            checks:disable <app> [process-type(s)]      Disable zero-downtime deployment for all processes (or comma-separated process-type list) ***WARNING: this will cause downtime during deployments***
-            checks:enable <app> [process-type(s)]       Enable zero-downtime deployment for all processes (or comma-separated process-type list)
-            checks:report [<app>] [<flag>]              Displays a checks report for one or more apps
-            checks:run <app> [process-type(s)]          Runs zero-downtime checks for all processes (or comma-separated process-type list)
-            checks:set [--global|<app>] <key> <value>   Set or clear a logs property for an app
-            checks:skip <app> [process-type(s)]         Skip zero-downtime checks for all processes (or comma-separated process-type list)
-            "#);
-    }
 }

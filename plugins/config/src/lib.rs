@@ -58,29 +58,3 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     },
     register: hooks::register,
 };
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn help_lists_dokku_commands() {
-        insta::assert_snapshot!(PLUGIN.help_text(), @r"
-        Usage: dokku config[:COMMAND]
-
-        Manage global and app-specific config vars
-
-        Additional commands:
-            config (<app>|--global)                                                               Pretty-print an app or global environment
-            config:bundle [--merged] (<app>|--global)                                             Bundle environment into tarfile
-            config:clear [--no-restart] (<app>|--global)                                          Clears environment variables
-            config:export [--format=FORMAT] [--merged] (<app>|--global)                           Export a global or app environment
-            config:get [--quoted] (<app>|--global) KEY                                            Display a global or app-specific config value
-            config:import [--no-restart] [--replace] (<app>|--global) [FILE|-]                    Import environment from file
-            config:keys [--merged] (<app>|--global)                                               Show keys set in environment
-            config:show [--merged] (<app>|--global)                                               Show keys set in environment
-            config:set [--encoded] [--no-restart] (<app>|--global) KEY1=VALUE1 [KEY2=VALUE2 ...]  Set one or more config vars
-            config:unset [--no-restart] (<app>|--global) KEY1 [KEY2 ...]                          Unset one or more config vars
-        ");
-    }
-}

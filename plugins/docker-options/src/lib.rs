@@ -73,23 +73,3 @@ fn register(bus: &mut Bus) {
     });
     report::REPORT.register(bus, store::PLUGIN);
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn help_lists_the_commands() {
-        insta::assert_snapshot!(PLUGIN.help_text(), @r"
-        Usage: dokku docker-options[:COMMAND]
-
-        Manage docker options for an app
-
-        Additional commands:
-            docker-options:add <app> <phase(s)> OPTION     Add Docker option to app for phase (comma separated phase list)
-            docker-options:clear <app> [phase(s)]          Clear a docker options from application with an optional phase (comma separated phase list)
-            docker-options:remove <app> <phase(s)> OPTION  Remove Docker option from app for phase (comma separated phase list)
-            docker-options:report [<app>] [<flag>]         Displays a docker options report for one or more apps
-        ");
-    }
-}

@@ -29,20 +29,3 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     },
     register: no_triggers,
 };
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn help_layout() {
-        insta::assert_snapshot!(PLUGIN.help_text(), @r#"
-        Usage: dokku enter[:COMMAND]
-
-        Enter running app containers
-
-        Additional commands:
-            enter <app> [<container-type> || --container-id <container-id>]   Connect to a specific app container
-        "#);
-    }
-}

@@ -7,8 +7,7 @@ pub mod portmap;
 pub mod store;
 
 use dokku_core::{apps, Result};
-use dokku_trigger::deploy::{first_answer, DeployedAppImageRepo, DeployedAppImageTag, PreDeploy};
-use dokku_trigger::helpers::DeployedAppRepository;
+use dokku_trigger::deploy::PreDeploy;
 use dokku_trigger::helpers::{PortsGetAvailable, PortsGetProperty};
 use dokku_trigger::migrate;
 use dokku_trigger::plugin::{Bare, HelpStyle};
@@ -65,37 +64,11 @@ pub static PLUGIN: CorePlugin = CorePlugin {
 
 /// Record the mappings the image about to be deployed calls for.
 fn detect_from_image(ctx: &Ctx, app: &str, tag: &str) -> Result<()> {
-    let remote = first_answer(ctx.bus.collect(
-        ctx,
-        &DeployedAppRepository {
-            app: app.to_string(),
-        },
-    )?)
-    .unwrap_or_default();
-    let repo = first_answer(ctx.bus.collect(
-        ctx,
-        &DeployedAppImageRepo {
-            app: app.to_string(),
-        },
-    )?)
-    .unwrap_or_else(|| format!("dokku/{app}"));
-    let tag = first_answer(ctx.bus.collect(
-        ctx,
-        &DeployedAppImageTag {
-            app: app.to_string(),
-        },
-    )?)
-    .unwrap_or_else(|| {
-        if tag.is_empty() {
-            "latest".to_string()
-        } else {
-            tag.to_string()
-        }
-    });
+    let (repo, tag) = dokku_trigger::release::deployed_image(ctx, app, tag)?;
     let Ok(engine) = ctx.try_engine() else {
         return Ok(());
     };
-    let Ok(info) = engine.image_inspect(&format!("{remote}{repo}:{tag}")) else {
+    let Ok(info) = engine.image_inspect(&format!("{repo}:{tag}")) else {
         return Ok(());
     };
     let builder = info

@@ -89,21 +89,6 @@ mod tests {
     use dokku_core::Paths;
 
     #[test]
-    fn help_layout() {
-        insta::assert_snapshot!(PLUGIN.help_text(), @r"
-        Usage: dokku registry[:COMMAND]
-
-        Manage registry settings for an app
-
-        Additional commands:
-            registry:login [--global|--password-stdin] [<app>] <server> <username> [<password>]  Login to a docker registry
-            registry:logout [--global] [<app>] <server>                                          Logout from a docker registry
-            registry:report [<app>] [<flag>]                                                     Displays a registry report for one or more apps
-            registry:set <app>|--global <property> (<value>)                                     Set or clear a registry property for an app
-        ");
-    }
-
-    #[test]
     fn deployed_image_answers_follow_push_on_release() {
         use dokku_trigger::deploy::first_answer;
         use std::sync::Arc;

@@ -113,21 +113,3 @@ fn purge_cache(ctx: &Ctx, argv: &[String]) -> Result<()> {
     }
     dokku_core::fsutil::ensure_dir(&cache)
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn help_layout() {
-        insta::assert_snapshot!(PLUGIN.help_text(), @"
-        Usage: dokku repo[:COMMAND]
-
-        Manage the app's repo
-
-        Additional commands:
-            repo:gc <app>           Runs 'git gc --aggressive' against the application's repo
-            repo:purge-cache <app>  Deletes the contents of the build cache stored in the repository
-        ");
-    }
-}

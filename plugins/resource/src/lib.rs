@@ -108,22 +108,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn help_layout() {
-        insta::assert_snapshot!(PLUGIN.help_text(), @r"
-        Usage: dokku resource[:COMMAND]
-
-        Manage resource settings for an app
-
-        Additional commands:
-            resource:limit [--process-type <process-type>] [RESOURCE_OPTS...] <app>    Limit resources for a given app/process-type combination
-            resource:limit-clear [--process-type <process-type>] <app>                 Limit resources for a given app/process-type combination
-            resource:report [<app>] [<flag>]                                           Displays a resource report for one or more apps
-            resource:reserve [--process-type <process-type>] [RESOURCE_OPTS...] <app>  Reserve resources for a given app/process-type combination
-            resource:reserve-clear [--process-type <process-type>] <app>               Reserve resources for a given app/process-type combination
-        ");
-    }
-
-    #[test]
     fn builders_take_what_they_support() {
         let all = vec![
             "--cpus=1".to_string(),

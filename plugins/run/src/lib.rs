@@ -46,25 +46,3 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     },
     register: no_triggers,
 };
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn help_layout() {
-        insta::assert_snapshot!(PLUGIN.help_text(), @r#"
-        Usage: dokku run[:COMMAND]
-
-        Run a one-off process inside a container
-
-        Additional commands:
-            run [-e|--env KEY=VALUE] [--no-tty] [--ttl-seconds SECONDS] <app> <cmd>              Run a command in a new container using the current app image
-            run:detached [-e|-env KEY=VALUE] [--force-tty] [--ttl-seconds SECONDS] <app> <cmd>   Run a command in a new detached container using the current app image
-            run:list [--format json|stdout] <app>                                                List all run containers for an app
-            run:logs <app|--container CONTAINER> [-h] [-t] [-n num] [-q]                         Display recent log output for run containers
-            run:retire [<app>]                                                                   Stop all run containers for an app that have exceeded their active deadline
-            run:stop <app|--container CONTAINER>                                                 Stops all run containers for an app or a specified run container
-        "#);
-    }
-}

@@ -12,13 +12,11 @@ use dokku_docker::{
 };
 use dokku_trigger::deploy::{
     first_answer, AppJsonProcessDeployParallelism, AppUrls, CheckDeploy, ChecksGetProperty,
-    CorePostDeploy, DeployedAppImageRepo, DeployedAppImageTag, PostDeploy, PreDeploy,
-    ProcfileExists, ProcfileGetCommand, PsCurrentScale, PsGetProperty,
+    CorePostDeploy, PostDeploy, PreDeploy, ProcfileExists, ProcfileGetCommand, PsCurrentScale,
+    PsGetProperty,
 };
 use dokku_trigger::deploy::{NetworkWriteIpaddr, NetworkWritePort};
-use dokku_trigger::helpers::{
-    DeployedAppRepository, PostContainerCreate, SchedulerPostDeployProcess,
-};
+use dokku_trigger::helpers::{PostContainerCreate, SchedulerPostDeployProcess};
 use dokku_trigger::proxy::NetworkGetProperty;
 use dokku_trigger::release;
 use dokku_trigger::triggers::{ConfigExport, DockerArgsProcessDeploy, VolumeMount};
@@ -54,32 +52,9 @@ struct Started {
     port: u16,
 }
 
-/// The image a deploy of `tag` uses: `dokku/<app>:<tag>` unless plugins
-/// answer `deployed-app-image-tag` / `deployed-app-image-repo`, behind the
-/// registry `deployed-app-repository` answers (asked in that order).
+/// The image a deploy of `tag` uses (see [`release::deployed_image`]).
 pub fn image_name(ctx: &Ctx, app: &str, tag: &str) -> Result<(String, String)> {
-    let remote = first_answer(ctx.bus.collect(
-        ctx,
-        &DeployedAppRepository {
-            app: app.to_string(),
-        },
-    )?)
-    .unwrap_or_default();
-    let over = first_answer(ctx.bus.collect(
-        ctx,
-        &DeployedAppImageTag {
-            app: app.to_string(),
-        },
-    )?);
-    let tag = over.unwrap_or_else(|| release::tag_or_latest(tag).to_string());
-    let repo = first_answer(ctx.bus.collect(
-        ctx,
-        &DeployedAppImageRepo {
-            app: app.to_string(),
-        },
-    )?)
-    .unwrap_or_else(|| release::repo(app));
-    Ok((format!("{remote}{repo}"), tag))
+    release::deployed_image(ctx, app, tag)
 }
 
 /// The port of a web process: the lowest TCP port the image exposes, else

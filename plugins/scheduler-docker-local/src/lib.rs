@@ -144,7 +144,7 @@ mod tests {
     use dokku_core::Paths;
 
     #[test]
-    fn report_and_help_layout() {
+    fn report_layout() {
         let d = tempfile::tempdir().expect("tempdir");
         let paths = Paths::under(d.path());
         Properties::new(&paths, NAME)
@@ -158,15 +158,6 @@ mod tests {
                    Scheduler docker local global parallel schedule count:   
                    Scheduler docker local init process:                     false
                    Scheduler docker local parallel schedule count:
-            "#);
-        insta::assert_snapshot!(PLUGIN.help_text(), @r#"
-        Usage: dokku scheduler-docker-local[:COMMAND]
-
-        Manage the docker-local scheduler integration for an app
-
-        Additional commands:
-            scheduler-docker-local:report [<app>] [<flag>]                     Displays a scheduler-docker-local report for one or more apps
-            scheduler-docker-local:set [<app>|--global] <property> (<value>)   Set or clear a scheduler-docker-local property for an app or globally
             "#);
     }
 }

@@ -116,17 +116,4 @@ mod tests {
                    Scheduler shell:
             "#);
     }
-
-    #[test]
-    fn help_layout() {
-        insta::assert_snapshot!(PLUGIN.help_text(), @r#"
-        Usage: dokku scheduler[:COMMAND]
-
-        Manage scheduler settings for an app
-
-        Additional commands:
-            scheduler:report [<app>] [<flag>]         Displays a scheduler report for one or more apps
-            scheduler:set <app> <property> (<value>)  Set or clear a scheduler property for an app
-            "#);
-    }
 }

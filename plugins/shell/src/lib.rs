@@ -91,20 +91,3 @@ fn run(ctx: &Ctx, _argv: &[String]) -> Result<()> {
         let _ = Proc::new(&exe).args(&words).status();
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn help_layout() {
-        insta::assert_snapshot!(PLUGIN.help_text(), @"
-        Usage: dokku shell[:COMMAND]
-
-        Interactive dokku prompt
-
-        Additional commands:
-            shell   Spawn dokku shell
-        ");
-    }
-}

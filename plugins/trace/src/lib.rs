@@ -52,21 +52,3 @@ fn off(ctx: &Ctx, _argv: &[String]) -> Result<()> {
         Err(e) => Err(Error::io("remove", f, e)),
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn help_layout() {
-        insta::assert_snapshot!(PLUGIN.help_text(), @"
-        Usage: dokku trace[:COMMAND]
-
-        Manage trace mode
-
-        Additional commands:
-            trace:off   Disable trace mode
-            trace:on    Enable trace mode
-        ");
-    }
-}

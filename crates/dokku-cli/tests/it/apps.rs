@@ -175,10 +175,9 @@ fn set_global_property() {
             .expect("prop"),
         "true"
     );
-    assert_eq!(
-        e.run(&["apps:report", "web", "--app-global-disable-autocreation"])
-            .ok(),
-        "true\n"
+    e.expect(
+        &["apps:report", "web", "--app-global-disable-autocreation"],
+        "true\n",
     );
     let r = e.run(&["apps:set", "web", "disable-autocreation", "true"]);
     r.fails_with("Property can only be specified globally");
@@ -189,10 +188,9 @@ fn set_global_property() {
     r.fails_with("Invalid property specified, valid properties include: disable-autocreation");
     let r = e.run(&["apps:set", "--global"]);
     r.fails_with("No property specified");
-    assert_eq!(
-        e.run(&["apps:set", "--global", "disable-autocreation"])
-            .ok(),
-        "=====> Unsetting disable-autocreation\n"
+    e.expect(
+        &["apps:set", "--global", "disable-autocreation"],
+        "=====> Unsetting disable-autocreation\n",
     );
     assert!(!e
         .lib()
@@ -291,10 +289,9 @@ fn deploy_source_is_recorded_through_the_trigger() {
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     e.expect(&["apps:report", "web", "--app-deploy-source"], "git\n");
-    assert_eq!(
-        e.run(&["apps:report", "web", "--app-deploy-source-metadata"])
-            .ok(),
-        "cd7b8afccb202f222e7dc7b427553e71ba5ddafd\n"
+    e.expect(
+        &["apps:report", "web", "--app-deploy-source-metadata"],
+        "cd7b8afccb202f222e7dc7b427553e71ba5ddafd\n",
     );
 }
 

@@ -70,24 +70,18 @@ fn refusals_change_nothing() {
     );
 }
 
+/// `buildpacks:set-property <scope> stack <value>`, asserting success.
+fn set_stack(e: &Env, scope: &str, value: &str) {
+    e.run(&["buildpacks:set-property", scope, "stack", value])
+        .ok();
+}
+
 #[test]
 fn stack_property_and_report() {
     let e = Env::new();
     e.create_app("bp");
-    e.run(&[
-        "buildpacks:set-property",
-        "--global",
-        "stack",
-        "gliderlabs/herokuish:latest-24",
-    ])
-    .ok();
-    e.run(&[
-        "buildpacks:set-property",
-        "bp",
-        "stack",
-        "gliderlabs/herokuish:v0.7.0-20",
-    ])
-    .ok();
+    set_stack(&e, "--global", "gliderlabs/herokuish:latest-24");
+    set_stack(&e, "bp", "gliderlabs/herokuish:v0.7.0-20");
     e.run(&["buildpacks:add", "bp", NODE]).ok();
     e.expect(
         &["buildpacks:report", "bp"],
@@ -102,13 +96,7 @@ fn stack_property_and_report() {
     let log = crate::trigger_spy::spy(&e);
     crate::trigger_spy::take(&log);
     e.run(&["buildpacks:set-property", "bp", "stack"]).ok();
-    e.run(&[
-        "buildpacks:set-property",
-        "--global",
-        "stack",
-        "example/stack:2",
-    ])
-    .ok();
+    set_stack(&e, "--global", "example/stack:2");
     let fired: Vec<String> = crate::trigger_spy::take(&log)
         .into_iter()
         .filter(|l| l.starts_with("post-stack-set"))
@@ -120,13 +108,7 @@ fn stack_property_and_report() {
             "post-stack-set --global example/stack:2"
         ]
     );
-    e.run(&[
-        "buildpacks:set-property",
-        "--global",
-        "stack",
-        "gliderlabs/herokuish:latest-24",
-    ])
-    .ok();
+    set_stack(&e, "--global", "gliderlabs/herokuish:latest-24");
     std::fs::remove_dir_all(e.lib().join("plugins/enabled/spy")).expect("remove spy");
     e.expect(
         &["plugin:trigger", "buildpack-stack-name", "bp"],

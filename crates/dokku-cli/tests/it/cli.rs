@@ -1,6 +1,6 @@
 //! Dispatch, help, version and unknown commands.
 
-use crate::harness::Env;
+use crate::harness::{output_of, Env};
 
 #[test]
 fn version_forms() {
@@ -124,38 +124,16 @@ fn root_drops_to_the_system_user() {
             .status()
             .expect("chown");
     }
-    let out = e
-        .cmd(&["apps:create", "web"])
-        .env("DOKKU_SYSTEM_USER", &user)
-        .env("DOKKU_SYSTEM_GROUP", &user)
-        .output()
-        .expect("run");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    output_of(
+        e.cmd(&["apps:create", "web"])
+            .env("DOKKU_SYSTEM_USER", &user)
+            .env("DOKKU_SYSTEM_GROUP", &user),
     );
     let uid = std::fs::metadata(e.root().join("web"))
         .expect("app dir")
         .uid();
-    let expected = String::from_utf8(
-        std::process::Command::new("id")
-            .args(["-u", &user])
-            .output()
-            .expect("id")
-            .stdout,
-    )
-    .expect("utf8");
-    assert_eq!(uid.to_string(), expected.trim());
+    let expected = output_of(std::process::Command::new("id").args(["-u", &user]));
+    assert_eq!(uid.to_string(), expected);
     // plugin commands other than list/help stay root
-    let out = e
-        .cmd(&["plugin:list"])
-        .env("DOKKU_SYSTEM_USER", &user)
-        .output()
-        .expect("run");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    output_of(e.cmd(&["plugin:list"]).env("DOKKU_SYSTEM_USER", &user));
 }

@@ -352,20 +352,7 @@ fn plugin_repo(dir: &Path, folder: &str) -> PathBuf {
         &["add", "."],
         &["commit", "-qm", "upstream snapshot"],
     ] {
-        let o = Command::new("git")
-            .current_dir(&repo)
-            .args([
-                "-c",
-                "user.name=Test",
-                "-c",
-                "user.email=test@example.com",
-                "-c",
-                "init.defaultBranch=main",
-            ])
-            .args(args)
-            .output()
-            .expect("git");
-        assert!(o.status.success(), "git {args:?}: {o:?}");
+        crate::plugin::git(&repo, args);
     }
     repo
 }

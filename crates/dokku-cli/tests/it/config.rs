@@ -215,10 +215,9 @@ fn global_environment() {
     e.expect(&["config:get", "--global", "G"], "1\n");
     e.expect(&["config:keys", "--global"], "G\nSHARED\n");
     // --app is not put in front of a --global config command.
-    assert_eq!(
-        e.run(&["--app", "app", "config:get", "--global", "SHARED"])
-            .ok(),
-        "global\n"
+    e.expect(
+        &["--app", "app", "config:get", "--global", "SHARED"],
+        "global\n",
     );
     e.expect(&["--app", "app", "config:keys"], "");
     e.run(&["config:unset", "--global", "G"]).ok();
@@ -243,10 +242,9 @@ fn merged_puts_app_values_over_global_ones() {
         &["config:show", "app", "--merged"],
         "=====> app env vars\nA:       a\nG:       g\nSHARED:  app\n",
     );
-    assert_eq!(
-        e.run(&["config:export", "--merged", "--format", "json", "app"])
-            .ok(),
-        "{\"A\":\"a\",\"G\":\"g\",\"SHARED\":\"app\"}\n"
+    e.expect(
+        &["config:export", "--merged", "--format", "json", "app"],
+        "{\"A\":\"a\",\"G\":\"g\",\"SHARED\":\"app\"}\n",
     );
     e.expect(
         &["config:export", "app"],

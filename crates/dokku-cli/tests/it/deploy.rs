@@ -5,50 +5,36 @@
 //! healthcheck and destruction. Every resource carries the test app's name
 //! and is removed even when a test fails.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use dokku_docker::{ContainerEngine, ContainerFilter, ImageFilter};
 
-use crate::harness::{EngineApp, Env, Run};
+use crate::harness::{http_get_raw, TestApp};
 
-/// One app under test; what it leaves in the engine goes with `fx`.
-struct App {
-    fx: EngineApp,
-    env: Env,
-}
+/// One app under test, with fast checks (1 s fallback wait, 2 s
+/// retirement, 1 s stop timeout).
+struct App(TestApp);
 
 impl std::ops::Deref for App {
-    type Target = EngineApp;
-    fn deref(&self) -> &EngineApp {
-        &self.fx
+    type Target = TestApp;
+    fn deref(&self) -> &TestApp {
+        &self.0
     }
 }
 
 impl App {
-    /// A created app with fast checks (1 s fallback wait, 2 s retirement,
-    /// 1 s stop timeout) and the busybox base image.
     fn new(test: &str) -> App {
-        let app = App {
-            fx: EngineApp::new(test),
-            env: Env::new(),
-        };
-        app.env.create_app(&app.name);
-        app.run(&["checks:set", "--global", "default-wait", "1"])
-            .ok();
-        app.run(&["checks:set", "--global", "wait-to-retire", "2"])
-            .ok();
-        app.run(&["ps:set", "--global", "stop-timeout-seconds", "1"])
-            .ok();
-        app
+        App(TestApp::with_fast_checks(test, "2"))
     }
 
-    fn run(&self, args: &[&str]) -> Run {
-        self.env.run(args)
+    /// A new app with `v1` built and deployed.
+    fn deployed(test: &str) -> App {
+        let app = App::new(test);
+        app.build("v1", "");
+        app.deploy();
+        app
     }
 
     /// Build `dokku/<app>:latest` serving `body` at `/`; `extra` lines go
@@ -56,14 +42,6 @@ impl App {
     fn build(&self, body: &str, extra: &str) {
         let index = format!("{body} {}", self.name);
         self.build_httpd(&index, &format!("echo serving {body}; "), extra);
-    }
-
-    fn file(&self, name: &str) -> PathBuf {
-        self.env.root().join(&self.name).join(name)
-    }
-
-    fn read(&self, name: &str) -> String {
-        std::fs::read_to_string(self.file(name)).unwrap_or_default()
     }
 
     /// `http://<IP.web.N>:<PORT.web.N>/`, read from the deploy's records.
@@ -78,21 +56,13 @@ impl App {
             .ok_or_else(|| format!("answer from another container: {body:?}"))
     }
 
-    /// The app's containers, by name, running or not.
+    /// The app's containers (name, state, id), running or not.
     fn containers(&self) -> Vec<(String, String, String)> {
-        let filter = ContainerFilter::label(format!("com.dokku.app-name={}", self.name));
         let mut v: Vec<(String, String, String)> = self
-            .engine
-            .list_containers(&filter)
-            .expect("list")
+            .0
+            .containers(&[])
             .into_iter()
-            .map(|c| {
-                (
-                    c.name().unwrap_or("").to_string(),
-                    c.state.clone(),
-                    c.id.clone(),
-                )
-            })
+            .map(|c| (c.name().unwrap_or("").to_string(), c.state, c.id))
             .collect();
         v.sort();
         v
@@ -119,42 +89,11 @@ impl App {
         std::fs::write(&script, format!("#!/bin/sh\necho '{parallel}'\n")).expect("script");
         std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
     }
-
-    /// Wait until `f` holds, for at most `secs` seconds.
-    fn eventually(&self, secs: u64, what: &str, f: impl Fn() -> bool) {
-        let until = Instant::now() + Duration::from_secs(secs);
-        while Instant::now() < until {
-            if f() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let retire = std::fs::read_to_string(
-            self.env
-                .lib()
-                .join("data/scheduler-docker-local")
-                .join(&self.name)
-                .join("retired-containers"),
-        );
-        panic!(
-            "timed out waiting for {what}; containers: {:?}; retire list: {retire:?}",
-            self.containers()
-        );
-    }
 }
 
 /// One HTTP/1.0 GET of `/` from `ip:port`, the body on success.
 fn http_get(ip: &str, port: &str) -> Result<String, String> {
-    let addr = format!("{}:{}", ip.trim(), port.trim());
-    let sock = addr.parse().map_err(|e| format!("{addr}: {e}"))?;
-    let mut s = TcpStream::connect_timeout(&sock, Duration::from_secs(2))
-        .map_err(|e| format!("{addr}: {e}"))?;
-    s.set_read_timeout(Some(Duration::from_secs(2)))
-        .map_err(|e| e.to_string())?;
-    s.write_all(b"GET / HTTP/1.0\r\nHost: test\r\n\r\n")
-        .map_err(|e| e.to_string())?;
-    let mut raw = String::new();
-    s.read_to_string(&mut raw).map_err(|e| e.to_string())?;
+    let raw = http_get_raw(&format!("{}:{}", ip.trim(), port.trim()))?;
     if !raw.starts_with("HTTP/1.") || !raw.contains(" 200 ") {
         return Err(format!("bad answer: {raw:?}"));
     }
@@ -302,9 +241,7 @@ fn deploy_records_labels_env_and_answers_on_its_address() {
 
 #[test]
 fn redeploy_serves_every_request_and_retires_the_old_container() {
-    let app = App::new("deploy-zero-downtime");
-    app.build("v1", "");
-    app.run(&["ps:rebuild", &app.name]).ok();
+    let app = App::deployed("deploy-zero-downtime");
     let old = app.read("CONTAINER.web.1");
     assert_eq!(app.get(1).expect("v1"), "v1");
 
@@ -374,9 +311,7 @@ fn redeploy_serves_every_request_and_retires_the_old_container() {
 
 #[test]
 fn scale_restart_stop_and_start() {
-    let app = App::new("deploy-scale");
-    app.build("v1", "");
-    app.run(&["ps:rebuild", &app.name]).ok();
+    let app = App::deployed("deploy-scale");
     app.run(&["checks:set", &app.name, "wait-to-retire", "0"])
         .ok();
 
@@ -450,9 +385,7 @@ fn scale_restart_stop_and_start() {
 
 #[test]
 fn restart_within_the_same_second_still_renames_the_old_container() {
-    let app = App::new("deploy-rename");
-    app.build("v1", "");
-    app.run(&["ps:rebuild", &app.name]).ok();
+    let app = App::deployed("deploy-rename");
     let old = app.read("CONTAINER.web.1");
     // The old container is renamed `<app>.web.1.<unix time>`; a deploy
     // in the same second as the previous one finds that name taken.
@@ -739,9 +672,7 @@ fn procfile_formation_and_parallel_deploys() {
 
 #[test]
 fn restore_starts_what_ran_before_a_reboot() {
-    let app = App::new("deploy-restore");
-    app.build("v1", "");
-    app.run(&["ps:rebuild", &app.name]).ok();
+    let app = App::deployed("deploy-restore");
     let id = app.read("CONTAINER.web.1");
     // A reboot: the engine stopped the container behind dokku's back.
     app.engine

@@ -12,15 +12,14 @@ fn add_list_report_remove_clear_as_documented() {
     let e = Env::new();
     e.create_app("node-js-app");
     e.create_app("python-sample");
-    assert_eq!(
-        e.run(&[
+    e.expect(
+        &[
             "docker-options:add",
             "node-js-app",
             "deploy",
-            "--ulimit nofile=12"
-        ])
-        .ok(),
-        ""
+            "--ulimit nofile=12",
+        ],
+        "",
     );
     e.run(&[
         "docker-options:add",
@@ -60,19 +59,17 @@ fn add_list_report_remove_clear_as_documented() {
            Docker options deploy:         
            Docker options run:
     ");
-    assert_eq!(
-        e.run(&[
+    e.expect(
+        &[
             "docker-options:report",
             "node-js-app",
-            "--docker-options-deploy"
-        ])
-        .ok(),
-        "--ulimit nofile=12 --shm-size 256m\n"
+            "--docker-options-deploy",
+        ],
+        "--ulimit nofile=12 --shm-size 256m\n",
     );
-    assert_eq!(
-        e.run(&["docker-options:list", "node-js-app", "--phase", "deploy"])
-            .ok(),
-        "--ulimit nofile=12\n--shm-size 256m\n"
+    e.expect(
+        &["docker-options:list", "node-js-app", "--phase", "deploy"],
+        "--ulimit nofile=12\n--shm-size 256m\n",
     );
 
     e.run(&[
@@ -236,31 +233,28 @@ fn process_specific_options() {
         stored(&e, "node-js-app", "api.deploy"),
         "-v /shared:/shared\n"
     );
-    assert_eq!(
-        e.run(&[
+    e.expect(
+        &[
             "docker-options:list",
             "node-js-app",
             "--process",
             "web",
             "--phase",
-            "deploy"
-        ])
-        .ok(),
-        stored(&e, "node-js-app", "web.deploy")
+            "deploy",
+        ],
+        stored(&e, "node-js-app", "web.deploy"),
     );
-    assert_eq!(
-        e.run(&["docker-options:list", "node-js-app", "--phase", "deploy"])
-            .ok(),
-        "--memory=512m\n"
+    e.expect(
+        &["docker-options:list", "node-js-app", "--phase", "deploy"],
+        "--memory=512m\n",
     );
-    assert_eq!(
-        e.run(&[
+    e.expect(
+        &[
             "docker-options:report",
             "node-js-app",
-            "--docker-options-deploy.worker"
-        ])
-        .ok(),
-        "--gpus all\n"
+            "--docker-options-deploy.worker",
+        ],
+        "--gpus all\n",
     );
 
     let json: serde_json::Value = serde_json::from_str(

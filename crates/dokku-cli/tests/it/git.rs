@@ -4,36 +4,34 @@
 //! archives), `git:load-image` and `git:sync`. Every app, image and
 //! temporary repository is named per test and removed even on failure.
 
-use std::io::{Read, Write};
-use std::net::TcpStream;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
 
 use dokku_docker::{ContainerEngine, ContainerFilter};
 
-use crate::harness::{assert_has_all, EngineApp, Env, Run};
+use crate::harness::{
+    assert_has_all, copy_tree, eventually, http_get_raw, output_of, Env, Run, TestApp,
+};
 
 /// The bundled sample app.
 fn sample_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/apps/dockerfile-sample")
 }
 
-/// One app under test; its base image and what it leaves in the engine go
-/// with `fx`.
+/// One app under test (see [`TestApp`]), with the images a test made
+/// beside the app's, removed when dropped.
 struct App {
-    fx: EngineApp,
-    env: Env,
+    app: TestApp,
     extra_images: Vec<String>,
     /// A directory put first on PATH for pushes (stand-in tools).
     path_prefix: Option<PathBuf>,
 }
 
 impl std::ops::Deref for App {
-    type Target = EngineApp;
-    fn deref(&self) -> &EngineApp {
-        &self.fx
+    type Target = TestApp;
+    fn deref(&self) -> &TestApp {
+        &self.app
     }
 }
 
@@ -49,12 +47,10 @@ impl App {
     /// A created app (deploys skipped unless `deploy`) and a busybox base.
     fn new(test: &str, deploy: bool) -> App {
         let app = App {
-            fx: EngineApp::new(test),
-            env: Env::new(),
+            app: TestApp::new(test),
             extra_images: Vec::new(),
             path_prefix: None,
         };
-        app.env.create_app(&app.name);
         if deploy {
             app.run(&["checks:set", "--global", "wait-to-retire", "1"]);
             app.run(&["ps:set", "--global", "stop-timeout-seconds", "1"]);
@@ -62,10 +58,6 @@ impl App {
             app.run(&["ps:set", &app.name, "skip-deploy", "true"]).ok();
         }
         app
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        self.env.run(args)
     }
 
     /// One label of the app's image.
@@ -102,6 +94,23 @@ impl App {
             refspec,
         ]);
         c.output().expect("git push").into()
+    }
+
+    /// Push `master` of `repo`, asserting success, the `lines` in its
+    /// output and a release image made by `builder`.
+    #[track_caller]
+    fn push_released_by(&self, repo: &Path, builder: &str, lines: &[&str]) {
+        let r = self.push(repo, "master");
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert_has_all(&r.stderr, lines);
+        assert_eq!(
+            self.image_label("com.dokku.builder-type").as_deref(),
+            Some(builder)
+        );
+        assert_eq!(
+            self.image_label("com.dokku.image-stage").as_deref(),
+            Some("release")
+        );
     }
 
     /// A git command with the test installation's environment.
@@ -162,34 +171,16 @@ pub(crate) fn sample_repo(dir: &Path, base: &str) {
     commit_all(dir, "sample");
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("read sample").flatten() {
-        let dst = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_tree(&e.path(), &dst);
-        } else {
-            std::fs::copy(e.path(), dst).expect("copy");
-        }
-    }
-}
-
 pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
-    let o = Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "t")
-        .env("GIT_AUTHOR_EMAIL", "t@example.com")
-        .env("GIT_COMMITTER_NAME", "t")
-        .env("GIT_COMMITTER_EMAIL", "t@example.com")
-        .output()
-        .expect("git");
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).trim().to_string()
+    output_of(
+        Command::new("git")
+            .current_dir(dir)
+            .args(args)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com"),
+    )
 }
 
 pub(crate) fn commit_all(dir: &Path, msg: &str) -> String {
@@ -203,24 +194,19 @@ pub(crate) fn commit_all(dir: &Path, msg: &str) -> String {
 
 /// GET / from an address until it answers with `want`, or time out.
 fn wait_for(addr: &str, want: &str) -> String {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    let mut last = String::new();
-    while Instant::now() < deadline {
-        if let Ok(mut s) =
-            TcpStream::connect_timeout(&addr.parse().expect("addr"), Duration::from_secs(2))
-        {
-            let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
-            let _ = s.write_all(b"GET / HTTP/1.0\r\nHost: x\r\n\r\n");
-            let mut body = String::new();
-            let _ = s.read_to_string(&mut body);
-            if body.contains(want) {
-                return body;
-            }
-            last = body;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    panic!("{addr} never answered with {want:?}; last answer: {last:?}");
+    let last = std::cell::RefCell::new(String::new());
+    eventually(
+        30,
+        &format!("{addr} to answer with {want:?}"),
+        || {
+            let body = http_get_raw(addr).unwrap_or_default();
+            let done = body.contains(want);
+            *last.borrow_mut() = body;
+            done
+        },
+        || format!("; last answer: {:?}", last.borrow()),
+    );
+    last.into_inner()
 }
 
 #[test]
@@ -801,22 +787,13 @@ fn herokuish_builds_with_a_stand_in_stack_image() {
     std::fs::write(repo.path().join("Dockerfile"), "FROM scratch\n").expect("write");
     git(repo.path(), &["init", "-q", "-b", "master"]);
     commit_all(repo.path(), "herokuish app");
-    let r = app.push(repo.path(), "master");
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_has_all(
-        &r.stderr,
+    app.push_released_by(
+        repo.path(),
+        "herokuish",
         &[
             &format!("remote: -----> Building {name} from herokuish"),
             "remote: -----> Stand-in buildpack compiling hi",
         ],
-    );
-    assert_eq!(
-        app.image_label("com.dokku.builder-type").as_deref(),
-        Some("herokuish")
-    );
-    assert_eq!(
-        app.image_label("com.dokku.image-stage").as_deref(),
-        Some("release")
     );
     let mut check = dokku_docker::ContainerSpec::new(format!("dokku/{name}:latest"));
     check.cmd = Some(vec![
@@ -862,23 +839,14 @@ fn pack_builds_with_a_stand_in_pack_cli() {
         .ok();
     app.run(&["buildpacks:add", "--index", "1", &name, "heroku/nodejs"])
         .ok();
-    let r = app.push(repo.path(), "master");
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_has_all(
-        &r.stderr,
+    app.push_released_by(
+        repo.path(),
+        "pack",
         &[
             &format!("remote: -----> Building {name} from heroku/builder:24"),
             "remote: ===> BUILDING with stand-in pack",
             "remote: ===> BUILDPACKS https://github.com/heroku/heroku-buildpack-nodejs.git https://example.invalid/b.git",
         ],
-    );
-    assert_eq!(
-        app.image_label("com.dokku.builder-type").as_deref(),
-        Some("pack")
-    );
-    assert_eq!(
-        app.image_label("com.dokku.image-stage").as_deref(),
-        Some("release")
     );
     assert_eq!(
         app.run(&["builder:report", &name, "--builder-selected"])

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use crate::git::git;
-use crate::harness::Env;
+use crate::harness::{output_of, Env};
 
 fn base64(input: &[u8]) -> String {
     const T: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -78,6 +78,16 @@ fn serve(root: PathBuf, user: &str, pass: &str) -> String {
         }
     });
     format!("http://{addr}")
+}
+
+/// The subject of the last commit on `main` in an app's repository.
+fn head_subject(e: &Env, app: &str) -> String {
+    output_of(
+        Command::new("git")
+            .arg("--git-dir")
+            .arg(e.root().join(app))
+            .args(["log", "-1", "--format=%s", "main"]),
+    )
 }
 
 #[test]
@@ -171,13 +181,7 @@ fn git_sync_uses_the_netrc_entry() {
     e.run(&["git:auth", &host, "bot", "tok3n"]).ok();
     let r = e.run(&["git:sync", "synced", &url, "main"]);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
-    let head = Command::new("git")
-        .arg("--git-dir")
-        .arg(e.root().join("synced"))
-        .args(["log", "-1", "--format=%s", "main"])
-        .output()
-        .expect("git log");
-    assert_eq!(String::from_utf8_lossy(&head.stdout).trim(), "one");
+    assert_eq!(head_subject(&e, "synced"), "one");
 }
 
 #[test]
@@ -317,13 +321,7 @@ fn git_sync_over_ssh_with_the_deploy_key() {
     let url = format!("ssh://root@127.0.0.1:{}{}", sshd.port, src.path().display());
     let r = e.run(&["git:sync", "keyed", &url, "main"]);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
-    let head = Command::new("git")
-        .arg("--git-dir")
-        .arg(e.root().join("keyed"))
-        .args(["log", "-1", "--format=%s", "main"])
-        .output()
-        .expect("git log");
-    assert_eq!(String::from_utf8_lossy(&head.stdout).trim(), "over ssh");
+    assert_eq!(head_subject(&e, "keyed"), "over ssh");
 
     e.run(&["git:allow-host", "-oProxyCommand=x"])
         .fails_with("Invalid git host specified: -oProxyCommand=x");

@@ -1,13 +1,16 @@
 //! Shared test environment: temporary roots, running the binary, reading
 //! what it left on disk.
 
-use std::io::Write;
+use std::io::{Read, Write};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use dokku_docker::testing::{busybox_image, unique_name, TEST_LABEL};
 use dokku_docker::{
-    BuildContext, BuildSpec, ContainerEngine, ContainerFilter, DockerEngine, ImageFilter,
+    BuildContext, BuildSpec, ContainerEngine, ContainerFilter, ContainerSummary, DockerEngine,
+    ImageFilter,
 };
 
 /// A throwaway Dokku installation.
@@ -251,6 +254,177 @@ impl Drop for EngineApp {
         remove_app_resources(&self.engine, &self.name);
         let _ = self.engine.remove_image(&self.base, true);
     }
+}
+
+/// An app under test against the real engine: its engine side (`fx`,
+/// removed when dropped) and a throwaway installation (`env`) in which the
+/// app is created. Derefs to the [`EngineApp`] (`app.name`, `app.engine`).
+pub struct TestApp {
+    pub fx: EngineApp,
+    pub env: Env,
+}
+
+impl std::ops::Deref for TestApp {
+    type Target = EngineApp;
+    fn deref(&self) -> &EngineApp {
+        &self.fx
+    }
+}
+
+impl TestApp {
+    /// A created app and its busybox base image.
+    pub fn new(test: &str) -> TestApp {
+        let app = TestApp {
+            fx: EngineApp::new(test),
+            env: Env::new(),
+        };
+        app.env.create_app(&app.name);
+        app
+    }
+
+    /// A created app whose deploys are quick: a 1 s fallback check wait,
+    /// `retire` seconds before old containers go, a 1 s stop timeout.
+    pub fn with_fast_checks(test: &str, retire: &str) -> TestApp {
+        let app = TestApp::new(test);
+        for args in [
+            ["checks:set", "--global", "default-wait", "1"],
+            ["checks:set", "--global", "wait-to-retire", retire],
+            ["ps:set", "--global", "stop-timeout-seconds", "1"],
+        ] {
+            app.run(&args).ok();
+        }
+        app
+    }
+
+    /// Run the binary in the app's installation.
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.env.run(args)
+    }
+
+    /// `ps:rebuild` of the app, asserting success.
+    pub fn deploy(&self) {
+        self.run(&["ps:rebuild", &self.name]).ok();
+    }
+
+    /// The app's containers (those also carrying `labels`, `key=value`),
+    /// running or not.
+    pub fn containers(&self, labels: &[&str]) -> Vec<ContainerSummary> {
+        let mut filter = ContainerFilter::label(format!("com.dokku.app-name={}", self.name));
+        filter.labels.extend(labels.iter().map(|l| l.to_string()));
+        self.engine
+            .list_containers(&filter)
+            .expect("list containers")
+    }
+
+    /// The names of [`TestApp::containers`], sorted.
+    pub fn container_names(&self, labels: &[&str]) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .containers(labels)
+            .iter()
+            .map(|c| c.name().unwrap_or("").to_string())
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// A file in the app's directory under DOKKU_ROOT.
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.env.root().join(&self.name).join(name)
+    }
+
+    /// [`TestApp::file`]'s content, empty if it is missing.
+    pub fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.file(name)).unwrap_or_default()
+    }
+
+    /// `docker container inspect --format <format>` of the web container.
+    pub fn inspect_web(&self, format: &str) -> String {
+        let id = self.read("CONTAINER.web.1");
+        output_of(Command::new("docker").args([
+            "container",
+            "inspect",
+            "--format",
+            format,
+            id.trim(),
+        ]))
+    }
+
+    /// Wait until `f` holds, for at most `secs` seconds; a time out shows
+    /// the app's containers and retire list.
+    #[track_caller]
+    pub fn eventually(&self, secs: u64, what: &str, f: impl Fn() -> bool) {
+        eventually(secs, what, f, || {
+            let retire = std::fs::read_to_string(
+                self.env
+                    .lib()
+                    .join("data/scheduler-docker-local")
+                    .join(&self.name)
+                    .join("retired-containers"),
+            );
+            format!(
+                "; containers: {:?}; retire list: {retire:?}",
+                self.container_names(&[])
+            )
+        });
+    }
+}
+
+/// Wait until `f` holds, for at most `secs` seconds; on time out, fail
+/// naming `what` and what `state` says of the moment.
+#[track_caller]
+pub fn eventually(secs: u64, what: &str, f: impl Fn() -> bool, state: impl Fn() -> String) {
+    let until = Instant::now() + Duration::from_secs(secs);
+    while Instant::now() < until {
+        if f() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    panic!("timed out waiting for {what}{}", state());
+}
+
+/// One HTTP/1.0 GET of `/` from `addr` (`ip:port`), with 2 s timeouts:
+/// the whole answer, status line and headers included.
+pub fn http_get_raw(addr: &str) -> Result<String, String> {
+    let sock = addr.parse().map_err(|e| format!("{addr}: {e}"))?;
+    let mut s = TcpStream::connect_timeout(&sock, Duration::from_secs(2))
+        .map_err(|e| format!("{addr}: {e}"))?;
+    s.set_read_timeout(Some(Duration::from_secs(2)))
+        .map_err(|e| e.to_string())?;
+    s.write_all(b"GET / HTTP/1.0\r\nHost: test\r\n\r\n")
+        .map_err(|e| e.to_string())?;
+    let mut raw = String::new();
+    s.read_to_string(&mut raw).map_err(|e| e.to_string())?;
+    Ok(raw)
+}
+
+/// Run a host program, assert it succeeded (its stderr in the message)
+/// and return its stdout, trimmed.
+#[track_caller]
+pub fn output_of(c: &mut Command) -> String {
+    let o = c.output().unwrap_or_else(|e| panic!("spawn {c:?}: {e}"));
+    assert!(
+        o.status.success(),
+        "{c:?}: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
+/// Copy the tree `from` to `to`; the files copied.
+pub fn copy_tree(from: &Path, to: &Path) -> Vec<PathBuf> {
+    let mut copied = Vec::new();
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read tree").flatten() {
+        let dst = to.join(e.file_name());
+        if e.path().is_dir() {
+            copied.extend(copy_tree(&e.path(), &dst));
+        } else {
+            std::fs::copy(e.path(), &dst).expect("copy");
+            copied.push(dst);
+        }
+    }
+    copied
 }
 
 /// Assert that `text` holds each of `parts`.

@@ -9,7 +9,7 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use crate::harness::{Env, Run};
+use crate::harness::{copy_tree, output_of, Env, Run};
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 const HELLO_LINE: &str = "  hello                0.1.0 enabled    dokku hello plugin";
@@ -19,30 +19,18 @@ fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hello")
 }
 
-/// Copy a tree, making every file executable but `plugin.toml` (a checkout
-/// may have lost the modes).
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("mkdir");
-    for e in fs::read_dir(from).expect("read fixture") {
-        let e = e.expect("entry");
-        let dst = to.join(e.file_name());
-        if e.path().is_dir() {
-            copy_tree(&e.path(), &dst);
-        } else {
-            fs::copy(e.path(), &dst).expect("copy");
-            let mode = if e.file_name() == "plugin.toml" {
-                0o644
-            } else {
-                0o755
-            };
-            fs::set_permissions(&dst, fs::Permissions::from_mode(mode)).expect("chmod");
-        }
-    }
-}
-
 /// A copy of the hello fixture at `dir`.
+/// Every file is made executable but `plugin.toml` (a checkout may have
+/// lost the modes).
 fn hello_at(dir: &Path) -> PathBuf {
-    copy_tree(&fixture(), dir);
+    for f in copy_tree(&fixture(), dir) {
+        let mode = if f.file_name().is_some_and(|n| n == "plugin.toml") {
+            0o644
+        } else {
+            0o755
+        };
+        fs::set_permissions(&f, fs::Permissions::from_mode(mode)).expect("chmod");
+    }
     dir.to_path_buf()
 }
 
@@ -69,26 +57,21 @@ fn script(path: &Path, body: &str) {
     fs::set_permissions(path, fs::Permissions::from_mode(0o755)).expect("chmod");
 }
 
-fn git(dir: &Path, args: &[&str]) -> String {
-    let o = Command::new("git")
-        .current_dir(dir)
-        .args([
-            "-c",
-            "user.name=Test",
-            "-c",
-            "user.email=test@example.com",
-            "-c",
-            "init.defaultBranch=main",
-        ])
-        .args(args)
-        .output()
-        .expect("git");
-    assert!(
-        o.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-    String::from_utf8_lossy(&o.stdout).trim().to_string()
+/// git in `dir` with a test identity and `main` as the initial branch.
+pub(crate) fn git(dir: &Path, args: &[&str]) -> String {
+    output_of(
+        Command::new("git")
+            .current_dir(dir)
+            .args([
+                "-c",
+                "user.name=Test",
+                "-c",
+                "user.email=test@example.com",
+                "-c",
+                "init.defaultBranch=main",
+            ])
+            .args(args),
+    )
 }
 
 /// A git repository holding the hello plugin, one commit, tag `v1`.
@@ -102,16 +85,7 @@ fn hello_repo(dir: &Path) -> PathBuf {
 }
 
 fn tar(dir: &Path, args: &[&str]) {
-    let o = Command::new("tar")
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("tar");
-    assert!(
-        o.status.success(),
-        "tar {args:?}: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    output_of(Command::new("tar").current_dir(dir).args(args));
 }
 
 fn fail(r: &Run, msg: &str) {

@@ -60,15 +60,13 @@ fn ps_scale_keeps_the_formation_and_checks_tuples() {
 fn ps_set_and_report() {
     let e = Env::new();
     e.create_app("node-js-app");
-    assert_eq!(
-        e.run(&["ps:set", "node-js-app", "restart-policy", "always"])
-            .ok(),
-        "=====> Setting restart-policy to always\n"
+    e.expect(
+        &["ps:set", "node-js-app", "restart-policy", "always"],
+        "=====> Setting restart-policy to always\n",
     );
-    assert_eq!(
-        e.run(&["ps:set", "--global", "procfile-path", "global-Procfile"])
-            .ok(),
-        "=====> Setting procfile-path to global-Procfile\n"
+    e.expect(
+        &["ps:set", "--global", "procfile-path", "global-Procfile"],
+        "=====> Setting procfile-path to global-Procfile\n",
     );
     let r = e.run(&["ps:set", "node-js-app", "restart-policy", "sometimes"]);
     r.fails_with("Invalid restart-policy specified");
@@ -100,19 +98,17 @@ fn ps_set_and_report() {
                Restore:                          true
                Running:                          false
         "#);
-    assert_eq!(
-        e.run(&["ps:report", "node-js-app", "--ps-computed-procfile-path"])
-            .ok(),
-        "global-Procfile\n"
+    e.expect(
+        &["ps:report", "node-js-app", "--ps-computed-procfile-path"],
+        "global-Procfile\n",
     );
     e.expect(
         &["ps:set", "node-js-app", "restart-policy"],
         "=====> Unsetting restart-policy\n",
     );
-    assert_eq!(
-        e.run(&["ps:report", "node-js-app", "--ps-computed-restart-policy"])
-            .ok(),
-        "on-failure:10\n"
+    e.expect(
+        &["ps:report", "node-js-app", "--ps-computed-restart-policy"],
+        "on-failure:10\n",
     );
     let json: serde_json::Value = serde_json::from_str(
         e.run(&["ps:report", "node-js-app", "--format", "json"])
@@ -166,15 +162,13 @@ fn checks_lists_and_settings() {
         &["checks:disable", "node-js-app", "worker"],
         "-----> Disabling zero downtime for app's (node-js-app) proctypes (worker)\n",
     );
-    assert_eq!(
-        e.run(&["checks:report", "node-js-app", "--checks-skipped-list"])
-            .ok(),
-        "web\n"
+    e.expect(
+        &["checks:report", "node-js-app", "--checks-skipped-list"],
+        "web\n",
     );
-    assert_eq!(
-        e.run(&["checks:report", "node-js-app", "--checks-disabled-list"])
-            .ok(),
-        "worker\n"
+    e.expect(
+        &["checks:report", "node-js-app", "--checks-disabled-list"],
+        "worker\n",
     );
     e.expect(
         &["checks:disable", "node-js-app"],
@@ -184,10 +178,9 @@ fn checks_lists_and_settings() {
         &["checks:enable", "node-js-app", "web"],
         "-----> Enabling zero downtime for app's (node-js-app) proctypes (web)\n",
     );
-    assert_eq!(
-        e.run(&["checks:report", "node-js-app", "--checks-disabled-list"])
-            .ok(),
-        "worker\n"
+    e.expect(
+        &["checks:report", "node-js-app", "--checks-disabled-list"],
+        "worker\n",
     );
     e.run(&["checks:set", "node-js-app", "wait-to-retire", "30"])
         .ok();
@@ -222,25 +215,23 @@ fn checks_lists_and_settings() {
 fn scheduler_selection_and_docker_local_settings() {
     let e = Env::new();
     e.create_app("node-js-app");
-    assert_eq!(
-        e.run(&[
+    e.expect(
+        &[
             "scheduler:report",
             "node-js-app",
-            "--scheduler-computed-selected"
-        ])
-        .ok(),
-        "docker-local\n"
+            "--scheduler-computed-selected",
+        ],
+        "docker-local\n",
     );
     e.run(&["scheduler:set", "--global", "selected", "null"])
         .ok();
-    assert_eq!(
-        e.run(&[
+    e.expect(
+        &[
             "scheduler:report",
             "node-js-app",
-            "--scheduler-computed-selected"
-        ])
-        .ok(),
-        "null\n"
+            "--scheduler-computed-selected",
+        ],
+        "null\n",
     );
     e.run(&["scheduler:set", "node-js-app", "selected", "docker-local"])
         .ok();
@@ -292,14 +283,13 @@ fn scheduler_selection_and_docker_local_settings() {
            Scheduler docker local init process:                     false
            Scheduler docker local parallel schedule count:
     ");
-    assert_eq!(
-        e.run(&[
+    e.expect(
+        &[
             "scheduler-docker-local:report",
             "--global",
-            "--scheduler-docker-local-global-parallel-schedule-count"
-        ])
-        .ok(),
-        "4\n"
+            "--scheduler-docker-local-global-parallel-schedule-count",
+        ],
+        "4\n",
     );
 }
 

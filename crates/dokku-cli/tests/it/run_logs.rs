@@ -4,83 +4,20 @@
 //! it. Every resource carries the test app's name and is removed even when
 //! a test fails.
 
-use std::time::{Duration, Instant};
+use dokku_docker::ContainerEngine;
 
-use dokku_docker::{ContainerEngine, ContainerFilter};
+use crate::harness::{Env, TestApp};
 
-use crate::harness::{EngineApp, Env, Run};
-
-/// One deployed app; what it leaves in the engine goes with `fx`.
-struct App {
-    fx: EngineApp,
-    env: Env,
+/// A created app with fast checks and its image built, not deployed:
+/// httpd on $PORT, announcing itself on stdout.
+fn built_app(test: &str) -> TestApp {
+    let app = TestApp::with_fast_checks(test, "0");
+    app.build_httpd("ok", "echo serving v1; echo oops >&2; ", "");
+    app
 }
 
-impl std::ops::Deref for App {
-    type Target = EngineApp;
-    fn deref(&self) -> &EngineApp {
-        &self.fx
-    }
-}
-
-impl App {
-    /// A created app with fast checks and its image built, not deployed.
-    fn new(test: &str) -> App {
-        let app = App {
-            fx: EngineApp::new(test),
-            env: Env::new(),
-        };
-        app.env.create_app(&app.name);
-        for args in [
-            ["checks:set", "--global", "default-wait", "1"],
-            ["checks:set", "--global", "wait-to-retire", "0"],
-            ["ps:set", "--global", "stop-timeout-seconds", "1"],
-        ] {
-            app.run(&args).ok();
-        }
-        app.build();
-        app
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        self.env.run(args)
-    }
-
-    /// `dokku/<app>:latest`: httpd on $PORT, announcing itself on stdout.
-    fn build(&self) {
-        self.build_httpd("ok", "echo serving v1; echo oops >&2; ", "");
-    }
-
-    fn deploy(&self) {
-        self.run(&["ps:rebuild", &self.name]).ok();
-    }
-
-    /// Names of the app's one-off containers, running or not.
-    fn run_containers(&self) -> Vec<String> {
-        let mut f = ContainerFilter::label(format!("com.dokku.app-name={}", self.name));
-        f.labels.push("com.dokku.container-type=run".into());
-        let mut v: Vec<String> = self
-            .engine
-            .list_containers(&f)
-            .expect("list")
-            .iter()
-            .filter_map(|c| c.name().map(str::to_string))
-            .collect();
-        v.sort();
-        v
-    }
-
-    fn eventually(&self, secs: u64, what: &str, f: impl Fn() -> bool) {
-        let until = Instant::now() + Duration::from_secs(secs);
-        while Instant::now() < until {
-            if f() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        panic!("timed out waiting for {what}");
-    }
-}
+/// The container-type label of one-off containers.
+const RUN: &[&str] = &["com.dokku.container-type=run"];
 
 /// Whether `name` is `<app>.run.<N>`.
 fn is_run_name(app: &str, name: &str) -> bool {
@@ -90,7 +27,7 @@ fn is_run_name(app: &str, name: &str) -> bool {
 
 #[test]
 fn run_propagates_output_exit_codes_stdin_env_and_procfile_commands() {
-    let app = App::new("run-attached");
+    let app = built_app("run-attached");
     let a = app.name.as_str();
     app.run(&["config:set", "--no-restart", a, "FOO=from-config"])
         .ok();
@@ -142,12 +79,12 @@ fn run_propagates_output_exit_codes_stdin_env_and_procfile_commands() {
     assert_eq!(r.ok(), "working with\n");
 
     // Attached one-off containers are gone once they exit.
-    assert_eq!(app.run_containers(), Vec::<String>::new());
+    assert_eq!(app.container_names(RUN), Vec::<String>::new());
 }
 
 #[test]
 fn run_writes_into_mounted_storage_that_survives_a_redeploy() {
-    let app = App::new("run-storage");
+    let app = built_app("run-storage");
     let a = app.name.as_str();
     let dir = app.env.dir.path().join("storage-data");
     std::fs::create_dir_all(&dir).expect("mkdir");
@@ -166,7 +103,7 @@ fn run_writes_into_mounted_storage_that_survives_a_redeploy() {
 
 #[test]
 fn detached_runs_are_listed_logged_and_stopped() {
-    let app = App::new("run-detached");
+    let app = built_app("run-detached");
     let a = app.name.as_str();
     app.deploy();
     let r = app.run(&[
@@ -179,7 +116,7 @@ fn detached_runs_are_listed_logged_and_stopped() {
     let name = r.ok().trim().to_string();
     assert!(is_run_name(a, &name), "{name:?}");
     assert_eq!(r.stdout, format!("{name}\n"));
-    assert_eq!(app.run_containers(), vec![name.clone()]);
+    assert_eq!(app.container_names(RUN), vec![name.clone()]);
     let info = app.engine.inspect_container(&name).expect("inspect");
     let number = name.rsplit('.').next().unwrap_or_default();
     for (k, v) in [
@@ -258,19 +195,19 @@ fn detached_runs_are_listed_logged_and_stopped() {
             "{args:?}"
         );
     }
-    assert_eq!(app.run_containers(), vec![name.clone()]);
+    assert_eq!(app.container_names(RUN), vec![name.clone()]);
 
     let r = app.run(&["run:stop", "--container", &name]);
     assert_eq!(r.ok(), format!("{name}\n"));
     app.eventually(15, "the stopped container to be removed", || {
-        app.run_containers().is_empty()
+        app.container_names(RUN).is_empty()
     });
     assert_eq!(app.run(&["run:list", a, "--format", "json"]).ok(), "[]\n");
 }
 
 #[test]
 fn enter_runs_commands_in_running_containers() {
-    let app = App::new("enter");
+    let app = built_app("enter");
     let a = app.name.as_str();
     app.deploy();
     assert_eq!(app.run(&["enter", a, "web", "echo", "hi"]).ok(), "hi\n");
@@ -298,7 +235,7 @@ fn enter_runs_commands_in_running_containers() {
 
 #[test]
 fn logs_show_prefixed_or_raw_output_of_the_app() {
-    let app = App::new("logs");
+    let app = built_app("logs");
     let a = app.name.as_str();
     app.deploy();
     app.eventually(10, "the app's output", || {
@@ -466,7 +403,7 @@ fn logs_properties_are_set_and_reported() {
 #[test]
 fn deprecated_docker_args_triggers_reach_containers() {
     use std::os::unix::fs::PermissionsExt;
-    let app = App::new("run-old-args");
+    let app = built_app("run-old-args");
     let a = app.name.as_str();
     let plugin = app.env.lib().join("plugins/available/old-args");
     std::fs::create_dir_all(&plugin).expect("mkdir");

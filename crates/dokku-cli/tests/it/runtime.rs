@@ -5,11 +5,9 @@
 //! build a busybox app straight with the engine (or through the Dockerfile
 //! builder) and remove everything they made even when they fail.
 
-use std::process::Command;
+use dokku_docker::ContainerEngine;
 
-use dokku_docker::{ContainerEngine, ContainerFilter};
-
-use crate::harness::{EngineApp, Env, Run};
+use crate::harness::{Env, TestApp};
 
 fn stored(e: &Env, app: &str, key: &str) -> Option<String> {
     std::fs::read_to_string(e.lib().join("config/resource").join(app).join(key)).ok()
@@ -310,71 +308,14 @@ fn triggers_hand_out_the_values_that_apply() {
     assert_eq!(trigger(&["docker-args-process-build", "app", "pack"]), "");
 }
 
-/// A created app with fast checks and its busybox httpd image built
+/// A created app with fast checks; `build` makes its busybox httpd image
 /// straight with the engine.
-struct App {
-    fx: EngineApp,
-    env: Env,
+fn fast_app(test: &str) -> TestApp {
+    TestApp::with_fast_checks(test, "0")
 }
 
-impl App {
-    fn new(test: &str) -> App {
-        let app = App {
-            fx: EngineApp::new(test),
-            env: Env::new(),
-        };
-        app.env.create_app(&app.fx.name);
-        for args in [
-            ["checks:set", "--global", "default-wait", "1"],
-            ["checks:set", "--global", "wait-to-retire", "0"],
-            ["ps:set", "--global", "stop-timeout-seconds", "1"],
-        ] {
-            app.run(&args).ok();
-        }
-        app
-    }
-
-    fn run(&self, args: &[&str]) -> Run {
-        self.env.run(args)
-    }
-
-    fn build(&self) {
-        self.fx.build_httpd("ok", "", "");
-    }
-
-    /// `ps:rebuild`, asserting success.
-    fn deploy(&self) {
-        let r = self.run(&["ps:rebuild", &self.fx.name]);
-        assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
-    }
-
-    /// `docker container inspect --format <format>` of the web container.
-    fn inspect_web(&self, format: &str) -> String {
-        let id =
-            std::fs::read_to_string(self.env.root().join(&self.fx.name).join("CONTAINER.web.1"))
-                .expect("web container id");
-        let out = Command::new("docker")
-            .args(["container", "inspect", "--format", format, id.trim()])
-            .output()
-            .expect("docker inspect");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).trim().to_string()
-    }
-
-    fn containers(&self) -> Vec<String> {
-        let filter = ContainerFilter::label(format!("com.dokku.app-name={}", self.fx.name));
-        self.fx
-            .engine
-            .list_containers(&filter)
-            .expect("list")
-            .into_iter()
-            .map(|c| c.name().unwrap_or("").to_string())
-            .collect()
-    }
+fn build(app: &TestApp) {
+    app.build_httpd("ok", "", "");
 }
 
 /// Inside a container: its memory limit in bytes, from cgroup v2 or v1.
@@ -383,9 +324,9 @@ const CGROUP_MEMORY: &str =
 
 #[test]
 fn limits_reach_deployed_and_one_off_containers() {
-    let app = App::new("resource-deploy");
+    let app = fast_app("resource-deploy");
     let name = app.fx.name.clone();
-    app.build();
+    build(&app);
     for argv in [
         &["resource:limit", "--memory", "100", &name][..],
         &[
@@ -443,7 +384,7 @@ fn tar_of(files: &[(&str, &str)]) -> Vec<u8> {
 
 #[test]
 fn build_limits_reach_the_dockerfile_build_only() {
-    let app = App::new("resource-build");
+    let app = fast_app("resource-build");
     let name = app.fx.name.clone();
     app.run(&["ps:set", &name, "skip-deploy", "true"]).ok();
     // A runtime default must not leak into the build.
@@ -476,9 +417,9 @@ fn build_limits_reach_the_dockerfile_build_only() {
 
 #[test]
 fn null_scheduler_deploys_and_manages_nothing() {
-    let app = App::new("scheduler-null");
+    let app = fast_app("scheduler-null");
     let name = app.fx.name.clone();
-    app.build();
+    build(&app);
     app.env.expect(
         &["scheduler:set", &name, "selected", "null"],
         "=====> Setting selected to null\n",
@@ -488,7 +429,7 @@ fn null_scheduler_deploys_and_manages_nothing() {
         (r.code, r.stdout.as_str(), r.stderr.as_str()),
         (0, format!("-----> Releasing {name}...\n").as_str(), "")
     );
-    assert_eq!(app.containers(), Vec::<String>::new());
+    assert_eq!(app.container_names(&[]), Vec::<String>::new());
     assert!(!app.env.root().join(&name).join("CONTAINER.web.1").exists());
     for cmd in ["ps:restart", "ps:stop", "ps:start", "run"] {
         let mut argv = vec![cmd, name.as_str()];
@@ -498,7 +439,7 @@ fn null_scheduler_deploys_and_manages_nothing() {
         let r = app.run(&argv);
         assert_eq!(r.code, 0, "{cmd}: {}", r.stderr);
         assert!(!r.stdout.contains("hello"), "{cmd}: {}", r.stdout);
-        assert_eq!(app.containers(), Vec::<String>::new(), "{cmd}");
+        assert_eq!(app.container_names(&[]), Vec::<String>::new(), "{cmd}");
     }
     app.env
         .expect(&["ps:report", &name, "--deployed"], "true\n");
@@ -508,9 +449,9 @@ fn null_scheduler_deploys_and_manages_nothing() {
 
 #[test]
 fn logs_max_size_reaches_containers() {
-    let app = App::new("logs-max-size");
+    let app = fast_app("logs-max-size");
     let name = app.fx.name.clone();
-    app.build();
+    build(&app);
     app.env.expect(
         &["logs:set", "--global", "max-size", "50m"],
         "=====> Setting max-size to 50m\n",
@@ -540,7 +481,7 @@ fn logs_max_size_reaches_containers() {
 
 #[test]
 fn build_limits_reach_the_herokuish_build_container() {
-    let app = App::new("resource-herokuish");
+    let app = fast_app("resource-herokuish");
     let name = app.fx.name.clone();
     // A stand-in for the herokuish stack: bash, and a /build that reports
     // the memory limit it runs under.

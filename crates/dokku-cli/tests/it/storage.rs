@@ -175,11 +175,7 @@ fn ensure_directory_mount_list_as_documented() {
         &["storage:list", "node-js-app"],
         "-----> node-js-app volume bind-mounts:\n",
     );
-    assert_eq!(
-        e.run(&["storage:list", "node-js-app", "--format", "json"])
-            .ok(),
-        "[]\n"
-    );
+    e.expect(&["storage:list", "node-js-app", "--format", "json"], "[]\n");
 }
 
 #[test]
@@ -308,14 +304,13 @@ fn named_entry_mount_report_as_documented() {
     "#);
     assert_eq!(json["storage-attachment.1.volume-options"], "Z");
     assert_eq!(json["storage-deploy-mounts"], json["deploy-mounts"]);
-    assert_eq!(
-        e.run(&[
+    e.expect(
+        &[
             "storage:report",
             "node-js-app",
-            "--storage-attachment.1.volume-options"
-        ])
-        .ok(),
-        "Z\n"
+            "--storage-attachment.1.volume-options",
+        ],
+        "Z\n",
     );
 
     // Re-mounting rewrites the attachment in place; omitted flags clear.
@@ -380,14 +375,13 @@ fn named_entry_mount_report_as_documented() {
     ])
     .ok();
     assert_eq!(attachments(&e, "node-js-app").len(), 3);
-    assert_eq!(
-        e.run(&[
+    e.expect(
+        &[
             "storage:report",
             "node-js-app",
-            "--storage-attachment.3.process-type"
-        ])
-        .ok(),
-        "web\n"
+            "--storage-attachment.3.process-type",
+        ],
+        "web\n",
     );
     let before = e.state();
     fails(
@@ -579,10 +573,9 @@ fn create_set_info_as_documented() {
 
     // Re-running create converges the directory.
     std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).expect("chmod");
-    assert_eq!(
-        e.run(&["storage:create", "node-js-data", "--mode", "0750"])
-            .ok(),
-        "-----> Storage entry node-js-data updated\n"
+    e.expect(
+        &["storage:create", "node-js-data", "--mode", "0750"],
+        "-----> Storage entry node-js-data updated\n",
     );
     assert_eq!(mode(&dir), 0o750);
 
@@ -756,15 +749,14 @@ fn annotations_and_labels() {
     ])
     .ok();
     e.run(&["storage:create", "other-data"]).ok();
-    assert_eq!(
-        e.run(&[
+    e.expect(
+        &[
             "storage:annotations:set",
             "node-js-data",
             "backup.velero.io/backup-volumes",
-            "node-js-data"
-        ])
-        .ok(),
-        "=====> Setting annotation backup.velero.io/backup-volumes to node-js-data\n"
+            "node-js-data",
+        ],
+        "=====> Setting annotation backup.velero.io/backup-volumes to node-js-data\n",
     );
     e.run(&[
         "storage:labels:set",
@@ -794,33 +786,30 @@ fn annotations_and_labels() {
            Label tier:                      db
     =====> other-data labels information
     ");
-    assert_eq!(
-        e.run(&[
+    e.expect(
+        &[
             "storage:annotations:report",
             "node-js-data",
             "--format",
-            "json"
-        ])
-        .ok(),
-        "{\"backup.velero.io/backup-volumes\":\"node-js-data\"}\n"
+            "json",
+        ],
+        "{\"backup.velero.io/backup-volumes\":\"node-js-data\"}\n",
     );
-    assert_eq!(
-        e.run(&[
+    e.expect(
+        &[
             "storage:annotations:report",
             "node-js-data",
-            "--storage-annotations.backup.velero.io/backup-volumes"
-        ])
-        .ok(),
-        "node-js-data\n"
+            "--storage-annotations.backup.velero.io/backup-volumes",
+        ],
+        "node-js-data\n",
     );
-    assert_eq!(
-        e.run(&[
+    e.expect(
+        &[
             "storage:labels:report",
             "node-js-data",
-            "--storage-labels.tier"
-        ])
-        .ok(),
-        "db\n"
+            "--storage-labels.tier",
+        ],
+        "db\n",
     );
     let before = e.state();
     fails(
@@ -961,16 +950,15 @@ fn list_entries_and_global_report() {
            b-data  docker-local  $DOKKU_LIB_ROOT/data/storage/b-data
     ");
     e.expect(&["--quiet", "storage:list-entries"], "a-data\nb-data\n");
-    assert_eq!(
-        e.run(&[
+    e.expect(
+        &[
             "storage:list-entries",
             "--scheduler",
             "k3s",
             "--format",
-            "json"
-        ])
-        .ok(),
-        "[]\n"
+            "json",
+        ],
+        "[]\n",
     );
     let json: serde_json::Value =
         serde_json::from_str(e.run(&["storage:list-entries", "--format", "json"]).ok())
@@ -986,14 +974,13 @@ fn list_entries_and_global_report() {
            Storage entry b data mounted by: 
            Storage entry b data scheduler:  docker-local
     ");
-    assert_eq!(
-        e.run(&[
+    e.expect(
+        &[
             "storage:report",
             "--global",
-            "--storage-entry.a-data.mounted-by"
-        ])
-        .ok(),
-        "node-js-app\n"
+            "--storage-entry.a-data.mounted-by",
+        ],
+        "node-js-app\n",
     );
     e.expect(&["storage:wait", "a-data"], "");
 }
@@ -1090,15 +1077,13 @@ fn migrate_drains_legacy_volume_options() {
         "true"
     );
     assert!(!e.lib().join("config/storage/.migrated").exists());
-    assert_eq!(
-        e.run(&["storage:report", "node-js-app", "--storage-build-mounts"])
-            .ok(),
-        format!("-v {}:/app/logs\n", host.display())
+    e.expect(
+        &["storage:report", "node-js-app", "--storage-build-mounts"],
+        format!("-v {}:/app/logs\n", host.display()),
     );
-    assert_eq!(
-        e.run(&["storage:report", "node-js-app", "--storage-deploy-mounts"])
-            .ok(),
-        format!("-v {}:/app/logs\n", host.display())
+    e.expect(
+        &["storage:report", "node-js-app", "--storage-deploy-mounts"],
+        format!("-v {}:/app/logs\n", host.display()),
     );
     // Idempotent.
     let state = e.state();

@@ -108,10 +108,9 @@ fn domains_follow_the_global_domain_and_refuse_invalid_names() {
         std::fs::read_to_string(e.root().join("example.org/VHOST")).expect("fqdn VHOST"),
         "example.org\n"
     );
-    assert_eq!(
-        e.run(&["domains:report", "before", "--domains-app-vhosts"])
-            .ok(),
-        "before.dokku.me\n"
+    e.expect(
+        &["domains:report", "before", "--domains-app-vhosts"],
+        "before.dokku.me\n",
     );
 
     assert_eq!(
@@ -158,39 +157,31 @@ fn domains_follow_the_global_domain_and_refuse_invalid_names() {
         "-----> Disabling domains for app\n",
     );
     e.expect(&["plugin:trigger", "domains-list", "app"], "");
-    assert_eq!(
-        e.run(&["domains:report", "app", "--domains-app-enabled"])
-            .ok(),
-        "false\n"
+    e.expect(
+        &["domains:report", "app", "--domains-app-enabled"],
+        "false\n",
     );
     e.expect(
         &["domains:enable", "app"],
         "-----> Enabling domains for app\n",
     );
     e.expect(&["domains:clear", "app"], "-----> Cleared domains in app\n");
-    assert_eq!(
-        e.run(&["domains:report", "app", "--domains-app-vhosts"])
-            .ok(),
-        "\n"
-    );
+    e.expect(&["domains:report", "app", "--domains-app-vhosts"], "\n");
     e.expect(&["domains:reset", "app"], "-----> Reset domains for app\n");
-    assert_eq!(
-        e.run(&["domains:report", "app", "--domains-app-vhosts"])
-            .ok(),
-        "app.dokku.me\n"
+    e.expect(
+        &["domains:report", "app", "--domains-app-vhosts"],
+        "app.dokku.me\n",
     );
     e.run(&["domains:add-global", "dokku.org"]).ok();
-    assert_eq!(
-        e.run(&["domains:report", "--global", "--domains-global-vhosts"])
-            .ok(),
-        "dokku.me dokku.org\n"
+    e.expect(
+        &["domains:report", "--global", "--domains-global-vhosts"],
+        "dokku.me dokku.org\n",
     );
     e.run(&["domains:clear-global"]).ok();
     assert!(!e.root().join("VHOST").exists());
-    assert_eq!(
-        e.run(&["domains:report", "app", "--domains-global-enabled"])
-            .ok(),
-        "false\n"
+    e.expect(
+        &["domains:report", "app", "--domains-global-enabled"],
+        "false\n",
     );
 }
 
@@ -218,11 +209,7 @@ fn proxy_settings_and_types() {
         &["proxy:set", "app", "type", "caddy"],
         "=====> Setting type to caddy\n",
     );
-    assert_eq!(
-        e.run(&["proxy:report", "app", "--proxy-computed-type"])
-            .ok(),
-        "caddy\n"
-    );
+    e.expect(&["proxy:report", "app", "--proxy-computed-type"], "caddy\n");
     e.expect(&["proxy:set", "app", "type"], "=====> Unsetting type\n");
     let r = e.run(&["proxy:set", "app", "type", "http:80:5000"]);
     assert_eq!(
@@ -363,35 +350,31 @@ fn network_listeners_come_from_the_scheduler_records() {
         std::fs::write(e.root().join(format!("app/IP.web.{i}")), ip).expect("ip");
         std::fs::write(e.root().join(format!("app/PORT.web.{i}")), "5000").expect("port");
     }
-    assert_eq!(
-        e.run(&["plugin:trigger", "network-get-listeners", "app", "web"])
-            .ok(),
-        "172.17.0.2:5000\n172.17.0.3:5000\n"
+    e.expect(
+        &["plugin:trigger", "network-get-listeners", "app", "web"],
+        "172.17.0.2:5000\n172.17.0.3:5000\n",
     );
-    assert_eq!(
-        e.run(&["network:report", "app", "--network-web-listeners"])
-            .ok(),
-        "172.17.0.2:5000 172.17.0.3:5000\n"
+    e.expect(
+        &["network:report", "app", "--network-web-listeners"],
+        "172.17.0.2:5000 172.17.0.3:5000\n",
     );
     e.run(&["network:set", "app", "static-web-listener", "10.0.0.5:8080"])
         .ok();
-    assert_eq!(
-        e.run(&["plugin:trigger", "network-get-listeners", "app", "web"])
-            .ok(),
-        "10.0.0.5:8080\n"
+    e.expect(
+        &["plugin:trigger", "network-get-listeners", "app", "web"],
+        "10.0.0.5:8080\n",
     );
     assert_eq!(
         err(&e.run(&["network:set", "--global", "static-web-listener", "x:1"])),
         (1, " !     Property cannot be specified globally\n".into())
     );
-    assert_eq!(
-        e.run(&[
+    e.expect(
+        &[
             "network:report",
             "app",
-            "--network-computed-bind-all-interfaces"
-        ])
-        .ok(),
-        "false\n"
+            "--network-computed-bind-all-interfaces",
+        ],
+        "false\n",
     );
 }
 
@@ -426,28 +409,25 @@ fn nginx_settings_and_help() {
             " !     Invalid value for proxy-keepalive: must be an integer\n".into()
         )
     );
-    assert_eq!(
-        e.run(&["nginx:set", "app", "client-max-body-size", "20m"])
-            .ok(),
-        "=====> Setting client-max-body-size to 20m\n"
+    e.expect(
+        &["nginx:set", "app", "client-max-body-size", "20m"],
+        "=====> Setting client-max-body-size to 20m\n",
     );
-    assert_eq!(
-        e.run(&[
+    e.expect(
+        &[
             "nginx:report",
             "app",
-            "--nginx-computed-client-max-body-size"
-        ])
-        .ok(),
-        "20m\n"
+            "--nginx-computed-client-max-body-size",
+        ],
+        "20m\n",
     );
-    assert_eq!(
-        e.run(&[
+    e.expect(
+        &[
             "nginx:report",
             "app",
-            "--nginx-computed-x-forwarded-proto-value"
-        ])
-        .ok(),
-        "$scheme\n"
+            "--nginx-computed-x-forwarded-proto-value",
+        ],
+        "$scheme\n",
     );
     let json: serde_json::Value =
         serde_json::from_str(e.run(&["nginx:report", "app", "--format", "json"]).ok())
@@ -531,16 +511,14 @@ fn catch_all_and_leading_dot_domains_are_valid() {
     let e = Env::new();
     e.create_app("app");
     e.run(&["domains:add", "app", "_", ".example.com"]).ok();
-    assert_eq!(
-        e.run(&["domains:report", "app", "--domains-app-vhosts"])
-            .ok(),
-        "_ .example.com\n"
+    e.expect(
+        &["domains:report", "app", "--domains-app-vhosts"],
+        "_ .example.com\n",
     );
     e.run(&["domains:add-global", ".example.org"]).ok();
-    assert_eq!(
-        e.run(&["domains:report", "--global", "--domains-global-vhosts"])
-            .ok(),
-        ".example.org\n"
+    e.expect(
+        &["domains:report", "--global", "--domains-global-vhosts"],
+        ".example.org\n",
     );
     for bad in ["..example.com", ".", "._"] {
         assert_eq!(
