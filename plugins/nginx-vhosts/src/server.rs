@@ -184,8 +184,23 @@ impl Server {
         })
     }
 
-    /// The version of the binary.
+    /// The version of the binary, asked once per binary for the whole
+    /// command (a proxy rebuild of every app asks for each app).
     pub fn version(&self) -> Option<Version> {
+        static KNOWN: std::sync::Mutex<Vec<(PathBuf, Option<Version>)>> =
+            std::sync::Mutex::new(Vec::new());
+        let mut known = KNOWN
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some((_, v)) = known.iter().find(|(bin, _)| *bin == self.bin) {
+            return *v;
+        }
+        let v = self.ask_version();
+        known.push((self.bin.clone(), v));
+        v
+    }
+
+    fn ask_version(&self) -> Option<Version> {
         let out = Command::new(&self.bin)
             .arg("-v")
             .stdin(Stdio::null())
