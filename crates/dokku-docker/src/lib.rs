@@ -39,6 +39,7 @@ mod push;
 mod reference;
 mod spec;
 pub mod swarm;
+pub mod swarm_workloads;
 #[cfg(feature = "testing")]
 pub mod testing;
 
@@ -62,3 +63,4 @@ pub use swarm::{
     JoinTokens, NodeUpdate, ServiceHealthcheck, ServiceInfo, ServiceMount, ServiceSpec,
     SwarmEngine, SwarmNode, SwarmState, SwarmTask, TaskFilter,
 };
+pub use swarm_workloads::SwarmWorkloads;

@@ -381,7 +381,7 @@ fn fail(operation: &str, status: Option<u16>, message: impl Into<String>) -> Eng
 }
 
 /// Percent-encode a query value.
-fn encode(s: &str) -> String {
+pub(crate) fn encode(s: &str) -> String {
     let mut out = String::new();
     for b in s.bytes() {
         match b {
@@ -395,7 +395,7 @@ fn encode(s: &str) -> String {
 }
 
 /// Decode a `Transfer-Encoding: chunked` body.
-fn dechunk(mut body: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn dechunk(mut body: &[u8]) -> Option<Vec<u8>> {
     let mut out = Vec::new();
     loop {
         let line_end = body.windows(2).position(|w| w == b"\r\n")?;
@@ -433,7 +433,7 @@ fn parse_response(raw: &[u8]) -> Option<(u16, Vec<u8>)> {
 }
 
 /// The engine's error message in a JSON error body, else the body.
-fn engine_message(body: &[u8]) -> String {
+pub(crate) fn engine_message(body: &[u8]) -> String {
     serde_json::from_slice::<serde_json::Value>(body)
         .ok()
         .and_then(|v| {

@@ -188,6 +188,7 @@ pub fn record_web(ctx: &Ctx, s: &dyn SwarmEngine, app: &str) -> Result<bool> {
         .list_nodes()
         .map_err(engine_err)?
         .into_iter()
+        .filter(|n| n.state == "ready")
         .map(|n| (n.id, n.addr))
         .collect();
     let tasks = running_tasks(s, app, "web")?;
@@ -372,6 +373,7 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
         .0;
     let env = ConfigExport::merged_env(ctx, app)?;
     let restart = ps_property(ctx, app, "restart-policy");
+    let networks = crate::networks::for_app(ctx, app)?;
     for (process_type, replicas) in scale {
         if only.is_some_and(|o| o != process_type) {
             continue;
@@ -385,7 +387,7 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
             ));
             continue;
         }
-        let spec = spec(&Inputs {
+        let mut spec = spec(&Inputs {
             app,
             process_type: &process_type,
             image: &pinned,
@@ -396,6 +398,8 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
             monitor: 5,
             force_update: existing.as_ref().map(|e| e.force_update + 1).unwrap_or(0),
         });
+        crate::mounts::for_deploy(ctx, app, &process_type, tag)?.apply(&mut spec);
+        spec.networks = networks.clone();
         match existing {
             Some(_) => {
                 ctx.out
@@ -437,10 +441,14 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
     Ok(())
 }
 
-/// The app's services.
+/// The app's services of its process types (one-off `run` services are
+/// not among them, see `run.rs`).
 pub fn services(s: &dyn SwarmEngine, app: &str) -> Result<Vec<dokku_docker::ServiceInfo>> {
-    s.list_services(&format!("{APP_LABEL}={app}"))
-        .map_err(engine_err)
+    let mut list = s
+        .list_services(&format!("{APP_LABEL}={app}"))
+        .map_err(engine_err)?;
+    list.retain(|svc| !crate::run::is_one_off(&svc.labels));
+    Ok(list)
 }
 
 /// Whether the app has services.
@@ -534,6 +542,10 @@ pub fn show_service(ctx: &Ctx, app: &str, process: Option<&str>) -> Result<()> {
         }
         ctx.out
             .write_out(&dokku_output::columnize(&rows, "       ", "  "));
+        ctx.out.verbose("Spec:");
+        for line in crate::inspect::spec_lines(ctx, &svc.name)? {
+            ctx.out.verbose(&line);
+        }
     }
     Ok(())
 }
