@@ -105,7 +105,7 @@ mod tests {
             target: "/cache".into(),
             ..VolumeMount::default()
         };
-        let p = translate(&[vol.clone()], "n1");
+        let p = translate(std::slice::from_ref(&vol), "n1");
         assert!(p.constraints.is_empty());
         assert!(p.mounts[0].volume);
         let p = translate(&[bind.clone(), vol, bind], "n1");
