@@ -370,9 +370,13 @@ pub(crate) struct RawClient {
     pub(crate) api_version: String,
 }
 
-const RAW_TIMEOUT: Duration = Duration::from_secs(120);
+pub(crate) const RAW_TIMEOUT: Duration = Duration::from_secs(120);
 
-fn fail(operation: &str, status: Option<u16>, message: impl Into<String>) -> EngineError {
+pub(crate) fn fail(
+    operation: &str,
+    status: Option<u16>,
+    message: impl Into<String>,
+) -> EngineError {
     EngineError::Swarm {
         operation: operation.to_string(),
         status,
@@ -456,6 +460,25 @@ impl RawClient {
         self.request_with(operation, method, path, body, &[])
     }
 
+    /// A connection to the engine's socket; reads time out after `timeout`
+    /// (never with `None`), writes after [`RAW_TIMEOUT`].
+    pub(crate) fn connect(
+        &self,
+        operation: &str,
+        timeout: Option<Duration>,
+    ) -> Result<UnixStream, EngineError> {
+        let stream = UnixStream::connect(&self.socket).map_err(|e| {
+            fail(
+                operation,
+                None,
+                format!("connect {}: {e}", self.socket.display()),
+            )
+        })?;
+        let _ = stream.set_read_timeout(timeout);
+        let _ = stream.set_write_timeout(Some(RAW_TIMEOUT));
+        Ok(stream)
+    }
+
     /// [`RawClient::request`] with extra headers.
     pub(crate) fn request_with(
         &self,
@@ -465,15 +488,7 @@ impl RawClient {
         body: Option<&serde_json::Value>,
         headers: &[(&str, &str)],
     ) -> Result<Vec<u8>, EngineError> {
-        let mut stream = UnixStream::connect(&self.socket).map_err(|e| {
-            fail(
-                operation,
-                None,
-                format!("connect {}: {e}", self.socket.display()),
-            )
-        })?;
-        let _ = stream.set_read_timeout(Some(RAW_TIMEOUT));
-        let _ = stream.set_write_timeout(Some(RAW_TIMEOUT));
+        let mut stream = self.connect(operation, Some(RAW_TIMEOUT))?;
         let payload = body.map(|b| b.to_string()).unwrap_or_default();
         let mut request = format!(
             "{method} /v{}{path} HTTP/1.1\r\nHost: docker\r\nConnection: close\r\nUser-Agent: dokku\r\n",

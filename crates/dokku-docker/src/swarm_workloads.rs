@@ -8,13 +8,12 @@
 //! then the engine's stdout/stderr frames).
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::os::unix::net::UnixStream;
 
 use crate::error::EngineError;
 use crate::info::LogStream;
 use crate::lines::LineBuffer;
 use crate::spec::LogOptions;
-use crate::swarm::RawClient;
+use crate::swarm::{fail, RawClient, RAW_TIMEOUT};
 
 /// The swarm calls that read tasks' output and services' full specs.
 /// Reached through [`crate::ContainerEngine::swarm_workloads`].
@@ -34,14 +33,6 @@ pub trait SwarmWorkloads: Send + Sync {
     /// The services carrying `label` (`key` or `key=value`), as the engine
     /// reports them.
     fn services_raw(&self, label: &str) -> Result<Vec<serde_json::Value>, EngineError>;
-}
-
-fn fail(operation: &str, status: Option<u16>, message: impl Into<String>) -> EngineError {
-    EngineError::Swarm {
-        operation: operation.to_string(),
-        status,
-        message: message.into(),
-    }
 }
 
 /// Splits the engine's multiplexed log stream (8-byte headers: stream
@@ -114,15 +105,7 @@ impl RawClient {
         follow: bool,
         on_body: &mut dyn FnMut(&[u8]),
     ) -> Result<(), EngineError> {
-        let mut stream = UnixStream::connect(&self.socket).map_err(|e| {
-            fail(
-                operation,
-                None,
-                format!("connect {}: {e}", self.socket.display()),
-            )
-        })?;
-        let timeout = (!follow).then_some(std::time::Duration::from_secs(120));
-        let _ = stream.set_read_timeout(timeout);
+        let mut stream = self.connect(operation, (!follow).then_some(RAW_TIMEOUT))?;
         let request = format!(
             "GET /v{}{path} HTTP/1.1\r\nHost: docker\r\nConnection: close\r\nUser-Agent: dokku\r\n\r\n",
             self.api_version
