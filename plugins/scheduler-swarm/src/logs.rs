@@ -11,34 +11,7 @@ use dokku_trigger::Ctx;
 
 use crate::deploy::{self, PROCESS_LABEL};
 
-/// The colours prefixes cycle through, one per task (as docker-local).
-const COLORS: [u8; 5] = [36, 33, 32, 35, 31];
-
-/// How logs are read and shown.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Options {
-    /// Keep streaming (`--tail`/`-t`).
-    pub follow: bool,
-    /// Raw lines without timestamps and names (`--quiet`).
-    pub quiet: bool,
-    /// Lines per task (`--num`); all when `None`.
-    pub num: Option<u64>,
-}
-
-impl Options {
-    /// From the trigger's `tail`, `pretty_print` (the quiet flag) and `num`.
-    pub fn from_trigger(tail: &str, pretty_print: &str, num: &str) -> Options {
-        Options {
-            follow: tail == "true",
-            quiet: pretty_print == "true",
-            num: num
-                .trim()
-                .parse::<i64>()
-                .ok()
-                .and_then(|n| u64::try_from(n).ok()),
-        }
-    }
-}
+pub use dokku_trigger::logs::{format_line, Options, COLORS};
 
 /// One task whose output is shown, and the name its lines carry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,14 +31,13 @@ pub fn workloads(ctx: &Ctx) -> Result<&dyn SwarmWorkloads> {
     })
 }
 
-/// One line as shown: `\x1b[<c>m<timestamp> app[<dyno>]:\x1b[0m <text>`,
-/// or the text alone when quiet.
-pub fn format_line(color: u8, dyno: &str, raw: &str, quiet: bool) -> String {
-    let (ts, text) = raw.split_once(' ').unwrap_or((raw, ""));
+/// A line as shown: prefixed, or without its timestamp when quiet.
+fn shown(color: u8, dyno: &str, raw: &str, quiet: bool) -> String {
     if quiet {
-        return text.to_string();
+        dokku_trigger::logs::strip_timestamp(raw).to_string()
+    } else {
+        format_line(color, dyno, raw, false)
     }
-    format!("\x1b[{color}m{ts} app[{dyno}]:\x1b[0m {text}")
 }
 
 /// Print the output of `sources`: merged in time order, or with `follow`
@@ -85,11 +57,7 @@ pub fn print(ctx: &Ctx, sources: &[Source], opts: &Options) -> Result<()> {
             let color = COLORS[i % COLORS.len()];
             w.task_logs(&s.task, &log_opts, &mut |_, raw| {
                 let ts = raw.split_once(' ').map(|(t, _)| t).unwrap_or(raw);
-                lines.push((
-                    ts.to_string(),
-                    i,
-                    format_line(color, &s.dyno, raw, opts.quiet),
-                ));
+                lines.push((ts.to_string(), i, shown(color, &s.dyno, raw, opts.quiet)));
             })
             .map_err(err)?;
         }
@@ -107,7 +75,7 @@ pub fn print(ctx: &Ctx, sources: &[Source], opts: &Options) -> Result<()> {
             scope.spawn(move || {
                 let color = COLORS[i % COLORS.len()];
                 let result = w.task_logs(&s.task, log_opts, &mut |_, raw| {
-                    out.line(&format_line(color, &s.dyno, raw, opts.quiet));
+                    out.line(&shown(color, &s.dyno, raw, opts.quiet));
                 });
                 if let (Err(e), Ok(mut f)) = (result, failure.lock()) {
                     f.get_or_insert(err(e));
@@ -226,21 +194,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn lines_are_prefixed_unless_quiet() {
+    fn quiet_lines_lose_their_timestamp() {
         let raw = "2024-01-02T03:04:05.000000000Z hello world";
-        assert_eq!(
-            format_line(36, "web.1", raw, false),
-            "\x1b[36m2024-01-02T03:04:05.000000000Z app[web.1]:\x1b[0m hello world"
-        );
-        assert_eq!(format_line(36, "web.1", raw, true), "hello world");
-        assert_eq!(
-            Options::from_trigger("true", "false", "-1"),
-            Options {
-                follow: true,
-                quiet: false,
-                num: None
-            }
-        );
-        assert_eq!(Options::from_trigger("false", "true", "5").num, Some(5));
+        assert_eq!(shown(36, "web.1", raw, true), "hello world");
+        assert!(shown(36, "web.1", raw, false).contains("app[web.1]:"));
     }
 }

@@ -18,20 +18,6 @@ pub const PROPERTIES: [&str; 3] = [
     "attach-post-deploy",
 ];
 
-fn property(ctx: &Ctx, app: &str, key: &str) -> Result<String> {
-    let t = NetworkGetProperty {
-        app: app.to_string(),
-        key: key.to_string(),
-    };
-    Ok(ctx
-        .bus
-        .collect(ctx, &t)?
-        .into_iter()
-        .map(|v| v.trim().to_string())
-        .find(|v| !v.is_empty())
-        .unwrap_or_default())
-}
-
 /// The user networks named by property values (comma- or
 /// space-separated), in order, without repeats; the engine's own
 /// `bridge`/`host`/`none` are not joined.
@@ -54,7 +40,7 @@ pub fn names(values: &[String]) -> Vec<String> {
 pub fn for_app(ctx: &Ctx, app: &str) -> Result<Vec<String>> {
     let values = PROPERTIES
         .iter()
-        .map(|k| property(ctx, app, k))
+        .map(|k| NetworkGetProperty::value(ctx, app, k))
         .collect::<Result<Vec<String>>>()?;
     let wanted = names(&values);
     let engine = ctx.engine()?;

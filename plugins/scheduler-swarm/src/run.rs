@@ -354,34 +354,13 @@ pub fn run_logs(ctx: &Ctx, app: &str, name: &str, opts: &logs::Options) -> Resul
     logs::print(ctx, &sources, opts)
 }
 
-/// Seconds since the epoch of an RFC 3339 UTC time (`2024-01-02T03:04:05.123Z`).
-pub fn unix_of(rfc3339: &str) -> Option<i64> {
-    let (date, time) = rfc3339.split_once('T')?;
-    let mut d = date.split('-').map(|p| p.parse::<i64>().ok());
-    let (y, m, day) = (d.next()??, d.next()??, d.next()??);
-    let mut t = time.get(..8)?.split(':').map(|p| p.parse::<i64>().ok());
-    let (h, min, sec) = (t.next()??, t.next()??, t.next()??);
-    // Howard Hinnant's days_from_civil.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400 + h * 3600 + min * 60 + sec)
-}
-
 /// `scheduler-run-retire`: remove the one-off services older than their
 /// ttl.
 pub fn retire(ctx: &Ctx, app: &str) -> Result<()> {
     let s = crate::cluster::manager(ctx)?;
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0);
+    let now = dokku_core::time::now_unix();
     for o in one_offs(ctx, app)? {
-        let Some(created) = unix_of(&o.created_at) else {
+        let Some(created) = dokku_core::time::parse_utc(&o.created_at) else {
             continue;
         };
         if created + i64::try_from(o.ttl).unwrap_or(i64::MAX) > now {
@@ -444,9 +423,10 @@ mod tests {
             (v(&["A=1"]), v(&["env"]))
         );
         assert_eq!(parse_args(&v(&["ls"])), (vec![], v(&["ls"])));
-        assert_eq!(unix_of("2022-08-03T05:47:44.123456Z"), Some(1_659_505_664));
-        assert_eq!(unix_of("1970-01-01T00:00:00Z"), Some(0));
-        assert_eq!(unix_of("nope"), None);
+        assert_eq!(
+            dokku_core::time::parse_utc("2022-08-03T05:47:44.123456Z"),
+            Some(1_659_505_664)
+        );
         let mut labels = BTreeMap::new();
         assert!(!is_one_off(&labels));
         labels.insert(TYPE_LABEL.to_string(), "run".to_string());
