@@ -16,7 +16,7 @@ use crate::cluster::SSH_URL_LABEL;
 use crate::ssh::{self, SshUrl};
 
 /// The shell entered when no command is given.
-pub const DEFAULT_SHELL: &str = "/bin/sh";
+pub const DEFAULT_SHELL: &str = "/bin/bash";
 
 /// A running task one can enter.
 #[derive(Debug, Clone, PartialEq, Eq)]
