@@ -26,6 +26,36 @@ pub fn now_unix() -> i64 {
         .unwrap_or(0)
 }
 
+/// Seconds since the epoch of a UTC time written `YYYY-MM-DDTHH:MM:SSZ`,
+/// fractional seconds allowed (`...:SS.123456789Z`, as the engine writes
+/// them) and ignored.
+pub fn parse_utc(s: &str) -> Option<i64> {
+    let s = s.strip_suffix('Z')?;
+    let (date, time) = s.split_once('T')?;
+    let time = time.split_once('.').map(|(t, _)| t).unwrap_or(time);
+    let d: Vec<i64> = date
+        .split('-')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    let t: Vec<i64> = time
+        .split(':')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    if d.len() != 3 || t.len() != 3 {
+        return None;
+    }
+    let (y, m, day) = (d[0], d[1], d[2]);
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400 + t[0] * 3600 + t[1] * 60 + t[2])
+}
+
 impl Utc {
     /// The calendar date and time of `secs` since the epoch (proleptic
     /// Gregorian calendar, days counted from 0000-03-01).

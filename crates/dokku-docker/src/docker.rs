@@ -945,6 +945,12 @@ impl ContainerEngine for DockerEngine {
             .map(|r| r as &dyn crate::swarm::SwarmEngine)
     }
 
+    fn swarm_workloads(&self) -> Option<&dyn crate::swarm_workloads::SwarmWorkloads> {
+        self.http
+            .as_ref()
+            .map(|r| r as &dyn crate::swarm_workloads::SwarmWorkloads)
+    }
+
     fn ping(&self) -> Result<(), EngineError> {
         self.block(self.docker.ping())
             .map(|_| ())

@@ -30,6 +30,12 @@ pub trait ContainerEngine: Send + Sync {
         None
     }
 
+    /// The engine's calls reading swarm tasks' output and services' full
+    /// specs, when this engine can answer them.
+    fn swarm_workloads(&self) -> Option<&dyn crate::swarm_workloads::SwarmWorkloads> {
+        None
+    }
+
     /// The engine's version and the negotiated API version.
     fn version(&self) -> Result<EngineVersion, EngineError>;
 

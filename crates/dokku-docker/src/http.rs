@@ -1,12 +1,13 @@
 //! A plain HTTP client of the engine's API, for the calls the client
 //! library lacks or gets wrong: registry login, push and pull (it has no
 //! `/auth` call and its push stream drops each message's layer id) and
-//! the swarm's cluster, node, task and service calls (it has none).
+//! the swarm's cluster, node, task, task log and service calls (it has
+//! none).
 //!
 //! One connection a request, to the same address the library client uses
 //! (unix socket or TCP). Requests are HTTP/1.0, so the engine never
 //! chunks an answer: the body ends where the connection closes, and a
-//! streamed answer (push progress) can be read line by line as it comes.
+//! streamed answer (push progress, task logs) can be read as it comes.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;

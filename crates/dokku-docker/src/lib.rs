@@ -41,6 +41,7 @@ mod reference;
 pub mod relabel;
 mod spec;
 pub mod swarm;
+pub mod swarm_workloads;
 #[cfg(feature = "testing")]
 pub mod testing;
 
@@ -64,3 +65,4 @@ pub use swarm::{
     spec_fingerprint, JoinTokens, NodeUpdate, ServiceHealthcheck, ServiceInfo, ServiceMount,
     ServiceSpec, SwarmEngine, SwarmNode, SwarmState, SwarmTask, TaskFilter,
 };
+pub use swarm_workloads::SwarmWorkloads;

@@ -409,9 +409,14 @@ fn service_of(s: bollard::models::Service) -> ServiceInfo {
     }
 }
 
-const SWARM_TIMEOUT: Duration = Duration::from_secs(120);
+/// How long a swarm call may wait for the engine.
+pub(crate) const SWARM_TIMEOUT: Duration = Duration::from_secs(120);
 
-fn fail(operation: &str, status: Option<u16>, message: impl Into<String>) -> EngineError {
+pub(crate) fn fail(
+    operation: &str,
+    status: Option<u16>,
+    message: impl Into<String>,
+) -> EngineError {
     EngineError::Swarm {
         operation: operation.to_string(),
         status,
@@ -459,7 +464,12 @@ impl EngineHttp {
         self.call(operation, method, path, body, Vec::new())
     }
 
-    fn get<T: DeserializeOwned>(&self, operation: &str, path: &str) -> Result<T, EngineError> {
+    /// A GET whose answer is decoded as `T`.
+    pub(crate) fn get<T: DeserializeOwned>(
+        &self,
+        operation: &str,
+        path: &str,
+    ) -> Result<T, EngineError> {
         let body = self.request(operation, "GET", path, None)?;
         serde_json::from_slice(&body).map_err(|e| fail(operation, None, format!("decode: {e}")))
     }

@@ -18,6 +18,7 @@ pub mod deploy;
 pub mod events;
 pub mod external;
 pub mod helpers;
+pub mod logs;
 pub mod migrate;
 pub mod plugin;
 pub mod proxy;

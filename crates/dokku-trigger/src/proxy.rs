@@ -45,6 +45,18 @@ trigger! {
     NetworkGetProperty = "network-get-property", Collect -> String { app, key };
 }
 
+impl NetworkGetProperty {
+    /// The first non-empty answer for one property of an app, trimmed
+    /// (empty when none).
+    pub fn value(ctx: &crate::Ctx, app: &str, key: &str) -> Result<String> {
+        let t = NetworkGetProperty {
+            app: app.to_string(),
+            key: key.to_string(),
+        };
+        Ok(crate::deploy::first_answer(ctx.bus.collect(ctx, &t)?).unwrap_or_default())
+    }
+}
+
 // ---- ports ----
 
 trigger! {

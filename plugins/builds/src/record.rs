@@ -243,28 +243,7 @@ pub fn duration(started: &str, finished: &str) -> String {
 
 /// Seconds since the epoch of `YYYY-MM-DDTHH:MM:SSZ`.
 pub fn parse_iso(s: &str) -> Option<i64> {
-    let s = s.strip_suffix('Z')?;
-    let (date, time) = s.split_once('T')?;
-    let d: Vec<i64> = date
-        .split('-')
-        .map(|p| p.parse().ok())
-        .collect::<Option<_>>()?;
-    let t: Vec<i64> = time
-        .split(':')
-        .map(|p| p.parse().ok())
-        .collect::<Option<_>>()?;
-    if d.len() != 3 || t.len() != 3 {
-        return None;
-    }
-    let (y, m, day) = (d[0], d[1], d[2]);
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    Some(days * 86_400 + t[0] * 3600 + t[1] * 60 + t[2])
+    dokku_core::time::parse_utc(s)
 }
 
 /// Seconds since the epoch, now (for tests of retention by time).

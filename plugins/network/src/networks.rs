@@ -93,12 +93,27 @@ pub fn create(ctx: &Ctx, name: &str) -> Result<()> {
     ctx.out.info1_quiet(&format!("Creating network {name}"));
     let spec = NetworkSpec {
         name: name.to_string(),
-        driver: Some("bridge".into()),
+        driver: Some(driver(engine).into()),
         attachable: true,
         labels: [(MANAGED_LABEL.to_string(), name.to_string())].into(),
     };
     engine.create_network(&spec).map_err(refusal)?;
     Ok(())
+}
+
+/// The driver of new networks: `bridge`, or on a swarm manager an
+/// attachable `overlay`, which both standalone containers and the swarm
+/// scheduler's services can join.
+fn driver(engine: &dyn ContainerEngine) -> &'static str {
+    let manager = engine
+        .swarm()
+        .and_then(|s| s.swarm_state().ok())
+        .is_some_and(|st| st.active() && st.is_manager);
+    if manager {
+        "overlay"
+    } else {
+        "bridge"
+    }
 }
 
 /// `network:destroy`: asks for the name unless forced; the engine refuses

@@ -10,35 +10,7 @@ use dokku_trigger::Ctx;
 use crate::containers::{docker_err, APP_LABEL, DYNO_LABEL, TYPE_LABEL};
 use crate::store;
 
-/// The colours Dokku cycles through for the prefixes of each container.
-const COLORS: [u8; 5] = [36, 33, 32, 35, 31];
-
-/// How logs are read and shown.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Options {
-    /// Keep streaming (`--tail`).
-    pub follow: bool,
-    /// Raw lines without timestamps and names (`--quiet`).
-    pub quiet: bool,
-    /// Lines per container; all when `None`.
-    pub num: Option<u64>,
-}
-
-impl Options {
-    /// From the trigger's `tail`, `pretty_print` (the quiet flag) and
-    /// `num` arguments; a negative or missing count means all lines.
-    pub fn from_trigger(tail: &str, pretty_print: &str, num: &str) -> Options {
-        Options {
-            follow: tail == "true",
-            quiet: pretty_print == "true",
-            num: num
-                .trim()
-                .parse::<i64>()
-                .ok()
-                .and_then(|n| u64::try_from(n).ok()),
-        }
-    }
-}
+pub use dokku_trigger::logs::{format_line, Options, COLORS};
 
 /// One container whose logs are shown, and the name its lines carry.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,16 +19,6 @@ pub struct Source {
     pub dyno: String,
     /// Container id or name.
     pub container: String,
-}
-
-/// One line as shown: `\x1b[<c>m<timestamp> app[<dyno>]:\x1b[0m <text>`,
-/// or the bare text when quiet.
-pub fn format_line(color: u8, dyno: &str, raw: &str, quiet: bool) -> String {
-    if quiet {
-        return raw.to_string();
-    }
-    let (ts, text) = raw.split_once(' ').unwrap_or((raw, ""));
-    format!("\x1b[{color}m{ts} app[{dyno}]:\x1b[0m {text}")
 }
 
 /// The timestamp docker put in front of a line.
@@ -74,12 +36,7 @@ pub fn print(ctx: &Ctx, sources: &[Source], opts: &Options) -> Result<()> {
         timestamps: true,
         ..LogOptions::default()
     };
-    let strip = |raw: &str| -> String {
-        raw.split_once(' ')
-            .map(|(_, t)| t)
-            .unwrap_or("")
-            .to_string()
-    };
+    let strip = |raw: &str| -> String { dokku_trigger::logs::strip_timestamp(raw).to_string() };
     if !opts.follow {
         let engine = ctx.engine()?;
         let mut lines: Vec<(String, usize, String)> = Vec::new();
@@ -257,32 +214,4 @@ pub fn register(bus: &mut dokku_trigger::Bus) {
     bus.on::<SchedulerLogsFailed, _>(store::PLUGIN, |ctx, t: &SchedulerLogsFailed| {
         failed(ctx, &t.app)
     });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn prefixes_and_options() {
-        assert_eq!(
-            format_line(
-                36,
-                "web.1",
-                "2024-01-02T03:04:05.000000000Z hello world",
-                false
-            ),
-            "\x1b[36m2024-01-02T03:04:05.000000000Z app[web.1]:\x1b[0m hello world"
-        );
-        assert_eq!(format_line(36, "web.1", "hello", true), "hello");
-        assert_eq!(
-            Options::from_trigger("false", "true", "100"),
-            Options {
-                follow: false,
-                quiet: true,
-                num: Some(100)
-            }
-        );
-        assert_eq!(Options::from_trigger("true", "false", "-1").num, None);
-    }
 }

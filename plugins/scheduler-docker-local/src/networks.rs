@@ -11,17 +11,7 @@ use dokku_trigger::Ctx;
 
 /// The computed value of one network property of an app.
 pub fn property(ctx: &Ctx, app: &str, key: &str) -> Result<String> {
-    let t = NetworkGetProperty {
-        app: app.to_string(),
-        key: key.to_string(),
-    };
-    Ok(ctx
-        .bus
-        .collect(ctx, &t)?
-        .into_iter()
-        .map(|v| v.trim().to_string())
-        .find(|v| !v.is_empty())
-        .unwrap_or_default())
+    NetworkGetProperty::value(ctx, app, key)
 }
 
 /// The networks a property names (comma- or space-separated).

@@ -16,13 +16,16 @@ pub const SSH_URL_LABEL: &str = "com.dokku.scheduler-swarm.ssh-url";
 /// The port managers listen on for the cluster.
 pub const MANAGER_PORT: u16 = 2377;
 
+/// The error when the engine is reached in a way the swarm calls cannot
+/// use (`ssh://`, `https://`).
+pub const NO_SWARM_CALLS: &str =
+    "The docker engine connection does not support swarm calls (a unix socket or tcp address is needed)";
+
 /// The engine's swarm calls, or Dokku's error.
 pub fn swarm(ctx: &Ctx) -> Result<&dyn SwarmEngine> {
-    ctx.engine()?.swarm().ok_or_else(|| {
-        Error::fail(
-            "The docker engine connection does not support swarm calls (a unix socket is needed)",
-        )
-    })
+    ctx.engine()?
+        .swarm()
+        .ok_or_else(|| Error::fail(NO_SWARM_CALLS))
 }
 
 fn engine_err(e: dokku_docker::EngineError) -> Error {

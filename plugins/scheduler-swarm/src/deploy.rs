@@ -189,6 +189,7 @@ pub fn record_web(ctx: &Ctx, s: &dyn SwarmEngine, app: &str) -> Result<bool> {
         .list_nodes()
         .map_err(engine_err)?
         .into_iter()
+        .filter(|n| n.state == "ready")
         .map(|n| (n.id, n.addr))
         .collect();
     let tasks = running_tasks(s, app, "web")?;
@@ -430,7 +431,17 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
             force_update: 0,
         });
         spec.healthcheck = health.check;
-        crate::resources::apply(ctx, app, &process_type, &builder, tag, &mut spec)?;
+        // Docker options and resources, then the mounts (the typed ones
+        // and `-v` written inside other options) and the networks (the
+        // app's network properties and `--network` options) in one place
+        // each.
+        let docker_args = crate::resources::deploy_args(ctx, app, &process_type, &builder, tag)?;
+        let handed =
+            crate::resources::apply(ctx, app, &process_type, &docker_args.options, &mut spec)?;
+        let mut mounts = docker_args.mounts;
+        mounts.extend(handed.mounts);
+        crate::mounts::placement(ctx, &mounts)?.apply(&mut spec);
+        spec.networks = crate::networks::for_app(ctx, app, &handed.networks)?;
         let fingerprint = dokku_docker::spec_fingerprint(&spec);
         spec.labels
             .insert(scale::FINGERPRINT_LABEL.to_string(), fingerprint.clone());
@@ -498,10 +509,14 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
     Ok(())
 }
 
-/// The app's services.
+/// The app's services of its process types (one-off `run` services are
+/// not among them, see `run.rs`).
 pub fn services(s: &dyn SwarmEngine, app: &str) -> Result<Vec<dokku_docker::ServiceInfo>> {
-    s.list_services(&format!("{APP_LABEL}={app}"))
-        .map_err(engine_err)
+    let mut list = s
+        .list_services(&format!("{APP_LABEL}={app}"))
+        .map_err(engine_err)?;
+    list.retain(|svc| !crate::run::is_one_off(&svc.labels));
+    Ok(list)
 }
 
 /// Whether the app has services.
@@ -595,6 +610,10 @@ pub fn show_service(ctx: &Ctx, app: &str, process: Option<&str>) -> Result<()> {
         }
         ctx.out
             .write_out(&dokku_output::columnize(&rows, "       ", "  "));
+        ctx.out.verbose("Spec:");
+        for line in crate::inspect::spec_lines(ctx, &svc.name)? {
+            ctx.out.verbose(&line);
+        }
     }
     Ok(())
 }

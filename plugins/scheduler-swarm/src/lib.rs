@@ -9,10 +9,16 @@
 pub mod cluster;
 pub mod commands;
 pub mod deploy;
+pub mod enter;
 pub mod health;
 pub mod inspect;
+pub mod logs;
+pub mod mounts;
+pub mod networks;
 pub mod proxy;
 pub mod resources;
+pub mod routes;
+pub mod run;
 pub mod scale;
 pub mod ssh;
 
@@ -55,7 +61,7 @@ pub static SCHEMA: Schema = Schema::named(
 .worded(Wording::GO);
 
 /// The report.
-pub static REPORT: ReportDef = ReportDef::new(&SCHEMA);
+pub static REPORT: ReportDef = ReportDef::new(&SCHEMA).global_extra(inspect::cluster_rows);
 
 /// The deploy timeout of an app (or `--global`), in seconds.
 pub fn deploy_timeout(ctx: &Ctx, app: &str) -> u64 {
@@ -73,6 +79,7 @@ pub static PLUGIN: CorePlugin = CorePlugin {
         cmd("scheduler-swarm:cluster:list", commands::cluster_list::run),
         cmd("scheduler-swarm:cluster:remove", commands::cluster_remove::run),
         cmd("scheduler-swarm:initialize", commands::initialize::run),
+        cmd("scheduler-swarm:refresh-routes", commands::refresh_routes::run),
         cmd("scheduler-swarm:report", commands::report::run),
         cmd("scheduler-swarm:set", commands::set::run),
         cmd("scheduler-swarm:show-service", commands::show_service::run),
@@ -84,9 +91,10 @@ pub static PLUGIN: CorePlugin = CorePlugin {
         "scheduler-swarm:cluster:list [--format json|stdout], Lists all nodes in the Dokku-managed swarm cluster",
         "scheduler-swarm:cluster:remove <node>, Drains and removes a node from the Dokku-managed swarm cluster",
         "scheduler-swarm:initialize [--server-ip SERVER_IP], Initializes a swarm cluster with this host as the first manager",
+        "scheduler-swarm:refresh-routes [<app>|--all], Points an app's routes at its running web tasks",
         "scheduler-swarm:report [<app>|--global] [--format stdout|json] [<flag>], Displays a scheduler-swarm report for one or more apps",
         "scheduler-swarm:set <app|--global> <property> (<value>), Set or clear a scheduler-swarm property for an app or globally",
-        "scheduler-swarm:show-service <app> [<process>], Displays the swarm services of an app and their tasks",
+        "scheduler-swarm:show-service <app> [<process>] [--format stdout|json], Displays the swarm services of an app and their tasks",
         "scheduler-swarm:uninstall, Removes the swarm cluster from this host",
     ],
     bare: Bare::Help,
@@ -113,6 +121,7 @@ fn register(bus: &mut Bus) {
         Ok(deploy::is_deployed(ctx, &t.app))
     });
     bus.on::<SchedulerAppStatus, _>(NAME, |ctx, t: &SchedulerAppStatus| {
+        routes::refresh_quietly(ctx, &t.app);
         deploy::status(ctx, &t.app)
     });
     bus.on::<SchedulerInspect, _>(NAME, |ctx, t: &SchedulerInspect| {
@@ -142,6 +151,9 @@ fn register(bus: &mut Bus) {
             proxy::template_source(ctx, &t.app, &t.template_type)
         },
     );
+    run::register(bus);
+    logs::register(bus);
+    enter::register(bus);
     REPORT.register(bus, NAME);
 }
 

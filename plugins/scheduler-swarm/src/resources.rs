@@ -13,8 +13,11 @@
 //!   `--read-only`, `--memory`, `--cpus`, `--memory-reservation`,
 //!   `--pids-limit`, `--cap-add`, `--cap-drop`, `--sysctl`, `--ulimit`,
 //!   `--dns*`, `--group-add`, `--log-driver`, `--log-opt`,
-//!   `--stop-signal`, `--stop-timeout`, `-v` (service mounts), `--network`
-//!   (attached network);
+//!   `--stop-signal`, `--stop-timeout`;
+//! - handed on: `-v` and `--network` written inside other options (a lone
+//!   `-v` is already a typed mount) go to [`crate::mounts`] and
+//!   [`crate::networks`], so every mount is pinned and every network
+//!   checked in one place;
 //! - refused, the deploy fails: options whose meaning a task cannot keep
 //!   (`--privileged`, `--device`, `--gpus`, `--pid`, `--ipc`,
 //!   `--security-opt`, `--link`, `--network host`): running without them
@@ -27,32 +30,36 @@
 
 use dokku_core::{Error, Result};
 use dokku_docker::options::apply_docker_options;
-use dokku_docker::{ContainerSpec, MountSource, ServiceMount, ServiceSpec};
+use dokku_docker::{ContainerSpec, MountSource, ServiceSpec};
 use dokku_trigger::deploy::{first_answer, ResourceGetProperty};
-use dokku_trigger::triggers::DockerArgsProcessDeploy;
+use dokku_trigger::triggers::{ContainerArgs, DockerArgsProcessDeploy, VolumeMount};
 use dokku_trigger::Ctx;
 use serde_json::{json, Map, Value};
 
-/// What a translation left out.
+/// What a translation left out or handed on.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Outcome {
     /// Options refused (the deploy must fail).
     pub refused: Vec<String>,
     /// Options left out (a warning each).
     pub ignored: Vec<String>,
+    /// `-v` mounts found among the options, for [`crate::mounts`].
+    pub mounts: Vec<VolumeMount>,
+    /// `--network` names found among the options, for
+    /// [`crate::networks`].
+    pub networks: Vec<String>,
 }
 
-/// Apply the docker options and resources of a process type to `spec`:
-/// warnings for what is left out, an error naming what is refused.
-pub fn apply(
+/// What every plugin adds to a process type's deployed containers
+/// (`docker-args-process-deploy`): typed mounts and other options.
+pub fn deploy_args(
     ctx: &Ctx,
     app: &str,
     process_type: &str,
     builder: &str,
     tag: &str,
-    spec: &mut ServiceSpec,
-) -> Result<()> {
-    let args = DockerArgsProcessDeploy {
+) -> Result<ContainerArgs> {
+    DockerArgsProcessDeploy {
         app: app.to_string(),
         image_source_type: if builder.is_empty() {
             "dockerfile".into()
@@ -63,8 +70,21 @@ pub fn apply(
         proc_type: process_type.to_string(),
         container_index: String::new(),
     }
-    .collect_all(ctx)?;
-    let outcome = translate(&args.options, spec).map_err(|e| Error::fail(e.to_string()))?;
+    .collect_all(ctx)
+}
+
+/// Apply the docker options (not the typed mounts) and resources of a
+/// process type to `spec`: warnings for what is left out, an error naming
+/// what is refused. The outcome carries the mounts and networks found
+/// among the options.
+pub fn apply(
+    ctx: &Ctx,
+    app: &str,
+    process_type: &str,
+    options: &[String],
+    spec: &mut ServiceSpec,
+) -> Result<Outcome> {
+    let outcome = translate(options, spec).map_err(|e| Error::fail(e.to_string()))?;
     let reserved_cpu = ctx
         .bus
         .collect(
@@ -93,7 +113,7 @@ pub fn apply(
             outcome.refused.join(", ")
         )));
     }
-    Ok(())
+    Ok(outcome)
 }
 
 /// `1.5` CPUs as billionths.
@@ -106,8 +126,8 @@ fn ns(seconds: i64) -> i64 {
     seconds.saturating_mul(1_000_000_000)
 }
 
-/// Map parsed docker options onto `spec`; what cannot be mapped is in
-/// the outcome.
+/// Map parsed docker options onto `spec`; what cannot be mapped, and the
+/// mounts and networks, are in the outcome.
 pub fn translate(
     options: &[String],
     spec: &mut ServiceSpec,
@@ -127,22 +147,24 @@ pub fn translate(
         spec.restart_condition = condition;
         spec.restart_attempts = attempts;
     }
-    for m in c.mounts {
-        let (source, volume) = match m.source {
-            MountSource::Bind(p) => (p.display().to_string(), false),
-            MountSource::Volume(v) => (v, true),
-        };
-        spec.mounts.push(ServiceMount {
-            source,
+    out.mounts = c
+        .mounts
+        .into_iter()
+        .map(|m| VolumeMount {
+            source: match m.source {
+                MountSource::Bind(p) => p.display().to_string(),
+                MountSource::Volume(v) => v,
+            },
             target: m.target,
-            volume,
-            read_only: m.read_only,
-        });
-    }
+            readonly: m.read_only,
+            options: m.options.join(","),
+            ..VolumeMount::default()
+        })
+        .collect();
     match c.network.as_deref() {
         None | Some("bridge") | Some("default") => {}
         Some("host") => out.refused.push("--network host".into()),
-        Some(n) => spec.networks.push(n.to_string()),
+        Some(n) => out.networks.push(n.to_string()),
     }
     for p in &c.ports {
         out.ignored.push(format!("--publish {}", p.container_port));
@@ -279,13 +301,25 @@ mod tests {
 
     #[test]
     fn limits_and_container_fields_translate() {
-        let (spec, out) = run(&[
+        let (spec, mut out) = run(&[
             "--cpus=1.5 --memory=256m --memory-reservation=64m",
             "--pids-limit 50 -u app -w /app --init --env A=1 --label x=y",
             "--restart on-failure:3 --cap-add NET_ADMIN --dns 10.0.0.1",
             "--log-driver json-file --log-opt max-size=1m --stop-timeout 20",
-            "-v /data:/data:ro --add-host db:10.0.0.2",
+            "-v /data:/data:ro --add-host db:10.0.0.2 --network backend",
         ]);
+        // Mounts and networks are handed on, not set here.
+        assert!(spec.mounts.is_empty() && spec.networks.is_empty());
+        assert_eq!(
+            std::mem::take(&mut out.mounts),
+            vec![VolumeMount {
+                source: "/data".into(),
+                target: "/data".into(),
+                readonly: true,
+                ..VolumeMount::default()
+            }]
+        );
+        assert_eq!(std::mem::take(&mut out.networks), vec!["backend"]);
         assert_eq!(out, Outcome::default());
         assert_eq!(spec.cpu_limit, 1_500_000_000);
         assert_eq!(spec.memory_limit, 256 * 1024 * 1024);
@@ -310,15 +344,6 @@ mod tests {
         assert_eq!(x["Hosts"], json!(["10.0.0.2 db"]));
         assert_eq!(spec.task_extra["LogDriver"]["Name"], "json-file");
         assert_eq!(spec.task_extra["LogDriver"]["Options"]["max-size"], "1m");
-        assert_eq!(
-            spec.mounts,
-            vec![ServiceMount {
-                source: "/data".into(),
-                target: "/data".into(),
-                volume: false,
-                read_only: true,
-            }]
-        );
     }
 
     #[test]

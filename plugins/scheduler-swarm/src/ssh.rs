@@ -107,23 +107,15 @@ pub struct Remote {
     pub stderr: String,
 }
 
-/// Run `words` on the node as its user (through `sudo -n` unless root),
-/// with the Dokku user's ssh directory (`$DOKKU_ROOT/.ssh`) for keys and
-/// known hosts. Every word must be free of shell syntax: the remote shell
-/// reads the line. Callers pass fixed words and values they checked.
-pub fn run(dokku_root: &Path, url: &SshUrl, keys: HostKeys, words: &[&str]) -> Result<Remote> {
-    for w in words {
-        if !w.chars().all(|c| {
-            c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':' | '/' | '=' | '[' | ']')
-        }) && !w.starts_with("'{{")
-        {
-            return Err(Error::fail(format!(
-                "Refusing to send an unsafe word over ssh: {w}"
-            )));
-        }
-    }
+/// `ssh` to a node with Dokku's keys and known hosts, in batch mode, up to
+/// the remote command (`sudo -n` first for a user other than root); `tty`
+/// asks for a terminal on the node (`-t`).
+fn command(dokku_root: &Path, url: &SshUrl, keys: HostKeys, tty: bool) -> Command {
     let ssh_dir = dokku_root.join(".ssh");
     let mut c = Command::new("ssh");
+    if tty {
+        c.arg("-t");
+    }
     c.args(["-o", "BatchMode=yes", "-o", "ConnectTimeout=15"])
         .arg("-o")
         .arg(format!(
@@ -154,6 +146,56 @@ pub fn run(dokku_root: &Path, url: &SshUrl, keys: HostKeys, words: &[&str]) -> R
     if url.user != "root" {
         c.args(["sudo", "-n"]);
     }
+    c
+}
+
+/// Quote a word for the node's shell, which reads the remote command line.
+pub fn quote(word: &str) -> String {
+    format!("'{}'", word.replace('\'', "'\\''"))
+}
+
+/// Run `docker exec` in a container on a node, with the terminal attached
+/// when `tty`; the exit code of the command (255 when ssh itself failed).
+/// `cmd` words are quoted for the node's shell.
+pub fn docker_exec(
+    dokku_root: &Path,
+    url: &SshUrl,
+    container: &str,
+    cmd: &[String],
+    tty: bool,
+) -> Result<i32> {
+    if container.is_empty() || !container.chars().all(|c| c.is_ascii_hexdigit()) {
+        return Err(Error::fail(format!("Invalid container id: {container}")));
+    }
+    let mut c = command(dokku_root, url, HostKeys::Known, tty);
+    c.args(["docker", "exec", "-i"]);
+    if tty {
+        c.arg("-t");
+    }
+    c.arg(container);
+    c.args(cmd.iter().map(|w| quote(w)));
+    let status = c
+        .status()
+        .map_err(|e| Error::fail(format!("Unable to run ssh: {e}")))?;
+    Ok(status.code().unwrap_or(1))
+}
+
+/// Run `words` on the node as its user (through `sudo -n` unless root),
+/// with the Dokku user's ssh directory (`$DOKKU_ROOT/.ssh`) for keys and
+/// known hosts. Every word must be free of shell syntax: the remote shell
+/// reads the line. Callers pass fixed words and values they checked.
+pub fn run(dokku_root: &Path, url: &SshUrl, keys: HostKeys, words: &[&str]) -> Result<Remote> {
+    for w in words {
+        if !w.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | ':' | '/' | '=' | '[' | ']')
+        }) && !w.starts_with("'{{")
+        {
+            return Err(Error::fail(format!(
+                "Refusing to send an unsafe word over ssh: {w}"
+            )));
+        }
+    }
+    let mut c = command(dokku_root, url, keys, false);
     c.args(words);
     let out = c
         .stdin(Stdio::null())

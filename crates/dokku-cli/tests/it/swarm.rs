@@ -465,7 +465,7 @@ fn build_app_image(lab: &Lab, app: &str, body: &str) {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(
         dir.path().join("Dockerfile"),
-        format!("FROM {base}\nLABEL com.dokku.app-name={app}\nRUN mkdir -p /www && echo {body} > /www/index.html\nCMD [\"sh\", \"-c\", \"exec httpd -f -p $PORT -h /www\"]\n"),
+        format!("FROM {base}\nLABEL com.dokku.app-name={app}\nRUN mkdir -p /www && echo {body} > /www/index.html\nCMD [\"sh\", \"-c\", \"echo booted $DOKKU_APP_TYPE; exec httpd -f -p $PORT -h /www\"]\n"),
     )
     .expect("dockerfile");
     let mut spec = BuildSpec::new(BuildContext::Directory(dir.path().to_path_buf()));
@@ -800,17 +800,14 @@ fn swarm_scale_only_checks_roll_back_and_options_translate() {
     .ok();
     dokku(&env, &lab, &["scheduler:set", app, "selected", "swarm"]).ok();
     dokku(&env, &lab, &["ps:scale", "--skip-deploy", app, "web=2"]).ok();
-    dokku(
-        &env,
-        &lab,
-        &[
-            "docker-options:add",
-            app,
-            "deploy",
-            "--memory 64m --env FROM_OPTIONS=1 --pids-limit 64",
-        ],
-    )
-    .ok();
+    // A lone `-v` is a typed mount; the one inside the first option is
+    // found by the options' translation: each becomes one service mount.
+    for option in [
+        "--memory 64m --env FROM_OPTIONS=1 --pids-limit 64 -v swarmchk-mixed:/mixed",
+        "-v swarmchk-lone:/lone",
+    ] {
+        dokku(&env, &lab, &["docker-options:add", app, "deploy", option]).ok();
+    }
     dokku(&env, &lab, &["resource:reserve", "--cpu", "0.1", app]).ok();
     keep_app_json(
         &env,
@@ -833,6 +830,14 @@ fn swarm_scale_only_checks_roll_back_and_options_translate() {
         .as_array()
         .expect("env")
         .contains(&serde_json::json!("FROM_OPTIONS=1")));
+    let mut targets: Vec<&str> = task["ContainerSpec"]["Mounts"]
+        .as_array()
+        .expect("mounts")
+        .iter()
+        .filter_map(|m| m["Target"].as_str())
+        .collect();
+    targets.sort();
+    assert_eq!(targets, vec!["/lone", "/mixed"], "{task}");
     let v1_image = swarm.inspect_service(service).expect("service").image;
     let first = running_tasks(swarm, service, 2);
     // Both nodes pulled the image from the registry that wants a login.
@@ -912,4 +917,175 @@ fn swarm_scale_only_checks_roll_back_and_options_translate() {
         .inspect_service(service)
         .expect_err("gone")
         .is_not_found());
+}
+
+/// What a swarm app offers besides serving: `logs`, `enter` (a task on
+/// this host's node through the engine, one on another node over ssh),
+/// `run` (its exit code ours, the service removed), detached runs listed
+/// and stopped, overlay networks from `network:create` joined by the
+/// tasks, routes refreshed by `ps:report` after tasks were replaced out of
+/// band, a storage mount pinning the tasks to this host's node, and the
+/// cluster rows of the global report.
+#[test]
+fn swarm_run_logs_enter_storage_networks_and_routes() {
+    let lab = Lab::new(2);
+    let env = Env::new();
+    dokku_cluster(&lab, &env);
+    let run = |args: &[&str]| dokku(&env, &lab, args);
+    let app = "swarmrun";
+    env.create_app(app);
+    run(&["scheduler:set", app, "selected", "swarm"]).ok();
+    run(&["ps:scale", "--skip-deploy", app, "web=2"]).ok();
+    build_app_image(&lab, app, "v1");
+
+    let report = run(&["scheduler-swarm:report", "--global", "--format", "json"]);
+    let report: serde_json::Value = serde_json::from_str(report.ok()).expect("json");
+    assert_eq!(
+        report["manager-address"].as_str(),
+        Some(format!("{}:2377", lab.nodes[0].ip).as_str()),
+        "{report}"
+    );
+    assert_eq!(report["node-count"].as_str(), Some("2"));
+
+    // Networks made by network:create are attachable overlays.
+    run(&["network:create", "swarmnet"]).ok();
+    assert_eq!(
+        lab.nodes[0]
+            .docker(&[
+                "network",
+                "inspect",
+                "-f",
+                "{{.Driver}} {{.Scope}} {{.Attachable}}",
+                "swarmnet"
+            ])
+            .trim(),
+        "overlay swarm true"
+    );
+    run(&["network:set", app, "attach-post-deploy", "swarmnet"]).ok();
+    run(&["ps:rebuild", app]).ok();
+    let engine = lab.nodes[0].engine();
+    let swarm = dokku_docker::ContainerEngine::swarm(&engine).expect("swarm");
+    let tasks = running_tasks(swarm, "swarmrun-web", 2);
+    let here = swarm.swarm_state().expect("state").node_id;
+    let local = tasks
+        .iter()
+        .find(|t| t.node_id == here)
+        .expect("a task here");
+    let remote = tasks
+        .iter()
+        .find(|t| t.node_id != here)
+        .expect("a task on node1");
+    let nets = lab.nodes[1].docker(&[
+        "inspect",
+        "-f",
+        "{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}",
+        &remote.container_id,
+    ]);
+    assert!(nets.contains("swarmnet"), "{nets}");
+
+    // logs: every task, prefixed; one dyno; quiet.
+    let all = run(&["logs", app]);
+    assert_eq!(all.ok().matches("booted web").count(), 2, "{all:?}");
+    for slot in [local.slot, remote.slot] {
+        assert!(all.stdout.contains(&format!("app[web.{slot}]:")), "{all:?}");
+    }
+    let one = run(&["logs", app, "-p", &format!("web.{}", remote.slot)]);
+    assert_eq!(one.ok().lines().count(), 1, "{one:?}");
+    let quiet = run(&["logs", app, "-q"]);
+    assert_eq!(quiet.ok(), "booted web\nbooted web\n");
+
+    // enter: here through the engine, on node1 over ssh; exit codes ours.
+    for t in [local, remote] {
+        let dyno = format!("web.{}", t.slot);
+        let out = run(&["enter", app, &dyno, "cat", "/www/index.html"]);
+        assert_eq!(out.ok(), "v1\n", "{dyno}");
+        let out = run(&["enter", app, &dyno, "sh", "-c", "exit 3"]);
+        assert_eq!(out.code, 3, "{dyno}: {out:?}");
+    }
+
+    // run: output and exit code, the service removed after.
+    let out = run(&["run", app, "cat", "/www/index.html"]);
+    assert_eq!(out.ok(), "v1\n");
+    let out = run(&["run", app, "sh", "-c", "echo oops; exit 7"]);
+    assert_eq!((out.code, out.stdout.as_str()), (7, "oops\n"), "{out:?}");
+    let left = swarm
+        .list_services("com.dokku.container-type=run")
+        .expect("services");
+    assert!(left.is_empty(), "{left:?}");
+    // Detached: listed, logged, stopped.
+    let name = run(&["run:detached", app, "sh", "-c", "echo waiting; sleep 300"])
+        .ok()
+        .trim()
+        .to_string();
+    assert!(name.starts_with("swarmrun-run-"), "{name}");
+    let list = run(&["run:list", app, "--format", "json"]);
+    let list: serde_json::Value = serde_json::from_str(list.ok()).expect("json");
+    assert_eq!(list[0]["name"].as_str(), Some(name.as_str()), "{list}");
+    assert_eq!(
+        list[0]["command"].as_str(),
+        Some("sh -c echo waiting; sleep 300")
+    );
+    running_tasks(swarm, &name, 1);
+    let start = std::time::Instant::now();
+    loop {
+        let logs = run(&["run:logs", app, &name, "-q"]);
+        if logs.ok() == "waiting\n" {
+            break;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(60),
+            "{logs:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+    assert_eq!(run(&["run:stop", app, &name]).ok(), format!("{name}\n"));
+    assert!(swarm
+        .inspect_service(&name)
+        .expect_err("gone")
+        .is_not_found());
+
+    // Tasks replaced behind Dokku's back get new ports: ps:report points
+    // the routes at them.
+    let before = listeners(&env, app);
+    lab.nodes[0].docker(&["service", "update", "--detach", "--force", "swarmrun-web"]);
+    let start = std::time::Instant::now();
+    loop {
+        let now = running_tasks(swarm, "swarmrun-web", 2);
+        let replaced = now.iter().all(|t| tasks.iter().all(|o| o.id != t.id));
+        if replaced {
+            break;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(120),
+            "{now:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+    assert_eq!(listeners(&env, app), before);
+    run(&["ps:report", app]).ok();
+    let after = listeners(&env, app);
+    assert_eq!(after.len(), 2);
+    assert_ne!(after, before);
+    for addr in &after {
+        assert_eq!(http_get(addr).as_deref(), Some("v1\n"), "{addr}");
+    }
+
+    // A host path pins the tasks to this host's node.
+    let data = env.dir.path().join("swarm-data");
+    std::fs::create_dir_all(&data).expect("data");
+    std::fs::write(data.join("hello"), "from the host\n").expect("hello");
+    run(&["storage:mount", app, &format!("{}:/data", data.display())]).ok();
+    run(&["ps:rebuild", app]).ok();
+    let pinned = running_tasks(swarm, "swarmrun-web", 2);
+    assert!(pinned.iter().all(|t| t.node_id == here), "{pinned:?}");
+    let shown = run(&["scheduler-swarm:show-service", app, "web"]);
+    assert_has_all(shown.ok(), &[&format!("node.id=={here}"), "/data", "Spec:"]);
+    assert_eq!(
+        run(&["run", app, "cat", "/data/hello"]).ok(),
+        "from the host\n"
+    );
+
+    run(&["--force", "apps:destroy", app]).ok();
+    run(&["network:destroy", "--force", "swarmnet"]).ok();
+    run(&["scheduler-swarm:uninstall"]).ok();
 }

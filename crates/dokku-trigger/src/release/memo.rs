@@ -76,6 +76,10 @@ impl ContainerEngine for Watched {
     fn swarm(&self) -> Option<&dyn dokku_docker::SwarmEngine> {
         self.inner.swarm()
     }
+
+    fn swarm_workloads(&self) -> Option<&dyn dokku_docker::SwarmWorkloads> {
+        self.inner.swarm_workloads()
+    }
     fn version(&self) -> Result<EngineVersion, EngineError> {
         self.inner.version()
     }

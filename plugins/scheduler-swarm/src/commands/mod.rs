@@ -4,6 +4,7 @@ pub mod cluster_add;
 pub mod cluster_list;
 pub mod cluster_remove;
 pub mod initialize;
+pub mod refresh_routes;
 pub mod report;
 pub mod set;
 pub mod show_service;

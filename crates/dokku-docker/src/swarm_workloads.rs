@@ -1,0 +1,184 @@
+//! Swarm calls that read what services do rather than shape them: a
+//! task's output (streamed, for `logs -t` and one-off runs) and services
+//! as the engine reports them in full (their whole spec and creation
+//! time, for `show-service` and `run:list`).
+//!
+//! Like [`crate::swarm`], these go through the crate's own HTTP client
+//! ([`crate::http`]); its requests are HTTP/1.0, so a log stream arrives
+//! unchunked and only the engine's stdout/stderr frames need decoding.
+
+use std::io::Read;
+
+use crate::error::EngineError;
+use crate::http::{encode, engine_message, EngineHttp, Request};
+use crate::info::LogStream;
+use crate::lines::LineBuffer;
+use crate::spec::LogOptions;
+use crate::swarm::{fail, SWARM_TIMEOUT};
+
+/// The swarm calls that read tasks' output and services' full specs (one
+/// service's is [`crate::SwarmEngine::inspect_service_raw`]). Reached
+/// through [`crate::ContainerEngine::swarm_workloads`].
+pub trait SwarmWorkloads: Send + Sync {
+    /// The output of one task's container, a line at a time. With
+    /// `follow`, it streams until the engine closes the stream.
+    fn task_logs(
+        &self,
+        task: &str,
+        opts: &LogOptions,
+        on_line: &mut dyn FnMut(LogStream, &str),
+    ) -> Result<(), EngineError>;
+
+    /// The services carrying `label` (`key` or `key=value`), as the engine
+    /// reports them.
+    fn services_raw(&self, label: &str) -> Result<Vec<serde_json::Value>, EngineError>;
+}
+
+/// Splits the engine's multiplexed log stream (8-byte headers: stream
+/// type, 3 zero bytes, big-endian payload size) into lines per stream.
+#[derive(Debug, Default)]
+pub(crate) struct Demux {
+    pending: Vec<u8>,
+    out: LineBuffer,
+    err: LineBuffer,
+}
+
+impl Demux {
+    /// Add bytes of the stream; every completed line is handed out.
+    pub(crate) fn push(&mut self, bytes: &[u8], emit: &mut dyn FnMut(LogStream, &str)) {
+        self.pending.extend_from_slice(bytes);
+        loop {
+            if self.pending.len() < 8 {
+                return;
+            }
+            let size = u32::from_be_bytes([
+                self.pending[4],
+                self.pending[5],
+                self.pending[6],
+                self.pending[7],
+            ]) as usize;
+            if self.pending.len() < 8 + size {
+                return;
+            }
+            let kind = self.pending[0];
+            let frame: Vec<u8> = self.pending.drain(..8 + size).skip(8).collect();
+            if kind == 2 {
+                self.err.push(&frame, &mut |l| emit(LogStream::Stderr, l));
+            } else {
+                self.out.push(&frame, &mut |l| emit(LogStream::Stdout, l));
+            }
+        }
+    }
+
+    /// The stream ended: hand out unterminated last lines.
+    pub(crate) fn finish(&mut self, emit: &mut dyn FnMut(LogStream, &str)) {
+        self.out.finish(&mut |l| emit(LogStream::Stdout, l));
+        self.err.finish(&mut |l| emit(LogStream::Stderr, l));
+    }
+}
+
+fn query(opts: &LogOptions) -> String {
+    let mut q = format!(
+        "stdout={}&stderr={}&timestamps={}&follow={}",
+        opts.stdout, opts.stderr, opts.timestamps, opts.follow
+    );
+    match opts.tail {
+        Some(n) => q.push_str(&format!("&tail={n}")),
+        None => q.push_str("&tail=all"),
+    }
+    if let Some(since) = opts.since {
+        q.push_str(&format!("&since={since}"));
+    }
+    q
+}
+
+impl SwarmWorkloads for EngineHttp {
+    fn task_logs(
+        &self,
+        task: &str,
+        opts: &LogOptions,
+        on_line: &mut dyn FnMut(LogStream, &str),
+    ) -> Result<(), EngineError> {
+        let op = format!("read the logs of task {task}");
+        let path = format!("/tasks/{}/logs?{}", encode(task), query(opts));
+        // Following waits as long as the engine keeps the stream open.
+        let mut answer = self
+            .send(Request {
+                method: "GET",
+                path: &path,
+                timeout: (!opts.follow).then_some(SWARM_TIMEOUT),
+                ..Request::default()
+            })
+            .map_err(|e| fail(&op, None, e.to_string()))?;
+        let read_err = |e: std::io::Error| fail(&op, None, format!("read: {e}"));
+        if !(200..300).contains(&answer.status) {
+            let body = answer.read_all().map_err(read_err)?;
+            return Err(fail(&op, Some(answer.status), engine_message(&body)));
+        }
+        let mut demux = Demux::default();
+        let mut buf = [0u8; 8192];
+        loop {
+            let n = answer.body.read(&mut buf).map_err(read_err)?;
+            if n == 0 {
+                break;
+            }
+            demux.push(&buf[..n], on_line);
+        }
+        demux.finish(on_line);
+        Ok(())
+    }
+
+    fn services_raw(&self, label: &str) -> Result<Vec<serde_json::Value>, EngineError> {
+        let filters = serde_json::json!({ "label": [label] }).to_string();
+        self.get(
+            "list services",
+            &format!("/services?filters={}", encode(&filters)),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn frames_split_into_lines_per_stream() {
+        let mut raw = Vec::new();
+        for (kind, payload) in [(1u8, &b"one\ntw"[..]), (2, b"oops\n"), (1, b"o\nlast")] {
+            raw.push(kind);
+            raw.extend_from_slice(&[0, 0, 0]);
+            raw.extend_from_slice(&(payload.len() as u32).to_be_bytes());
+            raw.extend_from_slice(payload);
+        }
+        let mut got = Vec::new();
+        let mut d = Demux::default();
+        // Arrives in awkward pieces.
+        for piece in raw.chunks(5) {
+            d.push(piece, &mut |s, l| got.push((s, l.to_string())));
+        }
+        d.finish(&mut |s, l| got.push((s, l.to_string())));
+        assert_eq!(
+            got,
+            vec![
+                (LogStream::Stdout, "one".to_string()),
+                (LogStream::Stderr, "oops".to_string()),
+                (LogStream::Stdout, "two".to_string()),
+                (LogStream::Stdout, "last".to_string()),
+            ]
+        );
+    }
+
+    #[test]
+    fn log_queries_name_every_option() {
+        let opts = LogOptions {
+            tail: Some(5),
+            follow: true,
+            timestamps: true,
+            ..LogOptions::default()
+        };
+        assert_eq!(
+            query(&opts),
+            "stdout=true&stderr=true&timestamps=true&follow=true&tail=5"
+        );
+    }
+}

@@ -1,0 +1,200 @@
+//! Logs of swarm apps: `scheduler-logs` (the tasks the swarm wants
+//! running, merged in time order, each line prefixed with its timestamp
+//! and `app[<process>.<slot>]:` unless quiet; `-t` streams every task as
+//! its lines come), `scheduler-logs-failed` (tasks that failed), and the
+//! printer one-off runs share. Task output is read from the manager, which
+//! fetches it from the task's node.
+
+use dokku_core::{Error, Result};
+use dokku_docker::{LogOptions, LogStream, SwarmEngine, SwarmTask, SwarmWorkloads, TaskFilter};
+use dokku_trigger::Ctx;
+
+use crate::deploy::{self, PROCESS_LABEL};
+
+pub use dokku_trigger::logs::{format_line, Options, COLORS};
+
+/// One task whose output is shown, and the name its lines carry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// `web.1`, `run.1234`.
+    pub dyno: String,
+    /// The task id.
+    pub task: String,
+}
+
+/// The engine's calls for task output, or Dokku's error.
+pub fn workloads(ctx: &Ctx) -> Result<&dyn SwarmWorkloads> {
+    ctx.engine()?
+        .swarm_workloads()
+        .ok_or_else(|| Error::fail(crate::cluster::NO_SWARM_CALLS))
+}
+
+/// A line as shown: prefixed, or without its timestamp when quiet.
+fn shown(color: u8, dyno: &str, raw: &str, quiet: bool) -> String {
+    if quiet {
+        dokku_trigger::logs::strip_timestamp(raw).to_string()
+    } else {
+        format_line(color, dyno, raw, false)
+    }
+}
+
+/// Print the output of `sources`: merged in time order, or with `follow`
+/// each task streaming as its lines come.
+pub fn print(ctx: &Ctx, sources: &[Source], opts: &Options) -> Result<()> {
+    let w = workloads(ctx)?;
+    let log_opts = LogOptions {
+        tail: opts.num,
+        follow: opts.follow,
+        timestamps: true,
+        ..LogOptions::default()
+    };
+    let err = |e: dokku_docker::EngineError| Error::other("read task logs", e);
+    if !opts.follow {
+        let mut lines: Vec<(String, usize, String)> = Vec::new();
+        for (i, s) in sources.iter().enumerate() {
+            let color = COLORS[i % COLORS.len()];
+            w.task_logs(&s.task, &log_opts, &mut |_, raw| {
+                let ts = raw.split_once(' ').map(|(t, _)| t).unwrap_or(raw);
+                lines.push((ts.to_string(), i, shown(color, &s.dyno, raw, opts.quiet)));
+            })
+            .map_err(err)?;
+        }
+        // The engine's timestamps have a fixed width: text order is time
+        // order.
+        lines.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+        let text: String = lines.into_iter().map(|(_, _, l)| l + "\n").collect();
+        ctx.out.write_out(&text);
+        return Ok(());
+    }
+    let failure: std::sync::Mutex<Option<Error>> = std::sync::Mutex::new(None);
+    std::thread::scope(|scope| {
+        for (i, s) in sources.iter().enumerate() {
+            let (failure, out, log_opts) = (&failure, ctx.out.clone(), &log_opts);
+            scope.spawn(move || {
+                let color = COLORS[i % COLORS.len()];
+                let result = w.task_logs(&s.task, log_opts, &mut |_, raw| {
+                    out.line(&shown(color, &s.dyno, raw, opts.quiet));
+                });
+                if let (Err(e), Ok(mut f)) = (result, failure.lock()) {
+                    f.get_or_insert(err(e));
+                }
+            });
+        }
+    });
+    match failure.into_inner().ok().flatten() {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// The tasks of a service, sorted by slot: those the swarm wants running,
+/// or all of them.
+pub fn tasks_of(s: &dyn SwarmEngine, service: &str, running: bool) -> Result<Vec<SwarmTask>> {
+    let mut tasks = s
+        .list_tasks(&TaskFilter {
+            service: Some(service.to_string()),
+            desired_running: running,
+            ..TaskFilter::default()
+        })
+        .map_err(|e| Error::other("list tasks", e))?;
+    tasks.sort_by_key(|t| t.slot);
+    Ok(tasks)
+}
+
+/// The tasks the swarm wants running for the app's process types (all,
+/// one type `web`, or one dyno `web.2`), as `(dyno, task)`.
+pub fn deployed_tasks(
+    s: &dyn SwarmEngine,
+    app: &str,
+    process_type: &str,
+) -> Result<Vec<(String, SwarmTask)>> {
+    let mut out = Vec::new();
+    let mut services = deploy::services(s, app)?;
+    services.sort_by(|a, b| a.name.cmp(&b.name));
+    for svc in services {
+        let kind = svc.labels.get(PROCESS_LABEL).cloned().unwrap_or_default();
+        for t in tasks_of(s, &svc.name, true)? {
+            let dyno = format!("{kind}.{}", t.slot);
+            if process_type.is_empty() || process_type == kind || process_type == dyno {
+                out.push((dyno, t));
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// `scheduler-logs`: the output of the app's tasks.
+pub fn logs(ctx: &Ctx, app: &str, process_type: &str, opts: &Options) -> Result<()> {
+    let s = crate::cluster::manager(ctx)?;
+    let sources: Vec<Source> = deployed_tasks(s, app, process_type)?
+        .into_iter()
+        .map(|(dyno, t)| Source { dyno, task: t.id })
+        .collect();
+    if sources.is_empty() {
+        return Err(Error::fail("No containers found for app"));
+    }
+    print(ctx, &sources, opts)
+}
+
+/// `scheduler-logs-failed`: the output of the app's tasks that failed
+/// (the swarm keeps a few per slot).
+pub fn failed(ctx: &Ctx, app: &str) -> Result<()> {
+    let s = crate::cluster::manager(ctx)?;
+    let mut sources = Vec::new();
+    for svc in deploy::services(s, app)? {
+        let kind = svc.labels.get(PROCESS_LABEL).cloned().unwrap_or_default();
+        for t in tasks_of(s, &svc.name, false)? {
+            if matches!(t.state.as_str(), "failed" | "rejected") {
+                sources.push(Source {
+                    dyno: format!("{kind}.{}", t.slot),
+                    task: t.id,
+                });
+            }
+        }
+    }
+    if sources.is_empty() {
+        ctx.out.warn("No failed containers found");
+        return Ok(());
+    }
+    print(ctx, &sources, &Options::default())
+}
+
+/// Print one task's output as a command's own: stdout lines to stdout,
+/// stderr lines to stderr.
+pub fn relay(ctx: &Ctx, task: &str) -> Result<()> {
+    let w = workloads(ctx)?;
+    let out = ctx.out.clone();
+    w.task_logs(
+        task,
+        &LogOptions::default(),
+        &mut |stream, line| match stream {
+            LogStream::Stdout => out.line(line),
+            LogStream::Stderr => out.write_err(&format!("{line}\n")),
+        },
+    )
+    .map_err(|e| Error::other("read task logs", e))
+}
+
+/// Subscribe `scheduler-logs` and `scheduler-logs-failed`.
+pub fn register(bus: &mut dokku_trigger::Bus) {
+    use dokku_trigger::deploy::{SchedulerLogs, SchedulerLogsFailed};
+    bus.on::<SchedulerLogs, _>(crate::NAME, |ctx, t: &SchedulerLogs| {
+        let opts = Options::from_trigger(&t.tail, &t.pretty_print, &t.num);
+        logs(ctx, &t.app, &t.process_type, &opts)
+    });
+    bus.on::<SchedulerLogsFailed, _>(crate::NAME, |ctx, t: &SchedulerLogsFailed| {
+        failed(ctx, &t.app)
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quiet_lines_lose_their_timestamp() {
+        let raw = "2024-01-02T03:04:05.000000000Z hello world";
+        assert_eq!(shown(36, "web.1", raw, true), "hello world");
+        assert!(shown(36, "web.1", raw, false).contains("app[web.1]:"));
+    }
+}

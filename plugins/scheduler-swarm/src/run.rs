@@ -1,0 +1,435 @@
+//! One-off runs of swarm apps: `scheduler-run` creates a service
+//! `<app>-run-<N>` (one replica, restart condition `none`) from the image
+//! the app's services run, waits for its task to end, prints the task's
+//! output and makes its exit code ours, then removes the service (kept
+//! when `DOKKU_RM_CONTAINER` is false). Detached, the service's name is
+//! printed at once. `scheduler-run-list`, `-stop`, `-logs` and `-retire`
+//! act on these services.
+//!
+//! A service has no attached terminal: stdin is not forwarded, and the
+//! output is shown when the task ends rather than as it is written.
+
+use std::collections::BTreeMap;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use dokku_core::{Error, Result};
+use dokku_docker::{ServiceSpec, SwarmEngine};
+use dokku_trigger::deploy::{
+    first_answer, run_env, scheduler_of, ProcfileGetCommand, RunOptions, SchedulerPostRun,
+};
+use dokku_trigger::triggers::ConfigExport;
+use dokku_trigger::Ctx;
+
+use crate::deploy::{self, APP_LABEL, PROCESS_LABEL};
+use crate::logs::{self, Source};
+
+/// The label marking one-off services (as docker-local marks its one-off
+/// containers).
+pub const TYPE_LABEL: &str = "com.dokku.container-type";
+/// The dyno (`run.<N>`) of a one-off service.
+pub const DYNO_LABEL: &str = "com.dokku.dyno";
+/// The cron task a one-off service runs for.
+pub const CRON_ID_LABEL: &str = "com.dokku.cron-id";
+/// Seconds a one-off service may live before `run:retire` removes it.
+pub const TTL_LABEL: &str = "com.dokku.active-deadline-seconds";
+/// A day, as docker-local.
+pub const DEFAULT_TTL_SECONDS: u64 = 86_400;
+
+fn engine_err(e: dokku_docker::EngineError) -> Error {
+    Error::other("docker", e)
+}
+
+/// Whether labels are a one-off service's.
+pub fn is_one_off(labels: &BTreeMap<String, String>) -> bool {
+    labels.get(TYPE_LABEL).map(String::as_str) == Some("run")
+}
+
+/// A run number in Dokku's range (bash's `$RANDOM`).
+fn run_number(attempt: u32) -> u32 {
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
+    (nanos ^ std::process::id() ^ attempt.wrapping_mul(7919)) % 32768
+}
+
+/// `ENV_COUNT ENV... CMD...` (the arguments after the app) as the `-e`
+/// values and the command.
+pub fn parse_args(args: &[String]) -> (Vec<String>, Vec<String>) {
+    let Some(count) = args.first().and_then(|c| c.parse::<usize>().ok()) else {
+        return (Vec::new(), args.to_vec());
+    };
+    let end = (1 + count).min(args.len());
+    (args[1..end].to_vec(), args[end..].to_vec())
+}
+
+/// The command: a Procfile process type's command when the first word
+/// names one, the words themselves otherwise.
+fn command(ctx: &Ctx, app: &str, mut cmd: Vec<String>) -> Vec<String> {
+    let Some(first) = cmd.first().cloned() else {
+        return cmd;
+    };
+    let t = ProcfileGetCommand {
+        app: app.to_string(),
+        process_type: first.clone(),
+        port: deploy::WEB_PORT.to_string(),
+    };
+    let Some(found) = ctx.bus.collect(ctx, &t).ok().and_then(first_answer) else {
+        return cmd;
+    };
+    ctx.out.info1_quiet(&format!(
+        "Found '{first}' in Procfile, running that command"
+    ));
+    let mut words: Vec<String> = found.split_whitespace().map(str::to_string).collect();
+    words.extend(cmd.drain(1..));
+    words
+}
+
+/// The image the app's services run (pinned to its digest).
+fn deployed_image(s: &dyn SwarmEngine, app: &str) -> Result<String> {
+    let mut services = deploy::services(s, app)?;
+    services.sort_by_key(|svc| svc.labels.get(PROCESS_LABEL) != Some(&"web".to_string()));
+    services
+        .into_iter()
+        .map(|svc| svc.image)
+        .find(|i| !i.is_empty())
+        .ok_or_else(|| Error::fail(format!("App {app} has not been deployed")))
+}
+
+fn rm_after() -> bool {
+    !matches!(
+        std::env::var(run_env::RM).ok().as_deref(),
+        Some("false" | "0")
+    )
+}
+
+/// A task state after which nothing more happens.
+fn ended(state: &str) -> bool {
+    matches!(
+        state,
+        "complete" | "failed" | "rejected" | "shutdown" | "orphaned" | "remove"
+    )
+}
+
+/// `scheduler-run`.
+pub fn run(ctx: &Ctx, app: &str, args: &[String], options: &RunOptions) -> Result<()> {
+    let s = crate::cluster::manager(ctx)?;
+    let image = deployed_image(s, app)?;
+    let (extra_env, cmd) = parse_args(args);
+    let cmd = command(ctx, app, cmd);
+    let env = ConfigExport::merged_env(ctx, app)?;
+    let ttl = options.ttl_seconds.unwrap_or(DEFAULT_TTL_SECONDS);
+    let base = deploy::spec(&deploy::Inputs {
+        app,
+        process_type: "run",
+        image: &image,
+        replicas: 1,
+        env: &env,
+        args: (!cmd.is_empty()).then_some(cmd),
+        restart_policy: "no",
+        monitor: 1,
+        force_update: 0,
+    });
+    let placement = crate::mounts::for_run(ctx, app)?;
+    let networks = crate::networks::for_app(ctx, app, &[])?;
+
+    for attempt in 0..20 {
+        let number = run_number(attempt);
+        let mut spec: ServiceSpec = base.clone();
+        spec.name = format!("{app}-run-{number}");
+        spec.env.push(format!("DYNO=run.{number}"));
+        spec.env.extend(extra_env.iter().cloned());
+        for labels in [&mut spec.labels, &mut spec.container_labels] {
+            labels.insert(TYPE_LABEL.into(), "run".into());
+            labels.insert(DYNO_LABEL.into(), format!("run.{number}"));
+            labels.insert(TTL_LABEL.into(), ttl.to_string());
+            if let Some(id) = &options.cron_id {
+                labels.insert(CRON_ID_LABEL.into(), id.clone());
+            }
+        }
+        placement.apply(&mut spec);
+        spec.networks = networks.clone();
+        match s.create_service(&spec) {
+            Err(e) if e.is_conflict() => continue,
+            other => other.map_err(engine_err)?,
+        };
+        if options.detach {
+            ctx.out.line(&spec.name);
+            post_run(ctx, app, &spec.name)?;
+            return Ok(());
+        }
+        let result = wait_and_relay(ctx, s, &spec.name);
+        if rm_after() {
+            let _ = s.remove_service(&spec.name);
+        }
+        post_run(ctx, app, &spec.name)?;
+        let code = result?;
+        return if code == 0 {
+            Ok(())
+        } else {
+            Err(Error::exit(i32::try_from(code).unwrap_or(1)))
+        };
+    }
+    Err(Error::other(
+        "run",
+        "no free one-off service name after 20 attempts",
+    ))
+}
+
+/// Wait for the one task of a one-off service to end, print its output;
+/// its exit code.
+fn wait_and_relay(ctx: &Ctx, s: &dyn SwarmEngine, name: &str) -> Result<i64> {
+    loop {
+        let tasks = logs::tasks_of(s, name, false)?;
+        if let Some(t) = tasks.iter().find(|t| ended(&t.state)) {
+            if !t.container_id.is_empty() {
+                logs::relay(ctx, &t.id)?;
+            }
+            return match (t.state.as_str(), t.exit_code) {
+                ("complete", _) => Ok(0),
+                (_, Some(code)) if code != 0 => Ok(code),
+                _ => Err(Error::fail(format!(
+                    "The one-off task of {name} did not run: {} {}",
+                    t.state,
+                    if t.error.is_empty() {
+                        &t.message
+                    } else {
+                        &t.error
+                    }
+                ))),
+            };
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    }
+}
+
+fn post_run(ctx: &Ctx, app: &str, name: &str) -> Result<()> {
+    let t = SchedulerPostRun {
+        scheduler: scheduler_of(ctx, app)?,
+        app: app.to_string(),
+        container_id: name.to_string(),
+    };
+    ctx.bus.select(ctx, &t)?;
+    Ok(())
+}
+
+/// A one-off service as listed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OneOff {
+    pub name: String,
+    pub dyno: String,
+    pub command: String,
+    /// RFC 3339, as the engine reports it.
+    pub created_at: String,
+    pub ttl: u64,
+}
+
+/// The app's one-off services, newest first.
+pub fn one_offs(ctx: &Ctx, app: &str) -> Result<Vec<OneOff>> {
+    let w = logs::workloads(ctx)?;
+    let raw = w
+        .services_raw(&format!("{APP_LABEL}={app}"))
+        .map_err(engine_err)?;
+    let mut list: Vec<OneOff> = raw
+        .iter()
+        .filter(|v| v["Spec"]["Labels"][TYPE_LABEL].as_str() == Some("run"))
+        .map(|v| {
+            let spec = &v["Spec"];
+            let words: Vec<&str> = spec["TaskTemplate"]["ContainerSpec"]["Args"]
+                .as_array()
+                .map(|a| a.iter().filter_map(|w| w.as_str()).collect())
+                .unwrap_or_default();
+            OneOff {
+                name: spec["Name"].as_str().unwrap_or_default().to_string(),
+                dyno: spec["Labels"][DYNO_LABEL]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                command: words.join(" "),
+                created_at: v["CreatedAt"].as_str().unwrap_or_default().to_string(),
+                ttl: spec["Labels"][TTL_LABEL]
+                    .as_str()
+                    .and_then(|t| t.parse().ok())
+                    .unwrap_or(DEFAULT_TTL_SECONDS),
+            }
+        })
+        .collect();
+    list.sort_by(|a, b| b.created_at.cmp(&a.created_at).then(a.name.cmp(&b.name)));
+    Ok(list)
+}
+
+/// The state of a one-off service's task.
+fn state_of(s: &dyn SwarmEngine, name: &str) -> String {
+    logs::tasks_of(s, name, false)
+        .ok()
+        .and_then(|t| t.into_iter().last())
+        .map(|t| t.state)
+        .unwrap_or_default()
+}
+
+/// `scheduler-run-list`: the app's one-off services.
+pub fn list(ctx: &Ctx, app: &str, format: &str) -> Result<()> {
+    let s = crate::cluster::manager(ctx)?;
+    let list = one_offs(ctx, app)?;
+    if format == "json" {
+        let items: Vec<serde_json::Value> = list
+            .iter()
+            .map(|o| {
+                serde_json::json!({
+                    "name": o.name,
+                    "state": state_of(s, &o.name),
+                    "command": o.command,
+                    "created_at": o.created_at,
+                })
+            })
+            .collect();
+        ctx.out.line(&serde_json::Value::Array(items).to_string());
+        return Ok(());
+    }
+    ctx.out.info2_quiet(&format!("{app} run containers"));
+    let mut rows = vec![vec![
+        "NAMES".to_string(),
+        "COMMAND".to_string(),
+        "CREATED".to_string(),
+    ]];
+    for o in &list {
+        rows.push(vec![
+            o.name.clone(),
+            format!("\"{}\"", o.command),
+            o.created_at.clone(),
+        ]);
+    }
+    ctx.out
+        .write_out(&dokku_output::columnize(&rows, "", "   "));
+    Ok(())
+}
+
+/// The named one-off service of the app, or every one.
+fn chosen(ctx: &Ctx, app: &str, name: &str) -> Result<Vec<OneOff>> {
+    let list = one_offs(ctx, app)?;
+    if name.is_empty() {
+        return Ok(list);
+    }
+    let found: Vec<OneOff> = list
+        .into_iter()
+        .filter(|o| o.name == name || o.dyno == name || format!("{app}.{}", o.dyno) == name)
+        .collect();
+    if found.is_empty() {
+        let s = crate::cluster::manager(ctx)?;
+        return Err(Error::fail(match s.inspect_service(name) {
+            Ok(_) => "Specified container must be a run container",
+            Err(_) => "Specified container does not exist",
+        }));
+    }
+    Ok(found)
+}
+
+/// `scheduler-run-stop`: remove the named one-off service, or every one of
+/// the app, printing each name.
+pub fn stop(ctx: &Ctx, app: &str, name: &str) -> Result<()> {
+    let s = crate::cluster::manager(ctx)?;
+    for o in chosen(ctx, app, name)? {
+        match s.remove_service(&o.name) {
+            Err(e) if !e.is_not_found() => return Err(engine_err(e)),
+            _ => ctx.out.line(&o.name),
+        }
+    }
+    Ok(())
+}
+
+/// `scheduler-run-logs`: the output of one one-off service or of all.
+pub fn run_logs(ctx: &Ctx, app: &str, name: &str, opts: &logs::Options) -> Result<()> {
+    let s = crate::cluster::manager(ctx)?;
+    let mut sources = Vec::new();
+    for o in chosen(ctx, app, name)?.into_iter().rev() {
+        for t in logs::tasks_of(s, &o.name, false)? {
+            if !t.container_id.is_empty() {
+                sources.push(Source {
+                    dyno: o.dyno.clone(),
+                    task: t.id,
+                });
+            }
+        }
+    }
+    logs::print(ctx, &sources, opts)
+}
+
+/// `scheduler-run-retire`: remove the one-off services older than their
+/// ttl.
+pub fn retire(ctx: &Ctx, app: &str) -> Result<()> {
+    let s = crate::cluster::manager(ctx)?;
+    let now = dokku_core::time::now_unix();
+    for o in one_offs(ctx, app)? {
+        let Some(created) = dokku_core::time::parse_utc(&o.created_at) else {
+            continue;
+        };
+        if created + i64::try_from(o.ttl).unwrap_or(i64::MAX) > now {
+            continue;
+        }
+        ctx.out
+            .verbose_quiet(&format!("Retiring run container {}", o.name));
+        match s.remove_service(&o.name) {
+            Err(e) if !e.is_not_found() => return Err(engine_err(e)),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Remove every one-off service of the app (it is being destroyed).
+pub fn remove_all(ctx: &Ctx, app: &str) -> Result<()> {
+    let Ok(s) = crate::cluster::manager(ctx) else {
+        return Ok(());
+    };
+    for o in one_offs(ctx, app)? {
+        let _ = s.remove_service(&o.name);
+    }
+    Ok(())
+}
+
+/// Subscribe the one-off handlers.
+pub fn register(bus: &mut dokku_trigger::Bus) {
+    use crate::NAME;
+    use dokku_trigger::deploy::{
+        SchedulerPostDelete, SchedulerRun, SchedulerRunList, SchedulerRunLogs, SchedulerRunRetire,
+        SchedulerRunStop,
+    };
+    bus.on::<SchedulerRun, _>(NAME, |ctx, t: &SchedulerRun| {
+        run(ctx, &t.app, &t.args, &t.options)
+    });
+    bus.on::<SchedulerRunList, _>(NAME, |ctx, t: &SchedulerRunList| {
+        list(ctx, &t.app, &t.format)
+    });
+    bus.on::<SchedulerRunStop, _>(NAME, |ctx, t: &SchedulerRunStop| {
+        stop(ctx, &t.app, &t.container_name)
+    });
+    bus.on::<SchedulerRunLogs, _>(NAME, |ctx, t: &SchedulerRunLogs| {
+        let opts = logs::Options::from_trigger(&t.tail, &t.pretty_print, &t.num);
+        run_logs(ctx, &t.app, &t.container, &opts)
+    });
+    bus.on::<SchedulerRunRetire, _>(NAME, |ctx, t: &SchedulerRunRetire| retire(ctx, &t.app));
+    bus.on::<SchedulerPostDelete, _>(NAME, |ctx, t: &SchedulerPostDelete| remove_all(ctx, &t.app));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn args_and_times() {
+        let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            parse_args(&v(&["1", "A=1", "env"])),
+            (v(&["A=1"]), v(&["env"]))
+        );
+        assert_eq!(parse_args(&v(&["ls"])), (vec![], v(&["ls"])));
+        assert_eq!(
+            dokku_core::time::parse_utc("2022-08-03T05:47:44.123456Z"),
+            Some(1_659_505_664)
+        );
+        let mut labels = BTreeMap::new();
+        assert!(!is_one_off(&labels));
+        labels.insert(TYPE_LABEL.to_string(), "run".to_string());
+        assert!(is_one_off(&labels));
+    }
+}
