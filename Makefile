@@ -35,9 +35,20 @@ deps:
 build:
 	$(CARGO) build --release --locked -p dokku-cli -p dokku-storage
 
+# The user is made as sshcommand makes it on Debian (adduser: a regular
+# user with its own group and home), else as a system user.
 install: build
+	if ! id -u $(DOKKU_USER) >/dev/null 2>&1; then \
+	  if command -v adduser >/dev/null; then \
+	    if getent group $(DOKKU_USER) >/dev/null; then ingroup="--ingroup $(DOKKU_USER)"; else ingroup=; fi; \
+	    adduser --disabled-password --gecos "" --home $(DOKKU_ROOT) --shell /bin/bash $$ingroup $(DOKKU_USER) >/dev/null; \
+	  else \
+	    getent group $(DOKKU_USER) >/dev/null || groupadd --system $(DOKKU_USER); \
+	    useradd --system --gid $(DOKKU_USER) --home-dir $(DOKKU_ROOT) --create-home --shell /bin/bash $(DOKKU_USER); \
+	  fi; \
+	  usermod --password '*' $(DOKKU_USER); \
+	fi
 	getent group $(DOKKU_USER) >/dev/null || groupadd --system $(DOKKU_USER)
-	id -u $(DOKKU_USER) >/dev/null 2>&1 || useradd --system --gid $(DOKKU_USER) --home-dir $(DOKKU_ROOT) --create-home --shell /bin/bash $(DOKKU_USER)
 	getent group docker >/dev/null || groupadd docker
 	usermod -aG docker $(DOKKU_USER)
 	install -d -m 0755 -o $(DOKKU_USER) -g $(DOKKU_USER) $(DOKKU_ROOT)
