@@ -35,6 +35,16 @@ impl Error {
         Error::Fail(msg.into())
     }
 
+    /// Success for a command's exit status 0, else a silent exit with
+    /// that status (1 when it does not fit).
+    pub fn from_status(code: i64) -> std::result::Result<(), Self> {
+        if code == 0 {
+            Ok(())
+        } else {
+            Err(Error::exit(i32::try_from(code).unwrap_or(1)))
+        }
+    }
+
     /// A silent exit with the given code.
     pub fn exit(code: i32) -> Self {
         Error::Exit {

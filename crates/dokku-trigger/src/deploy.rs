@@ -355,6 +355,19 @@ pub fn config_value(ctx: &crate::Ctx, app: &str, key: &str) -> Result<Option<Str
     Ok(first_answer(ctx.bus.collect(ctx, &ask)?))
 }
 
+impl SchedulerPostRun {
+    /// Tell the app's scheduler a one-off run of `container_id` ended.
+    pub fn fire(ctx: &crate::Ctx, app: &str, container_id: &str) -> Result<()> {
+        let t = SchedulerPostRun {
+            scheduler: scheduler_of(ctx, app)?,
+            app: app.to_string(),
+            container_id: container_id.to_string(),
+        };
+        ctx.bus.select(ctx, &t)?;
+        Ok(())
+    }
+}
+
 /// The scheduler of an app: the first answer of `scheduler-detect`, else
 /// `docker-local`.
 pub fn scheduler_of(ctx: &crate::Ctx, app: &str) -> Result<String> {

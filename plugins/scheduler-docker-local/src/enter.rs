@@ -148,11 +148,7 @@ pub fn enter(ctx: &Ctx, app: &str, args: &[String]) -> Result<()> {
         );
     drop(raw);
     let code = result.map_err(docker_err("exec in container"))?;
-    if code == 0 {
-        Ok(())
-    } else {
-        Err(Error::exit(i32::try_from(code).unwrap_or(1)))
-    }
+    Error::from_status(code)
 }
 
 /// Subscribe the `scheduler-enter` handler.

@@ -12,9 +12,7 @@ use dokku_docker::options::apply_docker_options;
 use dokku_docker::{
     AttachIo, ContainerEngine, ContainerFilter, ContainerSpec, ContainerSummary, LogStream,
 };
-use dokku_trigger::deploy::{
-    first_answer, scheduler_of, ProcfileGetCommand, RunOptions, SchedulerPostRun,
-};
+use dokku_trigger::deploy::{first_answer, ProcfileGetCommand, RunOptions, SchedulerPostRun};
 use dokku_trigger::helpers::PostContainerCreate;
 use dokku_trigger::proxy::NetworkGetProperty;
 use dokku_trigger::triggers::DockerArgsProcessRun;
@@ -281,7 +279,7 @@ pub fn run(ctx: &Ctx, app: &str, args: &[String], options: &RunOptions) -> Resul
                 return Err(docker_err("start container")(e));
             }
             ctx.out.line(&name);
-            post_run(ctx, app, &id)?;
+            SchedulerPostRun::fire(ctx, app, &id)?;
             return Ok(());
         }
 
@@ -327,27 +325,13 @@ pub fn run(ctx: &Ctx, app: &str, args: &[String], options: &RunOptions) -> Resul
             }
             other => other.map_err(docker_err("run container"))?,
         };
-        post_run(ctx, app, &name)?;
-        return if code == 0 {
-            Ok(())
-        } else {
-            Err(Error::exit(i32::try_from(code).unwrap_or(1)))
-        };
+        SchedulerPostRun::fire(ctx, app, &name)?;
+        return Error::from_status(code);
     }
     Err(Error::other(
         "run",
         "no free one-off container name after 20 attempts",
     ))
-}
-
-fn post_run(ctx: &Ctx, app: &str, container: &str) -> Result<()> {
-    let t = SchedulerPostRun {
-        scheduler: scheduler_of(ctx, app)?,
-        app: app.to_string(),
-        container_id: container.to_string(),
-    };
-    ctx.bus.select(ctx, &t)?;
-    Ok(())
 }
 
 /// The app's one-off containers; only running ones unless `all`.

@@ -185,11 +185,7 @@ pub fn run(ctx: &Ctx, t: &SchedulerStorageExec) -> Result<()> {
             LogStream::Stderr => out.write_err(&format!("{line}\n")),
         })
         .map_err(|err| Error::other("storage:exec", err))?;
-    if code == 0 {
-        Ok(())
-    } else {
-        Err(Error::exit(i32::try_from(code).unwrap_or(1)))
-    }
+    Error::from_status(code)
 }
 
 #[cfg(test)]

@@ -146,11 +146,7 @@ pub fn enter(ctx: &Ctx, app: &str, args: &[String]) -> Result<()> {
             std::io::stdin().is_terminal(),
         )?)
     };
-    if code == 0 {
-        Ok(())
-    } else {
-        Err(Error::exit(i32::try_from(code).unwrap_or(1)))
-    }
+    Error::from_status(code)
 }
 
 /// Subscribe `scheduler-enter`.

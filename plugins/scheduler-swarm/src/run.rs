@@ -15,7 +15,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use dokku_core::{Error, Result};
 use dokku_docker::{ServiceSpec, SwarmEngine};
 use dokku_trigger::deploy::{
-    first_answer, run_env, scheduler_of, ProcfileGetCommand, RunOptions, SchedulerPostRun,
+    first_answer, run_env, ProcfileGetCommand, RunOptions, SchedulerPostRun,
 };
 use dokku_trigger::triggers::ConfigExport;
 use dokku_trigger::Ctx;
@@ -155,20 +155,16 @@ pub fn run(ctx: &Ctx, app: &str, args: &[String], options: &RunOptions) -> Resul
         };
         if options.detach {
             ctx.out.line(&spec.name);
-            post_run(ctx, app, &spec.name)?;
+            SchedulerPostRun::fire(ctx, app, &spec.name)?;
             return Ok(());
         }
         let result = wait_and_relay(ctx, s, &spec.name);
         if rm_after() {
             let _ = s.remove_service(&spec.name);
         }
-        post_run(ctx, app, &spec.name)?;
+        SchedulerPostRun::fire(ctx, app, &spec.name)?;
         let code = result?;
-        return if code == 0 {
-            Ok(())
-        } else {
-            Err(Error::exit(i32::try_from(code).unwrap_or(1)))
-        };
+        return Error::from_status(code);
     }
     Err(Error::other(
         "run",
@@ -201,16 +197,6 @@ fn wait_and_relay(ctx: &Ctx, s: &dyn SwarmEngine, name: &str) -> Result<i64> {
         }
         std::thread::sleep(Duration::from_millis(300));
     }
-}
-
-fn post_run(ctx: &Ctx, app: &str, name: &str) -> Result<()> {
-    let t = SchedulerPostRun {
-        scheduler: scheduler_of(ctx, app)?,
-        app: app.to_string(),
-        container_id: name.to_string(),
-    };
-    ctx.bus.select(ctx, &t)?;
-    Ok(())
 }
 
 /// A one-off service as listed.
