@@ -375,6 +375,14 @@ mod tests {
             parent_of("123 (nginx: worker (x)) S 99 123 123 0"),
             Some(99)
         );
-        assert!(children(std::process::id() as i32).is_empty());
+        // A child of this process is listed as one; it has none itself.
+        // (Other tests of this binary start processes too: only the
+        // child started here is asserted.)
+        let mut child = Command::new("sleep").arg("30").spawn().expect("sleep");
+        let pid = child.id() as i32;
+        assert!(children(std::process::id() as i32).contains(&pid));
+        assert!(children(pid).is_empty());
+        let _ = child.kill();
+        let _ = child.wait();
     }
 }
