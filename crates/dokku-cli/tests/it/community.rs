@@ -320,7 +320,7 @@ fn community_plugins() -> PathBuf {
         .unwrap_or_else(|| {
             PathBuf::from(concat!(
                 env!("CARGO_MANIFEST_DIR"),
-                "/../../tests/community-plugins"
+                "/../../tests/vendor/community-plugins"
             ))
         })
 }
