@@ -24,7 +24,8 @@ use std::time::{Duration, Instant};
 
 use crate::deploy::{get_page, median};
 use dokku_docker::{
-    BuildContext, BuildSpec, ContainerEngine, ContainerFilter, DockerEngine, ImageFilter,
+    BuildContext, BuildSpec, ContainerEngine, ContainerFilter, ContainerSpec, DockerEngine,
+    ImageFilter,
 };
 
 /// Deploys measured, per size, for the deploy-from-image row (the rest of
@@ -51,6 +52,11 @@ pub struct Row {
     pub restore: Duration,
     pub nginx_t: Duration,
     pub nginx_reload: Duration,
+    /// Engine alone: create and start one app container (median).
+    pub start_floor: Duration,
+    /// Engine alone: what a restart of every app asks of it (create and
+    /// start a container, stop one), CPU-count containers at a time.
+    pub restart_floor: Duration,
 }
 
 /// A scratch installation, its nginx instance and its apps.
@@ -347,6 +353,81 @@ impl Fleet {
         }
     }
 
+    /// Create and start a container of `app`'s image as its deploy does
+    /// (init, the app's `APP`), straight through the engine; its id.
+    fn floor_container(&self, app: &str) -> Result<String, String> {
+        let mut spec = ContainerSpec::new(format!("dokku/{app}:latest"));
+        spec.name = Some(format!("{app}-floor"));
+        spec.env = vec![format!("APP={app}")];
+        spec.labels = BTreeMap::from([(BENCH_LABEL.to_string(), self.prefix.clone())]);
+        spec.init = true;
+        let id = self
+            .engine
+            .create_container(&spec)
+            .map_err(|e| format!("floor container of {app}: {e}"))?;
+        self.engine
+            .start_container(&id)
+            .map_err(|e| format!("start floor container of {app}: {e}"))?;
+        Ok(id)
+    }
+
+    fn remove_floor(&self, ids: &[String]) {
+        for id in ids {
+            let _ = self.engine.remove_container(id, true);
+        }
+    }
+
+    /// The engine's part of a deploy: create and start one container of
+    /// an app's image (median of [`CHEAP_RUNS`], one at a time).
+    fn start_floor(&self) -> Result<Duration, String> {
+        let app = self.apps.first().ok_or("no apps")?;
+        median_of(CHEAP_RUNS, || {
+            let start = Instant::now();
+            let id = self.floor_container(app)?;
+            let took = start.elapsed();
+            self.remove_floor(&[id]);
+            Ok(took)
+        })
+    }
+
+    /// The engine's part of restarting every app, as many at a time as
+    /// `--parallel -1` runs: for each app a container of its image is
+    /// created and started, then stopped (as the restart stops the old
+    /// one). The fleet's own containers are left alone.
+    fn restart_floor(&self) -> Result<Duration, String> {
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let queue = std::sync::Mutex::new(self.apps.iter());
+        let made = std::sync::Mutex::new(Vec::new());
+        let start = Instant::now();
+        let failed: Vec<String> = std::thread::scope(|s| {
+            let handles: Vec<_> = (0..workers)
+                .map(|_| {
+                    s.spawn(|| -> Result<(), String> {
+                        loop {
+                            let next = queue.lock().map_err(|e| e.to_string())?.next();
+                            let Some(app) = next else { return Ok(()) };
+                            let id = self.floor_container(app)?;
+                            made.lock().map_err(|e| e.to_string())?.push(id.clone());
+                            self.engine
+                                .stop_container(&id, Some(Duration::from_secs(1)))
+                                .map_err(|e| format!("stop floor container: {e}"))?;
+                        }
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .filter_map(|h| h.join().ok().and_then(Result::err))
+                .collect()
+        });
+        let took = start.elapsed();
+        self.remove_floor(&made.into_inner().unwrap_or_default());
+        match failed.into_iter().next() {
+            Some(e) => Err(e),
+            None => Ok(took),
+        }
+    }
+
     /// A reboot as the engine sees it: every app container stopped
     /// behind dokku's back, a few at a time.
     fn stop_all_behind_dokku(&self) -> Result<(), String> {
@@ -409,6 +490,8 @@ fn measure(bin: &Path, size: usize) -> Result<Row, String> {
     let build_config = median_of(CHEAP_RUNS, || f.timed(&["proxy:build-config", "--all"]))?;
     f.all_answer("proxy:build-config --all")?;
     let ps_report = median_of(CHEAP_RUNS, || f.timed(&["ps:report"]))?;
+    let start_floor = f.start_floor()?;
+    let restart_floor = f.restart_floor()?;
     let restart = f.timed(&["ps:restart", "--all", "--parallel", "-1"])?;
     f.all_answer("ps:restart --all --parallel -1")?;
     f.settle()?;
@@ -424,14 +507,18 @@ fn measure(bin: &Path, size: usize) -> Result<Row, String> {
         restore,
         nginx_t,
         nginx_reload,
+        start_floor,
+        restart_floor,
     };
     eprintln!(
-        "fleet {size}: deploy {:.2} s, build-config {:.2} s, ps:report {:.2} s, restart {:.2} s, restore {:.2} s, nginx -t {:.3} s, reload {:.3} s",
+        "fleet {size}: deploy {:.2} s, build-config {:.2} s, ps:report {:.2} s, restart {:.2} s (engine floor {:.2} s), restore {:.2} s, start floor {:.2} s, nginx -t {:.3} s, reload {:.3} s",
         row.deploy.as_secs_f64(),
         row.build_config.as_secs_f64(),
         row.ps_report.as_secs_f64(),
         row.restart.as_secs_f64(),
+        row.restart_floor.as_secs_f64(),
         row.restore.as_secs_f64(),
+        row.start_floor.as_secs_f64(),
         row.nginx_t.as_secs_f64(),
         row.nginx_reload.as_secs_f64()
     );
@@ -451,7 +538,7 @@ fn secs(d: Duration) -> String {
 /// apps.
 pub fn markdown(rows: &[Row], machine: &str) -> String {
     type Cell = fn(&Row) -> Duration;
-    let lines: [(&str, Cell, Option<f64>); 7] = [
+    let lines: [(&str, Cell, Option<f64>); 9] = [
         (
             "deploy from an image (`git:from-image`, checks disabled)",
             |r| r.deploy,
@@ -467,6 +554,16 @@ pub fn markdown(rows: &[Row], machine: &str) -> String {
         (
             "boot-time restore (`ps:restore`, every container stopped)",
             |r| r.restore,
+            None,
+        ),
+        (
+            "floor: create + start of one app container through the engine",
+            |r| r.start_floor,
+            None,
+        ),
+        (
+            "floor: create + start + stop of a container per app through the engine, CPU-count at a time",
+            |r| r.restart_floor,
             None,
         ),
         ("floor: `nginx -t` over every vhost", |r| r.nginx_t, None),

@@ -39,10 +39,21 @@ struct EngineSlot {
     /// Containers created (never started) to read files out of images,
     /// one per image and labels, removed when the command ends.
     readers: Mutex<HashMap<String, String>>,
+    /// Engine work the command does not wait for (see
+    /// [`Ctx::in_background`]), finished before the command ends.
+    background: Mutex<Vec<std::thread::JoinHandle<()>>>,
 }
 
 impl Drop for EngineSlot {
     fn drop(&mut self) {
+        let background = std::mem::take(
+            self.background
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner),
+        );
+        for handle in background {
+            let _ = handle.join();
+        }
         let readers = std::mem::take(
             self.readers
                 .get_mut()
@@ -293,15 +304,31 @@ impl Ctx {
                 cid
             }
         };
-        let found = read_file_in(engine, &cid, path)?;
-        if found.is_some() || engine.inspect_container(&cid).is_ok() {
-            return Ok(found);
+        let found = read_file_in(engine, &cid, path);
+        if matches!(found, Ok(Some(_))) || engine.inspect_container(&cid).is_ok() {
+            return found;
         }
-        // The container went (a clean-up of the app's stopped
-        // containers): read through a new one.
+        // The container went, or is going (a clean-up of the app's
+        // stopped containers): read through a new one.
         let cid = create_reader(engine, spec)?;
         lock().insert(key, cid.clone());
         read_file_in(engine, &cid, path)
+    }
+
+    /// Run `work` on the engine beside the command (clean-ups nothing
+    /// after it depends on); the command still finishes it before it ends.
+    pub fn in_background(
+        &self,
+        work: impl FnOnce(&dyn ContainerEngine) + Send + 'static,
+    ) -> Result<()> {
+        let engine = self.engine_handle()?;
+        let handle = std::thread::spawn(move || work(engine.as_ref()));
+        self.engine
+            .background
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(handle);
+        Ok(())
     }
 
     /// What this command learned about images, shared by its clones.

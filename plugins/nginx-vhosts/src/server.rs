@@ -282,7 +282,7 @@ impl Server {
             if fresh && old_retired {
                 return Ok((outcome, true));
             }
-            std::thread::sleep(Duration::from_millis(20));
+            std::thread::sleep(Duration::from_millis(5));
         }
         Ok((outcome, false))
     }
@@ -310,8 +310,25 @@ impl Server {
         Self::run(self.command(&self.bin, &args))
     }
 
-    /// Reload a running nginx (a new configuration, no restart).
+    /// Reload a running nginx (a new configuration, no restart). An
+    /// instance whose master this process may signal gets the signal
+    /// `nginx -s reload` would send, without a second nginx parsing every
+    /// vhost only to find the pid file.
     pub fn reload(&self) -> Result<Outcome> {
+        if self.is_instance() && self.service_command.is_none() {
+            if let Some(pid) = self.master_pid() {
+                let hup = nix::sys::signal::kill(
+                    nix::unistd::Pid::from_raw(pid),
+                    nix::sys::signal::Signal::SIGHUP,
+                );
+                if hup.is_ok() {
+                    return Ok(Outcome {
+                        ok: true,
+                        stderr: String::new(),
+                    });
+                }
+            }
+        }
         self.service("reload")
     }
 
@@ -326,8 +343,26 @@ impl Server {
     }
 }
 
-/// The pids of the children of a process, from `/proc`.
+/// The pids of the children of a process: from the kernel's per-thread
+/// child lists where it keeps them, else by scanning `/proc`.
 pub fn children(parent: i32) -> Vec<i32> {
+    let tasks = std::fs::read_dir(format!("/proc/{parent}/task"));
+    let mut listed = false;
+    let mut pids = Vec::new();
+    for task in tasks.into_iter().flatten().flatten() {
+        if let Ok(text) = std::fs::read_to_string(task.path().join("children")) {
+            listed = true;
+            pids.extend(text.split_whitespace().filter_map(|p| p.parse::<i32>().ok()));
+        }
+    }
+    if listed {
+        return pids;
+    }
+    scan_children(parent)
+}
+
+/// [`children`] by reading the parent of every process in `/proc`.
+fn scan_children(parent: i32) -> Vec<i32> {
     let Ok(rd) = std::fs::read_dir("/proc") else {
         return Vec::new();
     };
@@ -382,6 +417,8 @@ mod tests {
         let pid = child.id() as i32;
         assert!(children(std::process::id() as i32).contains(&pid));
         assert!(children(pid).is_empty());
+        assert!(scan_children(std::process::id() as i32).contains(&pid));
+        assert!(scan_children(pid).is_empty());
         let _ = child.kill();
         let _ = child.wait();
     }

@@ -51,21 +51,29 @@ pub fn deploy_containers(engine: &dyn ContainerEngine, app: &str) -> Result<Vec<
 /// deploy makes for a moment (app.json and Procfile extraction, tasks,
 /// builds) and carry the app's label but no container type. A deploy
 /// killed at the wrong time leaves them behind. Deploy and `run`
-/// containers are left alone: their output is still wanted.
-pub fn remove_leftovers(engine: &dyn ContainerEngine, app: &str) -> Result<()> {
+/// containers are left alone: their output is still wanted. Nothing the
+/// deploy does next needs them gone, so they are removed beside it (a
+/// failure to remove one is left for the next deploy).
+pub fn remove_leftovers(ctx: &Ctx, app: &str) -> Result<()> {
     let mut f = ContainerFilter::label(format!("{APP_LABEL}={app}"));
     f.statuses = vec!["created".into(), "exited".into(), "dead".into()];
-    let list = engine
+    let list = ctx
+        .engine()?
         .list_containers(&f)
         .map_err(docker_err("list containers"))?;
-    for c in list.iter().filter(|c| !c.labels.contains_key(TYPE_LABEL)) {
-        match engine.remove_container(&c.id, true) {
-            Ok(()) => {}
-            Err(e) if e.is_not_found() || e.is_conflict() => {}
-            Err(e) => return Err(docker_err("remove container")(e)),
-        }
+    let ids: Vec<String> = list
+        .into_iter()
+        .filter(|c| !c.labels.contains_key(TYPE_LABEL))
+        .map(|c| c.id)
+        .collect();
+    if ids.is_empty() {
+        return Ok(());
     }
-    Ok(())
+    ctx.in_background(move |engine| {
+        for id in ids {
+            let _ = engine.remove_container(&id, true);
+        }
+    })
 }
 
 /// Remove a container (forced); one already gone or already being

@@ -485,7 +485,7 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
     // pre-deploy handler changes it; a pushed release missing locally is
     // pulled back from its registry.
     release::verify_app_image(ctx, app, &image)?;
-    containers::remove_leftovers(engine, app)?;
+    containers::remove_leftovers(ctx, app)?;
     ctx.bus.notify(
         ctx,
         &PreDeploy {
