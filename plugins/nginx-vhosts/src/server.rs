@@ -352,7 +352,10 @@ pub fn children(parent: i32) -> Vec<i32> {
     for task in tasks.into_iter().flatten().flatten() {
         if let Ok(text) = std::fs::read_to_string(task.path().join("children")) {
             listed = true;
-            pids.extend(text.split_whitespace().filter_map(|p| p.parse::<i32>().ok()));
+            pids.extend(
+                text.split_whitespace()
+                    .filter_map(|p| p.parse::<i32>().ok()),
+            );
         }
     }
     if listed {

@@ -354,6 +354,31 @@ impl Run<'_> {
         }
     }
 
+    /// The container of a dyno, created (not started) and remembered for
+    /// removal should the deploy fail.
+    fn create(
+        &self,
+        engine: &dyn ContainerEngine,
+        d: &Dyno,
+        cmd: &Option<Vec<String>>,
+    ) -> Result<(ContainerSpec, String)> {
+        let spec = spec_for(
+            self.ctx,
+            self.common,
+            &d.proc_type,
+            d.index,
+            self.port,
+            cmd.clone(),
+        )?;
+        let id = engine
+            .create_container(&spec)
+            .map_err(|e| Error::other("create container", e))?;
+        if let Ok(mut v) = self.created.lock() {
+            v.push(id.clone());
+        }
+        Ok((spec, id))
+    }
+
     fn start(
         &self,
         engine: &dyn ContainerEngine,
@@ -362,27 +387,24 @@ impl Run<'_> {
     ) -> Result<Started> {
         let (ctx, app) = (self.ctx, self.common.app.as_str());
         let dyno = d.dyno.clone();
-        if !d.stop_first.is_empty() {
-            let timeout = containers::stop_timeout(ctx, app);
-            for id in &d.stop_first {
-                let _ = engine.stop_container(id, Some(timeout));
+        // The old containers a dyno replaces without checks stop while the
+        // new one is created; it starts once they are down.
+        let timeout = (!d.stop_first.is_empty()).then(|| containers::stop_timeout(ctx, app));
+        let (spec, id) = std::thread::scope(|s| {
+            let stopping = timeout.map(|t| {
+                s.spawn(move || {
+                    for id in &d.stop_first {
+                        let _ = engine.stop_container(id, Some(t));
+                    }
+                })
+            });
+            let created = self.create(engine, d, cmd);
+            if let Some(h) = stopping {
+                let _ = h.join();
             }
-        }
-        let spec = spec_for(
-            ctx,
-            self.common,
-            &d.proc_type,
-            d.index,
-            self.port,
-            cmd.clone(),
-        )?;
+            created
+        })?;
         let upcoming = spec.name.clone().unwrap_or_default();
-        let id = engine
-            .create_container(&spec)
-            .map_err(|e| Error::other("create container", e))?;
-        if let Ok(mut v) = self.created.lock() {
-            v.push(id.clone());
-        }
         crate::networks::attach(ctx, engine, app, &d.proc_type, &id, "attach-post-create")?;
         ctx.bus.notify(
             ctx,
@@ -1003,15 +1025,18 @@ mod tests {
         deploy(&f.ctx, "app", "latest", None).expect("deploy");
         let calls = changes(&f.fake);
         assert_eq!(
-            &calls[..5],
-            [
-                "create app.web.1.upcoming-N",
-                "start app.web.1.upcoming-N",
-                "stop app.worker.1",
-                "create app.worker.1.upcoming-N",
-                "start app.worker.1.upcoming-N",
-            ]
+            &calls[..2],
+            ["create app.web.1.upcoming-N", "start app.web.1.upcoming-N"]
         );
+        // The old worker stops while its replacement is created (either
+        // may reach the engine first); the replacement starts after.
+        let mut overlapped = calls[2..4].to_vec();
+        overlapped.sort();
+        assert_eq!(
+            overlapped,
+            ["create app.worker.1.upcoming-N", "stop app.worker.1"]
+        );
+        assert_eq!(calls[4], "start app.worker.1.upcoming-N");
     }
 
     #[test]
