@@ -16,7 +16,6 @@ pub mod retire;
 pub mod run;
 pub mod storage_exec;
 pub mod store;
-pub mod tty;
 
 use dokku_core::schema::{check, Prop, Schema};
 use dokku_core::set::Wording;

@@ -9,9 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use dokku_core::{Error, Result};
 use dokku_docker::options::apply_docker_options;
-use dokku_docker::{
-    AttachIo, ContainerEngine, ContainerFilter, ContainerSpec, ContainerSummary, LogStream,
-};
+use dokku_docker::{ContainerEngine, ContainerFilter, ContainerSpec, ContainerSummary};
 use dokku_trigger::deploy::{first_answer, ProcfileGetCommand, RunOptions, SchedulerPostRun};
 use dokku_trigger::helpers::PostContainerCreate;
 use dokku_trigger::proxy::NetworkGetProperty;
@@ -20,7 +18,8 @@ use dokku_trigger::Ctx;
 
 use crate::containers::{self, docker_err, APP_LABEL, DYNO_LABEL, TYPE_LABEL};
 use crate::deploy::{self, BUILDER_LABEL};
-use crate::{lifecycle, logs, store, tty};
+use crate::{lifecycle, logs, store};
+use dokku_trigger::terminal;
 
 /// Label with the cron task a one-off container runs for.
 pub const CRON_ID_LABEL: &str = "com.dokku.cron-id";
@@ -197,7 +196,7 @@ pub fn run(ctx: &Ctx, app: &str, args: &[String], options: &RunOptions) -> Resul
     }
 
     let detach = options.detach;
-    let tty = options.force_tty || (!detach && !options.no_tty && tty::stdin_is_terminal());
+    let tty = terminal::run_wants_tty(options);
     let ttl = options.ttl_seconds.unwrap_or(DEFAULT_TTL_SECONDS);
     let cron_id = options.cron_id.clone();
     if let Some(id) = &cron_id {
@@ -305,17 +304,11 @@ pub fn run(ctx: &Ctx, app: &str, args: &[String], options: &RunOptions) -> Resul
                 })
             }
         };
-        let io = AttachIo {
-            stdin: Some(Box::new(std::io::stdin())),
-            tty_size: if tty { tty::size() } else { None },
-            on_created: Some(Box::new(hook)),
-        };
-        let raw = (tty && tty::stdin_is_terminal()).then(tty::RawMode::enter);
+        let mut io = terminal::attach_io(tty);
+        io.on_created = Some(Box::new(hook));
+        let raw = (tty && terminal::stdin_is_terminal()).then(terminal::RawMode::enter);
         let out = ctx.out.clone();
-        let result = engine.run_attached(&spec, io, &mut |stream, bytes| match stream {
-            LogStream::Stdout => out.write_out_bytes(bytes),
-            LogStream::Stderr => out.write_err(&String::from_utf8_lossy(bytes)),
-        });
+        let result = engine.run_attached(&spec, io, &mut terminal::sink(&out));
         drop(raw);
         let code = match result {
             Err(e) if e.is_conflict() => continue,

@@ -15,7 +15,7 @@ use dokku_trigger::deploy::{
     first_answer, CorePostDeploy, NetworkWriteIpaddr, NetworkWritePort, PostDeploy,
     ProcfileGetCommand, PsCurrentScale, PsGetProperty,
 };
-use dokku_trigger::proxy::ProxyBuildConfig;
+use dokku_trigger::proxy::{NetworkGetProperty, ProxyBuildConfig};
 use dokku_trigger::triggers::ConfigExport;
 use dokku_trigger::Ctx;
 
@@ -442,6 +442,9 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
         mounts.extend(handed.mounts);
         crate::mounts::placement(ctx, &mounts)?.apply(&mut spec);
         spec.networks = crate::networks::for_app(ctx, app, &handed.networks)?;
+        if !spec.networks.is_empty() {
+            spec.network_aliases = NetworkGetProperty::aliases(ctx, app, &process_type)?;
+        }
         let fingerprint = dokku_docker::spec_fingerprint(&spec);
         spec.labels
             .insert(scale::FINGERPRINT_LABEL.to_string(), fingerprint.clone());

@@ -6,7 +6,7 @@
 //! fetches it from the task's node.
 
 use dokku_core::{Error, Result};
-use dokku_docker::{LogOptions, LogStream, SwarmEngine, SwarmTask, SwarmWorkloads, TaskFilter};
+use dokku_docker::{LogOptions, SwarmEngine, SwarmTask, SwarmWorkloads, TaskFilter};
 use dokku_trigger::Ctx;
 
 use crate::deploy::{self, PROCESS_LABEL};
@@ -157,22 +157,6 @@ pub fn failed(ctx: &Ctx, app: &str) -> Result<()> {
         return Ok(());
     }
     print(ctx, &sources, &Options::default())
-}
-
-/// Print one task's output as a command's own: stdout lines to stdout,
-/// stderr lines to stderr.
-pub fn relay(ctx: &Ctx, task: &str) -> Result<()> {
-    let w = workloads(ctx)?;
-    let out = ctx.out.clone();
-    w.task_logs(
-        task,
-        &LogOptions::default(),
-        &mut |stream, line| match stream {
-            LogStream::Stdout => out.line(line),
-            LogStream::Stderr => out.write_err(&format!("{line}\n")),
-        },
-    )
-    .map_err(|e| Error::other("read task logs", e))
 }
 
 /// Subscribe `scheduler-logs` and `scheduler-logs-failed`.
