@@ -123,12 +123,7 @@ mod tests {
         let d = tempfile::tempdir().expect("tempdir");
         let paths = dokku_core::Paths::for_roots(&d.path().join("h"), &d.path().join("l"));
         let (out, cap) = Output::captured(false);
-        let ctx = Ctx::new(
-            paths,
-            out,
-            Default::default(),
-            Arc::new(dokku_trigger::Bus::new()),
-        );
+        let ctx = Ctx::new(paths, out, Default::default(), Arc::new(crate::Bus::new()));
         let records: Vec<(String, String)> = records
             .iter()
             .map(|(a, b)| (a.to_string(), b.to_string()))

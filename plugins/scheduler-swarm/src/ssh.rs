@@ -175,16 +175,26 @@ pub fn docker_exec(
 }
 
 /// Follow a container on a node: `docker attach` with our standard input
-/// and a terminal when `tty`, `docker logs --follow` (its output so far,
-/// then until it stops) otherwise. The exit status of the docker command.
+/// and a terminal when `tty` and it still runs, `docker logs --follow`
+/// (its output so far, then until it stops) otherwise. The exit status of
+/// the docker command.
 pub fn docker_follow(dokku_root: &Path, url: &SshUrl, container: &str, tty: bool) -> Result<i32> {
     let id = checked_id(container)?.to_string();
-    let words = if tty {
+    let attach = tty && {
+        let state = run(
+            dokku_root,
+            url,
+            HostKeys::Known,
+            &["docker", "inspect", "--format", "'{{.State.Running}}'", &id],
+        )?;
+        state.stdout.trim() == "true"
+    };
+    let words = if attach {
         vec!["attach".to_string(), "--sig-proxy=false".to_string(), id]
     } else {
         vec!["logs".to_string(), "--follow".to_string(), id]
     };
-    docker_attached(dokku_root, url, &words, tty, tty)
+    docker_attached(dokku_root, url, &words, attach, attach)
 }
 
 fn checked_id(container: &str) -> Result<&str> {

@@ -1165,6 +1165,32 @@ fn run_with_tty(env: &Env, lab: &Lab, app: &str) {
     assert_eq!(out.status.code(), Some(4), "{out:?}");
 }
 
+/// `dokku <args>` under a terminal (`script` gives it one); its output
+/// and exit code.
+fn under_terminal(env: &Env, lab: &Lab, args: &[&str]) -> (String, Option<i32>) {
+    let c = env.cmd(args);
+    let quote = |w: &std::ffi::OsStr| format!("'{}'", w.to_string_lossy().replace('\'', "'\\''"));
+    let line: Vec<String> = std::iter::once(c.get_program())
+        .chain(c.get_args())
+        .map(quote)
+        .collect();
+    let mut script = Command::new("script");
+    script
+        .args(["-qec", &line.join(" "), "/dev/null"])
+        .env_clear()
+        .env("DOCKER_HOST", lab.nodes[0].docker_host());
+    for (k, v) in c.get_envs() {
+        if let Some(v) = v {
+            script.env(k, v);
+        }
+    }
+    let out = script.output().expect("script");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        out.status.code(),
+    )
+}
+
 /// `run` on the swarm: output streamed while the task runs and a terminal
 /// attached with `--force-tty`, on this host's node (through the engine)
 /// and on another (over ssh); run-phase docker options translated;
@@ -1189,10 +1215,30 @@ fn swarm_run_streams_attaches_options_aliases_and_mount_options() {
         "--env FROM_OPTS=yes -w /www --shm-size 64m",
     ])
     .ok();
+    run(&["ps:scale", "--skip-deploy", app, "web=2"]).ok();
     run(&["ps:rebuild", app]).ok();
     let engine = lab.nodes[0].engine();
     let swarm = dokku_docker::ContainerEngine::swarm(&engine).expect("swarm");
-    running_tasks(swarm, "swarmtty-web", 1);
+    let tasks = running_tasks(swarm, "swarmtty-web", 2);
+    let here = swarm.swarm_state().expect("state").node_id;
+    let local = tasks
+        .iter()
+        .find(|t| t.node_id == here)
+        .expect("a task here");
+    let remote = tasks
+        .iter()
+        .find(|t| t.node_id != here)
+        .expect("a task on node1");
+
+    // enter under a terminal gets one, here and on node1.
+    for t in [local, remote] {
+        let dyno = format!("web.{}", t.slot);
+        let (text, code) = under_terminal(&env, &lab, &["enter", app, &dyno, "tty"]);
+        assert!(text.contains("/dev/pts/"), "{dyno}: {text:?}");
+        assert_eq!(code, Some(0), "{dyno}: {text:?}");
+        let plain = run(&["enter", app, &dyno, "tty"]);
+        assert_eq!((plain.code, plain.stdout.as_str()), (1, "not a tty\n"));
+    }
 
     // The web service answers to swarmtty.web on the overlay network.
     let aliases = lab.nodes[0].docker(&[
@@ -1221,6 +1267,9 @@ fn swarm_run_streams_attaches_options_aliases_and_mount_options() {
         only_node(&lab, node);
         run_streams(&env, &lab, app);
         run_with_tty(&env, &lab, app);
+        let (text, code) = under_terminal(&env, &lab, &["run", app, "sh", "-c", "tty; exit 3"]);
+        assert!(text.contains("/dev/pts/"), "node{node}: {text:?}");
+        assert_eq!(code, Some(3), "node{node}: {text:?}");
         let out = run(&["run", app, "sh", "-c", "echo oops >&2; exit 7"]);
         assert_eq!(out.code, 7, "node{node}: {out:?}");
         assert!(out.stderr.ends_with("\noops\n"), "node{node}: {out:?}");
