@@ -305,6 +305,22 @@ fn running_tasks(
     }
 }
 
+/// This host's node id and the two running tasks of a service, the one on
+/// this host's node first, the one on another node second.
+fn spread_tasks(
+    swarm: &dyn dokku_docker::SwarmEngine,
+    service: &str,
+) -> (String, Vec<dokku_docker::SwarmTask>) {
+    let mut tasks = running_tasks(swarm, service, 2);
+    let here = swarm.swarm_state().expect("state").node_id;
+    tasks.sort_by_key(|t| t.node_id != here);
+    assert!(
+        tasks[0].node_id == here && tasks[1].node_id != here,
+        "a task here and one on another node: {tasks:?}"
+    );
+    (here, tasks)
+}
+
 /// The engine calls the scheduler builds on: an image pushed to the lab
 /// registry runs as a replicated service whose tasks spread over the
 /// nodes, each reachable from this host on its node's address and the
@@ -965,16 +981,8 @@ fn swarm_run_logs_enter_storage_networks_and_routes() {
     run(&["ps:rebuild", app]).ok();
     let engine = lab.nodes[0].engine();
     let swarm = dokku_docker::ContainerEngine::swarm(&engine).expect("swarm");
-    let tasks = running_tasks(swarm, "swarmrun-web", 2);
-    let here = swarm.swarm_state().expect("state").node_id;
-    let local = tasks
-        .iter()
-        .find(|t| t.node_id == here)
-        .expect("a task here");
-    let remote = tasks
-        .iter()
-        .find(|t| t.node_id != here)
-        .expect("a task on node1");
+    let (here, tasks) = spread_tasks(swarm, "swarmrun-web");
+    let (local, remote) = (&tasks[0], &tasks[1]);
     let nets = lab.nodes[1].docker(&[
         "inspect",
         "-f",
@@ -1219,16 +1227,8 @@ fn swarm_run_streams_attaches_options_aliases_and_mount_options() {
     run(&["ps:rebuild", app]).ok();
     let engine = lab.nodes[0].engine();
     let swarm = dokku_docker::ContainerEngine::swarm(&engine).expect("swarm");
-    let tasks = running_tasks(swarm, "swarmtty-web", 2);
-    let here = swarm.swarm_state().expect("state").node_id;
-    let local = tasks
-        .iter()
-        .find(|t| t.node_id == here)
-        .expect("a task here");
-    let remote = tasks
-        .iter()
-        .find(|t| t.node_id != here)
-        .expect("a task on node1");
+    let (_, tasks) = spread_tasks(swarm, "swarmtty-web");
+    let (local, remote) = (&tasks[0], &tasks[1]);
 
     // enter under a terminal gets one, here and on node1.
     for t in [local, remote] {
