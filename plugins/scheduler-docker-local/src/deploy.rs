@@ -498,19 +498,7 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
         "Deploying {app} via the docker-local scheduler..."
     ));
 
-    let scale = ctx
-        .bus
-        .collect(
-            ctx,
-            &PsCurrentScale {
-                app: app.to_string(),
-            },
-        )?
-        .into_iter()
-        .next()
-        .unwrap_or_default()
-        .web_first()
-        .0;
+    let scale = PsCurrentScale::web_first_of(ctx, app)?;
     let has_procfile = ctx
         .bus
         .collect(

@@ -562,20 +562,13 @@ pub fn run_logs(ctx: &Ctx, app: &str, container: &str, opts: &logs::Options) -> 
         run_containers(engine, app, false)?
             .into_iter()
             .rev()
-            .map(|c| logs::Source {
-                dyno: c
-                    .labels
-                    .get(DYNO_LABEL)
-                    .cloned()
-                    .unwrap_or_else(|| c.name().unwrap_or_default().to_string()),
-                container: c.id,
-            })
+            .map(|c| logs::source_of(&c))
             .collect()
     } else {
         match engine.inspect_container(container) {
             Ok(i) if is_run_of(&i, app) => vec![logs::Source {
                 dyno: i.labels.get(DYNO_LABEL).cloned().unwrap_or(i.name),
-                container: i.id,
+                id: i.id,
             }],
             Ok(_) => return Err(Error::fail("Specified container must be a run container")),
             Err(e) if e.is_not_found() => {

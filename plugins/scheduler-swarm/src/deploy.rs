@@ -384,19 +384,7 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
     };
     let builder = crate::resources::builder_of(ctx, &local);
 
-    let scale = ctx
-        .bus
-        .collect(
-            ctx,
-            &PsCurrentScale {
-                app: app.to_string(),
-            },
-        )?
-        .into_iter()
-        .next()
-        .unwrap_or_default()
-        .web_first()
-        .0;
+    let scale = PsCurrentScale::web_first_of(ctx, app)?;
     let env = ConfigExport::merged_env(ctx, app)?;
     let restart = ps_property(ctx, app, "restart-policy");
     let mut wanted = Vec::new();

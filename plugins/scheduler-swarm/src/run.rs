@@ -424,7 +424,7 @@ pub fn run_logs(ctx: &Ctx, app: &str, name: &str, opts: &logs::Options) -> Resul
             if !t.container_id.is_empty() {
                 sources.push(Source {
                     dyno: o.dyno.clone(),
-                    task: t.id,
+                    id: t.id,
                 });
             }
         }
