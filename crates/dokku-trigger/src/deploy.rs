@@ -252,6 +252,22 @@ impl PsCurrentScale {
     }
 }
 
+impl PsGetProperty {
+    /// One ps property of an app as ps computes it; empty when nobody
+    /// answers or the bus fails.
+    pub fn value(ctx: &crate::Ctx, app: &str, property: &str) -> String {
+        let t = PsGetProperty {
+            app: app.to_string(),
+            property: property.to_string(),
+        };
+        ctx.bus
+            .collect(ctx, &t)
+            .ok()
+            .and_then(first_answer)
+            .unwrap_or_default()
+    }
+}
+
 impl SchedulerDeploy {
     /// The one process type to deploy, when the deploy is limited to one.
     pub fn only_process_type(&self) -> Option<&str> {

@@ -25,6 +25,7 @@ pub mod plugin;
 pub mod proxy;
 pub mod release;
 pub mod report;
+pub mod run_list;
 pub mod terminal;
 pub mod triggers;
 

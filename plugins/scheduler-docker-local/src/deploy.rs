@@ -77,17 +77,7 @@ pub fn web_port(info: &ImageInfo) -> u16 {
 }
 
 fn ps_property(ctx: &Ctx, app: &str, property: &str) -> String {
-    ctx.bus
-        .collect(
-            ctx,
-            &PsGetProperty {
-                app: app.to_string(),
-                property: property.to_string(),
-            },
-        )
-        .ok()
-        .and_then(first_answer)
-        .unwrap_or_default()
+    PsGetProperty::value(ctx, app, property)
 }
 
 /// The app's environment, global values merged under the app's.

@@ -90,17 +90,7 @@ pub fn restart_of(policy: &str) -> (String, u64) {
 }
 
 fn ps_property(ctx: &Ctx, app: &str, property: &str) -> String {
-    ctx.bus
-        .collect(
-            ctx,
-            &PsGetProperty {
-                app: app.to_string(),
-                property: property.to_string(),
-            },
-        )
-        .ok()
-        .and_then(first_answer)
-        .unwrap_or_default()
+    PsGetProperty::value(ctx, app, property)
 }
 
 fn procfile_command(ctx: &Ctx, app: &str, process_type: &str) -> Option<Vec<String>> {
@@ -526,14 +516,7 @@ pub fn status(ctx: &Ctx, app: &str) -> Result<String> {
     let mut out = String::new();
     for svc in services(s, app)? {
         let process_type = svc.labels.get(PROCESS_LABEL).cloned().unwrap_or_default();
-        let mut tasks = s
-            .list_tasks(&TaskFilter {
-                service: Some(svc.name.clone()),
-                desired_running: true,
-                ..TaskFilter::default()
-            })
-            .map_err(engine_err)?;
-        tasks.sort_by_key(|t| t.slot);
+        let tasks = crate::logs::tasks_of(s, &svc.name, true)?;
         for t in tasks {
             out.push_str(&format!(
                 "{process_type}.{} {} {}\n",
@@ -573,14 +556,7 @@ pub fn show_service(ctx: &Ctx, app: &str, process: Option<&str>) -> Result<()> {
         if !svc.update_state.is_empty() {
             ctx.out.verbose(&format!("Update: {}", svc.update_state));
         }
-        let mut tasks = s
-            .list_tasks(&TaskFilter {
-                service: Some(svc.name.clone()),
-                desired_running: true,
-                ..TaskFilter::default()
-            })
-            .map_err(engine_err)?;
-        tasks.sort_by_key(|t| t.slot);
+        let tasks = crate::logs::tasks_of(s, &svc.name, true)?;
         let mut rows = vec![["slot", "node", "address", "state", "container"]
             .map(str::to_string)
             .to_vec()];

@@ -23,6 +23,7 @@ use dokku_docker::{LogOptions, LogStream, ServiceSpec, SwarmEngine, SwarmTask};
 use dokku_trigger::deploy::{
     first_answer, run_env, ProcfileGetCommand, RunOptions, SchedulerPostRun,
 };
+use dokku_trigger::run_list::{self, RunListItem};
 use dokku_trigger::triggers::{ConfigExport, DockerArgsProcessRun};
 use dokku_trigger::{terminal, Ctx};
 
@@ -345,40 +346,20 @@ fn state_of(s: &dyn SwarmEngine, name: &str) -> String {
         .unwrap_or_default()
 }
 
-/// `scheduler-run-list`: the app's one-off services.
+/// `scheduler-run-list`: the app's one-off services, listed as
+/// docker-local lists its one-off containers (the task's state).
 pub fn list(ctx: &Ctx, app: &str, format: &str) -> Result<()> {
     let s = crate::cluster::manager(ctx)?;
-    let list = one_offs(ctx, app)?;
-    if format == "json" {
-        let items: Vec<serde_json::Value> = list
-            .iter()
-            .map(|o| {
-                serde_json::json!({
-                    "name": o.name,
-                    "state": state_of(s, &o.name),
-                    "command": o.command,
-                    "created_at": o.created_at,
-                })
-            })
-            .collect();
-        ctx.out.line(&serde_json::Value::Array(items).to_string());
-        return Ok(());
-    }
-    ctx.out.info2_quiet(&format!("{app} run containers"));
-    let mut rows = vec![vec![
-        "NAMES".to_string(),
-        "COMMAND".to_string(),
-        "CREATED".to_string(),
-    ]];
-    for o in &list {
-        rows.push(vec![
-            o.name.clone(),
-            format!("\"{}\"", o.command),
-            o.created_at.clone(),
-        ]);
-    }
-    ctx.out
-        .write_out(&dokku_output::columnize(&rows, "", "   "));
+    let items: Vec<RunListItem> = one_offs(ctx, app)?
+        .into_iter()
+        .map(|o| RunListItem {
+            state: state_of(s, &o.name),
+            created: dokku_core::time::parse_utc(&o.created_at).unwrap_or(0),
+            name: o.name,
+            command: o.command,
+        })
+        .collect();
+    run_list::print(ctx, app, format, &items);
     Ok(())
 }
 

@@ -1031,7 +1031,7 @@ fn swarm_run_logs_enter_storage_networks_and_routes() {
     assert_eq!(list[0]["name"].as_str(), Some(name.as_str()), "{list}");
     assert_eq!(
         list[0]["command"].as_str(),
-        Some("sh -c echo waiting; sleep 300")
+        Some("\"sh -c echo waiting; sleep 300\"")
     );
     running_tasks(swarm, &name, 1);
     let start = std::time::Instant::now();
