@@ -215,16 +215,39 @@ pub fn run(ctx: &Ctx, app: &str, args: &[String], options: &RunOptions) -> Resul
     ))
 }
 
+/// How long a one-off task may take to start (its node pulls the image
+/// first) before the run fails rather than wait on a task the swarm
+/// cannot place.
+const START_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// Why a task is where it is: its state and the engine's error or message.
+fn task_reason(t: &SwarmTask) -> String {
+    let detail = if t.error.is_empty() {
+        &t.message
+    } else {
+        &t.error
+    };
+    format!("{} {detail}", t.state)
+}
+
 /// The task of a one-off service once it has a container (running or
 /// ended), or once it ended without one.
 fn started_task(s: &dyn SwarmEngine, name: &str) -> Result<SwarmTask> {
+    let deadline = std::time::Instant::now() + START_TIMEOUT;
     loop {
         let tasks = logs::tasks_of(s, name, false)?;
         if let Some(t) = tasks
-            .into_iter()
+            .iter()
             .find(|t| ended(&t.state) || (t.state == "running" && !t.container_id.is_empty()))
         {
-            return Ok(t);
+            return Ok(t.clone());
+        }
+        if std::time::Instant::now() >= deadline {
+            let why = tasks.last().map(task_reason).unwrap_or_default();
+            return Err(Error::fail(format!(
+                "The one-off task of {name} did not start within {} seconds: {why}",
+                START_TIMEOUT.as_secs()
+            )));
         }
         std::thread::sleep(Duration::from_millis(200));
     }
@@ -278,13 +301,8 @@ fn exit_code(s: &dyn SwarmEngine, name: &str) -> Result<i64> {
                 ("complete", _) => Ok(0),
                 (_, Some(code)) if code != 0 => Ok(code),
                 _ => Err(Error::fail(format!(
-                    "The one-off task of {name} did not run: {} {}",
-                    t.state,
-                    if t.error.is_empty() {
-                        &t.message
-                    } else {
-                        &t.error
-                    }
+                    "The one-off task of {name} did not run: {}",
+                    task_reason(t)
                 ))),
             };
         }
