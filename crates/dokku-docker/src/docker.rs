@@ -492,12 +492,25 @@ impl DockerEngine {
         container: &str,
         stdin: bool,
     ) -> Result<(OutputStream, InputSink), EngineError> {
+        let streams = self.attach_streams(container, stdin, false).await?;
+        self.start_async(container).await?;
+        Ok(streams)
+    }
+
+    /// Attaches to `container` (standard input too when `stdin`; its
+    /// output so far first when `past`); returns the hijacked streams.
+    async fn attach_streams(
+        &self,
+        container: &str,
+        stdin: bool,
+        past: bool,
+    ) -> Result<(OutputStream, InputSink), EngineError> {
         let options = AttachContainerOptions::<String> {
             stdin: Some(stdin),
             stdout: Some(true),
             stderr: Some(true),
             stream: Some(true),
-            logs: Some(false),
+            logs: Some(past),
             detach_keys: None,
         };
         let attached = self
@@ -512,7 +525,6 @@ impl DockerEngine {
                     }
                 })
             })?;
-        self.start_async(container).await?;
         Ok((attached.output, attached.input))
     }
 
@@ -581,6 +593,33 @@ impl DockerEngine {
         sink: &mut dyn FnMut(LogStream, &[u8]),
     ) -> Result<i64, EngineError> {
         let (output, input) = self.attach_and_start(container, io.stdin.is_some()).await?;
+        self.pump_and_wait(container, output, input, io, sink).await
+    }
+
+    /// The body of `attach_container`: attach with the output so far,
+    /// pump, wait.
+    async fn attach_existing(
+        &self,
+        container: &str,
+        io: AttachIo,
+        sink: &mut dyn FnMut(LogStream, &[u8]),
+    ) -> Result<i64, EngineError> {
+        let (output, input) = self
+            .attach_streams(container, io.stdin.is_some(), true)
+            .await?;
+        self.pump_and_wait(container, output, input, io, sink).await
+    }
+
+    /// Resize the TTY, pump standard input and output until the streams
+    /// close, wait for the exit code.
+    async fn pump_and_wait(
+        &self,
+        container: &str,
+        output: OutputStream,
+        input: InputSink,
+        io: AttachIo,
+        sink: &mut dyn FnMut(LogStream, &[u8]),
+    ) -> Result<i64, EngineError> {
         if let Some((height, width)) = io.tty_size {
             let size = ResizeContainerTtyOptions { width, height };
             // A terminal of the wrong size is no reason to fail the run.
@@ -1450,6 +1489,15 @@ impl ContainerEngine for DockerEngine {
         on_output: &mut dyn FnMut(LogStream, &[u8]),
     ) -> Result<i64, EngineError> {
         self.block(self.exec_attached_async(container, spec, io, on_output))
+    }
+
+    fn attach_container(
+        &self,
+        container: &str,
+        io: AttachIo,
+        on_output: &mut dyn FnMut(LogStream, &[u8]),
+    ) -> Result<i64, EngineError> {
+        self.block(self.attach_existing(container, io, on_output))
     }
 }
 

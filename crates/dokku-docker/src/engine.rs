@@ -262,6 +262,19 @@ pub trait ContainerEngine: Send + Sync {
         on_output: &mut dyn FnMut(LogStream, &[u8]),
     ) -> Result<i64, EngineError>;
 
+    /// `docker attach` to a created or running container: its output so
+    /// far, then live output handed to `on_output` as it arrives (a TTY's
+    /// output all as stdout), with `io.stdin` streamed to its standard
+    /// input when given (the container must have been created with it
+    /// open); waits for it to exit and returns its exit code. The
+    /// container is left in place. `io.on_created` is ignored.
+    fn attach_container(
+        &self,
+        container: &str,
+        io: AttachIo,
+        on_output: &mut dyn FnMut(LogStream, &[u8]),
+    ) -> Result<i64, EngineError>;
+
     /// `docker exec -i [-t]`: runs `spec` in a running container, streaming
     /// `io.stdin` to it and its output to `on_output` as it arrives. Returns
     /// the command's exit code. `spec.stdin` is ignored.

@@ -1109,6 +1109,17 @@ impl ContainerEngine for FakeEngine {
         Ok(code)
     }
 
+    fn attach_container(
+        &self,
+        container: &str,
+        _io: AttachIo,
+        on_output: &mut dyn FnMut(LogStream, &[u8]),
+    ) -> Result<i64, EngineError> {
+        self.container_logs(container, &LogOptions::default(), &mut |stream, line| {
+            on_output(stream, format!("{line}\n").as_bytes());
+        })?;
+        self.wait_container(container)
+    }
     fn exec_attached(
         &self,
         container: &str,

@@ -131,6 +131,13 @@ pub struct ServiceMount {
     /// A named volume rather than a host path.
     pub volume: bool,
     pub read_only: bool,
+    /// Bind propagation (`rprivate`, `rslave`...), empty for the engine's
+    /// default.
+    pub propagation: String,
+    /// `consistent`, `cached` or `delegated`, empty for the default.
+    pub consistency: String,
+    /// A volume not filled from the image's contents at that path.
+    pub no_copy: bool,
 }
 
 /// A task healthcheck (durations in seconds).
@@ -163,6 +170,9 @@ pub struct ServiceSpec {
     /// node.
     pub host_ports: Vec<u16>,
     pub networks: Vec<String>,
+    /// Names the tasks also answer to on each of `networks` (docker-local's
+    /// `<app>.<process>`).
+    pub network_aliases: Vec<String>,
     /// Placement constraints (`node.hostname==x`, `node.labels.k==v`).
     pub constraints: Vec<String>,
     pub mounts: Vec<ServiceMount>,
@@ -296,6 +306,27 @@ fn duration_ns(seconds: u64) -> i64 {
     i64::try_from(seconds).unwrap_or(i64::MAX / 1_000_000_000) * 1_000_000_000
 }
 
+/// The engine's JSON for a service mount.
+fn mount_json(m: &ServiceMount) -> serde_json::Value {
+    use serde_json::json;
+    let mut j = json!({
+        "Type": if m.volume { "volume" } else { "bind" },
+        "Source": m.source,
+        "Target": m.target,
+        "ReadOnly": m.read_only,
+    });
+    if !m.consistency.is_empty() {
+        j["Consistency"] = json!(m.consistency);
+    }
+    if !m.volume && !m.propagation.is_empty() {
+        j["BindOptions"] = json!({"Propagation": m.propagation});
+    }
+    if m.volume && m.no_copy {
+        j["VolumeOptions"] = json!({"NoCopy": true});
+    }
+    j
+}
+
 /// The engine's JSON for a service spec.
 pub(crate) fn service_json(spec: &ServiceSpec) -> serde_json::Value {
     use serde_json::{json, Value};
@@ -303,12 +334,7 @@ pub(crate) fn service_json(spec: &ServiceSpec) -> serde_json::Value {
         "Image": spec.image,
         "Env": spec.env,
         "Labels": spec.container_labels,
-        "Mounts": spec.mounts.iter().map(|m| json!({
-            "Type": if m.volume { "volume" } else { "bind" },
-            "Source": m.source,
-            "Target": m.target,
-            "ReadOnly": m.read_only,
-        })).collect::<Vec<_>>(),
+        "Mounts": spec.mounts.iter().map(mount_json).collect::<Vec<_>>(),
     });
     if let Some(args) = &spec.args {
         container["Args"] = json!(args);
@@ -365,7 +391,11 @@ pub(crate) fn service_json(spec: &ServiceSpec) -> serde_json::Value {
         "Resources": resources,
         "RestartPolicy": restart,
         "Placement": {"Constraints": spec.constraints},
-        "Networks": spec.networks.iter().map(|n| json!({"Target": n})).collect::<Vec<_>>(),
+        "Networks": spec.networks.iter().map(|n| if spec.network_aliases.is_empty() {
+            json!({"Target": n})
+        } else {
+            json!({"Target": n, "Aliases": spec.network_aliases})
+        }).collect::<Vec<_>>(),
         "ForceUpdate": spec.force_update,
     });
     for (k, v) in &spec.task_extra {
@@ -819,6 +849,23 @@ mod tests {
         let j = service_json(&spec);
         assert_eq!(j["TaskTemplate"]["ContainerSpec"]["User"], "app");
         assert_eq!(j["TaskTemplate"]["LogDriver"]["Name"], "none");
+        spec.networks = vec!["net".into()];
+        spec.network_aliases = vec!["app.web".into()];
+        spec.mounts = vec![ServiceMount {
+            source: "/srv".into(),
+            target: "/data".into(),
+            propagation: "rslave".into(),
+            no_copy: true,
+            ..ServiceMount::default()
+        }];
+        let j = service_json(&spec);
+        assert_eq!(
+            j["TaskTemplate"]["Networks"],
+            serde_json::json!([{"Target": "net", "Aliases": ["app.web"]}])
+        );
+        let m = &j["TaskTemplate"]["ContainerSpec"]["Mounts"][0];
+        assert_eq!(m["BindOptions"]["Propagation"], "rslave");
+        assert!(m.get("VolumeOptions").is_none(), "{m}");
         assert_eq!(j["TaskTemplate"]["Resources"]["Limits"]["Pids"], 100);
         assert_eq!(
             j["TaskTemplate"]["ContainerSpec"]["Healthcheck"]["Test"],

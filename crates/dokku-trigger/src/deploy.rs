@@ -234,6 +234,50 @@ impl Scale {
     }
 }
 
+impl PsCurrentScale {
+    /// The app's scale as ps answers it (empty when nobody answers), with
+    /// `web` first: what a deploy starts, in order.
+    pub fn web_first_of(ctx: &crate::Ctx, app: &str) -> Result<Vec<(String, u32)>> {
+        let t = PsCurrentScale {
+            app: app.to_string(),
+        };
+        Ok(ctx
+            .bus
+            .collect(ctx, &t)?
+            .into_iter()
+            .next()
+            .unwrap_or_default()
+            .web_first()
+            .0)
+    }
+}
+
+impl PsGetProperty {
+    /// One ps property of an app as ps computes it; empty when nobody
+    /// answers or the bus fails.
+    pub fn value(ctx: &crate::Ctx, app: &str, property: &str) -> String {
+        let t = PsGetProperty {
+            app: app.to_string(),
+            property: property.to_string(),
+        };
+        ctx.bus
+            .collect(ctx, &t)
+            .ok()
+            .and_then(first_answer)
+            .unwrap_or_default()
+    }
+}
+
+impl SchedulerDeploy {
+    /// The one process type to deploy, when the deploy is limited to one.
+    pub fn only_process_type(&self) -> Option<&str> {
+        self.process_type
+            .first()
+            .map(String::as_str)
+            .filter(|p| !p.is_empty())
+    }
+}
+
 impl crate::bus::TriggerOutput for Scale {
     const CAPTURE: bool = true;
     fn from_stdout(stdout: &str) -> Self {

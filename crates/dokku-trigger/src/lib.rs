@@ -15,6 +15,7 @@ pub mod context;
 pub mod credentials;
 pub mod cron;
 pub mod deploy;
+pub mod enter;
 pub mod events;
 pub mod external;
 pub mod helpers;
@@ -24,6 +25,8 @@ pub mod plugin;
 pub mod proxy;
 pub mod release;
 pub mod report;
+pub mod run_list;
+pub mod terminal;
 pub mod triggers;
 
 pub use bus::{

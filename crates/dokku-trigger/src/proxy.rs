@@ -55,6 +55,19 @@ impl NetworkGetProperty {
         };
         Ok(crate::deploy::first_answer(ctx.bus.collect(ctx, &t)?).unwrap_or_default())
     }
+
+    /// The names a process type's containers answer to on user networks,
+    /// whatever the scheduler: `<app>.<proc>`, and with the app's `tld`
+    /// property also `<app>.<proc>.<tld>`.
+    pub fn aliases(ctx: &crate::Ctx, app: &str, proc_type: &str) -> Result<Vec<String>> {
+        let alias = format!("{app}.{proc_type}");
+        let tld = Self::value(ctx, app, "tld")?;
+        Ok(if tld.is_empty() {
+            vec![alias]
+        } else {
+            vec![alias.clone(), format!("{alias}.{tld}")]
+        })
+    }
 }
 
 // ---- ports ----

@@ -6,7 +6,7 @@ use std::time::Duration;
 use dokku_core::{Error, Result};
 use dokku_docker::{ContainerEngine, ContainerFilter, ContainerSummary, LogOptions};
 use dokku_output::Output;
-use dokku_trigger::deploy::{first_answer, PsGetProperty};
+use dokku_trigger::deploy::PsGetProperty;
 use dokku_trigger::Ctx;
 
 /// Label with the app's name.
@@ -95,18 +95,8 @@ pub fn all_containers(engine: &dyn ContainerEngine, app: &str) -> Result<Vec<Con
 
 /// The grace period `docker stop` gives a container of the app.
 pub fn stop_timeout(ctx: &Ctx, app: &str) -> Duration {
-    let v = ctx
-        .bus
-        .collect(
-            ctx,
-            &PsGetProperty {
-                app: app.to_string(),
-                property: "stop-timeout-seconds".into(),
-            },
-        )
-        .ok()
-        .and_then(first_answer)
-        .and_then(|v| v.parse::<u64>().ok())
+    let v = PsGetProperty::value(ctx, app, "stop-timeout-seconds")
+        .parse::<u64>()
         .unwrap_or(30);
     Duration::from_secs(v)
 }

@@ -77,17 +77,7 @@ pub fn web_port(info: &ImageInfo) -> u16 {
 }
 
 fn ps_property(ctx: &Ctx, app: &str, property: &str) -> String {
-    ctx.bus
-        .collect(
-            ctx,
-            &PsGetProperty {
-                app: app.to_string(),
-                property: property.to_string(),
-            },
-        )
-        .ok()
-        .and_then(first_answer)
-        .unwrap_or_default()
+    PsGetProperty::value(ctx, app, property)
 }
 
 /// The app's environment, global values merged under the app's.
@@ -520,19 +510,7 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
         "Deploying {app} via the docker-local scheduler..."
     ));
 
-    let scale = ctx
-        .bus
-        .collect(
-            ctx,
-            &PsCurrentScale {
-                app: app.to_string(),
-            },
-        )?
-        .into_iter()
-        .next()
-        .unwrap_or_default()
-        .web_first()
-        .0;
+    let scale = PsCurrentScale::web_first_of(ctx, app)?;
     let has_procfile = ctx
         .bus
         .collect(

@@ -16,7 +16,6 @@ pub mod retire;
 pub mod run;
 pub mod storage_exec;
 pub mod store;
-pub mod tty;
 
 use dokku_core::schema::{check, Prop, Schema};
 use dokku_core::set::Wording;
@@ -86,12 +85,7 @@ fn register(bus: &mut Bus) {
         if t.scheduler != SCHEDULER {
             return Ok(());
         }
-        let only = t
-            .process_type
-            .first()
-            .map(String::as_str)
-            .filter(|p| !p.is_empty());
-        deploy::deploy(ctx, &t.app, &t.image_tag, only)
+        deploy::deploy(ctx, &t.app, &t.image_tag, t.only_process_type())
     });
     bus.on::<SchedulerStop, _>(NAME, |ctx, t: &SchedulerStop| {
         if t.scheduler != SCHEDULER {

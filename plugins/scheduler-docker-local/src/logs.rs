@@ -4,97 +4,36 @@
 //! `scheduler-run-logs` shares.
 
 use dokku_core::{Error, Result};
-use dokku_docker::{ContainerFilter, LogOptions};
+use dokku_docker::ContainerFilter;
 use dokku_trigger::Ctx;
 
 use crate::containers::{docker_err, APP_LABEL, DYNO_LABEL, TYPE_LABEL};
 use crate::store;
 
-pub use dokku_trigger::logs::{format_line, Options, COLORS};
+pub use dokku_trigger::logs::{Options, Source};
 
-/// One container whose logs are shown, and the name its lines carry.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Source {
-    /// `web.1`, `run.1234`.
-    pub dyno: String,
-    /// Container id or name.
-    pub container: String,
-}
-
-/// The timestamp docker put in front of a line.
-fn timestamp(raw: &str) -> &str {
-    raw.split_once(' ').map(|(t, _)| t).unwrap_or(raw)
-}
-
-/// Print the logs of `sources`. Without `follow`, the lines of every
-/// container are merged in time order; with it, each container streams as
-/// its lines come.
+/// Print the logs of `sources` (containers). Without `follow`, the lines
+/// of every container are merged in time order, a container gone since
+/// skipped; with it, each container streams as its lines come.
 pub fn print(ctx: &Ctx, sources: &[Source], opts: &Options) -> Result<()> {
-    let log_opts = LogOptions {
-        tail: opts.num,
-        follow: opts.follow,
-        timestamps: true,
-        ..LogOptions::default()
-    };
-    let strip = |raw: &str| -> String { dokku_trigger::logs::strip_timestamp(raw).to_string() };
-    if !opts.follow {
-        let engine = ctx.engine()?;
-        let mut lines: Vec<(String, usize, String)> = Vec::new();
-        for (i, s) in sources.iter().enumerate() {
-            let color = COLORS[i % COLORS.len()];
-            let mut mine: Vec<String> = Vec::new();
-            match engine.container_logs(&s.container, &log_opts, &mut |_, l| {
-                mine.push(l.to_string())
-            }) {
-                Err(e) if e.is_not_found() => continue,
-                other => other.map_err(docker_err("read container logs"))?,
-            }
-            for raw in mine {
-                let shown = if opts.quiet {
-                    strip(&raw)
-                } else {
-                    format_line(color, &s.dyno, &raw, false)
-                };
-                lines.push((timestamp(&raw).to_string(), i, shown));
-            }
-        }
-        // Docker's timestamps have a fixed width: text order is time order.
-        lines.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
-        let mut text = String::new();
-        for (_, _, l) in lines {
-            text.push_str(&l);
-            text.push('\n');
-        }
-        ctx.out.write_out(&text);
-        return Ok(());
-    }
-    let failure: std::sync::Mutex<Option<Error>> = std::sync::Mutex::new(None);
-    std::thread::scope(|scope| {
-        for (i, s) in sources.iter().enumerate() {
-            let (failure, out, log_opts) = (&failure, ctx.out.clone(), &log_opts);
-            scope.spawn(move || {
-                let color = COLORS[i % COLORS.len()];
-                let result = ctx.engine().and_then(|engine| {
-                    engine
-                        .container_logs(&s.container, log_opts, &mut |_, raw| {
-                            let shown = if opts.quiet {
-                                strip(raw)
-                            } else {
-                                format_line(color, &s.dyno, raw, false)
-                            };
-                            out.line(&shown);
-                        })
-                        .map_err(docker_err("read container logs"))
-                });
-                if let (Err(e), Ok(mut f)) = (result, failure.lock()) {
-                    f.get_or_insert(e);
-                }
-            });
-        }
-    });
-    match failure.into_inner().ok().flatten() {
-        Some(e) => Err(e),
-        None => Ok(()),
+    let engine = ctx.engine()?;
+    dokku_trigger::logs::print(ctx, sources, opts, &|s, log_opts, on_line| match engine
+        .container_logs(&s.id, log_opts, &mut |_, raw| on_line(raw))
+    {
+        Err(e) if e.is_not_found() && !log_opts.follow => Ok(()),
+        other => other.map_err(docker_err("read container logs")),
+    })
+}
+
+/// A one-off or failed container as a log source, named by its dyno.
+pub fn source_of(c: &dokku_docker::ContainerSummary) -> Source {
+    Source {
+        dyno: c
+            .labels
+            .get(DYNO_LABEL)
+            .cloned()
+            .unwrap_or_else(|| c.name().unwrap_or_default().to_string()),
+        id: c.id.clone(),
     }
 }
 
@@ -110,7 +49,7 @@ pub fn sources(ctx: &Ctx, app: &str, process_type: &str) -> Vec<Source> {
         })
         .map(|(dyno, r)| Source {
             dyno,
-            container: r.container_id,
+            id: r.container_id,
         })
         .collect()
 }
@@ -139,17 +78,7 @@ pub fn failed(ctx: &Ctx, app: &str) -> Result<()> {
         return Ok(());
     }
     failed.sort_by_key(|c| c.created);
-    let sources: Vec<Source> = failed
-        .into_iter()
-        .map(|c| Source {
-            dyno: c
-                .labels
-                .get(DYNO_LABEL)
-                .cloned()
-                .unwrap_or_else(|| c.name().unwrap_or_default().to_string()),
-            container: c.id,
-        })
-        .collect();
+    let sources: Vec<Source> = failed.into_iter().map(|c| source_of(&c)).collect();
     print(ctx, &sources, &Options::default())
 }
 

@@ -30,16 +30,9 @@ fn is_user_network(network: &str) -> bool {
         && !network.starts_with("container:")
 }
 
-/// The aliases of a process type's containers: `<app>.<proc>`, and with a
-/// TLD also `<app>.<proc>.<tld>`.
+/// The aliases of a process type's containers.
 pub fn aliases(ctx: &Ctx, app: &str, proc_type: &str) -> Result<Vec<String>> {
-    let alias = format!("{app}.{proc_type}");
-    let tld = property(ctx, app, "tld")?;
-    Ok(if tld.is_empty() {
-        vec![alias]
-    } else {
-        vec![alias.clone(), format!("{alias}.{tld}")]
-    })
+    NetworkGetProperty::aliases(ctx, app, proc_type)
 }
 
 /// Complete a deploy container's spec: aliases on its initial network,

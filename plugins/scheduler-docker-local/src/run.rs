@@ -9,9 +9,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use dokku_core::{Error, Result};
 use dokku_docker::options::apply_docker_options;
-use dokku_docker::{
-    AttachIo, ContainerEngine, ContainerFilter, ContainerSpec, ContainerSummary, LogStream,
-};
+use dokku_docker::{ContainerEngine, ContainerFilter, ContainerSpec, ContainerSummary};
 use dokku_trigger::deploy::{first_answer, ProcfileGetCommand, RunOptions, SchedulerPostRun};
 use dokku_trigger::helpers::PostContainerCreate;
 use dokku_trigger::proxy::NetworkGetProperty;
@@ -20,7 +18,9 @@ use dokku_trigger::Ctx;
 
 use crate::containers::{self, docker_err, APP_LABEL, DYNO_LABEL, TYPE_LABEL};
 use crate::deploy::{self, BUILDER_LABEL};
-use crate::{lifecycle, logs, store, tty};
+use crate::{lifecycle, logs, store};
+use dokku_trigger::run_list::{self, RunListItem};
+use dokku_trigger::terminal;
 
 /// Label with the cron task a one-off container runs for.
 pub const CRON_ID_LABEL: &str = "com.dokku.cron-id";
@@ -197,7 +197,7 @@ pub fn run(ctx: &Ctx, app: &str, args: &[String], options: &RunOptions) -> Resul
     }
 
     let detach = options.detach;
-    let tty = options.force_tty || (!detach && !options.no_tty && tty::stdin_is_terminal());
+    let tty = terminal::run_wants_tty(options);
     let ttl = options.ttl_seconds.unwrap_or(DEFAULT_TTL_SECONDS);
     let cron_id = options.cron_id.clone();
     if let Some(id) = &cron_id {
@@ -305,17 +305,11 @@ pub fn run(ctx: &Ctx, app: &str, args: &[String], options: &RunOptions) -> Resul
                 })
             }
         };
-        let io = AttachIo {
-            stdin: Some(Box::new(std::io::stdin())),
-            tty_size: if tty { tty::size() } else { None },
-            on_created: Some(Box::new(hook)),
-        };
-        let raw = (tty && tty::stdin_is_terminal()).then(tty::RawMode::enter);
+        let mut io = terminal::attach_io(tty);
+        io.on_created = Some(Box::new(hook));
+        let raw = (tty && terminal::stdin_is_terminal()).then(terminal::RawMode::enter);
         let out = ctx.out.clone();
-        let result = engine.run_attached(&spec, io, &mut |stream, bytes| match stream {
-            LogStream::Stdout => out.write_out_bytes(bytes),
-            LogStream::Stderr => out.write_err(&String::from_utf8_lossy(bytes)),
-        });
+        let result = engine.run_attached(&spec, io, &mut terminal::sink(&out));
         drop(raw);
         let code = match result {
             Err(e) if e.is_conflict() => continue,
@@ -352,150 +346,19 @@ pub fn run_containers(
     Ok(v)
 }
 
-/// docker's `HumanDuration`, as `docker ps` shows "created ... ago".
-pub fn human_duration(seconds: i64) -> String {
-    let s = seconds;
-    if s < 1 {
-        return "Less than a second".into();
-    }
-    if s == 1 {
-        return "1 second".into();
-    }
-    if s < 60 {
-        return format!("{s} seconds");
-    }
-    let minutes = s / 60;
-    if minutes == 1 {
-        return "About a minute".into();
-    }
-    if minutes < 60 {
-        return format!("{minutes} minutes");
-    }
-    let hours = (s + 1800) / 3600;
-    if hours == 1 {
-        return "About an hour".into();
-    }
-    if hours < 48 {
-        return format!("{hours} hours");
-    }
-    if hours < 24 * 7 * 2 {
-        return format!("{} days", hours / 24);
-    }
-    if hours < 24 * 30 * 2 {
-        return format!("{} weeks", hours / 24 / 7);
-    }
-    if hours < 24 * 365 * 2 {
-        return format!("{} months", hours / 24 / 30);
-    }
-    format!("{} years", s / 3600 / 24 / 365)
-}
-
-/// A unix time as Go prints a `time.Time` in UTC:
-/// `2022-08-03 05:47:44 +0000 UTC`.
-pub fn go_time_utc(unix: i64) -> String {
-    let days = unix.div_euclid(86_400);
-    let secs = unix.rem_euclid(86_400);
-    // Howard Hinnant's civil_from_days.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} +0000 UTC",
-        secs / 3600,
-        secs % 3600 / 60,
-        secs % 60
-    )
-}
-
-/// docker's `Ellipsis`: at most `max` characters, the last one `…` when cut.
-fn ellipsis(s: &str, max: usize) -> String {
-    if s.chars().count() <= max {
-        return s.to_string();
-    }
-    let mut t: String = s.chars().take(max - 1).collect();
-    t.push('…');
-    t
-}
-
-/// Lay out rows as docker's `table` format does (a tabwriter with minimum
-/// width 10 and padding 3; the last column unpadded).
-pub fn docker_table(rows: &[Vec<String>]) -> String {
-    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..cols)
-        .map(|i| {
-            rows.iter()
-                .filter_map(|r| r.get(i))
-                .map(|c| c.chars().count() + 3)
-                .max()
-                .unwrap_or(0)
-                .max(10)
-        })
-        .collect();
-    let mut out = String::new();
-    for r in rows {
-        for (i, c) in r.iter().enumerate() {
-            out.push_str(c);
-            if i + 1 < r.len() {
-                out.push_str(&" ".repeat(widths[i] - c.chars().count()));
-            }
-        }
-        out.push('\n');
-    }
-    out
-}
-
-/// `run:list --format json`: Dokku's keys in its order (name, state,
-/// command, created_at), which a JSON map would sort.
-fn run_list_json(list: &[ContainerSummary]) -> String {
-    if list.is_empty() {
-        return "[]".to_string();
-    }
-    let quote = |s: &str| serde_json::to_string(s).unwrap_or_default();
-    let items: Vec<String> = list
-        .iter()
-        .map(|c| {
-            format!(
-                "  {{\n    \"name\": {},\n    \"state\": {},\n    \"command\": {},\n    \"created_at\": {}\n  }}",
-                quote(c.name().unwrap_or_default()),
-                quote(&c.state),
-                quote(&quote(&c.command)),
-                quote(&go_time_utc(c.created)),
-            )
-        })
-        .collect();
-    format!("[\n{}\n]", items.join(",\n"))
-}
-
 /// `scheduler-run-list`: the app's running one-off containers.
 pub fn list(ctx: &Ctx, app: &str, format: &str) -> Result<()> {
     let engine = ctx.engine()?;
-    let list = run_containers(engine, app, false)?;
-    let quote = |s: &str| serde_json::to_string(s).unwrap_or_default();
-    if format == "json" {
-        ctx.out.line(&run_list_json(&list));
-        return Ok(());
-    }
-    ctx.out.info2_quiet(&format!("{app} run containers"));
-    let mut rows = vec![vec![
-        "NAMES".to_string(),
-        "COMMAND".to_string(),
-        "CREATED".to_string(),
-    ]];
-    let now = now();
-    for c in &list {
-        rows.push(vec![
-            c.name().unwrap_or_default().to_string(),
-            quote(&ellipsis(&c.command, 20)),
-            format!("{} ago", human_duration(now - c.created)),
-        ]);
-    }
-    ctx.out.write_out(&docker_table(&rows));
+    let items: Vec<RunListItem> = run_containers(engine, app, false)?
+        .into_iter()
+        .map(|c| RunListItem {
+            name: c.name().unwrap_or_default().to_string(),
+            state: c.state.clone(),
+            command: c.command.clone(),
+            created: c.created,
+        })
+        .collect();
+    run_list::print(ctx, app, format, &items);
     Ok(())
 }
 
@@ -569,20 +432,13 @@ pub fn run_logs(ctx: &Ctx, app: &str, container: &str, opts: &logs::Options) -> 
         run_containers(engine, app, false)?
             .into_iter()
             .rev()
-            .map(|c| logs::Source {
-                dyno: c
-                    .labels
-                    .get(DYNO_LABEL)
-                    .cloned()
-                    .unwrap_or_else(|| c.name().unwrap_or_default().to_string()),
-                container: c.id,
-            })
+            .map(|c| logs::source_of(&c))
             .collect()
     } else {
         match engine.inspect_container(container) {
             Ok(i) if is_run_of(&i, app) => vec![logs::Source {
                 dyno: i.labels.get(DYNO_LABEL).cloned().unwrap_or(i.name),
-                container: i.id,
+                id: i.id,
             }],
             Ok(_) => return Err(Error::fail("Specified container must be a run container")),
             Err(e) if e.is_not_found() => {
@@ -624,34 +480,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn run_list_json_keeps_dokkus_key_order() {
-        assert_eq!(run_list_json(&[]), "[]");
-        let c = ContainerSummary {
-            id: "abc".into(),
-            names: vec!["node-js-app.run.28689".into()],
-            image: String::new(),
-            image_id: String::new(),
-            labels: BTreeMap::new(),
-            state: "running".into(),
-            status: String::new(),
-            command: "/exec 'sleep 15'".into(),
-            created: 1_659_505_664,
-        };
-        assert_eq!(
-            run_list_json(&[c]),
-            r#"[
-  {
-    "name": "node-js-app.run.28689",
-    "state": "running",
-    "command": "\"/exec 'sleep 15'\"",
-    "created_at": "2022-08-03 05:47:44 +0000 UTC"
-  }
-]"#
-        );
-    }
-
-    #[test]
-    fn args_durations_times_and_tables() {
+    fn args_round_trip() {
         let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
         let a = RunArgs::parse(&v(&["2", "A=1", "B=2", "env", "-x"]));
         assert_eq!(a.env, v(&["A=1", "B=2"]));
@@ -659,38 +488,5 @@ mod tests {
         assert_eq!(RunArgs::parse(&a.to_args()), a);
         assert_eq!(RunArgs::parse(&v(&["0"])), RunArgs::default());
         assert_eq!(RunArgs::parse(&v(&["ls"])).cmd, v(&["ls"]));
-        for (s, want) in [
-            (0, "Less than a second"),
-            (1, "1 second"),
-            (2, "2 seconds"),
-            (61, "About a minute"),
-            (600, "10 minutes"),
-            (3600, "About an hour"),
-            (3 * 3600, "3 hours"),
-            (3 * 86400, "3 days"),
-            (20 * 86400, "2 weeks"),
-            (90 * 86400, "3 months"),
-            (800 * 86400, "2 years"),
-        ] {
-            assert_eq!(human_duration(s), want, "{s}");
-        }
-        assert_eq!(go_time_utc(1_659_505_664), "2022-08-03 05:47:44 +0000 UTC");
-        assert_eq!(go_time_utc(0), "1970-01-01 00:00:00 +0000 UTC");
-        assert_eq!(
-            ellipsis("/bin/sh -c 'sleep 300; echo done'", 20),
-            "/bin/sh -c 'sleep 3…"
-        );
-        let rows = vec![
-            v(&["NAMES", "COMMAND", "CREATED"]),
-            v(&[
-                "node-js-app.run.28689",
-                "\"/exec sleep 15\"",
-                "2 seconds ago",
-            ]),
-        ];
-        insta::assert_snapshot!(docker_table(&rows), @r#"
-        NAMES                   COMMAND            CREATED
-        node-js-app.run.28689   "/exec sleep 15"   2 seconds ago
-        "#);
     }
 }

@@ -15,7 +15,7 @@ use dokku_trigger::deploy::{
     first_answer, CorePostDeploy, NetworkWriteIpaddr, NetworkWritePort, PostDeploy,
     ProcfileGetCommand, PsCurrentScale, PsGetProperty,
 };
-use dokku_trigger::proxy::ProxyBuildConfig;
+use dokku_trigger::proxy::{NetworkGetProperty, ProxyBuildConfig};
 use dokku_trigger::triggers::ConfigExport;
 use dokku_trigger::Ctx;
 
@@ -90,17 +90,7 @@ pub fn restart_of(policy: &str) -> (String, u64) {
 }
 
 fn ps_property(ctx: &Ctx, app: &str, property: &str) -> String {
-    ctx.bus
-        .collect(
-            ctx,
-            &PsGetProperty {
-                app: app.to_string(),
-                property: property.to_string(),
-            },
-        )
-        .ok()
-        .and_then(first_answer)
-        .unwrap_or_default()
+    PsGetProperty::value(ctx, app, property)
 }
 
 fn procfile_command(ctx: &Ctx, app: &str, process_type: &str) -> Option<Vec<String>> {
@@ -384,19 +374,7 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
     };
     let builder = crate::resources::builder_of(ctx, &local);
 
-    let scale = ctx
-        .bus
-        .collect(
-            ctx,
-            &PsCurrentScale {
-                app: app.to_string(),
-            },
-        )?
-        .into_iter()
-        .next()
-        .unwrap_or_default()
-        .web_first()
-        .0;
+    let scale = PsCurrentScale::web_first_of(ctx, app)?;
     let env = ConfigExport::merged_env(ctx, app)?;
     let restart = ps_property(ctx, app, "restart-policy");
     let mut wanted = Vec::new();
@@ -442,6 +420,9 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
         mounts.extend(handed.mounts);
         crate::mounts::placement(ctx, &mounts)?.apply(&mut spec);
         spec.networks = crate::networks::for_app(ctx, app, &handed.networks)?;
+        if !spec.networks.is_empty() {
+            spec.network_aliases = NetworkGetProperty::aliases(ctx, app, &process_type)?;
+        }
         let fingerprint = dokku_docker::spec_fingerprint(&spec);
         spec.labels
             .insert(scale::FINGERPRINT_LABEL.to_string(), fingerprint.clone());
@@ -535,14 +516,7 @@ pub fn status(ctx: &Ctx, app: &str) -> Result<String> {
     let mut out = String::new();
     for svc in services(s, app)? {
         let process_type = svc.labels.get(PROCESS_LABEL).cloned().unwrap_or_default();
-        let mut tasks = s
-            .list_tasks(&TaskFilter {
-                service: Some(svc.name.clone()),
-                desired_running: true,
-                ..TaskFilter::default()
-            })
-            .map_err(engine_err)?;
-        tasks.sort_by_key(|t| t.slot);
+        let tasks = crate::logs::tasks_of(s, &svc.name, true)?;
         for t in tasks {
             out.push_str(&format!(
                 "{process_type}.{} {} {}\n",
@@ -582,14 +556,7 @@ pub fn show_service(ctx: &Ctx, app: &str, process: Option<&str>) -> Result<()> {
         if !svc.update_state.is_empty() {
             ctx.out.verbose(&format!("Update: {}", svc.update_state));
         }
-        let mut tasks = s
-            .list_tasks(&TaskFilter {
-                service: Some(svc.name.clone()),
-                desired_running: true,
-                ..TaskFilter::default()
-            })
-            .map_err(engine_err)?;
-        tasks.sort_by_key(|t| t.slot);
+        let tasks = crate::logs::tasks_of(s, &svc.name, true)?;
         let mut rows = vec![["slot", "node", "address", "state", "container"]
             .map(str::to_string)
             .to_vec()];

@@ -110,12 +110,7 @@ fn register(bus: &mut Bus) {
         if t.scheduler != SCHEDULER {
             return Ok(());
         }
-        let only = t
-            .process_type
-            .first()
-            .map(String::as_str)
-            .filter(|p| !p.is_empty());
-        deploy::deploy(ctx, &t.app, &t.image_tag, only)
+        deploy::deploy(ctx, &t.app, &t.image_tag, t.only_process_type())
     });
     bus.on::<SchedulerIsDeployed, _>(NAME, |ctx, t: &SchedulerIsDeployed| {
         Ok(deploy::is_deployed(ctx, &t.app))

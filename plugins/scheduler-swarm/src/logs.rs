@@ -6,21 +6,12 @@
 //! fetches it from the task's node.
 
 use dokku_core::{Error, Result};
-use dokku_docker::{LogOptions, LogStream, SwarmEngine, SwarmTask, SwarmWorkloads, TaskFilter};
+use dokku_docker::{SwarmEngine, SwarmTask, SwarmWorkloads, TaskFilter};
 use dokku_trigger::Ctx;
 
 use crate::deploy::{self, PROCESS_LABEL};
 
-pub use dokku_trigger::logs::{format_line, Options, COLORS};
-
-/// One task whose output is shown, and the name its lines carry.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Source {
-    /// `web.1`, `run.1234`.
-    pub dyno: String,
-    /// The task id.
-    pub task: String,
-}
+pub use dokku_trigger::logs::{Options, Source};
 
 /// The engine's calls for task output, or Dokku's error.
 pub fn workloads(ctx: &Ctx) -> Result<&dyn SwarmWorkloads> {
@@ -29,62 +20,14 @@ pub fn workloads(ctx: &Ctx) -> Result<&dyn SwarmWorkloads> {
         .ok_or_else(|| Error::fail(crate::cluster::NO_SWARM_CALLS))
 }
 
-/// A line as shown: prefixed, or without its timestamp when quiet.
-fn shown(color: u8, dyno: &str, raw: &str, quiet: bool) -> String {
-    if quiet {
-        dokku_trigger::logs::strip_timestamp(raw).to_string()
-    } else {
-        format_line(color, dyno, raw, false)
-    }
-}
-
-/// Print the output of `sources`: merged in time order, or with `follow`
-/// each task streaming as its lines come.
+/// Print the output of `sources` (tasks, read from the manager): merged
+/// in time order, or with `follow` each task streaming as its lines come.
 pub fn print(ctx: &Ctx, sources: &[Source], opts: &Options) -> Result<()> {
     let w = workloads(ctx)?;
-    let log_opts = LogOptions {
-        tail: opts.num,
-        follow: opts.follow,
-        timestamps: true,
-        ..LogOptions::default()
-    };
-    let err = |e: dokku_docker::EngineError| Error::other("read task logs", e);
-    if !opts.follow {
-        let mut lines: Vec<(String, usize, String)> = Vec::new();
-        for (i, s) in sources.iter().enumerate() {
-            let color = COLORS[i % COLORS.len()];
-            w.task_logs(&s.task, &log_opts, &mut |_, raw| {
-                let ts = raw.split_once(' ').map(|(t, _)| t).unwrap_or(raw);
-                lines.push((ts.to_string(), i, shown(color, &s.dyno, raw, opts.quiet)));
-            })
-            .map_err(err)?;
-        }
-        // The engine's timestamps have a fixed width: text order is time
-        // order.
-        lines.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
-        let text: String = lines.into_iter().map(|(_, _, l)| l + "\n").collect();
-        ctx.out.write_out(&text);
-        return Ok(());
-    }
-    let failure: std::sync::Mutex<Option<Error>> = std::sync::Mutex::new(None);
-    std::thread::scope(|scope| {
-        for (i, s) in sources.iter().enumerate() {
-            let (failure, out, log_opts) = (&failure, ctx.out.clone(), &log_opts);
-            scope.spawn(move || {
-                let color = COLORS[i % COLORS.len()];
-                let result = w.task_logs(&s.task, log_opts, &mut |_, raw| {
-                    out.line(&shown(color, &s.dyno, raw, opts.quiet));
-                });
-                if let (Err(e), Ok(mut f)) = (result, failure.lock()) {
-                    f.get_or_insert(err(e));
-                }
-            });
-        }
-    });
-    match failure.into_inner().ok().flatten() {
-        Some(e) => Err(e),
-        None => Ok(()),
-    }
+    dokku_trigger::logs::print(ctx, sources, opts, &|s, log_opts, on_line| {
+        w.task_logs(&s.id, log_opts, &mut |_, raw| on_line(raw))
+            .map_err(|e| Error::other("read task logs", e))
+    })
 }
 
 /// The tasks of a service, sorted by slot: those the swarm wants running,
@@ -128,7 +71,7 @@ pub fn logs(ctx: &Ctx, app: &str, process_type: &str, opts: &Options) -> Result<
     let s = crate::cluster::manager(ctx)?;
     let sources: Vec<Source> = deployed_tasks(s, app, process_type)?
         .into_iter()
-        .map(|(dyno, t)| Source { dyno, task: t.id })
+        .map(|(dyno, t)| Source { dyno, id: t.id })
         .collect();
     if sources.is_empty() {
         return Err(Error::fail("No containers found for app"));
@@ -147,7 +90,7 @@ pub fn failed(ctx: &Ctx, app: &str) -> Result<()> {
             if matches!(t.state.as_str(), "failed" | "rejected") {
                 sources.push(Source {
                     dyno: format!("{kind}.{}", t.slot),
-                    task: t.id,
+                    id: t.id,
                 });
             }
         }
@@ -157,22 +100,6 @@ pub fn failed(ctx: &Ctx, app: &str) -> Result<()> {
         return Ok(());
     }
     print(ctx, &sources, &Options::default())
-}
-
-/// Print one task's output as a command's own: stdout lines to stdout,
-/// stderr lines to stderr.
-pub fn relay(ctx: &Ctx, task: &str) -> Result<()> {
-    let w = workloads(ctx)?;
-    let out = ctx.out.clone();
-    w.task_logs(
-        task,
-        &LogOptions::default(),
-        &mut |stream, line| match stream {
-            LogStream::Stdout => out.line(line),
-            LogStream::Stderr => out.write_err(&format!("{line}\n")),
-        },
-    )
-    .map_err(|e| Error::other("read task logs", e))
 }
 
 /// Subscribe `scheduler-logs` and `scheduler-logs-failed`.
@@ -185,16 +112,4 @@ pub fn register(bus: &mut dokku_trigger::Bus) {
     bus.on::<SchedulerLogsFailed, _>(crate::NAME, |ctx, t: &SchedulerLogsFailed| {
         failed(ctx, &t.app)
     });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quiet_lines_lose_their_timestamp() {
-        let raw = "2024-01-02T03:04:05.000000000Z hello world";
-        assert_eq!(shown(36, "web.1", raw, true), "hello world");
-        assert!(shown(36, "web.1", raw, false).contains("app[web.1]:"));
-    }
 }

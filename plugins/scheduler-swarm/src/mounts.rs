@@ -9,11 +9,16 @@
 //! own contents (a volume driver shared by the nodes is the way to share
 //! data).
 //!
+//! Mount options carry over where a service mount has the field: `ro`,
+//! bind propagation (`rslave`...), `nocopy` for volumes, and the
+//! consistency (`cached`...); others (SELinux's `z`/`Z` among them) are
+//! left out with a warning.
+//!
 //! Other docker options are [`crate::resources`]'.
 
 use dokku_core::{Error, Result};
 use dokku_docker::{ServiceMount, ServiceSpec};
-use dokku_trigger::triggers::{DockerArgsProcessRun, VolumeMount};
+use dokku_trigger::triggers::VolumeMount;
 use dokku_trigger::Ctx;
 
 /// Mounts and the constraints they bring.
@@ -21,6 +26,8 @@ use dokku_trigger::Ctx;
 pub struct Placement {
     pub mounts: Vec<ServiceMount>,
     pub constraints: Vec<String>,
+    /// Mount options with no service mount field, as `target:option`.
+    pub ignored: Vec<String>,
 }
 
 impl Placement {
@@ -39,12 +46,33 @@ impl Placement {
 pub fn translate(list: &[VolumeMount], host_node: &str) -> Placement {
     let mut p = Placement::default();
     for m in list {
-        p.mounts.push(ServiceMount {
+        let mut mount = ServiceMount {
             source: m.source.clone(),
             target: m.target.clone(),
             volume: !m.is_bind(),
             read_only: m.readonly,
-        });
+            ..ServiceMount::default()
+        };
+        for o in m
+            .options
+            .split(',')
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+        {
+            match o {
+                "ro" | "readonly" => mount.read_only = true,
+                "rw" => mount.read_only = false,
+                "private" | "rprivate" | "shared" | "rshared" | "slave" | "rslave"
+                    if m.is_bind() =>
+                {
+                    mount.propagation = o.to_string()
+                }
+                "nocopy" if !m.is_bind() => mount.no_copy = true,
+                "consistent" | "cached" | "delegated" => mount.consistency = o.to_string(),
+                _ => p.ignored.push(format!("{}:{o}", m.target)),
+            }
+        }
+        p.mounts.push(mount);
         let pin = format!("node.id=={host_node}");
         if m.is_bind() && !p.constraints.contains(&pin) {
             p.constraints.push(pin);
@@ -64,17 +92,13 @@ pub fn placement(ctx: &Ctx, mounts: &[VolumeMount]) -> Result<Placement> {
     if mounts.is_empty() {
         return Ok(Placement::default());
     }
-    Ok(translate(mounts, &host_node(ctx)?))
-}
-
-/// The mounts of one-off tasks.
-pub fn for_run(ctx: &Ctx, app: &str) -> Result<Placement> {
-    let t = DockerArgsProcessRun {
-        app: app.to_string(),
-        image_source_type: String::new(),
-        image_tag: String::new(),
-    };
-    placement(ctx, &t.collect_all(ctx)?.mounts)
+    let p = translate(mounts, &host_node(ctx)?);
+    for o in &p.ignored {
+        ctx.out.warn(&format!(
+            "Ignoring mount option with no swarm service equivalent: {o}"
+        ));
+    }
+    Ok(p)
 }
 
 #[cfg(test)]
@@ -97,6 +121,14 @@ mod tests {
         let p = translate(std::slice::from_ref(&vol), "n1");
         assert!(p.constraints.is_empty());
         assert!(p.mounts[0].volume);
+        let opts = VolumeMount {
+            options: "rslave,Z,nocopy".into(),
+            ..bind.clone()
+        };
+        let p = translate(&[opts], "n1");
+        assert_eq!(p.mounts[0].propagation, "rslave");
+        assert!(p.mounts[0].read_only && !p.mounts[0].no_copy);
+        assert_eq!(p.ignored, vec!["/data:Z", "/data:nocopy"]);
         let p = translate(&[bind.clone(), vol, bind], "n1");
         assert_eq!(p.constraints, vec!["node.id==n1"]);
         assert_eq!(p.mounts.len(), 3);

@@ -3,7 +3,8 @@
 //!
 //! What `docker-args-process-deploy` answers for the type (docker-options
 //! of the deploy phase, the resource plugin's `--cpus`/`--memory`/
-//! `--memory-reservation`) is read with the same option parser the local
+//! `--memory-reservation`), or `docker-args-process-run` for a one-off
+//! service (docker-options of the run phase), is read with the same option parser the local
 //! scheduler uses, then mapped to the swarm's fields; the CPU reservation,
 //! which has no `docker run` option, comes from the resource plugin's
 //! `resource-get-property`. Options come in three kinds:

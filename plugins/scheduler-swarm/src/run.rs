@@ -1,24 +1,31 @@
 //! One-off runs of swarm apps: `scheduler-run` creates a service
 //! `<app>-run-<N>` (one replica, restart condition `none`) from the image
-//! the app's services run, waits for its task to end, prints the task's
-//! output and makes its exit code ours, then removes the service (kept
-//! when `DOKKU_RM_CONTAINER` is false). Detached, the service's name is
-//! printed at once. `scheduler-run-list`, `-stop`, `-logs` and `-retire`
-//! act on these services.
+//! the app's services run, with the run-phase docker options translated as
+//! for a deploy, follows its task while it runs, makes the task's exit
+//! code ours, then removes the service (kept when `DOKKU_RM_CONTAINER` is
+//! false). Detached, the service's name is printed at once.
+//! `scheduler-run-list`, `-stop`, `-logs` and `-retire` act on these
+//! services.
 //!
-//! A service has no attached terminal: stdin is not forwarded, and the
-//! output is shown when the task ends rather than as it is written.
+//! Following the task: once it has a container, on this host's node
+//! through the engine, on another node over ssh with that node's docker.
+//! Without a terminal its output is streamed as written (`docker logs
+//! --follow`), standard input is not forwarded. With a terminal (`--tty`,
+//! or an interactive session) the task's container gets a TTY and an open
+//! standard input, and we attach to it (`docker attach`): keys go in,
+//! output comes out, as docker-local's `run -it`.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use dokku_core::{Error, Result};
-use dokku_docker::{ServiceSpec, SwarmEngine};
+use dokku_docker::{LogOptions, LogStream, ServiceSpec, SwarmEngine, SwarmTask};
 use dokku_trigger::deploy::{
     first_answer, run_env, ProcfileGetCommand, RunOptions, SchedulerPostRun,
 };
-use dokku_trigger::triggers::ConfigExport;
-use dokku_trigger::Ctx;
+use dokku_trigger::run_list::{self, RunListItem};
+use dokku_trigger::triggers::{ConfigExport, DockerArgsProcessRun};
+use dokku_trigger::{terminal, Ctx};
 
 use crate::deploy::{self, APP_LABEL, PROCESS_LABEL};
 use crate::logs::{self, Source};
@@ -86,7 +93,7 @@ fn command(ctx: &Ctx, app: &str, mut cmd: Vec<String>) -> Vec<String> {
 }
 
 /// The image the app's services run (pinned to its digest).
-fn deployed_image(s: &dyn SwarmEngine, app: &str) -> Result<String> {
+pub fn deployed_image(s: &dyn SwarmEngine, app: &str) -> Result<String> {
     let mut services = deploy::services(s, app)?;
     services.sort_by_key(|svc| svc.labels.get(PROCESS_LABEL) != Some(&"web".to_string()));
     services
@@ -111,18 +118,21 @@ fn ended(state: &str) -> bool {
     )
 }
 
-/// `scheduler-run`.
-pub fn run(ctx: &Ctx, app: &str, args: &[String], options: &RunOptions) -> Result<()> {
-    let s = crate::cluster::manager(ctx)?;
-    let image = deployed_image(s, app)?;
-    let (extra_env, cmd) = parse_args(args);
-    let cmd = command(ctx, app, cmd);
+/// The spec of a one-off task before its name: the app's env, the
+/// run-phase docker options and mounts (translated as for a deploy), the
+/// app's networks, a TTY and open standard input when `tty`.
+fn base_spec(
+    ctx: &Ctx,
+    app: &str,
+    image: &str,
+    cmd: Vec<String>,
+    tty: bool,
+) -> Result<ServiceSpec> {
     let env = ConfigExport::merged_env(ctx, app)?;
-    let ttl = options.ttl_seconds.unwrap_or(DEFAULT_TTL_SECONDS);
-    let base = deploy::spec(&deploy::Inputs {
+    let mut spec = deploy::spec(&deploy::Inputs {
         app,
         process_type: "run",
-        image: &image,
+        image,
         replicas: 1,
         env: &env,
         args: (!cmd.is_empty()).then_some(cmd),
@@ -130,8 +140,43 @@ pub fn run(ctx: &Ctx, app: &str, args: &[String], options: &RunOptions) -> Resul
         monitor: 1,
         force_update: 0,
     });
-    let placement = crate::mounts::for_run(ctx, app)?;
-    let networks = crate::networks::for_app(ctx, app, &[])?;
+    let builder = crate::resources::builder_of(ctx, image);
+    let extra = DockerArgsProcessRun {
+        app: app.to_string(),
+        image_source_type: if builder.is_empty() {
+            "dockerfile".into()
+        } else {
+            builder
+        },
+        image_tag: String::new(),
+    }
+    .collect_all(ctx)?;
+    let handed = crate::resources::apply(ctx, app, "run", &extra.options, &mut spec)?;
+    // A one-off task runs once, whatever `--restart` says.
+    spec.restart_condition = "none".into();
+    spec.restart_attempts = 0;
+    let mut mounts = extra.mounts;
+    mounts.extend(handed.mounts);
+    crate::mounts::placement(ctx, &mounts)?.apply(&mut spec);
+    spec.networks = crate::networks::for_app(ctx, app, &handed.networks)?;
+    if tty {
+        for key in ["TTY", "OpenStdin"] {
+            spec.container_extra
+                .insert(key.into(), serde_json::Value::Bool(true));
+        }
+    }
+    Ok(spec)
+}
+
+/// `scheduler-run`.
+pub fn run(ctx: &Ctx, app: &str, args: &[String], options: &RunOptions) -> Result<()> {
+    let s = crate::cluster::manager(ctx)?;
+    let image = deployed_image(s, app)?;
+    let (extra_env, cmd) = parse_args(args);
+    let cmd = command(ctx, app, cmd);
+    let ttl = options.ttl_seconds.unwrap_or(DEFAULT_TTL_SECONDS);
+    let tty = terminal::run_wants_tty(options);
+    let base = base_spec(ctx, app, &image, cmd, tty)?;
 
     for attempt in 0..20 {
         let number = run_number(attempt);
@@ -147,8 +192,6 @@ pub fn run(ctx: &Ctx, app: &str, args: &[String], options: &RunOptions) -> Resul
                 labels.insert(CRON_ID_LABEL.into(), id.clone());
             }
         }
-        placement.apply(&mut spec);
-        spec.networks = networks.clone();
         match s.create_service(&spec) {
             Err(e) if e.is_conflict() => continue,
             other => other.map_err(engine_err)?,
@@ -158,7 +201,7 @@ pub fn run(ctx: &Ctx, app: &str, args: &[String], options: &RunOptions) -> Resul
             SchedulerPostRun::fire(ctx, app, &spec.name)?;
             return Ok(());
         }
-        let result = wait_and_relay(ctx, s, &spec.name);
+        let result = follow(ctx, s, &spec.name, tty).and_then(|()| exit_code(s, &spec.name));
         if rm_after() {
             let _ = s.remove_service(&spec.name);
         }
@@ -172,30 +215,98 @@ pub fn run(ctx: &Ctx, app: &str, args: &[String], options: &RunOptions) -> Resul
     ))
 }
 
-/// Wait for the one task of a one-off service to end, print its output;
-/// its exit code.
-fn wait_and_relay(ctx: &Ctx, s: &dyn SwarmEngine, name: &str) -> Result<i64> {
+/// How long a one-off task may take to start (its node pulls the image
+/// first) before the run fails rather than wait on a task the swarm
+/// cannot place.
+const START_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// Why a task is where it is: its state and the engine's error or message.
+fn task_reason(t: &SwarmTask) -> String {
+    let detail = if t.error.is_empty() {
+        &t.message
+    } else {
+        &t.error
+    };
+    format!("{} {detail}", t.state)
+}
+
+/// The task of a one-off service once it has a container (running or
+/// ended), or once it ended without one.
+fn started_task(s: &dyn SwarmEngine, name: &str) -> Result<SwarmTask> {
+    let deadline = std::time::Instant::now() + START_TIMEOUT;
+    loop {
+        let tasks = logs::tasks_of(s, name, false)?;
+        if let Some(t) = tasks
+            .iter()
+            .find(|t| ended(&t.state) || (t.state == "running" && !t.container_id.is_empty()))
+        {
+            return Ok(t.clone());
+        }
+        if std::time::Instant::now() >= deadline {
+            let why = tasks.last().map(task_reason).unwrap_or_default();
+            return Err(Error::fail(format!(
+                "The one-off task of {name} did not start within {} seconds: {why}",
+                START_TIMEOUT.as_secs()
+            )));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+/// Follow the one-off task while it runs: its output streamed (and with
+/// `tty` our terminal attached), on this node through the engine, on
+/// another over ssh. Returns when its container stopped.
+fn follow(ctx: &Ctx, s: &dyn SwarmEngine, name: &str, tty: bool) -> Result<()> {
+    let task = started_task(s, name)?;
+    if task.container_id.is_empty() {
+        return Ok(());
+    }
+    if task.node_id != crate::enter::here(s)? {
+        let url = crate::enter::node_url(s, &task.node_id)?;
+        crate::ssh::docker_follow(&ctx.paths.dokku_root, &url, &task.container_id, tty)?;
+        return Ok(());
+    }
+    let engine = ctx.engine()?;
+    let running = engine
+        .inspect_container(&task.container_id)
+        .map(|c| c.running)
+        .unwrap_or(false);
+    if tty && running {
+        terminal::attach_to(ctx, &task.container_id, true)?;
+        return Ok(());
+    }
+    let out = ctx.out.clone();
+    let opts = LogOptions {
+        follow: true,
+        ..LogOptions::default()
+    };
+    engine
+        .container_logs(
+            &task.container_id,
+            &opts,
+            &mut |stream, line| match stream {
+                LogStream::Stdout => out.line(line),
+                LogStream::Stderr => out.write_err(&format!("{line}\n")),
+            },
+        )
+        .map_err(|e| Error::other("read task logs", e))
+}
+
+/// Wait for the one task of a one-off service to end; its exit code.
+fn exit_code(s: &dyn SwarmEngine, name: &str) -> Result<i64> {
     loop {
         let tasks = logs::tasks_of(s, name, false)?;
         if let Some(t) = tasks.iter().find(|t| ended(&t.state)) {
-            if !t.container_id.is_empty() {
-                logs::relay(ctx, &t.id)?;
-            }
             return match (t.state.as_str(), t.exit_code) {
                 ("complete", _) => Ok(0),
                 (_, Some(code)) if code != 0 => Ok(code),
                 _ => Err(Error::fail(format!(
-                    "The one-off task of {name} did not run: {} {}",
-                    t.state,
-                    if t.error.is_empty() {
-                        &t.message
-                    } else {
-                        &t.error
-                    }
+                    "The one-off task of {name} did not run: {}",
+                    task_reason(t)
                 ))),
             };
         }
-        std::thread::sleep(Duration::from_millis(300));
+        std::thread::sleep(Duration::from_millis(200));
     }
 }
 
@@ -253,40 +364,20 @@ fn state_of(s: &dyn SwarmEngine, name: &str) -> String {
         .unwrap_or_default()
 }
 
-/// `scheduler-run-list`: the app's one-off services.
+/// `scheduler-run-list`: the app's one-off services, listed as
+/// docker-local lists its one-off containers (the task's state).
 pub fn list(ctx: &Ctx, app: &str, format: &str) -> Result<()> {
     let s = crate::cluster::manager(ctx)?;
-    let list = one_offs(ctx, app)?;
-    if format == "json" {
-        let items: Vec<serde_json::Value> = list
-            .iter()
-            .map(|o| {
-                serde_json::json!({
-                    "name": o.name,
-                    "state": state_of(s, &o.name),
-                    "command": o.command,
-                    "created_at": o.created_at,
-                })
-            })
-            .collect();
-        ctx.out.line(&serde_json::Value::Array(items).to_string());
-        return Ok(());
-    }
-    ctx.out.info2_quiet(&format!("{app} run containers"));
-    let mut rows = vec![vec![
-        "NAMES".to_string(),
-        "COMMAND".to_string(),
-        "CREATED".to_string(),
-    ]];
-    for o in &list {
-        rows.push(vec![
-            o.name.clone(),
-            format!("\"{}\"", o.command),
-            o.created_at.clone(),
-        ]);
-    }
-    ctx.out
-        .write_out(&dokku_output::columnize(&rows, "", "   "));
+    let items: Vec<RunListItem> = one_offs(ctx, app)?
+        .into_iter()
+        .map(|o| RunListItem {
+            state: state_of(s, &o.name),
+            created: dokku_core::time::parse_utc(&o.created_at).unwrap_or(0),
+            name: o.name,
+            command: o.command,
+        })
+        .collect();
+    run_list::print(ctx, app, format, &items);
     Ok(())
 }
 
@@ -332,7 +423,7 @@ pub fn run_logs(ctx: &Ctx, app: &str, name: &str, opts: &logs::Options) -> Resul
             if !t.container_id.is_empty() {
                 sources.push(Source {
                     dyno: o.dyno.clone(),
-                    task: t.id,
+                    id: t.id,
                 });
             }
         }

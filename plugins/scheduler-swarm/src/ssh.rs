@@ -109,12 +109,13 @@ pub struct Remote {
 
 /// `ssh` to a node with Dokku's keys and known hosts, in batch mode, up to
 /// the remote command (`sudo -n` first for a user other than root); `tty`
-/// asks for a terminal on the node (`-t`).
+/// asks for a terminal on the node (`-tt`: even when our standard input
+/// is not one).
 fn command(dokku_root: &Path, url: &SshUrl, keys: HostKeys, tty: bool) -> Command {
     let ssh_dir = dokku_root.join(".ssh");
     let mut c = Command::new("ssh");
     if tty {
-        c.arg("-t");
+        c.arg("-tt");
     }
     c.args(["-o", "BatchMode=yes", "-o", "ConnectTimeout=15"])
         .arg("-o")
@@ -164,16 +165,61 @@ pub fn docker_exec(
     cmd: &[String],
     tty: bool,
 ) -> Result<i32> {
+    let mut words = vec!["exec".to_string(), "-i".to_string()];
+    if tty {
+        words.push("-t".to_string());
+    }
+    words.push(checked_id(container)?.to_string());
+    words.extend(cmd.iter().map(|w| quote(w)));
+    docker_attached(dokku_root, url, &words, tty, true)
+}
+
+/// Follow a container on a node: `docker attach` with our standard input
+/// and a terminal when `tty` and it still runs, `docker logs --follow`
+/// (its output so far, then until it stops) otherwise. The exit status of
+/// the docker command.
+pub fn docker_follow(dokku_root: &Path, url: &SshUrl, container: &str, tty: bool) -> Result<i32> {
+    let id = checked_id(container)?.to_string();
+    let attach = tty && {
+        let state = run(
+            dokku_root,
+            url,
+            HostKeys::Known,
+            &["docker", "inspect", "--format", "'{{.State.Running}}'", &id],
+        )?;
+        state.stdout.trim() == "true"
+    };
+    let words = if attach {
+        vec!["attach".to_string(), "--sig-proxy=false".to_string(), id]
+    } else {
+        vec!["logs".to_string(), "--follow".to_string(), id]
+    };
+    docker_attached(dokku_root, url, &words, attach, attach)
+}
+
+fn checked_id(container: &str) -> Result<&str> {
     if container.is_empty() || !container.chars().all(|c| c.is_ascii_hexdigit()) {
         return Err(Error::fail(format!("Invalid container id: {container}")));
     }
+    Ok(container)
+}
+
+/// `docker <words>` on the node with our standard output and error (and
+/// input when `stdin`), and a terminal on the node when `tty` (forced: the
+/// node's docker wants one even when ours is a pipe). Words are sent as
+/// given: callers quote.
+fn docker_attached(
+    dokku_root: &Path,
+    url: &SshUrl,
+    words: &[String],
+    tty: bool,
+    stdin: bool,
+) -> Result<i32> {
     let mut c = command(dokku_root, url, HostKeys::Known, tty);
-    c.args(["docker", "exec", "-i"]);
-    if tty {
-        c.arg("-t");
+    c.arg("docker").args(words);
+    if !stdin {
+        c.stdin(Stdio::null());
     }
-    c.arg(container);
-    c.args(cmd.iter().map(|w| quote(w)));
     let status = c
         .status()
         .map_err(|e| Error::fail(format!("Unable to run ssh: {e}")))?;

@@ -305,6 +305,22 @@ fn running_tasks(
     }
 }
 
+/// This host's node id and the two running tasks of a service, the one on
+/// this host's node first, the one on another node second.
+fn spread_tasks(
+    swarm: &dyn dokku_docker::SwarmEngine,
+    service: &str,
+) -> (String, Vec<dokku_docker::SwarmTask>) {
+    let mut tasks = running_tasks(swarm, service, 2);
+    let here = swarm.swarm_state().expect("state").node_id;
+    tasks.sort_by_key(|t| t.node_id != here);
+    assert!(
+        tasks[0].node_id == here && tasks[1].node_id != here,
+        "a task here and one on another node: {tasks:?}"
+    );
+    (here, tasks)
+}
+
 /// The engine calls the scheduler builds on: an image pushed to the lab
 /// registry runs as a replicated service whose tasks spread over the
 /// nodes, each reachable from this host on its node's address and the
@@ -965,16 +981,8 @@ fn swarm_run_logs_enter_storage_networks_and_routes() {
     run(&["ps:rebuild", app]).ok();
     let engine = lab.nodes[0].engine();
     let swarm = dokku_docker::ContainerEngine::swarm(&engine).expect("swarm");
-    let tasks = running_tasks(swarm, "swarmrun-web", 2);
-    let here = swarm.swarm_state().expect("state").node_id;
-    let local = tasks
-        .iter()
-        .find(|t| t.node_id == here)
-        .expect("a task here");
-    let remote = tasks
-        .iter()
-        .find(|t| t.node_id != here)
-        .expect("a task on node1");
+    let (here, tasks) = spread_tasks(swarm, "swarmrun-web");
+    let (local, remote) = (&tasks[0], &tasks[1]);
     let nets = lab.nodes[1].docker(&[
         "inspect",
         "-f",
@@ -1023,7 +1031,7 @@ fn swarm_run_logs_enter_storage_networks_and_routes() {
     assert_eq!(list[0]["name"].as_str(), Some(name.as_str()), "{list}");
     assert_eq!(
         list[0]["command"].as_str(),
-        Some("sh -c echo waiting; sleep 300")
+        Some("\"sh -c echo waiting; sleep 300\"")
     );
     running_tasks(swarm, &name, 1);
     let start = std::time::Instant::now();
@@ -1087,5 +1095,217 @@ fn swarm_run_logs_enter_storage_networks_and_routes() {
 
     run(&["--force", "apps:destroy", app]).ok();
     run(&["network:destroy", "--force", "swarmnet"]).ok();
+    run(&["scheduler-swarm:uninstall"]).ok();
+}
+
+/// Make one node the only one new tasks go to, the others paused (every
+/// node active again with an index out of range).
+fn only_node(lab: &Lab, keep: usize) {
+    let ids: Vec<String> = lab
+        .nodes
+        .iter()
+        .map(|n| {
+            n.docker(&["info", "--format", "{{.Swarm.NodeID}}"])
+                .trim()
+                .to_string()
+        })
+        .collect();
+    for (i, id) in ids.iter().enumerate() {
+        let active = keep >= ids.len() || i == keep;
+        let availability = if active { "active" } else { "pause" };
+        lab.nodes[0].docker(&["node", "update", "--availability", availability, id]);
+    }
+}
+
+/// `dokku run` whose output is read as it comes: the first line arrives
+/// while the task still runs (the command has not exited), the rest and
+/// the exit code after.
+fn run_streams(env: &Env, lab: &Lab, app: &str) {
+    use std::io::{BufRead, BufReader};
+    let mut child = env
+        .cmd(&[
+            "run",
+            app,
+            "sh",
+            "-c",
+            "echo first; sleep 8; echo second; exit 5",
+        ])
+        .env("DOCKER_HOST", lab.nodes[0].docker_host())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn dokku run");
+    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut first = String::new();
+    out.read_line(&mut first).expect("first line");
+    assert_eq!(first, "first\n");
+    assert!(
+        child.try_wait().expect("try_wait").is_none(),
+        "the first line came only when the run ended"
+    );
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut out, &mut rest).expect("rest");
+    let status = child.wait().expect("wait");
+    assert_eq!((rest.as_str(), status.code()), ("second\n", Some(5)));
+}
+
+/// A one-off run with `--force-tty` and commands on its standard input:
+/// they reach the task's shell through its terminal, its output and exit
+/// code come back.
+fn run_with_tty(env: &Env, lab: &Lab, app: &str) {
+    use std::io::Write;
+    let mut child = env
+        .cmd(&["run", "--force-tty", app, "sh"])
+        .env("DOCKER_HOST", lab.nodes[0].docker_host())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn dokku run");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin
+        .write_all(b"echo marker-$((6*7)) $DYNO\nexit 4\n")
+        .expect("write");
+    let out = child.wait_with_output().expect("wait");
+    drop(stdin);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("marker-42 run."), "{out:?}");
+    assert_eq!(out.status.code(), Some(4), "{out:?}");
+}
+
+/// `dokku <args>` under a terminal (`script` gives it one); its output
+/// and exit code.
+fn under_terminal(env: &Env, lab: &Lab, args: &[&str]) -> (String, Option<i32>) {
+    let c = env.cmd(args);
+    let quote = |w: &std::ffi::OsStr| format!("'{}'", w.to_string_lossy().replace('\'', "'\\''"));
+    let line: Vec<String> = std::iter::once(c.get_program())
+        .chain(c.get_args())
+        .map(quote)
+        .collect();
+    let mut script = Command::new("script");
+    script
+        .args(["-qec", &line.join(" "), "/dev/null"])
+        .env_clear()
+        .env("DOCKER_HOST", lab.nodes[0].docker_host());
+    for (k, v) in c.get_envs() {
+        if let Some(v) = v {
+            script.env(k, v);
+        }
+    }
+    let out = script.output().expect("script");
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        out.status.code(),
+    )
+}
+
+/// `run` on the swarm: output streamed while the task runs and a terminal
+/// attached with `--force-tty`, on this host's node (through the engine)
+/// and on another (over ssh); run-phase docker options translated;
+/// `<app>.<proc>` aliases on the app's overlay networks; storage mount
+/// options carried into the service mounts.
+#[test]
+fn swarm_run_streams_attaches_options_aliases_and_mount_options() {
+    let lab = Lab::new(2);
+    let env = Env::new();
+    dokku_cluster(&lab, &env);
+    let run = |args: &[&str]| dokku(&env, &lab, args);
+    let app = "swarmtty";
+    env.create_app(app);
+    run(&["scheduler:set", app, "selected", "swarm"]).ok();
+    build_app_image(&lab, app, "v1");
+    run(&["network:create", "ttynet"]).ok();
+    run(&["network:set", app, "attach-post-deploy", "ttynet"]).ok();
+    run(&[
+        "docker-options:add",
+        app,
+        "run",
+        "--env FROM_OPTS=yes -w /www --shm-size 64m",
+    ])
+    .ok();
+    run(&["ps:scale", "--skip-deploy", app, "web=2"]).ok();
+    run(&["ps:rebuild", app]).ok();
+    let engine = lab.nodes[0].engine();
+    let swarm = dokku_docker::ContainerEngine::swarm(&engine).expect("swarm");
+    let (_, tasks) = spread_tasks(swarm, "swarmtty-web");
+    let (local, remote) = (&tasks[0], &tasks[1]);
+
+    // enter under a terminal gets one, here and on node1.
+    for t in [local, remote] {
+        let dyno = format!("web.{}", t.slot);
+        let (text, code) = under_terminal(&env, &lab, &["enter", app, &dyno, "tty"]);
+        assert!(text.contains("/dev/pts/"), "{dyno}: {text:?}");
+        assert_eq!(code, Some(0), "{dyno}: {text:?}");
+        let plain = run(&["enter", app, &dyno, "tty"]);
+        assert_eq!((plain.code, plain.stdout.as_str()), (1, "not a tty\n"));
+    }
+
+    // The web service answers to swarmtty.web on the overlay network.
+    let aliases = lab.nodes[0].docker(&[
+        "service",
+        "inspect",
+        "-f",
+        "{{range .Spec.TaskTemplate.Networks}}{{.Aliases}}{{end}}",
+        "swarmtty-web",
+    ]);
+    assert_eq!(aliases.trim(), "[swarmtty.web]");
+    let fetched = run(&["run", app, "wget", "-qO-", "http://swarmtty.web:5000/"]);
+    assert_eq!(fetched.ok(), "v1\n", "{fetched:?}");
+
+    // Run-phase docker options: env and workdir translate, the rest warns.
+    let out = run(&["run", app, "sh", "-c", "echo $FROM_OPTS; pwd"]);
+    assert_eq!(out.ok(), "yes\n/www\n");
+    assert!(
+        out.stderr.contains(
+            "Ignoring docker option for run with no swarm service equivalent: --shm-size"
+        ),
+        "{out:?}"
+    );
+
+    // Here, then on node1: streamed output, attached terminal, exit codes.
+    for node in [0, 1] {
+        only_node(&lab, node);
+        run_streams(&env, &lab, app);
+        run_with_tty(&env, &lab, app);
+        let (text, code) = under_terminal(&env, &lab, &["run", app, "sh", "-c", "tty; exit 3"]);
+        assert!(text.contains("/dev/pts/"), "node{node}: {text:?}");
+        assert_eq!(code, Some(3), "node{node}: {text:?}");
+        let out = run(&["run", app, "sh", "-c", "echo oops >&2; exit 7"]);
+        assert_eq!(out.code, 7, "node{node}: {out:?}");
+        assert!(out.stderr.ends_with("\noops\n"), "node{node}: {out:?}");
+    }
+    only_node(&lab, usize::MAX);
+    let left = swarm
+        .list_services("com.dokku.container-type=run")
+        .expect("services");
+    assert!(left.is_empty(), "{left:?}");
+
+    // Mount options reach the service mounts: read-only and propagation
+    // (rprivate: the lab's paths are not shared mounts, which rslave needs).
+    let data = env.dir.path().join("tty-data");
+    std::fs::create_dir_all(&data).expect("data");
+    std::fs::write(data.join("hello"), "read only\n").expect("hello");
+    run(&[
+        "storage:mount",
+        app,
+        &format!("{}:/data:ro,rprivate", data.display()),
+    ])
+    .ok();
+    run(&["ps:rebuild", app]).ok();
+    let mounts = lab.nodes[0].docker(&[
+        "service",
+        "inspect",
+        "-f",
+        "{{range .Spec.TaskTemplate.ContainerSpec.Mounts}}{{.Target}} {{.ReadOnly}} {{.BindOptions.Propagation}}{{end}}",
+        "swarmtty-web",
+    ]);
+    assert_eq!(mounts.trim(), "/data true rprivate");
+    assert_eq!(run(&["run", app, "cat", "/data/hello"]).ok(), "read only\n");
+    let out = run(&["run", app, "touch", "/data/new"]);
+    assert_ne!(out.code, 0, "{out:?}");
+    assert!(!data.join("new").exists());
+
+    run(&["--force", "apps:destroy", app]).ok();
+    run(&["network:destroy", "--force", "ttynet"]).ok();
     run(&["scheduler-swarm:uninstall"]).ok();
 }

@@ -253,6 +253,14 @@ impl ContainerEngine for Watched {
     ) -> Result<i64, EngineError> {
         self.inner.run_attached(spec, io, on_output)
     }
+    fn attach_container(
+        &self,
+        container: &str,
+        io: AttachIo,
+        on_output: &mut dyn FnMut(LogStream, &[u8]),
+    ) -> Result<i64, EngineError> {
+        self.inner.attach_container(container, io, on_output)
+    }
     fn exec_attached(
         &self,
         container: &str,
