@@ -61,6 +61,25 @@ pub struct Variant {
     spread: Vec<Duration>,
 }
 
+impl Variant {
+    /// Its row of the deploy table after `label` (the deploy and checks
+    /// columns), the overhead in bold when `bold`.
+    fn row(&self, label: &str, bold: bool) -> String {
+        let overhead = if bold {
+            format!("**{}**", secs(self.overhead))
+        } else {
+            secs(self.overhead)
+        };
+        format!(
+            "| {label} | {} | {} | {overhead} | {} | {} |\n",
+            secs(self.serving),
+            secs(self.build),
+            secs(self.exited),
+            spread(&self.spread)
+        )
+    }
+}
+
 /// What [`run`] measured.
 pub struct Report {
     /// Create + start of the deployed image straight through the engine,
@@ -158,24 +177,12 @@ impl Scratch {
 
     /// The environment every process of the installation gets.
     fn env(&self, c: &mut Command) {
-        c.env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", self.dir.path())
-            .env("DOKKU_ROOT", self.root())
-            .env("DOKKU_LIB_ROOT", self.dir.path().join("lib"))
-            .env("DOKKU_LOGS_DIR", self.dir.path().join("logs"))
-            .env("DOKKU_SYSTEM_USER", "root")
-            .env("DOKKU_SYSTEM_GROUP", "root")
-            .env("DOKKU_DEFAULT_FILE", self.dir.path().join("no-default"))
+        installation_env(c, self.dir.path())
             .env("GIT_AUTHOR_NAME", "bench")
             .env("GIT_AUTHOR_EMAIL", "bench@example.com")
             .env("GIT_COMMITTER_NAME", "bench")
             .env("GIT_COMMITTER_EMAIL", "bench@example.com")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .stdin(Stdio::null());
-        if let Ok(v) = std::env::var("DOCKER_HOST") {
-            c.env("DOCKER_HOST", v);
-        }
+            .env("GIT_CONFIG_NOSYSTEM", "1");
     }
 
     /// Run `dokku args`, failing with its output.
@@ -339,7 +346,28 @@ impl Scratch {
 }
 
 /// Run a command to completion; its stdout, or an error with its output.
-fn output(mut c: Command, what: &str) -> Result<String, String> {
+/// A clean environment for a process of a Dokku installation kept in
+/// `dir` (`home` its root, root its system user), without standard input,
+/// talking to the host's docker.
+pub fn installation_env<'c>(c: &'c mut Command, dir: &Path) -> &'c mut Command {
+    c.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", dir)
+        .env("DOKKU_ROOT", dir.join("home"))
+        .env("DOKKU_LIB_ROOT", dir.join("lib"))
+        .env("DOKKU_LOGS_DIR", dir.join("logs"))
+        .env("DOKKU_SYSTEM_USER", "root")
+        .env("DOKKU_SYSTEM_GROUP", "root")
+        .env("DOKKU_DEFAULT_FILE", dir.join("no-default"))
+        .stdin(Stdio::null());
+    if let Ok(v) = std::env::var("DOCKER_HOST") {
+        c.env("DOCKER_HOST", v);
+    }
+    c
+}
+
+/// Run `c` (`what`) to completion; its stdout, or an error with its output.
+pub fn output(mut c: Command, what: &str) -> Result<String, String> {
     let o = c.output().map_err(|e| format!("{what}: {e}"))?;
     if !o.status.success() {
         return Err(format!(
@@ -648,21 +676,13 @@ pub fn markdown(r: &Report, machine: &str) -> String {
     ));
     md.push_str(&format!("Machine: {machine}.\n\n"));
     md.push_str("| deploy | checks | push → serving | build step | overhead | push exits | overhead per run |\n|---|---|---:|---:|---:|---:|---|\n");
-    md.push_str(&format!(
-        "| `git push` | app.json http healthcheck (`/`, expected content) | {} | {} | **{}** | {} | {} |\n",
-        secs(r.http.serving),
-        secs(r.http.build),
-        secs(r.http.overhead),
-        secs(r.http.exited),
-        spread(&r.http.spread)
+    md.push_str(&r.http.row(
+        "`git push` | app.json http healthcheck (`/`, expected content)",
+        true,
     ));
-    md.push_str(&format!(
-        "| `git push` | none: fallback uptime wait (default-wait {wait} s) | {} | {} | {} | {} | {} |\n",
-        secs(r.fallback.serving),
-        secs(r.fallback.build),
-        secs(r.fallback.overhead),
-        secs(r.fallback.exited),
-        spread(&r.fallback.spread)
+    md.push_str(&r.fallback.row(
+        &format!("`git push` | none: fallback uptime wait (default-wait {wait} s)"),
+        false,
     ));
     md.push_str(&format!(
         "| `ps:restart` | app.json http healthcheck | | | {} | | {} |\n",

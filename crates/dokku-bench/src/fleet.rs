@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::deploy::{get_page, median};
+use crate::deploy::{get_page, installation_env, median, output};
 use dokku_docker::{
     BuildContext, BuildSpec, ContainerEngine, ContainerFilter, DockerEngine, ImageFilter,
 };
@@ -182,26 +182,13 @@ impl Fleet {
     }
 
     fn env(&self, c: &mut Command) {
-        let d = self.dir.path();
         let n = self.nginx_dir();
-        c.env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", d)
-            .env("DOKKU_ROOT", d.join("home"))
-            .env("DOKKU_LIB_ROOT", d.join("lib"))
-            .env("DOKKU_LOGS_DIR", d.join("logs"))
-            .env("DOKKU_SYSTEM_USER", "root")
-            .env("DOKKU_SYSTEM_GROUP", "root")
-            .env("DOKKU_DEFAULT_FILE", d.join("no-default"))
+        installation_env(c, self.dir.path())
             .env("DOKKU_NGINX_BIN", nginx_bin())
             .env("DOKKU_NGINX_CONF", n.join("nginx.conf"))
             .env("DOKKU_NGINX_CONF_DIR", n.join("conf.d"))
             .env("DOKKU_NGINX_PID_FILE", n.join("nginx.pid"))
-            .env("DOKKU_NGINX_LOG_ROOT", n.join("logs"))
-            .stdin(Stdio::null());
-        if let Ok(v) = std::env::var("DOCKER_HOST") {
-            c.env("DOCKER_HOST", v);
-        }
+            .env("DOKKU_NGINX_LOG_ROOT", n.join("logs"));
     }
 
     /// Run `dokku args` to completion; its stdout, or an error with its output.
@@ -209,19 +196,7 @@ impl Fleet {
         let mut c = Command::new(&self.bin);
         self.env(&mut c);
         c.args(args);
-        let o = c
-            .output()
-            .map_err(|e| format!("dokku {}: {e}", args.join(" ")))?;
-        if !o.status.success() {
-            return Err(format!(
-                "`dokku {}` failed ({}):\n{}{}",
-                args.join(" "),
-                o.status,
-                String::from_utf8_lossy(&o.stdout),
-                String::from_utf8_lossy(&o.stderr)
-            ));
-        }
-        Ok(String::from_utf8_lossy(&o.stdout).into_owned())
+        output(c, &format!("dokku {}", args.join(" ")))
     }
 
     /// Wall time of `dokku args`.

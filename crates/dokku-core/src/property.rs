@@ -94,6 +94,17 @@ impl<'a> Properties<'a> {
         remove_file(&self.path(app, key)?)
     }
 
+    /// Record whether `app` is enabled as the `disabled` property says it:
+    /// removed when enabled, `true` when not; under the app's state lock.
+    pub fn set_enabled(&self, app: &str, enabled: bool) -> Result<()> {
+        let _lock = crate::lock::StateLock::acquire(self.paths, app)?;
+        if enabled {
+            self.delete(app, "disabled")
+        } else {
+            self.write(app, "disabled", "true")
+        }
+    }
+
     /// Items of a list property, one per line, blank lines skipped.
     pub fn list_get(&self, app: &str, key: &str) -> Result<Vec<String>> {
         let p = self.path(app, key)?;

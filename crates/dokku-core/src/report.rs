@@ -33,25 +33,34 @@ pub struct ReportSpec<'a> {
 /// Rows of one report, in any order (rendering sorts them).
 pub type Rows = Vec<(String, String)>;
 
-/// Output format of a report.
+/// Output format of a report (or of another listing taking `--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// Aligned text.
+    /// Text (a report: aligned).
     Stdout,
-    /// One JSON object per app.
+    /// JSON (a report: one object per app).
     Json,
 }
 
 impl Format {
-    /// Parse `--format`; `None` means stdout.
-    pub fn parse(v: Option<&str>) -> Result<Self> {
+    /// The format `--format` names, stdout when absent or empty; `None`
+    /// for an unknown name.
+    pub fn named(v: Option<&str>) -> Option<Self> {
         match v {
-            None | Some("") | Some("stdout") => Ok(Format::Stdout),
-            Some("json") => Ok(Format::Json),
-            Some(other) => Err(Error::fail(format!(
-                "Invalid --format value specified: {other}"
-            ))),
+            None | Some("") | Some("stdout") => Some(Format::Stdout),
+            Some("json") => Some(Format::Json),
+            Some(_) => None,
         }
+    }
+
+    /// Parse a report's `--format`; `None` means stdout.
+    pub fn parse(v: Option<&str>) -> Result<Self> {
+        Self::named(v).ok_or_else(|| {
+            Error::fail(format!(
+                "Invalid --format value specified: {}",
+                v.unwrap_or_default()
+            ))
+        })
     }
 }
 

@@ -62,10 +62,6 @@ fn register(bus: &mut Bus) {
     bus.on::<Install, _>("20_events", |ctx, _t: &Install| install(ctx));
 }
 
-fn rc_file(ctx: &Ctx) -> std::path::PathBuf {
-    ctx.paths.dokku_root.join(".dokkurc").join("DOKKU_EVENTS")
-}
-
 /// The install step: the logs directory and an events log writable by
 /// the system user's group; on a system install (run as root against
 /// `/etc`), the syslog rule and the log rotation, when missing.
@@ -141,18 +137,11 @@ fn write_if_lacking(path: &Path, text: &str, marker: &str) -> Result<()> {
 }
 
 fn on(ctx: &Ctx, _argv: &[String]) -> Result<()> {
-    ctx.out.info1("Enabling dokku events logger");
-    fsutil::write_atomic(&rc_file(ctx), b"export DOKKU_EVENTS=1\n", 0o644)
+    ctx.switch_rc("DOKKU_EVENTS", true, "Enabling dokku events logger")
 }
 
 fn off(ctx: &Ctx, _argv: &[String]) -> Result<()> {
-    ctx.out.info1("Disabling dokku events logger");
-    let f = rc_file(ctx);
-    match std::fs::remove_file(&f) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(Error::io("remove", f, e)),
-    }
+    ctx.switch_rc("DOKKU_EVENTS", false, "Disabling dokku events logger")
 }
 
 fn list(ctx: &Ctx, _argv: &[String]) -> Result<()> {
