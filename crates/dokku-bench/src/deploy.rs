@@ -187,10 +187,7 @@ impl Scratch {
 
     /// Run `dokku args`, failing with its output.
     fn dokku(&self, args: &[&str]) -> Result<String, String> {
-        let mut c = Command::new(&self.bin);
-        self.env(&mut c);
-        c.args(args);
-        output(c, &format!("dokku {}", args.join(" ")))
+        run_dokku(&self.bin, args, |c| self.env(c))
     }
 
     /// Run `git args` in the repository.
@@ -364,6 +361,19 @@ pub fn installation_env<'c>(c: &'c mut Command, dir: &Path) -> &'c mut Command {
         c.env("DOCKER_HOST", v);
     }
     c
+}
+
+/// Run the binary `bin` as `dokku args` in the environment `env` sets up,
+/// to completion; its stdout, or an error with its output.
+pub fn run_dokku(
+    bin: &Path,
+    args: &[&str],
+    env: impl FnOnce(&mut Command),
+) -> Result<String, String> {
+    let mut c = Command::new(bin);
+    env(&mut c);
+    c.args(args);
+    output(c, &format!("dokku {}", args.join(" ")))
 }
 
 /// Run `c` (`what`) to completion; its stdout, or an error with its output.

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::deploy::{get_page, installation_env, median, output};
+use crate::deploy::{get_page, installation_env, median, run_dokku};
 use dokku_docker::{
     BuildContext, BuildSpec, ContainerEngine, ContainerFilter, DockerEngine, ImageFilter,
 };
@@ -193,10 +193,7 @@ impl Fleet {
 
     /// Run `dokku args` to completion; its stdout, or an error with its output.
     fn dokku(&self, args: &[&str]) -> Result<String, String> {
-        let mut c = Command::new(&self.bin);
-        self.env(&mut c);
-        c.args(args);
-        output(c, &format!("dokku {}", args.join(" ")))
+        run_dokku(&self.bin, args, |c| self.env(c))
     }
 
     /// Wall time of `dokku args`.

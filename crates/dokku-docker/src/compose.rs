@@ -360,14 +360,12 @@ pub fn up_project(engine: &dyn ContainerEngine, p: &Project) -> Result<(), Compo
             (label.to_string(), short.to_string()),
         ])
     };
-    for n in &p.networks {
-        if !known.contains(n) {
-            engine.create_network(&NetworkSpec {
-                name: n.clone(),
-                labels: labels(n, NETWORK_LABEL),
-                ..NetworkSpec::default()
-            })?;
-        }
+    for n in p.networks.iter().filter(|n| !known.contains(n)) {
+        engine.create_network(&NetworkSpec {
+            name: n.clone(),
+            labels: labels(n, NETWORK_LABEL),
+            ..NetworkSpec::default()
+        })?;
     }
     for v in &p.volumes {
         if !engine.volume_exists(v)? {

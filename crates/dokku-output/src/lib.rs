@@ -103,50 +103,17 @@ impl Output {
 
     /// Write raw text to stdout (no newline added).
     pub fn write_out(&self, text: &str) {
-        match &self.stdout {
-            Some(s) => {
-                if let Ok(mut w) = s.lock() {
-                    let _ = w.write_all(text.as_bytes());
-                }
-            }
-            None => {
-                let mut w = io::stdout().lock();
-                let _ = w.write_all(text.as_bytes());
-                let _ = w.flush();
-            }
-        }
+        emit(&self.stdout, || io::stdout().lock(), text.as_bytes());
     }
 
     /// Write raw bytes to stdout.
     pub fn write_out_bytes(&self, bytes: &[u8]) {
-        match &self.stdout {
-            Some(s) => {
-                if let Ok(mut w) = s.lock() {
-                    let _ = w.write_all(bytes);
-                }
-            }
-            None => {
-                let mut w = io::stdout().lock();
-                let _ = w.write_all(bytes);
-                let _ = w.flush();
-            }
-        }
+        emit(&self.stdout, || io::stdout().lock(), bytes);
     }
 
     /// Write raw text to stderr (no newline added).
     pub fn write_err(&self, text: &str) {
-        match &self.stderr {
-            Some(s) => {
-                if let Ok(mut w) = s.lock() {
-                    let _ = w.write_all(text.as_bytes());
-                }
-            }
-            None => {
-                let mut w = io::stderr().lock();
-                let _ = w.write_all(text.as_bytes());
-                let _ = w.flush();
-            }
-        }
+        emit(&self.stderr, || io::stderr().lock(), text.as_bytes());
     }
 
     /// A plain line on stdout.
@@ -176,6 +143,24 @@ impl Output {
 
     fn prefixed(&self, prefix: &str, text: &str) {
         self.write_out(&prefix_lines(prefix, text));
+    }
+}
+
+/// Write `bytes` to `sink`, or, when there is none, to the stream `std`
+/// opens, flushed at once. Write errors are ignored: there is nowhere left
+/// to report them.
+fn emit<W: Write>(sink: &Option<Sink>, std: impl FnOnce() -> W, bytes: &[u8]) {
+    match sink {
+        Some(s) => {
+            if let Ok(mut w) = s.lock() {
+                let _ = w.write_all(bytes);
+            }
+        }
+        None => {
+            let mut w = std();
+            let _ = w.write_all(bytes);
+            let _ = w.flush();
+        }
     }
 }
 

@@ -412,36 +412,26 @@ fn extract_zip<R: Read + Seek>(file: R, root: &Path, deferred: &mut Deferred) ->
         let mut f = archive.by_index(i).map_err(read_err)?;
         let mode = f.unix_mode();
         let name = lossy(f.name_raw());
-        if f.is_dir() {
-            let parts = check_entry(&Entry {
-                path: name,
-                kind: EntryKind::Dir,
-                size: 0,
-                mode,
-            })
-            .map_err(Violation::fail)?;
-            make_dir(root, &parts)?;
+        let kind = if f.is_dir() {
+            EntryKind::Dir
         } else if zip_symlink(mode) {
             let mut target = String::new();
             f.read_to_string(&mut target).map_err(read_err)?;
-            let kind = EntryKind::Symlink(target.clone());
-            let parts = check_entry(&Entry {
-                path: name,
-                kind,
-                size: 0,
-                mode,
-            })
-            .map_err(Violation::fail)?;
-            deferred.symlinks.push((parts, target));
+            EntryKind::Symlink(target)
         } else {
-            let parts = check_entry(&Entry {
-                path: name,
-                kind: EntryKind::File,
-                size: 0,
-                mode,
-            })
-            .map_err(Violation::fail)?;
-            write_file(root, &parts, &mut f, mode)?;
+            EntryKind::File
+        };
+        let parts = check_entry(&Entry {
+            path: name,
+            kind: kind.clone(),
+            size: 0,
+            mode,
+        })
+        .map_err(Violation::fail)?;
+        match kind {
+            EntryKind::Dir => make_dir(root, &parts)?,
+            EntryKind::Symlink(target) => deferred.symlinks.push((parts, target)),
+            _ => write_file(root, &parts, &mut f, mode)?,
         }
     }
     Ok(())
