@@ -201,22 +201,13 @@ impl Scratch {
     /// The base image the sample's FROM line names, built from the host's
     /// static busybox (FROM scratch, nothing pulled).
     fn base_image(&self) -> Result<(), String> {
-        let ctx = self.dir.path().join("base");
-        std::fs::create_dir_all(&ctx).map_err(|e| e.to_string())?;
-        std::fs::copy(BUSYBOX, ctx.join("busybox")).map_err(|e| format!("{BUSYBOX}: {e}"))?;
-        std::fs::write(
-            ctx.join("Dockerfile"),
-            "FROM scratch\nCOPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\n",
+        busybox_image(
+            &self.engine,
+            &self.dir.path().join("base"),
+            &self.base,
+            &self.app,
+            "",
         )
-        .map_err(|e| e.to_string())?;
-        let mut spec = BuildSpec::new(BuildContext::Directory(ctx));
-        spec.tags = vec![self.base.clone()];
-        spec.labels = BTreeMap::from([(BENCH_LABEL.to_string(), self.app.clone())]);
-        spec.no_cache = true;
-        self.engine
-            .build_image(&spec, &mut |_| {})
-            .map_err(|e| format!("busybox base image: {e}"))?;
-        Ok(())
     }
 
     /// The sample app as a git repository, built FROM the bench's base;
@@ -361,6 +352,33 @@ pub fn installation_env<'c>(c: &'c mut Command, dir: &Path) -> &'c mut Command {
         c.env("DOCKER_HOST", v);
     }
     c
+}
+
+/// Build the image `tag` (labelled as the bench's `owner`) from the host's
+/// static busybox in the build directory `ctx`, FROM scratch so that
+/// nothing is pulled; `extra` ends its Dockerfile.
+pub fn busybox_image(
+    engine: &dyn ContainerEngine,
+    ctx: &Path,
+    tag: &str,
+    owner: &str,
+    extra: &str,
+) -> Result<(), String> {
+    std::fs::create_dir_all(ctx).map_err(|e| e.to_string())?;
+    std::fs::copy(BUSYBOX, ctx.join("busybox")).map_err(|e| format!("{BUSYBOX}: {e}"))?;
+    std::fs::write(
+        ctx.join("Dockerfile"),
+        format!("FROM scratch\nCOPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\n{extra}"),
+    )
+    .map_err(|e| e.to_string())?;
+    let mut spec = BuildSpec::new(BuildContext::Directory(ctx.to_path_buf()));
+    spec.tags = vec![tag.to_string()];
+    spec.labels = BTreeMap::from([(BENCH_LABEL.to_string(), owner.to_string())]);
+    spec.no_cache = true;
+    engine
+        .build_image(&spec, &mut |_| {})
+        .map_err(|e| format!("busybox base image: {e}"))?;
+    Ok(())
 }
 
 /// Run the binary `bin` as `dokku args` in the environment `env` sets up,

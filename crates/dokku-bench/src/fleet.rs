@@ -16,16 +16,13 @@
 //! containers and images are removed, and nginx stopped, when the
 //! [`Fleet`] guard drops, also on failure.
 
-use std::collections::BTreeMap;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::deploy::{get_page, installation_env, median, run_dokku};
-use dokku_docker::{
-    BuildContext, BuildSpec, ContainerEngine, ContainerFilter, DockerEngine, ImageFilter,
-};
+use crate::deploy::{busybox_image, get_page, installation_env, median, run_dokku};
+use dokku_docker::{ContainerEngine, ContainerFilter, DockerEngine, ImageFilter};
 
 /// Deploys measured, per size, for the deploy-from-image row (the rest of
 /// the apps are deployed the same way, unmeasured).
@@ -228,25 +225,13 @@ impl Fleet {
     /// serving a page on port 5000 (FROM scratch, nothing pulled). Each
     /// app's page is its name, written by the start command from `$APP`.
     fn base_image(&self) -> Result<(), String> {
-        let ctx = self.dir.path().join("base");
-        std::fs::create_dir_all(&ctx).map_err(|e| e.to_string())?;
-        std::fs::copy("/bin/busybox", ctx.join("busybox"))
-            .map_err(|e| format!("/bin/busybox: {e}"))?;
-        std::fs::write(
-            ctx.join("Dockerfile"),
-            format!(
-                "FROM scratch\nCOPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\nCMD [\"/bin/sh\", \"-c\", \"mkdir -p /www && echo \\\"{PAGE} $APP\\\" > /www/index.html && exec httpd -f -p 5000 -h /www\"]\n"
-            ),
+        busybox_image(
+            &self.engine,
+            &self.dir.path().join("base"),
+            &self.base,
+            &self.prefix,
+            &format!("CMD [\"/bin/sh\", \"-c\", \"mkdir -p /www && echo \\\"{PAGE} $APP\\\" > /www/index.html && exec httpd -f -p 5000 -h /www\"]\n"),
         )
-        .map_err(|e| e.to_string())?;
-        let mut spec = BuildSpec::new(BuildContext::Directory(ctx));
-        spec.tags = vec![self.base.clone()];
-        spec.labels = BTreeMap::from([(BENCH_LABEL.to_string(), self.prefix.clone())]);
-        spec.no_cache = true;
-        self.engine
-            .build_image(&spec, &mut |_| {})
-            .map_err(|e| format!("busybox base image: {e}"))?;
-        Ok(())
     }
 
     /// Create one more app (checks disabled, `APP` in its env) and deploy

@@ -181,8 +181,7 @@ mod tests {
 
     #[test]
     fn write_get_delete_on_dokku_layout() {
-        let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::under(d.path());
+        let (d, paths) = crate::Paths::temp();
         let p = Properties::new(&paths, "git");
         assert_eq!(p.get("app", "deploy-branch").expect("get"), None);
         p.write("app", "deploy-branch", "main").expect("write");
@@ -201,8 +200,7 @@ mod tests {
 
     #[test]
     fn traversal_in_keys_is_refused() {
-        let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::under(d.path());
+        let (_d, paths) = crate::Paths::temp();
         let p = Properties::new(&paths, "git");
         assert!(p.write("..", "x", "v").is_err());
         assert!(p.write("app", "../x", "v").is_err());

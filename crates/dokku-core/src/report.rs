@@ -445,8 +445,7 @@ mod tests {
     }
 
     fn source_run(a: &[&str], strict: bool) -> (Result<()>, String, String) {
-        let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::under(d.path());
+        let (_d, paths) = crate::Paths::temp();
         std::fs::create_dir_all(paths.app_dir("web")).expect("app");
         let (out, cap) = Output::captured(false);
         let app_rows = |_: &str| Ok(rows());

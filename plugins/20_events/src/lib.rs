@@ -9,7 +9,6 @@ use std::path::Path;
 
 use dokku_core::{fsutil, system, Error, Result};
 use dokku_trigger::plugin::{Bare, Command, HelpStyle};
-use dokku_trigger::triggers::Install;
 use dokku_trigger::{Bus, CorePlugin, Ctx};
 
 /// The plugin descriptor.
@@ -59,7 +58,7 @@ const RSYSLOG_CONF: &str = ":syslogtag, contains, \"dokku-event\" /var/log/dokku
 const LOGROTATE_CONF: &str = "/var/log/dokku/*.log {\n  daily\n  missingok\n  rotate 7\n  compress\n  delaycompress\n  notifempty\n  copytruncate\n}\n";
 
 fn register(bus: &mut Bus) {
-    bus.on::<Install, _>("20_events", |ctx, _t: &Install| install(ctx));
+    bus.on_install("20_events", install);
 }
 
 /// The install step: the logs directory and an events log writable by

@@ -3,7 +3,7 @@
 //! entry reads before anything else.
 
 use dokku_core::Result;
-use dokku_trigger::plugin::{no_triggers, Bare, Command, HelpStyle};
+use dokku_trigger::plugin::{no_triggers, Command, HelpStyle};
 use dokku_trigger::{CorePlugin, Ctx};
 
 /// The plugin descriptor.
@@ -11,7 +11,6 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     name: "trace",
     description: "dokku core trace plugin",
     summary: "Manage trace mode",
-    namespace: None,
     commands: &[
         Command {
             name: "trace:on",
@@ -29,8 +28,8 @@ pub static PLUGIN: CorePlugin = CorePlugin {
         "trace:off, Disable trace mode",
         "trace:on, Enable trace mode",
     ],
-    bare: Bare::Help,
     register: no_triggers,
+    ..CorePlugin::DEFAULTS
 };
 
 fn on(ctx: &Ctx, _argv: &[String]) -> Result<()> {
