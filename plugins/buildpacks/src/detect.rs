@@ -85,12 +85,7 @@ fn checkout(ctx: &Ctx, app: &str, branch: &str, dir: &Path) -> Result<()> {
         .stdin(Stdio::null())
         .output()
         .map_err(|e| Error::other("run git clone", e))?;
-    if !out.status.success() {
-        return Err(Error::other(
-            "check out the app's source",
-            String::from_utf8_lossy(&out.stderr).trim(),
-        ));
-    }
+    Error::from_output("check out the app's source", &out)?;
     let _ = std::fs::remove_dir_all(dir.join(".git"));
     Ok(())
 }
