@@ -335,6 +335,7 @@ impl Source<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::args::owned;
 
     fn rows() -> Rows {
         vec![
@@ -349,10 +350,6 @@ mod tests {
         prefix: "app",
         legacy_json_keys: true,
     };
-
-    fn argv(a: &[&str]) -> Vec<String> {
-        a.iter().map(|s| s.to_string()).collect()
-    }
 
     #[test]
     fn lowercase_labels_drop_the_head() {
@@ -430,16 +427,16 @@ mod tests {
 
     #[test]
     fn requests_parse_as_dokku_parses_them() {
-        let r = Request::parse(&argv(&["web", "--global", "--format", "json"])).expect("parse");
+        let r = Request::parse(&owned(&["web", "--global", "--format", "json"])).expect("parse");
         assert_eq!(r.target, Target::Global);
         assert_eq!(r.format, Format::Json);
-        let r = Request::parse(&argv(&["web", "--format=json"])).expect("parse");
+        let r = Request::parse(&owned(&["web", "--format=json"])).expect("parse");
         assert_eq!(r.target, Target::App("web".into()));
         assert_eq!(r.flags, ["--format=json"]);
         assert_eq!(r.format, Format::Stdout);
-        assert!(Request::parse(&argv(&["--format", "yaml"])).is_err());
+        assert!(Request::parse(&owned(&["--format", "yaml"])).is_err());
         assert_eq!(
-            Request::parse(&argv(&[])).expect("parse").target,
+            Request::parse(&owned(&[])).expect("parse").target,
             Target::All
         );
     }
@@ -465,7 +462,7 @@ mod tests {
             app_json: None,
             redact: None,
         };
-        let r = src.command(&paths, &out, &argv(a));
+        let r = src.command(&paths, &out, &owned(a));
         (r, cap.stdout(), cap.stderr())
     }
 
