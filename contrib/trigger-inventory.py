@@ -45,7 +45,9 @@ for n in sorted(set(docnames)|set(decl)):
     ans=set(); fire=set()
     for g,s in src.items():
         for line in s.split('\n'):
-            if re.search(r'\bon::<\s*([\w:]+::)?'+ty+r'\s*,',line): ans.add(who(g)); continue
+            # Bus::on_install (bus.rs) subscribes the install step it is handed.
+            if ty=='Install' and re.search(r'\.on_install\(',line): ans.add(who(g)); continue
+            if re.search(r'\bon::<\s*([\w:]+::)?'+ty+r'\s*,',line) and not g.endswith('src/bus.rs'): ans.add(who(g)); continue
             if re.search(r'(struct|for|impl) '+ty+r'\b',line): continue
             if re.search(r'\b'+ty+r'\s*\{',line) or re.search(r'\b'+ty+r'::(default|collect_all|merged_env\w*)\(',line):
                 fire.add(who(g))

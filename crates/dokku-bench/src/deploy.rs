@@ -61,6 +61,25 @@ pub struct Variant {
     spread: Vec<Duration>,
 }
 
+impl Variant {
+    /// Its row of the deploy table after `label` (the deploy and checks
+    /// columns), the overhead in bold when `bold`.
+    fn row(&self, label: &str, bold: bool) -> String {
+        let overhead = if bold {
+            format!("**{}**", secs(self.overhead))
+        } else {
+            secs(self.overhead)
+        };
+        format!(
+            "| {label} | {} | {} | {overhead} | {} | {} |\n",
+            secs(self.serving),
+            secs(self.build),
+            secs(self.exited),
+            spread(&self.spread)
+        )
+    }
+}
+
 /// What [`run`] measured.
 pub struct Report {
     /// Create + start of the deployed image straight through the engine,
@@ -158,32 +177,17 @@ impl Scratch {
 
     /// The environment every process of the installation gets.
     fn env(&self, c: &mut Command) {
-        c.env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", self.dir.path())
-            .env("DOKKU_ROOT", self.root())
-            .env("DOKKU_LIB_ROOT", self.dir.path().join("lib"))
-            .env("DOKKU_LOGS_DIR", self.dir.path().join("logs"))
-            .env("DOKKU_SYSTEM_USER", "root")
-            .env("DOKKU_SYSTEM_GROUP", "root")
-            .env("DOKKU_DEFAULT_FILE", self.dir.path().join("no-default"))
+        installation_env(c, self.dir.path())
             .env("GIT_AUTHOR_NAME", "bench")
             .env("GIT_AUTHOR_EMAIL", "bench@example.com")
             .env("GIT_COMMITTER_NAME", "bench")
             .env("GIT_COMMITTER_EMAIL", "bench@example.com")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .stdin(Stdio::null());
-        if let Ok(v) = std::env::var("DOCKER_HOST") {
-            c.env("DOCKER_HOST", v);
-        }
+            .env("GIT_CONFIG_NOSYSTEM", "1");
     }
 
     /// Run `dokku args`, failing with its output.
     fn dokku(&self, args: &[&str]) -> Result<String, String> {
-        let mut c = Command::new(&self.bin);
-        self.env(&mut c);
-        c.args(args);
-        output(c, &format!("dokku {}", args.join(" ")))
+        run_dokku(&self.bin, args, |c| self.env(c))
     }
 
     /// Run `git args` in the repository.
@@ -197,22 +201,13 @@ impl Scratch {
     /// The base image the sample's FROM line names, built from the host's
     /// static busybox (FROM scratch, nothing pulled).
     fn base_image(&self) -> Result<(), String> {
-        let ctx = self.dir.path().join("base");
-        std::fs::create_dir_all(&ctx).map_err(|e| e.to_string())?;
-        std::fs::copy(BUSYBOX, ctx.join("busybox")).map_err(|e| format!("{BUSYBOX}: {e}"))?;
-        std::fs::write(
-            ctx.join("Dockerfile"),
-            "FROM scratch\nCOPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\n",
+        busybox_image(
+            &self.engine,
+            &self.dir.path().join("base"),
+            &self.base,
+            &self.app,
+            "",
         )
-        .map_err(|e| e.to_string())?;
-        let mut spec = BuildSpec::new(BuildContext::Directory(ctx));
-        spec.tags = vec![self.base.clone()];
-        spec.labels = BTreeMap::from([(BENCH_LABEL.to_string(), self.app.clone())]);
-        spec.no_cache = true;
-        self.engine
-            .build_image(&spec, &mut |_| {})
-            .map_err(|e| format!("busybox base image: {e}"))?;
-        Ok(())
     }
 
     /// The sample app as a git repository, built FROM the bench's base;
@@ -339,7 +334,68 @@ impl Scratch {
 }
 
 /// Run a command to completion; its stdout, or an error with its output.
-fn output(mut c: Command, what: &str) -> Result<String, String> {
+/// A clean environment for a process of a Dokku installation kept in
+/// `dir` (`home` its root, root its system user), without standard input,
+/// talking to the host's docker.
+pub fn installation_env<'c>(c: &'c mut Command, dir: &Path) -> &'c mut Command {
+    c.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", dir)
+        .env("DOKKU_ROOT", dir.join("home"))
+        .env("DOKKU_LIB_ROOT", dir.join("lib"))
+        .env("DOKKU_LOGS_DIR", dir.join("logs"))
+        .env("DOKKU_SYSTEM_USER", "root")
+        .env("DOKKU_SYSTEM_GROUP", "root")
+        .env("DOKKU_DEFAULT_FILE", dir.join("no-default"))
+        .stdin(Stdio::null());
+    if let Ok(v) = std::env::var("DOCKER_HOST") {
+        c.env("DOCKER_HOST", v);
+    }
+    c
+}
+
+/// Build the image `tag` (labelled as the bench's `owner`) from the host's
+/// static busybox in the build directory `ctx`, FROM scratch so that
+/// nothing is pulled; `extra` ends its Dockerfile.
+pub fn busybox_image(
+    engine: &dyn ContainerEngine,
+    ctx: &Path,
+    tag: &str,
+    owner: &str,
+    extra: &str,
+) -> Result<(), String> {
+    std::fs::create_dir_all(ctx).map_err(|e| e.to_string())?;
+    std::fs::copy(BUSYBOX, ctx.join("busybox")).map_err(|e| format!("{BUSYBOX}: {e}"))?;
+    std::fs::write(
+        ctx.join("Dockerfile"),
+        format!("FROM scratch\nCOPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\n{extra}"),
+    )
+    .map_err(|e| e.to_string())?;
+    let mut spec = BuildSpec::new(BuildContext::Directory(ctx.to_path_buf()));
+    spec.tags = vec![tag.to_string()];
+    spec.labels = BTreeMap::from([(BENCH_LABEL.to_string(), owner.to_string())]);
+    spec.no_cache = true;
+    engine
+        .build_image(&spec, &mut |_| {})
+        .map_err(|e| format!("busybox base image: {e}"))?;
+    Ok(())
+}
+
+/// Run the binary `bin` as `dokku args` in the environment `env` sets up,
+/// to completion; its stdout, or an error with its output.
+pub fn run_dokku(
+    bin: &Path,
+    args: &[&str],
+    env: impl FnOnce(&mut Command),
+) -> Result<String, String> {
+    let mut c = Command::new(bin);
+    env(&mut c);
+    c.args(args);
+    output(c, &format!("dokku {}", args.join(" ")))
+}
+
+/// Run `c` (`what`) to completion; its stdout, or an error with its output.
+pub fn output(mut c: Command, what: &str) -> Result<String, String> {
     let o = c.output().map_err(|e| format!("{what}: {e}"))?;
     if !o.status.success() {
         return Err(format!(
@@ -648,21 +704,13 @@ pub fn markdown(r: &Report, machine: &str) -> String {
     ));
     md.push_str(&format!("Machine: {machine}.\n\n"));
     md.push_str("| deploy | checks | push → serving | build step | overhead | push exits | overhead per run |\n|---|---|---:|---:|---:|---:|---|\n");
-    md.push_str(&format!(
-        "| `git push` | app.json http healthcheck (`/`, expected content) | {} | {} | **{}** | {} | {} |\n",
-        secs(r.http.serving),
-        secs(r.http.build),
-        secs(r.http.overhead),
-        secs(r.http.exited),
-        spread(&r.http.spread)
+    md.push_str(&r.http.row(
+        "`git push` | app.json http healthcheck (`/`, expected content)",
+        true,
     ));
-    md.push_str(&format!(
-        "| `git push` | none: fallback uptime wait (default-wait {wait} s) | {} | {} | {} | {} | {} |\n",
-        secs(r.fallback.serving),
-        secs(r.fallback.build),
-        secs(r.fallback.overhead),
-        secs(r.fallback.exited),
-        spread(&r.fallback.spread)
+    md.push_str(&r.fallback.row(
+        &format!("`git push` | none: fallback uptime wait (default-wait {wait} s)"),
+        false,
     ));
     md.push_str(&format!(
         "| `ps:restart` | app.json http healthcheck | | | {} | | {} |\n",

@@ -22,11 +22,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::deploy::{get_page, median};
-use dokku_docker::{
-    BuildContext, BuildSpec, ContainerEngine, ContainerFilter, ContainerSpec, DockerEngine,
-    ImageFilter,
-};
+use crate::deploy::{busybox_image, get_page, installation_env, median, run_dokku};
+use dokku_docker::{ContainerEngine, ContainerFilter, ContainerSpec, DockerEngine, ImageFilter};
 
 /// Deploys measured, per size, for the deploy-from-image row (the rest of
 /// the apps are deployed the same way, unmeasured).
@@ -188,46 +185,18 @@ impl Fleet {
     }
 
     fn env(&self, c: &mut Command) {
-        let d = self.dir.path();
         let n = self.nginx_dir();
-        c.env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", d)
-            .env("DOKKU_ROOT", d.join("home"))
-            .env("DOKKU_LIB_ROOT", d.join("lib"))
-            .env("DOKKU_LOGS_DIR", d.join("logs"))
-            .env("DOKKU_SYSTEM_USER", "root")
-            .env("DOKKU_SYSTEM_GROUP", "root")
-            .env("DOKKU_DEFAULT_FILE", d.join("no-default"))
+        installation_env(c, self.dir.path())
             .env("DOKKU_NGINX_BIN", nginx_bin())
             .env("DOKKU_NGINX_CONF", n.join("nginx.conf"))
             .env("DOKKU_NGINX_CONF_DIR", n.join("conf.d"))
             .env("DOKKU_NGINX_PID_FILE", n.join("nginx.pid"))
-            .env("DOKKU_NGINX_LOG_ROOT", n.join("logs"))
-            .stdin(Stdio::null());
-        if let Ok(v) = std::env::var("DOCKER_HOST") {
-            c.env("DOCKER_HOST", v);
-        }
+            .env("DOKKU_NGINX_LOG_ROOT", n.join("logs"));
     }
 
     /// Run `dokku args` to completion; its stdout, or an error with its output.
     fn dokku(&self, args: &[&str]) -> Result<String, String> {
-        let mut c = Command::new(&self.bin);
-        self.env(&mut c);
-        c.args(args);
-        let o = c
-            .output()
-            .map_err(|e| format!("dokku {}: {e}", args.join(" ")))?;
-        if !o.status.success() {
-            return Err(format!(
-                "`dokku {}` failed ({}):\n{}{}",
-                args.join(" "),
-                o.status,
-                String::from_utf8_lossy(&o.stdout),
-                String::from_utf8_lossy(&o.stderr)
-            ));
-        }
-        Ok(String::from_utf8_lossy(&o.stdout).into_owned())
+        run_dokku(&self.bin, args, |c| self.env(c))
     }
 
     /// Wall time of `dokku args`.
@@ -262,25 +231,13 @@ impl Fleet {
     /// serving a page on port 5000 (FROM scratch, nothing pulled). Each
     /// app's page is its name, written by the start command from `$APP`.
     fn base_image(&self) -> Result<(), String> {
-        let ctx = self.dir.path().join("base");
-        std::fs::create_dir_all(&ctx).map_err(|e| e.to_string())?;
-        std::fs::copy("/bin/busybox", ctx.join("busybox"))
-            .map_err(|e| format!("/bin/busybox: {e}"))?;
-        std::fs::write(
-            ctx.join("Dockerfile"),
-            format!(
-                "FROM scratch\nCOPY busybox /bin/busybox\nRUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\nCMD [\"/bin/sh\", \"-c\", \"mkdir -p /www && echo \\\"{PAGE} $APP\\\" > /www/index.html && exec httpd -f -p 5000 -h /www\"]\n"
-            ),
+        busybox_image(
+            &self.engine,
+            &self.dir.path().join("base"),
+            &self.base,
+            &self.prefix,
+            &format!("CMD [\"/bin/sh\", \"-c\", \"mkdir -p /www && echo \\\"{PAGE} $APP\\\" > /www/index.html && exec httpd -f -p 5000 -h /www\"]\n"),
         )
-        .map_err(|e| e.to_string())?;
-        let mut spec = BuildSpec::new(BuildContext::Directory(ctx));
-        spec.tags = vec![self.base.clone()];
-        spec.labels = BTreeMap::from([(BENCH_LABEL.to_string(), self.prefix.clone())]);
-        spec.no_cache = true;
-        self.engine
-            .build_image(&spec, &mut |_| {})
-            .map_err(|e| format!("busybox base image: {e}"))?;
-        Ok(())
     }
 
     /// Create one more app (checks disabled, `APP` in its env) and deploy

@@ -158,8 +158,7 @@ mod tests {
     use super::*;
 
     fn setup() -> (tempfile::TempDir, Paths) {
-        let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::under(d.path());
+        let (d, paths) = crate::Paths::temp();
         std::fs::create_dir_all(paths.app_dir("app")).expect("app dir");
         (d, paths)
     }

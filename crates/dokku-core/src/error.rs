@@ -45,6 +45,22 @@ impl Error {
         }
     }
 
+    /// Ok when the command that left `out` succeeded; else
+    /// [`Error::other`] with `context` and what it printed on stderr.
+    pub fn from_output(
+        context: impl Into<String>,
+        out: &std::process::Output,
+    ) -> std::result::Result<(), Self> {
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(Error::other(
+                context,
+                String::from_utf8_lossy(&out.stderr).trim(),
+            ))
+        }
+    }
+
     /// A silent exit with the given code.
     pub fn exit(code: i32) -> Self {
         Error::Exit {

@@ -104,6 +104,15 @@ impl Paths {
         }
     }
 
+    /// A scratch installation for tests: a new temporary directory
+    /// (removed when dropped) and the paths under it.
+    #[cfg(any(test, feature = "testing"))]
+    pub fn temp() -> (tempfile::TempDir, Paths) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let paths = Paths::under(dir.path());
+        (dir, paths)
+    }
+
     /// A scratch installation under `dir`: `dir/home` and `dir/lib` (tests).
     pub fn under(dir: &Path) -> Self {
         Self::for_roots(&dir.join("home"), &dir.join("lib"))

@@ -94,6 +94,17 @@ impl<'a> Properties<'a> {
         remove_file(&self.path(app, key)?)
     }
 
+    /// Record whether `app` is enabled as the `disabled` property says it:
+    /// removed when enabled, `true` when not; under the app's state lock.
+    pub fn set_enabled(&self, app: &str, enabled: bool) -> Result<()> {
+        let _lock = crate::lock::StateLock::acquire(self.paths, app)?;
+        if enabled {
+            self.delete(app, "disabled")
+        } else {
+            self.write(app, "disabled", "true")
+        }
+    }
+
     /// Items of a list property, one per line, blank lines skipped.
     pub fn list_get(&self, app: &str, key: &str) -> Result<Vec<String>> {
         let p = self.path(app, key)?;
@@ -170,8 +181,7 @@ mod tests {
 
     #[test]
     fn write_get_delete_on_dokku_layout() {
-        let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::under(d.path());
+        let (d, paths) = crate::Paths::temp();
         let p = Properties::new(&paths, "git");
         assert_eq!(p.get("app", "deploy-branch").expect("get"), None);
         p.write("app", "deploy-branch", "main").expect("write");
@@ -190,8 +200,7 @@ mod tests {
 
     #[test]
     fn traversal_in_keys_is_refused() {
-        let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::under(d.path());
+        let (_d, paths) = crate::Paths::temp();
         let p = Properties::new(&paths, "git");
         assert!(p.write("..", "x", "v").is_err());
         assert!(p.write("app", "../x", "v").is_err());

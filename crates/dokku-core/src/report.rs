@@ -33,25 +33,34 @@ pub struct ReportSpec<'a> {
 /// Rows of one report, in any order (rendering sorts them).
 pub type Rows = Vec<(String, String)>;
 
-/// Output format of a report.
+/// Output format of a report (or of another listing taking `--format`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
-    /// Aligned text.
+    /// Text (a report: aligned).
     Stdout,
-    /// One JSON object per app.
+    /// JSON (a report: one object per app).
     Json,
 }
 
 impl Format {
-    /// Parse `--format`; `None` means stdout.
-    pub fn parse(v: Option<&str>) -> Result<Self> {
+    /// The format `--format` names, stdout when absent or empty; `None`
+    /// for an unknown name.
+    pub fn named(v: Option<&str>) -> Option<Self> {
         match v {
-            None | Some("") | Some("stdout") => Ok(Format::Stdout),
-            Some("json") => Ok(Format::Json),
-            Some(other) => Err(Error::fail(format!(
-                "Invalid --format value specified: {other}"
-            ))),
+            None | Some("") | Some("stdout") => Some(Format::Stdout),
+            Some("json") => Some(Format::Json),
+            Some(_) => None,
         }
+    }
+
+    /// Parse a report's `--format`; `None` means stdout.
+    pub fn parse(v: Option<&str>) -> Result<Self> {
+        Self::named(v).ok_or_else(|| {
+            Error::fail(format!(
+                "Invalid --format value specified: {}",
+                v.unwrap_or_default()
+            ))
+        })
     }
 }
 
@@ -326,6 +335,7 @@ impl Source<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::args::owned;
 
     fn rows() -> Rows {
         vec![
@@ -340,10 +350,6 @@ mod tests {
         prefix: "app",
         legacy_json_keys: true,
     };
-
-    fn argv(a: &[&str]) -> Vec<String> {
-        a.iter().map(|s| s.to_string()).collect()
-    }
 
     #[test]
     fn lowercase_labels_drop_the_head() {
@@ -421,23 +427,22 @@ mod tests {
 
     #[test]
     fn requests_parse_as_dokku_parses_them() {
-        let r = Request::parse(&argv(&["web", "--global", "--format", "json"])).expect("parse");
+        let r = Request::parse(&owned(&["web", "--global", "--format", "json"])).expect("parse");
         assert_eq!(r.target, Target::Global);
         assert_eq!(r.format, Format::Json);
-        let r = Request::parse(&argv(&["web", "--format=json"])).expect("parse");
+        let r = Request::parse(&owned(&["web", "--format=json"])).expect("parse");
         assert_eq!(r.target, Target::App("web".into()));
         assert_eq!(r.flags, ["--format=json"]);
         assert_eq!(r.format, Format::Stdout);
-        assert!(Request::parse(&argv(&["--format", "yaml"])).is_err());
+        assert!(Request::parse(&owned(&["--format", "yaml"])).is_err());
         assert_eq!(
-            Request::parse(&argv(&[])).expect("parse").target,
+            Request::parse(&owned(&[])).expect("parse").target,
             Target::All
         );
     }
 
     fn source_run(a: &[&str], strict: bool) -> (Result<()>, String, String) {
-        let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::under(d.path());
+        let (_d, paths) = crate::Paths::temp();
         std::fs::create_dir_all(paths.app_dir("web")).expect("app");
         let (out, cap) = Output::captured(false);
         let app_rows = |_: &str| Ok(rows());
@@ -457,7 +462,7 @@ mod tests {
             app_json: None,
             redact: None,
         };
-        let r = src.command(&paths, &out, &argv(a));
+        let r = src.command(&paths, &out, &owned(a));
         (r, cap.stdout(), cap.stderr())
     }
 

@@ -263,35 +263,34 @@ impl Schema {
 
     /// The declared rows of one app's report.
     pub fn app_rows(&self, paths: &Paths, app: &str) -> Rows {
-        let mut rows = Rows::new();
-        for p in self.props {
-            if p.keys.has(Keys::RAW) {
-                rows.push((self.flag("", p.key), self.raw(paths, app, p.key)));
-            }
-            if p.keys.has(Keys::GLOBAL) {
-                rows.push((self.flag("global-", p.key), self.raw(paths, GLOBAL, p.key)));
-            }
-            if p.keys.has(Keys::COMPUTED) {
-                rows.push((
-                    self.flag("computed-", p.key),
-                    self.computed(paths, app, p.key),
-                ));
-            }
-        }
-        rows
+        self.rows(paths, app, [Keys::RAW, Keys::GLOBAL, Keys::COMPUTED])
     }
 
     /// The declared rows of the `--global` report.
     pub fn global_rows(&self, paths: &Paths) -> Rows {
+        self.rows(
+            paths,
+            GLOBAL,
+            [Keys::NONE, Keys::GLOBAL_REPORT, Keys::COMPUTED_REPORT],
+        )
+    }
+
+    /// The rows of `app`'s report (`--global` too): per property, its own
+    /// value, its global value and its computed value, each when its keys
+    /// have the matching one of `[own, global, computed]` (`NONE`: never).
+    fn rows(&self, paths: &Paths, app: &str, [own, global, computed]: [Keys; 3]) -> Rows {
         let mut rows = Rows::new();
         for p in self.props {
-            if p.keys.has(Keys::GLOBAL_REPORT) {
+            if own != Keys::NONE && p.keys.has(own) {
+                rows.push((self.flag("", p.key), self.raw(paths, app, p.key)));
+            }
+            if p.keys.has(global) {
                 rows.push((self.flag("global-", p.key), self.raw(paths, GLOBAL, p.key)));
             }
-            if p.keys.has(Keys::COMPUTED_REPORT) {
+            if p.keys.has(computed) {
                 rows.push((
                     self.flag("computed-", p.key),
-                    self.computed(paths, GLOBAL, p.key),
+                    self.computed(paths, app, p.key),
                 ));
             }
         }
@@ -374,8 +373,7 @@ mod tests {
 
     #[test]
     fn computed_falls_back_app_global_default() {
-        let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::under(d.path());
+        let (_d, paths) = crate::Paths::temp();
         assert_eq!(SCHEMA.computed(&paths, "web", "wait-to-retire"), "60");
         SCHEMA
             .store(&paths)
@@ -393,8 +391,7 @@ mod tests {
 
     #[test]
     fn rows_follow_the_declared_keys() {
-        let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::under(d.path());
+        let (_d, paths) = crate::Paths::temp();
         let keys: Vec<String> = SCHEMA
             .app_rows(&paths, "web")
             .into_iter()

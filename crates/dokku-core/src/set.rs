@@ -188,8 +188,7 @@ mod tests {
     ];
 
     fn run_with(wording: Wording<'static>, argv: &[&str]) -> Result<String> {
-        let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::under(d.path());
+        let (_d, paths) = crate::Paths::temp();
         std::fs::create_dir_all(paths.app_dir("web")).expect("app dir");
         let (out, cap) = Output::captured(false);
         let argv: Vec<String> = argv.iter().map(|s| s.to_string()).collect();

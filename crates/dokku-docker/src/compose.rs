@@ -136,13 +136,7 @@ fn pairs(file: &str, key: &str, v: &Value) -> Result<Vec<(String, String)>, Comp
 
 fn port(file: &str, s: &str) -> Result<PortBinding, ComposeError> {
     let bad = || invalid(file, format!("ports: cannot read {s:?}"));
-    let (rest, protocol) = match s.rsplit_once('/') {
-        Some((r, "tcp")) => (r, Protocol::Tcp),
-        Some((r, "udp")) => (r, Protocol::Udp),
-        Some((r, "sctp")) => (r, Protocol::Sctp),
-        Some(_) => return Err(bad()),
-        None => (s, Protocol::Tcp),
-    };
+    let (rest, protocol) = Protocol::split_spec(s).ok_or_else(bad)?;
     let parts: Vec<&str> = rest.rsplitn(3, ':').collect();
     let num = |p: &str| p.parse::<u16>().map_err(|_| bad());
     let (host_ip, host_port, container_port) = match parts.as_slice() {
@@ -359,30 +353,27 @@ pub fn up_project(engine: &dyn ContainerEngine, p: &Project) -> Result<(), Compo
         .into_iter()
         .map(|n| n.name)
         .collect();
-    for n in &p.networks {
-        if !known.contains(n) {
-            let mut spec = NetworkSpec {
-                name: n.clone(),
-                ..NetworkSpec::default()
-            };
-            spec.labels
-                .insert(PROJECT_LABEL.into(), project.to_string());
-            let short = n.strip_prefix(&format!("{project}_")).unwrap_or(n);
-            spec.labels.insert(NETWORK_LABEL.into(), short.to_string());
-            engine.create_network(&spec)?;
-        }
+    let labels = |full: &str, label: &str| {
+        let short = full.strip_prefix(&format!("{project}_")).unwrap_or(full);
+        BTreeMap::from([
+            (PROJECT_LABEL.to_string(), project.to_string()),
+            (label.to_string(), short.to_string()),
+        ])
+    };
+    for n in p.networks.iter().filter(|n| !known.contains(n)) {
+        engine.create_network(&NetworkSpec {
+            name: n.clone(),
+            labels: labels(n, NETWORK_LABEL),
+            ..NetworkSpec::default()
+        })?;
     }
     for v in &p.volumes {
         if !engine.volume_exists(v)? {
-            let mut spec = VolumeSpec {
+            engine.create_volume(&VolumeSpec {
                 name: v.clone(),
+                labels: labels(v, VOLUME_LABEL),
                 ..VolumeSpec::default()
-            };
-            spec.labels
-                .insert(PROJECT_LABEL.into(), project.to_string());
-            let short = v.strip_prefix(&format!("{project}_")).unwrap_or(v);
-            spec.labels.insert(VOLUME_LABEL.into(), short.to_string());
-            engine.create_volume(&spec)?;
+            })?;
         }
     }
     for s in &p.services {

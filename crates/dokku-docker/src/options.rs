@@ -78,13 +78,7 @@ pub fn parse_volume(v: &str) -> Result<Mount, EngineError> {
 /// One `-p [ip:][host_port:]container_port[/protocol]`.
 pub fn parse_publish(p: &str) -> Result<PortBinding, EngineError> {
     let bad = || invalid(format!("invalid port mapping: {p:?}"));
-    let (rest, protocol) = match p.rsplit_once('/') {
-        Some((r, "tcp")) => (r, Protocol::Tcp),
-        Some((r, "udp")) => (r, Protocol::Udp),
-        Some((r, "sctp")) => (r, Protocol::Sctp),
-        Some(_) => return Err(bad()),
-        None => (p, Protocol::Tcp),
-    };
+    let (rest, protocol) = Protocol::split_spec(p).ok_or_else(bad)?;
     let parts: Vec<&str> = rest.rsplitn(3, ':').collect();
     let container_port: u16 = parts[0].parse().map_err(|_| bad())?;
     let host_port = match parts.get(1) {

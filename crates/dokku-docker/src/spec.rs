@@ -225,6 +225,18 @@ impl Protocol {
             Self::Sctp => "sctp",
         }
     }
+
+    /// Split a port spec `rest[/protocol]` into `rest` and its protocol
+    /// (tcp when none is written); `None` for an unknown protocol.
+    pub fn split_spec(spec: &str) -> Option<(&str, Self)> {
+        match spec.rsplit_once('/') {
+            Some((r, "tcp")) => Some((r, Self::Tcp)),
+            Some((r, "udp")) => Some((r, Self::Udp)),
+            Some((r, "sctp")) => Some((r, Self::Sctp)),
+            Some(_) => None,
+            None => Some((spec, Self::Tcp)),
+        }
+    }
 }
 
 impl fmt::Display for Protocol {

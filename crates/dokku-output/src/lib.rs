@@ -103,50 +103,17 @@ impl Output {
 
     /// Write raw text to stdout (no newline added).
     pub fn write_out(&self, text: &str) {
-        match &self.stdout {
-            Some(s) => {
-                if let Ok(mut w) = s.lock() {
-                    let _ = w.write_all(text.as_bytes());
-                }
-            }
-            None => {
-                let mut w = io::stdout().lock();
-                let _ = w.write_all(text.as_bytes());
-                let _ = w.flush();
-            }
-        }
+        emit(&self.stdout, || io::stdout().lock(), text.as_bytes());
     }
 
     /// Write raw bytes to stdout.
     pub fn write_out_bytes(&self, bytes: &[u8]) {
-        match &self.stdout {
-            Some(s) => {
-                if let Ok(mut w) = s.lock() {
-                    let _ = w.write_all(bytes);
-                }
-            }
-            None => {
-                let mut w = io::stdout().lock();
-                let _ = w.write_all(bytes);
-                let _ = w.flush();
-            }
-        }
+        emit(&self.stdout, || io::stdout().lock(), bytes);
     }
 
     /// Write raw text to stderr (no newline added).
     pub fn write_err(&self, text: &str) {
-        match &self.stderr {
-            Some(s) => {
-                if let Ok(mut w) = s.lock() {
-                    let _ = w.write_all(text.as_bytes());
-                }
-            }
-            None => {
-                let mut w = io::stderr().lock();
-                let _ = w.write_all(text.as_bytes());
-                let _ = w.flush();
-            }
-        }
+        emit(&self.stderr, || io::stderr().lock(), text.as_bytes());
     }
 
     /// A plain line on stdout.
@@ -154,23 +121,9 @@ impl Output {
         self.write_out(&format!("{text}\n"));
     }
 
-    /// A plain line on stdout, hidden when quiet.
-    pub fn line_quiet(&self, text: &str) {
-        if !self.quiet {
-            self.line(text);
-        }
-    }
-
     /// `-----> text`
     pub fn info1(&self, text: &str) {
         self.prefixed(INFO1, text);
-    }
-
-    /// `-----> text`, hidden when quiet.
-    pub fn info1_quiet(&self, text: &str) {
-        if !self.quiet {
-            self.info1(text);
-        }
     }
 
     /// `=====> text`
@@ -178,52 +131,78 @@ impl Output {
         self.prefixed(INFO2, text);
     }
 
-    /// `=====> text`, hidden when quiet.
-    pub fn info2_quiet(&self, text: &str) {
-        if !self.quiet {
-            self.info2(text);
-        }
-    }
-
     /// Seven spaces, then text.
     pub fn verbose(&self, text: &str) {
         self.prefixed(VERBOSE, text);
     }
 
-    /// Seven spaces, then text; hidden when quiet.
-    pub fn verbose_quiet(&self, text: &str) {
-        if !self.quiet {
-            self.verbose(text);
-        }
-    }
-
     /// ` !     text` on stderr; every line of a multi-line text gets the prefix.
     pub fn warn(&self, text: &str) {
-        let mut s = String::new();
-        for l in text.split('\n') {
-            s.push_str(WARN);
-            s.push_str(l);
-            s.push('\n');
-        }
-        self.write_err(&s);
-    }
-
-    /// ` !     text` on stderr, hidden when quiet.
-    pub fn warn_quiet(&self, text: &str) {
-        if !self.quiet {
-            self.warn(text);
-        }
+        self.write_err(&prefix_lines(WARN, text));
     }
 
     fn prefixed(&self, prefix: &str, text: &str) {
-        let mut s = String::new();
-        for l in text.split('\n') {
-            s.push_str(prefix);
-            s.push_str(l);
-            s.push('\n');
-        }
-        self.write_out(&s);
+        self.write_out(&prefix_lines(prefix, text));
     }
+}
+
+/// Write `bytes` to `sink`, or, when there is none, to the stream `std`
+/// opens, flushed at once. Write errors are ignored: there is nowhere left
+/// to report them.
+fn emit<W: Write>(sink: &Option<Sink>, std: impl FnOnce() -> W, bytes: &[u8]) {
+    match sink {
+        Some(s) => {
+            if let Ok(mut w) = s.lock() {
+                let _ = w.write_all(bytes);
+            }
+        }
+        None => {
+            let mut w = std();
+            let _ = w.write_all(bytes);
+            let _ = w.flush();
+        }
+    }
+}
+
+/// Every line of `text` after `prefix`, each ended by a newline.
+fn prefix_lines(prefix: &str, text: &str) -> String {
+    let mut s = String::new();
+    for l in text.split('\n') {
+        s.push_str(prefix);
+        s.push_str(l);
+        s.push('\n');
+    }
+    s
+}
+
+/// The `_quiet` twin of each way of printing: the same, except that it
+/// prints nothing when the output is quiet.
+macro_rules! quiet_twins {
+    ($($(#[$doc:meta])* $quiet:ident => $loud:ident;)*) => {
+        impl Output {
+            $(
+                $(#[$doc])*
+                pub fn $quiet(&self, text: &str) {
+                    if !self.quiet {
+                        self.$loud(text);
+                    }
+                }
+            )*
+        }
+    };
+}
+
+quiet_twins! {
+    /// A plain line on stdout, hidden when quiet.
+    line_quiet => line;
+    /// `-----> text`, hidden when quiet.
+    info1_quiet => info1;
+    /// `=====> text`, hidden when quiet.
+    info2_quiet => info2;
+    /// Seven spaces, then text; hidden when quiet.
+    verbose_quiet => verbose;
+    /// ` !     text` on stderr, hidden when quiet.
+    warn_quiet => warn;
 }
 
 /// Lays out rows of cells in aligned columns, as Dokku's help and

@@ -220,31 +220,8 @@ impl AppJson {
 /// Turn jsonc into plain JSON: drop `//` and `/* */` comments outside
 /// strings, and commas that directly precede `}` or `]`.
 pub fn standardize(text: &str) -> Result<String, String> {
-    let chars: Vec<char> = text.chars().collect();
-    let mut out = String::with_capacity(text.len());
-    let mut i = 0;
-    let mut in_string = false;
-    while i < chars.len() {
-        let c = chars[i];
-        if in_string {
-            out.push(c);
-            if c == '\\' {
-                if let Some(n) = chars.get(i + 1) {
-                    out.push(*n);
-                    i += 1;
-                }
-            } else if c == '"' {
-                in_string = false;
-            }
-            i += 1;
-            continue;
-        }
-        match (c, chars.get(i + 1)) {
-            ('"', _) => {
-                in_string = true;
-                out.push(c);
-                i += 1;
-            }
+    let plain = outside_strings(text, |chars, mut i, out| {
+        match (chars[i], chars.get(i + 1)) {
             ('/', Some('/')) => {
                 while i < chars.len() && chars[i] != '\n' {
                     i += 1;
@@ -265,23 +242,33 @@ pub fn standardize(text: &str) -> Result<String, String> {
                 }
                 out.push(' ');
             }
-            _ => {
+            (c, _) => {
                 out.push(c);
                 i += 1;
             }
         }
-    }
-    if in_string {
-        return Err("unterminated string".to_string());
-    }
-    Ok(drop_trailing_commas(&out))
+        Ok(i)
+    })?;
+    outside_strings(&plain, |chars, i, out| {
+        let next = chars[i + 1..].iter().find(|n| !n.is_whitespace());
+        if chars[i] != ',' || !matches!(next, Some('}') | Some(']')) {
+            out.push(chars[i]);
+        }
+        Ok(i + 1)
+    })
 }
 
-fn drop_trailing_commas(text: &str) -> String {
+/// Copy `text`, its JSON strings (escapes included) as they are and the
+/// rest through `outside`, which is handed each position outside a string
+/// and returns the position after what it consumed.
+fn outside_strings(
+    text: &str,
+    mut outside: impl FnMut(&[char], usize, &mut String) -> Result<usize, String>,
+) -> Result<String, String> {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
-    let mut in_string = false;
     let mut i = 0;
+    let mut in_string = false;
     while i < chars.len() {
         let c = chars[i];
         if in_string {
@@ -294,20 +281,19 @@ fn drop_trailing_commas(text: &str) -> String {
             } else if c == '"' {
                 in_string = false;
             }
+            i += 1;
         } else if c == '"' {
             in_string = true;
             out.push(c);
-        } else if c == ',' {
-            let next = chars[i + 1..].iter().find(|n| !n.is_whitespace());
-            if !matches!(next, Some('}') | Some(']')) {
-                out.push(c);
-            }
+            i += 1;
         } else {
-            out.push(c);
+            i = outside(&chars, i, &mut out)?;
         }
-        i += 1;
     }
-    out
+    if in_string {
+        return Err("unterminated string".to_string());
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -212,6 +212,11 @@ impl Bus {
         });
     }
 
+    /// Subscribe `plugin`'s install step `f` to `install`.
+    pub fn on_install(&mut self, plugin: &'static str, f: fn(&Ctx) -> Result<()>) {
+        self.on::<crate::triggers::Install, _>(plugin, move |ctx, _| f(ctx));
+    }
+
     /// Names of every trigger a core plugin subscribes to.
     pub fn trigger_names(&self) -> Vec<&'static str> {
         let mut v: Vec<_> = self.handlers.keys().copied().collect();
@@ -517,8 +522,7 @@ mod external_tests {
 
     #[test]
     fn internal_triggers_skip_external_plugins_and_payloads_reach_each() -> Result<()> {
-        let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::under(d.path());
+        let (d, paths) = dokku_core::Paths::temp();
         let log = d.path().join("told.log");
         plugin(&paths, "spy", "test-ours", "echo external; exit 1");
         for p in ["a", "b"] {

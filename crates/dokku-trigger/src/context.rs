@@ -262,6 +262,19 @@ impl Ctx {
         Ok(())
     }
 
+    /// Announce `message`, then turn the switch `var` on or off for every
+    /// later command: `$DOKKU_ROOT/.dokkurc/<var>` exporting `var=1`, which
+    /// the entry reads at start, is written or removed.
+    pub fn switch_rc(&self, var: &str, on: bool, message: &str) -> Result<()> {
+        self.out.info1(message);
+        let file = self.paths.dokku_root.join(".dokkurc").join(var);
+        if on {
+            dokku_core::fsutil::write_atomic(&file, format!("export {var}=1\n").as_bytes(), 0o644)
+        } else {
+            dokku_core::fsutil::remove_file(&file)
+        }
+    }
+
     /// The command's container engine, connected on first use and then
     /// shared by this context and all its clones. A failed connection is
     /// not remembered: the next call tries again.

@@ -50,8 +50,7 @@ mod tests {
 
     #[test]
     fn app_login_wins_over_global() {
-        let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::under(d.path());
+        let (_d, paths) = dokku_core::Paths::temp();
         let write = |dir: PathBuf, user: &str| {
             let mut c = DockerConfig::default();
             c.set_auth(&RegistryAuth {

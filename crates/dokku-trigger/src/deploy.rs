@@ -412,6 +412,19 @@ impl SchedulerPostRun {
     }
 }
 
+impl SchedulerIsDeployed {
+    /// Whether `app` is deployed as far as its scheduler
+    /// (`scheduler-detect`) says: `scheduler-is-deployed`, `false` when no
+    /// plugin answers.
+    pub fn ask(ctx: &crate::Ctx, app: &str) -> Result<bool> {
+        let t = SchedulerIsDeployed {
+            scheduler: scheduler_of(ctx, app)?,
+            app: app.to_string(),
+        };
+        Ok(ctx.bus.select(ctx, &t)?.unwrap_or(false))
+    }
+}
+
 /// The scheduler of an app: the first answer of `scheduler-detect`, else
 /// `docker-local`.
 pub fn scheduler_of(ctx: &crate::Ctx, app: &str) -> Result<String> {
@@ -494,6 +507,43 @@ trigger! {
     /// The buildpack stack image configured for an app (answered by a
     /// buildpacks plugin; empty for the builder's default).
     BuildpackStackName = "buildpack-stack-name", Collect -> String { app };
+}
+
+impl BuilderDetect {
+    /// Which builder builds the source in `dir`: the selected one, else the
+    /// first detected one (a Dockerfile only when nothing else is
+    /// detected), else herokuish.
+    pub fn builder_type(ctx: &crate::Ctx, app: &str, dir: &str) -> Result<String> {
+        let selected = first_answer(ctx.bus.collect(
+            ctx,
+            &BuilderGetProperty {
+                app: app.into(),
+                key: "selected".into(),
+            },
+        )?);
+        if let Some(s) = selected {
+            return Ok(s);
+        }
+        let detected: Vec<String> = ctx
+            .bus
+            .collect(
+                ctx,
+                &BuilderDetect {
+                    app: app.into(),
+                    source_work_dir: dir.into(),
+                },
+            )?
+            .into_iter()
+            .map(|a| a.trim().to_string())
+            .filter(|a| !a.is_empty())
+            .collect();
+        Ok(detected
+            .iter()
+            .find(|d| d.as_str() != "dockerfile")
+            .or_else(|| detected.first())
+            .cloned()
+            .unwrap_or_else(|| "herokuish".to_string()))
+    }
 }
 
 #[cfg(test)]

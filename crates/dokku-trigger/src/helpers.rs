@@ -251,34 +251,31 @@ trigger! {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn args(v: &[&str]) -> Vec<String> {
-        v.iter().map(|s| s.to_string()).collect()
-    }
+    use dokku_core::args::owned;
 
     #[test]
     fn missing_trailing_arguments_take_dokku_defaults() {
         assert_eq!(AppList::from_args(&[]).expect("parse").filtered, "true");
         assert_eq!(
-            AppList::from_args(&args(&["false"]))
+            AppList::from_args(&owned(&["false"]))
                 .expect("parse")
                 .filtered,
             "false"
         );
-        let g = GitFromImage::from_args(&args(&["a", "img"])).expect("parse");
+        let g = GitFromImage::from_args(&owned(&["a", "img"])).expect("parse");
         assert_eq!(
             g.to_args(),
-            args(&["a", "img", "", "Dokku", "automated@dokku.sh"])
+            owned(&["a", "img", "", "Dokku", "automated@dokku.sh"])
         );
-        let d = DomainsEnable::from_args(&args(&["a"])).expect("parse");
+        let d = DomainsEnable::from_args(&owned(&["a"])).expect("parse");
         assert!(!d.restart_app);
-        let p = SchedulerProxyLogs::from_args(&args(&["docker-local", "a", "nginx", "error"]))
+        let p = SchedulerProxyLogs::from_args(&owned(&["docker-local", "a", "nginx", "error"]))
             .expect("parse");
         assert_eq!(p.num, "0");
         assert!(!p.tail);
         assert_eq!(p.selector(), Some("docker-local"));
         assert_eq!(
-            PreRestore::from_args(&args(&["x"])).expect("parse"),
+            PreRestore::from_args(&owned(&["x"])).expect("parse"),
             PreRestore {}
         );
     }

@@ -21,6 +21,7 @@ pub mod external;
 pub mod helpers;
 pub mod logs;
 pub mod migrate;
+pub mod pack;
 pub mod plugin;
 pub mod proxy;
 pub mod release;

@@ -112,6 +112,22 @@ pub struct CorePlugin {
 const INDENT: &str = "    ";
 
 impl CorePlugin {
+    /// What most core plugins have, for the fields a descriptor leaves to
+    /// `..CorePlugin::DEFAULTS`: no namespace of its own, Go-style help,
+    /// help for the bare namespace, and (for the rest) no commands, no help
+    /// lines, no triggers.
+    pub const DEFAULTS: CorePlugin = CorePlugin {
+        name: "",
+        description: "",
+        summary: "",
+        namespace: None,
+        commands: &[],
+        help_style: HelpStyle::Go,
+        help: &[],
+        bare: Bare::Help,
+        register: no_triggers,
+    };
+
     /// The command namespace.
     pub fn ns(&self) -> &'static str {
         self.namespace.unwrap_or(self.name)

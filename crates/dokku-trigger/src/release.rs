@@ -259,14 +259,7 @@ pub fn verify_app_image(ctx: &Ctx, app: &str, image: &str) -> Result<ImageInfo> 
 /// path, when it is a regular file reached without leaving `dir` or
 /// following a link (how builders find their Dockerfile or project.toml).
 pub fn source_file(dir: &Path, rel: &str) -> Option<String> {
-    let mut parts = Vec::new();
-    for c in Path::new(rel.trim_start_matches('/')).components() {
-        match c {
-            Component::Normal(p) => parts.push(p.to_string_lossy().into_owned()),
-            Component::CurDir => {}
-            _ => return None,
-        }
-    }
+    let parts = relative_parts(rel)?;
     let mut p = dir.to_path_buf();
     for (i, part) in parts.iter().enumerate() {
         p.push(part);
@@ -276,7 +269,22 @@ pub fn source_file(dir: &Path, rel: &str) -> Option<String> {
             return None;
         }
     }
-    (!parts.is_empty()).then(|| parts.join("/"))
+    Some(parts.join("/"))
+}
+
+/// The clean relative components of a user-given path (a leading `/` and
+/// `.` dropped), `None` when there are none or when it would leave its
+/// base.
+pub fn relative_parts(rel: &str) -> Option<Vec<String>> {
+    let mut parts = Vec::new();
+    for c in Path::new(rel.trim_start_matches('/')).components() {
+        match c {
+            Component::Normal(p) => parts.push(p.to_string_lossy().into_owned()),
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    (!parts.is_empty()).then_some(parts)
 }
 
 /// Report a failed build step as the docker client does, then fail.
@@ -293,21 +301,40 @@ pub fn build_failed(ctx: &Ctx, e: EngineError) -> Error {
 /// Tell plugins a build of `dir` is about to start (`pre-build`).
 /// Then the builder's own form of it (`pre-build-buildpack`, ...).
 pub fn pre_build(ctx: &Ctx, builder_type: &str, app: &str, dir: &Path) -> Result<()> {
-    ctx.bus.notify(
-        ctx,
-        &PreBuild {
-            builder_type: builder_type.into(),
-            app: app.into(),
-            source_work_dir: dir.display().to_string(),
-        },
-    )?;
-    per_builder(
-        ctx,
-        builder_type,
-        app,
-        &dir.display().to_string(),
-        Phase::PreBuild,
-    )
+    build_notice(ctx, builder_type, app, dir, Phase::PreBuild)
+}
+
+/// Tell plugins a build of `dir` finished (`post-build`), then the
+/// builder's own form of it.
+pub fn post_build(ctx: &Ctx, builder_type: &str, app: &str, dir: &Path) -> Result<()> {
+    build_notice(ctx, builder_type, app, dir, Phase::PostBuild)
+}
+
+/// `pre-build` or `post-build` (`phase`) for a build of `dir`, then the
+/// builder's own form of it.
+fn build_notice(ctx: &Ctx, builder_type: &str, app: &str, dir: &Path, phase: Phase) -> Result<()> {
+    let source_work_dir = dir.display().to_string();
+    let (b, a, s) = (builder_type.into(), app.into(), source_work_dir.clone());
+    if matches!(phase, Phase::PostBuild) {
+        ctx.bus.notify(
+            ctx,
+            &PostBuild {
+                builder_type: b,
+                app: a,
+                source_work_dir: s,
+            },
+        )?;
+    } else {
+        ctx.bus.notify(
+            ctx,
+            &PreBuild {
+                builder_type: b,
+                app: a,
+                source_work_dir: s,
+            },
+        )?;
+    }
+    per_builder(ctx, builder_type, app, &source_work_dir, phase)
 }
 
 /// Which notice a builder's own trigger stands for.
@@ -364,26 +391,6 @@ fn per_builder(ctx: &Ctx, builder_type: &str, app: &str, last: &str, phase: Phas
         ("lambda", Phase::PreRelease) => fire!(PreReleaseLambda { image_tag }),
         _ => Ok(()),
     }
-}
-
-/// Tell plugins a build of `dir` finished (`post-build`), then the
-/// builder's own form of it.
-pub fn post_build(ctx: &Ctx, builder_type: &str, app: &str, dir: &Path) -> Result<()> {
-    ctx.bus.notify(
-        ctx,
-        &PostBuild {
-            builder_type: builder_type.into(),
-            app: app.into(),
-            source_work_dir: dir.display().to_string(),
-        },
-    )?;
-    per_builder(
-        ctx,
-        builder_type,
-        app,
-        &dir.display().to_string(),
-        Phase::PostBuild,
-    )
 }
 
 /// Files a builder's release copies into the image.

@@ -11,7 +11,7 @@ use dokku_trigger::deploy::ReleaseAndDeploy;
 use dokku_trigger::plugin::{Bare, Command, HelpStyle};
 use dokku_trigger::proxy::DomainsUrls;
 use dokku_trigger::release;
-use dokku_trigger::triggers::{Install, Report};
+use dokku_trigger::triggers::Report;
 use dokku_trigger::{Bus, CorePlugin, Ctx};
 
 /// The plugin descriptor.
@@ -58,9 +58,7 @@ pub static PLUGIN: CorePlugin = CorePlugin {
 };
 
 fn register(bus: &mut Bus) {
-    bus.on::<Install, _>("00_dokku-standard", |ctx, _t: &Install| {
-        install::install(ctx)
-    });
+    bus.on_install("00_dokku-standard", install::install);
 }
 
 /// The app argument of a standard command: present, valid and existing

@@ -9,7 +9,6 @@ use std::path::Path;
 
 use dokku_core::{fsutil, system, Error, Result};
 use dokku_trigger::plugin::{Bare, Command, HelpStyle};
-use dokku_trigger::triggers::Install;
 use dokku_trigger::{Bus, CorePlugin, Ctx};
 
 /// The plugin descriptor.
@@ -59,11 +58,7 @@ const RSYSLOG_CONF: &str = ":syslogtag, contains, \"dokku-event\" /var/log/dokku
 const LOGROTATE_CONF: &str = "/var/log/dokku/*.log {\n  daily\n  missingok\n  rotate 7\n  compress\n  delaycompress\n  notifempty\n  copytruncate\n}\n";
 
 fn register(bus: &mut Bus) {
-    bus.on::<Install, _>("20_events", |ctx, _t: &Install| install(ctx));
-}
-
-fn rc_file(ctx: &Ctx) -> std::path::PathBuf {
-    ctx.paths.dokku_root.join(".dokkurc").join("DOKKU_EVENTS")
+    bus.on_install("20_events", install);
 }
 
 /// The install step: the logs directory and an events log writable by
@@ -141,18 +136,11 @@ fn write_if_lacking(path: &Path, text: &str, marker: &str) -> Result<()> {
 }
 
 fn on(ctx: &Ctx, _argv: &[String]) -> Result<()> {
-    ctx.out.info1("Enabling dokku events logger");
-    fsutil::write_atomic(&rc_file(ctx), b"export DOKKU_EVENTS=1\n", 0o644)
+    ctx.switch_rc("DOKKU_EVENTS", true, "Enabling dokku events logger")
 }
 
 fn off(ctx: &Ctx, _argv: &[String]) -> Result<()> {
-    ctx.out.info1("Disabling dokku events logger");
-    let f = rc_file(ctx);
-    match std::fs::remove_file(&f) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(Error::io("remove", f, e)),
-    }
+    ctx.switch_rc("DOKKU_EVENTS", false, "Disabling dokku events logger")
 }
 
 fn list(ctx: &Ctx, _argv: &[String]) -> Result<()> {

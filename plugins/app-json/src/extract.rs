@@ -3,45 +3,22 @@
 //! `$DOKKU_LIB_ROOT/data/app-json/<app>/app.json`.
 
 use std::fs;
-use std::path::{Component, Path};
+use std::path::Path;
 
 use dokku_core::{fsutil, Error, Paths, Result};
 use dokku_docker::ContainerSpec;
 use dokku_trigger::appjson::{self, AppJson};
 use dokku_trigger::deploy::{first_answer, GitGetProperty, PsCanScale};
 use dokku_trigger::helpers::AppJsonIsValid;
+use dokku_trigger::release::{self, relative_parts};
 use dokku_trigger::Ctx;
 
 use crate::props;
 
-/// The clean relative components of a user-given path, `None` if it would
-/// leave its base.
-pub fn relative_parts(rel: &str) -> Option<Vec<String>> {
-    let mut parts = Vec::new();
-    for c in Path::new(rel.trim_start_matches('/')).components() {
-        match c {
-            Component::Normal(p) => parts.push(p.to_string_lossy().into_owned()),
-            Component::CurDir => {}
-            _ => return None,
-        }
-    }
-    (!parts.is_empty()).then_some(parts)
-}
-
 /// Read `rel` below `dir` when it is a regular file reached without
 /// following any link (a pushed repo may hold `app.json -> /etc/shadow`).
 pub fn read_inside(dir: &Path, rel: &str) -> Option<String> {
-    let parts = relative_parts(rel)?;
-    let mut p = dir.to_path_buf();
-    for (i, part) in parts.iter().enumerate() {
-        p.push(part);
-        let meta = fs::symlink_metadata(&p).ok()?;
-        let last = i + 1 == parts.len();
-        if (last && !meta.is_file()) || (!last && !meta.is_dir()) {
-            return None;
-        }
-    }
-    fs::read_to_string(&p).ok()
+    fs::read_to_string(dir.join(release::source_file(dir, rel)?)).ok()
 }
 
 /// The container that prints `path` of `image`, with the labels of

@@ -14,7 +14,6 @@ use dokku_trigger::deploy::{
     AppJsonGetContent, AppJsonProcessDeployParallelism, CorePostExtract, PostDeploy, PreDeploy,
 };
 use dokku_trigger::plugin::Command;
-use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::triggers::{PostAppCloneSetup, PostAppRenameSetup, PostDelete};
 use dokku_trigger::{Bus, CorePlugin, Ctx};
 
@@ -23,7 +22,6 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     name: props::PLUGIN,
     description: "dokku core app-json plugin",
     summary: "Manage app-json settings for an app",
-    namespace: None,
     commands: &[
         Command {
             name: "app-json:report",
@@ -36,13 +34,12 @@ pub static PLUGIN: CorePlugin = CorePlugin {
             run: set_cmd,
         },
     ],
-    help_style: HelpStyle::Go,
     help: &[
         "app-json:report [<app>] [<flag>], Displays a app-json report for one or more apps",
         "app-json:set <app> <property> (<value>), Set or clear a app-json property for an app",
     ],
-    bare: Bare::Help,
     register,
+    ..CorePlugin::DEFAULTS
 };
 
 fn report_cmd(ctx: &Ctx, argv: &[String]) -> Result<()> {
@@ -99,8 +96,7 @@ mod tests {
 
     #[test]
     fn report_layout() {
-        let d = tempfile::tempdir().expect("tempdir");
-        let paths = dokku_core::Paths::under(d.path());
+        let (_d, paths) = dokku_core::Paths::temp();
         let set = props::SCHEMA.store(&paths);
         set.write("app", "appjson-path", "app2.json")
             .expect("write");

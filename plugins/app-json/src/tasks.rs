@@ -9,9 +9,7 @@ use std::io::Read;
 use dokku_core::{fsutil, Error, Result};
 use dokku_docker::{CommitSpec, ContainerEngine, ContainerSpec, LogOptions, Mount, MountSource};
 use dokku_trigger::appjson::AppJson;
-use dokku_trigger::deploy::{
-    config_value, first_answer, scheduler_of, ProcfileGetCommand, SchedulerIsDeployed,
-};
+use dokku_trigger::deploy::{config_value, first_answer, ProcfileGetCommand, SchedulerIsDeployed};
 use dokku_trigger::triggers::{ConfigExport, ConfigSet, ContainerArgs, DockerArgsProcessDeploy};
 use dokku_trigger::Ctx;
 
@@ -38,17 +36,7 @@ fn image_of(app: &str, tag: &str) -> String {
 /// `pre-deploy`: env, then the predeploy and release tasks.
 pub fn pre_deploy(ctx: &Ctx, app: &str, tag: &str) -> Result<()> {
     let manifest = app_json(ctx, app)?;
-    let scheduler = scheduler_of(ctx, app)?;
-    let deployed = ctx
-        .bus
-        .select(
-            ctx,
-            &SchedulerIsDeployed {
-                scheduler,
-                app: app.into(),
-            },
-        )?
-        .unwrap_or(false);
+    let deployed = SchedulerIsDeployed::ask(ctx, app)?;
     let marker = first_deploy_marker(ctx, app);
     if deployed {
         fsutil::remove_file(&marker)?;

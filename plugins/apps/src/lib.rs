@@ -8,8 +8,8 @@ pub mod report;
 
 use dokku_trigger::deploy::DeploySourceSet;
 use dokku_trigger::helpers::{filter_apps, AppCreate, AppDestroy, AppExists, AppList};
-use dokku_trigger::plugin::{Bare, HelpStyle};
-use dokku_trigger::triggers::{AppIsLocked, AppMaybeCreate, Install};
+use dokku_trigger::plugin::Bare;
+use dokku_trigger::triggers::{AppIsLocked, AppMaybeCreate};
 use dokku_trigger::{Bus, Command, CorePlugin};
 
 use commands as c;
@@ -19,7 +19,6 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     name: "apps",
     description: "dokku core apps plugin",
     summary: "Manage apps",
-    namespace: None,
     commands: &[
         Command {
             name: "apps:clone",
@@ -77,7 +76,6 @@ pub static PLUGIN: CorePlugin = CorePlugin {
             run: c::unlock::run,
         },
     ],
-    help_style: HelpStyle::Go,
     help: &[
         "apps:clone <old-app> <new-app>, Clones an app",
         "apps:create <app>, Create a new app",
@@ -96,11 +94,12 @@ pub static PLUGIN: CorePlugin = CorePlugin {
         help_flag: true,
     },
     register,
+    ..CorePlugin::DEFAULTS
 };
 
 fn register(bus: &mut Bus) {
     report::REPORT.register(bus, "apps");
-    bus.on::<Install, _>("apps", |ctx, _t: &Install| install::install(ctx));
+    bus.on_install("apps", install::install);
     bus.on::<AppIsLocked, _>("apps", |ctx, t: &AppIsLocked| {
         Ok(ops::is_locked(&ctx.paths, &t.app))
     });

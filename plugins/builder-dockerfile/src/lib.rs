@@ -29,12 +29,10 @@ fn detect(ctx: &Ctx, app: &str, dir: &Path) -> Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use dokku_core::Paths;
 
     #[test]
     fn report_layout() {
-        let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::under(d.path());
+        let (_d, paths) = dokku_core::Paths::temp();
         let set = props::SCHEMA.store(&paths);
         set.write("app", "dockerfile-path", "Dockerfile2")
             .expect("write");

@@ -14,12 +14,12 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     name: "builder-null",
     description: "dokku core builder-null plugin",
     summary: "No-op builder plugin",
-    namespace: None,
     commands: &[],
     help_style: HelpStyle::Bash,
     help: &[],
     bare: Bare::Unknown,
     register,
+    ..CorePlugin::DEFAULTS
 };
 
 fn register(bus: &mut Bus) {

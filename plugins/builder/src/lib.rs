@@ -9,7 +9,6 @@ pub mod props;
 use dokku_core::{Error, Result};
 use dokku_trigger::deploy::{BuilderDetect, BuilderGetProperty, CorePostExtract, PreReceiveApp};
 use dokku_trigger::plugin::Command;
-use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::{Bus, CorePlugin, Ctx};
 
 /// The plugin descriptor.
@@ -17,7 +16,6 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     name: props::PLUGIN,
     description: "dokku core builder plugin",
     summary: "Manage builder settings for an app",
-    namespace: None,
     commands: &[
         Command {
             name: "builder:report",
@@ -30,13 +28,12 @@ pub static PLUGIN: CorePlugin = CorePlugin {
             run: set_cmd,
         },
     ],
-    help_style: HelpStyle::Go,
     help: &[
         "builder:report [<app>] [<flag>], Displays a builder report for one or more apps",
         "builder:set <app> <property> (<value>), Set or clear a builder property for an app",
     ],
-    bare: Bare::Help,
     register,
+    ..CorePlugin::DEFAULTS
 };
 
 fn report_cmd(ctx: &Ctx, argv: &[String]) -> Result<()> {
@@ -52,10 +49,7 @@ fn set_cmd(ctx: &Ctx, argv: &[String]) -> Result<()> {
 }
 
 fn register(bus: &mut Bus) {
-    bus.on::<dokku_trigger::triggers::Install, _>(
-        props::PLUGIN,
-        |ctx, _t: &dokku_trigger::triggers::Install| install::install(ctx),
-    );
+    bus.on_install(props::PLUGIN, install::install);
     bus.on::<BuilderGetProperty, _>(props::PLUGIN, |ctx, t: &BuilderGetProperty| {
         Ok(props::computed(&ctx.paths, &t.app, &t.key))
     });
@@ -84,12 +78,10 @@ fn register(bus: &mut Bus) {
 mod tests {
     use super::*;
     use dokku_core::property::GLOBAL;
-    use dokku_core::Paths;
 
     #[test]
     fn report_layout() {
-        let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::under(d.path());
+        let (_d, paths) = dokku_core::Paths::temp();
         props::write(&paths, "app", "selected", "dockerfile").expect("write");
         props::write(&paths, GLOBAL, "build-dir", "sub").expect("write");
         insta::assert_snapshot!(props::REPORT.text(&paths, "app").expect("report"), @r"

@@ -6,19 +6,16 @@
 //! herokuish's `buildpack detect` in the stack image, or `pack detect`
 //! with the CNB builder. Nothing is built and nothing is kept.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
 use dokku_core::{apps, args, Error, Result};
 use dokku_docker::{ContainerSpec, LogStream, Mount};
-use dokku_trigger::deploy::{
-    config_value, first_answer, BuilderDetect, BuilderGetProperty, GitDeployBranch,
-};
+use dokku_trigger::deploy::{config_value, first_answer, BuilderDetect, GitDeployBranch};
 use dokku_trigger::helpers::BuilderDokkuImage;
-use dokku_trigger::release;
 use dokku_trigger::triggers::ConfigExport;
 use dokku_trigger::Ctx;
+use dokku_trigger::{pack, release};
 
 /// The herokuish stack image when nothing else is configured.
 const DEFAULT_STACK: &str = "gliderlabs/herokuish:latest-24";
@@ -88,49 +85,9 @@ fn checkout(ctx: &Ctx, app: &str, branch: &str, dir: &Path) -> Result<()> {
         .stdin(Stdio::null())
         .output()
         .map_err(|e| Error::other("run git clone", e))?;
-    if !out.status.success() {
-        return Err(Error::other(
-            "check out the app's source",
-            String::from_utf8_lossy(&out.stderr).trim(),
-        ));
-    }
+    Error::from_output("check out the app's source", &out)?;
     let _ = std::fs::remove_dir_all(dir.join(".git"));
     Ok(())
-}
-
-/// The builder the app would be built with: the selected one, else the
-/// first detected one (a Dockerfile only when nothing else is), else
-/// herokuish.
-fn builder_type(ctx: &Ctx, app: &str, dir: &Path) -> Result<String> {
-    let selected = first_answer(ctx.bus.collect(
-        ctx,
-        &BuilderGetProperty {
-            app: app.into(),
-            key: "selected".into(),
-        },
-    )?);
-    if let Some(s) = selected {
-        return Ok(s);
-    }
-    let detected: Vec<String> = ctx
-        .bus
-        .collect(
-            ctx,
-            &BuilderDetect {
-                app: app.into(),
-                source_work_dir: dir.display().to_string(),
-            },
-        )?
-        .into_iter()
-        .map(|a| a.trim().to_string())
-        .filter(|a| !a.is_empty())
-        .collect();
-    Ok(detected
-        .iter()
-        .find(|d| d.as_str() != "dockerfile")
-        .or_else(|| detected.first())
-        .cloned()
-        .unwrap_or_else(|| "herokuish".to_string()))
 }
 
 /// `buildpacks:detect <app> [--branch <branch-name>]`.
@@ -155,7 +112,7 @@ pub fn command(ctx: &Ctx, argv: &[String]) -> Result<()> {
     let dir = work.path().join("source");
     checkout(ctx, &app, &branch, &dir)?;
     crate::write_dot_buildpacks(ctx, &app, &dir.display().to_string())?;
-    let builder = builder_type(ctx, &app, &dir)?;
+    let builder = BuilderDetect::builder_type(ctx, &app, &dir.display().to_string())?;
     ctx.out.info1(&format!(
         "Detecting buildpacks for {app} on branch {branch} with {builder}"
     ));
@@ -220,44 +177,23 @@ fn herokuish(ctx: &Ctx, app: &str, dir: &Path) -> Result<()> {
 fn pack(ctx: &Ctx, app: &str, dir: &Path, work: &Path) -> Result<()> {
     let builder = image(ctx, app, "DOKKU_CNB_BUILDER", DEFAULT_CNB_BUILDER)?;
     let env_file = work.join("env");
-    let env: String = ConfigExport::merged_env(ctx, app)?
-        .into_iter()
-        .filter(|(_, v)| !v.contains('\n'))
-        .map(|(k, v)| format!("{k}={v}\n"))
-        .collect();
-    std::fs::write(&env_file, env).map_err(|e| Error::io("write", &env_file, e))?;
-    let buildpacks: Vec<String> = std::fs::read_to_string(dir.join(".buildpacks"))
-        .unwrap_or_default()
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .flat_map(|l| ["--buildpack".to_string(), l.to_string()])
-        .collect();
-    let mut child = Command::new("pack")
-        .args(["detect", "--path"])
-        .arg(dir)
-        .args([
-            "--builder",
-            &builder,
-            "--pull-policy",
-            "if-not-present",
-            "--env-file",
-        ])
-        .arg(&env_file)
-        .args(buildpacks)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .spawn()
-        .map_err(|_| Error::fail("pack binary is not available"))?;
-    if let Some(stdout) = child.stdout.take() {
-        for line in BufReader::new(stdout)
-            .lines()
-            .map_while(std::result::Result::ok)
-        {
-            ctx.out.line(&line);
-        }
-    }
-    let status = child.wait().map_err(|e| Error::other("run pack", e))?;
+    std::fs::write(&env_file, pack::env_file(ctx, app)?)
+        .map_err(|e| Error::io("write", &env_file, e))?;
+    let status = pack::run(
+        ctx,
+        Command::new("pack")
+            .args(["detect", "--path"])
+            .arg(dir)
+            .args([
+                "--builder",
+                &builder,
+                "--pull-policy",
+                "if-not-present",
+                "--env-file",
+            ])
+            .arg(&env_file)
+            .args(pack::buildpack_args(dir)),
+    )?;
     if !status.success() {
         return Err(Error::exit(status.code().unwrap_or(1)));
     }

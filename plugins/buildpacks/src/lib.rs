@@ -10,7 +10,7 @@ use dokku_core::report::Rows;
 use dokku_core::schema::{Keys, Prop, Schema};
 use dokku_core::{apps, args, Error, Paths, Result};
 use dokku_trigger::deploy::{BuildpackStackName, PostExtract};
-use dokku_trigger::plugin::{cmd, Bare, HelpStyle};
+use dokku_trigger::plugin::cmd;
 use dokku_trigger::{Bus, CorePlugin, Ctx, ReportDef};
 
 const PLUGIN_NAME: &str = "buildpacks";
@@ -22,7 +22,6 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     name: PLUGIN_NAME,
     description: "dokku core buildpacks plugin",
     summary: "Manage buildpacks settings for an app",
-    namespace: None,
     commands: &[
         cmd("buildpacks:add", add),
         cmd("buildpacks:clear", clear),
@@ -33,7 +32,6 @@ pub static PLUGIN: CorePlugin = CorePlugin {
         cmd("buildpacks:set", set),
         cmd("buildpacks:set-property", set_property),
     ],
-    help_style: HelpStyle::Go,
     help: &[
         "buildpacks:add [--index 1] <app> <buildpack>, Add new app buildpack while inserting into list of buildpacks if necessary",
         "buildpacks:clear <app>, Clear all buildpacks set on the app",
@@ -45,8 +43,8 @@ pub static PLUGIN: CorePlugin = CorePlugin {
         "buildpacks:set --replace <app> <buildpack> [<buildpack> ...], Replace the entire ordered buildpack list with the specified buildpacks",
         "buildpacks:set-property [--global|<app>] <key> <value>, Set or clear a buildpacks property for an app",
     ],
-    bare: Bare::Help,
     register,
+    ..CorePlugin::DEFAULTS
 };
 
 /// The properties `buildpacks:set-property` manages.

@@ -12,7 +12,7 @@ use dokku_core::report::Rows;
 use dokku_core::schema::{check, Keys, Prop, Schema};
 use dokku_core::{apps, args, Error, Paths, Result};
 use dokku_trigger::builds::{BuildsGenerateId, BuildsRecordFinalize, BuildsRecordStart};
-use dokku_trigger::plugin::{cmd, Bare, Command, HelpStyle};
+use dokku_trigger::plugin::{cmd, Command};
 use dokku_trigger::triggers::{PostAppRename, PostDelete};
 use dokku_trigger::{Bus, CorePlugin, Ctx, ReportDef};
 
@@ -25,7 +25,6 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     name: PLUGIN_NAME,
     description: "dokku core builds plugin",
     summary: "Manage running and historical builds",
-    namespace: None,
     commands: &[
         cmd("builds:cancel", cancel),
         cmd("builds:info", info),
@@ -39,7 +38,6 @@ pub static PLUGIN: CorePlugin = CorePlugin {
         cmd("builds:report", report),
         cmd("builds:set", set),
     ],
-    help_style: HelpStyle::Go,
     help: &[
         "builds:cancel <app>, Cancel a running build for an app",
         "builds:info <app> <build-id> [--format json|stdout], Show details for a single build",
@@ -49,8 +47,8 @@ pub static PLUGIN: CorePlugin = CorePlugin {
         "builds:report [<app>] [<flag>], Display a build report for one or more apps",
         "builds:set [--global|<app>] <key> [<value>], Set or clear a builds property",
     ],
-    bare: Bare::Help,
     register,
+    ..CorePlugin::DEFAULTS
 };
 
 /// The properties.

@@ -288,8 +288,7 @@ mod tests {
 
     #[test]
     fn records_round_trip_and_prune() {
-        let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::under(d.path());
+        let (_d, paths) = dokku_core::Paths::temp();
         let r = start(&paths, "app", "0000000a000001", 0, "git-hook").expect("start");
         assert_eq!(r.kind, "build");
         let text = std::fs::read_to_string(json_path(&paths, "app", &r.id)).expect("json");

@@ -13,7 +13,7 @@ pub mod ops;
 pub mod store;
 
 use dokku_trigger::helpers::CertsGet;
-use dokku_trigger::plugin::{Bare, HelpStyle};
+use dokku_trigger::plugin::HelpStyle;
 use dokku_trigger::proxy::{CertsExists, CertsRemove, CertsSet};
 use dokku_trigger::triggers::PostAppCloneSetup;
 use dokku_trigger::{Bus, Command, CorePlugin};
@@ -25,7 +25,6 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     name: store::PLUGIN,
     description: "dokku core certificate management plugin",
     summary: "Manage SSL (TLS) certs",
-    namespace: None,
     commands: &[
         Command {
             name: "certs:add",
@@ -70,8 +69,8 @@ pub static PLUGIN: CorePlugin = CorePlugin {
         "certs:show <app> <crt|key>, Show the server.crt or server.key on stdout",
         "certs:update <app> CRT KEY, Update an SSL Endpoint on an app. Can also import from a tarball on stdin",
     ],
-    bare: Bare::Help,
     register,
+    ..CorePlugin::DEFAULTS
 };
 
 fn register(bus: &mut Bus) {

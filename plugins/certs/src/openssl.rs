@@ -143,12 +143,7 @@ pub fn generate(dir: &Path, domain: &str) -> Result<()> {
             .stderr(Stdio::piped())
             .output()
             .map_err(|e| Error::other("openssl", format!("cannot run openssl: {e}")))?;
-        if !out.status.success() {
-            return Err(Error::other(
-                format!("openssl {}", args[0]),
-                String::from_utf8_lossy(&out.stderr).trim(),
-            ));
-        }
+        Error::from_output(format!("openssl {}", args[0]), &out)?;
     }
     Ok(())
 }

@@ -17,8 +17,7 @@ use dokku_core::schema::{check, Prop, Schema};
 use dokku_core::set::Wording;
 use dokku_core::{Paths, Result};
 use dokku_trigger::deploy::{CheckDeploy, ChecksGetProperty};
-use dokku_trigger::plugin::{cmd, Bare, HelpStyle};
-use dokku_trigger::triggers::Install;
+use dokku_trigger::plugin::{cmd, HelpStyle};
 use dokku_trigger::{Bus, CorePlugin, Ctx, ReportDef};
 
 use commands as c;
@@ -55,7 +54,6 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     name: store::PLUGIN,
     description: "dokku core checks plugin",
     summary: "Manage zero-downtime settings",
-    namespace: None,
     commands: &[
         cmd("checks:disable", c::disable::run,
         ),
@@ -74,13 +72,13 @@ pub static PLUGIN: CorePlugin = CorePlugin {
         "checks:set [--global|<app>] <key> <value>, Set or clear a logs property for an app",
         "checks:skip <app> [process-type(s)], Skip zero-downtime checks for all processes (or comma-separated process-type list)",
     ],
-    bare: Bare::Help,
     register,
+    ..CorePlugin::DEFAULTS
 };
 
 fn register(bus: &mut Bus) {
     bus.on::<CheckDeploy, _>(store::PLUGIN, check_deploy);
-    bus.on::<Install, _>(store::PLUGIN, |ctx, _t: &Install| install::install(ctx));
+    bus.on_install(store::PLUGIN, install::install);
     bus.on::<ChecksGetProperty, _>(store::PLUGIN, |ctx, t: &ChecksGetProperty| {
         get_property(&ctx.paths, &t.app, &t.key)
     });
@@ -140,8 +138,7 @@ mod tests {
 
     #[test]
     fn report_layout() {
-        let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::under(d.path());
+        let (_d, paths) = dokku_core::Paths::temp();
         store::update(&paths, "app", |d, s| (d.with(None), s)).expect("update");
         insta::assert_snapshot!(REPORT.text(&paths, "app").expect("report"), @r#"
             =====> app checks information

@@ -30,10 +30,7 @@ mod tests {
 
     #[test]
     fn one_file_per_key() {
-        let env: Env = [("A", "1"), ("MULTI", "x\ny\n"), ("EMPTY", "")]
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let env = crate::envfile::env_of(&[("A", "1"), ("MULTI", "x\ny\n"), ("EMPTY", "")]);
         let bytes = tar(&env).expect("tar");
         assert_eq!(bytes.len() % 512, 0);
         let mut ar = tar::Archive::new(bytes.as_slice());

@@ -378,36 +378,38 @@ pub fn is_valid_key(key: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
+/// An environment of `(key, value)` pairs (for tests).
+#[cfg(test)]
+pub fn env_of(pairs: &[(&str, &str)]) -> Env {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn env(pairs: &[(&str, &str)]) -> Env {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
 
     #[track_caller]
     fn check(input: &str, expected: &[(&str, &str)]) {
         assert_eq!(
             parse(input).expect("parse"),
-            env(expected),
+            env_of(expected),
             "input: {input:?}"
         );
     }
 
     #[track_caller]
     fn round_trip(value: &str) {
-        let e = env(&[("KEY", value)]);
+        let e = env_of(&[("KEY", value)]);
         let text = file_contents(&e);
         assert_eq!(parse(&text).expect("parse"), e, "written: {text:?}");
     }
 
     #[test]
     fn writes_godotenv_marshal_form() {
-        let e = env(&[
+        let e = env_of(&[
             ("PORT", "5000"),
             ("A", "x y"),
             ("Q", "say \"hi\""),
@@ -433,7 +435,7 @@ mod tests {
     #[test]
     fn lines_sort_as_strings_not_keys() {
         // `A1=` sorts before `A=` because '1' < '='.
-        let e = env(&[("A", "x"), ("A1", "y"), ("A_B", "z")]);
+        let e = env_of(&[("A", "x"), ("A1", "y"), ("A_B", "z")]);
         assert_eq!(marshal(&e), "A1=\"y\"\nA=\"x\"\nA_B=\"z\"");
     }
 

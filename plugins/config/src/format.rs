@@ -140,15 +140,12 @@ mod tests {
     use super::*;
 
     fn env() -> Env {
-        [
+        crate::envfile::env_of(&[
             ("APP_ENV", "prod"),
             ("COMPILE_ASSETS", "1"),
             ("QUOTE", "it's <b>&</b>"),
             ("MULTI", "a\nb"),
-        ]
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect()
+        ])
     }
 
     fn all(env: &Env) -> String {
@@ -259,10 +256,7 @@ mod tests {
 
     #[test]
     fn pretty_pads_and_trims() {
-        let e: Env = [("A", "  spaced  "), ("LONGER_KEY", "v"), ("E", "")]
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect();
+        let e = crate::envfile::env_of(&[("A", "  spaced  "), ("LONGER_KEY", "v"), ("E", "")]);
         assert_eq!(
             pretty("       ", &e),
             "       A:           spaced\n       E:           \n       LONGER_KEY:  v"

@@ -39,15 +39,19 @@ pub fn register(bus: &mut Bus) {
     });
 }
 
+/// The scope a trigger names: global, else the app, which must exist.
+fn scope_of(ctx: &Ctx, global: bool, app: &str) -> Result<Scope> {
+    if global {
+        return Ok(Scope::Global);
+    }
+    dokku_core::apps::verify(&ctx.paths, app)?;
+    Ok(Scope::App(app.to_string()))
+}
+
 /// `config-unset [--global] APP KEY [restart]`: no restart unless the last
 /// argument is given (non-empty).
 fn config_unset(ctx: &Ctx, t: &ConfigUnset) -> Result<()> {
-    let scope = if t.global {
-        Scope::Global
-    } else {
-        dokku_core::apps::verify(&ctx.paths, &t.app)?;
-        Scope::App(t.app.clone())
-    };
+    let scope = scope_of(ctx, t.global, &t.app)?;
     ops::unset(
         ctx,
         ops::UnsetRequest {
@@ -60,12 +64,7 @@ fn config_unset(ctx: &Ctx, t: &ConfigUnset) -> Result<()> {
 
 /// `config-export APP GLOBAL MERGED FORMAT`.
 fn config_export(ctx: &Ctx, t: &ConfigExport) -> Result<String> {
-    let scope = if parse_bool(&t.global)? {
-        Scope::Global
-    } else {
-        dokku_core::apps::verify(&ctx.paths, &t.app)?;
-        Scope::App(t.app.clone())
-    };
+    let scope = scope_of(ctx, parse_bool(&t.global)?, &t.app)?;
     let format = ExportFormat::parse(&t.format)?;
     ops::export(ctx, &scope, parse_bool(&t.merged)?, format)
 }
@@ -85,12 +84,7 @@ fn config_get_global(ctx: &Ctx, t: &ConfigGetGlobal) -> Result<String> {
 
 /// `config-set [--no-restart] APP KEY=VALUE...`.
 fn config_set(ctx: &Ctx, t: &ConfigSet) -> Result<()> {
-    let scope = if t.app == dokku_core::property::GLOBAL {
-        Scope::Global
-    } else {
-        dokku_core::apps::verify(&ctx.paths, &t.app)?;
-        Scope::App(t.app.clone())
-    };
+    let scope = scope_of(ctx, t.app == dokku_core::property::GLOBAL, &t.app)?;
     ops::set(
         ctx,
         SetRequest {

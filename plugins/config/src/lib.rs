@@ -16,7 +16,7 @@ pub mod restart;
 pub mod store;
 
 use dokku_trigger::plugin::Command;
-use dokku_trigger::plugin::{cmd, Bare, HelpStyle};
+use dokku_trigger::plugin::{cmd, Bare};
 use dokku_trigger::CorePlugin;
 
 /// The commands.
@@ -37,9 +37,7 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     name: store::PLUGIN,
     description: "dokku core config plugin",
     summary: "Manage global and app-specific config vars",
-    namespace: None,
     commands: COMMANDS,
-    help_style: HelpStyle::Go,
     help: &[
         "config (<app>|--global), Pretty-print an app or global environment",
         "config:bundle [--merged] (<app>|--global), Bundle environment into tarfile",
@@ -57,4 +55,5 @@ pub static PLUGIN: CorePlugin = CorePlugin {
         help_flag: true,
     },
     register: hooks::register,
+    ..CorePlugin::DEFAULTS
 };

@@ -4,24 +4,11 @@
 
 use dokku_core::Error;
 use dokku_trigger::builds::Capture;
-use dokku_trigger::deploy::{scheduler_of, SchedulerIsDeployed};
+use dokku_trigger::deploy::SchedulerIsDeployed;
 use dokku_trigger::triggers::{AppRestart, PostConfigUpdate};
 use dokku_trigger::Ctx;
 
 use crate::store::Scope;
-
-/// Whether `app` has been deployed, so that a restart means something: its
-/// scheduler says so (`scheduler-detect`, then `scheduler-is-deployed`).
-pub fn is_deployed(ctx: &Ctx, app: &str) -> bool {
-    let Ok(scheduler) = scheduler_of(ctx, app) else {
-        return false;
-    };
-    let t = SchedulerIsDeployed {
-        scheduler,
-        app: app.to_string(),
-    };
-    matches!(ctx.bus.select(ctx, &t), Ok(Some(true)))
-}
 
 /// An error as a warning's tail: external plugins fail with just an exit
 /// code, shown the way Go shows a failed command.
@@ -52,7 +39,7 @@ pub fn notify_update(ctx: &Ctx, scope: &Scope, action: &str, items: Vec<String>)
 /// global, or the app has not been deployed.
 pub fn maybe_restart(ctx: &Ctx, scope: &Scope, no_restart: bool) {
     let Some(app) = scope.app() else { return };
-    if no_restart || !is_deployed(ctx, app) {
+    if no_restart || !SchedulerIsDeployed::ask(ctx, app).unwrap_or(false) {
         return;
     }
     // The redeploy is a build record of its own (`config-redeploy`).

@@ -305,10 +305,7 @@ mod tests {
     }
 
     fn env(pairs: &[(&str, &str)]) -> Env {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        crate::envfile::env_of(pairs)
     }
 
     #[test]

@@ -197,13 +197,7 @@ fn install(ctx: &Ctx, text: &str) -> Result<()> {
         stdin.write_all(text.as_bytes()).map_err(fail)?;
     }
     let out = child.wait_with_output().map_err(fail)?;
-    if !out.status.success() {
-        return Err(Error::other(
-            "write the crontab",
-            String::from_utf8_lossy(&out.stderr).trim(),
-        ));
-    }
-    Ok(())
+    Error::from_output("write the crontab", &out)
 }
 
 /// Remove the crontab if there is one; without a `crontab` program there
@@ -220,13 +214,7 @@ fn remove(ctx: &Ctx) -> Result<()> {
     let out = crontab(ctx, &["-r"])
         .output()
         .map_err(|e| Error::other("remove the crontab", e))?;
-    if !out.status.success() {
-        return Err(Error::other(
-            "remove the crontab",
-            String::from_utf8_lossy(&out.stderr).trim(),
-        ));
-    }
-    Ok(())
+    Error::from_output("remove the crontab", &out)
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ pub mod tasks;
 use dokku_core::Result;
 use dokku_trigger::cron::{CronGetProperty, SchedulerCronWrite, SchedulerUsesHostCron};
 use dokku_trigger::deploy::{PostDeploy, PreDeploy};
-use dokku_trigger::plugin::{Bare, Command, HelpStyle};
+use dokku_trigger::plugin::Command;
 use dokku_trigger::triggers::PostDelete;
 use dokku_trigger::{Bus, CorePlugin, Ctx};
 
@@ -24,7 +24,6 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     name: props::PLUGIN,
     description: "dokku core cron plugin",
     summary: "Manage scheduled cron tasks",
-    namespace: None,
     commands: &[
         Command {
             name: "cron:list",
@@ -57,7 +56,6 @@ pub static PLUGIN: CorePlugin = CorePlugin {
             run: c::suspend::suspend,
         },
     ],
-    help_style: HelpStyle::Go,
     help: &[
         "cron:list <app> [--format json|stdout], List scheduled cron tasks for an app",
         "cron:report [<app>] [<flag>], Display report about an app",
@@ -66,8 +64,8 @@ pub static PLUGIN: CorePlugin = CorePlugin {
         "cron:set [--global|<app>] <key> <value>, Set or clear a cron property for an app",
         "cron:suspend <app> <cron_id>, Suspend a cron task",
     ],
-    bare: Bare::Help,
     register,
+    ..CorePlugin::DEFAULTS
 };
 
 /// Operations shared by commands and trigger handlers.

@@ -11,8 +11,8 @@ pub mod report;
 pub mod store;
 pub mod words;
 
+use dokku_trigger::plugin::cmd;
 use dokku_trigger::plugin::Command;
-use dokku_trigger::plugin::{cmd, Bare, HelpStyle};
 use dokku_trigger::triggers::{
     DockerArgsProcessBuild, DockerArgsProcessDeploy, DockerArgsProcessRun, DockerOptionsList,
     DockerOptionsRemove, DockerOptionsVolumes, Install,
@@ -35,17 +35,15 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     name: store::PLUGIN,
     description: "dokku core docker-options plugin",
     summary: "Manage docker options for an app",
-    namespace: None,
     commands: COMMANDS,
-    help_style: HelpStyle::Go,
     help: &[
         "docker-options:add <app> <phase(s)> OPTION, Add Docker option to app for phase (comma separated phase list)",
         "docker-options:clear <app> [phase(s)], Clear a docker options from application with an optional phase (comma separated phase list)",
         "docker-options:remove <app> <phase(s)> OPTION, Remove Docker option from app for phase (comma separated phase list)",
         "docker-options:report [<app>] [<flag>], Displays a docker options report for one or more apps",
     ],
-    bare: Bare::Help,
     register,
+    ..CorePlugin::DEFAULTS
 };
 
 fn register(bus: &mut Bus) {

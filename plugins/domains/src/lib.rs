@@ -11,7 +11,7 @@ pub mod validate;
 use dokku_core::Result;
 use dokku_trigger::deploy::AppUrls;
 use dokku_trigger::helpers::{DomainsDisable, DomainsEnable};
-use dokku_trigger::plugin::{Bare, HelpStyle};
+use dokku_trigger::plugin::HelpStyle;
 use dokku_trigger::proxy::{DomainsAdd, DomainsList, DomainsUrls, DomainsVhostEnabled};
 use dokku_trigger::triggers::{PostAppCloneSetup, PostAppRename, PostCreate};
 use dokku_trigger::{Bus, Command, CorePlugin, Ctx};
@@ -23,7 +23,6 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     name: store::PLUGIN,
     description: "dokku core domains plugin",
     summary: "Manage domains used by the proxy",
-    namespace: None,
     commands: &[
         Command {
             name: "domains:add",
@@ -101,8 +100,8 @@ pub static PLUGIN: CorePlugin = CorePlugin {
         "domains:set <app> <domain> [<domain> ...], Set domains for app",
         "domains:set-global <domain> [<domain> ...], Set global domain names",
     ],
-    bare: Bare::Help,
     register,
+    ..CorePlugin::DEFAULTS
 };
 
 /// Write the default domains of a new app, as Dokku does on creation.

@@ -90,36 +90,39 @@ pub fn changed_global(ctx: &Ctx, action: &str, domains: &[String]) -> Result<()>
 /// `rebuild` (`domains:enable`, and the `domains-enable` trigger when
 /// asked to restart).
 pub fn enable_app(ctx: &Ctx, app: &str, rebuild: bool) -> Result<()> {
-    if store::vhost_enabled(ctx, app) {
-        ctx.out
-            .info1(&format!("Domains (VHOST) already enabled for app ({app})"));
-        return Ok(());
-    }
-    let app = app.to_string();
-    ctx.bus.notify(ctx, &PreEnableVhost { app: app.clone() })?;
-    ctx.out.info1(&format!("Enabling domains for {app}"));
-    store::set_vhost_enabled(&ctx.paths, &app, true)?;
-    if store::stored(&ctx.paths, &app).is_some_and(|l| l.is_empty()) {
-        store::remove_app_file(&ctx.paths, &app)?;
-    }
-    if rebuild {
-        ctx.bus.notify(ctx, &ProxyBuildConfig { app })?;
-    }
-    Ok(())
+    switch_app(ctx, app, true, rebuild)
 }
 
 /// Make the proxy listen without the app's domains; rebuild its config
 /// when `rebuild`.
 pub fn disable_app(ctx: &Ctx, app: &str, rebuild: bool) -> Result<()> {
-    if !store::vhost_enabled(ctx, app) {
+    switch_app(ctx, app, false, rebuild)
+}
+
+/// Enable or disable the app's domains (see [`enable_app`] and
+/// [`disable_app`]); nothing but a note when they already are.
+fn switch_app(ctx: &Ctx, app: &str, enable: bool, rebuild: bool) -> Result<()> {
+    let (state, doing) = if enable {
+        ("enabled", "Enabling")
+    } else {
+        ("disabled", "Disabling")
+    };
+    if store::vhost_enabled(ctx, app) == enable {
         ctx.out
-            .info1(&format!("Domains (VHOST) already disabled for app ({app})"));
+            .info1(&format!("Domains (VHOST) already {state} for app ({app})"));
         return Ok(());
     }
     let app = app.to_string();
-    ctx.bus.notify(ctx, &PreDisableVhost { app: app.clone() })?;
-    ctx.out.info1(&format!("Disabling domains for {app}"));
-    store::set_vhost_enabled(&ctx.paths, &app, false)?;
+    if enable {
+        ctx.bus.notify(ctx, &PreEnableVhost { app: app.clone() })?;
+    } else {
+        ctx.bus.notify(ctx, &PreDisableVhost { app: app.clone() })?;
+    }
+    ctx.out.info1(&format!("{doing} domains for {app}"));
+    store::set_vhost_enabled(&ctx.paths, &app, enable)?;
+    if enable && store::stored(&ctx.paths, &app).is_some_and(|l| l.is_empty()) {
+        store::remove_app_file(&ctx.paths, &app)?;
+    }
     if rebuild {
         ctx.bus.notify(ctx, &ProxyBuildConfig { app })?;
     }

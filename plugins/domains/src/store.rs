@@ -139,13 +139,7 @@ pub fn vhost_enabled(ctx: &Ctx, app: &str) -> bool {
 
 /// Record whether vhosts are enabled for an app.
 pub fn set_vhost_enabled(paths: &Paths, app: &str, enabled: bool) -> Result<()> {
-    let props = Properties::new(paths, PLUGIN);
-    let _lock = dokku_core::lock::StateLock::acquire(paths, app)?;
-    if enabled {
-        props.delete(app, "disabled")
-    } else {
-        props.write(app, "disabled", "true")
-    }
+    Properties::new(paths, PLUGIN).set_enabled(app, enabled)
 }
 
 /// The domains an app answers on: none when its vhosts are disabled.

@@ -13,7 +13,6 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     name: "enter",
     description: "dokku core enter plugin",
     summary: "Enter running app containers",
-    namespace: None,
     commands: &[Command {
         name: "enter",
         takes_app: true,
@@ -28,4 +27,5 @@ pub static PLUGIN: CorePlugin = CorePlugin {
         help_flag: false,
     },
     register: no_triggers,
+    ..CorePlugin::DEFAULTS
 };

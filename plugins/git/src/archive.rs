@@ -258,23 +258,7 @@ pub fn list(kind: ArchiveType, path: &Path) -> Result<Vec<Entry>> {
             let mut out = Vec::new();
             for i in 0..archive.len() {
                 let mut f = archive.by_index(i).map_err(read_err)?;
-                let mode = f.unix_mode();
-                let name = lossy(f.name_raw());
-                let kind = if f.is_dir() {
-                    EntryKind::Dir
-                } else if zip_symlink(mode) {
-                    let mut target = String::new();
-                    f.read_to_string(&mut target).map_err(read_err)?;
-                    EntryKind::Symlink(target)
-                } else {
-                    EntryKind::File
-                };
-                out.push(Entry {
-                    path: name,
-                    kind,
-                    size: f.size(),
-                    mode,
-                });
+                out.push(zip_entry(&mut f)?);
             }
             Ok(out)
         }
@@ -406,42 +390,40 @@ pub fn extract(kind: ArchiveType, path: &Path, root: &Path) -> Result<()> {
     finish(root, deferred)
 }
 
+/// What a zip member is (a symlink's target is its content, read here).
+fn zip_entry<R: Read>(f: &mut zip::read::ZipFile<'_, R>) -> Result<Entry> {
+    let mode = f.unix_mode();
+    let kind = if f.is_dir() {
+        EntryKind::Dir
+    } else if zip_symlink(mode) {
+        let mut target = String::new();
+        f.read_to_string(&mut target).map_err(read_err)?;
+        EntryKind::Symlink(target)
+    } else {
+        EntryKind::File
+    };
+    Ok(Entry {
+        path: lossy(f.name_raw()),
+        kind,
+        size: f.size(),
+        mode,
+    })
+}
+
 fn extract_zip<R: Read + Seek>(file: R, root: &Path, deferred: &mut Deferred) -> Result<()> {
     let mut archive = zip::ZipArchive::new(file).map_err(read_err)?;
     for i in 0..archive.len() {
         let mut f = archive.by_index(i).map_err(read_err)?;
-        let mode = f.unix_mode();
-        let name = lossy(f.name_raw());
-        if f.is_dir() {
-            let parts = check_entry(&Entry {
-                path: name,
-                kind: EntryKind::Dir,
-                size: 0,
-                mode,
-            })
-            .map_err(Violation::fail)?;
-            make_dir(root, &parts)?;
-        } else if zip_symlink(mode) {
-            let mut target = String::new();
-            f.read_to_string(&mut target).map_err(read_err)?;
-            let kind = EntryKind::Symlink(target.clone());
-            let parts = check_entry(&Entry {
-                path: name,
-                kind,
-                size: 0,
-                mode,
-            })
-            .map_err(Violation::fail)?;
-            deferred.symlinks.push((parts, target));
-        } else {
-            let parts = check_entry(&Entry {
-                path: name,
-                kind: EntryKind::File,
-                size: 0,
-                mode,
-            })
-            .map_err(Violation::fail)?;
-            write_file(root, &parts, &mut f, mode)?;
+        let entry = Entry {
+            size: 0,
+            ..zip_entry(&mut f)?
+        };
+        let parts = check_entry(&entry).map_err(Violation::fail)?;
+        let mode = entry.mode;
+        match entry.kind {
+            EntryKind::Dir => make_dir(root, &parts)?,
+            EntryKind::Symlink(target) => deferred.symlinks.push((parts, target)),
+            _ => write_file(root, &parts, &mut f, mode)?,
         }
     }
     Ok(())

@@ -30,26 +30,20 @@ pub fn deploy_directory(
     email: &str,
     source: Source,
 ) -> Result<()> {
-    commit_and_deploy(ctx, app, src, user, email, source)?;
-    ctx.bus.notify(
-        ctx,
-        &GitFromDirectory {
-            app: app.to_string(),
-            source_work_dir: src.display().to_string(),
-            user_name: user.to_string(),
-            user_email: email.to_string(),
-        },
-    )
+    let done = GitFromDirectory {
+        app: app.to_string(),
+        source_work_dir: src.display().to_string(),
+        user_name: user.to_string(),
+        user_email: email.to_string(),
+    };
+    commit_and_deploy(ctx, &done, src, source)?;
+    ctx.bus.notify(ctx, &done)
 }
 
-fn commit_and_deploy(
-    ctx: &Ctx,
-    app: &str,
-    src: &Path,
-    user: &str,
-    email: &str,
-    source: Source,
-) -> Result<()> {
+/// The commit `t` describes (app, author), of the tree of `src`, then its
+/// deploy.
+fn commit_and_deploy(ctx: &Ctx, t: &GitFromDirectory, src: &Path, source: Source) -> Result<()> {
+    let (app, user, email) = (t.app.as_str(), t.user_name.as_str(), t.user_email.as_str());
     repo::initialize(&ctx.paths, app)?;
     let repo_path = repo::path(&ctx.paths, app);
     let branch = props::deploy_branch(&ctx.paths, app);

@@ -43,12 +43,7 @@ pub fn receive_pack(ctx: &Ctx, raw_app: &str) -> Result<()> {
         }
         repo::initialize(&ctx.paths, &app)?;
     }
-    let status = git::command()
-        .arg("receive-pack")
-        .arg(repo::path(&ctx.paths, &app))
-        .status()
-        .map_err(|e| Error::other("run git receive-pack", e))?;
-    exit_status(status)
+    serve(ctx, "receive-pack", &app)
 }
 
 /// `git-upload-pack '<app>'`: serve a fetch or clone of the app's repo.
@@ -56,12 +51,7 @@ pub fn upload_pack(ctx: &Ctx, raw_app: &str) -> Result<()> {
     let app = names::unquote_app(raw_app)?;
     apps::verify(&ctx.paths, &app)?;
     ctx.bus.notify(ctx, &GitPrePull { app: app.clone() })?;
-    let status = git::command()
-        .arg("upload-pack")
-        .arg(repo::path(&ctx.paths, &app))
-        .status()
-        .map_err(|e| Error::other("run git upload-pack", e))?;
-    exit_status(status)?;
+    serve(ctx, "upload-pack", &app)?;
     ctx.bus.notify(ctx, &GitPostPull { app })
 }
 
@@ -69,11 +59,17 @@ pub fn upload_pack(ctx: &Ctx, raw_app: &str) -> Result<()> {
 pub fn upload_archive(ctx: &Ctx, raw_app: &str) -> Result<()> {
     let app = names::unquote_app(raw_app)?;
     apps::verify(&ctx.paths, &app)?;
+    serve(ctx, "upload-archive", &app)
+}
+
+/// Run `git <service>` against the app's repository, talking to the
+/// client on this process's standard streams; fails with its exit code.
+fn serve(ctx: &Ctx, service: &str, app: &str) -> Result<()> {
     let status = git::command()
-        .arg("upload-archive")
-        .arg(repo::path(&ctx.paths, &app))
+        .arg(service)
+        .arg(repo::path(&ctx.paths, app))
         .status()
-        .map_err(|e| Error::other("run git upload-archive", e))?;
+        .map_err(|e| Error::other(format!("run git {service}"), e))?;
     exit_status(status)
 }
 

@@ -24,7 +24,7 @@ pub mod worktree;
 use dokku_trigger::deploy::{GitDeployBranch, GitGetProperty, GitHasCode, ReceiveApp};
 use dokku_trigger::helpers::GitRevision;
 use dokku_trigger::plugin::Command;
-use dokku_trigger::plugin::{cmd, global_cmd, Bare, HelpStyle};
+use dokku_trigger::plugin::{cmd, global_cmd, HelpStyle};
 use dokku_trigger::{Bus, CorePlugin};
 
 use commands as c;
@@ -56,7 +56,6 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     name: props::PLUGIN,
     description: "dokku core git plugin",
     summary: "Manage app deploys via git",
-    namespace: None,
     commands: COMMANDS,
     help_style: HelpStyle::Bash,
     help: &[
@@ -74,15 +73,12 @@ pub static PLUGIN: CorePlugin = CorePlugin {
         "git:status <app>, show the working tree status for an app",
         "git:sync [--build|--build-if-changes] [--skip-deploy-branch] <app> <repository> [<git-ref>], Clone or fetch an app from remote git repo",
     ],
-    bare: Bare::Help,
     register,
+    ..CorePlugin::DEFAULTS
 };
 
 fn register(bus: &mut Bus) {
-    bus.on::<dokku_trigger::triggers::Install, _>(
-        props::PLUGIN,
-        |ctx, _t: &dokku_trigger::triggers::Install| install::install(ctx),
-    );
+    bus.on_install(props::PLUGIN, install::install);
     // A new app is a bare repository with its hook from the start, so a
     // first push finds everything in place.
     bus.on::<dokku_trigger::triggers::PostCreate, _>(

@@ -8,8 +8,8 @@ use std::os::unix::fs::PermissionsExt;
 use dokku_core::{apps, Error, Result};
 use dokku_output::Output;
 use dokku_trigger::deploy::{
-    BuilderBuild, BuilderDetect, BuilderGetProperty, CorePostExtract, DeploySourceSet, PostExtract,
-    PreReceiveApp, ProcfileExtractImage, ReleaseAndDeploy,
+    BuilderBuild, BuilderDetect, CorePostExtract, DeploySourceSet, PostExtract, PreReceiveApp,
+    ProcfileExtractImage, ReleaseAndDeploy,
 };
 use dokku_trigger::triggers::ConfigSet;
 use dokku_trigger::Ctx;
@@ -48,50 +48,6 @@ pub fn temp_dir(what: &str) -> Result<tempfile::TempDir> {
         .map_err(|e| Error::other("create a temporary directory", e))?;
     let _ = std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755));
     Ok(dir)
-}
-
-/// The first non-empty answer of a collect.
-fn first(answers: Vec<String>) -> String {
-    answers
-        .into_iter()
-        .map(|a| a.trim().to_string())
-        .find(|a| !a.is_empty())
-        .unwrap_or_default()
-}
-
-/// Which builder builds the source: the selected one, else the detected
-/// one (a Dockerfile counts only when nothing else is detected), else
-/// herokuish.
-pub fn builder_type(ctx: &Ctx, app: &str, dir: &str) -> Result<String> {
-    let selected = first(ctx.bus.collect(
-        ctx,
-        &BuilderGetProperty {
-            app: app.into(),
-            key: "selected".into(),
-        },
-    )?);
-    if !selected.is_empty() {
-        return Ok(selected);
-    }
-    let detected: Vec<String> = ctx
-        .bus
-        .collect(
-            ctx,
-            &BuilderDetect {
-                app: app.into(),
-                source_work_dir: dir.into(),
-            },
-        )?
-        .into_iter()
-        .map(|a| a.trim().to_string())
-        .filter(|a| !a.is_empty())
-        .collect();
-    Ok(detected
-        .iter()
-        .find(|d| d.as_str() != "dockerfile")
-        .or_else(|| detected.first())
-        .cloned()
-        .unwrap_or_else(|| "herokuish".to_string()))
 }
 
 /// Build and deploy `rev` (the deploy branch's head when `None`). Does
@@ -151,7 +107,7 @@ pub fn receive(ctx: &Ctx, app: &str, rev: Option<&str>, source: Option<Source>) 
         },
     )?;
 
-    let builder = builder_type(ctx, app, &dir)?;
+    let builder = BuilderDetect::builder_type(ctx, app, &dir)?;
     let pre = PreReceiveApp {
         app: app.into(),
         image_source_type: builder.clone(),

@@ -12,10 +12,9 @@ pub mod vector;
 use dokku_core::fsutil;
 use dokku_trigger::deploy::LogsGetProperty;
 use dokku_trigger::migrate;
-use dokku_trigger::plugin::{cmd, global_cmd, Bare, HelpStyle};
+use dokku_trigger::plugin::{cmd, global_cmd, Bare};
 use dokku_trigger::triggers::{
-    ContainerArgs, DockerArgsProcessDeploy, Install, PostAppClone, PostAppRename, PostCreate,
-    PostDelete,
+    ContainerArgs, DockerArgsProcessDeploy, PostAppClone, PostAppRename, PostCreate, PostDelete,
 };
 use dokku_trigger::{Bus, CorePlugin};
 
@@ -26,7 +25,6 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     name: store::PLUGIN,
     description: "dokku core logs plugin",
     summary: "Manage log integration for an app",
-    namespace: None,
     commands: &[
         cmd("logs", c::logs::run,
         ),
@@ -40,7 +38,6 @@ pub static PLUGIN: CorePlugin = CorePlugin {
         global_cmd("logs:vector-start", c::vector_start::run),
         global_cmd("logs:vector-stop", c::vector_stop::run),
     ],
-    help_style: HelpStyle::Go,
     help: &[
         "logs [-h|--help] [-t|--tail] [-n|--num num] [-q|--quiet] [-p|--ps process] <app>, Display recent log output",
         "logs:failed [--all|<app>], Shows the last failed deploy logs",
@@ -55,6 +52,7 @@ pub static PLUGIN: CorePlugin = CorePlugin {
         help_flag: true,
     },
     register,
+    ..CorePlugin::DEFAULTS
 };
 
 /// `$DOKKU_LIB_ROOT/data/logs/<app>` (0755).
@@ -108,7 +106,7 @@ fn register(bus: &mut Bus) {
         }
         Ok(args)
     });
-    bus.on::<Install, _>(store::PLUGIN, |ctx, _t: &Install| install(ctx));
+    bus.on_install(store::PLUGIN, install);
     // Each app has a data directory, and the vector configuration follows
     // the apps: a new or cloned app may bring sinks, a destroyed one takes
     // its own away (its properties are still there while post-delete

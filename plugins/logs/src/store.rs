@@ -81,8 +81,7 @@ mod tests {
 
     #[test]
     fn computed_values_and_report() {
-        let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::under(d.path());
+        let (_d, paths) = dokku_core::Paths::temp();
         let p = Properties::new(&paths, PLUGIN);
         assert_eq!(computed(&paths, "app", "max-size"), "10m");
         p.write(GLOBAL, "max-size", "20m").expect("write");

@@ -619,8 +619,7 @@ mod tests {
     use super::*;
 
     fn paths() -> (tempfile::TempDir, Paths) {
-        let d = tempfile::tempdir().expect("tempdir");
-        let p = Paths::under(d.path());
+        let (d, p) = dokku_core::Paths::temp();
         (d, p)
     }
 

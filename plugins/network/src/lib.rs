@@ -16,7 +16,6 @@ use dokku_trigger::helpers::{
     NetworkBuildConfig, NetworkClearConfig, NetworkConfigExists, NetworkGetIpaddr,
     NetworkGetStaticListeners, PostContainerCreate,
 };
-use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::proxy::{NetworkGetListeners, NetworkGetProperty};
 use dokku_trigger::triggers::{ContainerArgs, DockerArgsProcessBuild};
 use dokku_trigger::{Bus, Command, CorePlugin};
@@ -28,7 +27,6 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     name: store::PLUGIN,
     description: "dokku core network plugin",
     summary: "Manage network settings for an app",
-    namespace: None,
     commands: &[
         Command {
             name: "network:create",
@@ -76,7 +74,6 @@ pub static PLUGIN: CorePlugin = CorePlugin {
             run: c::set::run,
         },
     ],
-    help_style: HelpStyle::Go,
     help: &[
         "network:create <network>, Creates an attachable docker network",
         "network:destroy <network>, Destroys a docker network",
@@ -88,8 +85,8 @@ pub static PLUGIN: CorePlugin = CorePlugin {
         "network:report [<app>] [<flag>], Displays a network report for one or more apps",
         "network:set <app> <property> (<value>...), Set or clear a network property for an app",
     ],
-    bare: Bare::Help,
     register,
+    ..CorePlugin::DEFAULTS
 };
 
 fn register(bus: &mut Bus) {
@@ -208,8 +205,7 @@ mod tests {
 
     #[test]
     fn build_and_run_containers_get_the_app_networks() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let paths = dokku_core::Paths::under(dir.path());
+        let (_dir, paths) = dokku_core::Paths::temp();
         std::fs::create_dir_all(paths.app_dir("app")).expect("app dir");
         let props = store::SCHEMA.store(&paths);
         props

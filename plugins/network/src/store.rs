@@ -104,8 +104,7 @@ mod tests {
 
     #[test]
     fn listeners_come_from_the_records_in_index_order() {
-        let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::under(d.path());
+        let (_d, paths) = dokku_core::Paths::temp();
         let dir = paths.app_dir("a");
         std::fs::create_dir_all(&dir).expect("mkdir");
         for (i, ip) in [(10, "172.17.0.4"), (2, "172.17.0.3"), (1, "172.17.0.2")] {

@@ -178,8 +178,7 @@ mod tests {
 
     #[test]
     fn layout_matches_dokku() {
-        let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::under(d.path());
+        let (d, paths) = dokku_core::Paths::temp();
         let core = [
             ("apps", "dokku core apps plugin"),
             ("config", "dokku core config plugin"),
@@ -223,8 +222,7 @@ mod tests {
 
     #[test]
     fn community_directory_is_left_alone() {
-        let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::under(d.path());
+        let (_d, paths) = dokku_core::Paths::temp();
         let own = paths.plugin_available.join("apps");
         fs::create_dir_all(&own).expect("mkdir");
         fs::write(own.join("plugin.toml"), "mine").expect("write");

@@ -24,7 +24,7 @@ pub mod update;
 mod shell_tests;
 
 use dokku_trigger::plugin::no_triggers;
-use dokku_trigger::plugin::{Bare, HelpStyle};
+use dokku_trigger::plugin::HelpStyle;
 use dokku_trigger::CorePlugin;
 
 pub use crate::core::install_core_metadata;
@@ -37,7 +37,6 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     name: "plugin",
     description: "dokku core plugin plugin",
     summary: "Manage installed plugins",
-    namespace: None,
     commands: commands::COMMANDS,
     help_style: HelpStyle::Bash,
     help: &[
@@ -50,6 +49,6 @@ pub static PLUGIN: CorePlugin = CorePlugin {
         "plugin:uninstall <name>, Uninstall a plugin (third-party only)",
         "plugin:update [name [branch|commit|tag]], Optionally update named plugin from git (and pin to the specified branch/commit/tag) & run update trigger for active plugins",
     ],
-    bare: Bare::Help,
     register: no_triggers,
+    ..CorePlugin::DEFAULTS
 };

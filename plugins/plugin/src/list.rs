@@ -4,6 +4,7 @@
 
 use std::fs;
 
+use dokku_core::report::Format;
 use dokku_core::{Error, Paths, Result};
 use dokku_trigger::external;
 use dokku_trigger::Ctx;
@@ -89,26 +90,11 @@ pub fn render_json(plugins: &[PluginInfo]) -> Result<String> {
     serde_json::to_string_pretty(plugins).map_err(|e| Error::other("render plugin list", e))
 }
 
-/// Output format of `plugin:list`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// plugn's text.
-    Stdout,
-    /// A JSON array.
-    Json,
-}
-
-impl Format {
-    /// Parse `--format`; absent means stdout.
-    pub fn parse(v: Option<&str>) -> Result<Self> {
-        match v {
-            None | Some("") | Some("stdout") => Ok(Format::Stdout),
-            Some("json") => Ok(Format::Json),
-            Some(_) => Err(Error::fail(
-                "Invalid output format specified, supported formats: json, stdout",
-            )),
-        }
-    }
+/// Parse `plugin:list`'s `--format`; absent means stdout.
+pub fn parse_format(v: Option<&str>) -> Result<Format> {
+    Format::named(v).ok_or_else(|| {
+        Error::fail("Invalid output format specified, supported formats: json, stdout")
+    })
 }
 
 /// `plugin:list [--format stdout|json]`.
@@ -191,10 +177,10 @@ mod tests {
 
     #[test]
     fn formats() {
-        assert_eq!(Format::parse(None).expect("none"), Format::Stdout);
-        assert_eq!(Format::parse(Some("json")).expect("json"), Format::Json);
+        assert_eq!(parse_format(None).expect("none"), Format::Stdout);
+        assert_eq!(parse_format(Some("json")).expect("json"), Format::Json);
         assert_eq!(
-            Format::parse(Some("yaml")).expect_err("yaml").to_string(),
+            parse_format(Some("yaml")).expect_err("yaml").to_string(),
             "Invalid output format specified, supported formats: json, stdout"
         );
     }

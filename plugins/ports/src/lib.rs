@@ -10,11 +10,9 @@ use dokku_core::{apps, Result};
 use dokku_trigger::deploy::PreDeploy;
 use dokku_trigger::helpers::{PortsGetAvailable, PortsGetProperty};
 use dokku_trigger::migrate;
-use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::proxy::{
     PortsClear, PortsConfigure, PortsGet, PortsSetDetected, PostCertsRemove, PostCertsUpdate,
 };
-use dokku_trigger::triggers::Install;
 use dokku_trigger::{Bus, Command, CorePlugin, Ctx};
 
 use commands as c;
@@ -24,7 +22,6 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     name: store::PLUGIN,
     description: "dokku core ports plugin",
     summary: "Manage ports for an app",
-    namespace: None,
     commands: &[
         Command {
             name: "ports:add",
@@ -49,7 +46,6 @@ pub static PLUGIN: CorePlugin = CorePlugin {
             run: c::set::run,
         },
     ],
-    help_style: HelpStyle::Go,
     help: &[
         "ports:list <app>, List port mappings for app",
         "ports:add <app> [<scheme>:<host-port>:<container-port>...], Add port mappings to an app",
@@ -58,8 +54,8 @@ pub static PLUGIN: CorePlugin = CorePlugin {
         "ports:set <app> [<scheme>:<host-port>:<container-port>...], Set port mappings for an app",
         "ports:report [<app>] [<flag>], Displays a ports report for one or more apps",
     ],
-    bare: Bare::Help,
     register,
+    ..CorePlugin::DEFAULTS
 };
 
 /// Record the mappings the image about to be deployed calls for.
@@ -119,7 +115,7 @@ fn install(ctx: &Ctx) -> Result<()> {
 
 fn register(bus: &mut Bus) {
     let p = store::PLUGIN;
-    bus.on::<Install, _>(p, |ctx, _t: &Install| install(ctx));
+    bus.on_install(p, install);
     bus.on::<PortsGet, _>(p, |ctx, t: &PortsGet| {
         let maps = store::effective(ctx, &t.app);
         Ok(if t.format == "json" {

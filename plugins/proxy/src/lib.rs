@@ -10,7 +10,6 @@ pub mod commands;
 pub mod install;
 pub mod store;
 
-use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::proxy::{ProxyGetProperty, ProxyIsEnabled, ProxyType};
 use dokku_trigger::{Bus, Command, CorePlugin};
 
@@ -21,7 +20,6 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     name: store::PLUGIN,
     description: "dokku core proxy plugin",
     summary: "Manage the proxy integration for an app",
-    namespace: None,
     commands: &[
         Command {
             name: "proxy:build-config",
@@ -54,7 +52,6 @@ pub static PLUGIN: CorePlugin = CorePlugin {
             run: c::set::run,
         },
     ],
-    help_style: HelpStyle::Go,
     help: &[
         "proxy:build-config [--parallel count] [--all|<app>], (Re)builds config for a given app",
         "proxy:clear-config [--all|<app>], Clears config for a given app",
@@ -63,15 +60,12 @@ pub static PLUGIN: CorePlugin = CorePlugin {
         "proxy:report [<app>] [<flag>], Displays a proxy report for one or more apps",
         "proxy:set <app> <proxy-type>, Set proxy type for app",
     ],
-    bare: Bare::Help,
     register,
+    ..CorePlugin::DEFAULTS
 };
 
 fn register(bus: &mut Bus) {
-    bus.on::<dokku_trigger::triggers::Install, _>(
-        store::PLUGIN,
-        |ctx, _t: &dokku_trigger::triggers::Install| install::install(ctx),
-    );
+    bus.on_install(store::PLUGIN, install::install);
     let p = store::PLUGIN;
     bus.on::<ProxyIsEnabled, _>(p, |ctx, t: &ProxyIsEnabled| {
         Ok(store::is_enabled(&ctx.paths, &t.app))

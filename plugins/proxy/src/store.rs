@@ -31,13 +31,7 @@ pub fn is_enabled(paths: &Paths, app: &str) -> bool {
 
 /// Record whether the proxy of an app is enabled.
 pub fn set_enabled(paths: &Paths, app: &str, enabled: bool) -> Result<()> {
-    let props = Properties::new(paths, PLUGIN);
-    let _lock = dokku_core::lock::StateLock::acquire(paths, app)?;
-    if enabled {
-        props.delete(app, "disabled")
-    } else {
-        props.write(app, "disabled", "true")
-    }
+    Properties::new(paths, PLUGIN).set_enabled(app, enabled)
 }
 
 /// The apps a command acts on: every app with `--all`, else the named one.

@@ -12,7 +12,7 @@ pub mod store;
 
 use dokku_trigger::deploy::{DeployedAppImageRepo, DeployedAppImageTag, PostReleaseBuilder};
 use dokku_trigger::helpers::DeployedAppRepository;
-use dokku_trigger::plugin::{cmd, Bare, HelpStyle};
+use dokku_trigger::plugin::cmd;
 use dokku_trigger::triggers::{PostAppCloneSetup, PostAppRenameSetup, PostDelete};
 use dokku_trigger::{Bus, CorePlugin};
 
@@ -24,22 +24,20 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     name: NAME,
     description: "dokku core registry plugin",
     summary: "Manage registry settings for an app",
-    namespace: None,
     commands: &[
         cmd("registry:login", c::login::run),
         cmd("registry:logout", c::logout::run),
         cmd("registry:report", c::report::run),
         cmd("registry:set", c::set::run),
     ],
-    help_style: HelpStyle::Go,
     help: &[
         "registry:login [--global|--password-stdin] [<app>] <server> <username> [<password>], Login to a docker registry",
         "registry:logout [--global] [<app>] <server>, Logout from a docker registry",
         "registry:report [<app>] [<flag>], Displays a registry report for one or more apps",
         "registry:set <app>|--global <property> (<value>), Set or clear a registry property for an app",
     ],
-    bare: Bare::Help,
     register,
+    ..CorePlugin::DEFAULTS
 };
 
 fn register(bus: &mut Bus) {
@@ -86,15 +84,13 @@ fn valid(app: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use dokku_core::Paths;
 
     #[test]
     fn deployed_image_answers_follow_push_on_release() {
         use dokku_trigger::deploy::first_answer;
         use std::sync::Arc;
 
-        let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::under(d.path());
+        let (_d, paths) = dokku_core::Paths::temp();
         let mut bus = Bus::new();
         bus.add_core(&PLUGIN);
         let (out, _cap) = dokku_output::Output::captured(false);
@@ -135,8 +131,7 @@ mod tests {
 
     #[test]
     fn report_layout() {
-        let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::under(d.path());
+        let (_d, paths) = dokku_core::Paths::temp();
         let store = store::SCHEMA.store(&paths);
         store
             .write("--global", "server", "docker.io")

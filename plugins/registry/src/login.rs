@@ -167,26 +167,24 @@ pub fn logout(ctx: &Ctx, scope: &Scope, server: &str, deprecated_global: bool) -
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn w(words: &[&str]) -> Vec<String> {
-        words.iter().map(|s| s.to_string()).collect()
-    }
+    use dokku_core::args::owned;
 
     #[test]
     fn login_forms() {
-        let (s, rest, dep) = split_login(&w(&["app", "srv", "u", "p"]), false, true).expect("ok");
+        let (s, rest, dep) =
+            split_login(&owned(&["app", "srv", "u", "p"]), false, true).expect("ok");
         assert_eq!(
             (s, rest, dep),
-            (Scope::App("app".into()), w(&["srv", "u", "p"]), false)
+            (Scope::App("app".into()), owned(&["srv", "u", "p"]), false)
         );
-        let (s, _, dep) = split_login(&w(&["srv", "u", "p"]), false, true).expect("ok");
+        let (s, _, dep) = split_login(&owned(&["srv", "u", "p"]), false, true).expect("ok");
         assert_eq!((s, dep), (Scope::Global, true));
-        let (s, rest, dep) = split_login(&w(&["app", "srv", "u"]), false, false).expect("ok");
+        let (s, rest, dep) = split_login(&owned(&["app", "srv", "u"]), false, false).expect("ok");
         assert_eq!(
             (s, rest, dep),
-            (Scope::App("app".into()), w(&["srv", "u"]), false)
+            (Scope::App("app".into()), owned(&["srv", "u"]), false)
         );
-        let (s, _, dep) = split_login(&w(&["srv", "u", "p"]), true, true).expect("ok");
+        let (s, _, dep) = split_login(&owned(&["srv", "u", "p"]), true, true).expect("ok");
         assert_eq!((s, dep), (Scope::Global, false));
     }
 }

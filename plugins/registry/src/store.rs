@@ -174,8 +174,7 @@ mod tests {
 
     #[test]
     fn image_repo_prefers_the_property_then_the_template() {
-        let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::under(d.path());
+        let (_d, paths) = dokku_core::Paths::temp();
         assert_eq!(image_repo(&paths, "web").expect("repo"), "dokku/web");
         let store = SCHEMA.store(&paths);
         store
@@ -209,8 +208,7 @@ mod tests {
 
     #[test]
     fn tag_versions_are_stored() {
-        let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::under(d.path());
+        let (_d, paths) = dokku_core::Paths::temp();
         assert_eq!(tag_version(&paths, "web"), "");
         set_tag_version(&paths, "web", 2).expect("set");
         assert_eq!(tag_version(&paths, "web"), "2");

@@ -5,7 +5,7 @@ use std::process::{Command as Proc, Stdio};
 
 use dokku_core::{apps, Error, Result};
 use dokku_docker::{ContainerSpec, Mount};
-use dokku_trigger::plugin::{no_triggers, Bare, Command, HelpStyle};
+use dokku_trigger::plugin::{no_triggers, Command};
 use dokku_trigger::release;
 use dokku_trigger::{CorePlugin, Ctx};
 
@@ -14,7 +14,6 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     name: "repo",
     description: "dokku core repo plugin",
     summary: "Manage the app's repo",
-    namespace: None,
     commands: &[
         Command {
             name: "repo:gc",
@@ -27,13 +26,12 @@ pub static PLUGIN: CorePlugin = CorePlugin {
             run: purge_cache,
         },
     ],
-    help_style: HelpStyle::Go,
     help: &[
         "repo:gc <app>, Runs 'git gc --aggressive' against the application's repo",
         "repo:purge-cache <app>, Deletes the contents of the build cache stored in the repository",
     ],
-    bare: Bare::Help,
     register: no_triggers,
+    ..CorePlugin::DEFAULTS
 };
 
 fn app_arg(ctx: &Ctx, argv: &[String]) -> Result<String> {

@@ -10,7 +10,7 @@ pub mod ops;
 pub mod store;
 
 use dokku_trigger::deploy::ResourceGetProperty;
-use dokku_trigger::plugin::{cmd, Bare, HelpStyle};
+use dokku_trigger::plugin::cmd;
 use dokku_trigger::triggers::{
     ContainerArgs, DockerArgsProcessBuild, DockerArgsProcessDeploy, DockerArgsProcessRun,
 };
@@ -24,7 +24,6 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     name: NAME,
     description: "dokku core resource plugin",
     summary: "Manage resource settings for an app",
-    namespace: None,
     commands: &[
         cmd("resource:limit", c::limit::run),
         cmd("resource:limit-clear", c::limit_clear::run),
@@ -32,7 +31,6 @@ pub static PLUGIN: CorePlugin = CorePlugin {
         cmd("resource:reserve", c::reserve::run),
         cmd("resource:reserve-clear", c::reserve_clear::run),
     ],
-    help_style: HelpStyle::Go,
     help: &[
         "resource:limit [--process-type <process-type>] [RESOURCE_OPTS...] <app>, Limit resources for a given app/process-type combination",
         "resource:limit-clear [--process-type <process-type>] <app>, Limit resources for a given app/process-type combination",
@@ -40,8 +38,8 @@ pub static PLUGIN: CorePlugin = CorePlugin {
         "resource:reserve [--process-type <process-type>] [RESOURCE_OPTS...] <app>, Reserve resources for a given app/process-type combination",
         "resource:reserve-clear [--process-type <process-type>] <app>, Reserve resources for a given app/process-type combination",
     ],
-    bare: Bare::Help,
     register,
+    ..CorePlugin::DEFAULTS
 };
 
 fn options(options: Vec<String>) -> ContainerArgs {

@@ -306,8 +306,7 @@ mod tests {
         assert!(check_process_type("../x").is_err());
         assert!(check_process_type("a.b").is_err());
 
-        let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::under(d.path());
+        let (_d, paths) = dokku_core::Paths::temp();
         let p = Properties::new(&paths, PLUGIN);
         let w = |owner: &str, key: &str, v: &str| p.write(owner, key, v).expect("write");
         w(GLOBAL, "_default_.limit.cpu", "0.5");

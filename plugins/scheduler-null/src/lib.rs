@@ -25,12 +25,12 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     name: "scheduler-null",
     description: "dokku core scheduler-null plugin",
     summary: "No-op scheduler plugin",
-    namespace: None,
     commands: &[],
     help_style: HelpStyle::Bash,
     help: &[],
     bare: Bare::Unknown,
     register,
+    ..CorePlugin::DEFAULTS
 };
 
 fn nothing<T>(_ctx: &Ctx, _t: &T) -> Result<()> {

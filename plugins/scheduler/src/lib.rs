@@ -9,7 +9,7 @@ use dokku_core::property::GLOBAL;
 use dokku_core::schema::{Prop, Schema};
 use dokku_core::{Paths, Result};
 use dokku_trigger::deploy::{SchedulerDetect, SchedulerPostDelete, SchedulerStop};
-use dokku_trigger::plugin::{cmd, Bare, HelpStyle};
+use dokku_trigger::plugin::cmd;
 use dokku_trigger::triggers::{PostDelete, PreDelete};
 use dokku_trigger::{Bus, CorePlugin, ReportDef};
 
@@ -37,25 +37,20 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     name: PLUGIN_NAME,
     description: "dokku core scheduler plugin",
     summary: "Manage scheduler settings for an app",
-    namespace: None,
     commands: &[
         cmd("scheduler:report", commands::report::run),
         cmd("scheduler:set", commands::set::run),
     ],
-    help_style: HelpStyle::Go,
     help: &[
         "scheduler:report [<app>] [<flag>], Displays a scheduler report for one or more apps",
         "scheduler:set <app> <property> (<value>), Set or clear a scheduler property for an app",
     ],
-    bare: Bare::Help,
     register,
+    ..CorePlugin::DEFAULTS
 };
 
 fn register(bus: &mut Bus) {
-    bus.on::<dokku_trigger::triggers::Install, _>(
-        PLUGIN_NAME,
-        |ctx, _t: &dokku_trigger::triggers::Install| install::install(ctx),
-    );
+    bus.on_install(PLUGIN_NAME, install::install);
     bus.on::<SchedulerDetect, _>(PLUGIN_NAME, |ctx, t: &SchedulerDetect| {
         selected(&ctx.paths, &t.app)
     });
@@ -98,8 +93,7 @@ mod tests {
 
     #[test]
     fn selection_falls_back_to_global_then_docker_local() {
-        let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::under(d.path());
+        let (_d, paths) = dokku_core::Paths::temp();
         assert_eq!(selected(&paths, "app").expect("sel"), "docker-local");
         let props = Properties::new(&paths, PLUGIN_NAME);
         props.write(GLOBAL, "selected", "null").expect("write");

@@ -16,7 +16,6 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     name: "shell",
     description: "dokku core shell plugin",
     summary: "Interactive dokku prompt",
-    namespace: None,
     commands: &[Command {
         name: "shell",
         takes_app: false,
@@ -29,6 +28,7 @@ pub static PLUGIN: CorePlugin = CorePlugin {
         help_flag: true,
     },
     register: no_triggers,
+    ..CorePlugin::DEFAULTS
 };
 
 const PROMPT: &str = "dokku> ";

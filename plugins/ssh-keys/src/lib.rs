@@ -8,7 +8,7 @@ pub mod keygen;
 pub mod ops;
 
 use dokku_trigger::plugin::no_triggers;
-use dokku_trigger::plugin::{Bare, HelpStyle};
+use dokku_trigger::plugin::HelpStyle;
 use dokku_trigger::{Command, CorePlugin};
 
 use commands as c;
@@ -18,7 +18,6 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     name: "ssh-keys",
     description: "dokku core ssh-keys plugin",
     summary: "Manage public ssh keys used for deployment",
-    namespace: None,
     commands: &[
         Command {
             name: "ssh-keys:add",
@@ -42,6 +41,6 @@ pub static PLUGIN: CorePlugin = CorePlugin {
         "ssh-keys:list [--format text|json] [<name>], List of all authorized dokku public ssh keys",
         "ssh-keys:remove [--fingerprint fingerprint|<name>], Remove SSH public key by name",
     ],
-    bare: Bare::Help,
     register: no_triggers,
+    ..CorePlugin::DEFAULTS
 };

@@ -193,8 +193,7 @@ mod tests {
 
     #[test]
     fn entries_round_trip_on_dokku_layout() {
-        let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::under(d.path());
+        let (d, paths) = dokku_core::Paths::temp();
         let (out, _cap) = dokku_output::Output::captured(false);
         let e = Entry {
             name: "node-js-data".into(),

@@ -21,10 +21,9 @@ pub mod name;
 pub mod report;
 pub mod spec;
 
-use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::plugin::{Command, RunFn};
 use dokku_trigger::triggers::{
-    ContainerArgs, DockerArgsProcessBuild, DockerArgsProcessDeploy, DockerArgsProcessRun, Install,
+    ContainerArgs, DockerArgsProcessBuild, DockerArgsProcessDeploy, DockerArgsProcessRun,
     PostDelete, StorageAppMounts, StorageList,
 };
 use dokku_trigger::{Bus, CorePlugin, Ctx};
@@ -70,9 +69,7 @@ pub static PLUGIN: CorePlugin = CorePlugin {
     name: NAME,
     description: "dokku core storage plugin",
     summary: "Manage mounted volumes",
-    namespace: None,
     commands: COMMANDS,
-    help_style: HelpStyle::Go,
     help: &[
         "storage:annotations:report [<name>] [<flag>], Displays annotations for one or more storage entries",
         "storage:annotations:set <name> <key> [<value>], Set or clear an annotation on a storage entry",
@@ -92,8 +89,8 @@ pub static PLUGIN: CorePlugin = CorePlugin {
         "storage:unmount <app> <host-dir:container-dir>, Remove an existing bind mount",
         "storage:wait <name>, Wait for a storage entry's PVC to be bound (k3s)",
     ],
-    bare: Bare::Help,
     register,
+    ..CorePlugin::DEFAULTS
 };
 
 fn args_for(ctx: &Ctx, app: &str, phase: &str, process: &str) -> dokku_core::Result<ContainerArgs> {
@@ -126,7 +123,7 @@ fn register(bus: &mut Bus) {
         }
         Ok(items.iter().map(|i| format!("{}:{}", i.host_path, i.container_path)).collect::<Vec<_>>().join("\n"))
     });
-    bus.on::<Install, _>(NAME, |ctx, _t: &Install| migrate::on_install(ctx));
+    bus.on_install(NAME, migrate::on_install);
     bus.on::<dokku_trigger::helpers::StorageEntryGet, _>(
         NAME,
         |ctx, t: &dokku_trigger::helpers::StorageEntryGet| exec::entry_json(ctx, &t.entry_name),

@@ -78,17 +78,6 @@ fn trigger_exists(ctx: &Ctx, name: &str) -> bool {
             .any(|p| external::is_executable(&p.path.join(name)))
 }
 
-fn is_deployed(ctx: &Ctx, app: &str) -> bool {
-    let Ok(scheduler) = scheduler_of(ctx, app) else {
-        return false;
-    };
-    let t = SchedulerIsDeployed {
-        scheduler,
-        app: app.to_string(),
-    };
-    matches!(ctx.bus.select(ctx, &t), Ok(Some(true)))
-}
-
 /// `copy-from-image APP IMAGE SRC DST` / `copy-dir-from-image ...`: a
 /// relative `SRC` starts at `/workspace` in a CNB image, `/app` in a
 /// herokuish one, else at the image's working directory.
@@ -160,7 +149,9 @@ pub fn run(ctx: &Ctx, args: &[String]) -> Result<()> {
         }
         "is-valid-app-name" => status(apps::validate_name(a1).is_ok()),
         "is-valid-app-name-old" => status(valid_old(a1)),
-        "is-deployed" => status(apps::exists(&ctx.paths, a1) && is_deployed(ctx, a1)),
+        "is-deployed" => status(
+            apps::exists(&ctx.paths, a1) && SchedulerIsDeployed::ask(ctx, a1).unwrap_or(false),
+        ),
         "scheduler-detect" => {
             ctx.out.line(&scheduler_of(ctx, a1)?);
             Ok(())

@@ -257,64 +257,58 @@ fn migrate(ctx: &Ctx, props: &Properties, plugin: &str, args: &[String]) -> Resu
             props.write(app, &property, &value)
         }
     };
+    // Move one value (`None`: nothing set) to `target`'s property, saying
+    // `note`, then drop the variable with `unset`.
+    let migrate = |target: &str, value: Option<String>, note: String, unset: ConfigUnset| {
+        let Some(value) = value else {
+            return Ok(());
+        };
+        ctx.out.info1(&note);
+        store(target, &value)?;
+        ctx.bus.notify(ctx, &unset)
+    };
     for app in dokku_core::apps::list(&ctx.paths) {
-        let value = ctx
-            .bus
-            .collect(
-                ctx,
-                &ConfigGet {
-                    app: app.clone(),
-                    key: var.clone(),
-                },
-            )?
-            .into_iter()
-            .find(|v| !v.trim().is_empty())
-            .map(|v| v.trim_end_matches('\n').to_string());
-        if let Some(value) = value {
-            ctx.out.info1(&format!(
-                "Migrating deprecated {var} to {plugin} {property} property for {app}"
-            ));
-            store(&app, &value)?;
-            ctx.bus.notify(
-                ctx,
-                &ConfigUnset {
-                    global: false,
-                    app: app.clone(),
-                    key: var.clone(),
-                    restart: String::new(),
-                },
-            )?;
-        }
+        let t = ConfigGet {
+            app: app.clone(),
+            key: var.clone(),
+        };
+        migrate(
+            &app,
+            first_value(ctx.bus.collect(ctx, &t)?),
+            format!("Migrating deprecated {var} to {plugin} {property} property for {app}"),
+            ConfigUnset {
+                global: false,
+                app: app.clone(),
+                key: var.clone(),
+                restart: String::new(),
+            },
+        )?;
     }
     if !global_var.is_empty() {
-        let value = ctx
-            .bus
-            .collect(
-                ctx,
-                &ConfigGetGlobal {
-                    key: global_var.clone(),
-                },
-            )?
-            .into_iter()
-            .find(|v| !v.trim().is_empty())
-            .map(|v| v.trim_end_matches('\n').to_string());
-        if let Some(value) = value {
-            ctx.out.info1(&format!(
-                "Migrating deprecated global {global_var} to {plugin} {property} property"
-            ));
-            store(GLOBAL, &value)?;
-            ctx.bus.notify(
-                ctx,
-                &ConfigUnset {
-                    global: true,
-                    app: String::new(),
-                    key: global_var.clone(),
-                    restart: String::new(),
-                },
-            )?;
-        }
+        let t = ConfigGetGlobal {
+            key: global_var.clone(),
+        };
+        migrate(
+            GLOBAL,
+            first_value(ctx.bus.collect(ctx, &t)?),
+            format!("Migrating deprecated global {global_var} to {plugin} {property} property"),
+            ConfigUnset {
+                global: true,
+                app: String::new(),
+                key: global_var.clone(),
+                restart: String::new(),
+            },
+        )?;
     }
     Ok(())
+}
+
+/// The first answer that is set (not blank), without its trailing newlines.
+fn first_value(answers: Vec<String>) -> Option<String> {
+    answers
+        .into_iter()
+        .find(|v| !v.trim().is_empty())
+        .map(|v| v.trim_end_matches('\n').to_string())
 }
 
 #[cfg(test)]

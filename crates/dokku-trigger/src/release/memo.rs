@@ -69,19 +69,32 @@ impl Watched {
     }
 }
 
+/// The engine methods `Watched` hands to the engine it wraps, each written
+/// once as `reads fn name(args) -> type;` or, for those that may change an
+/// image (and so forget every remembered one afterwards),
+/// `changes fn ...;`.
+macro_rules! forward {
+    ($($kind:ident fn $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)*) => {
+        $(
+            fn $name(&self, $($arg: $ty),*) -> $ret {
+                forward!(@$kind self, self.inner.$name($($arg),*))
+            }
+        )*
+    };
+    (@reads $self:ident, $call:expr) => {
+        $call
+    };
+    (@changes $self:ident, $call:expr) => {
+        $self.changes($call)
+    };
+}
+
 impl ContainerEngine for Watched {
-    fn ping(&self) -> Result<(), EngineError> {
-        self.inner.ping()
-    }
     fn swarm(&self) -> Option<&dyn dokku_docker::SwarmEngine> {
         self.inner.swarm()
     }
-
     fn swarm_workloads(&self) -> Option<&dyn dokku_docker::SwarmWorkloads> {
         self.inner.swarm_workloads()
-    }
-    fn version(&self) -> Result<EngineVersion, EngineError> {
-        self.inner.version()
     }
     fn default_log_driver(&self) -> Result<String, EngineError> {
         if let Some(driver) = self.log_driver.get() {
@@ -90,184 +103,47 @@ impl ContainerEngine for Watched {
         let driver = self.inner.default_log_driver()?;
         Ok(self.log_driver.get_or_init(|| driver).clone())
     }
-    fn live_restore_enabled(&self) -> Result<bool, EngineError> {
-        self.inner.live_restore_enabled()
-    }
-    fn image_exists(&self, image: &str) -> Result<bool, EngineError> {
-        self.inner.image_exists(image)
-    }
-    fn image_inspect(&self, image: &str) -> Result<ImageInfo, EngineError> {
-        self.inner.image_inspect(image)
-    }
-    fn build_image(
-        &self,
-        spec: &BuildSpec,
-        on_line: &mut dyn FnMut(&str),
-    ) -> Result<BuiltImage, EngineError> {
-        self.changes(self.inner.build_image(spec, on_line))
-    }
-    fn tag_image(&self, image: &str, target: &str) -> Result<(), EngineError> {
-        self.changes(self.inner.tag_image(image, target))
-    }
-    fn registry_login(&self, auth: &RegistryAuth) -> Result<String, EngineError> {
-        self.inner.registry_login(auth)
-    }
-    fn push_image(
-        &self,
-        image: &str,
-        auth: Option<&RegistryAuth>,
-        on_line: &mut dyn FnMut(&str),
-    ) -> Result<(), EngineError> {
-        self.inner.push_image(image, auth, on_line)
-    }
-    fn pull_image(
-        &self,
-        image: &str,
-        auth: Option<&RegistryAuth>,
-        on_line: &mut dyn FnMut(&str),
-    ) -> Result<(), EngineError> {
-        self.changes(self.inner.pull_image(image, auth, on_line))
-    }
-    fn remove_image(&self, image: &str, force: bool) -> Result<(), EngineError> {
-        self.changes(self.inner.remove_image(image, force))
-    }
-    fn list_images(&self, filter: &ImageFilter) -> Result<Vec<ImageSummary>, EngineError> {
-        self.inner.list_images(filter)
-    }
-    fn load_image(&self, tar: &mut dyn Read) -> Result<Vec<String>, EngineError> {
-        self.changes(self.inner.load_image(tar))
-    }
-    fn relabel_image(
-        &self,
-        image: &str,
-        labels: &std::collections::BTreeMap<String, String>,
-        tag: &str,
-    ) -> Result<Option<String>, EngineError> {
-        self.changes(self.inner.relabel_image(image, labels, tag))
-    }
-    fn commit_container(&self, container: &str, spec: &CommitSpec) -> Result<String, EngineError> {
-        self.changes(self.inner.commit_container(container, spec))
-    }
-    fn create_container(&self, spec: &ContainerSpec) -> Result<String, EngineError> {
-        self.inner.create_container(spec)
-    }
-    fn start_container(&self, container: &str) -> Result<(), EngineError> {
-        self.inner.start_container(container)
-    }
-    fn stop_container(
-        &self,
-        container: &str,
-        timeout: Option<Duration>,
-    ) -> Result<(), EngineError> {
-        self.inner.stop_container(container, timeout)
-    }
-    fn kill_container(&self, container: &str, signal: Option<&str>) -> Result<(), EngineError> {
-        self.inner.kill_container(container, signal)
-    }
-    fn remove_container(&self, container: &str, force: bool) -> Result<(), EngineError> {
-        self.inner.remove_container(container, force)
-    }
-    fn rename_container(&self, container: &str, new_name: &str) -> Result<(), EngineError> {
-        self.inner.rename_container(container, new_name)
-    }
-    fn inspect_container(&self, container: &str) -> Result<ContainerInfo, EngineError> {
-        self.inner.inspect_container(container)
-    }
-    fn list_containers(
-        &self,
-        filter: &ContainerFilter,
-    ) -> Result<Vec<ContainerSummary>, EngineError> {
-        self.inner.list_containers(filter)
-    }
-    fn wait_container(&self, container: &str) -> Result<i64, EngineError> {
-        self.inner.wait_container(container)
-    }
-    fn container_logs(
-        &self,
-        container: &str,
-        options: &LogOptions,
-        on_line: &mut dyn FnMut(LogStream, &str),
-    ) -> Result<(), EngineError> {
-        self.inner.container_logs(container, options, on_line)
-    }
-    fn exec(&self, container: &str, spec: &ExecSpec) -> Result<ExecOutput, EngineError> {
-        self.inner.exec(container, spec)
-    }
-    fn copy_from_container(
-        &self,
-        container: &str,
-        path: &str,
-        out: &mut dyn std::io::Write,
-    ) -> Result<(), EngineError> {
-        self.inner.copy_from_container(container, path, out)
-    }
-    fn create_volume(&self, spec: &VolumeSpec) -> Result<(), EngineError> {
-        self.inner.create_volume(spec)
-    }
-    fn remove_volume(&self, name: &str, force: bool) -> Result<(), EngineError> {
-        self.inner.remove_volume(name, force)
-    }
-    fn volume_exists(&self, name: &str) -> Result<bool, EngineError> {
-        self.inner.volume_exists(name)
-    }
-    fn create_network(&self, spec: &dokku_docker::NetworkSpec) -> Result<String, EngineError> {
-        self.inner.create_network(spec)
-    }
-    fn remove_network(&self, name: &str) -> Result<(), EngineError> {
-        self.inner.remove_network(name)
-    }
-    fn inspect_network(&self, name: &str) -> Result<dokku_docker::NetworkInfo, EngineError> {
-        self.inner.inspect_network(name)
-    }
-    fn list_networks(&self) -> Result<Vec<dokku_docker::NetworkInfo>, EngineError> {
-        self.inner.list_networks()
-    }
-    fn connect_network(
-        &self,
-        network: &str,
-        container: &str,
-        aliases: &[String],
-    ) -> Result<(), EngineError> {
-        self.inner.connect_network(network, container, aliases)
-    }
-    fn run_streaming(
-        &self,
-        spec: &ContainerSpec,
-        stdin: Option<&[u8]>,
-        on_line: &mut dyn FnMut(LogStream, &str),
-    ) -> Result<i64, EngineError> {
-        self.inner.run_streaming(spec, stdin, on_line)
-    }
-    fn run_to_completion(
-        &self,
-        spec: &ContainerSpec,
-        stdin: Option<&[u8]>,
-    ) -> Result<RunOutput, EngineError> {
-        self.inner.run_to_completion(spec, stdin)
-    }
-    fn run_attached(
-        &self,
-        spec: &ContainerSpec,
-        io: AttachIo,
-        on_output: &mut dyn FnMut(LogStream, &[u8]),
-    ) -> Result<i64, EngineError> {
-        self.inner.run_attached(spec, io, on_output)
-    }
-    fn attach_container(
-        &self,
-        container: &str,
-        io: AttachIo,
-        on_output: &mut dyn FnMut(LogStream, &[u8]),
-    ) -> Result<i64, EngineError> {
-        self.inner.attach_container(container, io, on_output)
-    }
-    fn exec_attached(
-        &self,
-        container: &str,
-        spec: &ExecSpec,
-        io: AttachIo,
-        on_output: &mut dyn FnMut(LogStream, &[u8]),
-    ) -> Result<i64, EngineError> {
-        self.inner.exec_attached(container, spec, io, on_output)
+
+    forward! {
+        reads fn ping() -> Result<(), EngineError>;
+        reads fn version() -> Result<EngineVersion, EngineError>;
+        reads fn live_restore_enabled() -> Result<bool, EngineError>;
+        reads fn image_exists(image: &str) -> Result<bool, EngineError>;
+        reads fn image_inspect(image: &str) -> Result<ImageInfo, EngineError>;
+        changes fn build_image(spec: &BuildSpec, on_line: &mut dyn FnMut(&str)) -> Result<BuiltImage, EngineError>;
+        changes fn tag_image(image: &str, target: &str) -> Result<(), EngineError>;
+        reads fn registry_login(auth: &RegistryAuth) -> Result<String, EngineError>;
+        reads fn push_image(image: &str, auth: Option<&RegistryAuth>, on_line: &mut dyn FnMut(&str)) -> Result<(), EngineError>;
+        changes fn pull_image(image: &str, auth: Option<&RegistryAuth>, on_line: &mut dyn FnMut(&str)) -> Result<(), EngineError>;
+        changes fn remove_image(image: &str, force: bool) -> Result<(), EngineError>;
+        reads fn list_images(filter: &ImageFilter) -> Result<Vec<ImageSummary>, EngineError>;
+        changes fn load_image(tar: &mut dyn Read) -> Result<Vec<String>, EngineError>;
+        changes fn relabel_image(image: &str, labels: &std::collections::BTreeMap<String, String>, tag: &str) -> Result<Option<String>, EngineError>;
+        changes fn commit_container(container: &str, spec: &CommitSpec) -> Result<String, EngineError>;
+        reads fn create_container(spec: &ContainerSpec) -> Result<String, EngineError>;
+        reads fn start_container(container: &str) -> Result<(), EngineError>;
+        reads fn stop_container(container: &str, timeout: Option<Duration>) -> Result<(), EngineError>;
+        reads fn kill_container(container: &str, signal: Option<&str>) -> Result<(), EngineError>;
+        reads fn remove_container(container: &str, force: bool) -> Result<(), EngineError>;
+        reads fn rename_container(container: &str, new_name: &str) -> Result<(), EngineError>;
+        reads fn inspect_container(container: &str) -> Result<ContainerInfo, EngineError>;
+        reads fn list_containers(filter: &ContainerFilter) -> Result<Vec<ContainerSummary>, EngineError>;
+        reads fn wait_container(container: &str) -> Result<i64, EngineError>;
+        reads fn container_logs(container: &str, options: &LogOptions, on_line: &mut dyn FnMut(LogStream, &str)) -> Result<(), EngineError>;
+        reads fn exec(container: &str, spec: &ExecSpec) -> Result<ExecOutput, EngineError>;
+        reads fn copy_from_container(container: &str, path: &str, out: &mut dyn std::io::Write) -> Result<(), EngineError>;
+        reads fn create_volume(spec: &VolumeSpec) -> Result<(), EngineError>;
+        reads fn remove_volume(name: &str, force: bool) -> Result<(), EngineError>;
+        reads fn volume_exists(name: &str) -> Result<bool, EngineError>;
+        reads fn create_network(spec: &dokku_docker::NetworkSpec) -> Result<String, EngineError>;
+        reads fn remove_network(name: &str) -> Result<(), EngineError>;
+        reads fn inspect_network(name: &str) -> Result<dokku_docker::NetworkInfo, EngineError>;
+        reads fn list_networks() -> Result<Vec<dokku_docker::NetworkInfo>, EngineError>;
+        reads fn connect_network(network: &str, container: &str, aliases: &[String]) -> Result<(), EngineError>;
+        reads fn run_streaming(spec: &ContainerSpec, stdin: Option<&[u8]>, on_line: &mut dyn FnMut(LogStream, &str)) -> Result<i64, EngineError>;
+        reads fn run_to_completion(spec: &ContainerSpec, stdin: Option<&[u8]>) -> Result<RunOutput, EngineError>;
+        reads fn run_attached(spec: &ContainerSpec, io: AttachIo, on_output: &mut dyn FnMut(LogStream, &[u8])) -> Result<i64, EngineError>;
+        reads fn attach_container(container: &str, io: AttachIo, on_output: &mut dyn FnMut(LogStream, &[u8])) -> Result<i64, EngineError>;
+        reads fn exec_attached(container: &str, spec: &ExecSpec, io: AttachIo, on_output: &mut dyn FnMut(LogStream, &[u8])) -> Result<i64, EngineError>;
     }
 }

@@ -3,15 +3,9 @@
 use dokku_core::Result;
 use dokku_trigger::Ctx;
 
+use super::Change;
+
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let (app, procs) = super::app_and_procs(ctx, argv)?;
-    let known = super::known_procs(ctx, &app);
-    super::announce(ctx, "Disabling", &app, &procs);
-    crate::store::update(&ctx.paths, &app, |d, s| {
-        (
-            d.with(procs.as_deref()),
-            s.without(procs.as_deref(), &known),
-        )
-    })
+    super::change(ctx, argv, "Disabling", Change::Add, Change::Remove)
 }

@@ -11,6 +11,8 @@ use dokku_core::{apps, args, Result};
 use dokku_trigger::deploy::PsCurrentScale;
 use dokku_trigger::Ctx;
 
+use crate::store::ProcList;
+
 /// `<app> [proc,proc...]`: the app and the listed process types (`None`
 /// for all).
 pub fn app_and_procs(ctx: &Ctx, argv: &[String]) -> Result<(String, Option<Vec<String>>)> {
@@ -52,4 +54,35 @@ pub fn announce(ctx: &Ctx, verb: &str, app: &str, procs: &Option<Vec<String>>) {
             p.join(",")
         )),
     }
+}
+
+/// What `checks:disable`, `:enable` or `:skip` does to one of the app's
+/// lists (disabled, skipped) for the process types named.
+#[derive(Debug, Clone, Copy)]
+pub enum Change {
+    /// They join the list.
+    Add,
+    /// They leave it.
+    Remove,
+}
+
+/// `checks:disable`, `:enable` or `:skip <app> [proc,...]`: announce it
+/// with `verb`, then change the app's disabled and skipped lists.
+pub fn change(
+    ctx: &Ctx,
+    argv: &[String],
+    verb: &str,
+    disabled: Change,
+    skipped: Change,
+) -> Result<()> {
+    let (app, procs) = app_and_procs(ctx, argv)?;
+    let known = known_procs(ctx, &app);
+    announce(ctx, verb, &app, &procs);
+    let apply = |list: ProcList, change: Change| match change {
+        Change::Add => list.with(procs.as_deref()),
+        Change::Remove => list.without(procs.as_deref(), &known),
+    };
+    crate::store::update(&ctx.paths, &app, |d, s| {
+        (apply(d, disabled), apply(s, skipped))
+    })
 }

@@ -5,12 +5,10 @@ use dokku_core::Result;
 use dokku_trigger::plugin::global_cmd;
 use dokku_trigger::{Command, Ctx};
 
-use crate::list::Format;
-
 /// The command.
 pub const COMMAND: Command = global_cmd("plugin:list", run);
 
 fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
     let p = args::parse(argv, Spec::new(&[], &["--format"]))?;
-    crate::list::list(ctx, Format::parse(p.value("--format"))?)
+    crate::list::list(ctx, crate::list::parse_format(p.value("--format"))?)
 }
