@@ -5,6 +5,7 @@
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 
+use crate::harness::write_script;
 use crate::harness::{EngineApp, Env};
 
 /// A deployable app: created, checks off, quick to stop, image built.
@@ -143,8 +144,14 @@ fn retention_prunes_and_abandoned_records_are_reaped() {
         std::fs::write(dir.join(format!("{id}.log")), "x\n").expect("log");
     }
     // A running record whose process is gone shows as abandoned.
-    env.expect(&["builds:report", "kept", "--build-status"], "abandoned\n");
-    env.run(&["builds:set", "kept", "retention", "2"]).ok();
+    env.transcript(
+        r#"
+$ builds:report kept --build-status
+abandoned
+$ builds:set kept retention 2
+...
+"#,
+    );
     env.run(&["builds:set", "kept", "retention", "zero"])
         .fails_with("Invalid value for retention, must be a positive integer");
     env.run(&["builds:prune", "kept"]).ok();
@@ -259,7 +266,6 @@ fn build_output_reaches_syslog_under_the_build_tag() {
 /// through `journalctl` (a stand-in here: no journald on test hosts).
 #[test]
 fn output_without_a_log_file_comes_from_the_journal() {
-    use std::os::unix::fs::PermissionsExt;
     let env = Env::new();
     env.create_app("old");
     let id = "0000000000000a";
@@ -272,29 +278,11 @@ fn output_without_a_log_file_comes_from_the_journal() {
     .expect("record");
     let bin = env.dir.path().join("bin");
     std::fs::create_dir_all(&bin).expect("mkdir");
-    std::fs::write(
-        bin.join("journalctl"),
+    write_script(
+        &bin.join("journalctl"),
         "#!/bin/sh\necho \"journal: $*\"\necho '-----> Building old'\n",
-    )
-    .expect("stub");
-    std::fs::set_permissions(
-        bin.join("journalctl"),
-        std::fs::Permissions::from_mode(0o755),
-    )
-    .expect("chmod");
-    let out = env
-        .cmd(&["builds:output", "old", id])
-        .env(
-            "PATH",
-            format!(
-                "{}:{}",
-                bin.display(),
-                std::env::var("PATH").unwrap_or_default()
-            ),
-        )
-        .output()
-        .expect("run");
-    let r: crate::harness::Run = out.into();
+    );
+    let r = env.run_with_path(&bin, &["builds:output", "old", id]);
     assert_eq!(
         r.ok(),
         format!("journal: --no-pager --output cat -t dokku-{id}\n-----> Building old\n")

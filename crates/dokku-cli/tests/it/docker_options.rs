@@ -12,30 +12,15 @@ fn add_list_report_remove_clear_as_documented() {
     let e = Env::new();
     e.create_app("node-js-app");
     e.create_app("python-sample");
-    e.expect(
-        &[
-            "docker-options:add",
-            "node-js-app",
-            "deploy",
-            "--ulimit nofile=12",
-        ],
-        "",
+    e.transcript(
+        r#"
+$ docker-options:add node-js-app deploy '--ulimit nofile=12'
+$ docker-options:add node-js-app deploy,run '--ulimit nofile=12'
+...
+$ docker-options:add node-js-app deploy,run '--ulimit nofile=12' '--shm-size 256m'
+...
+"#,
     );
-    e.run(&[
-        "docker-options:add",
-        "node-js-app",
-        "deploy,run",
-        "--ulimit nofile=12",
-    ])
-    .ok();
-    e.run(&[
-        "docker-options:add",
-        "node-js-app",
-        "deploy,run",
-        "--ulimit nofile=12",
-        "--shm-size 256m",
-    ])
-    .ok();
     assert_eq!(
         stored(&e, "node-js-app", "_default_.deploy"),
         "--ulimit nofile=12\n--shm-size 256m\n"
@@ -59,26 +44,17 @@ fn add_list_report_remove_clear_as_documented() {
            Docker options deploy:         
            Docker options run:
     ");
-    e.expect(
-        &[
-            "docker-options:report",
-            "node-js-app",
-            "--docker-options-deploy",
-        ],
-        "--ulimit nofile=12 --shm-size 256m\n",
+    e.transcript(
+        r#"
+$ docker-options:report node-js-app --docker-options-deploy
+--ulimit nofile=12 --shm-size 256m
+$ docker-options:list node-js-app --phase deploy
+--ulimit nofile=12
+--shm-size 256m
+$ docker-options:remove node-js-app run '--ulimit nofile=12'
+...
+"#,
     );
-    e.expect(
-        &["docker-options:list", "node-js-app", "--phase", "deploy"],
-        "--ulimit nofile=12\n--shm-size 256m\n",
-    );
-
-    e.run(&[
-        "docker-options:remove",
-        "node-js-app",
-        "run",
-        "--ulimit nofile=12",
-    ])
-    .ok();
     assert_eq!(
         stored(&e, "node-js-app", "_default_.run"),
         "--shm-size 256m\n"
@@ -100,18 +76,17 @@ fn add_list_report_remove_clear_as_documented() {
         .join("config/docker-options/node-js-app/_default_.deploy")
         .exists());
 
-    e.run(&[
-        "docker-options:add",
-        "node-js-app",
-        "build,deploy,run",
-        "-v /var/log/node-js-app:/app/logs",
-    ])
-    .ok();
-    e.expect(
-        &["docker-options:clear", "node-js-app", "run"],
-        "-----> Clearing docker-options for node-js-app on phase run\n",
+    e.transcript(
+        r#"
+$ docker-options:add node-js-app build,deploy,run '-v /var/log/node-js-app:/app/logs'
+...
+$ docker-options:clear node-js-app run
+-----> Clearing docker-options for node-js-app on phase run
+$ docker-options:clear node-js-app build,run
+-----> Clearing docker-options for node-js-app on phase build
+-----> Clearing docker-options for node-js-app on phase run
+"#,
     );
-    e.expect(&["docker-options:clear", "node-js-app", "build,run"], "-----> Clearing docker-options for node-js-app on phase build\n-----> Clearing docker-options for node-js-app on phase run\n");
     assert_eq!(
         stored(&e, "node-js-app", "_default_.deploy"),
         "-v /var/log/node-js-app:/app/logs\n"
@@ -141,20 +116,14 @@ fn values_are_kept_verbatim_and_removed_by_words() {
         "--label 'com.example.owner=platform team'",
     ])
     .ok();
-    e.run(&[
-        "docker-options:add",
-        "node-js-app",
-        "deploy",
-        "--group-add $(getent group docker)",
-    ])
-    .ok();
-    e.run(&[
-        "docker-options:remove",
-        "node-js-app",
-        "deploy",
-        "--label \"com.example.owner=platform team\"",
-    ])
-    .ok();
+    e.transcript(
+        r#"
+$ docker-options:add node-js-app deploy '--group-add $(getent group docker)'
+...
+$ docker-options:remove node-js-app deploy '--label "com.example.owner=platform team"'
+...
+"#,
+    );
     e.run(&["docker-options:remove", "node-js-app", "deploy", label])
         .ok();
     assert_eq!(
@@ -179,52 +148,20 @@ fn values_are_kept_verbatim_and_removed_by_words() {
 fn process_specific_options() {
     let e = Env::new();
     e.create_app("node-js-app");
-    e.run(&[
-        "docker-options:add",
-        "--process",
-        "web",
-        "node-js-app",
-        "deploy",
-        "-p 6789:5000",
-    ])
-    .ok();
-    e.run(&[
-        "docker-options:add",
-        "node-js-app",
-        "deploy",
-        "--ulimit nofile=12",
-        "--shm-size 256m",
-        "--process",
-        "web",
-    ])
-    .ok();
-    e.run(&[
-        "docker-options:add",
-        "--process",
-        "worker",
-        "node-js-app",
-        "deploy",
-        "--gpus all",
-    ])
-    .ok();
-    e.run(&[
-        "docker-options:add",
-        "--process",
-        "web",
-        "--process",
-        "api",
-        "node-js-app",
-        "deploy",
-        "-v /shared:/shared",
-    ])
-    .ok();
-    e.run(&[
-        "docker-options:add",
-        "node-js-app",
-        "deploy",
-        "--memory=512m",
-    ])
-    .ok();
+    e.transcript(
+        r#"
+$ docker-options:add --process web node-js-app deploy '-p 6789:5000'
+...
+$ docker-options:add node-js-app deploy '--ulimit nofile=12' '--shm-size 256m' --process web
+...
+$ docker-options:add --process worker node-js-app deploy '--gpus all'
+...
+$ docker-options:add --process web --process api node-js-app deploy '-v /shared:/shared'
+...
+$ docker-options:add node-js-app deploy --memory=512m
+...
+"#,
+    );
     assert_eq!(
         stored(&e, "node-js-app", "web.deploy"),
         "-p 6789:5000\n--ulimit nofile=12\n--shm-size 256m\n-v /shared:/shared\n"
@@ -244,24 +181,16 @@ fn process_specific_options() {
         ],
         stored(&e, "node-js-app", "web.deploy"),
     );
-    e.expect(
-        &["docker-options:list", "node-js-app", "--phase", "deploy"],
-        "--memory=512m\n",
-    );
-    e.expect(
-        &[
-            "docker-options:report",
-            "node-js-app",
-            "--docker-options-deploy.worker",
-        ],
-        "--gpus all\n",
+    e.transcript(
+        r#"
+$ docker-options:list node-js-app --phase deploy
+--memory=512m
+$ docker-options:report node-js-app --docker-options-deploy.worker
+--gpus all
+"#,
     );
 
-    let json: serde_json::Value = serde_json::from_str(
-        e.run(&["docker-options:report", "node-js-app", "--format", "json"])
-            .ok(),
-    )
-    .expect("json");
+    let json = e.json(&["docker-options:report", "node-js-app", "--format", "json"]);
     assert_eq!(json["deploy"], "--memory=512m");
     assert_eq!(json["deploy-list"], serde_json::json!(["--memory=512m"]));
     assert_eq!(json["build-list"], serde_json::json!([]));

@@ -9,28 +9,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use crate::git::git;
-use crate::harness::{output_of, Env};
-
-fn base64(input: &[u8]) -> String {
-    const T: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in input.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
+use crate::harness::{base64, output_of, Env};
 
 /// Serve `root` over git's dumb http protocol on 127.0.0.1, answering 401
 /// unless the request carries `user:pass`. Returns the base URL.

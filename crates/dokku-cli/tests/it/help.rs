@@ -8,6 +8,7 @@
 
 use std::process::Command;
 
+use crate::harness::write_plugin_toml;
 use crate::harness::{Env, Run};
 
 /// Every shipped topic with Dokku's `<topic>:help` output.
@@ -289,12 +290,7 @@ fn help_on_a_terminal_has_the_header() {
 fn community_commands_follow_under_their_heading() {
     let e = Env::new();
     let dir = e.lib().join("plugins/available/hello");
-    std::fs::create_dir_all(&dir).expect("mkdir");
-    std::fs::write(
-        dir.join("plugin.toml"),
-        "[plugin]\ndescription = \"hello\"\nversion = \"0.1.0\"\n[plugin.config]\n",
-    )
-    .expect("toml");
+    write_plugin_toml(&dir, "hello", "0.1.0");
     let script = "#!/usr/bin/env bash\ncase \"$1\" in\n  help)\n    echo \"    hello:world <app>, Say hello, loudly\"\n    echo \"    hello, Say hello\"\n    ;;\n  *) exit 10 ;;\nesac\n";
     std::fs::write(dir.join("commands"), script).expect("commands");
     use std::os::unix::fs::PermissionsExt;

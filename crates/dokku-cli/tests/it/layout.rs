@@ -14,6 +14,7 @@ use std::process::{Command, Stdio};
 use std::sync::Mutex;
 use std::time::Duration;
 
+use crate::harness::path_with;
 use crate::harness::{Env, Run};
 
 /// useradd and userdel lock /etc/passwd: this module's tests take turns.
@@ -163,11 +164,7 @@ fn install_moves_old_state_to_dokku_paths_owners_and_modes() {
     ] {
         leftover(&stubs.path().join(name), body, 0o755);
     }
-    let path = format!(
-        "{}:{}",
-        stubs.path().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    let path = path_with(&[stubs.path()]);
     let r: Run = e
         .cmd(&["plugin:install", "--core"])
         .env("DOKKU_SYSTEM_USER", &user.name)

@@ -60,13 +60,13 @@ fn ps_scale_keeps_the_formation_and_checks_tuples() {
 fn ps_set_and_report() {
     let e = Env::new();
     e.create_app("node-js-app");
-    e.expect(
-        &["ps:set", "node-js-app", "restart-policy", "always"],
-        "=====> Setting restart-policy to always\n",
-    );
-    e.expect(
-        &["ps:set", "--global", "procfile-path", "global-Procfile"],
-        "=====> Setting procfile-path to global-Procfile\n",
+    e.transcript(
+        r#"
+$ ps:set node-js-app restart-policy always
+=====> Setting restart-policy to always
+$ ps:set --global procfile-path global-Procfile
+=====> Setting procfile-path to global-Procfile
+"#,
     );
     let r = e.run(&["ps:set", "node-js-app", "restart-policy", "sometimes"]);
     r.fails_with("Invalid restart-policy specified");
@@ -98,23 +98,17 @@ fn ps_set_and_report() {
                Restore:                          true
                Running:                          false
         "#);
-    e.expect(
-        &["ps:report", "node-js-app", "--ps-computed-procfile-path"],
-        "global-Procfile\n",
+    e.transcript(
+        r#"
+$ ps:report node-js-app --ps-computed-procfile-path
+global-Procfile
+$ ps:set node-js-app restart-policy
+=====> Unsetting restart-policy
+$ ps:report node-js-app --ps-computed-restart-policy
+on-failure:10
+"#,
     );
-    e.expect(
-        &["ps:set", "node-js-app", "restart-policy"],
-        "=====> Unsetting restart-policy\n",
-    );
-    e.expect(
-        &["ps:report", "node-js-app", "--ps-computed-restart-policy"],
-        "on-failure:10\n",
-    );
-    let json: serde_json::Value = serde_json::from_str(
-        e.run(&["ps:report", "node-js-app", "--format", "json"])
-            .ok(),
-    )
-    .expect("json");
+    let json = e.json(&["ps:report", "node-js-app", "--format", "json"]);
     assert_eq!(json["computed-procfile-path"], "global-Procfile");
     assert_eq!(json["ps-computed-procfile-path"], "global-Procfile");
 }
@@ -146,44 +140,28 @@ fn lifecycle_of_an_app_never_deployed() {
 fn checks_lists_and_settings() {
     let e = Env::new();
     e.create_app("node-js-app");
-    e.run(&[
-        "ps:scale",
-        "--skip-deploy",
-        "node-js-app",
-        "web=1",
-        "worker=1",
-    ])
-    .ok();
-    e.expect(
-        &["checks:skip", "node-js-app", "worker,web"],
-        "-----> Skipping zero downtime for app's (node-js-app) proctypes (worker,web)\n",
+    e.transcript(
+        r#"
+$ ps:scale --skip-deploy node-js-app web=1 worker=1
+...
+$ checks:skip node-js-app worker,web
+-----> Skipping zero downtime for app's (node-js-app) proctypes (worker,web)
+$ checks:disable node-js-app worker
+-----> Disabling zero downtime for app's (node-js-app) proctypes (worker)
+$ checks:report node-js-app --checks-skipped-list
+web
+$ checks:report node-js-app --checks-disabled-list
+worker
+$ checks:disable node-js-app
+-----> Disabling zero downtime for app (node-js-app)
+$ checks:enable node-js-app web
+-----> Enabling zero downtime for app's (node-js-app) proctypes (web)
+$ checks:report node-js-app --checks-disabled-list
+worker
+$ checks:set node-js-app wait-to-retire 30
+...
+"#,
     );
-    e.expect(
-        &["checks:disable", "node-js-app", "worker"],
-        "-----> Disabling zero downtime for app's (node-js-app) proctypes (worker)\n",
-    );
-    e.expect(
-        &["checks:report", "node-js-app", "--checks-skipped-list"],
-        "web\n",
-    );
-    e.expect(
-        &["checks:report", "node-js-app", "--checks-disabled-list"],
-        "worker\n",
-    );
-    e.expect(
-        &["checks:disable", "node-js-app"],
-        "-----> Disabling zero downtime for app (node-js-app)\n",
-    );
-    e.expect(
-        &["checks:enable", "node-js-app", "web"],
-        "-----> Enabling zero downtime for app's (node-js-app) proctypes (web)\n",
-    );
-    e.expect(
-        &["checks:report", "node-js-app", "--checks-disabled-list"],
-        "worker\n",
-    );
-    e.run(&["checks:set", "node-js-app", "wait-to-retire", "30"])
-        .ok();
     insta::assert_snapshot!(e.run(&["checks:report", "node-js-app"]).ok(), @"
     =====> node-js-app checks information
            Checks computed wait to retire: 30
@@ -215,26 +193,18 @@ fn checks_lists_and_settings() {
 fn scheduler_selection_and_docker_local_settings() {
     let e = Env::new();
     e.create_app("node-js-app");
-    e.expect(
-        &[
-            "scheduler:report",
-            "node-js-app",
-            "--scheduler-computed-selected",
-        ],
-        "docker-local\n",
+    e.transcript(
+        r#"
+$ scheduler:report node-js-app --scheduler-computed-selected
+docker-local
+$ scheduler:set --global selected null
+...
+$ scheduler:report node-js-app --scheduler-computed-selected
+null
+$ scheduler:set node-js-app selected docker-local
+...
+"#,
     );
-    e.run(&["scheduler:set", "--global", "selected", "null"])
-        .ok();
-    e.expect(
-        &[
-            "scheduler:report",
-            "node-js-app",
-            "--scheduler-computed-selected",
-        ],
-        "null\n",
-    );
-    e.run(&["scheduler:set", "node-js-app", "selected", "docker-local"])
-        .ok();
     insta::assert_snapshot!(e.run(&["scheduler:report", "node-js-app"]).ok(), @"
     =====> node-js-app scheduler information
            Scheduler computed selected:   docker-local
@@ -244,20 +214,14 @@ fn scheduler_selection_and_docker_local_settings() {
            Scheduler selected:            docker-local
            Scheduler shell:
     ");
-    e.run(&[
-        "scheduler-docker-local:set",
-        "--global",
-        "parallel-schedule-count",
-        "4",
-    ])
-    .ok();
-    e.run(&[
-        "scheduler-docker-local:set",
-        "node-js-app",
-        "init-process",
-        "false",
-    ])
-    .ok();
+    e.transcript(
+        r#"
+$ scheduler-docker-local:set --global parallel-schedule-count 4
+...
+$ scheduler-docker-local:set node-js-app init-process false
+...
+"#,
+    );
     let r = e.run(&[
         "scheduler-docker-local:set",
         "node-js-app",
@@ -334,11 +298,16 @@ fn ps_scale_listing_is_sorted_padded_and_deduplicated() {
          web                  : 2\n\
          worker               : 1\n",
     );
-    e.expect(
-        &["--quiet", "ps:scale", "node-js-app"],
-        "clock-of-the-long-now: 0\nweb                  : 2\nworker               : 1\n",
+    e.transcript(
+        r#"
+$ --quiet ps:scale node-js-app
+clock-of-the-long-now: 0
+web                  : 2
+worker               : 1
+$ ps:scale node-js-app --format json
+[{"process_type":"clock-of-the-long-now","quantity":0},{"process_type":"web","quantity":2},{"process_type":"worker","quantity":1}]
+"#,
     );
-    e.expect(&["ps:scale", "node-js-app", "--format", "json"], "[{\"process_type\":\"clock-of-the-long-now\",\"quantity\":0},{\"process_type\":\"web\",\"quantity\":2},{\"process_type\":\"worker\",\"quantity\":1}]\n");
     // A stored formation with a repeated type (hand-edited or older) is
     // listed once, the later count winning.
     std::fs::write(

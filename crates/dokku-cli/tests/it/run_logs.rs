@@ -6,6 +6,8 @@
 
 use dokku_docker::ContainerEngine;
 
+use crate::harness::write_plugin_toml;
+use crate::harness::write_script;
 use crate::harness::{Env, TestApp};
 
 /// A created app with fast checks and its image built, not deployed:
@@ -402,27 +404,19 @@ fn logs_properties_are_set_and_reported() {
 /// stdin (as Dokku's own plugins do) never blocks.
 #[test]
 fn deprecated_docker_args_triggers_reach_containers() {
-    use std::os::unix::fs::PermissionsExt;
     let app = built_app("run-old-args");
     let a = app.name.as_str();
     let plugin = app.env.lib().join("plugins/available/old-args");
-    std::fs::create_dir_all(&plugin).expect("mkdir");
-    std::fs::write(
-        plugin.join("plugin.toml"),
-        "[plugin]\ndescription = \"old args\"\nversion = \"0.1.0\"\n",
-    )
-    .expect("toml");
+    write_plugin_toml(&plugin, "old args", "0.1.0");
     for (trigger, var) in [
         ("docker-args-run", "OLD_RUN_ARG=yes"),
         ("docker-args-deploy", "OLD_DEPLOY_ARG=yes"),
     ] {
         let exe = plugin.join(trigger);
-        std::fs::write(
+        write_script(
             &exe,
-            format!("#!/usr/bin/env bash\nSTDIN=$(cat)\necho \"$STDIN -e {var}\"\n"),
-        )
-        .expect("trigger");
-        std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+            &format!("#!/usr/bin/env bash\nSTDIN=$(cat)\necho \"$STDIN -e {var}\"\n"),
+        );
     }
     std::os::unix::fs::symlink(&plugin, app.env.lib().join("plugins/enabled/old-args"))
         .expect("enable");

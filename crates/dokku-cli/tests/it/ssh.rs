@@ -14,6 +14,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+use crate::harness::path_with;
+use crate::harness::write_script;
 use crate::harness::Run;
 
 const BIN: &str = env!("CARGO_BIN_EXE_dokku");
@@ -184,9 +186,9 @@ impl Server {
         // A user-auth plugin that logs what it is told and keeps the key
         // named `limited` away from apps:destroy.
         let hook = d.join("lib/plugins/enabled/authz/user-auth");
-        fs::write(
+        write_script(
             &hook,
-            format!(
+            &format!(
                 "#!/usr/bin/env bash\n\
                  shift_args=(\"${{@:3}}\")\n\
                  printf '%s\\t%s\\t%s\\t' \"$1\" \"$2\" \"${{FINGERPRINT:-}}\" >>{log}\n\
@@ -196,9 +198,7 @@ impl Server {
                  exit 0\n",
                 log = d.join("authlog").display()
             ),
-        )
-        .expect("hook");
-        fs::set_permissions(&hook, fs::Permissions::from_mode(0o755)).expect("chmod");
+        );
         fs::write(d.join("authlog"), "").expect("log");
         for p in ["home", "lib", "logs", "marker", "authlog"] {
             chown_r(&d.join(p), &u);
@@ -566,18 +566,12 @@ fn client(s: &Server, key: &Path, cwd: &Path, args: &[&str], envs: &[(&str, Stri
     if !bin.join("ssh").exists() {
         fs::create_dir_all(&bin).expect("mkdir");
         let opts: Vec<String> = ssh_options(key).iter().map(|o| format!("'{o}'")).collect();
-        fs::write(
-            bin.join("ssh"),
-            format!("#!/bin/sh\nexec /usr/bin/ssh {} \"$@\"\n", opts.join(" ")),
-        )
-        .expect("ssh shim");
-        fs::set_permissions(bin.join("ssh"), fs::Permissions::from_mode(0o755)).expect("chmod");
+        write_script(
+            &bin.join("ssh"),
+            &format!("#!/bin/sh\nexec /usr/bin/ssh {} \"$@\"\n", opts.join(" ")),
+        );
     }
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    let path = path_with(&[&bin]);
     let mut c = Command::new("bash");
     c.arg(workspace().join("contrib/dokku_client.sh"))
         .args(args)
