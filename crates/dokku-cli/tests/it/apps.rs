@@ -10,12 +10,7 @@ use crate::harness::Holds;
 #[test]
 fn create_list_exists_destroy() {
     let e = Env::new();
-    let r = e.run(&["apps:list"]);
-    assert_eq!(r.code, 0);
-    assert_eq!(
-        r.stderr,
-        " !     You haven't deployed any applications yet\n"
-    );
+    e.warns_no_apps(&["apps:list"]);
     e.transcript(
         r#"
 $ apps:list --format json
@@ -26,8 +21,7 @@ Creating node-js-app... done
     );
     e.create_app("python-app");
     assert!(e.root().join("node-js-app").is_dir());
-    let created = std::fs::read_to_string(e.lib().join("config/apps/node-js-app/created-at"))
-        .expect("created-at");
+    let created = e.lib_file("config/apps/node-js-app/created-at");
     assert!(created.parse::<u64>().is_ok(), "{created}");
 
     insta::assert_snapshot!(e.run(&["apps:list"]).ok(), @r"
@@ -133,8 +127,7 @@ true
 fn report_layouts() {
     let e = Env::new();
     e.create_app("web");
-    let ts =
-        std::fs::read_to_string(e.lib().join("config/apps/web/created-at")).expect("created-at");
+    let ts = e.lib_file("config/apps/web/created-at");
     let out = e
         .filter(e.run(&["apps:report", "web"]).ok())
         .replace(&ts, "<ts>");
@@ -182,8 +175,7 @@ fn set_global_property() {
     let r = e.run(&["apps:set", "--global", "disable-autocreation", "true"]);
     assert_eq!(r.ok(), "=====> Setting disable-autocreation to true\n");
     assert_eq!(
-        std::fs::read_to_string(e.lib().join("config/apps/--global/disable-autocreation"))
-            .expect("prop"),
+        e.lib_file("config/apps/--global/disable-autocreation"),
         "true"
     );
     e.expect(
@@ -219,10 +211,7 @@ fn rename_and_clone_carry_state() {
 
     let r = e.run(&["apps:clone", "--skip-deploy", "old", "copy"]);
     assert_eq!(r.ok(), "Cloning old to copy... done\n");
-    assert_eq!(
-        std::fs::read_to_string(e.lib().join("config/someplugin/copy/key")).expect("prop"),
-        "v"
-    );
+    assert_eq!(e.lib_file("config/someplugin/copy/key"), "v");
     assert!(e.root().join("copy/marker").is_file());
     let r = e.run(&["apps:clone", "old", "copy"]);
     r.fails_with("Name is already taken");
@@ -239,10 +228,7 @@ fn rename_and_clone_carry_state() {
     );
     assert!(!e.root().join("old").exists());
     assert!(!e.lib().join("config/someplugin/old").exists());
-    assert_eq!(
-        std::fs::read_to_string(e.lib().join("config/someplugin/new/key")).expect("prop"),
-        "v"
-    );
+    assert_eq!(e.lib_file("config/someplugin/new/key"), "v");
     let r = e.run(&["apps:rename", "new"]);
     r.fails_with("Please specify an new app name");
     let r = e.run(&["apps:rename", "new", "Bad"]);
@@ -434,9 +420,6 @@ fn create_sets_up_the_repository_and_the_scale() {
     let hook = dir.join("hooks/pre-receive");
     let mode = std::fs::metadata(&hook).expect("hook").permissions().mode();
     assert_eq!(mode & 0o111, 0o111, "the hook is executable");
-    assert_eq!(
-        std::fs::read_to_string(e.lib().join("config/ps/web/scale")).expect("scale"),
-        "web=1\n"
-    );
+    assert_eq!(e.lib_file("config/ps/web/scale"), "web=1\n");
     e.expect(&["ps:report", "web", "--processes"], "0\n");
 }

@@ -22,7 +22,7 @@ fn the_list_is_edited_in_order() {
         format!("-----> bp buildpack urls\n       {RUBY}\n       {GO}\n       {NODE}\n"),
     );
     assert_eq!(
-        std::fs::read_to_string(e.lib().join("config/buildpacks/bp/buildpacks")).expect("list"),
+        e.lib_file("config/buildpacks/bp/buildpacks"),
         format!("{RUBY}\n{GO}\n{NODE}\n")
     );
     e.run(&["buildpacks:set", "bp", NODE]).ok();

@@ -468,12 +468,7 @@ fn from_image_and_load_image() {
     let r = app
         .env
         .run_stdin(&["git:load-image", &name, &tag], &saved.stdout);
-    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
-    assert!(
-        r.stdout.contains(&format!("Loaded image: {tag}")),
-        "{}",
-        r.stdout
-    );
+    r.exits(0, Holds::Out(&format!("Loaded image: {tag}")));
     assert_eq!(
         app.run(&["git:report", &name, "--git-source-image"])
             .ok()
@@ -602,12 +597,7 @@ fn from_archive_and_sync_deploy() {
         "Camila",
         "camila@example.com",
     ]);
-    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
-    assert!(
-        r.stdout.contains("-----> Extracting archive\n"),
-        "{}",
-        r.stdout
-    );
+    r.exits(0, Holds::Out("-----> Extracting archive\n"));
     assert_eq!(
         app.run(&["apps:report", &name, "--app-deploy-source"])
             .ok()
@@ -658,12 +648,9 @@ fn from_archive_and_sync_deploy() {
         &format!("file://{remote}"),
         "v2",
     ]);
-    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
-    assert!(
-        r.stdout
-            .contains(&format!("-----> Building {name} from Dockerfile")),
-        "{}",
-        r.stdout
+    r.exits(
+        0,
+        Holds::Out(&format!("-----> Building {name} from Dockerfile")),
     );
     assert_eq!(
         app.run(&["apps:report", &name, "--app-deploy-source"])
@@ -674,8 +661,8 @@ fn from_archive_and_sync_deploy() {
     assert_eq!(app.run(&["config:get", &name, "GIT_REV"]).ok().trim(), v2);
     let r = app.run(&["git:sync", &name, &remote, "no-such-ref"]);
     assert_eq!(r.code, 1);
-    let r = app.run(&["git:sync", &name]);
-    assert_eq!(r.stderr, " !     Missing GIT_REMOTE parameter\n");
+    app.run(&["git:sync", &name])
+        .fails_with("Missing GIT_REMOTE parameter");
 }
 
 #[test]

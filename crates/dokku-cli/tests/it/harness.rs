@@ -59,6 +59,7 @@ impl Run {
             Holds::ErrEnd(p) => self.stderr.ends_with(p),
             Holds::Err(p) => self.stderr.contains(p),
             Holds::OutStart(p) => self.stdout.starts_with(p),
+            Holds::Out(p) => self.stdout.contains(p),
         };
         assert_eq!(self.code, code, "exit code of {self:?}");
         assert!(ok, "unexpected output: {self:?}");
@@ -75,6 +76,8 @@ pub enum Holds<'a> {
     Err(&'a str),
     /// stdout starts with this.
     OutStart(&'a str),
+    /// stdout contains this.
+    Out(&'a str),
 }
 
 impl From<Output> for Run {
@@ -112,6 +115,13 @@ impl Env {
     /// DOKKU_LIB_ROOT.
     pub fn lib(&self) -> PathBuf {
         self.dir.path().join("lib")
+    }
+
+    /// The content of the file `rel` below DOKKU_LIB_ROOT, which must exist.
+    #[track_caller]
+    pub fn lib_file(&self, rel: &str) -> String {
+        let path = self.lib().join(rel);
+        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()))
     }
 
     /// A command for the binary with this environment.
@@ -166,6 +176,20 @@ impl Env {
     #[track_caller]
     pub fn json(&self, args: &[&str]) -> serde_json::Value {
         serde_json::from_str(self.run(args).ok()).expect("json on stdout")
+    }
+
+    /// Global settings for quick deploys: the fallback check wait
+    /// `default_wait` (left as is when `None`), `retire` seconds before old
+    /// containers go, and a 1 s stop timeout.
+    pub fn quick_deploys(&self, default_wait: Option<&str>, retire: &str) {
+        if let Some(wait) = default_wait {
+            self.run(&["checks:set", "--global", "default-wait", wait])
+                .ok();
+        }
+        self.run(&["checks:set", "--global", "wait-to-retire", retire])
+            .ok();
+        self.run(&["ps:set", "--global", "stop-timeout-seconds", "1"])
+            .ok();
     }
 
     /// Run `args` and assert a Dokku failure: exit 1, nothing on stdout and
@@ -223,6 +247,15 @@ impl Env {
                 self.expect(&args, out);
             }
         }
+    }
+
+    /// [`Env::transcript`] of commands that all fail, and that they changed
+    /// neither root (lock files aside).
+    #[track_caller]
+    pub fn refuses(&self, script: &str) {
+        let before = self.state();
+        self.transcript(script);
+        assert!(before == self.state(), "a refused command changed state");
     }
 
     /// Assert that the report command `args` warns that there are no apps
@@ -449,13 +482,7 @@ impl TestApp {
     /// `retire` seconds before old containers go, a 1 s stop timeout.
     pub fn with_fast_checks(test: &str, retire: &str) -> TestApp {
         let app = TestApp::new(test);
-        for args in [
-            ["checks:set", "--global", "default-wait", "1"],
-            ["checks:set", "--global", "wait-to-retire", retire],
-            ["ps:set", "--global", "stop-timeout-seconds", "1"],
-        ] {
-            app.run(&args).ok();
-        }
+        app.env.quick_deploys(Some("1"), retire);
         app
     }
 
@@ -604,6 +631,59 @@ impl Poller {
         assert!(p.errors.is_empty(), "failed requests: {:?}", p.errors);
         assert!(p.ok > min_ok, "too few requests: {}", p.ok);
         p
+    }
+}
+
+/// useradd and userdel lock /etc/passwd: the tests that make accounts take
+/// turns.
+static ACCOUNTS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Run a host program with no stdin.
+pub fn sh(cmd: &mut Command) -> Run {
+    cmd.stdin(Stdio::null()).output().expect("spawn").into()
+}
+
+/// A system user that exists for one test; removed when dropped.
+pub struct Account {
+    pub name: String,
+    pub uid: u32,
+}
+
+impl Account {
+    /// `useradd <options> <name>`, retried while another test holds
+    /// /etc/passwd.
+    pub fn create(name: String, options: &[&std::ffi::OsStr]) -> Account {
+        let _g = ACCOUNTS.lock().unwrap_or_else(|e| e.into_inner());
+        let mut last = None;
+        for _ in 0..20 {
+            let r = sh(Command::new("useradd").args(options).arg(&name));
+            if r.code == 0 {
+                let uid = sh(Command::new("id").args(["-u", &name]))
+                    .ok()
+                    .trim()
+                    .parse()
+                    .expect("uid");
+                return Account { name, uid };
+            }
+            last = Some(r);
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        panic!("useradd {name}: {last:?}");
+    }
+}
+
+impl Drop for Account {
+    fn drop(&mut self) {
+        let _g = ACCOUNTS.lock().unwrap_or_else(|e| e.into_inner());
+        for _ in 0..20 {
+            let r = sh(Command::new("userdel").arg("-f").arg(&self.name));
+            // 6: no such user (already gone).
+            if r.code == 0 || r.code == 6 {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = sh(Command::new("groupdel").arg(&self.name));
     }
 }
 

@@ -214,16 +214,7 @@ fn apps_on_a_network_reach_each_other_by_their_aliases() {
     let shared = nets.name("shared");
     let late = nets.name("late");
     let env = Env::new();
-    env.transcript(
-        r#"
-$ checks:set --global default-wait 1
-...
-$ checks:set --global wait-to-retire 1
-...
-$ ps:set --global stop-timeout-seconds 1
-...
-"#,
-    );
+    env.quick_deploys(Some("1"), "1");
     let a = EngineApp::new("net-a");
     let b = EngineApp::new("net-b");
     for n in [&shared, &late] {
@@ -346,14 +337,7 @@ fn initial_and_post_create_networks_reach_build_and_run_containers() {
     guard.container(peer_initial.clone());
     guard.container(peer_post.clone());
     let env = Env::new();
-    env.transcript(
-        r#"
-$ checks:set --global wait-to-retire 1
-...
-$ ps:set --global stop-timeout-seconds 1
-...
-"#,
-    );
+    env.quick_deploys(None, "1");
     for n in [&initial, &post] {
         env.run(&["network:create", n]).ok();
     }

@@ -103,6 +103,21 @@ fn fail_code(r: &Run, code: i32, msg: &str) {
     );
 }
 
+/// A fresh installation with the core plugins.
+fn core_env() -> Env {
+    let e = Env::new();
+    core(&e);
+    e
+}
+
+/// [`core_env`] with the hello fixture installed from its file:// URL.
+fn with_hello() -> Env {
+    let e = core_env();
+    e.run(&["plugin:install", &format!("file://{}", fixture().display())])
+        .ok();
+    e
+}
+
 fn core(e: &Env) {
     e.expect(&["plugin:install", "--core"], "");
 }
@@ -211,8 +226,7 @@ fn core_install_lays_down_core_plugins() {
 
 #[test]
 fn install_from_file_url() {
-    let e = Env::new();
-    core(&e);
+    let e = core_env();
     let url = format!("file://{}", fixture().display());
     e.expect(&["plugin:install", &url], "-----> Plugin hello enabled\n");
     assert_hello_works(&e);
@@ -230,8 +244,7 @@ fn install_from_file_url() {
 
 #[test]
 fn install_from_local_path_strips_dokku_prefix() {
-    let e = Env::new();
-    core(&e);
+    let e = core_env();
     let src = tempfile::tempdir().expect("tempdir");
     let dir = hello_at(&src.path().join("dokku-hello"));
     e.expect(
@@ -248,8 +261,7 @@ fn install_from_tarball() {
     tar(src.path(), &["-czf", "dokku-hello.tar.gz", "hello"]);
     tar(&src.path().join("hello"), &["-czf", "../flat.tgz", "."]);
 
-    let e = Env::new();
-    core(&e);
+    let e = core_env();
     let tgz = src.path().join("dokku-hello.tar.gz");
     e.expect(
         &["plugin:install", tgz.to_str().expect("utf8")],
@@ -258,8 +270,7 @@ fn install_from_tarball() {
     assert_hello_works(&e);
 
     // A tarball without a wrapping directory, by file:// URL, renamed.
-    let e = Env::new();
-    core(&e);
+    let e = core_env();
     let url = format!("file://{}", src.path().join("flat.tgz").display());
     e.expect(
         &["plugin:install", &url, "--name", "hello"],
@@ -275,8 +286,7 @@ fn install_from_git_repositories() {
     let repo = hello_repo(&src.path().join("dokku-hello"));
     let head = git(&repo, &["rev-parse", "HEAD"]);
 
-    let e = Env::new();
-    core(&e);
+    let e = core_env();
     let path = repo.to_str().expect("utf8");
     let r = e.run(&["plugin:install", path]);
     assert_eq!(
@@ -301,8 +311,7 @@ fn install_from_git_repositories() {
     // A bare repository by file:// URL ending in .git.
     git(src.path(), &["clone", "-q", "--bare", path, "hello.git"]);
     let url = format!("file://{}", src.path().join("hello.git").display());
-    let e = Env::new();
-    core(&e);
+    let e = core_env();
     let r = e.run(&["plugin:install", &url]);
     assert!(
         r.ok()
@@ -324,8 +333,7 @@ fn git_plugins_pin_and_update() {
     git(&repo, &["commit", "-qm", "second"]);
     let two = git(&repo, &["rev-parse", "HEAD"]);
 
-    let e = Env::new();
-    core(&e);
+    let e = core_env();
     e.run(&[
         "plugin:install",
         repo.to_str().expect("utf8"),
@@ -384,10 +392,7 @@ $ plugin:update hello --upload-pack=touch
 
 #[test]
 fn hello_sample_plugin_verbatim() {
-    let e = Env::new();
-    core(&e);
-    e.run(&["plugin:install", &format!("file://{}", fixture().display())])
-        .ok();
+    let e = with_hello();
     make_app(&e, "myapp");
     e.expect(&["hello:world"], "Hello world\n");
     let help = e.run(&["hello:help"]).ok().to_string();
@@ -415,8 +420,7 @@ fn hello_sample_plugin_verbatim() {
 fn hello_plugin_reads_app_argument_and_flags() {
     let src = tempfile::tempdir().expect("tempdir");
     let dir = fixed_hello_at(&src.path().join("hello"));
-    let e = Env::new();
-    core(&e);
+    let e = core_env();
     e.run(&["plugin:install", dir.to_str().expect("utf8")]).ok();
     make_app(&e, "myapp");
     e.transcript(
@@ -449,10 +453,7 @@ Hello myapp
 
 #[test]
 fn enable_disable_uninstall_installed() {
-    let e = Env::new();
-    core(&e);
-    e.run(&["plugin:install", &format!("file://{}", fixture().display())])
-        .ok();
+    let e = with_hello();
 
     e.expect(
         &["plugin:disable", "hello"],
@@ -534,8 +535,7 @@ $ plugin:list --format json
 
 #[test]
 fn bad_names_are_refused_and_change_nothing() {
-    let e = Env::new();
-    core(&e);
+    let e = core_env();
     let url = format!("file://{}", fixture().display());
     let before = e.state();
     for name in ["../x", "", ".hidden", "a/b", "-x"] {
@@ -586,8 +586,7 @@ fn hostile_tarballs_leave_nothing_behind() {
     std::os::unix::fs::symlink("../../../../etc", s.join("l2/hello/up")).expect("symlink");
     tar(&s.join("l2"), &["-czf", "../uplink.tgz", "hello"]);
 
-    let e = Env::new();
-    core(&e);
+    let e = core_env();
     let before = e.state();
     for (file, msg) in [
         (
@@ -721,17 +720,13 @@ dokku_log_warn "done""#,
         "[plugin]\ndescription = \"props\"\nversion = \"0.0.1\"\n",
     )
     .expect("write");
-    let e = Env::new();
-    core(&e);
+    let e = core_env();
     e.run(&["plugin:install", p.to_str().expect("utf8")]).ok();
     make_app(&e, "web");
     let r = e.run(&["props", "web"]);
     assert_eq!(r.ok(), "-----> Stored\n       hi web\n");
     assert_eq!(r.stderr, " !     done\n");
-    assert_eq!(
-        fs::read_to_string(e.lib().join("config/props/web/greeting")).expect("property"),
-        "hi web"
-    );
+    assert_eq!(e.lib_file("config/props/web/greeting"), "hi web");
     e.expect(&["--quiet", "props", "web"], "-----> Stored\n");
     fail_code(&e.run(&["props", "nope"]), 20, "App nope does not exist");
 }
@@ -784,8 +779,7 @@ printf 'exported=%s\n' "$GREETING"
 config_unset --no-restart "$APP" OTHER >/dev/null
 printf 'other=%s\n' "$(config_get "$APP" OTHER)""#,
     );
-    let e = Env::new();
-    core(&e);
+    let e = core_env();
     e.run(&["plugin:install", p.to_str().expect("utf8")]).ok();
     make_app(&e, "web");
     let mut c = e.cmd(&["cfg", "web"]);

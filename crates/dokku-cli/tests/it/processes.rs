@@ -24,8 +24,7 @@ fn ps_scale_keeps_the_formation_and_checks_tuples() {
         "-----> Scaling node-js-app processes: web=2 worker=1\n"
     );
     assert_eq!(
-        std::fs::read_to_string(e.lib().join("config/ps/node-js-app/scale"))
-            .expect("scale property"),
+        e.lib_file("config/ps/node-js-app/scale"),
         "web=2\nworker=1\n"
     );
     insta::assert_snapshot!(e.run(&["ps:scale", "node-js-app"]).ok(), @r#"
@@ -132,8 +131,10 @@ fn lifecycle_of_an_app_never_deployed() {
         (r.code, r.stderr.as_str()),
         (0, " !     Restore specified without app, assuming --all\n")
     );
-    let r = e.run(&["checks:run", "node-js-app"]);
-    assert_eq!(r.stderr, " !     App node-js-app has not been deployed\n");
+    e.fails(
+        &["checks:run", "node-js-app"],
+        "App node-js-app has not been deployed",
+    );
 }
 
 #[test]
@@ -182,11 +183,7 @@ $ checks:set node-js-app wait-to-retire 30
     r.fails_with("Invalid key specified, valid keys include: wait-to-retire");
     let r = e.run(&["checks:set", "node-js-app"]);
     r.fails_with("No key specified");
-    assert_eq!(
-        std::fs::read_to_string(e.lib().join("config/checks/node-js-app/disabled"))
-            .expect("disabled"),
-        "worker"
-    );
+    assert_eq!(e.lib_file("config/checks/node-js-app/disabled"), "worker");
 }
 
 #[test]
@@ -285,8 +282,7 @@ fn ps_scale_listing_is_sorted_padded_and_deduplicated() {
         "clock-of-the-long-now=0",
     ]);
     r.ok();
-    let stored = std::fs::read_to_string(e.lib().join("config/ps/node-js-app/scale"))
-        .expect("scale property");
+    let stored = e.lib_file("config/ps/node-js-app/scale");
     assert_eq!(stored.matches("web=").count(), 1, "{stored}");
     assert!(stored.contains("web=2\n"), "{stored}");
     e.expect(

@@ -380,24 +380,26 @@ $ registry:set --global image-repo-template 'team/{{ .AppName }}'
     assert_eq!(report("--registry-computed-server"), "\n");
 
     let json = env.json(&["registry:report", &app, "--format", "json"]);
-    for key in [
-        "computed-image-repo",
-        "computed-image-repo-template",
-        "computed-push-extra-tags",
-        "computed-push-on-release",
-        "computed-server",
-        "global-image-repo-template",
-        "global-push-extra-tags",
-        "global-push-on-release",
-        "global-server",
-        "image-repo",
+    // Each property as set, as set globally and as computed; and the rest.
+    let mut keys: Vec<String> = [
         "image-repo-template",
         "push-extra-tags",
         "push-on-release",
         "server",
-        "tag-version",
-        "registry-computed-server",
-    ] {
+    ]
+    .iter()
+    .flat_map(|p| ["", "global-", "computed-"].map(|scope| format!("{scope}{p}")))
+    .collect();
+    keys.extend(
+        [
+            "computed-image-repo",
+            "image-repo",
+            "tag-version",
+            "registry-computed-server",
+        ]
+        .map(String::from),
+    );
+    for key in &keys {
         assert!(json.get(key).is_some(), "{key} missing in {json}");
     }
     assert_eq!(

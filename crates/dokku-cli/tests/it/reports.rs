@@ -443,11 +443,7 @@ caddy
     // nginx properties live where Dokku keeps them.
     e.run(&["nginx:set", "web", "client-max-body-size", "10m"])
         .ok();
-    assert_eq!(
-        std::fs::read_to_string(e.lib().join("config/nginx/web/client-max-body-size"))
-            .expect("property file"),
-        "10m"
-    );
+    assert_eq!(e.lib_file("config/nginx/web/client-max-body-size"), "10m");
 }
 
 #[test]

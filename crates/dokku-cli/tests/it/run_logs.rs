@@ -350,11 +350,7 @@ fn logs_properties_are_set_and_reported() {
         "console://?encoding[codec]=json",
     ]);
     ok(&["logs:set", "node-js-app", "app-label-alias", "app_name"]);
-    assert_eq!(
-        std::fs::read_to_string(env.lib().join("config/logs/node-js-app/max-size"))
-            .expect("stored"),
-        "20m"
-    );
+    assert_eq!(env.lib_file("config/logs/node-js-app/max-size"), "20m");
     insta::assert_snapshot!(ok(&["logs:report", "node-js-app"]), @r#"
     =====> node-js-app logs information
            Logs app label alias:           app_name

@@ -9,6 +9,7 @@ use dokku_docker::ContainerEngine;
 
 use crate::harness::build_from_files;
 use crate::harness::tar_of;
+use crate::harness::Holds;
 use crate::harness::{Env, TestApp};
 
 fn stored(e: &Env, app: &str, key: &str) -> Option<String> {
@@ -171,67 +172,32 @@ fn bad_input_is_refused_and_changes_nothing() {
     e.create_app("node-js-app");
     e.run(&["resource:limit", "--memory", "100", "node-js-app"])
         .ok();
-    let before = e.state();
-    let refusals: &[(&[&str], &str)] = &[
-        (
-            &["resource:limit", "--memory", "100x", "node-js-app"],
-            "Invalid value for memory, must be a non-negative number optionally followed by a unit of measure [b, k, m, g]: 100x",
-        ),
-        (
-            &["resource:limit", "--cpu", "1", "--memory", "-100", "node-js-app"],
-            "Invalid value for memory, must be a non-negative number optionally followed by a unit of measure [b, k, m, g]: -100",
-        ),
-        (
-            &["resource:limit", "--cpu", "-1", "node-js-app"],
-            "Invalid value for cpu, must be a non-negative number of CPUs: -1",
-        ),
-        (
-            &["resource:reserve", "--memory-swap", "1tb", "node-js-app"],
-            "Invalid value for memory-swap, must be a non-negative number optionally followed by a unit of measure [b, k, m, g]: 1tb",
-        ),
-        (
-            &["resource:limit", "--nvidia-gpu", "some", "node-js-app"],
-            "Invalid value for nvidia-gpu, must be a non-negative number of GPUs or all: some",
-        ),
-        (
-            &["resource:limit", "--network", "-5", "node-js-app"],
-            "Invalid value for network, must be a non-negative number optionally followed by a unit: -5",
-        ),
-        (
-            &["resource:limit", "--disk", "1", "node-js-app"],
-            "unknown flag: --disk",
-        ),
-        (
-            &[
-                "resource:limit",
-                "--process-type",
-                "../web",
-                "--memory",
-                "1",
-                "node-js-app",
-            ],
-            "Invalid process type specified: ../web",
-        ),
-        (
-            &["resource:limit", "--memory", "100"],
-            "Please specify an app to run the command on",
-        ),
-        (
-            &["resource:limit", "--memory", "100", "missing-app"],
-            "App missing-app does not exist",
-        ),
-        (
-            &["resource:limit-clear", "missing-app"],
-            "App missing-app does not exist",
-        ),
-    ];
-    for (argv, msg) in refusals {
-        let r = e.run(argv);
-        assert_eq!(r.code, 1, "{argv:?}: {}", r.stdout);
-        assert_eq!(r.stdout, "", "{argv:?}");
-        assert_eq!(r.stderr, format!(" !     {msg}\n"), "{argv:?}");
-    }
-    assert_eq!(e.state(), before, "refused commands changed nothing");
+    e.refuses(
+        r#"
+$ resource:limit --memory 100x node-js-app
+ !     Invalid value for memory, must be a non-negative number optionally followed by a unit of measure [b, k, m, g]: 100x
+$ resource:limit --cpu 1 --memory -100 node-js-app
+ !     Invalid value for memory, must be a non-negative number optionally followed by a unit of measure [b, k, m, g]: -100
+$ resource:limit --cpu -1 node-js-app
+ !     Invalid value for cpu, must be a non-negative number of CPUs: -1
+$ resource:reserve --memory-swap 1tb node-js-app
+ !     Invalid value for memory-swap, must be a non-negative number optionally followed by a unit of measure [b, k, m, g]: 1tb
+$ resource:limit --nvidia-gpu some node-js-app
+ !     Invalid value for nvidia-gpu, must be a non-negative number of GPUs or all: some
+$ resource:limit --network -5 node-js-app
+ !     Invalid value for network, must be a non-negative number optionally followed by a unit: -5
+$ resource:limit --disk 1 node-js-app
+ !     unknown flag: --disk
+$ resource:limit --process-type ../web --memory 1 node-js-app
+ !     Invalid process type specified: ../web
+$ resource:limit --memory 100
+ !     Please specify an app to run the command on
+$ resource:limit --memory 100 missing-app
+ !     App missing-app does not exist
+$ resource:limit-clear missing-app
+ !     App missing-app does not exist
+"#,
+    );
 }
 
 #[test]
@@ -409,13 +375,7 @@ fn build_limits_reach_the_dockerfile_build_only() {
     let r = app
         .env
         .run_stdin(&["git:from-archive", &name, "--"], &archive);
-    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
-    assert!(
-        r.stdout
-            .contains(&format!("build memory: {}\n", 96u64 << 20)),
-        "{}",
-        r.stdout
-    );
+    r.exits(0, Holds::Out(&format!("build memory: {}\n", 96u64 << 20)));
 }
 
 #[test]
@@ -525,11 +485,5 @@ fn build_limits_reach_the_herokuish_build_container() {
         .env
         .run_stdin(&["git:from-archive", &name, "--"], &archive);
     let _ = app.fx.engine.remove_image(&stack, true);
-    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
-    assert!(
-        r.stdout
-            .contains(&format!("build memory: {}\n", 80u64 << 20)),
-        "{}",
-        r.stdout
-    );
+    r.exits(0, Holds::Out(&format!("build memory: {}\n", 80u64 << 20)));
 }

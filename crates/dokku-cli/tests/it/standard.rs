@@ -261,13 +261,13 @@ fn purge_cache_removes_root_owned_entries_through_a_container() {
         nix::unistd::Uid::effective().is_root(),
         "this test runs as root (useradd, root-owned cache files)"
     );
-    let user = crate::layout::Account::create("purge");
+    let user = crate::layout::account("purge");
     let fx = crate::harness::EngineApp::new("purge-cache");
     let env = Env::new();
     std::fs::set_permissions(env.dir.path(), std::fs::Permissions::from_mode(0o755))
         .expect("chmod");
     for d in [env.root(), env.lib()] {
-        crate::layout::sh(
+        crate::harness::sh(
             std::process::Command::new("chown")
                 .arg("-R")
                 .arg(format!("{0}:{0}", user.name))
@@ -288,7 +288,7 @@ fn purge_cache_removes_root_owned_entries_through_a_container() {
     crate::layout::as_user(&env, &user, &["repo:purge-cache", app]).ok();
     fill();
     // The system user could not remove these itself.
-    let direct = crate::layout::sh(
+    let direct = crate::harness::sh(
         std::process::Command::new("setpriv")
             .args([
                 "--reuid",
@@ -397,16 +397,7 @@ fn parallel_restart_keeps_each_apps_lines_together() {
         .map(|i| EngineApp::new(&format!("std-par{i}")))
         .collect();
     let env = Env::new();
-    env.transcript(
-        r#"
-$ checks:set --global default-wait 0
-...
-$ ps:set --global stop-timeout-seconds 1
-...
-$ checks:set --global wait-to-retire 1
-...
-"#,
-    );
+    env.quick_deploys(Some("0"), "1");
     for fx in &apps {
         env.create_app(&fx.name);
         env.run(&["checks:disable", &fx.name]).ok();

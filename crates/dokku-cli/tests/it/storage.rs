@@ -863,11 +863,7 @@ $ storage:migrate missing
         "build mounts stay in docker-options"
     );
     assert_eq!(
-        std::fs::read_to_string(
-            e.lib()
-                .join("config/storage/node-js-app/legacy-mounts-migrated")
-        )
-        .expect("marker"),
+        e.lib_file("config/storage/node-js-app/legacy-mounts-migrated"),
         "true"
     );
     assert!(!e.lib().join("config/storage/.migrated").exists());

@@ -58,7 +58,7 @@ fn port_mappings_are_parsed_stored_and_reported() {
     e.run(&["ports:add", "app", "http:8080:5000", "grpc:50051:50051"])
         .ok();
     assert_eq!(
-        std::fs::read_to_string(e.lib().join("config/ports/app/map")).expect("map"),
+        e.lib_file("config/ports/app/map"),
         "http:80:5000\nhttp:8080:5000\ngrpc:50051:50051\n"
     );
     e.run(&["ports:remove", "app", "80", "grpc:50051"]).ok();
@@ -239,10 +239,7 @@ $ proxy:set app type
         &["proxy:disable", "app"],
         "-----> Disabling proxy for app\n",
     );
-    assert_eq!(
-        std::fs::read_to_string(e.lib().join("config/proxy/app/disabled")).expect("disabled"),
-        "true"
-    );
+    assert_eq!(e.lib_file("config/proxy/app/disabled"), "true");
     e.transcript(
         r#"
 $ plugin:trigger proxy-is-enabled app

@@ -20,8 +20,7 @@ static CONTAINER_LOCK: Mutex<()> = Mutex::new(());
 const CONTAINER: &str = "vector-vector-1";
 
 fn config(env: &Env) -> Value {
-    let text =
-        std::fs::read_to_string(env.lib().join("data/logs/vector.json")).expect("vector.json");
+    let text = env.lib_file("data/logs/vector.json");
     serde_json::from_str(&text).expect("json")
 }
 
@@ -637,54 +636,32 @@ fn logs_bad_input_is_refused_and_changes_nothing() {
     env.create_app("a");
     env.run(&["logs:set", "a", "vector-sink", "console://"])
         .ok();
-    let before = env.state();
-    let refusals: &[(&[&str], &str)] = &[
-        (
-            &["logs:set", "a", "max-size", "10x"],
-            "Invalid max-size unit measure, value must end in any of [k, m, g]",
-        ),
-        (
-            &["logs:set", "a", "max-size", "-5m"],
-            "Invalid max-size value, must be a number followed by a unit of measure [k, m, g]",
-        ),
-        (
-            &["logs:set", "--global", "max-size", "m"],
-            "Invalid max-size value, must be a number followed by a unit of measure [k, m, g]",
-        ),
-        (
-            &["logs:set", "a", "app-label-alias", "-x"],
-            "Invalid app-label-alias value, must start with a letter or number and contain only letters, numbers, and any of [_, ., -]",
-        ),
-        (
-            &["logs:set", "--global", "vector-networks", "a,,b"],
-            "Invalid vector-networks value, empty entry in comma-separated list",
-        ),
-        (
-            &["logs:set", "a", "vector-networks", "x"],
-            "vector-networks may only be set globally with --global",
-        ),
-        (
-            &["logs:set", "a", "vector-image", "x"],
-            "vector-image may only be set globally with --global",
-        ),
-        (
-            &["logs:set", "a", "bogus", "x"],
-            "Invalid property specified, valid properties include: app-label-alias, max-size, vector-cron-sink, vector-image, vector-networks, vector-sink",
-        ),
-        (&["logs:set", "missing", "max-size", "1m"], "App missing does not exist"),
-        (&["logs:vector-logs", "--num", "x"], "invalid argument for flag --num: x"),
-        (&["logs:vector-start", "--bogus"], "unknown flag: --bogus"),
-    ];
-    for (argv, msg) in refusals {
-        let r = env.run(argv);
-        assert_eq!(r.stdout, "", "{argv:?}");
-        assert_eq!(
-            (r.code, r.stderr.as_str()),
-            (1, format!(" !     {msg}\n").as_str()),
-            "{argv:?}"
-        );
-    }
-    assert!(env.state() == before, "refused commands changed state");
+    env.refuses(
+        r#"
+$ logs:set a max-size 10x
+ !     Invalid max-size unit measure, value must end in any of [k, m, g]
+$ logs:set a max-size -5m
+ !     Invalid max-size value, must be a number followed by a unit of measure [k, m, g]
+$ logs:set --global max-size m
+ !     Invalid max-size value, must be a number followed by a unit of measure [k, m, g]
+$ logs:set a app-label-alias -x
+ !     Invalid app-label-alias value, must start with a letter or number and contain only letters, numbers, and any of [_, ., -]
+$ logs:set --global vector-networks a,,b
+ !     Invalid vector-networks value, empty entry in comma-separated list
+$ logs:set a vector-networks x
+ !     vector-networks may only be set globally with --global
+$ logs:set a vector-image x
+ !     vector-image may only be set globally with --global
+$ logs:set a bogus x
+ !     Invalid property specified, valid properties include: app-label-alias, max-size, vector-cron-sink, vector-image, vector-networks, vector-sink
+$ logs:set missing max-size 1m
+ !     App missing does not exist
+$ logs:vector-logs --num x
+ !     invalid argument for flag --num: x
+$ logs:vector-start --bogus
+ !     unknown flag: --bogus
+"#,
+    );
 }
 
 /// `plugn trigger <name> <args>` with the environment of `env`.
