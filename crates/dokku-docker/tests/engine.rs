@@ -13,8 +13,26 @@ use dokku_docker::{
 
 type TestResult = Result<(), Box<dyn std::error::Error>>;
 
-fn engine() -> DockerEngine {
-    DockerEngine::connect().expect("the docker engine of this machine answers")
+/// A connection to this machine's engine, kept for the rest of the test
+/// process so that cleanup guards can borrow it.
+fn engine() -> &'static DockerEngine {
+    Box::leak(Box::new(
+        DockerEngine::connect().expect("the docker engine of this machine answers"),
+    ))
+}
+
+/// What [`busybox_fixture`] gives a test.
+type Fixture = (&'static DockerEngine, String, Cleanup<'static>, String);
+
+/// The engine, a test's unique name, a cleanup guard, and a busybox image
+/// named after the test (its name, then `suffix`) which the guard removes.
+fn busybox_fixture(test: &str, suffix: &str) -> Result<Fixture, Box<dyn std::error::Error>> {
+    let engine = engine();
+    let name = unique_name(test);
+    let mut cleanup = Cleanup::new(engine);
+    let image = cleanup.image(format!("{name}{suffix}"));
+    busybox_image(engine, &image)?;
+    Ok((engine, name, cleanup, image))
 }
 
 fn test_labels(name: &str) -> BTreeMap<String, String> {
@@ -28,6 +46,32 @@ fn sh(image: &str, name: &str, script: &str) -> ContainerSpec {
     spec.cmd = Some(vec!["sh".into(), "-c".into(), script.into()]);
     spec.labels = test_labels(name);
     spec
+}
+
+/// Create and start the container `name` (which `cleanup` removes)
+/// running `script` with busybox's `sh`; its name.
+fn start_sh(
+    engine: &DockerEngine,
+    cleanup: &mut Cleanup,
+    image: &str,
+    name: String,
+    script: &str,
+) -> Result<String, Box<dyn std::error::Error>> {
+    let container = cleanup.container(name);
+    engine.create_container(&sh(image, &container, script))?;
+    engine.start_container(&container)?;
+    Ok(container)
+}
+
+/// A build context holding only `dockerfile`.
+fn dockerfile_context(dockerfile: &str) -> Result<BuildContext, Box<dyn std::error::Error>> {
+    let mut archive = tar::Builder::new(Vec::new());
+    let mut header = tar::Header::new_gnu();
+    header.set_size(dockerfile.len() as u64);
+    header.set_mode(0o644);
+    header.set_cksum();
+    archive.append_data(&mut header, "Dockerfile", dockerfile.as_bytes())?;
+    Ok(BuildContext::Tar(archive.into_inner()?))
 }
 
 /// Polls `check` until it is true or `timeout` has passed.
@@ -78,22 +122,12 @@ fn default_log_driver_is_the_daemons() -> TestResult {
 
 #[test]
 fn build_memory_limits_reach_run_steps() -> TestResult {
-    let engine = engine();
-    let name = unique_name("build-memory");
-    let mut cleanup = Cleanup::new(&engine);
+    let (engine, name, mut cleanup, base) = busybox_fixture("build-memory", "-base:latest")?;
     let tag = cleanup.image(format!("{name}:latest"));
-    let base = cleanup.image(format!("{name}-base:latest"));
-    busybox_image(&engine, &base)?;
     let dockerfile = format!(
         "FROM {base}\nRUN echo \"limit $(cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes)\"\n"
     );
-    let mut archive = tar::Builder::new(Vec::new());
-    let mut header = tar::Header::new_gnu();
-    header.set_size(dockerfile.len() as u64);
-    header.set_mode(0o644);
-    header.set_cksum();
-    archive.append_data(&mut header, "Dockerfile", dockerfile.as_bytes())?;
-    let mut spec = BuildSpec::new(BuildContext::Tar(archive.into_inner()?));
+    let mut spec = BuildSpec::new(dockerfile_context(&dockerfile)?);
     spec.tags = vec![tag];
     spec.labels = test_labels(&name);
     spec.memory = Some(72 << 20);
@@ -107,11 +141,7 @@ fn build_memory_limits_reach_run_steps() -> TestResult {
 
 #[test]
 fn build_streams_output_and_applies_labels_and_tags() -> TestResult {
-    let engine = engine();
-    let name = unique_name("build");
-    let mut cleanup = Cleanup::new(&engine);
-    let base = cleanup.image(format!("{name}-base"));
-    busybox_image(&engine, &base)?;
+    let (engine, name, mut cleanup, base) = busybox_fixture("build", "-base")?;
 
     let dir = tempfile::tempdir()?;
     std::fs::write(
@@ -194,20 +224,10 @@ fn build_streams_output_and_applies_labels_and_tags() -> TestResult {
 
 #[test]
 fn a_failing_build_step_is_a_build_failure() -> TestResult {
-    let engine = engine();
-    let name = unique_name("build-fail");
-    let mut cleanup = Cleanup::new(&engine);
-    let base = cleanup.image(format!("{name}-base"));
-    busybox_image(&engine, &base)?;
+    let (engine, name, mut cleanup, base) = busybox_fixture("build-fail", "-base")?;
 
-    let mut archive = tar::Builder::new(Vec::new());
     let dockerfile = format!("FROM {base}\nRUN echo before failing && exit 3\n");
-    let mut header = tar::Header::new_gnu();
-    header.set_size(dockerfile.len() as u64);
-    header.set_mode(0o644);
-    header.set_cksum();
-    archive.append_data(&mut header, "Dockerfile", dockerfile.as_bytes())?;
-    let mut spec = BuildSpec::new(BuildContext::Tar(archive.into_inner()?));
+    let mut spec = BuildSpec::new(dockerfile_context(&dockerfile)?);
     spec.tags = vec![cleanup.image(name.clone())];
     spec.labels = test_labels(&name);
 
@@ -231,7 +251,7 @@ fn a_failing_build_step_is_a_build_failure() -> TestResult {
 fn missing_objects_are_not_found() -> TestResult {
     let engine = engine();
     let name = unique_name("missing");
-    let mut cleanup = Cleanup::new(&engine);
+    let mut cleanup = Cleanup::new(engine);
 
     assert!(!engine.image_exists(&name)?);
     assert!(engine.image_inspect(&name).is_err_and(|e| e.is_not_found()));
@@ -256,12 +276,8 @@ fn missing_objects_are_not_found() -> TestResult {
 
 #[test]
 fn container_lifecycle_with_env_labels_mounts_logs_exec_and_rename() -> TestResult {
-    let engine = engine();
-    let name = unique_name("lifecycle");
     let host_dir = tempfile::tempdir()?;
-    let mut cleanup = Cleanup::new(&engine);
-    let image = cleanup.image(name.clone());
-    busybox_image(&engine, &image)?;
+    let (engine, name, mut cleanup, image) = busybox_fixture("lifecycle", "")?;
 
     let container = cleanup.container(name.clone());
     let renamed = cleanup.container(format!("{name}-renamed"));
@@ -418,19 +434,15 @@ fn container_lifecycle_with_env_labels_mounts_logs_exec_and_rename() -> TestResu
 
 #[test]
 fn wait_returns_the_exit_code_and_follow_streams_until_exit() -> TestResult {
-    let engine = engine();
-    let name = unique_name("wait");
-    let mut cleanup = Cleanup::new(&engine);
-    let image = cleanup.image(name.clone());
-    busybox_image(&engine, &image)?;
+    let (engine, name, mut cleanup, image) = busybox_fixture("wait", "")?;
 
-    let container = cleanup.container(name.clone());
-    engine.create_container(&sh(
+    let container = start_sh(
+        engine,
+        &mut cleanup,
         &image,
-        &container,
+        name.clone(),
         "for i in 1 2 3; do echo line $i; sleep 0.2; done; printf partial; exit 4",
-    ))?;
-    engine.start_container(&container)?;
+    )?;
     let mut lines = Vec::new();
     let follow = LogOptions {
         follow: true,
@@ -469,9 +481,13 @@ fn wait_returns_the_exit_code_and_follow_streams_until_exit() -> TestResult {
     // A known loss: the unterminated last line of a TTY log ("last").
 
     // Exec with a TTY: everything arrives as stdout.
-    let running = cleanup.container(format!("{name}-running"));
-    engine.create_container(&sh(&image, &running, "exec sleep 300"))?;
-    engine.start_container(&running)?;
+    let running = start_sh(
+        engine,
+        &mut cleanup,
+        &image,
+        format!("{name}-running"),
+        "exec sleep 300",
+    )?;
     let mut tty_exec = ExecSpec::new(["sh", "-c", "echo out; echo err >&2; printf tail"]);
     tty_exec.tty = true;
     let output = engine.exec(&running, &tty_exec)?;
@@ -480,9 +496,13 @@ fn wait_returns_the_exit_code_and_follow_streams_until_exit() -> TestResult {
     // Waiting again on an exited container answers at once.
     assert_eq!(engine.wait_container(&container)?, 4);
 
-    let killed = cleanup.container(format!("{name}-killed"));
-    engine.create_container(&sh(&image, &killed, "exec sleep 300"))?;
-    engine.start_container(&killed)?;
+    let killed = start_sh(
+        engine,
+        &mut cleanup,
+        &image,
+        format!("{name}-killed"),
+        "exec sleep 300",
+    )?;
     engine.kill_container(&killed, None)?;
     assert_eq!(engine.wait_container(&killed)?, 137);
     Ok(())
@@ -490,11 +510,7 @@ fn wait_returns_the_exit_code_and_follow_streams_until_exit() -> TestResult {
 
 #[test]
 fn run_to_completion_feeds_stdin_collects_output_and_removes_the_container() -> TestResult {
-    let engine = engine();
-    let name = unique_name("run");
-    let mut cleanup = Cleanup::new(&engine);
-    let image = cleanup.image(name.clone());
-    busybox_image(&engine, &image)?;
+    let (engine, name, mut cleanup, image) = busybox_fixture("run", "")?;
 
     let container = cleanup.container(name.clone());
     let spec = sh(&image, &container, "cat; echo to stderr >&2; exit 7");
@@ -544,11 +560,7 @@ fn run_to_completion_feeds_stdin_collects_output_and_removes_the_container() -> 
 
 #[test]
 fn create_container_refuses_a_name_in_use() -> TestResult {
-    let engine = engine();
-    let name = unique_name("conflict");
-    let mut cleanup = Cleanup::new(&engine);
-    let image = cleanup.image(name.clone());
-    busybox_image(&engine, &image)?;
+    let (engine, name, mut cleanup, image) = busybox_fixture("conflict", "")?;
 
     let container = cleanup.container(name.clone());
     engine.create_container(&sh(&image, &container, "true"))?;
@@ -565,11 +577,7 @@ fn create_container_refuses_a_name_in_use() -> TestResult {
 
 #[test]
 fn named_volumes_persist_between_containers() -> TestResult {
-    let engine = engine();
-    let name = unique_name("volume");
-    let mut cleanup = Cleanup::new(&engine);
-    let image = cleanup.image(name.clone());
-    busybox_image(&engine, &image)?;
+    let (engine, name, mut cleanup, image) = busybox_fixture("volume", "")?;
     let volume = cleanup.volume(name.clone());
     let container = cleanup.container(name.clone());
 
@@ -601,16 +609,15 @@ fn named_volumes_persist_between_containers() -> TestResult {
 
 #[test]
 fn commit_makes_an_image_of_a_container() -> TestResult {
-    let engine = engine();
-    let name = unique_name("commit");
-    let mut cleanup = Cleanup::new(&engine);
-    let image = cleanup.image(name.clone());
-    busybox_image(&engine, &image)?;
+    let (engine, name, mut cleanup, image) = busybox_fixture("commit", "")?;
     let committed = cleanup.image(format!("{name}-committed:v1"));
-    let container = cleanup.container(name.clone());
-
-    engine.create_container(&sh(&image, &container, "echo committed content > /hello"))?;
-    engine.start_container(&container)?;
+    let container = start_sh(
+        engine,
+        &mut cleanup,
+        &image,
+        name.clone(),
+        "echo committed content > /hello",
+    )?;
     assert_eq!(engine.wait_container(&container)?, 0);
     let id = engine.commit_container(
         &container,
@@ -640,11 +647,8 @@ fn commit_makes_an_image_of_a_container() -> TestResult {
 
 #[test]
 fn load_image_reads_a_docker_save_archive() -> TestResult {
-    let engine = engine();
-    let name = unique_name("load");
-    let mut cleanup = Cleanup::new(&engine);
-    let image = cleanup.image(format!("{name}:saved"));
-    let id = busybox_image(&engine, &image)?;
+    let (engine, _, _cleanup, image) = busybox_fixture("load", ":saved")?;
+    let id = engine.image_inspect(&image)?.id;
 
     let dir = tempfile::tempdir()?;
     let archive = dir.path().join("image.tar");
@@ -683,10 +687,7 @@ fn the_busybox_test_context_is_self_contained() -> TestResult {
 
 #[test]
 fn networks_are_created_inspected_listed_joined_with_aliases_and_removed() -> TestResult {
-    let engine = engine();
-    let mut cleanup = Cleanup::new(&engine);
-    let image = cleanup.image(unique_name("net-image"));
-    busybox_image(&engine, &image)?;
+    let (engine, _, mut cleanup, image) = busybox_fixture("net-image", "")?;
     let net = cleanup.network(unique_name("net"));
     let other = cleanup.network(unique_name("net-other"));
     let mut spec = NetworkSpec {
@@ -760,11 +761,7 @@ fn networks_are_created_inspected_listed_joined_with_aliases_and_removed() -> Te
 
 #[test]
 fn run_attached_shows_the_created_container_to_its_hook_before_start() -> TestResult {
-    let engine = engine();
-    let mut cleanup = Cleanup::new(&engine);
-    let name = unique_name("on-created");
-    let image = cleanup.image(format!("{name}:latest"));
-    busybox_image(&engine, &image)?;
+    let (engine, name, mut cleanup, image) = busybox_fixture("on-created", ":latest")?;
     let net = cleanup.network(format!("{name}-net"));
     engine.create_network(&NetworkSpec {
         name: net.clone(),
@@ -851,21 +848,12 @@ fn config_json(image: &str) -> serde_json::Value {
 
 #[test]
 fn relabelling_without_a_build_gives_the_image_a_build_would() -> TestResult {
-    let engine = engine();
-    let name = unique_name("relabel");
-    let mut cleanup = Cleanup::new(&engine);
-    let base = cleanup.image(format!("{name}-base"));
-    busybox_image(&engine, &base)?;
+    let (engine, name, mut cleanup, base) = busybox_fixture("relabel", "-base")?;
     // A base with every kind of setting a relabel must keep.
-    let dir = tempfile::tempdir()?;
-    std::fs::write(
-        dir.path().join("Dockerfile"),
-        format!(
-            "FROM {base}\nENV GREETING=howdy\nEXPOSE 5000\nWORKDIR /app\nRUN echo hi > /app/hi\nRUN true\nUSER 1000\nENTRYPOINT [\"sh\", \"-c\"]\nCMD [\"cat /app/hi; echo $GREETING\"]\nLABEL keep=me stage=build\n"
-        ),
-    )?;
     let app = cleanup.image(format!("{name}-app:latest"));
-    let mut spec = BuildSpec::new(BuildContext::Directory(dir.path().to_path_buf()));
+    let mut spec = BuildSpec::new(dockerfile_context(&format!(
+        "FROM {base}\nENV GREETING=howdy\nEXPOSE 5000\nWORKDIR /app\nRUN echo hi > /app/hi\nRUN true\nUSER 1000\nENTRYPOINT [\"sh\", \"-c\"]\nCMD [\"cat /app/hi; echo $GREETING\"]\nLABEL keep=me stage=build\n"
+    ))?);
     spec.tags = vec![app.clone()];
     spec.labels = test_labels(&name);
     engine.build_image(&spec, &mut |_| {})?;

@@ -23,6 +23,18 @@ struct Out {
     stderr: String,
 }
 
+impl Out {
+    /// Run `c` and keep what it did.
+    fn of(c: &mut Command) -> Out {
+        let o = c.output().expect("run bash");
+        Out {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
 /// Every core plugin that ships a shell file.
 fn shell_plugins() -> Vec<(&'static str, &'static str)> {
     let mut v: Vec<(&str, &str)> = SHELL_FILES.iter().map(|(p, _, _)| (*p, "core")).collect();
@@ -43,37 +55,42 @@ impl Lib {
         self.paths.plugin_core_available.join(plugin).join(name)
     }
 
-    /// Source `file` of `plugin`, then call `f` with `args` (never through
-    /// eval), with `env` added.
-    fn call_in(&self, plugin: &str, env: &[(&str, &str)], f: &str, args: &[&str]) -> Out {
+    /// `bash -c script bash`, with only PATH and the roots and plugin
+    /// paths of this installation in its environment.
+    fn bash(&self, script: &str) -> Command {
         let mut c = Command::new("bash");
         c.env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("DOKKU_ROOT", &self.paths.dokku_root)
             .env("DOKKU_LIB_ROOT", &self.paths.lib_root)
-            .env("DOKKU_SYSTEM_USER", "root")
             .env("PLUGIN_AVAILABLE_PATH", &self.paths.plugin_available)
             .env(
                 "PLUGIN_CORE_AVAILABLE_PATH",
                 &self.paths.plugin_core_available,
             )
-            .args(["-c", "source \"$1\"; shift; \"$@\"", "bash"])
+            .args(["-c", script, "bash"]);
+        c
+    }
+
+    /// Source `file` of `plugin`, then call `f` with `args` (never through
+    /// eval), with `env` added.
+    fn call_in(&self, plugin: &str, env: &[(&str, &str)], f: &str, args: &[&str]) -> Out {
+        let mut c = self.bash("source \"$1\"; shift; \"$@\"");
+        c.env("DOKKU_SYSTEM_USER", "root")
             .arg(self.file(plugin, "functions"))
             .arg(f)
-            .args(args);
-        for (k, v) in env {
-            c.env(k, v);
-        }
-        let o = c.output().expect("run bash");
-        Out {
-            code: o.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-        }
+            .args(args)
+            .envs(env.iter().copied());
+        Out::of(&mut c)
     }
 
     fn call(&self, env: &[(&str, &str)], f: &str, args: &[&str]) -> Out {
         self.call_in("common", env, f, args)
+    }
+
+    /// [`Lib::call`] with nothing added to the environment.
+    fn run(&self, f: &str, args: &[&str]) -> Out {
+        self.call(&[], f, args)
     }
 
     #[track_caller]
@@ -453,7 +470,7 @@ fn log_lines_have_dokku_prefixes() {
         ("dokku_log_exit_quiet", 0, "careful\n"),
         ("dokku_log_stderr", 0, "careful\n"),
     ] {
-        let o = l.call(&[], f, &["careful"]);
+        let o = l.run(f, &["careful"]);
         assert_eq!(
             (o.code, o.stdout.as_str(), o.stderr.as_str()),
             (code, "", stderr),
@@ -625,15 +642,8 @@ fn parsing_helpers() {
         "EXPOSE 5000/tcp\n"
     );
     assert_eq!(l.ok("extract_directive_from_dockerfile", &[&df, "CMD"]), "");
-    let o = Command::new("bash")
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("PLUGIN_CORE_AVAILABLE_PATH", &l.paths.plugin_core_available)
-        .args([
-            "-c",
-            "source \"$1\"; echo '{\"a\":{\"b\":\"c\"},\"n\":null}' | get_json_value .a.b; echo '{\"n\":null}' | get_json_value .n",
-            "bash",
-        ])
+    let o = l
+        .bash("source \"$1\"; echo '{\"a\":{\"b\":\"c\"},\"n\":null}' | get_json_value .a.b; echo '{\"n\":null}' | get_json_value .n")
         .arg(l.file("common", "functions"))
         .output()
         .expect("bash");
@@ -666,7 +676,7 @@ fn images_and_containers_from_files() {
 #[test]
 fn dokku_version_reads_the_version_files() {
     let l = Lib::new();
-    let o = l.call(&[], "dokku_version", &[]);
+    let o = l.run("dokku_version", &[]);
     assert_eq!(
         (o.code, o.stderr.as_str()),
         (1, " !     Unable to determine dokku's version\n")
@@ -754,22 +764,14 @@ fn lists_of_other_plugins_read_their_files() {
             "{h}"
         );
     }
-    let o = l.call_in("nginx-vhosts", &[], "is_http2_push_enabled", &["1.18.0"]);
-    assert_eq!(o.stdout, "true\n");
-    let o = l.call_in(
-        "nginx-vhosts",
-        &[],
-        "is_http2_directive_supported",
-        &["1.18.0"],
-    );
-    assert_eq!(o.stdout, "false\n");
-    let o = l.call_in(
-        "nginx-vhosts",
-        &[],
-        "is_http2_directive_supported",
-        &["1.25.3"],
-    );
-    assert_eq!(o.stdout, "true\n");
+    for (f, version, want) in [
+        ("is_http2_push_enabled", "1.18.0", "true\n"),
+        ("is_http2_directive_supported", "1.18.0", "false\n"),
+        ("is_http2_directive_supported", "1.25.3", "true\n"),
+    ] {
+        let o = l.call_in("nginx-vhosts", &[], f, &[version]);
+        assert_eq!(o.stdout, want, "{f} {version}");
+    }
 }
 
 #[test]
@@ -849,37 +851,19 @@ fn archive_flags_and_security_lines() {
 
 /// Run a script after sourcing common/functions.
 fn script(l: &Lib, env: &[(&str, &str)], body: &str) -> Out {
-    let mut c = Command::new("bash");
-    c.env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DOKKU_ROOT", &l.paths.dokku_root)
-        .env("DOKKU_LIB_ROOT", &l.paths.lib_root)
-        .env("DOKKU_PID", "4242")
-        .env("PLUGIN_CORE_AVAILABLE_PATH", &l.paths.plugin_core_available)
-        .args(["-c", &format!("source \"$1\"\n{body}"), "bash"])
-        .arg(l.file("common", "functions"));
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    let o = c.output().expect("bash");
-    Out {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    }
+    let mut c = l.bash(&format!("source \"$1\"\n{body}"));
+    c.env("DOKKU_PID", "4242")
+        .arg(l.file("common", "functions"))
+        .envs(env.iter().copied());
+    Out::of(&mut c)
 }
 
 #[test]
 fn suppress_output_shows_output_only_on_failure() {
     let l = Lib::new();
-    let o = l.call(
-        &[],
-        "suppress_output",
-        &["sh", "-c", "echo out; echo err >&2"],
-    );
+    let o = l.run("suppress_output", &["sh", "-c", "echo out; echo err >&2"]);
     assert_eq!((o.code, o.stdout.as_str(), o.stderr.as_str()), (0, "", ""));
-    let o = l.call(
-        &[],
+    let o = l.run(
         "suppress_output",
         &["sh", "-c", "echo out; echo err >&2; exit 3"],
     );
@@ -961,17 +945,8 @@ fn advisory_locks_wait_or_fail() {
             " !     web currently has a deploy lock in place. Exiting...\n !     Run 'apps:unlock' to release the existing deploy lock\n"
         )
     );
-    let mut waiter = Command::new("bash")
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("DOKKU_ROOT", &l.paths.dokku_root)
-        .env("DOKKU_LIB_ROOT", &l.paths.lib_root)
-        .env("PLUGIN_CORE_AVAILABLE_PATH", &l.paths.plugin_core_available)
-        .args([
-            "-c",
-            "source \"$1\"; acquire_app_deploy_lock web; echo got; release_app_deploy_lock web",
-            "bash",
-        ])
+    let mut waiter = l
+        .bash("source \"$1\"; acquire_app_deploy_lock web; echo got; release_app_deploy_lock web")
         .arg(l.file("common", "functions"))
         .stdout(std::process::Stdio::piped())
         .spawn()
@@ -1001,11 +976,7 @@ fn advisory_locks_wait_or_fail() {
 fn registry_credentials_dir_needs_an_auth_entry() {
     let l = Lib::new();
     // The path is fixed; without credentials there nothing is printed.
-    let o = l.call(
-        &[],
-        "fn-registry-docker-config-dir",
-        &["shlib-test-no-such-app"],
-    );
+    let o = l.run("fn-registry-docker-config-dir", &["shlib-test-no-such-app"]);
     assert_eq!((o.code, o.stdout.as_str()), (0, ""));
 }
 

@@ -23,6 +23,18 @@ fn ctx(dir: &std::path::Path) -> (Ctx, dokku_output::Captured) {
     (Ctx::new(paths, out, Flags::default(), Arc::new(bus)), cap)
 }
 
+/// Create the storage entry `name` with the default settings.
+fn create_entry(ctx: &Ctx, name: &str) {
+    entries::create(
+        ctx,
+        &CreateRequest {
+            name: name.into(),
+            ..Default::default()
+        },
+    )
+    .expect("create");
+}
+
 fn run_mounts(ctx: &Ctx) -> ContainerArgs {
     let t = DockerArgsProcessRun {
         app: "node-js-app".into(),
@@ -36,22 +48,8 @@ fn run_mounts(ctx: &Ctx) -> ContainerArgs {
 fn typed_mounts_follow_phases_and_process_types() {
     let d = tempfile::tempdir().expect("tempdir");
     let (ctx, cap) = ctx(d.path());
-    entries::create(
-        &ctx,
-        &CreateRequest {
-            name: "node-js-data".into(),
-            ..Default::default()
-        },
-    )
-    .expect("create");
-    entries::create(
-        &ctx,
-        &CreateRequest {
-            name: "web-cache".into(),
-            ..Default::default()
-        },
-    )
-    .expect("create");
+    create_entry(&ctx, "node-js-data");
+    create_entry(&ctx, "web-cache");
     let mount = |name: &str, dir: &str, phases: &[&str], proc_: Option<&str>| {
         attach::mount_named(
             &ctx,
@@ -113,14 +111,7 @@ fn typed_mounts_follow_phases_and_process_types() {
 fn a_file_written_in_a_mounted_dir_outlives_the_container() {
     let d = tempfile::tempdir().expect("tempdir");
     let (ctx, _cap) = ctx(d.path());
-    entries::create(
-        &ctx,
-        &CreateRequest {
-            name: "node-js-data".into(),
-            ..Default::default()
-        },
-    )
-    .expect("create");
+    create_entry(&ctx, "node-js-data");
     attach::mount_named(
         &ctx,
         &MountRequest {

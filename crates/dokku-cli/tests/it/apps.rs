@@ -2,27 +2,26 @@
 
 use dokku_docker::ContainerEngine;
 
+use crate::harness::write_plugin_toml;
+use crate::harness::write_script;
 use crate::harness::Env;
+use crate::harness::Holds;
 
 #[test]
 fn create_list_exists_destroy() {
     let e = Env::new();
-    let r = e.run(&["apps:list"]);
-    assert_eq!(r.code, 0);
-    assert_eq!(
-        r.stderr,
-        " !     You haven't deployed any applications yet\n"
-    );
-    e.expect(&["apps:list", "--format", "json"], "[]\n");
-
-    e.expect(
-        &["apps:create", "node-js-app"],
-        "Creating node-js-app... done\n",
+    e.warns_no_apps(&["apps:list"]);
+    e.transcript(
+        r#"
+$ apps:list --format json
+[]
+$ apps:create node-js-app
+Creating node-js-app... done
+"#,
     );
     e.create_app("python-app");
     assert!(e.root().join("node-js-app").is_dir());
-    let created = std::fs::read_to_string(e.lib().join("config/apps/node-js-app/created-at"))
-        .expect("created-at");
+    let created = e.lib_file("config/apps/node-js-app/created-at");
     assert!(created.parse::<u64>().is_ok(), "{created}");
 
     insta::assert_snapshot!(e.run(&["apps:list"]).ok(), @r"
@@ -30,10 +29,14 @@ fn create_list_exists_destroy() {
     node-js-app
     python-app
     ");
-    e.expect(&["--quiet", "apps:list"], "node-js-app\npython-app\n");
-    e.expect(
-        &["apps:list", "--format", "json"],
-        "[\"node-js-app\",\"python-app\"]\n",
+    e.transcript(
+        r#"
+$ --quiet apps:list
+node-js-app
+python-app
+$ apps:list --format json
+["node-js-app","python-app"]
+"#,
     );
 
     assert_eq!(e.run(&["apps:exists", "node-js-app"]).code, 0);
@@ -97,8 +100,14 @@ fn locks() {
     r.fails_with("Deploy lock does not exist");
     e.expect(&["apps:lock", "web"], "-----> Deploy lock created\n");
     assert!(e.lib().join("data/apps/web/.deploy.lock").is_file());
-    e.expect(&["apps:locked", "web"], "Deploy lock exists\n");
-    e.expect(&["apps:report", "web", "--app-locked"], "true\n");
+    e.transcript(
+        r#"
+$ apps:locked web
+Deploy lock exists
+$ apps:report web --app-locked
+true
+"#,
+    );
 
     let r = e.run(&["--force", "apps:destroy", "web"]);
     assert_eq!(r.code, 1);
@@ -118,8 +127,7 @@ fn locks() {
 fn report_layouts() {
     let e = Env::new();
     e.create_app("web");
-    let ts =
-        std::fs::read_to_string(e.lib().join("config/apps/web/created-at")).expect("created-at");
+    let ts = e.lib_file("config/apps/web/created-at");
     let out = e
         .filter(e.run(&["apps:report", "web"]).ok())
         .replace(&ts, "<ts>");
@@ -136,20 +144,16 @@ fn report_layouts() {
         e.filter(e.run(&["apps:report", "web", "--app-dir"]).ok()),
         "$DOKKU_ROOT/web\n"
     );
-    let json: serde_json::Value =
-        serde_json::from_str(e.run(&["apps:report", "web", "--format", "json"]).ok())
-            .expect("json");
+    let json = e.json(&["apps:report", "web", "--format", "json"]);
     assert_eq!(json["locked"], "false");
     assert_eq!(json["app-locked"], "false");
     assert_eq!(json["global-disable-autocreation"], "");
     let r = e.run(&["apps:report", "web", "--nope"]);
-    assert_eq!(r.code, 1);
-    assert!(
-        r.stderr.starts_with(
-            " !     Invalid flag passed, valid flags: --app-created-at, --app-deploy-source"
+    r.exits(
+        1,
+        Holds::ErrStart(
+            " !     Invalid flag passed, valid flags: --app-created-at, --app-deploy-source",
         ),
-        "{}",
-        r.stderr
     );
     let r = e.run(&["apps:report", "web", "--app-dir", "--format", "json"]);
     assert_eq!(
@@ -171,8 +175,7 @@ fn set_global_property() {
     let r = e.run(&["apps:set", "--global", "disable-autocreation", "true"]);
     assert_eq!(r.ok(), "=====> Setting disable-autocreation to true\n");
     assert_eq!(
-        std::fs::read_to_string(e.lib().join("config/apps/--global/disable-autocreation"))
-            .expect("prop"),
+        e.lib_file("config/apps/--global/disable-autocreation"),
         "true"
     );
     e.expect(
@@ -208,10 +211,7 @@ fn rename_and_clone_carry_state() {
 
     let r = e.run(&["apps:clone", "--skip-deploy", "old", "copy"]);
     assert_eq!(r.ok(), "Cloning old to copy... done\n");
-    assert_eq!(
-        std::fs::read_to_string(e.lib().join("config/someplugin/copy/key")).expect("prop"),
-        "v"
-    );
+    assert_eq!(e.lib_file("config/someplugin/copy/key"), "v");
     assert!(e.root().join("copy/marker").is_file());
     let r = e.run(&["apps:clone", "old", "copy"]);
     r.fails_with("Name is already taken");
@@ -228,10 +228,7 @@ fn rename_and_clone_carry_state() {
     );
     assert!(!e.root().join("old").exists());
     assert!(!e.lib().join("config/someplugin/old").exists());
-    assert_eq!(
-        std::fs::read_to_string(e.lib().join("config/someplugin/new/key")).expect("prop"),
-        "v"
-    );
+    assert_eq!(e.lib_file("config/someplugin/new/key"), "v");
     let r = e.run(&["apps:rename", "new"]);
     r.fails_with("Please specify an new app name");
     let r = e.run(&["apps:rename", "new", "Bad"]);
@@ -288,10 +285,13 @@ fn deploy_source_is_recorded_through_the_trigger() {
         "cd7b8afccb202f222e7dc7b427553e71ba5ddafd",
     ]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    e.expect(&["apps:report", "web", "--app-deploy-source"], "git\n");
-    e.expect(
-        &["apps:report", "web", "--app-deploy-source-metadata"],
-        "cd7b8afccb202f222e7dc7b427553e71ba5ddafd\n",
+    e.transcript(
+        r#"
+$ apps:report web --app-deploy-source
+git
+$ apps:report web --app-deploy-source-metadata
+cd7b8afccb202f222e7dc7b427553e71ba5ddafd
+"#,
     );
 }
 
@@ -370,22 +370,11 @@ fn rename_of_a_deployed_app_moves_it_whole() {
 
 #[test]
 fn failed_create_leaves_no_app_behind() {
-    use std::os::unix::fs::PermissionsExt;
     let src = tempfile::tempdir().expect("tempdir");
     let plugin = src.path().join("zfail");
-    std::fs::create_dir_all(&plugin).expect("mkdir");
-    std::fs::write(
-        plugin.join("plugin.toml"),
-        "[plugin]\ndescription = \"failing post-create\"\nversion = \"1.0.0\"\n[plugin.config]\n",
-    )
-    .expect("plugin.toml");
+    write_plugin_toml(&plugin, "failing post-create", "1.0.0");
     let trigger = plugin.join("post-create");
-    std::fs::write(
-        &trigger,
-        "#!/usr/bin/env bash\nmkdir -p \"$DOKKU_ROOT/$1/from-plugin\"\necho \"cannot set up $1\" >&2\nexit 1\n",
-    )
-    .expect("trigger");
-    std::fs::set_permissions(&trigger, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    write_script(&trigger, "#!/usr/bin/env bash\nmkdir -p \"$DOKKU_ROOT/$1/from-plugin\"\necho \"cannot set up $1\" >&2\nexit 1\n");
 
     let e = Env::new();
     e.run(&["plugin:install", "--core"]).ok();
@@ -411,10 +400,13 @@ fn failed_create_leaves_no_app_behind() {
     assert_eq!(e.run(&["apps:exists", "node-js-app"]).code, 1);
 
     // Once the plugin is gone the name can be used.
-    e.run(&["plugin:disable", "zfail"]).ok();
-    e.expect(
-        &["apps:create", "node-js-app"],
-        "Creating node-js-app... done\n",
+    e.transcript(
+        r#"
+$ plugin:disable zfail
+...
+$ apps:create node-js-app
+Creating node-js-app... done
+"#,
     );
 }
 
@@ -428,9 +420,6 @@ fn create_sets_up_the_repository_and_the_scale() {
     let hook = dir.join("hooks/pre-receive");
     let mode = std::fs::metadata(&hook).expect("hook").permissions().mode();
     assert_eq!(mode & 0o111, 0o111, "the hook is executable");
-    assert_eq!(
-        std::fs::read_to_string(e.lib().join("config/ps/web/scale")).expect("scale"),
-        "web=1\n"
-    );
+    assert_eq!(e.lib_file("config/ps/web/scale"), "web=1\n");
     e.expect(&["ps:report", "web", "--processes"], "0\n");
 }

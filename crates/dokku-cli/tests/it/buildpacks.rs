@@ -1,6 +1,8 @@
 //! The buildpacks list and stack: ordered edits, Dokku's refusals, the
 //! report, and the stack answered to builders.
 
+use crate::harness::build_from_files;
+use crate::harness::write_script;
 use crate::harness::Env;
 
 const NODE: &str = "https://github.com/heroku/heroku-buildpack-nodejs.git";
@@ -20,7 +22,7 @@ fn the_list_is_edited_in_order() {
         format!("-----> bp buildpack urls\n       {RUBY}\n       {GO}\n       {NODE}\n"),
     );
     assert_eq!(
-        std::fs::read_to_string(e.lib().join("config/buildpacks/bp/buildpacks")).expect("list"),
+        e.lib_file("config/buildpacks/bp/buildpacks"),
         format!("{RUBY}\n{GO}\n{NODE}\n")
     );
     e.run(&["buildpacks:set", "bp", NODE]).ok();
@@ -41,8 +43,14 @@ fn the_list_is_edited_in_order() {
         &["buildpacks:report", "bp", "--buildpacks-list"],
         format!("{RUBY},{GO}\n"),
     );
-    e.run(&["buildpacks:clear", "bp"]).ok();
-    e.expect(&["buildpacks:report", "bp", "--buildpacks-list"], "\n");
+    e.transcript(
+        r#"
+$ buildpacks:clear bp
+...
+$ buildpacks:report bp --buildpacks-list
+
+"#,
+    );
 }
 
 #[test]
@@ -168,8 +176,6 @@ impl Drop for Detect {
 
 impl Detect {
     fn new(test: &str) -> Detect {
-        use dokku_docker::ContainerEngine;
-        use std::os::unix::fs::PermissionsExt;
         let fx = crate::harness::EngineApp::new(test);
         let env = Env::new();
         let app = fx.name.clone();
@@ -177,30 +183,17 @@ impl Detect {
         env.run(&["git:initialize", &app]).ok();
         let stack = format!("{app}-stack:latest");
         let dockerfile = format!("FROM {}\nCOPY herokuish /bin/herokuish\n", fx.base);
-        let mut b = tar::Builder::new(Vec::new());
-        for (name, body, mode) in [
-            ("Dockerfile", dockerfile.as_str(), 0o644),
-            ("herokuish", HEROKUISH, 0o755),
-        ] {
-            let mut h = tar::Header::new_gnu();
-            h.set_size(body.len() as u64);
-            h.set_mode(mode);
-            h.set_cksum();
-            b.append_data(&mut h, name, body.as_bytes())
-                .expect("append");
-        }
-        let mut spec = dokku_docker::BuildSpec::new(dokku_docker::BuildContext::Tar(
-            b.into_inner().expect("tar"),
-        ));
-        spec.tags = vec![stack.clone()];
-        fx.engine
-            .build_image(&spec, &mut |_| {})
-            .expect("stand-in stack");
+        build_from_files(
+            &fx.engine,
+            &stack,
+            &[
+                ("Dockerfile", &dockerfile, 0o644),
+                ("herokuish", HEROKUISH, 0o755),
+            ],
+        );
         let bin = env.dir.path().join("bin");
         std::fs::create_dir_all(&bin).expect("mkdir");
-        std::fs::write(bin.join("pack"), PACK).expect("pack");
-        std::fs::set_permissions(bin.join("pack"), std::fs::Permissions::from_mode(0o755))
-            .expect("chmod");
+        write_script(&bin.join("pack"), PACK);
 
         let src = tempfile::tempdir().expect("tempdir");
         std::fs::write(src.path().join("package.json"), "{}\n").expect("write");
@@ -228,17 +221,7 @@ impl Detect {
     }
 
     fn run(&self, args: &[&str]) -> crate::harness::Run {
-        let path = format!(
-            "{}:{}",
-            self.bin.display(),
-            std::env::var("PATH").unwrap_or_default()
-        );
-        self.env
-            .cmd(args)
-            .env("PATH", path)
-            .output()
-            .expect("spawn dokku")
-            .into()
+        self.env.run_with_path(&self.bin, args)
     }
 }
 

@@ -5,6 +5,8 @@
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 
+use crate::harness::write_file;
+use crate::harness::write_script;
 use crate::harness::{EngineApp, Env};
 
 /// A deployable app: created, checks off, quick to stop, image built.
@@ -22,6 +24,17 @@ fn deployable(test: &str) -> (EngineApp, Env) {
 fn records(env: &Env, app: &str) -> Vec<serde_json::Value> {
     let out = env.run(&["builds:list", app, "--format", "json"]);
     serde_json::from_str(out.ok()).expect("json list")
+}
+
+/// Put the build record `<id>.json` of `app`, as a run left it.
+fn put_record(env: &Env, app: &str, id: &str, json: &str) {
+    write_file(
+        &env.lib()
+            .join("data/builds")
+            .join(app)
+            .join(format!("{id}.json")),
+        json,
+    );
 }
 
 #[test]
@@ -130,21 +143,27 @@ fn retention_prunes_and_abandoned_records_are_reaped() {
     let env = Env::new();
     env.create_app("kept");
     let dir = env.lib().join("data/builds/kept");
-    std::fs::create_dir_all(&dir).expect("mkdir");
     for i in 1..=4 {
         let id = format!("0000000000000{i}");
-        std::fs::write(
-            dir.join(format!("{id}.json")),
-            format!(
+        put_record(
+            &env,
+            "kept",
+            &id,
+            &format!(
                 "{{\"id\":\"{id}\",\"app\":\"kept\",\"kind\":\"build\",\"pid\":0,\"started_at\":\"2026-01-01T00:00:0{i}Z\",\"status\":\"running\",\"source\":\"git-hook\"}}"
             ),
-        )
-        .expect("record");
+        );
         std::fs::write(dir.join(format!("{id}.log")), "x\n").expect("log");
     }
     // A running record whose process is gone shows as abandoned.
-    env.expect(&["builds:report", "kept", "--build-status"], "abandoned\n");
-    env.run(&["builds:set", "kept", "retention", "2"]).ok();
+    env.transcript(
+        r#"
+$ builds:report kept --build-status
+abandoned
+$ builds:set kept retention 2
+...
+"#,
+    );
     env.run(&["builds:set", "kept", "retention", "zero"])
         .fails_with("Invalid value for retention, must be a positive integer");
     env.run(&["builds:prune", "kept"]).ok();
@@ -186,16 +205,14 @@ fn cancel_stops_the_build_and_releases_the_lock() {
         .expect("sleep");
     let pid = child.id();
     let id = "0000000000000z";
-    let dir = env.lib().join("data/builds/slow");
-    std::fs::create_dir_all(&dir).expect("mkdir");
-    std::fs::write(
-        dir.join(format!("{id}.json")),
-        format!("{{\"id\":\"{id}\",\"app\":\"slow\",\"kind\":\"build\",\"pid\":{pid},\"started_at\":\"2026-01-01T00:00:00Z\",\"status\":\"running\",\"source\":\"git-hook\"}}"),
-    )
-    .expect("record");
+    put_record(
+        &env,
+        "slow",
+        id,
+        &format!("{{\"id\":\"{id}\",\"app\":\"slow\",\"kind\":\"build\",\"pid\":{pid},\"started_at\":\"2026-01-01T00:00:00Z\",\"status\":\"running\",\"source\":\"git-hook\"}}"),
+    );
     let lock = env.lib().join("data/apps/slow/.deploy.lock");
-    std::fs::create_dir_all(lock.parent().expect("parent")).expect("mkdir");
-    std::fs::write(&lock, format!("{id}\n")).expect("lock");
+    write_file(&lock, format!("{id}\n"));
     env.expect(
         &["builds:list"],
         format!("=====> Currently running builds\nApp        Build ID        Kind   PID    Source     Started\nslow       {id}  build  {pid:<6} git-hook   2026-01-01T00:00:00Z\n"),
@@ -259,42 +276,22 @@ fn build_output_reaches_syslog_under_the_build_tag() {
 /// through `journalctl` (a stand-in here: no journald on test hosts).
 #[test]
 fn output_without_a_log_file_comes_from_the_journal() {
-    use std::os::unix::fs::PermissionsExt;
     let env = Env::new();
     env.create_app("old");
     let id = "0000000000000a";
-    let dir = env.lib().join("data/builds/old");
-    std::fs::create_dir_all(&dir).expect("mkdir");
-    std::fs::write(
-        dir.join(format!("{id}.json")),
-        format!("{{\"id\":\"{id}\",\"app\":\"old\",\"kind\":\"build\",\"pid\":0,\"started_at\":\"2026-01-01T00:00:00Z\",\"finished_at\":\"2026-01-01T00:00:09Z\",\"status\":\"succeeded\",\"source\":\"git-hook\",\"exit_code\":0}}"),
-    )
-    .expect("record");
+    put_record(
+        &env,
+        "old",
+        id,
+        &format!("{{\"id\":\"{id}\",\"app\":\"old\",\"kind\":\"build\",\"pid\":0,\"started_at\":\"2026-01-01T00:00:00Z\",\"finished_at\":\"2026-01-01T00:00:09Z\",\"status\":\"succeeded\",\"source\":\"git-hook\",\"exit_code\":0}}"),
+    );
     let bin = env.dir.path().join("bin");
     std::fs::create_dir_all(&bin).expect("mkdir");
-    std::fs::write(
-        bin.join("journalctl"),
+    write_script(
+        &bin.join("journalctl"),
         "#!/bin/sh\necho \"journal: $*\"\necho '-----> Building old'\n",
-    )
-    .expect("stub");
-    std::fs::set_permissions(
-        bin.join("journalctl"),
-        std::fs::Permissions::from_mode(0o755),
-    )
-    .expect("chmod");
-    let out = env
-        .cmd(&["builds:output", "old", id])
-        .env(
-            "PATH",
-            format!(
-                "{}:{}",
-                bin.display(),
-                std::env::var("PATH").unwrap_or_default()
-            ),
-        )
-        .output()
-        .expect("run");
-    let r: crate::harness::Run = out.into();
+    );
+    let r = env.run_with_path(&bin, &["builds:output", "old", id]);
     assert_eq!(
         r.ok(),
         format!("journal: --no-pager --output cat -t dokku-{id}\n-----> Building old\n")

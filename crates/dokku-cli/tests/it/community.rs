@@ -14,7 +14,6 @@
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
@@ -23,6 +22,8 @@ use std::time::Duration;
 use dokku_docker::testing::{busybox_image, unique_name, TEST_LABEL};
 use dokku_docker::{BuildContext, BuildSpec, ContainerEngine, DockerEngine};
 
+use crate::harness::write_script;
+use crate::harness::Holds;
 use crate::harness::{EngineApp, Env, Run};
 
 /// The plugins' helper images (busybox, wait, ambassador, backup) have
@@ -118,8 +119,7 @@ impl Fixture {
         for (path, body) in files {
             let p = root.join(path.trim_start_matches('/'));
             std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
-            std::fs::write(&p, body).expect("write");
-            std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+            write_script(&p, body);
         }
         std::fs::create_dir_all(&root).expect("mkdir");
         let dockerfile = format!(
@@ -378,16 +378,7 @@ impl Host {
     }
 
     fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = self.env.cmd(args);
-        c.env(
-            "PATH",
-            format!(
-                "{}:{}",
-                self.bin.path().display(),
-                std::env::var("PATH").unwrap_or_default()
-            ),
-        );
-        c
+        self.env.cmd_with_path(self.bin.path(), args)
     }
 
     fn run(&self, args: &[&str]) -> Run {
@@ -412,15 +403,7 @@ impl Host {
     /// Success with nothing on stderr; stdout.
     #[track_caller]
     fn ok(&self, args: &[&str]) -> String {
-        let r = self.run(args);
-        assert_eq!(
-            (r.code, r.stderr.as_str()),
-            (0, ""),
-            "dokku {}\nstdout:\n{}",
-            args.join(" "),
-            r.stdout,
-        );
-        r.stdout
+        self.clean(args).stdout
     }
 
     /// Success with nothing on stderr; the whole run.
@@ -676,17 +659,11 @@ fn lifecycle(kind: &Kind) {
     // reaches the service by the link's alias.
     let url_var = format!("{}_URL", kind.alias);
     let r = h.clean(&[&cmd("link"), &svc, a]);
-    assert_eq!(
-        r.code, 0,
-        "link\nstdout:\n{}\nstderr:\n{}",
-        r.stdout, r.stderr
-    );
-    assert!(
-        r.stdout.starts_with(&format!(
+    r.exits(
+        0,
+        Holds::OutStart(&format!(
             "-----> Setting config vars\n       {url_var}:  {dsn}\n-----> Restarting app {a}\n"
         )),
-        "{}",
-        r.stdout
     );
     assert_eq!(h.config(a).get(&url_var), Some(&dsn));
     assert_eq!(h.read(&root.join("LINKS")), format!("{a}\n"));
@@ -781,14 +758,12 @@ fn lifecycle(kind: &Kind) {
     h.expect(&[&cmd("info"), &svc, "--status"], "missing\n");
     h.ok(&["ps:stop", a]);
     let r = h.run(&["ps:start", a]);
-    assert_eq!(r.code, 0, "{r:?}");
-    assert!(
-        r.stderr.contains(&format!(
+    r.exits(
+        0,
+        Holds::Err(&format!(
             " !     {} service {svc} is not running, issuing service start\n",
             kind.service
         )),
-        "{}",
-        r.stderr
     );
     assert_eq!(fx.status(&svc), "running");
 
@@ -804,12 +779,7 @@ fn lifecycle(kind: &Kind) {
         r.stderr
     );
     let r = h.clean(&[&cmd("start"), &svc]);
-    assert_eq!(r.code, 0, "{r:?}");
-    assert!(
-        r.stdout.starts_with("=====> Starting container\n"),
-        "{}",
-        r.stdout
-    );
+    r.exits(0, Holds::OutStart("=====> Starting container\n"));
     assert_eq!(fx.status(&svc), "running");
     let r = h.run(&[&cmd("start"), &svc]);
     assert_eq!(
@@ -866,14 +836,12 @@ fn lifecycle(kind: &Kind) {
     // clone
     let third = fx.service(&unique_name(p).replace('.', "-"));
     let r = h.clean(&[&cmd("clone"), &svc, &third]);
-    assert_eq!(r.code, 0, "{r:?}");
-    assert!(
-        r.stdout.starts_with(&format!(
+    r.exits(
+        0,
+        Holds::OutStart(&format!(
             "=====> Cloning {svc} to {third} @ {}\n",
             kind.image
         )),
-        "{}",
-        r.stdout
     );
     assert!(
         r.stdout.ends_with(&format!(
@@ -905,12 +873,7 @@ fn lifecycle(kind: &Kind) {
 
     // unlink restarts the app without the URL.
     let r = h.clean(&[&cmd("unlink"), &svc, a]);
-    assert_eq!(r.code, 0, "{r:?}");
-    assert!(
-        r.stdout.contains(&format!("-----> Restarting app {a}\n")),
-        "{}",
-        r.stdout
-    );
+    r.exits(0, Holds::Out(&format!("-----> Restarting app {a}\n")));
     assert_eq!(h.config(a).get(&black), None);
     let env = fx
         .engine

@@ -148,11 +148,16 @@ fn show_and_bare_config_print_header_and_columns() {
     LONGER_KEY:  two words
     ");
     e.expect(&["config", "app"], show.stdout);
-    e.expect(
-        &["--quiet", "config:show", "app"],
-        "A:           1\nB:           padded\nLONGER_KEY:  two words\n",
+    e.transcript(
+        r#"
+$ --quiet config:show app
+A:           1
+B:           padded
+LONGER_KEY:  two words
+$ config:get app B
+  padded  
+"#,
     );
-    e.expect(&["config:get", "app", "B"], "  padded  \n");
     mkapp(&e, "empty");
     e.expect(&["config:show", "empty"], "=====> empty env vars\n\n");
 }
@@ -174,9 +179,9 @@ fn deprecated_show_flags_warn() {
         r.stderr,
         " !     Deprecated: Use 'config:export --format shell' instead\n"
     );
-    fails(
-        &e.run(&["config:show", "--shell", "--export", "app"]),
-        " !     Only one of --shell and --export can be given\n",
+    e.fails(
+        &["config:show", "--shell", "--export", "app"],
+        "Only one of --shell and --export can be given",
     );
 }
 
@@ -188,10 +193,13 @@ fn get_quoted_missing_and_argument_errors() {
     e.expect(&["config:get", "--quoted", "app", "Q"], "'it'\\''s here'\n");
     let r = e.run(&["config:get", "app", "MISSING"]);
     assert_eq!((r.code, r.stdout.as_str(), r.stderr.as_str()), (1, "", ""));
-    fails(&e.run(&["config:get", "app"]), " !     Expected: key\n");
-    fails(
-        &e.run(&["config:get", "app", "Q", "X", "Y"]),
-        " !     Unexpected argument(s): [X Y]\n",
+    e.transcript(
+        r#"
+$ config:get app
+ !     Expected: key
+$ config:get app Q X Y
+ !     Unexpected argument(s): [X Y]
+"#,
     );
 }
 
@@ -208,19 +216,29 @@ fn global_environment() {
         read_env(&e, "--global"),
         map(&[("G", "1"), ("SHARED", "global")])
     );
-    e.expect(
-        &["config:show", "--global"],
-        "=====> global env vars\nG:       1\nSHARED:  global\n",
+    e.transcript(
+        r#"
+$ config:show --global
+=====> global env vars
+G:       1
+SHARED:  global
+$ config:get --global G
+1
+$ config:keys --global
+G
+SHARED
+"#,
     );
-    e.expect(&["config:get", "--global", "G"], "1\n");
-    e.expect(&["config:keys", "--global"], "G\nSHARED\n");
     // --app is not put in front of a --global config command.
-    e.expect(
-        &["--app", "app", "config:get", "--global", "SHARED"],
-        "global\n",
+    e.transcript(
+        r#"
+$ --app app config:get --global SHARED
+global
+$ --app app config:keys
+$ config:unset --global G
+...
+"#,
     );
-    e.expect(&["--app", "app", "config:keys"], "");
-    e.run(&["config:unset", "--global", "G"]).ok();
     assert_eq!(read_env(&e, "--global"), map(&[("SHARED", "global")]));
     e.run(&["config:clear", "--global"]).ok();
     assert_eq!(
@@ -233,22 +251,30 @@ fn global_environment() {
 fn merged_puts_app_values_over_global_ones() {
     let e = Env::new();
     mkapp(&e, "app");
-    e.run(&["config:set", "--global", "G=g", "SHARED=global"])
-        .ok();
-    e.run(&["config:set", "app", "A=a", "SHARED=app"]).ok();
-    e.expect(&["config:keys", "app"], "A\nSHARED\n");
-    e.expect(&["config:keys", "--merged", "app"], "A\nG\nSHARED\n");
-    e.expect(
-        &["config:show", "app", "--merged"],
-        "=====> app env vars\nA:       a\nG:       g\nSHARED:  app\n",
-    );
-    e.expect(
-        &["config:export", "--merged", "--format", "json", "app"],
-        "{\"A\":\"a\",\"G\":\"g\",\"SHARED\":\"app\"}\n",
-    );
-    e.expect(
-        &["config:export", "app"],
-        "export A='a'\nexport SHARED='app'\n",
+    e.transcript(
+        r#"
+$ config:set --global G=g SHARED=global
+...
+$ config:set app A=a SHARED=app
+...
+$ config:keys app
+A
+SHARED
+$ config:keys --merged app
+A
+G
+SHARED
+$ config:show app --merged
+=====> app env vars
+A:       a
+G:       g
+SHARED:  app
+$ config:export --merged --format json app
+{"A":"a","G":"g","SHARED":"app"}
+$ config:export app
+export A='a'
+export SHARED='app'
+"#,
     );
 }
 
@@ -266,17 +292,9 @@ fn export_formats() {
     ])
     .ok();
     let mut all = String::new();
-    for f in [
-        "exports",
-        "envfile",
-        "docker-args",
-        "docker-args-keys",
-        "shell",
-        "pretty",
-        "json",
-        "json-list",
-        "pack-keys",
-    ] {
+    let formats =
+        "exports envfile docker-args docker-args-keys shell pretty json json-list pack-keys";
+    for f in formats.split(' ') {
         all.push_str(&format!(
             "--- {f}\n{}|\n",
             e.run(&["config:export", "app", &format!("--format={f}")])
@@ -337,9 +355,9 @@ fn export_formats() {
         .expect("write");
     let out = sh.wait_with_output().expect("wait");
     assert_eq!(String::from_utf8_lossy(&out.stdout), "it's <x>|a\nb|1");
-    fails(
-        &e.run(&["config:export", "--format", "yaml", "app"]),
-        " !     Unknown export format: yaml\n",
+    e.fails(
+        &["config:export", "--format", "yaml", "app"],
+        "Unknown export format: yaml",
     );
 }
 
@@ -362,9 +380,9 @@ fn encoded_values_are_decoded_byte_for_byte() {
         map(&[("NL", "myvalue\n"), ("KEY", "line1\nline2 with spaces")])
     );
     let before = e.state();
-    fails(
-        &e.run(&["config:set", "--encoded", "app", "OK=YQ==", "BAD=YWJ"]),
-        " !     illegal base64 data at input byte 0 for key 'BAD'\n",
+    e.fails(
+        &["config:set", "--encoded", "app", "OK=YQ==", "BAD=YWJ"],
+        "illegal base64 data at input byte 0 for key 'BAD'",
     );
     assert_eq!(before, e.state());
 }
@@ -373,10 +391,14 @@ fn encoded_values_are_decoded_byte_for_byte() {
 fn unset_and_clear() {
     let e = Env::new();
     mkapp(&e, "app");
-    e.run(&["config:set", "app", "A=1", "B=2", "C=3"]).ok();
-    e.expect(
-        &["config:unset", "app", "A", "NOPE"],
-        "-----> Unsetting A\n-----> Unsetting NOPE\n",
+    e.transcript(
+        r#"
+$ config:set app A=1 B=2 C=3
+...
+$ config:unset app A NOPE
+-----> Unsetting A
+-----> Unsetting NOPE
+"#,
     );
     assert_eq!(read_env(&e, "app"), map(&[("B", "2"), ("C", "3")]));
     e.expect(
@@ -387,10 +409,12 @@ fn unset_and_clear() {
         std::fs::read_to_string(env_file(&e, "app")).expect("read"),
         "\n"
     );
-    e.expect(&["config:clear", "app"], "");
-    fails(
-        &e.run(&["config:unset", "app"]),
-        " !     At least one key must be given\n",
+    e.transcript(
+        r#"
+$ config:clear app
+$ config:unset app
+ !     At least one key must be given
+"#,
     );
 }
 
@@ -417,7 +441,7 @@ fn bundle_is_a_tar_with_one_file_per_key() {
         .expect("tar");
     std::io::Write::write_all(&mut tar.stdin.take().expect("stdin"), &out.stdout).expect("write");
     assert!(tar.wait().expect("tar").success());
-    let mut files: Vec<(String, String)> = std::fs::read_dir(&dest)
+    let files: BTreeMap<String, String> = std::fs::read_dir(&dest)
         .expect("ls")
         .flatten()
         .map(|f| {
@@ -427,14 +451,9 @@ fn bundle_is_a_tar_with_one_file_per_key() {
             )
         })
         .collect();
-    files.sort();
     assert_eq!(
         files,
-        vec![
-            ("A".to_string(), "1".to_string()),
-            ("G".into(), "global value".into()),
-            ("MULTI".into(), "x\ny".into())
-        ]
+        map(&[("A", "1"), ("G", "global value"), ("MULTI", "x\ny")])
     );
 }
 
@@ -463,9 +482,9 @@ fn import_reads_stdin() {
         " !     No config vars to set\n",
     );
     // Refused before stdin is read, so nothing is piped in.
-    fails(
-        &e.run(&["config:import", "--format", "xml", "app"]),
-        " !     Unknown format: xml\n",
+    e.fails(
+        &["config:import", "--format", "xml", "app"],
+        "Unknown format: xml",
     );
     assert_eq!(before, e.state());
 }
@@ -643,10 +662,7 @@ fn legacy_env_file_is_drained_on_first_use() {
         std::fs::read_to_string(env_file(&e, "app")).expect("read"),
         "A=\"it's\"\nMULTI=\"x\\ny\"\nPORT=5000\n"
     );
-    assert_eq!(
-        std::fs::read_to_string(e.lib().join("config/config/app/env-migrated")).expect("read"),
-        "true"
-    );
+    assert_eq!(e.lib_file("config/config/app/env-migrated"), "true");
     e.expect(&["config:keys", "--global"], "G\n");
     assert!(!e.root().join("ENV").exists());
 }
@@ -688,9 +704,16 @@ fn external_plugins_are_notified_and_deployed_apps_restarted() {
     let e = Env::new();
     mkapp(&e, "app");
     let hooks = hook_plugin(&e, &[("post-config-update", 0), ("app-restart", 0)]);
-    e.run(&["config:set", "app", "B=2", "A=x y"]).ok();
-    e.run(&["config:unset", "app", "A"]).ok();
-    e.run(&["config:set", "--global", "G=1"]).ok();
+    e.transcript(
+        r#"
+$ config:set app B=2 'A=x y'
+...
+$ config:unset app A
+...
+$ config:set --global G=1
+...
+"#,
+    );
     assert_eq!(
         calls(&hooks),
         "post-config-update app set A=x y B=2\npost-config-update app unset A\npost-config-update --global set G=1\n"
@@ -703,8 +726,14 @@ fn external_plugins_are_notified_and_deployed_apps_restarted() {
         r.ok(),
         "-----> Setting config vars\n       C:  3\n-----> Restarting app app\n"
     );
-    e.run(&["config:set", "--no-restart", "app", "D=4"]).ok();
-    e.run(&["config:unset", "app", "D"]).ok();
+    e.transcript(
+        r#"
+$ config:set --no-restart app D=4
+...
+$ config:unset app D
+...
+"#,
+    );
     assert_eq!(
         calls(&hooks),
         "post-config-update app set C=3\napp-restart app\npost-config-update app set D=4\npost-config-update app unset D\napp-restart app\n"
@@ -733,8 +762,14 @@ fn failing_hooks_are_warnings() {
 fn triggers_give_env_to_bash_plugins() {
     let e = Env::new();
     mkapp(&e, "app");
-    e.run(&["config:set", "app", "A=it's", "B=2"]).ok();
-    e.run(&["config:set", "--global", "G=g"]).ok();
+    e.transcript(
+        r#"
+$ config:set app A=it's B=2
+...
+$ config:set --global G=g
+...
+"#,
+    );
     // `plugn` is this binary under another name.
     let plugn = e.dir.path().join("plugn");
     std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_dokku"), &plugn).expect("symlink");

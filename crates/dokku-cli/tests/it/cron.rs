@@ -8,6 +8,8 @@ use dokku_docker::ContainerEngine;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
+use crate::harness::write_file;
+use crate::harness::write_script;
 use crate::harness::{EngineApp, Env, Run};
 
 /// A `crontab` that keeps the installed table in its own directory and
@@ -37,23 +39,12 @@ impl Cron {
         let bin = env.lib().join("fake-bin");
         std::fs::create_dir_all(&bin).expect("fake bin dir");
         let script = bin.join("crontab");
-        std::fs::write(&script, FAKE_CRONTAB).expect("fake crontab");
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        write_script(&script, FAKE_CRONTAB);
         Cron { env, bin }
     }
 
     fn run(&self, args: &[&str]) -> Run {
-        let path = format!(
-            "{}:{}",
-            self.bin.display(),
-            std::env::var("PATH").unwrap_or_default()
-        );
-        self.env
-            .cmd(args)
-            .env("PATH", path)
-            .output()
-            .expect("spawn dokku")
-            .into()
+        self.env.run_with_path(&self.bin, args)
     }
 
     #[track_caller]
@@ -71,9 +62,15 @@ impl Cron {
 
     /// Put the app.json the last build would have kept.
     fn app_json(&self, app: &str, text: &str) {
-        let dir = self.env.lib().join("data/app-json").join(app);
-        std::fs::create_dir_all(&dir).expect("app-json dir");
-        std::fs::write(dir.join("app.json"), text).expect("app.json");
+        write_file(
+            &self
+                .env
+                .lib()
+                .join("data/app-json")
+                .join(app)
+                .join("app.json"),
+            text,
+        );
     }
 }
 
@@ -130,27 +127,35 @@ fn header(env: &Env, user: &str) -> String {
     h
 }
 
-fn exists(p: &Path) -> bool {
-    p.exists()
-}
-
-#[test]
-fn deployed_cron_tasks_are_listed_run_scheduled_and_checked() {
-    let fx = EngineApp::new("cron-tasks");
+/// A deployed app (busybox httpd, checks off, a 1 s stop timeout) whose
+/// app.json holds `app_json`, with the fake crontab.
+fn deployed_with_tasks(test: &str, app_json: &str) -> (EngineApp, Cron) {
+    let fx = EngineApp::new(test);
     let c = Cron::new();
     let app = fx.name.as_str();
     c.env.create_app(app);
     c.run(&["checks:disable", app]).ok();
     c.run(&["ps:set", app, "stop-timeout-seconds", "1"]).ok();
     fx.build_httpd("hello", "", "");
-    c.app_json(
-        app,
+    c.app_json(app, app_json);
+    c.run(&["deploy", app]).ok();
+    (fx, c)
+}
+
+fn exists(p: &Path) -> bool {
+    p.exists()
+}
+
+#[test]
+fn deployed_cron_tasks_are_listed_run_scheduled_and_checked() {
+    let (fx, c) = deployed_with_tasks(
+        "cron-tasks",
         r#"{"cron": [
             {"command": "echo cron-says-hi", "schedule": "@daily"},
             {"command": "true", "schedule": "*/5 * * * *"}
         ]}"#,
     );
-    c.run(&["deploy", app]).ok();
+    let app = fx.name.as_str();
 
     let daily = task_id(app, "echo cron-says-hi", "@daily");
     let five = task_id(app, "true", "*/5 * * * *");
@@ -327,12 +332,7 @@ fn host_wide_tasks_come_from_the_cron_entries_trigger() {
     let dir = c.env.lib().join("plugins/enabled/test-cron");
     std::fs::create_dir_all(&dir).expect("plugin dir");
     let script = dir.join("cron-entries");
-    std::fs::write(
-        &script,
-        "#!/bin/sh\necho '@daily;/bin/true;'\necho '@hourly;/usr/bin/backup --all;/var/log/backup.log'\necho 'not a task'\n",
-    )
-    .expect("script");
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    write_script(&script, "#!/bin/sh\necho '@daily;/bin/true;'\necho '@hourly;/usr/bin/backup --all;/var/log/backup.log'\necho 'not a task'\n");
 
     // The id of Dokku's documented example.
     let daily = "5cruaotm4yzzpnjlsdunblj8qyjp";
@@ -628,22 +628,15 @@ fn the_cron_daemon_runs_an_app_json_task_every_minute() {
 /// `allow` task runs beside it.
 #[test]
 fn concurrency_policies_of_cron_tasks() {
-    let fx = EngineApp::new("cron-concurrency");
-    let c = Cron::new();
-    let app = fx.name.as_str();
-    c.env.create_app(app);
-    c.run(&["checks:disable", app]).ok();
-    c.run(&["ps:set", app, "stop-timeout-seconds", "1"]).ok();
-    fx.build_httpd("hello", "", "");
-    c.app_json(
-        app,
+    let (fx, c) = deployed_with_tasks(
+        "cron-concurrency",
         r#"{"cron": [
             {"command": "sleep 60", "schedule": "@daily", "concurrency_policy": "forbid"},
             {"command": "sleep 61", "schedule": "@daily", "concurrency_policy": "replace"},
             {"command": "sleep 62", "schedule": "@daily"}
         ]}"#,
     );
-    c.run(&["deploy", app]).ok();
+    let app = fx.name.as_str();
     let running = |id: &str| -> Vec<String> {
         let filter = dokku_docker::ContainerFilter {
             labels: vec![format!("com.dokku.cron-id={id}")],

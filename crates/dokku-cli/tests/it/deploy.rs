@@ -5,13 +5,12 @@
 //! healthcheck and destruction. Every resource carries the test app's name
 //! and is removed even when a test fails.
 
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use dokku_docker::{ContainerEngine, ContainerFilter, ImageFilter};
 
-use crate::harness::{http_get_raw, TestApp};
+use crate::harness::write_script;
+use crate::harness::{http_get_raw, Poller, TestApp};
 
 /// One app under test, with fast checks (1 s fallback wait, 2 s
 /// retirement, 1 s stop timeout).
@@ -86,8 +85,7 @@ impl App {
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
         let script = dir.join("app-json-process-deploy-parallelism");
-        std::fs::write(&script, format!("#!/bin/sh\necho '{parallel}'\n")).expect("script");
-        std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        write_script(&script, &format!("#!/bin/sh\necho '{parallel}'\n"));
     }
 }
 
@@ -245,30 +243,12 @@ fn redeploy_serves_every_request_and_retires_the_old_container() {
     let old = app.read("CONTAINER.web.1");
     assert_eq!(app.get(1).expect("v1"), "v1");
 
-    let stop = Arc::new(AtomicBool::new(false));
-    let (ok, failed) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
-    let errors = Arc::new(std::sync::Mutex::new(Vec::new()));
     let root = app.env.root().join(&app.name);
-    let poller = {
-        let (stop, ok, failed, errors) = (stop.clone(), ok.clone(), failed.clone(), errors.clone());
-        std::thread::spawn(move || {
-            let until = Instant::now() + Duration::from_secs(120);
-            while !stop.load(Ordering::Relaxed) && Instant::now() < until {
-                let ip = std::fs::read_to_string(root.join("IP.web.1")).unwrap_or_default();
-                let port = std::fs::read_to_string(root.join("PORT.web.1")).unwrap_or_default();
-                match http_get(&ip, &port) {
-                    Ok(_) => ok.fetch_add(1, Ordering::Relaxed),
-                    Err(e) => {
-                        if let Ok(mut v) = errors.lock() {
-                            v.push(e);
-                        }
-                        failed.fetch_add(1, Ordering::Relaxed)
-                    }
-                };
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        })
-    };
+    let poller = Poller::start(120, move || {
+        let ip = std::fs::read_to_string(root.join("IP.web.1")).unwrap_or_default();
+        let port = std::fs::read_to_string(root.join("PORT.web.1")).unwrap_or_default();
+        http_get(&ip, &port)
+    });
 
     app.build("v2", "");
     let r = app.run(&["ps:rebuild", &app.name]);
@@ -293,19 +273,7 @@ fn redeploy_serves_every_request_and_retires_the_old_container() {
         app.engine.inspect_container(&old).is_err()
     });
     std::thread::sleep(Duration::from_millis(500));
-    stop.store(true, Ordering::Relaxed);
-    poller.join().expect("poller");
-    let errs = errors.lock().map(|v| v.clone()).unwrap_or_default();
-    assert_eq!(
-        failed.load(Ordering::Relaxed),
-        0,
-        "failed requests: {errs:?}"
-    );
-    assert!(
-        ok.load(Ordering::Relaxed) > 20,
-        "too few requests: {}",
-        ok.load(Ordering::Relaxed)
-    );
+    poller.finish(20);
     assert_eq!(app.containers().len(), 1, "{:?}", app.containers());
 }
 
@@ -594,10 +562,7 @@ fn deploy_lock_refuses_and_destroy_leaves_nothing() {
     assert_eq!(images.expect("images").len(), 0);
     let labelled = app
         .engine
-        .list_images(&ImageFilter::label(format!(
-            "com.dokku.app-name={}",
-            app.name
-        )))
+        .list_images(&ImageFilter::label(app.label()))
         .expect("images");
     assert_eq!(labelled.len(), 0, "{labelled:?}");
     assert!(!app.env.root().join(&app.name).exists());

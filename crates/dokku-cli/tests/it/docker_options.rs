@@ -1,9 +1,11 @@
 //! Tests of the docker-options plugin through the binary.
 
+use crate::harness::write_file;
 use crate::harness::Env;
 
-fn stored(e: &Env, app: &str, key: &str) -> String {
-    std::fs::read_to_string(e.lib().join("config/docker-options").join(app).join(key))
+/// The stored `key` file of node-js-app, empty if missing.
+fn stored(e: &Env, key: &str) -> String {
+    std::fs::read_to_string(e.lib().join("config/docker-options/node-js-app").join(key))
         .unwrap_or_default()
 }
 
@@ -12,36 +14,21 @@ fn add_list_report_remove_clear_as_documented() {
     let e = Env::new();
     e.create_app("node-js-app");
     e.create_app("python-sample");
-    e.expect(
-        &[
-            "docker-options:add",
-            "node-js-app",
-            "deploy",
-            "--ulimit nofile=12",
-        ],
-        "",
+    e.transcript(
+        r#"
+$ docker-options:add node-js-app deploy '--ulimit nofile=12'
+$ docker-options:add node-js-app deploy,run '--ulimit nofile=12'
+...
+$ docker-options:add node-js-app deploy,run '--ulimit nofile=12' '--shm-size 256m'
+...
+"#,
     );
-    e.run(&[
-        "docker-options:add",
-        "node-js-app",
-        "deploy,run",
-        "--ulimit nofile=12",
-    ])
-    .ok();
-    e.run(&[
-        "docker-options:add",
-        "node-js-app",
-        "deploy,run",
-        "--ulimit nofile=12",
-        "--shm-size 256m",
-    ])
-    .ok();
     assert_eq!(
-        stored(&e, "node-js-app", "_default_.deploy"),
+        stored(&e, "_default_.deploy"),
         "--ulimit nofile=12\n--shm-size 256m\n"
     );
     assert_eq!(
-        stored(&e, "node-js-app", "_default_.run"),
+        stored(&e, "_default_.run"),
         "--ulimit nofile=12\n--shm-size 256m\n"
     );
     assert!(!e
@@ -59,30 +46,18 @@ fn add_list_report_remove_clear_as_documented() {
            Docker options deploy:         
            Docker options run:
     ");
-    e.expect(
-        &[
-            "docker-options:report",
-            "node-js-app",
-            "--docker-options-deploy",
-        ],
-        "--ulimit nofile=12 --shm-size 256m\n",
+    e.transcript(
+        r#"
+$ docker-options:report node-js-app --docker-options-deploy
+--ulimit nofile=12 --shm-size 256m
+$ docker-options:list node-js-app --phase deploy
+--ulimit nofile=12
+--shm-size 256m
+$ docker-options:remove node-js-app run '--ulimit nofile=12'
+...
+"#,
     );
-    e.expect(
-        &["docker-options:list", "node-js-app", "--phase", "deploy"],
-        "--ulimit nofile=12\n--shm-size 256m\n",
-    );
-
-    e.run(&[
-        "docker-options:remove",
-        "node-js-app",
-        "run",
-        "--ulimit nofile=12",
-    ])
-    .ok();
-    assert_eq!(
-        stored(&e, "node-js-app", "_default_.run"),
-        "--shm-size 256m\n"
-    );
+    assert_eq!(stored(&e, "_default_.run"), "--shm-size 256m\n");
     e.run(&[
         "docker-options:remove",
         "node-js-app",
@@ -100,27 +75,26 @@ fn add_list_report_remove_clear_as_documented() {
         .join("config/docker-options/node-js-app/_default_.deploy")
         .exists());
 
-    e.run(&[
-        "docker-options:add",
-        "node-js-app",
-        "build,deploy,run",
-        "-v /var/log/node-js-app:/app/logs",
-    ])
-    .ok();
-    e.expect(
-        &["docker-options:clear", "node-js-app", "run"],
-        "-----> Clearing docker-options for node-js-app on phase run\n",
+    e.transcript(
+        r#"
+$ docker-options:add node-js-app build,deploy,run '-v /var/log/node-js-app:/app/logs'
+...
+$ docker-options:clear node-js-app run
+-----> Clearing docker-options for node-js-app on phase run
+$ docker-options:clear node-js-app build,run
+-----> Clearing docker-options for node-js-app on phase build
+-----> Clearing docker-options for node-js-app on phase run
+"#,
     );
-    e.expect(&["docker-options:clear", "node-js-app", "build,run"], "-----> Clearing docker-options for node-js-app on phase build\n-----> Clearing docker-options for node-js-app on phase run\n");
     assert_eq!(
-        stored(&e, "node-js-app", "_default_.deploy"),
+        stored(&e, "_default_.deploy"),
         "-v /var/log/node-js-app:/app/logs\n"
     );
     e.expect(
         &["docker-options:clear", "node-js-app"],
         "-----> Clearing docker-options for node-js-app on all phases\n",
     );
-    assert_eq!(stored(&e, "node-js-app", "_default_.deploy"), "");
+    assert_eq!(stored(&e, "_default_.deploy"), "");
 }
 
 #[test]
@@ -131,7 +105,7 @@ fn values_are_kept_verbatim_and_removed_by_words() {
     e.run(&["docker-options:add", "node-js-app", "deploy", label])
         .ok();
     assert_eq!(
-        stored(&e, "node-js-app", "_default_.deploy"),
+        stored(&e, "_default_.deploy"),
         "--label 'traefik.http.routers.web.rule=Host(`node-js-app.example.com`) && PathPrefix(`/api`)'\n"
     );
     e.run(&[
@@ -141,24 +115,18 @@ fn values_are_kept_verbatim_and_removed_by_words() {
         "--label 'com.example.owner=platform team'",
     ])
     .ok();
-    e.run(&[
-        "docker-options:add",
-        "node-js-app",
-        "deploy",
-        "--group-add $(getent group docker)",
-    ])
-    .ok();
-    e.run(&[
-        "docker-options:remove",
-        "node-js-app",
-        "deploy",
-        "--label \"com.example.owner=platform team\"",
-    ])
-    .ok();
+    e.transcript(
+        r#"
+$ docker-options:add node-js-app deploy '--group-add $(getent group docker)'
+...
+$ docker-options:remove node-js-app deploy '--label "com.example.owner=platform team"'
+...
+"#,
+    );
     e.run(&["docker-options:remove", "node-js-app", "deploy", label])
         .ok();
     assert_eq!(
-        stored(&e, "node-js-app", "_default_.deploy"),
+        stored(&e, "_default_.deploy"),
         "--group-add '$(getent' group 'docker)'\n"
     );
     // Adding the same option twice stores it once.
@@ -170,7 +138,7 @@ fn values_are_kept_verbatim_and_removed_by_words() {
     ])
     .ok();
     assert_eq!(
-        stored(&e, "node-js-app", "_default_.deploy"),
+        stored(&e, "_default_.deploy"),
         "--group-add '$(getent' group 'docker)'\n"
     );
 }
@@ -179,60 +147,25 @@ fn values_are_kept_verbatim_and_removed_by_words() {
 fn process_specific_options() {
     let e = Env::new();
     e.create_app("node-js-app");
-    e.run(&[
-        "docker-options:add",
-        "--process",
-        "web",
-        "node-js-app",
-        "deploy",
-        "-p 6789:5000",
-    ])
-    .ok();
-    e.run(&[
-        "docker-options:add",
-        "node-js-app",
-        "deploy",
-        "--ulimit nofile=12",
-        "--shm-size 256m",
-        "--process",
-        "web",
-    ])
-    .ok();
-    e.run(&[
-        "docker-options:add",
-        "--process",
-        "worker",
-        "node-js-app",
-        "deploy",
-        "--gpus all",
-    ])
-    .ok();
-    e.run(&[
-        "docker-options:add",
-        "--process",
-        "web",
-        "--process",
-        "api",
-        "node-js-app",
-        "deploy",
-        "-v /shared:/shared",
-    ])
-    .ok();
-    e.run(&[
-        "docker-options:add",
-        "node-js-app",
-        "deploy",
-        "--memory=512m",
-    ])
-    .ok();
+    e.transcript(
+        r#"
+$ docker-options:add --process web node-js-app deploy '-p 6789:5000'
+...
+$ docker-options:add node-js-app deploy '--ulimit nofile=12' '--shm-size 256m' --process web
+...
+$ docker-options:add --process worker node-js-app deploy '--gpus all'
+...
+$ docker-options:add --process web --process api node-js-app deploy '-v /shared:/shared'
+...
+$ docker-options:add node-js-app deploy --memory=512m
+...
+"#,
+    );
     assert_eq!(
-        stored(&e, "node-js-app", "web.deploy"),
+        stored(&e, "web.deploy"),
         "-p 6789:5000\n--ulimit nofile=12\n--shm-size 256m\n-v /shared:/shared\n"
     );
-    assert_eq!(
-        stored(&e, "node-js-app", "api.deploy"),
-        "-v /shared:/shared\n"
-    );
+    assert_eq!(stored(&e, "api.deploy"), "-v /shared:/shared\n");
     e.expect(
         &[
             "docker-options:list",
@@ -242,26 +175,18 @@ fn process_specific_options() {
             "--phase",
             "deploy",
         ],
-        stored(&e, "node-js-app", "web.deploy"),
+        stored(&e, "web.deploy"),
     );
-    e.expect(
-        &["docker-options:list", "node-js-app", "--phase", "deploy"],
-        "--memory=512m\n",
-    );
-    e.expect(
-        &[
-            "docker-options:report",
-            "node-js-app",
-            "--docker-options-deploy.worker",
-        ],
-        "--gpus all\n",
+    e.transcript(
+        r#"
+$ docker-options:list node-js-app --phase deploy
+--memory=512m
+$ docker-options:report node-js-app --docker-options-deploy.worker
+--gpus all
+"#,
     );
 
-    let json: serde_json::Value = serde_json::from_str(
-        e.run(&["docker-options:report", "node-js-app", "--format", "json"])
-            .ok(),
-    )
-    .expect("json");
+    let json = e.json(&["docker-options:report", "node-js-app", "--format", "json"]);
     assert_eq!(json["deploy"], "--memory=512m");
     assert_eq!(json["deploy-list"], serde_json::json!(["--memory=512m"]));
     assert_eq!(json["build-list"], serde_json::json!([]));
@@ -288,7 +213,7 @@ fn process_specific_options() {
     ])
     .ok();
     assert_eq!(
-        stored(&e, "node-js-app", "web.deploy"),
+        stored(&e, "web.deploy"),
         "--ulimit nofile=12\n--shm-size 256m\n-v /shared:/shared\n"
     );
     e.run(&[
@@ -364,35 +289,26 @@ fn legacy_files_are_drained_on_install() {
     std::fs::write(e.root().join("node-js-app/DOCKER_OPTIONS_BUILD"), "").expect("write");
     e.run(&["plugin:install"]).ok();
     assert_eq!(
-        stored(&e, "node-js-app", "_default_.deploy"),
+        stored(&e, "_default_.deploy"),
         "--ulimit nofile=12\n--shm-size 256m\n"
     );
-    assert_eq!(stored(&e, "node-js-app", "migrated-deploy"), "true");
+    assert_eq!(stored(&e, "migrated-deploy"), "true");
     assert!(!e
         .lib()
         .join("config/docker-options/node-js-app/migrated-build")
         .exists());
     assert_eq!(
-        std::fs::read_to_string(
-            e.lib()
-                .join("config/docker-options/--global/migrated-from-files")
-        )
-        .expect("sentinel"),
+        e.lib_file("config/docker-options/--global/migrated-from-files"),
         "true"
     );
     // The `-v` line went on to the storage plugin as a legacy entry.
-    let attachments = std::fs::read_to_string(e.lib().join("config/storage/node-js-app/mounts"))
-        .expect("attachments");
+    let attachments = e.lib_file("config/storage/node-js-app/mounts");
     assert!(
         attachments.contains("\"container_path\":\"/b\""),
         "{attachments}"
     );
     assert_eq!(
-        std::fs::read_to_string(
-            e.lib()
-                .join("config/storage/node-js-app/legacy-mounts-migrated")
-        )
-        .expect("marker"),
+        e.lib_file("config/storage/node-js-app/legacy-mounts-migrated"),
         "true"
     );
 }
@@ -428,22 +344,19 @@ fn process_not_in_procfile_warns_but_is_stored() {
         r.stderr,
         " !     Process type \"api\" is not declared in the Procfile for node-js-app\n"
     );
-    assert_eq!(stored(&e, "node-js-app", "api.deploy"), "--gpus all\n");
+    assert_eq!(stored(&e, "api.deploy"), "--gpus all\n");
 }
 
 #[test]
 fn remove_matches_values_stored_unquoted_by_older_versions() {
     let e = Env::new();
     e.create_app("node-js-app");
-    let dir = e.lib().join("config/docker-options/node-js-app");
-    std::fs::create_dir_all(&dir).expect("mkdir");
     // What an older version left: values with spaces and shell characters
     // stored bare, one option per line.
-    std::fs::write(
-        dir.join("_default_.deploy"),
+    write_file(
+        &e.lib().join("config/docker-options/node-js-app/_default_.deploy"),
         "-e GREETING=hello world\n--health-cmd curl -f http://localhost/ || exit 1\n--ulimit nofile=12\n",
-    )
-    .expect("write");
+    );
     e.run(&[
         "docker-options:remove",
         "node-js-app",
@@ -458,8 +371,5 @@ fn remove_matches_values_stored_unquoted_by_older_versions() {
         "--health-cmd \"curl -f http://localhost/ || exit 1\"",
     ])
     .ok();
-    assert_eq!(
-        stored(&e, "node-js-app", "_default_.deploy"),
-        "--ulimit nofile=12\n"
-    );
+    assert_eq!(stored(&e, "_default_.deploy"), "--ulimit nofile=12\n");
 }

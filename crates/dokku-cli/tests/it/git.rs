@@ -4,12 +4,15 @@
 //! archives), `git:load-image` and `git:sync`. Every app, image and
 //! temporary repository is named per test and removed even on failure.
 
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use dokku_docker::{ContainerEngine, ContainerFilter};
 
+use crate::harness::build_from_files;
+use crate::harness::path_with;
+use crate::harness::write_script;
+use crate::harness::Holds;
 use crate::harness::{
     assert_has_all, copy_tree, eventually, http_get_raw, output_of, Env, Run, TestApp,
 };
@@ -85,8 +88,7 @@ impl App {
             "#!/bin/sh\nfor last; do :; done\nexec env SSH_ORIGINAL_COMMAND=\"$last\" '{}'\n",
             env!("CARGO_BIN_EXE_dokku")
         );
-        std::fs::write(&wrapper, script).expect("ssh wrapper");
-        std::fs::set_permissions(&wrapper, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        write_script(&wrapper, &script);
         let mut c = self.git_env();
         c.current_dir(repo).env("GIT_SSH_COMMAND", &wrapper).args([
             "push",
@@ -128,14 +130,7 @@ impl App {
         c.env("GIT_COMMITTER_NAME", "t")
             .env("GIT_COMMITTER_EMAIL", "t@example.com");
         if let Some(prefix) = &self.path_prefix {
-            c.env(
-                "PATH",
-                format!(
-                    "{}:{}",
-                    prefix.display(),
-                    std::env::var("PATH").unwrap_or_default()
-                ),
-            );
+            c.env("PATH", path_with(&[prefix]));
         }
         c.stdin(Stdio::null());
         c
@@ -435,12 +430,9 @@ fn from_image_and_load_image() {
     let sha = app.branch_sha("master").expect("deploy branch");
 
     let r = app.run(&["git:from-image", &name, &app.base]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        r.stderr
-            .contains(" !     No changes detected, skipping git commit\n"),
-        "{}",
-        r.stderr
+    r.exits(
+        0,
+        Holds::Err(" !     No changes detected, skipping git commit\n"),
     );
     assert_eq!(app.branch_sha("master").as_deref(), Some(sha.as_str()));
 
@@ -476,12 +468,7 @@ fn from_image_and_load_image() {
     let r = app
         .env
         .run_stdin(&["git:load-image", &name, &tag], &saved.stdout);
-    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
-    assert!(
-        r.stdout.contains(&format!("Loaded image: {tag}")),
-        "{}",
-        r.stdout
-    );
+    r.exits(0, Holds::Out(&format!("Loaded image: {tag}")));
     assert_eq!(
         app.run(&["git:report", &name, "--git-source-image"])
             .ok()
@@ -493,8 +480,7 @@ fn from_image_and_load_image() {
         &["git:load-image", &name, "dokku-test-not-in-tar:x"],
         &saved.stdout,
     );
-    assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("Loaded image tarball but the specified docker image was not found: dokku-test-not-in-tar:x"), "{}", r.stderr);
+    r.exits(1, Holds::Err("Loaded image tarball but the specified docker image was not found: dokku-test-not-in-tar:x"));
 }
 
 /// A tar archive from `(path, kind)` entries written raw, so names like
@@ -611,12 +597,7 @@ fn from_archive_and_sync_deploy() {
         "Camila",
         "camila@example.com",
     ]);
-    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
-    assert!(
-        r.stdout.contains("-----> Extracting archive\n"),
-        "{}",
-        r.stdout
-    );
+    r.exits(0, Holds::Out("-----> Extracting archive\n"));
     assert_eq!(
         app.run(&["apps:report", &name, "--app-deploy-source"])
             .ok()
@@ -667,12 +648,9 @@ fn from_archive_and_sync_deploy() {
         &format!("file://{remote}"),
         "v2",
     ]);
-    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
-    assert!(
-        r.stdout
-            .contains(&format!("-----> Building {name} from Dockerfile")),
-        "{}",
-        r.stdout
+    r.exits(
+        0,
+        Holds::Out(&format!("-----> Building {name} from Dockerfile")),
     );
     assert_eq!(
         app.run(&["apps:report", &name, "--app-deploy-source"])
@@ -683,22 +661,23 @@ fn from_archive_and_sync_deploy() {
     assert_eq!(app.run(&["config:get", &name, "GIT_REV"]).ok().trim(), v2);
     let r = app.run(&["git:sync", &name, &remote, "no-such-ref"]);
     assert_eq!(r.code, 1);
-    let r = app.run(&["git:sync", &name]);
-    assert_eq!(r.stderr, " !     Missing GIT_REMOTE parameter\n");
+    app.run(&["git:sync", &name])
+        .fails_with("Missing GIT_REMOTE parameter");
 }
 
 #[test]
 fn git_set_and_report() {
     let e = Env::new();
     e.create_app("web");
-    e.expect(
-        &["git:set", "web", "deploy-branch", "main"],
-        "=====> Setting deploy-branch to main\n",
-    );
-    e.run(&["git:set", "--global", "keep-git-dir", "true"]).ok();
-    e.expect(
-        &["git:set", "web", "rev-env-var", ""],
-        "=====> Unsetting rev-env-var\n",
+    e.transcript(
+        r#"
+$ git:set web deploy-branch main
+=====> Setting deploy-branch to main
+$ git:set --global keep-git-dir true
+...
+$ git:set web rev-env-var ''
+=====> Unsetting rev-env-var
+"#,
     );
     assert!(e.lib().join("config/git/web/rev-env-var").is_file());
     let r = e.run(&["git:set", "web", "nope", "x"]);
@@ -755,20 +734,7 @@ fn herokuish_builds_with_a_stand_in_stack_image() {
         "FROM {}\nRUN ln -s /bin/sh /bin/bash && printf '#!/bin/sh\\necho \"-----> Stand-in buildpack compiling $APP_GREETING\"\\necho built > /app/.built\\n' > /build && chmod +x /build\n",
         app.base
     );
-    let mut b = tar::Builder::new(Vec::new());
-    let mut h = tar::Header::new_gnu();
-    h.set_size(dockerfile.len() as u64);
-    h.set_mode(0o644);
-    h.set_cksum();
-    b.append_data(&mut h, "Dockerfile", dockerfile.as_bytes())
-        .expect("append");
-    let mut spec = dokku_docker::BuildSpec::new(dokku_docker::BuildContext::Tar(
-        b.into_inner().expect("tar"),
-    ));
-    spec.tags = vec![stack.clone()];
-    app.engine
-        .build_image(&spec, &mut |_| {})
-        .expect("stand-in stack");
+    build_from_files(&app.engine, &stack, &[("Dockerfile", &dockerfile, 0o644)]);
     app.run(&[
         "config:set",
         "--no-restart",
@@ -819,9 +785,7 @@ fn pack_builds_with_a_stand_in_pack_cli() {
     let bin = app.env.dir.path().join("bin");
     std::fs::create_dir_all(&bin).expect("mkdir");
     let stub = "#!/bin/sh\nimage=\"$2\"; shift 2\nbps=\nwhile [ $# -gt 0 ]; do case \"$1\" in --path) dir=\"$2\"; shift 2;; --buildpack) bps=\"$bps $2\"; shift 2;; *) shift;; esac; done\necho \"===> BUILDING with stand-in pack\"\necho \"===> BUILDPACKS$bps\"\nexec docker build -q -t \"$image\" \"$dir\" >/dev/null\n";
-    std::fs::write(bin.join("pack"), stub).expect("stub");
-    std::fs::set_permissions(bin.join("pack"), std::fs::Permissions::from_mode(0o755))
-        .expect("chmod");
+    write_script(&bin.join("pack"), stub);
     app.path_prefix = Some(bin);
 
     let repo = tempfile::tempdir().expect("tempdir");

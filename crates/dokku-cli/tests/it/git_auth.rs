@@ -9,27 +9,19 @@ use std::path::PathBuf;
 use std::process::Command;
 
 use crate::git::git;
-use crate::harness::{output_of, Env};
+use crate::harness::{base64, output_of, Env};
 
-fn base64(input: &[u8]) -> String {
-    const T: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for chunk in input.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(T[(n >> (18 - 6 * i) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+/// A repository on `main` whose one commit, `message`, adds a Procfile.
+fn procfile_repo(message: &str) -> tempfile::TempDir {
+    let src = tempfile::tempdir().expect("tempdir");
+    git(src.path(), &["init", "-q", "-b", "main"]);
+    std::fs::write(src.path().join("Procfile"), "web: true\n").expect("write");
+    git(src.path(), &["add", "-A"]);
+    git(
+        src.path(),
+        &["-c", "commit.gpgsign=false", "commit", "-q", "-m", message],
+    );
+    src
 }
 
 /// Serve `root` over git's dumb http protocol on 127.0.0.1, answering 401
@@ -146,14 +138,7 @@ fn git_sync_uses_the_netrc_entry() {
     let e = Env::new();
     e.create_app("synced");
     let served = tempfile::tempdir().expect("tempdir");
-    let src = tempfile::tempdir().expect("tempdir");
-    git(src.path(), &["init", "-q", "-b", "main"]);
-    std::fs::write(src.path().join("Procfile"), "web: true\n").expect("write");
-    git(src.path(), &["add", "-A"]);
-    git(
-        src.path(),
-        &["-c", "commit.gpgsign=false", "commit", "-q", "-m", "one"],
-    );
+    let src = procfile_repo("one");
     let bare = served.path().join("repo.git");
     git(
         served.path(),
@@ -187,11 +172,13 @@ fn git_sync_uses_the_netrc_entry() {
 #[test]
 fn deploy_key_is_generated_once_and_shown() {
     let e = Env::new();
-    let r = e.run(&["git:public-key"]);
-    assert_eq!(r.code, 1);
-    assert_eq!(
-        r.stderr,
-        " !     There is no deploy key associated with the root user.\n !     Generate an ssh key with the following command:\n !       dokku git:generate-deploy-key\n"
+    e.transcript(
+        r#"
+$ git:public-key
+ !     There is no deploy key associated with the root user.
+ !     Generate an ssh key with the following command:
+ !       dokku git:generate-deploy-key
+"#,
     );
     let r = e.run(&["git:generate-deploy-key"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
@@ -303,21 +290,7 @@ fn git_sync_over_ssh_with_the_deploy_key() {
         "{known}"
     );
 
-    let src = tempfile::tempdir().expect("tempdir");
-    git(src.path(), &["init", "-q", "-b", "main"]);
-    std::fs::write(src.path().join("Procfile"), "web: true\n").expect("write");
-    git(src.path(), &["add", "-A"]);
-    git(
-        src.path(),
-        &[
-            "-c",
-            "commit.gpgsign=false",
-            "commit",
-            "-q",
-            "-m",
-            "over ssh",
-        ],
-    );
+    let src = procfile_repo("over ssh");
     let url = format!("ssh://root@127.0.0.1:{}{}", sshd.port, src.path().display());
     let r = e.run(&["git:sync", "keyed", &url, "main"]);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);

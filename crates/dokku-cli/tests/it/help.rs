@@ -8,56 +8,55 @@
 
 use std::process::Command;
 
+use crate::harness::write_plugin_toml;
 use crate::harness::{Env, Run};
 
+/// `(topic, page)` pairs, each page read from `help/<topic>.txt`.
+macro_rules! pages {
+    ($($topic:literal),* $(,)?) => {
+        &[$(($topic, include_str!(concat!("help/", $topic, ".txt")))),*]
+    };
+}
+
 /// Every shipped topic with Dokku's `<topic>:help` output.
-const PAGES: &[(&str, &str)] = &[
-    ("app-json", include_str!("help/app-json.txt")),
-    ("apps", include_str!("help/apps.txt")),
-    ("builder", include_str!("help/builder.txt")),
-    (
-        "builder-dockerfile",
-        include_str!("help/builder-dockerfile.txt"),
-    ),
-    (
-        "builder-herokuish",
-        include_str!("help/builder-herokuish.txt"),
-    ),
-    ("builder-null", include_str!("help/builder-null.txt")),
-    ("builder-pack", include_str!("help/builder-pack.txt")),
-    ("buildpacks", include_str!("help/buildpacks.txt")),
-    ("builds", include_str!("help/builds.txt")),
-    ("certs", include_str!("help/certs.txt")),
-    ("checks", include_str!("help/checks.txt")),
-    ("config", include_str!("help/config.txt")),
-    ("cron", include_str!("help/cron.txt")),
-    ("docker-options", include_str!("help/docker-options.txt")),
-    ("domains", include_str!("help/domains.txt")),
-    ("enter", include_str!("help/enter.txt")),
-    ("events", include_str!("help/events.txt")),
-    ("git", include_str!("help/git.txt")),
-    ("logs", include_str!("help/logs.txt")),
-    ("network", include_str!("help/network.txt")),
-    ("nginx", include_str!("help/nginx.txt")),
-    ("plugin", include_str!("help/plugin.txt")),
-    ("ports", include_str!("help/ports.txt")),
-    ("proxy", include_str!("help/proxy.txt")),
-    ("ps", include_str!("help/ps.txt")),
-    ("registry", include_str!("help/registry.txt")),
-    ("repo", include_str!("help/repo.txt")),
-    ("resource", include_str!("help/resource.txt")),
-    ("run", include_str!("help/run.txt")),
-    ("scheduler", include_str!("help/scheduler.txt")),
-    (
-        "scheduler-docker-local",
-        include_str!("help/scheduler-docker-local.txt"),
-    ),
-    ("scheduler-null", include_str!("help/scheduler-null.txt")),
-    ("scheduler-swarm", include_str!("help/scheduler-swarm.txt")),
-    ("shell", include_str!("help/shell.txt")),
-    ("ssh-keys", include_str!("help/ssh-keys.txt")),
-    ("storage", include_str!("help/storage.txt")),
-    ("trace", include_str!("help/trace.txt")),
+const PAGES: &[(&str, &str)] = pages![
+    "app-json",
+    "apps",
+    "builder",
+    "builder-dockerfile",
+    "builder-herokuish",
+    "builder-null",
+    "builder-pack",
+    "buildpacks",
+    "builds",
+    "certs",
+    "checks",
+    "config",
+    "cron",
+    "docker-options",
+    "domains",
+    "enter",
+    "events",
+    "git",
+    "logs",
+    "network",
+    "nginx",
+    "plugin",
+    "ports",
+    "proxy",
+    "ps",
+    "registry",
+    "repo",
+    "resource",
+    "run",
+    "scheduler",
+    "scheduler-docker-local",
+    "scheduler-null",
+    "scheduler-swarm",
+    "shell",
+    "ssh-keys",
+    "storage",
+    "trace",
 ];
 
 /// Topics whose bare `dokku <topic>` runs a command instead of printing help.
@@ -289,12 +288,7 @@ fn help_on_a_terminal_has_the_header() {
 fn community_commands_follow_under_their_heading() {
     let e = Env::new();
     let dir = e.lib().join("plugins/available/hello");
-    std::fs::create_dir_all(&dir).expect("mkdir");
-    std::fs::write(
-        dir.join("plugin.toml"),
-        "[plugin]\ndescription = \"hello\"\nversion = \"0.1.0\"\n[plugin.config]\n",
-    )
-    .expect("toml");
+    write_plugin_toml(&dir, "hello", "0.1.0");
     let script = "#!/usr/bin/env bash\ncase \"$1\" in\n  help)\n    echo \"    hello:world <app>, Say hello, loudly\"\n    echo \"    hello, Say hello\"\n    ;;\n  *) exit 10 ;;\nesac\n";
     std::fs::write(dir.join("commands"), script).expect("commands");
     use std::os::unix::fs::PermissionsExt;

@@ -10,65 +10,30 @@
 use std::fs;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::sync::Mutex;
-use std::time::Duration;
+use std::process::Command;
 
-use crate::harness::{Env, Run};
+use crate::harness::path_with;
+use crate::harness::{sh, Account, Env, Run};
+use std::ffi::OsStr;
 
-/// useradd and userdel lock /etc/passwd: this module's tests take turns.
-static ACCOUNTS: Mutex<()> = Mutex::new(());
-
-pub(crate) fn sh(cmd: &mut Command) -> Run {
-    cmd.stdin(Stdio::null()).output().expect("spawn").into()
-}
-
-/// A system user for one test, in the `docker` group. Its home is not DOKKU_ROOT, so the install
-/// step treats the roots as a scratch installation and leaves /etc alone.
-pub(crate) struct Account {
-    pub(crate) name: String,
-    pub(crate) uid: u32,
-}
-
-impl Account {
-    pub(crate) fn create(tag: &str) -> Account {
-        let name = format!("dklay{}{tag}", std::process::id());
-        let _g = ACCOUNTS.lock().unwrap_or_else(|e| e.into_inner());
-        let mut last = None;
-        for _ in 0..20 {
-            let r = sh(Command::new("useradd")
-                .args(["--system", "--user-group", "--no-create-home"])
-                .args(["--home-dir", "/nonexistent", "--shell", "/bin/bash"])
-                // As the package does: the system user may use the engine.
-                .args(["--groups", "docker"])
-                .arg(&name));
-            if r.code == 0 {
-                let uid = sh(Command::new("id").args(["-u", &name]))
-                    .ok()
-                    .trim()
-                    .parse()
-                    .expect("uid");
-                return Account { name, uid };
-            }
-            last = Some(r);
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        panic!("useradd {name}: {last:?}");
-    }
-}
-
-impl Drop for Account {
-    fn drop(&mut self) {
-        let _g = ACCOUNTS.lock().unwrap_or_else(|e| e.into_inner());
-        for _ in 0..20 {
-            let r = sh(Command::new("userdel").arg("-f").arg(&self.name));
-            if r.code == 0 || r.code == 6 {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let _ = sh(Command::new("groupdel").arg(&self.name));
-    }
+/// A system user for one test, in the `docker` group. Its home is not
+/// DOKKU_ROOT, so the install step treats the roots as a scratch
+/// installation and leaves /etc alone.
+pub(crate) fn account(tag: &str) -> Account {
+    let options = [
+        "--system",
+        "--user-group",
+        "--no-create-home",
+        "--home-dir",
+        "/nonexistent",
+        "--shell",
+        "/bin/bash",
+        // As the package does: the system user may use the engine.
+        "--groups",
+        "docker",
+    ];
+    let options: Vec<&OsStr> = options.iter().map(OsStr::new).collect();
+    Account::create(format!("dklay{}{tag}", std::process::id()), &options)
 }
 
 /// Owner uid and permission bits.
@@ -103,7 +68,7 @@ fn install_moves_old_state_to_dokku_paths_owners_and_modes() {
         nix::unistd::Uid::effective().is_root(),
         "the layout test runs as root (it creates a system user)"
     );
-    let user = Account::create("a");
+    let user = account("a");
     let e = Env::new();
     let (home, lib) = (e.root(), e.lib());
     fs::set_permissions(e.dir.path(), fs::Permissions::from_mode(0o755)).expect("chmod");
@@ -163,11 +128,7 @@ fn install_moves_old_state_to_dokku_paths_owners_and_modes() {
     ] {
         leftover(&stubs.path().join(name), body, 0o755);
     }
-    let path = format!(
-        "{}:{}",
-        stubs.path().display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    let path = path_with(&[stubs.path()]);
     let r: Run = e
         .cmd(&["plugin:install", "--core"])
         .env("DOKKU_SYSTEM_USER", &user.name)

@@ -9,6 +9,7 @@ use std::process::Command;
 use dokku_docker::testing::{unique_name, Cleanup, TEST_LABEL};
 use dokku_docker::{ContainerEngine, DockerEngine};
 
+use crate::harness::tar_of;
 use crate::harness::{assert_has_all, EngineApp, Env};
 
 /// Networks removed on drop (declare before the apps, so the apps'
@@ -213,12 +214,7 @@ fn apps_on_a_network_reach_each_other_by_their_aliases() {
     let shared = nets.name("shared");
     let late = nets.name("late");
     let env = Env::new();
-    env.run(&["checks:set", "--global", "default-wait", "1"])
-        .ok();
-    env.run(&["checks:set", "--global", "wait-to-retire", "1"])
-        .ok();
-    env.run(&["ps:set", "--global", "stop-timeout-seconds", "1"])
-        .ok();
+    env.quick_deploys(Some("1"), "1");
     let a = EngineApp::new("net-a");
     let b = EngineApp::new("net-b");
     for n in [&shared, &late] {
@@ -329,18 +325,6 @@ fn peer(engine: &DockerEngine, base: &str, name: &str, network: &str) -> String 
         .to_string()
 }
 
-/// A tar holding one Dockerfile.
-fn dockerfile_tar(content: &str) -> Vec<u8> {
-    let mut b = tar::Builder::new(Vec::new());
-    let mut h = tar::Header::new_gnu();
-    h.set_size(content.len() as u64);
-    h.set_mode(0o644);
-    h.set_cksum();
-    b.append_data(&mut h, "Dockerfile", content.as_bytes())
-        .expect("append");
-    b.into_inner().expect("tar")
-}
-
 #[test]
 fn initial_and_post_create_networks_reach_build_and_run_containers() {
     let mut nets = Networks::new();
@@ -353,10 +337,7 @@ fn initial_and_post_create_networks_reach_build_and_run_containers() {
     guard.container(peer_initial.clone());
     guard.container(peer_post.clone());
     let env = Env::new();
-    env.run(&["checks:set", "--global", "wait-to-retire", "1"])
-        .ok();
-    env.run(&["ps:set", "--global", "stop-timeout-seconds", "1"])
-        .ok();
+    env.quick_deploys(None, "1");
     for n in [&initial, &post] {
         env.run(&["network:create", n]).ok();
     }
@@ -373,7 +354,7 @@ fn initial_and_post_create_networks_reach_build_and_run_containers() {
     );
     let r = env.run_stdin(
         &["git:from-archive", &a, "--"],
-        &dockerfile_tar(&dockerfile),
+        &tar_of(&[("Dockerfile", &dockerfile, 0o644)]),
     );
     assert_eq!(r.code, 0, "{r:?}");
     assert_has_all(&r.stdout, &["build-reached-initial-network", &ip_initial]);

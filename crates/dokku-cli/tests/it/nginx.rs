@@ -10,11 +10,10 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use crate::harness::{assert_has_all, EngineApp, Env, Run};
+use crate::harness::Holds;
+use crate::harness::{assert_has_all, EngineApp, Env, Poller, Run};
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -530,12 +529,9 @@ fn broken_templates_and_settings_are_refused_while_the_old_config_serves() {
     )
     .expect("template");
     let r = site.run(&["plugin:trigger", "core-post-extract", &site.app, &dir]);
-    assert_eq!(r.code, 1, "{r:?}");
-    assert!(
-        r.stderr
-            .starts_with(" !     Failed to render custom nginx.conf.sigil. Contents below...\n"),
-        "{}",
-        r.stderr
+    r.exits(
+        1,
+        Holds::ErrStart(" !     Failed to render custom nginx.conf.sigil. Contents below...\n"),
     );
     assert!(
         r.stderr
@@ -553,13 +549,9 @@ fn broken_templates_and_settings_are_refused_while_the_old_config_serves() {
     site.run(&["nginx:set", &site.app, "client-max-body-size", "lots"])
         .ok();
     let r = site.run(&["proxy:build-config", &site.app]);
-    assert_eq!(r.code, 1, "{r:?}");
-    assert!(
-        r.stderr.contains(
-            " !     Failed to validate custom nginx.conf.sigil. Rendered output below...\n"
-        ),
-        "{}",
-        r.stderr
+    r.exits(
+        1,
+        Holds::Err(" !     Failed to validate custom nginx.conf.sigil. Rendered output below...\n"),
     );
     assert_eq!(site.conf(), good);
     assert_eq!(site.body("http", &host), "v1");
@@ -570,14 +562,12 @@ fn broken_templates_and_settings_are_refused_while_the_old_config_serves() {
     site.run(&["nginx:set", &site.app, "proxy-read-timeout", "1x"])
         .ok();
     let r = site.run(&["proxy:build-config", &site.app]);
-    assert_eq!(r.code, 1, "{r:?}");
-    assert!(
-        r.stderr.ends_with(&format!(
+    r.exits(
+        1,
+        Holds::ErrEnd(&format!(
             " !     Failed to validate nginx config for {}\n",
             site.app
         )),
-        "{}",
-        r.stderr
     );
     assert_eq!(site.conf(), good);
     assert_eq!(site.body("http", &host), "v1");
@@ -590,42 +580,9 @@ fn no_request_fails_across_a_redeploy_and_scaling() {
     let host = site.host();
     assert_eq!(site.body("http", &host), "v1");
 
-    let stop = Arc::new(AtomicBool::new(false));
-    let (ok, failed) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
-    let seen = Arc::new(Mutex::new(Vec::<String>::new()));
-    let errors = Arc::new(Mutex::new(Vec::<String>::new()));
     let poller = {
-        let (stop, ok, failed, seen, errors, host, port) = (
-            stop.clone(),
-            ok.clone(),
-            failed.clone(),
-            seen.clone(),
-            errors.clone(),
-            host.clone(),
-            site.http,
-        );
-        std::thread::spawn(move || {
-            let until = Instant::now() + Duration::from_secs(180);
-            while !stop.load(Ordering::Relaxed) && Instant::now() < until {
-                match get_via_nginx(port, &host) {
-                    Ok(body) => {
-                        ok.fetch_add(1, Ordering::Relaxed);
-                        if let Ok(mut v) = seen.lock() {
-                            if v.last() != Some(&body) {
-                                v.push(body);
-                            }
-                        }
-                    }
-                    Err(e) => {
-                        failed.fetch_add(1, Ordering::Relaxed);
-                        if let Ok(mut v) = errors.lock() {
-                            v.push(e);
-                        }
-                    }
-                }
-                std::thread::sleep(Duration::from_millis(20));
-            }
-        })
+        let (host, port) = (host.clone(), site.http);
+        Poller::start(180, move || get_via_nginx(port, &host))
     };
 
     site.deploy("v2");
@@ -637,22 +594,9 @@ fn no_request_fails_across_a_redeploy_and_scaling() {
     assert_eq!(site.conf().matches(":5000;").count(), 1, "{}", site.conf());
     // Let the retired containers go while requests keep flowing.
     std::thread::sleep(Duration::from_secs(4));
-    stop.store(true, Ordering::Relaxed);
-    poller.join().expect("poller");
-    let errs = errors.lock().map(|v| v.clone()).unwrap_or_default();
-    assert_eq!(
-        failed.load(Ordering::Relaxed),
-        0,
-        "failed requests: {errs:?}"
-    );
-    assert!(
-        ok.load(Ordering::Relaxed) > 50,
-        "too few requests: {}",
-        ok.load(Ordering::Relaxed)
-    );
     // While nginx reloads, old and new workers briefly both answer; in
     // the end only the new release does.
-    let seen = seen.lock().map(|v| v.clone()).unwrap_or_default();
+    let seen = poller.finish(50).seen;
     assert_eq!(
         (
             seen.first().map(String::as_str),
@@ -761,13 +705,11 @@ fn rebuilding_every_app_checks_and_reloads_once() {
     site.run(&["nginx:set", &others[0], "client-max-body-size", "5m"])
         .ok();
     let (r, calls) = site.run_counting_nginx(&["proxy:build-config", "--all"]);
-    assert_eq!(r.code, 1, "{}", r.stdout);
-    assert!(
-        r.stderr.contains(&format!(
+    r.exits(
+        1,
+        Holds::Err(&format!(
             " !     Failed to validate nginx config for {bad}. Contents below...\n"
         )),
-        "{}",
-        r.stderr
     );
     assert!(
         r.stderr.ends_with(&format!(
@@ -820,32 +762,21 @@ fn restarting_every_app_reloads_once_and_serves_throughout() {
         );
     }
 
-    let stop = Arc::new(AtomicBool::new(false));
-    let failed = Arc::new(Mutex::new(Vec::<String>::new()));
-    let ok = Arc::new(AtomicUsize::new(0));
     let poller = {
-        let (stop, failed, ok, port) = (stop.clone(), failed.clone(), ok.clone(), site.http);
+        let port = site.http;
         let hosts: Vec<(String, String)> = apps
             .iter()
             .enumerate()
             .map(|(i, a)| (format!("{a}.dokku.me"), format!("v{i}")))
             .collect();
-        std::thread::spawn(move || {
-            let until = Instant::now() + Duration::from_secs(180);
-            while !stop.load(Ordering::Relaxed) && Instant::now() < until {
-                for (host, want) in &hosts {
-                    match get_via_nginx(port, host) {
-                        Ok(body) if &body == want => {
-                            ok.fetch_add(1, Ordering::Relaxed);
-                        }
-                        other => {
-                            if let Ok(mut v) = failed.lock() {
-                                v.push(format!("{host}: {other:?}"));
-                            }
-                        }
-                    }
-                }
-                std::thread::sleep(Duration::from_millis(20));
+        // Each app in turn, each answering its own release.
+        let mut turn = 0;
+        Poller::start(180, move || {
+            let (host, want) = &hosts[turn % hosts.len()];
+            turn += 1;
+            match get_via_nginx(port, host) {
+                Ok(body) if &body == want => Ok(body),
+                other => Err(format!("{host}: {other:?}")),
             }
         })
     };
@@ -853,11 +784,7 @@ fn restarting_every_app_reloads_once_and_serves_throughout() {
     assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
     // The old containers retire 2 s after the reload; keep asking past that.
     std::thread::sleep(Duration::from_secs(5));
-    stop.store(true, Ordering::Relaxed);
-    poller.join().expect("poller");
-    let failed = failed.lock().map(|v| v.clone()).unwrap_or_default();
-    assert!(failed.is_empty(), "failed requests: {failed:?}");
-    assert!(ok.load(Ordering::Relaxed) > 30, "too few requests");
+    poller.finish(30);
     let reloads = calls.iter().filter(|c| is_reload(c)).count();
     let checks = calls
         .iter()

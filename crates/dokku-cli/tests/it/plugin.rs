@@ -9,6 +9,10 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::harness::path_with;
+use crate::harness::write_plugin_toml;
+use crate::harness::write_script;
+use crate::harness::Holds;
 use crate::harness::{copy_tree, output_of, Env, Run};
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -49,12 +53,10 @@ fn fixed_hello_at(dir: &Path) -> PathBuf {
 /// An executable script.
 fn script(path: &Path, body: &str) {
     fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    fs::write(
+    write_script(
         path,
-        format!("#!/usr/bin/env bash\nset -eo pipefail\n{body}\n"),
-    )
-    .expect("write");
-    fs::set_permissions(path, fs::Permissions::from_mode(0o755)).expect("chmod");
+        &format!("#!/usr/bin/env bash\nset -eo pipefail\n{body}\n"),
+    );
 }
 
 /// git in `dir` with a test identity and `main` as the initial branch.
@@ -99,6 +101,21 @@ fn fail_code(r: &Run, code: i32, msg: &str) {
         (code, "", format!(" !     {msg}\n").as_str()),
         "{r:?}"
     );
+}
+
+/// A fresh installation with the core plugins.
+fn core_env() -> Env {
+    let e = Env::new();
+    core(&e);
+    e
+}
+
+/// [`core_env`] with the hello fixture installed from its file:// URL.
+fn with_hello() -> Env {
+    let e = core_env();
+    e.run(&["plugin:install", &format!("file://{}", fixture().display())])
+        .ok();
+    e
 }
 
 fn core(e: &Env) {
@@ -209,8 +226,7 @@ fn core_install_lays_down_core_plugins() {
 
 #[test]
 fn install_from_file_url() {
-    let e = Env::new();
-    core(&e);
+    let e = core_env();
     let url = format!("file://{}", fixture().display());
     e.expect(&["plugin:install", &url], "-----> Plugin hello enabled\n");
     assert_hello_works(&e);
@@ -228,8 +244,7 @@ fn install_from_file_url() {
 
 #[test]
 fn install_from_local_path_strips_dokku_prefix() {
-    let e = Env::new();
-    core(&e);
+    let e = core_env();
     let src = tempfile::tempdir().expect("tempdir");
     let dir = hello_at(&src.path().join("dokku-hello"));
     e.expect(
@@ -246,8 +261,7 @@ fn install_from_tarball() {
     tar(src.path(), &["-czf", "dokku-hello.tar.gz", "hello"]);
     tar(&src.path().join("hello"), &["-czf", "../flat.tgz", "."]);
 
-    let e = Env::new();
-    core(&e);
+    let e = core_env();
     let tgz = src.path().join("dokku-hello.tar.gz");
     e.expect(
         &["plugin:install", tgz.to_str().expect("utf8")],
@@ -256,8 +270,7 @@ fn install_from_tarball() {
     assert_hello_works(&e);
 
     // A tarball without a wrapping directory, by file:// URL, renamed.
-    let e = Env::new();
-    core(&e);
+    let e = core_env();
     let url = format!("file://{}", src.path().join("flat.tgz").display());
     e.expect(
         &["plugin:install", &url, "--name", "hello"],
@@ -273,8 +286,7 @@ fn install_from_git_repositories() {
     let repo = hello_repo(&src.path().join("dokku-hello"));
     let head = git(&repo, &["rev-parse", "HEAD"]);
 
-    let e = Env::new();
-    core(&e);
+    let e = core_env();
     let path = repo.to_str().expect("utf8");
     let r = e.run(&["plugin:install", path]);
     assert_eq!(
@@ -299,8 +311,7 @@ fn install_from_git_repositories() {
     // A bare repository by file:// URL ending in .git.
     git(src.path(), &["clone", "-q", "--bare", path, "hello.git"]);
     let url = format!("file://{}", src.path().join("hello.git").display());
-    let e = Env::new();
-    core(&e);
+    let e = core_env();
     let r = e.run(&["plugin:install", &url]);
     assert!(
         r.ok()
@@ -322,8 +333,7 @@ fn git_plugins_pin_and_update() {
     git(&repo, &["commit", "-qm", "second"]);
     let two = git(&repo, &["rev-parse", "HEAD"]);
 
-    let e = Env::new();
-    core(&e);
+    let e = core_env();
     e.run(&[
         "plugin:install",
         repo.to_str().expect("utf8"),
@@ -359,33 +369,30 @@ fn git_plugins_pin_and_update() {
         "three\n"
     );
 
-    fail(
-        &e.run(&["plugin:update", "apps"]),
-        "Cannot trigger plugin:update against core plugin, please update Dokku instead",
-    );
-    fail(
-        &e.run(&["plugin:update", "nope"]),
-        "Specified plugin not enabled or installed",
+    e.transcript(
+        r#"
+$ plugin:update apps
+ !     Cannot trigger plugin:update against core plugin, please update Dokku instead
+$ plugin:update nope
+ !     Specified plugin not enabled or installed
+"#,
     );
     let copy = hello_at(&src.path().join("copied"));
     e.run(&["plugin:install", &format!("file://{}", copy.display())])
         .ok();
-    fail(
-        &e.run(&["plugin:update", "copied"]),
-        "Plugin (copied) is not a git-backed plugin and cannot be updated",
-    );
-    fail(
-        &e.run(&["plugin:update", "hello", "--upload-pack=touch"]),
-        "Invalid committish specified",
+    e.transcript(
+        r#"
+$ plugin:update copied
+ !     Plugin (copied) is not a git-backed plugin and cannot be updated
+$ plugin:update hello --upload-pack=touch
+ !     Invalid committish specified
+"#,
     );
 }
 
 #[test]
 fn hello_sample_plugin_verbatim() {
-    let e = Env::new();
-    core(&e);
-    e.run(&["plugin:install", &format!("file://{}", fixture().display())])
-        .ok();
+    let e = with_hello();
     make_app(&e, "myapp");
     e.expect(&["hello:world"], "Hello world\n");
     let help = e.run(&["hello:help"]).ok().to_string();
@@ -413,12 +420,17 @@ fn hello_sample_plugin_verbatim() {
 fn hello_plugin_reads_app_argument_and_flags() {
     let src = tempfile::tempdir().expect("tempdir");
     let dir = fixed_hello_at(&src.path().join("hello"));
-    let e = Env::new();
-    core(&e);
+    let e = core_env();
     e.run(&["plugin:install", dir.to_str().expect("utf8")]).ok();
     make_app(&e, "myapp");
-    e.expect(&["hello", "myapp"], "Hello myapp\n");
-    e.expect(&["--app", "myapp", "hello"], "Hello myapp\n");
+    e.transcript(
+        r#"
+$ hello myapp
+Hello myapp
+$ --app myapp hello
+Hello myapp
+"#,
+    );
     assert_eq!(
         e.cmd(&["hello"])
             .env("DOKKU_APP_NAME", "myapp")
@@ -441,10 +453,7 @@ fn hello_plugin_reads_app_argument_and_flags() {
 
 #[test]
 fn enable_disable_uninstall_installed() {
-    let e = Env::new();
-    core(&e);
-    e.run(&["plugin:install", &format!("file://{}", fixture().display())])
-        .ok();
+    let e = with_hello();
 
     e.expect(
         &["plugin:disable", "hello"],
@@ -461,44 +470,35 @@ fn enable_disable_uninstall_installed() {
     assert_eq!(plugin_json(&e, "hello")["enabled"], false);
     let r = e.run(&["hello:world"]);
     assert_eq!(r.code, 1, "disabled plugins do not answer");
-    fail(
-        &e.run(&["plugin:disable", "hello"]),
-        "Plugin already disabled",
-    );
-
-    e.expect(&["plugin:enable", "hello"], "-----> Plugin hello enabled\n");
-    e.expect(&["hello:world"], "Hello world\n");
-    fail(
-        &e.run(&["plugin:enable", "hello"]),
-        "Plugin already enabled",
-    );
-    fail(&e.run(&["plugin:enable", "nope"]), "Plugin does not exist");
-    fail(&e.run(&["plugin:disable", "nope"]), "Plugin does not exist");
-    fail(
-        &e.run(&["plugin:enable"]),
-        "Please specify a plugin to enable",
-    );
-    fail(
-        &e.run(&["plugin:disable"]),
-        "Please specify a plugin to disable",
-    );
-    fail(
-        &e.run(&["plugin:uninstall"]),
-        "Please specify a plugin to uninstall",
-    );
-    fail(
-        &e.run(&["plugin:disable", "apps"]),
-        "Cannot disable a core plugin",
-    );
-    fail(
-        &e.run(&["plugin:uninstall", "apps"]),
-        "Cannot uninstall a core plugin",
-    );
-    fail(&e.run(&["plugin:enable", "apps"]), "Plugin already enabled");
-
-    e.expect(
-        &["plugin:uninstall", "hello"],
-        "-----> Plugin hello uninstalled\n",
+    e.transcript(
+        r#"
+$ plugin:disable hello
+ !     Plugin already disabled
+$ plugin:enable hello
+-----> Plugin hello enabled
+$ hello:world
+Hello world
+$ plugin:enable hello
+ !     Plugin already enabled
+$ plugin:enable nope
+ !     Plugin does not exist
+$ plugin:disable nope
+ !     Plugin does not exist
+$ plugin:enable
+ !     Please specify a plugin to enable
+$ plugin:disable
+ !     Please specify a plugin to disable
+$ plugin:uninstall
+ !     Please specify a plugin to uninstall
+$ plugin:disable apps
+ !     Cannot disable a core plugin
+$ plugin:uninstall apps
+ !     Cannot uninstall a core plugin
+$ plugin:enable apps
+ !     Plugin already enabled
+$ plugin:uninstall hello
+-----> Plugin hello uninstalled
+"#,
     );
     assert!(fs::symlink_metadata(available(&e, "hello")).is_err());
     assert!(fs::symlink_metadata(enabled(&e, "hello")).is_err());
@@ -522,18 +522,20 @@ fn invalid_sources_and_formats() {
         r.stderr,
         " !     First argument must be --core or url to plugin\n !     Valid prefixes: https:, git:, ssh:, file:\n !     Valid suffixes: .tar.gz, .tgz\n !     Please retry with valid arguments\n"
     );
-    fail(
-        &e.run(&["plugin:list", "--format", "yaml"]),
-        "Invalid output format specified, supported formats: json, stdout",
+    e.transcript(
+        r#"
+$ plugin:list --format yaml
+ !     Invalid output format specified, supported formats: json, stdout
+$ plugin:list --format json
+[]
+"#,
     );
-    e.expect(&["plugin:list", "--format", "json"], "[]\n");
     assert_eq!(before, e.state());
 }
 
 #[test]
 fn bad_names_are_refused_and_change_nothing() {
-    let e = Env::new();
-    core(&e);
+    let e = core_env();
     let url = format!("file://{}", fixture().display());
     let before = e.state();
     for name in ["../x", "", ".hidden", "a/b", "-x"] {
@@ -584,8 +586,7 @@ fn hostile_tarballs_leave_nothing_behind() {
     std::os::unix::fs::symlink("../../../../etc", s.join("l2/hello/up")).expect("symlink");
     tar(&s.join("l2"), &["-czf", "../uplink.tgz", "hello"]);
 
-    let e = Env::new();
-    core(&e);
+    let e = core_env();
     let before = e.state();
     for (file, msg) in [
         (
@@ -620,12 +621,7 @@ fn hostile_tarballs_leave_nothing_behind() {
 fn triggers_of_community_plugins() {
     let src = tempfile::tempdir().expect("tempdir");
     let t = src.path().join("trig");
-    fs::create_dir_all(&t).expect("mkdir");
-    fs::write(
-        t.join("plugin.toml"),
-        "[plugin]\ndescription = \"trigger test plugin\"\nversion = \"1.0.0\"\n[plugin.config]\n",
-    )
-    .expect("write");
+    write_plugin_toml(&t, "trigger test plugin", "1.0.0");
     for name in [
         "post-create",
         "install",
@@ -680,8 +676,14 @@ fn triggers_of_community_plugins() {
     assert_eq!(take(), "second-install|install|", "plugin name order");
 
     // Disabled plugins are not called; uninstall still reaches the plugin.
-    e.run(&["plugin:disable", "trig"]).ok();
-    e.run(&["plugin:trigger", "post-create", "x"]).ok();
+    e.transcript(
+        r#"
+$ plugin:disable trig
+...
+$ plugin:trigger post-create x
+...
+"#,
+    );
     assert_eq!(take(), "");
     e.expect(
         &["plugin:uninstall", "trig"],
@@ -718,17 +720,13 @@ dokku_log_warn "done""#,
         "[plugin]\ndescription = \"props\"\nversion = \"0.0.1\"\n",
     )
     .expect("write");
-    let e = Env::new();
-    core(&e);
+    let e = core_env();
     e.run(&["plugin:install", p.to_str().expect("utf8")]).ok();
     make_app(&e, "web");
     let r = e.run(&["props", "web"]);
     assert_eq!(r.ok(), "-----> Stored\n       hi web\n");
     assert_eq!(r.stderr, " !     done\n");
-    assert_eq!(
-        fs::read_to_string(e.lib().join("config/props/web/greeting")).expect("property"),
-        "hi web"
-    );
+    assert_eq!(e.lib_file("config/props/web/greeting"), "hi web");
     e.expect(&["--quiet", "props", "web"], "-----> Stored\n");
     fail_code(&e.run(&["props", "nope"]), 20, "App nope does not exist");
 }
@@ -740,12 +738,9 @@ fn failed_clones_leave_nothing_behind() {
     let e = Env::new();
     let before = e.state();
     let r = e.run(&["plugin:install", "file:///nonexistent/repo.git"]);
-    assert_eq!(r.code, 128, "git's exit code");
-    assert!(
-        r.stdout
-            .starts_with("-----> Cloning plugin repo file:///nonexistent/repo.git to "),
-        "{}",
-        r.stdout
+    r.exits(
+        128,
+        Holds::OutStart("-----> Cloning plugin repo file:///nonexistent/repo.git to "),
     );
     assert_eq!(before, e.state());
     let r = e.run(&[
@@ -784,8 +779,7 @@ printf 'exported=%s\n' "$GREETING"
 config_unset --no-restart "$APP" OTHER >/dev/null
 printf 'other=%s\n' "$(config_get "$APP" OTHER)""#,
     );
-    let e = Env::new();
-    core(&e);
+    let e = core_env();
     e.run(&["plugin:install", p.to_str().expect("utf8")]).ok();
     make_app(&e, "web");
     let mut c = e.cmd(&["cfg", "web"]);
@@ -793,14 +787,7 @@ printf 'other=%s\n' "$(config_get "$APP" OTHER)""#,
     let bin = tempfile::tempdir().expect("tempdir");
     std::os::unix::fs::symlink(env!("CARGO_BIN_EXE_dokku"), bin.path().join("plugn"))
         .expect("link");
-    c.env(
-        "PATH",
-        format!(
-            "{}:{}",
-            bin.path().display(),
-            std::env::var("PATH").unwrap_or_default()
-        ),
-    );
+    c.env("PATH", path_with(&[bin.path()]));
     let r: Run = c.output().expect("run").into();
     assert_eq!(
         r.ok(),

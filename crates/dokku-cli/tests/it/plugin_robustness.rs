@@ -4,16 +4,16 @@
 //! disabled and uninstalled.
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
+use crate::harness::write_script;
 use crate::harness::Env;
+use crate::harness::Holds;
 
 /// An executable bash script.
 fn script(path: &Path, body: &str) {
     fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
-    fs::write(path, format!("#!/usr/bin/env bash\n{body}\n")).expect("write");
-    fs::set_permissions(path, fs::Permissions::from_mode(0o755)).expect("chmod");
+    write_script(path, &format!("#!/usr/bin/env bash\n{body}\n"));
 }
 
 /// A plugin source directory `name` under `dir` with a `plugin.toml` and
@@ -80,12 +80,9 @@ fn another_plugins_failing_install_trigger_is_reported_not_fatal() {
     // Its own failing install trigger fails the command, with its code.
     let bad = plugin_source(work.path(), "bad", &[("install", "exit 4")]);
     let r = e.run(&["plugin:install", bad.to_str().expect("utf8")]);
-    assert_eq!(r.code, 4, "{r:?}");
-    assert!(
-        r.stderr
-            .contains(" !     The install trigger of plugin bad failed (exit code 4)\n"),
-        "{}",
-        r.stderr
+    r.exits(
+        4,
+        Holds::Err(" !     The install trigger of plugin bad failed (exit code 4)\n"),
     );
 
     // Running the trigger for every plugin reports each failure, in plugin
@@ -138,12 +135,9 @@ fn a_misbehaving_plugin_can_always_be_disabled_and_uninstalled() {
         &[("uninstall", "exit 6"), ("user-auth", "exit 1")],
     );
     let r = e.run(&["plugin:uninstall", "rogue2"]);
-    assert_eq!(r.code, 0, "{r:?}");
-    assert!(
-        r.stderr
-            .contains(" !     The uninstall trigger of plugin rogue2 failed (exit code 6)\n"),
-        "{}",
-        r.stderr
+    r.exits(
+        0,
+        Holds::Err(" !     The uninstall trigger of plugin rogue2 failed (exit code 6)\n"),
     );
     assert!(!dir.exists());
     assert!(fs::symlink_metadata(e.lib().join("plugins/enabled/rogue2")).is_err());

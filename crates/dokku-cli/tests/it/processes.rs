@@ -24,8 +24,7 @@ fn ps_scale_keeps_the_formation_and_checks_tuples() {
         "-----> Scaling node-js-app processes: web=2 worker=1\n"
     );
     assert_eq!(
-        std::fs::read_to_string(e.lib().join("config/ps/node-js-app/scale"))
-            .expect("scale property"),
+        e.lib_file("config/ps/node-js-app/scale"),
         "web=2\nworker=1\n"
     );
     insta::assert_snapshot!(e.run(&["ps:scale", "node-js-app"]).ok(), @r#"
@@ -60,13 +59,13 @@ fn ps_scale_keeps_the_formation_and_checks_tuples() {
 fn ps_set_and_report() {
     let e = Env::new();
     e.create_app("node-js-app");
-    e.expect(
-        &["ps:set", "node-js-app", "restart-policy", "always"],
-        "=====> Setting restart-policy to always\n",
-    );
-    e.expect(
-        &["ps:set", "--global", "procfile-path", "global-Procfile"],
-        "=====> Setting procfile-path to global-Procfile\n",
+    e.transcript(
+        r#"
+$ ps:set node-js-app restart-policy always
+=====> Setting restart-policy to always
+$ ps:set --global procfile-path global-Procfile
+=====> Setting procfile-path to global-Procfile
+"#,
     );
     let r = e.run(&["ps:set", "node-js-app", "restart-policy", "sometimes"]);
     r.fails_with("Invalid restart-policy specified");
@@ -98,23 +97,17 @@ fn ps_set_and_report() {
                Restore:                          true
                Running:                          false
         "#);
-    e.expect(
-        &["ps:report", "node-js-app", "--ps-computed-procfile-path"],
-        "global-Procfile\n",
+    e.transcript(
+        r#"
+$ ps:report node-js-app --ps-computed-procfile-path
+global-Procfile
+$ ps:set node-js-app restart-policy
+=====> Unsetting restart-policy
+$ ps:report node-js-app --ps-computed-restart-policy
+on-failure:10
+"#,
     );
-    e.expect(
-        &["ps:set", "node-js-app", "restart-policy"],
-        "=====> Unsetting restart-policy\n",
-    );
-    e.expect(
-        &["ps:report", "node-js-app", "--ps-computed-restart-policy"],
-        "on-failure:10\n",
-    );
-    let json: serde_json::Value = serde_json::from_str(
-        e.run(&["ps:report", "node-js-app", "--format", "json"])
-            .ok(),
-    )
-    .expect("json");
+    let json = e.json(&["ps:report", "node-js-app", "--format", "json"]);
     assert_eq!(json["computed-procfile-path"], "global-Procfile");
     assert_eq!(json["ps-computed-procfile-path"], "global-Procfile");
 }
@@ -138,52 +131,38 @@ fn lifecycle_of_an_app_never_deployed() {
         (r.code, r.stderr.as_str()),
         (0, " !     Restore specified without app, assuming --all\n")
     );
-    let r = e.run(&["checks:run", "node-js-app"]);
-    assert_eq!(r.stderr, " !     App node-js-app has not been deployed\n");
+    e.fails(
+        &["checks:run", "node-js-app"],
+        "App node-js-app has not been deployed",
+    );
 }
 
 #[test]
 fn checks_lists_and_settings() {
     let e = Env::new();
     e.create_app("node-js-app");
-    e.run(&[
-        "ps:scale",
-        "--skip-deploy",
-        "node-js-app",
-        "web=1",
-        "worker=1",
-    ])
-    .ok();
-    e.expect(
-        &["checks:skip", "node-js-app", "worker,web"],
-        "-----> Skipping zero downtime for app's (node-js-app) proctypes (worker,web)\n",
+    e.transcript(
+        r#"
+$ ps:scale --skip-deploy node-js-app web=1 worker=1
+...
+$ checks:skip node-js-app worker,web
+-----> Skipping zero downtime for app's (node-js-app) proctypes (worker,web)
+$ checks:disable node-js-app worker
+-----> Disabling zero downtime for app's (node-js-app) proctypes (worker)
+$ checks:report node-js-app --checks-skipped-list
+web
+$ checks:report node-js-app --checks-disabled-list
+worker
+$ checks:disable node-js-app
+-----> Disabling zero downtime for app (node-js-app)
+$ checks:enable node-js-app web
+-----> Enabling zero downtime for app's (node-js-app) proctypes (web)
+$ checks:report node-js-app --checks-disabled-list
+worker
+$ checks:set node-js-app wait-to-retire 30
+...
+"#,
     );
-    e.expect(
-        &["checks:disable", "node-js-app", "worker"],
-        "-----> Disabling zero downtime for app's (node-js-app) proctypes (worker)\n",
-    );
-    e.expect(
-        &["checks:report", "node-js-app", "--checks-skipped-list"],
-        "web\n",
-    );
-    e.expect(
-        &["checks:report", "node-js-app", "--checks-disabled-list"],
-        "worker\n",
-    );
-    e.expect(
-        &["checks:disable", "node-js-app"],
-        "-----> Disabling zero downtime for app (node-js-app)\n",
-    );
-    e.expect(
-        &["checks:enable", "node-js-app", "web"],
-        "-----> Enabling zero downtime for app's (node-js-app) proctypes (web)\n",
-    );
-    e.expect(
-        &["checks:report", "node-js-app", "--checks-disabled-list"],
-        "worker\n",
-    );
-    e.run(&["checks:set", "node-js-app", "wait-to-retire", "30"])
-        .ok();
     insta::assert_snapshot!(e.run(&["checks:report", "node-js-app"]).ok(), @"
     =====> node-js-app checks information
            Checks computed wait to retire: 30
@@ -204,37 +183,25 @@ fn checks_lists_and_settings() {
     r.fails_with("Invalid key specified, valid keys include: wait-to-retire");
     let r = e.run(&["checks:set", "node-js-app"]);
     r.fails_with("No key specified");
-    assert_eq!(
-        std::fs::read_to_string(e.lib().join("config/checks/node-js-app/disabled"))
-            .expect("disabled"),
-        "worker"
-    );
+    assert_eq!(e.lib_file("config/checks/node-js-app/disabled"), "worker");
 }
 
 #[test]
 fn scheduler_selection_and_docker_local_settings() {
     let e = Env::new();
     e.create_app("node-js-app");
-    e.expect(
-        &[
-            "scheduler:report",
-            "node-js-app",
-            "--scheduler-computed-selected",
-        ],
-        "docker-local\n",
+    e.transcript(
+        r#"
+$ scheduler:report node-js-app --scheduler-computed-selected
+docker-local
+$ scheduler:set --global selected null
+...
+$ scheduler:report node-js-app --scheduler-computed-selected
+null
+$ scheduler:set node-js-app selected docker-local
+...
+"#,
     );
-    e.run(&["scheduler:set", "--global", "selected", "null"])
-        .ok();
-    e.expect(
-        &[
-            "scheduler:report",
-            "node-js-app",
-            "--scheduler-computed-selected",
-        ],
-        "null\n",
-    );
-    e.run(&["scheduler:set", "node-js-app", "selected", "docker-local"])
-        .ok();
     insta::assert_snapshot!(e.run(&["scheduler:report", "node-js-app"]).ok(), @"
     =====> node-js-app scheduler information
            Scheduler computed selected:   docker-local
@@ -244,20 +211,14 @@ fn scheduler_selection_and_docker_local_settings() {
            Scheduler selected:            docker-local
            Scheduler shell:
     ");
-    e.run(&[
-        "scheduler-docker-local:set",
-        "--global",
-        "parallel-schedule-count",
-        "4",
-    ])
-    .ok();
-    e.run(&[
-        "scheduler-docker-local:set",
-        "node-js-app",
-        "init-process",
-        "false",
-    ])
-    .ok();
+    e.transcript(
+        r#"
+$ scheduler-docker-local:set --global parallel-schedule-count 4
+...
+$ scheduler-docker-local:set node-js-app init-process false
+...
+"#,
+    );
     let r = e.run(&[
         "scheduler-docker-local:set",
         "node-js-app",
@@ -321,8 +282,7 @@ fn ps_scale_listing_is_sorted_padded_and_deduplicated() {
         "clock-of-the-long-now=0",
     ]);
     r.ok();
-    let stored = std::fs::read_to_string(e.lib().join("config/ps/node-js-app/scale"))
-        .expect("scale property");
+    let stored = e.lib_file("config/ps/node-js-app/scale");
     assert_eq!(stored.matches("web=").count(), 1, "{stored}");
     assert!(stored.contains("web=2\n"), "{stored}");
     e.expect(
@@ -334,11 +294,16 @@ fn ps_scale_listing_is_sorted_padded_and_deduplicated() {
          web                  : 2\n\
          worker               : 1\n",
     );
-    e.expect(
-        &["--quiet", "ps:scale", "node-js-app"],
-        "clock-of-the-long-now: 0\nweb                  : 2\nworker               : 1\n",
+    e.transcript(
+        r#"
+$ --quiet ps:scale node-js-app
+clock-of-the-long-now: 0
+web                  : 2
+worker               : 1
+$ ps:scale node-js-app --format json
+[{"process_type":"clock-of-the-long-now","quantity":0},{"process_type":"web","quantity":2},{"process_type":"worker","quantity":1}]
+"#,
     );
-    e.expect(&["ps:scale", "node-js-app", "--format", "json"], "[{\"process_type\":\"clock-of-the-long-now\",\"quantity\":0},{\"process_type\":\"web\",\"quantity\":2},{\"process_type\":\"worker\",\"quantity\":1}]\n");
     // A stored formation with a repeated type (hand-edited or older) is
     // listed once, the later count winning.
     std::fs::write(

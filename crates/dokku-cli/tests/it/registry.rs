@@ -14,6 +14,8 @@ use std::time::{Duration, Instant};
 use dokku_docker::testing::unique_name;
 use dokku_docker::ContainerEngine;
 
+use crate::harness::base64;
+use crate::harness::Holds;
 use crate::harness::{assert_has_all, EngineApp, Env, Run};
 
 const USER: &str = "dokku-user";
@@ -198,25 +200,7 @@ fn stored_auth(path: &Path, host: &str) -> Option<String> {
 /// `user:password` in base64, as `config.json` keeps it (the input is
 /// ASCII without padding surprises; encoded here by hand).
 fn basic(user: &str, password: &str) -> String {
-    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let data = format!("{user}:{password}").into_bytes();
-    let mut out = String::new();
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
+    base64(format!("{user}:{password}").as_bytes())
 }
 
 #[test]
@@ -326,8 +310,7 @@ fn login_is_checked_by_the_registry_and_stored_like_docker_login() {
     // The old three-word form logs in globally, with a warning.
     std::fs::remove_file(&global).expect("rm");
     let r = env.run(&["registry:login", &host, USER, PASSWORD]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(r.stderr.starts_with(" !     Deprecated: "), "{}", r.stderr);
+    r.exits(0, Holds::ErrStart(" !     Deprecated: "));
     assert!(stored_auth(&global, &host).is_some());
 
     // Logout, per app then globally; twice is harmless.
@@ -368,15 +351,14 @@ fn properties_set_and_report() {
     let app = unique_name("registry-report");
     env.create_app(&app);
     env.run(&["registry:set", &app, "server", "ghcr.io"]).ok();
-    env.run(&["registry:set", "--global", "server", "docker.io"])
-        .ok();
-    env.run(&[
-        "registry:set",
-        "--global",
-        "image-repo-template",
-        "team/{{ .AppName }}",
-    ])
-    .ok();
+    env.transcript(
+        r#"
+$ registry:set --global server docker.io
+...
+$ registry:set --global image-repo-template 'team/{{ .AppName }}'
+...
+"#,
+    );
     env.run(&["registry:set", &app, "push-extra-tags", "a,b"])
         .ok();
     env.run(&["registry:set", &app, "push-on-release", "true"])
@@ -397,27 +379,27 @@ fn properties_set_and_report() {
     env.run(&["registry:set", &app, "server"]).ok();
     assert_eq!(report("--registry-computed-server"), "\n");
 
-    let json: serde_json::Value =
-        serde_json::from_str(env.run(&["registry:report", &app, "--format", "json"]).ok())
-            .expect("json");
-    for key in [
-        "computed-image-repo",
-        "computed-image-repo-template",
-        "computed-push-extra-tags",
-        "computed-push-on-release",
-        "computed-server",
-        "global-image-repo-template",
-        "global-push-extra-tags",
-        "global-push-on-release",
-        "global-server",
-        "image-repo",
+    let json = env.json(&["registry:report", &app, "--format", "json"]);
+    // Each property as set, as set globally and as computed; and the rest.
+    let mut keys: Vec<String> = [
         "image-repo-template",
         "push-extra-tags",
         "push-on-release",
         "server",
-        "tag-version",
-        "registry-computed-server",
-    ] {
+    ]
+    .iter()
+    .flat_map(|p| ["", "global-", "computed-"].map(|scope| format!("{scope}{p}")))
+    .collect();
+    keys.extend(
+        [
+            "computed-image-repo",
+            "image-repo",
+            "tag-version",
+            "registry-computed-server",
+        ]
+        .map(String::from),
+    );
+    for key in &keys {
         assert!(json.get(key).is_some(), "{key} missing in {json}");
     }
     assert_eq!(
@@ -532,13 +514,11 @@ fn push_on_release_then_deploy_from_the_registry_with_credentials() {
         .remove_image(&format!("{pushed}:2"), true)
         .expect("untag");
     let r = a.run(&["ps:restart", &name]);
-    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
-    assert!(
-        r.stderr.contains(&format!(
+    r.exits(
+        0,
+        Holds::Err(&format!(
             "-----> Image {pushed}:2 not found locally, pulling from registry\n"
         )),
-        "{}",
-        r.stderr
     );
     assert!(a
         .engine
@@ -555,12 +535,9 @@ fn push_on_release_then_deploy_from_the_registry_with_credentials() {
     assert!(!a.engine.image_exists(&image).expect("exists"));
     // Without credentials the registry refuses.
     let r = a.run(&["git:from-image", &b, &image]);
-    assert_eq!(r.code, 1, "{}", r.stdout);
-    assert!(
-        r.stderr
-            .ends_with(&format!(" !     Failed to pull image: {image}\n")),
-        "{}",
-        r.stderr
+    r.exits(
+        1,
+        Holds::ErrEnd(&format!(" !     Failed to pull image: {image}\n")),
     );
     a.run_login(&b, &host);
     let r = a.run(&["git:from-image", &b, &image]);
@@ -579,12 +556,9 @@ fn push_on_release_then_deploy_from_the_registry_with_credentials() {
     // Logged out, a forced pull fails again.
     a.run(&["registry:logout", &b, &host]).ok();
     let r = a.run(&["git:from-image", "--force", &b, &image]);
-    assert_eq!(r.code, 1);
-    assert!(
-        r.stderr
-            .ends_with(&format!(" !     Failed to pull image: {image}\n")),
-        "{}",
-        r.stderr
+    r.exits(
+        1,
+        Holds::ErrEnd(&format!(" !     Failed to pull image: {image}\n")),
     );
 
     // Renamed, the app is rebuilt: the next release is pushed under its

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeSet;
 
+use crate::harness::write_script;
 use crate::harness::Env;
 
 /// (namespace, header title, flag head, keys of `--global` after the head).
@@ -291,10 +292,14 @@ fn global_values_are_raw_and_computed_fall_back_to_defaults() {
         flag("ps", "--ps-computed-restart-policy"),
         "on-failure:10\n"
     );
-    e.run(&["git:set", "--global", "deploy-branch", "main"])
-        .ok();
-    e.run(&["ps:set", "--global", "restart-policy", "always"])
-        .ok();
+    e.transcript(
+        r#"
+$ git:set --global deploy-branch main
+...
+$ ps:set --global restart-policy always
+...
+"#,
+    );
     assert_eq!(flag("git", "--git-global-deploy-branch"), "main\n");
     assert_eq!(flag("git", "--git-computed-deploy-branch"), "main\n");
     assert_eq!(flag("ps", "--ps-computed-restart-policy"), "always\n");
@@ -427,24 +432,22 @@ fn set_checks_run_in_dokkus_order_and_change_nothing_on_error() {
     assert_eq!(e.state(), before, "refused sets changed nothing");
 
     // The older `proxy:set <app> <type>` form sets the type.
-    e.expect(
-        &["proxy:set", "web", "caddy"],
-        "=====> Setting type to caddy\n",
+    e.transcript(
+        r#"
+$ proxy:set web caddy
+=====> Setting type to caddy
+$ proxy:report web --proxy-type
+caddy
+"#,
     );
-    e.expect(&["proxy:report", "web", "--proxy-type"], "caddy\n");
     // nginx properties live where Dokku keeps them.
     e.run(&["nginx:set", "web", "client-max-body-size", "10m"])
         .ok();
-    assert_eq!(
-        std::fs::read_to_string(e.lib().join("config/nginx/web/client-max-body-size"))
-            .expect("property file"),
-        "10m"
-    );
+    assert_eq!(e.lib_file("config/nginx/web/client-max-body-size"), "10m");
 }
 
 #[test]
 fn app_json_is_checked_through_app_json_is_valid_before_it_is_kept() {
-    use std::os::unix::fs::PermissionsExt;
     let e = Env::new();
     e.create_app("node-js-app");
     let src = e.dir.path().join("src");
@@ -489,15 +492,10 @@ fn app_json_is_checked_through_app_json_is_valid_before_it_is_kept() {
     std::fs::create_dir_all(&plugin).expect("mkdir");
     let hook = plugin.join("app-json-is-valid");
     let seen = e.dir.path().join("seen");
-    std::fs::write(
-        &hook,
-        format!(
+    write_script(&hook, &format!(
             "#!/bin/sh\necho \"$1\" > \"{0}\"\ncat \"$2\" >> \"{0}\"\necho ' !     no predeploy allowed' >&2\nexit 1\n",
             seen.display()
-        ),
-    )
-    .expect("hook");
-    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        ));
     let r = extract(&e);
     assert_eq!(r.code, 1, "{r:?}");
     assert_eq!(
@@ -524,18 +522,18 @@ fn builder_herokuish_allowed_answers_the_computed_property() {
         &["plugin:trigger", "builder-herokuish-allowed", "node-js-app"],
         host_default,
     );
-    e.run(&["builder-herokuish:set", "node-js-app", "allowed", "false"])
-        .ok();
-    e.expect(
-        &["plugin:trigger", "builder-herokuish-allowed", "node-js-app"],
-        "false\n",
-    );
-    e.run(&["builder-herokuish:set", "--global", "allowed", "true"])
-        .ok();
-    e.run(&["builder-herokuish:set", "node-js-app", "allowed"])
-        .ok();
-    e.expect(
-        &["plugin:trigger", "builder-herokuish-allowed", "node-js-app"],
-        "true\n",
+    e.transcript(
+        r#"
+$ builder-herokuish:set node-js-app allowed false
+...
+$ plugin:trigger builder-herokuish-allowed node-js-app
+false
+$ builder-herokuish:set --global allowed true
+...
+$ builder-herokuish:set node-js-app allowed
+...
+$ plugin:trigger builder-herokuish-allowed node-js-app
+true
+"#,
     );
 }

@@ -6,6 +6,8 @@
 
 use dokku_docker::ContainerEngine;
 
+use crate::harness::write_plugin_toml;
+use crate::harness::write_script;
 use crate::harness::{Env, TestApp};
 
 /// A created app with fast checks and its image built, not deployed:
@@ -348,11 +350,7 @@ fn logs_properties_are_set_and_reported() {
         "console://?encoding[codec]=json",
     ]);
     ok(&["logs:set", "node-js-app", "app-label-alias", "app_name"]);
-    assert_eq!(
-        std::fs::read_to_string(env.lib().join("config/logs/node-js-app/max-size"))
-            .expect("stored"),
-        "20m"
-    );
+    assert_eq!(env.lib_file("config/logs/node-js-app/max-size"), "20m");
     insta::assert_snapshot!(ok(&["logs:report", "node-js-app"]), @r#"
     =====> node-js-app logs information
            Logs app label alias:           app_name
@@ -402,27 +400,19 @@ fn logs_properties_are_set_and_reported() {
 /// stdin (as Dokku's own plugins do) never blocks.
 #[test]
 fn deprecated_docker_args_triggers_reach_containers() {
-    use std::os::unix::fs::PermissionsExt;
     let app = built_app("run-old-args");
     let a = app.name.as_str();
     let plugin = app.env.lib().join("plugins/available/old-args");
-    std::fs::create_dir_all(&plugin).expect("mkdir");
-    std::fs::write(
-        plugin.join("plugin.toml"),
-        "[plugin]\ndescription = \"old args\"\nversion = \"0.1.0\"\n",
-    )
-    .expect("toml");
+    write_plugin_toml(&plugin, "old args", "0.1.0");
     for (trigger, var) in [
         ("docker-args-run", "OLD_RUN_ARG=yes"),
         ("docker-args-deploy", "OLD_DEPLOY_ARG=yes"),
     ] {
         let exe = plugin.join(trigger);
-        std::fs::write(
+        write_script(
             &exe,
-            format!("#!/usr/bin/env bash\nSTDIN=$(cat)\necho \"$STDIN -e {var}\"\n"),
-        )
-        .expect("trigger");
-        std::fs::set_permissions(&exe, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+            &format!("#!/usr/bin/env bash\nSTDIN=$(cat)\necho \"$STDIN -e {var}\"\n"),
+        );
     }
     std::os::unix::fs::symlink(&plugin, app.env.lib().join("plugins/enabled/old-args"))
         .expect("enable");

@@ -7,6 +7,9 @@
 
 use dokku_docker::ContainerEngine;
 
+use crate::harness::build_from_files;
+use crate::harness::tar_of;
+use crate::harness::Holds;
 use crate::harness::{Env, TestApp};
 
 fn stored(e: &Env, app: &str, key: &str) -> Option<String> {
@@ -25,44 +28,56 @@ fn limits_and_reservations_are_set_shown_and_cleared_as_documented() {
         stored(&e, "node-js-app", "_default_.limit.memory").as_deref(),
         Some("100")
     );
-    e.expect(
-        &[
-            "resource:limit",
-            "--cpu",
-            "100",
-            "--memory",
-            "100",
-            "--process-type",
-            "worker",
-            "node-js-app",
-        ],
-        "=====> Setting resource limits for node-js-app (worker)\n       cpu: 100\n       memory: 100\n",
-    );
-    e.expect(
-        &["resource:limit", "--memory-swap", "100", "node-js-app"],
-        "=====> Setting resource limits for node-js-app\n       memory-swap: 100\n",
-    );
-    e.expect(
-        &["resource:limit", "--memory", "clear", "node-js-app"],
-        "=====> Setting resource limits for node-js-app\n       memory: cleared\n",
+    e.transcript(
+        r#"
+$ resource:limit --cpu 100 --memory 100 --process-type worker node-js-app
+=====> Setting resource limits for node-js-app (worker)
+       cpu: 100
+       memory: 100
+$ resource:limit --memory-swap 100 node-js-app
+=====> Setting resource limits for node-js-app
+       memory-swap: 100
+$ resource:limit --memory clear node-js-app
+=====> Setting resource limits for node-js-app
+       memory: cleared
+"#,
     );
     assert_eq!(stored(&e, "node-js-app", "_default_.limit.memory"), None);
     // No resource flag: the stored values of one process type, unmerged.
-    e.expect(
-        &["resource:limit", "node-js-app"],
-        "=====> resource limits node-js-app information [defaults]\n       cpu: \n       memory: \n       memory-swap: 100\n       network: \n       network-ingress: \n       network-egress: \n       nvidia-gpu: \n",
-    );
-    e.expect(
-        &["resource:limit", "--process-type", "worker", "node-js-app"],
-        "=====> resource limits node-js-app information (worker)\n       cpu: 100\n       memory: 100\n       memory-swap: \n       network: \n       network-ingress: \n       network-egress: \n       nvidia-gpu: \n",
-    );
-    e.expect(
-        &["resource:reserve", "--memory", "512", "--network", "8", "node-js-app"],
-        "=====> Setting resource reservation for node-js-app\n       memory: 512\n       network: 8\n",
-    );
-    e.expect(
-        &["resource:reserve", "--process-type", "web", "node-js-app"],
-        "=====> resource reservation node-js-app information (web)\n       cpu: \n       memory: \n       memory-swap: \n       network: \n       network-ingress: \n       network-egress: \n       nvidia-gpu: \n",
+    e.transcript(
+        r#"
+$ resource:limit node-js-app
+=====> resource limits node-js-app information [defaults]
+       cpu: 
+       memory: 
+       memory-swap: 100
+       network: 
+       network-ingress: 
+       network-egress: 
+       nvidia-gpu: 
+$ resource:limit --process-type worker node-js-app
+=====> resource limits node-js-app information (worker)
+       cpu: 100
+       memory: 100
+       memory-swap: 
+       network: 
+       network-ingress: 
+       network-egress: 
+       nvidia-gpu: 
+$ resource:reserve --memory 512 --network 8 node-js-app
+=====> Setting resource reservation for node-js-app
+       memory: 512
+       network: 8
+$ resource:reserve --process-type web node-js-app
+=====> resource reservation node-js-app information (web)
+       cpu: 
+       memory: 
+       memory-swap: 
+       network: 
+       network-ingress: 
+       network-egress: 
+       nvidia-gpu: 
+"#,
     );
     assert_eq!(
         stored(&e, "node-js-app", "_default_.reserve.memory").as_deref(),
@@ -70,33 +85,33 @@ fn limits_and_reservations_are_set_shown_and_cleared_as_documented() {
     );
 
     // The report lists what is stored, lowercase, without the head.
-    e.expect(
-        &["resource:report", "node-js-app"],
-        "=====> node-js-app resource information\n       _default_ limit memory swap:          100\n       _default_ reserve memory:             512\n       _default_ reserve network:            8\n       worker limit cpu:                     100\n       worker limit memory:                  100\n",
+    e.transcript(
+        r#"
+$ resource:report node-js-app
+=====> node-js-app resource information
+       _default_ limit memory swap:          100
+       _default_ reserve memory:             512
+       _default_ reserve network:            8
+       worker limit cpu:                     100
+       worker limit memory:                  100
+$ resource:report node-js-app --resource-worker.limit.memory
+100
+"#,
     );
-    e.expect(
-        &[
-            "resource:report",
-            "node-js-app",
-            "--resource-worker.limit.memory",
-        ],
-        "100\n",
-    );
-    let json: serde_json::Value = serde_json::from_str(
-        e.run(&["resource:report", "node-js-app", "--format", "json"])
-            .ok(),
-    )
-    .expect("json");
+    let json = e.json(&["resource:report", "node-js-app", "--format", "json"]);
     assert_eq!(json["worker.limit.cpu"], "100");
     assert_eq!(json["resource-worker.limit.cpu"], "100");
     assert_eq!(json["_default_.reserve.memory"], "512");
     e.run(&["resource:report", "node-js-app", "--resource-web.limit.cpu"])
         .fails_with("Invalid flag passed, valid flags: --resource-_default_.limit.memory-swap, --resource-_default_.reserve.memory, --resource-_default_.reserve.network, --resource-worker.limit.cpu, --resource-worker.limit.memory");
-    e.expect(
-        &["resource:report", "--global"],
-        "=====> --global resource information\n",
+    e.transcript(
+        r#"
+$ resource:report --global
+=====> --global resource information
+$ resource:report --global --format json
+{}
+"#,
     );
-    e.expect(&["resource:report", "--global", "--format", "json"], "{}\n");
 
     // Clearing one process type leaves the others.
     e.expect(
@@ -119,13 +134,13 @@ fn limits_and_reservations_are_set_shown_and_cleared_as_documented() {
         None
     );
     assert!(stored(&e, "node-js-app", "_default_.reserve.memory").is_some());
-    e.expect(
-        &["resource:reserve-clear", "node-js-app"],
-        "-----> Clearing resource reservation for node-js-app\n",
-    );
-    e.expect(
-        &["resource:report", "node-js-app"],
-        "=====> node-js-app resource information\n",
+    e.transcript(
+        r#"
+$ resource:reserve-clear node-js-app
+-----> Clearing resource reservation for node-js-app
+$ resource:report node-js-app
+=====> node-js-app resource information
+"#,
     );
 
     // Host-wide defaults are cleared by leaving the app out.
@@ -133,13 +148,15 @@ fn limits_and_reservations_are_set_shown_and_cleared_as_documented() {
     std::fs::create_dir_all(&global).expect("global dir");
     std::fs::write(global.join("_default_.limit.memory"), "256").expect("write");
     std::fs::write(global.join("_default_.reserve.memory"), "64").expect("write");
-    e.expect(
-        &["resource:report", "--global"],
-        "=====> --global resource information\n       _default_ limit memory:            256\n       _default_ reserve memory:          64\n",
-    );
-    e.expect(
-        &["resource:limit-clear"],
-        "-----> Clearing default resource limits\n",
+    e.transcript(
+        r#"
+$ resource:report --global
+=====> --global resource information
+       _default_ limit memory:            256
+       _default_ reserve memory:          64
+$ resource:limit-clear
+-----> Clearing default resource limits
+"#,
     );
     assert!(!global.join("_default_.limit.memory").exists());
     e.expect(
@@ -155,67 +172,32 @@ fn bad_input_is_refused_and_changes_nothing() {
     e.create_app("node-js-app");
     e.run(&["resource:limit", "--memory", "100", "node-js-app"])
         .ok();
-    let before = e.state();
-    let refusals: &[(&[&str], &str)] = &[
-        (
-            &["resource:limit", "--memory", "100x", "node-js-app"],
-            "Invalid value for memory, must be a non-negative number optionally followed by a unit of measure [b, k, m, g]: 100x",
-        ),
-        (
-            &["resource:limit", "--cpu", "1", "--memory", "-100", "node-js-app"],
-            "Invalid value for memory, must be a non-negative number optionally followed by a unit of measure [b, k, m, g]: -100",
-        ),
-        (
-            &["resource:limit", "--cpu", "-1", "node-js-app"],
-            "Invalid value for cpu, must be a non-negative number of CPUs: -1",
-        ),
-        (
-            &["resource:reserve", "--memory-swap", "1tb", "node-js-app"],
-            "Invalid value for memory-swap, must be a non-negative number optionally followed by a unit of measure [b, k, m, g]: 1tb",
-        ),
-        (
-            &["resource:limit", "--nvidia-gpu", "some", "node-js-app"],
-            "Invalid value for nvidia-gpu, must be a non-negative number of GPUs or all: some",
-        ),
-        (
-            &["resource:limit", "--network", "-5", "node-js-app"],
-            "Invalid value for network, must be a non-negative number optionally followed by a unit: -5",
-        ),
-        (
-            &["resource:limit", "--disk", "1", "node-js-app"],
-            "unknown flag: --disk",
-        ),
-        (
-            &[
-                "resource:limit",
-                "--process-type",
-                "../web",
-                "--memory",
-                "1",
-                "node-js-app",
-            ],
-            "Invalid process type specified: ../web",
-        ),
-        (
-            &["resource:limit", "--memory", "100"],
-            "Please specify an app to run the command on",
-        ),
-        (
-            &["resource:limit", "--memory", "100", "missing-app"],
-            "App missing-app does not exist",
-        ),
-        (
-            &["resource:limit-clear", "missing-app"],
-            "App missing-app does not exist",
-        ),
-    ];
-    for (argv, msg) in refusals {
-        let r = e.run(argv);
-        assert_eq!(r.code, 1, "{argv:?}: {}", r.stdout);
-        assert_eq!(r.stdout, "", "{argv:?}");
-        assert_eq!(r.stderr, format!(" !     {msg}\n"), "{argv:?}");
-    }
-    assert_eq!(e.state(), before, "refused commands changed nothing");
+    e.refuses(
+        r#"
+$ resource:limit --memory 100x node-js-app
+ !     Invalid value for memory, must be a non-negative number optionally followed by a unit of measure [b, k, m, g]: 100x
+$ resource:limit --cpu 1 --memory -100 node-js-app
+ !     Invalid value for memory, must be a non-negative number optionally followed by a unit of measure [b, k, m, g]: -100
+$ resource:limit --cpu -1 node-js-app
+ !     Invalid value for cpu, must be a non-negative number of CPUs: -1
+$ resource:reserve --memory-swap 1tb node-js-app
+ !     Invalid value for memory-swap, must be a non-negative number optionally followed by a unit of measure [b, k, m, g]: 1tb
+$ resource:limit --nvidia-gpu some node-js-app
+ !     Invalid value for nvidia-gpu, must be a non-negative number of GPUs or all: some
+$ resource:limit --network -5 node-js-app
+ !     Invalid value for network, must be a non-negative number optionally followed by a unit: -5
+$ resource:limit --disk 1 node-js-app
+ !     unknown flag: --disk
+$ resource:limit --process-type ../web --memory 1 node-js-app
+ !     Invalid process type specified: ../web
+$ resource:limit --memory 100
+ !     Please specify an app to run the command on
+$ resource:limit --memory 100 missing-app
+ !     App missing-app does not exist
+$ resource:limit-clear missing-app
+ !     App missing-app does not exist
+"#,
+    );
 }
 
 #[test]
@@ -369,19 +351,6 @@ fn limits_reach_deployed_and_one_off_containers() {
     );
 }
 
-fn tar_of(files: &[(&str, &str)]) -> Vec<u8> {
-    let mut b = tar::Builder::new(Vec::new());
-    for (path, content) in files {
-        let mut h = tar::Header::new_gnu();
-        h.set_size(content.len() as u64);
-        h.set_mode(0o644);
-        h.set_cksum();
-        b.append_data(&mut h, path, content.as_bytes())
-            .expect("append");
-    }
-    b.into_inner().expect("tar")
-}
-
 #[test]
 fn build_limits_reach_the_dockerfile_build_only() {
     let app = fast_app("resource-build");
@@ -402,17 +371,11 @@ fn build_limits_reach_the_dockerfile_build_only() {
         "FROM {}\nLABEL com.dokku.app-name={name}\nRUN echo \"build memory: $({CGROUP_MEMORY})\"\nCMD [\"sh\"]\n",
         app.fx.base
     );
-    let archive = tar_of(&[("Dockerfile", &dockerfile)]);
+    let archive = tar_of(&[("Dockerfile", &dockerfile, 0o644)]);
     let r = app
         .env
         .run_stdin(&["git:from-archive", &name, "--"], &archive);
-    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
-    assert!(
-        r.stdout
-            .contains(&format!("build memory: {}\n", 96u64 << 20)),
-        "{}",
-        r.stdout
-    );
+    r.exits(0, Holds::Out(&format!("build memory: {}\n", 96u64 << 20)));
 }
 
 #[test]
@@ -490,15 +453,11 @@ fn build_limits_reach_the_herokuish_build_container() {
         "FROM {}\nLABEL com.dokku.app-name={name}\nRUN ln -s /bin/sh /bin/bash && printf '#!/bin/sh\\necho \"build memory: $({CGROUP_MEMORY})\"\\n' > /build && chmod +x /build\n",
         app.fx.base
     );
-    let mut spec = dokku_docker::BuildSpec::new(dokku_docker::BuildContext::Tar(tar_of(&[(
-        "Dockerfile",
-        &dockerfile,
-    )])));
-    spec.tags = vec![stack.clone()];
-    app.fx
-        .engine
-        .build_image(&spec, &mut |_| {})
-        .expect("stand-in stack");
+    build_from_files(
+        &app.fx.engine,
+        &stack,
+        &[("Dockerfile", &dockerfile, 0o644)],
+    );
     app.run(&["ps:set", &name, "skip-deploy", "true"]).ok();
     app.run(&["builder:set", &name, "selected", "herokuish"])
         .ok();
@@ -521,16 +480,10 @@ fn build_limits_reach_the_herokuish_build_container() {
     // An option only `docker build` knows does not stop the limits.
     app.run(&["docker-options:add", &name, "build", "--no-cache"])
         .ok();
-    let archive = tar_of(&[("index.html", "hi\n")]);
+    let archive = tar_of(&[("index.html", "hi\n", 0o644)]);
     let r = app
         .env
         .run_stdin(&["git:from-archive", &name, "--"], &archive);
     let _ = app.fx.engine.remove_image(&stack, true);
-    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
-    assert!(
-        r.stdout
-            .contains(&format!("build memory: {}\n", 80u64 << 20)),
-        "{}",
-        r.stdout
-    );
+    r.exits(0, Holds::Out(&format!("build memory: {}\n", 80u64 << 20)));
 }

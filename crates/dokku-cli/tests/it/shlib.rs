@@ -12,6 +12,10 @@ use std::process::{Command, Stdio};
 use dokku_core::property::Properties;
 use dokku_core::Paths;
 
+use crate::harness::path_with;
+use crate::harness::write_plugin_toml;
+use crate::harness::write_script;
+use crate::harness::Holds;
 use crate::harness::{Env, Run};
 
 /// An installed Dokku (core plugins laid down) and a directory with the
@@ -47,12 +51,7 @@ impl Lib {
             .parent()
             .expect("dir")
             .to_path_buf();
-        let path = format!(
-            "{}:{}:{}",
-            self.bin.display(),
-            exe_dir.display(),
-            std::env::var("PATH").unwrap_or_default()
-        );
+        let path = path_with(&[&self.bin, &exe_dir]);
         let mut c = Command::new("bash");
         c.env_clear()
             .env("PATH", path)
@@ -202,27 +201,19 @@ fn app_checks_go_through_the_common_helper() {
     assert_eq!(l.code("fn-plugn-trigger-exists", &["no-such-trigger"]), 1);
     // A community plugin's trigger counts.
     let p = l.e.lib().join("plugins/available/spy");
-    fs::create_dir_all(&p).expect("mkdir");
-    fs::write(
-        p.join("plugin.toml"),
-        "[plugin]\ndescription = \"x\"\nversion = \"1\"\n",
-    )
-    .expect("w");
-    fs::write(p.join("my-hook"), "#!/bin/sh\n").expect("w");
-    fs::set_permissions(p.join("my-hook"), fs::Permissions::from_mode(0o755)).expect("chmod");
+    write_plugin_toml(&p, "x", "1");
+    write_script(&p.join("my-hook"), "#!/bin/sh\n");
     std::os::unix::fs::symlink(&p, l.e.lib().join("plugins/enabled/spy")).expect("link");
     assert_eq!(l.code("fn-plugn-trigger-exists", &["my-hook"]), 0);
     // dokku_apps lists what user-auth-app lets the user see.
-    fs::write(
-        p.join("user-auth-app"),
+    write_script(
+        &p.join("user-auth-app"),
         "#!/bin/sh
 shift 2
 for a in \"$@\"; do [ \"$a\" = alpha ] && echo \"$a\"; done
 exit 0
 ",
-    )
-    .expect("w");
-    fs::set_permissions(p.join("user-auth-app"), fs::Permissions::from_mode(0o755)).expect("chmod");
+    );
     assert_eq!(l.ok("dokku_apps", &[]), "alpha\n");
     assert_eq!(l.ok("dokku_apps", &["false"]), "alpha\nweb\n");
 }
@@ -439,8 +430,7 @@ fn property_paths_cannot_escape() {
         ["hello", "", "k", "v"],
     ] {
         let r = l.call("fn-plugin-property-write", &args);
-        assert_eq!(r.code, 1, "{args:?}");
-        assert!(r.stderr.starts_with(" !     Invalid "), "{}", r.stderr);
+        r.exits(1, Holds::ErrStart(" !     Invalid "));
     }
     assert_eq!(l.e.state(), before);
 }
@@ -697,12 +687,9 @@ fn archives_are_checked_before_extraction() {
         .expect("write");
     assert_eq!(l.ok("fn-archive-computed-max-files", &[]), "1\n");
     let r = l.call("fn-archive-check-bomb-protection", &[&t, "tar"]);
-    assert_eq!(r.code, 1);
-    assert!(
-        r.stderr
-            .ends_with(" !     Archive contains 2 entries which exceeds the maximum of 1\n"),
-        "{}",
-        r.stderr
+    r.exits(
+        1,
+        Holds::ErrEnd(" !     Archive contains 2 entries which exceeds the maximum of 1\n"),
     );
     props
         .delete("--global", "archive-max-files")
@@ -739,8 +726,7 @@ fn archives_are_checked_before_extraction() {
             "tar",
         ],
     );
-    assert_eq!(r.code, 1);
-    assert!(r.stderr.contains(" !     "), "{}", r.stderr);
+    r.exits(1, Holds::Err(" !     "));
     assert!(!dest2.exists());
 
     // From stdin.
@@ -760,18 +746,11 @@ fn archives_are_checked_before_extraction() {
 /// A community plugin whose command prints the environment it got.
 fn env_plugin(e: &Env) {
     let p = e.lib().join("plugins/available/envdump");
-    fs::create_dir_all(&p).expect("mkdir");
-    fs::write(
-        p.join("plugin.toml"),
-        "[plugin]\ndescription = \"x\"\nversion = \"1\"\n",
-    )
-    .expect("w");
-    fs::write(
-        p.join("commands"),
+    write_plugin_toml(&p, "x", "1");
+    write_script(
+        &p.join("commands"),
         "#!/usr/bin/env bash\n[[ \"$1\" == envdump ]] || exit 10\nenv | LC_ALL=C sort\n",
-    )
-    .expect("w");
-    fs::set_permissions(p.join("commands"), fs::Permissions::from_mode(0o755)).expect("chmod");
+    );
     std::os::unix::fs::symlink(&p, e.lib().join("plugins/enabled/envdump")).expect("link");
 }
 
@@ -1097,14 +1076,11 @@ fn auth_runs_user_auth_only_when_a_plugin_answers_it() {
     assert_eq!(r.ok(), "0|alice|laptop|apps:list\n");
     // A community plugin that refuses everyone.
     let p = l.e.lib().join("plugins/available/deny");
-    fs::create_dir_all(&p).expect("mkdir");
-    fs::write(
-        p.join("plugin.toml"),
-        "[plugin]\ndescription = \"x\"\nversion = \"1\"\n",
-    )
-    .expect("w");
-    fs::write(p.join("user-auth"), "#!/bin/sh\necho \"auth $*\"\nexit 1\n").expect("w");
-    fs::set_permissions(p.join("user-auth"), fs::Permissions::from_mode(0o755)).expect("chmod");
+    write_plugin_toml(&p, "x", "1");
+    write_script(
+        &p.join("user-auth"),
+        "#!/bin/sh\necho \"auth $*\"\nexit 1\n",
+    );
     std::os::unix::fs::symlink(&p, l.e.lib().join("plugins/enabled/deny")).expect("link");
     let r: Run = l
         .bash("source \"$1\"; if dokku_auth apps:list x; then echo allowed; else echo denied; fi")
@@ -1156,12 +1132,7 @@ fn domain_plugin_and_ps_functions_use_the_commands() {
         "Plugin (nope) is not currently installed",
     );
     let src = l.e.lib().join("plugins/available/mine");
-    fs::create_dir_all(&src).expect("mkdir");
-    fs::write(
-        src.join("plugin.toml"),
-        "[plugin]\ndescription = \"x\"\nversion = \"1\"\n",
-    )
-    .expect("w");
+    write_plugin_toml(&src, "x", "1");
     assert_eq!(
         p("enable_plugin", &["mine"]).ok(),
         "-----> Plugin mine enabled\n"
@@ -1394,10 +1365,7 @@ fn common_copies_files_and_directories_out_of_images() {
     // No copying container is left behind.
     let left = app
         .engine
-        .list_containers(&ContainerFilter::label(format!(
-            "com.dokku.app-name={}",
-            app.name
-        )))
+        .list_containers(&ContainerFilter::label(app.label()))
         .expect("list");
     assert!(left.is_empty(), "{left:?}");
 }
@@ -1547,27 +1515,14 @@ fn healthchecker_runs_app_json_checks_against_a_container() {
     assert_eq!(run(&["exists", "web", "--app-json", &json_arg]).code, 0);
     assert_eq!(run(&["exists", "worker", "--app-json", &json_arg]).code, 1);
     let r = run(&["check", &cid, "--app-json", &json_arg, "--port", "5001"]);
-    assert_eq!(r.code, 0, "{}{}", r.stdout, r.stderr);
-    assert!(
-        r.stdout.contains("Healthcheck succeeded name='index'"),
-        "{}",
-        r.stdout
-    );
+    r.exits(0, Holds::Out("Healthcheck succeeded name='index'"));
 
     write(r#"{"type":"startup","name":"missing","path":"/nope","attempts":1,"timeout":2}"#);
     let r = run(&["check", &cid, "--app-json", &json_arg, "--port", "5001"]);
-    assert_eq!(r.code, 1, "{}{}", r.stdout, r.stderr);
-    assert!(
-        r.stderr
-            .contains("Could not start due to 1 failed checks (web.1)"),
-        "{}",
-        r.stderr
+    r.exits(
+        1,
+        Holds::Err("Could not start due to 1 failed checks (web.1)"),
     );
     let r = run(&["convert", "CHECKS"]);
-    assert_eq!(r.code, 1);
-    assert!(
-        r.stderr.contains("unsupported command convert"),
-        "{}",
-        r.stderr
-    );
+    r.exits(1, Holds::Err("unsupported command convert"));
 }

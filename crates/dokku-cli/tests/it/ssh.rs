@@ -11,25 +11,20 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use crate::harness::Run;
+use crate::harness::path_with;
+use crate::harness::write_script;
+use crate::harness::{sh, Account, Run};
+use std::ffi::OsStr;
 
 const BIN: &str = env!("CARGO_BIN_EXE_dokku");
 const OPTIONS: &str = "no-agent-forwarding,no-user-rc,no-X11-forwarding,no-port-forwarding";
 
-/// useradd and userdel lock /etc/passwd; tests running in parallel take
-/// turns.
-static ACCOUNTS: Mutex<()> = Mutex::new(());
 static SEQ: AtomicU32 = AtomicU32::new(0);
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn sh(cmd: &mut Command) -> Run {
-    cmd.stdin(Stdio::null()).output().expect("spawn").into()
 }
 
 fn chown_r(path: &Path, user: &str) {
@@ -51,63 +46,34 @@ fn owner(path: &Path) -> String {
         .to_string()
 }
 
-/// A system user that exists for one test.
-pub(crate) struct Account {
-    pub(crate) name: String,
-}
-
-impl Account {
-    /// A user whose home is `home`, also in the supplementary `groups`.
-    fn create(home: &Path, groups: &[&str]) -> Account {
-        let name = format!(
-            "dkssh{}x{}",
-            std::process::id(),
-            SEQ.fetch_add(1, Ordering::SeqCst)
-        );
-        let _g = ACCOUNTS.lock().unwrap_or_else(|e| e.into_inner());
-        let mut last = None;
-        for _ in 0..20 {
-            let r = sh(Command::new("useradd")
-                .args([
-                    "--system",
-                    "--user-group",
-                    "--no-create-home",
-                    "--shell",
-                    "/bin/bash",
-                ])
-                // '*' rather than useradd's '!': no password, but not locked,
-                // so sshd lets keys in without PAM.
-                .args(["--password", "*", "--home-dir"])
-                .arg(home)
-                .args(if groups.is_empty() {
-                    Vec::new()
-                } else {
-                    vec!["--groups".to_string(), groups.join(",")]
-                })
-                .arg(&name));
-            if r.code == 0 {
-                return Account { name };
-            }
-            last = Some(r);
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        panic!("useradd {name}: {last:?}");
+/// A system user whose home is `home`, also in the supplementary `groups`.
+fn account(home: &Path, groups: &[&str]) -> Account {
+    let name = format!(
+        "dkssh{}x{}",
+        std::process::id(),
+        SEQ.fetch_add(1, Ordering::SeqCst)
+    );
+    let groups = groups.join(",");
+    let mut options: Vec<&OsStr> = [
+        "--system",
+        "--user-group",
+        "--no-create-home",
+        "--shell",
+        "/bin/bash",
+        // '*' rather than useradd's '!': no password, but not locked, so
+        // sshd lets keys in without PAM.
+        "--password",
+        "*",
+        "--home-dir",
+    ]
+    .iter()
+    .map(OsStr::new)
+    .collect();
+    options.push(home.as_os_str());
+    if !groups.is_empty() {
+        options.extend([OsStr::new("--groups"), OsStr::new(&groups)]);
     }
-}
-
-impl Drop for Account {
-    fn drop(&mut self) {
-        let _g = ACCOUNTS.lock().unwrap_or_else(|e| e.into_inner());
-        for _ in 0..20 {
-            let r = sh(Command::new("userdel").arg("-f").arg(&self.name));
-            // 6: no such user (already gone).
-            if r.code == 0 || r.code == 6 {
-                break;
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        let _ = sh(Command::new("groupdel").arg(&self.name));
-    }
+    Account::create(name, &options)
 }
 
 /// The sshd child; killed when dropped.
@@ -178,15 +144,15 @@ impl Server {
         ] {
             fs::create_dir_all(d.join(sub)).expect("mkdir");
         }
-        let user = Account::create(&d.join("home"), groups);
+        let user = account(&d.join("home"), groups);
         let u = user.name.clone();
 
         // A user-auth plugin that logs what it is told and keeps the key
         // named `limited` away from apps:destroy.
         let hook = d.join("lib/plugins/enabled/authz/user-auth");
-        fs::write(
+        write_script(
             &hook,
-            format!(
+            &format!(
                 "#!/usr/bin/env bash\n\
                  shift_args=(\"${{@:3}}\")\n\
                  printf '%s\\t%s\\t%s\\t' \"$1\" \"$2\" \"${{FINGERPRINT:-}}\" >>{log}\n\
@@ -196,9 +162,7 @@ impl Server {
                  exit 0\n",
                 log = d.join("authlog").display()
             ),
-        )
-        .expect("hook");
-        fs::set_permissions(&hook, fs::Permissions::from_mode(0o755)).expect("chmod");
+        );
         fs::write(d.join("authlog"), "").expect("log");
         for p in ["home", "lib", "logs", "marker", "authlog"] {
             chown_r(&d.join(p), &u);
@@ -566,18 +530,12 @@ fn client(s: &Server, key: &Path, cwd: &Path, args: &[&str], envs: &[(&str, Stri
     if !bin.join("ssh").exists() {
         fs::create_dir_all(&bin).expect("mkdir");
         let opts: Vec<String> = ssh_options(key).iter().map(|o| format!("'{o}'")).collect();
-        fs::write(
-            bin.join("ssh"),
-            format!("#!/bin/sh\nexec /usr/bin/ssh {} \"$@\"\n", opts.join(" ")),
-        )
-        .expect("ssh shim");
-        fs::set_permissions(bin.join("ssh"), fs::Permissions::from_mode(0o755)).expect("chmod");
+        write_script(
+            &bin.join("ssh"),
+            &format!("#!/bin/sh\nexec /usr/bin/ssh {} \"$@\"\n", opts.join(" ")),
+        );
     }
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    let path = path_with(&[&bin]);
     let mut c = Command::new("bash");
     c.arg(workspace().join("contrib/dokku_client.sh"))
         .args(args)

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use crate::harness::Env;
+use crate::harness::Holds;
 
 const OPTIONS: &str = "no-agent-forwarding,no-user-rc,no-X11-forwarding,no-port-forwarding";
 
@@ -91,8 +92,7 @@ fn add_from_file_and_stdin_then_list_and_remove() {
         &["ssh-keys:list", "admin"],
         format!("{fp_a} NAME=\"admin\" SSHCOMMAND_ALLOWED_KEYS=\"{OPTIONS}\"\n"),
     );
-    let json: serde_json::Value =
-        serde_json::from_str(e.run(&["ssh-keys:list", "--format", "json"]).ok()).expect("json");
+    let json = e.json(&["ssh-keys:list", "--format", "json"]);
     assert_eq!(
         json,
         serde_json::json!([
@@ -100,10 +100,16 @@ fn add_from_file_and_stdin_then_list_and_remove() {
             {"fingerprint": fp_b, "name": "jane.doe@laptop", "SSHCOMMAND_ALLOWED_KEYS": OPTIONS},
         ])
     );
-    e.expect(&["ssh-keys:list", "--format", "json", "nobody"], "[]\n");
-
-    e.run(&["ssh-keys:remove", "admin"]).ok();
-    e.run(&["ssh-keys:remove", "admin"]).ok();
+    e.transcript(
+        r#"
+$ ssh-keys:list --format json nobody
+[]
+$ ssh-keys:remove admin
+...
+$ ssh-keys:remove admin
+...
+"#,
+    );
     assert_eq!(
         fs::read_to_string(keys_file(&e)).expect("file"),
         format!("{}\n", line(&e, &fp_b, "jane.doe@laptop", &key_b))
@@ -166,12 +172,9 @@ fn refusals_use_dokku_words_and_change_nothing() {
     assert_eq!(before, e.state());
 
     let r = e.run(&["ssh-keys:add", "y", "/nonexistent/key.pub"]);
-    assert_eq!(r.code, 1);
-    assert!(
-        r.stderr
-            .starts_with(" !     Unable to read /nonexistent/key.pub: "),
-        "{}",
-        r.stderr
+    r.exits(
+        1,
+        Holds::ErrStart(" !     Unable to read /nonexistent/key.pub: "),
     );
 }
 

@@ -6,6 +6,8 @@ use std::process::Command;
 
 use dokku_docker::ContainerEngine;
 
+use crate::harness::path_with;
+use crate::harness::Holds;
 use crate::harness::{EngineApp, Env};
 
 /// Whether a container of that name exists.
@@ -40,14 +42,19 @@ fn exited_container(base: &str, name: &str, app: &str) {
 fn url_and_urls_print_the_app_urls() {
     let env = Env::new();
     env.create_app("web");
-    env.run(&["domains:set", "web", "a.example.com", "b.example.com"])
-        .ok();
-    env.expect(
-        &["urls", "web"],
-        "http://a.example.com\nhttp://b.example.com\n",
+    env.transcript(
+        r#"
+$ domains:set web a.example.com b.example.com
+...
+$ urls web
+http://a.example.com
+http://b.example.com
+$ url web
+http://a.example.com
+$ --app web url
+http://a.example.com
+"#,
     );
-    env.expect(&["url", "web"], "http://a.example.com\n");
-    env.expect(&["--app", "web", "url"], "http://a.example.com\n");
 
     let r = env.run(&["urls", "missing"]);
     assert_eq!(
@@ -56,13 +63,13 @@ fn url_and_urls_print_the_app_urls() {
     );
     env.run(&["url"])
         .fails_with("Please specify an app to run the command on");
-    env.expect(
-        &["urls:help"],
-        "    urls <app>   Show all URLs for an application\n",
-    );
-    env.expect(
-        &["cleanup:help"],
-        "    cleanup [<app>]   Cleans up exited/dead Docker containers and removes dangling images\n",
+    env.transcript(
+        r#"
+$ urls:help
+    urls <app>   Show all URLs for an application
+$ cleanup:help
+    cleanup [<app>]   Cleans up exited/dead Docker containers and removes dangling images
+"#,
     );
 }
 
@@ -219,12 +226,7 @@ fn trace_on_traces_later_commands() {
         "export DOKKU_TRACE=1\n"
     );
     let r = env.run(&["apps:create", "traced"]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        r.stderr.contains("+ plugn trigger post-create traced"),
-        "{}",
-        r.stderr
-    );
+    r.exits(0, Holds::Err("+ plugn trigger post-create traced"));
     env.expect(&["trace:off"], "-----> Disabling trace mode\n");
     let r = env.run(&["apps:create", "untraced"]);
     assert_eq!((r.code, r.stderr.as_str()), (0, ""));
@@ -259,13 +261,13 @@ fn purge_cache_removes_root_owned_entries_through_a_container() {
         nix::unistd::Uid::effective().is_root(),
         "this test runs as root (useradd, root-owned cache files)"
     );
-    let user = crate::layout::Account::create("purge");
+    let user = crate::layout::account("purge");
     let fx = crate::harness::EngineApp::new("purge-cache");
     let env = Env::new();
     std::fs::set_permissions(env.dir.path(), std::fs::Permissions::from_mode(0o755))
         .expect("chmod");
     for d in [env.root(), env.lib()] {
-        crate::layout::sh(
+        crate::harness::sh(
             std::process::Command::new("chown")
                 .arg("-R")
                 .arg(format!("{0}:{0}", user.name))
@@ -286,7 +288,7 @@ fn purge_cache_removes_root_owned_entries_through_a_container() {
     crate::layout::as_user(&env, &user, &["repo:purge-cache", app]).ok();
     fill();
     // The system user could not remove these itself.
-    let direct = crate::layout::sh(
+    let direct = crate::harness::sh(
         std::process::Command::new("setpriv")
             .args([
                 "--reuid",
@@ -300,12 +302,7 @@ fn purge_cache_removes_root_owned_entries_through_a_container() {
     assert_ne!(direct.code, 0, "the system user removed a root-owned file");
 
     let r = crate::layout::as_user(&env, &user, &["repo:purge-cache", app]);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert!(
-        r.stderr.contains(&format!("dokku/{app}:latest")),
-        "{}",
-        r.stderr
-    );
+    r.exits(0, Holds::Err(&format!("dokku/{app}:latest")));
     assert!(cache.join("vendor/bundle/gem").is_file());
 
     fx.build_httpd("hello", "", "");
@@ -357,11 +354,7 @@ fn complete(env: &Env, line: &str) -> Vec<String> {
         "/../../contrib/completion/dokku.bash"
     );
     let c = env.cmd(&[]);
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
+    let path = path_with(&[&bin]);
     let o = Command::new("bash")
         .args([
             "-c",
@@ -404,12 +397,7 @@ fn parallel_restart_keeps_each_apps_lines_together() {
         .map(|i| EngineApp::new(&format!("std-par{i}")))
         .collect();
     let env = Env::new();
-    env.run(&["checks:set", "--global", "default-wait", "0"])
-        .ok();
-    env.run(&["ps:set", "--global", "stop-timeout-seconds", "1"])
-        .ok();
-    env.run(&["checks:set", "--global", "wait-to-retire", "1"])
-        .ok();
+    env.quick_deploys(Some("0"), "1");
     for fx in &apps {
         env.create_app(&fx.name);
         env.run(&["checks:disable", &fx.name]).ok();

@@ -4,16 +4,7 @@
 
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 
-use crate::harness::{Env, Run};
-
-/// Assert a Dokku failure: exit 1 and one ` !     ` line.
-#[track_caller]
-fn fails(r: &Run, msg: &str) {
-    assert_eq!(
-        (r.code, r.stderr.as_str(), r.stdout.as_str()),
-        (1, format!(" !     {msg}\n").as_str(), "")
-    );
-}
+use crate::harness::Env;
 
 fn owner(p: &std::path::Path) -> (u32, u32) {
     let m = std::fs::metadata(p).expect("metadata");
@@ -106,35 +97,27 @@ fn ensure_directory_mount_list_as_documented() {
     );
 
     let before = e.state();
-    fails(
-        &e.run(&["storage:mount", "node-js-app", &spec]),
+    e.fails(
+        &["storage:mount", "node-js-app", &spec],
         "Mount path already exists.",
     );
-    fails(
-        &e.run(&["storage:mount", "node-js-app", "relative/dir:/app/storage"]),
-        "Storage path must be two valid paths divided by colon.",
+    e.transcript(
+        r#"
+$ storage:mount node-js-app relative/dir:/app/storage
+ !     Storage path must be two valid paths divided by colon.
+$ storage:mount node-js-app /tmp/../etc:/app/storage
+ !     Storage path must be two valid paths divided by colon.
+$ storage:mount node-js-app /tmp:app/storage
+ !     Storage path must be two valid paths divided by colon.
+$ storage:unmount node-js-app /nope:/app/storage
+ !     Mount path does not exist.
+$ storage:list nope
+ !     App nope does not exist
+$ storage:list node-js-app --format yaml
+ !     Invalid --format value specified
+"#,
     );
-    fails(
-        &e.run(&["storage:mount", "node-js-app", "/tmp/../etc:/app/storage"]),
-        "Storage path must be two valid paths divided by colon.",
-    );
-    fails(
-        &e.run(&["storage:mount", "node-js-app", "/tmp:app/storage"]),
-        "Storage path must be two valid paths divided by colon.",
-    );
-    fails(
-        &e.run(&["storage:unmount", "node-js-app", "/nope:/app/storage"]),
-        "Mount path does not exist.",
-    );
-    fails(&e.run(&["storage:list", "nope"]), "App nope does not exist");
-    fails(
-        &e.run(&["storage:list", "node-js-app", "--format", "yaml"]),
-        "Invalid --format value specified",
-    );
-    fails(
-        &e.run(&["storage:mount", "nope", &spec]),
-        "App nope does not exist",
-    );
+    e.fails(&["storage:mount", "nope", &spec], "App nope does not exist");
     assert_eq!(before, e.state());
 
     // A docker volume becomes a legacy entry.
@@ -167,15 +150,18 @@ fn ensure_directory_mount_list_as_documented() {
 
     e.expect(&["storage:unmount", "node-js-app", &spec], "");
     assert!(!e.lib().join("config/storage/node-js-app/mounts").exists());
-    fails(
-        &e.run(&["storage:unmount", "node-js-app", &spec]),
+    e.fails(
+        &["storage:unmount", "node-js-app", &spec],
         "Mount path does not exist.",
     );
-    e.expect(
-        &["storage:list", "node-js-app"],
-        "-----> node-js-app volume bind-mounts:\n",
+    e.transcript(
+        r#"
+$ storage:list node-js-app
+-----> node-js-app volume bind-mounts:
+$ storage:list node-js-app --format json
+[]
+"#,
     );
-    e.expect(&["storage:list", "node-js-app", "--format", "json"], "[]\n");
 }
 
 #[test]
@@ -227,12 +213,9 @@ fn ensure_directory_ownership_presets() {
         );
     }
     let r = e.run(&["storage:ensure-directory"]);
-    assert!(
-        r.stderr
-            .ends_with(" !     Please specify a directory to create\n"),
-        "{}",
-        r.stderr
-    );
+    assert!(r
+        .stderr
+        .ends_with(" !     Please specify a directory to create\n"));
     assert_eq!(before, e.state());
 }
 
@@ -352,28 +335,14 @@ fn named_entry_mount_report_as_documented() {
     );
 
     // Second mount point, a process-specific one, then unmounting.
-    e.run(&[
-        "storage:mount",
-        "node-js-app",
-        "node-js-data",
-        "--container-dir",
-        "/backup",
-        "--phase",
-        "run",
-    ])
-    .ok();
-    e.run(&[
-        "storage:mount",
-        "node-js-app",
-        "node-js-data",
-        "--container-dir",
-        "/web",
-        "--process-type",
-        "web",
-        "--phase",
-        "deploy",
-    ])
-    .ok();
+    e.transcript(
+        r#"
+$ storage:mount node-js-app node-js-data --container-dir /backup --phase run
+...
+$ storage:mount node-js-app node-js-data --container-dir /web --process-type web --phase deploy
+...
+"#,
+    );
     assert_eq!(attachments(&e, "node-js-app").len(), 3);
     e.expect(
         &[
@@ -384,43 +353,27 @@ fn named_entry_mount_report_as_documented() {
         "web\n",
     );
     let before = e.state();
-    fails(
-        &e.run(&["storage:unmount", "node-js-app", "node-js-data"]),
-        "storage entry \"node-js-data\" is mounted at multiple paths on app \"node-js-app\" (/app/storage, /backup, /web); pass --container-dir to disambiguate",
-    );
-    fails(
-        &e.run(&[
-            "storage:unmount",
-            "node-js-app",
-            "node-js-data",
-            "--container-dir",
-            "/nope",
-        ]),
-        "storage entry \"node-js-data\" is not mounted at \"/nope\" on app \"node-js-app\"",
-    );
-    fails(
-        &e.run(&["storage:unmount", "node-js-app", "other"]),
-        "storage entry \"other\" is not mounted on app \"node-js-app\"",
+    e.transcript(
+        r#"
+$ storage:unmount node-js-app node-js-data
+ !     storage entry "node-js-data" is mounted at multiple paths on app "node-js-app" (/app/storage, /backup, /web); pass --container-dir to disambiguate
+$ storage:unmount node-js-app node-js-data --container-dir /nope
+ !     storage entry "node-js-data" is not mounted at "/nope" on app "node-js-app"
+$ storage:unmount node-js-app other
+ !     storage entry "other" is not mounted on app "node-js-app"
+"#,
     );
     assert_eq!(before, e.state());
-    e.run(&[
-        "storage:unmount",
-        "node-js-app",
-        "node-js-data",
-        "--container-dir",
-        "/backup",
-    ])
-    .ok();
-    e.run(&[
-        "storage:unmount",
-        "node-js-app",
-        "node-js-data",
-        "--container-dir",
-        "/web",
-    ])
-    .ok();
-    e.run(&["storage:unmount", "node-js-app", "node-js-data"])
-        .ok();
+    e.transcript(
+        r#"
+$ storage:unmount node-js-app node-js-data --container-dir /backup
+...
+$ storage:unmount node-js-app node-js-data --container-dir /web
+...
+$ storage:unmount node-js-app node-js-data
+...
+"#,
+    );
     assert!(attachments(&e, "node-js-app").is_empty());
 }
 
@@ -428,90 +381,44 @@ fn named_entry_mount_report_as_documented() {
 fn mount_errors_change_nothing() {
     let e = Env::new();
     e.create_app("node-js-app");
-    e.run(&["storage:create", "node-js-data"]).ok();
-    e.run(&["storage:create", "other-data"]).ok();
-    e.run(&[
-        "storage:mount",
-        "node-js-app",
-        "node-js-data",
-        "--container-dir",
-        "/app/storage",
-    ])
-    .ok();
+    e.transcript(
+        r#"
+$ storage:create node-js-data
+...
+$ storage:create other-data
+...
+$ storage:mount node-js-app node-js-data --container-dir /app/storage
+...
+"#,
+    );
     let before = e.state();
-    let m = |extra: &[&str]| {
-        let mut v = vec!["storage:mount", "node-js-app"];
-        v.extend_from_slice(extra);
-        e.run(&v)
-    };
-    fails(
-        &m(&["missing", "--container-dir", "/x"]),
-        "storage entry \"missing\" does not exist; create it first with `dokku storage:create`",
-    );
-    fails(
-        &m(&["node-js-data"]),
-        "attachment is missing container path",
-    );
-    fails(
-        &m(&["node-js-data", "--container-dir", "app/x"]),
-        "attachment container path \"app/x\" must be absolute",
-    );
-    fails(
-        &m(&["node-js-data", "--container-dir", "/app/../etc"]),
-        "attachment container path \"/app/../etc\" must be absolute",
-    );
-    fails(
-        &m(&["node-js-data", "--container-dir", "/x", "--phase", "build"]),
-        "attachment phase \"build\" is not supported (must be \"deploy\" or \"run\")",
-    );
-    fails(
-        &m(&[
-            "node-js-data",
-            "--container-dir",
-            "/x",
-            "--volume-subpath",
-            "../up",
-        ]),
-        "Invalid --volume-subpath \"../up\": it must be a relative path inside the storage entry",
-    );
-    fails(
-        &m(&[
-            "node-js-data",
-            "--container-dir",
-            "/x",
-            "--volume-chown",
-            "nobody",
-        ]),
-        "Unsupported chown permissions",
-    );
-    fails(
-        &m(&[
-            "node-js-data",
-            "--container-dir",
-            "/x",
-            "--volume-options",
-            "a:b",
-        ]),
-        "Invalid --volume-options \"a:b\"",
-    );
-    fails(
-        &m(&[
-            "node-js-data",
-            "--container-dir",
-            "/x",
-            "--process-type",
-            "../web",
-        ]),
-        "Invalid process type \"../web\"",
-    );
-    fails(&m(&["Bad_Name", "--container-dir", "/x"]), "storage entry name \"Bad_Name\" must be a DNS-1123 label (lowercase letters, digits, and dashes; cannot start or end with a dash)");
-    fails(
-        &m(&["other-data", "--container-dir", "/app/storage"]),
-        "storage entry \"node-js-data\" is already mounted at \"/app/storage\" for process type \"_default_\" on app \"node-js-app\"",
-    );
-    fails(
-        &m(&["node-js-data", "--container-dir", "/x", "--bogus"]),
-        "unknown flag: --bogus",
+    e.transcript(
+        r#"
+$ storage:mount node-js-app missing --container-dir /x
+ !     storage entry "missing" does not exist; create it first with `dokku storage:create`
+$ storage:mount node-js-app node-js-data
+ !     attachment is missing container path
+$ storage:mount node-js-app node-js-data --container-dir app/x
+ !     attachment container path "app/x" must be absolute
+$ storage:mount node-js-app node-js-data --container-dir /app/../etc
+ !     attachment container path "/app/../etc" must be absolute
+$ storage:mount node-js-app node-js-data --container-dir /x --phase build
+ !     attachment phase "build" is not supported (must be "deploy" or "run")
+$ storage:mount node-js-app node-js-data --container-dir /x --volume-subpath ../up
+ !     Invalid --volume-subpath "../up": it must be a relative path inside the storage entry
+$ storage:mount node-js-app node-js-data --container-dir /x --volume-chown nobody
+ !     Unsupported chown permissions
+$ storage:mount node-js-app node-js-data --container-dir /x --volume-options a:b
+ !     Invalid --volume-options "a:b"
+$ storage:mount node-js-app node-js-data --container-dir /x --process-type ../web
+ !     Invalid process type "../web"
+$ storage:mount node-js-app Bad_Name --container-dir /x
+ !     storage entry name "Bad_Name" must be a DNS-1123 label (lowercase letters, digits, and dashes; cannot start or end with a dash)
+$ storage:mount node-js-app other-data --container-dir /app/storage
+ !     storage entry "node-js-data" is already mounted at "/app/storage" for process type "_default_" on app "node-js-app"
+$ storage:mount node-js-app node-js-data --container-dir /x --bogus
+ !     unknown flag: --bogus
+"#,
     );
     assert_eq!(before, e.state());
 }
@@ -558,10 +465,14 @@ fn create_set_info_as_documented() {
     assert_eq!(entry_json(&e, "node-js-data")["chown"], "herokuish");
     e.run(&["storage:set", "node-js-data", "chown"]).ok();
     assert!(entry_json(&e, "node-js-data").get("chown").is_none());
-    e.run(&["storage:set", "node-js-data", "reclaim-policy", "Delete"])
-        .ok();
-    e.run(&["storage:set", "node-js-data", "namespace", "apps"])
-        .ok();
+    e.transcript(
+        r#"
+$ storage:set node-js-data reclaim-policy Delete
+...
+$ storage:set node-js-data namespace apps
+...
+"#,
+    );
     assert_eq!(entry_json(&e, "node-js-data")["reclaim_policy"], "Delete");
 
     // The deprecated flag form warns and can unset.
@@ -580,70 +491,37 @@ fn create_set_info_as_documented() {
     assert_eq!(mode(&dir), 0o750);
 
     let before = e.state();
-    fails(
-        &e.run(&[
-            "storage:set",
-            "node-js-data",
-            "access-mode",
-            "ReadWriteMany",
-        ]),
-        "storage:set cannot change access-mode in place; recreate the entry",
-    );
-    fails(
-        &e.run(&["storage:set", "node-js-data", "access-mode"]),
-        "storage:set cannot change access-mode in place; recreate the entry",
-    );
-    fails(
-        &e.run(&["storage:set", "node-js-data", "storage-class-name", "x"]),
-        "storage:set cannot change storage-class-name in place; recreate the entry",
-    );
-    fails(
-        &e.run(&["storage:set", "node-js-data", "size", "1Gi"]),
-        "storage entry \"node-js-data\" (docker-local) does not accept --size",
-    );
-    fails(&e.run(&["storage:set", "node-js-data", "bogus", "1"]), "Invalid property specified, valid properties include: access-mode, chown, mode, namespace, reclaim-policy, size, storage-class-name");
-    fails(
-        &e.run(&["storage:set", "node-js-data"]),
-        "No property specified",
-    );
-    fails(
-        &e.run(&["storage:set", "node-js-data", "mode", "999"]),
-        "Unsupported directory mode \"999\". Value must be a 3 or 4 digit octal mode, such as 0755",
-    );
-    fails(
-        &e.run(&["storage:set", "node-js-data", "chown", "nobody"]),
-        "Unsupported chown permissions",
-    );
-    fails(
-        &e.run(&["storage:set", "node-js-data", "reclaim-policy", "Recycle"]),
-        "storage entry \"node-js-data\" has unsupported reclaim policy \"Recycle\"",
-    );
-    fails(
-        &e.run(&[
-            "storage:set",
-            "node-js-data",
-            "mode",
-            "0700",
-            "--chown",
-            "root",
-        ]),
-        "storage:set accepts either a property and a value or flags, not both",
-    );
-    fails(
-        &e.run(&["storage:set", "missing", "mode", "0700"]),
-        "storage entry \"missing\" does not exist",
-    );
-    fails(
-        &e.run(&["storage:info", "missing"]),
-        "storage entry \"missing\" does not exist",
-    );
-    fails(
-        &e.run(&["storage:info", "node-js-data", "--format", "yaml"]),
-        "Invalid format: yaml",
-    );
-    fails(
-        &e.run(&["storage:list-entries", "--format", "yaml"]),
-        "Invalid format: yaml",
+    e.transcript(
+        r#"
+$ storage:set node-js-data access-mode ReadWriteMany
+ !     storage:set cannot change access-mode in place; recreate the entry
+$ storage:set node-js-data access-mode
+ !     storage:set cannot change access-mode in place; recreate the entry
+$ storage:set node-js-data storage-class-name x
+ !     storage:set cannot change storage-class-name in place; recreate the entry
+$ storage:set node-js-data size 1Gi
+ !     storage entry "node-js-data" (docker-local) does not accept --size
+$ storage:set node-js-data bogus 1
+ !     Invalid property specified, valid properties include: access-mode, chown, mode, namespace, reclaim-policy, size, storage-class-name
+$ storage:set node-js-data
+ !     No property specified
+$ storage:set node-js-data mode 999
+ !     Unsupported directory mode "999". Value must be a 3 or 4 digit octal mode, such as 0755
+$ storage:set node-js-data chown nobody
+ !     Unsupported chown permissions
+$ storage:set node-js-data reclaim-policy Recycle
+ !     storage entry "node-js-data" has unsupported reclaim policy "Recycle"
+$ storage:set node-js-data mode 0700 --chown root
+ !     storage:set accepts either a property and a value or flags, not both
+$ storage:set missing mode 0700
+ !     storage entry "missing" does not exist
+$ storage:info missing
+ !     storage entry "missing" does not exist
+$ storage:info node-js-data --format yaml
+ !     Invalid format: yaml
+$ storage:list-entries --format yaml
+ !     Invalid format: yaml
+"#,
     );
     assert_eq!(before, e.state());
 }
@@ -661,112 +539,71 @@ fn create_refusals_change_nothing() {
         format!("storage entry name {n:?} must be a DNS-1123 label (lowercase letters, digits, and dashes; cannot start or end with a dash)")
     };
     for bad in ["Bad", "a_b", "a-", "..", "a/b", "@", &"a".repeat(46)] {
-        fails(&e.run(&["storage:create", bad]), &dns(bad));
+        e.fails(&["storage:create", bad], &dns(bad));
     }
-    fails(&e.run(&["storage:create", "--", "-a"]), &dns("-a"));
-    fails(&e.run(&["storage:create", "-a"]), "unknown flag: -a");
-    fails(&e.run(&["storage:create", "node-js-data", &custom_s, "--chown", "herokuish"]), &format!("--chown is only supported when the storage entry uses the default host path ({default}); omit --chown and manage ownership manually"));
-    fails(&e.run(&["storage:create", "node-js-data", &custom_s, "--mode", "0777"]), &format!("--mode is only supported when the storage entry uses the default host path ({default}); omit --mode and manage permissions manually"));
-    fails(&e.run(&["storage:create", "node-js-data", &custom_s, "--reclaim-policy", "Delete"]), &format!("storage entry \"node-js-data\" (docker-local) only accepts --reclaim-policy Delete on the default host path ({default})"));
-    fails(
-        &e.run(&["storage:create", "node-js-data", "relative"]),
-        "storage entry \"node-js-data\" host_path must be absolute, got \"relative\"",
-    );
-    fails(
-        &e.run(&["storage:create", "node-js-data", "/tmp/../etc"]),
-        "storage entry \"node-js-data\" host_path must be absolute, got \"/tmp/../etc\"",
-    );
-    fails(
-        &e.run(&["storage:create", "node-js-data", "/nonexistent-dokku-dir"]),
-        "storage entry \"node-js-data\" host path /nonexistent-dokku-dir is not present",
+    e.fails(&["storage:create", "--", "-a"], &dns("-a"));
+    e.fails(&["storage:create", "-a"], "unknown flag: -a");
+    e.fails(&["storage:create", "node-js-data", &custom_s, "--chown", "herokuish"], &format!("--chown is only supported when the storage entry uses the default host path ({default}); omit --chown and manage ownership manually"));
+    e.fails(&["storage:create", "node-js-data", &custom_s, "--mode", "0777"], &format!("--mode is only supported when the storage entry uses the default host path ({default}); omit --mode and manage permissions manually"));
+    e.fails(&["storage:create", "node-js-data", &custom_s, "--reclaim-policy", "Delete"], &format!("storage entry \"node-js-data\" (docker-local) only accepts --reclaim-policy Delete on the default host path ({default})"));
+    e.transcript(
+        r#"
+$ storage:create node-js-data relative
+ !     storage entry "node-js-data" host_path must be absolute, got "relative"
+$ storage:create node-js-data /tmp/../etc
+ !     storage entry "node-js-data" host_path must be absolute, got "/tmp/../etc"
+$ storage:create node-js-data /nonexistent-dokku-dir
+ !     storage entry "node-js-data" host path /nonexistent-dokku-dir is not present
+"#,
     );
     let file = e.dir.path().join("file").display().to_string();
-    fails(
-        &e.run(&["storage:create", "node-js-data", &file]),
+    e.fails(
+        &["storage:create", "node-js-data", &file],
         &format!("storage entry path {file} exists but is not a directory"),
     );
-    fails(
-        &e.run(&["storage:create", "node-js-data", "--size", "1Gi"]),
-        "storage entry \"node-js-data\" (docker-local) does not accept --size",
-    );
-    fails(
-        &e.run(&[
-            "storage:create",
-            "node-js-data",
-            "--access-mode",
-            "ReadWriteOnce",
-        ]),
-        "storage entry \"node-js-data\" (docker-local) does not accept --access-mode",
-    );
-    fails(
-        &e.run(&[
-            "storage:create",
-            "node-js-data",
-            "--storage-class-name",
-            "longhorn",
-        ]),
-        "storage entry \"node-js-data\" (docker-local) does not accept --storage-class-name",
-    );
-    fails(
-        &e.run(&["storage:create", "node-js-data", "--mode", "77"]),
-        "Unsupported directory mode \"77\". Value must be a 3 or 4 digit octal mode, such as 0755",
-    );
-    fails(
-        &e.run(&["storage:create", "node-js-data", "--chown", "x"]),
-        "Unsupported chown permissions",
-    );
-    fails(
-        &e.run(&[
-            "storage:create",
-            "node-js-data",
-            "--reclaim-policy",
-            "Recycle",
-        ]),
-        "storage entry \"node-js-data\" has unsupported reclaim policy \"Recycle\"",
-    );
-    fails(
-        &e.run(&["storage:create", "node-js-data", "--annotation", "novalue"]),
-        "expected key=value, got \"novalue\"",
+    e.transcript(
+        r#"
+$ storage:create node-js-data --size 1Gi
+ !     storage entry "node-js-data" (docker-local) does not accept --size
+$ storage:create node-js-data --access-mode ReadWriteOnce
+ !     storage entry "node-js-data" (docker-local) does not accept --access-mode
+$ storage:create node-js-data --storage-class-name longhorn
+ !     storage entry "node-js-data" (docker-local) does not accept --storage-class-name
+$ storage:create node-js-data --mode 77
+ !     Unsupported directory mode "77". Value must be a 3 or 4 digit octal mode, such as 0755
+$ storage:create node-js-data --chown x
+ !     Unsupported chown permissions
+$ storage:create node-js-data --reclaim-policy Recycle
+ !     storage entry "node-js-data" has unsupported reclaim policy "Recycle"
+$ storage:create node-js-data --annotation novalue
+ !     expected key=value, got "novalue"
+"#,
     );
     assert_eq!(before, e.state());
 
     // A custom path is registered as is, and left alone.
     e.run(&["storage:create", "custom-data", &custom_s]).ok();
     assert_eq!(entry_json(&e, "custom-data")["host_path"], custom_s);
-    fails(&e.run(&["storage:create", "custom-data", "--scheduler", "k3s"]), "storage entry \"custom-data\" already exists with scheduler \"docker-local\"; refusing to redefine");
+    e.fails(&["storage:create", "custom-data", "--scheduler", "k3s"], "storage entry \"custom-data\" already exists with scheduler \"docker-local\"; refusing to redefine");
 }
 
 #[test]
 fn annotations_and_labels() {
     let e = Env::new();
-    e.run(&[
-        "storage:create",
-        "node-js-data",
-        "--annotation",
-        "a=1",
-        "--label",
-        "tier=db",
-    ])
-    .ok();
-    e.run(&["storage:create", "other-data"]).ok();
-    e.expect(
-        &[
-            "storage:annotations:set",
-            "node-js-data",
-            "backup.velero.io/backup-volumes",
-            "node-js-data",
-        ],
-        "=====> Setting annotation backup.velero.io/backup-volumes to node-js-data\n",
+    e.transcript(
+        r#"
+$ storage:create node-js-data --annotation a=1 --label tier=db
+...
+$ storage:create other-data
+...
+$ storage:annotations:set node-js-data backup.velero.io/backup-volumes node-js-data
+=====> Setting annotation backup.velero.io/backup-volumes to node-js-data
+$ storage:labels:set node-js-data app.kubernetes.io/part-of billing
+...
+$ storage:annotations:set node-js-data a
+...
+"#,
     );
-    e.run(&[
-        "storage:labels:set",
-        "node-js-data",
-        "app.kubernetes.io/part-of",
-        "billing",
-    ])
-    .ok();
-    e.run(&["storage:annotations:set", "node-js-data", "a"])
-        .ok();
     let j = entry_json(&e, "node-js-data");
     assert_eq!(
         j["annotations"],
@@ -786,51 +623,30 @@ fn annotations_and_labels() {
            Label tier:                      db
     =====> other-data labels information
     ");
-    e.expect(
-        &[
-            "storage:annotations:report",
-            "node-js-data",
-            "--format",
-            "json",
-        ],
-        "{\"backup.velero.io/backup-volumes\":\"node-js-data\"}\n",
-    );
-    e.expect(
-        &[
-            "storage:annotations:report",
-            "node-js-data",
-            "--storage-annotations.backup.velero.io/backup-volumes",
-        ],
-        "node-js-data\n",
-    );
-    e.expect(
-        &[
-            "storage:labels:report",
-            "node-js-data",
-            "--storage-labels.tier",
-        ],
-        "db\n",
+    e.transcript(
+        r#"
+$ storage:annotations:report node-js-data --format json
+{"backup.velero.io/backup-volumes":"node-js-data"}
+$ storage:annotations:report node-js-data --storage-annotations.backup.velero.io/backup-volumes
+node-js-data
+$ storage:labels:report node-js-data --storage-labels.tier
+db
+"#,
     );
     let before = e.state();
-    fails(
-        &e.run(&["storage:annotations:report", "--storage-annotations.x"]),
-        "storage:annotations:report requires a storage entry name when an info flag is specified",
-    );
-    fails(
-        &e.run(&["storage:labels:report", "--storage-labels.x"]),
-        "storage:labels:report requires a storage entry name when an info flag is specified",
-    );
-    fails(
-        &e.run(&["storage:annotations:set", "node-js-data"]),
-        "No annotation key specified",
-    );
-    fails(
-        &e.run(&["storage:labels:set", "node-js-data"]),
-        "No label key specified",
-    );
-    fails(
-        &e.run(&["storage:labels:set", "missing", "k", "v"]),
-        "storage entry \"missing\" does not exist",
+    e.transcript(
+        r#"
+$ storage:annotations:report --storage-annotations.x
+ !     storage:annotations:report requires a storage entry name when an info flag is specified
+$ storage:labels:report --storage-labels.x
+ !     storage:labels:report requires a storage entry name when an info flag is specified
+$ storage:annotations:set node-js-data
+ !     No annotation key specified
+$ storage:labels:set node-js-data
+ !     No label key specified
+$ storage:labels:set missing k v
+ !     storage entry "missing" does not exist
+"#,
     );
     let r = e.run(&["storage:set", "node-js-data", "--label", "x=y"]);
     assert_eq!(r.code, 0);
@@ -846,37 +662,32 @@ fn annotations_and_labels() {
 fn destroy_as_documented() {
     let e = Env::new();
     e.create_app("node-js-app");
-    e.run(&["storage:create", "rdmtest-entry"]).ok();
-    e.run(&[
-        "storage:mount",
-        "node-js-app",
-        "rdmtest-entry",
-        "--container-dir",
-        "/data",
-    ])
-    .ok();
-    let before = e.state();
-    fails(
-        &e.run(&["--force", "storage:destroy", "rdmtest-entry"]),
-        "storage entry \"rdmtest-entry\" is still mounted by app(s): node-js-app",
+    e.transcript(
+        r#"
+$ storage:create rdmtest-entry
+...
+$ storage:mount node-js-app rdmtest-entry --container-dir /data
+...
+"#,
     );
-    fails(
-        &e.run(&["storage:destroy", "missing", "--force"]),
-        "storage entry \"missing\" does not exist",
+    let before = e.state();
+    e.transcript(
+        r#"
+$ --force storage:destroy rdmtest-entry
+ !     storage entry "rdmtest-entry" is still mounted by app(s): node-js-app
+$ storage:destroy missing --force
+ !     storage entry "missing" does not exist
+"#,
     );
     assert_eq!(before, e.state());
     e.run(&["storage:unmount", "node-js-app", "rdmtest-entry"])
         .ok();
 
-    let before = e.state();
-    let r = e.run_stdin(&["storage:destroy", "rdmtest-entry"], b"wrong\n");
-    assert_eq!(r.code, 1);
-    assert_eq!(
-        r.stderr,
-        " !     WARNING: Potentially Destructive Action\n !     This command will destroy storage entry rdmtest-entry.\n !     To proceed, type \"rdmtest-entry\"\n !     Confirmation did not match rdmtest-entry. Aborted.\n"
+    let r = e.destroy_confirmed(
+        &["storage:destroy", "rdmtest-entry"],
+        "rdmtest-entry",
+        "storage entry rdmtest-entry",
     );
-    assert_eq!(before, e.state());
-    let r = e.run_stdin(&["storage:destroy", "rdmtest-entry"], b"rdmtest-entry\n");
     // The doc shows no blank line between the prompt and the result.
     assert_eq!(r.ok(), "-----> Storage entry rdmtest-entry destroyed\n");
     assert!(!e
@@ -903,14 +714,14 @@ fn destroy_as_documented() {
     );
     assert!(!e.lib().join("data/storage/node-js-data").exists());
 
-    e.run(&[
-        "storage:create",
-        "node-js-data",
-        "--reclaim-policy",
-        "Delete",
-    ])
-    .ok();
-    e.run(&["storage:destroy", "node-js-data", "--force"]).ok();
+    e.transcript(
+        r#"
+$ storage:create node-js-data --reclaim-policy Delete
+...
+$ storage:destroy node-js-data --force
+...
+"#,
+    );
     assert!(!e.lib().join("data/storage/node-js-data").exists());
 
     let custom = e.dir.path().join("custom");
@@ -922,8 +733,7 @@ fn destroy_as_documented() {
     ])
     .ok();
     let default = format!("{}/data/storage/custom-data", e.lib().display());
-    fails(
-        &e.run(&["storage:destroy", "custom-data", "--destroy-host-dir", "--force"]),
+    e.fails(&["storage:destroy", "custom-data", "--destroy-host-dir", "--force"],
         &format!("--destroy-host-dir is only supported when the storage entry uses the default host path ({default}); omit --destroy-host-dir and manage {} manually", custom.display()),
     );
     e.run(&["storage:destroy", "custom-data", "--force"]).ok();
@@ -934,35 +744,31 @@ fn destroy_as_documented() {
 fn list_entries_and_global_report() {
     let e = Env::new();
     e.create_app("node-js-app");
-    e.run(&["storage:create", "b-data"]).ok();
-    e.run(&["storage:create", "a-data"]).ok();
-    e.run(&[
-        "storage:mount",
-        "node-js-app",
-        "a-data",
-        "--container-dir",
-        "/a",
-    ])
-    .ok();
+    e.transcript(
+        r#"
+$ storage:create b-data
+...
+$ storage:create a-data
+...
+$ storage:mount node-js-app a-data --container-dir /a
+...
+"#,
+    );
     insta::assert_snapshot!(e.filter(e.run(&["storage:list-entries"]).ok()), @r"
     =====> Storage entries
            a-data  docker-local  $DOKKU_LIB_ROOT/data/storage/a-data
            b-data  docker-local  $DOKKU_LIB_ROOT/data/storage/b-data
     ");
-    e.expect(&["--quiet", "storage:list-entries"], "a-data\nb-data\n");
-    e.expect(
-        &[
-            "storage:list-entries",
-            "--scheduler",
-            "k3s",
-            "--format",
-            "json",
-        ],
-        "[]\n",
+    e.transcript(
+        r#"
+$ --quiet storage:list-entries
+a-data
+b-data
+$ storage:list-entries --scheduler k3s --format json
+[]
+"#,
     );
-    let json: serde_json::Value =
-        serde_json::from_str(e.run(&["storage:list-entries", "--format", "json"]).ok())
-            .expect("json");
+    let json = e.json(&["storage:list-entries", "--format", "json"]);
     assert_eq!(json[1]["name"], "b-data");
     insta::assert_snapshot!(e.filter(e.run(&["storage:report", "--global"]).ok()), @"
     =====> --global storage information
@@ -974,15 +780,13 @@ fn list_entries_and_global_report() {
            Storage entry b data mounted by: 
            Storage entry b data scheduler:  docker-local
     ");
-    e.expect(
-        &[
-            "storage:report",
-            "--global",
-            "--storage-entry.a-data.mounted-by",
-        ],
-        "node-js-app\n",
+    e.transcript(
+        r#"
+$ storage:report --global --storage-entry.a-data.mounted-by
+node-js-app
+$ storage:wait a-data
+"#,
     );
-    e.expect(&["storage:wait", "a-data"], "");
 }
 
 #[test]
@@ -1002,35 +806,25 @@ fn migrate_drains_legacy_volume_options() {
         "--ulimit nofile=12",
     ])
     .ok();
-    e.run(&[
-        "docker-options:add",
-        "node-js-app",
-        "deploy",
-        "--ulimit nofile=12",
-    ])
-    .ok();
-    e.run(&[
-        "docker-options:add",
-        "--process",
-        "web",
-        "node-js-app",
-        "deploy",
-        "-v cache:/cache:ro",
-    ])
-    .ok();
+    e.transcript(
+        r#"
+$ docker-options:add node-js-app deploy '--ulimit nofile=12'
+...
+$ docker-options:add --process web node-js-app deploy '-v cache:/cache:ro'
+...
+"#,
+    );
 
     let before = e.state();
-    fails(
-        &e.run(&["storage:migrate"]),
-        "storage:migrate requires an app name (or --all)",
-    );
-    fails(
-        &e.run(&["storage:migrate", "node-js-app", "--all"]),
-        "storage:migrate accepts either an app name or --all, not both",
-    );
-    fails(
-        &e.run(&["storage:migrate", "missing"]),
-        "App missing does not exist",
+    e.transcript(
+        r#"
+$ storage:migrate
+ !     storage:migrate requires an app name (or --all)
+$ storage:migrate node-js-app --all
+ !     storage:migrate accepts either an app name or --all, not both
+$ storage:migrate missing
+ !     App missing does not exist
+"#,
     );
     assert_eq!(before, e.state());
 
@@ -1069,11 +863,7 @@ fn migrate_drains_legacy_volume_options() {
         "build mounts stay in docker-options"
     );
     assert_eq!(
-        std::fs::read_to_string(
-            e.lib()
-                .join("config/storage/node-js-app/legacy-mounts-migrated")
-        )
-        .expect("marker"),
+        e.lib_file("config/storage/node-js-app/legacy-mounts-migrated"),
         "true"
     );
     assert!(!e.lib().join("config/storage/.migrated").exists());
@@ -1115,11 +905,7 @@ fn entry_name_suffix(e: &Env, host: &str) -> String {
 fn report_covers_every_app() {
     let e = Env::new();
     // With no apps Dokku's reports warn and succeed.
-    let r = e.run(&["storage:report"]);
-    assert_eq!(
-        (r.code, r.stderr.as_str(), r.stdout.as_str()),
-        (0, " !     You haven't deployed any applications yet\n", "")
-    );
+    e.warns_no_apps(&["storage:report"]);
     e.create_app("node-js-app");
     e.create_app("python-sample");
     e.run(&["storage:ensure-directory", "node-js-app"]).ok();
@@ -1144,11 +930,14 @@ fn report_covers_every_app() {
         ),
         "{text:?}"
     );
-    fails(
-        &e.run(&["storage:report", "missing"]),
-        "App missing does not exist",
+    e.transcript(
+        r#"
+$ storage:report missing
+ !     App missing does not exist
+$ storage:report node-js-app --storage-bogus
+ !     Invalid flag passed, valid flags: --storage-attachment.1.container-path, --storage-attachment.1.entry-name, --storage-attachment.1.host-path, --storage-attachment.1.phases, --storage-attachment.1.process-type, --storage-attachment.1.readonly, --storage-attachment.1.subpath, --storage-attachment.1.volume-chown, --storage-attachment.1.volume-options, --storage-build-mounts, --storage-deploy-mounts, --storage-run-mounts
+"#,
     );
-    fails(&e.run(&["storage:report", "node-js-app", "--storage-bogus"]), "Invalid flag passed, valid flags: --storage-attachment.1.container-path, --storage-attachment.1.entry-name, --storage-attachment.1.host-path, --storage-attachment.1.phases, --storage-attachment.1.process-type, --storage-attachment.1.readonly, --storage-attachment.1.subpath, --storage-attachment.1.volume-chown, --storage-attachment.1.volume-options, --storage-build-mounts, --storage-deploy-mounts, --storage-run-mounts");
     // Two info flags: Dokku's storage report silently does nothing.
     let r = e.run(&[
         "storage:report",
@@ -1188,8 +977,7 @@ mod real_docker {
     use dokku_docker::testing::{busybox_image, unique_name, Cleanup};
     use dokku_docker::{ContainerEngine, ContainerFilter, DockerEngine};
 
-    use super::fails;
-    use crate::harness::Env;
+    use crate::harness::{Env, Run};
 
     #[test]
     fn exec_runs_a_temporary_container_with_the_entry_mounted() {
@@ -1203,19 +991,7 @@ mod real_docker {
         e.run(&["storage:create", &name, "--chown", "heroku"]).ok();
         // Another plugin sees the scheduler-storage-exec call docker-local
         // answers.
-        let spy = e.lib().join("plugins/enabled/exec-spy");
-        std::fs::create_dir_all(&spy).expect("mkdir");
-        let calls = e.dir.path().join("exec-calls");
-        let hook = spy.join("scheduler-storage-exec");
-        std::fs::write(
-            &hook,
-            format!("#!/bin/sh\necho \"$*\" >> \"{}\"\n", calls.display()),
-        )
-        .expect("hook");
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-        }
+        let calls = e.call_log_hook("exec-spy", "scheduler-storage-exec");
         let run = |args: &[&str], input: &[u8]| {
             let mut c = e.cmd(args);
             c.env("DOKKU_STORAGE_EXEC_IMAGE", &tag);
@@ -1231,7 +1007,7 @@ mod real_docker {
                 let mut stdin = child.stdin.take().expect("stdin");
                 stdin.write_all(input).expect("stdin");
             }
-            crate::harness::Run::from(child.wait_with_output().expect("wait"))
+            Run::from(child.wait_with_output().expect("wait"))
         };
         let r = run(
             &[
@@ -1281,15 +1057,18 @@ mod real_docker {
 
         let mut c = e.cmd(&["storage:exec", &name, "--", "true"]);
         c.env("DOKKU_STORAGE_EXEC_IMAGE", "dokku-test-missing-image:none");
-        let r = crate::harness::Run::from(c.output().expect("run"));
-        fails(&r, "Image dokku-test-missing-image:none not found locally; storage:exec does not pull images");
-        fails(
-            &e.run(&["storage:exec"]),
-            "storage:exec requires a storage entry name",
+        let r = Run::from(c.output().expect("run"));
+        assert_eq!(
+            (r.code, r.stdout.as_str(), r.stderr.as_str()),
+            (1, "", " !     Image dokku-test-missing-image:none not found locally; storage:exec does not pull images\n")
         );
-        fails(
-            &e.run(&["storage:exec", "missing"]),
-            "storage entry \"missing\" does not exist",
+        e.transcript(
+            r#"
+$ storage:exec
+ !     storage:exec requires a storage entry name
+$ storage:exec missing
+ !     storage entry "missing" does not exist
+"#,
         );
     }
 
@@ -1319,13 +1098,13 @@ fn legacy_mount_of_missing_host_dir_is_accepted_and_wait_checks_it() {
         &["--quiet", "storage:list", "node-js-app"],
         format!("{spec}\n"),
     );
-    fails(
-        &e.run(&["storage:mount", "node-js-app", &spec]),
+    e.fails(
+        &["storage:mount", "node-js-app", &spec],
         "Mount path already exists.",
     );
 
-    fails(
-        &e.run(&["storage:wait", &name]),
+    e.fails(
+        &["storage:wait", &name],
         &format!(
             "storage entry {name:?} host path {} is not present",
             host.display()
@@ -1339,8 +1118,8 @@ fn legacy_mount_of_missing_host_dir_is_accepted_and_wait_checks_it() {
 fn legacy_prefix_is_reserved_for_user_entries() {
     let e = Env::new();
     let before = e.state();
-    fails(
-        &e.run(&["storage:create", "legacy-mine"]),
+    e.fails(
+        &["storage:create", "legacy-mine"],
         "storage entry name \"legacy-mine\" uses the reserved \"legacy-\" prefix",
     );
     assert_eq!(before, e.state());
@@ -1374,8 +1153,14 @@ fn mode_is_shown_with_four_octal_digits() {
 fn report_skips_attachments_whose_entry_is_gone() {
     let e = Env::new();
     e.create_app("node-js-app");
-    e.run(&["storage:create", "gone-data"]).ok();
-    e.run(&["storage:create", "kept-data"]).ok();
+    e.transcript(
+        r#"
+$ storage:create gone-data
+...
+$ storage:create kept-data
+...
+"#,
+    );
     for (n, dir) in [("gone-data", "/gone"), ("kept-data", "/kept")] {
         e.run(&["storage:mount", "node-js-app", n, "--container-dir", dir])
             .ok();
@@ -1450,27 +1235,23 @@ fn wait_asks_storage_status_for_entries_of_other_schedulers() {
         text.replace("\"docker-local\"", "\"k3s\""),
     )
     .expect("write entry");
-    fails(
-        &e.run(&["storage:wait", "cluster-data"]),
+    e.fails(
+        &["storage:wait", "cluster-data"],
         "storage entry \"cluster-data\" is Pending, not Bound",
     );
-    let plugin = e.lib().join("plugins/enabled/status-answer");
-    std::fs::create_dir_all(&plugin).expect("mkdir");
     let log = e.dir.path().join("status.log");
-    let hook = plugin.join("storage-status");
-    std::fs::write(
-        &hook,
-        format!(
-            "#!/bin/sh\necho \"$*\" >> \"{}\"\ncat \"{}\"\n",
+    e.enabled_hook(
+        "status-answer",
+        "storage-status",
+        &format!(
+            "echo \"$*\" >> \"{}\"\ncat \"{}\"\n",
             log.display(),
             e.dir.path().join("state").display()
         ),
-    )
-    .expect("hook");
-    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    );
     std::fs::write(e.dir.path().join("state"), "Lost\n").expect("state");
-    fails(
-        &e.run(&["storage:wait", "cluster-data"]),
+    e.fails(
+        &["storage:wait", "cluster-data"],
         "storage entry \"cluster-data\" is Lost, not Bound",
     );
     std::fs::write(e.dir.path().join("state"), "Bound\n").expect("state");
@@ -1480,8 +1261,13 @@ fn wait_asks_storage_status_for_entries_of_other_schedulers() {
         "cluster-data\ncluster-data\n"
     );
     // docker-local entries need no answer.
-    e.run(&["storage:create", "local-data"]).ok();
-    e.expect(&["storage:wait", "local-data"], "");
+    e.transcript(
+        r#"
+$ storage:create local-data
+...
+$ storage:wait local-data
+"#,
+    );
     assert_eq!(
         std::fs::read_to_string(&log).expect("log").lines().count(),
         2
@@ -1492,15 +1278,14 @@ fn wait_asks_storage_status_for_entries_of_other_schedulers() {
 fn mounts_live_in_the_mounts_property_and_old_attachments_are_renamed() {
     let e = Env::new();
     e.create_app("node-js-app");
-    e.run(&["storage:create", "app-data"]).ok();
-    e.run(&[
-        "storage:mount",
-        "node-js-app",
-        "app-data",
-        "--container-dir",
-        "/data",
-    ])
-    .ok();
+    e.transcript(
+        r#"
+$ storage:create app-data
+...
+$ storage:mount node-js-app app-data --container-dir /data
+...
+"#,
+    );
     let dir = e.lib().join("config/storage/node-js-app");
     assert_eq!(attachments(&e, "node-js-app").len(), 1);
     let listed = e

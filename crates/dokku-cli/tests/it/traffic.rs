@@ -58,7 +58,7 @@ fn port_mappings_are_parsed_stored_and_reported() {
     e.run(&["ports:add", "app", "http:8080:5000", "grpc:50051:50051"])
         .ok();
     assert_eq!(
-        std::fs::read_to_string(e.lib().join("config/ports/app/map")).expect("map"),
+        e.lib_file("config/ports/app/map"),
         "http:80:5000\nhttp:8080:5000\ngrpc:50051:50051\n"
     );
     e.run(&["ports:remove", "app", "80", "grpc:50051"]).ok();
@@ -67,21 +67,26 @@ fn port_mappings_are_parsed_stored_and_reported() {
            Ports map:                     http:8080:5000
            Ports map detected:            http:80:5000
     ");
-    e.expect(
-        &["ports:report", "app", "--ports-map-json"],
-        "[{\"scheme\":\"http\",\"host_port\":8080,\"container_port\":5000}]\n",
+    e.transcript(
+        r#"
+$ ports:report app --ports-map-json
+[{"scheme":"http","host_port":8080,"container_port":5000}]
+$ ports:report app --ports-map
+http:8080:5000
+$ ports:clear app
+...
+"#,
     );
-    e.expect(&["ports:report", "app", "--ports-map"], "http:8080:5000\n");
-    e.run(&["ports:clear", "app"]).ok();
     assert!(!e.lib().join("config/ports/app/map").exists());
-    e.expect(
-        &["plugin:trigger", "ports-get", "app", ""],
-        "http:80:5000\n",
-    );
-    e.run(&["proxy:set", "app", "proxy-port", "8000"]).ok();
-    e.expect(
-        &["ports:report", "app", "--ports-map-detected"],
-        "http:8000:5000\n",
+    e.transcript(
+        r#"
+$ plugin:trigger ports-get app ''
+http:80:5000
+$ proxy:set app proxy-port 8000
+...
+$ ports:report app --ports-map-detected
+http:8000:5000
+"#,
     );
 }
 
@@ -146,38 +151,36 @@ fn domains_follow_the_global_domain_and_refuse_invalid_names() {
            Domains global enabled:        true
            Domains global vhosts:         dokku.me
     ");
-    e.run(&["domains:remove", "app", "10.0.0.1", "*.example.net"])
-        .ok();
-    e.expect(
-        &["plugin:trigger", "domains-list", "app"],
-        "app.dokku.me\nwww.example.com\n",
+    e.transcript(
+        r#"
+$ domains:remove app 10.0.0.1 *.example.net
+...
+$ plugin:trigger domains-list app
+app.dokku.me
+www.example.com
+$ domains:disable app
+-----> Disabling domains for app
+$ plugin:trigger domains-list app
+$ domains:report app --domains-app-enabled
+false
+$ domains:enable app
+-----> Enabling domains for app
+$ domains:clear app
+-----> Cleared domains in app
+$ domains:report app --domains-app-vhosts
+
+$ domains:reset app
+-----> Reset domains for app
+$ domains:report app --domains-app-vhosts
+app.dokku.me
+$ domains:add-global dokku.org
+...
+$ domains:report --global --domains-global-vhosts
+dokku.me dokku.org
+$ domains:clear-global
+...
+"#,
     );
-    e.expect(
-        &["domains:disable", "app"],
-        "-----> Disabling domains for app\n",
-    );
-    e.expect(&["plugin:trigger", "domains-list", "app"], "");
-    e.expect(
-        &["domains:report", "app", "--domains-app-enabled"],
-        "false\n",
-    );
-    e.expect(
-        &["domains:enable", "app"],
-        "-----> Enabling domains for app\n",
-    );
-    e.expect(&["domains:clear", "app"], "-----> Cleared domains in app\n");
-    e.expect(&["domains:report", "app", "--domains-app-vhosts"], "\n");
-    e.expect(&["domains:reset", "app"], "-----> Reset domains for app\n");
-    e.expect(
-        &["domains:report", "app", "--domains-app-vhosts"],
-        "app.dokku.me\n",
-    );
-    e.run(&["domains:add-global", "dokku.org"]).ok();
-    e.expect(
-        &["domains:report", "--global", "--domains-global-vhosts"],
-        "dokku.me dokku.org\n",
-    );
-    e.run(&["domains:clear-global"]).ok();
     assert!(!e.root().join("VHOST").exists());
     e.expect(
         &["domains:report", "app", "--domains-global-enabled"],
@@ -205,12 +208,16 @@ fn proxy_settings_and_types() {
            Proxy type:
     ");
     // Dokku performs no validation of the proxy implementation.
-    e.expect(
-        &["proxy:set", "app", "type", "caddy"],
-        "=====> Setting type to caddy\n",
+    e.transcript(
+        r#"
+$ proxy:set app type caddy
+=====> Setting type to caddy
+$ proxy:report app --proxy-computed-type
+caddy
+$ proxy:set app type
+=====> Unsetting type
+"#,
     );
-    e.expect(&["proxy:report", "app", "--proxy-computed-type"], "caddy\n");
-    e.expect(&["proxy:set", "app", "type"], "=====> Unsetting type\n");
     let r = e.run(&["proxy:set", "app", "type", "http:80:5000"]);
     assert_eq!(
         err(&r),
@@ -232,13 +239,17 @@ fn proxy_settings_and_types() {
         &["proxy:disable", "app"],
         "-----> Disabling proxy for app\n",
     );
-    assert_eq!(
-        std::fs::read_to_string(e.lib().join("config/proxy/app/disabled")).expect("disabled"),
-        "true"
+    assert_eq!(e.lib_file("config/proxy/app/disabled"), "true");
+    e.transcript(
+        r#"
+$ plugin:trigger proxy-is-enabled app
+false
+$ proxy:enable app
+-----> Enabling proxy for app
+$ proxy:report app --proxy-enabled
+true
+"#,
     );
-    e.expect(&["plugin:trigger", "proxy-is-enabled", "app"], "false\n");
-    e.expect(&["proxy:enable", "app"], "-----> Enabling proxy for app\n");
-    e.expect(&["proxy:report", "app", "--proxy-enabled"], "true\n");
     assert_eq!(
         err(&e.run(&["proxy:build-config"])),
         (
@@ -350,19 +361,18 @@ fn network_listeners_come_from_the_scheduler_records() {
         std::fs::write(e.root().join(format!("app/IP.web.{i}")), ip).expect("ip");
         std::fs::write(e.root().join(format!("app/PORT.web.{i}")), "5000").expect("port");
     }
-    e.expect(
-        &["plugin:trigger", "network-get-listeners", "app", "web"],
-        "172.17.0.2:5000\n172.17.0.3:5000\n",
-    );
-    e.expect(
-        &["network:report", "app", "--network-web-listeners"],
-        "172.17.0.2:5000 172.17.0.3:5000\n",
-    );
-    e.run(&["network:set", "app", "static-web-listener", "10.0.0.5:8080"])
-        .ok();
-    e.expect(
-        &["plugin:trigger", "network-get-listeners", "app", "web"],
-        "10.0.0.5:8080\n",
+    e.transcript(
+        r#"
+$ plugin:trigger network-get-listeners app web
+172.17.0.2:5000
+172.17.0.3:5000
+$ network:report app --network-web-listeners
+172.17.0.2:5000 172.17.0.3:5000
+$ network:set app static-web-listener 10.0.0.5:8080
+...
+$ plugin:trigger network-get-listeners app web
+10.0.0.5:8080
+"#,
     );
     assert_eq!(
         err(&e.run(&["network:set", "--global", "static-web-listener", "x:1"])),
@@ -409,29 +419,17 @@ fn nginx_settings_and_help() {
             " !     Invalid value for proxy-keepalive: must be an integer\n".into()
         )
     );
-    e.expect(
-        &["nginx:set", "app", "client-max-body-size", "20m"],
-        "=====> Setting client-max-body-size to 20m\n",
+    e.transcript(
+        r#"
+$ nginx:set app client-max-body-size 20m
+=====> Setting client-max-body-size to 20m
+$ nginx:report app --nginx-computed-client-max-body-size
+20m
+$ nginx:report app --nginx-computed-x-forwarded-proto-value
+$scheme
+"#,
     );
-    e.expect(
-        &[
-            "nginx:report",
-            "app",
-            "--nginx-computed-client-max-body-size",
-        ],
-        "20m\n",
-    );
-    e.expect(
-        &[
-            "nginx:report",
-            "app",
-            "--nginx-computed-x-forwarded-proto-value",
-        ],
-        "$scheme\n",
-    );
-    let json: serde_json::Value =
-        serde_json::from_str(e.run(&["nginx:report", "app", "--format", "json"]).ok())
-            .expect("json");
+    let json = e.json(&["nginx:report", "app", "--format", "json"]);
     assert_eq!(json["computed-hsts-max-age"], "15724800");
     assert_eq!(json["client-max-body-size"], "20m");
     assert_eq!(
@@ -457,24 +455,17 @@ fn nginx_settings_and_help() {
         &log.display().to_string(),
     ])
     .ok();
-    let plugin = e.lib().join("plugins/enabled/proxy-logs-spy");
-    std::fs::create_dir_all(&plugin).expect("mkdir");
-    let calls = e.dir.path().join("calls");
-    let hook = plugin.join("scheduler-proxy-logs");
-    std::fs::write(
-        &hook,
-        format!("#!/bin/sh\necho \"$*\" >> \"{}\"\n", calls.display()),
-    )
-    .expect("hook");
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    }
+    let calls = e.call_log_hook("proxy-logs-spy", "scheduler-proxy-logs");
     let want: String = (3..=12).map(|i| format!("line {i}\n")).collect();
     e.expect(&["nginx:access-logs", "app"], want);
     // Another scheduler shows nothing here.
-    e.run(&["scheduler:set", "app", "selected", "null"]).ok();
-    e.expect(&["nginx:access-logs", "app"], "");
+    e.transcript(
+        r#"
+$ scheduler:set app selected null
+...
+$ nginx:access-logs app
+"#,
+    );
     assert_eq!(
         std::fs::read_to_string(&calls).expect("calls"),
         "docker-local app nginx access false 0\nnull app nginx access false 0\n"
@@ -499,10 +490,13 @@ fn ports_add_refuses_a_scheme_and_host_port_already_mapped() {
     }
     assert_eq!(state, e.state(), "a refused add changes nothing");
     // Another scheme on the same host port is a different mapping.
-    e.run(&["ports:add", "app", "https:80:5000"]).ok();
-    e.expect(
-        &["ports:report", "app", "--ports-map"],
-        "http:80:5000 https:80:5000\n",
+    e.transcript(
+        r#"
+$ ports:add app https:80:5000
+...
+$ ports:report app --ports-map
+http:80:5000 https:80:5000
+"#,
     );
 }
 
@@ -510,15 +504,17 @@ fn ports_add_refuses_a_scheme_and_host_port_already_mapped() {
 fn catch_all_and_leading_dot_domains_are_valid() {
     let e = Env::new();
     e.create_app("app");
-    e.run(&["domains:add", "app", "_", ".example.com"]).ok();
-    e.expect(
-        &["domains:report", "app", "--domains-app-vhosts"],
-        "_ .example.com\n",
-    );
-    e.run(&["domains:add-global", ".example.org"]).ok();
-    e.expect(
-        &["domains:report", "--global", "--domains-global-vhosts"],
-        ".example.org\n",
+    e.transcript(
+        r#"
+$ domains:add app _ .example.com
+...
+$ domains:report app --domains-app-vhosts
+_ .example.com
+$ domains:add-global .example.org
+...
+$ domains:report --global --domains-global-vhosts
+.example.org
+"#,
     );
     for bad in ["..example.com", ".", "._"] {
         assert_eq!(

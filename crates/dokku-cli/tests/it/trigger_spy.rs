@@ -7,10 +7,10 @@
 //! them may reach it.
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use crate::harness::write_script;
 use crate::harness::{remove_app_resources, EngineApp, Env, Run};
 
 /// Every trigger name of Dokku's plugin-triggers list.
@@ -227,15 +227,13 @@ pub(crate) fn spy(e: &Env) -> PathBuf {
             ""
         };
         let exe = dir.join(t);
-        fs::write(
+        write_script(
             &exe,
-            format!(
+            &format!(
                 "#!/usr/bin/env bash\necho \"{t} $*\" >> \"{}\"\n{answer}",
                 log.display()
             ),
-        )
-        .expect("write spy");
-        fs::set_permissions(&exe, fs::Permissions::from_mode(0o755)).expect("chmod");
+        );
     }
     log
 }

@@ -5,6 +5,7 @@ use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
+use crate::harness::write_script;
 use crate::harness::Env;
 
 /// A community plugin named `spy` answering `triggers` by appending
@@ -15,15 +16,13 @@ fn spy(e: &Env, triggers: &[&str]) -> PathBuf {
     let log = e.lib().join("spy.log");
     for t in triggers {
         let exe = dir.join(t);
-        fs::write(
+        write_script(
             &exe,
-            format!(
+            &format!(
                 "#!/usr/bin/env bash\nprintf '%s|' \"{t}\" \"$@\" >> \"{}\"\n",
                 log.display()
             ),
-        )
-        .expect("write spy");
-        fs::set_permissions(&exe, fs::Permissions::from_mode(0o755)).expect("chmod");
+        );
     }
     log
 }
@@ -135,8 +134,14 @@ fn builder_detect_answers_the_selected_builder_first() {
     assert_eq!(detect(&e).ok(), "pack\ndockerfile\n");
     e.run(&["builder:set", "app", "selected", "herokuish"]).ok();
     assert_eq!(detect(&e).ok(), "herokuish\ndockerfile\n", "the app's wins");
-    e.run(&["builder:set", "app", "selected"]).ok();
-    e.run(&["builder:set", "--global", "selected"]).ok();
+    e.transcript(
+        r#"
+$ builder:set app selected
+...
+$ builder:set --global selected
+...
+"#,
+    );
     fs::remove_file(src.path().join("Dockerfile")).expect("rm");
     assert_eq!(detect(&e).ok(), "");
 }
@@ -164,17 +169,28 @@ fn deploy_args_carry_log_rotation_and_restart_policy() {
         args(&e, b"--from-caller").ok(),
         "--from-caller --log-opt max-size=10m --restart=on-failure:10"
     );
-    e.run(&["docker-options:add", "app", "deploy", "--ulimit nofile=12"])
-        .ok();
-    e.run(&["logs:set", "--global", "max-size", "20m"]).ok();
-    e.run(&["ps:set", "--global", "restart-policy", "unless-stopped"])
-        .ok();
+    e.transcript(
+        r#"
+$ docker-options:add app deploy '--ulimit nofile=12'
+...
+$ logs:set --global max-size 20m
+...
+$ ps:set --global restart-policy unless-stopped
+...
+"#,
+    );
     assert_eq!(
         args(&e, b"").ok(),
         " --ulimit nofile=12 --log-opt max-size=20m --restart=unless-stopped"
     );
-    e.run(&["logs:set", "app", "max-size", "unlimited"]).ok();
-    e.run(&["ps:set", "app", "restart-policy", "always"]).ok();
+    e.transcript(
+        r#"
+$ logs:set app max-size unlimited
+...
+$ ps:set app restart-policy always
+...
+"#,
+    );
     assert_eq!(args(&e, b"").ok(), " --ulimit nofile=12 --restart=always");
 }
 
@@ -189,16 +205,14 @@ fn procfile_commands_are_interpolated_from_the_app_env() {
         "web: serve --port $PORT --name ${NAME} --region $REGION --none $MISSING$\nworker: work $$ ${}\n",
     )
     .expect("Procfile");
-    e.run(&[
-        "config:set",
-        "--global",
-        "--no-restart",
-        "NAME=global",
-        "REGION=eu",
-    ])
-    .ok();
-    e.run(&["config:set", "--no-restart", "app", "NAME=app", "PORT=1234"])
-        .ok();
+    e.transcript(
+        r#"
+$ config:set --global --no-restart NAME=global REGION=eu
+...
+$ config:set --no-restart app NAME=app PORT=1234
+...
+"#,
+    );
     let get = |args: &[&str]| {
         let mut v = vec!["plugin:trigger", "procfile-get-command", "app"];
         v.extend_from_slice(args);
@@ -273,8 +287,16 @@ fn config_import_reads_a_file_or_stdin() {
     fs::write(&file, "{\"G\":\"g\"}").expect("json file");
     e.run(&["config:import", "--format", "json", "--global", &path])
         .ok();
-    e.expect(&["config:get", "--global", "G"], "g\n");
-    e.expect(&["config:keys", "app"], "A\nB\nC\n");
+    e.transcript(
+        r#"
+$ config:get --global G
+g
+$ config:keys app
+A
+B
+C
+"#,
+    );
 
     let before = e.state();
     let missing = work.path().join("missing").display().to_string();
@@ -318,15 +340,10 @@ fn stdin_readers(e: &Env) -> PathBuf {
                 String::new()
             };
             let exe = dir.join(t);
-            fs::write(
-                &exe,
-                format!(
+            write_script(&exe, &format!(
                     "#!/usr/bin/env bash\nSTDIN=$(cat)\necho \"{plugin} {t} $* <$STDIN>\" >> \"{}\"\n{answer}",
                     log.display()
-                ),
-            )
-            .expect("write plugin");
-            fs::set_permissions(&exe, fs::Permissions::from_mode(0o755)).expect("chmod");
+                ));
         }
     }
     log

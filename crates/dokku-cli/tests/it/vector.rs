@@ -20,8 +20,7 @@ static CONTAINER_LOCK: Mutex<()> = Mutex::new(());
 const CONTAINER: &str = "vector-vector-1";
 
 fn config(env: &Env) -> Value {
-    let text =
-        std::fs::read_to_string(env.lib().join("data/logs/vector.json")).expect("vector.json");
+    let text = env.lib_file("data/logs/vector.json");
     serde_json::from_str(&text).expect("json")
 }
 
@@ -61,20 +60,14 @@ fn vector_config_follows_sinks_and_apps() {
             "sinks": {"docker-sink:a": {"type": "console", "inputs": ["docker-source:a"], "encoding": {"codec": "json"}}},
         })
     );
-    env.run(&[
-        "logs:set",
-        "b",
-        "vector-sink",
-        "http://?uri=https%3A//loggerservice.com%3A1234/%3Ftoken%3Dabc1234%26type%3Dvector&batch[max_events]=10",
-    ])
-    .ok();
-    env.run(&[
-        "logs:set",
-        "--global",
-        "vector-sink",
-        "datadog_logs://?default_api_key=s3cr3t&site=datadoghq.eu&tags[]=a&tags[]=b",
-    ])
-    .ok();
+    env.transcript(
+        r#"
+$ logs:set b vector-sink http://?uri=https%3A//loggerservice.com%3A1234/%3Ftoken%3Dabc1234%26type%3Dvector&batch[max_events]=10
+...
+$ logs:set --global vector-sink datadog_logs://?default_api_key=s3cr3t&site=datadoghq.eu&tags[]=a&tags[]=b
+...
+"#,
+    );
     let v = config(&env);
     assert_eq!(
         v["sinks"]["docker-sink:b"],
@@ -111,8 +104,7 @@ fn vector_config_follows_sinks_and_apps() {
         env.run(&["logs:report", "a", "--logs-vector-sink"]).ok(),
         "console://?encoding[codec]=json\n"
     );
-    let j: Value = serde_json::from_str(env.run(&["logs:report", "a", "--format", "json"]).ok())
-        .expect("json");
+    let j = env.json(&["logs:report", "a", "--format", "json"]);
     assert_eq!(j["vector-sink"], "console://?encoding[codec]=json");
     assert_has_all(
         env.run(&["report", "a"]).ok(),
@@ -140,15 +132,27 @@ fn vector_config_follows_sinks_and_apps() {
         v["sources"]["docker-source:b2"]["include_labels"],
         json!(["com.dokku.app-name=b2"])
     );
-    env.run(&["apps:destroy", "a", "--force"]).ok();
-    env.run(&["logs:set", "--global", "vector-sink"]).ok();
+    env.transcript(
+        r#"
+$ apps:destroy a --force
+...
+$ logs:set --global vector-sink
+...
+"#,
+    );
     let v = config(&env);
     assert_eq!(sink_names(&v), vec!["docker-sink:a2", "docker-sink:b2"]);
     assert!(v["sources"].get("docker-source:a").is_none(), "{v}");
     assert!(!env.lib().join("data/logs/a").exists());
     assert!(env.lib().join("data/logs/b2").is_dir());
-    env.run(&["apps:destroy", "a2", "--force"]).ok();
-    env.run(&["apps:destroy", "b2", "--force"]).ok();
+    env.transcript(
+        r#"
+$ apps:destroy a2 --force
+...
+$ apps:destroy b2 --force
+...
+"#,
+    );
     env.create_app("c");
     assert_eq!(sink_names(&config(&env)), vec!["empty-sink"]);
 
@@ -201,14 +205,18 @@ fn cron_output_goes_to_exactly_one_sink() {
     for app in ["only-sink", "only-cron", "both"] {
         env.create_app(app);
     }
-    env.run(&["logs:set", "only-sink", "vector-sink", "console://"])
-        .ok();
-    env.run(&["logs:set", "only-cron", "vector-cron-sink", "console://"])
-        .ok();
-    env.run(&["logs:set", "both", "vector-sink", "console://"])
-        .ok();
-    env.run(&["logs:set", "both", "vector-cron-sink", "blackhole://"])
-        .ok();
+    env.transcript(
+        r#"
+$ logs:set only-sink vector-sink console://
+...
+$ logs:set only-cron vector-cron-sink console://
+...
+$ logs:set both vector-sink console://
+...
+$ logs:set both vector-cron-sink blackhole://
+...
+"#,
+    );
     let v = config(&env);
     let not_cron = "!exists(.label.\"com.dokku.cron-id\")";
     let cron = "exists(.label.\"com.dokku.cron-id\")";
@@ -586,15 +594,11 @@ fn a_plugins_vector_template_source_changes_what_runs() {
         "services:\n  vector:\n    image: \"{{ .VectorImage }}\"\n    command: [\"--config\", \"/etc/vector/vector.json\", \"--from-plugin\"]\n    environment:\n      FROM_PLUGIN: \"yes\"\n    labels:\n      com.dokku.test: \"{{ .VectorImage }}\"\n    volumes:\n      - \"{{ .DokkuLibRoot }}/data/logs:/etc/vector\"\n    network_mode: bridge\n",
     )
     .expect("template");
-    let plugin = env.lib().join("plugins/enabled/vector-template");
-    std::fs::create_dir_all(&plugin).expect("mkdir");
-    let hook = plugin.join("vector-template-source");
-    std::fs::write(
-        &hook,
-        format!("#!/bin/sh\necho \"{}\"\n", template.display()),
-    )
-    .expect("hook");
-    std::fs::set_permissions(&hook, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    let hook = env.enabled_hook(
+        "vector-template",
+        "vector-template-source",
+        &format!("echo \"{}\"\n", template.display()),
+    );
 
     env.run(&["logs:vector-start"]).ok();
     assert_has_all(
@@ -632,54 +636,32 @@ fn logs_bad_input_is_refused_and_changes_nothing() {
     env.create_app("a");
     env.run(&["logs:set", "a", "vector-sink", "console://"])
         .ok();
-    let before = env.state();
-    let refusals: &[(&[&str], &str)] = &[
-        (
-            &["logs:set", "a", "max-size", "10x"],
-            "Invalid max-size unit measure, value must end in any of [k, m, g]",
-        ),
-        (
-            &["logs:set", "a", "max-size", "-5m"],
-            "Invalid max-size value, must be a number followed by a unit of measure [k, m, g]",
-        ),
-        (
-            &["logs:set", "--global", "max-size", "m"],
-            "Invalid max-size value, must be a number followed by a unit of measure [k, m, g]",
-        ),
-        (
-            &["logs:set", "a", "app-label-alias", "-x"],
-            "Invalid app-label-alias value, must start with a letter or number and contain only letters, numbers, and any of [_, ., -]",
-        ),
-        (
-            &["logs:set", "--global", "vector-networks", "a,,b"],
-            "Invalid vector-networks value, empty entry in comma-separated list",
-        ),
-        (
-            &["logs:set", "a", "vector-networks", "x"],
-            "vector-networks may only be set globally with --global",
-        ),
-        (
-            &["logs:set", "a", "vector-image", "x"],
-            "vector-image may only be set globally with --global",
-        ),
-        (
-            &["logs:set", "a", "bogus", "x"],
-            "Invalid property specified, valid properties include: app-label-alias, max-size, vector-cron-sink, vector-image, vector-networks, vector-sink",
-        ),
-        (&["logs:set", "missing", "max-size", "1m"], "App missing does not exist"),
-        (&["logs:vector-logs", "--num", "x"], "invalid argument for flag --num: x"),
-        (&["logs:vector-start", "--bogus"], "unknown flag: --bogus"),
-    ];
-    for (argv, msg) in refusals {
-        let r = env.run(argv);
-        assert_eq!(r.stdout, "", "{argv:?}");
-        assert_eq!(
-            (r.code, r.stderr.as_str()),
-            (1, format!(" !     {msg}\n").as_str()),
-            "{argv:?}"
-        );
-    }
-    assert!(env.state() == before, "refused commands changed state");
+    env.refuses(
+        r#"
+$ logs:set a max-size 10x
+ !     Invalid max-size unit measure, value must end in any of [k, m, g]
+$ logs:set a max-size -5m
+ !     Invalid max-size value, must be a number followed by a unit of measure [k, m, g]
+$ logs:set --global max-size m
+ !     Invalid max-size value, must be a number followed by a unit of measure [k, m, g]
+$ logs:set a app-label-alias -x
+ !     Invalid app-label-alias value, must start with a letter or number and contain only letters, numbers, and any of [_, ., -]
+$ logs:set --global vector-networks a,,b
+ !     Invalid vector-networks value, empty entry in comma-separated list
+$ logs:set a vector-networks x
+ !     vector-networks may only be set globally with --global
+$ logs:set a vector-image x
+ !     vector-image may only be set globally with --global
+$ logs:set a bogus x
+ !     Invalid property specified, valid properties include: app-label-alias, max-size, vector-cron-sink, vector-image, vector-networks, vector-sink
+$ logs:set missing max-size 1m
+ !     App missing does not exist
+$ logs:vector-logs --num x
+ !     invalid argument for flag --num: x
+$ logs:vector-start --bogus
+ !     unknown flag: --bogus
+"#,
+    );
 }
 
 /// `plugn trigger <name> <args>` with the environment of `env`.
