@@ -40,7 +40,7 @@ use crate::spec::{
     BuildContext, BuildSpec, CommitSpec, ContainerFilter, ContainerSpec, ExecSpec, ImageFilter,
     LogOptions, NetworkSpec, VolumeSpec,
 };
-use crate::{ContainerEngine, EngineError};
+use crate::{ContainerEngine, EngineError, RelabelStep};
 
 /// Per-request timeout once connected. The docker CLI has none; builds,
 /// loads, commits and `stop` with a long grace period legitimately take long.
@@ -298,12 +298,11 @@ impl DockerEngine {
         Ok(BuiltImage { id })
     }
 
-    async fn relabel_async(
+    async fn relabel_steps_async(
         &self,
         image: &str,
-        labels: &BTreeMap<String, String>,
-        tag: &str,
-    ) -> Result<Option<String>, EngineError> {
+        steps: &[RelabelStep],
+    ) -> Result<Option<Vec<String>>, EngineError> {
         let inspect_err = |e| {
             classify(e, "inspect image", image, |source| {
                 EngineError::InspectImage {
@@ -323,23 +322,55 @@ impl DockerEngine {
             .await
             .map_err(inspect_err)?;
         let now = dokku_core::time::now_unix();
-        let Some(config) = crate::relabel::relabelled_config(&inspect, &history, labels, now)
+        let Some((first, rest)) = steps.split_first() else {
+            return Ok(Some(Vec::new()));
+        };
+        let Some(mut config) =
+            crate::relabel::relabelled_config(&inspect, &history, &first.labels, now)
         else {
             return Ok(None);
         };
+        let invalid = |e: std::io::Error| EngineError::InvalidSpec {
+            what: "relabelled image",
+            message: e.to_string(),
+        };
+        let mut configs = vec![serde_json::to_vec(&config).map_err(|e| invalid(e.into()))?];
+        for step in rest {
+            crate::relabel::add_labels(&mut config, &step.labels, now);
+            configs.push(serde_json::to_vec(&config).map_err(|e| invalid(e.into()))?);
+        }
         let layers = config["rootfs"]["diff_ids"]
             .as_array()
             .map(Vec::len)
             .unwrap_or_default();
-        let archive = serde_json::to_vec(&config)
-            .map_err(std::io::Error::other)
-            .and_then(|c| crate::relabel::load_archive(&c, layers, tag))
-            .map_err(|e| EngineError::InvalidSpec {
-                what: "relabelled image",
-                message: e.to_string(),
-            })?;
-        self.load_async(&mut archive.as_slice()).await?;
-        Ok(Some(self.inspect_image_async(tag).await?.id))
+        let images: Vec<(&[u8], Option<&str>)> = configs
+            .iter()
+            .zip(steps)
+            .map(|(c, step)| (c.as_slice(), step.tag.as_deref()))
+            .collect();
+        let archive = crate::relabel::load_archive(&images, layers).map_err(invalid)?;
+        let reports = self.load_async(&mut archive.as_slice()).await?;
+        // The engine reports every image's id, in the archive's order,
+        // when the last one is untagged; a tagged image is known by its tag.
+        let reported: Vec<String> = reports
+            .iter()
+            .filter_map(|l| l.strip_prefix("Loaded image ID: "))
+            .map(str::to_string)
+            .collect();
+        if reported.len() == steps.len() {
+            return Ok(Some(reported));
+        }
+        let mut ids = Vec::with_capacity(steps.len());
+        for step in steps {
+            let Some(tag) = &step.tag else {
+                return Err(EngineError::MissingField {
+                    operation: "load relabelled image",
+                    field: "Loaded image ID",
+                });
+            };
+            ids.push(self.inspect_image_async(tag).await?.id);
+        }
+        Ok(Some(ids))
     }
 
     async fn load_async(&self, tar: &mut dyn Read) -> Result<Vec<String>, EngineError> {
@@ -1117,13 +1148,12 @@ impl ContainerEngine for DockerEngine {
         self.block(self.load_async(tar))
     }
 
-    fn relabel_image(
+    fn relabel_image_steps(
         &self,
         image: &str,
-        labels: &BTreeMap<String, String>,
-        tag: &str,
-    ) -> Result<Option<String>, EngineError> {
-        self.block(self.relabel_async(image, labels, tag))
+        steps: &[RelabelStep],
+    ) -> Result<Option<Vec<String>>, EngineError> {
+        self.block(self.relabel_steps_async(image, steps))
     }
 
     fn commit_container(&self, container: &str, spec: &CommitSpec) -> Result<String, EngineError> {

@@ -127,10 +127,28 @@ pub trait ContainerEngine: Send + Sync {
     /// faithfully for this image: the caller builds instead.
     fn relabel_image(
         &self,
-        _image: &str,
-        _labels: &BTreeMap<String, String>,
-        _tag: &str,
+        image: &str,
+        labels: &BTreeMap<String, String>,
+        tag: &str,
     ) -> Result<Option<String>, EngineError> {
+        let step = RelabelStep {
+            labels: labels.clone(),
+            tag: Some(tag.to_string()),
+        };
+        let ids = self.relabel_image_steps(image, std::slice::from_ref(&step))?;
+        Ok(ids.and_then(|ids| ids.into_iter().next()))
+    }
+
+    /// [`ContainerEngine::relabel_image`] in steps, all made at once: each
+    /// step's image is the previous step's (the first step's, `image`) with
+    /// the step's labels added, tagged when the step names a tag; returns
+    /// each step's image id. `Ok(None)` when this engine cannot do it
+    /// faithfully for this image.
+    fn relabel_image_steps(
+        &self,
+        _image: &str,
+        _steps: &[RelabelStep],
+    ) -> Result<Option<Vec<String>>, EngineError> {
         Ok(None)
     }
 
@@ -285,4 +303,13 @@ pub trait ContainerEngine: Send + Sync {
         io: AttachIo,
         on_output: &mut dyn FnMut(LogStream, &[u8]),
     ) -> Result<i64, EngineError>;
+}
+
+/// One step of [`ContainerEngine::relabel_image_steps`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RelabelStep {
+    /// The labels the step adds.
+    pub labels: BTreeMap<String, String>,
+    /// The tag of the step's image; an untagged image is known by its id.
+    pub tag: Option<String>,
 }

@@ -48,7 +48,7 @@ pub mod testing;
 pub use context::label_instruction;
 pub use docker::DockerEngine;
 pub use docker_config::{auth_key, DockerConfig};
-pub use engine::ContainerEngine;
+pub use engine::{ContainerEngine, RelabelStep};
 pub use error::{ApiError, EngineError};
 pub use info::{
     AttachIo, BuiltImage, ContainerInfo, ContainerNetwork, ContainerSummary, EngineVersion,

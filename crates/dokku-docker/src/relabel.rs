@@ -79,34 +79,25 @@ pub fn relabelled_config(
     labels: &BTreeMap<String, String>,
     now: i64,
 ) -> Option<Value> {
+    let mut image = image_config(inspect, history)?;
+    add_labels(&mut image, labels, now);
+    Some(image)
+}
+
+/// The configuration of `inspect`'s image as the engine holds it (rebuilt
+/// from its inspection and history); `None` when that cannot be done
+/// faithfully.
+fn image_config(inspect: &ImageInspect, history: &[HistoryResponseItem]) -> Option<Value> {
     let root = inspect.root_fs.as_ref()?;
     if root.typ != "layers" {
         return None;
     }
     let diff_ids = root.layers.clone().unwrap_or_default();
-    let mut steps = history_entries(history, diff_ids.len())?;
-    let mut config = match serde_json::to_value(inspect.config.clone()?).ok()? {
-        Value::Object(m) => m,
-        _ => return None,
-    };
-    let mut merged: Map<String, Value> = match config.remove("Labels") {
-        Some(Value::Object(m)) => m,
-        _ => Map::new(),
-    };
-    for (k, v) in labels {
-        merged.insert(k.clone(), Value::String(v.clone()));
+    let steps = history_entries(history, diff_ids.len())?;
+    let config = serde_json::to_value(inspect.config.clone()?).ok()?;
+    if !config.is_object() {
+        return None;
     }
-    config.insert("Labels".into(), Value::Object(merged));
-    steps.push(json!({
-        "created": rfc3339(now),
-        // In the classic builder's form of a metadata step, so that this
-        // step is known to have made no layer when the image is relabelled
-        // again.
-        "created_by": format!("/bin/sh -c #(nop)  LABEL {}", label_words(labels)),
-        "comment": "dokku relabel",
-        "empty_layer": true,
-    }));
-
     let mut image = Map::new();
     image.insert(
         "architecture".into(),
@@ -127,8 +118,7 @@ pub fn relabelled_config(
             image.insert(key.into(), Value::String(v.clone()));
         }
     }
-    image.insert("config".into(), Value::Object(config));
-    image.insert("created".into(), Value::String(rfc3339(now)));
+    image.insert("config".into(), config);
     image.insert("history".into(), Value::Array(steps));
     image.insert(
         "os".into(),
@@ -141,6 +131,40 @@ pub fn relabelled_config(
     Some(Value::Object(image))
 }
 
+/// Add `labels` to an image configuration (a label of the same name
+/// replaced), with a history step saying so, made at `now`.
+pub fn add_labels(image: &mut Value, labels: &BTreeMap<String, String>, now: i64) {
+    let Value::Object(image) = image else {
+        return;
+    };
+    if let Some(Value::Object(config)) = image.get_mut("config") {
+        let mut merged = match config.remove("Labels") {
+            Some(Value::Object(m)) => m,
+            _ => Map::new(),
+        };
+        for (k, v) in labels {
+            merged.insert(k.clone(), Value::String(v.clone()));
+        }
+        config.insert("Labels".into(), Value::Object(merged));
+    }
+    let step = json!({
+        "created": rfc3339(now),
+        // In the classic builder's form of a metadata step, so that this
+        // step is known to have made no layer when the image is relabelled
+        // again.
+        "created_by": format!("/bin/sh -c #(nop)  LABEL {}", label_words(labels)),
+        "comment": "dokku relabel",
+        "empty_layer": true,
+    });
+    match image.get_mut("history") {
+        Some(Value::Array(steps)) => steps.push(step),
+        _ => {
+            image.insert("history".into(), Value::Array(vec![step]));
+        }
+    }
+    image.insert("created".into(), Value::String(rfc3339(now)));
+}
+
 /// `k=v` pairs as a history line shows them.
 fn label_words(labels: &BTreeMap<String, String>) -> String {
     labels
@@ -150,17 +174,29 @@ fn label_words(labels: &BTreeMap<String, String>) -> String {
         .join(" ")
 }
 
-/// The archive `docker load` takes for `config` tagged `tag`: the
-/// configuration and a manifest naming one (absent) layer file per layer.
-pub fn load_archive(config: &[u8], layers: usize, tag: &str) -> std::io::Result<Vec<u8>> {
-    let manifest = json!([{
-        "Config": "config.json",
-        "RepoTags": [tag],
-        "Layers": (0..layers).map(|i| format!("{i}/layer.tar")).collect::<Vec<_>>(),
-    }]);
+/// The archive `docker load` takes for images over the same layers: each
+/// configuration, tagged as given (or left untagged), and a manifest naming
+/// one (absent) layer file per layer.
+pub fn load_archive(images: &[(&[u8], Option<&str>)], layers: usize) -> std::io::Result<Vec<u8>> {
+    let layer_files: Vec<String> = (0..layers).map(|i| format!("{i}/layer.tar")).collect();
+    let manifest: Vec<Value> = images
+        .iter()
+        .enumerate()
+        .map(|(i, (_, tag))| {
+            json!({
+                "Config": format!("config-{i}.json"),
+                "RepoTags": tag.map(|t| vec![t]).unwrap_or_default(),
+                "Layers": layer_files,
+            })
+        })
+        .collect();
     let manifest = serde_json::to_vec(&manifest)?;
     let mut tar = tar::Builder::new(Vec::new());
-    for (name, data) in [("config.json", config), ("manifest.json", &manifest)] {
+    let configs = images
+        .iter()
+        .enumerate()
+        .map(|(i, (config, _))| (format!("config-{i}.json"), *config));
+    for (name, data) in configs.chain([("manifest.json".to_string(), manifest.as_slice())]) {
         let mut header = tar::Header::new_gnu();
         header.set_size(data.len() as u64);
         header.set_mode(0o644);
@@ -278,8 +314,10 @@ mod tests {
     }
 
     #[test]
-    fn the_archive_names_the_config_and_one_layer_per_diff() {
-        let tar = load_archive(b"{}", 2, "dokku/app:latest").expect("tar");
+    fn the_archive_names_each_config_and_one_layer_per_diff() {
+        let images: [(&[u8], Option<&str>); 2] =
+            [(b"{}", Some("dokku/app:latest")), (b"{\"a\":1}", None)];
+        let tar = load_archive(&images, 2).expect("tar");
         let mut archive = tar::Archive::new(tar.as_slice());
         let mut names = Vec::new();
         let mut manifest = Vec::new();
@@ -291,11 +329,34 @@ mod tests {
             }
             names.push(name);
         }
-        assert_eq!(names, ["config.json", "manifest.json"]);
+        assert_eq!(names, ["config-0.json", "config-1.json", "manifest.json"]);
         let m: Value = serde_json::from_slice(&manifest).expect("json");
+        let layers = json!(["0/layer.tar", "1/layer.tar"]);
         assert_eq!(
             m,
-            json!([{"Config": "config.json", "RepoTags": ["dokku/app:latest"], "Layers": ["0/layer.tar", "1/layer.tar"]}])
+            json!([
+                {"Config": "config-0.json", "RepoTags": ["dokku/app:latest"], "Layers": layers},
+                {"Config": "config-1.json", "RepoTags": [], "Layers": layers},
+            ])
         );
+    }
+
+    #[test]
+    fn labels_add_up_step_by_step() {
+        let history = [step("/bin/sh -c #(nop) ADD file:x in /", 10)];
+        let first = BTreeMap::from([("stage".to_string(), "build".to_string())]);
+        let mut c =
+            relabelled_config(&inspect(1), &history, &first, 1_700_000_100).expect("config");
+        let second = BTreeMap::from([("stage".to_string(), "release".to_string())]);
+        add_labels(&mut c, &second, 1_700_000_200);
+        assert_eq!(c["config"]["Labels"], json!({"a": "1", "stage": "release"}));
+        let steps = c["history"].as_array().expect("history");
+        assert_eq!(steps.len(), 3);
+        assert_eq!(
+            steps[2]["created_by"],
+            "/bin/sh -c #(nop)  LABEL stage=release"
+        );
+        assert_eq!(c["created"], steps[2]["created"]);
+        assert_eq!(c["rootfs"]["diff_ids"], json!(["sha256:0"]));
     }
 }

@@ -941,3 +941,53 @@ fn relabelling_without_a_build_gives_the_image_a_build_would() -> TestResult {
     assert_eq!(info.labels.get("keep").map(String::as_str), Some("me"));
     Ok(())
 }
+
+#[test]
+fn relabelling_in_steps_makes_each_step_in_one_load() -> TestResult {
+    let (engine, name, mut cleanup, base) = busybox_fixture("relabel-steps", "-base")?;
+    let built = cleanup.image(format!("{name}-built:latest"));
+    let build = BTreeMap::from([
+        ("stage".to_string(), "build".to_string()),
+        (TEST_LABEL.to_string(), name.clone()),
+    ]);
+    let release = BTreeMap::from([("stage".to_string(), "release".to_string())]);
+    let steps = [
+        dokku_docker::RelabelStep {
+            labels: build.clone(),
+            tag: Some(built.clone()),
+        },
+        dokku_docker::RelabelStep {
+            labels: release.clone(),
+            tag: None,
+        },
+    ];
+    let ids = engine
+        .relabel_image_steps(&base, &steps)?
+        .expect("a busybox image relabels");
+    assert_eq!(ids.len(), 2);
+    // Known by id too: the tag moves off the first below.
+    for id in &ids {
+        cleanup.image(id.clone());
+    }
+    // The second step is untagged, known by its id.
+    let second = engine.image_inspect(&ids[1])?;
+    assert!(second.repo_tags.is_empty(), "{:?}", second.repo_tags);
+    assert_eq!(engine.image_inspect(&built)?.id, ids[0]);
+    // It is what relabelling the first step's image again gives.
+    let again = cleanup.image(format!("{name}-again:latest"));
+    engine
+        .relabel_image(&built, &release, &again)?
+        .expect("relabel");
+    let by_two = engine.image_inspect(&again)?;
+    assert_eq!(second.labels, by_two.labels);
+    assert_eq!(
+        second.labels.get("stage").map(String::as_str),
+        Some("release")
+    );
+    assert_eq!(second.labels.get(TEST_LABEL), Some(&name));
+    assert_eq!(config_json(&ids[1]), config_json(&again));
+    // Moving the tag onto it is the release.
+    engine.tag_image(&ids[1], &built)?;
+    assert_eq!(engine.image_inspect(&built)?.id, ids[1]);
+    Ok(())
+}

@@ -3,7 +3,7 @@
 //! the start of every build and the shell library's `docker_cleanup`.
 
 use dokku_core::Result;
-use dokku_docker::{ContainerFilter, ImageFilter};
+use dokku_docker::{ContainerEngine, ContainerFilter, ImageFilter};
 
 use crate::deploy::BuilderGetProperty;
 use crate::Ctx;
@@ -41,6 +41,20 @@ fn skipped(ctx: &Ctx, app: &str) -> Result<bool> {
 /// and is reported. Removal failures (an image still in use) are ignored,
 /// as the engine's own prune would.
 pub fn docker_cleanup(ctx: &Ctx, app: &str, force: bool) -> Result<()> {
+    clean(ctx, app, force, false)
+}
+
+/// The clean-up a build starts with: [`docker_cleanup`] of `app` (a
+/// configured skip wins), its removals and the search for dangling images
+/// done beside the build (joined before the command ends). What the build
+/// leaves dangling may be among them: the engine refuses to remove an image
+/// a container still uses, and an unused dangling one is what the next
+/// clean-up would remove.
+pub fn cleanup_before_build(ctx: &Ctx, app: &str) -> Result<()> {
+    clean(ctx, app, false, true)
+}
+
+fn clean(ctx: &Ctx, app: &str, force: bool, beside: bool) -> Result<()> {
     let app = if app == "--global" { "" } else { app };
     if !force && skipped(ctx, app)? {
         ctx.out
@@ -53,23 +67,35 @@ pub fn docker_cleanup(ctx: &Ctx, app: &str, force: bool) -> Result<()> {
     } else {
         format!("com.dokku.app-name={app}")
     };
-    let engine = ctx.engine()?;
+    // The stopped containers are listed now, so that none the command
+    // goes on to run (and reads back once it exited) is among them.
     let containers = ContainerFilter {
         all: true,
         labels: vec![label.clone()],
         statuses: vec!["exited".into(), "dead".into()],
         ..ContainerFilter::default()
     };
-    for c in engine.list_containers(&containers).unwrap_or_default() {
-        let _ = engine.remove_container(&c.id, false);
-    }
-    let images = ImageFilter {
-        labels: vec![label],
-        dangling: Some(true),
-        ..ImageFilter::default()
+    let stopped = ctx
+        .engine()?
+        .list_containers(&containers)
+        .unwrap_or_default();
+    let remove = move |engine: &dyn ContainerEngine| {
+        for c in stopped {
+            let _ = engine.remove_container(&c.id, false);
+        }
+        let images = ImageFilter {
+            labels: vec![label],
+            dangling: Some(true),
+            ..ImageFilter::default()
+        };
+        for i in engine.list_images(&images).unwrap_or_default() {
+            let _ = engine.remove_image(&i.id, false);
+        }
     };
-    for i in engine.list_images(&images).unwrap_or_default() {
-        let _ = engine.remove_image(&i.id, false);
+    if beside {
+        ctx.in_background(remove)
+    } else {
+        remove(ctx.engine()?);
+        Ok(())
     }
-    Ok(())
 }

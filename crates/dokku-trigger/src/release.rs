@@ -200,6 +200,70 @@ pub fn relabel(ctx: &Ctx, image: &str, labels: &BTreeMap<String, String>) -> Res
     build_labelled(ctx, image, labels, None)?.map_err(|e| Error::other("label image", e))
 }
 
+/// The labels the release step adds to an image.
+pub fn release_labels() -> BTreeMap<String, String> {
+    BTreeMap::from([(STAGE_LABEL.to_string(), "release".to_string())])
+}
+
+/// Make `base` again as `tag` with a build's `labels` (no build, as
+/// [`relabel`]), and with it, in the same engine call, the image the
+/// release step would make of it: the release then only moves the tag
+/// (one image load per deploy instead of two). `Ok(None)` when the engine
+/// cannot relabel this image without a build. The outer error is ours, the
+/// inner one the engine's.
+pub fn relabel_build(
+    ctx: &Ctx,
+    base: &str,
+    labels: &BTreeMap<String, String>,
+    tag: &str,
+) -> Result<std::result::Result<Option<String>, EngineError>> {
+    let steps = [
+        dokku_docker::RelabelStep {
+            labels: labels.clone(),
+            tag: Some(tag.to_string()),
+        },
+        dokku_docker::RelabelStep {
+            labels: release_labels(),
+            tag: None,
+        },
+    ];
+    let ids = match ctx.engine()?.relabel_image_steps(base, &steps) {
+        Ok(Some(ids)) => ids,
+        Ok(None) => return Ok(Ok(None)),
+        Err(e) => return Ok(Err(e)),
+    };
+    let mut ids = ids.into_iter();
+    let (Some(built), Some(released)) = (ids.next(), ids.next()) else {
+        return Ok(Ok(None));
+    };
+    ctx.images().prepare(
+        tag,
+        memo::Prepared {
+            from: built.clone(),
+            id: released,
+        },
+    );
+    Ok(Ok(Some(built)))
+}
+
+/// The release image prepared for `image` with its build
+/// ([`relabel_build`]), tagged as `image`, when `image` is still the
+/// build's image; `None` otherwise (a plugin changed it meanwhile), the
+/// prepared image then removed.
+fn release_prepared(ctx: &Ctx, image: &str) -> Result<Option<BuiltImage>> {
+    let Some(prepared) = ctx.images().take_prepared(image) else {
+        return Ok(None);
+    };
+    let engine = ctx.engine()?;
+    if inspect(ctx, image)?.is_some_and(|i| i.id == prepared.from)
+        && engine.tag_image(&prepared.id, image).is_ok()
+    {
+        return Ok(Some(BuiltImage { id: prepared.id }));
+    }
+    let _ = engine.remove_image(&prepared.id, false);
+    Ok(None)
+}
+
 /// Inspect `image`, or answer what this command already learned of it;
 /// `None` when there is no such image.
 pub fn inspect(ctx: &Ctx, image: &str) -> Result<Option<ImageInfo>> {
@@ -482,11 +546,14 @@ impl BuilderDef {
             Phase::PreRelease,
         )?;
         let known = ctx.images().get(&image);
-        let labels = BTreeMap::from([(STAGE_LABEL.to_string(), "release".to_string())]);
+        let labels = release_labels();
         let built = match self.release_layer {
-            None => relabel(ctx, &image, &labels)
-                .inspect_err(|_| ctx.out.warn("Failure injecting docker labels on image"))
-                .ok(),
+            None => match release_prepared(ctx, &image)? {
+                Some(built) => Some(built),
+                None => relabel(ctx, &image, &labels)
+                    .inspect_err(|_| ctx.out.warn("Failure injecting docker labels on image"))
+                    .ok(),
+            },
             Some(layer) => {
                 let layer = layer(ctx, app)?;
                 let built = build_labelled(ctx, &image, &labels, Some(&layer))?

@@ -145,12 +145,12 @@ fn labelled_without_build(ctx: &Ctx, dir: &Path, spec: &BuildSpec) -> Result<boo
         return Ok(false);
     };
     labels.extend(spec.labels.clone());
-    let engine = ctx.engine()?;
     let Some(tag) = spec.tags.first() else {
         return Ok(false);
     };
-    match engine.relabel_image(&base, &labels, tag) {
+    match release::relabel_build(ctx, &base, &labels, tag)? {
         Ok(Some(id)) => {
+            let engine = ctx.engine()?;
             for extra in spec.tags.iter().skip(1) {
                 engine
                     .tag_image(&id, extra)

@@ -128,7 +128,7 @@ pub fn receive(ctx: &Ctx, app: &str, rev: Option<&str>, source: Option<Source>) 
         },
     )?;
 
-    dokku_trigger::cleanup::docker_cleanup(ctx, app, false)?;
+    dokku_trigger::cleanup::cleanup_before_build(ctx, app)?;
     ctx.bus.select(
         ctx,
         &BuilderBuild {

@@ -483,6 +483,95 @@ fn from_image_and_load_image() {
     r.exits(1, Holds::Err("Loaded image tarball but the specified docker image was not found: dokku-test-not-in-tar:x"));
 }
 
+/// The app's dangling images (untagged, still carrying its label).
+fn dangling_images(app: &str) -> Vec<String> {
+    let out = Command::new("docker")
+        .args(["images", "-q", "--no-trunc", "--filter", "dangling=true"])
+        .args(["--filter", &format!("label=com.dokku.app-name={app}")])
+        .output()
+        .expect("docker images");
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn from_image_release_is_made_with_the_build_unless_a_plugin_changed_the_image() {
+    let mut app = App::new("git-prerelease", false);
+    let name = app.name.clone();
+    // The release made together with the build: the app's image carries
+    // the build's and the release's labels, as two relabels gave.
+    let r = app.run(&["git:from-image", &name, &app.base]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let labels = app.image_labels();
+    for (key, value) in [
+        ("com.dokku.image-stage", "release"),
+        ("com.dokku.builder-type", "dockerfile"),
+        ("com.dokku.app-name", name.as_str()),
+        ("org.label-schema.vendor", "dokku"),
+    ] {
+        assert_eq!(
+            labels.get(key).map(String::as_str),
+            Some(value),
+            "{labels:?}"
+        );
+    }
+    // What the release replaced is left for the next clean-up, as before:
+    // the build's image only.
+    assert_eq!(
+        dangling_images(&name).len(),
+        1,
+        "{:?}",
+        dangling_images(&name)
+    );
+    let released = app
+        .engine
+        .image_inspect(&format!("dokku/{name}:latest"))
+        .expect("app image")
+        .id;
+
+    // A plugin puts another image in place between build and release: the
+    // release labels that one, and the image made ahead is removed.
+    let marked = format!("{name}-marked:latest");
+    app.extra_images.push(marked.clone());
+    let mark = std::collections::BTreeMap::from([("plugin".to_string(), "was-here".to_string())]);
+    app.engine
+        .relabel_image(&app.base, &mark, &marked)
+        .expect("mark")
+        .expect("relabel");
+    write_script(
+        &app.env
+            .lib()
+            .join("plugins/enabled/retag/pre-release-builder"),
+        &format!("#!/bin/sh\ndocker tag {marked} \"$3\"\n"),
+    );
+    let other = format!("{name}-other:v1");
+    app.extra_images.push(other.clone());
+    app.engine.tag_image(&app.base, &other).expect("tag");
+    let before = dangling_images(&name);
+    let r = app.run(&["git:from-image", &name, &other]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let labels = app.image_labels();
+    assert_eq!(
+        labels.get("plugin").map(String::as_str),
+        Some("was-here"),
+        "{labels:?}"
+    );
+    assert_eq!(
+        labels.get("com.dokku.image-stage").map(String::as_str),
+        Some("release")
+    );
+    // Dangling now: the first release (replaced) and this deploy's build
+    // image (replaced by the plugin's); the release image made with that
+    // build is gone, and the first build image went with the clean-up this
+    // deploy started with.
+    let after = dangling_images(&name);
+    assert_eq!(after.len(), 2, "before {before:?}, after {after:?}");
+    assert!(after.contains(&released), "{after:?}");
+    assert!(after.iter().all(|i| !before.contains(i) || *i == released));
+}
+
 /// A tar archive from `(path, kind)` entries written raw, so names like
 /// `../x` survive.
 fn raw_tar(entries: &[(&str, &str)]) -> Vec<u8> {

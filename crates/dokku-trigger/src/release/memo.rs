@@ -20,6 +20,20 @@ use dokku_docker::{
 #[derive(Debug, Default)]
 pub struct ImageMemo {
     images: Mutex<HashMap<String, ImageInfo>>,
+    /// Release images made ahead of their release step, by the reference
+    /// they are for (see [`Prepared`]); kept when images change, as each
+    /// names the image it was made from.
+    prepared: Mutex<HashMap<String, Prepared>>,
+}
+
+/// A release image made together with the build's image: the build's image
+/// id, and the id of the untagged release image made from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prepared {
+    /// The image the release image was made from.
+    pub from: String,
+    /// The release image.
+    pub id: String,
 }
 
 impl ImageMemo {
@@ -35,6 +49,22 @@ impl ImageMemo {
     /// Remember `info` as what `image` is now.
     pub fn remember(&self, image: &str, info: ImageInfo) {
         self.map().insert(image.to_string(), info);
+    }
+
+    /// Keep `prepared` as the release image of `image`.
+    pub fn prepare(&self, image: &str, prepared: Prepared) {
+        self.prepared
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(image.to_string(), prepared);
+    }
+
+    /// The release image prepared for `image`, taken out.
+    pub fn take_prepared(&self, image: &str) -> Option<Prepared> {
+        self.prepared
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(image)
     }
 
     /// Forget every image: something may have changed them.
@@ -119,6 +149,7 @@ impl ContainerEngine for Watched {
         reads fn list_images(filter: &ImageFilter) -> Result<Vec<ImageSummary>, EngineError>;
         changes fn load_image(tar: &mut dyn Read) -> Result<Vec<String>, EngineError>;
         changes fn relabel_image(image: &str, labels: &std::collections::BTreeMap<String, String>, tag: &str) -> Result<Option<String>, EngineError>;
+        changes fn relabel_image_steps(image: &str, steps: &[dokku_docker::RelabelStep]) -> Result<Option<Vec<String>>, EngineError>;
         changes fn commit_container(container: &str, spec: &CommitSpec) -> Result<String, EngineError>;
         reads fn create_container(spec: &ContainerSpec) -> Result<String, EngineError>;
         reads fn start_container(container: &str) -> Result<(), EngineError>;
