@@ -54,6 +54,44 @@ pub struct Row {
     /// Engine alone: what a restart of every app asks of it (create and
     /// start a container, stop one), CPU-count containers at a time.
     pub restart_floor: Duration,
+    /// The machine's busy CPU time while the engine alone did that,
+    /// divided by the CPU count: what no scheduling of that work can beat.
+    pub restart_floor_cpu: Duration,
+    /// The same for dokku's `ps:restart --all --parallel -1`.
+    pub restart_cpu: Duration,
+}
+
+/// Busy CPU time of the whole machine so far (every CPU, from
+/// `/proc/stat`), divided by the CPU count.
+fn busy_per_cpu() -> Result<Duration, String> {
+    let stat = std::fs::read_to_string("/proc/stat").map_err(|e| format!("/proc/stat: {e}"))?;
+    let cpus = stat
+        .lines()
+        .filter(|l| l.starts_with("cpu") && !l.starts_with("cpu "))
+        .count()
+        .max(1);
+    let total = stat.lines().next().unwrap_or_default();
+    // user nice system idle iowait irq softirq steal: all but idle and
+    // iowait are busy.
+    let ticks: Vec<u64> = total
+        .split_whitespace()
+        .skip(1)
+        .take(8)
+        .filter_map(|t| t.parse().ok())
+        .collect();
+    if ticks.len() < 8 {
+        return Err(format!("/proc/stat: unexpected first line {total:?}"));
+    }
+    let busy = ticks[0] + ticks[1] + ticks[2] + ticks[5] + ticks[6] + ticks[7];
+    // USER_HZ is 100 on Linux.
+    Ok(Duration::from_millis(busy * 10 / cpus as u64))
+}
+
+/// Run `work`, and the machine's busy CPU time per CPU meanwhile.
+fn with_cpu<T>(work: impl FnOnce() -> Result<T, String>) -> Result<(T, Duration), String> {
+    let before = busy_per_cpu()?;
+    let out = work()?;
+    Ok((out, busy_per_cpu()?.saturating_sub(before)))
 }
 
 /// A scratch installation, its nginx instance and its apps.
@@ -448,8 +486,9 @@ fn measure(bin: &Path, size: usize) -> Result<Row, String> {
     f.all_answer("proxy:build-config --all")?;
     let ps_report = median_of(CHEAP_RUNS, || f.timed(&["ps:report"]))?;
     let start_floor = f.start_floor()?;
-    let restart_floor = f.restart_floor()?;
-    let restart = f.timed(&["ps:restart", "--all", "--parallel", "-1"])?;
+    let (restart_floor, restart_floor_cpu) = with_cpu(|| f.restart_floor())?;
+    let (restart, restart_cpu) =
+        with_cpu(|| f.timed(&["ps:restart", "--all", "--parallel", "-1"]))?;
     f.all_answer("ps:restart --all --parallel -1")?;
     f.settle()?;
     f.stop_all_behind_dokku()?;
@@ -466,6 +505,8 @@ fn measure(bin: &Path, size: usize) -> Result<Row, String> {
         nginx_reload,
         start_floor,
         restart_floor,
+        restart_floor_cpu,
+        restart_cpu,
     };
     eprintln!(
         "fleet {size}: deploy {:.2} s, build-config {:.2} s, ps:report {:.2} s, restart {:.2} s (engine floor {:.2} s), restore {:.2} s, start floor {:.2} s, nginx -t {:.3} s, reload {:.3} s",
@@ -495,7 +536,7 @@ fn secs(d: Duration) -> String {
 /// apps.
 pub fn markdown(rows: &[Row], machine: &str) -> String {
     type Cell = fn(&Row) -> Duration;
-    let lines: [(&str, Cell, Option<f64>); 9] = [
+    let lines: [(&str, Cell, Option<f64>); 11] = [
         (
             "deploy from an image (`git:from-image`, checks disabled)",
             |r| r.deploy,
@@ -521,6 +562,16 @@ pub fn markdown(rows: &[Row], machine: &str) -> String {
         (
             "floor: create + start + stop of a container per app through the engine, CPU-count at a time",
             |r| r.restart_floor,
+            None,
+        ),
+        (
+            "floor: the machine's busy CPU time during that engine work, per CPU",
+            |r| r.restart_floor_cpu,
+            None,
+        ),
+        (
+            "the machine's busy CPU time during the restart, per CPU",
+            |r| r.restart_cpu,
             None,
         ),
         ("floor: `nginx -t` over every vhost", |r| r.nginx_t, None),

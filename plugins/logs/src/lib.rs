@@ -10,7 +10,7 @@ pub mod store;
 pub mod vector;
 
 use dokku_core::fsutil;
-use dokku_trigger::deploy::LogsGetProperty;
+use dokku_trigger::deploy::{LogsGetProperty, PostExtract, PreDeploy};
 use dokku_trigger::migrate;
 use dokku_trigger::plugin::{cmd, global_cmd, Bare};
 use dokku_trigger::triggers::{
@@ -105,6 +105,24 @@ fn register(bus: &mut Bus) {
             args.options.push(format!("--log-opt max-size={max_size}"));
         }
         Ok(args)
+    });
+    // The daemon's default log driver is asked by every container a deploy
+    // creates (above); asking it beside the deploy's first steps keeps the
+    // engine's slow `info` off the path to the container.
+    fn warm_log_driver(ctx: &dokku_trigger::Ctx, app: &str) -> dokku_core::Result<()> {
+        let max_size = store::computed(&ctx.paths, app, "max-size");
+        if max_size == "unlimited" || max_size.is_empty() {
+            return Ok(());
+        }
+        ctx.in_background(|engine| {
+            let _ = engine.default_log_driver();
+        })
+    }
+    bus.on::<PostExtract, _>(store::PLUGIN, |ctx, t: &PostExtract| {
+        warm_log_driver(ctx, &t.app)
+    });
+    bus.on::<PreDeploy, _>(store::PLUGIN, |ctx, t: &PreDeploy| {
+        warm_log_driver(ctx, &t.app)
     });
     bus.on_install(store::PLUGIN, install);
     // Each app has a data directory, and the vector configuration follows

@@ -80,7 +80,7 @@ pub struct Watched {
     memo: Arc<ImageMemo>,
     /// The daemon's default log driver, asked once per command (every
     /// container a command starts asks for it).
-    log_driver: std::sync::OnceLock<String>,
+    log_driver: std::sync::OnceLock<Option<String>>,
 }
 
 impl Watched {
@@ -127,11 +127,16 @@ impl ContainerEngine for Watched {
         self.inner.swarm_workloads()
     }
     fn default_log_driver(&self) -> Result<String, EngineError> {
-        if let Some(driver) = self.log_driver.get() {
-            return Ok(driver.clone());
+        // A caller arriving while another thread asks waits for its answer
+        // (a failure is not kept: the next caller asks again, and gets
+        // the error).
+        let known = self
+            .log_driver
+            .get_or_init(|| self.inner.default_log_driver().ok());
+        match known {
+            Some(driver) => Ok(driver.clone()),
+            None => self.inner.default_log_driver(),
         }
-        let driver = self.inner.default_log_driver()?;
-        Ok(self.log_driver.get_or_init(|| driver).clone())
     }
 
     forward! {
