@@ -398,12 +398,18 @@ fn failed_build_rejects_the_push_and_first_branch_becomes_deploy_branch() {
     );
 }
 
+/// A new app deployed by `git:from-image` of its base, and that deploy.
+fn deployed_from_its_base(prefix: &str) -> (App, Run) {
+    let app = App::new(prefix, false);
+    let r = app.run(&["git:from-image", &app.name, &app.base]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    (app, r)
+}
+
 #[test]
 fn from_image_and_load_image() {
-    let mut app = App::new("git-image", false);
+    let (mut app, r) = deployed_from_its_base("git-image");
     let name = app.name.clone();
-    let r = app.run(&["git:from-image", &name, &app.base]);
-    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
     assert_has_all(
         &r.stdout,
         &[
@@ -498,12 +504,10 @@ fn dangling_images(app: &str) -> Vec<String> {
 
 #[test]
 fn from_image_release_is_made_with_the_build_unless_a_plugin_changed_the_image() {
-    let mut app = App::new("git-prerelease", false);
-    let name = app.name.clone();
     // The release made together with the build: the app's image carries
     // the build's and the release's labels, as two relabels gave.
-    let r = app.run(&["git:from-image", &name, &app.base]);
-    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let (mut app, _) = deployed_from_its_base("git-prerelease");
+    let name = app.name.clone();
     let labels = app.image_labels();
     for (key, value) in [
         ("com.dokku.image-stage", "release"),
