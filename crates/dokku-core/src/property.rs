@@ -89,6 +89,13 @@ impl<'a> Properties<'a> {
         write_atomic(&p, value.as_bytes(), 0o600)
     }
 
+    /// Write each `(app, key, value)` in turn, stopping at the first error.
+    pub fn write_each(&self, entries: &[(&str, &str, &str)]) -> Result<()> {
+        entries
+            .iter()
+            .try_for_each(|(app, key, value)| self.write(app, key, value))
+    }
+
     /// Remove a property; missing is fine.
     pub fn delete(&self, app: &str, key: &str) -> Result<()> {
         remove_file(&self.path(app, key)?)
