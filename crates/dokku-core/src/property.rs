@@ -77,6 +77,15 @@ impl<'a> Properties<'a> {
             .unwrap_or_else(|| default.to_string())
     }
 
+    /// The value of `key` for `app` when an app is named and its value is
+    /// not blank: the first step of a computed value.
+    pub fn app_value(&self, app: &str, key: &str) -> Option<String> {
+        if app.is_empty() {
+            return None;
+        }
+        Some(self.get_str(app, key)).filter(|v| !v.trim().is_empty())
+    }
+
     /// Whether the property file exists.
     pub fn exists(&self, app: &str, key: &str) -> bool {
         self.path(app, key).map(|p| p.is_file()).unwrap_or(false)

@@ -97,7 +97,8 @@ mod tests {
     #[test]
     fn report_layout() {
         let (_d, paths) = dokku_core::Paths::temp();
-        let report = props::REPORT.text_with(&paths, "app", &[("app", "appjson-path", "app2.json")]);
+        let report =
+            props::REPORT.text_with(&paths, "app", &[("app", "appjson-path", "app2.json")]);
         insta::assert_snapshot!(report.expect("report"), @r"
         =====> app app-json information
                App json appjson path:          app2.json

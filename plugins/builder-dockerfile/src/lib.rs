@@ -33,7 +33,8 @@ mod tests {
     #[test]
     fn report_layout() {
         let (_d, paths) = dokku_core::Paths::temp();
-        let report = props::REPORT.text_with(&paths, "app", &[("app", "dockerfile-path", "Dockerfile2")]);
+        let report =
+            props::REPORT.text_with(&paths, "app", &[("app", "dockerfile-path", "Dockerfile2")]);
         insta::assert_snapshot!(report.expect("report"), @r"
         =====> app builder-dockerfile information
                Builder dockerfile computed dockerfile path: Dockerfile2

@@ -12,8 +12,8 @@ use dokku_core::{fsutil, Error, Result};
 use dokku_trigger::deploy::{first_answer, PsCurrentScale};
 use dokku_trigger::proxy::{
     answer_is_true, CertsExists, CertsForce, DomainsList, NetworkGetListeners,
-    NginxAppTemplateSource, NginxPreReload, PortsConfigure, PortsGet, ProxyGetProperty,
-    ProxyIsEnabled, ProxyType,
+    NginxAppTemplateSource, NginxPreReload, PortsConfigure, ProxyGetProperty, ProxyIsEnabled,
+    ProxyType,
 };
 use dokku_trigger::triggers::ConfigExport;
 use dokku_trigger::Ctx;
@@ -210,16 +210,7 @@ pub fn gather(ctx: &Ctx, srv: &Server, app: &str, passed: (&str, &str)) -> Resul
         .bus
         .collect(ctx, &DomainsList { app: a.clone() })?
         .concat();
-    let port_maps: Vec<String> = ctx
-        .bus
-        .collect(
-            ctx,
-            &PortsGet {
-                app: a.clone(),
-                format: String::new(),
-            },
-        )?
-        .concat();
+    let port_maps = dokku_trigger::proxy::port_maps(ctx, app)?;
     let proxy_prop = |key: &str, default: &str| {
         let v = collect_one(
             ctx,

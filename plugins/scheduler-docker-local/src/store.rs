@@ -28,16 +28,10 @@ pub struct Record {
 /// An app property, else the global one, else `default`.
 pub fn computed(paths: &Paths, app: &str, key: &str, default: &str) -> String {
     let p = Properties::new(paths, PLUGIN);
-    let v = if app.is_empty() {
-        String::new()
-    } else {
-        p.get_str(app, key)
-    };
-    if !v.trim().is_empty() {
-        return v;
-    }
-    p.get_or(GLOBAL, key, default)
-        .unwrap_or_else(|_| default.to_string())
+    p.app_value(app, key).unwrap_or_else(|| {
+        p.get_or(GLOBAL, key, default)
+            .unwrap_or_else(|_| default.to_string())
+    })
 }
 
 /// Whether containers get an init process; an image of linuxserver.io
