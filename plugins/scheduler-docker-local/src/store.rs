@@ -149,8 +149,7 @@ mod tests {
 
     #[test]
     fn records_round_trip_in_dokku_files() {
-        let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::under(d.path());
+        let (_d, paths) = Paths::temp();
         std::fs::create_dir_all(paths.app_dir("a")).expect("mkdir");
         let r = Record {
             container_id: "abc".into(),
