@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use dokku_docker::testing::{busybox_context, busybox_image, unique_name, Cleanup, TEST_LABEL};
+use dokku_docker::testing::{
+    busybox_context, busybox_image, docker_cli, unique_name, Cleanup, TEST_LABEL,
+};
 use dokku_docker::{
     AttachIo, BuildContext, BuildSpec, CommitSpec, ContainerEngine, ContainerFilter, ContainerSpec,
     DockerEngine, EngineError, ExecSpec, ImageFilter, LogOptions, LogStream, Mount, NetworkSpec,
@@ -830,16 +832,8 @@ fn run_attached_shows_the_created_container_to_its_hook_before_start() -> TestRe
 /// (a build records its parent there; a relabelled image keeps the one of
 /// the image it was made from).
 fn config_json(image: &str) -> serde_json::Value {
-    let out = Command::new("docker")
-        .args(["image", "inspect", "--format", "{{json .Config}}", image])
-        .output()
-        .expect("docker image inspect");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let out = docker_cli(&["image", "inspect", "--format", "{{json .Config}}", image]);
+    let mut v: serde_json::Value = serde_json::from_slice(&out).expect("json");
     if let Some(m) = v.as_object_mut() {
         m.remove("Image");
     }

@@ -637,7 +637,10 @@ fn walk_cgroup_tree(cg: &Path, visit: &dyn Fn(&Path)) {
 fn kill_cgroup_tree(cg: &Path) {
     walk_cgroup_tree(cg, &|c| {
         let procs = std::fs::read_to_string(c.join("cgroup.procs")).unwrap_or_default();
-        for pid in procs.split_whitespace().filter_map(|p| p.parse::<i32>().ok()) {
+        for pid in procs
+            .split_whitespace()
+            .filter_map(|p| p.parse::<i32>().ok())
+        {
             kill(pid, "-KILL");
         }
     });
