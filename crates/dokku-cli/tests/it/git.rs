@@ -472,7 +472,7 @@ fn from_image_and_load_image() {
     assert_ne!(app.branch_sha("master").as_deref(), Some(sha.as_str()));
     let r = app.env.run_stdin(
         &["git:load-image", &name, "dokku-test-not-in-tar:x"],
-        &saved.stdout,
+        &saved,
     );
     r.exits(1, Holds::Err("Loaded image tarball but the specified docker image was not found: dokku-test-not-in-tar:x"));
 }
