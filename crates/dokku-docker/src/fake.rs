@@ -367,14 +367,10 @@ impl State {
         let id = format!("{n:012x}{:052x}", u64::MAX - n);
         let name = spec.name.clone().unwrap_or_else(|| format!("fake_{n}"));
         if self.container(&name).is_some() {
-            return Err(api(
-                409,
-                &format!("Conflict. The container name \"/{name}\" is already in use"),
-                |source| EngineError::CreateContainer {
-                    name: name.clone(),
-                    source,
-                },
-            ));
+            return Err(name_in_use(&name, |source| EngineError::CreateContainer {
+                name: name.clone(),
+                source,
+            }));
         }
         self.containers.push(Container {
             id: id.clone(),
@@ -454,6 +450,12 @@ fn api(status_code: u16, message: &str, wrap: impl FnOnce(ApiError) -> EngineErr
             message: message.to_string(),
         },
     ))
+}
+
+/// The engine's 409 for a container name another container has.
+fn name_in_use(name: &str, wrap: impl FnOnce(ApiError) -> EngineError) -> EngineError {
+    let message = format!("Conflict. The container name \"/{name}\" is already in use");
+    api(409, &message, wrap)
 }
 
 /// A 409 from the engine for `op` on `container`.
@@ -832,15 +834,13 @@ impl ContainerEngine for FakeEngine {
         }
         let i = s.container_or_404(container, "rename container")?;
         if s.container(new_name).is_some_and(|j| j != i) {
-            return Err(api(
-                409,
-                &format!("Conflict. The container name \"/{new_name}\" is already in use"),
-                |source| EngineError::RenameContainer {
+            return Err(name_in_use(new_name, |source| {
+                EngineError::RenameContainer {
                     container: container.to_string(),
                     new_name: new_name.to_string(),
                     source,
-                },
-            ));
+                }
+            }));
         }
         s.containers[i].name = new_name.to_string();
         Ok(())
