@@ -535,13 +535,12 @@ impl DockerEngine {
     async fn run_attached_async(
         &self,
         spec: &ContainerSpec,
-        io: AttachIo,
-        sink: &mut dyn FnMut(LogStream, &[u8]),
+        io: AttachIo<'_>,
     ) -> Result<i64, EngineError> {
         let mut spec = spec.clone();
         spec.auto_remove = false;
         let id = self.create_async(&spec, io.stdin.is_some()).await?;
-        let result = self.attach_and_pump(&id, true, io, sink).await;
+        let result = self.attach_and_pump(&id, true, io).await;
         self.remove_after_run(&id, result).await
     }
 
@@ -553,8 +552,7 @@ impl DockerEngine {
         &self,
         container: &str,
         created: bool,
-        io: AttachIo,
-        sink: &mut dyn FnMut(LogStream, &[u8]),
+        io: AttachIo<'_>,
     ) -> Result<i64, EngineError> {
         let stdin = io.stdin.is_some();
         let (output, input) = if created {
@@ -567,7 +565,7 @@ impl DockerEngine {
             // A terminal of the wrong size is no reason to fail the run.
             let _ = self.docker.resize_container_tty(container, size).await;
         }
-        pump_live(output, input, io.stdin, sink)
+        pump_live(output, input, io.stdin, io.on_output)
             .await
             .map_err(|e| e.into_engine_error(container, "attach to container"))?;
         self.wait_async(container).await
@@ -644,8 +642,7 @@ impl DockerEngine {
         &self,
         container: &str,
         spec: &ExecSpec,
-        io: AttachIo,
-        sink: &mut dyn FnMut(LogStream, &[u8]),
+        io: AttachIo<'_>,
     ) -> Result<i64, EngineError> {
         let (exec_id, output, input) = self
             .start_exec_attached(container, spec, io.stdin.is_some())
@@ -654,7 +651,7 @@ impl DockerEngine {
             let size = ResizeExecOptions { height, width };
             let _ = self.docker.resize_exec(&exec_id, size).await;
         }
-        pump_live(output, input, io.stdin, sink)
+        pump_live(output, input, io.stdin, io.on_output)
             .await
             .map_err(|e| e.into_engine_error(container, "exec in container"))?;
         self.exec_exit_code(container, &exec_id).await
@@ -1350,15 +1347,10 @@ impl ContainerEngine for DockerEngine {
         Ok(output)
     }
 
-    fn run_attached(
-        &self,
-        spec: &ContainerSpec,
-        io: AttachIo,
-        on_output: &mut dyn FnMut(LogStream, &[u8]),
-    ) -> Result<i64, EngineError> {
+    fn run_attached(&self, spec: &ContainerSpec, io: AttachIo<'_>) -> Result<i64, EngineError> {
         let mut io = io;
         let Some(mut hook) = io.on_created.take() else {
-            return self.block(self.run_attached_async(spec, io, on_output));
+            return self.block(self.run_attached_async(spec, io));
         };
         // The hook may use the engine itself: it runs outside the runtime.
         let mut spec = spec.clone();
@@ -1372,7 +1364,7 @@ impl ContainerEngine for DockerEngine {
             });
         }
         self.block(async {
-            let result = self.attach_and_pump(&id, true, io, on_output).await;
+            let result = self.attach_and_pump(&id, true, io).await;
             self.remove_after_run(&id, result).await
         })
     }
@@ -1381,19 +1373,13 @@ impl ContainerEngine for DockerEngine {
         &self,
         container: &str,
         spec: &ExecSpec,
-        io: AttachIo,
-        on_output: &mut dyn FnMut(LogStream, &[u8]),
+        io: AttachIo<'_>,
     ) -> Result<i64, EngineError> {
-        self.block(self.exec_attached_async(container, spec, io, on_output))
+        self.block(self.exec_attached_async(container, spec, io))
     }
 
-    fn attach_container(
-        &self,
-        container: &str,
-        io: AttachIo,
-        on_output: &mut dyn FnMut(LogStream, &[u8]),
-    ) -> Result<i64, EngineError> {
-        self.block(self.attach_and_pump(container, false, io, on_output))
+    fn attach_container(&self, container: &str, io: AttachIo<'_>) -> Result<i64, EngineError> {
+        self.block(self.attach_and_pump(container, false, io))
     }
 }
 

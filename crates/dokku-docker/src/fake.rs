@@ -1052,12 +1052,7 @@ impl ContainerEngine for FakeEngine {
         Ok(out)
     }
 
-    fn run_attached(
-        &self,
-        spec: &ContainerSpec,
-        io: AttachIo,
-        on_output: &mut dyn FnMut(LogStream, &[u8]),
-    ) -> Result<i64, EngineError> {
+    fn run_attached(&self, spec: &ContainerSpec, io: AttachIo<'_>) -> Result<i64, EngineError> {
         if let Some(mut hook) = io.on_created {
             let id = spec.display_name().to_string();
             hook(&id).map_err(|message| EngineError::Refused {
@@ -1067,28 +1062,23 @@ impl ContainerEngine for FakeEngine {
         }
         let (code, lines) = self.run_once(spec)?;
         for (stream, line) in &lines {
-            on_output(*stream, format!("{line}\n").as_bytes());
+            (io.on_output)(*stream, format!("{line}\n").as_bytes());
         }
         Ok(code)
     }
 
-    fn attach_container(
-        &self,
-        container: &str,
-        _io: AttachIo,
-        on_output: &mut dyn FnMut(LogStream, &[u8]),
-    ) -> Result<i64, EngineError> {
+    fn attach_container(&self, container: &str, io: AttachIo<'_>) -> Result<i64, EngineError> {
         self.container_logs(container, &LogOptions::default(), &mut |stream, line| {
-            on_output(stream, format!("{line}\n").as_bytes());
+            (io.on_output)(stream, format!("{line}\n").as_bytes());
         })?;
         self.wait_container(container)
     }
+
     fn exec_attached(
         &self,
         container: &str,
         spec: &ExecSpec,
-        _io: AttachIo,
-        _on_output: &mut dyn FnMut(LogStream, &[u8]),
+        _io: AttachIo<'_>,
     ) -> Result<i64, EngineError> {
         self.exec(container, spec).map(|o| o.exit_code)
     }
