@@ -53,11 +53,12 @@ pub fn parse(argv: &[String]) -> Result<LogsRequest> {
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
     let r = parse(argv)?;
     let app = apps::require(&ctx.paths, Some(&r.app))?;
-    if !SchedulerIsDeployed::ask(ctx, &app)? {
+    let scheduler = scheduler_of(ctx, &app)?;
+    if !SchedulerIsDeployed::ask_scheduler(ctx, &scheduler, &app)? {
         return Err(Error::fail(format!("App {app} has not been deployed")));
     }
     let t = SchedulerLogs {
-        scheduler: scheduler_of(ctx, &app)?,
+        scheduler,
         app,
         process_type: r.process,
         tail: r.tail.to_string(),
