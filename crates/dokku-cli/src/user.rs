@@ -57,12 +57,16 @@ mod tests {
 
     #[test]
     fn root_only_commands() {
-        assert!(needs_root("plugin:install"));
-        assert!(needs_root("plugin:trigger"));
-        assert!(!needs_root("plugin:list"));
-        assert!(!needs_root("plugin:help"));
-        assert!(needs_root("ssh-keys:add"));
-        assert!(!needs_root("ssh-keys:list"));
-        assert!(!needs_root("apps:list"));
+        for (command, root) in [
+            ("plugin:install", true),
+            ("plugin:trigger", true),
+            ("plugin:list", false),
+            ("plugin:help", false),
+            ("ssh-keys:add", true),
+            ("ssh-keys:list", false),
+            ("apps:list", false),
+        ] {
+            assert_eq!(needs_root(command), root, "{command}");
+        }
     }
 }

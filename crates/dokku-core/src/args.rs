@@ -62,6 +62,28 @@ impl Parsed {
     pub fn arg(&self, i: usize) -> Option<&str> {
         self.positional.get(i).map(String::as_str)
     }
+
+    /// The number an option gives, `default` when it is absent; a value
+    /// that is not a number is `invalid argument for flag <name>: <value>`.
+    pub fn number<T: std::str::FromStr>(&self, name: &str, default: T) -> Result<T> {
+        match self.value(name) {
+            None => Ok(default),
+            Some(v) => v
+                .parse::<T>()
+                .map_err(|_| Error::fail(format!("invalid argument for flag {name}: {v}"))),
+        }
+    }
+}
+
+/// `args` with each short flag of `aliases` spelled as its long name
+/// (`("-t", "--tail")`), for commands that accept both.
+pub fn expand_short(args: &[String], aliases: &[(&str, &str)]) -> Vec<String> {
+    args.iter()
+        .map(|a| match aliases.iter().find(|(short, _)| short == a) {
+            Some((_, long)) => long.to_string(),
+            None => a.clone(),
+        })
+        .collect()
 }
 
 fn is_flag(a: &str) -> bool {

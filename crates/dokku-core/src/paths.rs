@@ -60,33 +60,20 @@ impl Paths {
             .or_else(|| get("DOKKU_LIB_ROOT"))
             .map(PathBuf::from)
             .unwrap_or_else(|| "/var/lib/dokku".into());
-        let plugin_path = get("PLUGIN_PATH")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| lib_root.join("plugins"));
-        let plugin_available = get("PLUGIN_AVAILABLE_PATH")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| plugin_path.join("available"));
-        let plugin_enabled = get("PLUGIN_ENABLED_PATH")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| plugin_path.join("enabled"));
-        let plugin_core_path = get("PLUGIN_CORE_PATH")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| lib_root.join("core-plugins"));
-        let plugin_core_available = get("PLUGIN_CORE_AVAILABLE_PATH")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| plugin_core_path.join("available"));
-        let plugin_core_enabled = get("PLUGIN_CORE_ENABLED_PATH")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| plugin_core_path.join("enabled"));
-        let logs_dir = get("DOKKU_LOGS_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| "/var/log/dokku".into());
-        let lib_host_root = get("DOKKU_LIB_HOST_ROOT")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| lib_root.clone());
-        let logs_host_dir = get("DOKKU_LOGS_HOST_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| logs_dir.clone());
+        // A directory from its variable, else `default`.
+        let dir = |k: &str, default: PathBuf| get(k).map_or(default, PathBuf::from);
+        let plugin_path = dir("PLUGIN_PATH", lib_root.join("plugins"));
+        let plugin_available = dir("PLUGIN_AVAILABLE_PATH", plugin_path.join("available"));
+        let plugin_enabled = dir("PLUGIN_ENABLED_PATH", plugin_path.join("enabled"));
+        let plugin_core_path = dir("PLUGIN_CORE_PATH", lib_root.join("core-plugins"));
+        let plugin_core_available = dir(
+            "PLUGIN_CORE_AVAILABLE_PATH",
+            plugin_core_path.join("available"),
+        );
+        let plugin_core_enabled = dir("PLUGIN_CORE_ENABLED_PATH", plugin_core_path.join("enabled"));
+        let logs_dir = dir("DOKKU_LOGS_DIR", "/var/log/dokku".into());
+        let lib_host_root = dir("DOKKU_LIB_HOST_ROOT", lib_root.clone());
+        let logs_host_dir = dir("DOKKU_LOGS_HOST_DIR", logs_dir.clone());
         Paths {
             dokku_root,
             lib_root,

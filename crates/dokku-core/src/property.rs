@@ -77,6 +77,15 @@ impl<'a> Properties<'a> {
             .unwrap_or_else(|| default.to_string())
     }
 
+    /// The value of `key` for `app` when an app is named and its value is
+    /// not blank: the first step of a computed value.
+    pub fn app_value(&self, app: &str, key: &str) -> Option<String> {
+        if app.is_empty() {
+            return None;
+        }
+        Some(self.get_str(app, key)).filter(|v| !v.trim().is_empty())
+    }
+
     /// Whether the property file exists.
     pub fn exists(&self, app: &str, key: &str) -> bool {
         self.path(app, key).map(|p| p.is_file()).unwrap_or(false)
@@ -87,6 +96,13 @@ impl<'a> Properties<'a> {
         let p = self.path(app, key)?;
         ensure_dir(&self.paths.plugin_config_dir(self.plugin))?;
         write_atomic(&p, value.as_bytes(), 0o600)
+    }
+
+    /// Write each `(app, key, value)` in turn, stopping at the first error.
+    pub fn write_each(&self, entries: &[(&str, &str, &str)]) -> Result<()> {
+        entries
+            .iter()
+            .try_for_each(|(app, key, value)| self.write(app, key, value))
     }
 
     /// Remove a property; missing is fine.

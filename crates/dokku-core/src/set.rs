@@ -196,56 +196,43 @@ mod tests {
         Ok(cap.stdout())
     }
 
-    fn err(wording: Wording<'static>, argv: &[&str]) -> String {
-        run_with(wording, argv).expect_err("refused").to_string()
-    }
-
+    /// Go wording checks globalness before the key; shell wording checks
+    /// the key first, in its own words.
     #[test]
-    fn go_wording_checks_globalness_before_the_key() {
-        let go = Wording::GO;
-        assert_eq!(err(go, &["web"]), "No property specified");
-        assert_eq!(
-            err(go, &["web", "nope", "x"]),
-            "Invalid property specified, valid properties include: alpha, dockerfile-path, gamma"
-        );
-        assert_eq!(
-            err(go, &["--global", "nope", "x"]),
-            "Property cannot be specified globally"
-        );
-        assert_eq!(
-            err(go, &["--global", "alpha", "1"]),
-            "Property cannot be specified globally"
-        );
-        assert_eq!(
-            err(go, &["web", "gamma", "1"]),
-            "Property can only be specified globally"
-        );
-        assert_eq!(
-            err(go, &["nosuchapp", "alpha", "1"]),
-            "App nosuchapp does not exist"
-        );
-    }
-
-    #[test]
-    fn shell_wording_checks_the_key_first() {
-        let sh = Wording::SHELL;
-        assert_eq!(err(sh, &["web"]), "No key specified");
-        assert_eq!(
-            err(sh, &["--global", "nope", "x"]),
-            "Invalid key specified, valid keys include: alpha, dockerfile-path, gamma"
-        );
+    fn refusals_in_each_wording() {
+        let (go, sh) = (Wording::GO, Wording::SHELL);
         let hinted = Wording::Shell {
             keys: Some("dockerfile-path"),
             not_global: "The key '{key}' cannot be set globally",
         };
-        assert_eq!(
-            err(hinted, &["web", "nope"]),
-            "Invalid key specified, valid keys include: dockerfile-path"
-        );
-        assert_eq!(
-            err(hinted, &["--global", "alpha", "1"]),
-            "The key 'alpha' cannot be set globally"
-        );
+        let cases: &[(Wording<'static>, &[&str], &str)] = &[
+            (go, &["web"], "No property specified"),
+            (
+                go,
+                &["web", "nope", "x"],
+                "Invalid property specified, valid properties include: alpha, dockerfile-path, gamma",
+            ),
+            (go, &["--global", "nope", "x"], "Property cannot be specified globally"),
+            (go, &["--global", "alpha", "1"], "Property cannot be specified globally"),
+            (go, &["web", "gamma", "1"], "Property can only be specified globally"),
+            (go, &["nosuchapp", "alpha", "1"], "App nosuchapp does not exist"),
+            (sh, &["web"], "No key specified"),
+            (
+                sh,
+                &["--global", "nope", "x"],
+                "Invalid key specified, valid keys include: alpha, dockerfile-path, gamma",
+            ),
+            (
+                hinted,
+                &["web", "nope"],
+                "Invalid key specified, valid keys include: dockerfile-path",
+            ),
+            (hinted, &["--global", "alpha", "1"], "The key 'alpha' cannot be set globally"),
+        ];
+        for (wording, argv, message) in cases {
+            let got = run_with(*wording, argv).expect_err("refused").to_string();
+            assert_eq!(&got, message, "{argv:?}");
+        }
     }
 
     #[test]

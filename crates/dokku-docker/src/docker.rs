@@ -28,7 +28,7 @@ use tokio::io::{AsyncWrite, AsyncWriteExt};
 
 use crate::context::{tar_directory, with_labels};
 use crate::convert;
-use crate::error::{classify, ApiError};
+use crate::error::{classify, ApiError, ContainerOp};
 use crate::info::{
     AttachIo, BuiltImage, ContainerInfo, ContainerSummary, EngineVersion, ExecOutput, ImageInfo,
     ImageSummary, LogStream, NetworkInfo, RunOutput,
@@ -88,46 +88,31 @@ impl DockerEngine {
     /// `tcp://` or `http://` address, else `/var/run/docker.sock`) and
     /// negotiates the API version, so the engine is known to answer.
     pub fn connect() -> Result<Self, EngineError> {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|source| EngineError::Runtime { source })?;
-        let connect_error = |e| EngineError::Connect {
-            source: ApiError::new(e),
-        };
-        let docker = {
-            let _guard = runtime.enter();
-            match std::env::var("DOCKER_HOST") {
-                Ok(host) if host.starts_with("tcp://") || host.starts_with("http://") => {
-                    Docker::connect_with_http_defaults()
-                }
-                _ => Docker::connect_with_local_defaults(),
-            }
-            .map_err(connect_error)?
-        };
-        let docker = runtime
-            .block_on(docker.negotiate_version())
-            .map_err(connect_error)?
-            .with_timeout(REQUEST_TIMEOUT);
         let host = std::env::var("DOCKER_HOST").ok();
-        Ok(Self::assemble(runtime, docker, host.as_deref()))
-    }
-
-    fn assemble(runtime: tokio::runtime::Runtime, docker: Docker, host: Option<&str>) -> Self {
-        let http = crate::http::Endpoint::of(host).map(|endpoint| crate::http::EngineHttp {
-            endpoint,
-            api_version: docker.client_version().to_string(),
-        });
-        Self {
-            runtime,
-            docker,
-            http,
-        }
+        Self::open(host.as_deref(), || match host.as_deref() {
+            Some(h) if h.starts_with("tcp://") || h.starts_with("http://") => {
+                Docker::connect_with_http_defaults()
+            }
+            _ => Docker::connect_with_local_defaults(),
+        })
     }
 
     /// Connects to the engine at `host` (`unix:///path/to/docker.sock`),
     /// whatever `DOCKER_HOST` says; for tests that run several engines.
     pub fn connect_to(host: &str) -> Result<Self, EngineError> {
+        let path = host.strip_prefix("unix://").unwrap_or(host);
+        Self::open(Some(&format!("unix://{path}")), || {
+            Docker::connect_with_unix(path, 120, bollard::API_DEFAULT_VERSION)
+        })
+    }
+
+    /// Starts the runtime, makes the client with `client` inside it and
+    /// negotiates the API version; `host` is the engine's address, for
+    /// the requests made without the client.
+    fn open(
+        host: Option<&str>,
+        client: impl FnOnce() -> Result<Docker, bollard::errors::Error>,
+    ) -> Result<Self, EngineError> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -135,21 +120,23 @@ impl DockerEngine {
         let connect_error = |e| EngineError::Connect {
             source: ApiError::new(e),
         };
-        let path = host.strip_prefix("unix://").unwrap_or(host);
         let docker = {
             let _guard = runtime.enter();
-            Docker::connect_with_unix(path, 120, bollard::API_DEFAULT_VERSION)
-                .map_err(connect_error)?
+            client().map_err(connect_error)?
         };
         let docker = runtime
             .block_on(docker.negotiate_version())
             .map_err(connect_error)?
             .with_timeout(REQUEST_TIMEOUT);
-        Ok(Self::assemble(
+        let http = crate::http::Endpoint::of(host).map(|endpoint| crate::http::EngineHttp {
+            endpoint,
+            api_version: docker.client_version().to_string(),
+        });
+        Ok(Self {
             runtime,
             docker,
-            Some(&format!("unix://{path}")),
-        ))
+            http,
+        })
     }
 
     /// The API version negotiated with the engine, e.g. `1.41`.
@@ -458,14 +445,7 @@ impl DockerEngine {
         self.docker
             .start_container::<String>(container, None)
             .await
-            .map_err(|e| {
-                classify(e, "start container", container, |source| {
-                    EngineError::StartContainer {
-                        container: container.to_string(),
-                        source,
-                    }
-                })
-            })
+            .map_err(|e| ContainerOp::Start.classify(e, container))
     }
 
     async fn remove_async(&self, container: &str, force: bool) -> Result<(), EngineError> {
@@ -477,25 +457,11 @@ impl DockerEngine {
         self.docker
             .remove_container(container, Some(options))
             .await
-            .map_err(|e| {
-                classify(e, "remove container", container, |source| {
-                    EngineError::RemoveContainer {
-                        container: container.to_string(),
-                        source,
-                    }
-                })
-            })
+            .map_err(|e| ContainerOp::Remove.classify(e, container))
     }
 
     async fn wait_async(&self, container: &str) -> Result<i64, EngineError> {
-        let wrap = |e| {
-            classify(e, "wait for container", container, |source| {
-                EngineError::WaitContainer {
-                    container: container.to_string(),
-                    source,
-                }
-            })
-        };
+        let wrap = |e| ContainerOp::Wait.classify(e, container);
         let options = WaitContainerOptions {
             condition: "not-running",
         };
@@ -548,14 +514,7 @@ impl DockerEngine {
             .docker
             .attach_container(container, Some(options))
             .await
-            .map_err(|e| {
-                classify(e, "attach to container", container, |source| {
-                    EngineError::AttachContainer {
-                        container: container.to_string(),
-                        source,
-                    }
-                })
-            })?;
+            .map_err(|e| ContainerOp::Attach.classify(e, container))?;
         Ok((attached.output, attached.input))
     }
 
@@ -607,56 +566,37 @@ impl DockerEngine {
     async fn run_attached_async(
         &self,
         spec: &ContainerSpec,
-        io: AttachIo,
-        sink: &mut dyn FnMut(LogStream, &[u8]),
+        io: AttachIo<'_>,
     ) -> Result<i64, EngineError> {
         let mut spec = spec.clone();
         spec.auto_remove = false;
         let id = self.create_async(&spec, io.stdin.is_some()).await?;
-        let result = self.attach_live(&id, io, sink).await;
+        let result = self.attach_and_pump(&id, true, io).await;
         self.remove_after_run(&id, result).await
     }
 
-    async fn attach_live(
+    /// Attaches to `container`, sizes its TTY, pumps standard input and
+    /// output until the streams close and waits for its exit code: a
+    /// `created` container is started once attached, one already started
+    /// shows its output so far first.
+    async fn attach_and_pump(
         &self,
         container: &str,
-        io: AttachIo,
-        sink: &mut dyn FnMut(LogStream, &[u8]),
+        created: bool,
+        io: AttachIo<'_>,
     ) -> Result<i64, EngineError> {
-        let (output, input) = self.attach_and_start(container, io.stdin.is_some()).await?;
-        self.pump_and_wait(container, output, input, io, sink).await
-    }
-
-    /// The body of `attach_container`: attach with the output so far,
-    /// pump, wait.
-    async fn attach_existing(
-        &self,
-        container: &str,
-        io: AttachIo,
-        sink: &mut dyn FnMut(LogStream, &[u8]),
-    ) -> Result<i64, EngineError> {
-        let (output, input) = self
-            .attach_streams(container, io.stdin.is_some(), true)
-            .await?;
-        self.pump_and_wait(container, output, input, io, sink).await
-    }
-
-    /// Resize the TTY, pump standard input and output until the streams
-    /// close, wait for the exit code.
-    async fn pump_and_wait(
-        &self,
-        container: &str,
-        output: OutputStream,
-        input: InputSink,
-        io: AttachIo,
-        sink: &mut dyn FnMut(LogStream, &[u8]),
-    ) -> Result<i64, EngineError> {
+        let stdin = io.stdin.is_some();
+        let (output, input) = if created {
+            self.attach_and_start(container, stdin).await?
+        } else {
+            self.attach_streams(container, stdin, true).await?
+        };
         if let Some((height, width)) = io.tty_size {
             let size = ResizeContainerTtyOptions { width, height };
             // A terminal of the wrong size is no reason to fail the run.
             let _ = self.docker.resize_container_tty(container, size).await;
         }
-        pump_live(output, input, io.stdin, sink)
+        pump_live(output, input, io.stdin, io.on_output)
             .await
             .map_err(|e| e.into_engine_error(container, "attach to container"))?;
         self.wait_async(container).await
@@ -686,7 +626,7 @@ impl DockerEngine {
             .docker
             .create_exec(container, options)
             .await
-            .map_err(|e| exec_error(e, container))?;
+            .map_err(|e| ContainerOp::Exec.classify(e, container))?;
         let start = StartExecOptions {
             detach: false,
             tty: spec.tty,
@@ -696,7 +636,7 @@ impl DockerEngine {
             .docker
             .start_exec(&exec.id, Some(start))
             .await
-            .map_err(|e| exec_error(e, container))?
+            .map_err(|e| ContainerOp::Exec.classify(e, container))?
         {
             StartExecResults::Attached { output, input } => Ok((exec.id, output, input)),
             StartExecResults::Detached => Err(EngineError::MissingField {
@@ -715,7 +655,7 @@ impl DockerEngine {
                 .docker
                 .inspect_exec(exec_id)
                 .await
-                .map_err(|e| exec_error(e, container))?;
+                .map_err(|e| ContainerOp::Exec.classify(e, container))?;
             match (inspect.running, inspect.exit_code) {
                 (Some(false) | None, Some(code)) => return Ok(code),
                 _ if tokio::time::Instant::now() >= deadline => {
@@ -733,8 +673,7 @@ impl DockerEngine {
         &self,
         container: &str,
         spec: &ExecSpec,
-        io: AttachIo,
-        sink: &mut dyn FnMut(LogStream, &[u8]),
+        io: AttachIo<'_>,
     ) -> Result<i64, EngineError> {
         let (exec_id, output, input) = self
             .start_exec_attached(container, spec, io.stdin.is_some())
@@ -743,7 +682,7 @@ impl DockerEngine {
             let size = ResizeExecOptions { height, width };
             let _ = self.docker.resize_exec(&exec_id, size).await;
         }
-        pump_live(output, input, io.stdin, sink)
+        pump_live(output, input, io.stdin, io.on_output)
             .await
             .map_err(|e| e.into_engine_error(container, "exec in container"))?;
         self.exec_exit_code(container, &exec_id).await
@@ -796,14 +735,7 @@ impl DockerEngine {
                 // newlines and fails at the end on a last line without one;
                 // that line is lost, the rest was delivered.
                 Err(bollard::errors::Error::IOError { err }) if is_unterminated_tail(&err) => break,
-                Err(e) => {
-                    return Err(classify(e, "read logs of container", container, |source| {
-                        EngineError::ContainerLogs {
-                            container: container.to_string(),
-                            source,
-                        }
-                    }))
-                }
+                Err(e) => return Err(ContainerOp::Logs.classify(e, container)),
             };
             match item {
                 LogOutput::StdOut { message } | LogOutput::Console { message } => {
@@ -821,7 +753,8 @@ impl DockerEngine {
     }
 }
 
-/// An engine error from creating, starting or inspecting an exec.
+/// An engine error of the network `operation` (`create`, `remove`,
+/// `connect`, `list`, `inspect`) on `name`.
 fn network_error(e: bollard::errors::Error, operation: &'static str, name: &str) -> EngineError {
     let what = match operation {
         "create" => "create network",
@@ -834,15 +767,6 @@ fn network_error(e: bollard::errors::Error, operation: &'static str, name: &str)
         operation,
         name: name.to_string(),
         source,
-    })
-}
-
-fn exec_error(e: bollard::errors::Error, container: &str) -> EngineError {
-    classify(e, "exec in container", container, |source| {
-        EngineError::Exec {
-            container: container.to_string(),
-            source,
-        }
     })
 }
 
@@ -862,10 +786,7 @@ impl PumpError {
     fn into_engine_error(self, container: &str, operation: &'static str) -> EngineError {
         match self {
             PumpError::Read(e) => classify(e, operation, container, |source| {
-                EngineError::AttachContainer {
-                    container: container.to_string(),
-                    source,
-                }
+                ContainerOp::Attach.error(container, source)
             }),
             PumpError::Write(source) => EngineError::WriteStdin {
                 container: container.to_string(),
@@ -1179,14 +1100,7 @@ impl ContainerEngine for DockerEngine {
                 self.docker
                     .commit_container(options, bollard::container::Config::<String>::default()),
             )
-            .map_err(|e| {
-                classify(e, "commit container", container, |source| {
-                    EngineError::CommitContainer {
-                        container: container.to_string(),
-                        source,
-                    }
-                })
-            })?;
+            .map_err(|e| ContainerOp::Commit.classify(e, container))?;
         // bollard 0.17 reads the answer as containerd's `{"ID": ...}` while
         // the engine sends `{"Id": ...}`: read the id back through the tag.
         match commit.id {
@@ -1212,14 +1126,7 @@ impl ContainerEngine for DockerEngine {
             t: i64::try_from(t.as_secs()).unwrap_or(i64::MAX),
         });
         self.block(self.docker.stop_container(container, options))
-            .map_err(|e| {
-                classify(e, "stop container", container, |source| {
-                    EngineError::StopContainer {
-                        container: container.to_string(),
-                        source,
-                    }
-                })
-            })
+            .map_err(|e| ContainerOp::Stop.classify(e, container))
     }
 
     fn kill_container(&self, container: &str, signal: Option<&str>) -> Result<(), EngineError> {
@@ -1227,14 +1134,7 @@ impl ContainerEngine for DockerEngine {
             signal: signal.unwrap_or("SIGKILL"),
         };
         self.block(self.docker.kill_container(container, Some(options)))
-            .map_err(|e| {
-                classify(e, "kill container", container, |source| {
-                    EngineError::KillContainer {
-                        container: container.to_string(),
-                        source,
-                    }
-                })
-            })
+            .map_err(|e| ContainerOp::Kill.classify(e, container))
     }
 
     fn remove_container(&self, container: &str, force: bool) -> Result<(), EngineError> {
@@ -1290,14 +1190,7 @@ impl ContainerEngine for DockerEngine {
     fn inspect_container(&self, container: &str) -> Result<ContainerInfo, EngineError> {
         let inspect = self
             .block(self.docker.inspect_container(container, None))
-            .map_err(|e| {
-                classify(e, "inspect container", container, |source| {
-                    EngineError::InspectContainer {
-                        container: container.to_string(),
-                        source,
-                    }
-                })
-            })?;
+            .map_err(|e| ContainerOp::Inspect.classify(e, container))?;
         convert::container_info(inspect)
     }
 
@@ -1484,15 +1377,10 @@ impl ContainerEngine for DockerEngine {
         Ok(output)
     }
 
-    fn run_attached(
-        &self,
-        spec: &ContainerSpec,
-        io: AttachIo,
-        on_output: &mut dyn FnMut(LogStream, &[u8]),
-    ) -> Result<i64, EngineError> {
+    fn run_attached(&self, spec: &ContainerSpec, io: AttachIo<'_>) -> Result<i64, EngineError> {
         let mut io = io;
         let Some(mut hook) = io.on_created.take() else {
-            return self.block(self.run_attached_async(spec, io, on_output));
+            return self.block(self.run_attached_async(spec, io));
         };
         // The hook may use the engine itself: it runs outside the runtime.
         let mut spec = spec.clone();
@@ -1506,7 +1394,7 @@ impl ContainerEngine for DockerEngine {
             });
         }
         self.block(async {
-            let result = self.attach_live(&id, io, on_output).await;
+            let result = self.attach_and_pump(&id, true, io).await;
             self.remove_after_run(&id, result).await
         })
     }
@@ -1515,19 +1403,13 @@ impl ContainerEngine for DockerEngine {
         &self,
         container: &str,
         spec: &ExecSpec,
-        io: AttachIo,
-        on_output: &mut dyn FnMut(LogStream, &[u8]),
+        io: AttachIo<'_>,
     ) -> Result<i64, EngineError> {
-        self.block(self.exec_attached_async(container, spec, io, on_output))
+        self.block(self.exec_attached_async(container, spec, io))
     }
 
-    fn attach_container(
-        &self,
-        container: &str,
-        io: AttachIo,
-        on_output: &mut dyn FnMut(LogStream, &[u8]),
-    ) -> Result<i64, EngineError> {
-        self.block(self.attach_existing(container, io, on_output))
+    fn attach_container(&self, container: &str, io: AttachIo<'_>) -> Result<i64, EngineError> {
+        self.block(self.attach_and_pump(container, false, io))
     }
 }
 

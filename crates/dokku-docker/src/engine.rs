@@ -270,38 +270,27 @@ pub trait ContainerEngine: Send + Sync {
     /// `docker run -i [-t]` without `--detach`: creates a container from
     /// `spec`, attaches to it, starts it, streams `io.stdin` to it (closing
     /// its standard input at end of file) and hands every chunk of output to
-    /// `on_output` as it arrives (a TTY's output all as stdout), waits for
-    /// it to exit and removes it, even on failure. Returns its exit code.
-    /// `spec.auto_remove` is ignored; a name in use is a conflict (409).
-    fn run_attached(
-        &self,
-        spec: &ContainerSpec,
-        io: AttachIo,
-        on_output: &mut dyn FnMut(LogStream, &[u8]),
-    ) -> Result<i64, EngineError>;
+    /// `io.on_output` as it arrives, waits for it to exit and removes it,
+    /// even on failure. Returns its exit code. `spec.auto_remove` is
+    /// ignored; a name in use is a conflict (409).
+    fn run_attached(&self, spec: &ContainerSpec, io: AttachIo<'_>) -> Result<i64, EngineError>;
 
     /// `docker attach` to a created or running container: its output so
-    /// far, then live output handed to `on_output` as it arrives (a TTY's
-    /// output all as stdout), with `io.stdin` streamed to its standard
-    /// input when given (the container must have been created with it
-    /// open); waits for it to exit and returns its exit code. The
-    /// container is left in place. `io.on_created` is ignored.
-    fn attach_container(
-        &self,
-        container: &str,
-        io: AttachIo,
-        on_output: &mut dyn FnMut(LogStream, &[u8]),
-    ) -> Result<i64, EngineError>;
+    /// far, then live output handed to `io.on_output` as it arrives, with
+    /// `io.stdin` streamed to its standard input when given (the container
+    /// must have been created with it open); waits for it to exit and
+    /// returns its exit code. The container is left in place.
+    /// `io.on_created` is ignored.
+    fn attach_container(&self, container: &str, io: AttachIo<'_>) -> Result<i64, EngineError>;
 
     /// `docker exec -i [-t]`: runs `spec` in a running container, streaming
-    /// `io.stdin` to it and its output to `on_output` as it arrives. Returns
-    /// the command's exit code. `spec.stdin` is ignored.
+    /// `io.stdin` to it and its output to `io.on_output` as it arrives.
+    /// Returns the command's exit code. `spec.stdin` is ignored.
     fn exec_attached(
         &self,
         container: &str,
         spec: &ExecSpec,
-        io: AttachIo,
-        on_output: &mut dyn FnMut(LogStream, &[u8]),
+        io: AttachIo<'_>,
     ) -> Result<i64, EngineError>;
 }
 

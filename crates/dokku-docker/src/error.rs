@@ -531,6 +531,66 @@ pub(crate) fn classify(
     }
 }
 
+/// An operation on one existing container: it picks the [`EngineError`]
+/// variant of the operation's failures and the words of its not-found error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ContainerOp {
+    Start,
+    Stop,
+    Kill,
+    Remove,
+    Inspect,
+    Wait,
+    Attach,
+    Logs,
+    Exec,
+    Commit,
+}
+
+impl ContainerOp {
+    /// The operation in words, as a not-found error names it.
+    pub(crate) fn words(self) -> &'static str {
+        match self {
+            ContainerOp::Start => "start container",
+            ContainerOp::Stop => "stop container",
+            ContainerOp::Kill => "kill container",
+            ContainerOp::Remove => "remove container",
+            ContainerOp::Inspect => "inspect container",
+            ContainerOp::Wait => "wait for container",
+            ContainerOp::Attach => "attach to container",
+            ContainerOp::Logs => "read logs of container",
+            ContainerOp::Exec => "exec in container",
+            ContainerOp::Commit => "commit container",
+        }
+    }
+
+    /// The error of this operation failing on `container` with `source`.
+    pub(crate) fn error(self, container: &str, source: ApiError) -> EngineError {
+        use EngineError::*;
+        let container = container.to_string();
+        match self {
+            ContainerOp::Start => StartContainer { container, source },
+            ContainerOp::Stop => StopContainer { container, source },
+            ContainerOp::Kill => KillContainer { container, source },
+            ContainerOp::Remove => RemoveContainer { container, source },
+            ContainerOp::Inspect => InspectContainer { container, source },
+            ContainerOp::Wait => WaitContainer { container, source },
+            ContainerOp::Attach => AttachContainer { container, source },
+            ContainerOp::Logs => ContainerLogs { container, source },
+            ContainerOp::Exec => Exec { container, source },
+            ContainerOp::Commit => CommitContainer { container, source },
+        }
+    }
+
+    /// A client error of this operation on `container`, through
+    /// [`classify`]: a 404 answer is [`EngineError::NotFound`].
+    pub(crate) fn classify(self, error: bollard::errors::Error, container: &str) -> EngineError {
+        classify(error, self.words(), container, |source| {
+            self.error(container, source)
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

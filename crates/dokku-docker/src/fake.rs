@@ -28,7 +28,7 @@ use std::io::Read;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, ContainerOp};
 use crate::info::{
     AttachIo, BuiltImage, ContainerInfo, ContainerNetwork, ContainerSummary, EngineVersion,
     ExecOutput, ImageInfo, ImageSummary, LogStream, NetworkInfo, RunOutput,
@@ -147,6 +147,11 @@ impl Container {
             .unwrap_or_else(|| "bridge".to_string())
     }
 
+    /// Whether the container was started on, or joined, network `name`.
+    fn on_network(&self, name: &str) -> bool {
+        self.joined.contains_key(name) || self.network() == name
+    }
+
     fn info(&self) -> ContainerInfo {
         let mut networks = BTreeMap::new();
         if self.network() != "host" {
@@ -258,6 +263,46 @@ impl State {
             .ok_or_else(|| not_found(operation, key, &format!("No such container: {key}")))
     }
 
+    /// Records `op` on `container` (by the name it is known by), fails it
+    /// when scripted to, then finds the container: its index, or the
+    /// engine's 404 for `operation`.
+    fn find(
+        &mut self,
+        op: Op,
+        container: &str,
+        operation: &'static str,
+    ) -> Result<usize, EngineError> {
+        let label = self.label_of(container);
+        self.check(op, &label)?;
+        self.container_or_404(container, operation)
+    }
+
+    /// The engine's 409 for `op` on `container` (found at `i`) unless it
+    /// runs: a stopped container cannot be killed or run a command.
+    fn require_running(
+        &self,
+        i: usize,
+        op: ContainerOp,
+        container: &str,
+    ) -> Result<(), EngineError> {
+        if self.containers[i].running() {
+            return Ok(());
+        }
+        let message = format!("Container {container} is not running");
+        Err(conflict(op, container, &message))
+    }
+
+    /// The network `name`, or the engine's 404 for `operation`.
+    fn network_or_404(
+        &self,
+        name: &str,
+        operation: &'static str,
+    ) -> Result<&NetworkInfo, EngineError> {
+        self.networks
+            .get(name)
+            .ok_or_else(|| not_found(operation, name, &format!("network {name} not found")))
+    }
+
     /// The name a container is known by in the call log.
     fn label_of(&self, key: &str) -> String {
         self.container(key)
@@ -322,14 +367,10 @@ impl State {
         let id = format!("{n:012x}{:052x}", u64::MAX - n);
         let name = spec.name.clone().unwrap_or_else(|| format!("fake_{n}"));
         if self.container(&name).is_some() {
-            return Err(api(
-                409,
-                &format!("Conflict. The container name \"/{name}\" is already in use"),
-                |source| EngineError::CreateContainer {
-                    name: name.clone(),
-                    source,
-                },
-            ));
+            return Err(name_in_use(&name, |source| EngineError::CreateContainer {
+                name: name.clone(),
+                source,
+            }));
         }
         self.containers.push(Container {
             id: id.clone(),
@@ -411,6 +452,17 @@ fn api(status_code: u16, message: &str, wrap: impl FnOnce(ApiError) -> EngineErr
     ))
 }
 
+/// The engine's 409 for a container name another container has.
+fn name_in_use(name: &str, wrap: impl FnOnce(ApiError) -> EngineError) -> EngineError {
+    let message = format!("Conflict. The container name \"/{name}\" is already in use");
+    api(409, &message, wrap)
+}
+
+/// A 409 from the engine for `op` on `container`.
+fn conflict(op: ContainerOp, container: &str, message: &str) -> EngineError {
+    api(409, message, |source| op.error(container, source))
+}
+
 /// The error a scripted failure of `op` on `target` returns: a 500 from the
 /// engine, in the variant the real engine would use.
 fn scripted(op: Op, target: &str) -> EngineError {
@@ -418,48 +470,21 @@ fn scripted(op: Op, target: &str) -> EngineError {
     let message = format!("scripted failure: {} {target}", op.word());
     api(500, &message, |source| match op {
         Op::Create | Op::Run => EngineError::CreateContainer { name: t, source },
-        Op::Start => EngineError::StartContainer {
-            container: t,
-            source,
-        },
-        Op::Stop => EngineError::StopContainer {
-            container: t,
-            source,
-        },
-        Op::Kill => EngineError::KillContainer {
-            container: t,
-            source,
-        },
-        Op::Remove => EngineError::RemoveContainer {
-            container: t,
-            source,
-        },
+        Op::Start => ContainerOp::Start.error(target, source),
+        Op::Stop => ContainerOp::Stop.error(target, source),
+        Op::Kill => ContainerOp::Kill.error(target, source),
+        Op::Remove => ContainerOp::Remove.error(target, source),
         Op::Rename => EngineError::RenameContainer {
             container: t.clone(),
             new_name: t,
             source,
         },
-        Op::Inspect => EngineError::InspectContainer {
-            container: t,
-            source,
-        },
+        Op::Inspect => ContainerOp::Inspect.error(target, source),
         Op::List => EngineError::ListContainers { source },
-        Op::Wait => EngineError::WaitContainer {
-            container: t,
-            source,
-        },
-        Op::Logs => EngineError::ContainerLogs {
-            container: t,
-            source,
-        },
-        Op::Exec => EngineError::Exec {
-            container: t,
-            source,
-        },
-        Op::Commit => EngineError::CommitContainer {
-            container: t,
-            source,
-        },
+        Op::Wait => ContainerOp::Wait.error(target, source),
+        Op::Logs => ContainerOp::Logs.error(target, source),
+        Op::Exec => ContainerOp::Exec.error(target, source),
+        Op::Commit => ContainerOp::Commit.error(target, source),
         Op::InspectImage => EngineError::InspectImage { image: t, source },
         Op::Tag => EngineError::TagImage {
             image: t.clone(),
@@ -730,9 +755,7 @@ impl ContainerEngine for FakeEngine {
 
     fn commit_container(&self, container: &str, spec: &CommitSpec) -> Result<String, EngineError> {
         let mut s = self.state();
-        let label = s.label_of(container);
-        s.check(Op::Commit, &label)?;
-        let i = s.container_or_404(container, "commit container")?;
+        let i = s.find(Op::Commit, container, "commit container")?;
         let base = s.containers[i].image_id.clone();
         let info = s
             .images
@@ -755,9 +778,7 @@ impl ContainerEngine for FakeEngine {
 
     fn start_container(&self, container: &str) -> Result<(), EngineError> {
         let mut s = self.state();
-        let label = s.label_of(container);
-        s.check(Op::Start, &label)?;
-        let i = s.container_or_404(container, "start container")?;
+        let i = s.find(Op::Start, container, "start container")?;
         if !s.containers[i].running() {
             s.start(i);
         }
@@ -770,45 +791,27 @@ impl ContainerEngine for FakeEngine {
         _timeout: Option<Duration>,
     ) -> Result<(), EngineError> {
         let mut s = self.state();
-        let label = s.label_of(container);
-        s.check(Op::Stop, &label)?;
-        let i = s.container_or_404(container, "stop container")?;
+        let i = s.find(Op::Stop, container, "stop container")?;
         s.halt(i, 0);
         Ok(())
     }
 
     fn kill_container(&self, container: &str, _signal: Option<&str>) -> Result<(), EngineError> {
         let mut s = self.state();
-        let label = s.label_of(container);
-        s.check(Op::Kill, &label)?;
-        let i = s.container_or_404(container, "kill container")?;
-        if !s.containers[i].running() {
-            return Err(api(
-                409,
-                &format!("Container {container} is not running"),
-                |source| EngineError::KillContainer {
-                    container: container.to_string(),
-                    source,
-                },
-            ));
-        }
+        let i = s.find(Op::Kill, container, "kill container")?;
+        s.require_running(i, ContainerOp::Kill, container)?;
         s.halt(i, 137);
         Ok(())
     }
 
     fn remove_container(&self, container: &str, force: bool) -> Result<(), EngineError> {
         let mut s = self.state();
-        let label = s.label_of(container);
-        s.check(Op::Remove, &label)?;
-        let i = s.container_or_404(container, "remove container")?;
+        let i = s.find(Op::Remove, container, "remove container")?;
         if s.containers[i].running() && !force {
-            return Err(api(
-                409,
+            return Err(conflict(
+                ContainerOp::Remove,
+                container,
                 &format!("You cannot remove a running container {container}"),
-                |source| EngineError::RemoveContainer {
-                    container: container.to_string(),
-                    source,
-                },
             ));
         }
         s.containers.remove(i);
@@ -831,15 +834,13 @@ impl ContainerEngine for FakeEngine {
         }
         let i = s.container_or_404(container, "rename container")?;
         if s.container(new_name).is_some_and(|j| j != i) {
-            return Err(api(
-                409,
-                &format!("Conflict. The container name \"/{new_name}\" is already in use"),
-                |source| EngineError::RenameContainer {
+            return Err(name_in_use(new_name, |source| {
+                EngineError::RenameContainer {
                     container: container.to_string(),
                     new_name: new_name.to_string(),
                     source,
-                },
-            ));
+                }
+            }));
         }
         s.containers[i].name = new_name.to_string();
         Ok(())
@@ -847,9 +848,7 @@ impl ContainerEngine for FakeEngine {
 
     fn inspect_container(&self, container: &str) -> Result<ContainerInfo, EngineError> {
         let mut s = self.state();
-        let label = s.label_of(container);
-        s.check(Op::Inspect, &label)?;
-        let i = s.container_or_404(container, "inspect container")?;
+        let i = s.find(Op::Inspect, container, "inspect container")?;
         Ok(s.containers[i].info())
     }
 
@@ -875,9 +874,7 @@ impl ContainerEngine for FakeEngine {
 
     fn wait_container(&self, container: &str) -> Result<i64, EngineError> {
         let mut s = self.state();
-        let label = s.label_of(container);
-        s.check(Op::Wait, &label)?;
-        let i = s.container_or_404(container, "wait for container")?;
+        let i = s.find(Op::Wait, container, "wait for container")?;
         // Nothing runs: a running container "exits" 0 when waited for.
         s.halt(i, 0);
         Ok(s.containers[i].exit_code)
@@ -891,9 +888,7 @@ impl ContainerEngine for FakeEngine {
     ) -> Result<(), EngineError> {
         let lines = {
             let mut s = self.state();
-            let label = s.label_of(container);
-            s.check(Op::Logs, &label)?;
-            let i = s.container_or_404(container, "read container logs")?;
+            let i = s.find(Op::Logs, container, "read container logs")?;
             let name = s.containers[i].name.clone();
             s.logs_of(&name)
         };
@@ -909,19 +904,8 @@ impl ContainerEngine for FakeEngine {
 
     fn exec(&self, container: &str, _spec: &ExecSpec) -> Result<ExecOutput, EngineError> {
         let mut s = self.state();
-        let label = s.label_of(container);
-        s.check(Op::Exec, &label)?;
-        let i = s.container_or_404(container, "exec in container")?;
-        if !s.containers[i].running() {
-            return Err(api(
-                409,
-                &format!("Container {container} is not running"),
-                |source| EngineError::Exec {
-                    container: container.to_string(),
-                    source,
-                },
-            ));
-        }
+        let i = s.find(Op::Exec, container, "exec in container")?;
+        s.require_running(i, ContainerOp::Exec, container)?;
         Ok(ExecOutput::default())
     }
 
@@ -983,17 +967,8 @@ impl ContainerEngine for FakeEngine {
     fn remove_network(&self, name: &str) -> Result<(), EngineError> {
         let mut s = self.state();
         s.check(Op::Network, name)?;
-        if !s.networks.contains_key(name) {
-            return Err(not_found(
-                "remove network",
-                name,
-                &format!("network {name} not found"),
-            ));
-        }
-        if s.containers
-            .iter()
-            .any(|c| c.joined.contains_key(name) || c.network() == name)
-        {
+        s.network_or_404(name, "remove network")?;
+        if s.containers.iter().any(|c| c.on_network(name)) {
             return Err(api(
                 403,
                 &format!("error while removing network: network {name} has active endpoints"),
@@ -1011,17 +986,11 @@ impl ContainerEngine for FakeEngine {
     fn inspect_network(&self, name: &str) -> Result<NetworkInfo, EngineError> {
         let mut s = self.state();
         s.check(Op::Network, name)?;
-        let Some(mut info) = s.networks.get(name).cloned() else {
-            return Err(not_found(
-                "inspect network",
-                name,
-                &format!("network {name} not found"),
-            ));
-        };
+        let mut info = s.network_or_404(name, "inspect network")?.clone();
         info.containers = s
             .containers
             .iter()
-            .filter(|c| c.joined.contains_key(name) || c.network() == name)
+            .filter(|c| c.on_network(name))
             .map(|c| c.id.clone())
             .collect();
         Ok(info)
@@ -1041,13 +1010,7 @@ impl ContainerEngine for FakeEngine {
     ) -> Result<(), EngineError> {
         let mut s = self.state();
         s.check(Op::Network, network)?;
-        if !s.networks.contains_key(network) {
-            return Err(not_found(
-                "connect network",
-                network,
-                &format!("network {network} not found"),
-            ));
-        }
+        s.network_or_404(network, "connect network")?;
         let i = s.container_or_404(container, "connect network")?;
         s.containers[i]
             .joined
@@ -1089,12 +1052,7 @@ impl ContainerEngine for FakeEngine {
         Ok(out)
     }
 
-    fn run_attached(
-        &self,
-        spec: &ContainerSpec,
-        io: AttachIo,
-        on_output: &mut dyn FnMut(LogStream, &[u8]),
-    ) -> Result<i64, EngineError> {
+    fn run_attached(&self, spec: &ContainerSpec, io: AttachIo<'_>) -> Result<i64, EngineError> {
         if let Some(mut hook) = io.on_created {
             let id = spec.display_name().to_string();
             hook(&id).map_err(|message| EngineError::Refused {
@@ -1104,28 +1062,23 @@ impl ContainerEngine for FakeEngine {
         }
         let (code, lines) = self.run_once(spec)?;
         for (stream, line) in &lines {
-            on_output(*stream, format!("{line}\n").as_bytes());
+            (io.on_output)(*stream, format!("{line}\n").as_bytes());
         }
         Ok(code)
     }
 
-    fn attach_container(
-        &self,
-        container: &str,
-        _io: AttachIo,
-        on_output: &mut dyn FnMut(LogStream, &[u8]),
-    ) -> Result<i64, EngineError> {
+    fn attach_container(&self, container: &str, io: AttachIo<'_>) -> Result<i64, EngineError> {
         self.container_logs(container, &LogOptions::default(), &mut |stream, line| {
-            on_output(stream, format!("{line}\n").as_bytes());
+            (io.on_output)(stream, format!("{line}\n").as_bytes());
         })?;
         self.wait_container(container)
     }
+
     fn exec_attached(
         &self,
         container: &str,
         spec: &ExecSpec,
-        _io: AttachIo,
-        _on_output: &mut dyn FnMut(LogStream, &[u8]),
+        _io: AttachIo<'_>,
     ) -> Result<i64, EngineError> {
         self.exec(container, spec).map(|o| o.exit_code)
     }

@@ -204,10 +204,11 @@ pub enum LogStream {
     Stderr,
 }
 
-/// The standard input and terminal of an interactive run or exec
-/// ([`crate::ContainerEngine::run_attached`], [`crate::ContainerEngine::exec_attached`]).
-#[derive(Default)]
-pub struct AttachIo {
+/// The standard input, terminal and output of an interactive run, attach
+/// or exec ([`crate::ContainerEngine::run_attached`],
+/// [`crate::ContainerEngine::attach_container`],
+/// [`crate::ContainerEngine::exec_attached`]).
+pub struct AttachIo<'a> {
     /// Read until end of file and streamed to the command's standard input,
     /// which is then closed. `None` leaves standard input unattached.
     pub stdin: Option<Box<dyn std::io::Read + Send>>,
@@ -218,12 +219,27 @@ pub struct AttachIo {
     /// `post-container-create` does). An error removes the container and
     /// fails the run with [`crate::EngineError::Refused`].
     pub on_created: Option<OnCreated>,
+    /// Handed every chunk of output as it arrives (a TTY's output all as
+    /// stdout).
+    pub on_output: &'a mut dyn FnMut(LogStream, &[u8]),
+}
+
+impl<'a> AttachIo<'a> {
+    /// Output to `on_output`; no standard input, terminal or hook.
+    pub fn new(on_output: &'a mut dyn FnMut(LogStream, &[u8])) -> Self {
+        AttachIo {
+            stdin: None,
+            tty_size: None,
+            on_created: None,
+            on_output,
+        }
+    }
 }
 
 /// The hook of [`AttachIo::on_created`].
 pub type OnCreated = Box<dyn FnMut(&str) -> Result<(), String> + Send>;
 
-impl std::fmt::Debug for AttachIo {
+impl std::fmt::Debug for AttachIo<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AttachIo")
             .field("stdin", &self.stdin.is_some())

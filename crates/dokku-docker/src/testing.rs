@@ -20,6 +20,22 @@ RUN [\"/bin/busybox\", \"--install\", \"-s\", \"/bin\"]\n";
 
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
+/// Runs the docker CLI with `args`, for what a test checks through the
+/// CLI rather than this crate, asserting success; its standard output.
+#[track_caller]
+pub fn docker_cli(args: &[&str]) -> Vec<u8> {
+    let out = std::process::Command::new("docker")
+        .args(args)
+        .output()
+        .expect("spawn docker");
+    assert!(
+        out.status.success(),
+        "docker {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
 /// A name for a test resource, unique across tests, runs and concurrent
 /// processes: `dokku-test-<test>-<pid>-<n>`, lowercased and limited to the
 /// characters docker accepts in container, image and volume names.

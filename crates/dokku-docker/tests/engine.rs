@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use dokku_docker::testing::{busybox_context, busybox_image, unique_name, Cleanup, TEST_LABEL};
+use dokku_docker::testing::{
+    busybox_context, busybox_image, docker_cli, unique_name, Cleanup, TEST_LABEL,
+};
 use dokku_docker::{
     AttachIo, BuildContext, BuildSpec, CommitSpec, ContainerEngine, ContainerFilter, ContainerSpec,
     DockerEngine, EngineError, ExecSpec, ImageFilter, LogOptions, LogStream, Mount, NetworkSpec,
@@ -775,6 +777,8 @@ fn run_attached_shows_the_created_container_to_its_hook_before_start() -> TestRe
     let ok_name = cleanup.container(format!("{name}-ok"));
     let hook_engine = DockerEngine::connect()?;
     let hook_net = net.clone();
+    let mut out = Vec::new();
+    let mut collect = |_: LogStream, bytes: &[u8]| out.extend_from_slice(bytes);
     let io = AttachIo {
         on_created: Some(Box::new(move |id: &str| {
             let state = hook_engine
@@ -788,13 +792,11 @@ fn run_attached_shows_the_created_container_to_its_hook_before_start() -> TestRe
                 .connect_network(&hook_net, id, &[])
                 .map_err(|e| e.to_string())
         })),
-        ..AttachIo::default()
+        ..AttachIo::new(&mut collect)
     };
-    let mut out = Vec::new();
     let code = engine.run_attached(
         &sh(&image, &ok_name, "ls /sys/class/net | grep -vc '^lo$'"),
         io,
-        &mut |_, bytes| out.extend_from_slice(bytes),
     )?;
     assert_eq!(code, 0);
     assert_eq!(String::from_utf8_lossy(&out).trim(), "2");
@@ -805,17 +807,14 @@ fn run_attached_shows_the_created_container_to_its_hook_before_start() -> TestRe
 
     // A refusing hook stops the run before it starts and removes the container.
     let refused_name = cleanup.container(format!("{name}-refused"));
+    let mut out = Vec::new();
+    let mut collect = |_: LogStream, bytes: &[u8]| out.extend_from_slice(bytes);
     let io = AttachIo {
         on_created: Some(Box::new(|_: &str| Err("no".to_string()))),
-        ..AttachIo::default()
+        ..AttachIo::new(&mut collect)
     };
-    let mut out = Vec::new();
     let err = engine
-        .run_attached(
-            &sh(&image, &refused_name, "echo ran"),
-            io,
-            &mut |_, bytes| out.extend_from_slice(bytes),
-        )
+        .run_attached(&sh(&image, &refused_name, "echo ran"), io)
         .expect_err("refused");
     assert!(
         matches!(err, EngineError::Refused { ref message, .. } if message == "no"),
@@ -830,16 +829,8 @@ fn run_attached_shows_the_created_container_to_its_hook_before_start() -> TestRe
 /// (a build records its parent there; a relabelled image keeps the one of
 /// the image it was made from).
 fn config_json(image: &str) -> serde_json::Value {
-    let out = Command::new("docker")
-        .args(["image", "inspect", "--format", "{{json .Config}}", image])
-        .output()
-        .expect("docker image inspect");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let out = docker_cli(&["image", "inspect", "--format", "{{json .Config}}", image]);
+    let mut v: serde_json::Value = serde_json::from_slice(&out).expect("json");
     if let Some(m) = v.as_object_mut() {
         m.remove("Image");
     }

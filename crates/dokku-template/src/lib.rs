@@ -129,6 +129,14 @@ pub fn squeeze_blank_lines(s: &str) -> String {
     out
 }
 
+/// A variable (or environment) map from literal `(name, value)` pairs.
+pub fn vars(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
 /// Render `source` with `vars` (`.NAME`) and the environment `env` (`var
 /// "NAME"`), without touching blank lines. The error is the engine's
 /// message.
@@ -240,13 +248,6 @@ pub fn posix_to_template(src: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn vars(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
 
     fn check(source: &str, pairs: &[(&str, &str)]) -> String {
         let env = vars(&[("FOO", "bar")]);

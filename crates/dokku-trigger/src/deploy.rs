@@ -417,8 +417,13 @@ impl SchedulerIsDeployed {
     /// (`scheduler-detect`) says: `scheduler-is-deployed`, `false` when no
     /// plugin answers.
     pub fn ask(ctx: &crate::Ctx, app: &str) -> Result<bool> {
+        Self::ask_scheduler(ctx, &scheduler_of(ctx, app)?, app)
+    }
+
+    /// [`SchedulerIsDeployed::ask`] for an app whose `scheduler` is known.
+    pub fn ask_scheduler(ctx: &crate::Ctx, scheduler: &str, app: &str) -> Result<bool> {
         let t = SchedulerIsDeployed {
-            scheduler: scheduler_of(ctx, app)?,
+            scheduler: scheduler.to_string(),
             app: app.to_string(),
         };
         Ok(ctx.bus.select(ctx, &t)?.unwrap_or(false))

@@ -165,6 +165,19 @@ pub fn answer_is_true(answers: Vec<bool>, default: bool) -> bool {
     }
 }
 
+/// The port mappings in effect for `app`, one `scheme:host:container`
+/// each, as `ports-get` answers them.
+pub fn port_maps(ctx: &crate::Ctx, app: &str) -> Result<Vec<String>> {
+    let answers = ctx.bus.collect(
+        ctx,
+        &PortsGet {
+            app: app.to_string(),
+            format: String::new(),
+        },
+    )?;
+    Ok(answers.concat())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -151,6 +151,18 @@ impl ReportDef {
         Ok(cap.stdout())
     }
 
+    /// [`ReportDef::text`] once each `(app, key, value)` of `settings` is
+    /// written to the schema's store: for unit tests of a report layout.
+    pub fn text_with(
+        &self,
+        paths: &dokku_core::Paths,
+        app: &str,
+        settings: &[(&str, &str, &str)],
+    ) -> Result<String> {
+        self.schema.store(paths).write_each(settings)?;
+        self.text(paths, app)
+    }
+
     /// Answer the `report` trigger for `plugin` with this report.
     pub fn register(&'static self, bus: &mut Bus, plugin: &'static str) {
         bus.on::<Report, _>(plugin, move |ctx, t: &Report| self.render_app(ctx, &t.app));

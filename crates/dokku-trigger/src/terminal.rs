@@ -70,12 +70,12 @@ pub fn run_wants_tty(options: &crate::deploy::RunOptions) -> bool {
 }
 
 /// Our standard input for an attached command, with the terminal's size
-/// when `tty`.
-pub fn attach_io(tty: bool) -> AttachIo {
+/// when `tty`; its output to `on_output`.
+pub fn attach_io(tty: bool, on_output: &mut dyn FnMut(LogStream, &[u8])) -> AttachIo<'_> {
     AttachIo {
         stdin: Some(Box::new(std::io::stdin())),
         tty_size: if tty { size() } else { None },
-        on_created: None,
+        ..AttachIo::new(on_output)
     }
 }
 
@@ -98,7 +98,8 @@ pub fn exec_in(ctx: &Ctx, container: &str, cmd: Vec<String>) -> Result<i64> {
     spec.tty = terminal;
     let raw = terminal.then(RawMode::enter);
     let out = ctx.out.clone();
-    let result = engine.exec_attached(container, &spec, attach_io(terminal), &mut sink(&out));
+    let mut output = sink(&out);
+    let result = engine.exec_attached(container, &spec, attach_io(terminal, &mut output));
     drop(raw);
     result.map_err(|e| Error::other("exec in container", e))
 }
@@ -108,18 +109,15 @@ pub fn exec_in(ctx: &Ctx, container: &str, cmd: Vec<String>) -> Result<i64> {
 /// its exit code.
 pub fn attach_to(ctx: &Ctx, container: &str, tty: bool) -> Result<i64> {
     let engine = ctx.engine()?;
+    let out = ctx.out.clone();
+    let mut output = sink(&out);
     let io = if tty {
-        attach_io(true)
+        attach_io(true, &mut output)
     } else {
-        AttachIo {
-            stdin: None,
-            tty_size: None,
-            on_created: None,
-        }
+        AttachIo::new(&mut output)
     };
     let raw = (tty && stdin_is_terminal()).then(RawMode::enter);
-    let out = ctx.out.clone();
-    let result = engine.attach_container(container, io, &mut sink(&out));
+    let result = engine.attach_container(container, io);
     drop(raw);
     result.map_err(|e| Error::other("attach to container", e))
 }

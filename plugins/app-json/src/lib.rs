@@ -97,10 +97,9 @@ mod tests {
     #[test]
     fn report_layout() {
         let (_d, paths) = dokku_core::Paths::temp();
-        let set = props::SCHEMA.store(&paths);
-        set.write("app", "appjson-path", "app2.json")
-            .expect("write");
-        insta::assert_snapshot!(props::REPORT.text(&paths, "app").expect("report"), @r"
+        let report =
+            props::REPORT.text_with(&paths, "app", &[("app", "appjson-path", "app2.json")]);
+        insta::assert_snapshot!(report.expect("report"), @r"
         =====> app app-json information
                App json appjson path:          app2.json
                App json computed appjson path: app2.json

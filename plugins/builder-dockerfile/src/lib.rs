@@ -33,10 +33,9 @@ mod tests {
     #[test]
     fn report_layout() {
         let (_d, paths) = dokku_core::Paths::temp();
-        let set = props::SCHEMA.store(&paths);
-        set.write("app", "dockerfile-path", "Dockerfile2")
-            .expect("write");
-        insta::assert_snapshot!(props::REPORT.text(&paths, "app").expect("report"), @r"
+        let report =
+            props::REPORT.text_with(&paths, "app", &[("app", "dockerfile-path", "Dockerfile2")]);
+        insta::assert_snapshot!(report.expect("report"), @r"
         =====> app builder-dockerfile information
                Builder dockerfile computed dockerfile path: Dockerfile2
                Builder dockerfile dockerfile path:          Dockerfile2

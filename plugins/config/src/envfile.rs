@@ -542,22 +542,18 @@ mod tests {
 
     #[test]
     fn errors_name_the_line() {
-        assert_eq!(
-            parse("A=1\nB-C=2\n").expect_err("bad key").to_string(),
-            "unexpected character '-' in variable name on line 2"
-        );
-        assert_eq!(
-            parse("A=1\nJUNK").expect_err("no =").to_string(),
-            "missing '=' after \"JUNK\" on line 2"
-        );
-        assert_eq!(
-            parse("A=\"open\n").expect_err("open").to_string(),
-            "unterminated quoted value on line 1"
-        );
-        assert_eq!(
-            parse("A='open\n").expect_err("open").to_string(),
-            "unterminated quoted value on line 1"
-        );
+        for (text, message) in [
+            (
+                "A=1\nB-C=2\n",
+                "unexpected character '-' in variable name on line 2",
+            ),
+            ("A=1\nJUNK", "missing '=' after \"JUNK\" on line 2"),
+            ("A=\"open\n", "unterminated quoted value on line 1"),
+            ("A='open\n", "unterminated quoted value on line 1"),
+        ] {
+            let error = parse(text).expect_err(text).to_string();
+            assert_eq!(error, message, "{text:?}");
+        }
     }
 
     #[test]

@@ -55,19 +55,13 @@ pub fn add(paths: &Paths, c: &Change) -> Result<()> {
             "Please specify docker options to add to the phase",
         ));
     }
-    let _lock = StateLock::acquire(paths, &c.app)?;
-    for scope in scopes(&c.processes) {
-        for phase in &c.phases {
-            let mut list = store::get(paths, &c.app, scope, phase)?;
-            for o in &options {
-                if !list.contains(o) {
-                    list.push(o.clone());
-                }
+    edit_lists(paths, c, |list| {
+        for o in &options {
+            if !list.contains(o) {
+                list.push(o.clone());
             }
-            store::put(paths, &c.app, scope, phase, &list)?;
         }
-    }
-    Ok(())
+    })
 }
 
 /// `docker-options:remove`: drop every stored option with the same words.
@@ -79,17 +73,22 @@ pub fn remove(paths: &Paths, c: &Change) -> Result<()> {
             "Please specify docker options to remove from the phase",
         ));
     }
+    edit_lists(paths, c, |list| {
+        list.retain(|stored| !groups.iter().any(|g| words::same_words(stored, g)));
+    })
+}
+
+/// Apply `edit` to the stored list of each process scope and phase of `c`,
+/// under the app's lock; a list `edit` leaves as it was is not written.
+fn edit_lists(paths: &Paths, c: &Change, edit: impl Fn(&mut Vec<String>)) -> Result<()> {
     let _lock = StateLock::acquire(paths, &c.app)?;
     for scope in scopes(&c.processes) {
         for phase in &c.phases {
             let list = store::get(paths, &c.app, scope, phase)?;
-            let kept: Vec<String> = list
-                .iter()
-                .filter(|stored| !groups.iter().any(|g| words::same_words(stored, g)))
-                .cloned()
-                .collect();
-            if kept.len() != list.len() {
-                store::put(paths, &c.app, scope, phase, &kept)?;
+            let mut edited = list.clone();
+            edit(&mut edited);
+            if edited != list {
+                store::put(paths, &c.app, scope, phase, &edited)?;
             }
         }
     }

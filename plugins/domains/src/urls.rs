@@ -2,7 +2,7 @@
 //! http(s) port mapping, the port omitted when it is the scheme's default.
 
 use dokku_core::fsutil;
-use dokku_trigger::proxy::{answer_is_true, CertsExists, PortsGet, ProxyIsEnabled};
+use dokku_trigger::proxy::{answer_is_true, port_maps, CertsExists, ProxyIsEnabled};
 use dokku_trigger::Ctx;
 
 use crate::store;
@@ -39,17 +39,7 @@ pub fn urls(ctx: &Ctx, app: &str) -> Vec<String> {
         .collect(ctx, &CertsExists { app: a.clone() })
         .map(|v| answer_is_true(v, false))
         .unwrap_or(false);
-    let maps: Vec<String> = ctx
-        .bus
-        .collect(
-            ctx,
-            &PortsGet {
-                app: a.clone(),
-                format: String::new(),
-            },
-        )
-        .map(|v| v.concat())
-        .unwrap_or_default();
+    let maps = port_maps(ctx, app).unwrap_or_default();
     let mut domains = store::served(ctx, app);
     if domains.is_empty() {
         domains.push(hostname(ctx));

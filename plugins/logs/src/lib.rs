@@ -148,20 +148,18 @@ fn register(bus: &mut Bus) {
     store::REPORT.register(bus, store::PLUGIN);
 }
 
-/// The install step: property root, `data/logs/` and `data/logs/<app>/`,
-/// and the vector file sink's `$DOKKU_LOGS_DIR/apps` (0755, the system
-/// user's).
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn only_file_drivers_rotate() {
-        assert!(rotates("json-file"));
-        assert!(rotates("local"));
-        assert!(!rotates("journald"));
-        assert!(!rotates("syslog"));
-        assert!(!rotates("none"));
+        for driver in ["json-file", "local"] {
+            assert!(rotates(driver), "{driver}");
+        }
+        for driver in ["journald", "syslog", "none"] {
+            assert!(!rotates(driver), "{driver}");
+        }
     }
 
     #[test]

@@ -207,12 +207,12 @@ mod tests {
     fn build_and_run_containers_get_the_app_networks() {
         let (_dir, paths) = dokku_core::Paths::temp();
         std::fs::create_dir_all(paths.app_dir("app")).expect("app dir");
-        let props = store::SCHEMA.store(&paths);
-        props
-            .write("app", "initial-network", "first")
-            .expect("write");
-        props
-            .write("app", "attach-post-create", "post other")
+        store::SCHEMA
+            .store(&paths)
+            .write_each(&[
+                ("app", "initial-network", "first"),
+                ("app", "attach-post-create", "post other"),
+            ])
             .expect("write");
         let fake = Arc::new(FakeEngine::new());
         fake.add_image("img", ImageInfo::default());

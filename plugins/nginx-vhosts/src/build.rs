@@ -12,8 +12,8 @@ use dokku_core::{fsutil, Error, Result};
 use dokku_trigger::deploy::{first_answer, PsCurrentScale};
 use dokku_trigger::proxy::{
     answer_is_true, CertsExists, CertsForce, DomainsList, NetworkGetListeners,
-    NginxAppTemplateSource, NginxPreReload, PortsConfigure, PortsGet, ProxyGetProperty,
-    ProxyIsEnabled, ProxyType,
+    NginxAppTemplateSource, NginxPreReload, PortsConfigure, ProxyGetProperty, ProxyIsEnabled,
+    ProxyType,
 };
 use dokku_trigger::triggers::ConfigExport;
 use dokku_trigger::Ctx;
@@ -210,16 +210,7 @@ pub fn gather(ctx: &Ctx, srv: &Server, app: &str, passed: (&str, &str)) -> Resul
         .bus
         .collect(ctx, &DomainsList { app: a.clone() })?
         .concat();
-    let port_maps: Vec<String> = ctx
-        .bus
-        .collect(
-            ctx,
-            &PortsGet {
-                app: a.clone(),
-                format: String::new(),
-            },
-        )?
-        .concat();
+    let port_maps = dokku_trigger::proxy::port_maps(ctx, app)?;
     let proxy_prop = |key: &str, default: &str| {
         let v = collect_one(
             ctx,
@@ -459,6 +450,20 @@ fn print_contents(ctx: &Ctx, text: &str) {
     }
 }
 
+/// Show a config nginx refused: `warning`, the config, then nginx's errors.
+fn show_refused(ctx: &Ctx, warning: &str, rendered: &str, outcome: &crate::server::Outcome) {
+    ctx.out.warn(warning);
+    print_contents(ctx, rendered);
+    print_nginx_errors(ctx, outcome);
+}
+
+/// The failure of an app whose config nginx refused, once it is shown.
+fn refused(ctx: &Ctx, app: &str, rendered: &str, outcome: &crate::server::Outcome) -> Error {
+    let warning = format!("Failed to validate nginx config for {app}. Contents below...");
+    show_refused(ctx, &warning, rendered, outcome);
+    Error::fail(format!("Failed to validate nginx config for {app}"))
+}
+
 fn print_nginx_errors(ctx: &Ctx, outcome: &crate::server::Outcome) {
     for line in outcome.stderr.lines().filter(|l| !l.trim().is_empty()) {
         ctx.out.write_err(&format!("{line}\n"));
@@ -603,22 +608,17 @@ pub fn build_config(ctx: &Ctx, app: &str, passed: (&str, &str)) -> Result<()> {
         if !check.ok {
             saved_hsts.restore();
             if custom {
-                ctx.out
-                    .warn("Failed to validate custom nginx.conf.sigil. Rendered output below...");
-                print_contents(ctx, &rendered);
-                print_nginx_errors(ctx, &check);
+                show_refused(
+                    ctx,
+                    "Failed to validate custom nginx.conf.sigil. Rendered output below...",
+                    &rendered,
+                    &check,
+                );
                 return Err(Error::fail(
                     "Custom nginx.conf.sigil failed nginx -t validation",
                 ));
             }
-            ctx.out.warn(&format!(
-                "Failed to validate nginx config for {app}. Contents below..."
-            ));
-            print_contents(ctx, &rendered);
-            print_nginx_errors(ctx, &check);
-            return Err(Error::fail(format!(
-                "Failed to validate nginx config for {app}"
-            )));
+            return Err(refused(ctx, app, &rendered, &check));
         }
     }
 
@@ -654,14 +654,7 @@ pub fn build_config(ctx: &Ctx, app: &str, passed: (&str, &str)) -> Result<()> {
     if let Err(outcome) = test_and_reload(ctx, &srv)? {
         saved.restore();
         saved_hsts.restore();
-        ctx.out.warn(&format!(
-            "Failed to validate nginx config for {app}. Contents below..."
-        ));
-        print_contents(ctx, &rendered);
-        print_nginx_errors(ctx, &outcome);
-        return Err(Error::fail(format!(
-            "Failed to validate nginx config for {app}"
-        )));
+        return Err(refused(ctx, app, &rendered, &outcome));
     }
     Ok(())
 }
@@ -704,13 +697,12 @@ fn finish_batch(ctx: &Ctx) -> Result<()> {
             }
             p.saved.restore();
             p.saved_hsts.restore();
-            ctx.out.warn(&format!(
+            let warning = format!(
                 "Failed to validate {}nginx config for {}. Contents below...",
                 if p.custom { "custom " } else { "" },
                 p.app
-            ));
-            print_contents(ctx, &p.rendered);
-            print_nginx_errors(ctx, &check);
+            );
+            show_refused(ctx, &warning, &p.rendered, &check);
             failed.push(p.app.clone());
         }
         if failed.is_empty() {

@@ -147,33 +147,22 @@ pub fn init_for<'a>(
 /// Dokku's sudoers line for nginx: the service actions through the init
 /// system, and the two config checks.
 pub fn sudoers_line(group: &str, init: Init<'_>, service: &str, bin: &str) -> String {
-    let actions = ["enable", "disable", "reload", "start", "stop"];
-    let mut cmds: Vec<String> = match init {
-        Init::Systemd(sc) => {
-            let mut v: Vec<String> = actions
-                .iter()
-                .map(|a| format!("{sc} {a} {service}"))
-                .collect();
-            v.push(format!("{sc} is-active --quiet {service}"));
-            v
-        }
-        Init::InvokeRc => actions
-            .iter()
-            .map(|a| format!("/usr/sbin/invoke-rc.d {service} {a}"))
-            .collect(),
-        Init::Sv => {
-            let mut v: Vec<String> = actions
-                .iter()
-                .map(|a| format!("/usr/bin/sv {a} {service}"))
-                .collect();
-            v.push(format!("/usr/bin/sv status {service}"));
-            v
-        }
-        Init::InitD => actions
-            .iter()
-            .map(|a| format!("/etc/init.d/{service} {a}"))
-            .collect(),
+    let action = |a: &str| match init {
+        Init::Systemd(sc) => format!("{sc} {a} {service}"),
+        Init::InvokeRc => format!("/usr/sbin/invoke-rc.d {service} {a}"),
+        Init::Sv => format!("/usr/bin/sv {a} {service}"),
+        Init::InitD => format!("/etc/init.d/{service} {a}"),
     };
+    let status = match init {
+        Init::Systemd(sc) => Some(format!("{sc} is-active --quiet {service}")),
+        Init::Sv => Some(format!("/usr/bin/sv status {service}")),
+        Init::InvokeRc | Init::InitD => None,
+    };
+    let mut cmds: Vec<String> = ["enable", "disable", "reload", "start", "stop"]
+        .into_iter()
+        .map(action)
+        .collect();
+    cmds.extend(status);
     cmds.push(format!("{bin} -t"));
     cmds.push(format!("{bin} -t -c *"));
     format!("%{group} ALL=(ALL) NOPASSWD:{}\n", cmds.join(", "))
@@ -253,24 +242,30 @@ pub fn share_log_root(user: &str, log_root: &Path) -> Result<()> {
 mod host_file_tests {
     use super::*;
 
+    /// Each host-file edit: what it makes of a file, `None` when the file
+    /// needs no change.
     #[test]
-    fn server_tokens_lines_go() {
-        let conf = "http {\n\tsendfile on;\n\t# server_tokens off;\n\tserver_tokens on;\n}\n";
-        assert_eq!(
-            without_server_tokens(conf).as_deref(),
-            Some("http {\n\tsendfile on;\n}\n")
-        );
-        assert_eq!(without_server_tokens("http {}\n"), None);
-    }
-
-    #[test]
-    fn logrotate_uses_adm_and_service() {
-        let conf = "/var/log/nginx/*.log {\n\tcreate 0640 www-data dokku\n\tpostrotate\n\t\tinvoke-rc.d nginx rotate >/dev/null 2>&1\n\tendscript\n}\n";
-        assert_eq!(
-            logrotate_for_adm(conf).as_deref(),
-            Some("/var/log/nginx/*.log {\n\tcreate 0640 www-data adm\n\tpostrotate\n\t\tservice nginx rotate >/dev/null 2>&1\n\tendscript\n}\n")
-        );
-        assert_eq!(logrotate_for_adm("create 0640 www-data adm\n"), None);
+    fn host_file_edits() {
+        type Edit = fn(&str) -> Option<String>;
+        let cases: &[(Edit, &str, Option<&str>)] = &[
+            // server_tokens lines go.
+            (
+                without_server_tokens,
+                "http {\n\tsendfile on;\n\t# server_tokens off;\n\tserver_tokens on;\n}\n",
+                Some("http {\n\tsendfile on;\n}\n"),
+            ),
+            (without_server_tokens, "http {}\n", None),
+            // logrotate creates files for adm and rotates through service.
+            (
+                logrotate_for_adm,
+                "/var/log/nginx/*.log {\n\tcreate 0640 www-data dokku\n\tpostrotate\n\t\tinvoke-rc.d nginx rotate >/dev/null 2>&1\n\tendscript\n}\n",
+                Some("/var/log/nginx/*.log {\n\tcreate 0640 www-data adm\n\tpostrotate\n\t\tservice nginx rotate >/dev/null 2>&1\n\tendscript\n}\n"),
+            ),
+            (logrotate_for_adm, "create 0640 www-data adm\n", None),
+        ];
+        for (edit, conf, want) in cases {
+            assert_eq!(edit(conf).as_deref(), *want, "{conf:?}");
+        }
     }
 
     #[test]

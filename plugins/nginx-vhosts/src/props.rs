@@ -109,8 +109,7 @@ mod tests {
 
     #[test]
     fn app_then_global_then_default() {
-        let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::under(d.path());
+        let (_d, paths) = Paths::temp();
         let props = Props::new(&paths, std::path::Path::new("/var/log/nginx"));
         assert_eq!(props.computed("a", "client-max-body-size"), "1m");
         assert_eq!(

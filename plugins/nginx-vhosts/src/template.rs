@@ -19,14 +19,8 @@ pub const DEFAULT_SITE: &str = include_str!("../templates/default-site.conf");
 #[cfg(test)]
 mod tests {
     use super::*;
+    use dokku_template::vars;
     use std::collections::BTreeMap;
-
-    fn vars(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
 
     /// The variables of a deployed app with a certificate, two web
     /// containers and default settings.

@@ -20,15 +20,7 @@ use crate::store;
 
 /// Whether the app's scheduler has it deployed.
 pub fn is_deployed(ctx: &Ctx, app: &str) -> Result<bool> {
-    let scheduler = scheduler_of(ctx, app)?;
-    let answer = ctx.bus.select(
-        ctx,
-        &SchedulerIsDeployed {
-            scheduler,
-            app: app.to_string(),
-        },
-    )?;
-    Ok(answer.unwrap_or(false))
+    SchedulerIsDeployed::ask(ctx, app)
 }
 
 /// The image tag the app was last deployed with, if recorded.
@@ -83,6 +75,17 @@ pub fn ensure_scale(ctx: &Ctx, app: &str) -> Result<Scale> {
 pub fn locked<T>(ctx: &Ctx, app: &str, f: impl FnOnce() -> Result<T>) -> Result<T> {
     let _lock = DeployLock::acquire(&ctx.paths, app, &ctx.out)?;
     f()
+}
+
+/// Fire the `release-and-deploy` trigger for the image `tag` of `app`.
+fn fire_release_and_deploy(ctx: &Ctx, app: &str, tag: String) -> Result<()> {
+    ctx.bus.notify(
+        ctx,
+        &ReleaseAndDeploy {
+            app: app.to_string(),
+            image_tag: tag,
+        },
+    )
 }
 
 /// `release-and-deploy APP TAG`: let the app's builder release the image,
@@ -158,13 +161,7 @@ pub fn restart(ctx: &Ctx, app: &str, proc_type: &str, warn: bool) -> Result<()> 
             ctx.out.warn(
                 "No deployed-image-tag property saved, falling back to full release-and-deploy",
             );
-            return ctx.bus.notify(
-                ctx,
-                &ReleaseAndDeploy {
-                    app: app.to_string(),
-                    image_tag: String::new(),
-                },
-            );
+            return fire_release_and_deploy(ctx, app, String::new());
         }
         ctx.bus.notify(
             ctx,
@@ -214,15 +211,7 @@ pub fn rebuild(ctx: &Ctx, app: &str) -> Result<()> {
         ctx.out.warn(&format!("App {app} has not been deployed"));
         return Ok(());
     }
-    locked(ctx, app, || {
-        ctx.bus.notify(
-            ctx,
-            &ReleaseAndDeploy {
-                app: app.to_string(),
-                image_tag: tag,
-            },
-        )
-    })
+    locked(ctx, app, || fire_release_and_deploy(ctx, app, tag))
 }
 
 /// How many recorded containers run: `(running, total)`.
@@ -282,15 +271,7 @@ pub fn start(ctx: &Ctx, app: &str) -> Result<()> {
         ctx.out.warn("App is running in mixed mode, releasing");
     }
     let tag = deployed_tag(ctx, app);
-    locked(ctx, app, || {
-        ctx.bus.notify(
-            ctx,
-            &ReleaseAndDeploy {
-                app: app.to_string(),
-                image_tag: tag,
-            },
-        )
-    })?;
+    locked(ctx, app, || fire_release_and_deploy(ctx, app, tag))?;
     cron_write(ctx, app)
 }
 

@@ -31,12 +31,7 @@ pub fn props(paths: &Paths) -> Properties<'_> {
 /// An app value, else the global value, else `default`.
 pub fn computed(paths: &Paths, app: &str, key: &str, default: &str) -> String {
     let p = props(paths);
-    let v = if app.is_empty() {
-        String::new()
-    } else {
-        p.get_str(app, key)
-    };
-    if !v.trim().is_empty() {
+    if let Some(v) = p.app_value(app, key) {
         return v;
     }
     let g = p.get_str(GLOBAL, key);

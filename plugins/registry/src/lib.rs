@@ -132,17 +132,13 @@ mod tests {
     #[test]
     fn report_layout() {
         let (_d, paths) = dokku_core::Paths::temp();
-        let store = store::SCHEMA.store(&paths);
-        store
-            .write("--global", "server", "docker.io")
-            .expect("write");
-        store
-            .write("app", "server", "127.0.0.1:5000")
-            .expect("write");
-        store
-            .write("app", "push-on-release", "true")
-            .expect("write");
-        insta::assert_snapshot!(c::report::REPORT.text(&paths, "app").expect("report"), @r"
+        let settings = [
+            ("--global", "server", "docker.io"),
+            ("app", "server", "127.0.0.1:5000"),
+            ("app", "push-on-release", "true"),
+        ];
+        let report = c::report::REPORT.text_with(&paths, "app", &settings);
+        insta::assert_snapshot!(report.expect("report"), @r"
         =====> app registry information
                Registry computed image repo:          dokku/app
                Registry computed image repo template: 

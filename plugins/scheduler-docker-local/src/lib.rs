@@ -139,8 +139,7 @@ mod tests {
 
     #[test]
     fn report_layout() {
-        let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::under(d.path());
+        let (_d, paths) = Paths::temp();
         Properties::new(&paths, NAME)
             .write("app", "init-process", "false")
             .expect("write");

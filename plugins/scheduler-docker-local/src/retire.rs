@@ -60,9 +60,17 @@ pub fn register(paths: &Paths, app: &str, id: &str, wait: u64) -> Result<()> {
     write(paths, app, &entries)
 }
 
-/// Old containers whose retirement waits for the end of a batch.
+/// Old containers of an app to retire after `wait` seconds.
+#[derive(Clone)]
+struct Retirement {
+    app: String,
+    ids: Vec<String>,
+    wait: u64,
+}
+
+/// Retirements that wait for the end of a batch.
 #[derive(Default)]
-struct PendingRetires(Vec<(String, Vec<String>, u64)>);
+struct PendingRetires(Vec<Retirement>);
 
 /// Retire `ids` after `wait` seconds: at once when `wait` is 0, else from
 /// a background `dokku ps:retire`. In a batch (`ps:restart --all`, ...)
@@ -75,14 +83,18 @@ pub fn schedule(
     ids: &[String],
     wait: u64,
 ) -> Result<()> {
-    let pending = (app.to_string(), ids.to_vec(), wait);
+    let retirement = Retirement {
+        app: app.to_string(),
+        ids: ids.to_vec(),
+        wait,
+    };
     let deferred = ctx
-        .with_batch_state::<PendingRetires, _>(|p| p.0.push(pending))
+        .with_batch_state::<PendingRetires, _>(|p| p.0.push(retirement.clone()))
         .is_some();
     if deferred && ctx.defer("scheduler-docker-local-retire", schedule_pending) {
         return Ok(());
     }
-    schedule_now(ctx, engine, app, ids, wait)
+    schedule_now(ctx, engine, &retirement)
 }
 
 /// The batch's finisher: schedule what [`schedule`] put off.
@@ -92,28 +104,22 @@ fn schedule_pending(ctx: &Ctx) -> Result<()> {
     };
     let engine = ctx.engine()?;
     let mut first_err = None;
-    for (app, ids, wait) in list {
-        if let Err(e) = schedule_now(ctx, engine, &app, &ids, wait) {
+    for retirement in &list {
+        if let Err(e) = schedule_now(ctx, engine, retirement) {
             first_err.get_or_insert(e);
         }
     }
     first_err.map_or(Ok(()), Err)
 }
 
-fn schedule_now(
-    ctx: &Ctx,
-    engine: &dyn ContainerEngine,
-    app: &str,
-    ids: &[String],
-    wait: u64,
-) -> Result<()> {
-    for id in ids {
-        register(&ctx.paths, app, id, wait)?;
+fn schedule_now(ctx: &Ctx, engine: &dyn ContainerEngine, r: &Retirement) -> Result<()> {
+    for id in &r.ids {
+        register(&ctx.paths, &r.app, id, r.wait)?;
     }
-    if wait == 0 {
-        return retire_due(ctx, engine, app);
+    if r.wait == 0 {
+        return retire_due(ctx, engine, &r.app);
     }
-    spawn_background(app, wait);
+    spawn_background(&r.app, r.wait);
     Ok(())
 }
 

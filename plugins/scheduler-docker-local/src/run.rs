@@ -305,11 +305,12 @@ pub fn run(ctx: &Ctx, app: &str, args: &[String], options: &RunOptions) -> Resul
                 })
             }
         };
-        let mut io = terminal::attach_io(tty);
+        let out = ctx.out.clone();
+        let mut output = terminal::sink(&out);
+        let mut io = terminal::attach_io(tty, &mut output);
         io.on_created = Some(Box::new(hook));
         let raw = (tty && terminal::stdin_is_terminal()).then(terminal::RawMode::enter);
-        let out = ctx.out.clone();
-        let result = engine.run_attached(&spec, io, &mut terminal::sink(&out));
+        let result = engine.run_attached(&spec, io);
         drop(raw);
         let code = match result {
             Err(e) if e.is_conflict() => continue,

@@ -28,16 +28,10 @@ pub struct Record {
 /// An app property, else the global one, else `default`.
 pub fn computed(paths: &Paths, app: &str, key: &str, default: &str) -> String {
     let p = Properties::new(paths, PLUGIN);
-    let v = if app.is_empty() {
-        String::new()
-    } else {
-        p.get_str(app, key)
-    };
-    if !v.trim().is_empty() {
-        return v;
-    }
-    p.get_or(GLOBAL, key, default)
-        .unwrap_or_else(|_| default.to_string())
+    p.app_value(app, key).unwrap_or_else(|| {
+        p.get_or(GLOBAL, key, default)
+            .unwrap_or_else(|_| default.to_string())
+    })
 }
 
 /// Whether containers get an init process; an image of linuxserver.io
@@ -155,8 +149,7 @@ mod tests {
 
     #[test]
     fn records_round_trip_in_dokku_files() {
-        let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::under(d.path());
+        let (_d, paths) = Paths::temp();
         std::fs::create_dir_all(paths.app_dir("a")).expect("mkdir");
         let r = Record {
             container_id: "abc".into(),

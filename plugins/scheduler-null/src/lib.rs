@@ -14,24 +14,18 @@ use dokku_trigger::deploy::{
     SchedulerRetire, SchedulerRun, SchedulerRunList, SchedulerRunLogs, SchedulerRunRetire,
     SchedulerRunStop, SchedulerStop,
 };
-use dokku_trigger::plugin::{Bare, HelpStyle};
 use dokku_trigger::{Bus, CorePlugin, Ctx};
 
 /// The scheduler name this plugin answers for.
 pub const SCHEDULER: &str = "null";
 
 /// The plugin descriptor (no commands).
-pub static PLUGIN: CorePlugin = CorePlugin {
-    name: "scheduler-null",
-    description: "dokku core scheduler-null plugin",
-    summary: "No-op scheduler plugin",
-    commands: &[],
-    help_style: HelpStyle::Bash,
-    help: &[],
-    bare: Bare::Unknown,
+pub static PLUGIN: CorePlugin = CorePlugin::triggers_only(
+    "scheduler-null",
+    "dokku core scheduler-null plugin",
+    "No-op scheduler plugin",
     register,
-    ..CorePlugin::DEFAULTS
-};
+);
 
 fn nothing<T>(_ctx: &Ctx, _t: &T) -> Result<()> {
     Ok(())

@@ -622,8 +622,7 @@ mod tests {
 
     #[test]
     fn registry_properties_name_the_remote_image() {
-        let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::under(d.path());
+        let (_d, paths) = Paths::temp();
         assert!(remote_image(&paths, "app", "latest").is_err());
         let props = Properties::new(&paths, "registry");
         props

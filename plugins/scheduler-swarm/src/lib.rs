@@ -167,8 +167,7 @@ mod tests {
 
     #[test]
     fn report_rows_come_from_the_schema() {
-        let d = tempfile::tempdir().expect("tempdir");
-        let paths = Paths::under(d.path());
+        let (_d, paths) = Paths::temp();
         insta::assert_snapshot!(REPORT.text(&paths, "app").expect("report"), @r#"
         =====> app scheduler-swarm information
                Scheduler swarm computed deploy timeout:  300s

@@ -101,6 +101,28 @@ fn http_get(ip: &str, port: &str) -> Result<String, String> {
         .unwrap_or_default())
 }
 
+/// What the release of an app without predeploy or release tasks prints
+/// before its deploy, once [`stable`].
+const RELEASE_WITHOUT_TASKS: &str = "\
+-----> Releasing APP...
+-----> Checking for predeploy task
+       No predeploy task found, skipping
+-----> Checking for release task
+       No release task found, skipping
+-----> Deploying APP via the docker-local scheduler...
+";
+
+/// Deploy output made [`stable`], after the release of an app without
+/// tasks (asserted).
+#[track_caller]
+fn after_release(app: &App, s: &str) -> String {
+    let out = stable(app, s);
+    match out.strip_prefix(RELEASE_WITHOUT_TASKS) {
+        Some(rest) => rest.to_string(),
+        None => panic!("not a release without tasks:\n{out}"),
+    }
+}
+
 /// Replace what changes between runs (ids, addresses, names) in deploy
 /// output.
 fn stable(app: &App, s: &str) -> String {
@@ -136,13 +158,7 @@ fn deploy_records_labels_env_and_answers_on_its_address() {
     let app = App::new("deploy-basic");
     app.build("v1", "");
     let r = app.run(&["ps:rebuild", &app.name]);
-    insta::assert_snapshot!(stable(&app, r.ok()), @r#"
-        -----> Releasing APP...
-        -----> Checking for predeploy task
-               No predeploy task found, skipping
-        -----> Checking for release task
-               No release task found, skipping
-        -----> Deploying APP via the docker-local scheduler...
+    insta::assert_snapshot!(after_release(&app, r.ok()), @r#"
         -----> Deploying web (count=1)
                Attempting pre-flight checks (web.1)
                For more efficient zero downtime deployments, create a file CHECKS.
@@ -455,13 +471,7 @@ fn failing_healthcheck_keeps_the_old_release_serving() {
     app.build("v2", "");
     let r = app.run(&["ps:rebuild", &app.name]);
     assert_eq!(r.code, 1, "{r:?}");
-    insta::assert_snapshot!(stable(&app, &r.stdout), @r#"
-        -----> Releasing APP...
-        -----> Checking for predeploy task
-               No predeploy task found, skipping
-        -----> Checking for release task
-               No release task found, skipping
-        -----> Deploying APP via the docker-local scheduler...
+    insta::assert_snapshot!(after_release(&app, &r.stdout), @r#"
         -----> Deploying web (count=1)
                Attempting pre-flight checks (web.1)
         -----> Executing 1 healthchecks (web.1)

@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use dokku_docker::testing::docker_cli;
 use dokku_docker::{ContainerEngine, ContainerFilter};
 
 use crate::harness::build_from_files;
@@ -98,13 +99,20 @@ impl App {
         c.output().expect("git push").into()
     }
 
+    /// Push `refspec` of `repo`, asserting that it `succeeds` (or fails)
+    /// with each of `lines` in its output.
+    #[track_caller]
+    fn push_says(&self, repo: &Path, refspec: &str, succeeds: bool, lines: &[&str]) {
+        let r = self.push(repo, refspec);
+        assert_eq!(r.code == 0, succeeds, "{}", r.stderr);
+        assert_has_all(&r.stderr, lines);
+    }
+
     /// Push `master` of `repo`, asserting success, the `lines` in its
     /// output and a release image made by `builder`.
     #[track_caller]
     fn push_released_by(&self, repo: &Path, builder: &str, lines: &[&str]) {
-        let r = self.push(repo, "master");
-        assert_eq!(r.code, 0, "{}", r.stderr);
-        assert_has_all(&r.stderr, lines);
+        self.push_says(repo, "master", true, lines);
         assert_eq!(
             self.image_label("com.dokku.builder-type").as_deref(),
             Some(builder)
@@ -324,10 +332,10 @@ fn push_builds_labelled_image_and_deploys_it() {
     git(repo.path(), &["checkout", "-q", "-b", "feature"]);
     std::fs::write(repo.path().join("public/extra.txt"), "x").expect("write");
     commit_all(repo.path(), "feature");
-    let r = app.push(repo.path(), "feature");
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_has_all(
-        &r.stderr,
+    app.push_says(
+        repo.path(),
+        "feature",
+        true,
         &[
             "remote: -----> WARNING: deploy did not complete, you must push to master.",
             "remote: -----> for example, try 'git push <dokku> feature:master'",
@@ -348,15 +356,11 @@ fn failed_build_rejects_the_push_and_first_branch_becomes_deploy_branch() {
     std::fs::write(&dockerfile, text).expect("write");
     commit_all(repo.path(), "broken");
 
-    let r = app.push(repo.path(), "main");
-    assert_ne!(r.code, 0, "{}", r.stderr);
-    assert_has_all(
-        &r.stderr,
-        &[
-            "remote:  !     App build failed",
-            "pre-receive hook declined",
-        ],
-    );
+    let failed = [
+        "remote:  !     App build failed",
+        "pre-receive hook declined",
+    ];
+    app.push_says(repo.path(), "main", false, &failed);
     assert_eq!(app.branch_sha("main"), None);
     assert_eq!(
         app.run(&["git:report", &app.name, "--git-deploy-branch"])
@@ -461,19 +465,9 @@ fn from_image_and_load_image() {
     let tag = format!("{name}-loaded:v1");
     app.extra_images.push(tag.clone());
     app.engine.tag_image(&app.base, &tag).expect("tag");
-    let saved = Command::new("docker")
-        .args(["image", "save", &tag])
-        .output()
-        .expect("docker save");
-    assert!(
-        saved.status.success(),
-        "{}",
-        String::from_utf8_lossy(&saved.stderr)
-    );
+    let saved = docker_cli(&["image", "save", &tag]);
     app.engine.remove_image(&tag, false).expect("untag");
-    let r = app
-        .env
-        .run_stdin(&["git:load-image", &name, &tag], &saved.stdout);
+    let r = app.env.run_stdin(&["git:load-image", &name, &tag], &saved);
     r.exits(0, Holds::Out(&format!("Loaded image: {tag}")));
     assert_eq!(
         app.run(&["git:report", &name, "--git-source-image"])
@@ -484,7 +478,7 @@ fn from_image_and_load_image() {
     assert_ne!(app.branch_sha("master").as_deref(), Some(sha.as_str()));
     let r = app.env.run_stdin(
         &["git:load-image", &name, "dokku-test-not-in-tar:x"],
-        &saved.stdout,
+        &saved,
     );
     r.exits(1, Holds::Err("Loaded image tarball but the specified docker image was not found: dokku-test-not-in-tar:x"));
 }
@@ -938,16 +932,7 @@ fn from_image_extracts_app_json_and_procfile_without_running_the_image() {
     .expect("Dockerfile");
     let image = format!("{name}-files:v1");
     app.extra_images.push(image.clone());
-    let built = Command::new("docker")
-        .args(["build", "-q", "-t", &image])
-        .arg(&ctx)
-        .output()
-        .expect("docker build");
-    assert!(
-        built.status.success(),
-        "{}",
-        String::from_utf8_lossy(&built.stderr)
-    );
+    docker_cli(&["build", "-q", "-t", &image, &ctx.display().to_string()]);
 
     let r = app.run(&["git:from-image", &name, &image]);
     assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);

@@ -34,6 +34,22 @@ pub(crate) struct Nginx {
 }
 
 impl Nginx {
+    /// Route the apps of an installation through this instance: the global
+    /// domain `dokku.me`, loopback binds and this instance's ports, each
+    /// setting made with `run`.
+    pub(crate) fn route_globally(&self, run: impl Fn(&[&str])) {
+        let (http, https) = (self.http.to_string(), self.https.to_string());
+        for args in [
+            vec!["domains:set-global", "dokku.me"],
+            vec!["nginx:set", "--global", "bind-address-ipv4", "127.0.0.1"],
+            vec!["nginx:set", "--global", "bind-address-ipv6", "::1"],
+            vec!["proxy:set", "--global", "proxy-port", &http],
+            vec!["proxy:set", "--global", "proxy-ssl-port", &https],
+        ] {
+            run(&args);
+        }
+    }
+
     /// Write the instance's configuration in `dir`. `as_root`: the master
     /// will be started by root, and its workers run as root too.
     pub(crate) fn new(dir: PathBuf, as_root: bool) -> Nginx {
@@ -150,21 +166,10 @@ impl Site {
             "{dokku_conf}"
         );
         assert_eq!(site.run(&["nginx:start"]).ok(), "-----> Starting nginx\n");
-        for args in [
-            vec!["domains:set-global", "dokku.me"],
-            vec!["nginx:set", "--global", "bind-address-ipv4", "127.0.0.1"],
-            vec!["nginx:set", "--global", "bind-address-ipv6", "::1"],
-            vec!["checks:set", "--global", "default-wait", "1"],
-            vec!["checks:set", "--global", "wait-to-retire", "2"],
-            vec!["ps:set", "--global", "stop-timeout-seconds", "1"],
-        ] {
-            site.run(&args).ok();
-        }
-        let (http, https) = (site.http.to_string(), site.https.to_string());
-        site.run(&["proxy:set", "--global", "proxy-port", &http])
-            .ok();
-        site.run(&["proxy:set", "--global", "proxy-ssl-port", &https])
-            .ok();
+        site.nginx.route_globally(|args| {
+            site.run(args).ok();
+        });
+        site.env.quick_deploys(Some("1"), "2");
         site.env.create_app(&site.app);
         site
     }

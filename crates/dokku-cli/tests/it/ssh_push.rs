@@ -83,18 +83,13 @@ impl World {
         let s = &w.server;
         s.run(&["plugin:trigger", "install"]).ok();
         assert_eq!(s.run(&["nginx:start"]).ok(), "-----> Starting nginx\n");
-        let (http, https) = (w.nginx.http.to_string(), w.nginx.https.to_string());
-        for args in [
-            vec!["domains:set-global", "dokku.me"],
-            vec!["nginx:set", "--global", "bind-address-ipv4", "127.0.0.1"],
-            vec!["nginx:set", "--global", "bind-address-ipv6", "::1"],
-            vec!["checks:set", "--global", "wait-to-retire", "1"],
-            vec!["ps:set", "--global", "stop-timeout-seconds", "1"],
-            vec!["proxy:set", "--global", "proxy-port", &http],
-            vec!["proxy:set", "--global", "proxy-ssl-port", &https],
-        ] {
-            s.run(&args).ok();
-        }
+        w.nginx.route_globally(|args| {
+            s.run(args).ok();
+        });
+        s.run(&["checks:set", "--global", "wait-to-retire", "1"])
+            .ok();
+        s.run(&["ps:set", "--global", "stop-timeout-seconds", "1"])
+            .ok();
         busybox_image(&w.engine.engine, &w.engine.base).expect("busybox base image");
         w
     }

@@ -71,6 +71,46 @@ fn run_quiet(program: &str, args: &[&str]) -> bool {
         .unwrap_or(false)
 }
 
+/// Spawn `cmd` with no input and its output written to a new file `log`;
+/// `expect` is the panic message when it cannot start.
+fn spawn_logged(cmd: &mut Command, log: &Path, expect: &str) -> Child {
+    let file = std::fs::File::create(log).expect("log file");
+    cmd.stdin(Stdio::null())
+        .stdout(file.try_clone().expect("log"))
+        .stderr(file)
+        .spawn()
+        .expect(expect)
+}
+
+/// Poll `ready` until it holds; `(limit, interval)`: after `limit`, fail
+/// saying `what` did not start, with its `log`.
+#[track_caller]
+fn wait_started(
+    what: &str,
+    log: &Path,
+    (limit, interval): (Duration, Duration),
+    ready: impl Fn() -> bool,
+) {
+    let start = Instant::now();
+    while !ready() {
+        assert!(
+            start.elapsed() < limit,
+            "{what} did not start:\n{}",
+            std::fs::read_to_string(log).unwrap_or_default()
+        );
+        std::thread::sleep(interval);
+    }
+}
+
+/// Make a passphrase-less ed25519 key pair at `path` (and `path.pub`).
+fn ed25519_key(path: &Path) {
+    let path = path.display().to_string();
+    must(
+        "ssh-keygen",
+        &["-q", "-t", "ed25519", "-N", "", "-f", &path],
+    );
+}
+
 #[track_caller]
 fn must(program: &str, args: &[&str]) {
     let out = Command::new(program)
@@ -186,35 +226,23 @@ impl Node {
 
     fn start_dockerd(&self, registry: &str) {
         let d = |s: &str| self.dir.join(s).display().to_string();
-        let log = std::fs::File::create(self.dir.join("dockerd.log")).expect("dockerd log");
-        let dockerd = self
-            .nsenter()
+        let log = self.dir.join("dockerd.log");
+        let mut dockerd = self.nsenter();
+        dockerd
             .arg("dockerd")
             .args(["--data-root", &d("data")])
             .args(["--exec-root", &d("exec")])
             .args(["--pidfile", &d("dockerd.pid")])
             .args(["-H", "unix:///run/docker.sock"])
             .args(["--insecure-registry", registry])
-            .args(["--cgroup-parent", &format!("/{}", self.netns)])
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().expect("log"))
-            .stderr(log)
-            .spawn()
-            .expect("spawn dockerd");
-        self.keep(dockerd);
-        let start = Instant::now();
-        loop {
-            if run_quiet("docker", &["-H", &self.docker_host(), "version"]) {
-                return;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(60),
-                "dockerd of {} did not start:\n{}",
-                self.name,
-                std::fs::read_to_string(self.dir.join("dockerd.log")).unwrap_or_default()
-            );
-            std::thread::sleep(Duration::from_millis(200));
-        }
+            .args(["--cgroup-parent", &format!("/{}", self.netns)]);
+        self.keep(spawn_logged(&mut dockerd, &log, "spawn dockerd"));
+        wait_started(
+            &format!("dockerd of {}", self.name),
+            &log,
+            (Duration::from_secs(60), Duration::from_millis(200)),
+            || run_quiet("docker", &["-H", &self.docker_host(), "version"]),
+        );
     }
 
     /// Stop the node's engine (as a crashed or powered-off node would
@@ -226,23 +254,11 @@ impl Node {
     fn start_sshd(&self, authorized: &Path) {
         let d = |s: &str| self.dir.join(s).display().to_string();
         let key = self.dir.join("ssh_host_ed25519_key");
-        must(
-            "ssh-keygen",
-            &[
-                "-q",
-                "-t",
-                "ed25519",
-                "-N",
-                "",
-                "-f",
-                &key.display().to_string(),
-            ],
-        );
+        ed25519_key(&key);
         std::fs::create_dir_all(self.dir.join("run/sshd")).expect("privsep dir");
-        let log = std::fs::File::create(self.dir.join("sshd.log")).expect("sshd log");
-        let sshd = self
-            .nsenter()
-            .args(["/usr/sbin/sshd", "-D", "-e", "-f", "/dev/null"])
+        let log = self.dir.join("sshd.log");
+        let mut sshd = self.nsenter();
+        sshd.args(["/usr/sbin/sshd", "-D", "-e", "-f", "/dev/null"])
             .args(["-o", &format!("HostKey={}", key.display())])
             .args(["-o", &format!("ListenAddress={}:22", self.ip)])
             .args(["-o", &format!("PidFile={}", d("sshd.pid"))])
@@ -254,23 +270,14 @@ impl Node {
             .args(["-o", "PasswordAuthentication=no"])
             .args(["-o", "KbdInteractiveAuthentication=no"])
             .args(["-o", "StrictModes=no"])
-            .args(["-o", "UsePAM=no"])
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().expect("log"))
-            .stderr(log)
-            .spawn()
-            .expect("spawn sshd");
-        self.keep(sshd);
-        let start = Instant::now();
-        while !self.dir.join("sshd.pid").exists() {
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "sshd of {} did not start:\n{}",
-                self.name,
-                std::fs::read_to_string(self.dir.join("sshd.log")).unwrap_or_default()
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
+            .args(["-o", "UsePAM=no"]);
+        self.keep(spawn_logged(&mut sshd, &log, "spawn sshd"));
+        wait_started(
+            &format!("sshd of {}", self.name),
+            &log,
+            (Duration::from_secs(20), Duration::from_millis(100)),
+            || self.dir.join("sshd.pid").exists(),
+        );
     }
 
     /// The line to put in a `known_hosts` file for this node.
@@ -369,18 +376,7 @@ impl Lab {
         for dirflag in ["-i", "-o"] {
             must("iptables", &["-I", "FORWARD", dirflag, &br, "-j", "ACCEPT"]);
         }
-        must(
-            "ssh-keygen",
-            &[
-                "-q",
-                "-t",
-                "ed25519",
-                "-N",
-                "",
-                "-f",
-                &lab.ssh_key.display().to_string(),
-            ],
-        );
+        ed25519_key(&lab.ssh_key);
         let authorized = lab.dir.join("authorized_keys");
         std::fs::copy(lab.dir.join("id_ed25519.pub"), &authorized).expect("authorized_keys");
         lab.start_registry();
@@ -424,26 +420,20 @@ impl Lab {
             ));
         }
         std::fs::write(&config, text).expect("registry config");
-        let log = std::fs::File::create(self.dir.join("registry.log")).expect("registry log");
-        let child = Command::new("docker-registry")
-            .arg("serve")
-            .arg(&config)
-            .stdin(Stdio::null())
-            .stdout(log.try_clone().expect("log"))
-            .stderr(log)
-            .spawn()
-            .expect("spawn docker-registry (tests/setup-host.sh installs it)");
+        let log = self.dir.join("registry.log");
+        let child = spawn_logged(
+            Command::new("docker-registry").arg("serve").arg(&config),
+            &log,
+            "spawn docker-registry (tests/setup-host.sh installs it)",
+        );
         std::fs::write(self.dir.join("registry.pid"), child.id().to_string()).expect("pid");
         self.registry = Some(child);
-        let start = Instant::now();
-        while !answers_as_registry(&self.registry()) {
-            assert!(
-                start.elapsed() < Duration::from_secs(20),
-                "registry did not start:\n{}",
-                std::fs::read_to_string(self.dir.join("registry.log")).unwrap_or_default()
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        wait_started(
+            "registry",
+            &log,
+            (Duration::from_secs(20), Duration::from_millis(100)),
+            || answers_as_registry(&self.registry()),
+        );
     }
 
     fn add_node(&self, i: usize) -> Node {
@@ -508,31 +498,14 @@ impl Lab {
             assert!(start.elapsed() < Duration::from_secs(10), "holder");
             std::thread::sleep(Duration::from_millis(20));
         }
-        must(
-            "nsenter",
-            &[
-                "-t",
-                &holder.to_string(),
-                "-m",
-                "mount",
-                "--bind",
-                &dir.join("run").display().to_string(),
-                "/run",
-            ],
-        );
-        // Its own /etc/docker: the engine's identity key lives there.
-        must(
-            "nsenter",
-            &[
-                "-t",
-                &holder.to_string(),
-                "-m",
-                "mount",
-                "--bind",
-                &dir.join("etc-docker").display().to_string(),
-                "/etc/docker",
-            ],
-        );
+        // In it, the node's own /run and /etc/docker (the engine's
+        // identity key lives there).
+        let holder_pid = holder.to_string();
+        for (sub, target) in [("run", "/run"), ("etc-docker", "/etc/docker")] {
+            let source = dir.join(sub).display().to_string();
+            let args = ["-t", &holder_pid, "-m", "mount", "--bind", &source, target];
+            must("nsenter", &args);
+        }
         Node {
             name: format!("node{i}"),
             netns,
@@ -648,34 +621,35 @@ fn teardown(n: u8) {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
-fn kill_cgroup_tree(cg: &Path) {
+/// Call `visit` on each cgroup below `cg`, deepest first, then on `cg`.
+fn walk_cgroup_tree(cg: &Path, visit: &dyn Fn(&Path)) {
     let Ok(rd) = std::fs::read_dir(cg) else {
         return;
     };
     for e in rd.flatten() {
         if e.path().is_dir() {
-            kill_cgroup_tree(&e.path());
+            walk_cgroup_tree(&e.path(), visit);
         }
     }
-    if let Ok(procs) = std::fs::read_to_string(cg.join("cgroup.procs")) {
-        for pid in procs.split_whitespace() {
-            if let Ok(pid) = pid.parse::<i32>() {
-                kill(pid, "-KILL");
-            }
+    visit(cg);
+}
+
+fn kill_cgroup_tree(cg: &Path) {
+    walk_cgroup_tree(cg, &|c| {
+        let procs = std::fs::read_to_string(c.join("cgroup.procs")).unwrap_or_default();
+        for pid in procs
+            .split_whitespace()
+            .filter_map(|p| p.parse::<i32>().ok())
+        {
+            kill(pid, "-KILL");
         }
-    }
+    });
 }
 
 fn remove_cgroup_tree(cg: &Path) {
-    let Ok(rd) = std::fs::read_dir(cg) else {
-        return;
-    };
-    for e in rd.flatten() {
-        if e.path().is_dir() {
-            remove_cgroup_tree(&e.path());
-        }
-    }
-    let _ = std::fs::remove_dir(cg);
+    walk_cgroup_tree(cg, &|c| {
+        let _ = std::fs::remove_dir(c);
+    });
 }
 
 /// Tear down the labs whose owning process is gone.

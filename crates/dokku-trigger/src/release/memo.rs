@@ -178,8 +178,8 @@ impl ContainerEngine for Watched {
         reads fn connect_network(network: &str, container: &str, aliases: &[String]) -> Result<(), EngineError>;
         reads fn run_streaming(spec: &ContainerSpec, stdin: Option<&[u8]>, on_line: &mut dyn FnMut(LogStream, &str)) -> Result<i64, EngineError>;
         reads fn run_to_completion(spec: &ContainerSpec, stdin: Option<&[u8]>) -> Result<RunOutput, EngineError>;
-        reads fn run_attached(spec: &ContainerSpec, io: AttachIo, on_output: &mut dyn FnMut(LogStream, &[u8])) -> Result<i64, EngineError>;
-        reads fn attach_container(container: &str, io: AttachIo, on_output: &mut dyn FnMut(LogStream, &[u8])) -> Result<i64, EngineError>;
-        reads fn exec_attached(container: &str, spec: &ExecSpec, io: AttachIo, on_output: &mut dyn FnMut(LogStream, &[u8])) -> Result<i64, EngineError>;
+        reads fn run_attached(spec: &ContainerSpec, io: AttachIo<'_>) -> Result<i64, EngineError>;
+        reads fn attach_container(container: &str, io: AttachIo<'_>) -> Result<i64, EngineError>;
+        reads fn exec_attached(container: &str, spec: &ExecSpec, io: AttachIo<'_>) -> Result<i64, EngineError>;
     }
 }

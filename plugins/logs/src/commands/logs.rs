@@ -26,26 +26,20 @@ pub struct LogsRequest {
 
 /// Parse the arguments; flags may stand anywhere.
 pub fn parse(argv: &[String]) -> Result<LogsRequest> {
-    let argv: Vec<String> = argv
-        .iter()
-        .map(|a| match a.as_str() {
-            "-t" => "--tail".to_string(),
-            "-q" => "--quiet".to_string(),
-            "-n" => "--num".to_string(),
-            "-p" => "--ps".to_string(),
-            _ => a.clone(),
-        })
-        .collect();
+    let argv = args::expand_short(
+        argv,
+        &[
+            ("-t", "--tail"),
+            ("-q", "--quiet"),
+            ("-n", "--num"),
+            ("-p", "--ps"),
+        ],
+    );
     let p = args::parse(
         &argv,
         args::Spec::new(&["--tail", "--quiet"], &["--num", "--ps"]),
     )?;
-    let num = match p.value("--num") {
-        None => DEFAULT_NUM,
-        Some(n) => n
-            .parse::<i64>()
-            .map_err(|_| Error::fail(format!("invalid argument for flag --num: {n}")))?,
-    };
+    let num = p.number("--num", DEFAULT_NUM)?;
     Ok(LogsRequest {
         app: p.arg(0).unwrap_or_default().to_string(),
         tail: p.has("--tail"),
@@ -60,17 +54,7 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
     let r = parse(argv)?;
     let app = apps::require(&ctx.paths, Some(&r.app))?;
     let scheduler = scheduler_of(ctx, &app)?;
-    let deployed = ctx
-        .bus
-        .select(
-            ctx,
-            &SchedulerIsDeployed {
-                scheduler: scheduler.clone(),
-                app: app.clone(),
-            },
-        )?
-        .unwrap_or(false);
-    if !deployed {
+    if !SchedulerIsDeployed::ask_scheduler(ctx, &scheduler, &app)? {
         return Err(Error::fail(format!("App {app} has not been deployed")));
     }
     let t = SchedulerLogs {

@@ -96,40 +96,25 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
 mod tests {
     use super::*;
 
-    fn check(key: &str, value: &str, expected: &str) {
-        let got = match validate(key, value) {
-            Ok(()) => "ok".to_string(),
-            Err(e) => e.to_string(),
-        };
-        assert_eq!(got, expected, "{key} {value}");
-    }
-
     #[test]
     fn values_checked_as_dokku_does() {
-        check("max-size", "20m", "ok");
-        check("max-size", "unlimited", "ok");
-        check(
-            "max-size",
-            "20",
-            "Invalid max-size unit measure, value must end in any of [k, m, g]",
-        );
-        check(
-            "max-size",
-            "xm",
-            "Invalid max-size value, must be a number followed by a unit of measure [k, m, g]",
-        );
-        check("app-label-alias", "app_name", "ok");
-        check("app-label-alias", "_bad", "Invalid app-label-alias value, must start with a letter or number and contain only letters, numbers, and any of [_, ., -]");
-        check("vector-networks", "a,b", "ok");
-        check(
-            "vector-networks",
-            "a,,b",
-            "Invalid vector-networks value, empty entry in comma-separated list",
-        );
-        check(
-            "vector-networks",
-            "a,bridge",
-            "Invalid vector-networks value, \"bridge\" is reserved; unset the property to use the default bridge network",
-        );
+        let cases = [
+            ("max-size", "20m", "ok"),
+            ("max-size", "unlimited", "ok"),
+            ("max-size", "20", "Invalid max-size unit measure, value must end in any of [k, m, g]"),
+            ("max-size", "xm", "Invalid max-size value, must be a number followed by a unit of measure [k, m, g]"),
+            ("app-label-alias", "app_name", "ok"),
+            ("app-label-alias", "_bad", "Invalid app-label-alias value, must start with a letter or number and contain only letters, numbers, and any of [_, ., -]"),
+            ("vector-networks", "a,b", "ok"),
+            ("vector-networks", "a,,b", "Invalid vector-networks value, empty entry in comma-separated list"),
+            ("vector-networks", "a,bridge", "Invalid vector-networks value, \"bridge\" is reserved; unset the property to use the default bridge network"),
+        ];
+        for (key, value, expected) in cases {
+            let got = match validate(key, value) {
+                Ok(()) => "ok".to_string(),
+                Err(e) => e.to_string(),
+            };
+            assert_eq!(got, expected, "{key} {value}");
+        }
     }
 }

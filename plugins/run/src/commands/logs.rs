@@ -1,7 +1,7 @@
 //! `run:logs <app|--container CONTAINER> [-t|--tail] [-n|--num N]
 //! [-q|--quiet]`: the output of the app's one-off containers, or of one.
 
-use dokku_core::{args, Error, Result};
+use dokku_core::{args, Result};
 use dokku_trigger::deploy::{scheduler_of, SchedulerRunLogs};
 use dokku_trigger::Ctx;
 
@@ -9,15 +9,8 @@ use crate::container;
 
 /// Run the command.
 pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
-    let argv: Vec<String> = argv
-        .iter()
-        .map(|a| match a.as_str() {
-            "-t" => "--tail".to_string(),
-            "-q" => "--quiet".to_string(),
-            "-n" => "--num".to_string(),
-            _ => a.clone(),
-        })
-        .collect();
+    let short = [("-t", "--tail"), ("-q", "--quiet"), ("-n", "--num")];
+    let argv = args::expand_short(argv, &short);
     let p = args::parse(
         &argv,
         args::Spec::new(
@@ -25,12 +18,7 @@ pub fn run(ctx: &Ctx, argv: &[String]) -> Result<()> {
             &["--container", "--num"],
         ),
     )?;
-    let num = match p.value("--num") {
-        None => 100,
-        Some(n) => n
-            .parse::<i64>()
-            .map_err(|_| Error::fail(format!("invalid argument for flag --num: {n}")))?,
-    };
+    let num: i64 = p.number("--num", 100)?;
     let sel = container::select(ctx, p.arg(0), p.value("--container"))?;
     let t = SchedulerRunLogs {
         scheduler: scheduler_of(ctx, &sel.app)?,
