@@ -9,6 +9,7 @@
 
 use std::io::Read;
 
+use crate::attach::{Attachment, Frames};
 use crate::error::EngineError;
 use crate::http::{encode, engine_message, EngineHttp, Request};
 use crate::info::LogStream;
@@ -32,13 +33,26 @@ pub trait SwarmWorkloads: Send + Sync {
     /// The services carrying `label` (`key` or `key=value`), as the engine
     /// reports them.
     fn services_raw(&self, label: &str) -> Result<Vec<serde_json::Value>, EngineError>;
+
+    /// Attach to a container of this engine (a one-off task's here): its
+    /// output so far then live, `stdin` streamed to it when given (see
+    /// [`crate::attach::attach_over`]).
+    fn attach(
+        &self,
+        container: &str,
+        tty: bool,
+        stdin: Option<Box<dyn Read + Send>>,
+    ) -> Result<Attachment, EngineError>;
+
+    /// Set the TTY size of a container of this engine.
+    fn resize(&self, container: &str, rows: u16, columns: u16) -> Result<(), EngineError>;
+
 }
 
-/// Splits the engine's multiplexed log stream (8-byte headers: stream
-/// type, 3 zero bytes, big-endian payload size) into lines per stream.
+/// Splits the engine's multiplexed log stream into lines per stream.
 #[derive(Debug, Default)]
 pub(crate) struct Demux {
-    pending: Vec<u8>,
+    frames: Frames,
     out: LineBuffer,
     err: LineBuffer,
 }
@@ -46,28 +60,11 @@ pub(crate) struct Demux {
 impl Demux {
     /// Add bytes of the stream; every completed line is handed out.
     pub(crate) fn push(&mut self, bytes: &[u8], emit: &mut dyn FnMut(LogStream, &str)) {
-        self.pending.extend_from_slice(bytes);
-        loop {
-            if self.pending.len() < 8 {
-                return;
-            }
-            let size = u32::from_be_bytes([
-                self.pending[4],
-                self.pending[5],
-                self.pending[6],
-                self.pending[7],
-            ]) as usize;
-            if self.pending.len() < 8 + size {
-                return;
-            }
-            let kind = self.pending[0];
-            let frame: Vec<u8> = self.pending.drain(..8 + size).skip(8).collect();
-            if kind == 2 {
-                self.err.push(&frame, &mut |l| emit(LogStream::Stderr, l));
-            } else {
-                self.out.push(&frame, &mut |l| emit(LogStream::Stdout, l));
-            }
-        }
+        let (out, err) = (&mut self.out, &mut self.err);
+        self.frames.push(bytes, &mut |stream, frame| match stream {
+            LogStream::Stderr => err.push(frame, &mut |l| emit(LogStream::Stderr, l)),
+            LogStream::Stdout => out.push(frame, &mut |l| emit(LogStream::Stdout, l)),
+        });
     }
 
     /// The stream ended: hand out unterminated last lines.
@@ -126,6 +123,33 @@ impl SwarmWorkloads for EngineHttp {
         }
         demux.finish(on_line);
         Ok(())
+    }
+
+    fn attach(
+        &self,
+        container: &str,
+        tty: bool,
+        stdin: Option<Box<dyn Read + Send>>,
+    ) -> Result<Attachment, EngineError> {
+        let (read, write) = self.open().map_err(|e| {
+            fail(
+                &format!("attach to container {container}"),
+                None,
+                e.to_string(),
+            )
+        })?;
+        crate::attach::attach_over(read, write, container, tty, stdin)
+    }
+
+    fn resize(&self, container: &str, rows: u16, columns: u16) -> Result<(), EngineError> {
+        let (read, write) = self.open().map_err(|e| {
+            fail(
+                &format!("resize container {container}"),
+                None,
+                e.to_string(),
+            )
+        })?;
+        crate::attach::resize_over(read, write, container, rows, columns)
     }
 
     fn services_raw(&self, label: &str) -> Result<Vec<serde_json::Value>, EngineError> {

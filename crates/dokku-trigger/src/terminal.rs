@@ -102,24 +102,3 @@ pub fn exec_in(ctx: &Ctx, container: &str, cmd: Vec<String>) -> Result<i64> {
     drop(raw);
     result.map_err(|e| Error::other("exec in container", e))
 }
-
-/// Attach to a container of this host's engine (its output so far, then
-/// live), with our standard input and the terminal in raw mode when `tty`;
-/// its exit code.
-pub fn attach_to(ctx: &Ctx, container: &str, tty: bool) -> Result<i64> {
-    let engine = ctx.engine()?;
-    let io = if tty {
-        attach_io(true)
-    } else {
-        AttachIo {
-            stdin: None,
-            tty_size: None,
-            on_created: None,
-        }
-    };
-    let raw = (tty && stdin_is_terminal()).then(RawMode::enter);
-    let out = ctx.out.clone();
-    let result = engine.attach_container(container, io, &mut sink(&out));
-    drop(raw);
-    result.map_err(|e| Error::other("attach to container", e))
-}

@@ -12,6 +12,7 @@ pub mod deploy;
 pub mod enter;
 pub mod health;
 pub mod inspect;
+pub mod interrupt;
 pub mod logs;
 pub mod mounts;
 pub mod networks;

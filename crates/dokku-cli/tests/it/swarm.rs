@@ -1309,3 +1309,146 @@ fn swarm_run_streams_attaches_options_aliases_and_mount_options() {
     run(&["network:destroy", "--force", "ttynet"]).ok();
     run(&["scheduler-swarm:uninstall"]).ok();
 }
+
+/// `dokku run` fed `input` on its standard input (no terminal); its
+/// output.
+fn run_fed(env: &Env, lab: &Lab, args: &[&str], input: &[u8]) -> Run {
+    use std::io::Write;
+    let mut child = env
+        .cmd(args)
+        .env("DOCKER_HOST", lab.nodes[0].docker_host())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn dokku run");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(input).expect("write");
+    drop(stdin);
+    child.wait_with_output().expect("wait").into()
+}
+
+/// The app's one-off services.
+fn one_offs(swarm: &dyn dokku_docker::SwarmEngine) -> Vec<String> {
+    swarm
+        .list_services("com.dokku.container-type=run")
+        .expect("services")
+        .into_iter()
+        .map(|s| s.name)
+        .collect()
+}
+
+/// A `dokku run` that would last ten minutes, sent `signal` once its task
+/// runs: it ends with 128 + the signal and its service is gone.
+fn run_interrupted(
+    env: &Env,
+    lab: &Lab,
+    app: &str,
+    signal: nix::sys::signal::Signal,
+    swarm: &dyn dokku_docker::SwarmEngine,
+) {
+    let child = env
+        .cmd(&["run", app, "sleep", "600"])
+        .env("DOCKER_HOST", lab.nodes[0].docker_host())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn dokku run");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        let running = one_offs(swarm).iter().any(|name| {
+            swarm
+                .list_tasks(&dokku_docker::TaskFilter {
+                    service: Some(name.clone()),
+                    ..Default::default()
+                })
+                .unwrap_or_default()
+                .iter()
+                .any(|t| t.state == "running")
+        });
+        if running {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the one-off task never ran"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).expect("pid"));
+    nix::sys::signal::kill(pid, signal).expect("signal");
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(128 + signal as i32), "{out:?}");
+    assert_eq!(one_offs(swarm), Vec::<String>::new(), "{signal}");
+}
+
+/// `run` without a terminal on the swarm, here and on node1: standard
+/// input reaches the command and ends (`cat` sees its end), output the
+/// task wrote before we attached is shown (fast tasks that end before the
+/// attach, with and without a terminal), the exit code is the task's; SIGINT/SIGTERM/SIGHUP of dokku during a run
+/// remove its service.
+#[test]
+fn swarm_run_stdin_early_output_and_signals() {
+    use nix::sys::signal::Signal;
+    let lab = Lab::new(2);
+    let env = Env::new();
+    dokku_cluster(&lab, &env);
+    let run = |args: &[&str]| dokku(&env, &lab, args);
+    let app = "swarmin";
+    env.create_app(app);
+    run(&["scheduler:set", app, "selected", "swarm"]).ok();
+    build_app_image(&lab, app, "v1");
+    run(&["ps:rebuild", app]).ok();
+    let engine = lab.nodes[0].engine();
+    let swarm = dokku_docker::ContainerEngine::swarm(&engine).expect("swarm");
+
+    let numbers: String = (1..=300).map(|n| format!("{n}\n")).collect();
+    for (node, signal) in [(0, Signal::SIGINT), (1, Signal::SIGTERM)] {
+        only_node(&lab, node);
+        let out = run_fed(&env, &lab, &["run", app, "cat"], b"hello\nworld\n");
+        assert_eq!(
+            (out.code, out.stdout.as_str()),
+            (0, "hello\nworld\n"),
+            "node{node}: {out:?}"
+        );
+        // Output before and after reading, a line then the rest of the
+        // input; stderr apart; the exit code ours.
+        let out = run_fed(
+            &env,
+            &lab,
+            &[
+                "run",
+                app,
+                "sh",
+                "-c",
+                "echo early; echo warn >&2; read x; echo got-$x; cat; exit 6",
+            ],
+            b"one\ntwo\n",
+        );
+        assert_eq!(
+            (out.code, out.stdout.as_str()),
+            (6, "early\ngot-one\ntwo\n"),
+            "node{node}: {out:?}"
+        );
+        assert!(out.stderr.ends_with("warn\n"), "node{node}: {out:?}");
+        // A task done before we attach: its whole output.
+        let out = run(&["run", app, "seq", "1", "300"]);
+        assert_eq!(
+            (out.code, out.stdout.as_str()),
+            (0, numbers.as_str()),
+            "node{node}"
+        );
+        let (text, code) =
+            under_terminal(&env, &lab, &["run", app, "sh", "-c", "echo fast-$((6*7))"]);
+        assert!(text.contains("fast-42"), "node{node}: {text:?}");
+        assert_eq!(code, Some(0), "node{node}: {text:?}");
+        run_interrupted(&env, &lab, app, signal, swarm);
+    }
+    only_node(&lab, 1);
+    run_interrupted(&env, &lab, app, Signal::SIGHUP, swarm);
+    only_node(&lab, usize::MAX);
+    assert_eq!(one_offs(swarm), Vec::<String>::new());
+
+    run(&["--force", "apps:destroy", app]).ok();
+    run(&["scheduler-swarm:uninstall"]).ok();
+}

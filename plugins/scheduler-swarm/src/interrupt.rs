@@ -1,0 +1,116 @@
+//! Signals that end an attached one-off run early (Ctrl-C, a closed
+//! session, a stop), caught while it runs so that its service is removed
+//! rather than left to `run:retire`.
+//!
+//! No handler is installed (the workspace has no unsafe code): the signals
+//! are blocked in this thread, so in every thread started from now on, and
+//! a thread of our own takes them with `sigwait`. The run polls
+//! [`Interrupts::caught`]. Children get the usual signal mask back (the
+//! standard library resets it when it spawns them).
+
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::Arc;
+
+use nix::sys::pthread::{pthread_kill, pthread_self, Pthread};
+use nix::sys::signal::{pthread_sigmask, SigSet, SigmaskHow, Signal};
+
+use dokku_core::Error;
+
+const SIGNALS: [Signal; 3] = [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP];
+
+/// Caught signals while alive; the previous signal mask back when dropped.
+#[derive(Debug)]
+pub struct Interrupts {
+    caught: Arc<AtomicI32>,
+    done: Arc<AtomicI32>,
+    waiter: Option<Pthread>,
+    previous: Option<SigSet>,
+}
+
+impl Interrupts {
+    /// Start catching SIGINT, SIGTERM and SIGHUP.
+    pub fn catch() -> Interrupts {
+        let mut set = SigSet::empty();
+        for s in SIGNALS {
+            set.add(s);
+        }
+        let mut previous = SigSet::empty();
+        let blocked = pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&set), Some(&mut previous));
+        let caught = Arc::new(AtomicI32::new(0));
+        let done = Arc::new(AtomicI32::new(0));
+        let (tell, told) = std::sync::mpsc::channel();
+        if blocked.is_ok() {
+            let (caught, done) = (caught.clone(), done.clone());
+            std::thread::spawn(move || {
+                let _ = tell.send(pthread_self());
+                while let Ok(sig) = set.wait() {
+                    if done.load(Ordering::SeqCst) != 0 {
+                        return;
+                    }
+                    caught.store(sig as i32, Ordering::SeqCst);
+                }
+            });
+        }
+        Interrupts {
+            caught,
+            done,
+            waiter: told.recv().ok(),
+            previous: blocked.is_ok().then_some(previous),
+        }
+    }
+
+    /// The signal caught, if any.
+    pub fn caught(&self) -> Option<i32> {
+        match self.caught.load(Ordering::SeqCst) {
+            0 => None,
+            sig => Some(sig),
+        }
+    }
+
+    /// An error ending the run with the shell's status for the caught
+    /// signal (128 + its number), if one was caught.
+    pub fn check(&self) -> dokku_core::Result<()> {
+        match self.caught() {
+            Some(sig) => Err(Error::exit(128 + sig)),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for Interrupts {
+    fn drop(&mut self) {
+        self.done.store(1, Ordering::SeqCst);
+        // Wake the waiting thread so that it ends rather than take a later
+        // signal meant to end the process.
+        if let Some(waiter) = self.waiter {
+            let _ = pthread_kill(waiter, Signal::SIGHUP);
+        }
+        if let Some(previous) = &self.previous {
+            let _ = pthread_sigmask(SigmaskHow::SIG_SETMASK, Some(previous), None);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_caught_signal_is_reported_as_its_status() {
+        let i = Interrupts::catch();
+        assert_eq!(i.caught(), None);
+        assert!(i.check().is_ok());
+        // Other tests' threads run beside this one without the signal
+        // blocked: it goes to the waiting thread only.
+        let waiter = i.waiter.expect("a waiting thread");
+        pthread_kill(waiter, Signal::SIGTERM).expect("signal");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while i.caught().is_none() && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert_eq!(i.caught(), Some(15));
+        let e = i.check().expect_err("interrupted");
+        assert_eq!(e.exit_code(), 143);
+        drop(i);
+    }
+}
