@@ -47,6 +47,15 @@ pub trait SwarmWorkloads: Send + Sync {
     /// Set the TTY size of a container of this engine.
     fn resize(&self, container: &str, rows: u16, columns: u16) -> Result<(), EngineError>;
 
+    /// The engine's events of `types` (`node`, `service`...) from now
+    /// until the unix time `until`, each handed to `on_event` as it comes
+    /// until it answers false.
+    fn events(
+        &self,
+        types: &[&str],
+        until: i64,
+        on_event: &mut dyn FnMut(&serde_json::Value) -> bool,
+    ) -> Result<(), EngineError>;
 }
 
 /// Splits the engine's multiplexed log stream into lines per stream.
@@ -150,6 +159,58 @@ impl SwarmWorkloads for EngineHttp {
             )
         })?;
         crate::attach::resize_over(read, write, container, rows, columns)
+    }
+
+    fn events(
+        &self,
+        types: &[&str],
+        until: i64,
+        on_event: &mut dyn FnMut(&serde_json::Value) -> bool,
+    ) -> Result<(), EngineError> {
+        use std::io::BufRead;
+        let op = "follow the engine's events";
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+            .unwrap_or(0);
+        let filters = serde_json::json!({ "type": types }).to_string();
+        let path = format!(
+            "/events?since={now}&until={until}&filters={}",
+            encode(&filters)
+        );
+        // The engine closes the stream at `until`; a read never waits much
+        // longer than that.
+        let wait = u64::try_from(until.saturating_sub(now)).unwrap_or(0) + 30;
+        let mut answer = self
+            .send(Request {
+                method: "GET",
+                path: &path,
+                timeout: Some(std::time::Duration::from_secs(wait)),
+                ..Request::default()
+            })
+            .map_err(|e| fail(op, None, e.to_string()))?;
+        if !(200..300).contains(&answer.status) {
+            let body = answer
+                .read_all()
+                .map_err(|e| fail(op, None, format!("read: {e}")))?;
+            return Err(fail(op, Some(answer.status), engine_message(&body)));
+        }
+        let mut line = String::new();
+        loop {
+            line.clear();
+            let n = answer
+                .body
+                .read_line(&mut line)
+                .map_err(|e| fail(op, None, format!("read: {e}")))?;
+            if n == 0 {
+                return Ok(());
+            }
+            if let Ok(event) = serde_json::from_str::<serde_json::Value>(line.trim()) {
+                if !on_event(&event) {
+                    return Ok(());
+                }
+            }
+        }
     }
 
     fn services_raw(&self, label: &str) -> Result<Vec<serde_json::Value>, EngineError> {

@@ -1452,3 +1452,104 @@ fn swarm_run_stdin_early_output_and_signals() {
     run(&["--force", "apps:destroy", app]).ok();
     run(&["scheduler-swarm:uninstall"]).ok();
 }
+
+/// Wait (up to `secs`) until the app's recorded web listeners are two,
+/// pass `want`, and answer; them.
+fn wait_for_listeners(
+    env: &Env,
+    app: &str,
+    secs: u64,
+    want: impl Fn(&[String]) -> bool,
+) -> Vec<String> {
+    let start = std::time::Instant::now();
+    loop {
+        let now = listeners(env, app);
+        if now.len() == 2
+            && want(&now)
+            && now.iter().all(|a| http_get(a).as_deref() == Some("v1\n"))
+        {
+            return now;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(secs),
+            "listeners of {app}: {now:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+}
+
+/// `scheduler-swarm:watch` keeps the routes on the running web tasks with
+/// nobody reading the app's status: tasks replaced behind Dokku's back,
+/// then a worker's engine lost and its task rescheduled on this host's
+/// node. A second watcher finds the first and exits at once.
+#[test]
+fn swarm_watch_follows_replaced_and_rescheduled_tasks() {
+    let lab = Lab::new(2);
+    let env = Env::new();
+    dokku_cluster(&lab, &env);
+    let run = |args: &[&str]| dokku(&env, &lab, args);
+    let app = "swarmwatch";
+    env.create_app(app);
+    run(&["scheduler:set", app, "selected", "swarm"]).ok();
+    build_app_image(&lab, app, "v1");
+    run(&["ps:scale", "--skip-deploy", app, "web=2"]).ok();
+    run(&["ps:rebuild", app]).ok();
+    let engine = lab.nodes[0].engine();
+    let swarm = dokku_docker::ContainerEngine::swarm(&engine).expect("swarm");
+    spread_tasks(swarm, "swarmwatch-web");
+    let before = listeners(&env, app);
+    assert_eq!(before.len(), 2, "{before:?}");
+
+    let mut watcher = env
+        .cmd(&["scheduler-swarm:watch"])
+        .env("DOCKER_HOST", lab.nodes[0].docker_host())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn the watcher");
+
+    // Tasks replaced out of band: new ports, routed to without a read.
+    lab.nodes[0].docker(&["service", "update", "--detach", "--force", "swarmwatch-web"]);
+    let replaced = wait_for_listeners(&env, app, 120, |now| {
+        now.iter().all(|a| !before.contains(a))
+    });
+
+    // A second watcher returns at once (the first holds the lock).
+    let mut second = env
+        .cmd(&["scheduler-swarm:watch"])
+        .env("DOCKER_HOST", lab.nodes[0].docker_host())
+        .spawn()
+        .expect("spawn a second watcher");
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = second.try_wait().expect("try_wait") {
+            break status;
+        }
+        if start.elapsed() > std::time::Duration::from_secs(20) {
+            let _ = second.kill();
+            panic!("a second watcher kept running");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert!(status.success(), "{status:?}");
+
+    // node1's engine lost: its task runs again on node0, routed to.
+    let here = lab.nodes[0].ip.clone();
+    lab.nodes[1].stop_dockerd();
+    let after = wait_for_listeners(&env, app, 240, |now| {
+        now.iter().all(|a| a.starts_with(&format!("{here}:")))
+    });
+    assert_ne!(after, replaced);
+    assert!(
+        watcher.try_wait().expect("try_wait").is_none(),
+        "the watcher stopped"
+    );
+    watcher.kill().expect("kill the watcher");
+    let out = watcher.wait_with_output().expect("wait");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("Routes of swarmwatch updated"), "{said}");
+
+    run(&["scheduler-swarm:cluster:remove", &lab.nodes[1].ip]).ok();
+    run(&["--force", "apps:destroy", app]).ok();
+    run(&["scheduler-swarm:uninstall"]).ok();
+}
