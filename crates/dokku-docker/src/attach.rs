@@ -24,6 +24,9 @@ use crate::http::{encode, engine_message, read_head};
 use crate::info::LogStream;
 use crate::swarm::fail;
 
+/// A channel to an engine: its reading and writing halves.
+pub type Channel = (Box<dyn Read + Send>, Box<dyn InputHalf>);
+
 /// The writing half of a channel to an engine.
 pub trait InputHalf: Write + Send {
     /// Our input ended: close the writing side, keep reading.
@@ -165,16 +168,7 @@ pub fn attach_over(
         encode(container),
         u8::from(stdin.is_some())
     );
-    write
-        .write_all(head.as_bytes())
-        .and_then(|()| write.flush())
-        .map_err(|e| fail(&op, None, format!("write: {e}")))?;
-    let mut reader = BufReader::new(read);
-    let (status, headers) = read_head(&mut reader).map_err(|e| fail(&op, None, e.to_string()))?;
-    if status != 101 && status != 200 {
-        let body = error_body(&mut reader, &headers);
-        return Err(fail(&op, Some(status), engine_message(&body)));
-    }
+    let reader = exchange(read, &mut write, &op, &head, &[101, 200])?;
     let (sender, chunks) = mpsc::sync_channel::<Chunk>(16);
     std::thread::spawn(move || read_output(reader, tty, &sender));
     let (keep, kept_input) = mpsc::channel();
@@ -267,17 +261,30 @@ pub fn resize_over(
          User-Agent: dokku\r\nContent-Length: 0\r\n\r\n",
         encode(container)
     );
+    exchange(read, &mut write, &op, &head, &[200, 204]).map(drop)
+}
+
+/// Send a request `head` (no body) and read the answer's head; the reader,
+/// positioned at the body, when the status is one of `ok`, else the
+/// engine's message as an error of `op`.
+fn exchange(
+    read: Box<dyn Read + Send>,
+    write: &mut Box<dyn InputHalf>,
+    op: &str,
+    head: &str,
+    ok: &[u16],
+) -> Result<BufReader<Box<dyn Read + Send>>, EngineError> {
     write
         .write_all(head.as_bytes())
         .and_then(|()| write.flush())
-        .map_err(|e| fail(&op, None, format!("write: {e}")))?;
+        .map_err(|e| fail(op, None, format!("write: {e}")))?;
     let mut reader = BufReader::new(read);
-    let (status, headers) = read_head(&mut reader).map_err(|e| fail(&op, None, e.to_string()))?;
-    if (200..300).contains(&status) {
-        Ok(())
+    let (status, headers) = read_head(&mut reader).map_err(|e| fail(op, None, e.to_string()))?;
+    if ok.contains(&status) {
+        Ok(reader)
     } else {
         let body = error_body(&mut reader, &headers);
-        Err(fail(&op, Some(status), engine_message(&body)))
+        Err(fail(op, Some(status), engine_message(&body)))
     }
 }
 
@@ -350,11 +357,8 @@ mod tests {
         )
         .expect("attach");
         let mut got = Vec::new();
-        loop {
-            match a.next(Duration::from_secs(10)).expect("next") {
-                Next::Output(s, b) => got.push((s, b)),
-                Next::Idle | Next::Closed => break,
-            }
+        while let Next::Output(s, b) = a.next(Duration::from_secs(10)).expect("next") {
+            got.push((s, b));
         }
         let request = server.join().expect("server");
         assert!(

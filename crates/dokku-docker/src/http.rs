@@ -105,9 +105,7 @@ impl EngineHttp {
 
     /// A connection of our own, as its reading and writing halves (for an
     /// attach, which keeps both open).
-    pub(crate) fn open(
-        &self,
-    ) -> std::io::Result<(Box<dyn Read + Send>, Box<dyn crate::attach::InputHalf>)> {
+    pub(crate) fn open(&self) -> std::io::Result<crate::attach::Channel> {
         Ok(match &self.endpoint {
             Endpoint::Unix(path) => {
                 let s = UnixStream::connect(path).map_err(|e| {

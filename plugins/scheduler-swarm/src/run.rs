@@ -489,12 +489,12 @@ fn follow(
     } else {
         let url = crate::enter::node_url(s, &task.node_id)?;
         let root = &ctx.paths.dokku_root;
-        let (c, read, write) = crate::ssh::EngineChannel::open(root, &url)?;
+        let (c, (read, write)) = crate::ssh::EngineChannel::open(root, &url)?;
         channel = Some(c);
         let a =
             dokku_docker::attach::attach_over(read, write, id, tty, stdin()).map_err(attach_err)?;
         if let Some((rows, columns)) = size {
-            if let Ok((_c, read, write)) = crate::ssh::EngineChannel::open(root, &url) {
+            if let Ok((_c, (read, write))) = crate::ssh::EngineChannel::open(root, &url) {
                 let _ = dokku_docker::attach::resize_over(read, write, id, rows, columns);
             }
         }

@@ -185,11 +185,7 @@ impl EngineChannel {
     pub fn open(
         dokku_root: &Path,
         url: &SshUrl,
-    ) -> Result<(
-        EngineChannel,
-        Box<dyn std::io::Read + Send>,
-        Box<dyn dokku_docker::attach::InputHalf>,
-    )> {
+    ) -> Result<(EngineChannel, dokku_docker::attach::Channel)> {
         // Quiet about being ended (`Killed by signal`), not about errors.
         let mut c = command(dokku_root, url, HostKeys::Known, &["-o", "LogLevel=ERROR"]);
         c.args(["docker", "system", "dial-stdio"])
@@ -202,7 +198,7 @@ impl EngineChannel {
         let channel = EngineChannel { child };
         let (read, write) =
             halves.ok_or_else(|| Error::other("ssh", "no standard input or output"))?;
-        Ok((channel, Box::new(read), Box::new(write)))
+        Ok((channel, (Box::new(read), Box::new(write))))
     }
 }
 

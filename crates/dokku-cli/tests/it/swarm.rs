@@ -1117,6 +1117,18 @@ fn only_node(lab: &Lab, keep: usize) {
     }
 }
 
+/// A lab of `nodes` nodes forming Dokku's cluster and a Dokku with the
+/// app `app` on the swarm scheduler, its image (answering `v1`) built.
+fn swarm_app(nodes: usize, app: &str) -> (Lab, Env) {
+    let lab = Lab::new(nodes);
+    let env = Env::new();
+    dokku_cluster(&lab, &env);
+    env.create_app(app);
+    dokku(&env, &lab, &["scheduler:set", app, "selected", "swarm"]).ok();
+    build_app_image(&lab, app, "v1");
+    (lab, env)
+}
+
 /// `dokku run` whose output is read as it comes: the first line arrives
 /// while the task still runs (the command has not exited), the rest and
 /// the exit code after.
@@ -1206,14 +1218,9 @@ fn under_terminal(env: &Env, lab: &Lab, args: &[&str]) -> (String, Option<i32>) 
 /// options carried into the service mounts.
 #[test]
 fn swarm_run_streams_attaches_options_aliases_and_mount_options() {
-    let lab = Lab::new(2);
-    let env = Env::new();
-    dokku_cluster(&lab, &env);
+    let (lab, env) = swarm_app(2, "swarmtty");
     let run = |args: &[&str]| dokku(&env, &lab, args);
     let app = "swarmtty";
-    env.create_app(app);
-    run(&["scheduler:set", app, "selected", "swarm"]).ok();
-    build_app_image(&lab, app, "v1");
     run(&["network:create", "ttynet"]).ok();
     run(&["network:set", app, "attach-post-deploy", "ttynet"]).ok();
     run(&[
@@ -1390,14 +1397,9 @@ fn run_interrupted(
 #[test]
 fn swarm_run_stdin_early_output_and_signals() {
     use nix::sys::signal::Signal;
-    let lab = Lab::new(2);
-    let env = Env::new();
-    dokku_cluster(&lab, &env);
+    let (lab, env) = swarm_app(2, "swarmin");
     let run = |args: &[&str]| dokku(&env, &lab, args);
     let app = "swarmin";
-    env.create_app(app);
-    run(&["scheduler:set", app, "selected", "swarm"]).ok();
-    build_app_image(&lab, app, "v1");
     run(&["ps:rebuild", app]).ok();
     let engine = lab.nodes[0].engine();
     let swarm = dokku_docker::ContainerEngine::swarm(&engine).expect("swarm");
@@ -1484,14 +1486,9 @@ fn wait_for_listeners(
 /// node. A second watcher finds the first and exits at once.
 #[test]
 fn swarm_watch_follows_replaced_and_rescheduled_tasks() {
-    let lab = Lab::new(2);
-    let env = Env::new();
-    dokku_cluster(&lab, &env);
+    let (lab, env) = swarm_app(2, "swarmwatch");
     let run = |args: &[&str]| dokku(&env, &lab, args);
     let app = "swarmwatch";
-    env.create_app(app);
-    run(&["scheduler:set", app, "selected", "swarm"]).ok();
-    build_app_image(&lab, app, "v1");
     run(&["ps:scale", "--skip-deploy", app, "web=2"]).ok();
     run(&["ps:rebuild", app]).ok();
     let engine = lab.nodes[0].engine();
@@ -1550,6 +1547,91 @@ fn swarm_watch_follows_replaced_and_rescheduled_tasks() {
     assert!(said.contains("Routes of swarmwatch updated"), "{said}");
 
     run(&["scheduler-swarm:cluster:remove", &lab.nodes[1].ip]).ok();
+    run(&["--force", "apps:destroy", app]).ok();
+    run(&["scheduler-swarm:uninstall"]).ok();
+}
+
+/// A storage entry mounted on a swarm app with a subpath and an owner:
+/// the subdirectory (made here) is what the tasks mount, a global job
+/// gives it its owner before the tasks start and is gone after, files
+/// the app writes land there; a subpath through a link is refused.
+#[test]
+fn swarm_storage_entries_with_subpath_and_chown() {
+    use std::os::unix::fs::MetadataExt;
+    let (lab, env) = swarm_app(2, "swarmstore");
+    let run = |args: &[&str]| dokku(&env, &lab, args);
+    let app = "swarmstore";
+    run(&["storage:create", "swarm-data"]).ok();
+    run(&[
+        "storage:mount",
+        app,
+        "swarm-data",
+        "--container-dir",
+        "/data",
+        "--volume-subpath",
+        "uploads/img",
+        "--volume-chown",
+        "heroku",
+    ])
+    .ok();
+    let out = run(&["ps:rebuild", app]);
+    out.ok();
+    assert!(
+        out.stdout.contains("Setting the owner of /data to 1000"),
+        "{out:?}"
+    );
+    let dir = env.lib().join("data/storage/swarm-data/uploads/img");
+    let meta = std::fs::metadata(&dir).expect("subdirectory");
+    assert_eq!((meta.uid(), meta.gid()), (1000, 1000));
+    let mounts = lab.nodes[0].docker(&[
+        "service",
+        "inspect",
+        "-f",
+        "{{range .Spec.TaskTemplate.ContainerSpec.Mounts}}{{.Source}} {{.Target}}{{end}}",
+        "swarmstore-web",
+    ]);
+    assert_eq!(mounts.trim(), format!("{} /data", dir.display()));
+    let services = lab.nodes[0].docker(&["service", "ls", "--format", "{{.Name}}"]);
+    assert_eq!(services.trim(), "swarmstore-web");
+    // The task sees the owner; what it writes lands in the subdirectory.
+    let wrote = run(&[
+        "run",
+        app,
+        "sh",
+        "-c",
+        "echo hello > /data/f && ls -nd /data",
+    ]);
+    let fields: Vec<&str> = wrote.ok().split_whitespace().collect();
+    assert_eq!(fields.get(2..4), Some(&["1000", "1000"][..]), "{wrote:?}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("f")).expect("file"),
+        "hello\n"
+    );
+
+    // A link in the subpath could lead anywhere: refused, nothing made.
+    let outside = env.dir.path().join("outside");
+    std::fs::create_dir_all(&outside).expect("outside");
+    std::os::unix::fs::symlink(&outside, env.lib().join("data/storage/swarm-data/out"))
+        .expect("link");
+    run(&[
+        "storage:mount",
+        app,
+        "swarm-data",
+        "--container-dir",
+        "/other",
+        "--volume-subpath",
+        "out/x",
+    ])
+    .ok();
+    let out = run(&["ps:rebuild", app]);
+    assert_ne!(out.code, 0, "{out:?}");
+    assert!(
+        out.stderr.contains("Subpath out/x of ")
+            && out.stderr.contains("must be made of directories inside it"),
+        "{out:?}"
+    );
+    assert!(!outside.join("x").exists());
+
     run(&["--force", "apps:destroy", app]).ok();
     run(&["scheduler-swarm:uninstall"]).ok();
 }
