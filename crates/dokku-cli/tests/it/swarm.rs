@@ -1165,24 +1165,14 @@ fn run_streams(env: &Env, lab: &Lab, app: &str) {
 /// they reach the task's shell through its terminal, its output and exit
 /// code come back.
 fn run_with_tty(env: &Env, lab: &Lab, app: &str) {
-    use std::io::Write;
-    let mut child = env
-        .cmd(&["run", "--force-tty", app, "sh"])
-        .env("DOCKER_HOST", lab.nodes[0].docker_host())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn dokku run");
-    let mut stdin = child.stdin.take().expect("stdin");
-    stdin
-        .write_all(b"echo marker-$((6*7)) $DYNO\nexit 4\n")
-        .expect("write");
-    let out = child.wait_with_output().expect("wait");
-    drop(stdin);
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("marker-42 run."), "{out:?}");
-    assert_eq!(out.status.code(), Some(4), "{out:?}");
+    let out = run_fed(
+        env,
+        lab,
+        &["run", "--force-tty", app, "sh"],
+        b"echo marker-$((6*7)) $DYNO\nexit 4\n",
+    );
+    assert!(out.stdout.contains("marker-42 run."), "{out:?}");
+    assert_eq!(out.code, 4, "{out:?}");
 }
 
 /// `dokku <args>` under a terminal (`script` gives it one); its output
