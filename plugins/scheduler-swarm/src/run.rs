@@ -7,15 +7,16 @@
 //! `scheduler-run-list`, `-stop`, `-logs` and `-retire` act on these
 //! services.
 //!
-//! Following the task: the task's container has an open standard input
-//! (and a TTY with `--tty` or from an interactive session). Once it has
-//! started we attach to it, through this host's engine when it runs here,
-//! else through its node's engine reached over ssh (`docker system
-//! dial-stdio`): its output so far, then live (nothing it wrote before we
-//! came is lost), and our standard input streamed to it, closed at its end
-//! without a TTY (`echo x | dokku run app cat` reads `x`), as
-//! docker-local's `run -i[t]`. SIGINT, SIGTERM and SIGHUP while attached
-//! remove the service and end the run with 128 + the signal.
+//! Following the task (see [`Input`]): once it has started we attach to
+//! it, through this host's engine when it runs here, else through its
+//! node's engine reached over ssh (`docker system dial-stdio`): its output
+//! so far, then live (nothing it wrote before we came is lost), with our
+//! standard input when it is a terminal (the task then has a TTY). A run
+//! fed on a pipe runs its command by exec in a task kept alive instead, so
+//! that the command sees the end of its input (`echo x | dokku run app
+//! cat` prints `x` and ends), as docker-local's `run -i`. SIGINT, SIGTERM
+//! and SIGHUP while attached remove the service and end the run with 128
+//! + the signal.
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
