@@ -1,6 +1,7 @@
 //! Signals that end an attached one-off run early (Ctrl-C, a closed
 //! session, a stop), caught while it runs so that its service is removed
-//! rather than left to `run:retire`.
+//! rather than left to `run:retire`; and changes of our terminal's size
+//! (SIGWINCH), counted so that the task's terminal follows.
 //!
 //! No handler is installed (the workspace has no unsafe code): the signals
 //! are blocked in this thread, so in every thread started from now on, and
@@ -16,12 +17,18 @@ use nix::sys::signal::{pthread_sigmask, SigSet, SigmaskHow, Signal};
 
 use dokku_core::Error;
 
-const SIGNALS: [Signal; 3] = [Signal::SIGINT, Signal::SIGTERM, Signal::SIGHUP];
+const SIGNALS: [Signal; 4] = [
+    Signal::SIGINT,
+    Signal::SIGTERM,
+    Signal::SIGHUP,
+    Signal::SIGWINCH,
+];
 
 /// Caught signals while alive; the previous signal mask back when dropped.
 #[derive(Debug)]
 pub struct Interrupts {
     caught: Arc<AtomicI32>,
+    resizes: Arc<AtomicI32>,
     done: Arc<AtomicI32>,
     waiter: Option<Pthread>,
     previous: Option<SigSet>,
@@ -37,22 +44,28 @@ impl Interrupts {
         let mut previous = SigSet::empty();
         let blocked = pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&set), Some(&mut previous));
         let caught = Arc::new(AtomicI32::new(0));
+        let resizes = Arc::new(AtomicI32::new(0));
         let done = Arc::new(AtomicI32::new(0));
         let (tell, told) = std::sync::mpsc::channel();
         if blocked.is_ok() {
-            let (caught, done) = (caught.clone(), done.clone());
+            let (caught, resizes, done) = (caught.clone(), resizes.clone(), done.clone());
             std::thread::spawn(move || {
                 let _ = tell.send(pthread_self());
                 while let Ok(sig) = set.wait() {
                     if done.load(Ordering::SeqCst) != 0 {
                         return;
                     }
-                    caught.store(sig as i32, Ordering::SeqCst);
+                    if sig == Signal::SIGWINCH {
+                        resizes.fetch_add(1, Ordering::SeqCst);
+                    } else {
+                        caught.store(sig as i32, Ordering::SeqCst);
+                    }
                 }
             });
         }
         Interrupts {
             caught,
+            resizes,
             done,
             waiter: told.recv().ok(),
             previous: blocked.is_ok().then_some(previous),
@@ -65,6 +78,11 @@ impl Interrupts {
             0 => None,
             sig => Some(sig),
         }
+    }
+
+    /// How many times our terminal's size changed so far.
+    pub fn resizes(&self) -> i32 {
+        self.resizes.load(Ordering::SeqCst)
     }
 
     /// An error ending the run with the shell's status for the caught
@@ -103,6 +121,12 @@ mod tests {
         // Other tests' threads run beside this one without the signal
         // blocked: it goes to the waiting thread only.
         let waiter = i.waiter.expect("a waiting thread");
+        pthread_kill(waiter, Signal::SIGWINCH).expect("signal");
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+        while i.resizes() == 0 && std::time::Instant::now() < deadline {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert_eq!((i.resizes(), i.caught()), (1, None));
         pthread_kill(waiter, Signal::SIGTERM).expect("signal");
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
         while i.caught().is_none() && std::time::Instant::now() < deadline {

@@ -475,18 +475,16 @@ fn follow(
     let stdin = || -> Option<Box<dyn std::io::Read + Send>> {
         tty.then(|| Box::new(std::io::stdin()) as Box<dyn std::io::Read + Send>)
     };
-    let size = if tty { terminal::size() } else { None };
     let attach_err = |e| Error::other("attach to the one-off task", e);
     // The channel to another node's engine lives as long as the attach.
     let mut channel = None;
+    // Sizes the task's terminal as ours (a wrong size is no reason to fail
+    // the run).
+    let resize: Box<dyn Fn(u16, u16) + '_>;
     let attachment = if task.node_id == crate::enter::here(s)? {
         let w = logs::workloads(ctx)?;
-        let a = w.attach(id, tty, stdin()).map_err(attach_err)?;
-        if let Some((rows, columns)) = size {
-            // A terminal of the wrong size is no reason to fail the run.
-            let _ = w.resize(id, rows, columns);
-        }
-        a
+        resize = Box::new(move |rows, columns| drop(w.resize(id, rows, columns)));
+        w.attach(id, tty, stdin()).map_err(attach_err)?
     } else {
         let url = crate::enter::node_url(s, &task.node_id)?;
         let root = &ctx.paths.dokku_root;
@@ -494,16 +492,23 @@ fn follow(
         channel = Some(c);
         let a =
             dokku_docker::attach::attach_over(read, write, id, tty, stdin()).map_err(attach_err)?;
-        if let Some((rows, columns)) = size {
+        resize = Box::new(move |rows, columns| {
             if let Ok((_c, (read, write))) = crate::ssh::EngineChannel::open(root, &url) {
                 let _ = dokku_docker::attach::resize_over(read, write, id, rows, columns);
             }
-        }
+        });
         a
     };
     let raw = (tty && terminal::stdin_is_terminal()).then(terminal::RawMode::enter);
     let out = ctx.out.clone();
-    let result = pump(&attachment, s, name, interrupts, &mut terminal::sink(&out));
+    let result = pump(
+        &attachment,
+        s,
+        name,
+        interrupts,
+        tty.then_some(&*resize),
+        &mut terminal::sink(&out),
+    );
     drop(raw);
     drop(channel);
     result
@@ -511,17 +516,27 @@ fn follow(
 
 /// Hand the attach's output on until the engine closes it, or it has
 /// been silent for a while after the task ended; a caught signal ends it
-/// at once.
+/// at once. With `resize`, the task's terminal is sized as ours at once
+/// and whenever our window changes.
 fn pump(
     a: &Attachment,
     s: &dyn SwarmEngine,
     name: &str,
     interrupts: &Interrupts,
+    resize: Option<&dyn Fn(u16, u16)>,
     sink: &mut dyn FnMut(LogStream, &[u8]),
 ) -> Result<()> {
     let mut ended_at: Option<Instant> = None;
+    let mut sized = None;
     loop {
         interrupts.check()?;
+        let resizes = interrupts.resizes();
+        if let Some(f) = resize.filter(|_| sized != Some(resizes)) {
+            sized = Some(resizes);
+            if let Some((rows, columns)) = terminal::size() {
+                f(rows, columns);
+            }
+        }
         match a
             .next(POLL)
             .map_err(|e| Error::other("attach to the one-off task", e))?
