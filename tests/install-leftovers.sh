@@ -134,6 +134,29 @@ elif ! su -s /bin/sh dokku -c "$retire_cmd"; then
   failures=$((failures + 1))
 fi
 
+# The swarm routes watcher: kept running by a systemd timer every minute
+# where systemd runs, else a cron line every minute; either runs
+# `dokku scheduler-swarm:watch` as the dokku user (a second one exits at
+# once, so it is not run here: the first would never end).
+if [[ -d /run/systemd/system ]]; then
+  expect /etc/systemd/system/dokku-scheduler-swarm-watch.service "root:root 644"
+  expect /etc/systemd/system/dokku-scheduler-swarm-watch.timer "root:root 644"
+  watch_cmd=$(sed -n 's/^ExecStart=//p' /etc/systemd/system/dokku-scheduler-swarm-watch.service)
+  grep -qx 'User=dokku' /etc/systemd/system/dokku-scheduler-swarm-watch.service || {
+    echo "install-leftovers: the swarm watcher does not run as dokku" >&2
+    failures=$((failures + 1))
+  }
+else
+  expect /etc/cron.d/dokku-scheduler-swarm-watch "root:root 644"
+  watch_line=$(grep -E '^\* \* \* \* \* dokku ' /etc/cron.d/dokku-scheduler-swarm-watch 2>/dev/null || true)
+  watch_cmd=${watch_line#'* * * * * dokku '}
+  watch_cmd=${watch_cmd%% >>*}
+fi
+if [[ "$watch_cmd" != "/usr/bin/dokku scheduler-swarm:watch" ]]; then
+  echo "install-leftovers: the swarm watcher runs '$watch_cmd', expected '/usr/bin/dokku scheduler-swarm:watch'" >&2
+  failures=$((failures + 1))
+fi
+
 # The daily build cache prune, the vector sink's log directory.
 if [[ -d /run/systemd/system ]]; then
   expect /etc/systemd/system/docker-builder-prune.timer "root:root 644"

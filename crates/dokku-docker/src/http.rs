@@ -103,6 +103,24 @@ impl EngineHttp {
         })
     }
 
+    /// A connection of our own, as its reading and writing halves (for an
+    /// attach, which keeps both open).
+    pub(crate) fn open(&self) -> std::io::Result<crate::attach::Channel> {
+        Ok(match &self.endpoint {
+            Endpoint::Unix(path) => {
+                let s = UnixStream::connect(path).map_err(|e| {
+                    std::io::Error::new(e.kind(), format!("connect {}: {e}", path.display()))
+                })?;
+                (Box::new(s.try_clone()?), Box::new(s))
+            }
+            Endpoint::Tcp(addr) => {
+                let s = TcpStream::connect(addr)
+                    .map_err(|e| std::io::Error::new(e.kind(), format!("connect {addr}: {e}")))?;
+                (Box::new(s.try_clone()?), Box::new(s))
+            }
+        })
+    }
+
     /// Send a request; the answer's status is read, its body is left to
     /// the caller.
     pub(crate) fn send(&self, r: Request<'_>) -> std::io::Result<Answer> {
@@ -131,30 +149,43 @@ impl EngineHttp {
         stream.write_all(body.as_bytes())?;
         stream.flush()?;
         let mut reader = BufReader::new(stream);
-        let mut status_line = String::new();
-        reader.read_line(&mut status_line)?;
-        let status = status_line
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| {
-                std::io::Error::new(
-                    std::io::ErrorKind::InvalidData,
-                    format!("unexpected engine answer: {:?}", status_line.trim()),
-                )
-            })?;
-        loop {
-            let mut line = String::new();
-            let n = reader.read_line(&mut line)?;
-            if n == 0 || line.trim().is_empty() {
-                break;
-            }
-        }
+        let (status, _) = read_head(&mut reader)?;
         Ok(Answer {
             status,
             body: reader,
         })
     }
+}
+
+/// An answer's status and headers, read up to the blank line that ends
+/// them.
+pub(crate) fn read_head(
+    reader: &mut impl BufRead,
+) -> std::io::Result<(u16, Vec<(String, String)>)> {
+    let mut status_line = String::new();
+    reader.read_line(&mut status_line)?;
+    let status = status_line
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .ok_or_else(|| {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("unexpected engine answer: {:?}", status_line.trim()),
+            )
+        })?;
+    let mut headers = Vec::new();
+    loop {
+        let mut line = String::new();
+        let n = reader.read_line(&mut line)?;
+        if n == 0 || line.trim().is_empty() {
+            break;
+        }
+        if let Some((k, v)) = line.split_once(':') {
+            headers.push((k.trim().to_string(), v.trim().to_string()));
+        }
+    }
+    Ok((status, headers))
 }
 
 /// The engine's `{"message": ...}` of an error answer, else the body.

@@ -22,6 +22,7 @@
 //! # }
 //! ```
 
+pub mod attach;
 pub mod compose;
 mod context;
 mod convert;

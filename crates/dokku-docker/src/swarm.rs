@@ -138,6 +138,9 @@ pub struct ServiceMount {
     pub consistency: String,
     /// A volume not filled from the image's contents at that path.
     pub no_copy: bool,
+    /// A directory inside the volume mounted instead of its root (engines
+    /// of API 1.45 or later), empty for the root.
+    pub subpath: String,
 }
 
 /// A task healthcheck (durations in seconds).
@@ -191,6 +194,9 @@ pub struct ServiceSpec {
     pub force_update: u64,
     /// Process limit of each task (0: none).
     pub pids_limit: i64,
+    /// A global job (one task on every node its placement allows, run to
+    /// completion) instead of a replicated service; `replicas` unused.
+    pub global_job: bool,
     /// More fields of the tasks' container spec, in the engine's words
     /// (`User`, `Dir`, `Init`, `CapabilityAdd`...), from docker options.
     pub container_extra: serde_json::Map<String, serde_json::Value>,
@@ -322,7 +328,10 @@ fn mount_json(m: &ServiceMount) -> serde_json::Value {
         j["BindOptions"] = json!({"Propagation": m.propagation});
     }
     if m.volume && m.no_copy {
-        j["VolumeOptions"] = json!({"NoCopy": true});
+        j["VolumeOptions"]["NoCopy"] = json!(true);
+    }
+    if m.volume && !m.subpath.is_empty() {
+        j["VolumeOptions"]["Subpath"] = json!(m.subpath);
     }
     j
 }
@@ -400,6 +409,17 @@ pub(crate) fn service_json(spec: &ServiceSpec) -> serde_json::Value {
     });
     for (k, v) in &spec.task_extra {
         task[k] = v.clone();
+    }
+    if spec.global_job {
+        // A job: one task on every node the placement allows, run to
+        // completion; no updates to roll.
+        return json!({
+            "Name": spec.name,
+            "Labels": spec.labels,
+            "TaskTemplate": task,
+            "Mode": {"GlobalJob": {}},
+            "EndpointSpec": {"Mode": "dnsrr", "Ports": ports},
+        });
     }
     json!({
         "Name": spec.name,
@@ -875,5 +895,30 @@ mod tests {
             j["TaskTemplate"]["ContainerSpec"]["Healthcheck"]["Interval"],
             2_000_000_000_i64
         );
+    }
+
+    #[test]
+    fn volume_subpaths_and_global_jobs_reach_the_engine_json() {
+        let mut spec = ServiceSpec {
+            mounts: vec![ServiceMount {
+                source: "data".into(),
+                target: "/data".into(),
+                volume: true,
+                no_copy: true,
+                subpath: "uploads".into(),
+                ..ServiceMount::default()
+            }],
+            ..ServiceSpec::default()
+        };
+        let j = service_json(&spec);
+        assert_eq!(
+            j["TaskTemplate"]["ContainerSpec"]["Mounts"][0]["VolumeOptions"],
+            serde_json::json!({"NoCopy": true, "Subpath": "uploads"})
+        );
+        assert!(j["Mode"]["Replicated"].is_object(), "{j}");
+        spec.global_job = true;
+        let j = service_json(&spec);
+        assert_eq!(j["Mode"], serde_json::json!({"GlobalJob": {}}));
+        assert!(j.get("UpdateConfig").is_none(), "{j}");
     }
 }

@@ -9,6 +9,7 @@
 
 use std::io::Read;
 
+use crate::attach::{Attachment, Frames};
 use crate::error::EngineError;
 use crate::http::{encode, engine_message, EngineHttp, Request};
 use crate::info::LogStream;
@@ -32,13 +33,35 @@ pub trait SwarmWorkloads: Send + Sync {
     /// The services carrying `label` (`key` or `key=value`), as the engine
     /// reports them.
     fn services_raw(&self, label: &str) -> Result<Vec<serde_json::Value>, EngineError>;
+
+    /// Attach to a container of this engine (a one-off task's here): its
+    /// output so far then live, `stdin` streamed to it when given (see
+    /// [`crate::attach::attach_over`]).
+    fn attach(
+        &self,
+        container: &str,
+        tty: bool,
+        stdin: Option<Box<dyn Read + Send>>,
+    ) -> Result<Attachment, EngineError>;
+
+    /// Set the TTY size of a container of this engine.
+    fn resize(&self, container: &str, rows: u16, columns: u16) -> Result<(), EngineError>;
+
+    /// The engine's events of `types` (`node`, `service`...) from now
+    /// until the unix time `until`, each handed to `on_event` as it comes
+    /// until it answers false.
+    fn events(
+        &self,
+        types: &[&str],
+        until: i64,
+        on_event: &mut dyn FnMut(&serde_json::Value) -> bool,
+    ) -> Result<(), EngineError>;
 }
 
-/// Splits the engine's multiplexed log stream (8-byte headers: stream
-/// type, 3 zero bytes, big-endian payload size) into lines per stream.
+/// Splits the engine's multiplexed log stream into lines per stream.
 #[derive(Debug, Default)]
 pub(crate) struct Demux {
-    pending: Vec<u8>,
+    frames: Frames,
     out: LineBuffer,
     err: LineBuffer,
 }
@@ -46,28 +69,11 @@ pub(crate) struct Demux {
 impl Demux {
     /// Add bytes of the stream; every completed line is handed out.
     pub(crate) fn push(&mut self, bytes: &[u8], emit: &mut dyn FnMut(LogStream, &str)) {
-        self.pending.extend_from_slice(bytes);
-        loop {
-            if self.pending.len() < 8 {
-                return;
-            }
-            let size = u32::from_be_bytes([
-                self.pending[4],
-                self.pending[5],
-                self.pending[6],
-                self.pending[7],
-            ]) as usize;
-            if self.pending.len() < 8 + size {
-                return;
-            }
-            let kind = self.pending[0];
-            let frame: Vec<u8> = self.pending.drain(..8 + size).skip(8).collect();
-            if kind == 2 {
-                self.err.push(&frame, &mut |l| emit(LogStream::Stderr, l));
-            } else {
-                self.out.push(&frame, &mut |l| emit(LogStream::Stdout, l));
-            }
-        }
+        let (out, err) = (&mut self.out, &mut self.err);
+        self.frames.push(bytes, &mut |stream, frame| match stream {
+            LogStream::Stderr => err.push(frame, &mut |l| emit(LogStream::Stderr, l)),
+            LogStream::Stdout => out.push(frame, &mut |l| emit(LogStream::Stdout, l)),
+        });
     }
 
     /// The stream ended: hand out unterminated last lines.
@@ -126,6 +132,85 @@ impl SwarmWorkloads for EngineHttp {
         }
         demux.finish(on_line);
         Ok(())
+    }
+
+    fn attach(
+        &self,
+        container: &str,
+        tty: bool,
+        stdin: Option<Box<dyn Read + Send>>,
+    ) -> Result<Attachment, EngineError> {
+        let (read, write) = self.open().map_err(|e| {
+            fail(
+                &format!("attach to container {container}"),
+                None,
+                e.to_string(),
+            )
+        })?;
+        crate::attach::attach_over(read, write, container, tty, stdin)
+    }
+
+    fn resize(&self, container: &str, rows: u16, columns: u16) -> Result<(), EngineError> {
+        let (read, write) = self.open().map_err(|e| {
+            fail(
+                &format!("resize container {container}"),
+                None,
+                e.to_string(),
+            )
+        })?;
+        crate::attach::resize_over(read, write, container, rows, columns)
+    }
+
+    fn events(
+        &self,
+        types: &[&str],
+        until: i64,
+        on_event: &mut dyn FnMut(&serde_json::Value) -> bool,
+    ) -> Result<(), EngineError> {
+        use std::io::BufRead;
+        let op = "follow the engine's events";
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+            .unwrap_or(0);
+        let filters = serde_json::json!({ "type": types }).to_string();
+        let path = format!(
+            "/events?since={now}&until={until}&filters={}",
+            encode(&filters)
+        );
+        // The engine closes the stream at `until`; a read never waits much
+        // longer than that.
+        let wait = u64::try_from(until.saturating_sub(now)).unwrap_or(0) + 30;
+        let mut answer = self
+            .send(Request {
+                method: "GET",
+                path: &path,
+                timeout: Some(std::time::Duration::from_secs(wait)),
+                ..Request::default()
+            })
+            .map_err(|e| fail(op, None, e.to_string()))?;
+        if !(200..300).contains(&answer.status) {
+            let body = answer
+                .read_all()
+                .map_err(|e| fail(op, None, format!("read: {e}")))?;
+            return Err(fail(op, Some(answer.status), engine_message(&body)));
+        }
+        let mut line = String::new();
+        loop {
+            line.clear();
+            let n = answer
+                .body
+                .read_line(&mut line)
+                .map_err(|e| fail(op, None, format!("read: {e}")))?;
+            if n == 0 {
+                return Ok(());
+            }
+            if let Ok(event) = serde_json::from_str::<serde_json::Value>(line.trim()) {
+                if !on_event(&event) {
+                    return Ok(());
+                }
+            }
+        }
     }
 
     fn services_raw(&self, label: &str) -> Result<Vec<serde_json::Value>, EngineError> {

@@ -103,21 +103,3 @@ pub fn exec_in(ctx: &Ctx, container: &str, cmd: Vec<String>) -> Result<i64> {
     drop(raw);
     result.map_err(|e| Error::other("exec in container", e))
 }
-
-/// Attach to a container of this host's engine (its output so far, then
-/// live), with our standard input and the terminal in raw mode when `tty`;
-/// its exit code.
-pub fn attach_to(ctx: &Ctx, container: &str, tty: bool) -> Result<i64> {
-    let engine = ctx.engine()?;
-    let out = ctx.out.clone();
-    let mut output = sink(&out);
-    let io = if tty {
-        attach_io(true, &mut output)
-    } else {
-        AttachIo::new(&mut output)
-    };
-    let raw = (tty && stdin_is_terminal()).then(RawMode::enter);
-    let result = engine.attach_container(container, io);
-    drop(raw);
-    result.map_err(|e| Error::other("attach to container", e))
-}

@@ -347,7 +347,39 @@ pub struct VolumeMount {
     pub chown: String,
 }
 
+/// The uid (and gid) a `--chown` value stands for; `None` for `false`.
+pub fn chown_id(value: &str) -> dokku_core::Result<Option<u32>> {
+    let id = match value {
+        "herokuish" => 32767,
+        "heroku" => 1000,
+        "paketo" | "packeto" => 2000,
+        "root" => 0,
+        "false" => return Ok(None),
+        v if !v.is_empty() && v.len() <= 5 && v.bytes().all(|b| b.is_ascii_digit()) => {
+            match v.parse::<u32>() {
+                Ok(n) if n <= 65535 => n,
+                _ => return Err(unsupported_chown()),
+            }
+        }
+        _ => return Err(unsupported_chown()),
+    };
+    Ok(Some(id))
+}
+
+fn unsupported_chown() -> dokku_core::Error {
+    dokku_core::Error::fail("Unsupported chown permissions")
+}
+
 impl VolumeMount {
+    /// The uid (and gid) the scheduler should give the source before use,
+    /// if any.
+    pub fn chown_uid(&self) -> dokku_core::Result<Option<u32>> {
+        if self.chown.is_empty() {
+            return Ok(None);
+        }
+        chown_id(&self.chown)
+    }
+
     /// Whether the source is a host path rather than a docker volume.
     pub fn is_bind(&self) -> bool {
         self.source.starts_with('/')

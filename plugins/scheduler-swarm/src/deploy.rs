@@ -418,8 +418,12 @@ pub fn deploy(ctx: &Ctx, app: &str, tag: &str, only: Option<&str>) -> Result<()>
             crate::resources::apply(ctx, app, &process_type, &docker_args.options, &mut spec)?;
         let mut mounts = docker_args.mounts;
         mounts.extend(handed.mounts);
-        crate::mounts::placement(ctx, &mounts)?.apply(&mut spec);
+        let placement = crate::mounts::placement(ctx, &mounts)?;
+        placement.apply(&mut spec);
         spec.networks = crate::networks::for_app(ctx, app, &handed.networks)?;
+        spec.registry_auth = auth.clone();
+        // Owners first: the tasks find their storage ready.
+        crate::mounts::ensure_owners(ctx, s, app, &spec, &placement)?;
         if !spec.networks.is_empty() {
             spec.network_aliases = NetworkGetProperty::aliases(ctx, app, &process_type)?;
         }

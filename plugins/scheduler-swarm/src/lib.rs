@@ -12,6 +12,7 @@ pub mod deploy;
 pub mod enter;
 pub mod health;
 pub mod inspect;
+pub mod interrupt;
 pub mod logs;
 pub mod mounts;
 pub mod networks;
@@ -21,6 +22,7 @@ pub mod routes;
 pub mod run;
 pub mod scale;
 pub mod ssh;
+pub mod watch;
 
 use dokku_core::schema::{Prop, Schema};
 use dokku_core::set::Wording;
@@ -84,6 +86,7 @@ pub static PLUGIN: CorePlugin = CorePlugin {
         cmd("scheduler-swarm:set", commands::set::run),
         cmd("scheduler-swarm:show-service", commands::show_service::run),
         cmd("scheduler-swarm:uninstall", commands::uninstall::run),
+        cmd("scheduler-swarm:watch", commands::watch::run),
     ],
     help_style: HelpStyle::Go,
     help: &[
@@ -96,6 +99,7 @@ pub static PLUGIN: CorePlugin = CorePlugin {
         "scheduler-swarm:set <app|--global> <property> (<value>), Set or clear a scheduler-swarm property for an app or globally",
         "scheduler-swarm:show-service <app> [<process>] [--format stdout|json], Displays the swarm services of an app and their tasks",
         "scheduler-swarm:uninstall, Removes the swarm cluster from this host",
+        "scheduler-swarm:watch, Keeps the routes of swarm apps on their running web tasks (runs until stopped)",
     ],
     bare: Bare::Help,
     register,
@@ -146,6 +150,7 @@ fn register(bus: &mut Bus) {
             proxy::template_source(ctx, &t.app, &t.template_type)
         },
     );
+    bus.on_install(NAME, watch::install);
     run::register(bus);
     logs::register(bus);
     enter::register(bus);

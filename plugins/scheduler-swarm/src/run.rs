@@ -7,19 +7,23 @@
 //! `scheduler-run-list`, `-stop`, `-logs` and `-retire` act on these
 //! services.
 //!
-//! Following the task: once it has a container, on this host's node
-//! through the engine, on another node over ssh with that node's docker.
-//! Without a terminal its output is streamed as written (`docker logs
-//! --follow`), standard input is not forwarded. With a terminal (`--tty`,
-//! or an interactive session) the task's container gets a TTY and an open
-//! standard input, and we attach to it (`docker attach`): keys go in,
-//! output comes out, as docker-local's `run -it`.
+//! Following the task (see [`Input`]): once it has started we attach to
+//! it, through this host's engine when it runs here, else through its
+//! node's engine reached over ssh (`docker system dial-stdio`): its output
+//! so far, then live (nothing it wrote before we came is lost), with our
+//! standard input when it is a terminal (the task then has a TTY). A run
+//! fed on a pipe runs its command by exec in a task kept alive instead, so
+//! that the command sees the end of its input (`echo x | dokku run app
+//! cat` prints `x` and ends), as docker-local's `run -i`. SIGINT, SIGTERM
+//! and SIGHUP while attached remove the service and end the run with 128
+//! + the signal.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use dokku_core::{Error, Result};
-use dokku_docker::{LogOptions, LogStream, ServiceSpec, SwarmEngine, SwarmTask};
+use dokku_docker::attach::{Attachment, Next};
+use dokku_docker::{LogStream, ServiceSpec, SwarmEngine, SwarmTask};
 use dokku_trigger::deploy::{
     first_answer, run_env, ProcfileGetCommand, RunOptions, SchedulerPostRun,
 };
@@ -28,6 +32,7 @@ use dokku_trigger::triggers::{ConfigExport, DockerArgsProcessRun};
 use dokku_trigger::{terminal, Ctx};
 
 use crate::deploy::{self, APP_LABEL, PROCESS_LABEL};
+use crate::interrupt::Interrupts;
 use crate::logs::{self, Source};
 
 /// The label marking one-off services (as docker-local marks its one-off
@@ -39,6 +44,9 @@ pub const DYNO_LABEL: &str = "com.dokku.dyno";
 pub const CRON_ID_LABEL: &str = "com.dokku.cron-id";
 /// Seconds a one-off service may live before `run:retire` removes it.
 pub const TTL_LABEL: &str = "com.dokku.active-deadline-seconds";
+/// The command a piped run executes in its task (JSON words), for
+/// `run:list`: the task itself only sleeps.
+pub const COMMAND_LABEL: &str = "com.dokku.run-command";
 /// A day, as docker-local.
 pub const DEFAULT_TTL_SECONDS: u64 = 86_400;
 
@@ -118,16 +126,69 @@ fn ended(state: &str) -> bool {
     )
 }
 
+/// How a one-off task gets our standard input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Input {
+    /// Not at all: detached, or ours is `/dev/null` or closed.
+    Nothing,
+    /// Through its terminal: the task's container gets a TTY and an open
+    /// standard input we attach to.
+    Terminal,
+    /// A pipe or file, whose end the command must see. A swarm task's
+    /// container cannot be made to close its standard input when an
+    /// attach ends (the service spec has no `StdinOnce`), an exec's can:
+    /// the task keeps itself alive (`sleep` under the engine's init) and
+    /// the command runs in it as `docker exec -i` would.
+    Piped,
+}
+
+impl Input {
+    fn of(options: &RunOptions, tty: bool) -> Input {
+        if options.detach {
+            Input::Nothing
+        } else if tty {
+            Input::Terminal
+        } else if stdin_is_null() {
+            Input::Nothing
+        } else {
+            Input::Piped
+        }
+    }
+}
+
+/// Whether our standard input is closed or `/dev/null` (cron, a
+/// redirect): nothing to hand on.
+fn stdin_is_null() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (
+        std::fs::metadata("/dev/stdin"),
+        std::fs::metadata("/dev/null"),
+    ) {
+        (Ok(ours), Ok(null)) => ours.rdev() == null.rdev() && ours.ino() == null.ino(),
+        (Err(_), _) => true,
+        (Ok(_), Err(_)) => false,
+    }
+}
+
+/// Seconds a task kept alive for a piped run's command sleeps at most:
+/// `run:retire` removes it after its ttl anyway.
+fn keep_alive(ttl: u64) -> Vec<String> {
+    vec!["sleep".into(), ttl.saturating_add(60).to_string()]
+}
+
 /// The spec of a one-off task before its name: the app's env, the
 /// run-phase docker options and mounts (translated as for a deploy), the
-/// app's networks, a TTY and open standard input when `tty`.
+/// app's networks, and what `input` asks for its standard input. A piped
+/// run's task only sleeps: the entrypoint a `--entrypoint` option gave is
+/// returned (for the command executed in it).
 fn base_spec(
     ctx: &Ctx,
     app: &str,
     image: &str,
     cmd: Vec<String>,
-    tty: bool,
-) -> Result<ServiceSpec> {
+    input: Input,
+    ttl: u64,
+) -> Result<(ServiceSpec, Option<serde_json::Value>)> {
     let env = ConfigExport::merged_env(ctx, app)?;
     let mut spec = deploy::spec(&deploy::Inputs {
         app,
@@ -159,13 +220,54 @@ fn base_spec(
     mounts.extend(handed.mounts);
     crate::mounts::placement(ctx, &mounts)?.apply(&mut spec);
     spec.networks = crate::networks::for_app(ctx, app, &handed.networks)?;
-    if tty {
-        for key in ["TTY", "OpenStdin"] {
+    let mut entrypoint = None;
+    match input {
+        Input::Nothing => {}
+        Input::Terminal => {
+            for key in ["TTY", "OpenStdin"] {
+                spec.container_extra
+                    .insert(key.into(), serde_json::Value::Bool(true));
+            }
+        }
+        Input::Piped => {
+            entrypoint = spec
+                .container_extra
+                .insert("Command".into(), serde_json::json!(keep_alive(ttl)));
             spec.container_extra
-                .insert(key.into(), serde_json::Value::Bool(true));
+                .insert("Init".into(), serde_json::Value::Bool(true));
+            spec.args = None;
         }
     }
-    Ok(spec)
+    Ok((spec, entrypoint))
+}
+
+/// The words a piped run executes in its kept-alive task: what the
+/// task's container would have run, the entrypoint (a `--entrypoint`
+/// option's, else the image's) then the command (else the image's).
+fn exec_words(
+    options_entrypoint: Option<&serde_json::Value>,
+    image: Option<&dokku_docker::ImageInfo>,
+    cmd: &[String],
+) -> Vec<String> {
+    let from_json = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|w| w.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut words = match options_entrypoint {
+        Some(v) => from_json(v),
+        None => image.and_then(|i| i.entrypoint.clone()).unwrap_or_default(),
+    };
+    if cmd.is_empty() {
+        words.extend(image.and_then(|i| i.cmd.clone()).unwrap_or_default());
+    } else {
+        words.extend(cmd.iter().cloned());
+    }
+    words
 }
 
 /// `scheduler-run`.
@@ -176,7 +278,13 @@ pub fn run(ctx: &Ctx, app: &str, args: &[String], options: &RunOptions) -> Resul
     let cmd = command(ctx, app, cmd);
     let ttl = options.ttl_seconds.unwrap_or(DEFAULT_TTL_SECONDS);
     let tty = terminal::run_wants_tty(options);
-    let base = base_spec(ctx, app, &image, cmd, tty)?;
+    let input = Input::of(options, tty);
+    let (base, entrypoint) = base_spec(ctx, app, &image, cmd.clone(), input, ttl)?;
+    let exec = (input == Input::Piped).then(|| {
+        let info = ctx.engine().ok().and_then(|e| e.image_inspect(&image).ok());
+        exec_words(entrypoint.as_ref(), info.as_ref(), &cmd)
+    });
+    let interrupts = (!options.detach).then(Interrupts::catch);
 
     for attempt in 0..20 {
         let number = run_number(attempt);
@@ -192,27 +300,107 @@ pub fn run(ctx: &Ctx, app: &str, args: &[String], options: &RunOptions) -> Resul
                 labels.insert(CRON_ID_LABEL.into(), id.clone());
             }
         }
+        if let Some(words) = &exec {
+            spec.labels
+                .insert(COMMAND_LABEL.into(), serde_json::json!(words).to_string());
+        }
         match s.create_service(&spec) {
             Err(e) if e.is_conflict() => continue,
             other => other.map_err(engine_err)?,
         };
-        if options.detach {
+        let Some(interrupts) = interrupts.as_ref() else {
             ctx.out.line(&spec.name);
             SchedulerPostRun::fire(ctx, app, &spec.name)?;
             return Ok(());
+        };
+        let name = spec.name.as_str();
+        let result = watched(s, name, interrupts, || match &exec {
+            Some(words) => exec_in_task(ctx, s, name, words, interrupts),
+            None => {
+                follow(ctx, s, name, tty, interrupts).and_then(|()| exit_code(s, name, interrupts))
+            }
+        });
+        let interrupted = interrupts.check();
+        if rm_after() || interrupted.is_err() {
+            let _ = s.remove_service(name);
         }
-        let result = follow(ctx, s, &spec.name, tty).and_then(|()| exit_code(s, &spec.name));
-        if rm_after() {
-            let _ = s.remove_service(&spec.name);
-        }
-        SchedulerPostRun::fire(ctx, app, &spec.name)?;
-        let code = result?;
-        return Error::from_status(code);
+        SchedulerPostRun::fire(ctx, app, name)?;
+        interrupted?;
+        return Error::from_status(result?);
     }
     Err(Error::other(
         "run",
         "no free one-off service name after 20 attempts",
     ))
+}
+
+/// Run `work` while a thread of ours removes the one-off service as soon
+/// as a signal is caught: its task stops, so whatever `work` waits on
+/// ends.
+fn watched<T>(
+    s: &dyn SwarmEngine,
+    name: &str,
+    interrupts: &Interrupts,
+    work: impl FnOnce() -> Result<T>,
+) -> Result<T> {
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        scope.spawn(|| {
+            while !done.load(std::sync::atomic::Ordering::SeqCst) {
+                if interrupts.caught().is_some() {
+                    let _ = s.remove_service(name);
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        });
+        let result = work();
+        done.store(true, std::sync::atomic::Ordering::SeqCst);
+        result
+    })
+}
+
+/// A piped run: once the kept-alive task runs, `words` are executed in
+/// its container with our standard input (closed at its end) and output;
+/// their exit code.
+fn exec_in_task(
+    ctx: &Ctx,
+    s: &dyn SwarmEngine,
+    name: &str,
+    words: &[String],
+    interrupts: &Interrupts,
+) -> Result<i64> {
+    let task = started_task(s, name, interrupts)?;
+    if task.container_id.is_empty() || task.state != "running" {
+        return Err(Error::fail(format!(
+            "The one-off task of {name} did not run (a run fed on standard input needs `sleep` in the image): {}",
+            task_reason(&task)
+        )));
+    }
+    if task.node_id == crate::enter::here(s)? {
+        let engine = ctx.engine()?;
+        let out = ctx.out.clone();
+        let mut sink = terminal::sink(&out);
+        let mut io = dokku_docker::AttachIo::new(&mut sink);
+        io.stdin = Some(Box::new(std::io::stdin()));
+        engine
+            .exec_attached(
+                &task.container_id,
+                &dokku_docker::ExecSpec::new(words.to_vec()),
+                io,
+            )
+            .map_err(|e| Error::other("exec in the one-off task", e))
+    } else {
+        let url = crate::enter::node_url(s, &task.node_id)?;
+        crate::ssh::docker_exec(
+            &ctx.paths.dokku_root,
+            &url,
+            &task.container_id,
+            words,
+            false,
+        )
+        .map(i64::from)
+    }
 }
 
 /// How long a one-off task may take to start (its node pulls the image
@@ -232,9 +420,10 @@ fn task_reason(t: &SwarmTask) -> String {
 
 /// The task of a one-off service once it has a container (running or
 /// ended), or once it ended without one.
-fn started_task(s: &dyn SwarmEngine, name: &str) -> Result<SwarmTask> {
-    let deadline = std::time::Instant::now() + START_TIMEOUT;
+fn started_task(s: &dyn SwarmEngine, name: &str, interrupts: &Interrupts) -> Result<SwarmTask> {
+    let deadline = Instant::now() + START_TIMEOUT;
     loop {
+        interrupts.check()?;
         let tasks = logs::tasks_of(s, name, false)?;
         if let Some(t) = tasks
             .iter()
@@ -242,7 +431,7 @@ fn started_task(s: &dyn SwarmEngine, name: &str) -> Result<SwarmTask> {
         {
             return Ok(t.clone());
         }
-        if std::time::Instant::now() >= deadline {
+        if Instant::now() >= deadline {
             let why = tasks.last().map(task_reason).unwrap_or_default();
             return Err(Error::fail(format!(
                 "The one-off task of {name} did not start within {} seconds: {why}",
@@ -253,48 +442,121 @@ fn started_task(s: &dyn SwarmEngine, name: &str) -> Result<SwarmTask> {
     }
 }
 
-/// Follow the one-off task while it runs: its output streamed (and with
-/// `tty` our terminal attached), on this node through the engine, on
-/// another over ssh. Returns when its container stopped.
-fn follow(ctx: &Ctx, s: &dyn SwarmEngine, name: &str, tty: bool) -> Result<()> {
-    let task = started_task(s, name)?;
-    if task.container_id.is_empty() {
+/// How often an attached run looks at signals and, while no output comes,
+/// at its task.
+const POLL: Duration = Duration::from_millis(200);
+
+/// How long an attach may stay silent once its task ended before we stop
+/// reading: the engine keeps an attach to a container that had already
+/// stopped open after replaying its output.
+const ENDED_GRACE: Duration = Duration::from_secs(1);
+
+/// Follow the one-off task while it runs, attached (our terminal in raw
+/// mode with `tty`): on this node through the engine, on another through
+/// its engine over ssh. Returns when its container stopped.
+fn follow(
+    ctx: &Ctx,
+    s: &dyn SwarmEngine,
+    name: &str,
+    tty: bool,
+    interrupts: &Interrupts,
+) -> Result<()> {
+    let task = started_task(s, name, interrupts)?;
+    let id = task.container_id.as_str();
+    if id.is_empty() {
         return Ok(());
     }
-    if task.node_id != crate::enter::here(s)? {
-        let url = crate::enter::node_url(s, &task.node_id)?;
-        crate::ssh::docker_follow(&ctx.paths.dokku_root, &url, &task.container_id, tty)?;
-        return Ok(());
-    }
-    let engine = ctx.engine()?;
-    let running = engine
-        .inspect_container(&task.container_id)
-        .map(|c| c.running)
-        .unwrap_or(false);
-    if tty && running {
-        terminal::attach_to(ctx, &task.container_id, true)?;
-        return Ok(());
-    }
-    let out = ctx.out.clone();
-    let opts = LogOptions {
-        follow: true,
-        ..LogOptions::default()
+    // Our input goes to a terminal only (a piped run executes its command
+    // instead of attaching).
+    let stdin = || -> Option<Box<dyn std::io::Read + Send>> {
+        tty.then(|| Box::new(std::io::stdin()) as Box<dyn std::io::Read + Send>)
     };
-    engine
-        .container_logs(
-            &task.container_id,
-            &opts,
-            &mut |stream, line| match stream {
-                LogStream::Stdout => out.line(line),
-                LogStream::Stderr => out.write_err(&format!("{line}\n")),
+    let attach_err = |e| Error::other("attach to the one-off task", e);
+    // The channel to another node's engine lives as long as the attach.
+    let mut channel = None;
+    // Sizes the task's terminal as ours (a wrong size is no reason to fail
+    // the run).
+    let resize: Box<dyn Fn(u16, u16) + '_>;
+    let attachment = if task.node_id == crate::enter::here(s)? {
+        let w = logs::workloads(ctx)?;
+        resize = Box::new(move |rows, columns| drop(w.resize(id, rows, columns)));
+        w.attach(id, tty, stdin()).map_err(attach_err)?
+    } else {
+        let url = crate::enter::node_url(s, &task.node_id)?;
+        let root = &ctx.paths.dokku_root;
+        let (c, (read, write)) = crate::ssh::EngineChannel::open(root, &url)?;
+        channel = Some(c);
+        let a =
+            dokku_docker::attach::attach_over(read, write, id, tty, stdin()).map_err(attach_err)?;
+        resize = Box::new(move |rows, columns| {
+            if let Ok((_c, (read, write))) = crate::ssh::EngineChannel::open(root, &url) {
+                let _ = dokku_docker::attach::resize_over(read, write, id, rows, columns);
+            }
+        });
+        a
+    };
+    let raw = (tty && terminal::stdin_is_terminal()).then(terminal::RawMode::enter);
+    let out = ctx.out.clone();
+    let result = pump(
+        &attachment,
+        s,
+        name,
+        interrupts,
+        tty.then_some(&*resize),
+        &mut terminal::sink(&out),
+    );
+    drop(raw);
+    drop(channel);
+    result
+}
+
+/// Hand the attach's output on until the engine closes it, or it has
+/// been silent for a while after the task ended; a caught signal ends it
+/// at once. With `resize`, the task's terminal is sized as ours at once
+/// and whenever our window changes.
+fn pump(
+    a: &Attachment,
+    s: &dyn SwarmEngine,
+    name: &str,
+    interrupts: &Interrupts,
+    resize: Option<&dyn Fn(u16, u16)>,
+    sink: &mut dyn FnMut(LogStream, &[u8]),
+) -> Result<()> {
+    let mut ended_at: Option<Instant> = None;
+    let mut sized = None;
+    loop {
+        interrupts.check()?;
+        let resizes = interrupts.resizes();
+        if let Some(f) = resize.filter(|_| sized != Some(resizes)) {
+            sized = Some(resizes);
+            if let Some((rows, columns)) = terminal::size() {
+                f(rows, columns);
+            }
+        }
+        match a
+            .next(POLL)
+            .map_err(|e| Error::other("attach to the one-off task", e))?
+        {
+            Next::Output(stream, bytes) => sink(stream, &bytes),
+            Next::Closed => return Ok(()),
+            Next::Idle => match ended_at {
+                Some(at) if at.elapsed() >= ENDED_GRACE => return Ok(()),
+                Some(_) => {}
+                None => {
+                    let tasks = logs::tasks_of(s, name, false)?;
+                    if tasks.iter().any(|t| ended(&t.state)) {
+                        ended_at = Some(Instant::now());
+                    }
+                }
             },
-        )
-        .map_err(|e| Error::other("read task logs", e))
+        }
+    }
 }
 
 /// Wait for the one task of a one-off service to end; its exit code.
-fn exit_code(s: &dyn SwarmEngine, name: &str) -> Result<i64> {
+fn exit_code(s: &dyn SwarmEngine, name: &str, interrupts: &Interrupts) -> Result<i64> {
     loop {
+        interrupts.check()?;
         let tasks = logs::tasks_of(s, name, false)?;
         if let Some(t) = tasks.iter().find(|t| ended(&t.state)) {
             return match (t.state.as_str(), t.exit_code) {
@@ -332,7 +594,13 @@ pub fn one_offs(ctx: &Ctx, app: &str) -> Result<Vec<OneOff>> {
         .filter(|v| v["Spec"]["Labels"][TYPE_LABEL].as_str() == Some("run"))
         .map(|v| {
             let spec = &v["Spec"];
-            let words: Vec<&str> = spec["TaskTemplate"]["ContainerSpec"]["Args"]
+            // A piped run's task sleeps; its label names what runs in it.
+            let executed = spec["Labels"][COMMAND_LABEL]
+                .as_str()
+                .and_then(|j| serde_json::from_str::<serde_json::Value>(j).ok());
+            let words: Vec<&str> = executed
+                .as_ref()
+                .unwrap_or(&spec["TaskTemplate"]["ContainerSpec"]["Args"])
                 .as_array()
                 .map(|a| a.iter().filter_map(|w| w.as_str()).collect())
                 .unwrap_or_default();
@@ -508,5 +776,30 @@ mod tests {
         assert!(!is_one_off(&labels));
         labels.insert(TYPE_LABEL.to_string(), "run".to_string());
         assert!(is_one_off(&labels));
+    }
+
+    #[test]
+    fn a_piped_run_executes_what_the_container_would_have_run() {
+        let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let image = dokku_docker::ImageInfo {
+            entrypoint: Some(v(&["/entry.sh"])),
+            cmd: Some(v(&["web"])),
+            ..Default::default()
+        };
+        assert_eq!(
+            exec_words(None, Some(&image), &v(&["cat", "-n"])),
+            v(&["/entry.sh", "cat", "-n"])
+        );
+        assert_eq!(
+            exec_words(None, Some(&image), &[]),
+            v(&["/entry.sh", "web"])
+        );
+        let option = serde_json::json!(["/bin/sh", "-c"]);
+        assert_eq!(
+            exec_words(Some(&option), Some(&image), &v(&["cat"])),
+            v(&["/bin/sh", "-c", "cat"])
+        );
+        assert_eq!(exec_words(None, None, &v(&["cat"])), v(&["cat"]));
+        assert_eq!(keep_alive(86_400), v(&["sleep", "86460"]));
     }
 }

@@ -108,15 +108,13 @@ pub struct Remote {
 }
 
 /// `ssh` to a node with Dokku's keys and known hosts, in batch mode, up to
-/// the remote command (`sudo -n` first for a user other than root); `tty`
-/// asks for a terminal on the node (`-tt`: even when our standard input
-/// is not one).
-fn command(dokku_root: &Path, url: &SshUrl, keys: HostKeys, tty: bool) -> Command {
+/// the remote command (`sudo -n` first for a user other than root);
+/// `options` go before the rest (`-tt` asks for a terminal on the node
+/// even when our standard input is not one).
+fn command(dokku_root: &Path, url: &SshUrl, keys: HostKeys, options: &[&str]) -> Command {
     let ssh_dir = dokku_root.join(".ssh");
     let mut c = Command::new("ssh");
-    if tty {
-        c.arg("-tt");
-    }
+    c.args(options);
     c.args(["-o", "BatchMode=yes", "-o", "ConnectTimeout=15"])
         .arg("-o")
         .arg(format!(
@@ -171,30 +169,44 @@ pub fn docker_exec(
     }
     words.push(checked_id(container)?.to_string());
     words.extend(cmd.iter().map(|w| quote(w)));
-    docker_attached(dokku_root, url, &words, tty, true)
+    docker_attached(dokku_root, url, &words, tty)
 }
 
-/// Follow a container on a node: `docker attach` with our standard input
-/// and a terminal when `tty` and it still runs, `docker logs --follow`
-/// (its output so far, then until it stops) otherwise. The exit status of
-/// the docker command.
-pub fn docker_follow(dokku_root: &Path, url: &SshUrl, container: &str, tty: bool) -> Result<i32> {
-    let id = checked_id(container)?.to_string();
-    let attach = tty && {
-        let state = run(
-            dokku_root,
-            url,
-            HostKeys::Known,
-            &["docker", "inspect", "--format", "'{{.State.Running}}'", &id],
-        )?;
-        state.stdout.trim() == "true"
-    };
-    let words = if attach {
-        vec!["attach".to_string(), "--sig-proxy=false".to_string(), id]
-    } else {
-        vec!["logs".to_string(), "--follow".to_string(), id]
-    };
-    docker_attached(dokku_root, url, &words, attach, attach)
+/// A channel to a node's engine: `docker system dial-stdio` over ssh (what
+/// the docker client itself runs for an `ssh://` engine), spoken to with
+/// the engine's API. The ssh process ends with it.
+#[derive(Debug)]
+pub struct EngineChannel {
+    child: std::process::Child,
+}
+
+impl EngineChannel {
+    /// Open a channel; its reading and writing halves.
+    pub fn open(
+        dokku_root: &Path,
+        url: &SshUrl,
+    ) -> Result<(EngineChannel, dokku_docker::attach::Channel)> {
+        // Quiet about being ended (`Killed by signal`), not about errors.
+        let mut c = command(dokku_root, url, HostKeys::Known, &["-o", "LogLevel=ERROR"]);
+        c.args(["docker", "system", "dial-stdio"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped());
+        let mut child = c
+            .spawn()
+            .map_err(|e| Error::fail(format!("Unable to run ssh: {e}")))?;
+        let halves = child.stdout.take().zip(child.stdin.take());
+        let channel = EngineChannel { child };
+        let (read, write) =
+            halves.ok_or_else(|| Error::other("ssh", "no standard input or output"))?;
+        Ok((channel, (Box::new(read), Box::new(write))))
+    }
+}
+
+impl Drop for EngineChannel {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 fn checked_id(container: &str) -> Result<&str> {
@@ -204,22 +216,18 @@ fn checked_id(container: &str) -> Result<&str> {
     Ok(container)
 }
 
-/// `docker <words>` on the node with our standard output and error (and
-/// input when `stdin`), and a terminal on the node when `tty` (forced: the
+/// `docker <words>` on the node with our standard input, output and
+/// error, and a terminal on the node when `tty` (forced: the
 /// node's docker wants one even when ours is a pipe). Words are sent as
 /// given: callers quote.
-fn docker_attached(
-    dokku_root: &Path,
-    url: &SshUrl,
-    words: &[String],
-    tty: bool,
-    stdin: bool,
-) -> Result<i32> {
-    let mut c = command(dokku_root, url, HostKeys::Known, tty);
+fn docker_attached(dokku_root: &Path, url: &SshUrl, words: &[String], tty: bool) -> Result<i32> {
+    let mut c = command(
+        dokku_root,
+        url,
+        HostKeys::Known,
+        if tty { &["-tt"] } else { &[] },
+    );
     c.arg("docker").args(words);
-    if !stdin {
-        c.stdin(Stdio::null());
-    }
     let status = c
         .status()
         .map_err(|e| Error::fail(format!("Unable to run ssh: {e}")))?;
@@ -241,7 +249,7 @@ pub fn run(dokku_root: &Path, url: &SshUrl, keys: HostKeys, words: &[&str]) -> R
             )));
         }
     }
-    let mut c = command(dokku_root, url, keys, false);
+    let mut c = command(dokku_root, url, keys, &[]);
     c.args(words);
     let out = c
         .stdin(Stdio::null())

@@ -3,28 +3,7 @@
 
 use dokku_core::{Error, Result};
 
-/// The uid (and gid) a `--chown` value stands for; `None` for `false`.
-pub fn chown_id(value: &str) -> Result<Option<u32>> {
-    let id = match value {
-        "herokuish" => 32767,
-        "heroku" => 1000,
-        "paketo" | "packeto" => 2000,
-        "root" => 0,
-        "false" => return Ok(None),
-        v if !v.is_empty() && v.len() <= 5 && v.bytes().all(|b| b.is_ascii_digit()) => {
-            match v.parse::<u32>() {
-                Ok(n) if n <= 65535 => n,
-                _ => return Err(unsupported()),
-            }
-        }
-        _ => return Err(unsupported()),
-    };
-    Ok(Some(id))
-}
-
-fn unsupported() -> Error {
-    Error::fail("Unsupported chown permissions")
-}
+pub use dokku_trigger::triggers::chown_id;
 
 /// Parse a 3 or 4 digit octal mode (`755`, `0770`).
 pub fn parse_mode(value: &str) -> Result<u32> {

@@ -1117,6 +1117,18 @@ fn only_node(lab: &Lab, keep: usize) {
     }
 }
 
+/// A lab of `nodes` nodes forming Dokku's cluster and a Dokku with the
+/// app `app` on the swarm scheduler, its image (answering `v1`) built.
+fn swarm_app(nodes: usize, app: &str) -> (Lab, Env) {
+    let lab = Lab::new(nodes);
+    let env = Env::new();
+    dokku_cluster(&lab, &env);
+    env.create_app(app);
+    dokku(&env, &lab, &["scheduler:set", app, "selected", "swarm"]).ok();
+    build_app_image(&lab, app, "v1");
+    (lab, env)
+}
+
 /// `dokku run` whose output is read as it comes: the first line arrives
 /// while the task still runs (the command has not exited), the rest and
 /// the exit code after.
@@ -1153,24 +1165,14 @@ fn run_streams(env: &Env, lab: &Lab, app: &str) {
 /// they reach the task's shell through its terminal, its output and exit
 /// code come back.
 fn run_with_tty(env: &Env, lab: &Lab, app: &str) {
-    use std::io::Write;
-    let mut child = env
-        .cmd(&["run", "--force-tty", app, "sh"])
-        .env("DOCKER_HOST", lab.nodes[0].docker_host())
-        .stdin(std::process::Stdio::piped())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn dokku run");
-    let mut stdin = child.stdin.take().expect("stdin");
-    stdin
-        .write_all(b"echo marker-$((6*7)) $DYNO\nexit 4\n")
-        .expect("write");
-    let out = child.wait_with_output().expect("wait");
-    drop(stdin);
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("marker-42 run."), "{out:?}");
-    assert_eq!(out.status.code(), Some(4), "{out:?}");
+    let out = run_fed(
+        env,
+        lab,
+        &["run", "--force-tty", app, "sh"],
+        b"echo marker-$((6*7)) $DYNO\nexit 4\n",
+    );
+    assert!(out.stdout.contains("marker-42 run."), "{out:?}");
+    assert_eq!(out.code, 4, "{out:?}");
 }
 
 /// `dokku <args>` under a terminal (`script` gives it one); its output
@@ -1206,14 +1208,9 @@ fn under_terminal(env: &Env, lab: &Lab, args: &[&str]) -> (String, Option<i32>) 
 /// options carried into the service mounts.
 #[test]
 fn swarm_run_streams_attaches_options_aliases_and_mount_options() {
-    let lab = Lab::new(2);
-    let env = Env::new();
-    dokku_cluster(&lab, &env);
+    let (lab, env) = swarm_app(2, "swarmtty");
     let run = |args: &[&str]| dokku(&env, &lab, args);
     let app = "swarmtty";
-    env.create_app(app);
-    run(&["scheduler:set", app, "selected", "swarm"]).ok();
-    build_app_image(&lab, app, "v1");
     run(&["network:create", "ttynet"]).ok();
     run(&["network:set", app, "attach-post-deploy", "ttynet"]).ok();
     run(&[
@@ -1307,5 +1304,324 @@ fn swarm_run_streams_attaches_options_aliases_and_mount_options() {
 
     run(&["--force", "apps:destroy", app]).ok();
     run(&["network:destroy", "--force", "ttynet"]).ok();
+    run(&["scheduler-swarm:uninstall"]).ok();
+}
+
+/// `dokku run` fed `input` on its standard input (no terminal); its
+/// output.
+fn run_fed(env: &Env, lab: &Lab, args: &[&str], input: &[u8]) -> Run {
+    use std::io::Write;
+    let mut child = env
+        .cmd(args)
+        .env("DOCKER_HOST", lab.nodes[0].docker_host())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn dokku run");
+    let mut stdin = child.stdin.take().expect("stdin");
+    stdin.write_all(input).expect("write");
+    drop(stdin);
+    child.wait_with_output().expect("wait").into()
+}
+
+/// The app's one-off services.
+fn one_offs(swarm: &dyn dokku_docker::SwarmEngine) -> Vec<String> {
+    swarm
+        .list_services("com.dokku.container-type=run")
+        .expect("services")
+        .into_iter()
+        .map(|s| s.name)
+        .collect()
+}
+
+/// A `dokku run` that would last ten minutes, sent `signal` once its task
+/// runs: it ends with 128 + the signal and its service is gone.
+fn run_interrupted(
+    env: &Env,
+    lab: &Lab,
+    app: &str,
+    signal: nix::sys::signal::Signal,
+    swarm: &dyn dokku_docker::SwarmEngine,
+) {
+    let child = env
+        .cmd(&["run", app, "sleep", "600"])
+        .env("DOCKER_HOST", lab.nodes[0].docker_host())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn dokku run");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        let running = one_offs(swarm).iter().any(|name| {
+            swarm
+                .list_tasks(&dokku_docker::TaskFilter {
+                    service: Some(name.clone()),
+                    ..Default::default()
+                })
+                .unwrap_or_default()
+                .iter()
+                .any(|t| t.state == "running")
+        });
+        if running {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the one-off task never ran"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+    let pid = nix::unistd::Pid::from_raw(i32::try_from(child.id()).expect("pid"));
+    nix::sys::signal::kill(pid, signal).expect("signal");
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(128 + signal as i32), "{out:?}");
+    assert_eq!(one_offs(swarm), Vec::<String>::new(), "{signal}");
+}
+
+/// `run` without a terminal on the swarm, here and on node1: standard
+/// input reaches the command and ends (`cat` sees its end), output the
+/// task wrote before we attached is shown (fast tasks that end before the
+/// attach, with and without a terminal), the exit code is the task's; SIGINT/SIGTERM/SIGHUP of dokku during a run
+/// remove its service.
+#[test]
+fn swarm_run_stdin_early_output_and_signals() {
+    use nix::sys::signal::Signal;
+    let (lab, env) = swarm_app(2, "swarmin");
+    let run = |args: &[&str]| dokku(&env, &lab, args);
+    let app = "swarmin";
+    run(&["ps:rebuild", app]).ok();
+    let engine = lab.nodes[0].engine();
+    let swarm = dokku_docker::ContainerEngine::swarm(&engine).expect("swarm");
+
+    let numbers: String = (1..=300).map(|n| format!("{n}\n")).collect();
+    for (node, signal) in [(0, Signal::SIGINT), (1, Signal::SIGTERM)] {
+        only_node(&lab, node);
+        let out = run_fed(&env, &lab, &["run", app, "cat"], b"hello\nworld\n");
+        assert_eq!(
+            (out.code, out.stdout.as_str()),
+            (0, "hello\nworld\n"),
+            "node{node}: {out:?}"
+        );
+        // Output before and after reading, a line then the rest of the
+        // input; stderr apart; the exit code ours.
+        let out = run_fed(
+            &env,
+            &lab,
+            &[
+                "run",
+                app,
+                "sh",
+                "-c",
+                "echo early; echo warn >&2; read x; echo got-$x; cat; exit 6",
+            ],
+            b"one\ntwo\n",
+        );
+        assert_eq!(
+            (out.code, out.stdout.as_str()),
+            (6, "early\ngot-one\ntwo\n"),
+            "node{node}: {out:?}"
+        );
+        assert!(out.stderr.ends_with("warn\n"), "node{node}: {out:?}");
+        // A task done before we attach: its whole output.
+        let out = run(&["run", app, "seq", "1", "300"]);
+        assert_eq!(
+            (out.code, out.stdout.as_str()),
+            (0, numbers.as_str()),
+            "node{node}"
+        );
+        let (text, code) =
+            under_terminal(&env, &lab, &["run", app, "sh", "-c", "echo fast-$((6*7))"]);
+        assert!(text.contains("fast-42"), "node{node}: {text:?}");
+        assert_eq!(code, Some(0), "node{node}: {text:?}");
+        run_interrupted(&env, &lab, app, signal, swarm);
+    }
+    only_node(&lab, 1);
+    run_interrupted(&env, &lab, app, Signal::SIGHUP, swarm);
+    only_node(&lab, usize::MAX);
+    assert_eq!(one_offs(swarm), Vec::<String>::new());
+
+    run(&["--force", "apps:destroy", app]).ok();
+    run(&["scheduler-swarm:uninstall"]).ok();
+}
+
+/// Wait (up to `secs`) until the app's recorded web listeners are two,
+/// pass `want`, and answer; them.
+fn wait_for_listeners(
+    env: &Env,
+    app: &str,
+    secs: u64,
+    want: impl Fn(&[String]) -> bool,
+) -> Vec<String> {
+    let start = std::time::Instant::now();
+    loop {
+        let now = listeners(env, app);
+        if now.len() == 2
+            && want(&now)
+            && now.iter().all(|a| http_get(a).as_deref() == Some("v1\n"))
+        {
+            return now;
+        }
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(secs),
+            "listeners of {app}: {now:?}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(500));
+    }
+}
+
+/// `scheduler-swarm:watch` keeps the routes on the running web tasks with
+/// nobody reading the app's status: tasks replaced behind Dokku's back,
+/// then a worker's engine lost and its task rescheduled on this host's
+/// node. A second watcher finds the first and exits at once.
+#[test]
+fn swarm_watch_follows_replaced_and_rescheduled_tasks() {
+    let (lab, env) = swarm_app(2, "swarmwatch");
+    let run = |args: &[&str]| dokku(&env, &lab, args);
+    let app = "swarmwatch";
+    run(&["ps:scale", "--skip-deploy", app, "web=2"]).ok();
+    run(&["ps:rebuild", app]).ok();
+    let engine = lab.nodes[0].engine();
+    let swarm = dokku_docker::ContainerEngine::swarm(&engine).expect("swarm");
+    spread_tasks(swarm, "swarmwatch-web");
+    let before = listeners(&env, app);
+    assert_eq!(before.len(), 2, "{before:?}");
+
+    let mut watcher = env
+        .cmd(&["scheduler-swarm:watch"])
+        .env("DOCKER_HOST", lab.nodes[0].docker_host())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn the watcher");
+
+    // Tasks replaced out of band: new ports, routed to without a read.
+    lab.nodes[0].docker(&["service", "update", "--detach", "--force", "swarmwatch-web"]);
+    let replaced = wait_for_listeners(&env, app, 120, |now| {
+        now.iter().all(|a| !before.contains(a))
+    });
+
+    // A second watcher returns at once (the first holds the lock).
+    let mut second = env
+        .cmd(&["scheduler-swarm:watch"])
+        .env("DOCKER_HOST", lab.nodes[0].docker_host())
+        .spawn()
+        .expect("spawn a second watcher");
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = second.try_wait().expect("try_wait") {
+            break status;
+        }
+        if start.elapsed() > std::time::Duration::from_secs(20) {
+            let _ = second.kill();
+            panic!("a second watcher kept running");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert!(status.success(), "{status:?}");
+
+    // node1's engine lost: its task runs again on node0, routed to.
+    let here = lab.nodes[0].ip.clone();
+    lab.nodes[1].stop_dockerd();
+    let after = wait_for_listeners(&env, app, 240, |now| {
+        now.iter().all(|a| a.starts_with(&format!("{here}:")))
+    });
+    assert_ne!(after, replaced);
+    assert!(
+        watcher.try_wait().expect("try_wait").is_none(),
+        "the watcher stopped"
+    );
+    watcher.kill().expect("kill the watcher");
+    let out = watcher.wait_with_output().expect("wait");
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains("Routes of swarmwatch updated"), "{said}");
+
+    run(&["scheduler-swarm:cluster:remove", &lab.nodes[1].ip]).ok();
+    run(&["--force", "apps:destroy", app]).ok();
+    run(&["scheduler-swarm:uninstall"]).ok();
+}
+
+/// A storage entry mounted on a swarm app with a subpath and an owner:
+/// the subdirectory (made here) is what the tasks mount, a global job
+/// gives it its owner before the tasks start and is gone after, files
+/// the app writes land there; a subpath through a link is refused.
+#[test]
+fn swarm_storage_entries_with_subpath_and_chown() {
+    use std::os::unix::fs::MetadataExt;
+    let (lab, env) = swarm_app(2, "swarmstore");
+    let run = |args: &[&str]| dokku(&env, &lab, args);
+    let app = "swarmstore";
+    run(&["storage:create", "swarm-data"]).ok();
+    run(&[
+        "storage:mount",
+        app,
+        "swarm-data",
+        "--container-dir",
+        "/data",
+        "--volume-subpath",
+        "uploads/img",
+        "--volume-chown",
+        "heroku",
+    ])
+    .ok();
+    let out = run(&["ps:rebuild", app]);
+    out.ok();
+    assert!(
+        out.stdout.contains("Setting the owner of /data to 1000"),
+        "{out:?}"
+    );
+    let dir = env.lib().join("data/storage/swarm-data/uploads/img");
+    let meta = std::fs::metadata(&dir).expect("subdirectory");
+    assert_eq!((meta.uid(), meta.gid()), (1000, 1000));
+    let mounts = lab.nodes[0].docker(&[
+        "service",
+        "inspect",
+        "-f",
+        "{{range .Spec.TaskTemplate.ContainerSpec.Mounts}}{{.Source}} {{.Target}}{{end}}",
+        "swarmstore-web",
+    ]);
+    assert_eq!(mounts.trim(), format!("{} /data", dir.display()));
+    let services = lab.nodes[0].docker(&["service", "ls", "--format", "{{.Name}}"]);
+    assert_eq!(services.trim(), "swarmstore-web");
+    // The task sees the owner; what it writes lands in the subdirectory.
+    let wrote = run(&[
+        "run",
+        app,
+        "sh",
+        "-c",
+        "echo hello > /data/f && ls -nd /data",
+    ]);
+    let fields: Vec<&str> = wrote.ok().split_whitespace().collect();
+    assert_eq!(fields.get(2..4), Some(&["1000", "1000"][..]), "{wrote:?}");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("f")).expect("file"),
+        "hello\n"
+    );
+
+    // A link in the subpath could lead anywhere: refused, nothing made.
+    let outside = env.dir.path().join("outside");
+    std::fs::create_dir_all(&outside).expect("outside");
+    std::os::unix::fs::symlink(&outside, env.lib().join("data/storage/swarm-data/out"))
+        .expect("link");
+    run(&[
+        "storage:mount",
+        app,
+        "swarm-data",
+        "--container-dir",
+        "/other",
+        "--volume-subpath",
+        "out/x",
+    ])
+    .ok();
+    let out = run(&["ps:rebuild", app]);
+    assert_ne!(out.code, 0, "{out:?}");
+    assert!(
+        out.stderr.contains("Subpath out/x of ")
+            && out.stderr.contains("must be made of directories inside it"),
+        "{out:?}"
+    );
+    assert!(!outside.join("x").exists());
+
+    run(&["--force", "apps:destroy", app]).ok();
     run(&["scheduler-swarm:uninstall"]).ok();
 }

@@ -9,3 +9,4 @@ pub mod report;
 pub mod set;
 pub mod show_service;
 pub mod uninstall;
+pub mod watch;
