@@ -14,7 +14,9 @@
 //! next `node` or `service` event (a node going down, a service updated)
 //! or [`ROUND`], whichever comes first: tasks themselves have no events on
 //! a manager, so a task rescheduled after a node loss is seen by the
-//! rounds that follow. Without a swarm it looks again every [`IDLE`].
+//! rounds that follow. With no app on the swarm, or when this host has not
+//! been its manager for a minute, it ends, to be started again a minute
+//! later.
 
 use std::time::Duration;
 
@@ -23,8 +25,8 @@ use dokku_trigger::Ctx;
 
 /// The longest wait between two rounds.
 pub const ROUND: Duration = Duration::from_secs(5);
-/// The wait while this host is not a swarm manager.
-pub const IDLE: Duration = Duration::from_secs(30);
+/// The rounds in a row without a manager after which the watcher ends.
+const PATIENCE: u32 = 12;
 
 /// One round: the routes of every swarm app brought in line.
 pub fn round(ctx: &Ctx) {
@@ -51,9 +53,21 @@ fn wait_for_news(ctx: &Ctx) {
     }
 }
 
-/// `scheduler-swarm:watch`: run until killed (or return at once when
-/// another watcher runs).
+/// Whether any app is scheduled on the swarm (no engine asked).
+fn any_swarm_app(ctx: &Ctx) -> bool {
+    apps::list(&ctx.paths).iter().any(|app| {
+        dokku_trigger::deploy::scheduler_of(ctx, app).is_ok_and(|s| s == crate::SCHEDULER)
+    })
+}
+
+/// `scheduler-swarm:watch`: run while there is something to watch (an
+/// app on the swarm, this host its manager), else return at once: the
+/// timer or cron line that starts it every minute brings it back. It also
+/// returns at once when another watcher runs.
 pub fn watch(ctx: &Ctx) -> Result<()> {
+    if !any_swarm_app(ctx) {
+        return Ok(());
+    }
     use nix::fcntl::{Flock, FlockArg};
     let dir = ctx.paths.plugin_data_dir(crate::NAME);
     dokku_core::fsutil::ensure_dir(&dir)?;
@@ -69,14 +83,20 @@ pub fn watch(ctx: &Ctx) -> Result<()> {
         Err((_, nix::errno::Errno::EWOULDBLOCK)) => return Ok(()),
         Err((_, e)) => return Err(Error::io("lock", &path, std::io::Error::from(e))),
     };
-    loop {
+    // A manager that does not answer (a node being lost, the engine
+    // restarting) is waited for, up to a minute.
+    let mut failed = 0;
+    while any_swarm_app(ctx) && failed < PATIENCE {
         if crate::cluster::manager(ctx).is_ok() {
+            failed = 0;
             round(ctx);
             wait_for_news(ctx);
         } else {
-            std::thread::sleep(IDLE);
+            failed += 1;
+            std::thread::sleep(ROUND);
         }
     }
+    Ok(())
 }
 
 /// `/etc/systemd/system/dokku-scheduler-swarm-watch.service`.

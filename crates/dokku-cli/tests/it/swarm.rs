@@ -1496,29 +1496,24 @@ fn swarm_watch_follows_replaced_and_rescheduled_tasks() {
         .expect("spawn the watcher");
 
     // Tasks replaced out of band: new ports, routed to without a read.
-    lab.nodes[0].docker(&["service", "update", "--detach", "--force", "swarmwatch-web"]);
+    // Each is stopped before its successor is placed, so the successor
+    // lands where it was (the node with fewer tasks) and one stays on node1.
+    lab.nodes[0].docker(&[
+        "service",
+        "update",
+        "--detach",
+        "--force",
+        "--update-order",
+        "stop-first",
+        "swarmwatch-web",
+    ]);
     let replaced = wait_for_listeners(&env, app, 120, |now| {
         now.iter().all(|a| !before.contains(a))
     });
+    spread_tasks(swarm, "swarmwatch-web");
 
     // A second watcher returns at once (the first holds the lock).
-    let mut second = env
-        .cmd(&["scheduler-swarm:watch"])
-        .env("DOCKER_HOST", lab.nodes[0].docker_host())
-        .spawn()
-        .expect("spawn a second watcher");
-    let start = std::time::Instant::now();
-    let status = loop {
-        if let Some(status) = second.try_wait().expect("try_wait") {
-            break status;
-        }
-        if start.elapsed() > std::time::Duration::from_secs(20) {
-            let _ = second.kill();
-            panic!("a second watcher kept running");
-        }
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    };
-    assert!(status.success(), "{status:?}");
+    watcher_returns(&env, &lab, "a second watcher kept running");
 
     // node1's engine lost: its task runs again on node0, routed to.
     let here = lab.nodes[0].ip.clone();
@@ -1527,10 +1522,14 @@ fn swarm_watch_follows_replaced_and_rescheduled_tasks() {
         now.iter().all(|a| a.starts_with(&format!("{here}:")))
     });
     assert_ne!(after, replaced);
-    assert!(
-        watcher.try_wait().expect("try_wait").is_none(),
-        "the watcher stopped"
-    );
+    if let Some(status) = watcher.try_wait().expect("try_wait") {
+        let out = watcher.wait_with_output().expect("wait");
+        panic!(
+            "the watcher stopped ({status:?}): {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
     watcher.kill().expect("kill the watcher");
     let out = watcher.wait_with_output().expect("wait");
     let said = String::from_utf8_lossy(&out.stdout);
@@ -1538,7 +1537,31 @@ fn swarm_watch_follows_replaced_and_rescheduled_tasks() {
 
     run(&["scheduler-swarm:cluster:remove", &lab.nodes[1].ip]).ok();
     run(&["--force", "apps:destroy", app]).ok();
+    // With no app on the swarm there is nothing to watch: it returns.
+    watcher_returns(&env, &lab, "a watcher without swarm apps kept running");
     run(&["scheduler-swarm:uninstall"]).ok();
+}
+
+/// Start `scheduler-swarm:watch` and expect it to return, successfully,
+/// within 20 seconds (`why` otherwise).
+fn watcher_returns(env: &Env, lab: &Lab, why: &str) {
+    let mut watcher = env
+        .cmd(&["scheduler-swarm:watch"])
+        .env("DOCKER_HOST", lab.nodes[0].docker_host())
+        .spawn()
+        .expect("spawn a watcher");
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = watcher.try_wait().expect("try_wait") {
+            break status;
+        }
+        if start.elapsed() > std::time::Duration::from_secs(20) {
+            let _ = watcher.kill();
+            panic!("{why}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    assert!(status.success(), "{status:?}");
 }
 
 /// A storage entry mounted on a swarm app with a subpath and an owner:
