@@ -27,6 +27,16 @@ pub struct Flags {
     pub detach: bool,
 }
 
+/// A reader container (see [`Ctx::read_image_file`]), once made: its id,
+/// `None` when the engine refused it. Whoever asks while another thread
+/// makes it waits for that one.
+type Reader = Arc<OnceLock<Option<String>>>;
+
+/// The key of the reader of `spec`: its image and labels.
+fn reader_key(spec: &dokku_docker::ContainerSpec) -> String {
+    format!("{}\0{:?}", spec.image, spec.labels)
+}
+
 /// The one container engine of a command run: empty until something needs
 /// it, then connected once and shared by every clone of the context, with
 /// what the command learned about images (see [`crate::release`]).
@@ -38,7 +48,7 @@ struct EngineSlot {
     images: Arc<ImageMemo>,
     /// Containers created (never started) to read files out of images,
     /// one per image and labels, removed when the command ends.
-    readers: Mutex<HashMap<String, String>>,
+    readers: Mutex<HashMap<String, Reader>>,
     /// Engine work the command does not wait for (see
     /// [`Ctx::in_background`]), finished before the command ends.
     background: Mutex<Vec<std::thread::JoinHandle<()>>>,
@@ -60,8 +70,8 @@ impl Drop for EngineSlot {
                 .unwrap_or_else(PoisonError::into_inner),
         );
         if let Some(engine) = self.engine.get() {
-            for cid in readers.values() {
-                let _ = engine.remove_container(cid, true);
+            for cid in readers.values().filter_map(|r| r.get().cloned().flatten()) {
+                let _ = engine.remove_container(&cid, true);
             }
         }
     }
@@ -301,21 +311,22 @@ impl Ctx {
     ) -> std::result::Result<Option<Vec<u8>>, EngineError> {
         use dokku_docker::copy::{create_reader, read_file_in};
         let engine = self.try_engine()?;
-        let key = format!("{}\0{:?}", spec.image, spec.labels);
-        let lock = || {
-            self.engine
-                .readers
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner)
+        let key = reader_key(spec);
+        let cell = self.reader(&key);
+        let made = cell
+            .get_or_init(|| create_reader(engine, spec).ok())
+            .clone();
+        let made_again = |this: &Self| -> std::result::Result<String, EngineError> {
+            let cid = create_reader(engine, spec)?;
+            this.readers()
+                .insert(key.clone(), Arc::new(OnceLock::from(Some(cid.clone()))));
+            Ok(cid)
         };
-        let known = lock().get(&key).cloned();
-        let cid = match known {
+        let cid = match made {
             Some(cid) => cid,
-            None => {
-                let cid = create_reader(engine, spec)?;
-                lock().insert(key.clone(), cid.clone());
-                cid
-            }
+            // Refused before (perhaps beside the command): ask again, for
+            // the engine's error.
+            None => made_again(self)?,
         };
         let found = read_file_in(engine, &cid, path);
         if matches!(found, Ok(Some(_))) || engine.inspect_container(&cid).is_ok() {
@@ -323,9 +334,35 @@ impl Ctx {
         }
         // The container went, or is going (a clean-up of the app's
         // stopped containers): read through a new one.
-        let cid = create_reader(engine, spec)?;
-        lock().insert(key, cid.clone());
+        let cid = made_again(self)?;
         read_file_in(engine, &cid, path)
+    }
+
+    /// Start making the container [`Ctx::read_image_file`] reads `spec`'s
+    /// image through, beside the command, when the command knows early
+    /// which image it will read.
+    pub fn prepare_image_reader(&self, spec: &dokku_docker::ContainerSpec) -> Result<()> {
+        let key = reader_key(spec);
+        if self.readers().contains_key(&key) {
+            return Ok(());
+        }
+        let cell = self.reader(&key);
+        let spec = spec.clone();
+        self.in_background(move |engine| {
+            cell.get_or_init(|| dokku_docker::copy::create_reader(engine, &spec).ok());
+        })
+    }
+
+    fn readers(&self) -> std::sync::MutexGuard<'_, HashMap<String, Reader>> {
+        self.engine
+            .readers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The reader of `key`, made or to be made.
+    fn reader(&self, key: &str) -> Reader {
+        self.readers().entry(key.to_string()).or_default().clone()
     }
 
     /// Run `work` on the engine beside the command (clean-ups nothing

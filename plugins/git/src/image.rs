@@ -61,6 +61,11 @@ pub fn from_image(ctx: &Ctx, req: &ImageRequest) -> Result<()> {
             }
         }
     }
+    // The deploy reads app.json and the Procfile out of the image: its
+    // reader container is made while the commit is.
+    ctx.prepare_image_reader(&dokku_trigger::deploy::extraction_spec(
+        &req.app, &req.image,
+    ))?;
     let work = receive::temp_dir("git_from_image")?;
     ctx.out.info1("Generating build context");
     if let Some(dir) = req.build_dir.as_deref().filter(|d| !d.is_empty()) {
