@@ -136,8 +136,8 @@ fi
 
 # The swarm routes watcher: kept running by a systemd timer every minute
 # where systemd runs, else a cron line every minute; either runs
-# `dokku scheduler-swarm:watch` as the dokku user (a second one exits at
-# once, so it is not run here: the first would never end).
+# `dokku scheduler-swarm:watch` as the dokku user, which ends at once when
+# no app is on the swarm (a second one also exits at once).
 if [[ -d /run/systemd/system ]]; then
   expect /etc/systemd/system/dokku-scheduler-swarm-watch.service "root:root 644"
   expect /etc/systemd/system/dokku-scheduler-swarm-watch.timer "root:root 644"
@@ -154,6 +154,11 @@ else
 fi
 if [[ "$watch_cmd" != "/usr/bin/dokku scheduler-swarm:watch" ]]; then
   echo "install-leftovers: the swarm watcher runs '$watch_cmd', expected '/usr/bin/dokku scheduler-swarm:watch'" >&2
+  failures=$((failures + 1))
+fi
+# With no app on the swarm there is nothing to watch: it ends at once.
+if ! timeout 20 su -s /bin/sh dokku -c "dokku scheduler-swarm:watch"; then
+  echo "install-leftovers: the swarm watcher did not end at once without swarm apps" >&2
   failures=$((failures + 1))
 fi
 

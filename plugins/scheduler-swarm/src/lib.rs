@@ -99,7 +99,7 @@ pub static PLUGIN: CorePlugin = CorePlugin {
         "scheduler-swarm:set <app|--global> <property> (<value>), Set or clear a scheduler-swarm property for an app or globally",
         "scheduler-swarm:show-service <app> [<process>] [--format stdout|json], Displays the swarm services of an app and their tasks",
         "scheduler-swarm:uninstall, Removes the swarm cluster from this host",
-        "scheduler-swarm:watch, Keeps the routes of swarm apps on their running web tasks (runs until stopped)",
+        "scheduler-swarm:watch, Keeps the routes of swarm apps on their running web tasks",
     ],
     bare: Bare::Help,
     register,
